@@ -1,0 +1,18 @@
+package dev.ostore;
+
+/**
+ * What went wrong, in the terms a caller must tell apart. The HTTP layer maps each code to one
+ * status in a single exhaustive switch, so a new code cannot fall through to 500 unnoticed.
+ */
+public enum ErrorCode {
+  /** The request itself is wrong (bad name, bad header, incomplete body); retrying will not help. */
+  BAD_REQUEST,
+  /** The object (or endpoint) does not exist. */
+  NOT_FOUND,
+  /** No data server is live: the caller should retry once data servers have announced themselves. */
+  NO_DATA_SERVER,
+  /** A data server could not be reached at all; nothing was sent, so another server may be tried. */
+  DATA_SERVER_UNREACHABLE,
+  /** A data server failed while serving the request; what it had received is discarded. */
+  DATA_SERVER_FAILED,
+}

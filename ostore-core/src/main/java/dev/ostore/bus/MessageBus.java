@@ -1,0 +1,64 @@
+package dev.ostore.bus;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.function.Consumer;
+
+/**
+ * Fanout messaging between ostore servers: data servers announce themselves on {@link
+ * #API_SERVERS}, api servers ask where objects are on {@link #DATA_SERVERS}. Every subscriber of
+ * an exchange gets every message published to it while it is subscribed; a request's replies come
+ * back only to its requester.
+ *
+ * <p>Handlers run on threads of the bus, one message at a time per subscription; a handler that
+ * throws has that message logged and dropped, and keeps receiving the next ones. Implementations
+ * are thread-safe; closing the bus closes its subscriptions.
+ *
+ * <pre>{@code
+ * try (MessageBus bus = MessageBus.inMemory();
+ *      Subscription s = bus.subscribe(MessageBus.API_SERVERS, m -> System.out.println(m.body()))) {
+ *   bus.publish(MessageBus.API_SERVERS, "\"127.0.0.1:9001\"");
+ * }
+ * }</pre>
+ */
+public interface MessageBus extends AutoCloseable {
+  /** The exchange data servers announce their address on. */
+  String API_SERVERS = "apiServers";
+  /** The exchange api servers send locate requests on. */
+  String DATA_SERVERS = "dataServers";
+
+  /** A bus inside this process, for the one-command store and for tests: no broker needed. */
+  static MessageBus inMemory() {
+    return new InMemoryBus();
+  }
+
+  /**
+   * A bus over the RabbitMQ broker at {@code uri} ({@code amqp://user:pass@host:port/vhost}). It
+   * keeps one connection, declares the exchanges it uses, and reconnects by itself whenever the
+   * broker goes away: meanwhile {@link #publish} and {@link #request} fail with an {@link
+   * IOException} and subscriptions resume once the broker is back. Never blocks on the broker.
+   */
+  static MessageBus rabbitMq(URI uri) {
+    return RabbitMqBus.connect(uri);
+  }
+
+  /** Sends {@code body} to every current subscriber of {@code exchange}. */
+  void publish(String exchange, String body) throws IOException;
+
+  /** Delivers every message published on {@code exchange} from now on to {@code handler}. */
+  Subscription subscribe(String exchange, Consumer<Message> handler) throws IOException;
+
+  /**
+   * Publishes a request on {@code exchange}; each reply to it reaches {@code onReply} until the
+   * returned subscription is closed. The request carries a fresh correlation id.
+   */
+  Subscription request(String exchange, String body, Consumer<Message> onReply)
+      throws IOException;
+
+  /** Answers {@code request}; does nothing when the request asked for no reply. */
+  void reply(Message request, String body) throws IOException;
+
+  /** Closes every subscription and releases the connection. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,100 @@
+package dev.ostore.storage;
+
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link Storage} in plain files: one file per object, temporary files beside them. */
+final class DiskStorage implements Storage {
+  private static final Logger log = System.getLogger(DiskStorage.class.getName());
+  static final String PARTIAL_SUFFIX = ".part";
+
+  private final Path objects;
+  private final Path temp;
+
+  private DiskStorage(Path objects, Path temp) {
+    this.objects = objects;
+    this.temp = temp;
+  }
+
+  static DiskStorage open(Path root) throws IOException {
+    Path objects = Files.createDirectories(root.resolve("objects"));
+    Path temp = Files.createDirectories(root.resolve("temp"));
+    removeDeadUploads(temp);
+    return new DiskStorage(objects, temp);
+  }
+
+  @Override
+  public Optional<StoredObject> open(String key) throws IOException {
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(pathOf(key), READ);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    // The size comes from the open channel, not a second lookup, so it always matches the bytes.
+    return Optional.of(new StoredObject(channel.size(), Channels.newInputStream(channel)));
+  }
+
+  @Override
+  public Optional<Long> size(String key) throws IOException {
+    try {
+      return Optional.of(Files.size(pathOf(key)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Upload create(String key) throws IOException {
+    Path target = pathOf(key);
+    Path partial = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
+    return new Upload(FileChannel.open(partial, CREATE_NEW, WRITE), partial, target);
+  }
+
+  @Override
+  public boolean delete(String key) throws IOException {
+    boolean deleted = Files.deleteIfExists(pathOf(key));
+    if (deleted) {
+      forceDirectory(objects);
+    }
+    return deleted;
+  }
+
+  @Override
+  public String toString() {
+    return "DiskStorage(" + objects.getParent() + ")";
+  }
+
+  private Path pathOf(String key) {
+    return objects.resolve(FileNames.forKey(key));
+  }
+
+  /** Makes a rename or delete in {@code directory} durable. */
+  static void forceDirectory(Path directory) throws IOException {
+    try (FileChannel dir = FileChannel.open(directory, READ)) {
+      dir.force(true);
+    }
+  }
+
+  private static void removeDeadUploads(Path temp) throws IOException {
+    try (DirectoryStream<Path> partials = Files.newDirectoryStream(temp, "*" + PARTIAL_SUFFIX)) {
+      for (Path partial : partials) {
+        Files.deleteIfExists(partial);
+        log.log(Level.INFO, () -> "removed the leftover of an interrupted upload: " + partial);
+      }
+    }
+  }
+}

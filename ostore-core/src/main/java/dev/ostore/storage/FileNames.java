@@ -1,0 +1,49 @@
+package dev.ostore.storage;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.hash.Hashing;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns any key into one safe file name: a single path component, never {@code .} or {@code ..}
+ * or hidden, portable to any file system, and short enough for all of them. Distinct keys always
+ * get distinct names.
+ */
+final class FileNames {
+  /** Longest name used verbatim; longer ones are shortened with a hash of the whole key. */
+  static final int MAX_LENGTH = 200;
+  private static final int KEPT_PREFIX = 120;
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+  private FileNames() {}
+
+  /**
+   * Percent-encodes every byte but {@code A-Z a-z 0-9 - _ .} (and a leading dot). {@code ~} is
+   * always encoded, so it can mark a shortened name: {@code <prefix>~<sha256 of the key>}.
+   */
+  static String forKey(String key) {
+    checkArgument(!key.isEmpty(), "storage key is empty");
+    byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+    StringBuilder name = new StringBuilder(bytes.length + 16);
+    for (int i = 0; i < bytes.length; i++) {
+      int c = bytes[i] & 0xff;
+      boolean plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_' || (c == '.' && i > 0);
+      if (plain) {
+        name.append((char) c);
+      } else {
+        name.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
+      }
+    }
+    if (name.length() <= MAX_LENGTH) {
+      return name.toString();
+    }
+    int cut = KEPT_PREFIX;
+    while (cut > 0 && (name.charAt(cut - 1) == '%' || (cut > 1 && name.charAt(cut - 2) == '%'))) {
+      cut--;
+    }
+    return name.substring(0, cut) + "~"
+        + Hashing.sha256().hashString(key, StandardCharsets.UTF_8);
+  }
+}

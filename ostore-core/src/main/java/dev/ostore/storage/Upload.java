@@ -1,0 +1,90 @@
+package dev.ostore.storage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A new version of an object being written to a temporary file. {@link #commit()} forces it to
+ * disk and renames it over the old version in one atomic step; {@link #close()} without a commit
+ * deletes it, so an upload that fails half way leaves nothing behind. Not thread-safe.
+ */
+public final class Upload extends OutputStream {
+  private final FileChannel channel;
+  private final Path temp;
+  private final Path target;
+  private long written;
+  private boolean committed;
+  private boolean closed;
+
+  Upload(FileChannel channel, Path temp, Path target) {
+    this.channel = channel;
+    this.temp = temp;
+    this.target = target;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] bytes, int offset, int length) throws IOException {
+    checkOpen();
+    ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+    while (buffer.hasRemaining()) {
+      channel.write(buffer);
+    }
+    written += length;
+  }
+
+  /** Bytes written so far. */
+  public long size() {
+    return written;
+  }
+
+  /**
+   * Makes the written bytes the object's current version, durably: the file and its directory are
+   * forced to disk around the rename. Returns the size of the object.
+   */
+  public long commit() throws IOException {
+    checkOpen();
+    try {
+      channel.force(true);
+      channel.close();
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      committed = true;
+      DiskStorage.forceDirectory(target.getParent());
+      return written;
+    } finally {
+      close();
+    }
+  }
+
+  /** Ends the upload; unless it was committed, its bytes are deleted. Idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      channel.close();
+    } finally {
+      if (!committed) {
+        Files.deleteIfExists(temp);
+      }
+    }
+  }
+
+  private void checkOpen() throws IOException {
+    if (closed) {
+      throw new IOException("upload is closed");
+    }
+  }
+}

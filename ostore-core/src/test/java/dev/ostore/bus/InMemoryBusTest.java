@@ -1,0 +1,8 @@
+package dev.ostore.bus;
+
+class InMemoryBusTest extends MessageBusContract {
+  @Override
+  MessageBus newBus() {
+    return MessageBus.inMemory();
+  }
+}
