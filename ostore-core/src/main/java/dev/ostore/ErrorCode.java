@@ -15,4 +15,6 @@ public enum ErrorCode {
   DATA_SERVER_UNREACHABLE,
   /** A data server failed while serving the request; what it had received is discarded. */
   DATA_SERVER_FAILED,
+  /** This server's own disk failed (full, read-only, I/O error); nothing partial was kept. */
+  STORAGE_FAILED,
 }

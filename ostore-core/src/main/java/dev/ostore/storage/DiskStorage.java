@@ -4,6 +4,8 @@ import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -37,40 +39,57 @@ final class DiskStorage implements Storage {
   }
 
   @Override
-  public Optional<StoredObject> open(String key) throws IOException {
+  public Optional<StoredObject> open(String key) throws OstoreException {
     FileChannel channel;
     try {
       channel = FileChannel.open(pathOf(key), READ);
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (IOException e) {
+      throw failed(key, e);
     }
-    // The size comes from the open channel, not a second lookup, so it always matches the bytes.
-    return Optional.of(new StoredObject(channel.size(), Channels.newInputStream(channel)));
+    try {
+      // The size comes from the open channel, not a second lookup, so it matches the bytes.
+      return Optional.of(new StoredObject(channel.size(), Channels.newInputStream(channel)));
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw failed(key, e);
+    }
   }
 
   @Override
-  public Optional<Long> size(String key) throws IOException {
+  public Optional<Long> size(String key) throws OstoreException {
     try {
       return Optional.of(Files.size(pathOf(key)));
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    } catch (IOException e) {
+      throw failed(key, e);
     }
   }
 
   @Override
-  public Upload create(String key) throws IOException {
+  public Upload create(String key) throws OstoreException {
     Path target = pathOf(key);
     Path partial = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
-    return new Upload(FileChannel.open(partial, CREATE_NEW, WRITE), partial, target);
+    try {
+      return new Upload(key, FileChannel.open(partial, CREATE_NEW, WRITE), partial, target);
+    } catch (IOException e) {
+      throw failed(key, e);
+    }
   }
 
   @Override
-  public boolean delete(String key) throws IOException {
-    boolean deleted = Files.deleteIfExists(pathOf(key));
-    if (deleted) {
-      forceDirectory(objects);
+  public boolean delete(String key) throws OstoreException {
+    try {
+      boolean deleted = Files.deleteIfExists(pathOf(key));
+      if (deleted) {
+        forceDirectory(objects);
+      }
+      return deleted;
+    } catch (IOException e) {
+      throw failed(key, e);
     }
-    return deleted;
   }
 
   @Override
@@ -80,6 +99,20 @@ final class DiskStorage implements Storage {
 
   private Path pathOf(String key) {
     return objects.resolve(FileNames.forKey(key));
+  }
+
+  /** The error for a failure of the disk itself while working on {@code key}. */
+  static OstoreException failed(String key, IOException cause) {
+    return new OstoreException(ErrorCode.STORAGE_FAILED,
+        "storage failed on " + key + ": " + cause, cause);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Already failing; the first error is the one worth reporting.
+    }
   }
 
   /** Makes a rename or delete in {@code directory} durable. */

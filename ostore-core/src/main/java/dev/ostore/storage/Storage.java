@@ -10,7 +10,8 @@ import java.util.Optional;
  * reader sees the whole old object or the whole new one. Any key is safe: the file name is derived
  * from it and can never leave the storage root.
  *
- * <p>Implementations are thread-safe.
+ * <p>A failure of the disk itself is an {@link dev.ostore.OstoreException} with code {@code
+ * STORAGE_FAILED} naming the key. Implementations are thread-safe.
  *
  * <pre>{@code
  * Storage storage = Storage.onDisk(Path.of("/var/lib/ostore"));

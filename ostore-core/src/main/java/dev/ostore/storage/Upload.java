@@ -14,6 +14,7 @@ import java.nio.file.StandardCopyOption;
  * deletes it, so an upload that fails half way leaves nothing behind. Not thread-safe.
  */
 public final class Upload extends OutputStream {
+  private final String key;
   private final FileChannel channel;
   private final Path temp;
   private final Path target;
@@ -21,7 +22,8 @@ public final class Upload extends OutputStream {
   private boolean committed;
   private boolean closed;
 
-  Upload(FileChannel channel, Path temp, Path target) {
+  Upload(String key, FileChannel channel, Path temp, Path target) {
+    this.key = key;
     this.channel = channel;
     this.temp = temp;
     this.target = target;
@@ -36,8 +38,12 @@ public final class Upload extends OutputStream {
   public void write(byte[] bytes, int offset, int length) throws IOException {
     checkOpen();
     ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-    while (buffer.hasRemaining()) {
-      channel.write(buffer);
+    try {
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+    } catch (IOException e) {
+      throw DiskStorage.failed(key, e);
     }
     written += length;
   }
@@ -61,6 +67,8 @@ public final class Upload extends OutputStream {
       committed = true;
       DiskStorage.forceDirectory(target.getParent());
       return written;
+    } catch (IOException e) {
+      throw DiskStorage.failed(key, e);
     } finally {
       close();
     }
@@ -82,9 +90,9 @@ public final class Upload extends OutputStream {
     }
   }
 
-  private void checkOpen() throws IOException {
+  private void checkOpen() {
     if (closed) {
-      throw new IOException("upload is closed");
+      throw new IllegalStateException("upload of " + key + " is closed");
     }
   }
 }

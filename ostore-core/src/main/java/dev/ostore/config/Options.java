@@ -1,0 +1,122 @@
+package dev.ostore.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The settings of one server and their values, taken once in {@code main} from the environment
+ * and the command line ({@code --flag value} or {@code --flag=value}; a flag wins over its
+ * variable). Unknown flags and values that do not parse are {@link IllegalArgumentException}s
+ * naming the setting.
+ */
+public final class Options {
+  private final Map<Option, String> values;
+
+  private Options(Map<Option, String> values) {
+    this.values = values;
+  }
+
+  /** True when {@code args} ask for help rather than a server. */
+  public static boolean wantsHelp(String[] args) {
+    return List.of(args).contains("--help") || List.of(args).contains("-h");
+  }
+
+  /** Reads {@code options} from {@code env} and {@code args}. */
+  public static Options parse(List<Option> options, Map<String, String> env, String[] args) {
+    Map<Option, String> values = new HashMap<>();
+    for (Option option : options) {
+      String fromEnv = env.get(option.env());
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        values.put(option, fromEnv.strip());
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument: " + arg);
+      }
+      int equals = arg.indexOf('=');
+      String flag = arg.substring(2, equals < 0 ? arg.length() : equals);
+      Option option = options.stream().filter(o -> o.flag().equals(flag)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("unknown flag: --" + flag));
+      String value;
+      if (equals >= 0) {
+        value = arg.substring(equals + 1);
+      } else if (i + 1 < args.length) {
+        value = args[++i];
+      } else {
+        throw new IllegalArgumentException("flag --" + flag + " needs a value");
+      }
+      values.put(option, value.strip());
+    }
+    return new Options(values);
+  }
+
+  /** The value of {@code option}: given, else its default, else empty. */
+  public Optional<String> get(Option option) {
+    String value = values.get(option);
+    return value != null ? Optional.of(value) : option.defaultIfAny();
+  }
+
+  /** The value of a setting that must have one. */
+  public String require(Option option) {
+    return get(option).orElseThrow(() -> new IllegalArgumentException(
+        describe(option) + " is required"));
+  }
+
+  public int getInt(Option option) {
+    String text = require(option);
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(describe(option) + " is not a whole number: " + text);
+    }
+  }
+
+  /** A duration such as {@code 500ms}, {@code 5s}, {@code 2m} or ISO-8601 {@code PT5S}. */
+  public Duration getDuration(Option option) {
+    String text = require(option);
+    try {
+      if (text.startsWith("P") || text.startsWith("p")) {
+        return Duration.parse(text);
+      }
+      if (text.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+      }
+      long amount = Long.parseLong(text.substring(0, text.length() - 1));
+      return switch (text.charAt(text.length() - 1)) {
+        case 's' -> Duration.ofSeconds(amount);
+        case 'm' -> Duration.ofMinutes(amount);
+        case 'h' -> Duration.ofHours(amount);
+        default -> throw new NumberFormatException();
+      };
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          describe(option) + " is not a duration such as 500ms, 5s or 2m: " + text);
+    }
+  }
+
+  /** The {@code --help} text: usage, then each setting with its variable, flag and default. */
+  public static String help(String usage, List<Option> options) {
+    StringBuilder out = new StringBuilder(usage).append("\n\nSettings (flag, then variable):\n");
+    for (Option option : options) {
+      out.append(String.format("  --%-22s %s%n  %-24s %s%n",
+          option.flag() + " VALUE", option.env(), "", option.help()
+              + option.defaultIfAny().map(d -> " (default: " + d + ")").orElse("")));
+    }
+    return out.toString();
+  }
+
+  private static String describe(Option option) {
+    return option.env() + " (--" + option.flag() + ")";
+  }
+
+  /** {@code uri} with its password, if any, replaced by stars: for logs. */
+  public static String redact(URI uri) {
+    return uri.toString().replaceAll("(://[^:/@]*:)[^@/]*@", "$1****@");
+  }
+}

@@ -1,0 +1,39 @@
+package dev.ostore.heartbeat;
+
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.MessageBus;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The data servers an api server knows to be alive: those whose heartbeat arrived within the
+ * expiry. Thread-safe; closing stops listening. Idempotent.
+ *
+ * <pre>{@code
+ * try (LiveServers live = LiveServers.listen(bus, InstantSource.system(), Duration.ofSeconds(10))) {
+ *   Optional<ServerAddress> target = live.pick(Set.of());
+ * }
+ * }</pre>
+ */
+public interface LiveServers extends AutoCloseable {
+  /**
+   * Listens to heartbeats on {@link MessageBus#API_SERVERS}; a server not heard from for {@code
+   * expiry}, as told by {@code clock}, is no longer live.
+   */
+  static LiveServers listen(MessageBus bus, InstantSource clock, Duration expiry)
+      throws IOException {
+    return HeartbeatRegistry.listen(bus, clock, expiry);
+  }
+
+  /** The live servers now. */
+  Set<ServerAddress> live();
+
+  /** A live server chosen at random, other than those in {@code excluded}. */
+  Optional<ServerAddress> pick(Set<ServerAddress> excluded);
+
+  @Override
+  void close();
+}

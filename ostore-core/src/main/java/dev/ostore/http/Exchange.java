@@ -1,0 +1,157 @@
+package dev.ostore.http;
+
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+
+/**
+ * One HTTP request and its response, as an {@link Endpoint} sees them: blocking streams for both
+ * bodies and nothing more of the server underneath. Not thread-safe.
+ */
+public final class Exchange {
+  private static final int COPY_BUFFER = 64 * 1024;
+
+  private final Request request;
+  private final Response response;
+  private OutputStream responseBody;
+
+  Exchange(Request request, Response response) {
+    this.request = request;
+    this.response = response;
+  }
+
+  public String method() {
+    return request.getMethod();
+  }
+
+  /** The request path exactly as sent, percent-encoding included. */
+  public String path() {
+    return request.getHttpURI().getPath();
+  }
+
+  /**
+   * The object name in the path after {@code prefix}, percent-decoded and validated; a bad one is
+   * a {@code BAD_REQUEST} saying what is wrong with it.
+   */
+  public ObjectName objectName(String prefix) throws OstoreException {
+    String path = path();
+    String segment = path.startsWith(prefix) ? path.substring(prefix.length()) : "";
+    try {
+      return ObjectName.fromUrlSegment(segment);
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest("bad object name: " + e.getMessage());
+    }
+  }
+
+  /** The query parameter {@code name}, percent-decoded; the first one when repeated. */
+  public Optional<String> query(String name) {
+    return Optional.ofNullable(Request.extractQueryParameters(request).getValue(name));
+  }
+
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(request.getHeaders().get(name));
+  }
+
+  /** The declared length of the request body; empty when it is sent chunked. */
+  public OptionalLong requestLength() {
+    long length = request.getLength();
+    return length >= 0 ? OptionalLong.of(length) : OptionalLong.empty();
+  }
+
+  /**
+   * The request body. A body that ends before its declared length, or a chunked body whose last
+   * chunk never comes, makes {@code read} throw rather than report a clean end.
+   */
+  public InputStream requestBody() {
+    return Content.Source.asInputStream(request);
+  }
+
+  /**
+   * Copies the whole request body to {@code out} and returns its length. A body that breaks off
+   * is a {@code BAD_REQUEST} naming {@code what} was being uploaded; a failure of {@code out}
+   * comes out as it is, so the caller can tell its own failures from the client's.
+   */
+  public long copyRequestBodyTo(OutputStream out, Object what) throws IOException {
+    byte[] buffer = new byte[COPY_BUFFER];
+    long copied = 0;
+    try (InputStream body = requestBody()) {
+      while (true) {
+        int n;
+        try {
+          n = body.read(buffer);
+        } catch (IOException e) {
+          throw OstoreException.badRequest("upload of " + what + " broken off after " + copied
+              + " bytes: " + e.getMessage());
+        }
+        if (n < 0) {
+          return copied;
+        }
+        out.write(buffer, 0, n);
+        copied += n;
+      }
+    }
+  }
+
+  /** Sets a response header; only before the response starts. */
+  public Exchange setHeader(String name, String value) {
+    checkState(!isCommitted(), "response already started");
+    response.getHeaders().put(name, value);
+    return this;
+  }
+
+  /**
+   * Starts the response and gives the stream for its body: {@code length} bytes exactly, or a
+   * chunked body when {@code length} is -1. A HEAD response sends the headers only.
+   */
+  public OutputStream respond(int status, long length) {
+    checkState(responseBody == null, "response already started");
+    response.setStatus(status);
+    if (length >= 0) {
+      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+    }
+    responseBody = Content.Sink.asOutputStream(response);
+    return responseBody;
+  }
+
+  /** Answers with {@code text} and a newline as a plain-text body. */
+  public void respondText(int status, String text) throws IOException {
+    byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    try (OutputStream out = respond(status, bytes.length)) {
+      out.write(bytes);
+    }
+  }
+
+  boolean isCommitted() {
+    return responseBody != null || response.isCommitted();
+  }
+
+  boolean hasResponded() {
+    return responseBody != null;
+  }
+
+  /** Completes the response: an endpoint that sent nothing answers 200 with no body. */
+  void finish() throws IOException {
+    if (responseBody == null) {
+      respond(200, 0);
+    }
+    responseBody.close();
+  }
+
+  /** Resets an unsent response so that an error can replace it. */
+  void resetForError() {
+    response.reset();
+    responseBody = null;
+  }
+}

@@ -1,0 +1,71 @@
+package dev.ostore.http;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.collect.ImmutableMap;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Which {@link Endpoint} serves which method under which path prefix. A path under no prefix is
+ * answered 404, a method a prefix does not serve 405 with an {@code Allow} header.
+ *
+ * <pre>{@code
+ * Routes routes = Routes.builder()
+ *     .add("GET", "/objects/", objects::get)
+ *     .add("PUT", "/objects/", objects::put)
+ *     .build();
+ * }</pre>
+ */
+public final class Routes {
+  private final ImmutableMap<String, ImmutableMap<String, Endpoint>> byPrefix;
+
+  private Routes(Map<String, Map<String, Endpoint>> byPrefix) {
+    ImmutableMap.Builder<String, ImmutableMap<String, Endpoint>> copy = ImmutableMap.builder();
+    // Longest prefix first, so that the most specific route wins.
+    byPrefix.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<String, ?> e) -> e.getKey().length()).reversed())
+        .forEach(e -> copy.put(e.getKey(), ImmutableMap.copyOf(e.getValue())));
+    this.byPrefix = copy.build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The prefix {@code path} falls under, if any. */
+  Optional<String> prefixOf(String path) {
+    return byPrefix.keySet().stream().filter(path::startsWith).findFirst();
+  }
+
+  /** The methods served under {@code prefix}, in alphabetical order. */
+  Iterable<String> methods(String prefix) {
+    return byPrefix.get(prefix).keySet();
+  }
+
+  Optional<Endpoint> endpoint(String prefix, String method) {
+    return Optional.ofNullable(byPrefix.get(prefix).get(method));
+  }
+
+  /** Collects routes; each (method, prefix) pair may be added once. */
+  public static final class Builder {
+    private final Map<String, Map<String, Endpoint>> byPrefix = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder add(String method, String prefix, Endpoint endpoint) {
+      checkArgument(prefix.startsWith("/"), "prefix must start with '/': %s", prefix);
+      Map<String, Endpoint> methods = byPrefix.computeIfAbsent(prefix, p -> new TreeMap<>());
+      checkArgument(methods.putIfAbsent(method, endpoint) == null,
+          "route added twice: %s %s", method, prefix);
+      return this;
+    }
+
+    public Routes build() {
+      return new Routes(byPrefix);
+    }
+  }
+}

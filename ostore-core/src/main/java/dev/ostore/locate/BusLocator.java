@@ -1,0 +1,96 @@
+package dev.ostore.locate;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import dev.ostore.Json;
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.Message;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.Subscription;
+import dev.ostore.heartbeat.LiveServers;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/** {@link Locator} that asks over a {@link MessageBus} and remembers recent answers. */
+final class BusLocator implements Locator {
+  private static final Logger log = System.getLogger(BusLocator.class.getName());
+  private static final int REMEMBERED = 100_000;
+
+  private final MessageBus bus;
+  private final LiveServers liveServers;
+  private final Duration timeout;
+  private final Cache<String, ServerAddress> recent =
+      CacheBuilder.newBuilder().maximumSize(REMEMBERED).build();
+
+  BusLocator(MessageBus bus, LiveServers liveServers, Duration timeout) {
+    this.bus = bus;
+    this.liveServers = liveServers;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public Optional<ServerAddress> locate(String key) throws IOException {
+    Set<ServerAddress> live = liveServers.live();
+    ServerAddress remembered = recent.getIfPresent(key);
+    if (remembered != null && live.contains(remembered)) {
+      return Optional.of(remembered);
+    }
+    if (live.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ServerAddress> found = ask(key, live);
+    found.ifPresentOrElse(server -> recent.put(key, server), () -> recent.invalidate(key));
+    return found;
+  }
+
+  @Override
+  public void remember(String key, ServerAddress server) {
+    recent.put(key, server);
+  }
+
+  @Override
+  public void forget(String key) {
+    recent.invalidate(key);
+  }
+
+  private Optional<ServerAddress> ask(String key, Set<ServerAddress> live) throws IOException {
+    CompletableFuture<Optional<ServerAddress>> answer = new CompletableFuture<>();
+    Set<ServerAddress> saidNo = ConcurrentHashMap.newKeySet();
+    try (Subscription replies = bus.request(MessageBus.DATA_SERVERS, Json.quote(key),
+        reply -> heard(reply, answer, saidNo, live))) {
+      return answer.completeOnTimeout(Optional.empty(), timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while locating " + key);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a locate answer cannot fail", e);
+    }
+  }
+
+  private static void heard(Message message, CompletableFuture<Optional<ServerAddress>> answer,
+      Set<ServerAddress> saidNo, Set<ServerAddress> live) {
+    LocateReply reply;
+    try {
+      reply = LocateReply.parse(message.body());
+    } catch (IllegalArgumentException e) {
+      log.log(WARNING, () -> "ignored a malformed locate reply: " + e.getMessage());
+      return;
+    }
+    if (reply.found()) {
+      answer.complete(Optional.of(reply.server()));
+    } else if (saidNo.add(reply.server()) && saidNo.containsAll(live)) {
+      answer.complete(Optional.empty());
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.ostore.locate;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.ostore.Json;
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.Message;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.Subscription;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.util.function.Predicate;
+
+/**
+ * A data server's side of locate: answers each request on {@link MessageBus#DATA_SERVERS} with
+ * whether it holds the key (see {@link LocateReply} for the two reply forms). A malformed request
+ * is logged and dropped. Closing stops answering; idempotent.
+ */
+public final class LocateResponder implements AutoCloseable {
+  private static final Logger log = System.getLogger(LocateResponder.class.getName());
+
+  private final MessageBus bus;
+  private final ServerAddress self;
+  private final Predicate<String> holds;
+  private volatile Subscription subscription;
+
+  private LocateResponder(MessageBus bus, ServerAddress self, Predicate<String> holds) {
+    this.bus = bus;
+    this.self = self;
+    this.holds = holds;
+  }
+
+  /** Starts answering for {@code self}; {@code holds} tells whether a key is stored here. */
+  public static LocateResponder start(MessageBus bus, ServerAddress self,
+      Predicate<String> holds) throws IOException {
+    LocateResponder responder = new LocateResponder(bus, self, holds);
+    responder.subscription = bus.subscribe(MessageBus.DATA_SERVERS, responder::answer);
+    return responder;
+  }
+
+  private void answer(Message request) {
+    String key;
+    try {
+      key = Json.parseString(request.body());
+    } catch (IllegalArgumentException e) {
+      log.log(WARNING, () -> "ignored a malformed locate request: " + e.getMessage());
+      return;
+    }
+    LocateReply reply = new LocateReply(self, holds.test(key));
+    // A requester without a correlation id follows the reference protocol: hits only, as a string.
+    boolean ostoreRequester = request.correlationId().isPresent();
+    if (!reply.found() && !ostoreRequester) {
+      return;
+    }
+    try {
+      bus.reply(request, ostoreRequester ? reply.toJson() : reply.toReferenceJson());
+    } catch (IOException e) {
+      log.log(WARNING, () -> "locate reply for " + key + " not sent: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    Subscription s = subscription;
+    if (s != null) {
+      s.close();
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.ostore.locate;
+
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.LiveServers;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Finds the data server holding an object. It remembers where objects were found or stored, so
+ * a repeated lookup costs no broadcast; a caller that finds a remembered server no longer has the
+ * object {@link #forget}s it and asks again. Thread-safe.
+ *
+ * <pre>{@code
+ * Locator locator = Locator.overBus(bus, liveServers, Duration.ofSeconds(1));
+ * Optional<ServerAddress> holder = locator.locate("report.pdf");
+ * }</pre>
+ */
+public interface Locator {
+  /**
+   * Asks all data servers on {@link MessageBus#DATA_SERVERS} and takes the first that has the
+   * object. A miss is known as soon as every live server has said no, and after {@code timeout} at
+   * worst (servers built from the reference code never say no).
+   */
+  static Locator overBus(MessageBus bus, LiveServers live, Duration timeout) {
+    return new BusLocator(bus, live, timeout);
+  }
+
+  /** A live server holding the object under {@code key}, or empty when none answers. */
+  Optional<ServerAddress> locate(String key) throws IOException;
+
+  /** Notes that {@code server} now holds {@code key}: a locate will answer it without asking. */
+  void remember(String key, ServerAddress server);
+
+  /** Drops what is remembered of {@code key}, so the next locate asks every server. */
+  void forget(String key);
+}

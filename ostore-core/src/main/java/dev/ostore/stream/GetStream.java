@@ -1,0 +1,97 @@
+package dev.ostore.stream;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * The bytes of an object as a data server sends them. {@link #length()} is known before the
+ * first byte; a transfer that breaks or ends early throws {@code DATA_SERVER_FAILED} rather than
+ * passing for a shorter object. Close it when done: a stream not read to the end closes its
+ * connection, one read whole leaves it for reuse. Not thread-safe.
+ *
+ * <p>It reads straight from the connection: a pipe would add a thread and a copy here for
+ * nothing, since both the HTTP client and the reader pull (see docs/decisions.md).
+ */
+public final class GetStream extends InputStream {
+  private final HttpCall call;
+  private final InputStream body;
+  private final long length;
+  private long read;
+  private boolean closed;
+
+  private GetStream(HttpCall call, InputStream body, long length) {
+    this.call = call;
+    this.body = body;
+    this.length = length;
+  }
+
+  static GetStream open(HttpCall call) throws IOException {
+    try {
+      long length = call.expectOk();
+      if (length < 0) {
+        throw new OstoreException(ErrorCode.DATA_SERVER_FAILED,
+            "data server " + call.server + " sent " + call.path + " without a Content-Length");
+      }
+      return new GetStream(call, call.connection.getInputStream(), length);
+    } catch (IOException e) {
+      call.abort();
+      throw call.failure(e);
+    }
+  }
+
+  /** The object's size in bytes. */
+  public long length() {
+    return length;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] bytes, int offset, int count) throws IOException {
+    if (closed) {
+      throw new IOException("stream is closed");
+    }
+    if (read == length) {
+      return -1;
+    }
+    int n;
+    try {
+      n = body.read(bytes, offset, (int) Math.min(count, length - read));
+    } catch (IOException e) {
+      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED,
+          "data server " + call.server + " failed after " + read + " of " + length
+              + " bytes of " + call.path + ": " + e, e);
+    }
+    if (n < 0) {
+      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED,
+          "data server " + call.server + " ended " + call.path + " after " + read + " of "
+              + length + " bytes");
+    }
+    read += n;
+    return n;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (read == length) {
+      call.finish();
+    } else {
+      call.abort();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GetStream(" + call.server + call.path + ")";
+  }
+}

@@ -1,0 +1,92 @@
+package dev.ostore.stream;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import dev.ostore.ServerAddress;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+
+/**
+ * Opens streams to and from data servers over HTTP. Every failure is an {@link
+ * dev.ostore.OstoreException}: {@code NOT_FOUND} when the server has no such object, {@code
+ * DATA_SERVER_UNREACHABLE} when it could not be reached (nothing was sent, so another server may
+ * be tried), {@code DATA_SERVER_FAILED} when it failed or answered an error later on.
+ *
+ * <pre>{@code
+ * Transfers transfers = Transfers.create(executor, Duration.ofSeconds(2), Duration.ofSeconds(30));
+ * try (GetStream in = transfers.get(server, "/objects/report.pdf")) {
+ *   in.transferTo(out);
+ * }
+ * }</pre>
+ */
+public final class Transfers {
+  /** Bytes buffered between the writer of a {@link PutStream} and its HTTP transfer. */
+  public static final int DEFAULT_PIPE_CAPACITY = 256 * 1024;
+
+  private final Executor executor;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private final int pipeCapacity;
+
+  private Transfers(Executor executor, Duration connectTimeout, Duration readTimeout,
+      int pipeCapacity) {
+    this.executor = requireNonNull(executor, "executor");
+    this.connectTimeout = positive(connectTimeout, "connectTimeout");
+    this.readTimeout = positive(readTimeout, "readTimeout");
+    checkArgument(pipeCapacity > 0, "pipeCapacity (%s) must be positive", pipeCapacity);
+    this.pipeCapacity = pipeCapacity;
+  }
+
+  /**
+   * Transfers whose uploads run on {@code executor} (one task per open {@link PutStream}), giving
+   * up on a server that takes longer than {@code connectTimeout} to accept a connection or stays
+   * silent for {@code readTimeout}.
+   */
+  public static Transfers create(Executor executor, Duration connectTimeout,
+      Duration readTimeout) {
+    return new Transfers(executor, connectTimeout, readTimeout, DEFAULT_PIPE_CAPACITY);
+  }
+
+  /** As {@link #create}, with a pipe of {@code pipeCapacity} bytes per upload. */
+  public static Transfers create(Executor executor, Duration connectTimeout,
+      Duration readTimeout, int pipeCapacity) {
+    return new Transfers(executor, connectTimeout, readTimeout, pipeCapacity);
+  }
+
+  /**
+   * Starts a {@code PUT} of {@code length} bytes (or of unknown length, sent chunked) to {@code
+   * path} on {@code server}. Returns once the server accepted the connection.
+   */
+  public PutStream put(ServerAddress server, String path, OptionalLong length)
+      throws IOException {
+    HttpCall call = HttpCall.open(server, path, "PUT", connectTimeout, readTimeout);
+    return PutStream.start(call, length, new BoundedPipe(pipeCapacity), executor);
+  }
+
+  /** Starts a {@code GET} of {@code path} on {@code server}; returns once the headers are in. */
+  public GetStream get(ServerAddress server, String path) throws IOException {
+    return GetStream.open(HttpCall.open(server, path, "GET", connectTimeout, readTimeout));
+  }
+
+  /** The size of the object at {@code path} on {@code server}, asked with a {@code HEAD}. */
+  public long size(ServerAddress server, String path) throws IOException {
+    HttpCall call = HttpCall.open(server, path, "HEAD", connectTimeout, readTimeout);
+    try {
+      long size = call.expectOk();
+      call.finish();
+      return size;
+    } catch (IOException e) {
+      call.abort();
+      throw e;
+    }
+  }
+
+  private static Duration positive(Duration duration, String what) {
+    checkArgument(duration != null && !duration.isNegative() && !duration.isZero(),
+        "%s (%s) must be positive", what, duration);
+    return duration;
+  }
+}

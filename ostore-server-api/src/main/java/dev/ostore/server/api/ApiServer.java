@@ -1,0 +1,78 @@
+package dev.ostore.server.api;
+
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.http.HttpService;
+import dev.ostore.http.Routes;
+import dev.ostore.locate.Locator;
+import dev.ostore.stream.Transfers;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running api server: the stateless HTTP front of the store. It learns the live data servers
+ * from their heartbeats, finds objects with locate requests, and streams bodies to and from data
+ * servers. Closing stops it; idempotent.
+ */
+public final class ApiServer implements AutoCloseable {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+  private final LiveServers live;
+  private final ExecutorService uploads;
+  private final HttpService http;
+  private final AtomicBoolean open = new AtomicBoolean(true);
+
+  private ApiServer(LiveServers live, ExecutorService uploads, HttpService http) {
+    this.live = live;
+    this.uploads = uploads;
+    this.http = http;
+  }
+
+  /** Starts an api server using {@code bus}; heartbeats expire by {@code clock}. */
+  public static ApiServer start(ApiServerConfig config, MessageBus bus, InstantSource clock)
+      throws IOException {
+    LiveServers live = LiveServers.listen(bus, clock, config.heartbeatExpiry());
+    Locator locator = Locator.overBus(bus, live, config.locateTimeout());
+    // One task per upload in flight; the HTTP server's own pool bounds how many there are.
+    ExecutorService uploads = Executors.newCachedThreadPool(
+        new ThreadFactoryBuilder().setNameFormat("upload-%d").setDaemon(true).build());
+    Transfers transfers = Transfers.create(uploads, CONNECT_TIMEOUT, READ_TIMEOUT);
+    Routes.Builder routes = Routes.builder();
+    new ObjectsEndpoints(live, locator, transfers).addTo(routes);
+    new LocateEndpoint(live, locator).addTo(routes);
+    try {
+      HttpService http = HttpService.start("api", config.listenAddress(), routes.build(),
+          HttpService.Settings.DEFAULT);
+      return new ApiServer(live, uploads, http);
+    } catch (IOException | RuntimeException e) {
+      live.close();
+      uploads.shutdownNow();
+      throw e;
+    }
+  }
+
+  public ServerAddress address() {
+    return http.address();
+  }
+
+  /** The data servers this api server currently sees as live. */
+  public LiveServers liveServers() {
+    return live;
+  }
+
+  @Override
+  public void close() {
+    if (open.compareAndSet(true, false)) {
+      http.close();
+      live.close();
+      uploads.shutdownNow();
+    }
+  }
+}

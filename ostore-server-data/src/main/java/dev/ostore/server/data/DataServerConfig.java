@@ -1,0 +1,75 @@
+package dev.ostore.server.data;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static java.util.Objects.requireNonNull;
+
+import dev.ostore.ServerAddress;
+import dev.ostore.config.Option;
+import dev.ostore.config.Options;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything a data server is configured with, built once in {@code main} from the environment
+ * and flags (or directly, by an embedding program). The listen address is also the address the
+ * server announces, so it must be one api servers can reach.
+ */
+public record DataServerConfig(
+    ServerAddress listenAddress,
+    Path storageRoot,
+    Optional<URI> rabbitMqServer,
+    Duration heartbeatInterval) {
+
+  static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
+      "host:port to listen on and to announce to api servers (not 0.0.0.0)");
+  static final Option STORAGE_ROOT = new Option("STORAGE_ROOT", "storage-root", null,
+      "directory of this server's objects; created when missing");
+  static final Option RABBITMQ_SERVER = new Option("RABBITMQ_SERVER", "rabbitmq-server", null,
+      "AMQP URI of the broker, e.g. amqp://guest:guest@127.0.0.1:5672");
+  static final Option HEARTBEAT_INTERVAL = new Option("HEARTBEAT_INTERVAL",
+      "heartbeat-interval", "5s", "how often the server announces itself on apiServers");
+  static final List<Option> OPTIONS =
+      List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER, HEARTBEAT_INTERVAL);
+
+  /** The default heartbeat interval, the tutorial's five seconds. */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+
+  public DataServerConfig {
+    requireNonNull(listenAddress, "listenAddress");
+    requireNonNull(storageRoot, "storageRoot");
+    requireNonNull(rabbitMqServer, "rabbitMqServer");
+    checkArgument(!listenAddress.isWildcard(),
+        "LISTEN_ADDRESS %s is announced to api servers, so it must be an address they can "
+            + "reach, not a wildcard", listenAddress);
+    checkArgument(heartbeatInterval != null && !heartbeatInterval.isNegative()
+        && !heartbeatInterval.isZero(), "heartbeat interval must be positive: %s",
+        heartbeatInterval);
+  }
+
+  /** A data server for embedding: on {@code listenAddress}, with the default heartbeat. */
+  public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
+    return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT);
+  }
+
+  /** Reads the configuration of a standalone data server, which needs a broker. */
+  public static DataServerConfig from(Map<String, String> env, String[] args) {
+    Options options = Options.parse(OPTIONS, env, args);
+    return new DataServerConfig(
+        ServerAddress.parse(options.require(LISTEN_ADDRESS)),
+        Path.of(options.require(STORAGE_ROOT)),
+        Optional.of(URI.create(options.require(RABBITMQ_SERVER))),
+        options.getDuration(HEARTBEAT_INTERVAL));
+  }
+
+  /** The whole configuration on one line, broker password hidden, for the start-up log. */
+  public String describe() {
+    return "LISTEN_ADDRESS=" + listenAddress
+        + " STORAGE_ROOT=" + storageRoot.toAbsolutePath()
+        + " RABBITMQ_SERVER=" + rabbitMqServer.map(Options::redact).orElse("(in-process bus)")
+        + " HEARTBEAT_INTERVAL=" + heartbeatInterval;
+  }
+}
