@@ -11,6 +11,8 @@ public enum ErrorCode {
   NOT_FOUND,
   /** No data server is live: the caller should retry once data servers have announced themselves. */
   NO_DATA_SERVER,
+  /** The message bus (the broker) is unreachable, so data servers cannot be asked; retry later. */
+  BUS_UNAVAILABLE,
   /** A data server could not be reached at all; nothing was sent, so another server may be tried. */
   DATA_SERVER_UNREACHABLE,
   /** A data server failed while serving the request; what it had received is discarded. */

@@ -49,6 +49,9 @@ final class HeartbeatRegistry implements LiveServers {
     ServerAddress server;
     try {
       server = ServerAddress.parse(Json.parseString(message.body()));
+      if (server.isWildcard()) {
+        throw new IllegalArgumentException("a wildcard address cannot be connected to");
+      }
     } catch (IllegalArgumentException e) {
       log.log(WARNING, () -> "ignored a malformed heartbeat " + message.body() + ": "
           + e.getMessage());
@@ -82,6 +85,13 @@ final class HeartbeatRegistry implements LiveServers {
       return Optional.empty();
     }
     return Optional.of(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())));
+  }
+
+  @Override
+  public void dropUntilHeard(ServerAddress server) {
+    if (lastHeard.remove(server) != null) {
+      log.log(WARNING, () -> "data server " + server + " dropped: its connections are refused");
+    }
   }
 
   @Override

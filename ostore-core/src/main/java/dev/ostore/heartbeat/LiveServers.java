@@ -34,6 +34,13 @@ public interface LiveServers extends AutoCloseable {
   /** A live server chosen at random, other than those in {@code excluded}. */
   Optional<ServerAddress> pick(Set<ServerAddress> excluded);
 
+  /**
+   * Counts {@code server} as gone until its next heartbeat: its connections are refused, so it
+   * most likely died, and waiting out the expiry would send it more requests (and make every
+   * locate wait for its answer).
+   */
+  void dropUntilHeard(ServerAddress server);
+
   @Override
   void close();
 }

@@ -126,15 +126,24 @@ public final class Exchange {
 
   /** Answers with {@code text} and a newline as a plain-text body. */
   public void respondText(int status, String text) throws IOException {
-    byte[] bytes = (text + "\n").getBytes(StandardCharsets.UTF_8);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    try (OutputStream out = respond(status, bytes.length)) {
-      out.write(bytes);
+    respond(status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Answers with a small body held in memory. */
+  public void respond(int status, String contentType, byte[] body) throws IOException {
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    try (OutputStream out = respond(status, body.length)) {
+      out.write(body);
     }
   }
 
   boolean isCommitted() {
     return responseBody != null || response.isCommitted();
+  }
+
+  /** True once the response has begun to leave for the client: it can no longer be replaced. */
+  boolean isSent() {
+    return response.isCommitted();
   }
 
   boolean hasResponded() {

@@ -57,12 +57,14 @@ public final class HttpService implements AutoCloseable {
     Server server = new Server(threads);
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
-    // Encoded '/' and '.' segments reach the endpoints, whose name check explains what is wrong;
+    // Encoded '/', '.' and control characters reach the endpoints, whose name check explains what is wrong;
     // endpoints read the raw path, so nothing is ever resolved against a directory.
     config.setUriCompliance(UriCompliance.DEFAULT.with("ostore",
         UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR,
         UriCompliance.Violation.AMBIGUOUS_PATH_SEGMENT,
-        UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+        UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+        UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
+        UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
     connector.setHost(bind.host());
     connector.setPort(bind.port());

@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Which {@link Endpoint} serves which method under which path prefix. A path under no prefix is
- * answered 404, a method a prefix does not serve 405 with an {@code Allow} header.
+ * Which {@link Endpoint} serves which method under which path: a route ending in {@code /} serves
+ * every path under it, any other route exactly its own path. A path under no route is answered
+ * 404, a method a route does not serve 405 with an {@code Allow} header.
  *
  * <pre>{@code
  * Routes routes = Routes.builder()
@@ -36,9 +37,14 @@ public final class Routes {
     return new Builder();
   }
 
-  /** The prefix {@code path} falls under, if any. */
+  /**
+   * The route {@code path} falls under, if any: a route ending in {@code /} takes every path
+   * below it, any other route only its own path.
+   */
   Optional<String> prefixOf(String path) {
-    return byPrefix.keySet().stream().filter(path::startsWith).findFirst();
+    return byPrefix.keySet().stream()
+        .filter(route -> route.endsWith("/") ? path.startsWith(route) : path.equals(route))
+        .findFirst();
   }
 
   /** The methods served under {@code prefix}, in alphabetical order. */

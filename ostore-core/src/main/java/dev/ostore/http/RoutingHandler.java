@@ -16,9 +16,10 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Runs the {@link Endpoint} a request is routed to, on a thread that may block, and turns whatever
- * it throws into an answer. An error before the response started becomes its status and a one-line
- * message; an error after that aborts the connection, so the client sees a broken transfer and
- * never mistakes a cut body for a whole one. Every error is logged with the method and path.
+ * it throws into an answer. An error before any of the response was sent becomes its status and a
+ * one-line message; an error after that aborts the connection, so the client sees a broken
+ * transfer and never mistakes a cut body for a whole one. Every error is logged with the method
+ * and path.
  */
 final class RoutingHandler extends Handler.Abstract {
   private static final Logger log = System.getLogger(RoutingHandler.class.getName());
@@ -74,13 +75,15 @@ final class RoutingHandler extends Handler.Abstract {
 
   private static void answerError(Exchange exchange, Callback callback, int status,
       String message, Throwable cause) {
-    if (exchange.isCommitted()) {
+    // An endpoint may have started a response it has sent nothing of yet: the error replaces it.
+    if (exchange.isSent()) {
       callback.failed(cause);
       return;
     }
     try {
       exchange.resetForError();
-      exchange.respondText(status, message);
+      // One line, as promised: a client shows it as is, and the log has the whole message.
+      exchange.respondText(status, message.lines().findFirst().orElse(""));
       callback.succeeded();
     } catch (IOException | RuntimeException e) {
       callback.failed(e);

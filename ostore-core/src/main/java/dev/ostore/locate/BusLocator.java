@@ -4,7 +4,9 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import dev.ostore.ErrorCode;
 import dev.ostore.Json;
+import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
@@ -66,8 +68,15 @@ final class BusLocator implements Locator {
   private Optional<ServerAddress> ask(String key, Set<ServerAddress> live) throws IOException {
     CompletableFuture<Optional<ServerAddress>> answer = new CompletableFuture<>();
     Set<ServerAddress> saidNo = ConcurrentHashMap.newKeySet();
-    try (Subscription replies = bus.request(MessageBus.DATA_SERVERS, Json.quote(key),
-        reply -> heard(reply, answer, saidNo, live))) {
+    Subscription replies;
+    try {
+      replies = bus.request(MessageBus.DATA_SERVERS, Json.quote(key),
+          reply -> heard(reply, answer, saidNo, live));
+    } catch (IOException e) {
+      throw new OstoreException(ErrorCode.BUS_UNAVAILABLE,
+          "cannot ask the data servers where " + key + " is: " + e.getMessage(), e);
+    }
+    try (replies) {
       return answer.completeOnTimeout(Optional.empty(), timeout.toMillis(), TimeUnit.MILLISECONDS)
           .get();
     } catch (InterruptedException e) {

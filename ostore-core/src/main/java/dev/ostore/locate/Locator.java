@@ -27,7 +27,10 @@ public interface Locator {
     return new BusLocator(bus, live, timeout);
   }
 
-  /** A live server holding the object under {@code key}, or empty when none answers. */
+  /**
+   * A live server holding the object under {@code key}, or empty when none answers. When the bus
+   * cannot carry the question it throws {@link dev.ostore.OstoreException} {@code BUS_UNAVAILABLE}.
+   */
   Optional<ServerAddress> locate(String key) throws IOException;
 
   /** Notes that {@code server} now holds {@code key}: a locate will answer it without asking. */

@@ -11,6 +11,9 @@ import java.io.InputStream;
  * passing for a shorter object. Close it when done: a stream not read to the end closes its
  * connection, one read whole leaves it for reuse. Not thread-safe.
  *
+ * <p>A body without a {@code Content-Length} is refused: {@link java.net.HttpURLConnection} reads
+ * a chunked body cut before its last chunk as a clean end, so its length could not be trusted.
+ *
  * <p>It reads straight from the connection: a pipe would add a thread and a copy here for
  * nothing, since both the HTTP client and the reader pull (see docs/decisions.md).
  */

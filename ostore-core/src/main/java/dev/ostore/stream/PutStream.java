@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An object's bytes on their way to a data server's {@code PUT}. The writer's bytes go through a
@@ -19,25 +20,35 @@ import java.util.concurrent.RejectedExecutionException;
  * #abort(Throwable)} cuts the transfer so the server stores nothing.
  *
  * <p>Every failure of the transfer or the server is an {@link OstoreException} ({@code
- * DATA_SERVER_FAILED}); it reaches the writer at its next write or at close. Not thread-safe: one
- * thread writes.
+ * DATA_SERVER_FAILED}); it reaches the writer at its next write or at close. A server that takes
+ * no data for the read timeout fails the transfer too. Not thread-safe: one thread writes.
  */
 public final class PutStream extends OutputStream {
   private static final int TRANSFER_BUFFER = 64 * 1024;
 
   private final HttpCall call;
   private final BoundedPipe pipe;
+  private final long stallNanos;
   private final CompletableFuture<Void> transfer = new CompletableFuture<>();
   private boolean finished;
+  // Written by the transfer, read by watch(): whether and since when it is writing to the server.
+  private volatile long writeStartedNanos;
+  private volatile boolean writing;
+  private volatile boolean stalled;
 
   private PutStream(HttpCall call, BoundedPipe pipe) {
     this.call = call;
     this.pipe = pipe;
+    this.stallNanos = TimeUnit.MILLISECONDS.toNanos(call.connection.getReadTimeout());
   }
 
   static PutStream start(HttpCall call, OptionalLong length, BoundedPipe pipe, Executor executor)
       throws IOException {
     call.connection.setDoOutput(true);
+    // A fresh connection per upload: a pooled one to a server that died since would fail only
+    // once body bytes were in flight, too late to try another server. A refused connect here
+    // is DATA_SERVER_UNREACHABLE while nothing has been sent.
+    call.connection.setRequestProperty("Connection", "close");
     if (length.isPresent()) {
       call.connection.setFixedLengthStreamingMode(length.getAsLong());
     } else {
@@ -50,6 +61,9 @@ public final class PutStream extends OutputStream {
     } catch (RejectedExecutionException e) {
       call.abort();
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "no thread for the upload", e);
+    }
+    if (stream.stallNanos > 0) {
+      stream.watchLater();
     }
     return stream;
   }
@@ -105,24 +119,61 @@ public final class PutStream extends OutputStream {
   }
 
   private void transfer() {
-    try (InputStream source = pipe.source()) {
+    // The source is never closed: that would wake a blocked writer with "reader has gone" before
+    // pipe.fail() below tells it why the transfer failed. After a clean end the sink is closed.
+    InputStream source = pipe.source();
+    try {
       OutputStream out = call.connection.getOutputStream();
       byte[] buffer = new byte[TRANSFER_BUFFER];
       for (int n; (n = source.read(buffer)) != -1; ) {
+        writing(true);
         out.write(buffer, 0, n);
+        writing(false);
       }
       // Only a body that reached its end is closed: closing sends the last chunk.
+      writing(true);
       out.close();
+      writing(false);
       call.expectOk();
       call.finish();
       transfer.complete(null);
     } catch (IOException | RuntimeException e) {
-      OstoreException failure = call.failure(
-          e instanceof IOException io ? io : new IOException(e));
+      OstoreException failure = stalled
+          ? new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + call.server
+              + " took no data of " + call.path + " for " + stallNanos / 1_000_000 + " ms", e)
+          : call.failure(e instanceof IOException io ? io : new IOException(e));
       pipe.fail(failure);
       call.abort();
       transfer.completeExceptionally(failure);
     }
+  }
+
+  private void writing(boolean now) {
+    if (now) {
+      writeStartedNanos = System.nanoTime();
+    }
+    writing = now;
+  }
+
+  /**
+   * A socket write has no timeout, so a data server that stops reading the body would block the
+   * transfer, and the writer behind the full pipe, for good. Once per read timeout this checks
+   * the transfer and cuts the connection under a write that has not moved for a whole one.
+   */
+  private void watch() {
+    if (transfer.isDone()) {
+      return;
+    }
+    if (writing && System.nanoTime() - writeStartedNanos >= stallNanos) {
+      stalled = true;
+      call.abort();
+      return;
+    }
+    watchLater();
+  }
+
+  private void watchLater() {
+    CompletableFuture.delayedExecutor(stallNanos, TimeUnit.NANOSECONDS).execute(this::watch);
   }
 
   private void awaitTransfer() throws IOException {
@@ -133,7 +184,10 @@ public final class PutStream extends OutputStream {
       pipe.fail(e);
       throw new InterruptedIOException("interrupted while waiting for " + this);
     } catch (ExecutionException e) {
-      throw (OstoreException) e.getCause();
+      // A fresh exception each time: a write may already have thrown the transfer's own, and
+      // try-with-resources cannot add an exception to itself as suppressed.
+      OstoreException failure = (OstoreException) e.getCause();
+      throw new OstoreException(failure.code(), failure.getMessage(), failure);
     }
   }
 

@@ -1,0 +1,178 @@
+package dev.ostore.heartbeat;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.Json;
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.Message;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.Subscription;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link LiveServers} as an api server sees it: heartbeats arrive on a real (in-memory) bus and
+ * time moves only when the test advances the {@link FakeClock}.
+ */
+@Timeout(10)
+class HeartbeatRegistryTest {
+  private static final Duration EXPIRY = Duration.ofSeconds(10);
+  private static final ServerAddress A = new ServerAddress("127.0.0.1", 9001);
+  private static final ServerAddress B = new ServerAddress("127.0.0.1", 9002);
+  private static final ServerAddress C = new ServerAddress("127.0.0.1", 9003);
+
+  private final FakeClock clock = new FakeClock();
+  private MessageBus bus;
+  private LiveServers live;
+
+  @BeforeEach
+  void listen() throws Exception {
+    bus = MessageBus.inMemory();
+    live = LiveServers.listen(bus, clock, EXPIRY);
+  }
+
+  @AfterEach
+  void close() {
+    live.close();
+    bus.close();
+  }
+
+  @Test
+  void serverHeardIsLive() throws Exception {
+    assertEquals(Set.of(), live.live());
+    beat(A);
+    awaitLive(A);
+    assertEquals(Set.of(A), live.live());
+  }
+
+  @Test
+  void serverNotHeardForTheExpiryIsDroppedAndLiveAgainWhenHeardAgain() throws Exception {
+    beat(A);
+    awaitLive(A);
+    clock.advance(EXPIRY);
+    assertEquals(Set.of(), live.live());
+    assertEquals(Optional.empty(), live.pick(Set.of()));
+
+    beat(A);
+    awaitLive(A);
+    assertEquals(Set.of(A), live.live());
+  }
+
+  @Test
+  void serverIsLiveOneMillisecondBeforeTheExpiryAndGoneExactlyAtIt() throws Exception {
+    beat(A);
+    awaitLive(A);
+    clock.advance(EXPIRY.minusMillis(1));
+    assertEquals(Set.of(A), live.live());
+    clock.advance(Duration.ofMillis(1));
+    assertEquals(Set.of(), live.live());
+  }
+
+  @Test
+  void eachHeartbeatRestartsTheExpiryOfItsServerOnly() throws Exception {
+    beat(A);
+    beat(B);
+    awaitLive(B);
+    clock.advance(Duration.ofSeconds(6));
+    beat(B);
+    // One subscription handles its messages in order: once C is live, B's second beat is in.
+    beat(C);
+    awaitLive(C);
+    clock.advance(Duration.ofSeconds(6));
+    assertEquals(Set.of(B, C), live.live(), "A was heard 12 s ago, B and C 6 s ago");
+  }
+
+  @Test
+  void malformedHeartbeatsAreIgnoredAndDoNotDisturbOthers() throws Exception {
+    beat(A);
+    awaitLive(A);
+    clock.advance(Duration.ofSeconds(5));
+    for (String malformed : new String[] {"not json", "\"no-port\"", "\"127.0.0.1:99999\"",
+        "\"\"", "42", "{\"Addr\":\"127.0.0.1:9001\"}", "\"127.0.0.1:9001\" trailing", "",
+        "\"0.0.0.0:9001\""}) {
+      bus.publish(MessageBus.API_SERVERS, malformed);
+    }
+    // One subscription handles its messages in order: once B is live, the rest was handled.
+    beat(B);
+    awaitLive(B);
+    assertEquals(Set.of(A, B), live.live());
+
+    // Nothing malformed, not even one naming A, counted as hearing from A.
+    clock.advance(Duration.ofSeconds(5));
+    assertEquals(Set.of(B), live.live());
+  }
+
+  @Test
+  void pickChoosesAmongLiveServersThatAreNotExcluded() throws Exception {
+    beat(A);
+    beat(B);
+    beat(C);
+    awaitLive(C);
+    Set<ServerAddress> picked = new HashSet<>();
+    for (int i = 0; i < 300; i++) {
+      picked.add(live.pick(Set.of(A)).orElseThrow());
+    }
+    assertEquals(Set.of(B, C), picked, "every candidate is picked sooner or later, A never");
+    assertEquals(Optional.of(C), live.pick(Set.of(A, B)));
+    assertEquals(Optional.empty(), live.pick(Set.of(A, B, C)));
+  }
+
+  @Test
+  void pickIsEmptyWhenNoServerIsLive() throws Exception {
+    assertEquals(Optional.empty(), live.pick(Set.of()));
+    beat(A);
+    awaitLive(A);
+    clock.advance(EXPIRY.plusSeconds(1));
+    assertEquals(Optional.empty(), live.pick(Set.of()));
+  }
+
+  @Test
+  void aDroppedServerIsGoneUntilItsNextHeartbeat() throws Exception {
+    beat(A);
+    beat(B);
+    awaitLive(A);
+    awaitLive(B);
+    live.dropUntilHeard(A);
+    assertEquals(Set.of(B), live.live());
+    assertEquals(Optional.of(B), live.pick(Set.of()));
+    beat(A);
+    awaitLive(A);
+    assertEquals(Set.of(A, B), live.live());
+  }
+
+  @Test
+  void closedRegistryNoLongerListens() throws Exception {
+    BlockingQueue<Message> seen = new LinkedBlockingQueue<>();
+    try (Subscription other = bus.subscribe(MessageBus.API_SERVERS, seen::add)) {
+      live.close();
+      live.close();
+      beat(A);
+      assertNotNull(seen.poll(5, TimeUnit.SECONDS), "the heartbeat went out on the bus");
+      assertEquals(Set.of(), live.live());
+    }
+  }
+
+  private void beat(ServerAddress server) throws Exception {
+    bus.publish(MessageBus.API_SERVERS, Json.quote(server.toString()));
+  }
+
+  /** Delivery is asynchronous: polls, within a bound, until {@code server} is live. */
+  private void awaitLive(ServerAddress server) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!live.live().contains(server)) {
+      assertTrue(System.nanoTime() < deadline, server + " not live within 5 s");
+      Thread.sleep(5);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.ostore.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ErrorCode;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ErrorStatusTest {
+  @Test
+  void mapsEachCodeToItsStatus() {
+    Map<ErrorCode, Integer> expected = new EnumMap<>(Map.of(
+        ErrorCode.BAD_REQUEST, 400,
+        ErrorCode.NOT_FOUND, 404,
+        ErrorCode.NO_DATA_SERVER, 503,
+        ErrorCode.BUS_UNAVAILABLE, 503,
+        ErrorCode.DATA_SERVER_UNREACHABLE, 502,
+        ErrorCode.DATA_SERVER_FAILED, 502,
+        ErrorCode.STORAGE_FAILED, 500));
+    Map<ErrorCode, Integer> actual = new EnumMap<>(ErrorCode.class);
+    for (ErrorCode code : ErrorCode.values()) {
+      actual.put(code, ErrorStatus.of(code));
+    }
+    assertEquals(expected, actual, "a new code needs its status decided here too");
+  }
+
+  @ParameterizedTest
+  @EnumSource(ErrorCode.class)
+  void everyCodeIsAnErrorStatus(ErrorCode code) {
+    int status = ErrorStatus.of(code);
+    assertTrue(status >= 400 && status < 600, code + " -> " + status);
+  }
+}

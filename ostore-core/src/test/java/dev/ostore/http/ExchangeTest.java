@@ -1,0 +1,229 @@
+package dev.ostore.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What an {@link Endpoint} sees of a request through {@link Exchange}, on a real server. */
+@Timeout(30)
+class ExchangeTest {
+  private final HttpClient client = HttpClient.newBuilder()
+      .proxy(HttpClient.Builder.NO_PROXY)
+      .version(HttpClient.Version.HTTP_1_1)
+      .build();
+  /** What the endpoint under test saw or threw; completed by the endpoint. */
+  private final CompletableFuture<Object> seen = new CompletableFuture<>();
+  private HttpService server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void seesMethodRawPathQueryAndHeaders() throws Exception {
+    serve("PUT", "/echo/", exchange -> exchange.respondText(200, String.join("|",
+        exchange.method(), exchange.path(), exchange.query("x").orElse("-"),
+        exchange.query("absent").orElse("-"), exchange.header("x-custom").orElse("-"),
+        exchange.header("X-Absent").orElse("-"))));
+    HttpResponse<String> response = send(HttpRequest.newBuilder(
+            uri("/echo/r%C3%A9sum%C3%A9%2Fold?x=1%202&x=3&y"))
+        .header("X-Custom", "custom value")
+        .PUT(HttpRequest.BodyPublishers.noBody()));
+    assertEquals("PUT|/echo/r%C3%A9sum%C3%A9%2Fold|1 2|-|custom value|-\n", response.body());
+  }
+
+  @Test
+  void decodesAValidObjectName() throws Exception {
+    serve("GET", "/objects/", exchange ->
+        exchange.respondText(200, exchange.objectName("/objects/").value()));
+    HttpResponse<String> response = send(
+        HttpRequest.newBuilder(uri("/objects/r%C3%A9sum%C3%A9+1.pdf")));
+    assertEquals(200, response.statusCode());
+    assertEquals("résumé+1.pdf\n", response.body());
+  }
+
+  @Test
+  void badObjectNameIsABadRequestSayingWhy() throws Exception {
+    serve("GET", "/objects/", exchange ->
+        exchange.respondText(200, exchange.objectName("/objects/").value()));
+    assertBadName("/objects/a%2Fb", "bad object name: object name contains '/'\n");
+    assertBadName("/objects/", "bad object name: object name is empty\n");
+    assertBadName("/objects/%2e%2E", "bad object name: object name cannot be '..'\n");
+  }
+
+  @Test
+  void readsAFixedLengthBodyAndKnowsItsLength() throws Exception {
+    serve("PUT", "/echo/", this::echoBody);
+    byte[] body = "a fixed-length body".getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/echo/"))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    assertEquals("19 bytes, declared OptionalLong[19]: a fixed-length body\n", response.body());
+  }
+
+  @Test
+  void readsAChunkedBodyWhoseLengthIsUnknown() throws Exception {
+    serve("PUT", "/echo/", this::echoBody);
+    String raw = RawHttp.send(server.address(), "PUT /echo/ HTTP/1.1\r\nHost: test\r\n"
+        + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", false);
+    assertEquals("11 bytes, declared OptionalLong.empty: hello world\n", RawHttp.body(raw));
+  }
+
+  @Test
+  void bodyShorterThanDeclaredIsABrokenUpload() throws Exception {
+    serveCopy();
+    RawHttp.send(server.address(), "PUT /copy/ HTTP/1.1\r\nHost: test\r\n"
+        + "Content-Length: 100\r\n\r\n0123456789", true);
+    assertBrokenOffAfter(10);
+  }
+
+  @Test
+  void chunkedBodyWithoutItsLastChunkIsABrokenUpload() throws Exception {
+    serveCopy();
+    RawHttp.send(server.address(), "PUT /copy/ HTTP/1.1\r\nHost: test\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", true);
+    assertBrokenOffAfter(5);
+  }
+
+  @Test
+  void failureOfTheCopyTargetComesOutAsItIs() throws Exception {
+    IOException diskFull = new IOException("disk full on purpose");
+    serve("PUT", "/copy/", exchange -> {
+      try {
+        exchange.copyRequestBodyTo(new OutputStream() {
+          @Override
+          public void write(int b) throws IOException {
+            throw diskFull;
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            throw diskFull;
+          }
+        }, "x");
+      } catch (IOException e) {
+        seen.complete(e);
+        throw new OstoreException(ErrorCode.STORAGE_FAILED, e.getMessage());
+      }
+    });
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/copy/"))
+        .PUT(HttpRequest.BodyPublishers.ofString("some bytes")));
+    assertEquals(diskFull, seen.get(10, TimeUnit.SECONDS));
+    assertEquals(500, response.statusCode());
+  }
+
+  @Test
+  void responseCanStartOnlyOnce() throws Exception {
+    serve("GET", "/twice/", exchange -> {
+      exchange.respond(200, 0);
+      try {
+        exchange.respond(200, 0);
+      } catch (IllegalStateException e) {
+        seen.complete(e.getMessage());
+      }
+      try {
+        exchange.setHeader("X-Late", "late");
+      } catch (IllegalStateException e) {
+        seen.complete("setHeader: " + e.getMessage());
+      }
+    });
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/twice/")));
+    assertEquals(200, response.statusCode());
+    assertEquals("response already started", seen.get(10, TimeUnit.SECONDS));
+    assertTrue(response.headers().firstValue("X-Late").isEmpty());
+  }
+
+  @Test
+  void headerSetBeforeRespondingIsSent() throws Exception {
+    serve("GET", "/header/", exchange -> {
+      exchange.setHeader("X-Object-Size", "42");
+      exchange.respondText(200, "with header");
+    });
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/header/")));
+    assertEquals("42", response.headers().firstValue("X-Object-Size").orElseThrow());
+  }
+
+  @Test
+  void setHeaderAfterRespondingIsRefused() throws Exception {
+    serve("GET", "/late/", exchange -> {
+      exchange.respond(204, -1).close();
+      try {
+        exchange.setHeader("X-Late", "late");
+      } catch (IllegalStateException e) {
+        seen.complete(e.getMessage());
+      }
+    });
+    send(HttpRequest.newBuilder(uri("/late/")));
+    assertEquals("response already started", seen.get(10, TimeUnit.SECONDS));
+  }
+
+  private void serve(String method, String prefix, Endpoint endpoint) throws IOException {
+    server = HttpService.start("exchange-test", new ServerAddress("127.0.0.1", 0),
+        Routes.builder().add(method, prefix, endpoint).build(), HttpService.Settings.DEFAULT);
+  }
+
+  private void serveCopy() throws IOException {
+    serve("PUT", "/copy/", exchange -> {
+      try {
+        seen.complete(exchange.copyRequestBodyTo(new ByteArrayOutputStream(), "the upload"));
+      } catch (IOException | RuntimeException e) {
+        seen.completeExceptionally(e);
+        throw e;
+      }
+    });
+  }
+
+  private void echoBody(Exchange exchange) throws IOException {
+    byte[] body = exchange.requestBody().readAllBytes();
+    exchange.respondText(200, body.length + " bytes, declared " + exchange.requestLength()
+        + ": " + new String(body, StandardCharsets.UTF_8));
+  }
+
+  private void assertBrokenOffAfter(long bytes) throws Exception {
+    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+        ExecutionException.class, () -> seen.get(10, TimeUnit.SECONDS));
+    OstoreException broken = assertInstanceOf(OstoreException.class, e.getCause());
+    assertEquals(ErrorCode.BAD_REQUEST, broken.code());
+    assertTrue(broken.getMessage().startsWith(
+        "upload of the upload broken off after " + bytes + " bytes: "), broken.getMessage());
+  }
+
+  private void assertBadName(String path, String body) throws Exception {
+    String raw = RawHttp.send(server.address(),
+        "GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+    assertEquals("HTTP/1.1 400 Bad Request", RawHttp.statusLine(raw), raw);
+    assertEquals(body, RawHttp.body(raw));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create(server.address().baseUri() + path);
+  }
+}

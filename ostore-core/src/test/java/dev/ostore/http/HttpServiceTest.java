@@ -1,0 +1,312 @@
+package dev.ostore.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link HttpService} and its routing and error handling, as an HTTP client sees them. */
+@Timeout(30)
+class HttpServiceTest {
+  private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
+  private static final int CUT_LENGTH = 1_000_000;
+
+  private final HttpClient client = HttpClient.newBuilder()
+      .proxy(HttpClient.Builder.NO_PROXY)
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
+  private final CyclicBarrier pair = new CyclicBarrier(2);
+  private HttpService server;
+
+  @BeforeEach
+  void start() throws IOException {
+    Routes routes = Routes.builder()
+        .add("GET", "/hello/", exchange -> exchange.respondText(200, "hello"))
+        .add("GET", "/hello/deeper/", exchange -> exchange.respondText(200, "deeper"))
+        .add("GET", "/objects/", exchange -> exchange.respondText(200, "got"))
+        .add("PUT", "/objects/", exchange -> exchange.respondText(200, "put"))
+        .add("GET", "/silent/", exchange -> {})
+        .add("GET", "/fail/", exchange -> {
+          String[] parts = exchange.path().substring("/fail/".length()).split("/");
+          throw new OstoreException(ErrorCode.valueOf(parts[0]), "failed as " + parts[0]);
+        })
+        .add("GET", "/multiline/", exchange -> {
+          throw new OstoreException(ErrorCode.BAD_REQUEST, "first line\nsecond line");
+        })
+        .add("GET", "/bug/", exchange -> {
+          throw new IllegalStateException("bug on purpose\nwith a second line");
+        })
+        .add("GET", "/cut/", exchange -> {
+          OutputStream out = exchange.respond(200, CUT_LENGTH);
+          out.write(new byte[CUT_LENGTH / 10]);
+          out.flush();
+          throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk failed on purpose");
+        })
+        .add("GET", "/cut-by-bug/", exchange -> {
+          OutputStream out = exchange.respond(200, CUT_LENGTH);
+          out.write(new byte[CUT_LENGTH / 10]);
+          out.flush();
+          throw new IllegalStateException("bug on purpose");
+        })
+        .add("GET", "/cut-chunked/", exchange -> {
+          OutputStream out = exchange.respond(200, -1);
+          out.write(new byte[CUT_LENGTH / 10]);
+          out.flush();
+          throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk failed on purpose");
+        })
+        .add("GET", "/cut-before-body/", exchange -> {
+          exchange.respond(200, 10);
+          throw OstoreException.notFound("gone on purpose");
+        })
+        .add("GET", "/head/", exchange -> {
+          try (OutputStream out = exchange.respond(200, 5)) {
+            out.write("12345".getBytes(StandardCharsets.US_ASCII));
+          }
+        })
+        .add("HEAD", "/head/", exchange -> {
+          try (OutputStream out = exchange.respond(200, 5)) {
+            out.write("12345".getBytes(StandardCharsets.US_ASCII));
+          }
+        })
+        .add("GET", "/pair/", exchange -> {
+          try {
+            pair.await(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            throw new IllegalStateException("no partner: " + e, e);
+          }
+          exchange.respondText(200, "paired");
+        })
+        .build();
+    server = HttpService.start("http-test", new ServerAddress("127.0.0.1", 0), routes,
+        HttpService.Settings.DEFAULT);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void servesOnTheRealPortItWasGiven() {
+    assertEquals("127.0.0.1", server.address().host());
+    assertNotEquals(0, server.address().port());
+  }
+
+  @Test
+  void routesARequestToTheEndpointOfItsPrefix() throws Exception {
+    HttpResponse<String> response = get("/hello/world");
+    assertEquals(200, response.statusCode());
+    assertEquals("hello\n", response.body());
+    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void longestMatchingPrefixWins() throws Exception {
+    assertEquals("deeper\n", get("/hello/deeper/x").body());
+    assertEquals("hello\n", get("/hello/deep").body());
+  }
+
+  @Test
+  void pathUnderNoPrefixIsNotFound() throws Exception {
+    HttpResponse<String> response = get("/nowhere/x");
+    assertEquals(404, response.statusCode());
+    assertEquals("no endpoint at /nowhere/x\n", response.body());
+    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void methodAPrefixDoesNotServeIs405WithTheAllowedMethods() throws Exception {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/objects/x"))
+        .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(405, response.statusCode());
+    assertEquals(Optional.of("GET, PUT"), response.headers().firstValue("Allow"));
+    assertEquals("method DELETE is not allowed on /objects/; use GET, PUT\n", response.body());
+    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"BAD_REQUEST,400", "NOT_FOUND,404", "NO_DATA_SERVER,503", "BUS_UNAVAILABLE,503",
+      "DATA_SERVER_UNREACHABLE,502", "DATA_SERVER_FAILED,502", "STORAGE_FAILED,500"})
+  void ostoreErrorBeforeTheResponseAnswersItsStatusAndMessage(String code, int status)
+      throws Exception {
+    HttpResponse<String> response = get("/fail/" + code);
+    assertEquals(status, response.statusCode());
+    assertEquals("failed as " + code + "\n", response.body());
+    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void errorMessageIsAnsweredOnOneLine() throws Exception {
+    HttpResponse<String> response = get("/multiline/");
+    assertEquals(400, response.statusCode());
+    assertEquals("first line\n", response.body());
+  }
+
+  @Test
+  void unexpectedExceptionIs500WithAOneLineMessage() throws Exception {
+    HttpResponse<String> response = get("/bug/");
+    assertEquals(500, response.statusCode());
+    assertEquals("internal error: java.lang.IllegalStateException: bug on purpose\n",
+        response.body());
+    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void endpointThatSendsNothingAnswers200WithAnEmptyBody() throws Exception {
+    HttpResponse<String> response = get("/silent/");
+    assertEquals(200, response.statusCode());
+    assertEquals("", response.body());
+  }
+
+  @Test
+  void errorAfterAFixedLengthResponseStartedCutsTheBodyShort() throws Exception {
+    for (String path : new String[] {"/cut/", "/cut-by-bug/"}) {
+      // The JDK client words it its own way; what matters is that it is an error.
+      assertThrows(IOException.class, () -> get(path), "a client reading " + path);
+
+      String raw = RawHttp.send(server.address(),
+          "GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+      assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(raw));
+      assertTrue(raw.contains("Content-Length: " + CUT_LENGTH + "\r\n"), raw.substring(0, 200));
+      int received = RawHttp.body(raw).length();
+      assertTrue(received < CUT_LENGTH, path + " sent all " + received + " bytes");
+    }
+  }
+
+  @Test
+  void errorAfterAChunkedResponseStartedNeverSendsTheLastChunk() throws Exception {
+    assertThrows(IOException.class, () -> get("/cut-chunked/"));
+
+    String raw = RawHttp.send(server.address(),
+        "GET /cut-chunked/ HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+    assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(raw));
+    assertFalse(raw.endsWith("\r\n0\r\n\r\n"), "the body was ended as if whole");
+  }
+
+  @Test
+  void errorAfterRespondingButBeforeAnyByteLeftAnswersItsOwnStatus() throws Exception {
+    HttpResponse<String> response = get("/cut-before-body/");
+    assertEquals(404, response.statusCode());
+    assertEquals("gone on purpose\n", response.body());
+    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void headResponseCarriesHeadersOnly() throws Exception {
+    // HEAD and then GET on one connection: a body sent after the HEAD would show up as garbage
+    // in front of the GET's status line.
+    String raw = RawHttp.send(server.address(), "HEAD /head/ HTTP/1.1\r\nHost: test\r\n\r\n"
+        + "GET /head/ HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+    String[] responses = raw.split("\r\n\r\n", -1);
+    assertEquals(3, responses.length, raw);
+    assertTrue(responses[0].startsWith("HTTP/1.1 200 OK"), raw);
+    assertTrue(responses[0].contains("Content-Length: 5"), raw);
+    assertTrue(responses[1].startsWith("HTTP/1.1 200 OK"), raw);
+    assertEquals("12345", responses[2]);
+  }
+
+  @Test
+  void endpointsMayBlockWithoutHoldingUpOthers() throws Exception {
+    var first = client.sendAsync(HttpRequest.newBuilder(uri("/pair/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    var second = client.sendAsync(HttpRequest.newBuilder(uri("/pair/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals("paired\n", first.get(15, TimeUnit.SECONDS).body());
+    assertEquals("paired\n", second.get(15, TimeUnit.SECONDS).body());
+  }
+
+  @Test
+  void malformedRequestLineIsAnsweredInPlainText() throws Exception {
+    String raw = RawHttp.send(server.address(), "THIS IS NOT HTTP\r\n\r\n", false);
+    assertTrue(RawHttp.statusLine(raw).startsWith("HTTP/1.1 400"), raw);
+    assertPlainTextOneLine(raw);
+  }
+
+  @Test
+  void headersTooLargeAreAnsweredInPlainText() throws Exception {
+    String raw = RawHttp.send(server.address(), "GET /hello/ HTTP/1.1\r\nHost: test\r\n"
+        + "X-Big: " + "x".repeat(64 * 1024) + "\r\n\r\n", false);
+    assertTrue(RawHttp.statusLine(raw).startsWith("HTTP/1.1 431"), RawHttp.statusLine(raw));
+    assertPlainTextOneLine(raw);
+  }
+
+  @Test
+  void badPercentEncodingIsAnsweredInPlainText() throws Exception {
+    String raw = RawHttp.send(server.address(),
+        "GET /hello/%zz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+    assertTrue(RawHttp.statusLine(raw).startsWith("HTTP/1.1 400"), raw);
+    assertPlainTextOneLine(raw);
+  }
+
+  @Test
+  void closeStopsServingAndIsIdempotent() throws Exception {
+    ServerAddress address = server.address();
+    server.close();
+    server.close();
+    assertThrows(ConnectException.class, () -> new Socket(address.host(), address.port()).close());
+  }
+
+  @Test
+  void startOnAPortInUseFails() {
+    IOException e = assertThrows(IOException.class, () -> HttpService.start("second",
+        server.address(), Routes.builder().build(), HttpService.Settings.DEFAULT));
+    assertTrue(e.getMessage().startsWith("cannot serve HTTP on " + server.address()),
+        e.getMessage());
+  }
+
+  @Test
+  void settingsRefuseTooFewThreadsAndNonPositiveIdleTimeout() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new HttpService.Settings(7, Duration.ofSeconds(1)));
+    assertEquals("maxThreads (7) must be at least 8", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> new HttpService.Settings(8, Duration.ZERO));
+    assertEquals("idleTimeout (PT0S) must be positive", e.getMessage());
+  }
+
+  private static void assertPlainTextOneLine(String raw) {
+    assertTrue(raw.contains("Content-Type: " + PLAIN_TEXT + "\r\n"), raw);
+    String body = RawHttp.body(raw);
+    assertEquals(1, body.lines().count(), body);
+    assertTrue(body.endsWith("\n"), body);
+    assertFalse(body.contains("<"), "not HTML: " + body);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return send(HttpRequest.newBuilder(uri(path)));
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return client.send(request.timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create(server.address().baseUri() + path);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.ostore.locate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ServerAddress;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LocateReplyTest {
+  private static final ServerAddress SERVER = new ServerAddress("127.0.0.1", 9001);
+
+  @Test
+  void ostoreFormNamesTheServerAndWhetherItHasTheObject() {
+    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}",
+        new LocateReply(SERVER, true).toJson());
+    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false}",
+        new LocateReply(SERVER, false).toJson());
+  }
+
+  @Test
+  void referenceFormIsTheAddressAsAJsonString() {
+    assertEquals("\"127.0.0.1:9001\"", new LocateReply(SERVER, true).toReferenceJson());
+  }
+
+  @ParameterizedTest
+  @CsvSource({"127.0.0.1,9001,true", "127.0.0.1,9001,false", "data-1.example,80,true",
+      "::1,9001,false"})
+  void bothFormsRoundTrip(String host, int port, boolean found) {
+    LocateReply reply = new LocateReply(new ServerAddress(host, port), found);
+    assertEquals(reply, LocateReply.parse(reply.toJson()));
+    if (found) {
+      assertEquals(reply, LocateReply.parse(reply.toReferenceJson()));
+    }
+  }
+
+  @Test
+  void parsesMembersInAnyOrderWithBlanks() {
+    assertEquals(new LocateReply(SERVER, false),
+        LocateReply.parse(" { \"Found\" : false , \"Addr\" : \"127.0.0.1:9001\" } "));
+  }
+
+  @Test
+  void referenceReplyIsAlwaysAHit() {
+    assertEquals(new LocateReply(SERVER, true), LocateReply.parse("\"127.0.0.1:9001\""));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"Found\":true}", "{\"Addr\":9001,\"Found\":true}",
+      "{\"Addr\":\"127.0.0.1:9001\",\"Found\":\"true\"}",
+      "{\"Addr\":\"127.0.0.1:9001\"}"})
+  void refusesAnObjectWithoutAddrStringAndFoundBoolean(String json) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LocateReply.parse(json));
+    assertTrue(e.getMessage().startsWith("locate reply has no"), e.getMessage());
+    assertTrue(e.getMessage().endsWith(json), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "nonsense", "42", "\"127.0.0.1\"", "\"127.0.0.1:99999\"",
+      "{\"Addr\":\"no-port\",\"Found\":true}", "{\"Addr\":\"127.0.0.1:9001\",\"Found\":true",
+      "\"127.0.0.1:9001\" trailing", "{\"Addr\":\"a:1\",\"Addr\":\"b:2\",\"Found\":true}"})
+  void refusesMalformedReplies(String json) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> LocateReply.parse(json));
+    assertTrue(!e.getMessage().isBlank(), "the message says what is wrong");
+  }
+
+  @Test
+  void refusesANullServer() {
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> new LocateReply(null, true));
+    assertEquals("server", e.getMessage());
+  }
+}
