@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
     Routes.Builder routes = Routes.builder();
     new ObjectsEndpoints(live, locator, transfers).addTo(routes);
     new LocateEndpoint(live, locator).addTo(routes);
+    new ServersEndpoint(live).addTo(routes);
     try {
       HttpService http = HttpService.start("api", config.listenAddress(), routes.build(),
           HttpService.Settings.DEFAULT);

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -80,6 +81,7 @@ final class ObjectsEndpoints {
           throw e;
         }
         log.log(WARNING, "PUT " + name + ": " + e.getMessage() + "; trying another server");
+        live.dropUntilHeard(server);
         unreachable.add(server);
         locator.forget(key);
         server = null;
@@ -111,35 +113,35 @@ final class ObjectsEndpoints {
 
   /**
    * Calls the server holding {@code name}. When a remembered holder no longer has it or cannot be
-   * reached, forgets it and asks every server once more.
+   * reached, forgets it and asks every server once more. A holder that refuses connections is
+   * dropped from the live servers; if no other has the object, that failure is the answer (502),
+   * not a 404 that would say the object does not exist.
    */
   private <T> T fromHolder(ObjectName name, HolderCall<T> call) throws IOException {
     String key = name.urlSegment();
-    for (int attempt = 1; ; attempt++) {
-      ServerAddress holder = locator.locate(key).orElseThrow(() -> missing(name));
+    OstoreException unreachable = null;
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      Optional<ServerAddress> holder = locator.locate(key);
+      if (holder.isEmpty()) {
+        break;
+      }
       try {
-        return call.call(holder);
+        return call.call(holder.get());
       } catch (OstoreException e) {
-        boolean stale = e.code() == ErrorCode.NOT_FOUND
-            || e.code() == ErrorCode.DATA_SERVER_UNREACHABLE;
         locator.forget(key);
-        if (!stale || attempt == 2) {
-          throw e.code() == ErrorCode.NOT_FOUND ? missing(name) : e;
+        if (e.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
+          live.dropUntilHeard(holder.get());
+          unreachable = e;
+        } else if (e.code() != ErrorCode.NOT_FOUND) {
+          throw e;
         }
       }
     }
-  }
-
-  private OstoreException missing(ObjectName name) {
-    if (live.live().isEmpty()) {
-      return new OstoreException(ErrorCode.NO_DATA_SERVER, "no data server is live");
-    }
-    return OstoreException.notFound("object " + name + " not found");
+    throw unreachable != null ? unreachable : Missing.object(live, name);
   }
 
   private OstoreException noServerFor(Set<ServerAddress> unreachable) {
-    return new OstoreException(ErrorCode.NO_DATA_SERVER, unreachable.isEmpty()
-        ? "no data server is live"
-        : "no data server could be reached (tried " + unreachable + ")");
+    return unreachable.isEmpty() ? Missing.noDataServer() : new OstoreException(
+        ErrorCode.NO_DATA_SERVER, "no data server could be reached (tried " + unreachable + ")");
   }
 }

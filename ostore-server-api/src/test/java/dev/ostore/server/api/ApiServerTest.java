@@ -1,0 +1,219 @@
+package dev.ostore.server.api;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The api server's HTTP behaviour, through real HTTP on loopback, against a local cluster. */
+@Timeout(60)
+class ApiServerTest {
+  @TempDir
+  Path root;
+  LocalCluster cluster;
+  Http http;
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    cluster = LocalCluster.start(root);
+    http = new Http(cluster.uri());
+  }
+
+  @AfterEach
+  void stopCluster() {
+    cluster.close();
+  }
+
+  @Test
+  void putThenGetReturnsTheSameBytes() throws Exception {
+    byte[] bytes = randomBytes(100_000, 1);
+    assertEquals(200, http.put("/objects/report.pdf", bytes).statusCode());
+    HttpResponse<byte[]> got = http.getBytes("/objects/report.pdf");
+    assertEquals(200, got.statusCode());
+    assertArrayEquals(bytes, got.body());
+    assertEquals("100000", got.headers().firstValue("Content-Length").orElseThrow());
+  }
+
+  @Test
+  void headAnswersTheSizeWithoutABody() throws Exception {
+    http.put("/objects/sized", "twelve bytes");
+    HttpResponse<String> head = http.head("/objects/sized");
+    assertEquals(200, head.statusCode());
+    assertEquals("12", head.headers().firstValue("Content-Length").orElseThrow());
+    assertEquals("", head.body());
+  }
+
+  @Test
+  void emptyObjectsAreObjectsToo() throws Exception {
+    assertEquals(200, http.put("/objects/empty", new byte[0]).statusCode());
+    HttpResponse<String> got = http.get("/objects/empty");
+    assertEquals(200, got.statusCode());
+    assertEquals("", got.body());
+  }
+
+  @Test
+  void locateAnswersTheJsonStringOfTheHolder() throws Exception {
+    http.put("/objects/located", "here");
+    HttpResponse<String> located = http.get("/locate/located");
+    assertEquals(200, located.statusCode());
+    List<String> candidates = cluster.dataServerAddresses().stream()
+        .map(address -> "\"" + address + "\"").toList();
+    assertTrue(candidates.contains(located.body()), located.body() + " not in " + candidates);
+    assertEquals(1, holders("located").size());
+  }
+
+  @Test
+  void missingObjectAnswers404WithAMessage() throws Exception {
+    HttpResponse<String> got = http.get("/objects/nothing-here");
+    assertEquals(404, got.statusCode());
+    assertEquals("object nothing-here not found\n", got.body());
+    assertEquals(404, http.head("/objects/nothing-here").statusCode());
+    HttpResponse<String> located = http.get("/locate/nothing-here");
+    assertEquals(404, located.statusCode());
+    assertEquals("object nothing-here not found\n", located.body());
+  }
+
+  @Test
+  void badNamesAnswer400SayingWhy() throws Exception {
+    assertBadName("/objects/", "object name is empty");
+    assertBadName("/objects/a%2Fb", "contains '/'");
+    assertBadName("/objects/%2e%2e", "cannot be '..'");
+    assertBadName("/objects/.", "cannot be '.'");
+    assertBadName("/objects/a%01b", "control character U+0001");
+    // Jetty refuses an encoded NUL and malformed escapes itself, before any endpoint sees them.
+    assertBadName("/objects/a%00b", "Bad Request");
+    assertBadName("/objects/%ZZ", "Bad Request");
+    assertBadName("/objects/%C3", "UTF-8");
+    assertBadName("/objects/" + "x".repeat(256), "256 bytes");
+    assertBadName("/objects/a/b", "contains '/'");
+    assertBadName("/locate/a%2Fb", "contains '/'");
+    HttpResponse<String> put = http.put("/objects/..%2F..%2Fescape", "nope");
+    assertEquals(400, put.statusCode(), put.body());
+    try (Stream<Path> files = Files.walk(root.getParent(), 1)) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().equals("escape")));
+    }
+  }
+
+  @Test
+  void otherMethodsAnswer405WithAllow() throws Exception {
+    HttpResponse<String> delete = http.method("DELETE", "/objects/x");
+    assertEquals(405, delete.statusCode());
+    assertEquals("GET, HEAD, PUT", delete.headers().firstValue("Allow").orElseThrow());
+    assertTrue(delete.body().startsWith("method DELETE is not allowed"), delete.body());
+    HttpResponse<String> post = http.method("POST", "/locate/x");
+    assertEquals(405, post.statusCode());
+    assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
+  }
+
+  @Test
+  void unknownPathsAnswer404() throws Exception {
+    HttpResponse<String> got = http.get("/nothing/here");
+    assertEquals(404, got.statusCode());
+    assertEquals("no endpoint at /nothing/here\n", got.body());
+  }
+
+  @Test
+  void putOfAnExistingNameReplacesItEverywhere() throws Exception {
+    http.put("/objects/doc", "version one");
+    for (int i = 2; i <= 10; i++) {
+      assertEquals(200, http.put("/objects/doc", "version " + i).statusCode());
+      assertEquals("version " + i, http.get("/objects/doc").body());
+    }
+    assertEquals(1, holders("doc").size(), "one copy, not one per PUT");
+  }
+
+  @Test
+  void formEncodedBodiesAreStoredAsTheyCame() throws Exception {
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(cluster.uri().resolve(
+            "/objects/form"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .PUT(HttpRequest.BodyPublishers.ofString("a=1&b=2")));
+    assertEquals(200, put.statusCode());
+    assertEquals("a=1&b=2", http.get("/objects/form").body());
+  }
+
+  @Test
+  void bodiesOfUnknownLengthAreStoredWhole() throws Exception {
+    byte[] bytes = randomBytes(3_000_000, 2);
+    HttpResponse<String> put = http.send(HttpRequest.newBuilder(cluster.uri().resolve(
+            "/objects/chunked"))
+        .PUT(HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(bytes))));
+    assertEquals(200, put.statusCode());
+    assertArrayEquals(bytes, http.getBytes("/objects/chunked").body());
+  }
+
+  @Test
+  void objectsSpreadOverTheDataServers() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      http.put("/objects/spread-" + i, "object " + i);
+    }
+    long used = cluster.dataServerAddresses().stream().count();
+    long holding = 0;
+    for (int i = 1; i <= used; i++) {
+      try (Stream<Path> files = Files.list(root.resolve("data-" + i).resolve("objects"))) {
+        holding += files.findAny().isPresent() ? 1 : 0;
+      }
+    }
+    assertTrue(holding >= 2, "30 objects all on one of 3 servers");
+  }
+
+  @Test
+  void namesOfAnyScriptRoundTrip() throws Exception {
+    String name = "résumé 2026 – 東京 +report.txt";
+    String path = "/objects/" + dev.ostore.ObjectName.of(name).urlSegment();
+    assertEquals(200, http.put(path, "unicode").statusCode());
+    assertEquals("unicode", http.get(path).body());
+  }
+
+  @Test
+  void objectsSurviveARestart() throws Exception {
+    http.put("/objects/durable", "still here");
+    cluster.close();
+    cluster = LocalCluster.start(root);
+    http = new Http(cluster.uri());
+    assertEquals("still here", http.get("/objects/durable").body());
+  }
+
+  /** Sends the path over a raw socket, since java.net.URI refuses some of these paths. */
+  private void assertBadName(String path, String reason) throws Exception {
+    String answer = http.exchangeRaw(
+        "GET " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 400 "), path + " -> " + answer);
+    String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    assertTrue(body.contains(reason), path + " -> " + body);
+    assertTrue(body.endsWith("\n") && body.indexOf('\n') == body.length() - 1, "one line: " + body);
+  }
+
+  /** The data server directories holding a file for {@code name}. */
+  private List<Path> holders(String name) throws Exception {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(p -> p.getFileName().toString().equals(name))
+          .filter(p -> p.getParent().getFileName().toString().equals("objects"))
+          .toList();
+    }
+  }
+
+  static byte[] randomBytes(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, UTF_8);
+  }
+}

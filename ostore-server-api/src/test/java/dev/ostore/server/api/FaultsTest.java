@@ -1,0 +1,142 @@
+package dev.ostore.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.HeartbeatPublisher;
+import dev.ostore.server.data.DataServer;
+import dev.ostore.server.data.DataServerConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the api server answers when data servers are missing, unreachable or failing. */
+@Timeout(60)
+class FaultsTest {
+  @TempDir
+  Path root;
+  MessageBus bus;
+  ApiServer api;
+  Http http;
+
+  @BeforeEach
+  void startApiServer() throws Exception {
+    bus = MessageBus.inMemory();
+    api = ApiServer.start(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root, 1),
+        bus, InstantSource.system());
+    http = new Http(api.address().baseUri());
+  }
+
+  @AfterEach
+  void stop() {
+    api.close();
+    bus.close();
+  }
+
+  @Test
+  void withoutDataServersEveryObjectRequestAnswers503() throws Exception {
+    HttpResponse<String> put = http.put("/objects/x", "bytes");
+    assertEquals(503, put.statusCode());
+    assertEquals("no data server is live\n", put.body());
+    assertEquals(503, http.get("/objects/x").statusCode());
+    assertEquals(503, http.head("/objects/x").statusCode());
+    assertEquals(503, http.get("/locate/x").statusCode());
+  }
+
+  @Test
+  void anUnreachableDataServerCostsNoFailedPut() throws Exception {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try (ServerSocket closed = new ServerSocket(0);
+        DataServer real = DataServer.start(DataServerConfig.embedded(
+            new ServerAddress("127.0.0.1", 0), root.resolve("real")), bus)) {
+      int deadPort = closed.getLocalPort();
+      closed.close();
+      // Announced as live, but nothing listens there: like a server that died a moment ago.
+      try (HeartbeatPublisher ghost = HeartbeatPublisher.start(bus,
+          new ServerAddress("127.0.0.1", deadPort), Duration.ofSeconds(5), scheduler)) {
+        awaitLive(2);
+        for (int i = 0; i < 20; i++) {
+          HttpResponse<String> put = http.put("/objects/doc-" + i, "body " + i);
+          assertEquals(200, put.statusCode(), put.body());
+          assertEquals("body " + i, http.get("/objects/doc-" + i).body());
+        }
+      }
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void aDataServerFailingAPutAnswers502WithItsReason() throws Exception {
+    try (FakeDataServer failing = new FakeDataServer(bus, Set.of(), exchange -> {
+      throw OstoreException.notFound("unused");
+    }, exchange -> {
+      exchange.requestBody().readAllBytes();
+      exchange.respondText(500, "disk on fire");
+    })) {
+      awaitLive(1);
+      HttpResponse<String> put = http.put("/objects/doomed", "bytes");
+      assertEquals(502, put.statusCode());
+      assertTrue(put.body().contains("answered 500") && put.body().contains("disk on fire"),
+          put.body());
+    }
+  }
+
+  @Test
+  void aDataServerDyingMidDownloadCutsTheResponse() throws Exception {
+    try (FakeDataServer dying = new FakeDataServer(bus, Set.of("big"), exchange -> {
+      OutputStream out = exchange.respond(200, 10_000_000);
+      if (exchange.method().equals("GET")) {
+        out.write(new byte[100_000]);
+        out.flush();
+        throw new OstoreException(dev.ostore.ErrorCode.STORAGE_FAILED, "disk died");
+      }
+    }, exchange -> exchange.respond(200, 0))) {
+      awaitLive(1);
+      assertEquals("10000000",
+          http.head("/objects/big").headers().firstValue("Content-Length").orElseThrow());
+      IOException cut = assertThrows(IOException.class, () -> http.getBytes("/objects/big"));
+      assertTrue(cut.getMessage() != null, "the client learns the body is incomplete");
+    }
+  }
+
+  @Test
+  void aDataServerUnreachableForAGetAnswers502() throws Exception {
+    try (FakeDataServer holder = new FakeDataServer(bus, Set.of("gone"),
+        exchange -> exchange.respond(200, 0), exchange -> exchange.respond(200, 0))) {
+      awaitLive(1);
+      holder.close();
+      // Still announced as live (its heartbeat has not expired) and still claims the object.
+      try (var stillAnswering = dev.ostore.locate.LocateResponder.start(bus, holder.address(),
+          Set.of("gone")::contains)) {
+        HttpResponse<String> got = http.get("/objects/gone");
+        assertEquals(502, got.statusCode(), got.body());
+        assertTrue(got.body().contains("unreachable"), got.body());
+      }
+    }
+  }
+
+  private void awaitLive(int servers) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (api.liveServers().live().size() < servers) {
+      assertTrue(System.nanoTime() < deadline, "data servers not live in time");
+      Thread.sleep(5);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.ostore.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.server.data.DataServerMain;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real cluster: one api server and three data servers, each in its own JVM, over the RabbitMQ
+ * broker on this machine, with the tutorial's timings (heartbeat 5 s, expiry 10 s).
+ */
+@Timeout(300)
+class RabbitMqClusterTest {
+  static final Path LOGS = Path.of("target", "server-logs");
+
+  @TempDir
+  Path root;
+  final List<ServerProcess> processes = new ArrayList<>();
+  final int[] dataPorts = new int[3];
+  ServerProcess[] dataServers = new ServerProcess[3];
+  Http http;
+
+  @BeforeEach
+  void startCluster() throws Exception {
+    Broker.requireRunning();
+    for (int i = 0; i < 3; i++) {
+      dataPorts[i] = ServerProcess.freePort();
+      dataServers[i] = startDataServer(i);
+    }
+    int apiPort = ServerProcess.freePort();
+    ServerProcess api = ServerProcess.start(ApiServerMain.class, List.of(),
+        Map.of("RABBITMQ_SERVER", Broker.URI, "LISTEN_ADDRESS", "127.0.0.1:" + apiPort),
+        List.of(), LOGS.resolve("cluster-api.log"));
+    processes.add(api);
+    api.awaitListening(apiPort, Duration.ofSeconds(30));
+    http = new Http(URI.create("http://127.0.0.1:" + apiPort));
+    awaitLiveServers(3, Duration.ofSeconds(15));
+  }
+
+  @AfterEach
+  void stopCluster() throws Exception {
+    for (ServerProcess process : processes) {
+      process.close();
+    }
+  }
+
+  @Test
+  void aKilledDataServerDropsOutWhilePutsSucceedAndItsObjectsReturnWithIt() throws Exception {
+    for (int i = 0; i < 30; i++) {
+      assertEquals(200, http.put("/objects/spread-" + i, "object " + i).statusCode());
+    }
+    assertTrue(serversHolding() >= 2, "objects spread over the data servers");
+    List<String> onVictim = namesIn(0);
+    assertTrue(!onVictim.isEmpty(), "the first data server holds something");
+
+    dataServers[0].kill();
+    long killed = System.nanoTime();
+    int puts = 0;
+    while (liveServers().contains(":" + dataPorts[0] + "\"")) {
+      HttpResponse<String> put = http.put("/objects/during-" + puts, "written while one died");
+      assertEquals(200, put.statusCode(), "PUT while a data server is dead: " + put.body());
+      puts++;
+      assertTrue(System.nanoTime() - killed < Duration.ofSeconds(15).toNanos(),
+          "the dead data server is still live after 15 s");
+    }
+    assertTrue(puts > 0);
+    HttpResponse<String> missing = http.get("/objects/" + onVictim.get(0));
+    assertEquals(404, missing.statusCode(), "its objects are gone while it is: " + missing.body());
+
+    dataServers[0] = startDataServer(0);
+    awaitLiveServers(3, Duration.ofSeconds(15));
+    for (String name : onVictim) {
+      HttpResponse<String> back = http.get("/objects/" + name);
+      assertEquals(200, back.statusCode(), name);
+      assertEquals("object " + name.substring("spread-".length()), back.body());
+    }
+  }
+
+  @Test
+  void bothSidesRecoverWhenTheBrokerRestarts() throws Exception {
+    assertEquals(200, http.put("/objects/before", "stored before the restart").statusCode());
+    try {
+      Broker.rabbitmqctl("stop_app");
+      // Bytes already located still flow: data servers speak HTTP, not AMQP.
+      assertEquals("stored before the restart", http.get("/objects/before").body());
+      HttpResponse<String> put = http.put("/objects/meanwhile", "no broker");
+      assertTrue(put.statusCode() == 503, "PUT without a broker: " + put.statusCode() + " "
+          + put.body());
+    } finally {
+      Broker.rabbitmqctl("start_app");
+    }
+    awaitPutSucceeds("after", Duration.ofSeconds(60));
+    awaitLiveServers(3, Duration.ofSeconds(30));
+    assertEquals("stored before the restart", http.get("/objects/before").body());
+  }
+
+  @Test
+  void bothSidesRecoverWhenTheBrokerDropsTheirConnections() throws Exception {
+    assertEquals(200, http.put("/objects/before", "stored before").statusCode());
+    Broker.rabbitmqctl("close_all_connections", "ostore recovery test");
+    awaitPutSucceeds("after", Duration.ofSeconds(30));
+    awaitLiveServers(3, Duration.ofSeconds(30));
+    assertEquals("stored before", http.get("/objects/before").body());
+  }
+
+  private ServerProcess startDataServer(int i) throws Exception {
+    ServerProcess server = ServerProcess.start(DataServerMain.class, List.of(), Map.of(
+            "RABBITMQ_SERVER", Broker.URI,
+            "LISTEN_ADDRESS", "127.0.0.1:" + dataPorts[i],
+            "STORAGE_ROOT", root.resolve("data-" + i).toString()),
+        List.of(), LOGS.resolve("cluster-data-" + i + ".log"));
+    processes.add(server);
+    server.awaitListening(dataPorts[i], Duration.ofSeconds(30));
+    return server;
+  }
+
+  private String liveServers() throws Exception {
+    HttpResponse<String> servers = http.get("/servers");
+    assertEquals(200, servers.statusCode());
+    return servers.body();
+  }
+
+  private void awaitLiveServers(int count, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      String live = liveServers();
+      long listed = 0;
+      for (int port : dataPorts) {
+        listed += live.contains(":" + port + "\"") ? 1 : 0;
+      }
+      if (listed == count) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, "live data servers: " + live);
+      Thread.sleep(100);
+    }
+  }
+
+  private void awaitPutSucceeds(String name, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      HttpResponse<String> put = http.put("/objects/" + name, "recovered");
+      if (put.statusCode() == 200) {
+        assertEquals("recovered", http.get("/objects/" + name).body());
+        return;
+      }
+      assertEquals(503, put.statusCode(), "while recovering: " + put.body());
+      assertTrue(System.nanoTime() < deadline, "no recovery: " + put.body());
+      Thread.sleep(250);
+    }
+  }
+
+  private long serversHolding() throws Exception {
+    long holding = 0;
+    for (int i = 0; i < 3; i++) {
+      holding += namesIn(i).isEmpty() ? 0 : 1;
+    }
+    return holding;
+  }
+
+  private List<String> namesIn(int server) throws Exception {
+    try (Stream<Path> files = Files.list(root.resolve("data-" + server).resolve("objects"))) {
+      return files.map(p -> p.getFileName().toString()).toList();
+    }
+  }
+}
