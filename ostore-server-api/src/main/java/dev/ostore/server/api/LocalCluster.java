@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <pre>{@code
  * @Test
- * void savesReports(@TempDir Path dir) throws Exception {
+ * void savesAndReadsAReport(@TempDir Path dir) throws Exception {
  *   try (LocalCluster cluster = LocalCluster.start(dir)) {
  *     OstoreClient client = OstoreClient.builder(cluster.uri()).build();
- *     client.put("report.pdf", bytes);
- *     assertArrayEquals(bytes, client.getBytes("report.pdf"));
+ *     client.put("report.txt", report);
+ *     try (InputStream in = client.open("report.txt")) {
+ *       assertArrayEquals(report, in.readAllBytes());
+ *     }
  *   }
  * }
  * }</pre>

@@ -1,0 +1,119 @@
+package dev.ostore.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One request and its answer on an {@link HttpURLConnection}, set up the way every ostore call
+ * needs it. Used once, by one thread.
+ *
+ * <p>The traps it handles: upload bodies are always streamed (fixed-length or chunked), since the
+ * connection's default mode buffers the whole body in memory to learn its length; error answers
+ * are read from the error stream and closed, so the JDK can put the connection back in its
+ * keep-alive pool; no proxy is looked up, because that would read JVM-wide system properties.
+ */
+final class Exchange {
+  /** An error body is one line; more than this is not from an ostore server and is cut. */
+  private static final int MAX_MESSAGE_BYTES = 1024;
+
+  private final HttpURLConnection connection;
+
+  private Exchange(HttpURLConnection connection) {
+    this.connection = connection;
+  }
+
+  static Exchange open(String method, URL url, int connectMillis, int readMillis)
+      throws IOException {
+    HttpURLConnection connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
+    connection.setRequestMethod(method);
+    connection.setConnectTimeout(connectMillis);
+    connection.setReadTimeout(readMillis);
+    connection.setUseCaches(false);
+    // A redirect would have to replay a streamed body; report it as the status it is instead.
+    connection.setInstanceFollowRedirects(false);
+    connection.setRequestProperty("User-Agent", "ostore-client");
+    return new Exchange(connection);
+  }
+
+  void header(String name, String value) {
+    connection.setRequestProperty(name, value);
+  }
+
+  /**
+   * Starts sending a body of {@code length} bytes, or of unknown length (chunked) when it is
+   * {@code -1}. The caller writes exactly that many bytes and closes the stream.
+   */
+  OutputStream sendBody(long length) throws IOException {
+    connection.setDoOutput(true);
+    // Without it the connection would label the bytes as a form.
+    connection.setRequestProperty("Content-Type", "application/octet-stream");
+    if (length >= 0) {
+      connection.setFixedLengthStreamingMode(length);
+    } else {
+      connection.setChunkedStreamingMode(OstoreClient.BUFFER_SIZE);
+    }
+    return connection.getOutputStream();
+  }
+
+  /**
+   * Waits for the answer and throws the {@link OstoreClientException} of any status but 2xx,
+   * with the server's one-line message.
+   */
+  void expectSuccess() throws IOException {
+    int status = connection.getResponseCode();
+    if (status / 100 == 2) {
+      return;
+    }
+    String message;
+    try (InputStream error = connection.getErrorStream()) {
+      message = error == null ? "" : firstLine(readAtMost(error, MAX_MESSAGE_BYTES));
+    }
+    if (message.isEmpty()) {
+      // A HEAD answer, or a server that is not ostore: only the status line has a reason.
+      String reason = connection.getResponseMessage();
+      message = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
+    }
+    throw OstoreClientException.of(status, message);
+  }
+
+  /** The answer's Content-Length, or -1 when it has none. */
+  long contentLength() {
+    return connection.getContentLengthLong();
+  }
+
+  /** The answer's body; the caller closes it, which lets the connection be reused. */
+  InputStream body() throws IOException {
+    return connection.getInputStream();
+  }
+
+  /** Reads the first {@code max} bytes of a short body as UTF-8, and closes it. */
+  String smallBody(int max) throws IOException {
+    try (InputStream in = body()) {
+      String text = readAtMost(in, max);
+      // Drain the rest so the connection goes back to the pool.
+      in.transferTo(OutputStream.nullOutputStream());
+      return text;
+    }
+  }
+
+  /** Reads the body to its end, unseen, so the connection goes back to the pool. */
+  void discardBody() throws IOException {
+    try (InputStream in = body()) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  private static String readAtMost(InputStream in, int max) throws IOException {
+    return new String(in.readNBytes(max), StandardCharsets.UTF_8);
+  }
+
+  private static String firstLine(String text) {
+    int end = text.indexOf('\n');
+    return (end < 0 ? text : text.substring(0, end)).strip();
+  }
+}

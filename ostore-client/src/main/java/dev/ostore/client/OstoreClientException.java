@@ -1,0 +1,50 @@
+package dev.ostore.client;
+
+import java.io.IOException;
+
+/**
+ * An error answer from the ostore api server: the HTTP {@link #status()} and, as the message, the
+ * server's one-line reason. The hierarchy is closed and small, one subclass for each answer a
+ * caller typically handles differently:
+ *
+ * <ul>
+ *   <li>{@link BadRequestException}, 400: the server refused the name or the request; sending it
+ *       again will not help.
+ *   <li>{@link ObjectNotFoundException}, 404: no object has this name (or no data server holds it).
+ *   <li>{@link ServiceUnavailableException}, 503: no data server is live; retry later.
+ *   <li>this class itself for any other status, notably 502 (a data server failed mid-request; a
+ *       retry may succeed) and 405 (a client and server that disagree on the protocol).
+ * </ul>
+ *
+ * <p>Failures without an answer (refused connection, timeout, a body cut short) are plain
+ * {@link IOException}s, so {@code catch (OstoreClientException e)} sees only what the server said.
+ */
+public sealed class OstoreClientException extends IOException
+    permits BadRequestException, ObjectNotFoundException, ServiceUnavailableException {
+  private static final long serialVersionUID = 1L;
+
+  private final int status;
+
+  public OstoreClientException(int status, String message) {
+    super(message);
+    if (status < 100 || status > 599) {
+      throw new IllegalArgumentException("status (" + status + ") is not an HTTP status");
+    }
+    this.status = status;
+  }
+
+  /** The HTTP status of the server's answer. */
+  public int status() {
+    return status;
+  }
+
+  /** The exception for an error answer: the subclass of its status, else this class. */
+  static OstoreClientException of(int status, String message) {
+    return switch (status) {
+      case 400 -> new BadRequestException(message);
+      case 404 -> new ObjectNotFoundException(message);
+      case 503 -> new ServiceUnavailableException(message);
+      default -> new OstoreClientException(status, message);
+    };
+  }
+}

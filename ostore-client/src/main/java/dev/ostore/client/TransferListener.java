@@ -1,0 +1,17 @@
+package dev.ostore.client;
+
+/**
+ * Told how many object bytes a transfer has moved so far, for progress displays. The client calls
+ * it on the thread doing the transfer, after each block of up to 64 KiB of a PUT body or of a GET
+ * body read by the caller, so it must be cheap; a listener given to a client shared between
+ * threads must be thread-safe. It is not told about HEAD or locate, nor about reading a file to
+ * compute its digest before an upload.
+ */
+@FunctionalInterface
+public interface TransferListener {
+  /**
+   * {@code bytes} have moved so far out of {@code size}, which is {@code -1} when unknown (an
+   * upload from a stream, or an answer without Content-Length).
+   */
+  void transferred(long bytes, long size);
+}

@@ -1,0 +1,122 @@
+package dev.ostore.client.cli;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ostore.client.OstoreClient;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Measures a server through {@link OstoreClient}, as an application would see it (the SDK's
+ * SHA-256 of each PUT body included). PUTs go to new names {@code bench-<prefix>-<i>} with a
+ * random prefix per run; GETs read objects stored before the clock starts and check each body's
+ * length. Objects are left on the server: the protocol has no delete.
+ */
+final class Bench {
+  /** One operation of a phase, by its index. */
+  @FunctionalInterface
+  private interface Operation {
+    void run(int index) throws IOException;
+  }
+
+  /** The latency of each successful operation of a phase, and its failures. */
+  private record Phase(long[] latencies, int errors, Optional<Exception> firstError) {}
+
+  private final OstoreClient client;
+  private final BenchOptions options;
+  private final byte[] payload;
+  private final String prefix;
+
+  private Bench(OstoreClient client, BenchOptions options, Random random) {
+    this.client = requireNonNull(client, "client");
+    this.options = requireNonNull(options, "options");
+    this.payload = new byte[(int) options.size()];
+    random.nextBytes(payload);
+    this.prefix = String.format("bench-%08x", random.nextInt());
+  }
+
+  /** Runs the whole benchmark; {@code random} fills the bodies and picks the name prefix. */
+  static BenchResult run(OstoreClient client, BenchOptions options, Random random)
+      throws IOException, InterruptedException {
+    return new Bench(client, options, random).run();
+  }
+
+  private BenchResult run() throws IOException, InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
+    try {
+      int readable = options.readableObjects();
+      Phase stored = phase(pool, readable, i -> client.put(prefix + "-r" + i, payload));
+      if (stored.errors() > 0) {
+        Exception first = stored.firstError().orElseThrow();
+        throw new IOException("storing the objects to read failed: " + first.getMessage(), first);
+      }
+      phase(pool, options.warmup(), i -> operate("w" + i, i, readable));
+      long start = System.nanoTime();
+      Phase timed = phase(pool, options.count(), i -> operate(Integer.toString(i), i, readable));
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      return new BenchResult(options, timed.errors(), elapsed,
+          LatencyStats.of(timed.latencies()), timed.firstError().map(Exception::toString));
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Runs one operation: a PUT to {@code bench-<prefix>-<suffix>}, or a GET of a stored object. */
+  private void operate(String suffix, int index, int readable) throws IOException {
+    boolean put = switch (options.op()) {
+      case PUT -> true;
+      case GET -> false;
+      case MIXED -> index % 2 == 0;
+    };
+    if (put) {
+      client.put(prefix + "-" + suffix, payload);
+      return;
+    }
+    String name = prefix + "-r" + (index % readable);
+    long size = client.get(name, OutputStream.nullOutputStream());
+    if (size != payload.length) {
+      throw new IOException("GET " + name + " gave " + size + " bytes, not " + payload.length);
+    }
+  }
+
+  /** Runs operations 0 to count-1 on every thread of the pool, each taking the next index. */
+  private Phase phase(ExecutorService pool, int count, Operation operation)
+      throws InterruptedException {
+    long[] latencies = new long[count];
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger errors = new AtomicInteger();
+    AtomicReference<Exception> firstError = new AtomicReference<>();
+    Callable<Void> worker = () -> {
+      for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+        long start = System.nanoTime();
+        try {
+          operation.run(i);
+          latencies[i] = System.nanoTime() - start;
+        } catch (IOException | RuntimeException e) {
+          latencies[i] = -1;
+          errors.incrementAndGet();
+          firstError.compareAndSet(null, e);
+        }
+      }
+      return null;
+    };
+    List<Callable<Void>> workers = new ArrayList<>();
+    for (int t = 0; t < options.concurrency(); t++) {
+      workers.add(worker);
+    }
+    // invokeAll returns when every worker is done, which also publishes their writes to us.
+    pool.invokeAll(workers);
+    long[] succeeded = Arrays.stream(latencies).filter(nanos -> nanos >= 0).toArray();
+    return new Phase(succeeded, errors.get(), Optional.ofNullable(firstError.get()));
+  }
+}

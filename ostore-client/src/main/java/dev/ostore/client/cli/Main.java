@@ -1,0 +1,256 @@
+package dev.ostore.client.cli;
+
+import dev.ostore.client.OstoreClient;
+import dev.ostore.client.OstoreClientException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The ostore command line: {@code java -jar ostore-client.jar [--server URL] COMMAND ...}.
+ * {@link #main} reads the process's environment and exits; {@link #run} does the work with what
+ * it is given and returns the exit status, so tests run it in-process.
+ */
+public final class Main {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
+
+  static final String USAGE_TEXT = """
+      usage: java -jar ostore-client.jar [--server URL] [--verbose] COMMAND [ARGS]
+
+      commands:
+        put NAME FILE|-     store FILE (or standard input, streamed, for -) as object NAME
+        get NAME [FILE|-]   write object NAME to FILE, or to standard output (the default)
+        head NAME           print the size of object NAME in bytes
+        locate NAME         print the address of the data server holding object NAME
+        bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup N]
+                            time N operations on C threads, print "key: value" lines
+                            (MB = 10^6 bytes); warmup defaults to min(N/10, 100)
+        help                print this help
+
+      options:
+        --server URL        the api server; default $OSTORE_SERVER, else %s
+        --verbose           print the stack trace of a failure
+        -h, --help          print this help
+        --                  end of options, for names that start with a dash
+
+      Sizes are bytes, or take a suffix k, m, g or t (powers of 1024): 4k = 4096.
+      Exit status: 0 success, 1 failure (a missing object too), 2 usage error.
+      The JVM keeps up to 64 idle connections per server for bench; for more concurrency run
+      java -Dhttp.maxConnections=N -jar ostore-client.jar ...
+      """.formatted(DEFAULT_SERVER);
+
+  private static final Set<String> VALUED =
+      Set.of("server", "size", "count", "concurrency", "op", "warmup");
+  private static final Set<String> BENCH_ONLY =
+      Set.of("size", "count", "concurrency", "op", "warmup");
+  private static final Set<String> FLAGS = Set.of("verbose", "help");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    // The JDK keeps only 5 idle connections per server by default; a bench with more threads
+    // would reconnect for nearly every request. Read once, at the first connection.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "64");
+    }
+    StdStreams io = new StdStreams(
+        System.in, new FileOutputStream(FileDescriptor.out), System.err, stderrIsTerminal());
+    System.exit(run(args, System.getenv(), io));
+  }
+
+  /** Runs one command line with {@code env} as the environment, and returns the exit status. */
+  static int run(String[] words, Map<String, String> env, StdStreams io) {
+    URI server = null;
+    try {
+      Args args = Args.parse(words, VALUED, FLAGS);
+      if (args.flag("help") || args.operands().stream().findFirst().equals(Optional.of("help"))) {
+        PrintStream stdout = text(io);
+        stdout.print(USAGE_TEXT);
+        stdout.flush();
+        return OK;
+      }
+      server = server(args, env);
+      return execute(args, server, io);
+    } catch (UsageException e) {
+      io.err().println("ostore: " + e.getMessage());
+      io.err().print(USAGE_TEXT);
+      return USAGE;
+    } catch (IOException | IllegalArgumentException | InterruptedException e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      io.err().println("ostore: " + describe(e, server));
+      if (List.of(words).contains("--verbose")) {
+        e.printStackTrace(io.err());
+      }
+      return FAILED;
+    }
+  }
+
+  private static int execute(Args args, URI server, StdStreams io)
+      throws UsageException, IOException, InterruptedException {
+    List<String> operands = args.operands();
+    if (operands.isEmpty()) {
+      throw new UsageException("no command given");
+    }
+    String command = operands.get(0);
+    List<String> rest = operands.subList(1, operands.size());
+    if (!command.equals("bench")) {
+      for (String option : BENCH_ONLY) {
+        if (args.option(option).isPresent()) {
+          throw new UsageException("option --" + option + " is for bench only");
+        }
+      }
+    }
+    PrintStream stdout = text(io);
+    int status = OK;
+    switch (command) {
+      case "put", "get" -> transfer(command, rest, server, io);
+      case "head" -> stdout.println(client(server).head(only(rest, "head NAME")).size());
+      case "locate" -> stdout.println(client(server).locate(only(rest, "locate NAME")));
+      case "bench" -> status = bench(args, rest, server, stdout, io.err());
+      default -> throw new UsageException("unknown command: " + command);
+    }
+    stdout.flush();
+    if (stdout.checkError()) {
+      throw new IOException("cannot write to standard output");
+    }
+    return status;
+  }
+
+  private static int bench(Args args, List<String> rest, URI server, PrintStream stdout,
+      PrintStream err) throws UsageException, IOException, InterruptedException {
+    if (!rest.isEmpty()) {
+      throw new UsageException("bench takes no operands: " + rest);
+    }
+    BenchResult result = Bench.run(client(server), BenchOptions.from(args), new SecureRandom());
+    result.print(stdout);
+    if (result.errors() == 0) {
+      return OK;
+    }
+    err.println("ostore: bench: " + result.errors() + " operations failed, the first with "
+        + result.firstError().orElse("?"));
+    return FAILED;
+  }
+
+  /** put or get, with a progress line on standard error when it is a terminal. */
+  private static void transfer(String command, List<String> rest, URI server, StdStreams io)
+      throws UsageException, IOException {
+    boolean put = command.equals("put");
+    if (put ? rest.size() != 2 : rest.isEmpty() || rest.size() > 2) {
+      throw new UsageException(put ? "usage: put NAME FILE|-" : "usage: get NAME [FILE|-]");
+    }
+    String name = rest.get(0);
+    String file = rest.size() == 2 ? rest.get(1) : "-";
+    Progress progress = io.errIsTerminal() ? new Progress(io.err(), System::nanoTime) : null;
+    OstoreClient.Builder builder = OstoreClient.builder(server);
+    if (progress != null) {
+      builder.transferListener(progress);
+    }
+    OstoreClient client = builder.build();
+    try {
+      if (put) {
+        if (file.equals("-")) {
+          client.put(name, io.in());
+        } else {
+          client.put(name, Path.of(file));
+        }
+      } else if (file.equals("-")) {
+        client.get(name, io.out());
+        io.out().flush();
+      } else {
+        client.get(name, Path.of(file));
+      }
+    } finally {
+      if (progress != null) {
+        progress.finish();
+      }
+    }
+  }
+
+  private static String only(List<String> rest, String usage) throws UsageException {
+    if (rest.size() != 1) {
+      throw new UsageException("usage: " + usage);
+    }
+    return rest.get(0);
+  }
+
+  private static OstoreClient client(URI server) {
+    return OstoreClient.builder(server).build();
+  }
+
+  private static PrintStream text(StdStreams io) {
+    return new PrintStream(io.out(), false, StandardCharsets.UTF_8);
+  }
+
+  /** --server, else a non-blank $OSTORE_SERVER, else the default. */
+  static URI server(Args args, Map<String, String> env) throws UsageException {
+    String fromEnv = env.getOrDefault("OSTORE_SERVER", "");
+    String text = args.option("server").orElse(fromEnv.isBlank() ? DEFAULT_SERVER : fromEnv);
+    try {
+      URI uri = new URI(text.strip());
+      OstoreClient.builder(uri); // validates scheme and host
+      return uri;
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      throw new UsageException("bad server URL: " + text);
+    }
+  }
+
+  /** A one-line reason: the server's own message, or what went wrong on this side. */
+  private static String describe(Exception e, URI server) {
+    String type = e.getClass().getSimpleName();
+    if (e instanceof OstoreClientException answer) {
+      return answer.getMessage() + " (HTTP " + answer.status() + ")";
+    }
+    if (e instanceof ConnectException || e instanceof UnknownHostException
+        || e instanceof SocketTimeoutException) {
+      return "cannot reach " + server + ": " + e.getMessage() + " (" + type + ")";
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file: " + e.getMessage();
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied: " + e.getMessage();
+    }
+    if (e instanceof IllegalArgumentException) {
+      return e.getMessage(); // a name the protocol forbids: the message says which rule
+    }
+    return e.getMessage() == null ? type : e.getMessage() + " (" + type + ")";
+  }
+
+  /**
+   * Whether standard error is a terminal. Java 17 can only ask that of the whole console, so on
+   * Linux this looks where file descriptor 2 points.
+   */
+  private static boolean stderrIsTerminal() {
+    Path fd = Path.of("/proc/self/fd/2");
+    try {
+      if (Files.isSymbolicLink(fd)) {
+        String target = Files.readSymbolicLink(fd).toString();
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not Linux, or /proc is hidden: fall back to asking about the console.
+    }
+    return System.console() != null;
+  }
+}

@@ -1,0 +1,202 @@
+package dev.ostore.client.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.client.FakeOstoreServer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line run in-process: exit statuses, what goes to stdout and stderr. */
+@Timeout(30)
+class MainTest {
+  /** What one run left behind. */
+  record Outcome(int status, byte[] out, String err) {
+    String text() {
+      return new String(out, StandardCharsets.UTF_8);
+    }
+  }
+
+  private final FakeOstoreServer server = new FakeOstoreServer();
+  private final Map<String, String> env = Map.of("OSTORE_SERVER", server.uri().toString());
+
+  @TempDir
+  Path dir;
+
+  MainTest() throws IOException {}
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  @Test
+  void helpGoesToStdoutWithStatus0() {
+    for (String[] words : new String[][] {{"--help"}, {"-h"}, {"help"}, {"get", "x", "--help"}}) {
+      Outcome outcome = run(words);
+      assertEquals(Main.OK, outcome.status());
+      assertEquals(Main.USAGE_TEXT, outcome.text());
+      assertEquals("", outcome.err());
+    }
+  }
+
+  @Test
+  void usageErrorsExit2WithReasonAndUsageOnStderr() {
+    assertUsageError("no command given");
+    assertUsageError("unknown command: list", "list");
+    assertUsageError("unknown option: --fast", "--fast", "head", "x");
+    assertUsageError("unknown option: -x", "-x");
+    assertUsageError("usage: put NAME FILE|-", "put", "x");
+    assertUsageError("usage: get NAME [FILE|-]", "get", "x", "a", "b");
+    assertUsageError("usage: head NAME", "head");
+    assertUsageError("option --server needs a value", "head", "x", "--server");
+    assertUsageError("option --verbose takes no value", "--verbose=yes", "head", "x");
+    assertUsageError("option --size is for bench only", "put", "x", "-", "--size", "1k");
+    assertUsageError("bad server URL: ftp://h", "--server", "ftp://h", "head", "x");
+    assertUsageError("bench needs --count", "bench", "--size", "1k", "--concurrency", "1");
+    assertUsageError("bench: not a size: '1kb' (use e.g. 4096, 4k, 1m, 1g)",
+        "bench", "--size", "1kb", "--count", "1", "--concurrency", "1");
+    assertUsageError("bench: concurrency (0) must be at least 1",
+        "bench", "--size", "1k", "--count", "1", "--concurrency", "0");
+    assertUsageError("bench: --op must be put, get or mixed, not delete",
+        "bench", "--size", "1k", "--count", "1", "--concurrency", "1", "--op", "delete");
+  }
+
+  @Test
+  void putFromFileThenGetToStdout() throws IOException {
+    byte[] body = new byte[300_000];
+    new Random(1).nextBytes(body);
+    Path file = Files.write(dir.resolve("in"), body);
+
+    assertEquals(Main.OK, run("put", "obj", file.toString()).status());
+    Outcome get = run("get", "obj");
+    assertEquals(Main.OK, get.status());
+    assertArrayEquals(body, get.out());
+    assertEquals("", get.err());
+  }
+
+  @Test
+  void putFromStdinIsStreamedAndGetWritesAFile() throws IOException {
+    Outcome put = run(new ByteArrayInputStream("streamed".getBytes()), false, "put", "s", "-");
+    assertEquals(Main.OK, put.status());
+    assertEquals("chunked", server.requests().get(0).headers().getFirst("Transfer-Encoding"));
+
+    Path target = dir.resolve("out");
+    assertEquals(Main.OK, run("get", "s", target.toString()).status());
+    assertEquals("streamed", Files.readString(target));
+  }
+
+  @Test
+  void headPrintsTheSizeAndLocateTheAddress() {
+    server.store("obj", new byte[1234]);
+    assertEquals("1234\n", run("head", "obj").text());
+    assertEquals("127.0.0.1:9001\n", run("locate", "obj").text());
+  }
+
+  @Test
+  void namesStartingWithADashFollowDoubleDash() {
+    server.store("-x", new byte[3]);
+    assertEquals("3\n", run("head", "--", "-x").text());
+  }
+
+  @Test
+  void missingObjectExits1WithTheServersMessageOnOneLine() {
+    Outcome outcome = run("get", "missing");
+    assertEquals(Main.FAILED, outcome.status());
+    assertEquals("ostore: no such object: missing (HTTP 404)\n", outcome.err());
+    assertEquals(0, outcome.out().length);
+  }
+
+  @Test
+  void verboseAddsTheStackTrace() {
+    Outcome outcome = run("--verbose", "head", "missing");
+    assertEquals(Main.FAILED, outcome.status());
+    assertTrue(outcome.err().contains("ObjectNotFoundException"), outcome.err());
+    assertTrue(outcome.err().contains("\tat dev.ostore.client."), outcome.err());
+  }
+
+  @Test
+  void otherFailuresExit1WithOneClearLine() {
+    assertFailure("ostore: object name contains '/': a/b\n", "head", "a/b");
+    Path missing = dir.resolve("nope");
+    assertFailure("ostore: no such file: " + missing + "\n", "put", "x", missing.toString());
+    server.answerNextWith(503, "no data server is live");
+    assertFailure("ostore: no data server is live (HTTP 503)\n", "locate", "x");
+    // A HEAD answer has no body, so only its status line can say what went wrong.
+    server.answerNextWith(503, "no data server is live");
+    assertFailure("ostore: Service Unavailable (HTTP 503)\n", "head", "x");
+  }
+
+  @Test
+  void unreachableServerIsNamed() {
+    URI closed = server.uri();
+    server.close();
+    assertFailure("ostore: cannot reach " + closed + ": Connection refused (ConnectException)\n",
+        "--server", closed.toString(), "head", "x");
+  }
+
+  @Test
+  void serverComesFromTheFlagThenTheEnvironmentThenTheDefault() throws UsageException {
+    Map<String, String> env = Map.of("OSTORE_SERVER", "http://b:2");
+    Args flag = Args.parse(new String[] {"--server", "http://a:1"}, Set.of("server"), Set.of());
+    assertEquals(URI.create("http://a:1"), Main.server(flag, env));
+    Args none = new Args(Map.of(), Set.of(), List.of());
+    assertEquals(URI.create("http://b:2"), Main.server(none, env));
+    assertEquals(URI.create(Main.DEFAULT_SERVER), Main.server(none, Map.of("OSTORE_SERVER", " ")));
+    assertEquals(URI.create(Main.DEFAULT_SERVER), Main.server(none, Map.of()));
+  }
+
+  @Test
+  void progressIsDrawnAndErasedOnATerminalOnly() throws IOException {
+    server.store("obj", new byte[200_000]);
+    Path target = dir.resolve("out");
+
+    ByteArrayInputStream noInput = new ByteArrayInputStream(new byte[0]);
+    Outcome quiet = run(noInput, false, "get", "obj", target.toString());
+    assertEquals("", quiet.err());
+
+    Outcome shown = run(noInput, true, "get", "obj", target.toString());
+    assertTrue(shown.err().startsWith("\r64.0 KiB / 195.3 KiB (32%) "), shown.err());
+    assertTrue(shown.err().endsWith("\r\033[K"), shown.err());
+    assertEquals(200_000, Files.size(target));
+  }
+
+  private void assertUsageError(String reason, String... words) {
+    Outcome outcome = run(words);
+    assertEquals(Main.USAGE, outcome.status(), String.join(" ", words));
+    assertEquals("ostore: " + reason + "\n" + Main.USAGE_TEXT, outcome.err());
+  }
+
+  private void assertFailure(String err, String... words) {
+    Outcome outcome = run(words);
+    assertEquals(Main.FAILED, outcome.status(), String.join(" ", words));
+    assertEquals(err, outcome.err());
+  }
+
+  private Outcome run(String... words) {
+    return run(new ByteArrayInputStream(new byte[0]), false, words);
+  }
+
+  private Outcome run(ByteArrayInputStream in, boolean terminal, String... words) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    int status = Main.run(words, env, new StdStreams(in, out, errStream, terminal));
+    return new Outcome(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+  }
+}
