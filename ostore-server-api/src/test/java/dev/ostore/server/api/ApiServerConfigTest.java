@@ -1,0 +1,81 @@
+package dev.ostore.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ServerAddress;
+import dev.ostore.server.data.DataServerMain;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class ApiServerConfigTest {
+  @Test
+  void withNothingSetItIsAStandaloneStoreOnPort8080() {
+    ApiServerConfig config = ApiServerConfig.from(Map.of(), new String[0]);
+    assertTrue(config.standalone());
+    assertEquals(new ServerAddress("127.0.0.1", 8080), config.listenAddress());
+    assertEquals(Path.of("ostore-data"), config.storageRoot());
+    assertEquals(3, config.dataServers());
+    assertEquals(Duration.ofSeconds(10), config.heartbeatExpiry());
+    assertEquals(Duration.ofSeconds(1), config.locateTimeout());
+  }
+
+  @Test
+  void aBrokerMakesItTheFrontOfACluster() {
+    ApiServerConfig config = ApiServerConfig.from(
+        Map.of("RABBITMQ_SERVER", "amqp://u:p@h:5672", "LISTEN_ADDRESS", "0.0.0.0:80"),
+        new String[] {"--data-servers", "5"});
+    assertFalse(config.standalone());
+    assertEquals(new ServerAddress("0.0.0.0", 80), config.listenAddress());
+    assertEquals(5, config.dataServers());
+    assertTrue(config.describe().contains("amqp://u:****@h:5672"), config.describe());
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheSetting() {
+    IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("DATA_SERVERS", "many"), new String[0]));
+    assertEquals("DATA_SERVERS (--data-servers) is not a whole number: many",
+        count.getMessage());
+    IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of(), new String[] {"--data-servers", "0"}));
+    assertTrue(zero.getMessage().contains("between 1 and 64"), zero.getMessage());
+  }
+
+  @Test
+  @Timeout(60)
+  void bothServersExplainTheirSettingsAndRefuseUnknownFlags() throws Exception {
+    for (Class<?> main : List.of(ApiServerMain.class, DataServerMain.class)) {
+      Result help = runMain(main, "--help");
+      assertEquals(0, help.status(), help.output());
+      for (String variable : List.of("LISTEN_ADDRESS", "RABBITMQ_SERVER", "STORAGE_ROOT")) {
+        assertTrue(help.output().contains(variable), main + " --help lacks " + variable);
+      }
+      Result bad = runMain(main, "--no-such-flag", "1");
+      assertEquals(2, bad.status(), bad.output());
+      assertTrue(bad.output().contains("unknown flag: --no-such-flag"), bad.output());
+    }
+  }
+
+  private record Result(int status, String output) {}
+
+  private static Result runMain(Class<?> main, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    return new Result(process.exitValue(), output);
+  }
+}

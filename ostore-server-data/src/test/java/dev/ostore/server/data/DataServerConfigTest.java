@@ -1,0 +1,61 @@
+package dev.ostore.server.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ServerAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DataServerConfigTest {
+  static final Map<String, String> ENV = Map.of(
+      "LISTEN_ADDRESS", "10.0.0.5:12345",
+      "STORAGE_ROOT", "/var/lib/ostore",
+      "RABBITMQ_SERVER", "amqp://test:secret@broker:5672");
+
+  @Test
+  void readsTheTutorialsVariables() {
+    DataServerConfig config = DataServerConfig.from(ENV, new String[0]);
+    assertEquals(new ServerAddress("10.0.0.5", 12345), config.listenAddress());
+    assertEquals(Path.of("/var/lib/ostore"), config.storageRoot());
+    assertEquals(Optional.of(URI.create("amqp://test:secret@broker:5672")),
+        config.rabbitMqServer());
+    assertEquals(Duration.ofSeconds(5), config.heartbeatInterval());
+  }
+
+  @Test
+  void flagsWinOverVariables() {
+    DataServerConfig config = DataServerConfig.from(ENV, new String[] {
+        "--listen-address", "127.0.0.1:9001", "--heartbeat-interval=500ms"});
+    assertEquals(new ServerAddress("127.0.0.1", 9001), config.listenAddress());
+    assertEquals(Duration.ofMillis(500), config.heartbeatInterval());
+  }
+
+  @Test
+  void aWildcardListenAddressIsRefusedSinceItIsAnnounced() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DataServerConfig.from(ENV, new String[] {"--listen-address", "0.0.0.0:9001"}));
+    assertTrue(e.getMessage().contains("not a wildcard"), e.getMessage());
+  }
+
+  @Test
+  void everyRequiredSettingIsNamedWhenMissing() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DataServerConfig.from(Map.of("LISTEN_ADDRESS", "127.0.0.1:1",
+            "STORAGE_ROOT", "/x"), new String[0]));
+    assertEquals("RABBITMQ_SERVER (--rabbitmq-server) is required", e.getMessage());
+  }
+
+  @Test
+  void theStartUpLineHidesTheBrokerPassword() {
+    String line = DataServerConfig.from(ENV, new String[0]).describe();
+    assertTrue(line.contains("amqp://test:****@broker:5672"), line);
+    assertFalse(line.contains("secret"), line);
+  }
+}
