@@ -101,7 +101,8 @@ public final class Json {
       if (c == '-') {
         at++;
       }
-      while (at < text.length() && Character.isDigit(text.charAt(at))) {
+      // ASCII only: isDigit and parseLong would also take other scripts' digits.
+      while (at < text.length() && text.charAt(at) >= '0' && text.charAt(at) <= '9') {
         at++;
       }
       try {
@@ -144,12 +145,17 @@ public final class Json {
             if (at + 4 > text.length()) {
               throw error("short \\u escape");
             }
-            try {
-              out.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-            } catch (NumberFormatException x) {
-              throw error("bad \\u escape");
+            // Not Integer.parseInt, which would also take a sign and non-ASCII digits.
+            int code = 0;
+            for (int end = at + 4; at < end; at++) {
+              char h = text.charAt(at);
+              int digit = h < 0x80 ? Character.digit(h, 16) : -1;
+              if (digit < 0) {
+                throw error("bad \\u escape");
+              }
+              code = code << 4 | digit;
             }
-            at += 4;
+            out.append((char) code);
           }
           default -> throw error("bad escape \\" + e);
         }

@@ -66,8 +66,8 @@ public record ObjectName(String value) {
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
       if (c == '%') {
-        int hi = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
-        int lo = hi >= 0 ? Character.digit(segment.charAt(i + 2), 16) : -1;
+        int hi = i + 2 < segment.length() ? hexDigit(segment.charAt(i + 1)) : -1;
+        int lo = hi >= 0 ? hexDigit(segment.charAt(i + 2)) : -1;
         if (lo < 0) {
           throw new IllegalArgumentException(
               "object name has a bad percent escape at character " + (i + 1));
@@ -78,6 +78,10 @@ public record ObjectName(String value) {
         bytes.write(c);
       } else {
         int codePoint = segment.codePointAt(i);
+        if (Character.getType(codePoint) == Character.SURROGATE) {
+          // Unpaired: getBytes would silently turn it into '?', naming another object.
+          throw new IllegalArgumentException("object name is not valid Unicode");
+        }
         byte[] raw = Character.toString(codePoint).getBytes(StandardCharsets.UTF_8);
         bytes.write(raw, 0, raw.length);
         i += Character.charCount(codePoint) - 1;
@@ -117,6 +121,11 @@ public record ObjectName(String value) {
   private static boolean isUnreserved(int c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
         || c == '-' || c == '.' || c == '_' || c == '~';
+  }
+
+  /** Only ASCII hex digits: {@link Character#digit} would also take fullwidth and other digits. */
+  private static int hexDigit(char c) {
+    return c < 0x80 ? Character.digit(c, 16) : -1;
   }
 
   private static int utf8Length(String value) {

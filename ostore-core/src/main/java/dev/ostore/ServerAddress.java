@@ -3,6 +3,7 @@ package dev.ostore;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.net.HostAndPort;
+import com.google.common.net.InetAddresses;
 import java.net.InetSocketAddress;
 import java.net.URI;
 
@@ -44,7 +45,15 @@ public record ServerAddress(String host, int port) {
 
   /** True when this address only makes sense for binding, not for others to connect to. */
   public boolean isWildcard() {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    // Any spelling of 0.0.0.0 or ::, such as the 0:0:0:0:0:0:0:0 an InetSocketAddress gives.
+    String literal = host.startsWith("[") && host.endsWith("]")
+        ? host.substring(1, host.length() - 1) : host;
+    int zone = literal.indexOf('%'); // Its interface may not exist here, and forString needs it.
+    if (zone >= 0) {
+      literal = literal.substring(0, zone);
+    }
+    return InetAddresses.isInetAddress(literal)
+        && InetAddresses.forString(literal).isAnyLocalAddress();
   }
 
   @Override

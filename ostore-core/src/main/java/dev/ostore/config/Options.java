@@ -46,7 +46,7 @@ public final class Options {
       String value;
       if (equals >= 0) {
         value = arg.substring(equals + 1);
-      } else if (i + 1 < args.length) {
+      } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
         value = args[++i];
       } else {
         throw new IllegalArgumentException("flag --" + flag + " needs a value");
@@ -77,9 +77,17 @@ public final class Options {
     }
   }
 
-  /** A duration such as {@code 500ms}, {@code 5s}, {@code 2m} or ISO-8601 {@code PT5S}. */
+  /** A positive duration such as {@code 500ms}, {@code 5s}, {@code 2m} or ISO-8601 {@code PT5S}. */
   public Duration getDuration(Option option) {
     String text = require(option);
+    Duration duration = parseDuration(option, text);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(describe(option) + " must be positive: " + text);
+    }
+    return duration;
+  }
+
+  private static Duration parseDuration(Option option, String text) {
     try {
       if (text.startsWith("P") || text.startsWith("p")) {
         return Duration.parse(text);

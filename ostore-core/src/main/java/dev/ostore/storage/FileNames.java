@@ -20,10 +20,14 @@ final class FileNames {
 
   /**
    * Percent-encodes every byte but {@code A-Z a-z 0-9 - _ .} (and a leading dot). {@code ~} is
-   * always encoded, so it can mark a shortened name: {@code <prefix>~<sha256 of the key>}.
+   * always encoded, so it can mark a shortened name: {@code <prefix>~<sha256 of the key>}. An
+   * empty key or one with an unpaired surrogate is an {@link IllegalArgumentException}.
    */
   static String forKey(String key) {
     checkArgument(!key.isEmpty(), "storage key is empty");
+    // UTF-8 would turn an unpaired surrogate into '?', giving two keys one name.
+    checkArgument(key.codePoints().noneMatch(c -> Character.getType(c) == Character.SURROGATE),
+        "storage key is not valid Unicode");
     byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
     StringBuilder name = new StringBuilder(bytes.length + 16);
     for (int i = 0; i < bytes.length; i++) {
