@@ -25,6 +25,11 @@ public final class ApiServerMain {
 
   public static void main(String[] args) {
     ServerLogging.install();
+    // The JDK keeps 5 idle connections per data server unless told otherwise; concurrent
+    // downloads would then pay a new connection each. Set before the first request is made.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "64");
+    }
     Logger log = System.getLogger(ApiServerMain.class.getName());
     if (Options.wantsHelp(args)) {
       System.out.print(Options.help(USAGE, ApiServerConfig.OPTIONS));
