@@ -35,8 +35,14 @@ public interface MessageBus extends AutoCloseable {
   /**
    * A bus over the RabbitMQ broker at {@code uri} ({@code amqp://user:pass@host:port/vhost}). It
    * keeps one connection, declares the exchanges it uses, and reconnects by itself whenever the
-   * broker goes away: meanwhile {@link #publish} and {@link #request} fail with an {@link
-   * IOException} and subscriptions resume once the broker is back. Never blocks on the broker.
+   * broker goes away. While the broker is unreachable, {@link #publish}, {@link #request} and
+   * {@link #reply} fail at once with an {@link IOException}; {@link #subscribe} succeeds, and its
+   * subscription, like every other, resumes once the broker is back. A request open when the
+   * connection is lost gets no more replies, as if no one had answered.
+   *
+   * <p>Waiting: this factory waits for one first connection attempt, bounded by a few seconds,
+   * and returns the bus even if it failed. While connected, calls wait for the broker's answers,
+   * at most 10 s each. Nothing ever waits for an absent broker.
    */
   static MessageBus rabbitMq(URI uri) {
     return RabbitMqBus.connect(uri);

@@ -1,0 +1,248 @@
+package dev.ostore.bus;
+
+import static dev.ostore.bus.MessageBusContract.take;
+import static dev.ostore.bus.RabbitMqBusTest.BROKER;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A {@link RabbitMqBus} survives its broker: connections the broker closes, a broker restart, a
+ * broker that comes up after the bus, and a lost network. The first two disturb every client of
+ * the test broker; the others go through a {@link RabbitMqProxy} of their own.
+ */
+class RabbitMqRecoveryTest {
+  /** How long a bus may take to be back; the reconnect backoff is capped at 5 s. */
+  static final Duration RECOVERY = Duration.ofSeconds(30);
+
+  final String exchange = "ostore-test-" + UUID.randomUUID();
+  final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
+  /** What the bus logs about its connection, as an operator would read it. */
+  final List<LogRecord> connectionLog = new CopyOnWriteArrayList<>();
+  final Logger connectorLogger = Logger.getLogger(RabbitMqConnector.class.getName());
+  final Handler capture = new Handler() {
+    @Override
+    public void publish(LogRecord record) {
+      connectionLog.add(record);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  };
+
+  @BeforeEach
+  void captureConnectionLog() {
+    connectorLogger.addHandler(capture);
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    connectorLogger.removeHandler(capture);
+    RabbitMqBusTest.deleteExchanges(exchange);
+  }
+
+  @Test
+  @Timeout(60)
+  void subscriptionAndPublishingRecoverAfterTheBrokerClosesEveryConnection() throws Exception {
+    try (MessageBus bus = MessageBus.rabbitMq(BROKER);
+        Subscription s = bus.subscribe(exchange, received::add)) {
+      connectionLog.clear();
+      rabbitmqctl("close_all_connections", "test");
+      awaitLogged(Level.WARNING, "lost connection");
+      awaitDelivery(bus);
+      awaitLogged(Level.INFO, "connected");
+    }
+  }
+
+  @Test
+  @Timeout(120)
+  void subscriptionsPublishingAndRequestsRecoverAfterTheBrokerRestarts() throws Exception {
+    try (MessageBus bus = MessageBus.rabbitMq(BROKER);
+        Subscription s = bus.subscribe(exchange, received::add);
+        Subscription responder = bus.subscribe(exchange + "-requests", m -> reply(bus, m))) {
+      connectionLog.clear();
+      try {
+        rabbitmqctl("stop_app");
+        IOException e = awaitPublishFailure(bus);
+        assertTrue(e.getMessage().contains("unreachable"), e.getMessage());
+      } finally {
+        rabbitmqctl("start_app");
+      }
+      awaitDelivery(bus);
+      BlockingQueue<Message> replies = new LinkedBlockingQueue<>();
+      try (Subscription request = bus.request(exchange + "-requests", "\"who\"", replies::add)) {
+        assertEquals("\"me\"", take(replies).body());
+      }
+      awaitLogged(Level.WARNING, "lost connection");
+      awaitLogged(Level.INFO, "connected");
+    } finally {
+      RabbitMqBusTest.deleteExchanges(exchange + "-requests");
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void busStartedBeforeItsBrokerFailsFastThenConnectsOnceTheBrokerIsUp() throws Exception {
+    int port = RabbitMqProxy.freePort();
+    URI late = URI.create("amqp://guest:guest@127.0.0.1:" + port);
+    long started = System.nanoTime();
+    try (MessageBus bus = MessageBus.rabbitMq(late)) {
+      Message request = new Message("\"who\"", Optional.of("nowhere"), Optional.empty());
+      List<IOException> failures = List.of(
+          assertThrows(IOException.class, () -> bus.publish(exchange, "1")),
+          assertThrows(IOException.class, () -> bus.request(exchange, "2", m -> {})),
+          assertThrows(IOException.class, () -> bus.reply(request, "3")));
+      Subscription s = bus.subscribe(exchange, received::add);
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      assertTrue(elapsed.compareTo(Duration.ofSeconds(3)) < 0, "took " + elapsed);
+      for (IOException failure : failures) {
+        assertTrue(failure.getMessage().contains("unreachable"), failure.getMessage());
+      }
+      try (RabbitMqProxy broker = RabbitMqProxy.start(port, new InetSocketAddress(
+          BROKER.getHost(), BROKER.getPort()))) {
+        awaitDelivery(bus);
+        for (int i = 0; i < 20; i++) {
+          bus.publish(exchange, Integer.toString(i));
+          bus.request(exchange, Integer.toString(i), m -> {}).close();
+        }
+        assertEquals(1, broker.connectionsAccepted(), "connections opened by one bus");
+      }
+      s.close();
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void requestOpenAcrossAReconnectGetsNoMoreRepliesAndClosesQuietly() throws Exception {
+    int port = RabbitMqProxy.freePort();
+    BlockingQueue<Message> replies = new LinkedBlockingQueue<>();
+    try (RabbitMqProxy broker = RabbitMqProxy.start(port, new InetSocketAddress(
+            BROKER.getHost(), BROKER.getPort()));
+        MessageBus bus = MessageBus.rabbitMq(URI.create("amqp://guest:guest@127.0.0.1:" + port));
+        Subscription s = bus.subscribe(exchange, received::add)) {
+      Subscription request = bus.request(exchange, "\"who\"", replies::add);
+      Message asked = takeRequest();
+      connectionLog.clear();
+      broker.dropConnections();
+      awaitLogged(Level.WARNING, "lost connection");
+      awaitDelivery(bus);
+      // Its reply address died with the connection: the broker drops what is sent there.
+      bus.reply(asked, "\"too late\"");
+      assertNull(replies.poll(MessageBusContract.QUIET_MILLIS, MILLISECONDS));
+      request.close();
+      request.close();
+      try (Subscription again = bus.request(exchange, "\"who\"", replies::add)) {
+        bus.reply(takeRequest(), "\"me\"");
+        assertEquals("\"me\"", take(replies).body());
+      }
+      assertEquals(2, broker.connectionsAccepted(), "connections opened by one bus");
+    }
+  }
+
+  /** The next request among the messages received, skipping the probes of awaitDelivery. */
+  Message takeRequest() throws InterruptedException {
+    Message message = take(received);
+    while (message.replyTo().isEmpty()) {
+      message = take(received);
+    }
+    return message;
+  }
+
+  /** Publishes probes until one comes back through the subscription, whose queue may be new. */
+  void awaitDelivery(MessageBus bus) throws Exception {
+    // Tells this call's probes from those published before the broker went away.
+    String tag = UUID.randomUUID().toString();
+    long deadline = System.nanoTime() + RECOVERY.toNanos();
+    for (int probe = 0; System.nanoTime() < deadline; probe++) {
+      try {
+        bus.publish(exchange, "\"" + tag + " " + probe + "\"");
+      } catch (IOException e) {
+        // Not reconnected yet.
+      }
+      Message message = received.poll(200, MILLISECONDS);
+      while (message != null) {
+        if (message.body().contains(tag)) {
+          return;
+        }
+        message = received.poll();
+      }
+    }
+    fail("no message came through within " + RECOVERY);
+  }
+
+  /** Publishes until publishing fails, which it must do at once rather than wait for a broker. */
+  IOException awaitPublishFailure(MessageBus bus) throws Exception {
+    long deadline = System.nanoTime() + RECOVERY.toNanos();
+    while (System.nanoTime() < deadline) {
+      long started = System.nanoTime();
+      try {
+        bus.publish(exchange, "\"probe\"");
+      } catch (IOException e) {
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        assertTrue(millis < 500, "failing took " + millis + " ms");
+        return e;
+      }
+      Thread.sleep(50);
+    }
+    return fail("publishing kept working while the broker was stopped");
+  }
+
+  /** Waits for the bus to log {@code text} at {@code level}, as an operator would see it. */
+  void awaitLogged(Level level, String text) throws InterruptedException {
+    long deadline = System.nanoTime() + RECOVERY.toNanos();
+    while (connectionLog.stream().noneMatch(
+        r -> r.getLevel().equals(level) && r.getMessage().contains(text))) {
+      if (System.nanoTime() > deadline) {
+        fail("no " + level + " log with \"" + text + "\" in " + RECOVERY);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  static void reply(MessageBus bus, Message request) {
+    try {
+      bus.reply(request, "\"me\"");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs rabbitmqctl on the test broker's node and returns what it printed. */
+  static String rabbitmqctl(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("rabbitmqctl"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), UTF_8);
+    assertTrue(process.waitFor(60, SECONDS), "rabbitmqctl " + command + " did not finish");
+    assertEquals(0, process.exitValue(), output);
+    return output;
+  }
+}
