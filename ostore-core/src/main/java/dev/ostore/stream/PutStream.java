@@ -11,6 +11,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +32,7 @@ public final class PutStream extends OutputStream {
   private final BoundedPipe pipe;
   private final long stallNanos;
   private final CompletableFuture<Void> transfer = new CompletableFuture<>();
+  private volatile ScheduledFuture<?> watchdog;
   private boolean finished;
   // Written by the transfer, read by watch(): whether and since when it is writing to the server.
   private volatile long writeStartedNanos;
@@ -56,14 +59,16 @@ public final class PutStream extends OutputStream {
     }
     call.connect();
     PutStream stream = new PutStream(call, pipe);
+    if (stream.stallNanos > 0) {
+      stream.watchdog = Watchdog.SCHEDULER.scheduleWithFixedDelay(
+          stream::watch, stream.stallNanos, stream.stallNanos, TimeUnit.NANOSECONDS);
+    }
     try {
       executor.execute(stream::transfer);
     } catch (RejectedExecutionException e) {
+      stream.stopWatching();
       call.abort();
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "no thread for the upload", e);
-    }
-    if (stream.stallNanos > 0) {
-      stream.watchLater();
     }
     return stream;
   }
@@ -136,8 +141,10 @@ public final class PutStream extends OutputStream {
       writing(false);
       call.expectOk();
       call.finish();
+      stopWatching();
       transfer.complete(null);
     } catch (IOException | RuntimeException e) {
+      stopWatching();
       OstoreException failure = stalled
           ? new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + call.server
               + " took no data of " + call.path + " for " + stallNanos / 1_000_000 + " ms", e)
@@ -161,19 +168,34 @@ public final class PutStream extends OutputStream {
    * the transfer and cuts the connection under a write that has not moved for a whole one.
    */
   private void watch() {
-    if (transfer.isDone()) {
-      return;
-    }
     if (writing && System.nanoTime() - writeStartedNanos >= stallNanos) {
       stalled = true;
+      stopWatching();
       call.abort();
-      return;
     }
-    watchLater();
   }
 
-  private void watchLater() {
-    CompletableFuture.delayedExecutor(stallNanos, TimeUnit.NANOSECONDS).execute(this::watch);
+  /** Cancels the watch, which then no longer holds this stream (and its pipe) in memory. */
+  private void stopWatching() {
+    ScheduledFuture<?> scheduled = watchdog;
+    if (scheduled != null) {
+      scheduled.cancel(false);
+    }
+  }
+
+  /** One daemon thread watching every upload of the process; cancelled watches are dropped. */
+  static final class Watchdog {
+    static final ScheduledThreadPoolExecutor SCHEDULER = create();
+
+    private static ScheduledThreadPoolExecutor create() {
+      ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "ostore-upload-watchdog");
+        thread.setDaemon(true);
+        return thread;
+      });
+      scheduler.setRemoveOnCancelPolicy(true);
+      return scheduler;
+    }
   }
 
   private void awaitTransfer() throws IOException {
