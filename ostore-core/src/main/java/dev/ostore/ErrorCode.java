@@ -17,6 +17,10 @@ public enum ErrorCode {
   DATA_SERVER_UNREACHABLE,
   /** A data server failed while serving the request; what it had received is discarded. */
   DATA_SERVER_FAILED,
+  /** The request conflicts with another one in progress on the same thing; retry later. */
+  CONFLICT,
   /** This server's own disk failed (full, read-only, I/O error); nothing partial was kept. */
   STORAGE_FAILED,
+  /** The metadata store cannot be reached or failed; retry later. */
+  METADATA_UNAVAILABLE,
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The settings of one server and their values, taken once in {@code main} from the environment
@@ -14,6 +15,10 @@ import java.util.Optional;
  * naming the setting.
  */
 public final class Options {
+  private static final Pattern PASSWORD_PARAMETER =
+      Pattern.compile("([?&;]password=)[^&;]*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern USER_INFO = Pattern.compile("//([^/@:]*):[^/@]*@");
+
   private final Map<Option, String> values;
 
   private Options(Map<Option, String> values) {
@@ -77,6 +82,15 @@ public final class Options {
     }
   }
 
+  /** {@code true} or {@code false}. */
+  public boolean getBoolean(Option option) {
+    String text = require(option);
+    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(text);
+    }
+    throw new IllegalArgumentException(describe(option) + " is not true or false: " + text);
+  }
+
   /** A positive duration such as {@code 500ms}, {@code 5s}, {@code 2m} or ISO-8601 {@code PT5S}. */
   public Duration getDuration(Option option) {
     String text = require(option);
@@ -125,6 +139,12 @@ public final class Options {
 
   /** {@code uri} with its password, if any, replaced by stars: for logs. */
   public static String redact(URI uri) {
-    return uri.toString().replaceAll("(://[^:/@]*:)[^@/]*@", "$1****@");
+    return redact(uri.toString());
+  }
+
+  /** A URI or JDBC URL with its password (user info or {@code password=} parameter) starred. */
+  public static String redact(String url) {
+    String hidden = PASSWORD_PARAMETER.matcher(url).replaceAll("$1****");
+    return USER_INFO.matcher(hidden).replaceAll("//$1:****@");
   }
 }

@@ -10,7 +10,8 @@ final class ErrorStatus {
     return switch (code) {
       case BAD_REQUEST -> 400;
       case NOT_FOUND -> 404;
-      case NO_DATA_SERVER, BUS_UNAVAILABLE -> 503;
+      case CONFLICT -> 409;
+      case NO_DATA_SERVER, BUS_UNAVAILABLE, METADATA_UNAVAILABLE -> 503;
       case DATA_SERVER_UNREACHABLE, DATA_SERVER_FAILED -> 502;
       case STORAGE_FAILED -> 500;
     };

@@ -20,6 +20,8 @@ import org.eclipse.jetty.server.Response;
  * bodies and nothing more of the server underneath. Not thread-safe.
  */
 public final class Exchange {
+  /** The header by which a {@code POST} stands for a {@code PATCH}. */
+  public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
   private static final int COPY_BUFFER = 64 * 1024;
 
   private final Request request;
@@ -31,8 +33,17 @@ public final class Exchange {
     this.response = response;
   }
 
+  /**
+   * The request's method; a {@code POST} with {@link #METHOD_OVERRIDE}{@code : PATCH} counts as a
+   * {@code PATCH}, for clients that cannot send one (such as {@link java.net.HttpURLConnection}).
+   */
   public String method() {
-    return request.getMethod();
+    String method = request.getMethod();
+    if (method.equals("POST") && "PATCH".equalsIgnoreCase(
+        request.getHeaders().get(METHOD_OVERRIDE))) {
+      return "PATCH";
+    }
+    return method;
   }
 
   /** The request path exactly as sent, percent-encoding included. */
@@ -87,19 +98,43 @@ public final class Exchange {
     long copied = 0;
     try (InputStream body = requestBody()) {
       while (true) {
-        int n;
+        // Whole buffers, not whatever the network had: fewer, larger writes downstream.
+        int n = 0;
         try {
-          n = body.read(buffer);
+          int read;
+          while (n < buffer.length && (read = body.read(buffer, n, buffer.length - n)) != -1) {
+            n += read;
+          }
         } catch (IOException e) {
-          throw OstoreException.badRequest("upload of " + what + " broken off after " + copied
-              + " bytes: " + e.getMessage());
+          throw OstoreException.badRequest("upload of " + what + " broken off after "
+              + (copied + n) + " bytes: " + e.getMessage());
         }
-        if (n < 0) {
+        if (n == 0) {
           return copied;
         }
         out.write(buffer, 0, n);
         copied += n;
       }
+    }
+  }
+
+  /**
+   * Reads and drops what is left of the request body, up to {@code limit} bytes; a body that
+   * breaks off meanwhile is simply left. Returns whether the body was read to its end.
+   */
+  boolean discardRequestBody(long limit) {
+    byte[] buffer = new byte[COPY_BUFFER];
+    long left = limit;
+    try (InputStream body = requestBody()) {
+      for (int n; (n = body.read(buffer)) != -1; ) {
+        left -= n;
+        if (left < 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 

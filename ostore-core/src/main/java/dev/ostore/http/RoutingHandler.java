@@ -23,6 +23,12 @@ import org.eclipse.jetty.util.Callback;
  */
 final class RoutingHandler extends Handler.Abstract {
   private static final Logger log = System.getLogger(RoutingHandler.class.getName());
+  /**
+   * How much of a body an error answered before reading it is read and dropped: a client still
+   * sending (HttpURLConnection, say) only sees the answer once its body is in; past this the
+   * connection is closed instead. Clients that wait for {@code 100 Continue} send nothing.
+   */
+  static final long UNREAD_BODY_LIMIT = 16 * 1024 * 1024;
 
   private final String serverName;
   private final Routes routes;
@@ -82,6 +88,7 @@ final class RoutingHandler extends Handler.Abstract {
     }
     try {
       exchange.resetForError();
+      exchange.discardRequestBody(UNREAD_BODY_LIMIT);
       // One line, as promised: a client shows it as is, and the log has the whole message.
       exchange.respondText(status, message.lines().findFirst().orElse(""));
       callback.succeeded();

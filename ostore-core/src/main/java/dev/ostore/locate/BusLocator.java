@@ -42,11 +42,16 @@ final class BusLocator implements Locator {
 
   @Override
   public Optional<ServerAddress> locate(String key) throws IOException {
-    Set<ServerAddress> live = liveServers.live();
     ServerAddress remembered = recent.getIfPresent(key);
-    if (remembered != null && live.contains(remembered)) {
+    if (remembered != null && liveServers.live().contains(remembered)) {
       return Optional.of(remembered);
     }
+    return locateAfresh(key);
+  }
+
+  @Override
+  public Optional<ServerAddress> locateAfresh(String key) throws IOException {
+    Set<ServerAddress> live = liveServers.live();
     if (live.isEmpty()) {
       return Optional.empty();
     }

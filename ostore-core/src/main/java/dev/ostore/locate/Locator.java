@@ -33,6 +33,12 @@ public interface Locator {
    */
   Optional<ServerAddress> locate(String key) throws IOException;
 
+  /**
+   * Asks every live server, whatever is remembered: for decisions that must not rest on a location
+   * that may have gone stale, such as not storing content because it is stored already.
+   */
+  Optional<ServerAddress> locateAfresh(String key) throws IOException;
+
   /** Notes that {@code server} now holds {@code key}: a locate will answer it without asking. */
   void remember(String key, ServerAddress server);
 

@@ -3,6 +3,7 @@ package dev.ostore.stream;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.http.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -39,7 +40,13 @@ final class HttpCall {
       Duration connectTimeout, Duration readTimeout) throws IOException {
     URL url = server.baseUri().resolve(path).toURL();
     HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-    connection.setRequestMethod(method);
+    if (method.equals("PATCH")) {
+      // HttpURLConnection refuses PATCH; ostore's servers take the usual override instead.
+      connection.setRequestMethod("POST");
+      connection.setRequestProperty(Exchange.METHOD_OVERRIDE, "PATCH");
+    } else {
+      connection.setRequestMethod(method);
+    }
     connection.setConnectTimeout(Math.toIntExact(connectTimeout.toMillis()));
     connection.setReadTimeout(Math.toIntExact(readTimeout.toMillis()));
     connection.setUseCaches(false);

@@ -5,7 +5,10 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ServerAddress;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 
@@ -17,12 +20,14 @@ import java.util.concurrent.Executor;
  *
  * <pre>{@code
  * Transfers transfers = Transfers.create(executor, Duration.ofSeconds(2), Duration.ofSeconds(30));
- * try (GetStream in = transfers.get(server, "/objects/report.pdf")) {
+ * try (GetStream in = transfers.get(server, "/objects/" + hash.hex())) {
  *   in.transferTo(out);
  * }
  * }</pre>
  */
 public final class Transfers {
+  private static final int MAX_ANSWER = 1024;
+
   /** Bytes buffered between the writer of a {@link PutStream} and its HTTP transfer. */
   public static final int DEFAULT_PIPE_CAPACITY = 256 * 1024;
 
@@ -57,13 +62,36 @@ public final class Transfers {
   }
 
   /**
-   * Starts a {@code PUT} of {@code length} bytes (or of unknown length, sent chunked) to {@code
-   * path} on {@code server}. Returns once the server accepted the connection.
+   * Starts a request ({@code PUT}, {@code PATCH}...) whose body of {@code length} bytes (or of
+   * unknown length, sent chunked) is written to the stream, to {@code path} on {@code server}.
+   * Returns once the server accepted the connection.
    */
-  public PutStream put(ServerAddress server, String path, OptionalLong length)
+  public PutStream upload(ServerAddress server, String method, String path, OptionalLong length)
       throws IOException {
-    HttpCall call = HttpCall.open(server, path, "PUT", connectTimeout, readTimeout);
+    HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
     return PutStream.start(call, length, new BoundedPipe(pipeCapacity), executor);
+  }
+
+  /**
+   * Sends a request without a body, with {@code headers}, and returns the short text the server
+   * answers (at most 1 KiB is read): a created id, say, or nothing.
+   */
+  public String call(ServerAddress server, String method, String path,
+      Map<String, String> headers) throws IOException {
+    HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
+    headers.forEach(call.connection::setRequestProperty);
+    try {
+      call.expectOk();
+      String answer;
+      try (InputStream body = call.connection.getInputStream()) {
+        answer = new String(body.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8);
+      }
+      call.finish();
+      return answer;
+    } catch (IOException e) {
+      call.abort();
+      throw call.failure(e);
+    }
   }
 
   /** Starts a {@code GET} of {@code path} on {@code server}; returns once the headers are in. */

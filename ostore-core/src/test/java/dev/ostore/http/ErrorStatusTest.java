@@ -13,14 +13,16 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ErrorStatusTest {
   @Test
   void mapsEachCodeToItsStatus() {
-    Map<ErrorCode, Integer> expected = new EnumMap<>(Map.of(
-        ErrorCode.BAD_REQUEST, 400,
-        ErrorCode.NOT_FOUND, 404,
-        ErrorCode.NO_DATA_SERVER, 503,
-        ErrorCode.BUS_UNAVAILABLE, 503,
-        ErrorCode.DATA_SERVER_UNREACHABLE, 502,
-        ErrorCode.DATA_SERVER_FAILED, 502,
-        ErrorCode.STORAGE_FAILED, 500));
+    Map<ErrorCode, Integer> expected = new EnumMap<>(Map.ofEntries(
+        Map.entry(ErrorCode.BAD_REQUEST, 400),
+        Map.entry(ErrorCode.NOT_FOUND, 404),
+        Map.entry(ErrorCode.CONFLICT, 409),
+        Map.entry(ErrorCode.NO_DATA_SERVER, 503),
+        Map.entry(ErrorCode.BUS_UNAVAILABLE, 503),
+        Map.entry(ErrorCode.DATA_SERVER_UNREACHABLE, 502),
+        Map.entry(ErrorCode.DATA_SERVER_FAILED, 502),
+        Map.entry(ErrorCode.STORAGE_FAILED, 500),
+        Map.entry(ErrorCode.METADATA_UNAVAILABLE, 503)));
     Map<ErrorCode, Integer> actual = new EnumMap<>(ErrorCode.class);
     for (ErrorCode code : ErrorCode.values()) {
       actual.put(code, ErrorStatus.of(code));

@@ -55,6 +55,9 @@ class HttpServiceTest {
           String[] parts = exchange.path().substring("/fail/".length()).split("/");
           throw new OstoreException(ErrorCode.valueOf(parts[0]), "failed as " + parts[0]);
         })
+        .add("PUT", "/refuse/", exchange -> {
+          throw new OstoreException(ErrorCode.NO_DATA_SERVER, "refused before reading");
+        })
         .add("GET", "/multiline/", exchange -> {
           throw new OstoreException(ErrorCode.BAD_REQUEST, "first line\nsecond line");
         })
@@ -150,8 +153,9 @@ class HttpServiceTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"BAD_REQUEST,400", "NOT_FOUND,404", "NO_DATA_SERVER,503", "BUS_UNAVAILABLE,503",
-      "DATA_SERVER_UNREACHABLE,502", "DATA_SERVER_FAILED,502", "STORAGE_FAILED,500"})
+  @CsvSource({"BAD_REQUEST,400", "NOT_FOUND,404", "CONFLICT,409", "NO_DATA_SERVER,503",
+      "BUS_UNAVAILABLE,503", "METADATA_UNAVAILABLE,503", "DATA_SERVER_UNREACHABLE,502",
+      "DATA_SERVER_FAILED,502", "STORAGE_FAILED,500"})
   void ostoreErrorBeforeTheResponseAnswersItsStatusAndMessage(String code, int status)
       throws Exception {
     HttpResponse<String> response = get("/fail/" + code);
@@ -308,5 +312,24 @@ class HttpServiceTest {
 
   private URI uri(String path) {
     return URI.create(server.address().baseUri() + path);
+  }
+
+  @Test
+  void anErrorAnsweredBeforeTheBodyWasReadReachesAClientStillSendingIt() throws Exception {
+    for (int size : new int[] {4_000_000, 12_000_000}) {
+      java.net.HttpURLConnection connection = (java.net.HttpURLConnection)
+          server.address().baseUri().resolve("/refuse/x").toURL().openConnection();
+      connection.setRequestMethod("PUT");
+      connection.setDoOutput(true);
+      connection.setFixedLengthStreamingMode(size);
+      try (OutputStream out = connection.getOutputStream()) {
+        out.write(new byte[size]);
+      }
+      assertEquals(503, connection.getResponseCode(), "body of " + size + " bytes");
+      try (var error = connection.getErrorStream()) {
+        assertEquals("refused before reading\n",
+            new String(error.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    }
   }
 }

@@ -159,6 +159,18 @@ class BusLocatorTest {
   }
 
   @Test
+  void locateAfreshAsksWhateverIsRemembered() throws Exception {
+    live.set(A, B);
+    respond(A, key -> false);
+    respond(B, "k"::equals);
+    Locator locator = Locator.overBus(bus, live, LONG);
+    locator.remember("k", A);
+    assertEquals(Optional.of(A), locator.locate("k"), "from memory, stale");
+    assertEquals(Optional.of(B), locator.locateAfresh("k"), "asked: B has it");
+    assertEquals(Optional.of(B), locator.locate("k"), "and now remembered");
+  }
+
+  @Test
   void hitIsRememberedForTheNextLocate() throws Exception {
     live.set(A, B);
     LocateResponder holder = respond(A, "k"::equals);

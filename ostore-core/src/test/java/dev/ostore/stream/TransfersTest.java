@@ -79,6 +79,9 @@ class TransfersTest {
           throw new OstoreException(ErrorCode.STORAGE_FAILED, "refused on purpose");
         })
         .add("PUT", "/watch/", this::watch)
+        .add("PATCH", "/patch/", this::store)
+        .add("POST", "/echo/", exchange -> exchange.respond(200, "text/plain",
+            ("echo: " + exchange.header("Echo").orElse("")).getBytes(StandardCharsets.UTF_8)))
         .add("PUT", "/stall/", exchange -> {
           exchange.requestBody().readNBytes(1024);
           awaitQuietly(releaseStall);
@@ -120,7 +123,7 @@ class TransfersTest {
   @Test
   void putOfKnownLengthArrivesIntact() throws Exception {
     byte[] data = randomBytes(LARGE, 1);
-    try (PutStream out = transfers.put(address, "/objects/known", OptionalLong.of(LARGE))) {
+    try (PutStream out = transfers.upload(address, "PUT", "/objects/known", OptionalLong.of(LARGE))) {
       writeInOddChunks(out, data);
     }
     assertEquals(sha256(data), sha256(stored.get("/objects/known")));
@@ -130,7 +133,7 @@ class TransfersTest {
   @Test
   void putOfUnknownLengthArrivesIntactChunked() throws Exception {
     byte[] data = randomBytes(LARGE, 2);
-    try (PutStream out = transfers.put(address, "/objects/unknown", OptionalLong.empty())) {
+    try (PutStream out = transfers.upload(address, "PUT", "/objects/unknown", OptionalLong.empty())) {
       writeInOddChunks(out, data);
     }
     assertEquals(sha256(data), sha256(stored.get("/objects/unknown")));
@@ -138,9 +141,41 @@ class TransfersTest {
   }
 
   @Test
+  void patchArrivesAsAPatchThroughTheMethodOverride() throws Exception {
+    byte[] data = randomBytes(100_000, 9);
+    try (PutStream out = transfers.upload(address, "PATCH", "/patch/x", OptionalLong.empty())) {
+      out.write(data);
+    }
+    assertArrayEquals(data, stored.get("/patch/x"));
+  }
+
+  @Test
+  void callReturnsTheShortAnswerAndSendsTheHeaders() throws Exception {
+    assertEquals("echo: hello", transfers.call(address, "POST", "/echo/x",
+        java.util.Map.of("Echo", "hello")));
+    OstoreException missing = assertThrows(OstoreException.class,
+        () -> transfers.call(address, "DELETE", "/nowhere/x", java.util.Map.of()));
+    assertEquals(ErrorCode.NOT_FOUND, missing.code());
+  }
+
+  @Test
+  void finishedUploadsLeaveNothingScheduledBehind() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      try (PutStream out = transfers.upload(address, "PUT", "/objects/small-" + i,
+          OptionalLong.of(10))) {
+        out.write(new byte[10]);
+      }
+    }
+    PutStream aborted = transfers.upload(address, "PUT", "/objects/aborted", OptionalLong.of(10));
+    aborted.abort(new IOException("given up on purpose"));
+    // Each watch held its stream and 256 KiB pipe until it fired: 200 small PUTs, 50 MiB.
+    assertEquals(0, PutStream.Watchdog.SCHEDULER.getQueue().size());
+  }
+
+  @Test
   void emptyPutArrivesAsAnEmptyObject() throws Exception {
-    transfers.put(address, "/objects/empty", OptionalLong.of(0)).close();
-    transfers.put(address, "/objects/empty-chunked", OptionalLong.empty()).close();
+    transfers.upload(address, "PUT", "/objects/empty", OptionalLong.of(0)).close();
+    transfers.upload(address, "PUT", "/objects/empty-chunked", OptionalLong.empty()).close();
     assertArrayEquals(new byte[0], stored.get("/objects/empty"));
     assertArrayEquals(new byte[0], stored.get("/objects/empty-chunked"));
   }
@@ -150,7 +185,7 @@ class TransfersTest {
     ServerAddress closed = closedPort();
     for (OptionalLong length : bothModes(10)) {
       OstoreException e = assertThrows(OstoreException.class,
-          () -> transfers.put(closed, "/objects/x", length));
+          () -> transfers.upload(closed, "PUT", "/objects/x", length));
       assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code());
       assertTrue(e.getMessage().startsWith("data server " + closed + " is unreachable"),
           e.getMessage());
@@ -170,14 +205,14 @@ class TransfersTest {
         HttpService.Settings.DEFAULT);
     ServerAddress at = doomed.address();
     for (OptionalLong length : bothModes(10)) {
-      PutStream out = transfers.put(at, "/objects/first", length);
+      PutStream out = transfers.upload(at, "PUT", "/objects/first", length);
       out.write(new byte[10]);
       out.close();
     }
     doomed.close();
     for (OptionalLong length : bothModes(10)) {
       OstoreException e = assertThrows(OstoreException.class,
-          () -> transfers.put(at, "/objects/second", length));
+          () -> transfers.upload(at, "PUT", "/objects/second", length));
       assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code(), e.getMessage());
     }
   }
@@ -185,7 +220,7 @@ class TransfersTest {
   @Test
   void serverErrorAtCloseCarriesTheServersMessage() throws Exception {
     for (OptionalLong length : bothModes(1 << 20)) {
-      PutStream out = transfers.put(address, "/full/x", length);
+      PutStream out = transfers.upload(address, "PUT", "/full/x", length);
       out.write(randomBytes(1 << 20, 3));
       OstoreException e = assertThrows(OstoreException.class, out::close);
       assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
@@ -196,7 +231,7 @@ class TransfersTest {
 
   @Test
   void serverRefusingASmallBodyUnreadFailsAtCloseWithItsMessage() throws Exception {
-    PutStream out = transfers.put(address, "/refuse/x", OptionalLong.of(100));
+    PutStream out = transfers.upload(address, "PUT", "/refuse/x", OptionalLong.of(100));
     out.write(new byte[100]);
     OstoreException e = assertThrows(OstoreException.class, out::close);
     assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
@@ -209,7 +244,7 @@ class TransfersTest {
     byte[] data = randomBytes(LARGE, 4);
     for (OptionalLong length : bothModes(LARGE)) {
       OstoreException e = assertThrows(OstoreException.class, () -> {
-        try (PutStream out = transfers.put(address, "/refuse/x", length)) {
+        try (PutStream out = transfers.upload(address, "PUT", "/refuse/x", length)) {
           writeInOddChunks(out, data);
         }
       });
@@ -225,7 +260,7 @@ class TransfersTest {
       long start = System.nanoTime();
       OstoreException e = assertThrows(OstoreException.class, () -> {
         // Far more than socket buffers and pipe hold: a write blocks once the server stops.
-        try (PutStream out = impatient.put(address, "/stall/x", length)) {
+        try (PutStream out = impatient.upload(address, "PUT", "/stall/x", length)) {
           for (int i = 0; i < 4096; i++) {
             out.write(chunk);
           }
@@ -241,7 +276,7 @@ class TransfersTest {
 
   @Test
   void putToAPathTheServerDoesNotKnowIsNotFound() throws Exception {
-    PutStream out = transfers.put(address, "/nowhere/x", OptionalLong.of(3));
+    PutStream out = transfers.upload(address, "PUT", "/nowhere/x", OptionalLong.of(3));
     out.write(new byte[3]);
     OstoreException e = assertThrows(OstoreException.class, out::close);
     assertEquals(ErrorCode.NOT_FOUND, e.code());
@@ -260,7 +295,7 @@ class TransfersTest {
 
   @Test
   void putOfFewerBytesThanDeclaredFailsAndTheServerSeesAShortBody() throws Exception {
-    PutStream out = transfers.put(address, "/watch/x", OptionalLong.of(1000));
+    PutStream out = transfers.upload(address, "PUT", "/watch/x", OptionalLong.of(1000));
     out.write(new byte[10]);
     OstoreException e = assertThrows(OstoreException.class, out::close);
     assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
@@ -270,7 +305,7 @@ class TransfersTest {
   @Test
   void putOfMoreBytesThanDeclaredFails() throws Exception {
     OstoreException e = assertThrows(OstoreException.class, () -> {
-      try (PutStream out = transfers.put(address, "/objects/over", OptionalLong.of(1000))) {
+      try (PutStream out = transfers.upload(address, "PUT", "/objects/over", OptionalLong.of(1000))) {
         out.write(new byte[1001]);
       }
     });
@@ -280,7 +315,7 @@ class TransfersTest {
 
   @Test
   void writeAfterCloseIsRefused() throws Exception {
-    PutStream out = transfers.put(address, "/objects/x", OptionalLong.of(1));
+    PutStream out = transfers.upload(address, "PUT", "/objects/x", OptionalLong.of(1));
     out.write(7);
     out.close();
     out.close();
@@ -301,6 +336,22 @@ class TransfersTest {
     }
     assertEquals(LARGE, read.length);
     assertEquals(sha256(data), sha256(read));
+  }
+
+  @Test
+  void transferToCopiesTheWholeObjectAndFailsOnACutOne() throws Exception {
+    byte[] data = randomBytes(LARGE, 12);
+    stored.put("/objects/big", data);
+    java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
+    try (GetStream in = transfers.get(address, "/objects/big")) {
+      assertEquals(LARGE, in.transferTo(copy));
+    }
+    assertEquals(sha256(data), sha256(copy.toByteArray()));
+    try (GetStream in = transfers.get(address, "/cut/x")) {
+      OstoreException e = assertThrows(OstoreException.class,
+          () -> in.transferTo(java.io.OutputStream.nullOutputStream()));
+      assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+    }
   }
 
   @Test
@@ -379,7 +430,7 @@ class TransfersTest {
   }
 
   private void assertAbortBreaksTheBody(OptionalLong length) throws Exception {
-    PutStream out = transfers.put(address, "/watch/x", length);
+    PutStream out = transfers.upload(address, "PUT", "/watch/x", length);
     out.write(randomBytes(256 * 1024, 7));
     out.flush();
     assertTrue(watchedFirstBytes.await(10, TimeUnit.SECONDS), "the server got the first bytes");

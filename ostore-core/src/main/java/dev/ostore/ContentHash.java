@@ -1,0 +1,87 @@
+package dev.ostore;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import com.google.common.io.BaseEncoding;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * The SHA-256 of an object's bytes, which names its content everywhere in ostore. Inside the
+ * system (file names, locate requests, data server paths) it is written in lowercase hex, which is
+ * safe in any file name and URL; facing clients ({@code Digest} headers, listings) in standard
+ * base64, as the reference system and RFC 9530 write it. {@link #parse} reads either.
+ */
+public final class ContentHash {
+  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
+  private static final int BYTES = 32;
+
+  private final byte[] bytes;
+
+  private ContentHash(byte[] bytes) {
+    this.bytes = bytes;
+  }
+
+  /** The hash whose 32 bytes are {@code digest}. */
+  public static ContentHash of(byte[] digest) {
+    checkArgument(digest.length == BYTES, "a SHA-256 is 32 bytes, not %s", digest.length);
+    return new ContentHash(digest.clone());
+  }
+
+  /** The hash of {@code data}. */
+  public static ContentHash sha256(byte[] data) {
+    return new ContentHash(newDigest().digest(data));
+  }
+
+  /** A fresh SHA-256 digest, to hash a stream as it passes. */
+  public static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** Reads 64 hex digits (either case) or 44 characters of standard base64. */
+  public static ContentHash parse(String text) {
+    checkArgument(text != null, "hash is null");
+    try {
+      if (text.length() == 2 * BYTES) {
+        return new ContentHash(HEX.decode(text.toLowerCase(java.util.Locale.ROOT)));
+      }
+      if (text.length() == 44 && text.endsWith("=")) {
+        return of(Base64.getDecoder().decode(text));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a SHA-256 in hex or base64: " + text, e);
+    }
+    throw new IllegalArgumentException("not a SHA-256 in hex or base64: " + text);
+  }
+
+  /** 64 lowercase hex digits: the form used inside the system and on disk. */
+  public String hex() {
+    return HEX.encode(bytes);
+  }
+
+  /** Standard base64 with padding: the form of {@code Digest} headers and listings. */
+  public String base64() {
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ContentHash hash && MessageDigest.isEqual(bytes, hash.bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(bytes);
+  }
+
+  @Override
+  public String toString() {
+    return hex();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.ostore.stream;
+
+import dev.ostore.ContentHash;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+
+/**
+ * Copies bytes that must hash to a known SHA-256, so that a reader never takes corrupt bytes for
+ * good ones: the last chunk is held back until the whole stream has been hashed, and is written
+ * only when the hash matches. On a mismatch the receiver has an incomplete body, which the HTTP
+ * layer then cuts off, and the caller decides what else to do. One pass, no second read.
+ */
+public final class VerifiedCopy {
+  private static final int CHUNK = 64 * 1024;
+
+  private VerifiedCopy() {}
+
+  /**
+   * Copies {@code in} to {@code out}; returns true when the bytes hashed to {@code expected} and
+   * were all written, false when they did not and the last chunk was kept back.
+   */
+  public static boolean copy(InputStream in, OutputStream out, ContentHash expected)
+      throws IOException {
+    MessageDigest digest = ContentHash.newDigest();
+    byte[] held = new byte[CHUNK];
+    byte[] next = new byte[CHUNK];
+    int heldLength = in.readNBytes(held, 0, CHUNK);
+    digest.update(held, 0, heldLength);
+    while (heldLength == CHUNK) {
+      int nextLength = in.readNBytes(next, 0, CHUNK);
+      if (nextLength == 0) {
+        break;
+      }
+      digest.update(next, 0, nextLength);
+      out.write(held, 0, heldLength);
+      byte[] swap = held;
+      held = next;
+      next = swap;
+      heldLength = nextLength;
+    }
+    if (!ContentHash.of(digest.digest()).equals(expected)) {
+      return false;
+    }
+    out.write(held, 0, heldLength);
+    return true;
+  }
+}

@@ -1,0 +1,55 @@
+package dev.ostore.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class VerifiedCopyTest {
+  @Test
+  void bytesThatMatchTheirHashAreCopiedWhole() throws Exception {
+    for (int size : new int[] {0, 1, 65_535, 65_536, 65_537, 131_072, 1_000_000}) {
+      byte[] bytes = random(size);
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertTrue(VerifiedCopy.copy(new ByteArrayInputStream(bytes), out,
+          ContentHash.sha256(bytes)), "size " + size);
+      assertArrayEquals(bytes, out.toByteArray(), "size " + size);
+    }
+  }
+
+  @Test
+  void corruptBytesNeverArriveWhole() throws Exception {
+    for (int size : new int[] {1, 65_536, 65_537, 1_000_000}) {
+      byte[] good = random(size);
+      byte[] bad = good.clone();
+      bad[size / 2] ^= 1;
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertFalse(VerifiedCopy.copy(new ByteArrayInputStream(bad), out,
+          ContentHash.sha256(good)), "size " + size);
+      assertTrue(out.size() < size, "size " + size + ": " + out.size() + " bytes went out");
+      assertArrayEquals(Arrays.copyOf(bad, out.size()), out.toByteArray());
+    }
+  }
+
+  @Test
+  void aShorterStreamDoesNotPassForTheObject() throws Exception {
+    byte[] whole = random(200_000);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertFalse(VerifiedCopy.copy(new ByteArrayInputStream(whole, 0, 150_000), out,
+        ContentHash.sha256(whole)));
+    assertEquals(131_072, out.size());
+  }
+
+  private static byte[] random(int size) {
+    byte[] bytes = new byte[size];
+    new Random(size).nextBytes(bytes);
+    return bytes;
+  }
+}
