@@ -15,6 +15,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -25,17 +28,20 @@ final class DiskStorage implements Storage {
 
   private final Path objects;
   private final Path temp;
+  private final Path corrupt;
 
-  private DiskStorage(Path objects, Path temp) {
+  private DiskStorage(Path objects, Path temp, Path corrupt) {
     this.objects = objects;
     this.temp = temp;
+    this.corrupt = corrupt;
   }
 
   static DiskStorage open(Path root) throws IOException {
     Path objects = Files.createDirectories(root.resolve("objects"));
     Path temp = Files.createDirectories(root.resolve("temp"));
+    Path corrupt = Files.createDirectories(root.resolve("corrupt"));
     removeDeadUploads(temp);
-    return new DiskStorage(objects, temp);
+    return new DiskStorage(objects, temp, corrupt);
   }
 
   @Override
@@ -69,13 +75,12 @@ final class DiskStorage implements Storage {
   }
 
   @Override
-  public Upload create(String key) throws OstoreException {
-    Path target = pathOf(key);
+  public Upload create() throws OstoreException {
     Path partial = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
     try {
-      return new Upload(key, FileChannel.open(partial, CREATE_NEW, WRITE), partial, target);
+      return new Upload(this, FileChannel.open(partial, CREATE_NEW, WRITE), partial);
     } catch (IOException e) {
-      throw failed(key, e);
+      throw failed("a new upload", e);
     }
   }
 
@@ -93,11 +98,43 @@ final class DiskStorage implements Storage {
   }
 
   @Override
+  public boolean quarantine(String key) throws OstoreException {
+    Path file = pathOf(key);
+    Path aside = corrupt.resolve(file.getFileName() + "." + System.currentTimeMillis());
+    try {
+      Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
+      forceDirectory(objects);
+      log.log(Level.WARNING, () -> "moved " + key + " aside to " + aside);
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } catch (IOException e) {
+      throw failed(key, e);
+    }
+  }
+
+  @Override
+  public List<String> keys() throws OstoreException {
+    List<String> keys = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(objects)) {
+      for (Path file : files) {
+        Optional<String> key = FileNames.keyOf(file.getFileName().toString());
+        key.ifPresentOrElse(keys::add,
+            () -> log.log(Level.WARNING, () -> "ignored a foreign file in " + objects + ": "
+                + file.getFileName()));
+      }
+    } catch (IOException e) {
+      throw failed("the list of objects", e);
+    }
+    return keys;
+  }
+
+  @Override
   public String toString() {
     return "DiskStorage(" + objects.getParent() + ")";
   }
 
-  private Path pathOf(String key) {
+  Path pathOf(String key) {
     return objects.resolve(FileNames.forKey(key));
   }
 

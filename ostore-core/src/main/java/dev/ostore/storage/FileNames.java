@@ -3,7 +3,9 @@ package dev.ostore.storage;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.hash.Hashing;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Turns any key into one safe file name: a single path component, never {@code .} or {@code ..}
@@ -14,7 +16,8 @@ final class FileNames {
   /** Longest name used verbatim; longer ones are shortened with a hash of the whole key. */
   static final int MAX_LENGTH = 200;
   private static final int KEPT_PREFIX = 120;
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+  private static final String HEX_DIGITS = "0123456789ABCDEF";
+  private static final char[] HEX = HEX_DIGITS.toCharArray();
 
   private FileNames() {}
 
@@ -49,5 +52,34 @@ final class FileNames {
     }
     return name.substring(0, cut) + "~"
         + Hashing.sha256().hashString(key, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The key a file name was made from, or empty when {@link #forKey} makes no such name from any
+   * key (a shortened name, or a file someone put there by hand).
+   */
+  static Optional<String> keyOf(String fileName) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(fileName.length());
+    for (int i = 0; i < fileName.length(); i++) {
+      char c = fileName.charAt(i);
+      if (c != '%') {
+        bytes.write(c);
+        continue;
+      }
+      int hi = i + 2 < fileName.length() ? HEX_DIGITS.indexOf(fileName.charAt(i + 1)) : -1;
+      int lo = hi >= 0 ? HEX_DIGITS.indexOf(fileName.charAt(i + 2)) : -1;
+      if (lo < 0) {
+        return Optional.empty();
+      }
+      bytes.write(hi << 4 | lo);
+      i += 2;
+    }
+    String key = new String(bytes.toByteArray(), StandardCharsets.UTF_8);
+    // Only a canonical name maps back: anything else is not one of ours.
+    try {
+      return forKey(key).equals(fileName) ? Optional.of(key) : Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 }

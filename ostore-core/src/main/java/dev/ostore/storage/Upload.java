@@ -9,24 +9,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * A new version of an object being written to a temporary file. {@link #commit()} forces it to
- * disk and renames it over the old version in one atomic step; {@link #close()} without a commit
+ * An object being written to a temporary file. {@link #commit(String)} forces it to disk and
+ * renames it over any object under that key in one atomic step; {@link #close()} without a commit
  * deletes it, so an upload that fails half way leaves nothing behind. Not thread-safe.
  */
 public final class Upload extends OutputStream {
-  private final String key;
+  private final DiskStorage storage;
   private final FileChannel channel;
   private final Path temp;
-  private final Path target;
   private long written;
   private boolean committed;
   private boolean closed;
 
-  Upload(String key, FileChannel channel, Path temp, Path target) {
-    this.key = key;
+  Upload(DiskStorage storage, FileChannel channel, Path temp) {
+    this.storage = storage;
     this.channel = channel;
     this.temp = temp;
-    this.target = target;
   }
 
   @Override
@@ -43,7 +41,7 @@ public final class Upload extends OutputStream {
         channel.write(buffer);
       }
     } catch (IOException e) {
-      throw DiskStorage.failed(key, e);
+      throw DiskStorage.failed(toString(), e);
     }
     written += length;
   }
@@ -54,11 +52,12 @@ public final class Upload extends OutputStream {
   }
 
   /**
-   * Makes the written bytes the object's current version, durably: the file and its directory are
-   * forced to disk around the rename. Returns the size of the object.
+   * Makes the written bytes the object stored under {@code key}, durably: the file and its
+   * directory are forced to disk around the rename. Returns the size of the object.
    */
-  public long commit() throws IOException {
+  public long commit(String key) throws IOException {
     checkOpen();
+    Path target = storage.pathOf(key);
     try {
       channel.force(true);
       channel.close();
@@ -90,9 +89,14 @@ public final class Upload extends OutputStream {
     }
   }
 
+  @Override
+  public String toString() {
+    return "upload " + temp.getFileName();
+  }
+
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("upload of " + key + " is closed");
+      throw new IllegalStateException(this + " is closed");
     }
   }
 }

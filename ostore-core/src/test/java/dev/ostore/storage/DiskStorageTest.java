@@ -52,10 +52,10 @@ class DiskStorageTest {
   void committedUploadCanBeReadBack() throws IOException {
     Storage storage = Storage.onDisk(root);
     byte[] body = "hello, object".getBytes(UTF_8);
-    try (Upload upload = storage.create("greeting")) {
+    try (Upload upload = storage.create()) {
       upload.write(body);
       assertEquals(body.length, upload.size());
-      assertEquals(body.length, upload.commit());
+      assertEquals(body.length, upload.commit("greeting"));
     }
     try (StoredObject object = storage.open("greeting").orElseThrow()) {
       assertEquals(body.length, object.size());
@@ -111,11 +111,11 @@ class DiskStorageTest {
   void uploadIsInvisibleUntilCommitted() throws IOException {
     Storage storage = Storage.onDisk(root);
     put(storage, "k", "old".getBytes(UTF_8));
-    try (Upload upload = storage.create("k")) {
+    try (Upload upload = storage.create()) {
       upload.write("new and longer".getBytes(UTF_8));
       assertArrayEquals("old".getBytes(UTF_8), read(storage, "k"));
       assertEquals(Optional.of(3L), storage.size("k"));
-      upload.commit();
+      upload.commit("k");
     }
     assertArrayEquals("new and longer".getBytes(UTF_8), read(storage, "k"));
   }
@@ -123,7 +123,7 @@ class DiskStorageTest {
   @Test
   void uploadClosedWithoutCommitLeavesNothing() throws IOException {
     Storage storage = Storage.onDisk(root);
-    try (Upload upload = storage.create("k")) {
+    try (Upload upload = storage.create()) {
       upload.write(new byte[10_000]);
       assertEquals(1, list(root.resolve("temp")).size());
     }
@@ -136,7 +136,7 @@ class DiskStorageTest {
   void uploadClosedWithoutCommitKeepsTheOldVersion() throws IOException {
     Storage storage = Storage.onDisk(root);
     put(storage, "k", "old".getBytes(UTF_8));
-    try (Upload upload = storage.create("k")) {
+    try (Upload upload = storage.create()) {
       upload.write("abandoned".getBytes(UTF_8));
     }
     assertArrayEquals("old".getBytes(UTF_8), read(storage, "k"));
@@ -146,24 +146,26 @@ class DiskStorageTest {
   @Test
   void closedUploadRefusesWritesAndCommits() throws IOException {
     Storage storage = Storage.onDisk(root);
-    Upload upload = storage.create("k");
+    Upload upload = storage.create();
     upload.close();
     upload.close();
     IllegalStateException write =
         assertThrows(IllegalStateException.class, () -> upload.write(1));
-    assertEquals("upload of k is closed", write.getMessage());
-    IllegalStateException commit = assertThrows(IllegalStateException.class, upload::commit);
-    assertEquals("upload of k is closed", commit.getMessage());
+    assertEquals(upload + " is closed", write.getMessage());
+    IllegalStateException commit =
+        assertThrows(IllegalStateException.class, () -> upload.commit("k"));
+    assertEquals(upload + " is closed", commit.getMessage());
   }
 
   @Test
   void uploadCannotBeCommittedTwice() throws IOException {
     Storage storage = Storage.onDisk(root);
-    Upload upload = storage.create("k");
+    Upload upload = storage.create();
     upload.write(7);
-    assertEquals(1, upload.commit());
-    IllegalStateException e = assertThrows(IllegalStateException.class, upload::commit);
-    assertEquals("upload of k is closed", e.getMessage());
+    assertEquals(1, upload.commit("k"));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> upload.commit("k"));
+    assertEquals(upload + " is closed", e.getMessage());
     upload.close();
     assertArrayEquals(new byte[] {7}, read(storage, "k"));
   }
@@ -172,7 +174,7 @@ class DiskStorageTest {
   void leftoverPartFilesAreRemovedWhenStorageIsOpenedAgain() throws IOException {
     Storage storage = Storage.onDisk(root);
     // An upload that a crashed process never closed.
-    Upload abandoned = storage.create("k");
+    Upload abandoned = storage.create();
     abandoned.write(new byte[100]);
     Files.write(root.resolve("temp/older-crash.part"), new byte[5]);
     Files.write(root.resolve("temp/notes.txt"), new byte[5]);
@@ -197,7 +199,8 @@ class DiskStorageTest {
       assertArrayEquals(key.getBytes(UTF_8), read(storage, key), key);
     }
     assertEquals(List.of("store"), list(root));
-    assertEquals(List.of("objects", "temp"), list(storageRoot));
+    assertEquals(List.of("corrupt", "objects", "temp"), list(storageRoot));
+    assertEquals(keys.stream().sorted().toList(), storage.keys().stream().sorted().toList());
     Path objects = storageRoot.resolve("objects");
     try (Stream<Path> all = Files.walk(storageRoot)) {
       List<Path> files = all.filter(Files::isRegularFile).toList();
@@ -318,9 +321,34 @@ class DiskStorageTest {
   }
 
   @Test
+  void keysListsWhatIsStoredAndIgnoresForeignFiles() throws IOException {
+    Storage storage = Storage.onDisk(root);
+    put(storage, "a", new byte[1]);
+    put(storage, "b c", new byte[1]);
+    put(storage, "long-" + "x".repeat(300), new byte[1]);
+    Files.write(root.resolve("objects/notes.txt~"), new byte[1]);
+    Files.write(root.resolve("objects/%zz"), new byte[1]);
+    Files.write(root.resolve("objects/b c"), new byte[1]);
+    assertEquals(List.of("a", "b c"), storage.keys().stream().sorted().toList());
+  }
+
+  @Test
+  void quarantineMovesTheObjectAsideOutOfReach() throws IOException {
+    Storage storage = Storage.onDisk(root);
+    put(storage, "bad", "rotten".getBytes(UTF_8));
+    assertTrue(storage.quarantine("bad"));
+    assertEquals(Optional.empty(), storage.open("bad"));
+    assertFalse(storage.quarantine("bad"));
+    List<String> aside = list(root.resolve("corrupt"));
+    assertEquals(1, aside.size());
+    assertTrue(aside.get(0).startsWith("bad."), aside.toString());
+    assertEquals("rotten", Files.readString(root.resolve("corrupt").resolve(aside.get(0))));
+  }
+
+  @Test
   void objectsDirectoryTurnedIntoAFileIsAStorageFailureNamingTheKey() throws IOException {
     Storage storage = Storage.onDisk(root);
-    Upload upload = storage.create("my-key");
+    Upload upload = storage.create();
     upload.write("data".getBytes(UTF_8));
     Path objects = root.resolve("objects");
     Files.delete(objects);
@@ -329,17 +357,17 @@ class DiskStorageTest {
     assertStorageFailed("my-key", () -> storage.open("my-key"));
     assertStorageFailed("my-key", () -> storage.size("my-key"));
     assertStorageFailed("my-key", () -> storage.delete("my-key"));
-    assertStorageFailed("my-key", upload::commit);
+    assertStorageFailed("my-key", () -> upload.commit("my-key"));
     assertEquals(List.of(), list(root.resolve("temp")), "the failed upload was not cleaned up");
   }
 
   @Test
   void commitToAVanishedDirectoryIsAStorageFailureAndLeavesNoTempFile() throws IOException {
     Storage storage = Storage.onDisk(root);
-    try (Upload upload = storage.create("k/1")) {
+    try (Upload upload = storage.create()) {
       upload.write(new byte[1000]);
       Files.delete(root.resolve("objects"));
-      assertStorageFailed("k/1", upload::commit);
+      assertStorageFailed("k/1", () -> upload.commit("k/1"));
     }
     assertEquals(List.of(), list(root.resolve("temp")));
   }
@@ -350,7 +378,7 @@ class DiskStorageTest {
     Path temp = root.resolve("temp");
     Files.delete(temp);
     Files.writeString(temp, "not a directory");
-    assertStorageFailed("new", () -> storage.create("new"));
+    assertStorageFailed("a new upload", storage::create);
   }
 
   @Test
@@ -367,9 +395,11 @@ class DiskStorageTest {
     Storage.onDisk(root);
     Path temp = Files.write(root.resolve("temp/k.part"), new byte[0]);
     Path target = root.resolve("objects").resolve(FileNames.forKey("k"));
-    Upload upload = new Upload("k", FileChannel.open(full, WRITE), temp, target);
+    Upload upload = new Upload((DiskStorage) Storage.onDisk(root), FileChannel.open(full, WRITE),
+        temp);
 
-    OstoreException e = assertStorageFailed("k", () -> upload.write(new byte[4096]));
+    OstoreException e = assertStorageFailed("upload k.part",
+        () -> upload.write(new byte[4096]));
     assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
     upload.close();
 
@@ -391,9 +421,9 @@ class DiskStorageTest {
   }
 
   private static void put(Storage storage, String key, byte[] body) throws IOException {
-    try (Upload upload = storage.create(key)) {
+    try (Upload upload = storage.create()) {
       upload.write(body);
-      upload.commit();
+      upload.commit(key);
     }
   }
 
