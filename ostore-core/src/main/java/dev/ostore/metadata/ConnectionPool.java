@@ -1,0 +1,149 @@
+package dev.ostore.metadata;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import java.lang.System.Logger;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Deque;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * At most a fixed number of JDBC connections, opened when first needed and kept for reuse. A
+ * borrower waits its turn (first come, first served) at most a bounded time, then fails with
+ * {@code METADATA_UNAVAILABLE}. A connection comes back into the pool only when its borrower said
+ * it is {@linkplain Lease#keep() fit}; any other is closed and a new one opened on demand, which
+ * is how the store recovers when the database restarts.
+ */
+final class ConnectionPool implements AutoCloseable {
+  private static final Logger log = System.getLogger(ConnectionPool.class.getName());
+
+  /** Opens one connection, ready to use. */
+  interface Connector {
+    Connection connect() throws SQLException;
+  }
+
+  private final String database;
+  private final Connector connector;
+  private final Semaphore permits;
+  private final Duration maxWait;
+  private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private final AtomicBoolean open = new AtomicBoolean(true);
+
+  /** A pool of up to {@code size} connections to {@code database} (named in messages only). */
+  ConnectionPool(String database, int size, Duration maxWait, Connector connector) {
+    this.database = database;
+    this.connector = connector;
+    this.permits = new Semaphore(size, true);
+    this.maxWait = maxWait;
+  }
+
+  /** A connection, the most recently used idle one when there is one. */
+  Lease borrow() throws OstoreException {
+    acquire();
+    Connection connection = idle.pollFirst();
+    return new Lease(connection != null ? connection : connect());
+  }
+
+  /**
+   * A newly opened connection, for a retry after a connection was lost: the idle ones are closed
+   * too, since whatever ended one (a server restart, an administrator) most likely ended them all.
+   */
+  Lease borrowNew() throws OstoreException {
+    acquire();
+    closeIdle();
+    return new Lease(connect());
+  }
+
+  @Override
+  public void close() {
+    if (open.compareAndSet(true, false)) {
+      closeIdle();
+    }
+  }
+
+  private void acquire() throws OstoreException {
+    if (!open.get()) {
+      throw new IllegalStateException("closed");
+    }
+    try {
+      if (!permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
+            "no connection to the metadata store became free within " + maxWait.toSeconds() + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
+          "interrupted while waiting for a connection to the metadata store", e);
+    }
+  }
+
+  private Connection connect() throws OstoreException {
+    try {
+      return connector.connect();
+    } catch (SQLException | RuntimeException e) {
+      permits.release();
+      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
+          "cannot connect to the metadata store " + database + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void closeIdle() {
+    for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
+      closeQuietly(c);
+    }
+  }
+
+  private static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      // It is being thrown away because it failed; a failure to close it says nothing new.
+      log.log(DEBUG, () -> "closing a discarded metadata connection failed", e);
+    }
+  }
+
+  /** One borrowed connection; closing the lease gives it back, or discards it unless kept. */
+  final class Lease implements AutoCloseable {
+    private final Connection connection;
+    private boolean keep;
+    private boolean closed;
+
+    private Lease(Connection connection) {
+      this.connection = connection;
+    }
+
+    Connection connection() {
+      return connection;
+    }
+
+    /** Marks the connection fit for reuse: its last transaction ended cleanly. */
+    void keep() {
+      keep = true;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (keep && open.get()) {
+        idle.addFirst(connection);
+        // A close() of the pool racing with us may have emptied the idle ones before we added.
+        if (!open.get()) {
+          closeIdle();
+        }
+      } else {
+        closeQuietly(connection);
+      }
+      permits.release();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package dev.ostore.metadata;
+
+import dev.ostore.ContentHash;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The versions of named objects: which content (a {@link ContentHash}) each version of a name has,
+ * and which versions are deletions. Version numbers of a name are 1, 2, 3... without gap, assigned
+ * atomically even when several writers, in this process or in others sharing the database, add to
+ * one name at once.
+ *
+ * <p>Names follow {@link dev.ostore.ObjectName}'s rules; a name that breaks one is an {@link
+ * IllegalArgumentException}. Listings are ordered by name in the byte order of its UTF-8, then by
+ * version, and paged with keyset cursors (see {@link Page}).
+ *
+ * <p>A failure of the database (unreachable, I/O error, too busy to answer in time) is an {@link
+ * dev.ostore.OstoreException} with code {@code METADATA_UNAVAILABLE}; the store recovers by itself
+ * once the database is back. Implementations are thread-safe; calls after {@link #close()} throw
+ * {@link IllegalStateException}.
+ *
+ * <pre>{@code
+ * try (MetadataStore store = MetadataStore.embedded(Path.of("/var/lib/ostore/metadata.db"))) {
+ *   Version v = store.add("report.pdf", 1234, hash);        // version 1
+ *   store.delete("report.pdf");                              // version 2, a tombstone
+ *   store.version("report.pdf", 1);                          // still readable
+ * }
+ * }</pre>
+ */
+public interface MetadataStore extends AutoCloseable {
+  /** The most versions one page may hold. */
+  int MAX_LIMIT = 10_000;
+
+  /**
+   * A store in the SQLite database {@code file}, created with its parent directories when
+   * missing: the default of the one-command store and of the in-process cluster.
+   */
+  static MetadataStore embedded(Path file) throws IOException {
+    return SqlMetadataStore.embedded(file);
+  }
+
+  /**
+   * A store in the database at {@code jdbcUrl}: PostgreSQL for {@code jdbc:postgresql:} URLs, so
+   * that several api servers share one store, SQLite for {@code jdbc:sqlite:} URLs. Any other URL
+   * is an {@link IllegalArgumentException} naming it, password hidden. The schema is created or
+   * migrated before this returns; an unreachable database fails it with {@code
+   * METADATA_UNAVAILABLE}.
+   */
+  static MetadataStore open(String jdbcUrl) throws IOException {
+    return SqlMetadataStore.open(jdbcUrl);
+  }
+
+  /** The newest version of {@code name}, tombstone included; empty when it never existed. */
+  Optional<Version> latest(String name) throws IOException;
+
+  /** Version {@code number} of {@code name}; empty when there is no such version. */
+  Optional<Version> version(String name, long number) throws IOException;
+
+  /** Records the next version of {@code name}, whose content is {@code hash}. */
+  Version add(String name, long size, ContentHash hash) throws IOException;
+
+  /**
+   * Records a tombstone as the next version of {@code name}; empty, and nothing recorded, when
+   * there is no live object of that name (it never existed, or its latest version is already a
+   * tombstone). The check and the record are one atomic step.
+   */
+  Optional<Version> delete(String name) throws IOException;
+
+  /**
+   * Up to {@code limit} versions of {@code name}, oldest first, after the cursor {@code after}
+   * (from the start when empty). {@code limit} is 1 to {@link #MAX_LIMIT}; a malformed cursor, or
+   * one from a listing of another name, is an {@link IllegalArgumentException}.
+   */
+  Page versions(String name, Optional<String> after, int limit) throws IOException;
+
+  /**
+   * Up to {@code limit} versions of every name starting with {@code prefix} ("" for all names),
+   * by name then version, after the cursor {@code after}.
+   */
+  Page allVersions(String prefix, Optional<String> after, int limit) throws IOException;
+
+  /**
+   * The live objects among the names starting with {@code prefix}: for each name, in name order,
+   * its latest version unless that is a tombstone. Up to {@code limit}, after {@code after}.
+   */
+  Page latestVersions(String prefix, Optional<String> after, int limit) throws IOException;
+
+  /** Whether any version, tombstones aside, has the content {@code hash}. */
+  boolean references(ContentHash hash) throws IOException;
+
+  /** Closes every connection of the store. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,109 @@
+package dev.ostore.metadata;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * PostgreSQL through pgjdbc, for a store shared by several api servers. Names are {@code COLLATE
+ * "C"}, so that they sort by the bytes of their UTF-8 as in SQLite, whatever the database's
+ * locale. Transactions run at READ COMMITTED: the statements that assign numbers are single
+ * upserts and updates whose row lock serializes writers of one name.
+ */
+final class PostgresDialect implements Dialect {
+  static final PostgresDialect INSTANCE = new PostgresDialect();
+
+  private static final Driver DRIVER = new org.postgresql.Driver();
+  /** "ostore" in ASCII: the advisory lock every ostore process takes to migrate the schema. */
+  private static final long SCHEMA_LOCK = 0x6f73_746f_7265L;
+
+  private static final List<String> VERSION_1 = List.of(
+      """
+      CREATE TABLE ostore_names (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        latest BIGINT NOT NULL,
+        live BOOLEAN NOT NULL
+      )""",
+      """
+      CREATE TABLE ostore_versions (
+        name TEXT COLLATE "C" NOT NULL,
+        version BIGINT NOT NULL CHECK (version >= 1),
+        size BIGINT NOT NULL CHECK (size >= 0),
+        hash BYTEA CHECK (hash IS NOT NULL OR size = 0),
+        created_millis BIGINT NOT NULL,
+        PRIMARY KEY (name, version)
+      )""",
+      "CREATE INDEX ostore_versions_hash ON ostore_versions (hash)");
+
+  private PostgresDialect() {}
+
+  @Override
+  public String name() {
+    return "PostgreSQL";
+  }
+
+  /** Defaults below apply unless the URL sets them: pgjdbc lets URL parameters win. */
+  @Override
+  public Connection connect(String url) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("ApplicationName", "ostore");
+    properties.setProperty("connectTimeout", "5");
+    // A query never takes this long here; a server that stops answering must not hang a caller.
+    properties.setProperty("socketTimeout", "30");
+    properties.setProperty("tcpKeepAlive", "true");
+    Connection connection = DRIVER.connect(url, properties);
+    if (connection == null) {
+      throw new SQLException("not a PostgreSQL URL");
+    }
+    return connection;
+  }
+
+  @Override
+  public int poolSize() {
+    return 8;
+  }
+
+  @Override
+  public boolean oneWriter() {
+    return false;
+  }
+
+  @Override
+  public void begin(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+  }
+
+  @Override
+  public void commit(Connection connection) throws SQLException {
+    connection.commit();
+    connection.setAutoCommit(true);
+  }
+
+  /**
+   * Without the lock, two processes starting at once on a new database would both run {@code
+   * CREATE TABLE IF NOT EXISTS}, and the second fails on a unique index of the catalog.
+   */
+  @Override
+  public void lockSchema(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "SELECT pg_advisory_xact_lock(?)")) {
+      statement.setLong(1, SCHEMA_LOCK);
+      statement.execute();
+    }
+  }
+
+  @Override
+  public List<List<String>> migrations() {
+    return List.of(VERSION_1);
+  }
+
+  /** Class 08 is a connection exception; 57P01-57P03 are the server shutting down or starting. */
+  @Override
+  public boolean lostConnection(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("08") || state.startsWith("57P"));
+  }
+}

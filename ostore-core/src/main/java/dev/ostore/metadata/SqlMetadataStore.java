@@ -1,0 +1,308 @@
+package dev.ostore.metadata;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.util.Objects.requireNonNull;
+
+import dev.ostore.ContentHash;
+import dev.ostore.config.Options;
+import dev.ostore.ErrorCode;
+import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link MetadataStore} in SQL tables, the same statements on SQLite and PostgreSQL. {@code
+ * ostore_names} has one row per name with its latest version number and whether that version is
+ * live; {@code ostore_versions} has every version. A new number comes from one upsert of the
+ * name's row, which the database serializes by row lock, so concurrent writers queue and never
+ * collide or leave a gap; a delete is one conditional update of that row, so its check and its
+ * tombstone are atomic too.
+ */
+final class SqlMetadataStore implements MetadataStore {
+  private static final Logger log = System.getLogger(SqlMetadataStore.class.getName());
+  private static final HexFormat HEX = HexFormat.of();
+
+  private static final String NEXT_NUMBER = "INSERT INTO ostore_names (name, latest, live)"
+      + " VALUES (?, 1, TRUE) ON CONFLICT (name)"
+      + " DO UPDATE SET latest = ostore_names.latest + 1, live = TRUE RETURNING latest";
+  private static final String NEXT_TOMBSTONE = "UPDATE ostore_names"
+      + " SET latest = latest + 1, live = FALSE WHERE name = ? AND live RETURNING latest";
+  private static final String INSERT_VERSION = "INSERT INTO ostore_versions"
+      + " (name, version, size, hash, created_millis) VALUES (?, ?, ?, ?, ?)";
+  private static final String INSERT_TOMBSTONE = "INSERT INTO ostore_versions"
+      + " (name, version, size, hash, created_millis) VALUES (?, ?, 0, NULL, ?)";
+  private static final String LATEST = "SELECT name, version, size, hash FROM ostore_versions"
+      + " WHERE name = ? ORDER BY version DESC LIMIT 1";
+  private static final String VERSION = "SELECT name, version, size, hash FROM ostore_versions"
+      + " WHERE name = ? AND version = ?";
+  private static final String VERSIONS = "SELECT name, version, size, hash FROM ostore_versions"
+      + " WHERE name = ? AND version > ? ORDER BY version LIMIT ?";
+  // A prefix is a range of names, [prefix, prefixEnd): LIKE would take % and _ as wildcards.
+  // Where the listing resumes is the range's one lower bound (see Cursor.resume).
+  private static final String ALL_VERSIONS = "SELECT name, version, size, hash"
+      + " FROM ostore_versions WHERE (name, version) > (?, ?) AND name < ?"
+      + " ORDER BY name, version LIMIT ?";
+  private static final String ALL_VERSIONS_TO_END = "SELECT name, version, size, hash"
+      + " FROM ostore_versions WHERE (name, version) > (?, ?) ORDER BY name, version LIMIT ?";
+  // From a name, inclusive, but for the one the cursor names (or "", which no name is).
+  private static final String LIVE = "SELECT v.name, v.version, v.size, v.hash"
+      + " FROM ostore_names n JOIN ostore_versions v ON v.name = n.name AND v.version = n.latest"
+      + " WHERE n.live AND n.name >= ? AND n.name <> ? AND n.name < ? ORDER BY n.name LIMIT ?";
+  private static final String LIVE_TO_END = "SELECT v.name, v.version, v.size, v.hash"
+      + " FROM ostore_names n JOIN ostore_versions v ON v.name = n.name AND v.version = n.latest"
+      + " WHERE n.live AND n.name >= ? AND n.name <> ? ORDER BY n.name LIMIT ?";
+  private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
+
+  private final Database database;
+  private final InstantSource clock;
+
+  private SqlMetadataStore(Database database, InstantSource clock) {
+    this.database = database;
+    this.clock = clock;
+  }
+
+  static MetadataStore embedded(Path file) throws OstoreException {
+    Path absolute = file.toAbsolutePath();
+    try {
+      Files.createDirectories(absolute.getParent());
+    } catch (IOException e) {
+      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
+          "cannot create the directory of the metadata store " + absolute + ": " + e, e);
+    }
+    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute));
+  }
+
+  static MetadataStore open(String jdbcUrl) throws OstoreException {
+    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl);
+  }
+
+  private static MetadataStore start(Dialect dialect, String jdbcUrl) throws OstoreException {
+    InstantSource clock = InstantSource.system();
+    Database database = new Database(dialect, jdbcUrl, Options.redact(jdbcUrl));
+    try {
+      int version = database.write("migrate the schema", c -> Schema.migrate(c, dialect, clock));
+      log.log(INFO, () -> "metadata store: " + dialect.name() + " at " + database.url()
+          + ", schema version " + version);
+      return new SqlMetadataStore(database, clock);
+    } catch (OstoreException | RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<Version> latest(String name) throws OstoreException {
+    checkName(name);
+    return database.read("read the latest version of " + name,
+        c -> first(c, LATEST, name));
+  }
+
+  @Override
+  public Optional<Version> version(String name, long number) throws OstoreException {
+    checkName(name);
+    return database.read("read version " + number + " of " + name,
+        c -> first(c, VERSION, name, number));
+  }
+
+  @Override
+  public Version add(String name, long size, ContentHash hash) throws OstoreException {
+    checkName(name);
+    requireNonNull(hash, "hash");
+    if (size < 0) {
+      throw new IllegalArgumentException("size must not be negative: " + size);
+    }
+    byte[] digest = HEX.parseHex(hash.hex());
+    long number = database.write("add a version of " + name, c -> {
+      long next = returning(c, NEXT_NUMBER, name).orElseThrow();
+      update(c, INSERT_VERSION, name, next, size, digest, clock.millis());
+      return next;
+    });
+    return new Version(name, number, size, Optional.of(hash));
+  }
+
+  @Override
+  public Optional<Version> delete(String name) throws OstoreException {
+    checkName(name);
+    Optional<Long> number = database.write("delete " + name, c -> {
+      Optional<Long> next = returning(c, NEXT_TOMBSTONE, name);
+      if (next.isPresent()) {
+        update(c, INSERT_TOMBSTONE, name, next.get(), clock.millis());
+      }
+      return next;
+    });
+    return number.map(n -> new Version(name, n, 0, Optional.empty()));
+  }
+
+  @Override
+  public Page versions(String name, Optional<String> after, int limit) throws OstoreException {
+    checkName(name);
+    checkLimit(limit);
+    long from = after.map(cursor -> numberAfter(name, cursor)).orElse(0L);
+    return database.read("list the versions of " + name,
+        c -> page(c, limit, VERSIONS, name, from, limit + 1));
+  }
+
+  @Override
+  public Page allVersions(String prefix, Optional<String> after, int limit)
+      throws OstoreException {
+    checkPrefix(prefix);
+    checkLimit(limit);
+    Cursor from = Cursor.resume(prefix, after);
+    Optional<String> end = prefixEnd(prefix);
+    return database.read("list the versions of names starting with " + prefix, c -> end.isPresent()
+        ? page(c, limit, ALL_VERSIONS, from.name(), from.number(), end.get(), limit + 1)
+        : page(c, limit, ALL_VERSIONS_TO_END, from.name(), from.number(), limit + 1));
+  }
+
+  @Override
+  public Page latestVersions(String prefix, Optional<String> after, int limit)
+      throws OstoreException {
+    checkPrefix(prefix);
+    checkLimit(limit);
+    Cursor from = Cursor.resume(prefix, after);
+    String excluded = from.number() == 0 ? "" : from.name();
+    Optional<String> end = prefixEnd(prefix);
+    return database.read("list the objects starting with " + prefix, c -> end.isPresent()
+        ? page(c, limit, LIVE, from.name(), excluded, end.get(), limit + 1)
+        : page(c, limit, LIVE_TO_END, from.name(), excluded, limit + 1));
+  }
+
+  @Override
+  public boolean references(ContentHash hash) throws OstoreException {
+    requireNonNull(hash, "hash");
+    byte[] digest = HEX.parseHex(hash.hex());
+    return database.read("look for versions of " + hash, c -> {
+      try (PreparedStatement query = prepare(c, REFERENCES, digest);
+          ResultSet rows = query.executeQuery()) {
+        return rows.next();
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    database.close();
+  }
+
+  /**
+   * The least string above every string that starts with {@code prefix}, in code point order
+   * (which is the byte order of UTF-8); empty when no string is above them all.
+   */
+  private static Optional<String> prefixEnd(String prefix) {
+    int[] points = prefix.codePoints().toArray();
+    for (int i = points.length - 1; i >= 0; i--) {
+      if (points[i] < Character.MAX_CODE_POINT) {
+        int next = points[i] + 1 == Character.MIN_SURROGATE
+            ? Character.MAX_SURROGATE + 1
+            : points[i] + 1;
+        return Optional.of(new String(points, 0, i) + Character.toString(next));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The version number {@code cursor} stopped at, which must be a cursor of {@code name}. */
+  private static long numberAfter(String name, String cursor) {
+    Cursor decoded = Cursor.decode(cursor);
+    if (!decoded.name().equals(name)) {
+      throw new IllegalArgumentException("bad cursor: " + cursor + " is not of " + name);
+    }
+    return decoded.number();
+  }
+
+  private static void checkName(String name) {
+    ObjectName.of(name);
+  }
+
+  /** Unpaired surrogates and NUL would reach the database garbled or refused: a wrong answer. */
+  private static void checkPrefix(String prefix) {
+    requireNonNull(prefix, "prefix");
+    prefix.codePoints().forEach(point -> {
+      if (Character.isISOControl(point) || Character.getType(point) == Character.SURROGATE) {
+        throw new IllegalArgumentException(String.format(
+            "prefix contains the character U+%04X, which no name has", point));
+      }
+    });
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > MAX_LIMIT) {
+      throw new IllegalArgumentException("limit must be 1 to " + MAX_LIMIT + ", not " + limit);
+    }
+  }
+
+  private static Optional<Version> first(Connection c, String sql, Object... parameters)
+      throws SQLException {
+    try (PreparedStatement query = prepare(c, sql, parameters);
+        ResultSet rows = query.executeQuery()) {
+      return rows.next() ? Optional.of(version(rows)) : Optional.empty();
+    }
+  }
+
+  /** Runs a query for {@code limit + 1} rows: the extra one only tells whether more follow. */
+  private static Page page(Connection c, int limit, String sql, Object... parameters)
+      throws SQLException {
+    List<Version> versions = new ArrayList<>();
+    boolean more = false;
+    try (PreparedStatement query = prepare(c, sql, parameters);
+        ResultSet rows = query.executeQuery()) {
+      while (rows.next()) {
+        if (versions.size() == limit) {
+          more = true;
+          break;
+        }
+        versions.add(version(rows));
+      }
+    }
+    Optional<String> next = more
+        ? Optional.of(Cursor.after(versions.get(versions.size() - 1)).encode())
+        : Optional.empty();
+    return new Page(versions, next);
+  }
+
+  private static Optional<Long> returning(Connection c, String sql, Object... parameters)
+      throws SQLException {
+    try (PreparedStatement statement = prepare(c, sql, parameters);
+        ResultSet rows = statement.executeQuery()) {
+      return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+    }
+  }
+
+  private static void update(Connection c, String sql, Object... parameters) throws SQLException {
+    try (PreparedStatement statement = prepare(c, sql, parameters)) {
+      statement.executeUpdate();
+    }
+  }
+
+  private static PreparedStatement prepare(Connection c, String sql, Object... parameters)
+      throws SQLException {
+    PreparedStatement statement = c.prepareStatement(sql);
+    try {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setObject(i + 1, parameters[i]);
+      }
+      return statement;
+    } catch (SQLException e) {
+      statement.close();
+      throw e;
+    }
+  }
+
+  private static Version version(ResultSet row) throws SQLException {
+    byte[] hash = row.getBytes(4);
+    return new Version(row.getString(1), row.getLong(2), row.getLong(3),
+        Optional.ofNullable(hash).map(ContentHash::of));
+  }
+}

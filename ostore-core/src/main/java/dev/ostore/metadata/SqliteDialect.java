@@ -1,0 +1,103 @@
+package dev.ostore.metadata;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * SQLite through sqlite-jdbc, for the embedded store. The database is in WAL mode, so readers
+ * never wait for the writer; writes begin IMMEDIATE, taking the write lock before reading, so two
+ * writers (say, two processes on one file) queue on the busy timeout instead of failing with
+ * SQLITE_BUSY when one upgrades a read to a write. Commits are synchronous (FULL): a version the
+ * caller was told about survives a power cut, as the object's bytes do.
+ */
+final class SqliteDialect implements Dialect {
+  static final SqliteDialect INSTANCE = new SqliteDialect();
+
+  private static final Driver DRIVER = new org.sqlite.JDBC();
+  private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+
+  private static final List<String> VERSION_1 = List.of(
+      """
+      CREATE TABLE ostore_names (
+        name TEXT PRIMARY KEY,
+        latest INTEGER NOT NULL,
+        live INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID""",
+      """
+      CREATE TABLE ostore_versions (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        size INTEGER NOT NULL CHECK (size >= 0),
+        hash BLOB CHECK (hash IS NOT NULL OR size = 0),
+        created_millis INTEGER NOT NULL,
+        PRIMARY KEY (name, version)
+      ) STRICT, WITHOUT ROWID""",
+      "CREATE INDEX ostore_versions_hash ON ostore_versions (hash)");
+
+  private SqliteDialect() {}
+
+  @Override
+  public String name() {
+    return "SQLite";
+  }
+
+  @Override
+  public Connection connect(String url) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("journal_mode", "WAL");
+    properties.setProperty("synchronous", "FULL");
+    properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
+    Connection connection = DRIVER.connect(url, properties);
+    if (connection == null) {
+      throw new SQLException("not an SQLite URL");
+    }
+    return connection;
+  }
+
+  @Override
+  public int poolSize() {
+    return 4;
+  }
+
+  @Override
+  public boolean oneWriter() {
+    return true;
+  }
+
+  @Override
+  public void begin(Connection connection) throws SQLException {
+    // Explicit statements, not setAutoCommit(false): sqlite-jdbc would begin the next
+    // transaction as soon as this one commits, holding the write lock while the connection idles.
+    execute(connection, "BEGIN IMMEDIATE");
+  }
+
+  @Override
+  public void commit(Connection connection) throws SQLException {
+    execute(connection, "COMMIT");
+  }
+
+  @Override
+  public void lockSchema(Connection connection) {
+    // BEGIN IMMEDIATE already holds the database's one write lock.
+  }
+
+  @Override
+  public List<List<String>> migrations() {
+    return List.of(VERSION_1);
+  }
+
+  @Override
+  public boolean lostConnection(SQLException e) {
+    return false; // A file does not hang up.
+  }
+
+  private static void execute(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+}

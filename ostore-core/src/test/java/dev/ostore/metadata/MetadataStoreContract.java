@@ -1,0 +1,405 @@
+package dev.ostore.metadata;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What every {@link MetadataStore} does; each implementation's test extends this. */
+@Timeout(120)
+abstract class MetadataStoreContract {
+  static final ContentHash HASH = ContentHash.sha256("hello".getBytes(UTF_8));
+  static final ContentHash OTHER = ContentHash.sha256("other".getBytes(UTF_8));
+  /** Names in the byte order of their UTF-8, which is not Java's UTF-16 order past U+FFFF. */
+  static final Comparator<String> UTF8_ORDER =
+      (a, b) -> Arrays.compareUnsigned(a.getBytes(UTF_8), b.getBytes(UTF_8));
+
+  MetadataStore store;
+
+  /**
+   * A store on this test's database, empty at the first call; a second call in the same test
+   * opens another store on the same database, as a restart or a second server would.
+   */
+  abstract MetadataStore newStore() throws Exception;
+
+  @BeforeEach
+  void openStore() throws Exception {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  @Test
+  void versionsAreNumberedFromOneIndependentlyPerName() throws Exception {
+    assertEquals(1, store.add("a", 10, HASH).number());
+    assertEquals(2, store.add("a", 20, OTHER).number());
+    assertEquals(1, store.add("b", 30, HASH).number());
+    assertEquals(3, store.add("a", 40, HASH).number());
+    assertEquals(new Version("a", 3, 40, Optional.of(HASH)), store.latest("a").orElseThrow());
+    assertEquals(new Version("a", 2, 20, Optional.of(OTHER)), store.version("a", 2).orElseThrow());
+    assertEquals(new Version("b", 1, 30, Optional.of(HASH)), store.latest("b").orElseThrow());
+  }
+
+  @Test
+  void addReturnsWhatIsRecorded() throws Exception {
+    Version added = store.add("report.pdf", 1234, HASH);
+    assertEquals(new Version("report.pdf", 1, 1234, Optional.of(HASH)), added);
+    assertEquals(Optional.of(added), store.version("report.pdf", 1));
+  }
+
+  @Test
+  void unknownNameAndUnknownVersionAreEmpty() throws Exception {
+    store.add("a", 1, HASH);
+    assertEquals(Optional.empty(), store.latest("missing"));
+    assertEquals(Optional.empty(), store.version("missing", 1));
+    assertEquals(Optional.empty(), store.version("a", 2));
+    assertEquals(new Page(List.of(), Optional.empty()),
+        store.versions("missing", Optional.empty(), 10));
+  }
+
+  @Test
+  void deleteOfALiveObjectAddsATombstoneAndKeepsOldVersionsReadable() throws Exception {
+    Version first = store.add("a", 5, HASH);
+    Version tombstone = store.delete("a").orElseThrow();
+    assertEquals(new Version("a", 2, 0, Optional.empty()), tombstone);
+    assertTrue(tombstone.isTombstone());
+    assertEquals(Optional.of(tombstone), store.latest("a"));
+    assertEquals(Optional.of(first), store.version("a", 1));
+  }
+
+  @Test
+  void deleteOfAMissingOrDeletedObjectAddsNothing() throws Exception {
+    assertEquals(Optional.empty(), store.delete("never"));
+    assertEquals(Optional.empty(), store.latest("never"));
+    store.add("a", 5, HASH);
+    store.delete("a").orElseThrow();
+    assertEquals(Optional.empty(), store.delete("a"));
+    assertEquals(2, store.latest("a").orElseThrow().number());
+    assertEquals(2, store.versions("a", Optional.empty(), 10).versions().size());
+  }
+
+  @Test
+  void addAfterDeleteContinuesTheNumbering() throws Exception {
+    store.add("a", 5, HASH);
+    store.delete("a");
+    assertEquals(new Version("a", 3, 6, Optional.of(OTHER)), store.add("a", 6, OTHER));
+    assertEquals(4, store.delete("a").orElseThrow().number());
+  }
+
+  @Test
+  void sizesBeyondThirtyTwoBitsRoundTrip() throws Exception {
+    long[] sizes = {(1L << 32) + 1, 5L << 40, Long.MAX_VALUE};
+    for (long size : sizes) {
+      store.add("big", size, HASH);
+    }
+    List<Long> read = store.versions("big", Optional.empty(), 10).versions().stream()
+        .map(Version::size).collect(Collectors.toList());
+    assertEquals(List.of(sizes[0], sizes[1], sizes[2]), read);
+  }
+
+  @Test
+  void concurrentAddsToOneNameGetEveryNumberOnce() throws Exception {
+    List<Long> numbers = inParallel(8, worker -> {
+      List<Long> mine = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        mine.add(store.add("hot", i, HASH).number());
+      }
+      return mine;
+    });
+    assertEquals(LongStream.rangeClosed(1, 800).boxed().collect(Collectors.toList()),
+        numbers.stream().sorted().collect(Collectors.toList()));
+    assertEquals(800, store.latest("hot").orElseThrow().number());
+  }
+
+  @Test
+  void concurrentDeletesAndAddsStayConsistent() throws Exception {
+    store.add("flip", 1, HASH);
+    List<Version> recorded = inParallel(8, worker -> {
+      List<Version> mine = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        if (worker % 2 == 0) {
+          mine.add(store.add("flip", 1, HASH));
+        } else {
+          store.delete("flip").ifPresent(mine::add);
+        }
+      }
+      return mine;
+    });
+    recorded.add(store.version("flip", 1).orElseThrow());
+    recorded.sort(Comparator.comparingLong(Version::number));
+    List<Version> listed = store.versions("flip", Optional.empty(), 1000).versions();
+    assertEquals(recorded, listed, "what the callers were told is what is recorded, no gap");
+    for (int i = 1; i < listed.size(); i++) {
+      assertFalse(listed.get(i).isTombstone() && listed.get(i - 1).isTombstone(),
+          "a delete succeeded on a deleted object at version " + listed.get(i).number());
+    }
+  }
+
+  @Test
+  void referencesTellsWhetherAnyVersionHasTheHash() throws Exception {
+    assertFalse(store.references(HASH));
+    store.add("a", 5, HASH);
+    assertTrue(store.references(HASH));
+    assertFalse(store.references(OTHER));
+    store.delete("a");
+    assertTrue(store.references(HASH), "version 1 still has it");
+  }
+
+  @Test
+  void aSecondStoreOnTheSameDatabaseSeesTheDataAndStartsHarmlessly() throws Exception {
+    store.add("a", 5, HASH);
+    try (MetadataStore second = newStore()) {
+      assertEquals(store.latest("a"), second.latest("a"));
+      assertEquals(2, second.add("a", 6, OTHER).number());
+    }
+    assertEquals(2, store.latest("a").orElseThrow().number());
+  }
+
+  @Test
+  void dataSurvivesClosingAndReopening() throws Exception {
+    store.add("a", 5, HASH);
+    store.delete("a");
+    store.close();
+    store = newStore();
+    assertEquals(2, store.latest("a").orElseThrow().number());
+    assertEquals(Optional.of(new Version("a", 1, 5, Optional.of(HASH))), store.version("a", 1));
+    assertEquals(3, store.add("a", 7, HASH).number());
+  }
+
+  @Test
+  void pagingThroughManyVersionsOfOneNameYieldsEachOnceInOrder() throws Exception {
+    for (int i = 0; i < 2500; i++) {
+      store.add("many", i, HASH);
+    }
+    List<Version> listed = listAll((after, limit) -> store.versions("many", after, limit), 100);
+    assertEquals(LongStream.rangeClosed(1, 2500).boxed().collect(Collectors.toList()),
+        listed.stream().map(Version::number).collect(Collectors.toList()));
+    Page last = store.versions("many", Optional.empty(), 2500);
+    assertEquals(Optional.empty(), last.next(), "no more after a page that ends the versions");
+  }
+
+  @Test
+  void allVersionsListsTheNamesWithAPrefixInUtf8ByteOrder() throws Exception {
+    List<String> names = List.of("a", "ab", "abc", "a%", "a%b", "a_", "a_b", "a'", "a\"", "a\\",
+        "a\u00e9", "a\ud83d\ude00", "a\ue000", "%", "_", "b", "'quoted'", "back\\slash", "100%",
+        "\u65e5\u672c\u8a9e", ".hidden", "z\ud7ff", "z\ud7ffx", "z\ue000", "z\udbff\udfff",
+        "z\udbff\udfffy", "{");
+    for (String name : names) {
+      store.add(name, 1, HASH);
+      store.add(name, 2, OTHER);
+    }
+    for (String prefix : List.of("", "a", "ab", "a%", "a_", "a'", "a\\", "%", "_", "a\ud83d\ude00",
+        ".", "zzz", "z\ud7ff", "z\udbff\udfff")) {
+      List<String> expected = new ArrayList<>();
+      names.stream().filter(n -> n.startsWith(prefix)).sorted(UTF8_ORDER)
+          .forEach(n -> expected.addAll(List.of(n + "#1", n + "#2")));
+      List<Version> listed = listAll((after, limit) -> store.allVersions(prefix, after, limit), 3);
+      assertEquals(expected, ids(listed), "prefix " + prefix);
+    }
+    List<String> order = ids(store.allVersions("a", Optional.empty(), 100).versions());
+    assertTrue(order.indexOf("a\ue000#1") < order.indexOf("a\ud83d\ude00#1"),
+        "U+E000 sorts before U+1F600 in UTF-8, though not in Java's UTF-16: " + order);
+  }
+
+  @Test
+  void latestVersionsListsOnlyTheLiveObjects() throws Exception {
+    store.add("a", 1, HASH);
+    store.add("a", 2, OTHER);
+    store.add("b", 1, HASH);
+    store.delete("b");
+    store.add("b2", 1, HASH);
+    store.add("c", 1, HASH);
+    store.delete("c");
+    store.add("c", 3, OTHER);
+    store.add("d", 1, HASH);
+    store.add("ab", 1, HASH);
+    store.delete("e");
+    assertEquals(List.of("a#2", "ab#1", "b2#1", "c#3", "d#1"),
+        ids(listAll((after, limit) -> store.latestVersions("", after, limit), 1)));
+    assertEquals(List.of("a#2", "ab#1"),
+        ids(listAll((after, limit) -> store.latestVersions("a", after, limit), 1)));
+    assertEquals(List.of("b2#1"),
+        ids(listAll((after, limit) -> store.latestVersions("b", after, limit), 1)));
+    assertEquals(new Version("c", 3, 3, Optional.of(OTHER)),
+        store.latestVersions("c", Optional.empty(), 10).versions().get(0));
+  }
+
+  @Test
+  void pagingStaysCompleteWhileVersionsAreAdded() throws Exception {
+    List<String> before = new ArrayList<>();
+    for (int name = 0; name < 40; name++) {
+      for (int version = 1; version <= 5; version++) {
+        store.add(String.format("n%02d", name), version, HASH);
+        before.add(String.format("n%02d#%d", name, version));
+      }
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(20);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    Future<Integer> added = writer.submit(() -> {
+      Random random = new Random(42);
+      int count = 0;
+      for (; !stop.get() && count < 5000; count++) {
+        String name = String.format(random.nextBoolean() ? "n%02d" : "n%02dx", random.nextInt(40));
+        store.add(name, count, HASH);
+        started.countDown();
+      }
+      return count;
+    });
+    try {
+      started.await();
+      List<Version> listed = listAll((after, limit) -> store.allVersions("n", after, limit), 7);
+      List<String> ids = ids(listed);
+      assertEquals(ids.size(), new HashSet<>(ids).size(), "no version listed twice");
+      assertTrue(ids.containsAll(before), "every version there at the start is listed");
+      for (int i = 1; i < listed.size(); i++) {
+        Version previous = listed.get(i - 1);
+        Version current = listed.get(i);
+        int byName = UTF8_ORDER.compare(previous.name(), current.name());
+        assertTrue(byName < 0 || byName == 0 && previous.number() < current.number(),
+            "out of order: " + ids.get(i - 1) + " then " + ids.get(i));
+      }
+    } finally {
+      stop.set(true);
+      assertTrue(added.get() >= 20);
+      writer.shutdownNow();
+    }
+  }
+
+  @Test
+  void malformedCursorsAreRefused() throws Exception {
+    store.add("a", 1, HASH);
+    store.add("a", 2, HASH);
+    store.add("b", 1, HASH);
+    store.add("b", 2, HASH);
+    List<String> bad = List.of("!!!", "", base64("no colon"), base64("0:a"), base64("-1:a"),
+        base64("x:a"), base64("1:"), base64("01:a"));
+    for (String cursor : bad) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> store.allVersions("", Optional.of(cursor), 10), cursor);
+      assertEquals("bad cursor: " + cursor, e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> store.latestVersions("", Optional.of(cursor), 10), cursor);
+    }
+    String ofA = store.versions("a", Optional.empty(), 1).next().orElseThrow();
+    String ofB = store.versions("b", Optional.empty(), 1).next().orElseThrow();
+    for (String[] misused : new String[][] {{"a", ofB}, {"b", ofA}}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> store.versions(misused[0], Optional.of(misused[1]), 1));
+      assertEquals("bad cursor: " + misused[1] + " is not of " + misused[0], e.getMessage());
+    }
+  }
+
+  @Test
+  void limitsOutsideOneToTenThousandAreRefused() throws Exception {
+    for (int limit : new int[] {0, -1, 10_001, Integer.MIN_VALUE}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> store.versions("a", Optional.empty(), limit));
+      assertEquals("limit must be 1 to 10000, not " + limit, e.getMessage());
+      assertThrows(IllegalArgumentException.class,
+          () -> store.allVersions("", Optional.empty(), limit));
+      assertThrows(IllegalArgumentException.class,
+          () -> store.latestVersions("", Optional.empty(), limit));
+    }
+    store.add("a", 1, HASH);
+    assertEquals(1, store.allVersions("", Optional.empty(), 10_000).versions().size());
+  }
+
+  @Test
+  void closeIsIdempotentAndLaterCallsAreRefused() throws Exception {
+    store.close();
+    store.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.latest("a"));
+    assertEquals("closed", e.getMessage());
+  }
+
+  @Test
+  void invalidArgumentsAreRefusedWithTheReason() {
+    assertEquals("object name is empty",
+        assertThrows(IllegalArgumentException.class, () -> store.add("", 1, HASH)).getMessage());
+    assertEquals("object name contains '/'",
+        assertThrows(IllegalArgumentException.class, () -> store.latest("a/b")).getMessage());
+    assertEquals("size must not be negative: -1",
+        assertThrows(IllegalArgumentException.class, () -> store.add("a", -1, HASH))
+            .getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> store.allVersions("a\u0000", Optional.empty(), 10));
+  }
+
+  /** Follows a listing from its start to its end; every page but the last must be full. */
+  static List<Version> listAll(Lister lister, int limit) throws Exception {
+    List<Version> all = new ArrayList<>();
+    Optional<String> after = Optional.empty();
+    do {
+      Page page = lister.list(after, limit);
+      if (page.next().isPresent()) {
+        assertEquals(limit, page.versions().size(), "a page with more after it is full");
+      }
+      all.addAll(page.versions());
+      after = page.next();
+    } while (after.isPresent());
+    return all;
+  }
+
+  /** One listing call, from the cursor {@code after}. */
+  interface Lister {
+    Page list(Optional<String> after, int limit) throws Exception;
+  }
+
+  static String base64(String text) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes(UTF_8));
+  }
+
+  static List<String> ids(List<Version> versions) {
+    return versions.stream().map(v -> v.name() + "#" + v.number()).collect(Collectors.toList());
+  }
+
+  /** Runs {@code task} on {@code threads} threads at once; all the lists they return, joined. */
+  static <T> List<T> inParallel(int threads, Worker<T> task) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<T>>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        int worker = i;
+        futures.add(pool.submit(() -> task.run(worker)));
+      }
+      List<T> all = new ArrayList<>();
+      for (Future<List<T>> future : futures) {
+        all.addAll(future.get());
+      }
+      return all;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The work of thread number {@code worker} of {@link #inParallel}. */
+  interface Worker<T> {
+    List<T> run(int worker) throws Exception;
+  }
+}

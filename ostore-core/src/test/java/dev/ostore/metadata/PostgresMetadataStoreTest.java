@@ -1,0 +1,194 @@
+package dev.ostore.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the {@link MetadataStoreContract} on the test PostgreSQL, plus what only a shared server
+ * shows: several stores (api servers) on one database, and connections the server ends. Each test
+ * works in a schema of its own, dropped afterwards. Fails, never skips, when PostgreSQL is down.
+ */
+class PostgresMetadataStoreTest extends MetadataStoreContract {
+  static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+  final List<String> schemas = new ArrayList<>();
+  final List<MetadataStore> opened = new ArrayList<>();
+
+  /** A store in this test's first schema; its connections are named after the schema too. */
+  @Override
+  MetadataStore newStore() throws Exception {
+    if (schemas.isEmpty()) {
+      newSchema();
+    }
+    return open(schemas.get(0));
+  }
+
+  MetadataStore open(String schema) throws Exception {
+    MetadataStore store = MetadataStore.open(
+        SERVER + "&currentSchema=" + schema + "&ApplicationName=" + schema);
+    opened.add(store);
+    return store;
+  }
+
+  String newSchema() throws SQLException {
+    String schema = "ostore_test_" + UUID.randomUUID().toString().replace("-", "");
+    admin("CREATE SCHEMA " + schema);
+    schemas.add(schema);
+    return schema;
+  }
+
+  @AfterEach
+  void dropSchemas() throws SQLException {
+    opened.forEach(MetadataStore::close);
+    for (String schema : schemas) {
+      admin("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+
+  @Test
+  void twoStoresOnOneDatabaseSeeEachOthersWrites() throws Exception {
+    try (MetadataStore other = newStore()) {
+      store.add("a", 5, HASH);
+      assertEquals(store.latest("a"), other.latest("a"));
+      assertEquals(2, other.delete("a").orElseThrow().number());
+      assertTrue(store.latest("a").orElseThrow().isTombstone());
+      assertEquals(Optional.empty(), store.delete("a"));
+      assertEquals(List.of("a#1", "a#2"), ids(store.allVersions("", Optional.empty(), 10)
+          .versions()));
+    }
+  }
+
+  @Test
+  void concurrentAddsFromTwoStoresGetUniqueContiguousNumbers() throws Exception {
+    try (MetadataStore other = newStore()) {
+      List<Long> numbers = inParallel(8, worker -> {
+        MetadataStore mine = worker % 2 == 0 ? store : other;
+        List<Long> got = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          got.add(mine.add("shared", i, HASH).number());
+        }
+        return got;
+      });
+      assertEquals(LongStream.rangeClosed(1, 400).boxed().collect(Collectors.toList()),
+          numbers.stream().sorted().collect(Collectors.toList()));
+    }
+  }
+
+  /**
+   * What we guarantee: once the server has ended the connections (an administrator, or a
+   * restart that is over), no call fails. A call that finds its connection dead before
+   * committing anything runs again on a new one.
+   */
+  @Test
+  void noCallFailsAfterTheServerEndsEveryConnection() throws Exception {
+    store.add("a", 1, HASH);
+    fillThePool();
+    assertTrue(terminateConnections(schemas.get(0)) >= 1, "the store had connections to end");
+    for (int i = 2; i <= 11; i++) {
+      assertEquals(i, store.add("a", i, HASH).number());
+      assertEquals(i, store.latest("a").orElseThrow().number());
+      assertEquals(i, store.allVersions("a", Optional.empty(), 100).versions().size());
+    }
+    fillThePool();
+    assertTrue(terminateConnections(schemas.get(0)) >= 1);
+    List<Long> numbers = inParallel(8, worker -> {
+      List<Long> got = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        got.add(store.add("a", i, HASH).number());
+      }
+      return got;
+    });
+    assertEquals(LongStream.rangeClosed(12, 91).boxed().collect(Collectors.toList()),
+        numbers.stream().sorted().collect(Collectors.toList()));
+  }
+
+  /** Eight readers at once, so that the pool likely holds several connections. */
+  void fillThePool() throws Exception {
+    inParallel(8, worker -> {
+      for (int i = 0; i < 20; i++) {
+        store.latest("a");
+      }
+      return List.of();
+    });
+  }
+
+  @Test
+  void storesStartingAtOnceOnANewDatabaseAllStart() throws Exception {
+    String schema = newSchema();
+    CountDownLatch allReady = new CountDownLatch(6);
+    List<MetadataStore> started = inParallel(6, worker -> {
+      allReady.countDown();
+      allReady.await();
+      return List.of(open(schema));
+    });
+    assertEquals(6, started.size());
+    try (Connection c = DriverManager.getConnection(SERVER);
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT version FROM " + schema + ".ostore_schema")) {
+      assertTrue(rows.next());
+      assertEquals(1, rows.getInt(1));
+      assertFalse(rows.next(), "one row per migration applied");
+    }
+  }
+
+  @Test
+  void anUnreachableServerIsMetadataUnavailableWithoutThePassword() {
+    OstoreException e = assertThrows(OstoreException.class, () -> MetadataStore.open(
+        "jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=secret"));
+    assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+    assertTrue(e.getMessage().startsWith("cannot connect to the metadata store"
+        + " jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=****: "), e.getMessage());
+  }
+
+  /** Ends every connection of the stores on {@code schema}; waits until they are gone. */
+  static int terminateConnections(String schema) throws Exception {
+    int ended;
+    try (Connection c = DriverManager.getConnection(SERVER);
+        PreparedStatement terminate = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
+            + " FROM pg_stat_activity WHERE application_name = ?");
+        PreparedStatement count = c.prepareStatement(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
+      terminate.setString(1, schema);
+      count.setString(1, schema);
+      ended = single(terminate);
+      while (single(count) > 0) {
+        Thread.sleep(10);
+      }
+    }
+    return ended;
+  }
+
+  static int single(PreparedStatement query) throws SQLException {
+    try (ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  static void admin(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(SERVER);
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.ostore.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the {@link MetadataStoreContract} on SQLite files, plus what only a file shows. */
+class SqliteMetadataStoreTest extends MetadataStoreContract {
+  @TempDir
+  Path dir;
+
+  Path file() {
+    return dir.resolve("var/ostore/metadata.db");
+  }
+
+  @Override
+  MetadataStore newStore() throws Exception {
+    return MetadataStore.embedded(file());
+  }
+
+  @Test
+  void embeddedCreatesTheFileAndItsParentDirectories() {
+    assertTrue(Files.isRegularFile(file()));
+  }
+
+  @Test
+  void openWithAnSqliteUrlReachesTheSameFile() throws Exception {
+    store.add("a", 5, HASH);
+    try (MetadataStore same = MetadataStore.open("jdbc:sqlite:" + file())) {
+      assertEquals(store.latest("a"), same.latest("a"));
+    }
+  }
+
+  @Test
+  void twoStoresOnOneFileWriteAtOnceWithoutGapOrFailure() throws Exception {
+    try (MetadataStore second = newStore()) {
+      List<Long> numbers = inParallel(8, worker -> {
+        MetadataStore mine = worker % 2 == 0 ? store : second;
+        List<Long> got = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          got.add(mine.add("shared", i, HASH).number());
+        }
+        return got;
+      });
+      assertEquals(LongStream.rangeClosed(1, 400).boxed().collect(Collectors.toList()),
+          numbers.stream().sorted().collect(Collectors.toList()));
+    }
+  }
+
+  @Test
+  void theSchemaIsMigratedOnceHoweverOftenTheStoreStarts() throws Exception {
+    newStore().close();
+    newStore().close();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT version FROM ostore_schema")) {
+      assertTrue(rows.next());
+      assertEquals(1, rows.getInt(1));
+      assertTrue(!rows.next(), "one row per migration applied");
+    }
+  }
+
+  @Test
+  void aSchemaNewerThanThisCodeIsRefused() throws Exception {
+    store.close();
+    execute("INSERT INTO ostore_schema (version, applied_millis) VALUES (99, 0)");
+    IllegalStateException e = assertThrows(IllegalStateException.class, this::newStore);
+    assertEquals("the metadata schema is at version 99, newer than this ostore knows (1):"
+        + " upgrade ostore", e.getMessage());
+  }
+
+  @Test
+  void aFileThatCannotBeCreatedIsMetadataUnavailable() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("plain"), "x");
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> MetadataStore.embedded(notADirectory.resolve("metadata.db")));
+    assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+  }
+
+  @Test
+  void aDatabaseThatFailsUnderneathIsMetadataUnavailable() throws Exception {
+    execute("DROP TABLE ostore_versions");
+    OstoreException e = assertThrows(OstoreException.class, () -> store.latest("a"));
+    assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+    assertTrue(e.getMessage().startsWith("metadata store (SQLite) failed to read the latest"
+        + " version of a: "), e.getMessage());
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
