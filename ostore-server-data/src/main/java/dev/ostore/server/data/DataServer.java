@@ -3,23 +3,26 @@ package dev.ostore.server.data;
 import static java.lang.System.Logger.Level.WARNING;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
-import dev.ostore.ObjectName;
+import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
-import dev.ostore.storage.Storage;
+import dev.ostore.storage.ContentStore;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A running data server: serves its objects over HTTP, announces itself on the bus and answers
- * locate requests for what it holds. Closing stops all of it; idempotent.
+ * A running data server: keeps content by its SHA-256, takes new content through temporary
+ * objects, serves it over HTTP checked against its hash, announces itself on the bus and answers
+ * locate requests for the hashes it holds. Closing stops all of it; idempotent.
  *
  * <pre>{@code
  * try (DataServer server = DataServer.start(
@@ -47,19 +50,28 @@ public final class DataServer implements AutoCloseable {
 
   /** Starts a data server on {@code bus}; on port 0 it announces the port it got. */
   public static DataServer start(DataServerConfig config, MessageBus bus) throws IOException {
-    Storage storage = Storage.onDisk(config.storageRoot());
+    return start(config, bus, InstantSource.system());
+  }
+
+  /** As {@link #start(DataServerConfig, MessageBus)}, temporary objects expiring by {@code clock}. */
+  public static DataServer start(DataServerConfig config, MessageBus bus, InstantSource clock)
+      throws IOException {
+    ContentStore store = ContentStore.onDisk(config.storageRoot(), clock, config.tempExpiry());
     Routes.Builder routes = Routes.builder();
-    new ObjectsEndpoints(storage).addTo(routes);
+    new ContentEndpoints(store).addTo(routes);
+    new TempEndpoints(store).addTo(routes);
     HttpService http = HttpService.start("data", config.listenAddress(), routes.build(),
         HttpService.Settings.DEFAULT);
     ServerAddress self = http.address();
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-        new ThreadFactoryBuilder().setNameFormat("heartbeat-" + self.port()).setDaemon(true)
+        new ThreadFactoryBuilder().setNameFormat("data-" + self.port() + "-tasks").setDaemon(true)
             .build());
     try {
-      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(storage, key));
+      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(store, key));
       HeartbeatPublisher heartbeat =
           HeartbeatPublisher.start(bus, self, config.heartbeatInterval(), scheduler);
+      long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
+      scheduler.scheduleWithFixedDelay(() -> expire(store), sweep, sweep, TimeUnit.MILLISECONDS);
       return new DataServer(http, scheduler, responder, heartbeat);
     } catch (IOException | RuntimeException e) {
       scheduler.shutdownNow();
@@ -84,15 +96,20 @@ public final class DataServer implements AutoCloseable {
     http.close();
   }
 
-  /** Locate keys are names as the api server encodes them in URLs. */
-  private static boolean holds(Storage storage, String key) {
+  /** Locate keys are hashes in hex. */
+  private static boolean holds(ContentStore store, String key) {
     try {
-      return storage.size(ObjectName.fromUrlSegment(key).value()).isPresent();
+      return store.contains(ContentHash.parse(key));
     } catch (IllegalArgumentException e) {
       return false;
-    } catch (IOException e) {
-      log.log(WARNING, () -> "cannot tell whether " + key + " is stored: " + e.getMessage());
-      return false;
+    }
+  }
+
+  private static void expire(ContentStore store) {
+    try {
+      store.expireTemps();
+    } catch (IOException | RuntimeException e) {
+      log.log(WARNING, () -> "expiring temporary objects failed: " + e.getMessage());
     }
   }
 }

@@ -22,7 +22,8 @@ public record DataServerConfig(
     ServerAddress listenAddress,
     Path storageRoot,
     Optional<URI> rabbitMqServer,
-    Duration heartbeatInterval) {
+    Duration heartbeatInterval,
+    Duration tempExpiry) {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
       "host:port to listen on and to announce to api servers (not 0.0.0.0)");
@@ -32,11 +33,15 @@ public record DataServerConfig(
       "AMQP URI of the broker, e.g. amqp://guest:guest@127.0.0.1:5672");
   static final Option HEARTBEAT_INTERVAL = new Option("HEARTBEAT_INTERVAL",
       "heartbeat-interval", "5s", "how often the server announces itself on apiServers");
+  static final Option TEMP_EXPIRY = new Option("TEMP_EXPIRY", "temp-expiry", "1h",
+      "a temporary object (an upload not yet committed) idle this long is deleted");
   static final List<Option> OPTIONS =
-      List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER, HEARTBEAT_INTERVAL);
+      List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER, HEARTBEAT_INTERVAL, TEMP_EXPIRY);
 
   /** The default heartbeat interval, the tutorial's five seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
+  /** How long an idle temporary object is kept by default. */
+  public static final Duration DEFAULT_TEMP_EXPIRY = Duration.ofHours(1);
 
   public DataServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -48,11 +53,14 @@ public record DataServerConfig(
     checkArgument(heartbeatInterval != null && !heartbeatInterval.isNegative()
         && !heartbeatInterval.isZero(), "heartbeat interval must be positive: %s",
         heartbeatInterval);
+    checkArgument(tempExpiry != null && !tempExpiry.isNegative() && !tempExpiry.isZero(),
+        "temp expiry must be positive: %s", tempExpiry);
   }
 
   /** A data server for embedding: on {@code listenAddress}, with the default heartbeat. */
   public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
-    return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT);
+    return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT,
+        DEFAULT_TEMP_EXPIRY);
   }
 
   /** Reads the configuration of a standalone data server, which needs a broker. */
@@ -62,7 +70,8 @@ public record DataServerConfig(
         ServerAddress.parse(options.require(LISTEN_ADDRESS)),
         Path.of(options.require(STORAGE_ROOT)),
         Optional.of(URI.create(options.require(RABBITMQ_SERVER))),
-        options.getDuration(HEARTBEAT_INTERVAL));
+        options.getDuration(HEARTBEAT_INTERVAL),
+        options.getDuration(TEMP_EXPIRY));
   }
 
   /** The whole configuration on one line, broker password hidden, for the start-up log. */
@@ -70,6 +79,7 @@ public record DataServerConfig(
     return "LISTEN_ADDRESS=" + listenAddress
         + " STORAGE_ROOT=" + storageRoot.toAbsolutePath()
         + " RABBITMQ_SERVER=" + rabbitMqServer.map(Options::redact).orElse("(in-process bus)")
-        + " HEARTBEAT_INTERVAL=" + heartbeatInterval;
+        + " HEARTBEAT_INTERVAL=" + heartbeatInterval
+        + " TEMP_EXPIRY=" + tempExpiry;
   }
 }

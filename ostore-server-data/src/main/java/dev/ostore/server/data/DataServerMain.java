@@ -13,8 +13,8 @@ import java.lang.System.Logger;
 public final class DataServerMain {
   private static final String USAGE = """
       Usage: java -jar ostore-server-data.jar [--flag VALUE]...
-      Runs an ostore data server: stores objects under STORAGE_ROOT, serves them over HTTP on
-      LISTEN_ADDRESS, announces itself and answers locate requests over RabbitMQ.""";
+      Runs an ostore data server: keeps content by its SHA-256 under STORAGE_ROOT, serves it over
+      HTTP on LISTEN_ADDRESS, announces itself and answers locate requests over RabbitMQ.""";
 
   private DataServerMain() {}
 

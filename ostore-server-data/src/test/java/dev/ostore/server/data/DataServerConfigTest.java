@@ -27,6 +27,7 @@ class DataServerConfigTest {
     assertEquals(Optional.of(URI.create("amqp://test:secret@broker:5672")),
         config.rabbitMqServer());
     assertEquals(Duration.ofSeconds(5), config.heartbeatInterval());
+    assertEquals(Duration.ofHours(1), config.tempExpiry());
   }
 
   @Test

@@ -1,9 +1,11 @@
 package dev.ostore.server.data;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ContentHash;
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.Message;
@@ -46,7 +48,7 @@ class DataServerTest {
     bus = MessageBus.inMemory();
     listening = bus.subscribe(MessageBus.API_SERVERS, heartbeats::add);
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        java.util.Optional.empty(), Duration.ofMillis(100)), bus);
+        java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1)), bus);
     base = server.address().baseUri();
   }
 
@@ -58,48 +60,119 @@ class DataServerTest {
   }
 
   @Test
-  void storesAndServesObjectsUnderStorageRoot() throws Exception {
-    assertEquals(200, put("/objects/hello", "hello world").statusCode());
-    HttpResponse<String> got = get("/objects/hello");
+  void storesContentThroughATemporaryObjectAndServesItByHash() throws Exception {
+    ContentHash hash = store("hello world");
+    HttpResponse<String> got = get("/objects/" + hash.hex());
     assertEquals(200, got.statusCode());
     assertEquals("hello world", got.body());
     assertEquals("11", got.headers().firstValue("Content-Length").orElseThrow());
-    HttpResponse<String> head = send(HttpRequest.newBuilder(base.resolve("/objects/hello"))
+    HttpResponse<String> head = send(HttpRequest.newBuilder(base.resolve("/objects/" + hash.hex()))
         .method("HEAD", HttpRequest.BodyPublishers.noBody()));
     assertEquals("11", head.headers().firstValue("Content-Length").orElseThrow());
-    assertEquals("hello world", Files.readString(root.resolve("objects").resolve("hello")));
+    assertEquals("hello world",
+        Files.readString(root.resolve("objects").resolve(hash.hex())));
   }
 
   @Test
-  void missingObjectsAndBadNamesAreRefusedWithAReason() throws Exception {
-    HttpResponse<String> missing = get("/objects/none");
-    assertEquals(404, missing.statusCode());
-    assertEquals("object none not found\n", missing.body());
-    HttpResponse<String> bad = get("/objects/a%2Fb");
-    assertEquals(400, bad.statusCode());
-    assertEquals("bad object name: object name contains '/'\n", bad.body());
-    HttpResponse<String> post = send(HttpRequest.newBuilder(base.resolve("/objects/x"))
-        .POST(HttpRequest.BodyPublishers.ofString("x")));
-    assertEquals(405, post.statusCode());
-    assertEquals("GET, HEAD, PUT", post.headers().firstValue("Allow").orElseThrow());
-  }
-
-  @Test
-  void anUploadCutShortLeavesNoObjectAndNoTemporaryFile() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", server.address().port())) {
-      OutputStream out = socket.getOutputStream();
-      out.write(("PUT /objects/cut HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n")
-          .getBytes(ISO_8859_1));
-      out.write(new byte[40_000]);
-      out.flush();
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (filesIn("temp") > 0) {
-      assertTrue(System.nanoTime() < deadline, "temporary file left behind");
-      Thread.sleep(10);
-    }
-    assertEquals(404, get("/objects/cut").statusCode());
+  void aCommitWhoseDigestDoesNotMatchStoresNothing() throws Exception {
+    String id = create();
+    send(HttpRequest.newBuilder(base.resolve("/temp/" + id))
+        .method("PATCH", HttpRequest.BodyPublishers.ofString("actual bytes")));
+    ContentHash claimed = ContentHash.sha256("claimed bytes".getBytes(UTF_8));
+    HttpResponse<String> commit = send(HttpRequest.newBuilder(base.resolve("/temp/" + id))
+        .header("Digest", "SHA-256=" + claimed.base64())
+        .PUT(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(400, commit.statusCode());
+    assertTrue(commit.body().contains("hashes to"), commit.body());
     assertEquals(0, filesIn("objects"));
+    assertEquals(0, filesIn("temp"));
+    assertEquals(404, get("/objects/" + claimed.hex()).statusCode());
+  }
+
+  @Test
+  void patchAlsoArrivesAsAnOverriddenPost() throws Exception {
+    String id = create();
+    send(HttpRequest.newBuilder(base.resolve("/temp/" + id))
+        .header("X-HTTP-Method-Override", "PATCH")
+        .POST(HttpRequest.BodyPublishers.ofString("overridden")));
+    HttpResponse<String> size = send(HttpRequest.newBuilder(base.resolve("/temp/" + id))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals("10", size.headers().firstValue("Content-Length").orElseThrow());
+  }
+
+  @Test
+  void aDeletedTemporaryObjectIsGone() throws Exception {
+    String id = create();
+    assertEquals(200, send(HttpRequest.newBuilder(base.resolve("/temp/" + id)).DELETE())
+        .statusCode());
+    assertEquals(404, send(HttpRequest.newBuilder(base.resolve("/temp/" + id)).DELETE())
+        .statusCode());
+    assertEquals(0, filesIn("temp"));
+  }
+
+  @Test
+  void corruptContentIsNeverServedAndIsMovedAside() throws Exception {
+    ContentHash hash = store("x".repeat(200_000));
+    Path file = root.resolve("objects").resolve(hash.hex());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[150_000] ^= 1;
+    Files.write(file, bytes);
+    HttpResponse<byte[]> got;
+    try {
+      got = http.send(HttpRequest.newBuilder(base.resolve("/objects/" + hash.hex())).build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      assertTrue(got.statusCode() != 200 || got.body().length < bytes.length,
+          "corrupt bytes served whole");
+    } catch (java.io.IOException cut) {
+      // The transfer was cut short: the reader cannot take it for the object.
+    }
+    assertEquals(404, get("/objects/" + hash.hex()).statusCode());
+    assertEquals(1, filesIn("corrupt"));
+    assertEquals(new LocateReply(server.address(), false), locate(hash.hex()));
+  }
+
+  @Test
+  void malformedHashesAndIdsAreRefusedWithAReason() throws Exception {
+    HttpResponse<String> bad = get("/objects/not-a-hash");
+    assertEquals(400, bad.statusCode());
+    assertEquals("not a SHA-256 in hex: not-a-hash\n", bad.body());
+    HttpResponse<String> missing = get("/objects/" + "0".repeat(64));
+    assertEquals(404, missing.statusCode());
+    HttpResponse<String> badId = send(HttpRequest.newBuilder(base.resolve("/temp/../x"))
+        .DELETE());
+    assertEquals(400, badId.statusCode());
+    HttpResponse<String> put = put("/objects/" + "0".repeat(64), "x");
+    assertEquals(405, put.statusCode());
+    assertEquals("GET, HEAD", put.headers().firstValue("Allow").orElseThrow());
+  }
+
+  @Test
+  void anAppendCutShortCommitsNothingAndItsTemporaryObjectExpires() throws Exception {
+    try (DataServer quick = DataServer.start(new DataServerConfig(
+        new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),
+        Duration.ofSeconds(5), Duration.ofMillis(300)), bus)) {
+      URI quickBase = quick.address().baseUri();
+      String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
+          .POST(HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      try (Socket socket = new Socket("127.0.0.1", quick.address().port())) {
+        OutputStream out = socket.getOutputStream();
+        out.write(("PATCH /temp/" + id + " HTTP/1.1\r\nHost: x\r\nContent-Length: 100000"
+            + "\r\n\r\n").getBytes(ISO_8859_1));
+        out.write(new byte[40_000]);
+        out.flush();
+      }
+      Path temp = root.resolve("quick").resolve("temp");
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (Files.list(temp).findAny().isPresent()) {
+        assertTrue(System.nanoTime() < deadline, "temporary object never expired");
+        Thread.sleep(20);
+      }
+      assertEquals(404, http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/" + id))
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(0, Files.list(root.resolve("quick").resolve("objects")).count());
+    }
   }
 
   @Test
@@ -112,10 +185,31 @@ class DataServerTest {
   }
 
   @Test
-  void answersLocateRequestsForWhatItHolds() throws Exception {
-    put("/objects/here", "x");
-    assertEquals(new LocateReply(server.address(), true), locate("here"));
-    assertEquals(new LocateReply(server.address(), false), locate("elsewhere"));
+  void answersLocateRequestsForTheHashesItHolds() throws Exception {
+    ContentHash here = store("x");
+    assertEquals(new LocateReply(server.address(), true), locate(here.hex()));
+    assertEquals(new LocateReply(server.address(), false), locate("0".repeat(64)));
+    assertEquals(new LocateReply(server.address(), false), locate("not a hash"));
+  }
+
+  private String create() throws Exception {
+    HttpResponse<String> created = send(HttpRequest.newBuilder(base.resolve("/temp/"))
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(200, created.statusCode(), created.body());
+    return created.body();
+  }
+
+  /** Stores content the way an api server does: create, append, commit. */
+  private ContentHash store(String content) throws Exception {
+    String id = create();
+    assertEquals(200, send(HttpRequest.newBuilder(base.resolve("/temp/" + id))
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(content))).statusCode());
+    ContentHash hash = ContentHash.sha256(content.getBytes(UTF_8));
+    HttpResponse<String> commit = send(HttpRequest.newBuilder(base.resolve("/temp/" + id))
+        .header("Digest", "SHA-256=" + hash.base64())
+        .PUT(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(200, commit.statusCode(), commit.body());
+    return hash;
   }
 
   private LocateReply locate(String key) throws Exception {
