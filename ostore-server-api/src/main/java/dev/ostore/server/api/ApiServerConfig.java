@@ -16,7 +16,9 @@ import java.util.Optional;
 /**
  * Everything an api server is configured with, built once in {@code main}. Without a broker
  * ({@code rabbitMqServer} empty) the api server runs a whole store in its own process: {@code
- * dataServers} data servers under {@code storageRoot}, on an in-process bus.
+ * dataServers} data servers under {@code storageRoot}, on an in-process bus. Versions are kept in
+ * the database at {@code metadataUrl} (a JDBC URL; PostgreSQL lets several api servers share
+ * them), or else in an embedded one at {@code storageRoot/metadata.db}.
  */
 public record ApiServerConfig(
     ServerAddress listenAddress,
@@ -24,7 +26,9 @@ public record ApiServerConfig(
     Path storageRoot,
     int dataServers,
     Duration heartbeatExpiry,
-    Duration locateTimeout) {
+    Duration locateTimeout,
+    Optional<String> metadataUrl,
+    boolean instantUpload) {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -38,8 +42,14 @@ public record ApiServerConfig(
       "10s", "a data server not heard from for this long is no longer used");
   static final Option LOCATE_TIMEOUT = new Option("LOCATE_TIMEOUT", "locate-timeout", "1s",
       "longest wait for locate answers");
+  static final Option METADATA_URL = new Option("METADATA_URL", "metadata-url", null,
+      "JDBC URL of the metadata database, e.g. jdbc:postgresql://db:5432/ostore?user=ostore; "
+          + "unset keeps it in STORAGE_ROOT/metadata.db");
+  static final Option INSTANT_UPLOAD = new Option("INSTANT_UPLOAD", "instant-upload", "false",
+      "true answers a PUT whose declared digest is stored already without reading its body; "
+          + "anyone who knows a hash can then claim that content");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
-      DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT);
+      DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD);
 
   public static final Duration DEFAULT_EXPIRY = Duration.ofSeconds(10);
   public static final Duration DEFAULT_LOCATE_TIMEOUT = Duration.ofSeconds(1);
@@ -54,13 +64,14 @@ public record ApiServerConfig(
         heartbeatExpiry);
     checkArgument(isPositive(locateTimeout), "locate timeout must be positive: %s",
         locateTimeout);
+    requireNonNull(metadataUrl, "metadataUrl");
   }
 
   /** An api server on the in-process bus, as {@link LocalCluster} runs it. */
   public static ApiServerConfig embedded(ServerAddress listenAddress, Path storageRoot,
       int dataServers) {
     return new ApiServerConfig(listenAddress, Optional.empty(), storageRoot, dataServers,
-        DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT);
+        DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false);
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -71,7 +82,14 @@ public record ApiServerConfig(
         Path.of(options.require(STORAGE_ROOT)),
         options.getInt(DATA_SERVERS),
         options.getDuration(HEARTBEAT_EXPIRY),
-        options.getDuration(LOCATE_TIMEOUT));
+        options.getDuration(LOCATE_TIMEOUT),
+        options.get(METADATA_URL),
+        options.getBoolean(INSTANT_UPLOAD));
+  }
+
+  /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
+  public Path embeddedMetadata() {
+    return storageRoot.resolve("metadata.db");
   }
 
   /** True when this api server runs its own data servers instead of using a broker. */
@@ -85,7 +103,10 @@ public record ApiServerConfig(
         .orElse("standalone STORAGE_ROOT=" + storageRoot.toAbsolutePath()
             + " DATA_SERVERS=" + dataServers);
     return "LISTEN_ADDRESS=" + listenAddress + " " + mode
-        + " HEARTBEAT_EXPIRY=" + heartbeatExpiry + " LOCATE_TIMEOUT=" + locateTimeout;
+        + " HEARTBEAT_EXPIRY=" + heartbeatExpiry + " LOCATE_TIMEOUT=" + locateTimeout
+        + " METADATA_URL=" + metadataUrl.map(Options::redact)
+            .orElse("(embedded: " + embeddedMetadata().toAbsolutePath() + ")")
+        + " INSTANT_UPLOAD=" + instantUpload;
   }
 
   private static boolean isPositive(Duration duration) {

@@ -1,25 +1,36 @@
 package dev.ostore.server.api;
 
+import dev.ostore.ContentHash;
 import dev.ostore.Json;
 import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.Locator;
+import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.Version;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
-/** {@code GET /locate/<name>}: the JSON string of the address of the server holding it. */
+/**
+ * {@code GET /locate/<name>}: the JSON string of the address of the data server holding the
+ * content of the name's latest version; {@code GET /locate/?hash=<hash>}: the same for content
+ * given by its SHA-256 (hex or base64).
+ */
 final class LocateEndpoint {
   static final String PREFIX = "/locate/";
 
   private final LiveServers live;
   private final Locator locator;
+  private final MetadataStore metadata;
 
-  LocateEndpoint(LiveServers live, Locator locator) {
+  LocateEndpoint(LiveServers live, Locator locator, MetadataStore metadata) {
     this.live = live;
     this.locator = locator;
+    this.metadata = metadata;
   }
 
   void addTo(Routes.Builder routes) {
@@ -27,10 +38,29 @@ final class LocateEndpoint {
   }
 
   private void locate(Exchange exchange) throws IOException {
-    ObjectName name = exchange.objectName(PREFIX);
-    ServerAddress holder = locator.locate(name.urlSegment())
-        .orElseThrow(() -> Missing.object(live, name));
+    ContentHash hash = exchange.path().equals(PREFIX) ? hashAsked(exchange) : latest(exchange);
+    if (live.live().isEmpty()) {
+      throw Missing.noDataServer();
+    }
+    ServerAddress holder = locator.locate(hash.hex()).orElseThrow(() ->
+        OstoreException.notFound("no live data server holds content " + hash.base64()));
     exchange.respond(200, "application/json",
         Json.quote(holder.toString()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private ContentHash latest(Exchange exchange) throws IOException {
+    ObjectName name = exchange.objectName(PREFIX);
+    Optional<Version> latest = metadata.latest(name.value());
+    return latest.flatMap(Version::hash).orElseThrow(() -> Missing.object(name.value()));
+  }
+
+  private static ContentHash hashAsked(Exchange exchange) throws OstoreException {
+    String text = exchange.query("hash").orElseThrow(() -> OstoreException.badRequest(
+        "locate a name with /locate/<name>, or content with /locate/?hash=<sha-256>"));
+    try {
+      return ContentHash.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest(e.getMessage());
+    }
   }
 }

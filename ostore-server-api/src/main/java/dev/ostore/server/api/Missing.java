@@ -1,22 +1,38 @@
 package dev.ostore.server.api;
 
+import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
-import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
 import dev.ostore.heartbeat.LiveServers;
+import java.util.Set;
 
-/** Why an object was not found: no data server to ask (503), or none of them has it (404). */
+/** The errors for what cannot be found: an object, its content, or any data server at all. */
 final class Missing {
   private Missing() {}
 
-  static OstoreException object(LiveServers live, ObjectName name) {
+  static OstoreException object(String name) {
+    return OstoreException.notFound("object " + name + " not found");
+  }
+
+  /**
+   * Content the metadata names but no live data server holds: either none is live (503), or the
+   * holder is away or lost it (also 503: it may come back; the message says which).
+   */
+  static OstoreException content(LiveServers live, ContentHash hash) {
     if (live.live().isEmpty()) {
       return noDataServer();
     }
-    return OstoreException.notFound("object " + name + " not found");
+    return new OstoreException(ErrorCode.NO_DATA_SERVER,
+        "no live data server holds content " + hash.base64());
   }
 
   static OstoreException noDataServer() {
     return new OstoreException(ErrorCode.NO_DATA_SERVER, "no data server is live");
+  }
+
+  static OstoreException noServerFor(Set<ServerAddress> tried) {
+    return tried.isEmpty() ? noDataServer() : new OstoreException(
+        ErrorCode.NO_DATA_SERVER, "no data server could take the upload (tried " + tried + ")");
   }
 }

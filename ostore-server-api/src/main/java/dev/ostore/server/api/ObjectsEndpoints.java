@@ -1,147 +1,144 @@
 package dev.ostore.server.api;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
-import dev.ostore.ServerAddress;
-import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.http.DigestHeaders;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
-import dev.ostore.locate.Locator;
+import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.Version;
 import dev.ostore.stream.GetStream;
-import dev.ostore.stream.PutStream;
-import dev.ostore.stream.Transfers;
+import dev.ostore.stream.VerifiedCopy;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * {@code PUT}, {@code GET} and {@code HEAD /objects/<name>} on the api server: bodies stream
- * between the client and one data server, never held whole in memory.
+ * {@code /objects/}: {@code PUT} stores a new version of a name, {@code GET} and {@code HEAD}
+ * read the latest or a given version ({@code ?version=N}), {@code DELETE} adds a tombstone, and
+ * {@code GET /objects/} lists the live objects. Bytes stream between the client and a data server,
+ * checked against their SHA-256 both ways.
  */
 final class ObjectsEndpoints {
-  private static final Logger log = System.getLogger(ObjectsEndpoints.class.getName());
   static final String PREFIX = "/objects/";
 
-  private final LiveServers live;
-  private final Locator locator;
-  private final Transfers transfers;
+  private final MetadataStore metadata;
+  private final Contents contents;
 
-  ObjectsEndpoints(LiveServers live, Locator locator, Transfers transfers) {
-    this.live = live;
-    this.locator = locator;
-    this.transfers = transfers;
+  ObjectsEndpoints(MetadataStore metadata, Contents contents) {
+    this.metadata = metadata;
+    this.contents = contents;
   }
 
   void addTo(Routes.Builder routes) {
     routes.add("PUT", PREFIX, this::put)
         .add("GET", PREFIX, this::get)
-        .add("HEAD", PREFIX, this::head);
+        .add("HEAD", PREFIX, this::head)
+        .add("DELETE", PREFIX, this::delete);
   }
 
   /**
-   * Streams the body to the data server that already holds the name, so the new bytes replace the
-   * old, or else to a random live one. A server that cannot be reached costs nothing: no byte has
-   * left yet, so the next one is tried.
+   * Stores the body under its hash, then adds the version: no version ever names content that is
+   * not stored. Answers the new version as a line of JSON, with its digest headers.
    */
   private void put(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
-    String key = name.urlSegment();
-    Target target = openUpload(name, exchange);
-    try {
-      exchange.copyRequestBodyTo(target.stream(), name);
-      target.stream().close();
-    } catch (IOException | RuntimeException e) {
-      target.stream().abort(e);
-      throw e;
-    }
-    locator.remember(key, target.server());
-    exchange.respond(200, 0);
-  }
-
-  private record Target(ServerAddress server, PutStream stream) {}
-
-  private Target openUpload(ObjectName name, Exchange exchange) throws IOException {
-    String key = name.urlSegment();
-    ServerAddress server = locator.locate(key).orElse(null);
-    Set<ServerAddress> unreachable = new HashSet<>();
-    while (true) {
-      if (server == null) {
-        server = live.pick(unreachable).orElseThrow(() -> noServerFor(unreachable));
-      }
-      try {
-        return new Target(server, transfers.put(server, PREFIX + key, exchange.requestLength()));
-      } catch (OstoreException e) {
-        if (e.code() != ErrorCode.DATA_SERVER_UNREACHABLE) {
-          throw e;
-        }
-        log.log(WARNING, "PUT " + name + ": " + e.getMessage() + "; trying another server");
-        live.dropUntilHeard(server);
-        unreachable.add(server);
-        locator.forget(key);
-        server = null;
-      }
-    }
+    Contents.Stored stored = contents.store(exchange, name, DigestHeaders.read(exchange));
+    Version version = metadata.add(name.value(), stored.size(), stored.hash());
+    DigestHeaders.write(exchange, stored.hash());
+    VersionLines.respond(exchange, version);
   }
 
   private void get(Exchange exchange) throws IOException {
+    if (exchange.path().equals(PREFIX)) {
+      String prefix = exchange.query("prefix").orElse("");
+      VersionLines.respond(exchange, (after, limit) ->
+          metadata.latestVersions(prefix, after, limit));
+      return;
+    }
     ObjectName name = exchange.objectName(PREFIX);
-    try (GetStream in = fromHolder(name, server -> transfers.get(server, PREFIX + name.urlSegment()))) {
+    Version version = resolve(name, exchange);
+    if (notModified(exchange, version)) {
+      return;
+    }
+    Contents.Located located = contents.open(version.hash().orElseThrow());
+    try (GetStream in = located.stream()) {
+      if (in.length() != version.size()) {
+        contents.forget(version.hash().get());
+        throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server "
+            + located.server() + " holds " + in.length() + " bytes for " + name + ", not "
+            + version.size());
+      }
       exchange.setHeader("Content-Type", "application/octet-stream");
-      try (OutputStream out = exchange.respond(200, in.length())) {
-        in.transferTo(out);
+      OutputStream out = exchange.respond(200, version.size());
+      if (!VerifiedCopy.copy(in, out, version.hash().get())) {
+        contents.forget(version.hash().get());
+        throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server "
+            + located.server() + " sent bytes for " + name + " that do not match its SHA-256");
       }
     }
   }
 
+  /** Answered from the metadata alone: no data server is asked. */
   private void head(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
-    long size = fromHolder(name, server -> transfers.size(server, PREFIX + name.urlSegment()));
-    exchange.setHeader("Content-Type", "application/octet-stream");
-    exchange.respond(200, size);
-  }
-
-  /** A request to the data server holding an object. */
-  private interface HolderCall<T> {
-    T call(ServerAddress server) throws IOException;
-  }
-
-  /**
-   * Calls the server holding {@code name}. When a remembered holder no longer has it or cannot be
-   * reached, forgets it and asks every server once more. A holder that refuses connections is
-   * dropped from the live servers; if no other has the object, that failure is the answer (502),
-   * not a 404 that would say the object does not exist.
-   */
-  private <T> T fromHolder(ObjectName name, HolderCall<T> call) throws IOException {
-    String key = name.urlSegment();
-    OstoreException unreachable = null;
-    for (int attempt = 1; attempt <= 2; attempt++) {
-      Optional<ServerAddress> holder = locator.locate(key);
-      if (holder.isEmpty()) {
-        break;
-      }
-      try {
-        return call.call(holder.get());
-      } catch (OstoreException e) {
-        locator.forget(key);
-        if (e.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
-          live.dropUntilHeard(holder.get());
-          unreachable = e;
-        } else if (e.code() != ErrorCode.NOT_FOUND) {
-          throw e;
-        }
-      }
+    Version version = resolve(name, exchange);
+    if (!notModified(exchange, version)) {
+      exchange.setHeader("Content-Type", "application/octet-stream");
+      exchange.respond(200, version.size());
     }
-    throw unreachable != null ? unreachable : Missing.object(live, name);
   }
 
-  private OstoreException noServerFor(Set<ServerAddress> unreachable) {
-    return unreachable.isEmpty() ? Missing.noDataServer() : new OstoreException(
-        ErrorCode.NO_DATA_SERVER, "no data server could be reached (tried " + unreachable + ")");
+  private void delete(Exchange exchange) throws IOException {
+    ObjectName name = exchange.objectName(PREFIX);
+    Optional<Version> tombstone = metadata.delete(name.value());
+    if (tombstone.isEmpty()) {
+      Optional<Version> latest = metadata.latest(name.value());
+      throw latest.isEmpty() ? Missing.object(name.value()) : OstoreException.notFound(
+          "object " + name + " was deleted already, at version " + latest.get().number());
+    }
+    VersionLines.respond(exchange, tombstone.get());
+  }
+
+  /** Sets the version's headers; true when {@code If-None-Match} made it a 304, now answered. */
+  private static boolean notModified(Exchange exchange, Version version) throws IOException {
+    DigestHeaders.write(exchange, version.hash().orElseThrow());
+    exchange.setHeader("Object-Version", Long.toString(version.number()));
+    if (DigestHeaders.matchesIfNoneMatch(exchange, version.hash().get())) {
+      exchange.respond(304, 0);
+      return true;
+    }
+    return false;
+  }
+
+  /** The version the request asks for; a tombstone, an unknown name or version is a 404. */
+  private Version resolve(ObjectName name, Exchange exchange) throws IOException {
+    Optional<String> asked = exchange.query("version");
+    Optional<Version> version;
+    if (asked.isPresent()) {
+      long number = versionNumber(asked.get());
+      version = metadata.version(name.value(), number);
+      if (version.isEmpty()) {
+        throw OstoreException.notFound("object " + name + " has no version " + number);
+      }
+    } else {
+      version = metadata.latest(name.value());
+    }
+    if (version.isEmpty()) {
+      throw Missing.object(name.value());
+    }
+    if (version.get().isTombstone()) {
+      throw OstoreException.notFound("object " + name + " was deleted at version "
+          + version.get().number());
+    }
+    return version.get();
+  }
+
+  private static long versionNumber(String text) throws OstoreException {
+    if (text.matches("[1-9][0-9]{0,17}")) {
+      return Long.parseLong(text);
+    }
+    throw OstoreException.badRequest("version must be a whole number from 1 up: " + text);
   }
 }

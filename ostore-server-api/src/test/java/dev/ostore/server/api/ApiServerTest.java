@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ContentHash;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -12,31 +13,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The api server's HTTP behaviour, through real HTTP on loopback, against a local cluster. */
 @Timeout(60)
-class ApiServerTest {
-  @TempDir
-  Path root;
-  LocalCluster cluster;
-  Http http;
-
-  @BeforeEach
-  void startCluster() throws Exception {
-    cluster = LocalCluster.start(root);
-    http = new Http(cluster.uri());
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class ApiServerTest extends ClusterTest {
   @Test
   void putThenGetReturnsTheSameBytes() throws Exception {
     byte[] bytes = randomBytes(100_000, 1);
@@ -72,7 +54,11 @@ class ApiServerTest {
     List<String> candidates = cluster.dataServerAddresses().stream()
         .map(address -> "\"" + address + "\"").toList();
     assertTrue(candidates.contains(located.body()), located.body() + " not in " + candidates);
-    assertEquals(1, holders("located").size());
+    ContentHash hash = ContentHash.sha256("here".getBytes(UTF_8));
+    assertEquals(1, holders(hash).size());
+    assertEquals(located.body(), http.get("/locate/?hash=" + hash.hex()).body());
+    assertEquals(located.body(), http.get("/locate/?hash="
+        + java.net.URLEncoder.encode(hash.base64(), UTF_8)).body());
   }
 
   @Test
@@ -88,7 +74,7 @@ class ApiServerTest {
 
   @Test
   void badNamesAnswer400SayingWhy() throws Exception {
-    assertBadName("/objects/", "object name is empty");
+    assertEquals(400, http.put("/objects/", "no name").statusCode());
     assertBadName("/objects/a%2Fb", "contains '/'");
     assertBadName("/objects/%2e%2e", "cannot be '..'");
     assertBadName("/objects/.", "cannot be '.'");
@@ -109,13 +95,13 @@ class ApiServerTest {
 
   @Test
   void otherMethodsAnswer405WithAllow() throws Exception {
-    HttpResponse<String> delete = http.method("DELETE", "/objects/x");
-    assertEquals(405, delete.statusCode());
-    assertEquals("GET, HEAD, PUT", delete.headers().firstValue("Allow").orElseThrow());
-    assertTrue(delete.body().startsWith("method DELETE is not allowed"), delete.body());
-    HttpResponse<String> post = http.method("POST", "/locate/x");
+    HttpResponse<String> post = http.method("POST", "/objects/x");
     assertEquals(405, post.statusCode());
-    assertEquals("GET", post.headers().firstValue("Allow").orElseThrow());
+    assertEquals("DELETE, GET, HEAD, PUT", post.headers().firstValue("Allow").orElseThrow());
+    assertTrue(post.body().startsWith("method POST is not allowed"), post.body());
+    HttpResponse<String> locate = http.method("POST", "/locate/x");
+    assertEquals(405, locate.statusCode());
+    assertEquals("GET", locate.headers().firstValue("Allow").orElseThrow());
   }
 
   @Test
@@ -126,13 +112,17 @@ class ApiServerTest {
   }
 
   @Test
-  void putOfAnExistingNameReplacesItEverywhere() throws Exception {
-    http.put("/objects/doc", "version one");
-    for (int i = 2; i <= 10; i++) {
-      assertEquals(200, http.put("/objects/doc", "version " + i).statusCode());
+  void eachPutOfANameAddsAVersionAndGetReturnsTheLatest() throws Exception {
+    for (int i = 1; i <= 10; i++) {
+      HttpResponse<String> put = http.put("/objects/doc", "version " + i);
+      assertEquals(200, put.statusCode());
+      assertTrue(put.body().startsWith("{\"Name\":\"doc\",\"Version\":" + i + ","), put.body());
       assertEquals("version " + i, http.get("/objects/doc").body());
     }
-    assertEquals(1, holders("doc").size(), "one copy, not one per PUT");
+    assertEquals("version 3", http.get("/objects/doc?version=3").body());
+    for (int i = 1; i <= 10; i++) {
+      assertEquals(1, holders(ContentHash.sha256(("version " + i).getBytes(UTF_8))).size());
+    }
   }
 
   @Test
@@ -182,9 +172,7 @@ class ApiServerTest {
   @Test
   void objectsSurviveARestart() throws Exception {
     http.put("/objects/durable", "still here");
-    cluster.close();
-    cluster = LocalCluster.start(root);
-    http = new Http(cluster.uri());
+    restart();
     assertEquals("still here", http.get("/objects/durable").body());
   }
 
@@ -198,10 +186,10 @@ class ApiServerTest {
     assertTrue(body.endsWith("\n") && body.indexOf('\n') == body.length() - 1, "one line: " + body);
   }
 
-  /** The data server directories holding a file for {@code name}. */
-  private List<Path> holders(String name) throws Exception {
+  /** The files holding content {@code hash} in the data servers' directories. */
+  private List<Path> holders(ContentHash hash) throws Exception {
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(p -> p.getFileName().toString().equals(name))
+      return files.filter(p -> p.getFileName().toString().equals(hash.hex()))
           .filter(p -> p.getParent().getFileName().toString().equals("objects"))
           .toList();
     }

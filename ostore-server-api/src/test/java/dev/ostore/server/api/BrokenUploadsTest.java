@@ -8,31 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An upload that does not arrive whole stores nothing, and replaces nothing. */
 @Timeout(60)
-class BrokenUploadsTest {
-  @TempDir
-  Path root;
-  LocalCluster cluster;
-  Http http;
-
-  @BeforeEach
-  void startCluster() throws Exception {
-    cluster = LocalCluster.start(root);
-    http = new Http(cluster.uri());
-  }
-
-  @AfterEach
-  void stopCluster() {
-    cluster.close();
-  }
-
+class BrokenUploadsTest extends ClusterTest {
   @Test
   void aClientHangingUpMidUploadStoresNothing() throws Exception {
     http.sendAndHangUp(head("cut", "Content-Length: 1000000"), new byte[300_000]);

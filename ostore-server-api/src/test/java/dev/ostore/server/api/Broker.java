@@ -12,8 +12,6 @@ import java.util.concurrent.TimeUnit;
  * finds it unreachable fails, saying how to start it.
  */
 final class Broker {
-  static final String URI = "amqp://guest:guest@127.0.0.1:5672";
-
   private Broker() {}
 
   static void requireRunning() {
@@ -22,6 +20,29 @@ final class Broker {
     } catch (IOException e) {
       throw new AssertionError("RabbitMQ is not reachable on 127.0.0.1:5672; start it with "
           + "'rabbitmq-server -detached' (.ci/run does)", e);
+    }
+  }
+
+  /**
+   * A virtual host of its own on the broker, for one test: its servers see no other cluster on
+   * this machine (nor anyone's real store), and none sees them. Closing deletes it.
+   */
+  static final class VirtualHost implements AutoCloseable {
+    final String name = "ostore-test-" + java.util.UUID.randomUUID();
+
+    VirtualHost() throws Exception {
+      rabbitmqctl("add_vhost", name);
+      rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*");
+    }
+
+    /** The AMQP URI of the virtual host, for {@code RABBITMQ_SERVER}. */
+    String uri() {
+      return "amqp://guest:guest@127.0.0.1:5672/" + name;
+    }
+
+    @Override
+    public void close() throws Exception {
+      rabbitmqctl("delete_vhost", name);
     }
   }
 

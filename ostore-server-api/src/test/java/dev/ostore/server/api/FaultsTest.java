@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
@@ -14,10 +16,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -50,13 +52,25 @@ class FaultsTest {
   }
 
   @Test
-  void withoutDataServersEveryObjectRequestAnswers503() throws Exception {
+  void withoutDataServersAPutAnswers503AndNothingIsRecorded() throws Exception {
     HttpResponse<String> put = http.put("/objects/x", "bytes");
     assertEquals(503, put.statusCode());
     assertEquals("no data server is live\n", put.body());
-    assertEquals(503, http.get("/objects/x").statusCode());
-    assertEquals(503, http.head("/objects/x").statusCode());
-    assertEquals(503, http.get("/locate/x").statusCode());
+    assertEquals(404, http.get("/objects/x").statusCode());
+    assertEquals("", http.get("/versions/x").body());
+  }
+
+  @Test
+  void contentThatNoLiveDataServerHoldsAnswers503() throws Exception {
+    try (FakeDataServer data = new FakeDataServer(bus)) {
+      awaitLive(1);
+      assertEquals(200, http.put("/objects/kept", "kept").statusCode());
+      data.contents.clear();
+      HttpResponse<String> got = http.get("/objects/kept");
+      assertEquals(503, got.statusCode());
+      assertTrue(got.body().startsWith("no live data server holds content "), got.body());
+      assertEquals(200, http.head("/objects/kept").statusCode(), "HEAD needs only metadata");
+    }
   }
 
   @Test
@@ -83,52 +97,68 @@ class FaultsTest {
   }
 
   @Test
-  void aDataServerFailingAPutAnswers502WithItsReason() throws Exception {
-    try (FakeDataServer failing = new FakeDataServer(bus, Set.of(), exchange -> {
-      throw OstoreException.notFound("unused");
-    }, exchange -> {
-      exchange.requestBody().readAllBytes();
-      exchange.respondText(500, "disk on fire");
-    })) {
+  void aDataServerFailingAPutAnswers502WithItsReasonAndRecordsNothing() throws Exception {
+    try (FakeDataServer failing = new FakeDataServer(bus)) {
+      failing.onPatch = exchange -> {
+        exchange.requestBody().readAllBytes();
+        exchange.respondText(500, "disk on fire");
+      };
       awaitLive(1);
       HttpResponse<String> put = http.put("/objects/doomed", "bytes");
       assertEquals(502, put.statusCode());
       assertTrue(put.body().contains("answered 500") && put.body().contains("disk on fire"),
           put.body());
+      assertEquals(404, http.get("/objects/doomed").statusCode());
+      assertEquals(0, failing.pendingTemps(), "the temporary object was dropped");
     }
   }
 
   @Test
   void aDataServerDyingMidDownloadCutsTheResponse() throws Exception {
-    try (FakeDataServer dying = new FakeDataServer(bus, Set.of("big"), exchange -> {
-      OutputStream out = exchange.respond(200, 10_000_000);
-      if (exchange.method().equals("GET")) {
-        out.write(new byte[100_000]);
-        out.flush();
-        throw new OstoreException(dev.ostore.ErrorCode.STORAGE_FAILED, "disk died");
-      }
-    }, exchange -> exchange.respond(200, 0))) {
+    try (FakeDataServer dying = new FakeDataServer(bus)) {
       awaitLive(1);
-      assertEquals("10000000",
-          http.head("/objects/big").headers().firstValue("Content-Length").orElseThrow());
+      assertEquals(200, http.put("/objects/big", new byte[10_000_000]).statusCode());
+      dying.onGet = exchange -> {
+        OutputStream out = exchange.respond(200, 10_000_000);
+        out.write(new byte[300_000]);
+        out.flush();
+        throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk died");
+      };
       IOException cut = assertThrows(IOException.class, () -> http.getBytes("/objects/big"));
       assertTrue(cut.getMessage() != null, "the client learns the body is incomplete");
     }
   }
 
   @Test
-  void aDataServerUnreachableForAGetAnswers502() throws Exception {
-    try (FakeDataServer holder = new FakeDataServer(bus, Set.of("gone"),
-        exchange -> exchange.respond(200, 0), exchange -> exchange.respond(200, 0))) {
+  void bytesThatDoNotMatchTheirHashAreNeverServedWhole() throws Exception {
+    try (FakeDataServer lying = new FakeDataServer(bus)) {
       awaitLive(1);
-      holder.close();
-      // Still announced as live (its heartbeat has not expired) and still claims the object.
-      try (var stillAnswering = dev.ostore.locate.LocateResponder.start(bus, holder.address(),
-          Set.of("gone")::contains)) {
-        HttpResponse<String> got = http.get("/objects/gone");
-        assertEquals(502, got.statusCode(), got.body());
-        assertTrue(got.body().contains("unreachable"), got.body());
+      byte[] good = new byte[500_000];
+      assertEquals(200, http.put("/objects/doc", good).statusCode());
+      byte[] bad = good.clone();
+      bad[400_000] = 1;
+      lying.contents.replaceAll((hash, bytes) -> bad);
+      try {
+        HttpResponse<byte[]> got = http.getBytes("/objects/doc");
+        assertTrue(got.statusCode() != 200 || got.body().length < good.length,
+            "corrupt bytes served whole");
+      } catch (IOException cut) {
+        // Cut off before the end: the client cannot take it for the object.
       }
+    }
+  }
+
+  @Test
+  void aDataServerUnreachableForAGetAnswers502() throws Exception {
+    try (FakeDataServer holder = new FakeDataServer(bus)) {
+      awaitLive(1);
+      assertEquals(200, http.put("/objects/gone", "content").statusCode());
+      holder.stopHttp();
+      HttpResponse<String> got = http.get("/objects/gone");
+      assertEquals(502, got.statusCode(), got.body());
+      assertTrue(got.body().contains("unreachable"), got.body());
+      String hash = ContentHash.sha256("content".getBytes(StandardCharsets.UTF_8)).hex();
+      assertTrue(holder.contents.containsKey(hash));
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ostore.server.api;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.net.http.HttpClient;
@@ -34,7 +35,7 @@ class StreamingTest {
 
   @Test
   @Timeout(600)
-  void a2GiBObjectPassesThroughAStoreWith64MiBOfHeap() throws Exception {
+  void a2GiBObjectAndThousandsOfSmallOnesPassThroughAStoreWith64MiBOfHeap() throws Exception {
     int port = ServerProcess.freePort();
     try (ServerProcess store = ServerProcess.start(ApiServerMain.class, List.of("-Xmx64m"),
         Map.of(), List.of("--listen-address", "127.0.0.1:" + port,
@@ -43,6 +44,12 @@ class StreamingTest {
       store.awaitListening(port, Duration.ofSeconds(30));
       Thread.sleep(200);
       putAndGet("http://127.0.0.1:" + port, 2048 * MIB, 11);
+      // Nor does memory grow with the number of uploads: each must leave nothing behind.
+      Http http = new Http(java.net.URI.create("http://127.0.0.1:" + port));
+      for (int i = 0; i < 2_000; i++) {
+        assertEquals(200, http.put("/objects/small-" + i, new byte[4096]).statusCode());
+      }
+      assertTrue(store.isAlive());
     }
   }
 

@@ -1,0 +1,193 @@
+package dev.ostore.server.api;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ServerAddress;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Objects stored under their SHA-256: digests checked, content stored once, corruption caught. */
+@Timeout(120)
+class ContentAddressingTest extends ClusterTest {
+  @Test
+  void aPutAnswersItsVersionAndDigestsAndAGetCarriesThem() throws Exception {
+    ContentHash hash = hash("content");
+    HttpResponse<String> put = http.put("/objects/doc", "content");
+    assertEquals("{\"Name\":\"doc\",\"Version\":1,\"Size\":7,\"Hash\":\"" + hash.base64()
+        + "\"}\n", put.body());
+    assertEquals("SHA-256=" + hash.base64(), header(put, "Digest"));
+    HttpResponse<String> got = http.get("/objects/doc");
+    assertEquals("\"" + hash.base64() + "\"", header(got, "ETag"));
+    assertEquals("SHA-256=" + hash.base64(), header(got, "Digest"));
+    assertEquals("sha-256=:" + hash.base64() + ":", header(got, "Content-Digest"));
+    assertEquals("1", header(got, "Object-Version"));
+    HttpResponse<String> cached = http.send(HttpRequest.newBuilder(uri("/objects/doc"))
+        .header("If-None-Match", "\"" + hash.base64() + "\"").GET());
+    assertEquals(304, cached.statusCode());
+    assertEquals("", cached.body());
+    HttpResponse<String> changed = http.send(HttpRequest.newBuilder(uri("/objects/doc"))
+        .header("If-None-Match", "\"" + hash("other").base64() + "\"").GET());
+    assertEquals(200, changed.statusCode());
+  }
+
+  @Test
+  void aDeclaredDigestIsCheckedInEitherHeader() throws Exception {
+    ContentHash hash = hash("checked");
+    assertEquals(200, putWith("/objects/a", "checked", "Digest", "SHA-256=" + hash.base64())
+        .statusCode());
+    assertEquals(200, putWith("/objects/b", "checked", "Content-Digest",
+        "sha-256=:" + hash.base64() + ":").statusCode());
+    assertEquals(400, putWith("/objects/c", "checked", "Digest", "SHA-256=not-base64")
+        .statusCode());
+  }
+
+  @Test
+  void aDigestMismatchLeavesNeitherVersionNorObject() throws Exception {
+    ContentHash claimed = hash("what the client meant");
+    for (String[] header : new String[][] {{"Digest", "SHA-256=" + claimed.base64()},
+        {"Content-Digest", "sha-256=:" + claimed.base64() + ":"}}) {
+      HttpResponse<String> put = putWith("/objects/bad", "what arrived", header[0], header[1]);
+      assertEquals(400, put.statusCode());
+      assertTrue(put.body().contains("not the " + claimed.base64()), put.body());
+    }
+    assertEquals(404, http.get("/objects/bad").statusCode());
+    assertEquals("", http.get("/versions/bad").body());
+    awaitNoTemporaryFiles();
+    assertEquals(List.of(), storedFiles());
+  }
+
+  @Test
+  void aHundredNamesWithTheSameBytesHoldOneStoredObject() throws Exception {
+    ContentHash hash = hash("shared bytes");
+    for (int i = 0; i < 100; i++) {
+      HttpResponse<String> put = i % 2 == 0
+          ? http.put("/objects/copy-" + i, "shared bytes")
+          : putWith("/objects/copy-" + i, "shared bytes", "Digest", "SHA-256=" + hash.base64());
+      assertEquals(200, put.statusCode(), put.body());
+    }
+    assertEquals(List.of(hash.hex()), storedFiles());
+    for (int i = 0; i < 100; i++) {
+      assertEquals("shared bytes", http.get("/objects/copy-" + i).body());
+    }
+    awaitNoTemporaryFiles();
+  }
+
+  @Test
+  void knowingAHashIsNotEnoughToClaimItsContent() throws Exception {
+    http.put("/objects/secret", "the secret");
+    HttpResponse<String> claim = putWith("/objects/mine", "anything else", "Digest",
+        "SHA-256=" + hash("the secret").base64());
+    assertEquals(400, claim.statusCode());
+    assertEquals(404, http.get("/objects/mine").statusCode());
+  }
+
+  @Test
+  void withInstantUploadAKnownDigestIsStoredWithoutItsBody() throws Exception {
+    ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
+        root, 3);
+    restart(new ApiServerConfig(embedded.listenAddress(), embedded.rabbitMqServer(), root, 3,
+        embedded.heartbeatExpiry(), embedded.locateTimeout(), Optional.empty(), true));
+    http.put("/objects/original", "big content");
+    String digest = "SHA-256=" + hash("big content").base64();
+    // As curl does for large bodies: headers, then wait for 100 Continue before the body.
+    String instant = http.exchangeRaw("PUT /objects/alias HTTP/1.1\r\nHost: localhost\r\n"
+        + "Digest: " + digest + "\r\nExpect: 100-continue\r\nContent-Length: 1000000\r\n\r\n");
+    assertTrue(instant.startsWith("HTTP/1.1 200 "), instant);
+    assertEquals("big content", http.get("/objects/alias").body());
+    // A client that sends its body at once has it read and checked all the same.
+    assertEquals(400, putWith("/objects/other", "not the content", "Digest", digest)
+        .statusCode());
+  }
+
+  @Test
+  void aCorruptedObjectFileIsNeverServedAsGoodBytes() throws Exception {
+    String content = "x".repeat(300_000);
+    http.put("/objects/fragile", content);
+    Path file = storedFile(hash(content));
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[200_000] ^= 1;
+    Files.write(file, bytes);
+    try {
+      HttpResponse<String> got = http.get("/objects/fragile");
+      assertTrue(got.statusCode() != 200 || !got.body().equals(content),
+          "corrupt bytes served as the object");
+      assertTrue(got.statusCode() != 200 || got.body().length() < content.length());
+    } catch (IOException cut) {
+      // Cut short: the client cannot mistake it for the object.
+    }
+    HttpResponse<String> after = http.get("/objects/fragile");
+    assertEquals(503, after.statusCode(), after.body());
+    assertTrue(after.body().startsWith("no live data server holds content"), after.body());
+    try (Stream<Path> aside = Files.walk(root)) {
+      assertEquals(1, aside.filter(p -> p.getParent().getFileName().toString()
+          .equals("corrupt")).count(), "moved aside for an operator to look at");
+    }
+  }
+
+  @Test
+  void aFileThatIsNotAHashInADataDirectoryIsIgnored() throws Exception {
+    http.put("/objects/kept", "kept");
+    cluster.close();
+    Files.writeString(root.resolve("data-1").resolve("objects").resolve("stray.txt"), "?");
+    Files.writeString(root.resolve("data-2").resolve("objects").resolve("old name"), "?");
+    restart();
+    assertEquals("kept", http.get("/objects/kept").body());
+  }
+
+  private HttpResponse<String> putWith(String path, String body, String header, String value)
+      throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).header(header, value)
+        .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  private java.net.URI uri(String path) {
+    return cluster.uri().resolve(path);
+  }
+
+  private static String header(HttpResponse<?> response, String name) {
+    return response.headers().firstValue(name).orElseThrow(() -> new AssertionError(name));
+  }
+
+  private static ContentHash hash(String content) {
+    return ContentHash.sha256(content.getBytes(UTF_8));
+  }
+
+  private List<String> storedFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(p -> p.getParent().getFileName().toString().equals("objects"))
+          .map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private Path storedFile(ContentHash hash) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(p -> p.getFileName().toString().equals(hash.hex())).findFirst()
+          .orElseThrow();
+    }
+  }
+
+  private void awaitNoTemporaryFiles() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try (Stream<Path> files = Files.walk(root)) {
+        if (files.noneMatch(p -> p.getFileName().toString().endsWith(".part"))) {
+          return;
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, "temporary files left behind");
+      Thread.sleep(20);
+    }
+  }
+}

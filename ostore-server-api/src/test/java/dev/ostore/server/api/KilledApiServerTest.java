@@ -1,0 +1,96 @@
+package dev.ostore.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.bus.MessageBus;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An api server killed after the bytes reached a data server but before the content was
+ * committed and the version recorded: afterwards no version names content that is not stored.
+ */
+@Timeout(120)
+class KilledApiServerTest {
+  @TempDir
+  Path root;
+
+  @Test
+  void anApiServerKilledBetweenUploadAndCommitLeavesNoVersionPointingAtNothing()
+      throws Exception {
+    Broker.requireRunning();
+    CountDownLatch uploaded = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Broker.VirtualHost vhost = new Broker.VirtualHost();
+        MessageBus bus = MessageBus.rabbitMq(URI.create(vhost.uri()));
+        FakeDataServer data = new FakeDataServer(bus)) {
+      data.onPatch = exchange -> {
+        exchange.copyRequestBodyTo(java.io.OutputStream.nullOutputStream(), "temp");
+        uploaded.countDown();
+        awaitQuietly(release);
+      };
+      int port = ServerProcess.freePort();
+      Http http = new Http(URI.create("http://127.0.0.1:" + port));
+      try (ServerProcess api = startApiServer(port, vhost)) {
+        awaitLive(http, data);
+        CompletableFuture<HttpResponse<String>> put = CompletableFuture.supplyAsync(() -> {
+          try {
+            return http.put("/objects/doomed", new byte[1_000_000]);
+          } catch (Exception e) {
+            return null;
+          }
+        });
+        assertTrue(uploaded.await(30, TimeUnit.SECONDS), "the body never reached the data server");
+        api.kill();
+        release.countDown();
+        assertEquals(null, put.get(30, TimeUnit.SECONDS), "the client got no answer");
+      }
+      try (ServerProcess restarted = startApiServer(port, vhost)) {
+        awaitLive(http, data);
+        assertEquals(404, http.get("/objects/doomed").statusCode());
+        assertEquals("", http.get("/versions/doomed").body());
+        assertTrue(data.contents.isEmpty(), "nothing was committed");
+        data.onPatch = data::append;
+        assertEquals(200, http.put("/objects/after", "fine").statusCode(),
+            "the restarted api server works");
+      }
+    }
+  }
+
+  private ServerProcess startApiServer(int port, Broker.VirtualHost vhost) throws Exception {
+    ServerProcess api = ServerProcess.start(ApiServerMain.class, List.of(), Map.of(
+            "RABBITMQ_SERVER", vhost.uri(),
+            "LISTEN_ADDRESS", "127.0.0.1:" + port,
+            "STORAGE_ROOT", root.resolve("api").toString()),
+        List.of(), Path.of("target", "server-logs", "killed-api.log"));
+    api.awaitListening(port, Duration.ofSeconds(30));
+    return api;
+  }
+
+  private static void awaitLive(Http http, FakeDataServer data) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!http.get("/servers").body().contains(data.address().toString())) {
+      assertTrue(System.nanoTime() < deadline, "the data server never became live");
+      Thread.sleep(100);
+    }
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

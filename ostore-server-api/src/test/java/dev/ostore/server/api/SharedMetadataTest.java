@@ -1,0 +1,103 @@
+package dev.ostore.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ServerAddress;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.server.data.DataServer;
+import dev.ostore.server.data.DataServerConfig;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two api servers on one PostgreSQL: what one writes, the other reads. */
+@Timeout(60)
+class SharedMetadataTest {
+  @TempDir
+  Path root;
+  TestPostgres postgres;
+  MessageBus bus;
+  final List<AutoCloseable> servers = new ArrayList<>();
+  Http first;
+  Http second;
+
+  @BeforeEach
+  void start() throws Exception {
+    postgres = new TestPostgres();
+    bus = MessageBus.inMemory();
+    first = new Http(startApiServer("first").address().baseUri());
+    second = new Http(startApiServer("second").address().baseUri());
+    for (int i = 1; i <= 2; i++) {
+      servers.add(DataServer.start(DataServerConfig.embedded(
+          new ServerAddress("127.0.0.1", 0), root.resolve("data-" + i)), bus));
+    }
+    awaitLive();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable server : servers) {
+      server.close();
+    }
+    bus.close();
+    postgres.close();
+  }
+
+  @Test
+  void whatOneApiServerWritesTheOtherReads() throws Exception {
+    assertEquals(200, first.put("/objects/shared", "written through the first").statusCode());
+    assertEquals("written through the first", second.get("/objects/shared").body());
+    assertEquals(200, second.put("/objects/shared", "and through the second").statusCode());
+    assertEquals("and through the second", first.get("/objects/shared").body());
+    assertEquals(VersionsTest.namesAndVersions(first.get("/versions/shared")),
+        VersionsTest.namesAndVersions(second.get("/versions/shared")));
+    assertEquals(List.of("shared 1", "shared 2"),
+        VersionsTest.namesAndVersions(second.get("/versions/")));
+    assertEquals(200, second.method("DELETE", "/objects/shared").statusCode());
+    HttpResponse<String> gone = first.get("/objects/shared");
+    assertEquals(404, gone.statusCode());
+    assertEquals("written through the first", first.get("/objects/shared?version=1").body());
+  }
+
+  @Test
+  void writersOnBothApiServersShareOneNumbering() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      assertEquals(200, (i % 2 == 0 ? first : second).put("/objects/n", "v" + i).statusCode());
+    }
+    List<String> versions = VersionsTest.namesAndVersions(first.get("/versions/n"));
+    assertEquals(20, versions.size());
+    assertTrue(versions.get(19).equals("n 20"), versions.toString());
+  }
+
+  private ApiServer startApiServer(String name) throws Exception {
+    ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
+        root.resolve(name), 1);
+    ApiServer api = ApiServer.start(new ApiServerConfig(embedded.listenAddress(),
+        Optional.empty(), embedded.storageRoot(), 1, embedded.heartbeatExpiry(),
+        embedded.locateTimeout(), Optional.of(postgres.url()), false), bus,
+        InstantSource.system());
+    servers.add(api);
+    return api;
+  }
+
+  private void awaitLive() throws InterruptedException {
+    for (AutoCloseable server : servers) {
+      if (server instanceof ApiServer api) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (api.liveServers().live().size() < 2) {
+          assertTrue(System.nanoTime() < deadline, "data servers not live");
+          Thread.sleep(5);
+        }
+      }
+    }
+  }
+}
