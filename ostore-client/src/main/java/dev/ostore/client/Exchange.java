@@ -86,6 +86,11 @@ final class Exchange {
     return connection.getContentLengthLong();
   }
 
+  /** The answer's header {@code name}, or null when it has none. */
+  String responseHeader(String name) {
+    return connection.getHeaderField(name);
+  }
+
   /** The answer's body; the caller closes it, which lets the connection be reused. */
   InputStream body() throws IOException {
     return connection.getInputStream();

@@ -2,11 +2,6 @@ package dev.ostore.client;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 /**
  * An object name checked against the protocol's rules, and its encoding as one URL path segment.
  * A name is 1 to 255 bytes of UTF-8 with no {@code /} and no control character, and is neither
@@ -18,8 +13,6 @@ import java.nio.charset.StandardCharsets;
  */
 record ObjectName(String value) {
   static final int MAX_BYTES = 255;
-
-  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
   ObjectName {
     requireNonNull(value, "object name");
@@ -49,17 +42,7 @@ record ObjectName(String value) {
 
   /** The name's UTF-8 bytes with every byte outside {@code A-Z a-z 0-9 - . _ ~} as {@code %XX}. */
   String urlSegment() {
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    StringBuilder out = new StringBuilder(bytes.length * 3);
-    for (byte b : bytes) {
-      int c = b & 0xff;
-      if (isUnreserved(c)) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-      }
-    }
-    return out.toString();
+    return PercentEncoding.encode(value);
   }
 
   @Override
@@ -67,20 +50,10 @@ record ObjectName(String value) {
     return value;
   }
 
-  private static boolean isUnreserved(int c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-        || c == '-' || c == '.' || c == '_' || c == '~';
-  }
-
-  /** Counts strictly: {@code String.getBytes} would silently turn a lone surrogate into '?'. */
   private static int utf8Length(String value) {
     try {
-      return StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(value))
-          .remaining();
-    } catch (CharacterCodingException e) {
+      return PercentEncoding.utf8(value).remaining();
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("object name is not valid Unicode (lone surrogate)", e);
     }
   }

@@ -1,7 +1,8 @@
 package dev.ostore.client;
 
 /**
- * The server answered 404: no object has the requested name, or no live data server holds it.
+ * The server answered 404: no object has the requested name, it was deleted (its latest version
+ * is a tombstone), it has no such version, or no live data server holds its content.
  */
 public final class ObjectNotFoundException extends OstoreClientException {
   private static final long serialVersionUID = 1L;

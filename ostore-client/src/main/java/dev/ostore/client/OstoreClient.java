@@ -10,24 +10,41 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.stream.Stream;
 
 /**
- * A client of one ostore api server: stores, fetches, measures and locates objects over the
- * server's HTTP protocol, with nothing but the JDK.
+ * A client of one ostore api server: stores, fetches, deletes, lists and locates versions of
+ * named objects over the server's HTTP protocol, with nothing but the JDK.
  *
  * <pre>{@code
  * OstoreClient client = OstoreClient.builder(URI.create("http://127.0.0.1:8080"))
  *     .connectTimeout(Duration.ofSeconds(5))
  *     .build();
- * client.put("report.pdf", Path.of("report.pdf"));
+ * ObjectVersion v = client.put("report.pdf", Path.of("report.pdf"));  // version 1, 2, ...
  * long size = client.head("report.pdf").size();
- * try (InputStream in = client.open("report.pdf")) {
- *   in.transferTo(out);
+ * try (InputStream in = client.open("report.pdf", v.version())) {
+ *   in.transferTo(out);                       // throws at the end if the bytes are corrupt
  * } catch (ObjectNotFoundException e) {
- *   System.err.println(e.getMessage()); // the server's one-line reason
+ *   System.err.println(e.getMessage());       // the server's one-line reason
  * }
+ * client.versions("report.pdf").forEach(System.out::println);  // oldest first, page by page
  * }</pre>
+ *
+ * <p><b>Versions.</b> Every put adds a version of the name, numbered 1, 2, 3...; reads without a
+ * version number get the latest. A delete adds a tombstone: the name then reads as missing, but
+ * each older version stays readable by its number.
+ *
+ * <p><b>Integrity.</b> Bytes are checked against their SHA-256 both ways. An upload of known
+ * length (bytes, a file) sends its digest, and the server refuses bytes that do not match it; an
+ * upload from a stream is hashed as it is sent and compared with the hash the server recorded.
+ * A download is hashed as it is read and compared with the {@code Digest} header at its end. A
+ * difference throws {@link DigestMismatchException}. (An api server run with {@code
+ * INSTANT_UPLOAD=true} answers a put of content it holds already before reading the body;
+ * {@code HttpURLConnection} cannot read such an answer, so that put throws an {@link
+ * IOException} although the server recorded the version. Keep that option off for this client.)
  *
  * <p><b>Names.</b> Every method takes the object's name as the user wrote it and percent-encodes
  * it. A name the protocol forbids (empty, more than 255 UTF-8 bytes, a {@code /} or a control
@@ -53,17 +70,21 @@ import java.time.Duration;
 public final class OstoreClient {
   /** Bytes copied per step; also the chunk size of uploads of unknown length. */
   static final int BUFFER_SIZE = 64 * 1024;
+  /** The most versions a listing page may hold, by the protocol. */
+  static final int MAX_PAGE_SIZE = 10_000;
 
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
+  private static final int DEFAULT_PAGE_SIZE = 1000;
   private static final TransferListener SILENT = (bytes, size) -> { };
-  /** A locate answer is one quoted address; anything longer is not from ostore. */
-  private static final int MAX_LOCATE_BYTES = 1024;
+  /** Asks for the latest version: real version numbers start at 1. */
+  private static final long LATEST = 0;
 
   private final String root;
   private final int connectMillis;
   private final int requestMillis;
   private final TransferListener listener;
+  private final int pageSize;
 
   private OstoreClient(Builder builder) {
     String path = builder.baseUri.getRawPath() == null ? "" : builder.baseUri.getRawPath();
@@ -72,6 +93,7 @@ public final class OstoreClient {
     this.connectMillis = (int) builder.connectTimeout.toMillis();
     this.requestMillis = (int) builder.requestTimeout.toMillis();
     this.listener = builder.listener;
+    this.pageSize = builder.pageSize;
   }
 
   /**
@@ -82,96 +104,176 @@ public final class OstoreClient {
     return new Builder(baseUri);
   }
 
-  /** Stores {@code bytes} as the object {@code name}, replacing any object of that name. */
-  public void put(String name, byte[] bytes) throws IOException {
+  /** Stores {@code bytes} as the next version of the object {@code name}, and returns it. */
+  public ObjectVersion put(String name, byte[] bytes) throws IOException {
     ObjectName objectName = new ObjectName(name);
     String digest = Sha256.of(bytes);
-    upload(objectName, new ByteArrayInputStream(bytes), bytes.length, digest);
+    return upload(objectName, new ByteArrayInputStream(bytes), bytes.length, digest);
   }
 
   /**
-   * Stores the content of {@code file} as the object {@code name}. The file is read twice, first
-   * for its digest and then streamed to the server, never held in memory; it must not change
-   * meanwhile.
+   * Stores the content of {@code file} as the next version of the object {@code name}, and
+   * returns it. The file is read twice, first for its digest and then streamed to the server,
+   * never held in memory; it must not change meanwhile (if it does, the server refuses it).
    */
-  public void put(String name, Path file) throws IOException {
+  public ObjectVersion put(String name, Path file) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Sha256.FileDigest digest = Sha256.of(file);
     try (InputStream in = Files.newInputStream(file)) {
-      upload(objectName, in, digest.size(), digest.base64());
+      return upload(objectName, in, digest.size(), digest.base64());
     }
   }
 
   /**
-   * Stores everything {@code in} yields until its end as the object {@code name}, streamed in
-   * chunks of unknown total length. The caller still owns and closes {@code in}. No digest is
-   * sent, since it is known only after the body.
+   * Stores everything {@code in} yields until its end as the next version of the object {@code
+   * name}, streamed in chunks of unknown total length, and returns it. The caller still owns and
+   * closes {@code in}.
+   *
+   * <p>The digest cannot go ahead of a body of unknown length, so the server cannot check it:
+   * the client hashes the bytes as it sends them and compares that with the hash the server
+   * answers. If they differ, the bytes were changed on the way and this throws {@link
+   * DigestMismatchException}; the server has then recorded the version anyway ({@link
+   * DigestMismatchException#recorded()}), and the caller should store the object again or delete
+   * it. Such a version stays readable by its number.
    */
-  public void put(String name, InputStream in) throws IOException {
+  public ObjectVersion put(String name, InputStream in) throws IOException {
     ObjectName objectName = new ObjectName(name);
-    upload(objectName, requireNonNull(in, "in"), -1, null);
+    return upload(objectName, requireNonNull(in, "in"), -1, null);
   }
 
   /**
-   * Writes the object {@code name} to {@code out}, which stays open, and returns its size. If
-   * the transfer fails part way, {@code out} has already received part of the object.
+   * Writes the latest version of the object {@code name} to {@code out}, which stays open, and
+   * returns its size. See {@link #get(String, long, OutputStream)}.
    */
   public long get(String name, OutputStream out) throws IOException {
-    requireNonNull(out, "out");
-    try (InputStream in = open(name)) {
-      return copy(in, out, -1, SILENT);
-    }
+    return download(name, LATEST, out);
   }
 
   /**
-   * Downloads the object {@code name} into {@code file}, replacing it, and returns its size. The
-   * bytes go to a temporary file in the same directory, which is forced to disk and then renamed
-   * over {@code file}: on any failure {@code file} is left as it was and no temporary file stays.
+   * Writes version {@code version} of the object {@code name} to {@code out}, which stays open,
+   * and returns its size. If the transfer fails part way, or the bytes turn out not to have
+   * their SHA-256 ({@link DigestMismatchException}, thrown after the last byte), {@code out} has
+   * already received them.
+   */
+  public long get(String name, long version, OutputStream out) throws IOException {
+    return download(name, checkVersion(version), out);
+  }
+
+  /**
+   * Downloads the latest version of the object {@code name} into {@code file}. See {@link
+   * #get(String, long, Path)}.
    */
   public long get(String name, Path file) throws IOException {
-    requireNonNull(file, "file");
-    try (InputStream in = open(name)) {
-      return Downloads.replace(file, out -> copy(in, out, -1, SILENT));
-    }
+    return download(name, LATEST, file);
   }
 
   /**
-   * Opens the object {@code name} for streaming. The caller must close the stream; reading it to
-   * the end first lets the connection be reused. Its {@code read} throws an
-   * {@link java.io.EOFException} if the connection ends before the whole object arrived.
+   * Downloads version {@code version} of the object {@code name} into {@code file}, replacing
+   * it, and returns its size. The bytes go to a temporary file in the same directory, which is
+   * checked against the object's SHA-256, forced to disk and then renamed over {@code file}: on
+   * any failure, a corrupt download included, {@code file} is left as it was and no temporary
+   * file stays.
    */
-  public InputStream open(String name) throws IOException {
-    Exchange exchange = send("GET", "/objects/", new ObjectName(name));
-    exchange.expectSuccess();
-    return new BodyInputStream(exchange.body(), exchange.contentLength(), listener);
+  public long get(String name, long version, Path file) throws IOException {
+    return download(name, checkVersion(version), file);
   }
 
-  /** Tells the size of the object {@code name} without transferring it. */
-  public ObjectInfo head(String name) throws IOException {
-    ObjectName objectName = new ObjectName(name);
-    Exchange exchange = send("HEAD", "/objects/", objectName);
-    exchange.expectSuccess();
-    long size = exchange.contentLength();
-    if (size < 0) {
-      throw new IOException("HEAD " + objectName + ": the answer has no Content-Length");
-    }
-    return new ObjectInfo(name, size);
+  /** Opens the latest version of the object {@code name}. See {@link #open(String, long)}. */
+  public InputStream open(String name) throws IOException {
+    return openVersion(name, LATEST);
   }
 
   /**
-   * Tells the address ({@code host:port}) of the data server holding the object {@code name}, or
-   * throws {@link ObjectNotFoundException} when no server holds it.
+   * Opens version {@code version} of the object {@code name} for streaming. The caller must close
+   * the stream; reading it to the end first lets the connection be reused. The stream hashes what
+   * it reads, and the {@code read} that reaches the end throws {@link DigestMismatchException}
+   * instead of returning -1 if the bytes are not those the server declared, or an {@link
+   * java.io.EOFException} if the connection ended before the whole object arrived.
+   */
+  public InputStream open(String name, long version) throws IOException {
+    return openVersion(name, checkVersion(version));
+  }
+
+  /** Tells the latest version of the object {@code name} without transferring it. */
+  public ObjectInfo head(String name) throws IOException {
+    return headVersion(name, LATEST);
+  }
+
+  /** Tells the size and hash of version {@code version} of {@code name} without its bytes. */
+  public ObjectInfo head(String name, long version) throws IOException {
+    return headVersion(name, checkVersion(version));
+  }
+
+  /**
+   * Deletes the object {@code name}: records a tombstone as its next version, and returns it.
+   * The name then reads as missing and leaves the listing of live objects, but its earlier
+   * versions stay readable by number. Throws {@link ObjectNotFoundException} when there is no
+   * live object of that name (it never existed, or it is deleted already).
+   */
+  public ObjectVersion delete(String name) throws IOException {
+    ObjectName objectName = new ObjectName(name);
+    Exchange exchange = send("DELETE", objectPath(objectName, LATEST));
+    exchange.expectSuccess();
+    ObjectVersion tombstone = Answers.version(exchange, objectName, "DELETE " + objectName);
+    if (!tombstone.isDeleted()) {
+      throw new IOException("DELETE " + objectName + ": the answer is no tombstone: "
+          + tombstone);
+    }
+    return tombstone;
+  }
+
+  /**
+   * Every version of the object {@code name}, oldest first, tombstones included; empty when the
+   * name never existed. See {@link #list(String)} for how the stream is read.
+   */
+  public Stream<ObjectVersion> versions(String name) throws IOException {
+    return listing("/versions/" + new ObjectName(name).urlSegment(), "");
+  }
+
+  /**
+   * The live objects whose names start with {@code prefix} ({@code ""} for all): the latest
+   * version of each, by name in the byte order of its UTF-8, deleted objects left out.
+   *
+   * <p>The stream is lazy and holds one page (up to 1000 versions) at a time, whatever the size
+   * of the listing: the first page is fetched before this returns, and errors asking for it are
+   * thrown here; each further page is fetched when the stream reaches it, and a failure then is
+   * an {@link java.io.UncheckedIOException} from the terminal operation. The stream runs to the
+   * true end of the listing or fails; it never ends early. It holds no connection between pages,
+   * so a caller may stop part way without closing it.
+   */
+  public Stream<ObjectVersion> list(String prefix) throws IOException {
+    return listing("/objects/", prefixQuery(prefix));
+  }
+
+  /**
+   * Every version, tombstones included, of every name that starts with {@code prefix} ({@code ""}
+   * for all), by name then version. See {@link #list(String)} for how the stream is read.
+   */
+  public Stream<ObjectVersion> allVersions(String prefix) throws IOException {
+    return listing("/versions/", prefixQuery(prefix));
+  }
+
+  /**
+   * Tells the address ({@code host:port}) of the data server holding the latest version of the
+   * object {@code name}, or throws {@link ObjectNotFoundException} when there is none.
    */
   public String locate(String name) throws IOException {
     ObjectName objectName = new ObjectName(name);
-    Exchange exchange = send("GET", "/locate/", objectName);
+    Exchange exchange = send("GET", "/locate/" + objectName.urlSegment());
     exchange.expectSuccess();
-    String body = exchange.smallBody(MAX_LOCATE_BYTES);
-    try {
-      return JsonString.decode(body);
-    } catch (IllegalArgumentException e) {
-      throw new IOException("locate " + objectName + ": unexpected answer: " + body, e);
-    }
+    return Answers.address(exchange, "locate " + objectName);
+  }
+
+  /**
+   * Tells the address of the data server holding the content whose SHA-256 is {@code sha256}, in
+   * hex or base64 (as {@link ObjectVersion#hash()} gives it). A hash the server cannot read is a
+   * {@link BadRequestException}.
+   */
+  public String locateContent(String sha256) throws IOException {
+    requireNonNull(sha256, "sha256");
+    Exchange exchange = send("GET", "/locate/?hash=" + PercentEncoding.encode(sha256));
+    exchange.expectSuccess();
+    return Answers.address(exchange, "locate content " + sha256);
   }
 
   @Override
@@ -179,25 +281,101 @@ public final class OstoreClient {
     return "OstoreClient(" + root + ")";
   }
 
-  private void upload(ObjectName name, InputStream in, long size, String digest)
-      throws IOException {
-    Exchange exchange = send("PUT", "/objects/", name);
-    if (digest != null) {
-      exchange.header("Digest", "SHA-256=" + digest);
+  private long download(String name, long version, OutputStream out) throws IOException {
+    requireNonNull(out, "out");
+    try (InputStream in = openVersion(name, version)) {
+      return copy(in, out, -1, SILENT);
     }
-    try (OutputStream out = exchange.sendBody(size)) {
-      long sent = copy(in, out, size, listener);
+  }
+
+  private long download(String name, long version, Path file) throws IOException {
+    requireNonNull(file, "file");
+    try (InputStream in = openVersion(name, version)) {
+      return Downloads.replace(file, out -> copy(in, out, -1, SILENT));
+    }
+  }
+
+  private InputStream openVersion(String name, long version) throws IOException {
+    ObjectName objectName = new ObjectName(name);
+    String what = "GET " + describe(objectName, version);
+    Exchange exchange = send("GET", objectPath(objectName, version));
+    exchange.expectSuccess();
+    InputStream body = exchange.body();
+    try {
+      String declared = Answers.declaredDigest(exchange, what);
+      return new BodyInputStream(body, exchange.contentLength(), declared, what, listener);
+    } catch (IOException | RuntimeException e) {
+      body.close();
+      throw e;
+    }
+  }
+
+  private ObjectInfo headVersion(String name, long version) throws IOException {
+    ObjectName objectName = new ObjectName(name);
+    Exchange exchange = send("HEAD", objectPath(objectName, version));
+    exchange.expectSuccess();
+    return Answers.info(exchange, objectName, "HEAD " + describe(objectName, version));
+  }
+
+  private ObjectVersion upload(ObjectName name, InputStream in, long size, String declared)
+      throws IOException {
+    Exchange exchange = send("PUT", objectPath(name, LATEST));
+    if (declared != null) {
+      exchange.header("Digest", "SHA-256=" + declared);
+    }
+    // Without a declared digest the server cannot check the body: hash it on the way instead.
+    MessageDigest digest = declared == null ? Sha256.newDigest() : null;
+    long sent;
+    try (OutputStream body = exchange.sendBody(size)) {
+      OutputStream out = digest != null ? new DigestOutputStream(body, digest) : body;
+      sent = copy(in, out, size, listener);
       if (size >= 0 && sent < size) {
         throw new IOException(
             "PUT " + name + ": the source ended after " + sent + " of " + size + " bytes");
       }
     }
     exchange.expectSuccess();
-    exchange.discardBody();
+    String what = "PUT " + name;
+    ObjectVersion version = Answers.version(exchange, name, what);
+    String hash = declared != null ? declared : Sha256.base64(digest.digest());
+    if (!version.hash().equals(hash) || version.size() != sent) {
+      throw DigestMismatchException.upload(what, version, hash, sent);
+    }
+    return version;
   }
 
-  private Exchange send(String method, String collection, ObjectName name) throws IOException {
-    URL url = URI.create(root + collection + name.urlSegment()).toURL();
+  private Stream<ObjectVersion> listing(String path, String query) throws IOException {
+    return Listing.stream(cursor -> {
+      String url = path + "?limit=" + pageSize + query
+          + cursor.map(c -> "&cursor=" + PercentEncoding.encode(c)).orElse("");
+      Exchange exchange = send("GET", url);
+      exchange.expectSuccess();
+      return Answers.page(exchange, pageSize, "GET " + url);
+    });
+  }
+
+  private static String prefixQuery(String prefix) {
+    requireNonNull(prefix, "prefix");
+    return prefix.isEmpty() ? "" : "&prefix=" + PercentEncoding.encode(prefix);
+  }
+
+  private static String objectPath(ObjectName name, long version) {
+    return "/objects/" + name.urlSegment() + (version == LATEST ? "" : "?version=" + version);
+  }
+
+  private static String describe(ObjectName name, long version) {
+    return version == LATEST ? name.toString() : name + " version " + version;
+  }
+
+  private static long checkVersion(long version) {
+    if (version < 1) {
+      throw new IllegalArgumentException("version (" + version + ") must be at least 1");
+    }
+    return version;
+  }
+
+  private Exchange send(String method, String pathAndQuery) throws IOException {
+    URL url = URI.create(root + pathAndQuery).toURL();
     return Exchange.open(method, url, connectMillis, requestMillis);
   }
 
@@ -225,6 +403,7 @@ public final class OstoreClient {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private TransferListener listener = SILENT;
+    private int pageSize = DEFAULT_PAGE_SIZE;
 
     private Builder(URI baseUri) {
       requireNonNull(baseUri, "baseUri");
@@ -256,6 +435,16 @@ public final class OstoreClient {
     /** Who is told of the bytes each transfer moves; nobody unless set. */
     public Builder transferListener(TransferListener listener) {
       this.listener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Versions per listing request, 1 to 10,000; 1000 unless set. For tests of paging. */
+    Builder pageSize(int pageSize) {
+      if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+        throw new IllegalArgumentException(
+            "pageSize (" + pageSize + ") must be from 1 to " + MAX_PAGE_SIZE);
+      }
+      this.pageSize = pageSize;
       return this;
     }
 

@@ -10,14 +10,18 @@ import java.io.IOException;
  * <ul>
  *   <li>{@link BadRequestException}, 400: the server refused the name or the request; sending it
  *       again will not help.
- *   <li>{@link ObjectNotFoundException}, 404: no object has this name (or no data server holds it).
- *   <li>{@link ServiceUnavailableException}, 503: no data server is live; retry later.
- *   <li>this class itself for any other status, notably 502 (a data server failed mid-request; a
- *       retry may succeed) and 405 (a client and server that disagree on the protocol).
+ *   <li>{@link ObjectNotFoundException}, 404: no object has this name, it is deleted, it has no
+ *       such version, or no data server holds it.
+ *   <li>{@link ServiceUnavailableException}, 503: no data server is live, or the metadata store
+ *       is unreachable; retry later.
+ *   <li>this class itself for any other status, notably 409 (the request conflicts with another
+ *       one in progress on the same object; retry later), 502 (a data server failed mid-request;
+ *       a retry may succeed) and 405 (a client and server that disagree on the protocol).
  * </ul>
  *
- * <p>Failures without an answer (refused connection, timeout, a body cut short) are plain
- * {@link IOException}s, so {@code catch (OstoreClientException e)} sees only what the server said.
+ * <p>Failures without an answer (refused connection, timeout, a body cut short) and bytes that
+ * do not match their SHA-256 ({@link DigestMismatchException}) are plain {@link IOException}s,
+ * so {@code catch (OstoreClientException e)} sees only what the server said.
  */
 public sealed class OstoreClientException extends IOException
     permits BadRequestException, ObjectNotFoundException, ServiceUnavailableException {

@@ -4,8 +4,8 @@ package dev.ostore.client;
  * Told how many object bytes a transfer has moved so far, for progress displays. The client calls
  * it on the thread doing the transfer, after each block of up to 64 KiB of a PUT body or of a GET
  * body read by the caller, so it must be cheap; a listener given to a client shared between
- * threads must be thread-safe. It is not told about HEAD or locate, nor about reading a file to
- * compute its digest before an upload.
+ * threads must be thread-safe. It is not told about HEAD, DELETE, listings or locate, nor about
+ * reading a file to compute its digest before an upload.
  */
 @FunctionalInterface
 public interface TransferListener {

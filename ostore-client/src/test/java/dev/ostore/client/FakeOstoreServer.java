@@ -9,38 +9,70 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 /**
- * A scriptable stand-in for the ostore api server, on loopback port 0: it keeps objects in
- * memory under their raw (still percent-encoded) path segment, records every request, and can be
- * told to answer the next request with an error or to cut GET bodies short. It speaks only the
- * protocol's happy path and scripted failures; the real server is tested elsewhere.
+ * A scriptable stand-in for the ostore api server, on loopback port 0: it keeps the versions of
+ * each name in memory, answers objects, versions and listings (paged with {@code limit} and
+ * {@code Next-Cursor}) and locate, records every request, and can be told to answer the next
+ * request with an error, to cut GET bodies short, to change a byte of GET bodies (keeping their
+ * Digest), or to store something else than the bytes of a PUT. It speaks the protocol's happy
+ * path and these failures; the real server is tested elsewhere.
  */
 public final class FakeOstoreServer implements AutoCloseable {
-  /** What the server saw of one request. */
-  public record Request(String method, String rawPath, Headers headers, long bodyBytes) {}
+  /** What the server saw of one request; {@code rawQuery} is null when there is none. */
+  public record Request(String method, String rawPath, String rawQuery, Headers headers,
+      long bodyBytes) {}
 
-  /** An error answer to give once, instead of the normal one. */
-  private record ScriptedError(int status, String message) {}
+  /** One stored version; {@code bytes} is null for a tombstone. */
+  private record Version(String name, long number, byte[] bytes) {
+    String hash() {
+      return bytes == null ? "" : sha256(bytes);
+    }
+
+    String line() {
+      return "{\"Name\":" + quote(name) + ",\"Version\":" + number + ",\"Size\":"
+          + (bytes == null ? 0 : bytes.length) + ",\"Hash\":\"" + hash() + "\"}\n";
+    }
+  }
+
+  /** An error answer to give once, instead of the normal one, after {@code skip} requests. */
+  private record ScriptedError(int status, String message, int skip) {}
+
+  /** Names in the byte order of their UTF-8, as the real server lists them. */
+  private static final Comparator<String> UTF8_ORDER = Comparator.comparing(
+      name -> name.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
-  private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+  /** Guarded by itself. */
+  private final TreeMap<String, List<Version>> names = new TreeMap<>(UTF8_ORDER);
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicReference<ScriptedError> nextError = new AtomicReference<>();
   private volatile boolean cutGetBodies;
+  private volatile boolean tamperGetBodies;
+  private volatile boolean corruptPuts;
 
   public FakeOstoreServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/objects/", this::objects);
+    server.createContext("/versions/", this::versions);
     server.createContext("/locate/", this::locate);
     // Set before start: by default the JDK server runs every handler on its one dispatcher.
     server.setExecutor(executor);
@@ -55,23 +87,40 @@ public final class FakeOstoreServer implements AutoCloseable {
     return List.copyOf(requests);
   }
 
-  /** The object stored under a raw path segment such as {@code a%20b}, or null. */
-  public byte[] object(String rawSegment) {
-    return objects.get(rawSegment);
+  /** The bytes of the latest version of {@code name}, or null when it is missing or deleted. */
+  public byte[] object(String name) {
+    Version latest = latest(name);
+    return latest == null || latest.bytes() == null ? null : latest.bytes().clone();
   }
 
-  public void store(String rawSegment, byte[] bytes) {
-    objects.put(rawSegment, bytes.clone());
+  /** Adds a version of {@code name} with {@code bytes}, as a PUT would. */
+  public void store(String name, byte[] bytes) {
+    add(name, bytes.clone());
   }
 
   /** The next request, whatever it is, gets this status and one-line message. */
   public void answerNextWith(int status, String message) {
-    nextError.set(new ScriptedError(status, message));
+    answerLaterWith(0, status, message);
+  }
+
+  /** The request after the next {@code skip} ones gets this status and one-line message. */
+  public void answerLaterWith(int skip, int status, String message) {
+    nextError.set(new ScriptedError(status, message, skip));
   }
 
   /** GETs announce the whole Content-Length but send only half, then drop the connection. */
   public void cutGetBodies() {
     cutGetBodies = true;
+  }
+
+  /** GETs send every byte with the right Digest, but the first byte of the body changed. */
+  public void tamperGetBodies() {
+    tamperGetBodies = true;
+  }
+
+  /** PUTs without a Digest header store and answer the body with its first byte changed. */
+  public void corruptPuts() {
+    corruptPuts = true;
   }
 
   @Override
@@ -82,51 +131,162 @@ public final class FakeOstoreServer implements AutoCloseable {
 
   private void objects(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String segment = segment(exchange, "/objects/");
-      byte[] body;
-      try (InputStream in = exchange.getRequestBody()) {
-        body = in.readAllBytes();
-      }
-      requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-          exchange.getRequestHeaders(), body.length));
+      byte[] body = received(exchange);
       if (answeredScriptedError(exchange)) {
         return;
       }
-      byte[] stored = objects.get(segment);
-      switch (exchange.getRequestMethod()) {
-        case "PUT" -> {
-          objects.put(segment, body);
-          answer(exchange, 200, "stored");
-        }
-        case "GET", "HEAD" -> {
-          if (stored == null) {
-            answer(exchange, 404, "no such object: " + segment);
-          } else {
-            sendObject(exchange, stored);
-          }
-        }
+      String name = name(exchange, "/objects/");
+      String method = exchange.getRequestMethod();
+      if (name.isEmpty() && method.equals("GET")) {
+        list(exchange, v -> v.name().startsWith(query(exchange, "prefix", "")), true);
+        return;
+      }
+      switch (method) {
+        case "PUT" -> put(exchange, name, body);
+        case "GET", "HEAD" -> get(exchange, name);
+        case "DELETE" -> delete(exchange, name);
         default -> {
-          exchange.getResponseHeaders().set("Allow", "GET, HEAD, PUT");
-          answer(exchange, 405, "method not allowed: " + exchange.getRequestMethod());
+          exchange.getResponseHeaders().set("Allow", "DELETE, GET, HEAD, PUT");
+          answer(exchange, 405, "method not allowed: " + method);
         }
       }
     }
   }
 
-  private void locate(HttpExchange exchange) throws IOException {
+  private void put(HttpExchange exchange, String name, byte[] body) throws IOException {
+    String digest = exchange.getRequestHeaders().getFirst("Digest");
+    if (digest != null && !digest.equals("SHA-256=" + sha256(body))) {
+      answer(exchange, 400, "the body's SHA-256 is " + sha256(body) + ", not the one of "
+          + digest);
+      return;
+    }
+    if (corruptPuts && digest == null && body.length > 0) {
+      body[0] ^= 1;
+    }
+    Version version = add(name, body);
+    digestHeaders(exchange, version);
+    answerLines(exchange, version.line());
+  }
+
+  private void get(HttpExchange exchange, String name) throws IOException {
+    Version version;
+    String asked = query(exchange, "version", null);
+    synchronized (names) {
+      List<Version> versions = names.getOrDefault(name, List.of());
+      if (asked == null) {
+        version = versions.isEmpty() ? null : versions.get(versions.size() - 1);
+      } else {
+        int number = Integer.parseInt(asked);
+        version = number <= versions.size() ? versions.get(number - 1) : null;
+      }
+    }
+    if (version == null || version.bytes() == null) {
+      answer(exchange, 404, version == null ? "object " + name + " not found"
+          : "object " + name + " was deleted at version " + version.number());
+      return;
+    }
+    digestHeaders(exchange, version);
+    exchange.getResponseHeaders().set("Object-Version", Long.toString(version.number()));
+    sendObject(exchange, version.bytes());
+  }
+
+  private void delete(HttpExchange exchange, String name) throws IOException {
+    Version latest = latest(name);
+    if (latest == null || latest.bytes() == null) {
+      answer(exchange, 404, "object " + name + " not found");
+      return;
+    }
+    answerLines(exchange, add(name, null).line());
+  }
+
+  private void versions(HttpExchange exchange) throws IOException {
     try (exchange) {
-      requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-          exchange.getRequestHeaders(), 0));
+      received(exchange);
       if (answeredScriptedError(exchange)) {
         return;
       }
-      String segment = segment(exchange, "/locate/");
-      if (objects.containsKey(segment)) {
-        answer(exchange, 200, "\"127.0.0.1:9001\"");
+      String name = name(exchange, "/versions/");
+      if (name.isEmpty()) {
+        list(exchange, v -> v.name().startsWith(query(exchange, "prefix", "")), false);
       } else {
-        answer(exchange, 404, "no data server holds " + segment);
+        list(exchange, v -> v.name().equals(name), false);
       }
     }
+  }
+
+  /** A listing of the versions that pass {@code filter}, or of each live latest one. */
+  private void list(HttpExchange exchange, Predicate<Version> filter, boolean latestLive)
+      throws IOException {
+    List<Version> all = new ArrayList<>();
+    synchronized (names) {
+      for (List<Version> versions : names.values()) {
+        Version latest = versions.get(versions.size() - 1);
+        if (!latestLive) {
+          versions.stream().filter(filter).forEach(all::add);
+        } else if (latest.bytes() != null && filter.test(latest)) {
+          all.add(latest);
+        }
+      }
+    }
+    String limit = query(exchange, "limit", null);
+    String cursor = query(exchange, "cursor", null);
+    // Cursors hold +, / and =, so a client that does not percent-encode them gets a 400.
+    int from = 0;
+    if (cursor != null) {
+      if (!cursor.matches("\\+/[0-9]+=")) {
+        answer(exchange, 400, "bad cursor: " + cursor);
+        return;
+      }
+      from = Integer.parseInt(cursor.substring(2, cursor.length() - 1));
+    }
+    int to = limit == null ? all.size() : Math.min(all.size(), from + Integer.parseInt(limit));
+    if (to < all.size()) {
+      exchange.getResponseHeaders().set("Next-Cursor", "+/" + to + "=");
+    }
+    StringBuilder lines = new StringBuilder();
+    all.subList(Math.min(from, to), to).forEach(v -> lines.append(v.line()));
+    answerLines(exchange, lines.toString());
+  }
+
+  private void locate(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      received(exchange);
+      if (answeredScriptedError(exchange)) {
+        return;
+      }
+      String name = name(exchange, "/locate/");
+      if (object(name) != null || query(exchange, "hash", null) != null) {
+        answer(exchange, 200, "\"127.0.0.1:9001\"");
+      } else {
+        answer(exchange, 404, "object " + name + " not found");
+      }
+    }
+  }
+
+  private Version add(String name, byte[] bytes) {
+    synchronized (names) {
+      List<Version> versions = names.computeIfAbsent(name, n -> new ArrayList<>());
+      Version version = new Version(name, versions.size() + 1, bytes);
+      versions.add(version);
+      return version;
+    }
+  }
+
+  private Version latest(String name) {
+    synchronized (names) {
+      List<Version> versions = names.get(name);
+      return versions == null ? null : versions.get(versions.size() - 1);
+    }
+  }
+
+  private byte[] received(HttpExchange exchange) throws IOException {
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readAllBytes();
+    }
+    requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+        exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), body.length));
+    return body;
   }
 
   private void sendObject(HttpExchange exchange, byte[] stored) throws IOException {
@@ -144,19 +304,57 @@ public final class FakeOstoreServer implements AutoCloseable {
       // The JDK server drops the connection when a handler throws: just the cut we want.
       throw new IOException("cutting the body short on purpose");
     }
-    out.write(stored);
+    byte[] sent = stored.clone();
+    if (tamperGetBodies && sent.length > 0) {
+      sent[0] ^= 1;
+    }
+    out.write(sent);
   }
 
   private boolean answeredScriptedError(HttpExchange exchange) throws IOException {
-    ScriptedError error = nextError.getAndSet(null);
-    if (error != null) {
-      answer(exchange, error.status(), error.message());
+    ScriptedError error = nextError.getAndUpdate(e -> e == null || e.skip() == 0 ? null
+        : new ScriptedError(e.status(), e.message(), e.skip() - 1));
+    if (error == null || error.skip() > 0) {
+      return false;
     }
-    return error != null;
+    answer(exchange, error.status(), error.message());
+    return true;
   }
 
-  private static String segment(HttpExchange exchange, String context) {
-    return exchange.getRequestURI().getRawPath().substring(context.length());
+  private static void digestHeaders(HttpExchange exchange, Version version) {
+    Headers headers = exchange.getResponseHeaders();
+    headers.set("Digest", "SHA-256=" + version.hash());
+    headers.set("Content-Digest", "sha-256=:" + version.hash() + ":");
+    headers.set("ETag", "\"" + version.hash() + "\"");
+  }
+
+  /** The name in the path after {@code context}, percent-decoded ({@code +} stays a plus). */
+  private static String name(HttpExchange exchange, String context) {
+    String raw = exchange.getRequestURI().getRawPath().substring(context.length());
+    return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  /** The query parameter {@code key}, decoded as a form would be ({@code +} is a space). */
+  private static String query(HttpExchange exchange, String key, String absent) {
+    String raw = exchange.getRequestURI().getRawQuery();
+    Map<String, String> parameters = new HashMap<>();
+    for (String pair : raw == null ? new String[0] : raw.split("&")) {
+      int equals = pair.indexOf('=');
+      parameters.putIfAbsent(URLDecoder.decode(pair.substring(0, Math.max(equals, 0)),
+          StandardCharsets.UTF_8), URLDecoder.decode(pair.substring(equals + 1),
+          StandardCharsets.UTF_8));
+    }
+    return parameters.getOrDefault(key, absent);
+  }
+
+  private static void answerLines(HttpExchange exchange, String lines) throws IOException {
+    byte[] body = lines.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson");
+    // Chunked, as the real server sends listings.
+    exchange.sendResponseHeaders(200, 0);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
   }
 
   private static void answer(HttpExchange exchange, int status, String text) throws IOException {
@@ -168,5 +366,28 @@ public final class FakeOstoreServer implements AutoCloseable {
     }
     exchange.sendResponseHeaders(status, body.length);
     exchange.getResponseBody().write(body);
+  }
+
+  static String quote(String text) {
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return Base64.getEncoder().encodeToString(
+          MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 }

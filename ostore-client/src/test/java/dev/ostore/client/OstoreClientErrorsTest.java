@@ -44,7 +44,7 @@ class OstoreClientErrorsTest {
     ObjectNotFoundException e = assertThrows(ObjectNotFoundException.class,
         () -> client.get("missing", new ByteArrayOutputStream()));
     assertEquals(404, e.status());
-    assertEquals("no such object: missing", e.getMessage());
+    assertEquals("object missing not found", e.getMessage());
   }
 
   @Test
@@ -58,7 +58,7 @@ class OstoreClientErrorsTest {
   void locateOfMissingObjectIsObjectNotFound() {
     ObjectNotFoundException e =
         assertThrows(ObjectNotFoundException.class, () -> client.locate("missing"));
-    assertEquals("no data server holds missing", e.getMessage());
+    assertEquals("object missing not found", e.getMessage());
   }
 
   @Test

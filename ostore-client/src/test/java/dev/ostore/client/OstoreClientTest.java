@@ -12,10 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +39,7 @@ class OstoreClientTest {
   @Test
   void putOfBytesSendsEncodedPathContentLengthAndDigest() throws Exception {
     byte[] body = "hello".getBytes();
-    client.put("a b+c%dé", body);
+    assertEquals(new ObjectVersion("a b+c%dé", 1, 5, sha256(body)), client.put("a b+c%dé", body));
 
     Request put = server.requests().get(0);
     assertEquals("PUT", put.method());
@@ -50,14 +47,14 @@ class OstoreClientTest {
     assertEquals("5", put.headers().getFirst("Content-Length"));
     assertNull(put.headers().getFirst("Transfer-Encoding"));
     assertEquals("SHA-256=" + sha256(body), put.headers().getFirst("Digest"));
-    assertArrayEquals(body, server.object("a%20b%2Bc%25d%C3%A9"));
+    assertArrayEquals(body, server.object("a b+c%dé"));
   }
 
   @Test
   void putOfFileSendsContentLengthAndDigestOfTheFile() throws Exception {
     byte[] body = randomBytes(3 * OstoreClient.BUFFER_SIZE + 7);
     Path file = Files.write(dir.resolve("upload"), body);
-    client.put("file", file);
+    assertEquals(new ObjectVersion("file", 1, body.length, sha256(body)), client.put("file", file));
 
     Request put = server.requests().get(0);
     assertEquals(Long.toString(body.length), put.headers().getFirst("Content-Length"));
@@ -68,7 +65,8 @@ class OstoreClientTest {
   @Test
   void putOfStreamIsChunkedWithoutDigest() throws Exception {
     byte[] body = randomBytes(200_000);
-    client.put("stream", new ByteArrayInputStream(body));
+    assertEquals(new ObjectVersion("stream", 1, body.length, sha256(body)),
+        client.put("stream", new ByteArrayInputStream(body)));
 
     Request put = server.requests().get(0);
     assertEquals("chunked", put.headers().getFirst("Transfer-Encoding"));
@@ -115,15 +113,15 @@ class OstoreClientTest {
   }
 
   @Test
-  void headTellsTheSize() throws Exception {
+  void headTellsVersionSizeAndHash() throws Exception {
     server.store("obj", new byte[1234]);
-    assertEquals(new ObjectInfo("obj", 1234), client.head("obj"));
+    assertEquals(new ObjectInfo("obj", 1, 1234, sha256(new byte[1234])), client.head("obj"));
     assertEquals("HEAD", server.requests().get(0).method());
   }
 
   @Test
   void locateDecodesTheAddress() throws Exception {
-    server.store("r%C3%A9sum%C3%A9", new byte[1]);
+    server.store("résumé", new byte[1]);
     assertEquals("127.0.0.1:9001", client.locate("résumé"));
     assertEquals("/locate/r%C3%A9sum%C3%A9", server.requests().get(0).rawPath());
   }
@@ -146,7 +144,8 @@ class OstoreClientTest {
   @Test
   void pathOfTheBaseUriPrefixesEveryRequest() throws Exception {
     OstoreClient prefixed = OstoreClient.builder(server.uri().resolve("/objects/")).build();
-    prefixed.put("x", new byte[1]);
+    server.store("objects/x", new byte[1]); // what the fake makes of the prefixed path
+    assertEquals(1, prefixed.head("x").size());
     assertEquals("/objects/objects/x", server.requests().get(0).rawPath());
   }
 
@@ -156,8 +155,8 @@ class OstoreClientTest {
     return bytes;
   }
 
-  static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
-    return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(bytes));
+  static String sha256(byte[] bytes) {
+    return FakeOstoreServer.sha256(bytes);
   }
 
   static List<Path> list(Path dir) throws IOException {

@@ -17,10 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Measures a server through {@link OstoreClient}, as an application would see it (the SDK's
- * SHA-256 of each PUT body included). PUTs go to new names {@code bench-<prefix>-<i>} with a
+ * Measures a server through {@link OstoreClient}, as an application would see it: the SDK's
+ * SHA-256 of each PUT body, its reading of the version line the server answers, and its SHA-256
+ * check of each GET body are all timed. PUTs go to new names {@code bench-<prefix>-<i>} with a
  * random prefix per run; GETs read objects stored before the clock starts and check each body's
- * length. Objects are left on the server: the protocol has no delete.
+ * length. Objects are left on the server, for a look at them afterwards ({@code list bench-}).
  */
 final class Bench {
   /** One operation of a phase, by its index. */

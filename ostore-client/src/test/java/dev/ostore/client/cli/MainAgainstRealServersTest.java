@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.client.FakeOstoreServer;
 import dev.ostore.server.api.LocalCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -43,12 +44,44 @@ class MainAgainstRealServersTest {
     new Random(3).nextBytes(bytes);
     Path file = dir.resolve("in.bin");
     Files.write(file, bytes);
-    assertEquals(0, run("put", "data.bin", file.toString()).status);
+    String line = "1\t300000\t" + sha256(bytes) + "\tdata.bin\n";
+    Run put = run("put", "data.bin", file.toString());
+    assertEquals(0, put.status, put.err);
+    assertEquals(line, put.text());
     Run got = run("get", "data.bin");
     assertEquals(0, got.status);
     assertArrayEquals(bytes, got.out);
-    assertEquals("300000\n", run("head", "data.bin").text());
+    assertEquals(line, run("head", "data.bin").text());
     assertTrue(run("locate", "data.bin").text().startsWith("127.0.0.1:"));
+  }
+
+  @Test
+  void versionsDeleteAndList() throws Exception {
+    Path first = Files.writeString(dir.resolve("first"), "first");
+    Path second = Files.writeString(dir.resolve("second"), "second!");
+    run("put", "doc é", first.toString());
+    run("put", "doc é", second.toString());
+    run("put", "other", first.toString());
+    String v1 = "1\t5\t" + sha256("first".getBytes()) + "\tdoc é\n";
+    String v2 = "2\t7\t" + sha256("second!".getBytes()) + "\tdoc é\n";
+    String other = "1\t5\t" + sha256("first".getBytes()) + "\tother\n";
+
+    assertEquals(v1 + v2, run("versions", "doc é").text());
+    assertEquals(v2 + other, run("list").text());
+    assertEquals(v2, run("list", "doc").text());
+    assertEquals("first", run("get", "doc é", "--version", "1").text());
+    assertEquals(v1, run("head", "doc é", "--version", "1").text());
+
+    assertEquals("3\t0\tdeleted\tdoc é\n", run("delete", "doc é").text());
+    Run gone = run("get", "doc é");
+    assertEquals(1, gone.status);
+    assertEquals("ostore: object doc é was deleted at version 3 (HTTP 404)\n", gone.err);
+    assertEquals(other, run("list").text());
+    assertEquals(v1 + v2 + "3\t0\tdeleted\tdoc é\n", run("versions", "doc é").text());
+    Path out = dir.resolve("out");
+    assertEquals(0, run("get", "doc é", out.toString(), "--version", "2").status);
+    assertEquals("second!", Files.readString(out));
+    assertEquals(1, run("delete", "doc é").status);
   }
 
   @Test
@@ -69,6 +102,10 @@ class MainAgainstRealServersTest {
       assertTrue(bench.text().contains("errors: 0"), bench.text());
       assertTrue(bench.text().contains("latency_p99_ms: "), bench.text());
     }
+  }
+
+  private static String sha256(byte[] bytes) {
+    return FakeOstoreServer.sha256(bytes);
   }
 
   private Run run(String... words) {

@@ -1,5 +1,6 @@
 package dev.ostore.client.cli;
 
+import static dev.ostore.client.FakeOstoreServer.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,12 +59,23 @@ class MainTest {
   @Test
   void usageErrorsExit2WithReasonAndUsageOnStderr() {
     assertUsageError("no command given");
-    assertUsageError("unknown command: list", "list");
+    assertUsageError("unknown command: frobnicate", "frobnicate");
     assertUsageError("unknown option: --fast", "--fast", "head", "x");
     assertUsageError("unknown option: -x", "-x");
     assertUsageError("usage: put NAME FILE|-", "put", "x");
-    assertUsageError("usage: get NAME [FILE|-]", "get", "x", "a", "b");
-    assertUsageError("usage: head NAME", "head");
+    assertUsageError("usage: get NAME [FILE|-] [--version N]", "get", "x", "a", "b");
+    assertUsageError("usage: head NAME [--version N]", "head");
+    assertUsageError("usage: get NAME [FILE|-] [--version N]", "get");
+    assertUsageError("option --version needs a value", "get", "x", "--version");
+    assertUsageError("usage: delete NAME", "delete", "a", "b");
+    assertUsageError("usage: versions NAME", "versions");
+    assertUsageError("usage: list [PREFIX]", "list", "a", "b");
+    assertUsageError("option --version is for get and head only", "put", "x", "-",
+        "--version", "1");
+    assertUsageError("--version must be a whole number from 1 up, not 0", "get", "x",
+        "--version", "0");
+    assertUsageError("--version must be a whole number from 1 up, not 1.5", "head", "x",
+        "--version=1.5");
     assertUsageError("option --server needs a value", "head", "x", "--server");
     assertUsageError("option --verbose takes no value", "--verbose=yes", "head", "x");
     assertUsageError("option --size is for bench only", "put", "x", "-", "--size", "1k");
@@ -102,23 +114,73 @@ class MainTest {
   }
 
   @Test
-  void headPrintsTheSizeAndLocateTheAddress() {
+  void headPrintsTheVersionLineAndLocateTheAddress() {
     server.store("obj", new byte[1234]);
-    assertEquals("1234\n", run("head", "obj").text());
+    server.store("obj", new byte[5]);
+    assertEquals("2\t5\t" + sha256(new byte[5]) + "\tobj\n", run("head", "obj").text());
+    assertEquals("1\t1234\t" + sha256(new byte[1234]) + "\tobj\n",
+        run("head", "obj", "--version", "1").text());
     assertEquals("127.0.0.1:9001\n", run("locate", "obj").text());
+  }
+
+  @Test
+  void putPrintsTheNewVersionAndGetTakesAVersion() throws IOException {
+    Path file = Files.writeString(dir.resolve("in"), "first");
+    Outcome first = run("put", "my doc", file.toString());
+    assertEquals(Main.OK, first.status());
+    assertEquals("1\t5\t" + sha256("first".getBytes()) + "\tmy doc\n", first.text());
+    Outcome second = run(new ByteArrayInputStream("second".getBytes()), false, "put", "my doc",
+        "-");
+    assertEquals("2\t6\t" + sha256("second".getBytes()) + "\tmy doc\n", second.text());
+
+    assertEquals("second", run("get", "my doc").text());
+    assertEquals("first", run("get", "--version", "1", "my doc").text());
+    Path target = dir.resolve("out");
+    assertEquals(Main.OK, run("get", "my doc", target.toString(), "--version=1").status());
+    assertEquals("first", Files.readString(target));
+  }
+
+  @Test
+  void deleteVersionsAndListPrintOneLinePerVersion() {
+    server.store("a", new byte[1]);
+    server.store("a", new byte[2]);
+    server.store("b", new byte[3]);
+    server.store("c", new byte[4]);
+
+    assertEquals("3\t0\tdeleted\ta\n", run("delete", "a").text());
+    assertEquals("1\t1\t" + sha256(new byte[1]) + "\ta\n"
+        + "2\t2\t" + sha256(new byte[2]) + "\ta\n"
+        + "3\t0\tdeleted\ta\n", run("versions", "a").text());
+    assertEquals("1\t3\t" + sha256(new byte[3]) + "\tb\n"
+        + "1\t4\t" + sha256(new byte[4]) + "\tc\n", run("list").text());
+    assertEquals("1\t4\t" + sha256(new byte[4]) + "\tc\n", run("list", "c").text());
+    assertEquals("", run("versions", "never").text());
+    assertFailure("ostore: object a not found (HTTP 404)\n", "delete", "a");
+  }
+
+  @Test
+  void aListingThatFailsPartWayPrintsWhatCameAndExits1() {
+    for (int i = 0; i < 1001; i++) {
+      server.store(String.format("n%04d", i), new byte[0]);
+    }
+    server.answerLaterWith(1, 503, "metadata store unavailable"); // the first page (1000) comes
+    Outcome outcome = run("list");
+    assertEquals(Main.FAILED, outcome.status());
+    assertEquals("ostore: metadata store unavailable (HTTP 503)\n", outcome.err());
+    assertEquals(1000, outcome.text().lines().count());
   }
 
   @Test
   void namesStartingWithADashFollowDoubleDash() {
     server.store("-x", new byte[3]);
-    assertEquals("3\n", run("head", "--", "-x").text());
+    assertEquals("1\t3\t" + sha256(new byte[3]) + "\t-x\n", run("head", "--", "-x").text());
   }
 
   @Test
   void missingObjectExits1WithTheServersMessageOnOneLine() {
     Outcome outcome = run("get", "missing");
     assertEquals(Main.FAILED, outcome.status());
-    assertEquals("ostore: no such object: missing (HTTP 404)\n", outcome.err());
+    assertEquals("ostore: object missing not found (HTTP 404)\n", outcome.err());
     assertEquals(0, outcome.out().length);
   }
 
