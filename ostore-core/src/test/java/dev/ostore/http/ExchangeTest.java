@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
@@ -34,6 +35,8 @@ class ExchangeTest {
   /** What the endpoint under test saw or threw; completed by the endpoint. */
   private final CompletableFuture<Object> seen = new CompletableFuture<>();
   private HttpService server;
+  private static final ContentHash ABC =
+      ContentHash.sha256("abc".getBytes(StandardCharsets.US_ASCII));
 
   @AfterEach
   void stop() {
@@ -180,9 +183,79 @@ class ExchangeTest {
     assertEquals("response already started", seen.get(10, TimeUnit.SECONDS));
   }
 
+  @Test
+  void readsTheDeclaredSha256FromEitherDigestHeader() throws Exception {
+    serveDigests();
+    assertEquals("none\n", digestSeen().body());
+    assertEquals(ABC.hex() + "\n", digestSeen("Digest", "MD5=kAFQmDzST7DWlj99KOF/cg==, sha-256="
+        + ABC.base64()).body());
+    assertEquals(ABC.hex() + "\n", digestSeen("Content-Digest", "sha-512=:AAAA:, sha-256=:"
+        + ABC.base64() + ":").body());
+    assertEquals(ABC.hex() + "\n", digestSeen("Digest", "SHA-256=" + ABC.base64(),
+        "Content-Digest", "sha-256=:" + ABC.base64() + ":").body());
+    assertEquals("none\n", digestSeen("Digest", "MD5=kAFQmDzST7DWlj99KOF/cg==").body());
+  }
+
+  @Test
+  void aMalformedOrContradictoryDigestIsABadRequestSayingWhich() throws Exception {
+    serveDigests();
+    HttpResponse<String> malformed = digestSeen("Digest", "SHA-256=tooshort");
+    assertEquals(400, malformed.statusCode());
+    assertEquals("malformed Digest header: SHA-256=tooshort\n", malformed.body());
+    HttpResponse<String> unclosed = digestSeen("Content-Digest", "sha-256=:" + ABC.base64());
+    assertEquals(400, unclosed.statusCode());
+    assertTrue(unclosed.body().startsWith("malformed Content-Digest header"), unclosed.body());
+    HttpResponse<String> contradictory = digestSeen("Digest", "SHA-256=" + ABC.base64(),
+        "Content-Digest", "sha-256=:" + ContentHash.sha256(new byte[0]).base64() + ":");
+    assertEquals(400, contradictory.statusCode());
+    assertEquals("the Digest and Content-Digest headers give different SHA-256s\n",
+        contradictory.body());
+  }
+
+  @Test
+  void writesDigestsAndETagAndMatchesIfNoneMatch() throws Exception {
+    serveDigests();
+    HttpResponse<String> answer = digestSeen("Digest", "SHA-256=" + ABC.base64());
+    assertEquals("SHA-256=" + ABC.base64(), answer.headers().firstValue("Digest").orElseThrow());
+    assertEquals("sha-256=:" + ABC.base64() + ":",
+        answer.headers().firstValue("Content-Digest").orElseThrow());
+    String etag = answer.headers().firstValue("ETag").orElseThrow();
+    assertEquals("\"" + ABC.base64() + "\"", etag);
+    String digest = "SHA-256=" + ABC.base64();
+    for (String match : new String[] {etag, "W/" + etag, "*", "\"other\", " + etag}) {
+      assertEquals(304, digestSeen("Digest", digest, "If-None-Match", match).statusCode(), match);
+    }
+    assertEquals(200, digestSeen("Digest", digest, "If-None-Match", "\"other\"").statusCode());
+  }
+
   private void serve(String method, String prefix, Endpoint endpoint) throws IOException {
     server = HttpService.start("exchange-test", new ServerAddress("127.0.0.1", 0),
         Routes.builder().add(method, prefix, endpoint).build(), HttpService.Settings.DEFAULT);
+  }
+
+  /** Answers the SHA-256 a request declares, with its digest headers, or 304 on a match. */
+  private void serveDigests() throws IOException {
+    serve("GET", "/digest", exchange -> {
+      java.util.Optional<ContentHash> declared = DigestHeaders.read(exchange);
+      if (declared.isEmpty()) {
+        exchange.respondText(200, "none");
+        return;
+      }
+      DigestHeaders.write(exchange, declared.get());
+      if (DigestHeaders.matchesIfNoneMatch(exchange, declared.get())) {
+        exchange.respond(304, "text/plain", new byte[0]);
+        return;
+      }
+      exchange.respondText(200, declared.get().hex());
+    });
+  }
+
+  private HttpResponse<String> digestSeen(String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/digest"));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request);
   }
 
   private void serveCopy() throws IOException {

@@ -1,0 +1,54 @@
+package dev.ostore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ContentHashTest {
+  // SHA-256("abc"), FIPS 180-2 appendix B.1.
+  private static final String ABC_HEX =
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+  private static final String ABC_BASE64 = "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=";
+
+  @Test
+  void hashesBytesAndWritesHexInsideAndBase64Outside() {
+    ContentHash hash = ContentHash.sha256("abc".getBytes(StandardCharsets.US_ASCII));
+    assertEquals(ABC_HEX, hash.hex());
+    assertEquals(ABC_BASE64, hash.base64());
+    assertEquals(ABC_HEX, hash.toString());
+  }
+
+  @Test
+  void parsesHexInEitherCaseAndBase64ToTheSameHash() {
+    ContentHash hash = ContentHash.parse(ABC_HEX);
+    assertEquals(hash, ContentHash.parse(ABC_HEX.toUpperCase(java.util.Locale.ROOT)));
+    assertEquals(hash, ContentHash.parse(ABC_BASE64));
+    assertEquals(hash.hashCode(), ContentHash.parse(ABC_BASE64).hashCode());
+    assertNotEquals(hash, ContentHash.sha256(new byte[0]));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "abc", "ba7816bf", ABC_HEX + "0",
+      "zz7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+      "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0", "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfI!Fa0=",
+      "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0="})
+  void refusesWhatIsNotASha256SayingSo(String text) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ContentHash.parse(text));
+    assertEquals("not a SHA-256 in hex or base64: " + text, e.getMessage());
+  }
+
+  @Test
+  void ofTakesExactly32BytesAndCopiesThem() {
+    assertThrows(IllegalArgumentException.class, () -> ContentHash.of(new byte[31]));
+    byte[] digest = new byte[32];
+    ContentHash hash = ContentHash.of(digest);
+    digest[0] = 1;
+    assertEquals(ContentHash.of(new byte[32]), hash);
+  }
+}
