@@ -14,6 +14,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.ostore.TcpProxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -145,9 +146,9 @@ class RabbitMqBusTest extends MessageBusContract {
 
   @Test
   void requestsInARowReusePooledChannelsAndLeaveNoConsumerBehind() throws Exception {
-    int port = RabbitMqProxy.freePort();
+    int port = TcpProxy.freePort();
     Set<String> addresses = ConcurrentHashMap.newKeySet();
-    try (RabbitMqProxy proxy = RabbitMqProxy.start(port,
+    try (TcpProxy proxy = TcpProxy.start(port,
             new InetSocketAddress(BROKER.getHost(), BROKER.getPort()));
         MessageBus proxied = MessageBus.rabbitMq(
             URI.create("amqp://guest:guest@127.0.0.1:" + port));

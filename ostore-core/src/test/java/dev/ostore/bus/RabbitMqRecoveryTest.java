@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.ostore.TcpProxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A {@link RabbitMqBus} survives its broker: connections the broker closes, a broker restart, a
  * broker that comes up after the bus, and a lost network. The first two disturb every client of
- * the test broker; the others go through a {@link RabbitMqProxy} of their own.
+ * the test broker; the others go through a {@link TcpProxy} of their own.
  */
 class RabbitMqRecoveryTest {
   /** How long a bus may take to be back; the reconnect backoff is capped at 5 s. */
@@ -111,7 +112,7 @@ class RabbitMqRecoveryTest {
   @Test
   @Timeout(60)
   void busStartedBeforeItsBrokerFailsFastThenConnectsOnceTheBrokerIsUp() throws Exception {
-    int port = RabbitMqProxy.freePort();
+    int port = TcpProxy.freePort();
     URI late = URI.create("amqp://guest:guest@127.0.0.1:" + port);
     long started = System.nanoTime();
     try (MessageBus bus = MessageBus.rabbitMq(late)) {
@@ -126,7 +127,7 @@ class RabbitMqRecoveryTest {
       for (IOException failure : failures) {
         assertTrue(failure.getMessage().contains("unreachable"), failure.getMessage());
       }
-      try (RabbitMqProxy broker = RabbitMqProxy.start(port, new InetSocketAddress(
+      try (TcpProxy broker = TcpProxy.start(port, new InetSocketAddress(
           BROKER.getHost(), BROKER.getPort()))) {
         awaitDelivery(bus);
         for (int i = 0; i < 20; i++) {
@@ -142,9 +143,9 @@ class RabbitMqRecoveryTest {
   @Test
   @Timeout(60)
   void requestOpenAcrossAReconnectGetsNoMoreRepliesAndClosesQuietly() throws Exception {
-    int port = RabbitMqProxy.freePort();
+    int port = TcpProxy.freePort();
     BlockingQueue<Message> replies = new LinkedBlockingQueue<>();
-    try (RabbitMqProxy broker = RabbitMqProxy.start(port, new InetSocketAddress(
+    try (TcpProxy broker = TcpProxy.start(port, new InetSocketAddress(
             BROKER.getHost(), BROKER.getPort()));
         MessageBus bus = MessageBus.rabbitMq(URI.create("amqp://guest:guest@127.0.0.1:" + port));
         Subscription s = bus.subscribe(exchange, received::add)) {

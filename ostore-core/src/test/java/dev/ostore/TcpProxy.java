@@ -1,4 +1,4 @@
-package dev.ostore.bus;
+package dev.ostore;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -11,46 +11,47 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP forwarder on a loopback port to the test broker. Started late, it plays a broker that
- * comes up after its clients; it also counts the connections clients open through it, tells which
- * of the broker's connections they are, and can drop them as a lost network would.
+ * A TCP forwarder on a loopback port to a real service of the tests (the broker, the database).
+ * Started late, it plays a service that comes up after its clients; it also counts the
+ * connections clients open through it, tells which of the service's connections they are, and
+ * can drop them as a lost network would.
  */
-final class RabbitMqProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
-  private final InetSocketAddress broker;
+  private final InetSocketAddress target;
   private final AtomicInteger accepted = new AtomicInteger();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Socket> upstreams = ConcurrentHashMap.newKeySet();
 
-  private RabbitMqProxy(ServerSocket server, InetSocketAddress broker) {
+  private TcpProxy(ServerSocket server, InetSocketAddress target) {
     this.server = server;
-    this.broker = broker;
+    this.target = target;
   }
 
-  /** Forwards {@code port} on the loopback address to {@code broker}. */
-  static RabbitMqProxy start(int port, InetSocketAddress broker) throws IOException {
+  /** Forwards {@code port} on the loopback address to {@code target}. */
+  public static TcpProxy start(int port, InetSocketAddress target) throws IOException {
     ServerSocket server = new ServerSocket();
     // The port was taken and released a moment ago to learn that it was free.
     server.setReuseAddress(true);
     server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-    RabbitMqProxy proxy = new RabbitMqProxy(server, broker);
+    TcpProxy proxy = new TcpProxy(server, target);
     daemon(proxy::acceptAll);
     return proxy;
   }
 
   /** A loopback port nothing listens on. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
 
-  int connectionsAccepted() {
+  public int connectionsAccepted() {
     return accepted.get();
   }
 
-  /** The ports the broker sees the open connections come from: its peer_port of each. */
-  Set<Integer> upstreamPorts() {
+  /** The ports the service sees the open connections come from (RabbitMQ's peer_port). */
+  public Set<Integer> upstreamPorts() {
     Set<Integer> ports = new HashSet<>();
     for (Socket upstream : upstreams) {
       if (!upstream.isClosed()) {
@@ -61,7 +62,7 @@ final class RabbitMqProxy implements AutoCloseable {
   }
 
   /** Closes every connection forwarded so far, and keeps accepting new ones. */
-  void dropConnections() throws IOException {
+  public void dropConnections() throws IOException {
     for (Socket socket : sockets) {
       socket.close();
     }
@@ -78,7 +79,7 @@ final class RabbitMqProxy implements AutoCloseable {
       try {
         Socket client = server.accept();
         accepted.incrementAndGet();
-        Socket upstream = new Socket(broker.getAddress(), broker.getPort());
+        Socket upstream = new Socket(target.getAddress(), target.getPort());
         sockets.add(client);
         sockets.add(upstream);
         upstreams.add(upstream);
@@ -90,7 +91,7 @@ final class RabbitMqProxy implements AutoCloseable {
     }
   }
 
-  /** Copies until either side closes, then closes both, as a broker that goes away would. */
+  /** Copies until either side closes, then closes both, as a service that goes away would. */
   private static void pipe(Socket from, Socket to) {
     try (from; to) {
       from.getInputStream().transferTo(to.getOutputStream());
@@ -100,7 +101,7 @@ final class RabbitMqProxy implements AutoCloseable {
   }
 
   private static void daemon(Runnable task) {
-    Thread thread = new Thread(task, "rabbitmq-proxy");
+    Thread thread = new Thread(task, "tcp-proxy");
     thread.setDaemon(true);
     thread.start();
   }
