@@ -44,8 +44,9 @@ public interface MetadataStore extends AutoCloseable {
    * A store in the database at {@code jdbcUrl}: PostgreSQL for {@code jdbc:postgresql:} URLs, so
    * that several api servers share one store, SQLite for {@code jdbc:sqlite:} URLs. Any other URL
    * is an {@link IllegalArgumentException} naming it, password hidden. The schema is created or
-   * migrated before this returns; an unreachable database fails it with {@code
-   * METADATA_UNAVAILABLE}.
+   * migrated before this returns; when the database cannot be reached, the store opens anyway, its
+   * calls fail with {@code METADATA_UNAVAILABLE} until it can, and the first that reaches it
+   * migrates the schema.
    */
   static MetadataStore open(String jdbcUrl) throws IOException {
     return SqlMetadataStore.open(jdbcUrl);

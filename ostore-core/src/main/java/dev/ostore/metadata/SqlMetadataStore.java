@@ -1,6 +1,7 @@
 package dev.ostore.metadata;
 
 import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ContentHash;
@@ -66,10 +67,14 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
 
   private final Database database;
+  private final Dialect dialect;
   private final InstantSource clock;
+  // False until the schema is known to be current; read on every call, so volatile.
+  private volatile boolean schemaReady;
 
-  private SqlMetadataStore(Database database, InstantSource clock) {
+  private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock) {
     this.database = database;
+    this.dialect = dialect;
     this.clock = clock;
   }
 
@@ -81,38 +86,77 @@ final class SqlMetadataStore implements MetadataStore {
       throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
           "cannot create the directory of the metadata store " + absolute + ": " + e, e);
     }
-    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute));
+    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false);
   }
 
   static MetadataStore open(String jdbcUrl) throws OstoreException {
-    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl);
+    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl, true);
   }
 
-  private static MetadataStore start(Dialect dialect, String jdbcUrl) throws OstoreException {
-    InstantSource clock = InstantSource.system();
-    Database database = new Database(dialect, jdbcUrl, Options.redact(jdbcUrl));
+  /**
+   * Opens the store and brings its schema up to date. Unlike a file of our own, a database server
+   * may be down when an api server starts, as the broker may: with {@code waitForDatabase} the
+   * store then starts anyway, each call is METADATA_UNAVAILABLE until the database answers, and
+   * the first call that reaches it migrates the schema.
+   */
+  private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase)
+      throws OstoreException {
+    SqlMetadataStore store = new SqlMetadataStore(
+        new Database(dialect, jdbcUrl, Options.redact(jdbcUrl)), dialect, InstantSource.system());
     try {
-      int version = database.write("migrate the schema", c -> Schema.migrate(c, dialect, clock));
-      log.log(INFO, () -> "metadata store: " + dialect.name() + " at " + database.url()
-          + ", schema version " + version);
-      return new SqlMetadataStore(database, clock);
-    } catch (OstoreException | RuntimeException e) {
-      database.close();
+      store.migrate();
+    } catch (OstoreException e) {
+      if (!waitForDatabase || e.code() != ErrorCode.METADATA_UNAVAILABLE) {
+        store.close();
+        throw e;
+      }
+      log.log(WARNING, () -> e.getMessage() + "; requests that need it answer 503 until it"
+          + " can be reached");
+    } catch (RuntimeException e) {
+      store.close();
       throw e;
     }
+    return store;
+  }
+
+  /** Brings the schema up to date, once: after that, a read of a volatile flag. */
+  private void migrate() throws OstoreException {
+    if (!schemaReady) {
+      migrateOnce();
+    }
+  }
+
+  private synchronized void migrateOnce() throws OstoreException {
+    if (schemaReady) {
+      return;
+    }
+    int version = database.write("migrate the schema", c -> Schema.migrate(c, dialect, clock));
+    schemaReady = true;
+    log.log(INFO, () -> "metadata store: " + dialect.name() + " at " + database.url()
+        + ", schema version " + version);
+  }
+
+  private <T> T read(String what, Database.Work<T> work) throws OstoreException {
+    migrate();
+    return database.read(what, work);
+  }
+
+  private <T> T write(String what, Database.Work<T> work) throws OstoreException {
+    migrate();
+    return database.write(what, work);
   }
 
   @Override
   public Optional<Version> latest(String name) throws OstoreException {
     checkName(name);
-    return database.read("read the latest version of " + name,
+    return read("read the latest version of " + name,
         c -> first(c, LATEST, name));
   }
 
   @Override
   public Optional<Version> version(String name, long number) throws OstoreException {
     checkName(name);
-    return database.read("read version " + number + " of " + name,
+    return read("read version " + number + " of " + name,
         c -> first(c, VERSION, name, number));
   }
 
@@ -124,7 +168,7 @@ final class SqlMetadataStore implements MetadataStore {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
     byte[] digest = HEX.parseHex(hash.hex());
-    long number = database.write("add a version of " + name, c -> {
+    long number = write("add a version of " + name, c -> {
       long next = returning(c, NEXT_NUMBER, name).orElseThrow();
       update(c, INSERT_VERSION, name, next, size, digest, clock.millis());
       return next;
@@ -135,7 +179,7 @@ final class SqlMetadataStore implements MetadataStore {
   @Override
   public Optional<Version> delete(String name) throws OstoreException {
     checkName(name);
-    Optional<Long> number = database.write("delete " + name, c -> {
+    Optional<Long> number = write("delete " + name, c -> {
       Optional<Long> next = returning(c, NEXT_TOMBSTONE, name);
       if (next.isPresent()) {
         update(c, INSERT_TOMBSTONE, name, next.get(), clock.millis());
@@ -150,7 +194,7 @@ final class SqlMetadataStore implements MetadataStore {
     checkName(name);
     checkLimit(limit);
     long from = after.map(cursor -> numberAfter(name, cursor)).orElse(0L);
-    return database.read("list the versions of " + name,
+    return read("list the versions of " + name,
         c -> page(c, limit, VERSIONS, name, from, limit + 1));
   }
 
@@ -161,7 +205,7 @@ final class SqlMetadataStore implements MetadataStore {
     checkLimit(limit);
     Cursor from = Cursor.resume(prefix, after);
     Optional<String> end = prefixEnd(prefix);
-    return database.read("list the versions of names starting with " + prefix, c -> end.isPresent()
+    return read("list the versions of names starting with " + prefix, c -> end.isPresent()
         ? page(c, limit, ALL_VERSIONS, from.name(), from.number(), end.get(), limit + 1)
         : page(c, limit, ALL_VERSIONS_TO_END, from.name(), from.number(), limit + 1));
   }
@@ -174,7 +218,7 @@ final class SqlMetadataStore implements MetadataStore {
     Cursor from = Cursor.resume(prefix, after);
     String excluded = from.number() == 0 ? "" : from.name();
     Optional<String> end = prefixEnd(prefix);
-    return database.read("list the objects starting with " + prefix, c -> end.isPresent()
+    return read("list the objects starting with " + prefix, c -> end.isPresent()
         ? page(c, limit, LIVE, from.name(), excluded, end.get(), limit + 1)
         : page(c, limit, LIVE_TO_END, from.name(), excluded, limit + 1));
   }
@@ -183,7 +227,7 @@ final class SqlMetadataStore implements MetadataStore {
   public boolean references(ContentHash hash) throws OstoreException {
     requireNonNull(hash, "hash");
     byte[] digest = HEX.parseHex(hash.hex());
-    return database.read("look for versions of " + hash, c -> {
+    return read("look for versions of " + hash, c -> {
       try (PreparedStatement query = prepare(c, REFERENCES, digest);
           ResultSet rows = query.executeQuery()) {
         return rows.next();

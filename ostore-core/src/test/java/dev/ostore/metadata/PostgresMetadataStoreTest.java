@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.TcpProxy;
+import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -152,12 +154,30 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
-  void anUnreachableServerIsMetadataUnavailableWithoutThePassword() {
-    OstoreException e = assertThrows(OstoreException.class, () -> MetadataStore.open(
-        "jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=secret"));
-    assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
-    assertTrue(e.getMessage().startsWith("cannot connect to the metadata store"
-        + " jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=****: "), e.getMessage());
+  void aStoreOpenedWhileItsServerIsDownAnswersUnavailableThenRecoversByItself()
+      throws Exception {
+    String schema = newSchema();
+    int port = TcpProxy.freePort();
+    try (MetadataStore waiting = MetadataStore.open("jdbc:postgresql://127.0.0.1:" + port
+        + "/test?user=postgres&password=secret&currentSchema=" + schema)) {
+      OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
+      assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+      assertTrue(e.getMessage().startsWith("cannot connect to the metadata store"
+          + " jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres&password=****"),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("secret"), e.getMessage());
+
+      try (TcpProxy server = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
+        assertEquals(1, waiting.add("a", 5, HASH).number());
+        assertEquals(Optional.of(1L), waiting.latest("a").map(Version::number));
+      }
+    }
+    try (Connection c = DriverManager.getConnection(SERVER);
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT count(*) FROM " + schema + ".ostore_versions")) {
+      assertTrue(rows.next());
+      assertEquals(1, rows.getInt(1), "the schema was created once the server answered");
+    }
   }
 
   /** Ends every connection of the stores on {@code schema}; waits until they are gone. */

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.TcpProxy;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.server.data.DataServer;
 import dev.ostore.server.data.DataServerConfig;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -78,12 +80,33 @@ class SharedMetadataTest {
     assertTrue(versions.get(19).equals("n 20"), versions.toString());
   }
 
+  @Test
+  void anApiServerStartedWhilePostgresIsDownAnswers503ThenRecoversByItself() throws Exception {
+    int port = TcpProxy.freePort();
+    Http late = new Http(startApiServer("late", postgres.url().replace(":5432/", ":" + port + "/"))
+        .address().baseUri());
+    awaitLive();
+    HttpResponse<String> down = late.put("/objects/early", "too early");
+    assertEquals(503, down.statusCode());
+    assertTrue(down.body().startsWith("cannot connect to the metadata store"), down.body());
+    assertEquals(503, late.get("/versions/").statusCode());
+    try (TcpProxy database = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
+      assertEquals(200, late.put("/objects/early", "in time").statusCode());
+      assertEquals("in time", first.get("/objects/early").body());
+      assertEquals(List.of("early 1"), VersionsTest.namesAndVersions(late.get("/versions/")));
+    }
+  }
+
   private ApiServer startApiServer(String name) throws Exception {
+    return startApiServer(name, postgres.url());
+  }
+
+  private ApiServer startApiServer(String name, String metadataUrl) throws Exception {
     ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
         root.resolve(name), 1);
     ApiServer api = ApiServer.start(new ApiServerConfig(embedded.listenAddress(),
         Optional.empty(), embedded.storageRoot(), 1, embedded.heartbeatExpiry(),
-        embedded.locateTimeout(), Optional.of(postgres.url()), false), bus,
+        embedded.locateTimeout(), Optional.of(metadataUrl), false), bus,
         InstantSource.system());
     servers.add(api);
     return api;
