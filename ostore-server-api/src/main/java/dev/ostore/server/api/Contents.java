@@ -126,7 +126,10 @@ final class Contents {
         throw e;
       }
       ContentHash hash = check(ContentHash.of(digest.digest()), declared);
-      if (locator.locateAfresh(hash.hex()).isPresent()) {
+      // A declared hash was looked for just before the upload (see store). Asking again would
+      // cost a broadcast per PUT to narrow, not close, the window in which a concurrent upload
+      // of the same content commits too; a commit of content held already is harmless.
+      if (declared.isEmpty() && locator.locateAfresh(hash.hex()).isPresent()) {
         discard(temp);
       } else {
         transfers.call(temp.server(), "PUT", TEMP + temp.id(),
