@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,7 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * SHA-256 of each PUT body, its reading of the version line the server answers, and its SHA-256
  * check of each GET body are all timed. PUTs go to new names {@code bench-<prefix>-<i>} with a
  * random prefix per run; GETs read objects stored before the clock starts and check each body's
- * length. Objects are left on the server, for a look at them afterwards ({@code list bench-}).
+ * length. Every PUT sends content of its own (a random body whose first bytes count the PUTs),
+ * since a server that stores each content once would otherwise store only the first and measure
+ * dedup; so each thread holds a copy of the body. Objects are left on the server, for a look at
+ * them afterwards ({@code list bench-}).
  */
 final class Bench {
   /** One operation of a phase, by its index. */
@@ -37,6 +41,8 @@ final class Bench {
   private final BenchOptions options;
   private final byte[] payload;
   private final String prefix;
+  private final AtomicLong puts = new AtomicLong();
+  private final ThreadLocal<byte[]> bodies;
 
   private Bench(OstoreClient client, BenchOptions options, Random random) {
     this.client = requireNonNull(client, "client");
@@ -44,6 +50,7 @@ final class Bench {
     this.payload = new byte[(int) options.size()];
     random.nextBytes(payload);
     this.prefix = String.format("bench-%08x", random.nextInt());
+    this.bodies = ThreadLocal.withInitial(payload::clone);
   }
 
   /** Runs the whole benchmark; {@code random} fills the bodies and picks the name prefix. */
@@ -56,7 +63,7 @@ final class Bench {
     ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
     try {
       int readable = options.readableObjects();
-      Phase stored = phase(pool, readable, i -> client.put(prefix + "-r" + i, payload));
+      Phase stored = phase(pool, readable, i -> client.put(prefix + "-r" + i, nextBody()));
       if (stored.errors() > 0) {
         Exception first = stored.firstError().orElseThrow();
         throw new IOException("storing the objects to read failed: " + first.getMessage(), first);
@@ -80,7 +87,7 @@ final class Bench {
       case MIXED -> index % 2 == 0;
     };
     if (put) {
-      client.put(prefix + "-" + suffix, payload);
+      client.put(prefix + "-" + suffix, nextBody());
       return;
     }
     String name = prefix + "-r" + (index % readable);
@@ -88,6 +95,16 @@ final class Bench {
     if (size != payload.length) {
       throw new IOException("GET " + name + " gave " + size + " bytes, not " + payload.length);
     }
+  }
+
+  /** This thread's body, its first (up to 8) bytes overwritten with the next PUT's number. */
+  private byte[] nextBody() {
+    byte[] body = bodies.get();
+    long number = puts.incrementAndGet();
+    for (int i = 0; i < Math.min(Long.BYTES, body.length); i++) {
+      body[i] = (byte) (number >>> (8 * i));
+    }
+    return body;
   }
 
   /** Runs operations 0 to count-1 on every thread of the pool, each taking the next index. */

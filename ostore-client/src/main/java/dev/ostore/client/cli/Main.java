@@ -61,7 +61,8 @@ public final class Main {
         locate NAME         print the address of the data server holding object NAME
         bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup N]
                             time N operations on C threads, print "key: value" lines
-                            (MB = 10^6 bytes); warmup defaults to min(N/10, 100)
+                            (MB = 10^6 bytes); warmup defaults to min(N/10, 100); every
+                            PUT sends new content, and each thread holds a copy of the body
         help                print this help
 
       options:

@@ -48,6 +48,15 @@ class BenchTest {
   }
 
   @Test
+  void everyPutSendsContentOfItsOwnSoThatDedupDoesNotSkipIt() throws Exception {
+    run(new BenchOptions(Op.MIXED, 4096, 30, 3, 6)); // objects to read, warm-up, timed
+    List<String> digests = server.requests().stream().filter(r -> r.method().equals("PUT"))
+        .map(r -> r.headers().getFirst("Digest")).toList();
+    assertEquals(12 + 3 + 15, digests.size());
+    assertEquals(digests.size(), digests.stream().distinct().count());
+  }
+
+  @Test
   void getStoresObjectsFirstThenReadsThemCountTimes() throws Exception {
     BenchResult result = run(new BenchOptions(Op.GET, 100, 50, 2, 0));
 
