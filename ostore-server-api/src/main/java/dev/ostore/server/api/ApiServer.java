@@ -58,7 +58,8 @@ public final class ApiServer implements AutoCloseable {
         new ThreadFactoryBuilder().setNameFormat("upload-%d").setDaemon(true).build());
     Transfers transfers = Transfers.create(uploads, CONNECT_TIMEOUT, READ_TIMEOUT);
     Routes.Builder routes = Routes.builder();
-    Contents contents = new Contents(live, locator, transfers, config.instantUpload());
+    Contents contents = new Contents(metadata, live, locator, transfers,
+        config.instantUpload());
     new ObjectsEndpoints(metadata, contents).addTo(routes);
     new VersionsEndpoint(metadata).addTo(routes);
     new LocateEndpoint(live, locator, metadata).addTo(routes);

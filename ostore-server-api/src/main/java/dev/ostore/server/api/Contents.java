@@ -10,6 +10,7 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.DigestHeaders;
 import dev.ostore.http.Exchange;
 import dev.ostore.locate.Locator;
+import dev.ostore.metadata.MetadataStore;
 import dev.ostore.stream.GetStream;
 import dev.ostore.stream.PutStream;
 import dev.ostore.stream.Transfers;
@@ -34,12 +35,15 @@ final class Contents {
   static final String OBJECTS = "/objects/";
   static final String TEMP = "/temp/";
 
+  private final MetadataStore metadata;
   private final LiveServers live;
   private final Locator locator;
   private final Transfers transfers;
   private final boolean instantUpload;
 
-  Contents(LiveServers live, Locator locator, Transfers transfers, boolean instantUpload) {
+  Contents(MetadataStore metadata, LiveServers live, Locator locator, Transfers transfers,
+      boolean instantUpload) {
+    this.metadata = metadata;
     this.live = live;
     this.locator = locator;
     this.transfers = transfers;
@@ -58,7 +62,7 @@ final class Contents {
   Stored store(Exchange exchange, Object what, Optional<ContentHash> declared)
       throws IOException {
     if (declared.isPresent()) {
-      Optional<ServerAddress> holder = locator.locateAfresh(declared.get().hex());
+      Optional<ServerAddress> holder = holderOfKnown(declared.get());
       if (holder.isPresent()) {
         // Answering before the body without 100-continue would break the client's upload.
         if (instantUpload && exchange.header("Expect").filter("100-continue"::equalsIgnoreCase)
@@ -127,9 +131,9 @@ final class Contents {
       }
       ContentHash hash = check(ContentHash.of(digest.digest()), declared);
       // A declared hash was looked for just before the upload (see store). Asking again would
-      // cost a broadcast per PUT to narrow, not close, the window in which a concurrent upload
-      // of the same content commits too; a commit of content held already is harmless.
-      if (declared.isEmpty() && locator.locateAfresh(hash.hex()).isPresent()) {
+      // narrow, not close, the window in which a concurrent upload of the same content commits
+      // too; a commit of content held already is harmless.
+      if (declared.isEmpty() && holderOfKnown(hash).isPresent()) {
         discard(temp);
       } else {
         transfers.call(temp.server(), "PUT", TEMP + temp.id(),
@@ -141,6 +145,18 @@ final class Contents {
       discard(temp);
       throw e;
     }
+  }
+
+  /**
+   * The data server holding content that some version refers to. Content no version refers to
+   * is not looked for, which spares every PUT of new content a broadcast that waits for each
+   * data server's no: a version is recorded only after its content was committed, so such
+   * content was at most committed by an api server that died before recording the version, and
+   * storing it again costs space, not correctness. Known content is still located afresh, since
+   * a data server may have lost it (corrupt, or gone) since.
+   */
+  private Optional<ServerAddress> holderOfKnown(ContentHash hash) throws IOException {
+    return metadata.references(hash) ? locator.locateAfresh(hash.hex()) : Optional.empty();
   }
 
   private record Temp(ServerAddress server, String id) {}
