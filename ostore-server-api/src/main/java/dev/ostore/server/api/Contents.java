@@ -62,7 +62,7 @@ final class Contents {
   Stored store(Exchange exchange, Object what, Optional<ContentHash> declared)
       throws IOException {
     if (declared.isPresent()) {
-      Optional<ServerAddress> holder = holderOfKnown(declared.get());
+      Optional<ServerAddress> holder = holderOfKnown(declared.get(), what);
       if (holder.isPresent()) {
         // Answering before the body without 100-continue would break the client's upload.
         if (instantUpload && exchange.header("Expect").filter("100-continue"::equalsIgnoreCase)
@@ -133,7 +133,7 @@ final class Contents {
       // A declared hash was looked for just before the upload (see store). Asking again would
       // narrow, not close, the window in which a concurrent upload of the same content commits
       // too; a commit of content held already is harmless.
-      if (declared.isEmpty() && holderOfKnown(hash).isPresent()) {
+      if (declared.isEmpty() && holderOfKnown(hash, what).isPresent()) {
         discard(temp);
       } else {
         transfers.call(temp.server(), "PUT", TEMP + temp.id(),
@@ -153,10 +153,24 @@ final class Contents {
    * data server's no: a version is recorded only after its content was committed, so such
    * content was at most committed by an api server that died before recording the version, and
    * storing it again costs space, not correctness. Known content is still located afresh, since
-   * a data server may have lost it (corrupt, or gone) since.
+   * a data server may have lost it (corrupt, or gone) since. Without the broker it is stored
+   * again too: that costs space, while refusing the PUT would cost the client its write.
    */
-  private Optional<ServerAddress> holderOfKnown(ContentHash hash) throws IOException {
-    return metadata.references(hash) ? locator.locateAfresh(hash.hex()) : Optional.empty();
+  private Optional<ServerAddress> holderOfKnown(ContentHash hash, Object what)
+      throws IOException {
+    if (!metadata.references(hash)) {
+      return Optional.empty();
+    }
+    try {
+      return locator.locateAfresh(hash.hex());
+    } catch (OstoreException e) {
+      if (e.code() != ErrorCode.BUS_UNAVAILABLE) {
+        throw e;
+      }
+      log.log(WARNING, () -> "cannot ask where the content of " + what + " (" + hash
+          + ") is stored, so it is stored again: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private record Temp(ServerAddress server, String id) {}

@@ -108,11 +108,18 @@ class RabbitMqClusterTest {
     assertEquals(200, http.put("/objects/before", "stored before the restart").statusCode());
     try {
       Broker.rabbitmqctl("stop_app");
-      // Bytes already located still flow: data servers speak HTTP, not AMQP.
+      // Bytes already located still flow: data servers speak HTTP, not AMQP. Writes go on to
+      // the data servers last heard from: new content needs no broadcast, and content that
+      // cannot be located without the broker is stored again.
       assertEquals("stored before the restart", http.get("/objects/before").body());
       HttpResponse<String> put = http.put("/objects/meanwhile", "no broker");
-      assertTrue(put.statusCode() == 503, "PUT without a broker: " + put.statusCode() + " "
-          + put.body());
+      assertEquals(200, put.statusCode(), put.body());
+      assertEquals("no broker", http.get("/objects/meanwhile").body());
+      HttpResponse<String> copy = http.put("/objects/copy", "stored before the restart");
+      assertEquals(200, copy.statusCode(), copy.body());
+      assertEquals("stored before the restart", http.get("/objects/copy").body());
+      assertEquals(503, http.get("/locate/?hash=" + "0".repeat(64)).statusCode(),
+          "a locate needs the broker");
     } finally {
       Broker.rabbitmqctl("start_app");
     }
