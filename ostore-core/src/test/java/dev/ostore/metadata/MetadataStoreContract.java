@@ -136,6 +136,23 @@ abstract class MetadataStoreContract {
     assertEquals(800, store.latest("hot").orElseThrow().number());
   }
 
+  /** As several api servers on one database, or two processes on one SQLite file. */
+  @Test
+  void concurrentAddsFromTwoStoresGetUniqueContiguousNumbers() throws Exception {
+    try (MetadataStore other = newStore()) {
+      List<Long> numbers = inParallel(8, worker -> {
+        MetadataStore mine = worker % 2 == 0 ? store : other;
+        List<Long> got = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+          got.add(mine.add("shared", i, HASH).number());
+        }
+        return got;
+      });
+      assertEquals(LongStream.rangeClosed(1, 400).boxed().collect(Collectors.toList()),
+          numbers.stream().sorted().collect(Collectors.toList()));
+    }
+  }
+
   @Test
   void concurrentDeletesAndAddsStayConsistent() throws Exception {
     store.add("flip", 1, HASH);

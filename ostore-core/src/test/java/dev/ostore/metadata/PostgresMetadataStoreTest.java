@@ -80,22 +80,6 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     }
   }
 
-  @Test
-  void concurrentAddsFromTwoStoresGetUniqueContiguousNumbers() throws Exception {
-    try (MetadataStore other = newStore()) {
-      List<Long> numbers = inParallel(8, worker -> {
-        MetadataStore mine = worker % 2 == 0 ? store : other;
-        List<Long> got = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-          got.add(mine.add("shared", i, HASH).number());
-        }
-        return got;
-      });
-      assertEquals(LongStream.rangeClosed(1, 400).boxed().collect(Collectors.toList()),
-          numbers.stream().sorted().collect(Collectors.toList()));
-    }
-  }
-
   /**
    * What we guarantee: once the server has ended the connections (an administrator, or a
    * restart that is over), no call fails. A call that finds its connection dead before

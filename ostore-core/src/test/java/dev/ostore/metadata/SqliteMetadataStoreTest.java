@@ -13,9 +13,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,22 +40,6 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     store.add("a", 5, HASH);
     try (MetadataStore same = MetadataStore.open("jdbc:sqlite:" + file())) {
       assertEquals(store.latest("a"), same.latest("a"));
-    }
-  }
-
-  @Test
-  void twoStoresOnOneFileWriteAtOnceWithoutGapOrFailure() throws Exception {
-    try (MetadataStore second = newStore()) {
-      List<Long> numbers = inParallel(8, worker -> {
-        MetadataStore mine = worker % 2 == 0 ? store : second;
-        List<Long> got = new java.util.ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-          got.add(mine.add("shared", i, HASH).number());
-        }
-        return got;
-      });
-      assertEquals(LongStream.rangeClosed(1, 400).boxed().collect(Collectors.toList()),
-          numbers.stream().sorted().collect(Collectors.toList()));
     }
   }
 
