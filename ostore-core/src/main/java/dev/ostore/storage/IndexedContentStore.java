@@ -56,21 +56,20 @@ final class IndexedContentStore implements ContentStore {
 
   @Override
   public Optional<StoredObject> open(ContentHash hash) throws IOException {
-    Optional<StoredObject> object = storage.open(hash.hex());
-    if (object.isEmpty()) {
-      // Removed behind our back: stop announcing it.
-      index.remove(hash);
-    }
-    return object;
+    return forgetIfGone(hash, storage.open(hash.hex()));
   }
 
   @Override
   public Optional<Long> size(ContentHash hash) throws IOException {
-    Optional<Long> size = storage.size(hash.hex());
-    if (size.isEmpty()) {
-      index.remove(hash);
+    return forgetIfGone(hash, storage.size(hash.hex()));
+  }
+
+  /** What storage found of {@code hash}; if nothing, the file was removed behind our back. */
+  private <T> Optional<T> forgetIfGone(ContentHash hash, Optional<T> found) {
+    if (found.isEmpty()) {
+      index.remove(hash); // stop announcing it
     }
-    return size;
+    return found;
   }
 
   @Override
