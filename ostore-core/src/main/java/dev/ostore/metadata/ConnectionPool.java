@@ -33,7 +33,7 @@ final class ConnectionPool implements AutoCloseable {
   private final Connector connector;
   private final Semaphore permits;
   private final Duration maxWait;
-  private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
+  private final Deque<Session> idle = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   /** A pool of up to {@code size} connections to {@code database} (named in messages only). */
@@ -47,8 +47,8 @@ final class ConnectionPool implements AutoCloseable {
   /** A connection, the most recently used idle one when there is one. */
   Lease borrow() throws OstoreException {
     acquire();
-    Connection connection = idle.pollFirst();
-    return new Lease(connection != null ? connection : connect());
+    Session session = idle.pollFirst();
+    return new Lease(session != null ? session : connect());
   }
 
   /**
@@ -84,9 +84,9 @@ final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  private Connection connect() throws OstoreException {
+  private Session connect() throws OstoreException {
     try {
-      return connector.connect();
+      return new Session(connector.connect());
     } catch (SQLException | RuntimeException e) {
       permits.release();
       throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
@@ -95,14 +95,14 @@ final class ConnectionPool implements AutoCloseable {
   }
 
   private void closeIdle() {
-    for (Connection c = idle.pollFirst(); c != null; c = idle.pollFirst()) {
-      closeQuietly(c);
+    for (Session s = idle.pollFirst(); s != null; s = idle.pollFirst()) {
+      closeQuietly(s);
     }
   }
 
-  private static void closeQuietly(Connection connection) {
+  private static void closeQuietly(Session session) {
     try {
-      connection.close();
+      session.close();
     } catch (SQLException e) {
       // It is being thrown away because it failed; a failure to close it says nothing new.
       log.log(DEBUG, () -> "closing a discarded metadata connection failed", e);
@@ -111,16 +111,16 @@ final class ConnectionPool implements AutoCloseable {
 
   /** One borrowed connection; closing the lease gives it back, or discards it unless kept. */
   final class Lease implements AutoCloseable {
-    private final Connection connection;
+    private final Session session;
     private boolean keep;
     private boolean closed;
 
-    private Lease(Connection connection) {
-      this.connection = connection;
+    private Lease(Session session) {
+      this.session = session;
     }
 
-    Connection connection() {
-      return connection;
+    Session session() {
+      return session;
     }
 
     /** Marks the connection fit for reuse: its last transaction ended cleanly. */
@@ -135,13 +135,13 @@ final class ConnectionPool implements AutoCloseable {
       }
       closed = true;
       if (keep && open.get()) {
-        idle.addFirst(connection);
+        idle.addFirst(session);
         // A close() of the pool racing with us may have emptied the idle ones before we added.
         if (!open.get()) {
           closeIdle();
         }
       } else {
-        closeQuietly(connection);
+        closeQuietly(session);
       }
       permits.release();
     }

@@ -25,9 +25,9 @@ final class Database implements AutoCloseable {
   /** The longest a call waits for a free connection. */
   static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
-  /** Work on one connection; it may run twice, so it must not change anything outside it. */
+  /** Work on one session; it may run twice, so it must not change anything outside it. */
   interface Work<T> {
-    T run(Connection connection) throws SQLException;
+    T run(Session session) throws SQLException;
   }
 
   private final String url;
@@ -81,17 +81,18 @@ final class Database implements AutoCloseable {
 
   private <T> T attempt(String what, Lease lease, boolean write, Work<T> work)
       throws OstoreException, LostConnection {
-    Connection connection = lease.connection();
+    Session session = lease.session();
+    Connection connection = session.connection();
     boolean committing = false;
     try {
       T result;
       if (write) {
         dialect.begin(connection);
-        result = work.run(connection);
+        result = work.run(session);
         committing = true;
         dialect.commit(connection);
       } else {
-        result = work.run(connection);
+        result = work.run(session);
       }
       lease.keep();
       return result;

@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.InstantSource;
@@ -130,7 +128,8 @@ final class SqlMetadataStore implements MetadataStore {
     if (schemaReady) {
       return;
     }
-    int version = database.write("migrate the schema", c -> Schema.migrate(c, dialect, clock));
+    int version = database.write("migrate the schema",
+        session -> Schema.migrate(session.connection(), dialect, clock));
     schemaReady = true;
     log.log(INFO, () -> "metadata store: " + dialect.name() + " at " + database.url()
         + ", schema version " + version);
@@ -150,14 +149,14 @@ final class SqlMetadataStore implements MetadataStore {
   public Optional<Version> latest(String name) throws OstoreException {
     checkName(name);
     return read("read the latest version of " + name,
-        c -> first(c, LATEST, name));
+        session -> first(session, LATEST, name));
   }
 
   @Override
   public Optional<Version> version(String name, long number) throws OstoreException {
     checkName(name);
     return read("read version " + number + " of " + name,
-        c -> first(c, VERSION, name, number));
+        session -> first(session, VERSION, name, number));
   }
 
   @Override
@@ -168,9 +167,9 @@ final class SqlMetadataStore implements MetadataStore {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
     byte[] digest = HEX.parseHex(hash.hex());
-    long number = write("add a version of " + name, c -> {
-      long next = returning(c, NEXT_NUMBER, name).orElseThrow();
-      update(c, INSERT_VERSION, name, next, size, digest, clock.millis());
+    long number = write("add a version of " + name, session -> {
+      long next = returning(session, NEXT_NUMBER, name).orElseThrow();
+      update(session, INSERT_VERSION, name, next, size, digest, clock.millis());
       return next;
     });
     return new Version(name, number, size, Optional.of(hash));
@@ -179,10 +178,10 @@ final class SqlMetadataStore implements MetadataStore {
   @Override
   public Optional<Version> delete(String name) throws OstoreException {
     checkName(name);
-    Optional<Long> number = write("delete " + name, c -> {
-      Optional<Long> next = returning(c, NEXT_TOMBSTONE, name);
+    Optional<Long> number = write("delete " + name, session -> {
+      Optional<Long> next = returning(session, NEXT_TOMBSTONE, name);
       if (next.isPresent()) {
-        update(c, INSERT_TOMBSTONE, name, next.get(), clock.millis());
+        update(session, INSERT_TOMBSTONE, name, next.get(), clock.millis());
       }
       return next;
     });
@@ -195,7 +194,7 @@ final class SqlMetadataStore implements MetadataStore {
     checkLimit(limit);
     long from = after.map(cursor -> numberAfter(name, cursor)).orElse(0L);
     return read("list the versions of " + name,
-        c -> page(c, limit, VERSIONS, name, from, limit + 1));
+        session -> page(session, limit, VERSIONS, name, from, limit + 1));
   }
 
   @Override
@@ -205,9 +204,9 @@ final class SqlMetadataStore implements MetadataStore {
     checkLimit(limit);
     Cursor from = Cursor.resume(prefix, after);
     Optional<String> end = prefixEnd(prefix);
-    return read("list the versions of names starting with " + prefix, c -> end.isPresent()
-        ? page(c, limit, ALL_VERSIONS, from.name(), from.number(), end.get(), limit + 1)
-        : page(c, limit, ALL_VERSIONS_TO_END, from.name(), from.number(), limit + 1));
+    return read("list the versions of names starting with " + prefix, session -> end.isPresent()
+        ? page(session, limit, ALL_VERSIONS, from.name(), from.number(), end.get(), limit + 1)
+        : page(session, limit, ALL_VERSIONS_TO_END, from.name(), from.number(), limit + 1));
   }
 
   @Override
@@ -218,18 +217,17 @@ final class SqlMetadataStore implements MetadataStore {
     Cursor from = Cursor.resume(prefix, after);
     String excluded = from.number() == 0 ? "" : from.name();
     Optional<String> end = prefixEnd(prefix);
-    return read("list the objects starting with " + prefix, c -> end.isPresent()
-        ? page(c, limit, LIVE, from.name(), excluded, end.get(), limit + 1)
-        : page(c, limit, LIVE_TO_END, from.name(), excluded, limit + 1));
+    return read("list the objects starting with " + prefix, session -> end.isPresent()
+        ? page(session, limit, LIVE, from.name(), excluded, end.get(), limit + 1)
+        : page(session, limit, LIVE_TO_END, from.name(), excluded, limit + 1));
   }
 
   @Override
   public boolean references(ContentHash hash) throws OstoreException {
     requireNonNull(hash, "hash");
     byte[] digest = HEX.parseHex(hash.hex());
-    return read("look for versions of " + hash, c -> {
-      try (PreparedStatement query = prepare(c, REFERENCES, digest);
-          ResultSet rows = query.executeQuery()) {
+    return read("look for versions of " + hash, session -> {
+      try (ResultSet rows = session.statement(REFERENCES, digest).executeQuery()) {
         return rows.next();
       }
     });
@@ -287,21 +285,19 @@ final class SqlMetadataStore implements MetadataStore {
     }
   }
 
-  private static Optional<Version> first(Connection c, String sql, Object... parameters)
+  private static Optional<Version> first(Session session, String sql, Object... parameters)
       throws SQLException {
-    try (PreparedStatement query = prepare(c, sql, parameters);
-        ResultSet rows = query.executeQuery()) {
+    try (ResultSet rows = session.statement(sql, parameters).executeQuery()) {
       return rows.next() ? Optional.of(version(rows)) : Optional.empty();
     }
   }
 
   /** Runs a query for {@code limit + 1} rows: the extra one only tells whether more follow. */
-  private static Page page(Connection c, int limit, String sql, Object... parameters)
+  private static Page page(Session session, int limit, String sql, Object... parameters)
       throws SQLException {
     List<Version> versions = new ArrayList<>();
     boolean more = false;
-    try (PreparedStatement query = prepare(c, sql, parameters);
-        ResultSet rows = query.executeQuery()) {
+    try (ResultSet rows = session.statement(sql, parameters).executeQuery()) {
       while (rows.next()) {
         if (versions.size() == limit) {
           more = true;
@@ -316,32 +312,16 @@ final class SqlMetadataStore implements MetadataStore {
     return new Page(versions, next);
   }
 
-  private static Optional<Long> returning(Connection c, String sql, Object... parameters)
+  private static Optional<Long> returning(Session session, String sql, Object... parameters)
       throws SQLException {
-    try (PreparedStatement statement = prepare(c, sql, parameters);
-        ResultSet rows = statement.executeQuery()) {
+    try (ResultSet rows = session.statement(sql, parameters).executeQuery()) {
       return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
     }
   }
 
-  private static void update(Connection c, String sql, Object... parameters) throws SQLException {
-    try (PreparedStatement statement = prepare(c, sql, parameters)) {
-      statement.executeUpdate();
-    }
-  }
-
-  private static PreparedStatement prepare(Connection c, String sql, Object... parameters)
+  private static void update(Session session, String sql, Object... parameters)
       throws SQLException {
-    PreparedStatement statement = c.prepareStatement(sql);
-    try {
-      for (int i = 0; i < parameters.length; i++) {
-        statement.setObject(i + 1, parameters[i]);
-      }
-      return statement;
-    } catch (SQLException e) {
-      statement.close();
-      throw e;
-    }
+    session.statement(sql, parameters).executeUpdate();
   }
 
   private static Version version(ResultSet row) throws SQLException {
