@@ -19,7 +19,7 @@ class VerifiedCopyTest {
       byte[] bytes = random(size);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertTrue(VerifiedCopy.copy(new ByteArrayInputStream(bytes), out,
-          ContentHash.sha256(bytes)), "size " + size);
+          ContentHash.sha256(bytes), size), "size " + size);
       assertArrayEquals(bytes, out.toByteArray(), "size " + size);
     }
   }
@@ -32,7 +32,7 @@ class VerifiedCopyTest {
       bad[size / 2] ^= 1;
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertFalse(VerifiedCopy.copy(new ByteArrayInputStream(bad), out,
-          ContentHash.sha256(good)), "size " + size);
+          ContentHash.sha256(good), size), "size " + size);
       assertTrue(out.size() < size, "size " + size + ": " + out.size() + " bytes went out");
       assertArrayEquals(Arrays.copyOf(bad, out.size()), out.toByteArray());
     }
@@ -43,8 +43,22 @@ class VerifiedCopyTest {
     byte[] whole = random(200_000);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertFalse(VerifiedCopy.copy(new ByteArrayInputStream(whole, 0, 150_000), out,
-        ContentHash.sha256(whole)));
+        ContentHash.sha256(whole), whole.length));
     assertEquals(131_072, out.size());
+  }
+
+  @Test
+  void aLengthThatIsWrongOnlyChangesTheBuffersNotTheCheck() throws Exception {
+    byte[] bytes = random(200_000);
+    for (long length : new long[] {0, 1, 4096, 199_999, 200_001, Long.MAX_VALUE}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertTrue(VerifiedCopy.copy(new ByteArrayInputStream(bytes), out,
+          ContentHash.sha256(bytes), length), "length " + length);
+      assertArrayEquals(bytes, out.toByteArray(), "length " + length);
+      byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+      assertFalse(VerifiedCopy.copy(new ByteArrayInputStream(longer), new ByteArrayOutputStream(),
+          ContentHash.sha256(bytes), length), "one byte more, length " + length);
+    }
   }
 
   private static byte[] random(int size) {

@@ -72,7 +72,7 @@ final class ObjectsEndpoints {
       }
       exchange.setHeader("Content-Type", "application/octet-stream");
       OutputStream out = exchange.respond(200, version.size());
-      if (!VerifiedCopy.copy(in, out, version.hash().get())) {
+      if (!VerifiedCopy.copy(in, out, version.hash().get(), version.size())) {
         contents.forget(version.hash().get());
         throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server "
             + located.server() + " sent bytes for " + name + " that do not match its SHA-256");

@@ -33,7 +33,7 @@ final class ContentEndpoints {
     try (StoredObject object = store.open(hash).orElseThrow(() -> notFound(hash))) {
       exchange.setHeader("Content-Type", "application/octet-stream");
       OutputStream out = exchange.respond(200, object.size());
-      if (!VerifiedCopy.copy(object.stream(), out, hash)) {
+      if (!VerifiedCopy.copy(object.stream(), out, hash, object.size())) {
         store.quarantine(hash);
         // Before any byte left this becomes a 404; after, the connection is cut short.
         throw OstoreException.notFound(
