@@ -43,6 +43,11 @@ final class BodyInputStream extends FilterInputStream {
     this.listener = listener;
   }
 
+  /** The Content-Length, or -1 when the answer had none. */
+  long size() {
+    return size;
+  }
+
   @Override
   public int read() throws IOException {
     int b = in.read();

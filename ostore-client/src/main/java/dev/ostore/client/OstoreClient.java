@@ -283,19 +283,19 @@ public final class OstoreClient {
 
   private long download(String name, long version, OutputStream out) throws IOException {
     requireNonNull(out, "out");
-    try (InputStream in = openVersion(name, version)) {
-      return copy(in, out, -1, SILENT);
+    try (BodyInputStream in = openVersion(name, version)) {
+      return copy(in, out, -1, in.size(), SILENT);
     }
   }
 
   private long download(String name, long version, Path file) throws IOException {
     requireNonNull(file, "file");
-    try (InputStream in = openVersion(name, version)) {
-      return Downloads.replace(file, out -> copy(in, out, -1, SILENT));
+    try (BodyInputStream in = openVersion(name, version)) {
+      return Downloads.replace(file, out -> copy(in, out, -1, in.size(), SILENT));
     }
   }
 
-  private InputStream openVersion(String name, long version) throws IOException {
+  private BodyInputStream openVersion(String name, long version) throws IOException {
     ObjectName objectName = new ObjectName(name);
     String what = "GET " + describe(objectName, version);
     Exchange exchange = send("GET", objectPath(objectName, version));
@@ -328,7 +328,7 @@ public final class OstoreClient {
     long sent;
     try (OutputStream body = exchange.sendBody(size)) {
       OutputStream out = digest != null ? new DigestOutputStream(body, digest) : body;
-      sent = copy(in, out, size, listener);
+      sent = copy(in, out, size, size, listener);
       if (size >= 0 && sent < size) {
         throw new IOException(
             "PUT " + name + ": the source ended after " + sent + " of " + size + " bytes");
@@ -379,10 +379,14 @@ public final class OstoreClient {
     return Exchange.open(method, url, connectMillis, requestMillis);
   }
 
-  /** Copies until the end of {@code in}, or {@code limit} bytes when it is not -1. */
-  private static long copy(InputStream in, OutputStream out, long limit, TransferListener listener)
-      throws IOException {
-    byte[] buffer = new byte[BUFFER_SIZE];
+  /**
+   * Copies until the end of {@code in}, or {@code limit} bytes when it is not -1. {@code expected}
+   * bytes (-1: unknown) size the buffer, so that a small object does not cost 64 KiB of it.
+   */
+  private static long copy(InputStream in, OutputStream out, long limit, long expected,
+      TransferListener listener) throws IOException {
+    byte[] buffer = new byte[expected < 0 ? BUFFER_SIZE
+        : (int) Math.max(1, Math.min(BUFFER_SIZE, expected))];
     long total = 0;
     while (limit < 0 || total < limit) {
       int want = limit < 0 ? buffer.length : (int) Math.min(buffer.length, limit - total);

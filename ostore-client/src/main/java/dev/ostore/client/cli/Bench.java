@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ostore.client.OstoreClient;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,8 +35,13 @@ final class Bench {
     void run(int index) throws IOException;
   }
 
-  /** The latency of each successful operation of a phase, and its failures. */
-  private record Phase(long[] latencies, int errors, Optional<Exception> firstError) {}
+  /** The latency of each successful operation of a phase, its failures, and how many ran. */
+  private record Phase(long[] latencies, int errors, Optional<Exception> firstError, int ran) {}
+
+  /** In a phase's latencies: the operation was not started, its phase ran out of time first. */
+  private static final long NOT_RUN = -2;
+  /** In a phase's latencies: the operation failed. */
+  private static final long FAILED = -1;
 
   private final OstoreClient client;
   private final BenchOptions options;
@@ -63,17 +69,22 @@ final class Bench {
     ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
     try {
       int readable = options.readableObjects();
-      Phase stored = phase(pool, readable, i -> client.put(prefix + "-r" + i, nextBody()));
+      Phase stored = phase(pool, readable, Long.MAX_VALUE,
+          i -> client.put(prefix + "-r" + i, nextBody()));
       if (stored.errors() > 0) {
         Exception first = stored.firstError().orElseThrow();
         throw new IOException("storing the objects to read failed: " + first.getMessage(), first);
       }
-      phase(pool, options.warmup(), i -> operate("w" + i, i, readable));
+      long warmupStart = System.nanoTime();
+      long warmupNanos = options.warmup().time().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+      Phase warm = phase(pool, options.warmup().operations(), warmupNanos,
+          i -> operate("w" + i, i, readable));
       long start = System.nanoTime();
-      Phase timed = phase(pool, options.count(), i -> operate(Integer.toString(i), i, readable));
+      Phase timed = phase(pool, options.count(), Long.MAX_VALUE,
+          i -> operate(Integer.toString(i), i, readable));
       double elapsed = (System.nanoTime() - start) / 1e9;
-      return new BenchResult(options, timed.errors(), elapsed,
-          LatencyStats.of(timed.latencies()), timed.firstError().map(Exception::toString));
+      return new BenchResult(options, warm.ran(), (start - warmupStart) / 1e9, timed.errors(),
+          elapsed, LatencyStats.of(timed.latencies()), timed.firstError().map(Exception::toString));
     } finally {
       pool.shutdownNow();
     }
@@ -107,21 +118,29 @@ final class Bench {
     return body;
   }
 
-  /** Runs operations 0 to count-1 on every thread of the pool, each taking the next index. */
-  private Phase phase(ExecutorService pool, int count, Operation operation)
+  /**
+   * Runs operations 0 to count-1 on every thread of the pool, each taking the next index, and
+   * starts none once {@code budgetNanos} have passed since the phase began.
+   */
+  private Phase phase(ExecutorService pool, int count, long budgetNanos, Operation operation)
       throws InterruptedException {
+    long phaseStart = System.nanoTime();
     long[] latencies = new long[count];
+    Arrays.fill(latencies, NOT_RUN);
     AtomicInteger next = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
     AtomicReference<Exception> firstError = new AtomicReference<>();
     Callable<Void> worker = () -> {
       for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
         long start = System.nanoTime();
+        if (start - phaseStart > budgetNanos) {
+          break;
+        }
         try {
           operation.run(i);
           latencies[i] = System.nanoTime() - start;
         } catch (IOException | RuntimeException e) {
-          latencies[i] = -1;
+          latencies[i] = FAILED;
           errors.incrementAndGet();
           firstError.compareAndSet(null, e);
         }
@@ -135,6 +154,7 @@ final class Bench {
     // invokeAll returns when every worker is done, which also publishes their writes to us.
     pool.invokeAll(workers);
     long[] succeeded = Arrays.stream(latencies).filter(nanos -> nanos >= 0).toArray();
-    return new Phase(succeeded, errors.get(), Optional.ofNullable(firstError.get()));
+    int ran = (int) Arrays.stream(latencies).filter(nanos -> nanos != NOT_RUN).count();
+    return new Phase(succeeded, errors.get(), Optional.ofNullable(firstError.get()), ran);
   }
 }

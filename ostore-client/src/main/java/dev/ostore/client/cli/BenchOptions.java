@@ -4,9 +4,9 @@ import java.util.Locale;
 
 /**
  * What {@code bench} is to run: {@code count} timed operations of {@code op} on objects of
- * {@code size} bytes from {@code concurrency} threads, after {@code warmup} untimed ones.
+ * {@code size} bytes from {@code concurrency} threads, after the untimed ones of {@code warmup}.
  */
-record BenchOptions(Op op, long size, int count, int concurrency, int warmup) {
+record BenchOptions(Op op, long size, int count, int concurrency, Warmup warmup) {
   /** Object bodies are one byte array shared by all threads; this is the largest Java allows. */
   static final long MAX_SIZE = Integer.MAX_VALUE - 8;
 
@@ -46,21 +46,21 @@ record BenchOptions(Op op, long size, int count, int concurrency, int warmup) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency (" + concurrency + ") must be at least 1");
     }
-    if (warmup < 0) {
-      throw new IllegalArgumentException("warmup (" + warmup + ") must not be negative");
+    if (warmup == null) {
+      throw new IllegalArgumentException("warmup is missing");
     }
   }
 
-  /** The options of a {@code bench} command line; warmup defaults to min(count / 10, 100). */
+  /** The options of a {@code bench} command line; warmup defaults to 3 s, at most count. */
   static BenchOptions from(Args args) throws UsageException {
     try {
       Op op = Op.parse(args.option("op").orElse("put"));
       long size = ByteSize.parse(required(args, "size")).bytes();
       int count = number(required(args, "count"), "count");
       int concurrency = number(required(args, "concurrency"), "concurrency");
-      int warmup = args.option("warmup").isPresent()
-          ? number(args.option("warmup").get(), "warmup")
-          : Math.min(count / 10, 100);
+      Warmup warmup = args.option("warmup").isPresent()
+          ? Warmup.parse(args.option("warmup").get(), count)
+          : Warmup.forTime(Warmup.DEFAULT_TIME, count);
       return new BenchOptions(op, size, count, concurrency, warmup);
     } catch (IllegalArgumentException e) {
       throw new UsageException("bench: " + e.getMessage());

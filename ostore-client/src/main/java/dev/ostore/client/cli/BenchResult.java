@@ -11,8 +11,8 @@ import java.util.Optional;
  * docs/benchmarks.md can quote it. Rates count successful operations only; 1 MB is 10^6 bytes.
  */
 record BenchResult(
-    BenchOptions options, int errors, double elapsedSeconds, LatencyStats latency,
-    Optional<String> firstError) {
+    BenchOptions options, int warmupOperations, double warmupSeconds, int errors,
+    double elapsedSeconds, LatencyStats latency, Optional<String> firstError) {
   BenchResult {
     requireNonNull(options, "options");
     requireNonNull(latency, "latency");
@@ -33,7 +33,8 @@ record BenchResult(
     out.println("op: " + options.op().label());
     out.println("size_bytes: " + options.size());
     out.println("concurrency: " + options.concurrency());
-    out.println("warmup: " + options.warmup());
+    out.println("warmup_operations: " + warmupOperations);
+    out.println("warmup_s: " + decimal(warmupSeconds));
     out.println("operations: " + options.count());
     out.println("errors: " + errors);
     out.println("elapsed_s: " + decimal(elapsedSeconds));

@@ -59,9 +59,10 @@ public final class Main {
         list [PREFIX]       print the latest version of each object (whose name starts with
                             PREFIX), in name order; deleted objects are left out
         locate NAME         print the address of the data server holding object NAME
-        bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup N]
+        bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup W]
                             time N operations on C threads, print "key: value" lines
-                            (MB = 10^6 bytes); warmup defaults to min(N/10, 100); every
+                            (MB = 10^6 bytes), after untimed ones for W: a number of
+                            operations, or a time such as 10s (default 3s, at most N); every
                             PUT sends new content, and each thread holds a copy of the body
         help                print this help
 

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,7 @@ class BenchTest {
 
   @Test
   void putWritesWarmupThenCountDistinctNames() throws Exception {
-    BenchResult result = run(new BenchOptions(Op.PUT, 1024, 20, 4, 3));
+    BenchResult result = run(new BenchOptions(Op.PUT, 1024, 20, 4, Warmup.operations(3)));
 
     assertEquals(0, result.errors());
     assertEquals(20, result.latency().samples());
@@ -49,7 +50,8 @@ class BenchTest {
 
   @Test
   void everyPutSendsContentOfItsOwnSoThatDedupDoesNotSkipIt() throws Exception {
-    run(new BenchOptions(Op.MIXED, 4096, 30, 3, 6)); // objects to read, warm-up, timed
+    // 12 objects to read, 6 warm-up operations, 30 timed ones.
+    run(new BenchOptions(Op.MIXED, 4096, 30, 3, Warmup.operations(6)));
     List<String> digests = server.requests().stream().filter(r -> r.method().equals("PUT"))
         .map(r -> r.headers().getFirst("Digest")).toList();
     assertEquals(12 + 3 + 15, digests.size());
@@ -57,8 +59,20 @@ class BenchTest {
   }
 
   @Test
+  void aTimedWarmupStartsNoOperationOnceItsTimeIsUp() throws Exception {
+    BenchResult result = run(new BenchOptions(Op.PUT, 10, 5, 2,
+        Warmup.forTime(Duration.ofMillis(300), 1_000_000)));
+
+    assertTrue(result.warmupOperations() > 0, "some warm-up ran");
+    assertTrue(result.warmupSeconds() >= 0.3 && result.warmupSeconds() < 10,
+        "warm-up took " + result.warmupSeconds() + " s");
+    assertEquals(result.warmupOperations() + 5, count("PUT"));
+    assertEquals(5, result.latency().samples());
+  }
+
+  @Test
   void getStoresObjectsFirstThenReadsThemCountTimes() throws Exception {
-    BenchResult result = run(new BenchOptions(Op.GET, 100, 50, 2, 0));
+    BenchResult result = run(new BenchOptions(Op.GET, 100, 50, 2, Warmup.operations(0)));
 
     assertEquals(0, result.errors());
     assertEquals(8, count("PUT")); // min(count, concurrency * 4)
@@ -67,7 +81,7 @@ class BenchTest {
 
   @Test
   void mixedIsHalfPutsHalfGets() throws Exception {
-    run(new BenchOptions(Op.MIXED, 10, 40, 3, 0));
+    run(new BenchOptions(Op.MIXED, 10, 40, 3, Warmup.operations(0)));
     assertEquals(12 + 20, count("PUT"));
     assertEquals(20, count("GET"));
   }
@@ -75,7 +89,7 @@ class BenchTest {
   @Test
   void failedOperationsAreCountedNotTimed() throws Exception {
     server.answerNextWith(503, "no data server is live");
-    BenchResult result = run(new BenchOptions(Op.PUT, 10, 10, 1, 0));
+    BenchResult result = run(new BenchOptions(Op.PUT, 10, 10, 1, Warmup.operations(0)));
     assertEquals(1, result.errors());
     assertEquals(9, result.latency().samples());
     assertTrue(result.firstError().orElseThrow().contains("no data server is live"));
@@ -84,14 +98,14 @@ class BenchTest {
   @Test
   void failureToStoreTheObjectsToReadStopsTheRun() {
     server.answerNextWith(503, "no data server is live");
-    BenchOptions options = new BenchOptions(Op.GET, 10, 5, 1, 0);
+    BenchOptions options = new BenchOptions(Op.GET, 10, 5, 1, Warmup.operations(0));
     IOException e = assertThrows(IOException.class, () -> run(options));
     assertEquals("storing the objects to read failed: no data server is live", e.getMessage());
   }
 
   @Test
   void resultPrintsOneKeyValuePerLine() throws Exception {
-    BenchResult result = run(new BenchOptions(Op.PUT, 1000, 10, 2, 1));
+    BenchResult result = run(new BenchOptions(Op.PUT, 1000, 10, 2, Warmup.operations(1)));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     result.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
@@ -100,7 +114,8 @@ class BenchTest {
       String[] keyValue = line.split(": ", 2);
       lines.put(keyValue[0], keyValue[1]);
     }
-    assertEquals(List.of("op", "size_bytes", "concurrency", "warmup", "operations", "errors",
+    assertEquals(List.of("op", "size_bytes", "concurrency", "warmup_operations", "warmup_s",
+        "operations", "errors",
         "elapsed_s", "ops_per_s", "mb_per_s", "latency_p50_ms", "latency_p90_ms",
         "latency_p99_ms", "latency_max_ms", "units"), List.copyOf(lines.keySet()));
     assertEquals("put", lines.get("op"));
