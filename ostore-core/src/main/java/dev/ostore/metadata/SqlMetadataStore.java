@@ -102,7 +102,7 @@ final class SqlMetadataStore implements MetadataStore {
     SqlMetadataStore store = new SqlMetadataStore(
         new Database(dialect, jdbcUrl, Options.redact(jdbcUrl)), dialect, InstantSource.system());
     try {
-      store.migrate();
+      store.migrateOnce();
     } catch (OstoreException e) {
       if (!waitForDatabase || e.code() != ErrorCode.METADATA_UNAVAILABLE) {
         store.close();
@@ -117,10 +117,18 @@ final class SqlMetadataStore implements MetadataStore {
     return store;
   }
 
-  /** Brings the schema up to date, once: after that, a read of a volatile flag. */
+  /**
+   * Brings the schema up to date, once: after that, a read of a volatile flag. A schema newer
+   * than this code, found here rather than at start (the database was down then), makes the call
+   * unavailable with the reason, as an unreachable database does, instead of an internal error.
+   */
   private void migrate() throws OstoreException {
     if (!schemaReady) {
-      migrateOnce();
+      try {
+        migrateOnce();
+      } catch (IllegalStateException e) {
+        throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, e.getMessage(), e);
+      }
     }
   }
 

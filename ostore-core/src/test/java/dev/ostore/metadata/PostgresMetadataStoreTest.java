@@ -164,6 +164,24 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     }
   }
 
+  @Test
+  void aNewerSchemaFoundAfterAWaitedStartIsUnavailableWithTheReason() throws Exception {
+    String schema = newSchema();
+    open(schema).close(); // creates the schema at version 1
+    admin("INSERT INTO " + schema + ".ostore_schema (version, applied_millis) VALUES (7, 0)");
+    int port = TcpProxy.freePort();
+    try (MetadataStore waiting = MetadataStore.open("jdbc:postgresql://127.0.0.1:" + port
+        + "/test?user=postgres&currentSchema=" + schema);
+        TcpProxy server = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
+      for (int call = 0; call < 2; call++) {
+        OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
+        assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+        assertEquals("the metadata schema is at version 7, newer than this ostore knows (1):"
+            + " upgrade ostore", e.getMessage());
+      }
+    }
+  }
+
   /** Ends every connection of the stores on {@code schema}; waits until they are gone. */
   static int terminateConnections(String schema) throws Exception {
     int ended;
