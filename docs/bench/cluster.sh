@@ -37,7 +37,12 @@ start)
   done
   echo "$name did not come up; see $dir/logs" >&2; exit 1 ;;
 stop)
-  for pid in "$dir"/*.pid; do [ -e "$pid" ] && kill "$(cat "$pid")" 2>/dev/null; rm -f "$pid"; done
-  true ;;
+  # Waits for each server to exit, so that a start right after finds its ports free.
+  for pidfile in "$dir"/*.pid; do
+    [ -e "$pidfile" ] || continue
+    pid=$(cat "$pidfile"); rm -f "$pidfile"
+    kill "$pid" 2>/dev/null || continue
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done ;;
 *) echo "usage: $0 start NAME PORT | stop NAME" >&2; exit 2 ;;
 esac

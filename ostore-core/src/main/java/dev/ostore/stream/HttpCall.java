@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
+import java.net.Proxy;
 import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
@@ -38,8 +39,10 @@ final class HttpCall {
   /** Prepares the request; {@link #connect()} or the first use opens the connection. */
   static HttpCall open(ServerAddress server, String path, String method,
       Duration connectTimeout, Duration readTimeout) throws IOException {
-    URL url = server.baseUri().resolve(path).toURL();
-    HttpURLConnection connection = (HttpURLConnection) url.openConnection();
+    // Built from its parts, not parsed from text, since every request to a data server needs
+    // one; and no proxy, so that a JVM-wide proxy setting never reroutes traffic between servers.
+    URL url = new URL("http", server.host(), server.port(), path);
+    HttpURLConnection connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
     if (method.equals("PATCH")) {
       // HttpURLConnection refuses PATCH; ostore's servers take the usual override instead.
       connection.setRequestMethod("POST");
