@@ -13,7 +13,11 @@ import java.security.MessageDigest;
  * layer then cuts off, and the caller decides what else to do. One pass, no second read.
  */
 public final class VerifiedCopy {
-  private static final int CHUNK = 64 * 1024;
+  /**
+   * Per read and write. 256 KiB relayed a 1 GiB GET through the api server in 1.67 s where 64 KiB
+   * took 1.93 s (same run; docs/benchmarks.md, section 9); a copy holds two chunks.
+   */
+  static final int CHUNK = 256 * 1024;
 
   private VerifiedCopy() {}
 
@@ -21,7 +25,7 @@ public final class VerifiedCopy {
    * Copies {@code in} to {@code out}; returns true when the bytes hashed to {@code expected} and
    * were all written, false when they did not and the last chunk was kept back. {@code length},
    * the size the caller expects, only sizes the buffers: a 4 KiB object then costs 8 KiB of
-   * buffers rather than 128, which showed in the rate of small GETs.
+   * buffers rather than 512 KiB, which showed in the rate of small GETs.
    */
   public static boolean copy(InputStream in, OutputStream out, ContentHash expected, long length)
       throws IOException {

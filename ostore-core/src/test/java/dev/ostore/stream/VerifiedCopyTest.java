@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class VerifiedCopyTest {
   @Test
   void bytesThatMatchTheirHashAreCopiedWhole() throws Exception {
-    for (int size : new int[] {0, 1, 65_535, 65_536, 65_537, 131_072, 1_000_000}) {
+    int chunk = VerifiedCopy.CHUNK;
+    for (int size : new int[] {0, 1, chunk - 1, chunk, chunk + 1, 2 * chunk, 1_000_000}) {
       byte[] bytes = random(size);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertTrue(VerifiedCopy.copy(new ByteArrayInputStream(bytes), out,
@@ -26,7 +27,7 @@ class VerifiedCopyTest {
 
   @Test
   void corruptBytesNeverArriveWhole() throws Exception {
-    for (int size : new int[] {1, 65_536, 65_537, 1_000_000}) {
+    for (int size : new int[] {1, VerifiedCopy.CHUNK, VerifiedCopy.CHUNK + 1, 1_000_000}) {
       byte[] good = random(size);
       byte[] bad = good.clone();
       bad[size / 2] ^= 1;
@@ -40,17 +41,19 @@ class VerifiedCopyTest {
 
   @Test
   void aShorterStreamDoesNotPassForTheObject() throws Exception {
-    byte[] whole = random(200_000);
+    int chunk = VerifiedCopy.CHUNK;
+    byte[] whole = random(3 * chunk + 1000);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    assertFalse(VerifiedCopy.copy(new ByteArrayInputStream(whole, 0, 150_000), out,
+    assertFalse(VerifiedCopy.copy(new ByteArrayInputStream(whole, 0, 2 * chunk + 500), out,
         ContentHash.sha256(whole), whole.length));
-    assertEquals(131_072, out.size());
+    assertEquals(2 * chunk, out.size(), "the chunk that reached the end was held back");
   }
 
   @Test
   void aLengthThatIsWrongOnlyChangesTheBuffersNotTheCheck() throws Exception {
-    byte[] bytes = random(200_000);
-    for (long length : new long[] {0, 1, 4096, 199_999, 200_001, Long.MAX_VALUE}) {
+    byte[] bytes = random(2 * VerifiedCopy.CHUNK + 1000);
+    for (long length : new long[] {0, 1, 4096, bytes.length - 1, bytes.length + 1,
+        Long.MAX_VALUE}) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertTrue(VerifiedCopy.copy(new ByteArrayInputStream(bytes), out,
           ContentHash.sha256(bytes), length), "length " + length);
