@@ -94,7 +94,9 @@ public final class Exchange {
    * comes out as it is, so the caller can tell its own failures from the client's.
    */
   public long copyRequestBodyTo(OutputStream out, Object what) throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER];
+    // No larger than a body of known length: a 4 KiB upload needs no 64 KiB buffer.
+    byte[] buffer = new byte[(int) Math.max(1,
+        Math.min(COPY_BUFFER, requestLength().orElse(COPY_BUFFER)))];
     long copied = 0;
     try (InputStream body = requestBody()) {
       while (true) {
