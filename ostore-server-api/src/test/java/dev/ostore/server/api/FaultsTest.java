@@ -115,18 +115,36 @@ class FaultsTest {
 
   @Test
   void aDataServerDyingMidDownloadCutsTheResponse() throws Exception {
-    try (FakeDataServer dying = new FakeDataServer(bus)) {
-      awaitLive(1);
-      assertEquals(200, http.put("/objects/big", new byte[10_000_000]).statusCode());
-      dying.onGet = exchange -> {
-        OutputStream out = exchange.respond(200, 10_000_000);
-        out.write(new byte[300_000]);
-        out.flush();
-        throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk died");
-      };
+    try (FakeDataServer dying = dyingAfter(3_000_000)) {
+      // The api server has relayed bytes by then: only a cut connection can tell the client.
       IOException cut = assertThrows(IOException.class, () -> http.getBytes("/objects/big"));
       assertTrue(cut.getMessage() != null, "the client learns the body is incomplete");
     }
+  }
+
+  @Test
+  void aDataServerDyingBeforeTheApiServerSentAByteIsA502() throws Exception {
+    try (FakeDataServer dying = dyingAfter(100_000)) {
+      // The api server holds back the chunk that would reach the end, so it has sent nothing.
+      HttpResponse<byte[]> got = http.getBytes("/objects/big");
+      assertEquals(502, got.statusCode());
+      String message = new String(got.body(), StandardCharsets.UTF_8);
+      assertTrue(message.contains("after 100000 of 10000000 bytes"), message);
+    }
+  }
+
+  /** A data server holding a 10 MB object "big", which dies after sending {@code sent} bytes. */
+  private FakeDataServer dyingAfter(int sent) throws Exception {
+    FakeDataServer dying = new FakeDataServer(bus);
+    awaitLive(1);
+    assertEquals(200, http.put("/objects/big", new byte[10_000_000]).statusCode());
+    dying.onGet = exchange -> {
+      OutputStream out = exchange.respond(200, 10_000_000);
+      out.write(new byte[sent]);
+      out.flush();
+      throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk died");
+    };
+    return dying;
   }
 
   @Test
