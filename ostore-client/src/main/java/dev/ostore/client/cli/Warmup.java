@@ -17,9 +17,12 @@ record Warmup(int operations, Optional<Duration> time) {
     if (operations < 0) {
       throw new IllegalArgumentException("warmup (" + operations + ") must not be negative");
     }
-    if (time == null || time.filter(t -> t.isNegative() || t.isZero()).isPresent()) {
-      throw new IllegalArgumentException("warmup time (" + time + ") must be positive");
+    if (time == null) {
+      throw new IllegalArgumentException("warmup time is missing");
     }
+    time.filter(t -> t.isNegative() || t.isZero()).ifPresent(t -> {
+      throw new IllegalArgumentException("warmup time (" + t.toMillis() + " ms) must be positive");
+    });
   }
 
   /** Exactly {@code operations} untimed operations. */

@@ -23,6 +23,13 @@ class WarmupTest {
   }
 
   @Test
+  void aTimeMustBePositive() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Warmup.parse("0s", 10));
+    assertEquals("warmup time (0 ms) must be positive", e.getMessage());
+  }
+
+  @Test
   void anythingElseIsRefusedWithTheReason() {
     for (String bad : new String[] {"", "s", "five", "5m", "-1", "0s", "-2s", "1.5s"}) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
