@@ -1,5 +1,6 @@
 package dev.ostore.server.api;
 
+import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
@@ -62,18 +63,19 @@ final class ObjectsEndpoints {
     if (notModified(exchange, version)) {
       return;
     }
-    Contents.Located located = contents.open(version.hash().orElseThrow());
+    ContentHash hash = version.hash().orElseThrow();
+    Contents.Located located = contents.open(hash);
     try (GetStream in = located.stream()) {
       if (in.length() != version.size()) {
-        contents.forget(version.hash().get());
+        contents.forget(hash);
         throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server "
             + located.server() + " holds " + in.length() + " bytes for " + name + ", not "
             + version.size());
       }
       exchange.setHeader("Content-Type", "application/octet-stream");
       OutputStream out = exchange.respond(200, version.size());
-      if (!VerifiedCopy.copy(in, out, version.hash().get(), version.size())) {
-        contents.forget(version.hash().get());
+      if (!VerifiedCopy.copy(in, out, hash, version.size())) {
+        contents.forget(hash);
         throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server "
             + located.server() + " sent bytes for " + name + " that do not match its SHA-256");
       }
@@ -103,9 +105,10 @@ final class ObjectsEndpoints {
 
   /** Sets the version's headers; true when {@code If-None-Match} made it a 304, now answered. */
   private static boolean notModified(Exchange exchange, Version version) throws IOException {
-    DigestHeaders.write(exchange, version.hash().orElseThrow());
+    ContentHash hash = version.hash().orElseThrow();
+    DigestHeaders.write(exchange, hash);
     exchange.setHeader("Object-Version", Long.toString(version.number()));
-    if (DigestHeaders.matchesIfNoneMatch(exchange, version.hash().get())) {
+    if (DigestHeaders.matchesIfNoneMatch(exchange, hash)) {
       exchange.respond(304, 0);
       return true;
     }
