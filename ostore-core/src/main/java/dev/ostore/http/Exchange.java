@@ -166,6 +166,15 @@ public final class Exchange {
     respond(status, "text/plain; charset=utf-8", (text + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Answers an error: {@code line} as the plain-text body and, since a {@code HEAD} answer has no
+   * body, also in the {@link ErrorMessageHeader}.
+   */
+  void respondError(int status, String line) throws IOException {
+    response.getHeaders().put(ErrorMessageHeader.NAME, ErrorMessageHeader.encode(line));
+    respondText(status, line);
+  }
+
   /** Answers with a small body held in memory. */
   public void respond(int status, String contentType, byte[] body) throws IOException {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);

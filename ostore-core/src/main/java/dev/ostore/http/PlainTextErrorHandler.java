@@ -20,19 +20,20 @@ final class PlainTextErrorHandler extends ErrorHandler {
   @Override
   protected void generateResponse(Request request, Response response, int code, String message,
       Throwable cause, Callback callback) throws IOException {
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    response.write(true, body(code, message), callback);
+    response.write(true, answer(code, message, response.getHeaders()), callback);
   }
 
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    fields.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    return body(status, reason);
+    return answer(status, reason, fields);
   }
 
-  private static ByteBuffer body(int code, String message) {
+  /** Sets the headers of the answer in {@code fields}, and gives its body. */
+  private static ByteBuffer answer(int code, String message, HttpFields.Mutable fields) {
     String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
-    return ByteBuffer.wrap((text.lines().findFirst().orElse("") + "\n")
-        .getBytes(StandardCharsets.UTF_8));
+    String line = text.lines().findFirst().orElse("");
+    fields.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    fields.put(ErrorMessageHeader.NAME, ErrorMessageHeader.encode(line));
+    return ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
   }
 }

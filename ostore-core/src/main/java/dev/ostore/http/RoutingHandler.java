@@ -75,7 +75,7 @@ final class RoutingHandler extends Handler.Abstract {
     }
     String allowed = String.join(", ", routes.methods(prefix.get()));
     exchange.setHeader("Allow", allowed);
-    exchange.respondText(405,
+    exchange.respondError(405,
         "method " + exchange.method() + " is not allowed on " + prefix.get() + "; use " + allowed);
   }
 
@@ -90,7 +90,7 @@ final class RoutingHandler extends Handler.Abstract {
       exchange.resetForError();
       exchange.discardRequestBody(UNREAD_BODY_LIMIT);
       // One line, as promised: a client shows it as is, and the log has the whole message.
-      exchange.respondText(status, message.lines().findFirst().orElse(""));
+      exchange.respondError(status, message.lines().findFirst().orElse(""));
       callback.succeeded();
     } catch (IOException | RuntimeException e) {
       callback.failed(e);

@@ -58,6 +58,9 @@ class HttpServiceTest {
         .add("PUT", "/refuse/", exchange -> {
           throw new OstoreException(ErrorCode.NO_DATA_SERVER, "refused before reading");
         })
+        .add("HEAD", "/gone/", exchange -> {
+          throw OstoreException.notFound("object r\u00e9sum\u00e9 100% gone");
+        })
         .add("GET", "/multiline/", exchange -> {
           throw new OstoreException(ErrorCode.BAD_REQUEST, "first line\nsecond line");
         })
@@ -162,6 +165,23 @@ class HttpServiceTest {
     assertEquals(status, response.statusCode());
     assertEquals("failed as " + code + "\n", response.body());
     assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void everyErrorAnswerCarriesItsReasonInAnAsciiHeaderForHeadToo() throws Exception {
+    HttpResponse<String> head = send(HttpRequest.newBuilder(uri("/gone/"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(404, head.statusCode());
+    assertEquals(Optional.of("object r%C3%A9sum%C3%A9 100%25 gone"),
+        head.headers().firstValue("Error-Message"));
+    HttpResponse<String> bug = get("/bug/");
+    assertEquals(Optional.of("internal error: java.lang.IllegalStateException: bug on purpose"),
+        bug.headers().firstValue("Error-Message"));
+    HttpResponse<String> notAllowed = send(HttpRequest.newBuilder(uri("/objects/x"))
+        .method("DELETE", HttpRequest.BodyPublishers.noBody()));
+    assertEquals(Optional.of("method DELETE is not allowed on /objects/; use GET, PUT"),
+        notAllowed.headers().firstValue("Error-Message"));
+    assertEquals(Optional.empty(), get("/hello/").headers().firstValue("Error-Message"));
   }
 
   @Test
@@ -295,6 +315,7 @@ class HttpServiceTest {
 
   private static void assertPlainTextOneLine(String raw) {
     assertTrue(raw.contains("Content-Type: " + PLAIN_TEXT + "\r\n"), raw);
+    assertTrue(raw.contains("Error-Message: " + RawHttp.body(raw).strip() + "\r\n"), raw);
     String body = RawHttp.body(raw);
     assertEquals(1, body.lines().count(), body);
     assertTrue(body.endsWith("\n"), body);

@@ -13,7 +13,6 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * {@code GET /locate/<name>}: the JSON string of the address of the data server holding the
@@ -50,8 +49,9 @@ final class LocateEndpoint {
 
   private ContentHash latest(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
-    Optional<Version> latest = metadata.latest(name.value());
-    return latest.flatMap(Version::hash).orElseThrow(() -> Missing.object(name.value()));
+    Version latest = metadata.latest(name.value())
+        .orElseThrow(() -> Missing.object(name.value()));
+    return latest.hash().orElseThrow(() -> Missing.deleted(name.value(), latest.number()));
   }
 
   private static ContentHash hashAsked(Exchange exchange) throws OstoreException {

@@ -15,6 +15,11 @@ final class Missing {
     return OstoreException.notFound("object " + name + " not found");
   }
 
+  /** A name whose latest version is a tombstone: GET, HEAD and locate all say so. */
+  static OstoreException deleted(String name, long tombstone) {
+    return OstoreException.notFound("object " + name + " was deleted at version " + tombstone);
+  }
+
   /**
    * Content the metadata names but no live data server holds: either none is live (503), or the
    * holder is away or lost it (also 503: it may come back; the message says which).

@@ -132,8 +132,7 @@ final class ObjectsEndpoints {
       throw Missing.object(name.value());
     }
     if (version.get().isTombstone()) {
-      throw OstoreException.notFound("object " + name + " was deleted at version "
-          + version.get().number());
+      throw Missing.deleted(name.value(), version.get().number());
     }
     return version.get();
   }

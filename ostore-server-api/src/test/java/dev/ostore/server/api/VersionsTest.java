@@ -28,7 +28,13 @@ class VersionsTest extends ClusterTest {
     HttpResponse<String> gone = http.get("/objects/doc");
     assertEquals(404, gone.statusCode());
     assertEquals("object doc was deleted at version 3\n", gone.body());
-    assertEquals(404, http.head("/objects/doc").statusCode());
+    HttpResponse<String> head = http.head("/objects/doc");
+    assertEquals(404, head.statusCode());
+    assertEquals(Optional.of("object doc was deleted at version 3"),
+        head.headers().firstValue("Error-Message"));
+    HttpResponse<String> located = http.get("/locate/doc");
+    assertEquals(404, located.statusCode());
+    assertEquals("object doc was deleted at version 3\n", located.body());
     assertEquals(404, http.get("/objects/doc?version=3").statusCode());
     assertEquals("one", http.get("/objects/doc?version=1").body());
     assertEquals("two", http.get("/objects/doc?version=2").body());
