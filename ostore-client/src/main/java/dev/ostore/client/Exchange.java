@@ -3,9 +3,13 @@ package dev.ostore.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
 import java.net.Proxy;
+import java.net.URI;
 import java.net.URL;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -21,14 +25,21 @@ final class Exchange {
   /** An error body is one line; more than this is not from an ostore server and is cut. */
   private static final int MAX_MESSAGE_BYTES = 1024;
 
+  /** The header in which an ostore server repeats an error's reason, percent-encoded. */
+  private static final String ERROR_MESSAGE = "Error-Message";
+
+  private final String server;
   private final HttpURLConnection connection;
 
-  private Exchange(HttpURLConnection connection) {
+  private Exchange(String server, HttpURLConnection connection) {
+    this.server = server;
     this.connection = connection;
   }
 
-  static Exchange open(String method, URL url, int connectMillis, int readMillis)
-      throws IOException {
+  /** A request to {@code server} (its base URL) for {@code pathAndQuery}, raw as on the wire. */
+  static Exchange open(String method, String server, String pathAndQuery, int connectMillis,
+      int readMillis) throws IOException {
+    URL url = URI.create(server + pathAndQuery).toURL();
     HttpURLConnection connection = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
     connection.setRequestMethod(method);
     connection.setConnectTimeout(connectMillis);
@@ -37,7 +48,7 @@ final class Exchange {
     // A redirect would have to replay a streamed body; report it as the status it is instead.
     connection.setInstanceFollowRedirects(false);
     connection.setRequestProperty("User-Agent", "ostore-client");
-    return new Exchange(connection);
+    return new Exchange(server, connection);
   }
 
   void header(String name, String value) {
@@ -57,7 +68,8 @@ final class Exchange {
     } else {
       connection.setChunkedStreamingMode(OstoreClient.BUFFER_SIZE);
     }
-    return connection.getOutputStream();
+    connect();
+    return reaching(connection::getOutputStream);
   }
 
   /**
@@ -65,20 +77,62 @@ final class Exchange {
    * with the server's one-line message.
    */
   void expectSuccess() throws IOException {
-    int status = connection.getResponseCode();
+    connect();
+    int status = reaching(connection::getResponseCode);
     if (status / 100 == 2) {
       return;
     }
-    String message;
+    String body;
     try (InputStream error = connection.getErrorStream()) {
-      message = error == null ? "" : firstLine(readAtMost(error, MAX_MESSAGE_BYTES));
+      body = error == null ? "" : firstLine(readAtMost(error, MAX_MESSAGE_BYTES));
     }
-    if (message.isEmpty()) {
-      // A HEAD answer, or a server that is not ostore: only the status line has a reason.
-      String reason = connection.getResponseMessage();
-      message = reason == null || reason.isBlank() ? "no reason given" : reason.strip();
+    throw OstoreClientException.of(status, reason(body));
+  }
+
+  /**
+   * The reason of an error answer: the header an ostore server sends with every error (the one
+   * place a HEAD answer has it), else the body's first line, else the status line's reason.
+   */
+  private String reason(String body) throws IOException {
+    String header = connection.getHeaderField(ERROR_MESSAGE);
+    if (header != null && !header.isBlank()) {
+      return PercentEncoding.decodeLeniently(header).strip();
     }
-    throw OstoreClientException.of(status, message);
+    if (!body.isEmpty()) {
+      return body;
+    }
+    String reason = connection.getResponseMessage();
+    return reason == null || reason.isBlank() ? "no reason given" : reason.strip();
+  }
+
+  /** One step of the exchange that may connect. */
+  @FunctionalInterface
+  private interface Step<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code step}, telling a failure to connect as the server being unreachable: a kept-alive
+   * connection that the server had closed makes the JDK connect anew inside it.
+   */
+  private <T> T reaching(Step<T> step) throws IOException {
+    try {
+      return step.run();
+    } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
+      throw new ServerUnreachableException(server, e);
+    }
+  }
+
+  /**
+   * Opens the connection now, so that failing to reach the server is told apart from failing
+   * later; the JDK would otherwise connect inside whichever call came first. No-op once open.
+   */
+  private void connect() throws IOException {
+    try {
+      connection.connect();
+    } catch (IOException e) {
+      throw new ServerUnreachableException(server, e);
+    }
   }
 
   /** The answer's Content-Length, or -1 when it has none. */

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -52,8 +50,13 @@ import java.util.stream.Stream;
  * before anything is sent.
  *
  * <p><b>Errors.</b> An error answer throws an {@link OstoreClientException} subclass carrying the
- * status and the server's message; other failures are plain {@link IOException}s. A GET body that
- * ends before its Content-Length always throws, never reads as a shorter object.
+ * status and the server's one-line reason (for a HEAD too, which has no body: ostore servers
+ * repeat the reason in a header). A server that cannot be reached (refused, timed out, unknown
+ * host) throws {@link ServerUnreachableException}, whose message names the server's URL and
+ * whose cause is the JDK's exception, such as {@link java.net.ConnectException}. A local file
+ * that cannot be read or written throws a {@link java.nio.file.FileSystemException} naming it.
+ * Other failures are plain {@link IOException}s. A GET body that ends before its Content-Length
+ * always throws, never reads as a shorter object.
  *
  * <p><b>Threads and connections.</b> A client is immutable and thread-safe; share one. It owns no
  * resource, so it needs no closing: requests go through {@link java.net.HttpURLConnection}, which
@@ -114,12 +117,14 @@ public final class OstoreClient {
   /**
    * Stores the content of {@code file} as the next version of the object {@code name}, and
    * returns it. The file is read twice, first for its digest and then streamed to the server,
-   * never held in memory; it must not change meanwhile (if it does, the server refuses it).
+   * never held in memory; it must not change meanwhile (if it does, the server refuses it). A
+   * file that cannot be read (missing, a directory, unreadable) throws a {@link
+   * java.nio.file.FileSystemException} naming it.
    */
   public ObjectVersion put(String name, Path file) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Sha256.FileDigest digest = Sha256.of(file);
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = FileStreams.reading(file)) {
       return upload(objectName, in, digest.size(), digest.base64());
     }
   }
@@ -168,11 +173,27 @@ public final class OstoreClient {
   }
 
   /**
-   * Downloads version {@code version} of the object {@code name} into {@code file}, replacing
-   * it, and returns its size. The bytes go to a temporary file in the same directory, which is
-   * checked against the object's SHA-256, forced to disk and then renamed over {@code file}: on
-   * any failure, a corrupt download included, {@code file} is left as it was and no temporary
-   * file stays.
+   * Downloads version {@code version} of the object {@code name} into {@code file}, and returns
+   * its size. What happens depends on what {@code file} is, as with {@code cp}:
+   *
+   * <ul>
+   *   <li>A regular file, or a path where nothing is yet, is replaced at once: the bytes go to a
+   *       temporary file in the same directory ({@code .ostore-<random>.part}), which is checked
+   *       against the object's SHA-256, given the old file's permissions, forced to disk and
+   *       renamed over {@code file}. On any failure, a corrupt download included, {@code file}
+   *       is left as it was and no temporary file stays. The directory must be writable.
+   *   <li>A symbolic link is followed, link by link, and its final target replaced that way;
+   *       the link itself stays.
+   *   <li>A directory stands for the file named {@code name} in it. A name the file system
+   *       cannot hold as a file name (possible on Windows, never on Linux) is refused with the
+   *       reason, not changed into another name.
+   *   <li>Anything else (a device such as {@code /dev/null}, a FIFO, {@code /dev/stdout} or
+   *       {@code /dev/fd/N}) is opened and written in place, appended to; it is never replaced.
+   *       Bytes written before a failure stay written.
+   * </ul>
+   *
+   * <p>A failure of the file (no such directory, no permission, a full disk) throws a {@link
+   * java.nio.file.FileSystemException} naming {@code file}, or the file in the directory.
    */
   public long get(String name, long version, Path file) throws IOException {
     return download(name, checkVersion(version), file);
@@ -291,7 +312,7 @@ public final class OstoreClient {
   private long download(String name, long version, Path file) throws IOException {
     requireNonNull(file, "file");
     try (BodyInputStream in = openVersion(name, version)) {
-      return Downloads.replace(file, out -> copy(in, out, -1, in.size(), SILENT));
+      return Downloads.save(file, name, out -> copy(in, out, -1, in.size(), SILENT));
     }
   }
 
@@ -375,8 +396,7 @@ public final class OstoreClient {
   }
 
   private Exchange send(String method, String pathAndQuery) throws IOException {
-    URL url = URI.create(root + pathAndQuery).toURL();
-    return Exchange.open(method, url, connectMillis, requestMillis);
+    return Exchange.open(method, root, pathAndQuery, connectMillis, requestMillis);
   }
 
   /**

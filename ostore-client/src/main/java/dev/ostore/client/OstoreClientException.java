@@ -19,9 +19,10 @@ import java.io.IOException;
  *       a retry may succeed) and 405 (a client and server that disagree on the protocol).
  * </ul>
  *
- * <p>Failures without an answer (refused connection, timeout, a body cut short) and bytes that
- * do not match their SHA-256 ({@link DigestMismatchException}) are plain {@link IOException}s,
- * so {@code catch (OstoreClientException e)} sees only what the server said.
+ * <p>Failures without an answer (a server that cannot be reached, {@link
+ * ServerUnreachableException}; a timeout; a body cut short) and bytes that do not match their
+ * SHA-256 ({@link DigestMismatchException}) are other {@link IOException}s, so {@code
+ * catch (OstoreClientException e)} sees only what the server said.
  */
 public sealed class OstoreClientException extends IOException
     permits BadRequestException, ObjectNotFoundException, ServiceUnavailableException {

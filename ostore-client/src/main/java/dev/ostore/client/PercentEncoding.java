@@ -1,5 +1,6 @@
 package dev.ostore.client;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -30,6 +31,27 @@ final class PercentEncoding {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * Decodes {@code %XX} escapes of UTF-8 bytes, for text meant to be read by people: an escape
+   * that is not two hex digits stays as it is, and bytes that are not UTF-8 become U+FFFD.
+   */
+  static String decodeLeniently(String text) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      int hi = c == '%' && i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+      int lo = hi >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+      if (lo >= 0) {
+        bytes.write(hi << 4 | lo);
+        i += 2;
+      } else {
+        byte[] raw = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(raw, 0, raw.length);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
   }
 
   /** Encodes strictly: {@code String.getBytes} would silently turn a lone surrogate into '?'. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,7 +41,7 @@ final class Sha256 {
     MessageDigest digest = newDigest();
     byte[] buffer = new byte[OstoreClient.BUFFER_SIZE];
     long size = 0;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = FileStreams.reading(file)) {
       for (int n; (n = in.read(buffer)) >= 0; ) {
         digest.update(buffer, 0, n);
         size += n;

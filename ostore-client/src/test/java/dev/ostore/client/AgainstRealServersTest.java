@@ -3,6 +3,7 @@ package dev.ostore.client;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import dev.ostore.server.api.LocalCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SDK against the real servers: the protocol as docs/protocol.md states it. */
@@ -53,6 +56,21 @@ class AgainstRealServersTest {
   @AfterEach
   void stop() {
     cluster.close();
+  }
+
+  @Test
+  void aServerThatIsDownIsServerUnreachableNamingItsUrl() throws Exception {
+    String url = cluster.uri().toString();
+    client.put("x", new byte[1]);
+    cluster.close();
+    List<Executable> calls = List.of(() -> client.head("x"), () -> client.put("x", new byte[1]),
+        () -> client.open("x"), () -> client.list(""), () -> client.locate("x"));
+    for (Executable call : calls) {
+      ServerUnreachableException e = assertThrows(ServerUnreachableException.class, call);
+      assertEquals("cannot reach " + url + ": Connection refused", e.getMessage());
+      assertEquals(url, e.server());
+      assertInstanceOf(ConnectException.class, e.getCause());
+    }
   }
 
   @Test

@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,16 +142,6 @@ class OstoreClientErrorsTest {
     assertThrows(IllegalArgumentException.class, () -> client.head(""));
     assertThrows(IllegalArgumentException.class, () -> client.locate("a\tb"));
     assertEquals(List.of(), server.requests());
-  }
-
-  @Test
-  void unreachableServerIsAPlainIoException() throws IOException {
-    URI closed = server.uri();
-    server.close();
-    OstoreClient unreachable = OstoreClient.builder(closed)
-        .connectTimeout(Duration.ofSeconds(2)).build();
-    IOException e = assertThrows(IOException.class, () -> unreachable.head("x"));
-    assertEquals(ConnectException.class, e.getClass());
   }
 
   @Test
