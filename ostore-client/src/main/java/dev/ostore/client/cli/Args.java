@@ -51,10 +51,10 @@ record Args(Map<String, String> options, Set<String> flags, List<String> operand
             throw new UsageException("option --" + name + " given twice");
           }
         } else {
-          throw new UsageException("unknown option: " + word);
+          throw new UsageException("unknown option " + word);
         }
       } else if (word.startsWith("-") && word.length() > 1) {
-        throw new UsageException("unknown option: " + word);
+        throw new UsageException("unknown option " + word);
       } else {
         operands.add(word);
       }

@@ -2,21 +2,29 @@ package dev.ostore.client.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ostore.client.ObjectVersion;
 import dev.ostore.client.OstoreClient;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Measures a server through {@link OstoreClient}, as an application would see it: the SDK's
@@ -25,8 +33,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * random prefix per run; GETs read objects stored before the clock starts and check each body's
  * length. Every PUT sends content of its own (a random body whose first bytes count the PUTs),
  * since a server that stores each content once would otherwise store only the first and measure
- * dedup; so each thread holds a copy of the body. Objects are left on the server, for a look at
- * them afterwards ({@code list bench-}).
+ * dedup; so each thread holds a copy of the body. At the end, unless {@link BenchOptions#keep()},
+ * every object whose name has the run's prefix is deleted, untimed, also after a failed run: a
+ * benchmark of a user's store leaves nothing in its listing. (Deleting adds tombstones; the
+ * versions stay, as after any delete.)
  */
 final class Bench {
   /** One operation of a phase, by its index. */
@@ -68,26 +78,82 @@ final class Bench {
   private BenchResult run() throws IOException, InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(options.concurrency());
     try {
-      int readable = options.readableObjects();
-      Phase stored = phase(pool, readable, Long.MAX_VALUE,
-          i -> client.put(prefix + "-r" + i, nextBody()));
-      if (stored.errors() > 0) {
-        Exception first = stored.firstError().orElseThrow();
-        throw new IOException("storing the objects to read failed: " + first.getMessage(), first);
+      BenchResult measured;
+      try {
+        measured = measure(pool);
+      } catch (IOException | InterruptedException | RuntimeException e) {
+        if (!options.keep()) {
+          try {
+            deleteWritten(pool);
+          } catch (IOException | InterruptedException | RuntimeException cleanup) {
+            e.addSuppressed(cleanup);
+          }
+        }
+        throw e;
       }
-      long warmupStart = System.nanoTime();
-      long warmupNanos = options.warmup().time().map(Duration::toNanos).orElse(Long.MAX_VALUE);
-      Phase warm = phase(pool, options.warmup().operations(), warmupNanos,
-          i -> operate("w" + i, i, readable));
-      long start = System.nanoTime();
-      Phase timed = phase(pool, options.count(), Long.MAX_VALUE,
-          i -> operate(Integer.toString(i), i, readable));
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      return new BenchResult(options, warm.ran(), (start - warmupStart) / 1e9, timed.errors(),
-          elapsed, LatencyStats.of(timed.latencies()), timed.firstError().map(Exception::toString));
+      return options.keep() ? measured : measured.withDeleted(deleteWritten(pool));
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private BenchResult measure(ExecutorService pool) throws IOException, InterruptedException {
+    int readable = options.readableObjects();
+    Phase stored = phase(pool, readable, Long.MAX_VALUE,
+        i -> client.put(prefix + "-r" + i, nextBody()));
+    if (stored.errors() > 0) {
+      Exception first = stored.firstError().orElseThrow();
+      throw new IOException("storing the objects to read failed: " + first.getMessage(), first);
+    }
+    long warmupStart = System.nanoTime();
+    long warmupNanos = options.warmup().time().map(Duration::toNanos).orElse(Long.MAX_VALUE);
+    Phase warm = phase(pool, options.warmup().operations(), warmupNanos,
+        i -> operate("w" + i, i, readable));
+    long start = System.nanoTime();
+    Phase timed = phase(pool, options.count(), Long.MAX_VALUE,
+        i -> operate(Integer.toString(i), i, readable));
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    return new BenchResult(options, warm.ran(), (start - warmupStart) / 1e9, timed.errors(),
+        elapsed, LatencyStats.of(timed.latencies()), timed.firstError().map(Exception::toString),
+        prefix + "-", OptionalInt.empty());
+  }
+
+  /**
+   * Deletes every live object named with this run's prefix, listed rather than remembered so
+   * that a PUT that failed on this side but was stored goes too, and returns how many.
+   */
+  private int deleteWritten(ExecutorService pool) throws IOException, InterruptedException {
+    Iterator<ObjectVersion> written = client.list(prefix + "-").iterator();
+    Lock listing = new ReentrantLock();
+    AtomicInteger deleted = new AtomicInteger();
+    Callable<Void> worker = () -> {
+      while (true) {
+        String name;
+        listing.lock();
+        try {
+          if (!written.hasNext()) {
+            return null;
+          }
+          name = written.next().name();
+        } finally {
+          listing.unlock();
+        }
+        client.delete(name);
+        deleted.incrementAndGet();
+      }
+    };
+    List<Future<Void>> workers = pool.invokeAll(Collections.nCopies(options.concurrency(), worker));
+    for (Future<Void> done : workers) {
+      try {
+        done.get();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause() instanceof UncheckedIOException unchecked
+            ? unchecked.getCause() : e.getCause();
+        throw new IOException("deleting the objects it wrote failed after " + deleted.get()
+            + " (list them with: list " + prefix + "-): " + cause.getMessage(), cause);
+      }
+    }
+    return deleted.get();
   }
 
   /** Runs one operation: a PUT to {@code bench-<prefix>-<suffix>}, or a GET of a stored object. */
@@ -147,12 +213,8 @@ final class Bench {
       }
       return null;
     };
-    List<Callable<Void>> workers = new ArrayList<>();
-    for (int t = 0; t < options.concurrency(); t++) {
-      workers.add(worker);
-    }
     // invokeAll returns when every worker is done, which also publishes their writes to us.
-    pool.invokeAll(workers);
+    pool.invokeAll(Collections.nCopies(options.concurrency(), worker));
     long[] succeeded = Arrays.stream(latencies).filter(nanos -> nanos >= 0).toArray();
     int ran = (int) Arrays.stream(latencies).filter(nanos -> nanos != NOT_RUN).count();
     return new Phase(succeeded, errors.get(), Optional.ofNullable(firstError.get()), ran);

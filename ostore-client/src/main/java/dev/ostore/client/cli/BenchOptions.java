@@ -4,9 +4,10 @@ import java.util.Locale;
 
 /**
  * What {@code bench} is to run: {@code count} timed operations of {@code op} on objects of
- * {@code size} bytes from {@code concurrency} threads, after the untimed ones of {@code warmup}.
+ * {@code size} bytes from {@code concurrency} threads, after the untimed ones of {@code warmup};
+ * and whether to {@code keep} the objects it wrote rather than delete them at the end.
  */
-record BenchOptions(Op op, long size, int count, int concurrency, Warmup warmup) {
+record BenchOptions(Op op, long size, int count, int concurrency, Warmup warmup, boolean keep) {
   /** Object bodies are one byte array shared by all threads; this is the largest Java allows. */
   static final long MAX_SIZE = Integer.MAX_VALUE - 8;
 
@@ -61,7 +62,7 @@ record BenchOptions(Op op, long size, int count, int concurrency, Warmup warmup)
       Warmup warmup = args.option("warmup").isPresent()
           ? Warmup.parse(args.option("warmup").get(), count)
           : Warmup.forTime(Warmup.DEFAULT_TIME, count);
-      return new BenchOptions(op, size, count, concurrency, warmup);
+      return new BenchOptions(op, size, count, concurrency, warmup, args.flag("keep"));
     } catch (IllegalArgumentException e) {
       throw new UsageException("bench: " + e.getMessage());
     }

@@ -35,22 +35,22 @@ record Warmup(int operations, Optional<Duration> time) {
     return new Warmup(count, Optional.of(time));
   }
 
-  /** {@code --warmup}: a number of operations ({@code 500}) or a time ({@code 5s}, {@code 800ms}). */
+  /**
+   * {@code --warmup}: a number of operations ({@code 500}) or a time ({@code 5s}, {@code 800ms});
+   * no time at all ({@code 0s}) is no warm-up, as {@code 0} is.
+   */
   static Warmup parse(String text, int count) {
     String value = text.strip();
-    try {
-      if (value.endsWith("ms")) {
-        return forTime(Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2))),
-            count);
-      }
-      if (value.endsWith("s")) {
-        return forTime(Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1))),
-            count);
-      }
+    if (value.matches("[0-9]{1,9}")) {
       return operations(Integer.parseInt(value));
-    } catch (NumberFormatException e) {
+    }
+    Duration time;
+    try {
+      time = DurationText.parse(value);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "--warmup is neither a number of operations nor a time like 5s: " + text, e);
     }
+    return time.isZero() ? operations(0) : forTime(time, count);
   }
 }

@@ -37,7 +37,8 @@ class BenchTest {
 
   @Test
   void putWritesWarmupThenCountDistinctNames() throws Exception {
-    BenchResult result = run(new BenchOptions(Op.PUT, 1024, 20, 4, Warmup.operations(3)));
+    BenchResult result =
+        run(new BenchOptions(Op.PUT, 1024, 20, 4, Warmup.operations(3), true));
 
     assertEquals(0, result.errors());
     assertEquals(20, result.latency().samples());
@@ -51,7 +52,7 @@ class BenchTest {
   @Test
   void everyPutSendsContentOfItsOwnSoThatDedupDoesNotSkipIt() throws Exception {
     // 12 objects to read, 6 warm-up operations, 30 timed ones.
-    run(new BenchOptions(Op.MIXED, 4096, 30, 3, Warmup.operations(6)));
+    run(new BenchOptions(Op.MIXED, 4096, 30, 3, Warmup.operations(6), true));
     List<String> digests = server.requests().stream().filter(r -> r.method().equals("PUT"))
         .map(r -> r.headers().getFirst("Digest")).toList();
     assertEquals(12 + 3 + 15, digests.size());
@@ -61,7 +62,7 @@ class BenchTest {
   @Test
   void aTimedWarmupStartsNoOperationOnceItsTimeIsUp() throws Exception {
     BenchResult result = run(new BenchOptions(Op.PUT, 10, 5, 2,
-        Warmup.forTime(Duration.ofMillis(300), 1_000_000)));
+        Warmup.forTime(Duration.ofMillis(300), 1_000_000), true));
 
     assertTrue(result.warmupOperations() > 0, "some warm-up ran");
     assertTrue(result.warmupSeconds() >= 0.3 && result.warmupSeconds() < 10,
@@ -72,7 +73,7 @@ class BenchTest {
 
   @Test
   void getStoresObjectsFirstThenReadsThemCountTimes() throws Exception {
-    BenchResult result = run(new BenchOptions(Op.GET, 100, 50, 2, Warmup.operations(0)));
+    BenchResult result = run(new BenchOptions(Op.GET, 100, 50, 2, Warmup.operations(0), true));
 
     assertEquals(0, result.errors());
     assertEquals(8, count("PUT")); // min(count, concurrency * 4)
@@ -81,7 +82,7 @@ class BenchTest {
 
   @Test
   void mixedIsHalfPutsHalfGets() throws Exception {
-    run(new BenchOptions(Op.MIXED, 10, 40, 3, Warmup.operations(0)));
+    run(new BenchOptions(Op.MIXED, 10, 40, 3, Warmup.operations(0), true));
     assertEquals(12 + 20, count("PUT"));
     assertEquals(20, count("GET"));
   }
@@ -89,7 +90,7 @@ class BenchTest {
   @Test
   void failedOperationsAreCountedNotTimed() throws Exception {
     server.answerNextWith(503, "no data server is live");
-    BenchResult result = run(new BenchOptions(Op.PUT, 10, 10, 1, Warmup.operations(0)));
+    BenchResult result = run(new BenchOptions(Op.PUT, 10, 10, 1, Warmup.operations(0), true));
     assertEquals(1, result.errors());
     assertEquals(9, result.latency().samples());
     assertTrue(result.firstError().orElseThrow().contains("no data server is live"));
@@ -98,14 +99,25 @@ class BenchTest {
   @Test
   void failureToStoreTheObjectsToReadStopsTheRun() {
     server.answerNextWith(503, "no data server is live");
-    BenchOptions options = new BenchOptions(Op.GET, 10, 5, 1, Warmup.operations(0));
+    BenchOptions options = new BenchOptions(Op.GET, 10, 5, 1, Warmup.operations(0), true);
     IOException e = assertThrows(IOException.class, () -> run(options));
     assertEquals("storing the objects to read failed: no data server is live", e.getMessage());
   }
 
   @Test
+  void aRunThatFailsStillDeletesWhatItWrote() throws IOException {
+    server.answerLaterWith(5, 503, "no data server is live"); // one of the 8 objects to read
+    BenchOptions options = new BenchOptions(Op.GET, 10, 50, 2, Warmup.operations(0), false);
+    IOException e = assertThrows(IOException.class, () -> run(options));
+    assertEquals("storing the objects to read failed: no data server is live", e.getMessage());
+    assertEquals(8, count("PUT"));
+    assertEquals(7, count("DELETE"));
+    assertEquals(0, client.list("").count(), "live objects left");
+  }
+
+  @Test
   void resultPrintsOneKeyValuePerLine() throws Exception {
-    BenchResult result = run(new BenchOptions(Op.PUT, 1000, 10, 2, Warmup.operations(1)));
+    BenchResult result = run(new BenchOptions(Op.PUT, 1000, 10, 2, Warmup.operations(1), true));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     result.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
 
@@ -117,7 +129,10 @@ class BenchTest {
     assertEquals(List.of("op", "size_bytes", "concurrency", "warmup_operations", "warmup_s",
         "operations", "errors",
         "elapsed_s", "ops_per_s", "mb_per_s", "latency_p50_ms", "latency_p90_ms",
-        "latency_p99_ms", "latency_max_ms", "units"), List.copyOf(lines.keySet()));
+        "latency_p99_ms", "latency_max_ms", "kept_objects", "units"),
+        List.copyOf(lines.keySet()));
+    assertTrue(lines.get("kept_objects").matches("bench-[0-9a-f]{8}-\\*"),
+        lines.get("kept_objects"));
     assertEquals("put", lines.get("op"));
     assertEquals("10", lines.get("operations"));
     assertEquals("0", lines.get("errors"));

@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.client.FakeOstoreServer;
+import dev.ostore.client.ObjectVersion;
+import dev.ostore.client.OstoreClient;
+import dev.ostore.client.cli.CommandLine.Run;
 import dev.ostore.server.api.LocalCluster;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,11 +50,11 @@ class MainAgainstRealServersTest {
     Files.write(file, bytes);
     String line = "1\t300000\t" + sha256(bytes) + "\tdata.bin\n";
     Run put = run("put", "data.bin", file.toString());
-    assertEquals(0, put.status, put.err);
+    assertEquals(0, put.status(), put.err());
     assertEquals(line, put.text());
     Run got = run("get", "data.bin");
-    assertEquals(0, got.status);
-    assertArrayEquals(bytes, got.out);
+    assertEquals(0, got.status());
+    assertArrayEquals(bytes, got.out());
     assertEquals(line, run("head", "data.bin").text());
     assertTrue(run("locate", "data.bin").text().startsWith("127.0.0.1:"));
   }
@@ -74,34 +78,128 @@ class MainAgainstRealServersTest {
 
     assertEquals("3\t0\tdeleted\tdoc é\n", run("delete", "doc é").text());
     Run gone = run("get", "doc é");
-    assertEquals(1, gone.status);
-    assertEquals("ostore: object doc é was deleted at version 3 (HTTP 404)\n", gone.err);
+    assertEquals(1, gone.status());
+    assertEquals("ostore: object doc é was deleted at version 3 (HTTP 404)\n", gone.err());
     assertEquals(other, run("list").text());
     assertEquals(v1 + v2 + "3\t0\tdeleted\tdoc é\n", run("versions", "doc é").text());
     Path out = dir.resolve("out");
-    assertEquals(0, run("get", "doc é", out.toString(), "--version", "2").status);
+    assertEquals(0, run("get", "doc é", out.toString(), "--version", "2").status());
     assertEquals("second!", Files.readString(out));
-    assertEquals(1, run("delete", "doc é").status);
+    assertEquals(1, run("delete", "doc é").status());
   }
 
   @Test
   void aMissingObjectExits1WithTheServersMessage() throws Exception {
     Run missing = run("get", "nothing");
-    assertEquals(1, missing.status);
-    assertTrue(missing.err.contains("object nothing not found"), missing.err);
-    assertEquals(0, missing.out.length);
+    assertEquals(1, missing.status());
+    assertTrue(missing.err().contains("object nothing not found"), missing.err());
+    assertEquals(0, missing.out().length);
+  }
+
+  @Test
+  void missingAndDeletedObjectsReadTheSameInGetHeadAndLocate() throws Exception {
+    Path file = Files.writeString(dir.resolve("in"), "content");
+    run("put", "doc é", file.toString());
+    run("delete", "doc é");
+    for (String command : new String[] {"get", "head", "locate"}) {
+      Run deleted = run(command, "doc é");
+      assertEquals(Main.FAILED, deleted.status(), command);
+      assertEquals("ostore: object doc é was deleted at version 2 (HTTP 404)\n", deleted.err(),
+          command);
+      Run missing = run(command, "never 100%");
+      assertEquals(Main.FAILED, missing.status(), command);
+      assertEquals("ostore: object never 100% not found (HTTP 404)\n", missing.err(), command);
+    }
+  }
+
+  @Test
+  void benchDeletesWhatItWroteAndSaysSo() throws Exception {
+    Run bench = run("bench", "--size", "1k", "--count", "30", "--concurrency", "3",
+        "--op", "mixed", "--warmup", "0s");
+    assertEquals(0, bench.status(), bench.err());
+    Map<String, String> figures = figures(bench);
+    assertEquals("0", figures.get("warmup_operations"));
+    assertEquals("0", figures.get("errors"));
+    // 12 objects stored to be read, then 15 PUTs of the 30 mixed operations.
+    assertEquals("27", figures.get("deleted_objects"));
+    assertEquals(27, client().allVersions("bench-").map(ObjectVersion::name).distinct().count());
+    assertEquals("", run("list").text());
+  }
+
+  @Test
+  void benchKeepsWhatItWroteWhenAsked() throws Exception {
+    Run bench = run("bench", "--size", "1k", "--count", "10", "--concurrency", "2",
+        "--warmup", "0", "--keep");
+    assertEquals(0, bench.status(), bench.err());
+    String kept = figures(bench).get("kept_objects");
+    assertTrue(kept.matches("bench-[0-9a-f]{8}-\\*"), kept);
+    assertEquals(10, run("list", kept.substring(0, kept.length() - 1)).text().lines().count());
   }
 
   @Test
   void benchPrintsItsFiguresWithoutErrors() throws Exception {
     for (String op : new String[] {"put", "get", "mixed"}) {
       Run bench = run("bench", "--size", "4k", "--count", "50", "--concurrency", "4",
-          "--op", op);
-      assertEquals(0, bench.status, bench.err);
+          "--op", op, "--warmup", "20");
+      assertEquals(0, bench.status(), bench.err());
       assertTrue(bench.text().contains("operations: 50"), bench.text());
       assertTrue(bench.text().contains("errors: 0"), bench.text());
       assertTrue(bench.text().contains("latency_p99_ms: "), bench.text());
     }
+  }
+
+  @Test
+  void aFileThatCannotBeReadIsNamed() throws Exception {
+    Run put = run("put", "x", dir.toString());
+    assertEquals(Main.FAILED, put.status());
+    assertEquals("ostore: " + dir + ": Is a directory\n", put.err());
+  }
+
+  @Test
+  void aReaderThatStopsEarlyEndsGetQuietlyAsIfBySigpipe() throws Exception {
+    byte[] big = new byte[4 << 20];
+    new Random(5).nextBytes(big);
+    client().put("big", big);
+    assertClosedPipeAfter(10, java.util.Arrays.copyOf(big, 10), "get", "big", "-");
+  }
+
+  @Test
+  void aReaderThatStopsEarlyEndsListQuietlyAsIfBySigpipe() throws Exception {
+    OstoreClient client = client();
+    // More than the 64 KiB of the pipe and the 64 KiB of the command's own buffer.
+    for (int i = 0; i < 600; i++) {
+      client.put(String.format("n%03d-", i) + "x".repeat(240), new byte[0]);
+    }
+    String first = "1\t0\t" + sha256(new byte[0]) + "\tn000-" + "x".repeat(240) + "\n";
+    assertClosedPipeAfter(first.length(), first.getBytes(StandardCharsets.UTF_8), "list");
+  }
+
+  /** Runs {@code words} into a pipe whose reader takes {@code limit} bytes and goes away. */
+  private void assertClosedPipeAfter(int limit, byte[] expected, String... words)
+      throws Exception {
+    try (Fifo pipe = new Fifo(dir.resolve("pipe"))) {
+      CompletableFuture<byte[]> head = pipe.read(limit);
+      Run run;
+      try (OutputStream out = new FileOutputStream(pipe.path.toFile())) {
+        run = new CommandLine(cluster.uri()).run(out, words);
+      }
+      assertArrayEquals(expected, head.get(20, TimeUnit.SECONDS));
+      assertEquals("", run.err());
+      assertEquals(Main.CLOSED_PIPE, run.status());
+    }
+  }
+
+  private OstoreClient client() {
+    return OstoreClient.builder(cluster.uri()).build();
+  }
+
+  private static Map<String, String> figures(Run bench) {
+    Map<String, String> figures = new HashMap<>();
+    bench.text().lines().forEach(line -> {
+      String[] keyValue = line.split(": ", 2);
+      figures.put(keyValue[0], keyValue[1]);
+    });
+    return figures;
   }
 
   private static String sha256(byte[] bytes) {
@@ -109,18 +207,6 @@ class MainAgainstRealServersTest {
   }
 
   private Run run(String... words) {
-    Map<String, String> env = new HashMap<>();
-    env.put("OSTORE_SERVER", cluster.uri().toString());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = Main.run(words, env, new StdStreams(new ByteArrayInputStream(new byte[0]), out,
-        new PrintStream(err, true, StandardCharsets.UTF_8), false));
-    return new Run(status, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private record Run(int status, byte[] out, String err) {
-    String text() {
-      return new String(out, StandardCharsets.UTF_8);
-    }
+    return new CommandLine(cluster.uri()).run(words);
   }
 }

@@ -10,10 +10,13 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -51,17 +54,19 @@ class MainTest {
     for (String[] words : new String[][] {{"--help"}, {"-h"}, {"help"}, {"get", "x", "--help"}}) {
       Outcome outcome = run(words);
       assertEquals(Main.OK, outcome.status());
-      assertEquals(Main.USAGE_TEXT, outcome.text());
+      assertEquals(Usage.TEXT, outcome.text());
       assertEquals("", outcome.err());
     }
+    assertTrue(Usage.TEXT.contains("put and get show their progress on standard error when it"
+        + " is a terminal"), Usage.TEXT);
   }
 
   @Test
-  void usageErrorsExit2WithReasonAndUsageOnStderr() {
+  void usageErrorsExit2WithTheReasonAndAHintOnOneLine() {
     assertUsageError("no command given");
-    assertUsageError("unknown command: frobnicate", "frobnicate");
-    assertUsageError("unknown option: --fast", "--fast", "head", "x");
-    assertUsageError("unknown option: -x", "-x");
+    assertUsageError("unknown command frobnicate", "frobnicate");
+    assertUsageError("unknown option --fast", "--fast", "head", "x");
+    assertUsageError("unknown option -x", "-x");
     assertUsageError("usage: put NAME FILE|-", "put", "x");
     assertUsageError("usage: get NAME [FILE|-] [--version N]", "get", "x", "a", "b");
     assertUsageError("usage: head NAME [--version N]", "head");
@@ -79,6 +84,11 @@ class MainTest {
     assertUsageError("option --server needs a value", "head", "x", "--server");
     assertUsageError("option --verbose takes no value", "--verbose=yes", "head", "x");
     assertUsageError("option --size is for bench only", "put", "x", "-", "--size", "1k");
+    assertUsageError("option --keep is for bench only", "list", "--keep");
+    assertUsageError("--timeout: not a time: 'soon' (use e.g. 500ms, 5s, 2m, 1h)",
+        "--timeout", "soon", "list");
+    assertUsageError("object name contains '/': a/b", "head", "a/b");
+    assertUsageError("object name is empty", "get", "", "out");
     assertUsageError("bad server URL: ftp://h", "--server", "ftp://h", "head", "x");
     assertUsageError("bench needs --count", "bench", "--size", "1k", "--concurrency", "1");
     assertUsageError("bench: not a size: '1kb' (use e.g. 4096, 4k, 1m, 1g)",
@@ -194,12 +204,13 @@ class MainTest {
 
   @Test
   void otherFailuresExit1WithOneClearLine() {
-    assertFailure("ostore: object name contains '/': a/b\n", "head", "a/b");
     Path missing = dir.resolve("nope");
-    assertFailure("ostore: no such file: " + missing + "\n", "put", "x", missing.toString());
+    assertFailure("ostore: " + missing + ": No such file or directory\n",
+        "put", "x", missing.toString());
     server.answerNextWith(503, "no data server is live");
     assertFailure("ostore: no data server is live (HTTP 503)\n", "locate", "x");
-    // A HEAD answer has no body, so only its status line can say what went wrong.
+    // A HEAD answer has no body; a server that does not repeat its reason in the Error-Message
+    // header (this fake, as a server that is not ostore) leaves only the status line to tell.
     server.answerNextWith(503, "no data server is live");
     assertFailure("ostore: Service Unavailable (HTTP 503)\n", "head", "x");
   }
@@ -208,8 +219,23 @@ class MainTest {
   void unreachableServerIsNamed() {
     URI closed = server.uri();
     server.close();
-    assertFailure("ostore: cannot reach " + closed + ": Connection refused (ConnectException)\n",
+    assertFailure("ostore: cannot reach " + closed + ": Connection refused\n",
         "--server", closed.toString(), "head", "x");
+  }
+
+  @Test
+  void aServerThatDoesNotAnswerFailsAfterTheTimeoutGiven() throws IOException {
+    // The kernel accepts connections into the backlog; nothing ever answers them.
+    try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      String url = "http://127.0.0.1:" + silent.getLocalPort();
+      long start = System.nanoTime();
+      Outcome outcome = run("--server", url, "--timeout", "300ms", "head", "x");
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertEquals(Main.FAILED, outcome.status());
+      assertEquals("ostore: no answer from " + url + " in time: Read timed out"
+          + " (--timeout sets how long to wait)\n", outcome.err());
+      assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took); // not the 60 s
+    }
   }
 
   @Test
@@ -241,7 +267,7 @@ class MainTest {
   private void assertUsageError(String reason, String... words) {
     Outcome outcome = run(words);
     assertEquals(Main.USAGE, outcome.status(), String.join(" ", words));
-    assertEquals("ostore: " + reason + "\n" + Main.USAGE_TEXT, outcome.err());
+    assertEquals("ostore: " + reason + " (see --help)\n", outcome.err());
   }
 
   private void assertFailure(String err, String... words) {

@@ -1,0 +1,28 @@
+package dev.ostore.client.cli;
+
+import dev.ostore.client.OstoreClientException;
+import dev.ostore.client.ServerUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.file.FileSystemException;
+
+/** How the command line tells what went wrong: one line, naming the server or the file. */
+final class Failures {
+  private Failures() {}
+
+  /** A one-line reason: the server's own message, or what went wrong on this side. */
+  static String describe(Exception e, URI server) {
+    if (e instanceof OstoreClientException answer) {
+      return answer.getMessage() + " (HTTP " + answer.status() + ")";
+    }
+    if (e instanceof ServerUnreachableException || e instanceof FileSystemException) {
+      return e.getMessage(); // names the server, or the file: "/tmp: Is a directory"
+    }
+    if (e instanceof SocketTimeoutException) {
+      return "no answer from " + server + " in time: " + e.getMessage()
+          + " (--timeout sets how long to wait)";
+    }
+    String type = e.getClass().getSimpleName();
+    return e.getMessage() == null ? type : e.getMessage() + " (" + type + ")";
+  }
+}

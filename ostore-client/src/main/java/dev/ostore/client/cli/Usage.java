@@ -1,0 +1,62 @@
+package dev.ostore.client.cli;
+
+/** The command line's help text, and the hint a usage error ends with. */
+final class Usage {
+  /** Ends the one line of a usage error: the help is long, and a mistake is usually small. */
+  static final String HINT = " (see --help)";
+
+  static final String TEXT = """
+      usage: java -jar ostore-client.jar [--server URL] [--timeout T] [--verbose]
+                                         COMMAND [ARGS]
+
+      commands:
+        put NAME FILE|-     store FILE (or standard input, streamed, for -) as the next version
+                            of object NAME; print that version
+        get NAME [FILE|-] [--version N]
+                            write object NAME (version N, else the latest) to FILE, or to
+                            standard output (the default), checking its SHA-256 on the way:
+                            FILE is replaced only when all is well; a directory means the
+                            file NAME in it; a device or FIFO (/dev/null, /dev/stdout) is
+                            written in place; on standard output, bytes that prove corrupt at
+                            the end show as exit status 1
+        head NAME [--version N]
+                            print the latest version of NAME (or version N), without its bytes
+        delete NAME         delete object NAME and print the tombstone version; its earlier
+                            versions stay readable with get --version
+        versions NAME       print every version of NAME, oldest first, tombstones included
+        list [PREFIX]       print the latest version of each object (whose name starts with
+                            PREFIX), in name order; deleted objects are left out
+        locate NAME         print the address of the data server holding object NAME
+        bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup W]
+              [--keep]
+                            time N operations on C threads, print "key: value" lines
+                            (MB = 10^6 bytes), after untimed ones for W: a number of
+                            operations, or a time such as 10s (default 3s, at most N); every
+                            PUT sends new content, and each thread holds a copy of the body;
+                            then delete every object it wrote, unless --keep
+        help                print this help
+
+      options:
+        --server URL        the api server; default $OSTORE_SERVER, else %s
+        --timeout T         how long to wait for each answer of the server, such as 500ms,
+                            30s or 2m (default 60s)
+        --verbose           print the stack trace of a failure
+        -h, --help          print this help
+        --                  end of options, for names that start with a dash
+
+      put, head, delete, versions and list print one line per version:
+        VERSION<TAB>SIZE<TAB>SHA256<TAB>NAME
+      SHA256 is the base64 SHA-256 of the bytes (as in the Digest header), or "deleted" for the
+      tombstone a delete records. Names hold no tab or newline, so NAME is the rest of the line.
+      A NAME is 1 to 255 bytes of UTF-8, without '/' or control characters, and not . or ..
+      Sizes are bytes, or take a suffix k, m, g or t (powers of 1024): 4k = 4096.
+      put and get show their progress on standard error when it is a terminal, on one line
+      that they erase when done.
+      Exit status: 0 success, 1 failure (a missing object too), 2 usage error or bad name,
+      141 standard output closed early (as by SIGPIPE: ostore-client.jar list | head).
+      The JVM keeps up to 64 idle connections per server for bench; for more concurrency run
+      java -Dhttp.maxConnections=N -jar ostore-client.jar ...
+      """.formatted(Main.DEFAULT_SERVER);
+
+  private Usage() {}
+}
