@@ -81,7 +81,7 @@ public final class Main {
     } catch (UncheckedIOException e) {
       failure = e.getCause(); // a later page of a listing that failed to come
     }
-    if (out.readerGone()) {
+    if (out.readerGone() || StandardOutput.isClosedPipe(failure)) {
       return CLOSED_PIPE; // the reader has what it wanted: nothing to say, as with SIGPIPE
     }
     io.err().println("ostore: " + Failures.describe(failure, server));

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileSystemException;
 
 /**
  * Standard output as the commands write it, remembering whether a write failed because the
@@ -58,11 +59,23 @@ final class StandardOutput extends OutputStream {
   }
 
   private IOException noticed(IOException e) {
-    // EPIPE has no exception type of its own; its text is the C library's, the same on Linux
-    // and macOS.
-    if (e.getMessage() != null && e.getMessage().contains("Broken pipe")) {
+    if (isClosedPipe(e.getMessage())) {
       readerGone = true;
     }
     return e;
+  }
+
+  /**
+   * Whether {@code failure} is a write to a file that is a pipe nobody reads any more: a FIFO,
+   * or {@code /dev/stdout}, that {@code get} wrote as a file. (Not a socket's broken pipe: a
+   * server that hung up is an error to report.)
+   */
+  static boolean isClosedPipe(Exception failure) {
+    return failure instanceof FileSystemException file && isClosedPipe(file.getReason());
+  }
+
+  /** EPIPE has no exception type of its own; its text is the C library's, on Linux and macOS. */
+  private static boolean isClosedPipe(String message) {
+    return message != null && message.contains("Broken pipe");
   }
 }

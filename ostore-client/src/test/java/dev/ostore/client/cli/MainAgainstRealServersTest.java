@@ -10,7 +10,9 @@ import dev.ostore.client.OstoreClient;
 import dev.ostore.client.cli.CommandLine.Run;
 import dev.ostore.server.api.LocalCluster;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -160,7 +163,11 @@ class MainAgainstRealServersTest {
     byte[] big = new byte[4 << 20];
     new Random(5).nextBytes(big);
     client().put("big", big);
-    assertClosedPipeAfter(10, java.util.Arrays.copyOf(big, 10), "get", "big", "-");
+    byte[] first = java.util.Arrays.copyOf(big, 10);
+    // get big - | head -c 10
+    assertClosedPipeAfter(10, first, pipe -> runInto(pipe, "get", "big", "-"));
+    // get big FIFO, or /dev/stdout, which get writes as a file
+    assertClosedPipeAfter(10, first, pipe -> run("get", "big", pipe.path.toString()));
   }
 
   @Test
@@ -171,21 +178,29 @@ class MainAgainstRealServersTest {
       client.put(String.format("n%03d-", i) + "x".repeat(240), new byte[0]);
     }
     String first = "1\t0\t" + sha256(new byte[0]) + "\tn000-" + "x".repeat(240) + "\n";
-    assertClosedPipeAfter(first.length(), first.getBytes(StandardCharsets.UTF_8), "list");
+    assertClosedPipeAfter(first.length(), first.getBytes(StandardCharsets.UTF_8),
+        pipe -> runInto(pipe, "list"));
   }
 
-  /** Runs {@code words} into a pipe whose reader takes {@code limit} bytes and goes away. */
-  private void assertClosedPipeAfter(int limit, byte[] expected, String... words)
+  /** Runs a command into a pipe whose reader takes {@code limit} bytes and goes away. */
+  private void assertClosedPipeAfter(int limit, byte[] expected, Function<Fifo, Run> command)
       throws Exception {
     try (Fifo pipe = new Fifo(dir.resolve("pipe"))) {
       CompletableFuture<byte[]> head = pipe.read(limit);
-      Run run;
-      try (OutputStream out = new FileOutputStream(pipe.path.toFile())) {
-        run = new CommandLine(cluster.uri()).run(out, words);
-      }
+      Run run = command.apply(pipe);
       assertArrayEquals(expected, head.get(20, TimeUnit.SECONDS));
       assertEquals("", run.err());
       assertEquals(Main.CLOSED_PIPE, run.status());
+    }
+    Files.delete(dir.resolve("pipe"));
+  }
+
+  /** Runs {@code words} with the pipe as standard output. */
+  private Run runInto(Fifo pipe, String... words) {
+    try (OutputStream out = new FileOutputStream(pipe.path.toFile())) {
+      return new CommandLine(cluster.uri()).run(out, words);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
