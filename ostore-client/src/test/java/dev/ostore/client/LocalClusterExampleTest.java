@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example of README.md and docs/operations.md, kept compiling and passing here: how an
- * application tests its use of ostore against a whole store in its own process.
+ * The example of docs/operations.md (there named ReportStoreTest), kept compiling and passing
+ * here: how an application tests its use of ostore against a whole store in its own process.
  */
 class LocalClusterExampleTest {
   @Test
