@@ -4,19 +4,23 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import dev.ostore.ServerAddress;
 import java.io.IOException;
+import java.net.BindException;
+import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * An HTTP/1.1 server serving {@link Routes}, on Jetty's core API (measured faster than the JDK's
  * server here; see docs/decisions.md). Endpoints run on a bounded pool of threads and may block.
- * Closing stops it; idempotent.
+ * Closing stops it at once, {@link #stop} gracefully; both are idempotent.
  *
  * <pre>{@code
  * try (HttpService http = HttpService.start("data", new ServerAddress("127.0.0.1", 0), routes,
@@ -52,6 +56,16 @@ public final class HttpService implements AutoCloseable {
    */
   public static HttpService start(String name, ServerAddress bind, Routes routes,
       Settings settings) throws IOException {
+    return listen(name, bind, settings).serve(routes);
+  }
+
+  /**
+   * Takes the address {@code bind} without serving it yet, so that a server learns that its port
+   * is taken before it creates anything on disk. An address in use, or not of this machine, is an
+   * {@link IOException} whose one-line message says so.
+   */
+  public static Listener listen(String name, ServerAddress bind, Settings settings)
+      throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(settings.maxThreads(), 8);
     threads.setName(name + "-http");
     Server server = new Server(threads);
@@ -70,16 +84,59 @@ public final class HttpService implements AutoCloseable {
     connector.setPort(bind.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
     server.addConnector(connector);
-    server.setHandler(new RoutingHandler(name, routes));
-    server.setErrorHandler(new PlainTextErrorHandler());
-    server.setStopTimeout(0);
     try {
-      server.start();
-    } catch (Exception e) {
-      stopQuietly(server);
-      throw new IOException("cannot serve HTTP on " + bind + ": " + e.getMessage(), e);
+      connector.open();
+    } catch (IOException | RuntimeException e) {
+      connector.close();
+      throw new IOException(cannotListen(bind, e), e);
     }
-    return new HttpService(server, new ServerAddress(bind.host(), connector.getLocalPort()));
+    return new Listener(name, server, connector, bind);
+  }
+
+  /** An address taken by {@link #listen} and not served yet. Closing frees it; idempotent. */
+  public static final class Listener implements AutoCloseable {
+    private final String name;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ServerAddress address;
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    private Listener(String name, Server server, ServerConnector connector, ServerAddress bind) {
+      this.name = name;
+      this.server = server;
+      this.connector = connector;
+      this.address = new ServerAddress(bind.host(), connector.getLocalPort());
+    }
+
+    /** The address taken, with the real port when it was asked for port 0. */
+    public ServerAddress address() {
+      return address;
+    }
+
+    /** Serves {@code routes} on the address; the listener then belongs to the service. */
+    public HttpService serve(Routes routes) throws IOException {
+      if (!open.compareAndSet(true, false)) {
+        throw new IllegalStateException("listener on " + address + " is closed or served");
+      }
+      // Counts requests in flight, so that a graceful stop can wait for them.
+      server.setHandler(new GracefulHandler(new RoutingHandler(name, routes)));
+      server.setErrorHandler(new PlainTextErrorHandler());
+      server.setStopTimeout(0);
+      try {
+        server.start();
+      } catch (Exception e) {
+        stopQuietly(server);
+        throw new IOException("cannot serve HTTP on " + address + ": " + e.getMessage(), e);
+      }
+      return new HttpService(server, address);
+    }
+
+    @Override
+    public void close() {
+      if (open.compareAndSet(true, false)) {
+        connector.close();
+      }
+    }
   }
 
   /** Where the server listens, with the real port when it was started on port 0. */
@@ -87,6 +144,7 @@ public final class HttpService implements AutoCloseable {
     return address;
   }
 
+  /** Stops at once: requests in flight are cut off. */
   @Override
   public void close() {
     if (open.compareAndSet(true, false)) {
@@ -94,12 +152,57 @@ public final class HttpService implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops gracefully: no new connection is accepted, requests in flight get up to {@code grace}
+   * to finish, then whatever is left is cut off. Returns whether every request finished. Does
+   * nothing once the service is stopped.
+   */
+  public boolean stop(Duration grace) {
+    checkArgument(grace.toMillis() > 0, "grace (%s) must be positive", grace);
+    if (!open.compareAndSet(true, false)) {
+      return true;
+    }
+    server.setStopTimeout(grace.toMillis());
+    try {
+      server.stop();
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (Exception e) {
+      logStopFailure(e);
+      return true;
+    }
+  }
+
   private static void stopQuietly(Server server) {
     try {
       server.stop();
     } catch (Exception e) {
-      System.getLogger(HttpService.class.getName())
-          .log(System.Logger.Level.WARNING, "HTTP server did not stop cleanly", e);
+      logStopFailure(e);
     }
+  }
+
+  /** Jetty's message is "Failed to bind to /127.0.0.1:8080", the cause at the bottom. */
+  private static String cannotListen(ServerAddress bind, Exception e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof UnresolvedAddressException) {
+      return "cannot listen on " + bind + ": unknown host " + bind.host();
+    }
+    String reason = String.valueOf(cause.getMessage());
+    if (cause instanceof BindException && reason.contains("already in use")) {
+      return bind + " is in use by another process";
+    }
+    if (cause instanceof BindException && reason.contains("assign requested address")) {
+      return "cannot listen on " + bind + ": it is not an address of this machine";
+    }
+    return "cannot listen on " + bind + ": " + reason;
+  }
+
+  private static void logStopFailure(Exception e) {
+    System.getLogger(HttpService.class.getName())
+        .log(System.Logger.Level.WARNING, "HTTP server did not stop cleanly", e);
   }
 }

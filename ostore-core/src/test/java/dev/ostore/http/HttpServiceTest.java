@@ -20,7 +20,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +44,8 @@ class HttpServiceTest {
       .connectTimeout(Duration.ofSeconds(5))
       .build();
   private final CyclicBarrier pair = new CyclicBarrier(2);
+  private final CountDownLatch entered = new CountDownLatch(1);
+  private final CountDownLatch release = new CountDownLatch(1);
   private HttpService server;
 
   @BeforeEach
@@ -106,6 +111,16 @@ class HttpServiceTest {
             throw new IllegalStateException("no partner: " + e, e);
           }
           exchange.respondText(200, "paired");
+        })
+        .add("GET", "/held/", exchange -> {
+          entered.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+          }
+          exchange.respondText(200, "held");
         })
         .build();
     server = HttpService.start("http-test", new ServerAddress("127.0.0.1", 0), routes,
@@ -296,10 +311,60 @@ class HttpServiceTest {
   }
 
   @Test
-  void startOnAPortInUseFails() {
+  void stopRefusesNewConnectionsAndLetsARequestInFlightFinish() throws Exception {
+    CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+        HttpRequest.newBuilder(URI.create(server.address().baseUri() + "/held/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    ServerAddress address = server.address();
+    CompletableFuture<Boolean> stopped =
+        CompletableFuture.supplyAsync(() -> server.stop(Duration.ofSeconds(20)));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (connects(address)) {
+      assertTrue(System.nanoTime() < deadline, "still accepting connections");
+      Thread.sleep(10);
+    }
+    assertFalse(stopped.isDone());
+    release.countDown();
+    assertEquals("held\n", inFlight.get(10, TimeUnit.SECONDS).body());
+    assertTrue(stopped.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void stopCutsOffWhatIsStillRunningAfterTheGrace() throws Exception {
+    CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+        HttpRequest.newBuilder(URI.create(server.address().baseUri() + "/held/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertTrue(entered.await(10, TimeUnit.SECONDS));
+    long start = System.nanoTime();
+    assertFalse(server.stop(Duration.ofMillis(300)));
+    assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300));
+    assertThrows(ExecutionException.class, () -> inFlight.get(10, TimeUnit.SECONDS));
+    release.countDown();
+  }
+
+  private static boolean connects(ServerAddress address) {
+    try (Socket socket = new Socket(address.host(), address.port())) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void startOnAPortInUseSaysSoInOneLine() {
     IOException e = assertThrows(IOException.class, () -> HttpService.start("second",
         server.address(), Routes.builder().build(), HttpService.Settings.DEFAULT));
-    assertTrue(e.getMessage().startsWith("cannot serve HTTP on " + server.address()),
+    assertEquals(server.address() + " is in use by another process", e.getMessage());
+  }
+
+  @Test
+  void listenOnAnAddressOfNoInterfaceSaysSo() {
+    // 192.0.2.0/24 is reserved for documentation: no machine has it.
+    ServerAddress elsewhere = new ServerAddress("192.0.2.1", 0);
+    IOException e = assertThrows(IOException.class, () -> HttpService.listen("elsewhere",
+        elsewhere, HttpService.Settings.DEFAULT));
+    assertEquals("cannot listen on 192.0.2.1:0: it is not an address of this machine",
         e.getMessage());
   }
 
