@@ -1,9 +1,14 @@
 package dev.ostore.config;
 
+import dev.ostore.ServerAddress;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -80,6 +85,43 @@ public final class Options {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(describe(option) + " is not a whole number: " + text);
     }
+  }
+
+  /**
+   * A {@code host:port} whose host is known here (an address, or a name that resolves), so that
+   * a typing error is found before a server creates anything.
+   */
+  public ServerAddress getAddress(Option option) {
+    String text = require(option);
+    ServerAddress address;
+    try {
+      address = ServerAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(describe(option) + ": " + e.getMessage());
+    }
+    try {
+      InetAddress.getByName(address.host());
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          describe(option) + " names an unknown host: " + address.host());
+    }
+    return address;
+  }
+
+  /** The URI of a RabbitMQ broker: {@code amqp://} or {@code amqps://}, with a host. */
+  public URI getBrokerUri(Option option) {
+    String text = require(option);
+    try {
+      URI uri = new URI(text);
+      String scheme = String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT);
+      if ((scheme.equals("amqp") || scheme.equals("amqps")) && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // Refused below, like any other URI that is not a broker's.
+    }
+    throw new IllegalArgumentException(describe(option)
+        + " is not an amqp:// or amqps:// URI with a host: " + redact(text));
   }
 
   /** {@code true} or {@code false}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ServerAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -217,6 +218,36 @@ class OptionsTest {
 
   private static Duration duration(String text) {
     return parse(Map.of("HEARTBEAT_EXPIRY", text)).getDuration(EXPIRY);
+  }
+
+  @Test
+  void anAddressWithAnUnknownHostIsRefusedNamingTheSetting() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> parse(Map.of(), "--listen-address", "999.1.1.1:8095").getAddress(LISTEN));
+    assertEquals("LISTEN_ADDRESS (--listen-address) names an unknown host: 999.1.1.1",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> parse(Map.of(), "--listen-address", "localhost").getAddress(LISTEN));
+    assertEquals("LISTEN_ADDRESS (--listen-address): address has no port: localhost",
+        e.getMessage());
+    assertEquals(new ServerAddress("127.0.0.1", 8095),
+        parse(Map.of(), "--listen-address", "127.0.0.1:8095").getAddress(LISTEN));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://x", "amqp:broker", "broker:5672", "amqp://u:secret@:5672"})
+  void aBrokerUriMustBeAmqpWithAHost(String uri) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> parse(Map.of("RABBITMQ_SERVER", uri)).getBrokerUri(BROKER));
+    assertTrue(e.getMessage().startsWith("RABBITMQ_SERVER (--rabbitmq-server) is not an amqp:// "
+        + "or amqps:// URI with a host: "), e.getMessage());
+    assertFalse(e.getMessage().contains("secret"), e.getMessage());
+  }
+
+  @Test
+  void aBrokerUriIsTakenAsGiven() {
+    assertEquals(URI.create("amqps://u:p@broker:5671/vhost"),
+        parse(Map.of("RABBITMQ_SERVER", "amqps://u:p@broker:5671/vhost")).getBrokerUri(BROKER));
   }
 
   private static Options parse(Map<String, String> env, String... args) {
