@@ -37,7 +37,16 @@ public interface MetadataStore extends AutoCloseable {
    * missing: the default of the one-command store and of the in-process cluster.
    */
   static MetadataStore embedded(Path file) throws IOException {
-    return SqlMetadataStore.embedded(file);
+    return SqlMetadataStore.embedded(file, Optional.empty());
+  }
+
+  /**
+   * As {@link #embedded(Path)}, for the store {@code owner}: the database is recorded as its own
+   * when no store has claimed it yet, and refused with an {@link IllegalStateException} saying
+   * what to do when it belongs to another store (see {@link StoreIdentity}).
+   */
+  static MetadataStore embedded(Path file, StoreIdentity owner) throws IOException {
+    return SqlMetadataStore.embedded(file, Optional.of(owner));
   }
 
   /**
@@ -49,7 +58,24 @@ public interface MetadataStore extends AutoCloseable {
    * migrates the schema.
    */
   static MetadataStore open(String jdbcUrl) throws IOException {
-    return SqlMetadataStore.open(jdbcUrl);
+    return SqlMetadataStore.open(jdbcUrl, Optional.empty());
+  }
+
+  /**
+   * As {@link #open(String)}, for the store {@code owner}, claimed or checked as {@link
+   * #embedded(Path, StoreIdentity)} does; when the database cannot be reached at once, the first
+   * call that reaches it does so, and fails with the reason if it belongs to another store.
+   */
+  static MetadataStore open(String jdbcUrl, StoreIdentity owner) throws IOException {
+    return SqlMetadataStore.open(jdbcUrl, Optional.of(owner));
+  }
+
+  /**
+   * Refuses, with an {@link IllegalArgumentException} naming it (password hidden), a JDBC URL
+   * that {@link #open} would refuse: for checking a configuration before anything starts.
+   */
+  static void checkUrl(String jdbcUrl) {
+    JdbcUrls.dialectOf(jdbcUrl);
   }
 
   /** The newest version of {@code name}, tombstone included; empty when it never existed. */

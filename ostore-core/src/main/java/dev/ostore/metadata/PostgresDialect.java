@@ -37,6 +37,15 @@ final class PostgresDialect implements Dialect {
         PRIMARY KEY (name, version)
       )""",
       "CREATE INDEX ostore_versions_hash ON ostore_versions (hash)");
+  /** Which store the database belongs to: see {@link Ownership}. */
+  private static final List<String> VERSION_2 = List.of(
+      """
+      CREATE TABLE ostore_store (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('local', 'cluster')),
+        created_millis BIGINT NOT NULL
+      )""");
 
   private PostgresDialect() {}
 
@@ -97,7 +106,7 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1);
+    return List.of(VERSION_1, VERSION_2);
   }
 
   /** Class 08 is a connection exception; 57P01-57P03 are the server shutting down or starting. */

@@ -67,16 +67,20 @@ final class SqlMetadataStore implements MetadataStore {
   private final Database database;
   private final Dialect dialect;
   private final InstantSource clock;
+  private final Optional<StoreIdentity> owner;
   // False until the schema is known to be current; read on every call, so volatile.
   private volatile boolean schemaReady;
 
-  private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock) {
+  private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock,
+      Optional<StoreIdentity> owner) {
     this.database = database;
     this.dialect = dialect;
     this.clock = clock;
+    this.owner = owner;
   }
 
-  static MetadataStore embedded(Path file) throws OstoreException {
+  static MetadataStore embedded(Path file, Optional<StoreIdentity> owner)
+      throws OstoreException {
     Path absolute = file.toAbsolutePath();
     try {
       Files.createDirectories(absolute.getParent());
@@ -84,23 +88,24 @@ final class SqlMetadataStore implements MetadataStore {
       throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
           "cannot create the directory of the metadata store " + absolute + ": " + e, e);
     }
-    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false);
+    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false, owner);
   }
 
-  static MetadataStore open(String jdbcUrl) throws OstoreException {
-    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl, true);
+  static MetadataStore open(String jdbcUrl, Optional<StoreIdentity> owner)
+      throws OstoreException {
+    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl, true, owner);
   }
 
   /**
-   * Opens the store and brings its schema up to date. Unlike a file of our own, a database server
+   * Opens the store, brings its schema up to date and claims it for {@code owner}. Unlike a file of our own, a database server
    * may be down when an api server starts, as the broker may: with {@code waitForDatabase} the
    * store then starts anyway, each call is METADATA_UNAVAILABLE until the database answers, and
    * the first call that reaches it migrates the schema.
    */
-  private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase)
-      throws OstoreException {
-    SqlMetadataStore store = new SqlMetadataStore(
-        new Database(dialect, jdbcUrl, Options.redact(jdbcUrl)), dialect, InstantSource.system());
+  private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase,
+      Optional<StoreIdentity> owner) throws OstoreException {
+    SqlMetadataStore store = new SqlMetadataStore(new Database(dialect, jdbcUrl,
+        Options.redact(jdbcUrl)), dialect, InstantSource.system(), owner);
     try {
       store.migrateOnce();
     } catch (OstoreException e) {
@@ -119,8 +124,9 @@ final class SqlMetadataStore implements MetadataStore {
 
   /**
    * Brings the schema up to date, once: after that, a read of a volatile flag. A schema newer
-   * than this code, found here rather than at start (the database was down then), makes the call
-   * unavailable with the reason, as an unreachable database does, instead of an internal error.
+   * than this code, or a database of another store, found here rather than at start (the
+   * database was down then), makes the call unavailable with the reason, as an unreachable
+   * database does, instead of an internal error.
    */
   private void migrate() throws OstoreException {
     if (!schemaReady) {
@@ -136,8 +142,13 @@ final class SqlMetadataStore implements MetadataStore {
     if (schemaReady) {
       return;
     }
-    int version = database.write("migrate the schema",
-        session -> Schema.migrate(session.connection(), dialect, clock));
+    int version = database.write("migrate the schema", session -> {
+      int migrated = Schema.migrate(session.connection(), dialect, clock);
+      if (owner.isPresent()) {
+        Ownership.claim(session.connection(), owner.get(), database.url(), clock);
+      }
+      return migrated;
+    });
     schemaReady = true;
     log.log(INFO, () -> "metadata store: " + dialect.name() + " at " + database.url()
         + ", schema version " + version);

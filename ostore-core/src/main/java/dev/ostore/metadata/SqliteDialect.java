@@ -37,6 +37,15 @@ final class SqliteDialect implements Dialect {
         PRIMARY KEY (name, version)
       ) STRICT, WITHOUT ROWID""",
       "CREATE INDEX ostore_versions_hash ON ostore_versions (hash)");
+  /** Which store the database belongs to: see {@link Ownership}. */
+  private static final List<String> VERSION_2 = List.of(
+      """
+      CREATE TABLE ostore_store (
+        singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+        id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('local', 'cluster')),
+        created_millis INTEGER NOT NULL
+      ) STRICT""");
 
   private SqliteDialect() {}
 
@@ -87,7 +96,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1);
+    return List.of(VERSION_1, VERSION_2);
   }
 
   @Override
