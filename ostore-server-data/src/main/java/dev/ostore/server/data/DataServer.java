@@ -11,18 +11,23 @@ import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
 import dev.ostore.storage.ContentStore;
+import dev.ostore.storage.StorageRoot;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * A running data server: keeps content by its SHA-256, takes new content through temporary
  * objects, serves it over HTTP checked against its hash, announces itself on the bus and answers
- * locate requests for the hashes it holds. Closing stops all of it; idempotent.
+ * locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
+ * so a second server on the same root refuses to start. Closing stops all of it at once, {@link
+ * #stop} gracefully; both are idempotent.
  *
  * <pre>{@code
  * try (DataServer server = DataServer.start(
@@ -34,14 +39,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
 
+  private final StorageRoot root;
   private final HttpService http;
   private final ScheduledExecutorService scheduler;
   private final LocateResponder responder;
   private final HeartbeatPublisher heartbeat;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private DataServer(HttpService http, ScheduledExecutorService scheduler,
+  private DataServer(StorageRoot root, HttpService http, ScheduledExecutorService scheduler,
       LocateResponder responder, HeartbeatPublisher heartbeat) {
+    this.root = root;
     this.http = http;
     this.scheduler = scheduler;
     this.responder = responder;
@@ -56,26 +63,59 @@ public final class DataServer implements AutoCloseable {
   /** As {@link #start(DataServerConfig, MessageBus)}, temporary objects expiring by {@code clock}. */
   public static DataServer start(DataServerConfig config, MessageBus bus, InstantSource clock)
       throws IOException {
-    ContentStore store = ContentStore.onDisk(config.storageRoot(), clock, config.tempExpiry());
-    Routes.Builder routes = Routes.builder();
-    new ContentEndpoints(store).addTo(routes);
-    new TempEndpoints(store).addTo(routes);
-    HttpService http = HttpService.start("data", config.listenAddress(), routes.build(),
-        HttpService.Settings.DEFAULT);
-    ServerAddress self = http.address();
-    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-        new ThreadFactoryBuilder().setNameFormat("data-" + self.port() + "-tasks").setDaemon(true)
-            .build());
+    HttpService.Listener listener = listen(config);
+    return start(config, listener, lockRoot(config, listener), bus, clock);
+  }
+
+  /** Takes the server's address, before anything else, so a port in use is found first. */
+  static HttpService.Listener listen(DataServerConfig config) throws IOException {
+    return HttpService.listen("data", config.listenAddress(), HttpService.Settings.DEFAULT);
+  }
+
+  /** Locks the server's storage root; closes {@code listener} if it cannot. */
+  static StorageRoot lockRoot(DataServerConfig config, HttpService.Listener listener)
+      throws IOException {
     try {
+      return StorageRoot.lock(config.storageRoot());
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Starts a data server on an address taken and a root locked already, so that a port in use
+   * or a root that cannot be had is found before anything else starts. The server owns both from
+   * here on, even when it fails to start.
+   */
+  static DataServer start(DataServerConfig config, HttpService.Listener listener,
+      StorageRoot root, MessageBus bus, InstantSource clock) throws IOException {
+    HttpService http = null;
+    ScheduledExecutorService scheduler = null;
+    try {
+      ContentStore store = ContentStore.onDisk(root.path(), clock, config.tempExpiry());
+      Routes.Builder routes = Routes.builder();
+      new ContentEndpoints(store).addTo(routes);
+      new TempEndpoints(store).addTo(routes);
+      http = listener.serve(routes.build());
+      ServerAddress self = http.address();
+      scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
+          .setNameFormat("data-" + self.port() + "-tasks").setDaemon(true).build());
       LocateResponder responder = LocateResponder.start(bus, self, key -> holds(store, key));
       HeartbeatPublisher heartbeat =
           HeartbeatPublisher.start(bus, self, config.heartbeatInterval(), scheduler);
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(store), sweep, sweep, TimeUnit.MILLISECONDS);
-      return new DataServer(http, scheduler, responder, heartbeat);
+      return new DataServer(root, http, scheduler, responder, heartbeat);
     } catch (IOException | RuntimeException e) {
-      scheduler.shutdownNow();
-      http.close();
+      if (scheduler != null) {
+        scheduler.shutdownNow();
+      }
+      if (http != null) {
+        http.close();
+      }
+      listener.close();
+      release(root);
       throw e;
     }
   }
@@ -85,15 +125,43 @@ public final class DataServer implements AutoCloseable {
     return http.address();
   }
 
+  /** Stops at once: requests in flight are cut off. */
   @Override
   public void close() {
+    stopAfter(() -> {
+      http.close();
+      return true;
+    });
+  }
+
+  /**
+   * Stops gracefully: takes no new connection, lets requests in flight finish for up to {@code
+   * grace}, then stops announcing itself and releases its storage root. Returns whether every
+   * request finished; idempotent.
+   */
+  public boolean stop(Duration grace) {
+    return stopAfter(() -> http.stop(grace));
+  }
+
+  private boolean stopAfter(BooleanSupplier stopHttp) {
     if (!open.compareAndSet(true, false)) {
-      return;
+      return true;
     }
+    // Still announced and answering locates while the last transfers finish.
+    boolean finished = stopHttp.getAsBoolean();
     heartbeat.close();
     responder.close();
     scheduler.shutdownNow();
-    http.close();
+    release(root);
+    return finished;
+  }
+
+  private static void release(StorageRoot root) {
+    try {
+      root.close();
+    } catch (IOException e) {
+      log.log(WARNING, () -> "cannot release " + root + ": " + e.getMessage());
+    }
   }
 
   /** Locate keys are hashes in hex. */

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ostore.ServerAddress;
 import dev.ostore.config.Option;
 import dev.ostore.config.Options;
+import dev.ostore.config.ServerMain;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,8 @@ public record DataServerConfig(
     Path storageRoot,
     Optional<URI> rabbitMqServer,
     Duration heartbeatInterval,
-    Duration tempExpiry) {
+    Duration tempExpiry,
+    Duration stopTimeout) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
       "host:port to listen on and to announce to api servers (not 0.0.0.0)");
@@ -35,13 +37,17 @@ public record DataServerConfig(
       "heartbeat-interval", "5s", "how often the server announces itself on apiServers");
   static final Option TEMP_EXPIRY = new Option("TEMP_EXPIRY", "temp-expiry", "1h",
       "a temporary object (an upload not yet committed) idle this long is deleted");
-  static final List<Option> OPTIONS =
-      List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER, HEARTBEAT_INTERVAL, TEMP_EXPIRY);
+  static final Option STOP_TIMEOUT = new Option("STOP_TIMEOUT", "stop-timeout", "10s",
+      "on SIGTERM or Ctrl-C, how long requests in flight may take to finish");
+  static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER,
+      HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT);
 
   /** The default heartbeat interval, the tutorial's five seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
   /** How long an idle temporary object is kept by default. */
   public static final Duration DEFAULT_TEMP_EXPIRY = Duration.ofHours(1);
+  /** How long requests in flight may take to finish when the server is asked to stop. */
+  public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   public DataServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -50,28 +56,28 @@ public record DataServerConfig(
     checkArgument(!listenAddress.isWildcard(),
         "LISTEN_ADDRESS %s is announced to api servers, so it must be an address they can "
             + "reach, not a wildcard", listenAddress);
-    checkArgument(heartbeatInterval != null && !heartbeatInterval.isNegative()
-        && !heartbeatInterval.isZero(), "heartbeat interval must be positive: %s",
+    checkArgument(isPositive(heartbeatInterval), "heartbeat interval must be positive: %s",
         heartbeatInterval);
-    checkArgument(tempExpiry != null && !tempExpiry.isNegative() && !tempExpiry.isZero(),
-        "temp expiry must be positive: %s", tempExpiry);
+    checkArgument(isPositive(tempExpiry), "temp expiry must be positive: %s", tempExpiry);
+    checkArgument(isPositive(stopTimeout), "stop timeout must be positive: %s", stopTimeout);
   }
 
   /** A data server for embedding: on {@code listenAddress}, with the default heartbeat. */
   public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
     return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT,
-        DEFAULT_TEMP_EXPIRY);
+        DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT);
   }
 
   /** Reads the configuration of a standalone data server, which needs a broker. */
   public static DataServerConfig from(Map<String, String> env, String[] args) {
     Options options = Options.parse(OPTIONS, env, args);
     return new DataServerConfig(
-        ServerAddress.parse(options.require(LISTEN_ADDRESS)),
+        options.getAddress(LISTEN_ADDRESS),
         Path.of(options.require(STORAGE_ROOT)),
-        Optional.of(URI.create(options.require(RABBITMQ_SERVER))),
+        Optional.of(options.getBrokerUri(RABBITMQ_SERVER)),
         options.getDuration(HEARTBEAT_INTERVAL),
-        options.getDuration(TEMP_EXPIRY));
+        options.getDuration(TEMP_EXPIRY),
+        options.getDuration(STOP_TIMEOUT));
   }
 
   /** The whole configuration on one line, broker password hidden, for the start-up log. */
@@ -80,6 +86,11 @@ public record DataServerConfig(
         + " STORAGE_ROOT=" + storageRoot.toAbsolutePath()
         + " RABBITMQ_SERVER=" + rabbitMqServer.map(Options::redact).orElse("(in-process bus)")
         + " HEARTBEAT_INTERVAL=" + heartbeatInterval
-        + " TEMP_EXPIRY=" + tempExpiry;
+        + " TEMP_EXPIRY=" + tempExpiry
+        + " STOP_TIMEOUT=" + stopTimeout;
+  }
+
+  private static boolean isPositive(Duration duration) {
+    return duration != null && !duration.isNegative() && !duration.isZero();
   }
 }

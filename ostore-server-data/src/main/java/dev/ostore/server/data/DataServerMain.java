@@ -1,13 +1,11 @@
 package dev.ostore.server.data;
 
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-
 import dev.ostore.bus.MessageBus;
-import dev.ostore.config.Options;
-import dev.ostore.config.ServerLogging;
+import dev.ostore.config.ServerMain;
+import dev.ostore.http.HttpService;
+import dev.ostore.storage.StorageRoot;
 import java.io.IOException;
-import java.lang.System.Logger;
+import java.time.InstantSource;
 
 /** Runs a data server from the environment and flags: {@code java -jar ostore-server-data.jar}. */
 public final class DataServerMain {
@@ -19,34 +17,25 @@ public final class DataServerMain {
   private DataServerMain() {}
 
   public static void main(String[] args) {
-    ServerLogging.install();
-    Logger log = System.getLogger(DataServerMain.class.getName());
-    if (Options.wantsHelp(args)) {
-      System.out.print(Options.help(USAGE, DataServerConfig.OPTIONS));
-      return;
-    }
-    DataServerConfig config;
-    try {
-      config = DataServerConfig.from(System.getenv(), args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ostore-server-data: " + e.getMessage() + " (see --help)");
-      System.exit(2);
-      return;
-    }
+    ServerMain.run(new ServerMain.Program<>("data server", "ostore-server-data", USAGE,
+        DataServerConfig.OPTIONS, DataServerConfig::from, DataServerMain::start), args);
+  }
+
+  /** The port first, then the disk, then the broker: a start refused leaves nothing behind. */
+  private static ServerMain.Running start(DataServerConfig config) throws IOException {
+    HttpService.Listener listener = DataServer.listen(config);
+    StorageRoot root = DataServer.lockRoot(config, listener);
     MessageBus bus = MessageBus.rabbitMq(config.rabbitMqServer().orElseThrow());
     try {
-      DataServer server = DataServer.start(config, bus);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        server.close();
+      DataServer server = DataServer.start(config, listener, root, bus, InstantSource.system());
+      return grace -> {
+        boolean finished = server.stop(grace);
         bus.close();
-        log.log(INFO, "data server stopped");
-      }, "shutdown"));
-      log.log(INFO, () -> "data server started on " + server.address() + ": "
-          + config.describe());
+        return finished;
+      };
     } catch (IOException | RuntimeException e) {
-      log.log(ERROR, "data server failed to start: " + e.getMessage(), e);
       bus.close();
-      System.exit(1);
+      throw e;
     }
   }
 }

@@ -48,7 +48,8 @@ class DataServerTest {
     bus = MessageBus.inMemory();
     listening = bus.subscribe(MessageBus.API_SERVERS, heartbeats::add);
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1)), bus);
+        java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1),
+        DataServerConfig.DEFAULT_STOP_TIMEOUT), bus);
     base = server.address().baseUri();
   }
 
@@ -150,7 +151,8 @@ class DataServerTest {
   void anAppendCutShortCommitsNothingAndItsTemporaryObjectExpires() throws Exception {
     try (DataServer quick = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofMillis(300)), bus)) {
+        Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT),
+        bus)) {
       URI quickBase = quick.address().baseUri();
       String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),
