@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -283,9 +284,9 @@ class AgainstRealServersTest {
   @Test
   void withInstantUploadOnPutsOfStoredContentStillSucceed() throws Exception {
     try (LocalCluster instant = LocalCluster.start(new ApiServerConfig(
-        new ServerAddress("127.0.0.1", 0), Optional.empty(), root.resolve("instant"), 2,
-        ApiServerConfig.DEFAULT_EXPIRY, ApiServerConfig.DEFAULT_LOCATE_TIMEOUT,
-        Optional.empty(), true))) {
+        new ServerAddress("127.0.0.1", 0), Optional.empty(), root.resolve("instant"),
+        OptionalInt.of(2), ApiServerConfig.DEFAULT_EXPIRY, ApiServerConfig.DEFAULT_LOCATE_TIMEOUT,
+        Optional.empty(), true, ApiServerConfig.DEFAULT_STOP_TIMEOUT))) {
       OstoreClient fast = OstoreClient.builder(instant.uri()).build();
       byte[] bytes = random(8 << 20, 9);
       Path file = root.resolve("big");

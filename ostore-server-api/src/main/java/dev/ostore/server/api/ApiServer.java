@@ -8,10 +8,13 @@ import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.StoreIdentity;
+import dev.ostore.storage.StorageRoot;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A running api server: the stateless HTTP front of the store. It keeps versions of names in the
  * metadata store, learns the live data servers from their heartbeats, finds content with locate
- * requests, and streams bodies to and from data servers. Closing stops it; idempotent.
+ * requests, and streams bodies to and from data servers. Closing stops it at once, {@link #stop}
+ * gracefully; both are idempotent.
  */
 public final class ApiServer implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
@@ -29,49 +33,80 @@ public final class ApiServer implements AutoCloseable {
   private final LiveServers live;
   private final ExecutorService uploads;
   private final HttpService http;
+  private final Optional<StorageRoot> root;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private ApiServer(MetadataStore metadata, LiveServers live, ExecutorService uploads,
-      HttpService http) {
+      HttpService http, Optional<StorageRoot> root) {
     this.metadata = metadata;
     this.live = live;
     this.uploads = uploads;
     this.http = http;
+    this.root = root;
   }
 
-  /** Starts an api server using {@code bus}; heartbeats expire by {@code clock}. */
+  /**
+   * Starts an api server of a cluster using {@code bus}; heartbeats expire by {@code clock}. When
+   * its metadata is in {@code STORAGE_ROOT} (no {@code METADATA_URL}), it locks that root.
+   */
   public static ApiServer start(ApiServerConfig config, MessageBus bus, InstantSource clock)
       throws IOException {
-    MetadataStore metadata = config.metadataUrl().isPresent()
-        ? MetadataStore.open(config.metadataUrl().get())
-        : MetadataStore.embedded(config.embeddedMetadata());
-    LiveServers live;
+    HttpService.Listener listener = listen(config);
+    Optional<StorageRoot> root = lockRootIfUsed(config, listener);
+    return start(config, listener, root, StoreIdentity.cluster(), bus, clock);
+  }
+
+  /** Takes the api server's address, before anything else, so a port in use is found first. */
+  static HttpService.Listener listen(ApiServerConfig config) throws IOException {
+    return HttpService.listen("api", config.listenAddress(), HttpService.Settings.DEFAULT);
+  }
+
+  /** Locks {@code STORAGE_ROOT} when the metadata is kept there; closes {@code listener} if not. */
+  static Optional<StorageRoot> lockRootIfUsed(ApiServerConfig config,
+      HttpService.Listener listener) throws IOException {
+    if (config.metadataUrl().isPresent()) {
+      return Optional.empty();
+    }
     try {
-      live = LiveServers.listen(bus, clock, config.heartbeatExpiry());
+      return Optional.of(StorageRoot.lock(config.storageRoot()));
     } catch (IOException | RuntimeException e) {
-      metadata.close();
+      listener.close();
       throw e;
     }
-    Locator locator = Locator.overBus(bus, live, config.locateTimeout());
-    // One task per upload in flight; the HTTP server's own pool bounds how many there are.
-    ExecutorService uploads = Executors.newCachedThreadPool(
-        new ThreadFactoryBuilder().setNameFormat("upload-%d").setDaemon(true).build());
-    Transfers transfers = Transfers.create(uploads, CONNECT_TIMEOUT, READ_TIMEOUT);
-    Routes.Builder routes = Routes.builder();
-    Contents contents = new Contents(metadata, live, locator, transfers,
-        config.instantUpload());
-    new ObjectsEndpoints(metadata, contents).addTo(routes);
-    new VersionsEndpoint(metadata).addTo(routes);
-    new LocateEndpoint(live, locator, metadata).addTo(routes);
-    new ServersEndpoint(live).addTo(routes);
+  }
+
+  /**
+   * Starts an api server on {@code listener}, serving the metadata of the store {@code
+   * identity}. It owns {@code listener} and {@code root} from here on, even when it fails.
+   */
+  static ApiServer start(ApiServerConfig config, HttpService.Listener listener,
+      Optional<StorageRoot> root, StoreIdentity identity, MessageBus bus, InstantSource clock)
+      throws IOException {
+    MetadataStore metadata = null;
+    LiveServers live = null;
+    ExecutorService uploads = null;
     try {
-      HttpService http = HttpService.start("api", config.listenAddress(), routes.build(),
-          HttpService.Settings.DEFAULT);
-      return new ApiServer(metadata, live, uploads, http);
+      metadata = config.metadataUrl().isPresent()
+          ? MetadataStore.open(config.metadataUrl().get(), identity)
+          : MetadataStore.embedded(config.embeddedMetadata(), identity);
+      live = LiveServers.listen(bus, clock, config.heartbeatExpiry());
+      Locator locator = Locator.overBus(bus, live, config.locateTimeout());
+      // One task per upload in flight; the HTTP server's own pool bounds how many there are.
+      uploads = Executors.newCachedThreadPool(
+          new ThreadFactoryBuilder().setNameFormat("upload-%d").setDaemon(true).build());
+      Transfers transfers = Transfers.create(uploads, CONNECT_TIMEOUT, READ_TIMEOUT);
+      Routes.Builder routes = Routes.builder();
+      Contents contents = new Contents(metadata, live, locator, transfers,
+          config.instantUpload());
+      new ObjectsEndpoints(metadata, contents).addTo(routes);
+      new VersionsEndpoint(metadata).addTo(routes);
+      new LocateEndpoint(live, locator, metadata).addTo(routes);
+      new ServersEndpoint(live).addTo(routes);
+      HttpService http = listener.serve(routes.build());
+      return new ApiServer(metadata, live, uploads, http, root);
     } catch (IOException | RuntimeException e) {
-      live.close();
-      uploads.shutdownNow();
-      metadata.close();
+      listener.close();
+      release(metadata, live, uploads, root);
       throw e;
     }
   }
@@ -85,13 +120,49 @@ public final class ApiServer implements AutoCloseable {
     return live;
   }
 
+  /** Stops at once: requests in flight are cut off. */
   @Override
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
+      release(metadata, live, uploads, root);
+    }
+  }
+
+  /**
+   * Stops gracefully: takes no new connection, lets requests in flight finish for up to {@code
+   * grace}, then stops. Returns whether every request finished; idempotent.
+   */
+  public boolean stop(Duration grace) {
+    if (!open.compareAndSet(true, false)) {
+      return true;
+    }
+    boolean finished = http.stop(grace);
+    release(metadata, live, uploads, root);
+    return finished;
+  }
+
+  /** Frees what a server holds besides its HTTP service: whatever of it was started. */
+  private static void release(MetadataStore metadata, LiveServers live, ExecutorService uploads,
+      Optional<StorageRoot> root) {
+    if (live != null) {
       live.close();
+    }
+    if (uploads != null) {
       uploads.shutdownNow();
+    }
+    if (metadata != null) {
       metadata.close();
+    }
+    root.ifPresent(ApiServer::unlock);
+  }
+
+  private static void unlock(StorageRoot root) {
+    try {
+      root.close();
+    } catch (IOException e) {
+      System.getLogger(ApiServer.class.getName()).log(System.Logger.Level.WARNING,
+          () -> "cannot release " + root + ": " + e.getMessage());
     }
   }
 }

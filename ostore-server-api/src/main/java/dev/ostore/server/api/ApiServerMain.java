@@ -1,13 +1,13 @@
 package dev.ostore.server.api;
 
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-
 import dev.ostore.bus.MessageBus;
-import dev.ostore.config.Options;
-import dev.ostore.config.ServerLogging;
-import java.lang.System.Logger;
+import dev.ostore.config.ServerMain;
+import dev.ostore.http.HttpService;
+import dev.ostore.metadata.StoreIdentity;
+import dev.ostore.storage.StorageRoot;
+import java.io.IOException;
 import java.time.InstantSource;
+import java.util.Optional;
 
 /**
  * Runs an api server from the environment and flags: {@code java -jar ostore-server-api.jar}.
@@ -18,57 +18,41 @@ public final class ApiServerMain {
   private static final String USAGE = """
       Usage: java -jar ostore-server-api.jar [--flag VALUE]...
       Runs an ostore api server on LISTEN_ADDRESS. With RABBITMQ_SERVER set it serves the data
-      servers of a cluster; without, it runs a complete store in this process: DATA_SERVERS data
-      servers keeping their objects under STORAGE_ROOT.""";
+      servers of a cluster; without, it runs a complete store in this process: data servers
+      keeping their objects under STORAGE_ROOT. Either way, unless METADATA_URL is set, the
+      versions are in STORAGE_ROOT/metadata.db, which belongs to one store: a cluster's api
+      server refuses a one-command store's, and the reverse.""";
 
   private ApiServerMain() {}
 
   public static void main(String[] args) {
-    ServerLogging.install();
     // The JDK keeps 5 idle connections per data server unless told otherwise; concurrent
     // downloads would then pay a new connection each. Set before the first request is made.
     if (System.getProperty("http.maxConnections") == null) {
       System.setProperty("http.maxConnections", "64");
     }
-    Logger log = System.getLogger(ApiServerMain.class.getName());
-    if (Options.wantsHelp(args)) {
-      System.out.print(Options.help(USAGE, ApiServerConfig.OPTIONS));
-      return;
-    }
-    ApiServerConfig config;
-    try {
-      config = ApiServerConfig.from(System.getenv(), args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ostore-server-api: " + e.getMessage() + " (see --help)");
-      System.exit(2);
-      return;
-    }
-    try {
-      AutoCloseable server = config.standalone() ? LocalCluster.start(config) : cluster(config);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (Exception e) {
-          log.log(ERROR, "api server did not stop cleanly", e);
-        }
-        log.log(INFO, "api server stopped");
-      }, "shutdown"));
-      log.log(INFO, () -> "api server started: " + config.describe());
-    } catch (Exception e) {
-      log.log(ERROR, "api server failed to start: " + e.getMessage(), e);
-      System.exit(1);
-    }
+    ServerMain.run(new ServerMain.Program<>("api server", "ostore-server-api", USAGE,
+        ApiServerConfig.OPTIONS, ApiServerConfig::from, ApiServerMain::start), args);
   }
 
-  private static AutoCloseable cluster(ApiServerConfig config) throws Exception {
+  private static ServerMain.Running start(ApiServerConfig config) throws IOException {
+    if (config.standalone()) {
+      // The one-command store tells what it does: it is the operator's whole store.
+      return LocalCluster.builder(config).verbose(true).start()::stop;
+    }
+    // The port first, then the disk, then the broker: a start refused leaves nothing behind.
+    HttpService.Listener listener = ApiServer.listen(config);
+    Optional<StorageRoot> root = ApiServer.lockRootIfUsed(config, listener);
     MessageBus bus = MessageBus.rabbitMq(config.rabbitMqServer().orElseThrow());
     try {
-      ApiServer api = ApiServer.start(config, bus, InstantSource.system());
-      return () -> {
-        api.close();
+      ApiServer api = ApiServer.start(config, listener, root, StoreIdentity.cluster(), bus,
+          InstantSource.system());
+      return grace -> {
+        boolean finished = api.stop(grace);
         bus.close();
+        return finished;
       };
-    } catch (Exception e) {
+    } catch (IOException | RuntimeException e) {
       bus.close();
       throw e;
     }

@@ -1,9 +1,15 @@
 package dev.ostore.server.api;
 
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.http.HttpService;
+import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.server.data.DataServer;
 import dev.ostore.server.data.DataServerConfig;
+import dev.ostore.storage.StorageRoot;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -13,6 +19,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,30 +42,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  *
  * Data server {@code i} keeps its objects in {@code root/data-i}, so a cluster started again on
- * the same root finds them. Closing stops every server; idempotent.
+ * the same root finds them; the root records how many data servers the store has (see {@link
+ * Builder#dataServers}) and is locked while the cluster runs. A cluster logs warnings only
+ * unless {@link Builder#verbose} asks for more. Closing stops every server at once, {@link #stop}
+ * gracefully; both are idempotent.
  */
 public final class LocalCluster implements AutoCloseable {
+  private static final System.Logger log = System.getLogger(LocalCluster.class.getName());
   private static final Duration READY_WITHIN = Duration.ofSeconds(10);
 
+  private final StorageRoot root;
   private final MessageBus bus;
-  private final List<DataServer> dataServers;
+  private final List<DataServer> dataServers = new ArrayList<>();
   private final ApiServer api;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private LocalCluster(MessageBus bus, List<DataServer> dataServers, ApiServer api) {
+  private LocalCluster(StorageRoot root, MessageBus bus, ApiServer api) {
+    this.root = root;
     this.bus = bus;
-    this.dataServers = dataServers;
     this.api = api;
   }
 
-  /** Three data servers under {@code root} and an api server on a free loopback port. */
+  /** The data servers {@code root} has (3 for a new store), api server on a loopback port. */
   public static LocalCluster start(Path root) throws IOException {
-    return start(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root, 3));
+    return builder(root).start();
   }
 
-  /** {@code dataServers} data servers under {@code root}, api server on a free loopback port. */
+  /** {@code dataServers} data servers under {@code root}, api server on a loopback port. */
   public static LocalCluster start(Path root, int dataServers) throws IOException {
-    return start(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root, dataServers));
+    return builder(root).dataServers(dataServers).start();
   }
 
   /**
@@ -65,22 +78,97 @@ public final class LocalCluster implements AutoCloseable {
    * in-memory bus). Returns once the api server sees every data server live.
    */
   public static LocalCluster start(ApiServerConfig config) throws IOException {
-    MessageBus bus = MessageBus.inMemory();
-    // The api server listens first, so it hears each data server's first heartbeat.
-    ApiServer api = ApiServer.start(config, bus, InstantSource.system());
-    LocalCluster cluster = new LocalCluster(bus, new ArrayList<>(), api);
+    return builder(config).start();
+  }
+
+  /** A cluster in {@code root}, api server on a free loopback port, to be set up further. */
+  public static Builder builder(Path root) {
+    return builder(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root));
+  }
+
+  /** A cluster as {@code config} describes, to be set up further. */
+  public static Builder builder(ApiServerConfig config) {
+    return new Builder(config);
+  }
+
+  /** Sets up a {@link LocalCluster}: {@code LocalCluster.builder(dir).verbose(true).start()}. */
+  public static final class Builder {
+    private ApiServerConfig config;
+    private boolean verbose;
+
+    private Builder(ApiServerConfig config) {
+      this.config = config;
+    }
+
+    /**
+     * How many data servers a new store has; a store started before keeps its own number and
+     * refuses another, since its content is spread over them. Unset: as many as it has, or 3.
+     */
+    public Builder dataServers(int dataServers) {
+      config = new ApiServerConfig(config.listenAddress(), config.rabbitMqServer(),
+          config.storageRoot(), OptionalInt.of(dataServers), config.heartbeatExpiry(),
+          config.locateTimeout(), config.metadataUrl(), config.instantUpload(),
+          config.stopTimeout());
+      return this;
+    }
+
+    /** Whether ostore logs at INFO (each server's start, each data server seen) or warnings only. */
+    public Builder verbose(boolean verbose) {
+      this.verbose = verbose;
+      return this;
+    }
+
+    /** Starts the cluster; returns once the api server sees every data server live. */
+    public LocalCluster start() throws IOException {
+      ClusterLogs.verbose(verbose);
+      return LocalCluster.start(config, ApiServer.listen(config));
+    }
+  }
+
+  /** The api server's port first, then the root: a start refused leaves nothing behind. */
+  private static LocalCluster start(ApiServerConfig config, HttpService.Listener listener)
+      throws IOException {
+    StorageRoot root;
+    StoreRecord record;
     try {
-      for (int i = 1; i <= config.dataServers(); i++) {
-        Path dir = config.storageRoot().resolve("data-" + i);
+      root = StorageRoot.lock(config.storageRoot());
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      throw e;
+    }
+    try {
+      record = StoreRecord.of(root, config.dataServers());
+    } catch (IOException | RuntimeException e) {
+      listener.close();
+      unlock(root);
+      throw e;
+    }
+    MessageBus bus = MessageBus.inMemory();
+    LocalCluster cluster;
+    try {
+      // The api server listens first, so it hears each data server's first heartbeat.
+      cluster = new LocalCluster(root, bus, ApiServer.start(config, listener, Optional.empty(),
+          StoreIdentity.local(record.id()), bus, InstantSource.system()));
+    } catch (IOException | RuntimeException e) {
+      bus.close();
+      unlock(root);
+      throw e;
+    }
+    try {
+      record.saveIfMissing(root);
+      for (int i = 1; i <= record.dataServers(); i++) {
+        Path dir = root.path().resolve(StoreRecord.dataDirectory(i));
         cluster.dataServers.add(DataServer.start(
             DataServerConfig.embedded(new ServerAddress("127.0.0.1", 0), dir), bus));
       }
       cluster.awaitDataServers();
-      return cluster;
     } catch (IOException | RuntimeException e) {
       cluster.close();
       throw e;
     }
+    log.log(INFO, () -> "store " + record.id() + " in " + root.path() + ": "
+        + record.dataServers() + " data servers");
+    return cluster;
   }
 
   /** The api server's base URI, such as {@code http://127.0.0.1:41234}. */
@@ -97,14 +185,41 @@ public final class LocalCluster implements AutoCloseable {
     return dataServers.stream().map(DataServer::address).toList();
   }
 
+  /** Stops every server at once: requests in flight are cut off. */
   @Override
   public void close() {
-    if (!open.compareAndSet(true, false)) {
-      return;
+    if (open.compareAndSet(true, false)) {
+      api.close();
+      stopTheRest();
     }
-    api.close();
+  }
+
+  /**
+   * Stops gracefully: the api server takes no new connection and lets requests in flight finish
+   * for up to {@code grace}, then everything stops. Returns whether every request finished.
+   */
+  public boolean stop(Duration grace) {
+    if (!open.compareAndSet(true, false)) {
+      return true;
+    }
+    // Requests reach the data servers through the api server only: once it is done, they are.
+    boolean finished = api.stop(grace);
+    stopTheRest();
+    return finished;
+  }
+
+  private void stopTheRest() {
     dataServers.forEach(DataServer::close);
     bus.close();
+    unlock(root);
+  }
+
+  private static void unlock(StorageRoot root) {
+    try {
+      root.close();
+    } catch (IOException e) {
+      log.log(WARNING, () -> "cannot release " + root + ": " + e.getMessage());
+    }
   }
 
   private void awaitDataServers() throws IOException {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +25,7 @@ class ApiServerConfigTest {
     assertTrue(config.standalone());
     assertEquals(new ServerAddress("127.0.0.1", 8080), config.listenAddress());
     assertEquals(Path.of("ostore-data"), config.storageRoot());
-    assertEquals(3, config.dataServers());
+    assertEquals(OptionalInt.empty(), config.dataServers());
     assertEquals(Duration.ofSeconds(10), config.heartbeatExpiry());
     assertEquals(Duration.ofSeconds(1), config.locateTimeout());
   }
@@ -36,7 +37,7 @@ class ApiServerConfigTest {
         new String[] {"--data-servers", "5"});
     assertFalse(config.standalone());
     assertEquals(new ServerAddress("0.0.0.0", 80), config.listenAddress());
-    assertEquals(5, config.dataServers());
+    assertEquals(OptionalInt.of(5), config.dataServers());
     assertTrue(config.describe().contains("amqp://u:****@h:5672"), config.describe());
   }
 

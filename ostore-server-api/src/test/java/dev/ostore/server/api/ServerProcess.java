@@ -3,14 +3,19 @@ package dev.ostore.server.api;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A server's {@code main} run in a JVM of its own, from the test class path, so a test can kill
@@ -42,6 +47,38 @@ final class ServerProcess implements AutoCloseable {
     return new ServerProcess(builder.start(), log);
   }
 
+  /** How a server run to its end ended: its exit status and what it printed. */
+  record Exited(int status, String stdout, String stderr) {}
+
+  /**
+   * Runs {@code mainClass} with {@code env} added and {@code args}, in the directory {@code
+   * workDir}, until it exits (within 60 s).
+   */
+  static Exited run(Class<?> mainClass, Path workDir, Map<String, String> env, List<String> args)
+      throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), mainClass.getName()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(
+        () -> readAll(process.getInputStream()));
+    String stderr = readAll(process.getErrorStream());
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "still running: " + stderr);
+    return new Exited(process.exitValue(), stdout.get(), stderr);
+  }
+
+  private static String readAll(InputStream in) {
+    try {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A loopback port nothing listens on right now. */
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -60,6 +97,30 @@ final class ServerProcess implements AutoCloseable {
         assertTrue(System.nanoTime() < deadline, "server not listening in time; see " + log);
         Thread.sleep(50);
       }
+    }
+  }
+
+  /** Sends SIGTERM, as {@code kill} or a service manager would, without waiting. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to exit (within 60 s) and returns its exit status. */
+  int awaitExit() throws InterruptedException {
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "server did not exit; see " + log);
+    return process.exitValue();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  /** Waits until the log has a line containing {@code text}. */
+  void awaitLog(String text, Duration within) throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!Files.readString(log).contains(text)) {
+      assertTrue(System.nanoTime() < deadline, "no '" + text + "' in time; see " + log);
+      Thread.sleep(20);
     }
   }
 

@@ -105,9 +105,9 @@ class SharedMetadataTest {
     ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
         root.resolve(name), 1);
     ApiServer api = ApiServer.start(new ApiServerConfig(embedded.listenAddress(),
-        Optional.empty(), embedded.storageRoot(), 1, embedded.heartbeatExpiry(),
-        embedded.locateTimeout(), Optional.of(metadataUrl), false), bus,
-        InstantSource.system());
+        Optional.empty(), embedded.storageRoot(), embedded.dataServers(),
+        embedded.heartbeatExpiry(), embedded.locateTimeout(), Optional.of(metadataUrl), false,
+        embedded.stopTimeout()), bus, InstantSource.system());
     servers.add(api);
     return api;
   }
