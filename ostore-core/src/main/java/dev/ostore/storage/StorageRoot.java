@@ -146,14 +146,18 @@ public final class StorageRoot implements AutoCloseable {
     }
   }
 
-  /** Releases the lock. */
+  /**
+   * Releases the lock. A failure to release is only logged: the lock goes with the process
+   * anyway, and whoever closes a root has nothing better to do about it.
+   */
   @Override
-  public void close() throws IOException {
+  public void close() {
     if (open.compareAndSet(true, false)) {
-      try {
+      try (channel) {
         lock.release();
-      } finally {
-        channel.close();
+      } catch (IOException e) {
+        System.getLogger(StorageRoot.class.getName()).log(System.Logger.Level.WARNING,
+            () -> "cannot release the lock on " + path + ": " + e.getMessage());
       }
     }
   }

@@ -154,15 +154,6 @@ public final class ApiServer implements AutoCloseable {
     if (metadata != null) {
       metadata.close();
     }
-    root.ifPresent(ApiServer::unlock);
-  }
-
-  private static void unlock(StorageRoot root) {
-    try {
-      root.close();
-    } catch (IOException e) {
-      System.getLogger(ApiServer.class.getName()).log(System.Logger.Level.WARNING,
-          () -> "cannot release " + root + ": " + e.getMessage());
-    }
+    root.ifPresent(StorageRoot::close);
   }
 }

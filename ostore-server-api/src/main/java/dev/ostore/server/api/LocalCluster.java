@@ -1,7 +1,6 @@
 package dev.ostore.server.api;
 
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
@@ -140,7 +139,7 @@ public final class LocalCluster implements AutoCloseable {
       record = StoreRecord.of(root, config.dataServers());
     } catch (IOException | RuntimeException e) {
       listener.close();
-      unlock(root);
+      root.close();
       throw e;
     }
     MessageBus bus = MessageBus.inMemory();
@@ -151,7 +150,7 @@ public final class LocalCluster implements AutoCloseable {
           StoreIdentity.local(record.id()), bus, InstantSource.system()));
     } catch (IOException | RuntimeException e) {
       bus.close();
-      unlock(root);
+      root.close();
       throw e;
     }
     try {
@@ -211,15 +210,7 @@ public final class LocalCluster implements AutoCloseable {
   private void stopTheRest() {
     dataServers.forEach(DataServer::close);
     bus.close();
-    unlock(root);
-  }
-
-  private static void unlock(StorageRoot root) {
-    try {
-      root.close();
-    } catch (IOException e) {
-      log.log(WARNING, () -> "cannot release " + root + ": " + e.getMessage());
-    }
+    root.close();
   }
 
   private void awaitDataServers() throws IOException {

@@ -115,7 +115,7 @@ public final class DataServer implements AutoCloseable {
         http.close();
       }
       listener.close();
-      release(root);
+      root.close();
       throw e;
     }
   }
@@ -152,16 +152,8 @@ public final class DataServer implements AutoCloseable {
     heartbeat.close();
     responder.close();
     scheduler.shutdownNow();
-    release(root);
+    root.close();
     return finished;
-  }
-
-  private static void release(StorageRoot root) {
-    try {
-      root.close();
-    } catch (IOException e) {
-      log.log(WARNING, () -> "cannot release " + root + ": " + e.getMessage());
-    }
   }
 
   /** Locate keys are hashes in hex. */
