@@ -60,6 +60,10 @@ class OneStorePerRootTest {
       IOException twice = assertThrows(IOException.class, () -> LocalCluster.start(root, 1));
       assertEquals("the storage root " + root + " is in use by another ostore server in this"
           + " process", twice.getMessage());
+      IOException apiTwice = assertThrows(IOException.class, () -> ApiServer.start(
+          ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root, 1), bus,
+          InstantSource.system()));
+      assertEquals(twice.getMessage(), apiTwice.getMessage());
       Path data = root.resolve("data-1");
       IOException dataTwice = assertThrows(IOException.class, () -> DataServer.start(
           DataServerConfig.embedded(new ServerAddress("127.0.0.1", 0), data), bus));
