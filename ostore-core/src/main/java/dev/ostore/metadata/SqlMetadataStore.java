@@ -97,10 +97,10 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   /**
-   * Opens the store, brings its schema up to date and claims it for {@code owner}. Unlike a file of our own, a database server
-   * may be down when an api server starts, as the broker may: with {@code waitForDatabase} the
-   * store then starts anyway, each call is METADATA_UNAVAILABLE until the database answers, and
-   * the first call that reaches it migrates the schema.
+   * Opens the store, brings its schema up to date and claims it for {@code owner}. Unlike a file
+   * of our own, a database server may be down when an api server starts, as the broker may: with
+   * {@code waitForDatabase} the store then starts anyway, each call is METADATA_UNAVAILABLE until
+   * the database answers, and the first call that reaches it migrates the schema.
    */
   private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase,
       Optional<StoreIdentity> owner) throws OstoreException {

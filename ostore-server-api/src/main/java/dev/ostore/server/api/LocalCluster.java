@@ -111,7 +111,7 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
-    /** Whether ostore logs at INFO (each server's start, each data server seen) or warnings only. */
+    /** Whether ostore logs at INFO (each server's start, each data server seen) or warnings. */
     public Builder verbose(boolean verbose) {
       this.verbose = verbose;
       return this;
