@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.WARNING;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.net.URI;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,16 +34,18 @@ final class RabbitMqBus implements MessageBus {
   private final Set<RabbitMqRequest> requests = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private RabbitMqBus(URI uri) {
-    connector = new RabbitMqConnector(uri, this::connected);
+  private RabbitMqBus(URI uri, InstantSource clock) {
+    connector = new RabbitMqConnector(uri, clock, this::connected);
   }
 
   /**
    * A bus on the broker at {@code uri}, after one connection attempt bounded by a few seconds.
-   * If that fails, the bus is returned anyway and connects in the background.
+   * If the broker could not be reached, the bus is returned anyway and connects in the
+   * background; if it refused us for good, this throws. {@code clock} paces the logging of
+   * outages (see {@link RabbitMqConnector}).
    */
-  static RabbitMqBus connect(URI uri) {
-    RabbitMqBus bus = new RabbitMqBus(uri);
+  static RabbitMqBus connect(URI uri, InstantSource clock) throws IOException {
+    RabbitMqBus bus = new RabbitMqBus(uri, clock);
     bus.connector.start();
     return bus;
   }

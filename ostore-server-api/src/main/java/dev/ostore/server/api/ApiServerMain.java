@@ -6,6 +6,7 @@ import static java.lang.System.Logger.Level.INFO;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.config.Options;
 import dev.ostore.config.ServerLogging;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.time.InstantSource;
 
@@ -54,6 +55,11 @@ public final class ApiServerMain {
         log.log(INFO, "api server stopped");
       }, "shutdown"));
       log.log(INFO, () -> "api server started: " + config.describe());
+    } catch (IOException | IllegalStateException e) {
+      // What it depends on refused it (the broker, the metadata database) or failed: the message
+      // says what to fix, and neither waiting nor a stack trace would help.
+      log.log(ERROR, "api server cannot start: " + e.getMessage());
+      System.exit(2);
     } catch (Exception e) {
       log.log(ERROR, "api server failed to start: " + e.getMessage(), e);
       System.exit(1);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A server's {@code main} run in a JVM of its own, from the test class path, so a test can kill
@@ -61,6 +62,18 @@ final class ServerProcess implements AutoCloseable {
         Thread.sleep(50);
       }
     }
+  }
+
+  /** Waits for the process to exit by itself and returns its status; fails after {@code within}. */
+  int awaitExit(Duration within) throws InterruptedException {
+    assertTrue(process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS),
+        "server still running after " + within + "; see " + log);
+    return process.exitValue();
+  }
+
+  /** What the process wrote, standard error and output together. */
+  String output() throws IOException {
+    return Files.readString(log);
   }
 
   /** Kills the process at once, as {@code kill -9} would. */

@@ -33,7 +33,15 @@ public final class DataServerMain {
       System.exit(2);
       return;
     }
-    MessageBus bus = MessageBus.rabbitMq(config.rabbitMqServer().orElseThrow());
+    MessageBus bus;
+    try {
+      bus = MessageBus.rabbitMq(config.rabbitMqServer().orElseThrow());
+    } catch (IOException e) {
+      // Refused for good (credentials, virtual host, not a broker): waiting would not help.
+      log.log(ERROR, "data server cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     try {
       DataServer server = DataServer.start(config, bus);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
