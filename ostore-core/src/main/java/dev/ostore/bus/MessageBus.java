@@ -70,6 +70,15 @@ public interface MessageBus extends AutoCloseable {
   /** Answers {@code request}; does nothing when the request asked for no reply. */
   void reply(Message request, String body) throws IOException;
 
+  /**
+   * Runs {@code listener} each time the bus connects to its broker after a time without a
+   * connection (it lost it, or the broker was down when the bus started), once its subscriptions
+   * are back: a publisher can then announce itself at once rather than at its next turn. It runs
+   * on a thread of the bus and must return quickly. A bus that cannot lose its connection (the
+   * in-memory one) never runs it. Closing the returned subscription stops it.
+   */
+  Subscription onReconnect(Runnable listener);
+
   /** Closes every subscription and releases the connection. Idempotent. */
   @Override
   void close();

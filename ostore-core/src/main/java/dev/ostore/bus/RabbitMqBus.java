@@ -1,6 +1,8 @@
 package dev.ostore.bus;
 
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
+import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -9,6 +11,7 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -32,6 +35,7 @@ final class RabbitMqBus implements MessageBus {
   private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
   private final Set<RabbitMqSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final Set<RabbitMqRequest> requests = ConcurrentHashMap.newKeySet();
+  private final Set<Runnable> reconnectListeners = new CopyOnWriteArraySet<>();
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private RabbitMqBus(URI uri, InstantSource clock) {
@@ -108,10 +112,18 @@ final class RabbitMqBus implements MessageBus {
   }
 
   @Override
+  public Subscription onReconnect(Runnable listener) {
+    requireNonNull(listener, "listener");
+    reconnectListeners.add(listener);
+    return () -> reconnectListeners.remove(listener);
+  }
+
+  @Override
   public void close() {
     if (!open.compareAndSet(true, false)) {
       return;
     }
+    reconnectListeners.clear();
     subscriptions.forEach(RabbitMqSubscription::close);
     requests.forEach(RabbitMqRequest::close);
     connector.close();
@@ -137,6 +149,13 @@ final class RabbitMqBus implements MessageBus {
       } catch (IOException e) {
         log.log(WARNING, () -> "cannot restore the " + subscription + " until the next reconnect",
             e);
+      }
+    }
+    for (Runnable listener : reconnectListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        log.log(ERROR, () -> "a reconnect listener failed", e);
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.ostore.heartbeat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ServerAddress;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -88,6 +91,30 @@ class HeartbeatPublisherTest {
   }
 
   @Test
+  void publishesAtOnceWhenTheBusReconnectsRatherThanAtItsNextTurn() throws Exception {
+    ScriptedBus reconnecting = new ScriptedBus(bus);
+    try (HeartbeatPublisher publisher =
+        HeartbeatPublisher.start(reconnecting, SELF, Duration.ofHours(1), scheduler)) {
+      assertEquals(HEARTBEAT, take().body());
+      reconnecting.reconnected();
+      assertEquals(HEARTBEAT, take().body());
+      reconnecting.reconnected();
+      assertEquals(HEARTBEAT, take().body());
+    }
+  }
+
+  @Test
+  void aClosedPublisherStaysQuietWhenTheBusReconnects() throws Exception {
+    ScriptedBus reconnecting = new ScriptedBus(bus);
+    HeartbeatPublisher publisher =
+        HeartbeatPublisher.start(reconnecting, SELF, Duration.ofHours(1), scheduler);
+    take();
+    publisher.close();
+    reconnecting.reconnected();
+    assertNull(heard.poll(300, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
   void stopsPublishingWhenClosed() throws Exception {
     ScriptedBus counting = new ScriptedBus(bus);
     HeartbeatPublisher publisher = HeartbeatPublisher.start(counting, SELF, INTERVAL, scheduler);
@@ -122,6 +149,7 @@ class HeartbeatPublisherTest {
     final AtomicInteger attempts = new AtomicInteger();
     private final MessageBus delegate;
     private final Deque<Exception> failures = new ArrayDeque<>();
+    private final Set<Runnable> reconnectListeners = new CopyOnWriteArraySet<>();
 
     ScriptedBus(MessageBus delegate) {
       this.delegate = delegate;
@@ -161,6 +189,17 @@ class HeartbeatPublisherTest {
     @Override
     public void reply(Message request, String body) throws IOException {
       delegate.reply(request, body);
+    }
+
+    @Override
+    public Subscription onReconnect(Runnable listener) {
+      reconnectListeners.add(listener);
+      return () -> reconnectListeners.remove(listener);
+    }
+
+    /** Plays a broker that came back: runs the reconnect listeners, on the test's thread. */
+    void reconnected() {
+      reconnectListeners.forEach(Runnable::run);
     }
 
     @Override

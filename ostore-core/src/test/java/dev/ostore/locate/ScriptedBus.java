@@ -72,6 +72,11 @@ final class ScriptedBus implements MessageBus {
   }
 
   @Override
+  public Subscription onReconnect(Runnable listener) {
+    throw new UnsupportedOperationException("reconnects are not scripted");
+  }
+
+  @Override
   public void close() {
     subscribers.forEach(s -> s.open().set(false));
   }
