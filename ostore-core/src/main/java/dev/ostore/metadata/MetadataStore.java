@@ -3,6 +3,7 @@ package dev.ostore.metadata;
 import dev.ostore.ContentHash;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Optional;
 
 /**
@@ -49,7 +50,7 @@ public interface MetadataStore extends AutoCloseable {
    * migrates the schema.
    */
   static MetadataStore open(String jdbcUrl) throws IOException {
-    return SqlMetadataStore.open(jdbcUrl);
+    return SqlMetadataStore.open(jdbcUrl, InstantSource.system());
   }
 
   /** The newest version of {@code name}, tombstone included; empty when it never existed. */

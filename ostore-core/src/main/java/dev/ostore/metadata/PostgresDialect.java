@@ -51,6 +51,10 @@ final class PostgresDialect implements Dialect {
     Properties properties = new Properties();
     properties.setProperty("ApplicationName", "ostore");
     properties.setProperty("connectTimeout", "5");
+    // Bounds the whole login: a server that accepts connections but never answers (stopped, or
+    // a firewall that swallows packets) would otherwise hold each attempt for twice the socket
+    // timeout, since pgjdbc tries again without SSL.
+    properties.setProperty("loginTimeout", "5");
     // A query never takes this long here; a server that stops answering must not hang a caller.
     properties.setProperty("socketTimeout", "30");
     properties.setProperty("tcpKeepAlive", "true");

@@ -1,7 +1,6 @@
 package dev.ostore.metadata;
 
 import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ContentHash;
@@ -84,32 +83,37 @@ final class SqlMetadataStore implements MetadataStore {
       throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
           "cannot create the directory of the metadata store " + absolute + ": " + e, e);
     }
-    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false);
+    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false,
+        InstantSource.system());
   }
 
-  static MetadataStore open(String jdbcUrl) throws OstoreException {
-    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl, true);
+  /** A store at {@code jdbcUrl}; {@code clock} dates versions and times outages. */
+  static MetadataStore open(String jdbcUrl, InstantSource clock) throws OstoreException {
+    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl, true, clock);
   }
 
   /**
    * Opens the store and brings its schema up to date. Unlike a file of our own, a database server
    * may be down when an api server starts, as the broker may: with {@code waitForDatabase} the
    * store then starts anyway, each call is METADATA_UNAVAILABLE until the database answers, and
-   * the first call that reaches it migrates the schema.
+   * the first call that reaches it migrates the schema. Any other failure stops the start, with
+   * what an operator needs to know in its message.
    */
-  private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase)
-      throws OstoreException {
-    SqlMetadataStore store = new SqlMetadataStore(
-        new Database(dialect, jdbcUrl, Options.redact(jdbcUrl)), dialect, InstantSource.system());
+  private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase,
+      InstantSource clock) throws OstoreException {
+    Database database = new Database(dialect, jdbcUrl, Options.redact(jdbcUrl), clock);
+    SqlMetadataStore store = new SqlMetadataStore(database, dialect, clock);
     try {
       store.migrateOnce();
     } catch (OstoreException e) {
-      if (!waitForDatabase || e.code() != ErrorCode.METADATA_UNAVAILABLE) {
-        store.close();
-        throw e;
+      Optional<String> outage = database.outage();
+      if (waitForDatabase && outage.isPresent()) {
+        return store; // Outages logged it.
       }
-      log.log(WARNING, () -> e.getMessage() + "; requests that need it answer 503 until it"
-          + " can be reached");
+      store.close();
+      throw new OstoreException(e.code(), outage.orElseGet(() -> "metadata store "
+          + database.name() + " failed to migrate the schema: "
+          + Outages.firstLine(e.getCause() != null ? e.getCause() : e)), e);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -127,7 +131,7 @@ final class SqlMetadataStore implements MetadataStore {
       try {
         migrateOnce();
       } catch (IllegalStateException e) {
-        throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, e.getMessage(), e);
+        throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, e.getMessage());
       }
     }
   }
@@ -139,8 +143,7 @@ final class SqlMetadataStore implements MetadataStore {
     int version = database.write("migrate the schema",
         session -> Schema.migrate(session.connection(), dialect, clock));
     schemaReady = true;
-    log.log(INFO, () -> "metadata store: " + dialect.name() + " at " + database.url()
-        + ", schema version " + version);
+    log.log(INFO, () -> "metadata store: " + database.name() + ", schema version " + version);
   }
 
   private <T> T read(String what, Database.Work<T> work) throws OstoreException {

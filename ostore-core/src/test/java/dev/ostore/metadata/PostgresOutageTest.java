@@ -1,0 +1,86 @@
+package dev.ostore.metadata;
+
+import static dev.ostore.metadata.MetadataStoreContract.HASH;
+import static dev.ostore.metadata.PostgresMetadataStoreTest.admin;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.LogCapture;
+import dev.ostore.OstoreException;
+import dev.ostore.TcpProxy;
+import dev.ostore.heartbeat.FakeClock;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A metadata store whose PostgreSQL goes away: what clients are told (that the store is
+ * unavailable, and nothing of where it is), and what operators read in the log (the outage once
+ * when it starts and once when it ends).
+ */
+@Timeout(60)
+class PostgresOutageTest {
+  static final Duration LOGGED = Duration.ofSeconds(10);
+
+  final String schema = "ostore_test_" + UUID.randomUUID().toString().replace("-", "");
+  final LogCapture outages = LogCapture.of(Outages.class);
+  final FakeClock clock = new FakeClock();
+
+  @BeforeEach
+  void createSchema() throws Exception {
+    admin("CREATE SCHEMA " + schema);
+  }
+
+  @AfterEach
+  void dropSchema() throws Exception {
+    outages.close();
+    admin("DROP SCHEMA " + schema + " CASCADE");
+  }
+
+  @Test
+  void anOutageIsLoggedOnceWhenItStartsAndOnceWhenItEndsWhileClientsLearnNothingOfTheDatabase()
+      throws Exception {
+    int port = TcpProxy.freePort();
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres&password=secret"
+        + "&currentSchema=" + schema;
+    TcpProxy database = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432));
+    try (MetadataStore store = SqlMetadataStore.open(url, clock)) {
+      store.add("a", 1, HASH);
+      database.close();
+      for (int call = 0; call < 5; call++) {
+        OstoreException e = assertThrows(OstoreException.class, () -> store.latest("a"));
+        assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+        assertEquals("metadata store unavailable", e.getMessage());
+        assertEquals(null, e.getCause(), "the details are in the log, once");
+      }
+      List<String> down = outages.linesFrom(Level.ALL);
+      assertEquals(1, down.size(), down.toString());
+      assertTrue(down.get(0).startsWith("WARNING metadata store PostgreSQL at jdbc:postgresql://"
+          + "127.0.0.1:" + port + "/test?user=postgres&password=****&currentSchema=" + schema
+          + " is unreachable: Connection to 127.0.0.1:" + port + " refused."), down.get(0));
+      assertFalse(down.get(0).contains("secret"), down.get(0));
+
+      clock.advance(Duration.ofSeconds(12));
+      database = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432));
+      assertEquals(Optional.of(1L), store.latest("a").map(Version::number));
+      assertEquals(2, store.add("a", 2, HASH).number());
+      assertEquals(List.of("WARNING", "INFO metadata store PostgreSQL at jdbc:postgresql://"
+          + "127.0.0.1:" + port + "/test?user=postgres&password=****&currentSchema=" + schema
+          + " is reachable again after 12 s"),
+          outages.linesFrom(Level.ALL).stream()
+              .map(line -> line.startsWith("WARNING") ? "WARNING" : line).toList());
+    } finally {
+      database.close();
+    }
+  }
+}
