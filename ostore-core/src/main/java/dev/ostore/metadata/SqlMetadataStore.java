@@ -1,6 +1,5 @@
 package dev.ostore.metadata;
 
-import static java.lang.System.Logger.Level.INFO;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ContentHash;
@@ -9,7 +8,6 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -29,7 +27,6 @@ import java.util.Optional;
  * tombstone are atomic too.
  */
 final class SqlMetadataStore implements MetadataStore {
-  private static final Logger log = System.getLogger(SqlMetadataStore.class.getName());
   private static final HexFormat HEX = HexFormat.of();
 
   private static final String NEXT_NUMBER = "INSERT INTO ostore_names (name, latest, live)"
@@ -64,14 +61,12 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
 
   private final Database database;
-  private final Dialect dialect;
+  private final Migration migration;
   private final InstantSource clock;
-  // False until the schema is known to be current; read on every call, so volatile.
-  private volatile boolean schemaReady;
 
   private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock) {
     this.database = database;
-    this.dialect = dialect;
+    this.migration = new Migration(database, dialect, clock);
     this.clock = clock;
   }
 
@@ -104,7 +99,7 @@ final class SqlMetadataStore implements MetadataStore {
     Database database = new Database(dialect, jdbcUrl, Options.redact(jdbcUrl), clock);
     SqlMetadataStore store = new SqlMetadataStore(database, dialect, clock);
     try {
-      store.migrateOnce();
+      store.migration.ensure();
     } catch (OstoreException e) {
       Optional<String> outage = database.outage();
       if (waitForDatabase && outage.isPresent()) {
@@ -122,28 +117,16 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   /**
-   * Brings the schema up to date, once: after that, a read of a volatile flag. A schema newer
-   * than this code, found here rather than at start (the database was down then), makes the call
-   * unavailable with the reason, as an unreachable database does, instead of an internal error.
+   * Brings the schema up to date unless it is known to be. What an operator must fix, found here
+   * rather than at start (the database was down then), makes the call unavailable with the reason,
+   * as an unreachable database does, instead of an internal error.
    */
   private void migrate() throws OstoreException {
-    if (!schemaReady) {
-      try {
-        migrateOnce();
-      } catch (IllegalStateException e) {
-        throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, e.getMessage());
-      }
+    try {
+      migration.ensure();
+    } catch (IllegalStateException e) {
+      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, e.getMessage());
     }
-  }
-
-  private synchronized void migrateOnce() throws OstoreException {
-    if (schemaReady) {
-      return;
-    }
-    int version = database.write("migrate the schema",
-        session -> Schema.migrate(session.connection(), dialect, clock));
-    schemaReady = true;
-    log.log(INFO, () -> "metadata store: " + database.name() + ", schema version " + version);
   }
 
   private <T> T read(String what, Database.Work<T> work) throws OstoreException {

@@ -13,10 +13,18 @@ import dev.ostore.OstoreException;
 import dev.ostore.TcpProxy;
 import dev.ostore.heartbeat.FakeClock;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +33,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A metadata store whose PostgreSQL goes away: what clients are told (that the store is
- * unavailable, and nothing of where it is), and what operators read in the log (the outage once
- * when it starts and once when it ends).
+ * unavailable, and nothing of where it is), what operators read in the log (the outage once when
+ * it starts and once when it ends), and how long calls wait meanwhile.
  */
 @Timeout(60)
 class PostgresOutageTest {
@@ -81,6 +89,59 @@ class PostgresOutageTest {
               .map(line -> line.startsWith("WARNING") ? "WARNING" : line).toList());
     } finally {
       database.close();
+    }
+  }
+
+  /**
+   * A database that accepts connections and never answers (a stopped server) makes each attempt
+   * last the whole login timeout. Calls that need the schema migrated must not queue behind each
+   * other's attempts: they all fail within one attempt, not one attempt each.
+   */
+  @Test
+  void callsWhileTheDatabaseNeverAnswersAllFailWithinOneAttemptNotOneEach() throws Exception {
+    int calls = 8;
+    try (ServerSocket silent = new ServerSocket(0, 50)) {
+      List<Socket> held = new CopyOnWriteArrayList<>();
+      Thread acceptor = new Thread(() -> acceptAndHold(silent, held), "silent-database");
+      acceptor.setDaemon(true);
+      acceptor.start();
+      String url = "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort()
+          + "/test?user=postgres&connectTimeout=1&loginTimeout=1&currentSchema=" + schema;
+      ExecutorService callers = Executors.newFixedThreadPool(calls);
+      try (MetadataStore store = MetadataStore.open(url)) {
+        CountDownLatch ready = new CountDownLatch(calls);
+        List<Future<Duration>> failures = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+          failures.add(callers.submit(() -> {
+            ready.countDown();
+            ready.await();
+            long started = System.nanoTime();
+            OstoreException e = assertThrows(OstoreException.class, () -> store.latest("a"));
+            assertEquals("metadata store unavailable", e.getMessage());
+            return Duration.ofNanos(System.nanoTime() - started);
+          }));
+        }
+        for (Future<Duration> failure : failures) {
+          Duration took = failure.get();
+          // One login timeout is 1 s; one after the other, the last would fail after 8 s.
+          assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "a call failed after " + took);
+        }
+      } finally {
+        callers.shutdownNow();
+        for (Socket socket : held) {
+          socket.close();
+        }
+      }
+    }
+  }
+
+  private static void acceptAndHold(ServerSocket server, List<Socket> held) {
+    while (true) {
+      try {
+        held.add(server.accept());
+      } catch (java.io.IOException e) {
+        return; // closed
+      }
     }
   }
 }
