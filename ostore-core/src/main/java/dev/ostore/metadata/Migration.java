@@ -40,7 +40,8 @@ final class Migration {
    * waiting (at most {@link Database#MAX_WAIT}) for the attempt in progress.
    *
    * @throws OstoreException METADATA_UNAVAILABLE when the database cannot be reached or fails
-   * @throws IllegalStateException when an operator must act: the schema is newer than this code
+   * @throws IllegalStateException when an operator must act: the schema is newer than this code,
+   *     or there is no schema to keep the tables in
    */
   void ensure() throws OstoreException {
     if (done) {

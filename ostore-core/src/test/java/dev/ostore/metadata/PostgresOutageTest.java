@@ -1,6 +1,7 @@
 package dev.ostore.metadata;
 
 import static dev.ostore.metadata.MetadataStoreContract.HASH;
+import static dev.ostore.metadata.PostgresMetadataStoreTest.SERVER;
 import static dev.ostore.metadata.PostgresMetadataStoreTest.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -32,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A metadata store whose PostgreSQL goes away: what clients are told (that the store is
- * unavailable, and nothing of where it is), what operators read in the log (the outage once when
- * it starts and once when it ends), and how long calls wait meanwhile.
+ * A metadata store whose PostgreSQL goes away, or never was set up: what clients are told (that
+ * the store is unavailable, and nothing of where it is), what operators read in the log (the
+ * outage once when it starts and once when it ends), and how long calls wait meanwhile.
  */
 @Timeout(60)
 class PostgresOutageTest {
@@ -89,6 +90,36 @@ class PostgresOutageTest {
               .map(line -> line.startsWith("WARNING") ? "WARNING" : line).toList());
     } finally {
       database.close();
+    }
+  }
+
+  @Test
+  void aCurrentSchemaThatDoesNotExistStopsTheStartSayingAnOperatorMustCreateIt() {
+    String missing = schema + "_missing";
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> MetadataStore.open(SERVER + "&currentSchema=" + missing));
+    assertEquals("PostgreSQL schema " + missing + " does not exist: an operator must create it,"
+        + " or correct currentSchema in the metadata URL", e.getMessage());
+  }
+
+  @Test
+  void aCurrentSchemaFoundMissingAfterAWaitedStartIsUnavailableUntilItIsCreated()
+      throws Exception {
+    String missing = schema + "_late";
+    int port = TcpProxy.freePort();
+    try (MetadataStore store = MetadataStore.open("jdbc:postgresql://127.0.0.1:" + port
+            + "/test?user=postgres&currentSchema=" + missing);
+        TcpProxy database = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
+      OstoreException e = assertThrows(OstoreException.class, () -> store.latest("a"));
+      assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+      assertEquals("PostgreSQL schema " + missing + " does not exist: an operator must create"
+          + " it, or correct currentSchema in the metadata URL", e.getMessage());
+      admin("CREATE SCHEMA " + missing);
+      try {
+        assertEquals(1, store.add("a", 1, HASH).number());
+      } finally {
+        admin("DROP SCHEMA " + missing + " CASCADE");
+      }
     }
   }
 

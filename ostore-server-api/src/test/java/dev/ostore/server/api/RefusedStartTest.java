@@ -9,14 +9,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Servers whose broker refuses them for good, as an operator who mistyped a password meets them:
- * one line saying so, and exit status 2, rather than a server that starts and waits for something
- * that will not come by itself.
+ * Servers whose broker or metadata database refuses them for good, as an operator who mistyped a
+ * password or forgot to create a schema meets them: one line saying so, and exit status 2, rather
+ * than a server that starts and waits for something that will not come by itself.
  */
 @Timeout(120)
 class RefusedStartTest {
@@ -50,6 +51,17 @@ class RefusedStartTest {
       assertEquals(2, api.awaitExit(EXIT));
       assertOneLine(api.output(), "api server cannot start: RabbitMQ broker 127.0.0.1:5672"
           + " refused user guest: ACCESS_REFUSED", "not-the-password");
+    }
+  }
+
+  @Test
+  void anApiServerWhoseMetadataSchemaDoesNotExistSaysAnOperatorMustCreateIt() throws Exception {
+    String schema = "ostore_missing_" + UUID.randomUUID().toString().replace("-", "");
+    try (ServerProcess api = startApiServer(Map.of(
+        "METADATA_URL", TestPostgres.SERVER + "&currentSchema=" + schema))) {
+      assertEquals(2, api.awaitExit(EXIT));
+      assertOneLine(api.output(), "api server cannot start: PostgreSQL schema " + schema
+          + " does not exist: an operator must create it", "\tat ");
     }
   }
 
