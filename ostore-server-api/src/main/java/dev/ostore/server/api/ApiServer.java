@@ -7,6 +7,7 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.Locator;
+import dev.ostore.locate.RollCall;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -27,14 +28,16 @@ public final class ApiServer implements AutoCloseable {
 
   private final MetadataStore metadata;
   private final LiveServers live;
+  private final RollCall rollCall;
   private final ExecutorService uploads;
   private final HttpService http;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private ApiServer(MetadataStore metadata, LiveServers live, ExecutorService uploads,
-      HttpService http) {
+  private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
+      ExecutorService uploads, HttpService http) {
     this.metadata = metadata;
     this.live = live;
+    this.rollCall = rollCall;
     this.uploads = uploads;
     this.http = http;
   }
@@ -52,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
       metadata.close();
       throw e;
     }
+    RollCall rollCall = RollCall.start(bus, live);
     Locator locator = Locator.overBus(bus, live, config.locateTimeout());
     // One task per upload in flight; the HTTP server's own pool bounds how many there are.
     ExecutorService uploads = Executors.newCachedThreadPool(
@@ -67,8 +71,9 @@ public final class ApiServer implements AutoCloseable {
     try {
       HttpService http = HttpService.start("api", config.listenAddress(), routes.build(),
           HttpService.Settings.DEFAULT);
-      return new ApiServer(metadata, live, uploads, http);
+      return new ApiServer(metadata, live, rollCall, uploads, http);
     } catch (IOException | RuntimeException e) {
+      rollCall.close();
       live.close();
       uploads.shutdownNow();
       metadata.close();
@@ -89,6 +94,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
+      rollCall.close();
       live.close();
       uploads.shutdownNow();
       metadata.close();
