@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.ReconnectListeners;
 import dev.ostore.bus.Subscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -149,7 +148,7 @@ class HeartbeatPublisherTest {
     final AtomicInteger attempts = new AtomicInteger();
     private final MessageBus delegate;
     private final Deque<Exception> failures = new ArrayDeque<>();
-    private final Set<Runnable> reconnectListeners = new CopyOnWriteArraySet<>();
+    private final ReconnectListeners reconnects = new ReconnectListeners();
 
     ScriptedBus(MessageBus delegate) {
       this.delegate = delegate;
@@ -193,13 +192,12 @@ class HeartbeatPublisherTest {
 
     @Override
     public Subscription onReconnect(Runnable listener) {
-      reconnectListeners.add(listener);
-      return () -> reconnectListeners.remove(listener);
+      return reconnects.add(listener);
     }
 
-    /** Plays a broker that came back: runs the reconnect listeners, on the test's thread. */
+    /** Plays a broker that came back. */
     void reconnected() {
-      reconnectListeners.forEach(Runnable::run);
+      reconnects.reconnected();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.ostore.locate;
 
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.ReconnectListeners;
 import dev.ostore.bus.Subscription;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class ScriptedBus implements MessageBus {
   private final List<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private final List<Reply> replies = new CopyOnWriteArrayList<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+  private final ReconnectListeners reconnects = new ReconnectListeners();
   private volatile IOException nextReplyFailure;
 
   /** Runs every open subscriber of {@code exchange} on {@code message}, here and now. */
@@ -86,13 +87,12 @@ final class ScriptedBus implements MessageBus {
 
   @Override
   public Subscription onReconnect(Runnable listener) {
-    reconnectListeners.add(listener);
-    return () -> reconnectListeners.remove(listener);
+    return reconnects.add(listener);
   }
 
-  /** Plays a broker that came back: runs the reconnect listeners, on the test's thread. */
+  /** Plays a broker that came back. */
   void reconnected() {
-    reconnectListeners.forEach(Runnable::run);
+    reconnects.reconnected();
   }
 
   @Override
