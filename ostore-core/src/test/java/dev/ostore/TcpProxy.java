@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A TCP forwarder on a loopback port to a real service of the tests (the broker, the database).
  * Started late, it plays a service that comes up after its clients; it also counts the
  * connections clients open through it, tells which of the service's connections they are, and
- * can drop them as a lost network would.
+ * can drop them as a lost network would. Pointed at a port where nothing listens, it plays a
+ * service that is down behind a load balancer: it accepts each connection and closes it.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -44,6 +45,17 @@ public final class TcpProxy implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
+  }
+
+  /**
+   * A loopback port bound but not listening, held until the socket is closed: connections to it
+   * are refused, and no other process on the machine can take it meanwhile, as it could take a
+   * {@link #freePort}.
+   */
+  public static Socket reservedPort() throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return socket;
   }
 
   public int connectionsAccepted() {
@@ -76,9 +88,14 @@ public final class TcpProxy implements AutoCloseable {
 
   private void acceptAll() {
     while (true) {
+      Socket client;
       try {
-        Socket client = server.accept();
-        accepted.incrementAndGet();
+        client = server.accept();
+      } catch (IOException e) {
+        return; // closed
+      }
+      accepted.incrementAndGet();
+      try {
         Socket upstream = new Socket(target.getAddress(), target.getPort());
         sockets.add(client);
         sockets.add(upstream);
@@ -86,8 +103,17 @@ public final class TcpProxy implements AutoCloseable {
         daemon(() -> pipe(client, upstream));
         daemon(() -> pipe(upstream, client));
       } catch (IOException e) {
-        return; // closed
+        // The service is down: its client sees the connection closed, as behind a load balancer.
+        closeQuietly(client);
       }
+    }
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Nothing was sent on it.
     }
   }
 

@@ -69,6 +69,12 @@ final class InMemoryBus implements MessageBus {
     }
   }
 
+  /** This bus is never without its "broker", so there is nothing to tell. */
+  @Override
+  public Subscription onReconnect(Runnable listener) {
+    return () -> {};
+  }
+
   @Override
   public void close() {
     if (!open.compareAndSet(true, false)) {

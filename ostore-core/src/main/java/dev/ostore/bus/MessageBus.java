@@ -2,6 +2,7 @@ package dev.ostore.bus;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.InstantSource;
 import java.util.function.Consumer;
 
 /**
@@ -41,11 +42,16 @@ public interface MessageBus extends AutoCloseable {
    * connection is lost gets no more replies, as if no one had answered.
    *
    * <p>Waiting: this factory waits for one first connection attempt, bounded by a few seconds,
-   * and returns the bus even if it failed. While connected, calls wait for the broker's answers,
-   * at most 10 s each. Nothing ever waits for an absent broker.
+   * and returns the bus even if the broker could not be reached. While connected, calls wait for
+   * the broker's answers, at most 10 s each. Nothing ever waits for an absent broker.
+   *
+   * @throws IOException when the broker refuses us for good, which no retry would change: it
+   *     refused the user name or password, or the virtual host, or what answers at that address
+   *     is not an AMQP broker. The message says which, in one line.
+   * @throws IllegalArgumentException when {@code uri} is not an AMQP URI
    */
-  static MessageBus rabbitMq(URI uri) {
-    return RabbitMqBus.connect(uri);
+  static MessageBus rabbitMq(URI uri) throws IOException {
+    return RabbitMqBus.connect(uri, InstantSource.system());
   }
 
   /** Sends {@code body} to every current subscriber of {@code exchange}. */
@@ -63,6 +69,15 @@ public interface MessageBus extends AutoCloseable {
 
   /** Answers {@code request}; does nothing when the request asked for no reply. */
   void reply(Message request, String body) throws IOException;
+
+  /**
+   * Runs {@code listener} each time the bus connects to its broker after a time without a
+   * connection (it lost it, or the broker was down when the bus started), once its subscriptions
+   * are back: a publisher can then announce itself at once rather than at its next turn. It runs
+   * on a thread of the bus and must return quickly. A bus that cannot lose its connection (the
+   * in-memory one) never runs it. Closing the returned subscription stops it.
+   */
+  Subscription onReconnect(Runnable listener);
 
   /** Closes every subscription and releases the connection. Idempotent. */
   @Override

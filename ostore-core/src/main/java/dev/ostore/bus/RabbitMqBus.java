@@ -1,13 +1,17 @@
 package dev.ostore.bus;
 
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.WARNING;
+import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.net.URI;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -31,18 +35,21 @@ final class RabbitMqBus implements MessageBus {
   private final Set<String> exchanges = ConcurrentHashMap.newKeySet();
   private final Set<RabbitMqSubscription> subscriptions = ConcurrentHashMap.newKeySet();
   private final Set<RabbitMqRequest> requests = ConcurrentHashMap.newKeySet();
+  private final Set<Runnable> reconnectListeners = new CopyOnWriteArraySet<>();
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private RabbitMqBus(URI uri) {
-    connector = new RabbitMqConnector(uri, this::connected);
+  private RabbitMqBus(URI uri, InstantSource clock) {
+    connector = new RabbitMqConnector(uri, clock, this::connected);
   }
 
   /**
    * A bus on the broker at {@code uri}, after one connection attempt bounded by a few seconds.
-   * If that fails, the bus is returned anyway and connects in the background.
+   * If the broker could not be reached, the bus is returned anyway and connects in the
+   * background; if it refused us for good, this throws. {@code clock} paces the logging of
+   * outages (see {@link RabbitMqConnector}).
    */
-  static RabbitMqBus connect(URI uri) {
-    RabbitMqBus bus = new RabbitMqBus(uri);
+  static RabbitMqBus connect(URI uri, InstantSource clock) throws IOException {
+    RabbitMqBus bus = new RabbitMqBus(uri, clock);
     bus.connector.start();
     return bus;
   }
@@ -105,10 +112,18 @@ final class RabbitMqBus implements MessageBus {
   }
 
   @Override
+  public Subscription onReconnect(Runnable listener) {
+    requireNonNull(listener, "listener");
+    reconnectListeners.add(listener);
+    return () -> reconnectListeners.remove(listener);
+  }
+
+  @Override
   public void close() {
     if (!open.compareAndSet(true, false)) {
       return;
     }
+    reconnectListeners.clear();
     subscriptions.forEach(RabbitMqSubscription::close);
     requests.forEach(RabbitMqRequest::close);
     connector.close();
@@ -134,6 +149,13 @@ final class RabbitMqBus implements MessageBus {
       } catch (IOException e) {
         log.log(WARNING, () -> "cannot restore the " + subscription + " until the next reconnect",
             e);
+      }
+    }
+    for (Runnable listener : reconnectListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        log.log(ERROR, () -> "a reconnect listener failed", e);
       }
     }
   }

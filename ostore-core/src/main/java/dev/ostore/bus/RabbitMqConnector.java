@@ -1,6 +1,7 @@
 package dev.ostore.bus;
 
 import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
@@ -9,11 +10,15 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.DefaultExceptionHandler;
+import dev.ostore.config.Options;
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.net.URI;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,6 +37,11 @@ import java.util.function.Consumer;
  * <p>This loop replaces amqp-client's automatic recovery, which only recovers a connection that
  * once succeeded: a server that starts before its broker needs this loop anyway, and with a single
  * mechanism there is one place that logs, one backoff, and one way subscriptions come back.
+ *
+ * <p>A broker that is unreachable is logged when the connection is lost (or the first attempt
+ * fails) and then once a minute while it stays so. A broker that refuses us for good (see {@link
+ * RabbitMqRefusal}) fails {@link #start}; if it does so later, it is logged once and tried again
+ * once a minute, in case an operator fixes it. The clock decides both, so tests move it.
  */
 final class RabbitMqConnector implements AutoCloseable {
   private static final Logger log = System.getLogger(RabbitMqConnector.class.getName());
@@ -44,41 +54,66 @@ final class RabbitMqConnector implements AutoCloseable {
   /** Detects a broker that vanished without closing the socket within about 20 s. */
   private static final int HEARTBEAT_SECONDS = 10;
   private static final long FIRST_RETRY_MILLIS = 100;
-  private static final long MAX_RETRY_MILLIS = 5_000;
+  /**
+   * The longest a bus stays without a connection once its broker is back. An attempt on a broker
+   * that is down costs a refused TCP connect, so trying twice a second costs nothing.
+   */
+  static final long MAX_RETRY_MILLIS = 500;
+  /** How often an outage is logged again, and a refusing broker tried again. */
+  static final Duration REMINDER = Duration.ofMinutes(1);
 
   private final ConnectionFactory factory = new ConnectionFactory();
   /** host:port, without the credentials of the URI, for logs and error messages. */
   private final String broker;
+  private final InstantSource clock;
   private final Consumer<RabbitMqLink> onConnect;
   private final ScheduledExecutorService retries;
   private final AtomicReference<RabbitMqLink> link = new AtomicReference<>();
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  RabbitMqConnector(URI uri, Consumer<RabbitMqLink> onConnect) {
+  RabbitMqConnector(URI uri, InstantSource clock, Consumer<RabbitMqLink> onConnect) {
     try {
       factory.setUri(uri);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot set up TLS for " + uri.getHost(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not an AMQP URI (amqp://user:password@host:port): "
+          + Options.redact(uri), e);
     }
     factory.setAutomaticRecoveryEnabled(false);
     factory.setConnectionTimeout(CONNECT_TIMEOUT_MILLIS);
     factory.setHandshakeTimeout(CONNECT_TIMEOUT_MILLIS);
     factory.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
     factory.setRequestedHeartbeat(HEARTBEAT_SECONDS);
+    factory.setExceptionHandler(new QuietDriverErrors());
     // amqp-client's own threads (socket reader, consumer dispatch, heartbeats) must not keep the
     // JVM alive; they stop with each connection.
     factory.setThreadFactory(daemonThreads("rabbitmq-bus-%d"));
     this.broker = factory.getHost() + ":" + factory.getPort();
+    this.clock = clock;
     this.onConnect = onConnect;
     this.retries = Executors.newSingleThreadScheduledExecutor(
         daemonThreads("rabbitmq-bus-reconnect-%d"));
   }
 
-  /** Makes the one synchronous attempt; if the broker is unreachable, retries in the background. */
-  void start() {
-    if (!tryConnect(WARNING)) {
-      scheduleReconnect(FIRST_RETRY_MILLIS);
+  /**
+   * Makes the one synchronous attempt; if the broker is unreachable, retries in the background.
+   * A broker that refuses us for good is an {@link IOException} saying why, in one line; the
+   * connector is then closed.
+   */
+  void start() throws IOException {
+    Optional<Exception> failure = tryConnect(Optional.empty());
+    if (failure.isEmpty()) {
+      return;
     }
+    Optional<String> refusal = RabbitMqRefusal.of(failure.get(), broker, factory.getUsername());
+    if (refusal.isPresent()) {
+      close();
+      throw new IOException(refusal.get(), failure.get());
+    }
+    log.log(WARNING, () -> "cannot reach RabbitMQ broker " + broker + " (" + failure.get()
+        + "); retrying in the background");
+    scheduleRetry(Outage.from(clock.instant()));
   }
 
   /** The live connection, or empty while there is none. */
@@ -110,15 +145,13 @@ final class RabbitMqConnector implements AutoCloseable {
     return broker;
   }
 
-  private boolean tryConnect(Level failureLevel) {
+  /** Connects and hands the connection on; on failure returns why, having logged nothing. */
+  private Optional<Exception> tryConnect(Optional<Outage> after) {
     Connection connection;
     try {
       connection = factory.newConnection(CONNECTION_NAME);
     } catch (IOException | TimeoutException | RuntimeException e) {
-      // The cause's message says enough (refused, timed out, access refused); no stack trace.
-      log.log(failureLevel, () -> "cannot reach RabbitMQ broker " + broker + " (" + e
-          + "); retrying in the background");
-      return false;
+      return Optional.of(e);
     }
     RabbitMqLink fresh = new RabbitMqLink(connection, broker);
     // Published before the listener is added: a connection that is already gone calls it at
@@ -128,11 +161,15 @@ final class RabbitMqConnector implements AutoCloseable {
     if (!open.get()) {
       // close() ran while we connected and may have missed this connection.
       fresh.close();
-      return true;
+      return Optional.empty();
     }
-    log.log(INFO, () -> "connected to RabbitMQ broker " + broker + " as " + CONNECTION_NAME);
+    String again = after.map(o -> "re").orElse("");
+    String outage = after.map(o -> " after " + elapsed(o.since(), clock.instant())).orElse("");
+    log.log(INFO, () -> again + "connected to RabbitMQ broker " + broker + outage + " as user "
+        + factory.getUsername() + ", virtual host " + factory.getVirtualHost()
+        + ", connection name \"" + CONNECTION_NAME + "\"");
     onConnect.accept(fresh);
-    return true;
+    return Optional.empty();
   }
 
   private void disconnected(RabbitMqLink lost, ShutdownSignalException cause) {
@@ -141,26 +178,83 @@ final class RabbitMqConnector implements AutoCloseable {
     }
     log.log(WARNING, () -> "lost connection to RabbitMQ broker " + broker + " ("
         + cause.getMessage() + "); reconnecting");
-    scheduleReconnect(FIRST_RETRY_MILLIS);
+    scheduleRetry(Outage.from(clock.instant()));
   }
 
-  private void scheduleReconnect(long delayMillis) {
+  private void scheduleRetry(Outage outage) {
     try {
-      retries.schedule(() -> reconnect(delayMillis), delayMillis, MILLISECONDS);
+      retries.schedule(() -> retry(outage), outage.delayMillis(), MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // close() shut the executor down: nothing to reconnect for.
     }
   }
 
-  private void reconnect(long delayMillis) {
-    // The lost connection, or the first failed attempt, was logged as a warning already: a
-    // warning per retry would only repeat it, up to every 5 s for as long as the broker is down.
-    if (open.get() && !tryConnect(DEBUG)) {
-      scheduleReconnect(Math.min(delayMillis * 2, MAX_RETRY_MILLIS));
+  private void retry(Outage outage) {
+    if (!open.get()) {
+      return;
     }
+    Instant now = clock.instant();
+    if (outage.refused().isPresent() && now.isBefore(outage.refused().get().plus(REMINDER))) {
+      scheduleRetry(outage);
+      return;
+    }
+    tryConnect(Optional.of(outage)).ifPresent(failure -> scheduleRetry(next(outage, failure, now)));
+  }
+
+  /** Logs a failed retry if it is news (see the class comment) and says when to try again. */
+  private Outage next(Outage outage, Exception failure, Instant now) {
+    Optional<String> refusal = RabbitMqRefusal.of(failure, broker, factory.getUsername());
+    boolean news = refusal.isPresent() != outage.refused().isPresent()
+        || refusal.isEmpty() && !now.isBefore(outage.logged().plus(REMINDER));
+    if (!news) {
+      log.log(DEBUG, () -> "another attempt on RabbitMQ broker " + broker + " failed: " + failure);
+      return outage.retried(outage.logged(), refusal.map(r -> now));
+    }
+    if (refusal.isPresent()) {
+      log.log(ERROR, () -> refusal.get() + "; trying again once a minute");
+    } else {
+      log.log(WARNING, () -> "RabbitMQ broker " + broker + " still unreachable after "
+          + elapsed(outage.since(), now) + " (" + failure + "); retrying");
+    }
+    return outage.retried(now, refusal.map(r -> now));
+  }
+
+  /** "12 s" under two minutes, "7 min" from there. */
+  private static String elapsed(Instant from, Instant to) {
+    Duration elapsed = Duration.between(from, to);
+    return elapsed.compareTo(Duration.ofMinutes(2)) < 0
+        ? elapsed.toSeconds() + " s"
+        : elapsed.toMinutes() + " min";
   }
 
   private static ThreadFactory daemonThreads(String nameFormat) {
     return new ThreadFactoryBuilder().setNameFormat(nameFormat).setDaemon(true).build();
+  }
+
+  /**
+   * Where the retries of one time without a connection stand: since when, when it was last
+   * logged, the next delay, and when the broker last refused us for good (empty unless it did).
+   */
+  private record Outage(Instant since, Instant logged, long delayMillis,
+      Optional<Instant> refused) {
+    static Outage from(Instant now) {
+      return new Outage(now, now, FIRST_RETRY_MILLIS, Optional.empty());
+    }
+
+    Outage retried(Instant logged, Optional<Instant> refused) {
+      return new Outage(since, logged, Math.min(delayMillis * 2, MAX_RETRY_MILLIS), refused);
+    }
+  }
+
+  /**
+   * amqp-client logs each failed attempt's socket error ("Connection reset") by itself, at
+   * WARNING: this connector already says what matters about every attempt, once.
+   */
+  private static final class QuietDriverErrors extends DefaultExceptionHandler {
+    @Override
+    public void handleUnexpectedConnectionDriverException(Connection connection,
+        Throwable exception) {
+      log.log(DEBUG, () -> "connection driver error on " + connection + ": " + exception);
+    }
   }
 }

@@ -7,9 +7,11 @@ import static java.lang.System.Logger.Level.WARNING;
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.Subscription;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.time.Duration;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,21 +19,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Announces a data server: publishes its address as a JSON string on {@link
- * MessageBus#API_SERVERS} at once and then every interval. A failed announcement (the broker is
- * away) is logged once and retried at the next tick. Closing stops it; idempotent.
+ * MessageBus#API_SERVERS} at once, then every interval, and at once again whenever the bus
+ * reconnects to its broker, so that api servers that stopped hearing it during a broker outage
+ * know it again as soon as the broker is back rather than up to an interval later. A failed
+ * announcement (the broker is away) is logged once and retried at the next tick. Closing stops
+ * it; idempotent.
  */
 public final class HeartbeatPublisher implements AutoCloseable {
   private static final Logger log = System.getLogger(HeartbeatPublisher.class.getName());
 
   private final MessageBus bus;
   private final String body;
-  private final ScheduledFuture<?> ticks;
+  private final ScheduledExecutorService scheduler;
   private final AtomicBoolean failing = new AtomicBoolean();
+  private final AtomicBoolean open = new AtomicBoolean(true);
+  private final Subscription reconnects;
+  private final ScheduledFuture<?> ticks;
 
   private HeartbeatPublisher(MessageBus bus, ServerAddress self, Duration interval,
       ScheduledExecutorService scheduler) {
     this.bus = bus;
     this.body = Json.quote(self.toString());
+    this.scheduler = scheduler;
+    // Both start the publisher's work on other threads, which only use the fields set above.
+    this.reconnects = bus.onReconnect(this::beatNow);
     this.ticks = scheduler.scheduleAtFixedRate(
         this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -42,7 +53,19 @@ public final class HeartbeatPublisher implements AutoCloseable {
     return new HeartbeatPublisher(bus, self, interval, scheduler);
   }
 
+  /** Runs on a thread of the bus, which must not wait for the broker: the scheduler publishes. */
+  private void beatNow() {
+    try {
+      scheduler.execute(this::beat);
+    } catch (RejectedExecutionException e) {
+      // The scheduler was shut down: the server is stopping, and this publisher with it.
+    }
+  }
+
   private void beat() {
+    if (!open.get()) {
+      return;
+    }
     try {
       bus.publish(MessageBus.API_SERVERS, body);
       if (failing.compareAndSet(true, false)) {
@@ -57,6 +80,9 @@ public final class HeartbeatPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    ticks.cancel(false);
+    if (open.compareAndSet(true, false)) {
+      reconnects.close();
+      ticks.cancel(false);
+    }
   }
 }

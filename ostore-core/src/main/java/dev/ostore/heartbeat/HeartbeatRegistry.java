@@ -41,21 +41,23 @@ final class HeartbeatRegistry implements LiveServers {
   static HeartbeatRegistry listen(MessageBus bus, InstantSource clock, Duration expiry)
       throws IOException {
     HeartbeatRegistry registry = new HeartbeatRegistry(clock, expiry);
-    registry.subscription = bus.subscribe(MessageBus.API_SERVERS, registry::heard);
+    registry.subscription = bus.subscribe(MessageBus.API_SERVERS, registry::heartbeat);
     return registry;
   }
 
-  private void heard(Message message) {
-    ServerAddress server;
+  private void heartbeat(Message message) {
     try {
-      server = ServerAddress.parse(Json.parseString(message.body()));
-      if (server.isWildcard()) {
-        throw new IllegalArgumentException("a wildcard address cannot be connected to");
-      }
+      heard(ServerAddress.parse(Json.parseString(message.body())));
     } catch (IllegalArgumentException e) {
       log.log(WARNING, () -> "ignored a malformed heartbeat " + message.body() + ": "
           + e.getMessage());
-      return;
+    }
+  }
+
+  @Override
+  public void heard(ServerAddress server) {
+    if (server.isWildcard()) {
+      throw new IllegalArgumentException("a wildcard address cannot be connected to: " + server);
     }
     if (lastHeard.put(server, clock.instant()) == null) {
       log.log(System.Logger.Level.INFO, () -> "data server " + server + " is live");

@@ -35,6 +35,13 @@ public interface LiveServers extends AutoCloseable {
   Optional<ServerAddress> pick(Set<ServerAddress> excluded);
 
   /**
+   * Counts {@code server} as live from now on, as its heartbeat would: it has just answered on
+   * the bus. It expires like any other unless heard again. A wildcard address ({@code 0.0.0.0}),
+   * which cannot be connected to, is an {@link IllegalArgumentException}.
+   */
+  void heard(ServerAddress server);
+
+  /**
    * Counts {@code server} as gone until its next heartbeat: its connections are refused, so it
    * most likely died, and waiting out the expiry would send it more requests (and make every
    * locate wait for its answer).

@@ -17,9 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * At most a fixed number of JDBC connections, opened when first needed and kept for reuse. A
  * borrower waits its turn (first come, first served) at most a bounded time, then fails with
- * {@code METADATA_UNAVAILABLE}. A connection comes back into the pool only when its borrower said
- * it is {@linkplain Lease#keep() fit}; any other is closed and a new one opened on demand, which
- * is how the store recovers when the database restarts.
+ * {@code METADATA_UNAVAILABLE}; a connection that cannot be opened is the driver's {@link
+ * SQLException}. A connection comes back into the pool only when its borrower said it is
+ * {@linkplain Lease#keep() fit}; any other is closed and a new one opened on demand, which is how
+ * the store recovers when the database restarts.
  */
 final class ConnectionPool implements AutoCloseable {
   private static final Logger log = System.getLogger(ConnectionPool.class.getName());
@@ -29,23 +30,21 @@ final class ConnectionPool implements AutoCloseable {
     Connection connect() throws SQLException;
   }
 
-  private final String database;
   private final Connector connector;
   private final Semaphore permits;
   private final Duration maxWait;
   private final Deque<Session> idle = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  /** A pool of up to {@code size} connections to {@code database} (named in messages only). */
-  ConnectionPool(String database, int size, Duration maxWait, Connector connector) {
-    this.database = database;
+  /** A pool of up to {@code size} connections that {@code connector} opens. */
+  ConnectionPool(int size, Duration maxWait, Connector connector) {
     this.connector = connector;
     this.permits = new Semaphore(size, true);
     this.maxWait = maxWait;
   }
 
   /** A connection, the most recently used idle one when there is one. */
-  Lease borrow() throws OstoreException {
+  Lease borrow() throws OstoreException, SQLException {
     acquire();
     Session session = idle.pollFirst();
     return new Lease(session != null ? session : connect());
@@ -55,7 +54,7 @@ final class ConnectionPool implements AutoCloseable {
    * A newly opened connection, for a retry after a connection was lost: the idle ones are closed
    * too, since whatever ended one (a server restart, an administrator) most likely ended them all.
    */
-  Lease borrowNew() throws OstoreException {
+  Lease borrowNew() throws OstoreException, SQLException {
     acquire();
     closeIdle();
     return new Lease(connect());
@@ -84,13 +83,17 @@ final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  private Session connect() throws OstoreException {
+  /** Opens a connection for the caller, who holds a permit: given back if none opens. */
+  private Session connect() throws SQLException {
+    boolean connected = false;
     try {
-      return new Session(connector.connect());
-    } catch (SQLException | RuntimeException e) {
-      permits.release();
-      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
-          "cannot connect to the metadata store " + database + ": " + e.getMessage(), e);
+      Session session = new Session(connector.connect());
+      connected = true;
+      return session;
+    } finally {
+      if (!connected) {
+        permits.release();
+      }
     }
   }
 

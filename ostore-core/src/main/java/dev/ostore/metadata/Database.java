@@ -1,6 +1,6 @@
 package dev.ostore.metadata;
 
-import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.DEBUG;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
@@ -9,11 +9,17 @@ import java.lang.System.Logger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
 
 /**
  * A JDBC database behind connection pools: runs each piece of work on a borrowed connection,
  * writes in a transaction of their own. Any failure of the database becomes {@code
- * METADATA_UNAVAILABLE} and the connection is discarded.
+ * METADATA_UNAVAILABLE} and the connection is discarded. The exception's message is for clients:
+ * it never says where the database is, who we are there, or what its driver said. A database that
+ * cannot be reached is logged once, with those details, by {@link Outages}; another failure
+ * carries the driver's exception as its cause.
  *
  * <p>One failure is hidden from the caller: a connection found dead (the server restarted, or an
  * administrator ended it) before anything was committed on it. Nothing of that transaction can
@@ -24,28 +30,46 @@ final class Database implements AutoCloseable {
   private static final Logger log = System.getLogger(Database.class.getName());
   /** The longest a call waits for a free connection. */
   static final Duration MAX_WAIT = Duration.ofSeconds(10);
+  /** What clients are told while the database cannot be reached. */
+  static final String UNAVAILABLE = "metadata store unavailable";
 
   /** Work on one session; it may run twice, so it must not change anything outside it. */
   interface Work<T> {
     T run(Session session) throws SQLException;
   }
 
+  /** The database as logs name it: "PostgreSQL at jdbc:postgresql://..." (password hidden). */
+  private final String name;
   private final String url;
   private final Dialect dialect;
   private final ConnectionPool readers;
   private final ConnectionPool writers;
+  private final Outages outages;
 
-  /** A database at {@code jdbcUrl}; {@code url} names it in messages, without its password. */
-  Database(Dialect dialect, String jdbcUrl, String url) {
+  /** A database at {@code jdbcUrl}; {@code url} names it in logs, without its password. */
+  Database(Dialect dialect, String jdbcUrl, String url, InstantSource clock) {
+    this.name = dialect.name() + " at " + url;
     this.url = url;
     this.dialect = dialect;
     ConnectionPool.Connector connector = () -> dialect.connect(jdbcUrl);
-    readers = new ConnectionPool(url, dialect.poolSize(), MAX_WAIT, connector);
-    writers = dialect.oneWriter() ? new ConnectionPool(url, 1, MAX_WAIT, connector) : readers;
+    readers = new ConnectionPool(dialect.poolSize(), MAX_WAIT, connector);
+    writers = dialect.oneWriter() ? new ConnectionPool(1, MAX_WAIT, connector) : readers;
+    outages = new Outages(name, clock);
   }
 
+  /** The database as logs name it. */
+  String name() {
+    return name;
+  }
+
+  /** Its JDBC URL, password hidden. */
   String url() {
     return url;
+  }
+
+  /** The outage going on, in one line for operators; empty while the database answers. */
+  Optional<String> outage() {
+    return outages.current();
   }
 
   /** Runs {@code work} in auto-commit mode: for work that is one statement, or only reads. */
@@ -66,20 +90,25 @@ final class Database implements AutoCloseable {
 
   private <T> T run(String what, ConnectionPool pool, boolean write, Work<T> work)
       throws OstoreException {
-    try (Lease lease = pool.borrow()) {
-      return attempt(what, lease, write, work);
-    } catch (LostConnection e) {
-      log.log(INFO, () -> "connection to the metadata store " + url + " lost ("
-          + e.getCause().getMessage() + "); trying once more to " + what);
-      try (Lease lease = pool.borrowNew()) {
-        return attempt(what, lease, write, work);
-      } catch (LostConnection again) {
-        throw unavailable(what, again.sqlException());
+    Instant began = outages.now();
+    try {
+      try (Lease lease = pool.borrow()) {
+        return attempt(what, lease, write, work, began);
+      } catch (LostConnection e) {
+        log.log(DEBUG, () -> "connection to the metadata store " + name + " lost ("
+            + e.getCause().getMessage() + "); trying once more to " + what);
+        try (Lease lease = pool.borrowNew()) {
+          return attempt(what, lease, write, work, began);
+        }
       }
+    } catch (LostConnection e) {
+      throw unreachable(e.sqlException());
+    } catch (SQLException e) {
+      throw unreachable(e); // No connection could be opened.
     }
   }
 
-  private <T> T attempt(String what, Lease lease, boolean write, Work<T> work)
+  private <T> T attempt(String what, Lease lease, boolean write, Work<T> work, Instant began)
       throws OstoreException, LostConnection {
     Session session = lease.session();
     Connection connection = session.connection();
@@ -95,18 +124,27 @@ final class Database implements AutoCloseable {
         result = work.run(session);
       }
       lease.keep();
+      outages.reachable(began);
       return result;
     } catch (SQLException e) {
-      if (!committing && dialect.lostConnection(e)) {
-        throw new LostConnection(e);
+      if (dialect.lostConnection(e)) {
+        if (!committing) {
+          throw new LostConnection(e);
+        }
+        throw unreachable(e);
       }
-      throw unavailable(what, e);
+      outages.reachable(began); // It answered, with an error.
+      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
+          "metadata store failed to " + what, e);
+    } catch (RuntimeException e) {
+      outages.reachable(began);
+      throw e;
     }
   }
 
-  private OstoreException unavailable(String what, SQLException e) {
-    return new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
-        "metadata store (" + dialect.name() + ") failed to " + what + ": " + e.getMessage(), e);
+  private OstoreException unreachable(SQLException e) {
+    outages.unreachable(e);
+    return new OstoreException(ErrorCode.METADATA_UNAVAILABLE, UNAVAILABLE);
   }
 
   /** A connection found dead before its transaction committed anything. */

@@ -32,6 +32,13 @@ interface Dialect {
   void commit(Connection connection) throws SQLException;
 
   /**
+   * Throws an {@link IllegalStateException} saying what an operator must do when the connection
+   * has no schema (namespace) to keep the tables in, such as a PostgreSQL {@code currentSchema}
+   * that does not exist: that will not come back by itself.
+   */
+  void requireSchema(Connection connection) throws SQLException;
+
+  /**
    * Inside a transaction, waits until no other process is migrating the schema of this database,
    * and keeps them waiting until the transaction ends.
    */

@@ -3,6 +3,7 @@ package dev.ostore.metadata;
 import dev.ostore.ContentHash;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Optional;
 
 /**
@@ -58,7 +59,7 @@ public interface MetadataStore extends AutoCloseable {
    * migrates the schema.
    */
   static MetadataStore open(String jdbcUrl) throws IOException {
-    return SqlMetadataStore.open(jdbcUrl, Optional.empty());
+    return SqlMetadataStore.open(jdbcUrl, Optional.empty(), InstantSource.system());
   }
 
   /**
@@ -67,7 +68,7 @@ public interface MetadataStore extends AutoCloseable {
    * call that reaches it does so, and fails with the reason if it belongs to another store.
    */
   static MetadataStore open(String jdbcUrl, StoreIdentity owner) throws IOException {
-    return SqlMetadataStore.open(jdbcUrl, Optional.of(owner));
+    return SqlMetadataStore.open(jdbcUrl, Optional.of(owner), InstantSource.system());
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.ostore.metadata;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
@@ -60,6 +61,10 @@ final class PostgresDialect implements Dialect {
     Properties properties = new Properties();
     properties.setProperty("ApplicationName", "ostore");
     properties.setProperty("connectTimeout", "5");
+    // Bounds the whole login: a server that accepts connections but never answers (stopped, or
+    // a firewall that swallows packets) would otherwise hold each attempt for twice the socket
+    // timeout, since pgjdbc tries again without SSL.
+    properties.setProperty("loginTimeout", "5");
     // A query never takes this long here; a server that stops answering must not hang a caller.
     properties.setProperty("socketTimeout", "30");
     properties.setProperty("tcpKeepAlive", "true");
@@ -89,6 +94,27 @@ final class PostgresDialect implements Dialect {
   public void commit(Connection connection) throws SQLException {
     connection.commit();
     connection.setAutoCommit(true);
+  }
+
+  /**
+   * PostgreSQL creates tables in the first schema of the search path that exists; with none (a
+   * {@code currentSchema} in the URL that nobody created), {@code current_schema()} is null and
+   * every statement fails, saying only that no schema was selected.
+   */
+  @Override
+  public void requireSchema(Connection connection) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+            "SELECT current_schema(), current_setting('search_path')");
+        ResultSet row = statement.executeQuery()) {
+      row.next();
+      if (row.getString(1) == null) {
+        String path = row.getString(2);
+        throw new IllegalStateException((path.contains(",")
+            ? "none of the PostgreSQL schemas " + path + " exists"
+            : "PostgreSQL schema " + path + " does not exist")
+            + ": an operator must create it, or correct currentSchema in the metadata URL");
+      }
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ final class Schema {
   /** Migrates, inside the caller's write transaction; returns the schema version now in force. */
   static int migrate(Connection connection, Dialect dialect, InstantSource clock)
       throws SQLException {
+    dialect.requireSchema(connection);
     dialect.lockSchema(connection);
     try (Statement statement = connection.createStatement()) {
       statement.execute("CREATE TABLE IF NOT EXISTS ostore_schema ("

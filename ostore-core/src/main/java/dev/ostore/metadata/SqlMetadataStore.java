@@ -1,7 +1,5 @@
 package dev.ostore.metadata;
 
-import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ContentHash;
@@ -10,7 +8,6 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
@@ -30,7 +27,6 @@ import java.util.Optional;
  * tombstone are atomic too.
  */
 final class SqlMetadataStore implements MetadataStore {
-  private static final Logger log = System.getLogger(SqlMetadataStore.class.getName());
   private static final HexFormat HEX = HexFormat.of();
 
   private static final String NEXT_NUMBER = "INSERT INTO ostore_names (name, latest, live)"
@@ -65,18 +61,14 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
 
   private final Database database;
-  private final Dialect dialect;
+  private final Migration migration;
   private final InstantSource clock;
-  private final Optional<StoreIdentity> owner;
-  // False until the schema is known to be current; read on every call, so volatile.
-  private volatile boolean schemaReady;
 
   private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock,
       Optional<StoreIdentity> owner) {
     this.database = database;
-    this.dialect = dialect;
+    this.migration = new Migration(database, dialect, clock, owner);
     this.clock = clock;
-    this.owner = owner;
   }
 
   static MetadataStore embedded(Path file, Optional<StoreIdentity> owner)
@@ -88,33 +80,38 @@ final class SqlMetadataStore implements MetadataStore {
       throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
           "cannot create the directory of the metadata store " + absolute + ": " + e, e);
     }
-    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false, owner);
+    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false, owner,
+        InstantSource.system());
   }
 
-  static MetadataStore open(String jdbcUrl, Optional<StoreIdentity> owner)
+  /** A store at {@code jdbcUrl}; {@code clock} dates versions and times outages. */
+  static MetadataStore open(String jdbcUrl, Optional<StoreIdentity> owner, InstantSource clock)
       throws OstoreException {
-    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl, true, owner);
+    return start(JdbcUrls.dialectOf(jdbcUrl), jdbcUrl, true, owner, clock);
   }
 
   /**
    * Opens the store, brings its schema up to date and claims it for {@code owner}. Unlike a file
    * of our own, a database server may be down when an api server starts, as the broker may: with
    * {@code waitForDatabase} the store then starts anyway, each call is METADATA_UNAVAILABLE until
-   * the database answers, and the first call that reaches it migrates the schema.
+   * the database answers, and the first call that reaches it migrates the schema. Any other
+   * failure stops the start, with what an operator needs to know in its message.
    */
   private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase,
-      Optional<StoreIdentity> owner) throws OstoreException {
-    SqlMetadataStore store = new SqlMetadataStore(new Database(dialect, jdbcUrl,
-        Options.redact(jdbcUrl)), dialect, InstantSource.system(), owner);
+      Optional<StoreIdentity> owner, InstantSource clock) throws OstoreException {
+    Database database = new Database(dialect, jdbcUrl, Options.redact(jdbcUrl), clock);
+    SqlMetadataStore store = new SqlMetadataStore(database, dialect, clock, owner);
     try {
-      store.migrateOnce();
+      store.migration.ensure();
     } catch (OstoreException e) {
-      if (!waitForDatabase || e.code() != ErrorCode.METADATA_UNAVAILABLE) {
-        store.close();
-        throw e;
+      Optional<String> outage = database.outage();
+      if (waitForDatabase && outage.isPresent()) {
+        return store; // Outages logged it.
       }
-      log.log(WARNING, () -> e.getMessage() + "; requests that need it answer 503 until it"
-          + " can be reached");
+      store.close();
+      throw new OstoreException(e.code(), outage.orElseGet(() -> "metadata store "
+          + database.name() + " failed to migrate the schema: "
+          + Outages.firstLine(e.getCause() != null ? e.getCause() : e)), e);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -129,29 +126,11 @@ final class SqlMetadataStore implements MetadataStore {
    * database does, instead of an internal error.
    */
   private void migrate() throws OstoreException {
-    if (!schemaReady) {
-      try {
-        migrateOnce();
-      } catch (IllegalStateException e) {
-        throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, e.getMessage(), e);
-      }
+    try {
+      migration.ensure();
+    } catch (IllegalStateException e) {
+      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, e.getMessage());
     }
-  }
-
-  private synchronized void migrateOnce() throws OstoreException {
-    if (schemaReady) {
-      return;
-    }
-    int version = database.write("migrate the schema", session -> {
-      int migrated = Schema.migrate(session.connection(), dialect, clock);
-      if (owner.isPresent()) {
-        Ownership.claim(session.connection(), owner.get(), database.url(), clock);
-      }
-      return migrated;
-    });
-    schemaReady = true;
-    log.log(INFO, () -> "metadata store: " + dialect.name() + " at " + database.url()
-        + ", schema version " + version);
   }
 
   private <T> T read(String what, Database.Work<T> work) throws OstoreException {

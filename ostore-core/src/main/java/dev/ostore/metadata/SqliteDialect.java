@@ -89,6 +89,10 @@ final class SqliteDialect implements Dialect {
     execute(connection, "COMMIT");
   }
 
+  /** An SQLite file always has its one schema, {@code main}. */
+  @Override
+  public void requireSchema(Connection connection) {}
+
   @Override
   public void lockSchema(Connection connection) {
     // BEGIN IMMEDIATE already holds the database's one write lock.

@@ -46,7 +46,7 @@ class RabbitMqBusTest extends MessageBusContract {
   Channel rawChannel;
 
   @Override
-  MessageBus newBus() {
+  MessageBus newBus() throws IOException {
     return MessageBus.rabbitMq(BROKER);
   }
 

@@ -2,11 +2,13 @@ package dev.ostore.heartbeat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.ReconnectListeners;
 import dev.ostore.bus.Subscription;
 import java.io.IOException;
 import java.time.Duration;
@@ -88,6 +90,30 @@ class HeartbeatPublisherTest {
   }
 
   @Test
+  void publishesAtOnceWhenTheBusReconnectsRatherThanAtItsNextTurn() throws Exception {
+    ScriptedBus reconnecting = new ScriptedBus(bus);
+    try (HeartbeatPublisher publisher =
+        HeartbeatPublisher.start(reconnecting, SELF, Duration.ofHours(1), scheduler)) {
+      assertEquals(HEARTBEAT, take().body());
+      reconnecting.reconnected();
+      assertEquals(HEARTBEAT, take().body());
+      reconnecting.reconnected();
+      assertEquals(HEARTBEAT, take().body());
+    }
+  }
+
+  @Test
+  void aClosedPublisherStaysQuietWhenTheBusReconnects() throws Exception {
+    ScriptedBus reconnecting = new ScriptedBus(bus);
+    HeartbeatPublisher publisher =
+        HeartbeatPublisher.start(reconnecting, SELF, Duration.ofHours(1), scheduler);
+    take();
+    publisher.close();
+    reconnecting.reconnected();
+    assertNull(heard.poll(300, TimeUnit.MILLISECONDS));
+  }
+
+  @Test
   void stopsPublishingWhenClosed() throws Exception {
     ScriptedBus counting = new ScriptedBus(bus);
     HeartbeatPublisher publisher = HeartbeatPublisher.start(counting, SELF, INTERVAL, scheduler);
@@ -122,6 +148,7 @@ class HeartbeatPublisherTest {
     final AtomicInteger attempts = new AtomicInteger();
     private final MessageBus delegate;
     private final Deque<Exception> failures = new ArrayDeque<>();
+    private final ReconnectListeners reconnects = new ReconnectListeners();
 
     ScriptedBus(MessageBus delegate) {
       this.delegate = delegate;
@@ -161,6 +188,16 @@ class HeartbeatPublisherTest {
     @Override
     public void reply(Message request, String body) throws IOException {
       delegate.reply(request, body);
+    }
+
+    @Override
+    public Subscription onReconnect(Runnable listener) {
+      return reconnects.add(listener);
+    }
+
+    /** Plays a broker that came back. */
+    void reconnected() {
+      reconnects.reconnected();
     }
 
     @Override

@@ -294,6 +294,11 @@ class BusLocatorTest {
     }
 
     @Override
+    public void heard(ServerAddress server) {
+      throw new UnsupportedOperationException("the locator never reports servers heard");
+    }
+
+    @Override
     public void dropUntilHeard(ServerAddress server) {
       servers = servers.stream().filter(s -> !s.equals(server)).collect(Collectors.toSet());
     }

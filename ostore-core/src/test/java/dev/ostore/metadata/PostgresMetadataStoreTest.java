@@ -149,10 +149,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         + "/test?user=postgres&password=secret&currentSchema=" + schema)) {
       OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
       assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
-      assertTrue(e.getMessage().startsWith("cannot connect to the metadata store"
-          + " jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres&password=****"),
-          e.getMessage());
-      assertFalse(e.getMessage().contains("secret"), e.getMessage());
+      assertEquals("metadata store unavailable", e.getMessage());
 
       try (TcpProxy server = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
         assertEquals(1, waiting.add("a", 5, HASH).number());

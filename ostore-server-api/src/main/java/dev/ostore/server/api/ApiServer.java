@@ -7,6 +7,7 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.Locator;
+import dev.ostore.locate.RollCall;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.storage.StorageRoot;
@@ -31,15 +32,17 @@ public final class ApiServer implements AutoCloseable {
 
   private final MetadataStore metadata;
   private final LiveServers live;
+  private final RollCall rollCall;
   private final ExecutorService uploads;
   private final HttpService http;
   private final Optional<StorageRoot> root;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private ApiServer(MetadataStore metadata, LiveServers live, ExecutorService uploads,
-      HttpService http, Optional<StorageRoot> root) {
+  private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
+      ExecutorService uploads, HttpService http, Optional<StorageRoot> root) {
     this.metadata = metadata;
     this.live = live;
+    this.rollCall = rollCall;
     this.uploads = uploads;
     this.http = http;
     this.root = root;
@@ -84,12 +87,14 @@ public final class ApiServer implements AutoCloseable {
       throws IOException {
     MetadataStore metadata = null;
     LiveServers live = null;
+    RollCall rollCall = null;
     ExecutorService uploads = null;
     try {
       metadata = config.metadataUrl().isPresent()
           ? MetadataStore.open(config.metadataUrl().get(), identity)
           : MetadataStore.embedded(config.embeddedMetadata(), identity);
       live = LiveServers.listen(bus, clock, config.heartbeatExpiry());
+      rollCall = RollCall.start(bus, live);
       Locator locator = Locator.overBus(bus, live, config.locateTimeout());
       // One task per upload in flight; the HTTP server's own pool bounds how many there are.
       uploads = Executors.newCachedThreadPool(
@@ -103,10 +108,10 @@ public final class ApiServer implements AutoCloseable {
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
       HttpService http = listener.serve(routes.build());
-      return new ApiServer(metadata, live, uploads, http, root);
+      return new ApiServer(metadata, live, rollCall, uploads, http, root);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, uploads, root);
+      release(metadata, live, rollCall, uploads, root);
       throw e;
     }
   }
@@ -125,7 +130,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, uploads, root);
+      release(metadata, live, rollCall, uploads, root);
     }
   }
 
@@ -138,13 +143,16 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, uploads, root);
+    release(metadata, live, rollCall, uploads, root);
     return finished;
   }
 
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
-  private static void release(MetadataStore metadata, LiveServers live, ExecutorService uploads,
-      Optional<StorageRoot> root) {
+  private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
+      ExecutorService uploads, Optional<StorageRoot> root) {
+    if (rollCall != null) {
+      rollCall.close();
+    }
     if (live != null) {
       live.close();
     }

@@ -76,7 +76,7 @@ class GracefulStopTest {
             "RABBITMQ_SERVER", vhost.uri(), "LISTEN_ADDRESS", "127.0.0.1:" + port,
             "STORAGE_ROOT", root.toString()), List.of(),
             OneStorePerRootTest.LOGS.resolve("graceful-data.log"))) {
-      data.awaitListening(port, Duration.ofSeconds(30));
+      data.awaitStarted(port, Duration.ofSeconds(30));
       Http http = new Http(URI.create("http://127.0.0.1:" + port));
       String id = http.method("POST", "/temp/").body().strip();
       try (SlowRequest append = SlowRequest.start(port, "PATCH /temp/" + id)) {
@@ -100,7 +100,7 @@ class GracefulStopTest {
     ServerProcess store = ServerProcess.start(ApiServerMain.class, List.of(), env,
         List.of("--listen-address", "127.0.0.1:" + port, "--storage-root", root.toString()),
         OneStorePerRootTest.LOGS.resolve(name + ".log"));
-    store.awaitListening(port, Duration.ofSeconds(30));
+    store.awaitStarted(port, Duration.ofSeconds(30));
     return store;
   }
 

@@ -74,7 +74,7 @@ class KilledApiServerTest {
             "LISTEN_ADDRESS", "127.0.0.1:" + port,
             "STORAGE_ROOT", root.resolve("api").toString()),
         List.of(), Path.of("target", "server-logs", "killed-api.log"));
-    api.awaitListening(port, Duration.ofSeconds(30));
+    api.awaitStarted(port, Duration.ofSeconds(30));
     return api;
   }
 

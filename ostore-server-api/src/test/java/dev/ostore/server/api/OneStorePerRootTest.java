@@ -137,7 +137,7 @@ class OneStorePerRootTest {
     ServerProcess store = ServerProcess.start(ApiServerMain.class, List.of(), Map.of(),
         List.of("--listen-address", "127.0.0.1:" + port, "--storage-root", root.toString()),
         LOGS.resolve("one-store-per-root-" + name + ".log"));
-    store.awaitListening(port, Duration.ofSeconds(30));
+    store.awaitStarted(port, Duration.ofSeconds(30));
     return store;
   }
 

@@ -49,7 +49,7 @@ class RabbitMqClusterTest {
             "STORAGE_ROOT", root.resolve("api").toString()),
         List.of(), LOGS.resolve("cluster-api.log"));
     processes.add(api);
-    api.awaitListening(apiPort, Duration.ofSeconds(30));
+    api.awaitStarted(apiPort, Duration.ofSeconds(30));
     http = new Http(URI.create("http://127.0.0.1:" + apiPort));
     awaitLiveServers(3, Duration.ofSeconds(15));
   }
@@ -144,7 +144,7 @@ class RabbitMqClusterTest {
             "STORAGE_ROOT", root.resolve("data-" + i).toString()),
         List.of(), LOGS.resolve("cluster-data-" + i + ".log"));
     processes.add(server);
-    server.awaitListening(dataPorts[i], Duration.ofSeconds(30));
+    server.awaitStarted(dataPorts[i], Duration.ofSeconds(30));
     return server;
   }
 

@@ -86,11 +86,19 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Waits until something accepts connections on {@code port}. */
-  void awaitListening(int port, Duration within) throws Exception {
+  /**
+   * Waits until the server has started: it logged so, and accepts connections on {@code port}.
+   * Accepting connections alone is not enough: a server takes its port first of all, so that a
+   * port in use is found before anything else, and serves while the rest of it starts.
+   */
+  void awaitStarted(int port, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
-    while (true) {
+    while (!Files.exists(log) || !Files.readString(log).contains(" server started: ")) {
       assertTrue(process.isAlive(), "server exited; see " + log);
+      assertTrue(System.nanoTime() < deadline, "server not started in time; see " + log);
+      Thread.sleep(50);
+    }
+    while (true) {
       try (Socket socket = new Socket("127.0.0.1", port)) {
         return;
       } catch (IOException notYet) {
@@ -122,6 +130,11 @@ final class ServerProcess implements AutoCloseable {
       assertTrue(System.nanoTime() < deadline, "no '" + text + "' in time; see " + log);
       Thread.sleep(20);
     }
+  }
+
+  /** What the process wrote, standard error and output together. */
+  String output() throws IOException {
+    return Files.readString(log);
   }
 
   /** Kills the process at once, as {@code kill -9} would. */

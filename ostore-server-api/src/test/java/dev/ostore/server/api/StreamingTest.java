@@ -41,8 +41,7 @@ class StreamingTest {
         Map.of(), List.of("--listen-address", "127.0.0.1:" + port,
             "--storage-root", root.toString()),
         Path.of("target", "server-logs", "streaming-64m.log"))) {
-      store.awaitListening(port, Duration.ofSeconds(30));
-      Thread.sleep(200);
+      store.awaitStarted(port, Duration.ofSeconds(30));
       putAndGet("http://127.0.0.1:" + port, 2048 * MIB, 11);
       // Nor does memory grow with the number of uploads: each must leave nothing behind.
       Http http = new Http(java.net.URI.create("http://127.0.0.1:" + port));
