@@ -1,7 +1,5 @@
 package dev.ostore;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -62,41 +60,7 @@ public record ObjectName(String value) {
     if (segment == null || segment.isEmpty()) {
       throw new IllegalArgumentException("object name is empty");
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
-    for (int i = 0; i < segment.length(); i++) {
-      char c = segment.charAt(i);
-      if (c == '%') {
-        int hi = i + 2 < segment.length() ? hexDigit(segment.charAt(i + 1)) : -1;
-        int lo = hi >= 0 ? hexDigit(segment.charAt(i + 2)) : -1;
-        if (lo < 0) {
-          throw new IllegalArgumentException(
-              "object name has a bad percent escape at character " + (i + 1));
-        }
-        bytes.write(hi << 4 | lo);
-        i += 2;
-      } else if (c < 0x80) {
-        bytes.write(c);
-      } else {
-        int codePoint = segment.codePointAt(i);
-        if (Character.getType(codePoint) == Character.SURROGATE) {
-          // Unpaired: getBytes would silently turn it into '?', naming another object.
-          throw new IllegalArgumentException("object name is not valid Unicode");
-        }
-        byte[] raw = Character.toString(codePoint).getBytes(StandardCharsets.UTF_8);
-        bytes.write(raw, 0, raw.length);
-        i += Character.charCount(codePoint) - 1;
-      }
-    }
-    try {
-      String decoded = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes.toByteArray()))
-          .toString();
-      return new ObjectName(decoded);
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("object name is not valid UTF-8", e);
-    }
+    return new ObjectName(PercentDecoding.decode(segment, "object name"));
   }
 
   /** The canonical percent-encoding: every byte outside {@code A-Z a-z 0-9 - . _ ~} escaped. */
@@ -121,11 +85,6 @@ public record ObjectName(String value) {
   private static boolean isUnreserved(int c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
         || c == '-' || c == '.' || c == '_' || c == '~';
-  }
-
-  /** Only ASCII hex digits: {@link Character#digit} would also take fullwidth and other digits. */
-  private static int hexDigit(char c) {
-    return c < 0x80 ? Character.digit(c, 16) : -1;
   }
 
   private static int utf8Length(String value) {
