@@ -26,6 +26,7 @@ public final class Exchange {
 
   private final Request request;
   private final Response response;
+  private Query query;
   private OutputStream responseBody;
 
   Exchange(Request request, Response response) {
@@ -65,9 +66,18 @@ public final class Exchange {
     }
   }
 
-  /** The query parameter {@code name}, percent-decoded; the first one when repeated. */
+  /**
+   * The query parameter {@code name}, percent-decoded ({@code +} is a plus sign). It must be one
+   * the endpoint's route takes: the routing checked the query against them before it ran.
+   */
   public Optional<String> query(String name) {
-    return Optional.ofNullable(Request.extractQueryParameters(request).getValue(name));
+    checkState(query != null, "the query is read once the request is routed");
+    return query.get(name);
+  }
+
+  /** Reads the query as {@code route} takes it; a parameter it does not take is a 400. */
+  void routeTo(Routes.Route route) throws OstoreException {
+    query = Query.parse(request.getHttpURI().getQuery(), route);
   }
 
   public Optional<String> header(String name) {

@@ -2,76 +2,111 @@ package dev.ostore.http;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Which {@link Endpoint} serves which method under which path: a route ending in {@code /} serves
- * every path under it, any other route exactly its own path. A path under no route is answered
- * 404, a method a route does not serve 405 with an {@code Allow} header.
+ * Which {@link Endpoint} serves which method on which path, and which query parameters it takes.
+ * A pattern is a path, served exactly, or a path ending in a named wildcard such as {@code
+ * /objects/{name}}, which serves every path that starts like it and goes on (so {@code /objects/x}
+ * but not {@code /objects/}). A path under no pattern is answered 404, a method the pattern does
+ * not serve 405 with an {@code Allow} header, and a query parameter the route does not take, or
+ * one given twice, 400: before the endpoint runs.
  *
  * <pre>{@code
  * Routes routes = Routes.builder()
- *     .add("GET", "/objects/", objects::get)
- *     .add("PUT", "/objects/", objects::put)
+ *     .add("GET", "/objects/", objects::list, "prefix", "limit", "cursor")
+ *     .add("GET", "/objects/{name}", objects::get, "version")
+ *     .add("PUT", "/objects/{name}", objects::put)
  *     .build();
  * }</pre>
  */
 public final class Routes {
-  private final ImmutableMap<String, ImmutableMap<String, Endpoint>> byPrefix;
+  /** What serves one method on one pattern: the endpoint and the query parameters it takes. */
+  record Route(String method, String pattern, Endpoint endpoint, List<String> parameters) {
+    /** How the route reads in messages, e.g. {@code GET /objects/{name}}. */
+    @Override
+    public String toString() {
+      return method + " " + pattern;
+    }
+  }
 
-  private Routes(Map<String, Map<String, Endpoint>> byPrefix) {
-    ImmutableMap.Builder<String, ImmutableMap<String, Endpoint>> copy = ImmutableMap.builder();
-    // Longest prefix first, so that the most specific route wins.
-    byPrefix.entrySet().stream()
-        .sorted(Comparator.comparing((Map.Entry<String, ?> e) -> e.getKey().length()).reversed())
+  private final ImmutableMap<String, ImmutableMap<String, Route>> byPattern;
+
+  private Routes(Map<String, Map<String, Route>> byPattern) {
+    ImmutableMap.Builder<String, ImmutableMap<String, Route>> copy = ImmutableMap.builder();
+    // The longest fixed part first, so that the most specific pattern wins.
+    byPattern.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<String, ?> e) -> fixedPart(e.getKey()).length())
+            .reversed())
         .forEach(e -> copy.put(e.getKey(), ImmutableMap.copyOf(e.getValue())));
-    this.byPrefix = copy.build();
+    this.byPattern = copy.build();
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /**
-   * The route {@code path} falls under, if any: a route ending in {@code /} takes every path
-   * below it, any other route only its own path.
-   */
-  Optional<String> prefixOf(String path) {
-    return byPrefix.keySet().stream()
-        .filter(route -> route.endsWith("/") ? path.startsWith(route) : path.equals(route))
-        .findFirst();
+  /** The pattern {@code path} falls under, if any. */
+  Optional<String> patternOf(String path) {
+    return byPattern.keySet().stream().filter(pattern -> matches(pattern, path)).findFirst();
   }
 
-  /** The methods served under {@code prefix}, in alphabetical order. */
-  Iterable<String> methods(String prefix) {
-    return byPrefix.get(prefix).keySet();
+  /** The methods served on {@code pattern}, in alphabetical order. */
+  Iterable<String> methods(String pattern) {
+    return byPattern.get(pattern).keySet();
   }
 
-  Optional<Endpoint> endpoint(String prefix, String method) {
-    return Optional.ofNullable(byPrefix.get(prefix).get(method));
+  Optional<Route> route(String pattern, String method) {
+    return Optional.ofNullable(byPattern.get(pattern).get(method));
   }
 
-  /** Collects routes; each (method, prefix) pair may be added once. */
+  private static boolean matches(String pattern, String path) {
+    if (!isWildcard(pattern)) {
+      return path.equals(pattern);
+    }
+    String fixed = fixedPart(pattern);
+    return path.length() > fixed.length() && path.startsWith(fixed);
+  }
+
+  private static boolean isWildcard(String pattern) {
+    return pattern.endsWith("}");
+  }
+
+  private static String fixedPart(String pattern) {
+    return isWildcard(pattern) ? pattern.substring(0, pattern.lastIndexOf('{')) : pattern;
+  }
+
+  /** Collects routes; each (method, pattern) pair may be added once. */
   public static final class Builder {
-    private final Map<String, Map<String, Endpoint>> byPrefix = new LinkedHashMap<>();
+    private final Map<String, Map<String, Route>> byPattern = new LinkedHashMap<>();
 
     private Builder() {}
 
-    public Builder add(String method, String prefix, Endpoint endpoint) {
-      checkArgument(prefix.startsWith("/"), "prefix must start with '/': %s", prefix);
-      Map<String, Endpoint> methods = byPrefix.computeIfAbsent(prefix, p -> new TreeMap<>());
-      checkArgument(methods.putIfAbsent(method, endpoint) == null,
-          "route added twice: %s %s", method, prefix);
+    /**
+     * Serves {@code method} on {@code pattern} with {@code endpoint}, which takes the query
+     * parameters named (none if no name is given).
+     */
+    public Builder add(String method, String pattern, Endpoint endpoint, String... parameters) {
+      checkArgument(pattern.startsWith("/"), "pattern must start with '/': %s", pattern);
+      int brace = pattern.indexOf('{');
+      checkArgument(brace < 0 || (brace > pattern.lastIndexOf('/') && isWildcard(pattern)),
+          "a pattern may only end in a wildcard such as /objects/{name}: %s", pattern);
+      Map<String, Route> methods = byPattern.computeIfAbsent(pattern, p -> new TreeMap<>());
+      Route route = new Route(method, pattern, endpoint, ImmutableList.copyOf(parameters));
+      checkArgument(methods.putIfAbsent(method, route) == null,
+          "route added twice: %s %s", method, pattern);
       return this;
     }
 
     public Routes build() {
-      return new Routes(byPrefix);
+      return new Routes(byPattern);
     }
   }
 }

@@ -1,9 +1,6 @@
 package dev.ostore.http;
 
 import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
-import static java.lang.System.Logger.Level.INFO;
-import static java.lang.System.Logger.Level.WARNING;
 
 import dev.ostore.OstoreException;
 import java.io.IOException;
@@ -16,10 +13,11 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Runs the {@link Endpoint} a request is routed to, on a thread that may block, and turns whatever
- * it throws into an answer. An error before any of the response was sent becomes its status and a
- * one-line message; an error after that aborts the connection, so the client sees a broken
- * transfer and never mistakes a cut body for a whole one. Every error is logged with the method
- * and path.
+ * it throws into an answer. Before the endpoint runs, the route is checked: an unknown path is a
+ * 404, a method the path does not serve a 405, a query parameter the route does not take a 400.
+ * An error before any of the response was sent becomes its status and a one-line message; an
+ * error after that aborts the connection, so the client sees a broken transfer and never mistakes
+ * a cut body for a whole one. Every error is logged by {@link RequestLog}.
  */
 final class RoutingHandler extends Handler.Abstract {
   private static final Logger log = System.getLogger(RoutingHandler.class.getName());
@@ -47,36 +45,36 @@ final class RoutingHandler extends Handler.Abstract {
       callback.succeeded();
     } catch (OstoreException e) {
       int status = ErrorStatus.of(e.code());
-      log.log(status >= 500 ? WARNING : INFO,
-          () -> describe(exchange) + " -> " + status + ": " + e.getMessage(),
-          status >= 500 ? e.getCause() : null);
+      RequestLog.failed(serverName, exchange.method(), exchange.path(), status, e.getMessage(),
+          e.getCause());
       answerError(exchange, callback, status, e.getMessage(), e);
+    } catch (MethodNotAllowed e) {
+      RequestLog.failed(serverName, exchange.method(), exchange.path(), 405, e.getMessage(), null);
+      answerError(exchange, callback, 405, e.getMessage(), e);
     } catch (IOException e) {
       // Not an ostore error: the connection to the client itself failed, nothing to answer.
-      log.log(DEBUG, () -> describe(exchange) + " connection failed: " + e);
+      log.log(DEBUG, () -> RequestLog.describe(serverName, exchange.method(), exchange.path())
+          + " connection failed: " + e);
       callback.failed(e);
     } catch (RuntimeException e) {
-      log.log(ERROR, () -> describe(exchange) + " failed unexpectedly", e);
+      RequestLog.bug(serverName, exchange.method(), exchange.path(), e);
       answerError(exchange, callback, 500, "internal error: " + e, e);
     }
     return true;
   }
 
-  private void route(Exchange exchange) throws IOException {
+  private void route(Exchange exchange) throws IOException, MethodNotAllowed {
     String path = exchange.path();
-    Optional<String> prefix = routes.prefixOf(path);
-    if (prefix.isEmpty()) {
-      throw OstoreException.notFound("no endpoint at " + path);
+    String pattern = routes.patternOf(path)
+        .orElseThrow(() -> OstoreException.notFound("no endpoint at " + path));
+    Optional<Routes.Route> route = routes.route(pattern, exchange.method());
+    if (route.isEmpty()) {
+      String allowed = String.join(", ", routes.methods(pattern));
+      throw new MethodNotAllowed(allowed,
+          "method " + exchange.method() + " is not allowed on " + pattern + "; use " + allowed);
     }
-    Optional<Endpoint> endpoint = routes.endpoint(prefix.get(), exchange.method());
-    if (endpoint.isPresent()) {
-      endpoint.get().handle(exchange);
-      return;
-    }
-    String allowed = String.join(", ", routes.methods(prefix.get()));
-    exchange.setHeader("Allow", allowed);
-    exchange.respondError(405,
-        "method " + exchange.method() + " is not allowed on " + prefix.get() + "; use " + allowed);
+    exchange.routeTo(route.get());
+    route.get().endpoint().handle(exchange);
   }
 
   private static void answerError(Exchange exchange, Callback callback, int status,
@@ -88,16 +86,25 @@ final class RoutingHandler extends Handler.Abstract {
     }
     try {
       exchange.resetForError();
+      if (cause instanceof MethodNotAllowed notAllowed) {
+        exchange.setHeader("Allow", notAllowed.allowed);
+      }
       exchange.discardRequestBody(UNREAD_BODY_LIMIT);
       // One line, as promised: a client shows it as is, and the log has the whole message.
-      exchange.respondError(status, message.lines().findFirst().orElse(""));
+      exchange.respondError(status, RequestLog.firstLine(message));
       callback.succeeded();
     } catch (IOException | RuntimeException e) {
       callback.failed(e);
     }
   }
 
-  private String describe(Exchange exchange) {
-    return serverName + " " + exchange.method() + " " + exchange.path();
+  /** A method the path does not serve: a 405 listing those it does in {@code Allow}. */
+  private static final class MethodNotAllowed extends Exception {
+    final String allowed;
+
+    MethodNotAllowed(String allowed, String message) {
+      super(message, null, false, false);
+      this.allowed = allowed;
+    }
   }
 }

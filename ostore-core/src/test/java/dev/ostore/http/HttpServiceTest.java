@@ -51,16 +51,18 @@ class HttpServiceTest {
   @BeforeEach
   void start() throws IOException {
     Routes routes = Routes.builder()
-        .add("GET", "/hello/", exchange -> exchange.respondText(200, "hello"))
-        .add("GET", "/hello/deeper/", exchange -> exchange.respondText(200, "deeper"))
-        .add("GET", "/objects/", exchange -> exchange.respondText(200, "got"))
-        .add("PUT", "/objects/", exchange -> exchange.respondText(200, "put"))
+        .add("GET", "/hello/{x}", exchange -> exchange.respondText(200, "hello"))
+        .add("GET", "/hello/deeper/{x}", exchange -> exchange.respondText(200, "deeper"))
+        .add("GET", "/objects/{name}", exchange -> exchange.respondText(200, "got"))
+        .add("PUT", "/objects/{name}", exchange -> exchange.respondText(200, "put"))
         .add("GET", "/silent/", exchange -> {})
-        .add("GET", "/fail/", exchange -> {
+        .add("GET", "/query/", exchange -> exchange.respondText(200,
+            exchange.query("a").orElse("-") + "|" + exchange.query("b").orElse("-")), "a", "b")
+        .add("GET", "/fail/{code}", exchange -> {
           String[] parts = exchange.path().substring("/fail/".length()).split("/");
           throw new OstoreException(ErrorCode.valueOf(parts[0]), "failed as " + parts[0]);
         })
-        .add("PUT", "/refuse/", exchange -> {
+        .add("PUT", "/refuse/{x}", exchange -> {
           throw new OstoreException(ErrorCode.NO_DATA_SERVER, "refused before reading");
         })
         .add("HEAD", "/gone/", exchange -> {
@@ -166,8 +168,31 @@ class HttpServiceTest {
         .method("DELETE", HttpRequest.BodyPublishers.noBody()));
     assertEquals(405, response.statusCode());
     assertEquals(Optional.of("GET, PUT"), response.headers().firstValue("Allow"));
-    assertEquals("method DELETE is not allowed on /objects/; use GET, PUT\n", response.body());
+    assertEquals("method DELETE is not allowed on /objects/{name}; use GET, PUT\n",
+        response.body());
     assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void anEndpointReadsTheQueryParametersItsRouteTakesWithPlusAsAPlus() throws Exception {
+    assertEquals("x+y z|-\n", get("/query/?a=x+y%20z").body());
+    assertEquals("|2\n", get("/query/?a&b=2&").body());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/query/?c=1|unknown query parameter c: GET /query/ takes a, b",
+      "/query/?a=1&a=1|query parameter a is given twice",
+      "/query/?a=%E9|query parameter a is not valid UTF-8",
+      "/query/?a=%zz|query parameter a has a bad percent escape at character 1",
+      "/query/?%zz=1|a query name has a bad percent escape at character 1",
+      "/silent/?a=1|unknown query parameter a: GET /silent/ takes none"})
+  void aQueryTheRouteDoesNotTakeIsRefusedBeforeTheEndpointRuns(String path, String message)
+      throws Exception {
+    String raw = RawHttp.send(server.address(),
+        "GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+    assertEquals("HTTP/1.1 400 Bad Request", RawHttp.statusLine(raw));
+    assertEquals(message + "\n", RawHttp.body(raw));
   }
 
   @ParameterizedTest
@@ -194,9 +219,9 @@ class HttpServiceTest {
         bug.headers().firstValue("Error-Message"));
     HttpResponse<String> notAllowed = send(HttpRequest.newBuilder(uri("/objects/x"))
         .method("DELETE", HttpRequest.BodyPublishers.noBody()));
-    assertEquals(Optional.of("method DELETE is not allowed on /objects/; use GET, PUT"),
+    assertEquals(Optional.of("method DELETE is not allowed on /objects/{name}; use GET, PUT"),
         notAllowed.headers().firstValue("Error-Message"));
-    assertEquals(Optional.empty(), get("/hello/").headers().firstValue("Error-Message"));
+    assertEquals(Optional.empty(), get("/hello/world").headers().firstValue("Error-Message"));
   }
 
   @Test

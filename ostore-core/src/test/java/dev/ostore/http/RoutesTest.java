@@ -13,37 +13,47 @@ class RoutesTest {
   private static final Endpoint PUT = exchange -> {};
 
   @Test
-  void findsTheLongestPrefixAPathFallsUnder() {
+  void aWildcardTakesEveryLongerPathAndTheLongestFixedPartWins() {
     Routes routes = Routes.builder()
-        .add("GET", "/a/", GET)
-        .add("GET", "/a/b/", GET)
-        .add("GET", "/", GET)
+        .add("GET", "/a/{x}", GET)
+        .add("GET", "/a/b/{y}", GET)
+        .add("GET", "/{z}", GET)
         .build();
-    assertEquals(Optional.of("/a/b/"), routes.prefixOf("/a/b/c"));
-    assertEquals(Optional.of("/a/"), routes.prefixOf("/a/bc"));
-    assertEquals(Optional.of("/"), routes.prefixOf("/other"));
-    assertEquals(Optional.empty(), Routes.builder().add("GET", "/a/", GET).build()
-        .prefixOf("/b/"));
+    assertEquals(Optional.of("/a/b/{y}"), routes.patternOf("/a/b/c"));
+    assertEquals(Optional.of("/a/{x}"), routes.patternOf("/a/bc"));
+    assertEquals(Optional.of("/a/{x}"), routes.patternOf("/a/b/"));
+    assertEquals(Optional.of("/{z}"), routes.patternOf("/other"));
+    assertEquals(Optional.empty(), routes.patternOf("/"));
   }
 
   @Test
-  void aRouteWithoutTrailingSlashTakesOnlyItsOwnPath() {
-    Routes routes = Routes.builder().add("GET", "/servers", GET).build();
-    assertEquals(Optional.of("/servers"), routes.prefixOf("/servers"));
-    assertEquals(Optional.empty(), routes.prefixOf("/servers/x"));
-    assertEquals(Optional.empty(), routes.prefixOf("/serversx"));
-  }
-
-  @Test
-  void findsTheEndpointOfAMethodAndListsMethodsInOrder() {
+  void aPathWithoutWildcardTakesOnlyItself() {
     Routes routes = Routes.builder()
-        .add("PUT", "/objects/", PUT)
+        .add("GET", "/servers", GET)
         .add("GET", "/objects/", GET)
-        .add("HEAD", "/objects/", GET)
+        .add("PUT", "/objects/{name}", PUT)
         .build();
-    assertEquals(Optional.of(PUT), routes.endpoint("/objects/", "PUT"));
-    assertEquals(Optional.empty(), routes.endpoint("/objects/", "DELETE"));
-    assertEquals(List.of("GET", "HEAD", "PUT"), copy(routes.methods("/objects/")));
+    assertEquals(Optional.of("/servers"), routes.patternOf("/servers"));
+    assertEquals(Optional.empty(), routes.patternOf("/servers/x"));
+    assertEquals(Optional.empty(), routes.patternOf("/serversx"));
+    assertEquals(Optional.of("/objects/"), routes.patternOf("/objects/"));
+    assertEquals(Optional.of("/objects/{name}"), routes.patternOf("/objects/x"));
+  }
+
+  @Test
+  void findsTheRouteOfAMethodWithItsParametersAndListsMethodsInOrder() {
+    Routes routes = Routes.builder()
+        .add("PUT", "/objects/{name}", PUT)
+        .add("GET", "/objects/{name}", GET, "version")
+        .add("HEAD", "/objects/{name}", GET, "version")
+        .build();
+    Routes.Route get = routes.route("/objects/{name}", "GET").orElseThrow();
+    assertEquals(GET, get.endpoint());
+    assertEquals(List.of("version"), get.parameters());
+    assertEquals("GET /objects/{name}", get.toString());
+    assertEquals(List.of(), routes.route("/objects/{name}", "PUT").orElseThrow().parameters());
+    assertEquals(Optional.empty(), routes.route("/objects/{name}", "DELETE"));
+    assertEquals(List.of("GET", "HEAD", "PUT"), copy(routes.methods("/objects/{name}")));
   }
 
   @Test
@@ -55,15 +65,19 @@ class RoutesTest {
   }
 
   @Test
-  void refusesAPrefixNotStartingWithASlash() {
+  void refusesAPatternNotStartingWithASlashOrWithAWildcardInside() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Routes.builder().add("GET", "objects/", GET));
-    assertEquals("prefix must start with '/': objects/", e.getMessage());
+    assertEquals("pattern must start with '/': objects/", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Routes.builder().add("GET", "/{a}/b", GET));
+    assertEquals("a pattern may only end in a wildcard such as /objects/{name}: /{a}/b",
+        e.getMessage());
   }
 
   @Test
   void emptyRoutesServeNothing() {
-    assertTrue(Routes.builder().build().prefixOf("/").isEmpty());
+    assertTrue(Routes.builder().build().patternOf("/").isEmpty());
   }
 
   private static List<String> copy(Iterable<String> methods) {

@@ -68,39 +68,39 @@ class TransfersTest {
   @BeforeEach
   void startServer() throws IOException {
     Routes routes = Routes.builder()
-        .add("PUT", "/objects/", this::store)
-        .add("GET", "/objects/", this::serve)
-        .add("HEAD", "/objects/", this::describe)
-        .add("PUT", "/full/", exchange -> {
+        .add("PUT", "/objects/{x}", this::store)
+        .add("GET", "/objects/{x}", this::serve)
+        .add("HEAD", "/objects/{x}", this::describe)
+        .add("PUT", "/full/{x}", exchange -> {
           exchange.copyRequestBodyTo(OutputStream.nullOutputStream(), exchange.path());
           throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk full on purpose");
         })
-        .add("PUT", "/refuse/", exchange -> {
+        .add("PUT", "/refuse/{x}", exchange -> {
           throw new OstoreException(ErrorCode.STORAGE_FAILED, "refused on purpose");
         })
-        .add("PUT", "/watch/", this::watch)
-        .add("PATCH", "/patch/", this::store)
-        .add("POST", "/echo/", exchange -> exchange.respond(200, "text/plain",
+        .add("PUT", "/watch/{x}", this::watch)
+        .add("PATCH", "/patch/{x}", this::store)
+        .add("POST", "/echo/{x}", exchange -> exchange.respond(200, "text/plain",
             ("echo: " + exchange.header("Echo").orElse("")).getBytes(StandardCharsets.UTF_8)))
-        .add("PUT", "/stall/", exchange -> {
+        .add("PUT", "/stall/{x}", exchange -> {
           exchange.requestBody().readNBytes(1024);
           awaitQuietly(releaseStall);
           throw new OstoreException(ErrorCode.STORAGE_FAILED, "stalled on purpose");
         })
-        .add("GET", "/cut/", exchange -> {
+        .add("GET", "/cut/{x}", exchange -> {
           OutputStream out = exchange.respond(200, 1024 * 1024);
           out.write(new byte[64 * 1024]);
           out.flush();
           throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk failed on purpose");
         })
-        .add("GET", "/stall/", exchange -> {
+        .add("GET", "/stall/{x}", exchange -> {
           OutputStream out = exchange.respond(200, 1000);
           out.write(new byte[10]);
           out.flush();
           awaitQuietly(releaseStall);
           throw new OstoreException(ErrorCode.STORAGE_FAILED, "stalled on purpose");
         })
-        .add("GET", "/chunked/", exchange -> {
+        .add("GET", "/chunked/{x}", exchange -> {
           try (OutputStream out = exchange.respond(200, -1)) {
             out.write("no length".getBytes(StandardCharsets.US_ASCII));
           }
@@ -201,7 +201,7 @@ class TransfersTest {
   @Test
   void aServerThatDiedSinceTheLastUploadIsUnreachableBeforeAnyWrite() throws Exception {
     HttpService doomed = HttpService.start("doomed", new ServerAddress("127.0.0.1", 0),
-        Routes.builder().add("PUT", "/objects/", this::store).build(),
+        Routes.builder().add("PUT", "/objects/{x}", this::store).build(),
         HttpService.Settings.DEFAULT);
     ServerAddress at = doomed.address();
     for (OptionalLong length : bothModes(10)) {

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class LocateEndpoint {
   static final String PREFIX = "/locate/";
+  private static final String HASH = "hash";
 
   private final LiveServers live;
   private final Locator locator;
@@ -33,11 +34,11 @@ final class LocateEndpoint {
   }
 
   void addTo(Routes.Builder routes) {
-    routes.add("GET", PREFIX, this::locate);
+    routes.add("GET", PREFIX, exchange -> locate(exchange, hashAsked(exchange)), HASH)
+        .add("GET", PREFIX + "{name}", exchange -> locate(exchange, latest(exchange)));
   }
 
-  private void locate(Exchange exchange) throws IOException {
-    ContentHash hash = exchange.path().equals(PREFIX) ? hashAsked(exchange) : latest(exchange);
+  private void locate(Exchange exchange, ContentHash hash) throws IOException {
     if (live.live().isEmpty()) {
       throw Missing.noDataServer();
     }
@@ -55,7 +56,7 @@ final class LocateEndpoint {
   }
 
   private static ContentHash hashAsked(Exchange exchange) throws OstoreException {
-    String text = exchange.query("hash").orElseThrow(() -> OstoreException.badRequest(
+    String text = exchange.query(HASH).orElseThrow(() -> OstoreException.badRequest(
         "locate a name with /locate/<name>, or content with /locate/?hash=<sha-256>"));
     try {
       return ContentHash.parse(text);

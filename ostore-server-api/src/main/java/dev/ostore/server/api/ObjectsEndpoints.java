@@ -23,6 +23,9 @@ import java.util.Optional;
  */
 final class ObjectsEndpoints {
   static final String PREFIX = "/objects/";
+  static final String OBJECT = PREFIX + "{name}";
+
+  private static final String VERSION = "version";
 
   private final MetadataStore metadata;
   private final Contents contents;
@@ -33,10 +36,11 @@ final class ObjectsEndpoints {
   }
 
   void addTo(Routes.Builder routes) {
-    routes.add("PUT", PREFIX, this::put)
-        .add("GET", PREFIX, this::get)
-        .add("HEAD", PREFIX, this::head)
-        .add("DELETE", PREFIX, this::delete);
+    routes.add("GET", PREFIX, this::list, VersionLines.LISTING_PARAMETERS)
+        .add("PUT", OBJECT, this::put)
+        .add("GET", OBJECT, this::get, VERSION)
+        .add("HEAD", OBJECT, this::head, VERSION)
+        .add("DELETE", OBJECT, this::delete);
   }
 
   /**
@@ -51,13 +55,13 @@ final class ObjectsEndpoints {
     VersionLines.respond(exchange, version);
   }
 
+  /** The live objects, each by its latest version. */
+  private void list(Exchange exchange) throws IOException {
+    String prefix = exchange.query(VersionLines.PREFIX_PARAMETER).orElse("");
+    VersionLines.respond(exchange, (after, limit) -> metadata.latestVersions(prefix, after, limit));
+  }
+
   private void get(Exchange exchange) throws IOException {
-    if (exchange.path().equals(PREFIX)) {
-      String prefix = exchange.query("prefix").orElse("");
-      VersionLines.respond(exchange, (after, limit) ->
-          metadata.latestVersions(prefix, after, limit));
-      return;
-    }
     ObjectName name = exchange.objectName(PREFIX);
     Version version = resolve(name, exchange);
     if (notModified(exchange, version)) {
@@ -117,7 +121,7 @@ final class ObjectsEndpoints {
 
   /** The version the request asks for; a tombstone, an unknown name or version is a 404. */
   private Version resolve(ObjectName name, Exchange exchange) throws IOException {
-    Optional<String> asked = exchange.query("version");
+    Optional<String> asked = exchange.query(VERSION);
     Optional<Version> version;
     if (asked.isPresent()) {
       long number = versionNumber(asked.get());

@@ -20,6 +20,14 @@ import java.util.Optional;
  */
 final class VersionLines {
   static final String NEXT_CURSOR = "Next-Cursor";
+  static final String PREFIX_PARAMETER = "prefix";
+  static final String LIMIT_PARAMETER = "limit";
+  static final String CURSOR_PARAMETER = "cursor";
+  /** The query parameters of a listing of many names: which names, and which page. */
+  static final String[] LISTING_PARAMETERS =
+      {PREFIX_PARAMETER, LIMIT_PARAMETER, CURSOR_PARAMETER};
+  /** The query parameters of a listing of one name's versions: which page. */
+  static final String[] PAGE_PARAMETERS = {LIMIT_PARAMETER, CURSOR_PARAMETER};
   private static final int PAGE = 1000;
 
   private VersionLines() {}
@@ -44,7 +52,7 @@ final class VersionLines {
 
   /** Answers with a listing, whole or one page as the query asks. */
   static void respond(Exchange exchange, Lister lister) throws IOException {
-    Optional<String> cursor = exchange.query("cursor");
+    Optional<String> cursor = exchange.query(CURSOR_PARAMETER);
     Optional<Integer> limit = limit(exchange);
     Page first;
     try {
@@ -75,7 +83,7 @@ final class VersionLines {
   }
 
   private static Optional<Integer> limit(Exchange exchange) throws OstoreException {
-    Optional<String> text = exchange.query("limit");
+    Optional<String> text = exchange.query(LIMIT_PARAMETER);
     if (text.isEmpty()) {
       return Optional.empty();
     }

@@ -21,17 +21,17 @@ final class VersionsEndpoint {
   }
 
   void addTo(Routes.Builder routes) {
-    routes.add("GET", PREFIX, this::list);
+    routes.add("GET", PREFIX, this::listAll, VersionLines.LISTING_PARAMETERS)
+        .add("GET", PREFIX + "{name}", this::list, VersionLines.PAGE_PARAMETERS);
+  }
+
+  private void listAll(Exchange exchange) throws IOException {
+    String prefix = exchange.query(VersionLines.PREFIX_PARAMETER).orElse("");
+    VersionLines.respond(exchange, (after, limit) -> metadata.allVersions(prefix, after, limit));
   }
 
   private void list(Exchange exchange) throws IOException {
-    if (exchange.path().equals(PREFIX)) {
-      String prefix = exchange.query("prefix").orElse("");
-      VersionLines.respond(exchange, (after, limit) ->
-          metadata.allVersions(prefix, after, limit));
-    } else {
-      String name = exchange.objectName(PREFIX).value();
-      VersionLines.respond(exchange, (after, limit) -> metadata.versions(name, after, limit));
-    }
+    String name = exchange.objectName(PREFIX).value();
+    VersionLines.respond(exchange, (after, limit) -> metadata.versions(name, after, limit));
   }
 }

@@ -41,15 +41,15 @@ final class FakeDataServer implements AutoCloseable {
 
   FakeDataServer(MessageBus bus) throws IOException {
     http = HttpService.start("fake-data", new ServerAddress("127.0.0.1", 0), Routes.builder()
-        .add("GET", "/objects/", exchange -> onGet.handle(exchange))
+        .add("GET", "/objects/{hash}", exchange -> onGet.handle(exchange))
         .add("POST", "/temp/", exchange -> {
           String id = UUID.randomUUID().toString();
           temps.put(id, new ByteArrayOutputStream());
           exchange.respond(200, "text/plain", id.getBytes(StandardCharsets.UTF_8));
         })
-        .add("PATCH", "/temp/", exchange -> onPatch.handle(exchange))
-        .add("PUT", "/temp/", this::commit)
-        .add("DELETE", "/temp/", exchange -> temps.remove(id(exchange)))
+        .add("PATCH", "/temp/{id}", exchange -> onPatch.handle(exchange))
+        .add("PUT", "/temp/{id}", this::commit)
+        .add("DELETE", "/temp/{id}", exchange -> temps.remove(id(exchange)))
         .build(), HttpService.Settings.DEFAULT);
     responder = LocateResponder.start(bus, http.address(),
         key -> contents.containsKey(key) || claimed.contains(key));

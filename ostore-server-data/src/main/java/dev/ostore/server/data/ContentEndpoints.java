@@ -25,7 +25,7 @@ final class ContentEndpoints {
   }
 
   void addTo(Routes.Builder routes) {
-    routes.add("GET", PREFIX, this::get).add("HEAD", PREFIX, this::head);
+    routes.add("GET", PREFIX + "{hash}", this::get).add("HEAD", PREFIX + "{hash}", this::head);
   }
 
   private void get(Exchange exchange) throws IOException {

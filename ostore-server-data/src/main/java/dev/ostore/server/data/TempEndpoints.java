@@ -27,17 +27,15 @@ final class TempEndpoints {
   }
 
   void addTo(Routes.Builder routes) {
+    String temp = PREFIX + "{id}";
     routes.add("POST", PREFIX, this::create)
-        .add("PATCH", PREFIX, this::append)
-        .add("PUT", PREFIX, this::commit)
-        .add("DELETE", PREFIX, this::abort)
-        .add("HEAD", PREFIX, this::size);
+        .add("PATCH", temp, this::append)
+        .add("PUT", temp, this::commit)
+        .add("DELETE", temp, this::abort)
+        .add("HEAD", temp, this::size);
   }
 
   private void create(Exchange exchange) throws IOException {
-    if (!exchange.path().equals(PREFIX)) {
-      throw OstoreException.badRequest("create temporary objects with POST " + PREFIX);
-    }
     String id = store.createTemp(limit(exchange));
     exchange.setHeader("Location", PREFIX + id);
     exchange.respond(200, "text/plain; charset=utf-8", id.getBytes(StandardCharsets.UTF_8));

@@ -148,6 +148,19 @@ class DataServerTest {
   }
 
   @Test
+  void queryParametersAreRefusedSinceNoEndpointTakesAny() throws Exception {
+    String hex = ContentHash.sha256("x".getBytes(UTF_8)).hex();
+    HttpResponse<String> get = get("/objects/" + hex + "?offset=10");
+    assertEquals(400, get.statusCode());
+    assertEquals("unknown query parameter offset: GET /objects/{hash} takes none\n", get.body());
+    HttpResponse<String> created = send(HttpRequest.newBuilder(base.resolve("/temp/?size=10"))
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(400, created.statusCode());
+    assertEquals("unknown query parameter size: POST /temp/ takes none\n", created.body());
+    assertEquals(0, filesIn("temp"), "no temporary object was created");
+  }
+
+  @Test
   void anAppendCutShortCommitsNothingAndItsTemporaryObjectExpires() throws Exception {
     try (DataServer quick = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),

@@ -1,0 +1,42 @@
+package dev.ostore.http;
+
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+import java.lang.System.Logger;
+
+/**
+ * The one log line of each failed request, whoever answered it (an endpoint, the routing, or the
+ * HTTP server refusing a malformed request): server, method, path, status and reason.
+ */
+final class RequestLog {
+  private static final Logger log = System.getLogger(RequestLog.class.getName());
+  /** A path longer than this (a 10,000-character name) is cut in the log. */
+  static final int MAX_PATH = 256;
+
+  private RequestLog() {}
+
+  /** Logs an error answer: client errors at INFO, server-side failures at WARNING. */
+  static void failed(String server, String method, String path, int status, String reason,
+      Throwable cause) {
+    log.log(status >= 500 ? WARNING : INFO,
+        () -> describe(server, method, path) + " -> " + status + ": " + reason,
+        status >= 500 ? cause : null);
+  }
+
+  /** Logs a bug: an unexpected exception, with its stack trace. */
+  static void bug(String server, String method, String path, RuntimeException e) {
+    log.log(ERROR, () -> describe(server, method, path) + " failed unexpectedly", e);
+  }
+
+  static String describe(String server, String method, String path) {
+    String shown = path.length() <= MAX_PATH ? path
+        : path.substring(0, MAX_PATH) + "... (" + path.length() + " characters)";
+    return server + " " + method + " " + shown;
+  }
+
+  static String firstLine(String text) {
+    return text == null ? "" : text.lines().findFirst().orElse("");
+  }
+}
