@@ -27,6 +27,7 @@ public final class Exchange {
   private final Request request;
   private final Response response;
   private Query query;
+  private boolean bodyRequested;
   private OutputStream responseBody;
 
   Exchange(Request request, Response response) {
@@ -95,6 +96,7 @@ public final class Exchange {
    * chunk never comes, makes {@code read} throw rather than report a clean end.
    */
   public InputStream requestBody() {
+    bodyRequested = true;
     return Content.Source.asInputStream(request);
   }
 
@@ -128,6 +130,14 @@ public final class Exchange {
         copied += n;
       }
     }
+  }
+
+  /**
+   * Whether the client waits for {@code 100 Continue} before it sends its body and has not been
+   * asked for it yet: reading the body would ask for it, so an error must be answered unread.
+   */
+  public boolean awaitsContinue() {
+    return !bodyRequested && header("Expect").filter("100-continue"::equalsIgnoreCase).isPresent();
   }
 
   /**

@@ -89,7 +89,11 @@ final class RoutingHandler extends Handler.Abstract {
       if (cause instanceof MethodNotAllowed notAllowed) {
         exchange.setHeader("Allow", notAllowed.allowed);
       }
-      exchange.discardRequestBody(UNREAD_BODY_LIMIT);
+      // A client waiting for 100 Continue has sent nothing: reading would ask it for the body
+      // only to drop it. Unread, the server answers and closes the connection.
+      if (!exchange.awaitsContinue()) {
+        exchange.discardRequestBody(UNREAD_BODY_LIMIT);
+      }
       // One line, as promised: a client shows it as is, and the log has the whole message.
       exchange.respondError(status, RequestLog.firstLine(message));
       callback.succeeded();

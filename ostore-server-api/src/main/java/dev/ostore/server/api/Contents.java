@@ -65,8 +65,7 @@ final class Contents {
       Optional<ServerAddress> holder = holderOfKnown(declared.get(), what);
       if (holder.isPresent()) {
         // Answering before the body without 100-continue would break the client's upload.
-        if (instantUpload && exchange.header("Expect").filter("100-continue"::equalsIgnoreCase)
-            .isPresent()) {
+        if (instantUpload && exchange.awaitsContinue()) {
           return new Stored(declared.get(), transfers.size(holder.get(),
               OBJECTS + declared.get().hex()));
         }

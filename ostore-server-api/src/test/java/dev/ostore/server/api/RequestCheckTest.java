@@ -2,6 +2,7 @@ package dev.ostore.server.api;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
@@ -9,7 +10,11 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What the api server checks before an endpoint acts: the method on the path, the query. */
+/**
+ * What the api server checks before an endpoint acts: the method on the path, the query
+ * parameters, and, before it asks a client waiting for {@code 100 Continue} for its body, the
+ * name and digest headers.
+ */
 @Timeout(60)
 class RequestCheckTest extends ClusterTest {
   @Test
@@ -55,6 +60,25 @@ class RequestCheckTest extends ClusterTest {
     assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
     assertTrue(answer.endsWith(
         "\r\n\r\nquery parameter prefix has a bad percent escape at character 1\n"), answer);
+  }
+
+  @Test
+  void aBadNameDigestOrQueryIsRefusedBeforeTheBodyIsAskedFor() throws Exception {
+    String[][] cases = {
+        {"/objects/a%2Fb", "", "bad object name: object name contains '/'"},
+        {"/objects/x", "Digest: SHA-256=not-base64\r\n",
+            "malformed Digest header: SHA-256=not-base64"},
+        {"/objects/x?version=1", "", "unknown query parameter version"},
+        {"/objects/", "", "method PUT is not allowed on /objects/; use GET"}};
+    for (String[] refused : cases) {
+      // As curl sends a large upload: the headers, then the body only after 100 Continue.
+      String answer = http.exchangeRaw("PUT " + refused[0] + " HTTP/1.1\r\nHost: x\r\n"
+          + refused[1] + "Content-Length: 200000000\r\nExpect: 100-continue\r\n\r\n");
+      assertTrue(answer.startsWith("HTTP/1.1 4"), refused[0] + " -> " + answer);
+      assertFalse(answer.contains("100 Continue"), refused[0] + " -> " + answer);
+      assertTrue(answer.contains("\r\n\r\n" + refused[2]), refused[0] + " -> " + answer);
+    }
+    assertEquals(404, http.get("/objects/x").statusCode());
   }
 
   @Test
