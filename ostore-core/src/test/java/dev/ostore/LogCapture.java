@@ -11,9 +11,9 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * What one class logs, as an operator would read it, debug lines included: {@code
- * System.Logger} writes through {@code java.util.logging}, where this listens. Closing stops
- * listening and restores the logger's level.
+ * What one class logs, as an operator would read it, debug lines included, or what a tree of
+ * loggers logs at the levels set: {@code System.Logger} writes through {@code
+ * java.util.logging}, where this listens. Closing stops listening and restores the logger's level.
  */
 public final class LogCapture implements AutoCloseable {
   private final Logger logger;
@@ -32,17 +32,38 @@ public final class LogCapture implements AutoCloseable {
     public void close() {}
   };
 
-  private LogCapture(Class<?> source) {
+  private LogCapture(String name, boolean everyLevel) {
     // Held in a field: java.util.logging keeps loggers weakly, with the level set on them.
-    logger = Logger.getLogger(source.getName());
+    logger = Logger.getLogger(name);
     level = logger.getLevel();
-    logger.setLevel(Level.ALL);
+    if (everyLevel) {
+      logger.setLevel(Level.ALL);
+    }
     logger.addHandler(handler);
   }
 
   /** Starts capturing what {@code source} logs. */
   public static LogCapture of(Class<?> source) {
-    return new LogCapture(source);
+    return new LogCapture(source.getName(), true);
+  }
+
+  /**
+   * Starts capturing what the loggers named {@code name} and below it log, at the levels they
+   * have (INFO by default): what the server's log file gets.
+   */
+  public static LogCapture of(String name) {
+    return new LogCapture(name, false);
+  }
+
+  /** Every record captured so far, with its level and exception. */
+  public List<LogRecord> records() {
+    return List.copyOf(records);
+  }
+
+  /** The records whose message contains {@code text}. */
+  public List<LogRecord> containing(String text) {
+    return records.stream().filter(r -> r.getMessage() != null && r.getMessage().contains(text))
+        .toList();
   }
 
   /** The lines logged at {@code level} (exactly) that contain {@code text}. */

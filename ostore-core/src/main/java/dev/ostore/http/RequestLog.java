@@ -8,7 +8,8 @@ import java.lang.System.Logger;
 
 /**
  * The one log line of each failed request, whoever answered it (an endpoint, the routing, or the
- * HTTP server refusing a malformed request): server, method, path, status and reason.
+ * HTTP server refusing a malformed request): server, method, path, status and reason. Expected
+ * failures are one line, the cause's message included; only a bug logs a stack trace.
  */
 final class RequestLog {
   private static final Logger log = System.getLogger(RequestLog.class.getName());
@@ -17,12 +18,15 @@ final class RequestLog {
 
   private RequestLog() {}
 
-  /** Logs an error answer: client errors at INFO, server-side failures at WARNING. */
+  /**
+   * Logs an error answer: client errors at INFO, server-side failures at WARNING, each on one
+   * line; {@code cause}, if any, adds its message unless the reason says it already.
+   */
   static void failed(String server, String method, String path, int status, String reason,
       Throwable cause) {
     log.log(status >= 500 ? WARNING : INFO,
-        () -> describe(server, method, path) + " -> " + status + ": " + reason,
-        status >= 500 ? cause : null);
+        () -> describe(server, method, path) + " -> " + status + ": " + firstLine(reason)
+            + causeOf(reason, cause));
   }
 
   /** Logs a bug: an unexpected exception, with its stack trace. */
@@ -38,5 +42,16 @@ final class RequestLog {
 
   static String firstLine(String text) {
     return text == null ? "" : text.lines().findFirst().orElse("");
+  }
+
+  private static String causeOf(String reason, Throwable cause) {
+    if (cause == null) {
+      return "";
+    }
+    String message = cause.getMessage();
+    if (message != null && reason != null && reason.contains(firstLine(message))) {
+      return "";
+    }
+    return " (" + firstLine(cause.toString()) + ")";
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ErrorCode;
+import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import java.io.IOException;
@@ -19,12 +20,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,10 @@ class HttpServiceTest {
         })
         .add("GET", "/multiline/", exchange -> {
           throw new OstoreException(ErrorCode.BAD_REQUEST, "first line\nsecond line");
+        })
+        .add("GET", "/unreachable/", exchange -> {
+          throw new OstoreException(ErrorCode.DATA_SERVER_UNREACHABLE,
+              "data server 10.0.0.1:1 is unreachable", new ConnectException("Connection refused"));
         })
         .add("GET", "/bug/", exchange -> {
           throw new IllegalStateException("bug on purpose\nwith a second line");
@@ -238,6 +246,23 @@ class HttpServiceTest {
     assertEquals("internal error: java.lang.IllegalStateException: bug on purpose\n",
         response.body());
     assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void anExpectedFailureIsOneLogLineWithItsCauseAndABugHasItsStackTrace() throws Exception {
+    try (LogCapture log = LogCapture.of("dev.ostore.http")) {
+      assertEquals(502, get("/unreachable/").statusCode());
+      assertEquals(500, get("/bug/").statusCode());
+      List<LogRecord> failed = log.containing("http-test GET /unreachable/ -> 502: ");
+      assertEquals(1, failed.size());
+      assertEquals("http-test GET /unreachable/ -> 502: data server 10.0.0.1:1 is unreachable"
+          + " (java.net.ConnectException: Connection refused)", failed.get(0).getMessage());
+      assertEquals(null, failed.get(0).getThrown());
+      List<LogRecord> bug = log.containing("http-test GET /bug/ failed unexpectedly");
+      assertEquals(1, bug.size());
+      assertEquals(Level.SEVERE, bug.get(0).getLevel());
+      assertEquals("bug on purpose\nwith a second line", bug.get(0).getThrown().getMessage());
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
+import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
@@ -20,8 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +114,28 @@ class FaultsTest {
           put.body());
       assertEquals(404, http.get("/objects/doomed").statusCode());
       assertEquals(0, failing.pendingTemps(), "the temporary object was dropped");
+    }
+  }
+
+  @Test
+  void anUnreachableDataServerIsLoggedOnOneLineWithItsCauseAndNoStackTrace() throws Exception {
+    try (FakeDataServer hung = new FakeDataServer(bus)) {
+      awaitLive(1);
+      assertEquals(200, http.put("/objects/kept", "kept").statusCode());
+      hung.stopHttp();
+      try (LogCapture log = LogCapture.of("dev.ostore")) {
+        HttpResponse<String> got = http.get("/objects/kept");
+        assertEquals(502, got.statusCode());
+        List<LogRecord> lines = log.containing("api GET /objects/kept -> 502: ");
+        assertEquals(1, lines.size(), "one line per failed request");
+        assertEquals(Level.WARNING, lines.get(0).getLevel());
+        assertTrue(lines.get(0).getMessage().contains("Connection refused"),
+            lines.get(0).getMessage());
+        for (LogRecord record : log.records()) {
+          assertEquals(null, record.getThrown(), "a stack trace for " + record.getMessage());
+          assertEquals(1, record.getMessage().lines().count(), record.getMessage());
+        }
+      }
     }
   }
 
