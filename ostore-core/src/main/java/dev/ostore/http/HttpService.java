@@ -11,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -79,7 +78,8 @@ public final class HttpService implements AutoCloseable {
         UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
         UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS,
         UriCompliance.Violation.ILLEGAL_PATH_CHARACTERS));
-    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    ServerConnector connector =
+        new ServerConnector(server, new HeadKeepingConnectionFactory(config));
     connector.setHost(bind.host());
     connector.setPort(bind.port());
     connector.setIdleTimeout(settings.idleTimeout().toMillis());
@@ -90,7 +90,7 @@ public final class HttpService implements AutoCloseable {
       connector.close();
       throw new IOException(cannotListen(bind, e), e);
     }
-    return new Listener(name, server, connector, bind);
+    return new Listener(name, server, connector, bind, config.getRequestHeaderSize());
   }
 
   /** An address taken by {@link #listen} and not served yet. Closing frees it; idempotent. */
@@ -99,12 +99,15 @@ public final class HttpService implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final ServerAddress address;
+    private final int maxHeadBytes;
     private final AtomicBoolean open = new AtomicBoolean(true);
 
-    private Listener(String name, Server server, ServerConnector connector, ServerAddress bind) {
+    private Listener(String name, Server server, ServerConnector connector, ServerAddress bind,
+        int maxHeadBytes) {
       this.name = name;
       this.server = server;
       this.connector = connector;
+      this.maxHeadBytes = maxHeadBytes;
       this.address = new ServerAddress(bind.host(), connector.getLocalPort());
     }
 
@@ -120,7 +123,7 @@ public final class HttpService implements AutoCloseable {
       }
       // Counts requests in flight, so that a graceful stop can wait for them.
       server.setHandler(new GracefulHandler(new RoutingHandler(name, routes)));
-      server.setErrorHandler(new PlainTextErrorHandler());
+      server.setErrorHandler(new PlainTextErrorHandler(name, maxHeadBytes));
       server.setStopTimeout(0);
       try {
         server.start();

@@ -1,10 +1,11 @@
 package dev.ostore.http;
 
-import java.io.IOException;
+import dev.ostore.PercentDecoding;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.eclipse.jetty.http.HttpFields;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -12,28 +13,91 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Answers the errors the HTTP server raises by itself (a malformed request line, an ambiguous
- * path, headers too large) the way ostore answers its own: a one-line plain-text message, never
- * an HTML page.
+ * Answers the requests the HTTP server refuses by itself, before any endpoint sees them (a
+ * malformed target, a bad {@code Content-Length}, a head too large), the way ostore answers its
+ * own errors: a one-line plain-text reason saying what is wrong, and a log line with the method
+ * and path, read from the raw head since the server could not parse them.
  */
-final class PlainTextErrorHandler extends ErrorHandler {
-  @Override
-  protected void generateResponse(Request request, Response response, int code, String message,
-      Throwable cause, Callback callback) throws IOException {
-    response.write(true, answer(code, message, response.getHeaders()), callback);
+final class PlainTextErrorHandler implements Request.Handler {
+  private final String serverName;
+  private final int maxHeadBytes;
+
+  PlainTextErrorHandler(String serverName, int maxHeadBytes) {
+    this.serverName = serverName;
+    this.maxHeadBytes = maxHeadBytes;
   }
 
   @Override
-  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    return answer(status, reason, fields);
+  public boolean handle(Request request, Response response, Callback callback) {
+    int status = request.getAttribute(ErrorHandler.ERROR_STATUS) instanceof Integer code
+        ? code : HttpStatus.INTERNAL_SERVER_ERROR_500;
+    String reason = (String) request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+    // Read from the raw head: a request whose target Jetty could not parse is "BAD /badMessage".
+    RequestHead head = RequestHead.parse(HeadKeepingConnectionFactory.headOf(request)
+        .orElse(request.getMethod() + " " + request.getHttpURI().getPathQuery() + " HTTP/1.1"));
+    String message;
+    if (request.getAttribute(RoutingHandler.ROUTED) != null) {
+      // An endpoint's failure, logged already by the routing.
+      message = reason == null || reason.isBlank() ? HttpStatus.getMessage(status)
+          : RequestLog.firstLine(reason);
+    } else {
+      message = explain(status, reason, head);
+      RequestLog.failed(serverName, head.method(), head.path(), status, message, null);
+    }
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+    response.getHeaders().put(ErrorMessageHeader.NAME, ErrorMessageHeader.encode(message));
+    byte[] body = HttpMethod.HEAD.is(head.method()) ? new byte[0]
+        : (message + "\n").getBytes(StandardCharsets.UTF_8);
+    response.write(true, ByteBuffer.wrap(body), callback);
+    return true;
   }
 
-  /** Sets the headers of the answer in {@code fields}, and gives its body. */
-  private static ByteBuffer answer(int code, String message, HttpFields.Mutable fields) {
-    String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
-    String line = text.lines().findFirst().orElse("");
-    fields.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
-    fields.put(ErrorMessageHeader.NAME, ErrorMessageHeader.encode(line));
-    return ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+  /** What is wrong with a refused request, as precisely as its head tells. */
+  String explain(int status, String reason, RequestHead head) {
+    if (status == HttpStatus.URI_TOO_LONG_414) {
+      return "the request line is longer than the " + maxHeadBytes + " bytes this server reads";
+    }
+    if (status == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431) {
+      return "the request head is larger than the " + maxHeadBytes + " bytes this server reads";
+    }
+    if (!head.hasWellFormedRequestLine()) {
+      return "malformed request line: " + RequestLog.firstLine(head.requestLine());
+    }
+    Optional<String> pathProblem = pathProblem(head.path());
+    if (pathProblem.isPresent()) {
+      return pathProblem.get();
+    }
+    String jetty = reason == null ? "" : reason;
+    if (jetty.startsWith("Invalid Content-Length")) {
+      return head.header("Content-Length").map(PlainTextErrorHandler::badLength)
+          .orElse("Content-Length is not a whole number of bytes");
+    }
+    if (jetty.startsWith("Transfer-Encoding and Content-Length")) {
+      return "a request with Transfer-Encoding: chunked may not have a Content-Length";
+    }
+    return jetty.isBlank() ? HttpStatus.getMessage(status) : RequestLog.firstLine(jetty);
+  }
+
+  /** What ostore's own strict decoding finds wrong with a path, if anything. */
+  private static Optional<String> pathProblem(String path) {
+    try {
+      if (PercentDecoding.decode(path, "the path").indexOf('\0') >= 0) {
+        return Optional.of("the path contains an encoded NUL character (%00)");
+      }
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  private static String badLength(String value) {
+    if (value.matches("-[0-9]+")) {
+      return "Content-Length is negative: " + value;
+    }
+    if (value.matches("[0-9]+")) {
+      return "Content-Length is too large: " + value;
+    }
+    return "Content-Length is not a number: " + value;
   }
 }

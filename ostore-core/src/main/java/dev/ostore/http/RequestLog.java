@@ -36,7 +36,7 @@ final class RequestLog {
 
   static String describe(String server, String method, String path) {
     String shown = path.length() <= MAX_PATH ? path
-        : path.substring(0, MAX_PATH) + "... (" + path.length() + " characters)";
+        : path.substring(0, MAX_PATH) + "...";
     return server + " " + method + " " + shown;
   }
 

@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.Callback;
  */
 final class RoutingHandler extends Handler.Abstract {
   private static final Logger log = System.getLogger(RoutingHandler.class.getName());
+  /** Marks a request this handler took, so that the error handler does not log it again. */
+  static final String ROUTED = RoutingHandler.class.getName() + ".routed";
   /**
    * How much of a body an error answered before reading it is read and dropped: a client still
    * sending (HttpURLConnection, say) only sees the answer once its body is in; past this the
@@ -38,6 +40,7 @@ final class RoutingHandler extends Handler.Abstract {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
+    request.setAttribute(ROUTED, Boolean.TRUE);
     Exchange exchange = new Exchange(request, response);
     try {
       route(exchange);

@@ -330,26 +330,42 @@ class HttpServiceTest {
   }
 
   @Test
-  void malformedRequestLineIsAnsweredInPlainText() throws Exception {
-    String raw = RawHttp.send(server.address(), "THIS IS NOT HTTP\r\n\r\n", false);
-    assertTrue(RawHttp.statusLine(raw).startsWith("HTTP/1.1 400"), raw);
-    assertPlainTextOneLine(raw);
+  void malformedRequestLineIsAnsweredAndLoggedInPlainText() throws Exception {
+    assertRefused("THIS IS NOT HTTP\r\n\r\n", "400 Bad Request",
+        "malformed request line: THIS IS NOT HTTP", "http-test - - -> 400: ");
   }
 
   @Test
-  void headersTooLargeAreAnsweredInPlainText() throws Exception {
-    String raw = RawHttp.send(server.address(), "GET /hello/ HTTP/1.1\r\nHost: test\r\n"
-        + "X-Big: " + "x".repeat(64 * 1024) + "\r\n\r\n", false);
-    assertTrue(RawHttp.statusLine(raw).startsWith("HTTP/1.1 431"), RawHttp.statusLine(raw));
-    assertPlainTextOneLine(raw);
+  void headersTooLargeAreAnsweredAndLoggedInPlainText() throws Exception {
+    assertRefused("GET /hello/ HTTP/1.1\r\nHost: test\r\nX-Big: " + "x".repeat(64 * 1024)
+            + "\r\n\r\n", "431 Request Header Fields Too Large",
+        "the request head is larger than the 8192 bytes this server reads",
+        "http-test GET /hello/ -> 431: ");
   }
 
   @Test
-  void badPercentEncodingIsAnsweredInPlainText() throws Exception {
-    String raw = RawHttp.send(server.address(),
-        "GET /hello/%zz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
-    assertTrue(RawHttp.statusLine(raw).startsWith("HTTP/1.1 400"), raw);
-    assertPlainTextOneLine(raw);
+  void badPercentEncodingIsAnsweredAndLoggedInPlainText() throws Exception {
+    assertRefused("GET /hello/%zz?q=1 HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+        "400 Bad Request", "the path has a bad percent escape at character 8",
+        "http-test GET /hello/%zz -> 400: ");
+    String head = RawHttp.send(server.address(),
+        "HEAD /hello/%zz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+    assertEquals("HTTP/1.1 400 Bad Request", RawHttp.statusLine(head));
+    assertEquals("", RawHttp.body(head), "a HEAD answer has no body");
+  }
+
+  /** Sends {@code request}, which the server refuses, and checks the answer and the log. */
+  private void assertRefused(String request, String status, String reason, String logged)
+      throws Exception {
+    try (LogCapture log = LogCapture.of("dev.ostore.http")) {
+      String raw = RawHttp.send(server.address(), request, false);
+      assertEquals("HTTP/1.1 " + status, RawHttp.statusLine(raw));
+      assertPlainTextOneLine(raw);
+      assertEquals(reason + "\n", RawHttp.body(raw));
+      List<LogRecord> lines = log.containing(logged + reason);
+      assertEquals(1, lines.size(), "logged once: " + log.records());
+      assertEquals(Level.INFO, lines.get(0).getLevel());
+    }
   }
 
   @Test

@@ -78,10 +78,10 @@ class ApiServerTest extends ClusterTest {
     assertBadName("/objects/%2e%2e", "cannot be '..'");
     assertBadName("/objects/.", "cannot be '.'");
     assertBadName("/objects/a%01b", "control character U+0001");
-    // Jetty refuses an encoded NUL and malformed escapes itself, before any endpoint sees them.
-    assertBadName("/objects/a%00b", "Bad Request");
-    assertBadName("/objects/%ZZ", "Bad Request");
-    assertBadName("/objects/%C3", "UTF-8");
+    // Jetty refuses an encoded NUL and malformed escapes itself; RefusedRequestsTest has more.
+    assertBadName("/objects/a%00b", "the path contains an encoded NUL character (%00)");
+    assertBadName("/objects/%ZZ", "the path has a bad percent escape at character 10");
+    assertBadName("/objects/%C3", "the path is not valid UTF-8");
     assertBadName("/objects/" + "x".repeat(256), "256 bytes");
     assertBadName("/objects/a/b", "contains '/'");
     assertBadName("/locate/a%2Fb", "contains '/'");
