@@ -89,11 +89,11 @@ public interface MetadataStore extends AutoCloseable {
   Version add(String name, long size, ContentHash hash) throws IOException;
 
   /**
-   * Records a tombstone as the next version of {@code name}; empty, and nothing recorded, when
-   * there is no live object of that name (it never existed, or its latest version is already a
-   * tombstone). The check and the record are one atomic step.
+   * Records a tombstone as the next version of {@code name}, unless there is no live object of
+   * that name: it never existed, or its latest version is already a tombstone, which the answer
+   * then gives. The check, the record and the answer are one atomic step.
    */
-  Optional<Version> delete(String name) throws IOException;
+  Deletion delete(String name) throws IOException;
 
   /**
    * Up to {@code limit} versions of {@code name}, oldest first, after the cursor {@code after}

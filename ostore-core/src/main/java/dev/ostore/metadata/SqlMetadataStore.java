@@ -34,6 +34,9 @@ final class SqlMetadataStore implements MetadataStore {
       + " DO UPDATE SET latest = ostore_names.latest + 1, live = TRUE RETURNING latest";
   private static final String NEXT_TOMBSTONE = "UPDATE ostore_names"
       + " SET latest = latest + 1, live = FALSE WHERE name = ? AND live RETURNING latest";
+  // Locks the name's row (a no-op update) and reads it: what a failed delete answers.
+  private static final String LOCK_NAME = "UPDATE ostore_names SET live = live WHERE name = ?"
+      + " RETURNING latest, live";
   private static final String INSERT_VERSION = "INSERT INTO ostore_versions"
       + " (name, version, size, hash, created_millis) VALUES (?, ?, ?, ?, ?)";
   private static final String INSERT_TOMBSTONE = "INSERT INTO ostore_versions"
@@ -174,16 +177,31 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   @Override
-  public Optional<Version> delete(String name) throws OstoreException {
+  public Deletion delete(String name) throws OstoreException {
     checkName(name);
-    Optional<Long> number = write("delete " + name, session -> {
+    return write("delete " + name, session -> {
       Optional<Long> next = returning(session, NEXT_TOMBSTONE, name);
-      if (next.isPresent()) {
-        update(session, INSERT_TOMBSTONE, name, next.get(), clock.millis());
+      if (next.isEmpty()) {
+        // Nothing was live when the update looked. Why is read with the row locked, in this
+        // transaction: re-read after it, the answer could name a version added since.
+        try (ResultSet row = session.statement(LOCK_NAME, name).executeQuery()) {
+          if (!row.next()) {
+            return Deletion.neverExisted();
+          }
+          if (!row.getBoolean(2)) {
+            return Deletion.deletedAlready(tombstone(name, row.getLong(1)));
+          }
+        }
+        // Added after the update looked (PostgreSQL's snapshot) and locked now: delete it.
+        next = returning(session, NEXT_TOMBSTONE, name);
       }
-      return next;
+      update(session, INSERT_TOMBSTONE, name, next.orElseThrow(), clock.millis());
+      return Deletion.recorded(tombstone(name, next.get()));
     });
-    return number.map(n -> new Version(name, n, 0, Optional.empty()));
+  }
+
+  private static Version tombstone(String name, long number) {
+    return new Version(name, number, 0, Optional.empty());
   }
 
   @Override

@@ -85,7 +85,7 @@ abstract class MetadataStoreContract {
   @Test
   void deleteOfALiveObjectAddsATombstoneAndKeepsOldVersionsReadable() throws Exception {
     Version first = store.add("a", 5, HASH);
-    Version tombstone = store.delete("a").orElseThrow();
+    Version tombstone = store.delete("a").tombstone().orElseThrow();
     assertEquals(new Version("a", 2, 0, Optional.empty()), tombstone);
     assertTrue(tombstone.isTombstone());
     assertEquals(Optional.of(tombstone), store.latest("a"));
@@ -93,12 +93,13 @@ abstract class MetadataStoreContract {
   }
 
   @Test
-  void deleteOfAMissingOrDeletedObjectAddsNothing() throws Exception {
-    assertEquals(Optional.empty(), store.delete("never"));
+  void deleteOfAMissingOrDeletedObjectAddsNothingAndSaysWhy() throws Exception {
+    assertEquals(new Deletion(false, Optional.empty()), store.delete("never"));
     assertEquals(Optional.empty(), store.latest("never"));
     store.add("a", 5, HASH);
-    store.delete("a").orElseThrow();
-    assertEquals(Optional.empty(), store.delete("a"));
+    assertTrue(store.delete("a").recorded());
+    assertEquals(new Deletion(false, Optional.of(new Version("a", 2, 0, Optional.empty()))),
+        store.delete("a"));
     assertEquals(2, store.latest("a").orElseThrow().number());
     assertEquals(2, store.versions("a", Optional.empty(), 10).versions().size());
   }
@@ -108,7 +109,7 @@ abstract class MetadataStoreContract {
     store.add("a", 5, HASH);
     store.delete("a");
     assertEquals(new Version("a", 3, 6, Optional.of(OTHER)), store.add("a", 6, OTHER));
-    assertEquals(4, store.delete("a").orElseThrow().number());
+    assertEquals(4, store.delete("a").tombstone().orElseThrow().number());
   }
 
   @Test
@@ -162,7 +163,14 @@ abstract class MetadataStoreContract {
         if (worker % 2 == 0) {
           mine.add(store.add("flip", 1, HASH));
         } else {
-          store.delete("flip").ifPresent(mine::add);
+          Deletion deletion = store.delete("flip");
+          if (deletion.recorded()) {
+            mine.add(deletion.tombstone().orElseThrow());
+          } else {
+            // What it found was a tombstone then, and stays one.
+            Version found = deletion.tombstone().orElseThrow();
+            assertEquals(Optional.of(found), store.version("flip", found.number()));
+          }
         }
       }
       return mine;

@@ -72,9 +72,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     try (MetadataStore other = newStore()) {
       store.add("a", 5, HASH);
       assertEquals(store.latest("a"), other.latest("a"));
-      assertEquals(2, other.delete("a").orElseThrow().number());
+      assertEquals(2, other.delete("a").tombstone().orElseThrow().number());
       assertTrue(store.latest("a").orElseThrow().isTombstone());
-      assertEquals(Optional.empty(), store.delete("a"));
+      assertEquals(Optional.of(2L), store.delete("a").tombstone().map(Version::number));
       assertEquals(List.of("a#1", "a#2"), ids(store.allVersions("", Optional.empty(), 10)
           .versions()));
     }

@@ -7,6 +7,7 @@ import dev.ostore.OstoreException;
 import dev.ostore.http.DigestHeaders;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
+import dev.ostore.metadata.Deletion;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import dev.ostore.stream.GetStream;
@@ -98,13 +99,14 @@ final class ObjectsEndpoints {
 
   private void delete(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
-    Optional<Version> tombstone = metadata.delete(name.value());
-    if (tombstone.isEmpty()) {
-      Optional<Version> latest = metadata.latest(name.value());
-      throw latest.isEmpty() ? Missing.object(name.value()) : OstoreException.notFound(
-          "object " + name + " was deleted already, at version " + latest.get().number());
+    Deletion deletion = metadata.delete(name.value());
+    if (!deletion.recorded()) {
+      // As the delete found it: a version read afterwards may be one added since.
+      throw deletion.tombstone().map(found -> OstoreException.notFound("object " + name
+          + " was deleted already, at version " + found.number()))
+          .orElseGet(() -> Missing.object(name.value()));
     }
-    VersionLines.respond(exchange, tombstone.get());
+    VersionLines.respond(exchange, deletion.tombstone().orElseThrow());
   }
 
   /** Sets the version's headers; true when {@code If-None-Match} made it a 304, now answered. */

@@ -15,6 +15,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +82,46 @@ class SharedMetadataTest {
     List<String> versions = VersionsTest.namesAndVersions(first.get("/versions/n"));
     assertEquals(20, versions.size());
     assertTrue(versions.get(19).equals("n 20"), versions.toString());
+  }
+
+  @Test
+  void aDeleteThatLosesARaceNamesTheTombstoneItFoundNotALiveVersion() throws Exception {
+    assertEquals(200, first.put("/objects/k00", "first").statusCode());
+    ConcurrentLinkedQueue<String> refusals = new ConcurrentLinkedQueue<>();
+    ExecutorService clients = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (int client = 0; client < 4; client++) {
+        boolean deleter = client % 2 == 0;
+        running.add(clients.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            HttpResponse<String> answer = deleter ? first.method("DELETE", "/objects/k00")
+                : second.put("/objects/k00", "v" + i);
+            if (answer.statusCode() == 404) {
+              refusals.add(answer.body());
+            } else {
+              assertEquals(200, answer.statusCode(), answer.body());
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> client : running) {
+        client.get();
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+    assertTrue(refusals.size() > 0, "no DELETE lost a race");
+    List<String> tombstones = first.get("/versions/k00").body().lines()
+        .filter(line -> line.endsWith(",\"Size\":0,\"Hash\":\"\"}"))
+        .map(line -> line.replaceAll(".*\"Version\":(\\d+),.*", "$1")).toList();
+    for (String refusal : refusals) {
+      assertTrue(refusal.startsWith("object k00 was deleted already, at version "), refusal);
+      String version = refusal.strip().replaceAll(".* ", "");
+      assertTrue(tombstones.contains(version), refusal + " but version " + version
+          + " is not a tombstone");
+    }
   }
 
   @Test
