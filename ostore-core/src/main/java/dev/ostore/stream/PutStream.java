@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.InstantSource;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,30 +24,37 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Every failure of the transfer or the server is an {@link OstoreException} ({@code
  * DATA_SERVER_FAILED}); it reaches the writer at its next write or at close. A server that takes
- * no data for the read timeout fails the transfer too. Not thread-safe: one thread writes.
+ * no data for the read timeout fails the transfer too, as a watch on the scheduler given finds by
+ * the clock given. Not thread-safe: one thread writes.
  */
 public final class PutStream extends OutputStream {
   private static final int TRANSFER_BUFFER = 64 * 1024;
 
   private final HttpCall call;
   private final BoundedPipe pipe;
-  private final long stallNanos;
+  private final InstantSource clock;
+  private final long stallMillis;
   private final CompletableFuture<Void> transfer = new CompletableFuture<>();
   private volatile ScheduledFuture<?> watchdog;
   private boolean finished;
   // Written by the transfer, read by watch(): whether and since when it is writing to the server.
-  private volatile long writeStartedNanos;
+  private volatile long writeStartedMillis;
   private volatile boolean writing;
   private volatile boolean stalled;
 
-  private PutStream(HttpCall call, BoundedPipe pipe) {
+  private PutStream(HttpCall call, BoundedPipe pipe, InstantSource clock) {
     this.call = call;
     this.pipe = pipe;
-    this.stallNanos = TimeUnit.MILLISECONDS.toNanos(call.connection.getReadTimeout());
+    this.clock = clock;
+    this.stallMillis = call.connection.getReadTimeout();
   }
 
-  static PutStream start(HttpCall call, OptionalLong length, BoundedPipe pipe, Executor executor)
-      throws IOException {
+  /**
+   * Connects and starts the transfer on {@code executor}; the stall watch runs on {@code
+   * watchdog}, every read timeout by {@code clock}.
+   */
+  static PutStream start(HttpCall call, OptionalLong length, BoundedPipe pipe, Executor executor,
+      ScheduledExecutorService watchdog, InstantSource clock) throws IOException {
     call.connection.setDoOutput(true);
     // A fresh connection per upload: a pooled one to a server that died since would fail only
     // once body bytes were in flight, too late to try another server. A refused connect here
@@ -58,12 +66,12 @@ public final class PutStream extends OutputStream {
       call.connection.setChunkedStreamingMode(TRANSFER_BUFFER);
     }
     call.connect();
-    PutStream stream = new PutStream(call, pipe);
-    if (stream.stallNanos > 0) {
-      stream.watchdog = Watchdog.SCHEDULER.scheduleWithFixedDelay(
-          stream::watch, stream.stallNanos, stream.stallNanos, TimeUnit.NANOSECONDS);
-    }
+    PutStream stream = new PutStream(call, pipe, clock);
     try {
+      if (stream.stallMillis > 0) {
+        stream.watchdog = watchdog.scheduleWithFixedDelay(
+            stream::watch, stream.stallMillis, stream.stallMillis, TimeUnit.MILLISECONDS);
+      }
       executor.execute(stream::transfer);
     } catch (RejectedExecutionException e) {
       stream.stopWatching();
@@ -147,7 +155,7 @@ public final class PutStream extends OutputStream {
       stopWatching();
       OstoreException failure = stalled
           ? new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + call.server
-              + " took no data of " + call.path + " for " + stallNanos / 1_000_000 + " ms", e)
+              + " took no data of " + call.path + " for " + stallMillis + " ms", e)
           : call.failure(e instanceof IOException io ? io : new IOException(e));
       pipe.fail(failure);
       call.abort();
@@ -157,7 +165,7 @@ public final class PutStream extends OutputStream {
 
   private void writing(boolean now) {
     if (now) {
-      writeStartedNanos = System.nanoTime();
+      writeStartedMillis = clock.millis();
     }
     writing = now;
   }
@@ -168,7 +176,7 @@ public final class PutStream extends OutputStream {
    * the transfer and cuts the connection under a write that has not moved for a whole one.
    */
   private void watch() {
-    if (writing && System.nanoTime() - writeStartedNanos >= stallNanos) {
+    if (writing && clock.millis() - writeStartedMillis >= stallMillis) {
       stalled = true;
       stopWatching();
       call.abort();
@@ -180,21 +188,6 @@ public final class PutStream extends OutputStream {
     ScheduledFuture<?> scheduled = watchdog;
     if (scheduled != null) {
       scheduled.cancel(false);
-    }
-  }
-
-  /** One daemon thread watching every upload of the process; cancelled watches are dropped. */
-  static final class Watchdog {
-    static final ScheduledThreadPoolExecutor SCHEDULER = create();
-
-    private static ScheduledThreadPoolExecutor create() {
-      ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-        Thread thread = new Thread(runnable, "ostore-upload-watchdog");
-        thread.setDaemon(true);
-        return thread;
-      });
-      scheduler.setRemoveOnCancelPolicy(true);
-      return scheduler;
     }
   }
 

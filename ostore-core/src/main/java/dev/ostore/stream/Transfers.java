@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Opens streams to and from data servers over HTTP. Every failure is an {@link
@@ -19,7 +21,8 @@ import java.util.concurrent.Executor;
  * be tried), {@code DATA_SERVER_FAILED} when it failed or answered an error later on.
  *
  * <pre>{@code
- * Transfers transfers = Transfers.create(executor, Duration.ofSeconds(2), Duration.ofSeconds(30));
+ * Transfers transfers = Transfers.create(executor, scheduler, InstantSource.system(),
+ *     Duration.ofSeconds(2), Duration.ofSeconds(30));
  * try (GetStream in = transfers.get(server, "/objects/" + hash.hex())) {
  *   in.transferTo(out);
  * }
@@ -32,13 +35,17 @@ public final class Transfers {
   public static final int DEFAULT_PIPE_CAPACITY = 256 * 1024;
 
   private final Executor executor;
+  private final ScheduledExecutorService watchdog;
+  private final InstantSource clock;
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final int pipeCapacity;
 
-  private Transfers(Executor executor, Duration connectTimeout, Duration readTimeout,
-      int pipeCapacity) {
+  private Transfers(Executor executor, ScheduledExecutorService watchdog, InstantSource clock,
+      Duration connectTimeout, Duration readTimeout, int pipeCapacity) {
     this.executor = requireNonNull(executor, "executor");
+    this.watchdog = requireNonNull(watchdog, "watchdog");
+    this.clock = requireNonNull(clock, "clock");
     this.connectTimeout = positive(connectTimeout, "connectTimeout");
     this.readTimeout = positive(readTimeout, "readTimeout");
     checkArgument(pipeCapacity > 0, "pipeCapacity (%s) must be positive", pipeCapacity);
@@ -48,17 +55,20 @@ public final class Transfers {
   /**
    * Transfers whose uploads run on {@code executor} (one task per open {@link PutStream}), giving
    * up on a server that takes longer than {@code connectTimeout} to accept a connection or stays
-   * silent for {@code readTimeout}.
+   * silent for {@code readTimeout}. A server that stops taking an upload's bytes is found by a
+   * watch on {@code watchdog}, timed by {@code clock}; the caller owns and shuts down both
+   * executors.
    */
-  public static Transfers create(Executor executor, Duration connectTimeout,
-      Duration readTimeout) {
-    return new Transfers(executor, connectTimeout, readTimeout, DEFAULT_PIPE_CAPACITY);
+  public static Transfers create(Executor executor, ScheduledExecutorService watchdog,
+      InstantSource clock, Duration connectTimeout, Duration readTimeout) {
+    return create(executor, watchdog, clock, connectTimeout, readTimeout,
+        DEFAULT_PIPE_CAPACITY);
   }
 
   /** As {@link #create}, with a pipe of {@code pipeCapacity} bytes per upload. */
-  public static Transfers create(Executor executor, Duration connectTimeout,
-      Duration readTimeout, int pipeCapacity) {
-    return new Transfers(executor, connectTimeout, readTimeout, pipeCapacity);
+  public static Transfers create(Executor executor, ScheduledExecutorService watchdog,
+      InstantSource clock, Duration connectTimeout, Duration readTimeout, int pipeCapacity) {
+    return new Transfers(executor, watchdog, clock, connectTimeout, readTimeout, pipeCapacity);
   }
 
   /**
@@ -69,7 +79,8 @@ public final class Transfers {
   public PutStream upload(ServerAddress server, String method, String path, OptionalLong length)
       throws IOException {
     HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
-    return PutStream.start(call, length, new BoundedPipe(pipeCapacity), executor);
+    return PutStream.start(call, length, new BoundedPipe(pipeCapacity), executor, watchdog,
+        clock);
   }
 
   /**

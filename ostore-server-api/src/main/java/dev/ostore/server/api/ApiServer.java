@@ -18,6 +18,8 @@ import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -34,23 +36,27 @@ public final class ApiServer implements AutoCloseable {
   private final LiveServers live;
   private final RollCall rollCall;
   private final ExecutorService uploads;
+  private final ScheduledExecutorService watchdog;
   private final HttpService http;
   private final Optional<StorageRoot> root;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, HttpService http, Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
+      Optional<StorageRoot> root) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
     this.uploads = uploads;
+    this.watchdog = watchdog;
     this.http = http;
     this.root = root;
   }
 
   /**
-   * Starts an api server of a cluster using {@code bus}; heartbeats expire by {@code clock}. When
-   * its metadata is in {@code STORAGE_ROOT} (no {@code METADATA_URL}), it locks that root.
+   * Starts an api server of a cluster using {@code bus}; heartbeats expire, and uploads to a data
+   * server that stopped reading them fail, by {@code clock}. When its metadata is in {@code
+   * STORAGE_ROOT} (no {@code METADATA_URL}), it locks that root.
    */
   public static ApiServer start(ApiServerConfig config, MessageBus bus, InstantSource clock)
       throws IOException {
@@ -89,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
     LiveServers live = null;
     RollCall rollCall = null;
     ExecutorService uploads = null;
+    ScheduledExecutorService watchdog = null;
     try {
       metadata = config.metadataUrl().isPresent()
           ? MetadataStore.open(config.metadataUrl().get(), identity)
@@ -99,7 +106,9 @@ public final class ApiServer implements AutoCloseable {
       // One task per upload in flight; the HTTP server's own pool bounds how many there are.
       uploads = Executors.newCachedThreadPool(
           new ThreadFactoryBuilder().setNameFormat("upload-%d").setDaemon(true).build());
-      Transfers transfers = Transfers.create(uploads, CONNECT_TIMEOUT, READ_TIMEOUT);
+      watchdog = watchdog();
+      Transfers transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
+          READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
       Contents contents = new Contents(metadata, live, locator, transfers,
           config.instantUpload());
@@ -108,10 +117,10 @@ public final class ApiServer implements AutoCloseable {
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
       HttpService http = listener.serve(routes.build());
-      return new ApiServer(metadata, live, rollCall, uploads, http, root);
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, root);
+      release(metadata, live, rollCall, uploads, watchdog, root);
       throw e;
     }
   }
@@ -130,7 +139,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, root);
+      release(metadata, live, rollCall, uploads, watchdog, root);
     }
   }
 
@@ -143,13 +152,21 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, root);
+    release(metadata, live, rollCall, uploads, watchdog, root);
     return finished;
+  }
+
+  /** One thread watching every upload for a data server that stopped reading it. */
+  private static ScheduledExecutorService watchdog() {
+    ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1,
+        new ThreadFactoryBuilder().setNameFormat("upload-watchdog").setDaemon(true).build());
+    watchdog.setRemoveOnCancelPolicy(true);
+    return watchdog;
   }
 
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root) {
     if (rollCall != null) {
       rollCall.close();
     }
@@ -158,6 +175,9 @@ public final class ApiServer implements AutoCloseable {
     }
     if (uploads != null) {
       uploads.shutdownNow();
+    }
+    if (watchdog != null) {
+      watchdog.shutdownNow();
     }
     if (metadata != null) {
       metadata.close();
