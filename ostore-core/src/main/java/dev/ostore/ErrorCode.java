@@ -23,4 +23,6 @@ public enum ErrorCode {
   STORAGE_FAILED,
   /** The metadata store cannot be reached or failed; retry later. */
   METADATA_UNAVAILABLE,
+  /** This server has as much in progress as it takes (uploads, say); retry later or elsewhere. */
+  BUSY,
 }

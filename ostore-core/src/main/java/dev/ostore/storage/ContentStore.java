@@ -17,10 +17,13 @@ import java.util.OptionalLong;
  * <p>New content arrives as a <em>temporary object</em>: {@link #createTemp} gives it an id,
  * {@link #append} streams bytes into it (hashing them on the way), and {@link #commit} stores it
  * under its hash, only if that is the hash the caller expects. A temporary object not written to
- * for the expiry is deleted, and so are all of them when the store is opened again. Thread-safe.
+ * for the expiry is deleted, and so are all of them when the store is opened again. At most a
+ * given number are open at once, each holding an open file until it ends or the store is closed.
+ * Thread-safe; closing is idempotent, and a store closed takes no more temporary objects.
  *
  * <pre>{@code
- * ContentStore store = ContentStore.onDisk(root, InstantSource.system(), Duration.ofHours(1));
+ * ContentStore store = ContentStore.onDisk(root, InstantSource.system(), Duration.ofHours(1),
+ *     1024);
  * String id = store.createTemp(OptionalLong.empty());
  * try (OutputStream out = store.append(id)) {
  *   body.transferTo(out);
@@ -28,15 +31,16 @@ import java.util.OptionalLong;
  * store.commit(id, expectedHash);
  * }</pre>
  */
-public interface ContentStore {
+public interface ContentStore extends AutoCloseable {
   /**
    * Opens the store under {@code root} (see {@link Storage#onDisk} for the layout); temporary
    * objects idle for {@code tempExpiry}, as told by {@code clock}, are deleted by {@link
-   * #expireTemps}. Files in {@code objects/} not named by a hash are logged and ignored.
+   * #expireTemps}, and at most {@code maxTemps} are open at once. Files in {@code objects/} not
+   * named by a hash are logged and ignored.
    */
-  static ContentStore onDisk(Path root, InstantSource clock, Duration tempExpiry)
+  static ContentStore onDisk(Path root, InstantSource clock, Duration tempExpiry, int maxTemps)
       throws IOException {
-    return IndexedContentStore.open(Storage.onDisk(root), clock, tempExpiry);
+    return IndexedContentStore.open(Storage.onDisk(root), clock, tempExpiry, maxTemps);
   }
 
   /** Whether the content is stored here, from the index. */
@@ -54,7 +58,10 @@ public interface ContentStore {
    */
   void quarantine(ContentHash hash) throws IOException;
 
-  /** Starts a temporary object that may take at most {@code limit} bytes, if given. */
+  /**
+   * Starts a temporary object that may take at most {@code limit} bytes, if given. With as many
+   * open as the store takes, it is {@code BUSY}.
+   */
   String createTemp(OptionalLong limit) throws IOException;
 
   /**
@@ -79,4 +86,11 @@ public interface ContentStore {
 
   /** Deletes the temporary objects idle for longer than the expiry; returns how many. */
   int expireTemps() throws IOException;
+
+  /**
+   * Closes the file of every temporary object, which ends them: their bytes stay on disk until
+   * the store is opened again, which deletes them. An append still running fails.
+   */
+  @Override
+  void close();
 }

@@ -18,6 +18,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@link ContentStore} on a {@link Storage} keyed by hex hashes, with an in-memory index. */
 final class IndexedContentStore implements ContentStore {
@@ -26,18 +28,28 @@ final class IndexedContentStore implements ContentStore {
   private final Storage storage;
   private final InstantSource clock;
   private final Duration tempExpiry;
+  private final int maxTemps;
   private final Set<ContentHash> index = ConcurrentHashMap.newKeySet();
   private final Map<String, TempObject> temps = new ConcurrentHashMap<>();
+  /** One permit per temporary object that may still be opened: each holds an open file. */
+  private final Semaphore tempSlots;
+  private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private IndexedContentStore(Storage storage, InstantSource clock, Duration tempExpiry) {
+  private IndexedContentStore(Storage storage, InstantSource clock, Duration tempExpiry,
+      int maxTemps) {
+    if (maxTemps < 1) {
+      throw new IllegalArgumentException("maxTemps (" + maxTemps + ") must be positive");
+    }
     this.storage = storage;
     this.clock = clock;
     this.tempExpiry = tempExpiry;
+    this.maxTemps = maxTemps;
+    this.tempSlots = new Semaphore(maxTemps);
   }
 
-  static IndexedContentStore open(Storage storage, InstantSource clock, Duration tempExpiry)
-      throws IOException {
-    IndexedContentStore store = new IndexedContentStore(storage, clock, tempExpiry);
+  static IndexedContentStore open(Storage storage, InstantSource clock, Duration tempExpiry,
+      int maxTemps) throws IOException {
+    IndexedContentStore store = new IndexedContentStore(storage, clock, tempExpiry, maxTemps);
     for (String key : storage.keys()) {
       try {
         store.index.add(ContentHash.parse(key));
@@ -80,8 +92,20 @@ final class IndexedContentStore implements ContentStore {
 
   @Override
   public String createTemp(OptionalLong limit) throws IOException {
+    if (!open.get()) {
+      throw new IllegalStateException("content store is closed");
+    }
+    if (!tempSlots.tryAcquire()) {
+      throw new OstoreException(ErrorCode.BUSY,
+          "too many uploads in progress on this data server (" + maxTemps + ")");
+    }
     String id = UUID.randomUUID().toString();
-    temps.put(id, new TempObject(id, storage.create(), limit, clock.instant()));
+    try {
+      temps.put(id, new TempObject(id, storage.create(), limit, clock.instant()));
+    } catch (IOException | RuntimeException e) {
+      tempSlots.release();
+      throw e;
+    }
     return id;
   }
 
@@ -101,7 +125,7 @@ final class IndexedContentStore implements ContentStore {
   public long commit(String id, ContentHash expected) throws IOException {
     TempObject temp = acquire(id);
     try {
-      temps.remove(id);
+      forget(temp);
       ContentHash actual = temp.hash();
       if (!actual.equals(expected)) {
         temp.delete();
@@ -123,8 +147,8 @@ final class IndexedContentStore implements ContentStore {
 
   @Override
   public boolean abort(String id) throws IOException {
-    TempObject temp = temps.remove(id);
-    if (temp == null) {
+    TempObject temp = temps.get(id);
+    if (temp == null || !forget(temp)) {
       return false;
     }
     // Waits for a write in progress to finish: the file goes away under nobody.
@@ -145,7 +169,7 @@ final class IndexedContentStore implements ContentStore {
       // One being written to is busy, not idle, whatever its last write.
       if (temp.lastActive().isBefore(cutoff) && temp.busy.tryAcquire()) {
         try {
-          if (temps.remove(temp.id, temp)) {
+          if (forget(temp)) {
             temp.delete();
             expired++;
             log.log(INFO, () -> "temporary object " + temp.id + " expired after " + tempExpiry);
@@ -174,9 +198,34 @@ final class IndexedContentStore implements ContentStore {
     return temp;
   }
 
+  @Override
+  public void close() {
+    if (!open.compareAndSet(true, false)) {
+      return;
+    }
+    for (TempObject temp : temps.values()) {
+      if (forget(temp)) {
+        try {
+          temp.release();
+        } catch (IOException e) {
+          log.log(WARNING, () -> "cannot close temporary object " + temp.id + ": " + e);
+        }
+      }
+    }
+  }
+
+  /** Takes the temporary object out of the store, freeing its slot; true if this call did. */
+  private boolean forget(TempObject temp) {
+    if (temps.remove(temp.id, temp)) {
+      tempSlots.release();
+      return true;
+    }
+    return false;
+  }
+
   /** A failed append leaves a temporary object nobody can trust: it goes at once. */
   private void discard(TempObject temp) {
-    if (temps.remove(temp.id, temp)) {
+    if (forget(temp)) {
       try {
         temp.delete();
       } catch (IOException e) {

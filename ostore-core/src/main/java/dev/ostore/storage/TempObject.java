@@ -61,6 +61,11 @@ final class TempObject {
     upload.close();
   }
 
+  /** Closes the file, keeping its bytes until the store is opened again. */
+  void release() throws IOException {
+    upload.release();
+  }
+
   /** The stream {@link ContentStore#append} gives: writes while busy, close releases it. */
   OutputStream appender(java.time.InstantSource clock, Runnable onFailure) {
     return new OutputStream() {

@@ -73,6 +73,17 @@ public final class Upload extends OutputStream {
     }
   }
 
+  /**
+   * Closes the file and leaves it where it is, for {@link Storage#onDisk} to delete the next time
+   * the storage is opened: what a server that stops does with an upload it cannot finish.
+   */
+  void release() throws IOException {
+    if (!closed) {
+      closed = true;
+      channel.close();
+    }
+  }
+
   /** Ends the upload; unless it was committed, its bytes are deleted. Idempotent. */
   @Override
   public void close() throws IOException {

@@ -68,7 +68,8 @@ final class HttpCall {
 
   /**
    * Waits for the answer. Returns the length of a 2xx answer's body (-1 when not given); a 404
-   * is {@code NOT_FOUND}, anything else {@code DATA_SERVER_FAILED}, with the server's message.
+   * is {@code NOT_FOUND}, a 503 {@code BUSY} (a data server has no other reason for one),
+   * anything else {@code DATA_SERVER_FAILED}, with the server's message.
    */
   long expectOk() throws OstoreException {
     int status;
@@ -84,7 +85,8 @@ final class HttpCall {
     if (status == HttpURLConnection.HTTP_NOT_FOUND) {
       throw OstoreException.notFound(message.isEmpty() ? "no such object" : message);
     }
-    throw new OstoreException(ErrorCode.DATA_SERVER_FAILED,
+    throw new OstoreException(status == HttpURLConnection.HTTP_UNAVAILABLE
+        ? ErrorCode.BUSY : ErrorCode.DATA_SERVER_FAILED,
         "data server " + server + " answered " + status + " to " + method + " " + path
             + (message.isEmpty() ? "" : ": " + message));
   }

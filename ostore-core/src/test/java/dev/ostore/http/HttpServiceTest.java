@@ -206,7 +206,7 @@ class HttpServiceTest {
   @ParameterizedTest
   @CsvSource({"BAD_REQUEST,400", "NOT_FOUND,404", "CONFLICT,409", "NO_DATA_SERVER,503",
       "BUS_UNAVAILABLE,503", "METADATA_UNAVAILABLE,503", "DATA_SERVER_UNREACHABLE,502",
-      "DATA_SERVER_FAILED,502", "STORAGE_FAILED,500"})
+      "DATA_SERVER_FAILED,502", "STORAGE_FAILED,500", "BUSY,503"})
   void ostoreErrorBeforeTheResponseAnswersItsStatusAndMessage(String code, int status)
       throws Exception {
     HttpResponse<String> response = get("/fail/" + code);

@@ -20,12 +20,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ContentStoreTest {
   static final Duration EXPIRY = Duration.ofMinutes(10);
+  static final int MAX_TEMPS = 3;
 
   @TempDir
   Path root;
@@ -34,7 +36,12 @@ class ContentStoreTest {
 
   @BeforeEach
   void open() throws IOException {
-    store = ContentStore.onDisk(root, clock, EXPIRY);
+    store = ContentStore.onDisk(root, clock, EXPIRY, MAX_TEMPS);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
   }
 
   @Test
@@ -136,6 +143,52 @@ class ContentStoreTest {
   }
 
   @Test
+  void pastTheCapANewTemporaryObjectIsBusyUntilAnotherEnds() throws IOException {
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < MAX_TEMPS; i++) {
+      ids.add(store.createTemp(OptionalLong.empty()));
+    }
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> store.createTemp(OptionalLong.empty()));
+    assertEquals(ErrorCode.BUSY, e.code());
+    assertEquals("too many uploads in progress on this data server (3)", e.getMessage());
+    // Each way a temporary object ends frees its place: abort, commit, failed append, expiry.
+    store.abort(ids.get(0));
+    store.commit(store.createTemp(OptionalLong.empty()), ContentHash.sha256(new byte[0]));
+    OutputStream tooMuch = store.append(store.createTemp(OptionalLong.of(0)));
+    assertThrows(OstoreException.class, () -> tooMuch.write(1));
+    clock.advance(EXPIRY.plusSeconds(1));
+    assertEquals(2, store.expireTemps());
+    for (int i = 0; i < MAX_TEMPS; i++) {
+      store.createTemp(OptionalLong.empty());
+    }
+    assertEquals(ErrorCode.BUSY, assertThrows(OstoreException.class,
+        () -> store.createTemp(OptionalLong.empty())).code());
+  }
+
+  @Test
+  void closingClosesTheTemporaryObjectsFilesAndReopeningDeletesThem() throws IOException {
+    String id = null;
+    for (int i = 0; i < MAX_TEMPS; i++) {
+      id = store.createTemp(OptionalLong.empty());
+      try (OutputStream out = store.append(id)) {
+        out.write(i);
+      }
+    }
+    assertEquals(MAX_TEMPS, openFilesIn("temp"));
+    store.close();
+    store.close();
+    assertEquals(0, openFilesIn("temp"));
+    assertEquals(OptionalLong.empty(), store.tempSize(id));
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> store.createTemp(OptionalLong.empty()));
+    assertEquals("content store is closed", e.getMessage());
+    assertEquals(MAX_TEMPS, files("temp").size(), "left for the next start");
+    ContentStore.onDisk(root, clock, EXPIRY, MAX_TEMPS).close();
+    assertEquals(List.of(), files("temp"));
+  }
+
+  @Test
   void theIndexIsRebuiltOnOpeningAndForeignFilesAreIgnored() throws IOException {
     byte[] bytes = "kept".getBytes(UTF_8);
     put(bytes);
@@ -144,9 +197,10 @@ class ContentStoreTest {
     String unfinished = store.createTemp(OptionalLong.empty());
     store.append(unfinished).close();
 
-    ContentStore reopened = ContentStore.onDisk(root, clock, EXPIRY);
-    assertTrue(reopened.contains(ContentHash.sha256(bytes)));
-    assertEquals(List.of(), files("temp"), "leftover temporary objects are removed");
+    try (ContentStore reopened = ContentStore.onDisk(root, clock, EXPIRY, MAX_TEMPS)) {
+      assertTrue(reopened.contains(ContentHash.sha256(bytes)));
+      assertEquals(List.of(), files("temp"), "leftover temporary objects are removed");
+    }
   }
 
   @Test
@@ -177,6 +231,20 @@ class ContentStoreTest {
       out.write(bytes);
     }
     return store.commit(id, ContentHash.sha256(bytes));
+  }
+
+  /** How many files this process holds open in {@code dir}, as Linux lists them. */
+  private long openFilesIn(String dir) throws IOException {
+    Path where = root.resolve(dir).toRealPath();
+    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+      return descriptors.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).startsWith(where);
+        } catch (IOException gone) {
+          return false;
+        }
+      }).count();
+    }
   }
 
   private List<String> files(String dir) throws IOException {

@@ -176,22 +176,29 @@ final class Contents {
 
   /**
    * A temporary object on a live data server. One that refuses the connection (nothing was sent
-   * yet) or has no temporary-object protocol (an older data server, which answers 404) is skipped.
+   * yet), has as many uploads as it takes, or has no temporary-object protocol (an older data
+   * server, which answers 404) is skipped.
    */
   private Temp createTemp(OptionalLong length) throws IOException {
     Map<String, String> headers = length.isPresent()
         ? Map.of("Size", Long.toString(length.getAsLong())) : Map.of();
     Set<ServerAddress> skipped = new HashSet<>();
+    OstoreException last = null;
     while (true) {
-      ServerAddress server = live.pick(skipped).orElseThrow(() -> Missing.noServerFor(skipped));
+      Optional<ServerAddress> picked = live.pick(skipped);
+      if (picked.isEmpty()) {
+        throw Missing.noServerFor(skipped, last);
+      }
+      ServerAddress server = picked.get();
       try {
         return new Temp(server, transfers.call(server, "POST", TEMP, headers).strip());
       } catch (OstoreException e) {
         if (e.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
           live.dropUntilHeard(server);
-        } else if (e.code() != ErrorCode.NOT_FOUND) {
+        } else if (e.code() != ErrorCode.NOT_FOUND && e.code() != ErrorCode.BUSY) {
           throw e;
         }
+        last = e;
         log.log(WARNING, () -> "cannot create a temporary object on " + server + ": "
             + e.getMessage() + "; trying another data server");
         skipped.add(server);

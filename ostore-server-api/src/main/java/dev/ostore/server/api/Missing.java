@@ -36,8 +36,10 @@ final class Missing {
     return new OstoreException(ErrorCode.NO_DATA_SERVER, "no data server is live");
   }
 
-  static OstoreException noServerFor(Set<ServerAddress> tried) {
-    return tried.isEmpty() ? noDataServer() : new OstoreException(
-        ErrorCode.NO_DATA_SERVER, "no data server could take the upload (tried " + tried + ")");
+  /** No data server took an upload: none is live, or each of {@code tried} could not. */
+  static OstoreException noServerFor(Set<ServerAddress> tried, OstoreException last) {
+    return tried.isEmpty() ? noDataServer() : new OstoreException(ErrorCode.NO_DATA_SERVER,
+        "no data server could take the upload (tried " + tried + "); the last: "
+            + last.getMessage());
   }
 }

@@ -206,6 +206,38 @@ class FaultsTest {
     }
   }
 
+  @Test
+  void aDataServerWithAllTheUploadsItTakesIsSkippedAndWithAllSoThePutAnswers503()
+      throws Exception {
+    try (DataServer first = startDataServerTaking(1, "full-1");
+        DataServer second = startDataServerTaking(1, "full-2")) {
+      awaitLive(2);
+      // An upload in progress on the first, as a flood of POST /temp/ would leave.
+      Http firstDirect = new Http(first.address().baseUri());
+      assertEquals(200, firstDirect.method("POST", "/temp/").statusCode());
+      for (int i = 0; i < 5; i++) {
+        HttpResponse<String> put = http.put("/objects/doc-" + i, "body " + i);
+        assertEquals(200, put.statusCode(), put.body());
+      }
+      assertEquals(200, new Http(second.address().baseUri()).method("POST", "/temp/")
+          .statusCode());
+      HttpResponse<String> refused = http.put("/objects/refused", "no room");
+      assertEquals(503, refused.statusCode());
+      assertTrue(refused.body().startsWith("no data server could take the upload (tried "),
+          refused.body());
+      assertTrue(refused.body().endsWith(
+          "too many uploads in progress on this data server (1)\n"), refused.body());
+      assertEquals(404, http.get("/objects/refused").statusCode());
+    }
+  }
+
+  private DataServer startDataServerTaking(int uploads, String dir) throws IOException {
+    return DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0),
+        root.resolve(dir), java.util.Optional.empty(), DataServerConfig.DEFAULT_HEARTBEAT,
+        DataServerConfig.DEFAULT_TEMP_EXPIRY, DataServerConfig.DEFAULT_STOP_TIMEOUT, uploads),
+        bus);
+  }
+
   private void awaitLive(int servers) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (api.liveServers().live().size() < servers) {

@@ -40,15 +40,17 @@ public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
 
   private final StorageRoot root;
+  private final ContentStore store;
   private final HttpService http;
   private final ScheduledExecutorService scheduler;
   private final LocateResponder responder;
   private final HeartbeatPublisher heartbeat;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private DataServer(StorageRoot root, HttpService http, ScheduledExecutorService scheduler,
-      LocateResponder responder, HeartbeatPublisher heartbeat) {
+  private DataServer(StorageRoot root, ContentStore store, HttpService http,
+      ScheduledExecutorService scheduler, LocateResponder responder, HeartbeatPublisher heartbeat) {
     this.root = root;
+    this.store = store;
     this.http = http;
     this.scheduler = scheduler;
     this.responder = responder;
@@ -92,8 +94,10 @@ public final class DataServer implements AutoCloseable {
       StorageRoot root, MessageBus bus, InstantSource clock) throws IOException {
     HttpService http = null;
     ScheduledExecutorService scheduler = null;
+    ContentStore store = null;
     try {
-      ContentStore store = ContentStore.onDisk(root.path(), clock, config.tempExpiry());
+      store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
+          config.maxTempObjects());
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
@@ -101,12 +105,14 @@ public final class DataServer implements AutoCloseable {
       ServerAddress self = http.address();
       scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
           .setNameFormat("data-" + self.port() + "-tasks").setDaemon(true).build());
-      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(store, key));
+      ContentStore opened = store;
+      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(opened, key));
       HeartbeatPublisher heartbeat =
           HeartbeatPublisher.start(bus, self, config.heartbeatInterval(), scheduler);
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
-      scheduler.scheduleWithFixedDelay(() -> expire(store), sweep, sweep, TimeUnit.MILLISECONDS);
-      return new DataServer(root, http, scheduler, responder, heartbeat);
+      scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
+          TimeUnit.MILLISECONDS);
+      return new DataServer(root, store, http, scheduler, responder, heartbeat);
     } catch (IOException | RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -115,6 +121,9 @@ public final class DataServer implements AutoCloseable {
         http.close();
       }
       listener.close();
+      if (store != null) {
+        store.close();
+      }
       root.close();
       throw e;
     }
@@ -152,6 +161,8 @@ public final class DataServer implements AutoCloseable {
     heartbeat.close();
     responder.close();
     scheduler.shutdownNow();
+    // After the HTTP server: no request is left to open a temporary object meanwhile.
+    store.close();
     root.close();
     return finished;
   }

@@ -25,7 +25,8 @@ public record DataServerConfig(
     Optional<URI> rabbitMqServer,
     Duration heartbeatInterval,
     Duration tempExpiry,
-    Duration stopTimeout) implements ServerMain.Config {
+    Duration stopTimeout,
+    int maxTempObjects) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
       "host:port to listen on and to announce to api servers (not 0.0.0.0)");
@@ -39,8 +40,11 @@ public record DataServerConfig(
       "a temporary object (an upload not yet committed) idle this long is deleted");
   static final Option STOP_TIMEOUT = new Option("STOP_TIMEOUT", "stop-timeout", "10s",
       "on SIGTERM or Ctrl-C, how long requests in flight may take to finish");
+  static final Option MAX_TEMP_OBJECTS = new Option("MAX_TEMP_OBJECTS", "max-temp-objects",
+      "1024", "most uploads in progress at once (each holds an open file); past it POST /temp/"
+          + " answers 503");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER,
-      HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT);
+      HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT, MAX_TEMP_OBJECTS);
 
   /** The default heartbeat interval, the tutorial's five seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -48,6 +52,8 @@ public record DataServerConfig(
   public static final Duration DEFAULT_TEMP_EXPIRY = Duration.ofHours(1);
   /** How long requests in flight may take to finish when the server is asked to stop. */
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+  /** How many temporary objects may be open at once by default. */
+  public static final int DEFAULT_MAX_TEMP_OBJECTS = 1024;
 
   public DataServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -60,12 +66,14 @@ public record DataServerConfig(
         heartbeatInterval);
     checkArgument(isPositive(tempExpiry), "temp expiry must be positive: %s", tempExpiry);
     checkArgument(isPositive(stopTimeout), "stop timeout must be positive: %s", stopTimeout);
+    checkArgument(maxTempObjects >= 1, "MAX_TEMP_OBJECTS must be at least 1: %s",
+        maxTempObjects);
   }
 
   /** A data server for embedding: on {@code listenAddress}, with the default heartbeat. */
   public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
     return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT,
-        DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT);
+        DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT, DEFAULT_MAX_TEMP_OBJECTS);
   }
 
   /** Reads the configuration of a standalone data server, which needs a broker. */
@@ -77,7 +85,8 @@ public record DataServerConfig(
         Optional.of(options.getBrokerUri(RABBITMQ_SERVER)),
         options.getDuration(HEARTBEAT_INTERVAL),
         options.getDuration(TEMP_EXPIRY),
-        options.getDuration(STOP_TIMEOUT));
+        options.getDuration(STOP_TIMEOUT),
+        options.getInt(MAX_TEMP_OBJECTS));
   }
 
   /** The whole configuration on one line, broker password hidden, for the start-up log. */
@@ -87,7 +96,8 @@ public record DataServerConfig(
         + " RABBITMQ_SERVER=" + rabbitMqServer.map(Options::redact).orElse("(in-process bus)")
         + " HEARTBEAT_INTERVAL=" + heartbeatInterval
         + " TEMP_EXPIRY=" + tempExpiry
-        + " STOP_TIMEOUT=" + stopTimeout;
+        + " STOP_TIMEOUT=" + stopTimeout
+        + " MAX_TEMP_OBJECTS=" + maxTempObjects;
   }
 
   private static boolean isPositive(Duration duration) {

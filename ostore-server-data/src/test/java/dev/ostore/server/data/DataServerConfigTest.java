@@ -28,6 +28,9 @@ class DataServerConfigTest {
         config.rabbitMqServer());
     assertEquals(Duration.ofSeconds(5), config.heartbeatInterval());
     assertEquals(Duration.ofHours(1), config.tempExpiry());
+    assertEquals(1024, config.maxTempObjects());
+    assertEquals(10, DataServerConfig.from(ENV, new String[] {"--max-temp-objects", "10"})
+        .maxTempObjects());
   }
 
   @Test

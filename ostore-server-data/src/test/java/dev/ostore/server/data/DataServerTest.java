@@ -49,7 +49,7 @@ class DataServerTest {
     listening = bus.subscribe(MessageBus.API_SERVERS, heartbeats::add);
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT), bus);
+        DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS), bus);
     base = server.address().baseUri();
   }
 
@@ -161,11 +161,29 @@ class DataServerTest {
   }
 
   @Test
+  void pastItsCapOfUploadsInProgressAPostTempIsRefused503() throws Exception {
+    Path capped = root.resolve("capped");
+    try (DataServer small = DataServer.start(new DataServerConfig(
+        new ServerAddress("127.0.0.1", 0), capped, java.util.Optional.empty(),
+        Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2),
+        bus)) {
+      HttpRequest.Builder create = HttpRequest.newBuilder(small.address().baseUri()
+          .resolve("/temp/")).POST(HttpRequest.BodyPublishers.noBody());
+      assertEquals(200, send(create).statusCode());
+      assertEquals(200, send(create).statusCode());
+      HttpResponse<String> refused = send(create);
+      assertEquals(503, refused.statusCode());
+      assertEquals("too many uploads in progress on this data server (2)\n", refused.body());
+      assertEquals(2, filesIn("capped/temp"));
+    }
+  }
+
+  @Test
   void anAppendCutShortCommitsNothingAndItsTemporaryObjectExpires() throws Exception {
     try (DataServer quick = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT),
-        bus)) {
+        Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT,
+        10), bus)) {
       URI quickBase = quick.address().baseUri();
       String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),
