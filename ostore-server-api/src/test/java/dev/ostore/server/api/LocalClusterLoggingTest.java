@@ -3,15 +3,12 @@ package dev.ostore.server.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.LogCapture;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,32 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(60)
 class LocalClusterLoggingTest {
-  private static final Logger OSTORE = Logger.getLogger("dev.ostore");
-
   @TempDir
   Path root;
-  final List<LogRecord> records = new CopyOnWriteArrayList<>();
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      records.add(record);
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
-
-  @BeforeEach
-  void capture() {
-    OSTORE.addHandler(capture);
-  }
+  final LogCapture log = LogCapture.of("dev.ostore");
 
   @AfterEach
   void release() {
-    OSTORE.removeHandler(capture);
+    log.close();
   }
 
   @Test
@@ -57,14 +35,14 @@ class LocalClusterLoggingTest {
       http.put("/objects/a", "bytes");
       assertEquals(404, http.get("/objects/missing").statusCode());
     }
-    assertEquals(List.of(), records.stream()
+    assertEquals(List.of(), log.records().stream()
         .filter(r -> r.getLevel().intValue() < Level.WARNING.intValue())
         .map(LogRecord::getMessage).toList());
 
     try (LocalCluster cluster = LocalCluster.builder(root).verbose(true).start()) {
       assertEquals(404, new Http(cluster.uri()).get("/objects/missing").statusCode());
     }
-    List<String> said = records.stream().map(LogRecord::getMessage).toList();
+    List<String> said = log.records().stream().map(LogRecord::getMessage).toList();
     assertTrue(said.stream().anyMatch(m -> m.matches("data server .* is live")), said.toString());
   }
 }
