@@ -9,7 +9,9 @@ import static java.util.Objects.requireNonNull;
  * the object is not worth compressing and every later block is declined without trying, so that
  * incompressible content (media, archives, encrypted or random bytes) costs one probe and then
  * nothing. Within a compressed object, a block is kept compressed only when that saves at least
- * 1/{@value #MIN_BLOCK_SAVING_FRACTION} of it; otherwise it is stored as is (cheaper to read).
+ * 1/{@value #MIN_BLOCK_SAVING_FRACTION} of it; otherwise it is stored as is (cheaper to read). A
+ * block whose byte frequencies show that it cannot save that much is not even tried: an
+ * incompressible object costs a byte count over its probe, about a tenth of a deflate attempt.
  *
  * <p>Not thread-safe: one per object being written. It does not own the codec.
  *
@@ -53,8 +55,11 @@ public final class ObjectCompressor {
     if (tried >= probeBytes && !worthIt()) {
       return BlockCodec.NOT_SMALLER;
     }
-    int n = codec.compress(src, srcOff, len, dst, dstOff, blockLimit(len));
     tried += len;
+    if (ByteEntropy.incompressible(src, srcOff, len, MIN_BLOCK_SAVING_FRACTION)) {
+      return BlockCodec.NOT_SMALLER;
+    }
+    int n = codec.compress(src, srcOff, len, dst, dstOff, blockLimit(len));
     saved += n == BlockCodec.NOT_SMALLER ? 0 : len - n;
     return n;
   }

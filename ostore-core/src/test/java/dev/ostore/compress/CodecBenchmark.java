@@ -18,9 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Compression and decompression throughput, one thread, of ostore's gzip codec against the
  * candidates it was chosen over ({@link ComparisonCodecs}), on each {@link Corpus}, in blocks of
  * 64 KiB (the shard block) and 1 MiB. One operation handles the whole {@value #CORPUS_MIB} MiB
- * corpus block by block, each block kept compressed only under {@link ObjectCompressor}'s
- * per-block rule (decompressing copies the blocks kept raw), so MiB/s = ops/s * {@value
- * #CORPUS_MIB}. On incompressible corpora, {@code compress} is the cost of trying and giving up.
+ * corpus block by block as {@link CodecRun} does, so MiB/s = ops/s * {@value #CORPUS_MIB}. On
+ * incompressible corpora, {@code compress} is the cost of trying and giving up.
  * Ratios come from {@link CompressionRatios}, not from here.
  *
  * <p>How to run, from the repository root:
@@ -57,62 +56,26 @@ public class CodecBenchmark {
   @Param({"65536", "1048576"})
   public int blockSize;
 
-  private BlockCodec blockCodec;
-  private byte[] content;
-  private byte[][] stored;
-  private int[] storedLength;
-  private byte[] out;
+  private CodecRun run;
 
   @Setup
   public void setUp() throws CorruptBlockException {
-    blockCodec = ComparisonCodecs.byName(codec);
-    content = Corpus.valueOf(corpus).make(CORPUS_MIB << 20);
-    int blocks = content.length / blockSize;
-    stored = new byte[blocks][blockSize];
-    storedLength = new int[blocks];
-    out = new byte[blockSize];
-    for (int b = 0; b < blocks; b++) {
-      storedLength[b] = compressBlock(b, stored[b]);
-      if (storedLength[b] != BlockCodec.NOT_SMALLER) {
-        blockCodec.decompress(stored[b], 0, storedLength[b], out, 0, blockSize);
-        if (!java.util.Arrays.equals(out, 0, blockSize, content, b * blockSize,
-            (b + 1) * blockSize)) {
-          throw new IllegalStateException(codec + " does not round-trip block " + b);
-        }
-      }
-    }
+    byte[] content = Corpus.valueOf(corpus).make(CORPUS_MIB << 20);
+    run = new CodecRun(ComparisonCodecs.byName(codec), content, blockSize);
   }
 
   @TearDown
   public void tearDown() {
-    blockCodec.close();
+    run.close();
   }
 
   @Benchmark
   public long compress() {
-    long total = 0;
-    for (int b = 0; b < stored.length; b++) {
-      total += compressBlock(b, out);
-    }
-    return total;
+    return run.compressAll();
   }
 
   @Benchmark
   public int decompress() throws CorruptBlockException {
-    int check = 0;
-    for (int b = 0; b < stored.length; b++) {
-      if (storedLength[b] == BlockCodec.NOT_SMALLER) {
-        System.arraycopy(content, b * blockSize, out, 0, blockSize);
-      } else {
-        blockCodec.decompress(stored[b], 0, storedLength[b], out, 0, blockSize);
-      }
-      check += out[b & (blockSize - 1)];
-    }
-    return check;
-  }
-
-  private int compressBlock(int b, byte[] dst) {
-    return blockCodec.compress(content, b * blockSize, blockSize, dst, 0,
-        ObjectCompressor.blockLimit(blockSize));
+    return run.decompressAll();
   }
 }

@@ -14,7 +14,7 @@ public final class CompressionRatios {
 
   private CompressionRatios() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws CorruptBlockException {
     int size = CodecBenchmark.CORPUS_MIB << 20;
     System.out.println("| codec | corpus | ratio 64 KiB | ratio 1 MiB | 4+2 compress first"
         + " | 4+2 padded stripes | 4+2 data shards only |");
@@ -22,9 +22,10 @@ public final class CompressionRatios {
     for (Corpus corpus : Corpus.values()) {
       byte[] content = corpus.make(size);
       for (String name : ComparisonCodecs.NAMES) {
-        try (BlockCodec codec = ComparisonCodecs.byName(name)) {
-          int[] small = storedLengths(codec, content, BLOCK);
-          int[] big = storedLengths(codec, content, 1 << 20);
+        try (CodecRun run = new CodecRun(ComparisonCodecs.byName(name), content, BLOCK);
+            CodecRun bigRun = new CodecRun(ComparisonCodecs.byName(name), content, 1 << 20)) {
+          int[] small = run.storedLengths();
+          int[] big = bigRun.storedLengths();
           System.out.printf("| %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", name, corpus,
               (double) size / sum(small), (double) size / sum(big),
               sum(small) * (K + M) / (double) K / size, paddedStripes(small) / size,
@@ -32,18 +33,6 @@ public final class CompressionRatios {
         }
       }
     }
-  }
-
-  /** Bytes each block is stored in: compressed, or its own length when kept raw. */
-  static int[] storedLengths(BlockCodec codec, byte[] content, int blockSize) {
-    int[] lengths = new int[content.length / blockSize];
-    byte[] out = new byte[blockSize];
-    for (int b = 0; b < lengths.length; b++) {
-      int n = codec.compress(content, b * blockSize, blockSize, out, 0,
-          ObjectCompressor.blockLimit(blockSize));
-      lengths[b] = n == BlockCodec.NOT_SMALLER ? blockSize : n;
-    }
-    return lengths;
   }
 
   /** Each stripe of K blocks: K + M blocks as long as its longest compressed block. */
