@@ -1,16 +1,19 @@
 package dev.ostore.compress;
 
 /**
- * Tells, from how often each byte value occurs, that a block cannot be worth compressing, about
- * ten times faster than deflate finds out by trying (deflate works slowest on such data, at about
- * 50 MiB/s a core here; see docs/benchmarks.md). The order-0 entropy of a block is what Huffman
- * coding alone can bring it down to; above 8 * (1 - 1/64) bits a byte it cannot save the 1/64 a
- * block must save. Only repeated strings could still shrink such a block, and compressed,
- * encrypted and random data have none.
+ * Tells, from how often each byte value occurs, that a block cannot be worth compressing, long
+ * before deflate would find out by trying (deflate works slowest on such data, at about 50 MiB/s
+ * a core here; see docs/benchmarks.md). The order-0 entropy of a block is what Huffman coding
+ * alone can bring it down to; above 8 * (1 - 1/64) bits a byte it cannot save the 1/64 a block
+ * must save. Only repeated strings could still shrink such a block, and compressed, encrypted and
+ * random data have none. The bytes are counted in {@value #RUNS} runs of {@value #RUN} spread
+ * over the block, so that the check costs a few percent of a deflate attempt on any block.
  */
 final class ByteEntropy {
-  /** Blocks shorter than this are always tried: too few bytes to estimate from, cheap to try. */
-  static final int MIN_LENGTH = 4096;
+  static final int RUNS = 16;
+  static final int RUN = 256;
+  /** Blocks shorter than one sample are always tried: cheap to try, too few bytes to judge. */
+  static final int MIN_LENGTH = RUNS * RUN;
 
   private ByteEntropy() {}
 
@@ -19,28 +22,21 @@ final class ByteEntropy {
     if (len < MIN_LENGTH) {
       return false;
     }
-    // Four tables, so that runs of one byte value do not wait on one counter.
-    int[] counts = new int[4 * 256];
-    int end = off + len - 3;
-    int i = off;
-    for (; i < end; i += 4) {
-      counts[b[i] & 0xff]++;
-      counts[256 + (b[i + 1] & 0xff)]++;
-      counts[512 + (b[i + 2] & 0xff)]++;
-      counts[768 + (b[i + 3] & 0xff)]++;
-    }
-    for (; i < off + len; i++) {
-      counts[b[i] & 0xff]++;
-    }
-    // Entropy in bits = log2(len) - sum(n * log2(n)) / len, over the 256 values.
-    double sum = 0;
-    for (int v = 0; v < 256; v++) {
-      int n = counts[v] + counts[256 + v] + counts[512 + v] + counts[768 + v];
-      if (n > 0) {
-        sum += n * Math.log(n);
+    int[] counts = new int[256];
+    int stride = len / RUNS;
+    for (int run = 0; run < RUNS; run++) {
+      for (int i = off + run * stride, end = i + RUN; i < end; i++) {
+        counts[b[i] & 0xff]++;
       }
     }
-    double bitsPerByte = (Math.log(len) - sum / len) / Math.log(2);
+    // Entropy in bits = log2(n) - sum(c * log2(c)) / n over the 256 values, n bytes counted.
+    double sum = 0;
+    for (int c : counts) {
+      if (c > 0) {
+        sum += c * Math.log(c);
+      }
+    }
+    double bitsPerByte = (Math.log(MIN_LENGTH) - sum / MIN_LENGTH) / Math.log(2);
     return bitsPerByte > 8.0 * (fraction - 1) / fraction;
   }
 }

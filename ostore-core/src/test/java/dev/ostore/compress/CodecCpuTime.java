@@ -12,7 +12,8 @@ import java.util.List;
  * two-core machine, other work then slows the wall clock of {@link CodecBenchmark} but hardly
  * these figures. Prints medians over rounds, MiB of original content per CPU-second. A report,
  * not a test; run it as {@link CodecBenchmark} says, with {@code dev.ostore.compress.CodecCpuTime
- * [rounds [rule]]} as the main class ({@code rule}: only the table of {@link ObjectRuleBenchmark}).
+ * [rounds [rule]]} as the main class ({@code rule}: only the table of {@link
+ * ObjectRuleBenchmark}).
  */
 public final class CodecCpuTime {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -63,25 +64,25 @@ public final class CodecCpuTime {
   /** ostore's whole rule with gzip-1 in 64 KiB blocks, for objects of several sizes. */
   private static void printRule(int rounds, int size) throws Exception {
     System.out.println();
-    System.out.println("| corpus | object | store MiB/CPU-s |");
-    System.out.println("|---|---|---|");
+    System.out.println("| corpus | store 64 KiB objects | 1 MiB | 4 MiB | gzip body |"
+        + " (MiB/CPU-s) |");
+    System.out.println("|---|---|---|---|---|");
     int[] objectSizes = {64 << 10, 1 << 20, 4 << 20};
     for (Corpus corpus : Corpus.values()) {
       try (CodecRun run = new CodecRun(BlockCodec.gzip(1), corpus.make(size), 64 * 1024)) {
-        double[][] rates = new double[objectSizes.length][rounds];
+        double[][] rates = new double[objectSizes.length + 1][rounds];
         for (int round = -2; round < rounds; round++) {
-          for (int o = 0; o < objectSizes.length; o++) {
-            int objectSize = objectSizes[o];
-            double rate = rate(() -> run.storeAll(objectSize), size);
+          for (int o = 0; o <= objectSizes.length; o++) {
+            int objectSize = o < objectSizes.length ? objectSizes[o] : 0;
+            double rate = rate(() -> objectSize > 0 ? run.storeAll(objectSize) : run.gzipBody(),
+                size);
             if (round >= 0) {
               rates[o][round] = rate;
             }
           }
         }
-        for (int o = 0; o < objectSizes.length; o++) {
-          System.out.printf("| %s | %d KiB | %.0f |%n", corpus, objectSizes[o] >> 10,
-              median(rates[o]));
-        }
+        System.out.printf("| %s | %.0f | %.0f | %.0f | %.0f |%n", corpus, median(rates[0]),
+            median(rates[1]), median(rates[2]), median(rates[3]));
       }
     }
   }
