@@ -5,7 +5,6 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import io.airlift.compress.Compressor;
 import io.airlift.compress.Decompressor;
-import io.airlift.compress.MalformedInputException;
 import io.airlift.compress.lz4.Lz4Compressor;
 import io.airlift.compress.lz4.Lz4Decompressor;
 import io.airlift.compress.snappy.SnappyCompressor;
@@ -76,9 +75,21 @@ final class ComparisonCodecs {
       return name;
     }
 
-    static void checkLength(int got, int originalLength) throws CorruptBlockException {
+    /** Decodes with the library; answers the length decoded. Its failures are exceptions. */
+    abstract int decode(byte[] src, int srcOff, int len, byte[] dst, int dstOff,
+        int originalLength);
+
+    @Override
+    public final void decompress(byte[] src, int srcOff, int len, byte[] dst, int dstOff,
+        int originalLength) throws CorruptBlockException {
+      int got;
+      try {
+        got = decode(src, srcOff, len, dst, dstOff, originalLength);
+      } catch (RuntimeException e) { // each library's own exception, or an index out of bounds
+        throw new CorruptBlockException("corrupt " + name + " block", e);
+      }
       if (got != originalLength) {
-        throw new CorruptBlockException("block decodes to " + got + " bytes, not "
+        throw new CorruptBlockException(name + " block decodes to " + got + " bytes, not "
             + originalLength);
       }
     }
@@ -104,14 +115,8 @@ final class ComparisonCodecs {
     }
 
     @Override
-    public void decompress(byte[] src, int srcOff, int len, byte[] dst, int dstOff,
-        int originalLength) throws CorruptBlockException {
-      try {
-        checkLength(decompressor.decompress(src, srcOff, len, dst, dstOff, originalLength),
-            originalLength);
-      } catch (LZ4Exception e) {
-        throw new CorruptBlockException("corrupt lz4 block", e);
-      }
+    int decode(byte[] src, int srcOff, int len, byte[] dst, int dstOff, int originalLength) {
+      return decompressor.decompress(src, srcOff, len, dst, dstOff, originalLength);
     }
   }
 
@@ -141,14 +146,8 @@ final class ComparisonCodecs {
     }
 
     @Override
-    public void decompress(byte[] src, int srcOff, int len, byte[] dst, int dstOff,
-        int originalLength) throws CorruptBlockException {
-      try {
-        checkLength(decompressor.decompress(src, srcOff, len, dst, dstOff, originalLength),
-            originalLength);
-      } catch (MalformedInputException | IllegalArgumentException e) {
-        throw new CorruptBlockException("corrupt " + name() + " block", e);
-      }
+    int decode(byte[] src, int srcOff, int len, byte[] dst, int dstOff, int originalLength) {
+      return decompressor.decompress(src, srcOff, len, dst, dstOff, originalLength);
     }
   }
 
@@ -171,14 +170,8 @@ final class ComparisonCodecs {
     }
 
     @Override
-    public void decompress(byte[] src, int srcOff, int len, byte[] dst, int dstOff,
-        int originalLength) throws CorruptBlockException {
-      try {
-        checkLength(decompressor.decompressByteArray(dst, dstOff, originalLength, src, srcOff,
-            len), originalLength);
-      } catch (ZstdException e) {
-        throw new CorruptBlockException("corrupt zstd block", e);
-      }
+    int decode(byte[] src, int srcOff, int len, byte[] dst, int dstOff, int originalLength) {
+      return decompressor.decompressByteArray(dst, dstOff, originalLength, src, srcOff, len);
     }
 
     @Override

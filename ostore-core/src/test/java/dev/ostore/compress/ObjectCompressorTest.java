@@ -15,10 +15,9 @@ class ObjectCompressorTest {
   @Test
   void randomContentIsNeverHandedToTheCodecAndIsGivenUpAfterTheProbe() {
     CountingCodec codec = new CountingCodec(BlockCodec.gzip(1));
-    byte[] random = Corpus.RANDOM.make(16 * BLOCK);
     ObjectCompressor rule = ObjectCompressor.start(codec, PROBE);
-    for (int b = 0; b < 16; b++) {
-      assertEquals(NOT_SMALLER, rule.compress(random, b * BLOCK, BLOCK, new byte[BLOCK], 0));
+    for (int n : store(rule, Corpus.RANDOM.make(16 * BLOCK))) {
+      assertEquals(NOT_SMALLER, n);
     }
     assertFalse(rule.worthIt());
     assertEquals(0, codec.calls, "blocks tried");
@@ -28,11 +27,8 @@ class ObjectCompressorTest {
   void alreadyCompressedContentIsGivenUpAfterTheProbe() {
     for (Corpus corpus : new Corpus[] {Corpus.GZIP, Corpus.IMAGE}) {
       CountingCodec codec = new CountingCodec(BlockCodec.gzip(1));
-      byte[] content = corpus.make(32 * BLOCK);
       ObjectCompressor rule = ObjectCompressor.start(codec, PROBE);
-      for (int b = 0; b < 32; b++) {
-        rule.compress(content, b * BLOCK, BLOCK, new byte[BLOCK], 0);
-      }
+      store(rule, corpus.make(32 * BLOCK));
       assertFalse(rule.worthIt(), corpus + " judged worth compressing");
       // The images start with small icons that compress; once the saving so far falls below
       // ten percent, nothing more is tried.
@@ -43,11 +39,10 @@ class ObjectCompressorTest {
   @Test
   void textIsCompressedBlockByBlockToTheEnd() {
     CountingCodec codec = new CountingCodec(BlockCodec.gzip(1));
-    byte[] log = Corpus.LOG.make(16 * BLOCK);
     ObjectCompressor rule = ObjectCompressor.start(codec, PROBE);
-    for (int b = 0; b < 16; b++) {
-      int n = rule.compress(log, b * BLOCK, BLOCK, new byte[BLOCK], 0);
-      assertTrue(n > 0 && n < BLOCK / 2, "block " + b + " took " + n);
+    int[] stored = store(rule, Corpus.LOG.make(16 * BLOCK));
+    for (int b = 0; b < stored.length; b++) {
+      assertTrue(stored[b] > 0 && stored[b] < BLOCK / 2, "block " + b + " took " + stored[b]);
     }
     assertTrue(rule.worthIt());
     assertEquals(16, codec.calls);
@@ -94,11 +89,18 @@ class ObjectCompressorTest {
     assertTrue(n > 0 && n <= BLOCK - BLOCK / 64, "took " + n);
   }
 
+  /** Hands the rule every 64 KiB block of content; answers what it made of each. */
+  private static int[] store(ObjectCompressor rule, byte[] content) {
+    int[] stored = new int[content.length / BLOCK];
+    for (int b = 0; b < stored.length; b++) {
+      stored[b] = rule.compress(content, b * BLOCK, BLOCK, new byte[BLOCK], 0);
+    }
+    return stored;
+  }
+
   private static ObjectCompressor probeSaving(int bytesPerBlock) {
     ObjectCompressor rule = ObjectCompressor.start(new SavingCodec(bytesPerBlock), PROBE);
-    for (int b = 0; b < 4; b++) {
-      rule.compress(new byte[BLOCK], 0, BLOCK, new byte[BLOCK], 0);
-    }
+    store(rule, new byte[PROBE]);
     return rule;
   }
 
