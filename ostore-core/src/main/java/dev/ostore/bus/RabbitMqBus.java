@@ -39,7 +39,7 @@ final class RabbitMqBus implements MessageBus {
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private RabbitMqBus(URI uri, InstantSource clock) {
-    connector = new RabbitMqConnector(uri, clock, this::connected);
+    connector = new RabbitMqConnector(uri, clock, this::restore, this::opened);
   }
 
   /**
@@ -134,8 +134,11 @@ final class RabbitMqBus implements MessageBus {
     return "RabbitMqBus(" + connector + ")";
   }
 
-  /** Restores what this bus had on the connection it lost, or attaches what waited for one. */
-  private void connected(RabbitMqLink link) {
+  /**
+   * Restores what this bus had on the connection it lost, or attaches what waited for one, before
+   * anything can be published on the new connection.
+   */
+  private void restore(RabbitMqLink link) {
     for (String exchange : exchanges) {
       try {
         link.declare(exchange);
@@ -143,19 +146,32 @@ final class RabbitMqBus implements MessageBus {
         log.log(WARNING, () -> "cannot declare exchange " + exchange, e);
       }
     }
+    attachSubscriptions(link);
+  }
+
+  /**
+   * Attaches what subscribed while {@link #restore} ran (it found no connection to attach to)
+   * and tells the reconnect listeners, who may publish now.
+   */
+  private void opened(RabbitMqLink link) {
+    attachSubscriptions(link);
+    for (Runnable listener : reconnectListeners) {
+      try {
+        listener.run();
+      } catch (RuntimeException e) {
+        log.log(ERROR, () -> "a reconnect listener failed", e);
+      }
+    }
+  }
+
+  /** Attaches every subscription not attached to {@code link} yet. */
+  private void attachSubscriptions(RabbitMqLink link) {
     for (RabbitMqSubscription subscription : subscriptions) {
       try {
         subscription.attach(link);
       } catch (IOException e) {
         log.log(WARNING, () -> "cannot restore the " + subscription + " until the next reconnect",
             e);
-      }
-    }
-    for (Runnable listener : reconnectListeners) {
-      try {
-        listener.run();
-      } catch (RuntimeException e) {
-        log.log(ERROR, () -> "a reconnect listener failed", e);
       }
     }
   }

@@ -32,7 +32,9 @@ import java.util.function.Consumer;
 /**
  * Owns a bus's one AMQP connection. It makes one bounded attempt up front and, whenever there is
  * no connection, keeps trying in the background with capped exponential backoff, handing each new
- * connection to a listener that restores the bus's exchanges and subscriptions.
+ * connection to a listener that restores the bus's exchanges and subscriptions. Publishers see a
+ * new connection only once that is done, so that whatever they send reaches every subscription
+ * the bus had before.
  *
  * <p>This loop replaces amqp-client's automatic recovery, which only recovers a connection that
  * once succeeded: a server that starts before its broker needs this loop anyway, and with a single
@@ -66,12 +68,21 @@ final class RabbitMqConnector implements AutoCloseable {
   /** host:port, without the credentials of the URI, for logs and error messages. */
   private final String broker;
   private final InstantSource clock;
-  private final Consumer<RabbitMqLink> onConnect;
+  private final Consumer<RabbitMqLink> restore;
+  private final Consumer<RabbitMqLink> opened;
   private final ScheduledExecutorService retries;
+  /** The newest connection, from the moment it is made: its loss schedules the next attempt. */
   private final AtomicReference<RabbitMqLink> link = new AtomicReference<>();
+  /** The newest connection once {@code restore} has run on it: what publishers use. */
+  private final AtomicReference<RabbitMqLink> ready = new AtomicReference<>();
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  RabbitMqConnector(URI uri, InstantSource clock, Consumer<RabbitMqLink> onConnect) {
+  /**
+   * A connector to the broker at {@code uri} that hands each new connection first to {@code
+   * restore}, while publishers cannot see it yet, then to {@code opened}, once they can.
+   */
+  RabbitMqConnector(URI uri, InstantSource clock, Consumer<RabbitMqLink> restore,
+      Consumer<RabbitMqLink> opened) {
     try {
       factory.setUri(uri);
     } catch (GeneralSecurityException e) {
@@ -91,7 +102,8 @@ final class RabbitMqConnector implements AutoCloseable {
     factory.setThreadFactory(daemonThreads("rabbitmq-bus-%d"));
     this.broker = factory.getHost() + ":" + factory.getPort();
     this.clock = clock;
-    this.onConnect = onConnect;
+    this.restore = restore;
+    this.opened = opened;
     this.retries = Executors.newSingleThreadScheduledExecutor(
         daemonThreads("rabbitmq-bus-reconnect-%d"));
   }
@@ -116,9 +128,9 @@ final class RabbitMqConnector implements AutoCloseable {
     scheduleRetry(Outage.from(clock.instant()));
   }
 
-  /** The live connection, or empty while there is none. */
+  /** The live, restored connection, or empty while there is none. */
   Optional<RabbitMqLink> current() {
-    return Optional.ofNullable(link.get()).filter(RabbitMqLink::isOpen);
+    return Optional.ofNullable(ready.get()).filter(RabbitMqLink::isOpen);
   }
 
   /** The live connection; fails at once, without waiting for the broker, while there is none. */
@@ -134,6 +146,7 @@ final class RabbitMqConnector implements AutoCloseable {
       return;
     }
     retries.shutdownNow();
+    ready.set(null);
     RabbitMqLink last = link.getAndSet(null);
     if (last != null) {
       last.close();
@@ -168,11 +181,14 @@ final class RabbitMqConnector implements AutoCloseable {
     log.log(INFO, () -> again + "connected to RabbitMQ broker " + broker + outage + " as user "
         + factory.getUsername() + ", virtual host " + factory.getVirtualHost()
         + ", connection name \"" + CONNECTION_NAME + "\"");
-    onConnect.accept(fresh);
+    restore.accept(fresh);
+    ready.set(fresh);
+    opened.accept(fresh);
     return Optional.empty();
   }
 
   private void disconnected(RabbitMqLink lost, ShutdownSignalException cause) {
+    ready.compareAndSet(lost, null);
     if (!link.compareAndSet(lost, null) || !open.get()) {
       return;
     }
