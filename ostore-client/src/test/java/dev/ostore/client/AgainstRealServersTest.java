@@ -283,10 +283,9 @@ class AgainstRealServersTest {
    */
   @Test
   void withInstantUploadOnPutsOfStoredContentStillSucceed() throws Exception {
-    try (LocalCluster instant = LocalCluster.start(new ApiServerConfig(
-        new ServerAddress("127.0.0.1", 0), Optional.empty(), root.resolve("instant"),
-        OptionalInt.of(2), ApiServerConfig.DEFAULT_EXPIRY, ApiServerConfig.DEFAULT_LOCATE_TIMEOUT,
-        Optional.empty(), true, ApiServerConfig.DEFAULT_STOP_TIMEOUT))) {
+    try (LocalCluster instant = LocalCluster.start(ApiServerConfig.embedded(
+        new ServerAddress("127.0.0.1", 0), root.resolve("instant"), 2)
+        .withInstantUpload(true))) {
       OstoreClient fast = OstoreClient.builder(instant.uri()).build();
       byte[] bytes = random(8 << 20, 9);
       Path file = root.resolve("big");

@@ -96,6 +96,16 @@ public interface MetadataStore extends AutoCloseable {
   Deletion delete(String name) throws IOException;
 
   /**
+   * Adds a version as {@link #add(String, long, ContentHash)} does, and records in the same
+   * transaction how its content is laid out on the data servers, unless that is recorded already
+   * (content is stored once, and keeps the layout it was first stored with).
+   */
+  Version add(String name, long size, ContentHash hash, String layout) throws IOException;
+
+  /** How the content is laid out, as recorded by {@link #add(String, long, ContentHash, String)}. */
+  Optional<ContentLayout> layout(ContentHash hash) throws IOException;
+
+  /**
    * Up to {@code limit} versions of {@code name}, oldest first, after the cursor {@code after}
    * (from the start when empty). {@code limit} is 1 to {@link #MAX_LIMIT}; a malformed cursor, or
    * one from a listing of another name, is an {@link IllegalArgumentException}.

@@ -61,6 +61,9 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String LIVE_TO_END = "SELECT v.name, v.version, v.size, v.hash"
       + " FROM ostore_names n JOIN ostore_versions v ON v.name = n.name AND v.version = n.latest"
       + " WHERE n.live AND n.name >= ? AND n.name <> ? ORDER BY n.name LIMIT ?";
+  private static final String INSERT_CONTENT = "INSERT INTO ostore_contents"
+      + " (hash, size, layout, created_millis) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING";
+  private static final String LAYOUT = "SELECT size, layout FROM ostore_contents WHERE hash = ?";
   private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
 
   private final Database database;
@@ -162,6 +165,17 @@ final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public Version add(String name, long size, ContentHash hash) throws OstoreException {
+    return addVersion(name, size, hash, Optional.empty());
+  }
+
+  @Override
+  public Version add(String name, long size, ContentHash hash, String layout)
+      throws OstoreException {
+    return addVersion(name, size, hash, Optional.of(layout));
+  }
+
+  private Version addVersion(String name, long size, ContentHash hash, Optional<String> layout)
+      throws OstoreException {
     checkName(name);
     requireNonNull(hash, "hash");
     if (size < 0) {
@@ -169,11 +183,26 @@ final class SqlMetadataStore implements MetadataStore {
     }
     byte[] digest = HEX.parseHex(hash.hex());
     long number = write("add a version of " + name, session -> {
+      if (layout.isPresent()) {
+        update(session, INSERT_CONTENT, digest, size, layout.get(), clock.millis());
+      }
       long next = returning(session, NEXT_NUMBER, name).orElseThrow();
       update(session, INSERT_VERSION, name, next, size, digest, clock.millis());
       return next;
     });
     return new Version(name, number, size, Optional.of(hash));
+  }
+
+  @Override
+  public Optional<ContentLayout> layout(ContentHash hash) throws OstoreException {
+    byte[] digest = HEX.parseHex(hash.hex());
+    return read("look up the layout of " + hash, session -> {
+      try (ResultSet rows = session.statement(LAYOUT, digest).executeQuery()) {
+        return rows.next()
+            ? Optional.of(new ContentLayout(rows.getLong(1), rows.getString(2)))
+            : Optional.empty();
+      }
+    });
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.ostore.server.api;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
@@ -10,6 +11,8 @@ import dev.ostore.locate.Locator;
 import dev.ostore.locate.RollCall;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
+import dev.ostore.object.Layouts;
+import dev.ostore.object.ObjectStore;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -62,7 +65,9 @@ public final class ApiServer implements AutoCloseable {
       throws IOException {
     HttpService.Listener listener = listen(config);
     Optional<StorageRoot> root = lockRootIfUsed(config, listener);
-    return start(config, listener, root, StoreIdentity.cluster(), bus, clock);
+    return start(config, listener, root, StoreIdentity.cluster(),
+        config.layouts(config.dataServers().orElse(Layouts.DEFAULT.large().totalShards())), bus,
+        clock);
   }
 
   /** Takes the api server's address, before anything else, so a port in use is found first. */
@@ -89,8 +94,8 @@ public final class ApiServer implements AutoCloseable {
    * identity}. It owns {@code listener} and {@code root} from here on, even when it fails.
    */
   static ApiServer start(ApiServerConfig config, HttpService.Listener listener,
-      Optional<StorageRoot> root, StoreIdentity identity, MessageBus bus, InstantSource clock)
-      throws IOException {
+      Optional<StorageRoot> root, StoreIdentity identity, Layouts layouts, MessageBus bus,
+      InstantSource clock) throws IOException {
     MetadataStore metadata = null;
     LiveServers live = null;
     RollCall rollCall = null;
@@ -110,9 +115,9 @@ public final class ApiServer implements AutoCloseable {
       Transfers transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
-      Contents contents = new Contents(metadata, live, locator, transfers,
-          config.instantUpload());
-      new ObjectsEndpoints(metadata, contents).addTo(routes);
+      ObjectStore objects = ObjectStore.create(metadata, live, locator,
+          DataServerClient.overHttp(transfers), layouts, uploads, config.instantUpload());
+      new ObjectsEndpoints(metadata, objects).addTo(routes);
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);

@@ -101,13 +101,10 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * How many data servers a new store has; a store started before keeps its own number and
-     * refuses another, since its content is spread over them. Unset: as many as it has, or 3.
+     * refuses another, since its content is spread over them. Unset: as many as it has, or 6.
      */
     public Builder dataServers(int dataServers) {
-      config = new ApiServerConfig(config.listenAddress(), config.rabbitMqServer(),
-          config.storageRoot(), OptionalInt.of(dataServers), config.heartbeatExpiry(),
-          config.locateTimeout(), config.metadataUrl(), config.instantUpload(),
-          config.stopTimeout());
+      config = config.withDataServers(dataServers);
       return this;
     }
 
@@ -147,7 +144,8 @@ public final class LocalCluster implements AutoCloseable {
     try {
       // The api server listens first, so it hears each data server's first heartbeat.
       cluster = new LocalCluster(root, bus, ApiServer.start(config, listener, Optional.empty(),
-          StoreIdentity.local(record.id()), bus, InstantSource.system()));
+          StoreIdentity.local(record.id()), config.layouts(record.dataServers()), bus,
+          InstantSource.system()));
     } catch (IOException | RuntimeException e) {
       bus.close();
       root.close();

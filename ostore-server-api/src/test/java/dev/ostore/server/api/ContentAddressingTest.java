@@ -97,9 +97,7 @@ class ContentAddressingTest extends ClusterTest {
   void withInstantUploadAKnownDigestIsStoredWithoutItsBody() throws Exception {
     ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
         root, 3);
-    restart(new ApiServerConfig(embedded.listenAddress(), embedded.rabbitMqServer(), root,
-        embedded.dataServers(), embedded.heartbeatExpiry(), embedded.locateTimeout(),
-        Optional.empty(), true, embedded.stopTimeout()));
+    restart(embedded.withInstantUpload(true));
     http.put("/objects/original", "big content");
     String digest = "SHA-256=" + hash("big content").base64();
     // As curl does for large bodies: headers, then wait for 100 Continue before the body.
