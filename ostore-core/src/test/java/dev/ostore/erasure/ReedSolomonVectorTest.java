@@ -123,7 +123,7 @@ class ReedSolomonVectorTest {
     }
   }
 
-  private static byte[] referenceShard(int k, int m, int length, int index) {
+  static byte[] referenceShard(int k, int m, int length, int index) {
     String name = "/erasure/rs-" + k + "+" + m + "/len-" + length + "/shard-" + index;
     try (InputStream in = ReedSolomonVectorTest.class.getResourceAsStream(name)) {
       if (in == null) {
