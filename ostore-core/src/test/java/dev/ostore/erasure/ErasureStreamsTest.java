@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
@@ -107,7 +108,7 @@ class ErasureStreamsTest {
       }
       InputStream in = ErasureStreams.decoder(code, striping, object.length, servers);
       byte[] first = in.readNBytes(32);
-      assertArrayEquals(java.util.Arrays.copyOf(object, 32), first, "stripe 0 is fine");
+      assertArrayEquals(Arrays.copyOf(object, 32), first, "stripe 0 is fine");
       IOException failure = assertThrows(IOException.class, in::read);
       if (!honest) {
         assertTrue(failure.getMessage().contains("need 4"), failure.getMessage());

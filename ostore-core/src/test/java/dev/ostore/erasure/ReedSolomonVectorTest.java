@@ -11,9 +11,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -84,13 +86,13 @@ class ReedSolomonVectorTest {
       }
     }
     if (all.size() > SAMPLED_PATTERNS) {
-      java.util.Collections.shuffle(all, new Random(k * 1000 + m));
+      Collections.shuffle(all, new Random(k * 1000 + m));
       return all.subList(0, SAMPLED_PATTERNS);
     }
     return all;
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void testLossPatterns_fourPlusTwo_areAllFifteenPairs() {
     assertEquals(15, lossPatterns(4, 2).size());
   }
