@@ -2,6 +2,7 @@ package dev.ostore.http;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -91,6 +92,10 @@ final class RoutingHandler extends Handler.Abstract {
       exchange.resetForError();
       if (cause instanceof MethodNotAllowed notAllowed) {
         exchange.setHeader("Allow", notAllowed.allowed);
+      }
+      if (cause instanceof OstoreException busy && busy.code() == ErrorCode.BUSY) {
+        // Uploads end in seconds: a client that honours this comes back when one may have.
+        exchange.setHeader("Retry-After", "1");
       }
       // A client waiting for 100 Continue has sent nothing: reading would ask it for the body
       // only to drop it. Unread, the server answers and closes the connection.

@@ -22,6 +22,27 @@ class LocateReplyTest {
   }
 
   @Test
+  void aServerHoldingShardsNamesTheirIndexes() {
+    LocateReply reply = new LocateReply(SERVER, true, java.util.List.of(0, 3));
+    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[0,3]}",
+        reply.toJson());
+    assertEquals(reply, LocateReply.parse(reply.toJson()));
+    assertEquals(java.util.List.of(), LocateReply.parse(
+        "{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[]}").shards());
+    assertEquals(java.util.List.of(), LocateReply.parse(new LocateReply(SERVER, true).toJson())
+        .shards(), "the older form holds no shards");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":3}",
+      "{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[255]}",
+      "{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[-1]}",
+      "{\"Addr\":\"127.0.0.1:9001\",\"Found\":false,\"Shards\":[1]}"})
+  void refusesShardsThatAreNotIndexesOfAHit(String json) {
+    assertThrows(IllegalArgumentException.class, () -> LocateReply.parse(json));
+  }
+
+  @Test
   void referenceFormIsTheAddressAsAJsonString() {
     assertEquals("\"127.0.0.1:9001\"", new LocateReply(SERVER, true).toReferenceJson());
   }

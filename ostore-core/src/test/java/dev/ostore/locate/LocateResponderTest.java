@@ -36,6 +36,18 @@ class LocateResponderTest {
   }
 
   @Test
+  void aServerHoldingShardsSaysWhichAndThatItFoundTheKey() throws Exception {
+    try (MessageBus bus = MessageBus.inMemory();
+        LocateResponder responder = LocateResponder.start(bus, SELF, "whole"::equals,
+            key -> key.equals("sharded") ? List.of(1, 4) : List.of())) {
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[1,4]}",
+          ask(bus, "\"sharded\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}", ask(bus, "\"whole\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false}", ask(bus, "\"neither\""));
+    }
+  }
+
+  @Test
   void answersAReferenceRequestOnlyOnAHitWithItsAddressAsAString() throws Exception {
     LocateResponder.start(scripted, SELF, this::holdsHere);
     scripted.deliver(MessageBus.DATA_SERVERS, referenceRequest("\"elsewhere\""));

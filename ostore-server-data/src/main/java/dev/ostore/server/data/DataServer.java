@@ -11,11 +11,13 @@ import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
 import dev.ostore.storage.ContentStore;
+import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.StorageRoot;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +26,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A running data server: keeps content by its SHA-256, takes new content through temporary
- * objects, serves it over HTTP checked against its hash, announces itself on the bus and answers
- * locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
+ * objects, serves it over HTTP checked against its hash, keeps the shards of erasure-coded
+ * content, announces itself on the bus and answers locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
  * so a second server on the same root refuses to start. Closing stops all of it at once, {@link
  * #stop} gracefully; both are idempotent.
  *
@@ -41,16 +43,18 @@ public final class DataServer implements AutoCloseable {
 
   private final StorageRoot root;
   private final ContentStore store;
+  private final ShardStore shards;
   private final HttpService http;
   private final ScheduledExecutorService scheduler;
   private final LocateResponder responder;
   private final HeartbeatPublisher heartbeat;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private DataServer(StorageRoot root, ContentStore store, HttpService http,
+  private DataServer(StorageRoot root, ContentStore store, ShardStore shards, HttpService http,
       ScheduledExecutorService scheduler, LocateResponder responder, HeartbeatPublisher heartbeat) {
     this.root = root;
     this.store = store;
+    this.shards = shards;
     this.http = http;
     this.scheduler = scheduler;
     this.responder = responder;
@@ -95,24 +99,30 @@ public final class DataServer implements AutoCloseable {
     HttpService http = null;
     ScheduledExecutorService scheduler = null;
     ContentStore store = null;
+    ShardStore shards = null;
     try {
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
           config.maxTempObjects());
+      // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
+      shards = ShardStore.onDisk(root.path(), config.maxTempObjects());
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
+      new ShardEndpoints(shards).addTo(routes);
       http = listener.serve(routes.build());
       ServerAddress self = http.address();
       scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
           .setNameFormat("data-" + self.port() + "-tasks").setDaemon(true).build());
       ContentStore opened = store;
-      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(opened, key));
+      ShardStore openedShards = shards;
+      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(opened, key),
+          key -> shardsHeld(openedShards, key));
       HeartbeatPublisher heartbeat =
           HeartbeatPublisher.start(bus, self, config.heartbeatInterval(), scheduler);
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
-      return new DataServer(root, store, http, scheduler, responder, heartbeat);
+      return new DataServer(root, store, shards, http, scheduler, responder, heartbeat);
     } catch (IOException | RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -123,6 +133,9 @@ public final class DataServer implements AutoCloseable {
       listener.close();
       if (store != null) {
         store.close();
+      }
+      if (shards != null) {
+        shards.close();
       }
       root.close();
       throw e;
@@ -163,6 +176,7 @@ public final class DataServer implements AutoCloseable {
     scheduler.shutdownNow();
     // After the HTTP server: no request is left to open a temporary object meanwhile.
     store.close();
+    shards.close();
     root.close();
     return finished;
   }
@@ -173,6 +187,15 @@ public final class DataServer implements AutoCloseable {
       return store.contains(ContentHash.parse(key));
     } catch (IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /** The indexes of the key's shards held here; none for a key that is not a hash. */
+  private static List<Integer> shardsHeld(ShardStore shards, String key) {
+    try {
+      return shards.held(ContentHash.parse(key));
+    } catch (IllegalArgumentException e) {
+      return List.of();
     }
   }
 

@@ -1,0 +1,48 @@
+package dev.ostore.dataserver;
+
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.stream.Transfers;
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * What an api server asks of a data server about shards, over one protocol whose paths and
+ * headers live here alone. Every failure is an {@link IOException} naming the server and the
+ * shard; those of the transport are {@link dev.ostore.OstoreException}s with the codes of {@link
+ * Transfers}.
+ *
+ * <pre>{@code
+ * DataServerClient client = DataServerClient.overHttp(transfers);
+ * try (ShardWriter writer = client.upload(server, id, layout)) {
+ *   writer.stream().write(shardBytes);
+ *   writer.finish();
+ * }
+ * }</pre>
+ */
+public interface DataServerClient {
+  /** A client that talks HTTP through {@code transfers}, whose executors the caller owns. */
+  static DataServerClient overHttp(Transfers transfers) {
+    return new HttpDataServerClient(transfers);
+  }
+
+  /**
+   * Streams one shard up: write its bytes to the writer's stream, then {@link
+   * ShardWriter#finish()} waits for the server to store it; {@link ShardWriter#abort()} cuts the
+   * request so nothing is stored. Returns once connected; a server that cannot be reached fails
+   * here.
+   */
+  ShardWriter upload(ServerAddress server, ShardId id, ShardLayout layout) throws IOException;
+
+  /**
+   * Streams blocks {@code [fromBlock, toBlock)} of a shard, verified by the server; a shard the
+   * server does not hold is a {@link java.nio.file.NoSuchFileException}, a transfer cut short an
+   * {@link IOException} from the stream's {@code read}. Close the stream when done.
+   */
+  InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
+      throws IOException;
+
+  /** Deletes a shard; false when the server did not hold it. */
+  boolean delete(ServerAddress server, ShardId id) throws IOException;
+}
