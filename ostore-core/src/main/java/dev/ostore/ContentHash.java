@@ -31,6 +31,11 @@ public final class ContentHash {
     return new ContentHash(digest.clone());
   }
 
+  /** Its 32 bytes, a copy. */
+  public byte[] bytes() {
+    return bytes.clone();
+  }
+
   /** The hash of {@code data}. */
   public static ContentHash sha256(byte[] data) {
     return new ContentHash(newDigest().digest(data));

@@ -1,8 +1,10 @@
 package dev.ostore.dataserver;
 
+import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
-import dev.ostore.storage.ShardLayout;
+import dev.ostore.erasure.Striping;
+import dev.ostore.stream.GetStream;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,9 +17,9 @@ import java.io.InputStream;
  *
  * <pre>{@code
  * DataServerClient client = DataServerClient.overHttp(transfers);
- * try (ShardWriter writer = client.upload(server, id, layout)) {
- *   writer.stream().write(shardBytes);
- *   writer.finish();
+ * try (ShardWriter writer = client.upload(server, index, striping)) {
+ *   writer.writeBlock(chunk, 0, length); // for each stripe
+ *   writer.finish(hash, objectSize);
  * }
  * }</pre>
  */
@@ -28,12 +30,12 @@ public interface DataServerClient {
   }
 
   /**
-   * Streams one shard up: write its bytes to the writer's stream, then {@link
-   * ShardWriter#finish()} waits for the server to store it; {@link ShardWriter#abort()} cuts the
-   * request so nothing is stored. Returns once connected; a server that cannot be reached fails
-   * here.
+   * Streams shard {@code index} of content cut as {@code striping} says: write its blocks, then
+   * {@link ShardWriter#finish} names the content and waits for the server to store it; {@link
+   * ShardWriter#abort()} cuts the request so nothing is stored. Returns once connected; a server
+   * that cannot be reached fails here.
    */
-  ShardWriter upload(ServerAddress server, ShardId id, ShardLayout layout) throws IOException;
+  ShardWriter upload(ServerAddress server, int index, Striping striping) throws IOException;
 
   /**
    * Streams blocks {@code [fromBlock, toBlock)} of a shard, verified by the server; a shard the
@@ -45,4 +47,13 @@ public interface DataServerClient {
 
   /** Deletes a shard; false when the server did not hold it. */
   boolean delete(ServerAddress server, ShardId id) throws IOException;
+
+  /**
+   * Streams content stored whole, as data servers stored it before erasure coding ({@code GET
+   * /objects/<hex>}), checked by the server as it sends it.
+   */
+  GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException;
+
+  /** The size of content stored whole on {@code server}. */
+  long wholeSize(ServerAddress server, ContentHash hash) throws IOException;
 }

@@ -1,15 +1,17 @@
 package dev.ostore.dataserver;
 
+import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
-import dev.ostore.storage.ShardLayout;
+import dev.ostore.erasure.Striping;
+import dev.ostore.stream.BlockFrames;
+import dev.ostore.stream.GetStream;
 import dev.ostore.stream.PutStream;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -17,8 +19,9 @@ import java.util.OptionalLong;
 /** {@link DataServerClient} on the data server's {@code /shards/} endpoints. */
 final class HttpDataServerClient implements DataServerClient {
   static final String SHARDS = "/shards/";
+  static final String OBJECTS = "/objects/";
   static final String LAYOUT_HEADER = "Shard-Layout";
-  static final String SIZE_HEADER = "Object-Size";
+  static final String INDEX_HEADER = "Shard-Index";
 
   private final Transfers transfers;
 
@@ -27,17 +30,16 @@ final class HttpDataServerClient implements DataServerClient {
   }
 
   @Override
-  public ShardWriter upload(ServerAddress server, ShardId id, ShardLayout layout)
+  public ShardWriter upload(ServerAddress server, int index, Striping striping)
       throws IOException {
     PutStream put;
     try {
-      put = transfers.upload(server, "PUT", SHARDS + id,
-          OptionalLong.of(layout.shardLength()), Map.of(LAYOUT_HEADER, layout.layoutText(),
-              SIZE_HEADER, Long.toString(layout.objectSize())));
+      put = transfers.upload(server, "POST", SHARDS, OptionalLong.empty(), Map.of(
+          LAYOUT_HEADER, striping.toString(), INDEX_HEADER, Integer.toString(index)));
     } catch (IOException e) {
-      throw named("upload", server, id, e);
+      throw named("upload", server, "shard " + index, e);
     }
-    return new Writer(put, server, id);
+    return new Writer(put, server, index);
   }
 
   @Override
@@ -58,7 +60,7 @@ final class HttpDataServerClient implements DataServerClient {
         missing.initCause(e);
         throw missing;
       }
-      throw named("read", server, id, e);
+      throw named("read", server, "shard " + id, e);
     }
   }
 
@@ -71,74 +73,71 @@ final class HttpDataServerClient implements DataServerClient {
       if (e.code() == ErrorCode.NOT_FOUND) {
         return false;
       }
-      throw named("delete", server, id, e);
+      throw named("delete", server, "shard " + id, e);
     }
   }
 
+  @Override
+  public GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException {
+    return transfers.get(server, OBJECTS + hash.hex());
+  }
+
+  @Override
+  public long wholeSize(ServerAddress server, ContentHash hash) throws IOException {
+    return transfers.size(server, OBJECTS + hash.hex());
+  }
+
   /** The failure, its code kept, saying which shard on which server it was about. */
-  private static IOException named(String what, ServerAddress server, ShardId id,
+  private static IOException named(String what, ServerAddress server, String shard,
       IOException e) {
-    String message = "cannot " + what + " shard " + id + " on " + server + ": " + e.getMessage();
+    String message = "cannot " + what + " " + shard + " on " + server + ": " + e.getMessage();
     return e instanceof OstoreException ostore
         ? new OstoreException(ostore.code(), message, e) : new IOException(message, e);
   }
 
-  /** A {@link ShardWriter} on a {@link PutStream}. */
+  /** A {@link ShardWriter} on a {@link PutStream}, in {@link BlockFrames}. */
   private static final class Writer implements ShardWriter {
     private final PutStream put;
     private final ServerAddress server;
-    private final ShardId id;
-    private final OutputStream stream;
+    private final int index;
     private volatile boolean ended;
 
-    Writer(PutStream put, ServerAddress server, ShardId id) {
+    Writer(PutStream put, ServerAddress server, int index) {
       this.put = put;
       this.server = server;
-      this.id = id;
-      this.stream = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) throws IOException {
-          try {
-            put.write(bytes, offset, length);
-          } catch (IOException e) {
-            throw named("upload", server, id, e);
-          }
-        }
-
-        @Override
-        public void close() throws IOException {
-          finish();
-        }
-      };
+      this.index = index;
     }
 
     @Override
-    public OutputStream stream() {
-      return stream;
+    public void writeBlock(byte[] bytes, int offset, int length) throws IOException {
+      try {
+        BlockFrames.writeBlock(put, bytes, offset, length);
+      } catch (IOException e) {
+        throw named("upload", server, "shard " + index, e);
+      }
     }
 
     @Override
-    public void finish() throws IOException {
+    public ShardId finish(ContentHash hash, long objectSize) throws IOException {
+      ShardId id = new ShardId(hash, index);
       if (ended) {
-        return;
+        throw new IllegalStateException("the upload of " + id + " is over");
       }
       ended = true;
       try {
+        BlockFrames.writeEnd(put, hash, objectSize);
         put.close();
       } catch (IOException e) {
-        throw named("upload", server, id, e);
+        throw named("upload", server, "shard " + id, e);
       }
+      return id;
     }
 
     @Override
     public void abort() {
       ended = true;
-      put.abort(new IOException("the upload of shard " + id + " to " + server + " was aborted"));
+      put.abort(new IOException("the upload of shard " + index + " to " + server
+          + " was aborted"));
     }
 
     @Override

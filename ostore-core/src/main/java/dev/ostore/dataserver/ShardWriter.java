@@ -1,20 +1,24 @@
 package dev.ostore.dataserver;
 
+import dev.ostore.ContentHash;
+import dev.ostore.ShardId;
 import java.io.IOException;
-import java.io.OutputStream;
 
 /**
- * One shard on its way to a data server. Write exactly the shard's bytes to {@link #stream()},
- * then {@link #finish()}; a failure of the server reaches the writer at its next write or at
- * {@code finish}. {@link #abort()} cuts the request so the server stores nothing, and {@link
- * #close()} aborts a writer not finished. One thread writes; abort may come from any.
+ * One shard on its way to a data server, block by block, before its content's hash is known.
+ * A failure of the server reaches the writer at its next block or at {@link #finish}. {@link
+ * #abort()} cuts the request so the server stores nothing, and {@link #close()} aborts a writer
+ * not finished. One thread writes; abort may come from any.
  */
 public interface ShardWriter extends AutoCloseable {
-  /** Where the shard's bytes go; closing it is the same as {@link #finish()}. */
-  OutputStream stream();
+  /** Sends one block: one stripe's chunk of this shard. */
+  void writeBlock(byte[] bytes, int offset, int length) throws IOException;
 
-  /** Ends the body and waits until the server has stored the shard durably (or held it). */
-  void finish() throws IOException;
+  /**
+   * Names the content the blocks belong to and waits until the server has stored the shard
+   * durably (or held it already).
+   */
+  ShardId finish(ContentHash hash, long objectSize) throws IOException;
 
   /** Cuts the request; returns once the connection is closed. Idempotent. */
   void abort();

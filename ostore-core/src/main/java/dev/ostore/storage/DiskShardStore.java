@@ -10,6 +10,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
@@ -72,7 +73,14 @@ final class DiskShardStore implements ShardStore {
   }
 
   @Override
-  public ShardUpload create(ShardId id, ShardLayout layout) throws IOException {
+  public ShardUpload create(int index, Striping striping) throws IOException {
+    if (index < 0 || index >= striping.totalShards()) {
+      throw OstoreException.badRequest("shard index " + index + " is outside " + striping);
+    }
+    if (striping.chunkSize() > ShardLayout.MAX_CHUNK_SIZE) {
+      throw OstoreException.badRequest("chunks of " + striping.chunkSize()
+          + " bytes are larger than the " + ShardLayout.MAX_CHUNK_SIZE + " taken");
+    }
     if (!open.get()) {
       throw new IllegalStateException("shard store is closed");
     }
@@ -83,12 +91,12 @@ final class DiskShardStore implements ShardStore {
     Path partial = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
     try {
       FileChannel channel = FileChannel.open(partial, CREATE_NEW, WRITE);
-      DiskShardUpload upload = new DiskShardUpload(this, id, layout, channel, partial);
+      DiskShardUpload upload = new DiskShardUpload(this, index, striping, channel, partial);
       uploads.add(upload);
       return upload;
     } catch (IOException e) {
       uploadSlots.release();
-      throw DiskStorage.failed("a new upload of shard " + id, e);
+      throw DiskStorage.failed("a new upload of a shard " + index, e);
     }
   }
 

@@ -1,59 +1,79 @@
 package dev.ostore.storage;
 
+import dev.ostore.ContentHash;
 import dev.ostore.OstoreException;
 import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link ShardUpload} into a temporary file: the header first, then each block with its
- * checksum as soon as the block is full, so it holds one block in memory.
+ * A {@link ShardUpload} into a temporary file: each block with its checksum as it comes, after
+ * room for the header, which is written last, once the content's hash and size are known.
  */
 final class DiskShardUpload implements ShardUpload {
   private final DiskShardStore store;
-  private final ShardId id;
-  private final ShardLayout layout;
+  private final int index;
+  private final Striping striping;
   private final FileChannel channel;
   private final Path partial;
-  /** The block being filled, with room for its checksum after it. */
+  /** The block being written, with room for its checksum after it. */
   private final ByteBuffer block;
-  private final OutputStream stream = new BlockStream();
   private final AtomicBoolean ended = new AtomicBoolean();
   private long written;
-  private long blockNumber;
+  private long blocks;
+  private int lastLength;
   private boolean keptExisting;
 
-  DiskShardUpload(DiskShardStore store, ShardId id, ShardLayout layout, FileChannel channel,
+  DiskShardUpload(DiskShardStore store, int index, Striping striping, FileChannel channel,
       Path partial) throws IOException {
     this.store = store;
-    this.id = id;
-    this.layout = layout;
+    this.index = index;
+    this.striping = striping;
     this.channel = channel;
     this.partial = partial;
-    // A small shard needs no full chunk of buffer.
-    long largest = Math.min(layout.chunkSize(), layout.shardLength());
-    this.block = ByteBuffer.allocate((int) largest + ShardFormat.CRC_BYTES);
-    writeFully(ShardFormat.header(id, layout));
+    this.block = ByteBuffer.allocate(striping.chunkSize() + ShardFormat.CRC_BYTES);
+    channel.position(ShardFormat.HEADER);
   }
 
   @Override
-  public OutputStream stream() {
-    return stream;
+  public void append(byte[] bytes, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, bytes.length);
+    checkOpen();
+    if (length < 1 || length > striping.chunkSize()) {
+      throw OstoreException.badRequest("a block of " + this + " has 1 to "
+          + striping.chunkSize() + " bytes, not " + length);
+    }
+    if (blocks > 0 && lastLength < striping.chunkSize()) {
+      throw OstoreException.badRequest("only the last block of " + this + " may be short, and "
+          + "block " + (blocks - 1) + " had " + lastLength + " bytes");
+    }
+    block.put(bytes, offset, length);
+    block.putInt(ShardFormat.blockCrc(block.array(), length, blocks));
+    writeFully(block.flip(), -1);
+    block.clear();
+    blocks++;
+    written += length;
+    lastLength = length;
   }
 
   @Override
-  public void commit() throws IOException {
+  public ShardId commit(ContentHash hash, long objectSize) throws IOException {
     checkOpen();
     try {
-      if (written != layout.shardLength()) {
-        throw OstoreException.badRequest("shard " + id + " takes " + layout.shardLength()
-            + " bytes (" + layout + "), not " + written);
+      ShardLayout layout = ShardLayout.of(striping, objectSize);
+      if (blocks != layout.blockCount() || written != layout.shardLength()) {
+        throw OstoreException.badRequest("shard " + index + " of " + layout + " has "
+            + layout.blockCount() + " blocks of " + layout.shardLength() + " bytes in all, not "
+            + blocks + " of " + written);
       }
+      ShardId id = new ShardId(hash, index);
+      writeFully(ShardFormat.header(id, layout), 0);
       try {
         channel.force(true);
         channel.close();
@@ -61,6 +81,7 @@ final class DiskShardUpload implements ShardUpload {
       } catch (IOException e) {
         throw DiskStorage.failed("shard " + id, e);
       }
+      return id;
     } finally {
       close();
     }
@@ -89,63 +110,27 @@ final class DiskShardUpload implements ShardUpload {
 
   @Override
   public String toString() {
-    return "upload of shard " + id;
+    return "upload of shard " + index + " of " + striping;
   }
 
-  private void write(byte[] bytes, int offset, int length) throws IOException {
-    checkOpen();
-    if (length > layout.shardLength() - written) {
-      throw OstoreException.badRequest("shard " + id + " takes only " + layout.shardLength()
-          + " bytes (" + layout + ")");
-    }
-    while (length > 0) {
-      int room = layout.blockLength(blockNumber) - block.position();
-      int n = Math.min(room, length);
-      block.put(bytes, offset, n);
-      offset += n;
-      length -= n;
-      written += n;
-      if (n == room) {
-        writeBlock();
-      }
-    }
-  }
-
-  private void writeBlock() throws IOException {
-    int length = block.position();
-    block.putInt(ShardFormat.blockCrc(block.array(), length, blockNumber));
-    writeFully(block.flip());
-    block.clear();
-    blockNumber++;
-  }
-
-  private void writeFully(ByteBuffer bytes) throws IOException {
+  /** Writes at {@code position}, or at the channel's position when it is negative. */
+  private void writeFully(ByteBuffer bytes, long position) throws IOException {
     try {
       while (bytes.hasRemaining()) {
-        channel.write(bytes);
+        if (position < 0) {
+          channel.write(bytes);
+        } else {
+          position += channel.write(bytes, position);
+        }
       }
     } catch (IOException e) {
-      throw DiskStorage.failed("shard " + id, e);
+      throw DiskStorage.failed(toString(), e);
     }
   }
 
   private void checkOpen() {
     if (ended.get()) {
       throw new IllegalStateException(this + " is over");
-    }
-  }
-
-  /** The stream of {@link #stream()}; closing it leaves the upload as it is. */
-  private final class BlockStream extends OutputStream {
-    @Override
-    public void write(int b) throws IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) throws IOException {
-      java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-      DiskShardUpload.this.write(bytes, offset, length);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ostore.storage;
 
+import dev.ostore.erasure.Striping;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,7 +47,7 @@ public record ShardLayout(int dataShards, int parityShards, int chunkSize, long 
 
   /** {@code "k+m/chunkSize"}, the form {@link #parse} reads. */
   public String layoutText() {
-    return dataShards + "+" + parityShards + "/" + chunkSize;
+    return striping().toString();
   }
 
   /** How many shards an object has in all. */
@@ -54,20 +55,30 @@ public record ShardLayout(int dataShards, int parityShards, int chunkSize, long 
     return dataShards + parityShards;
   }
 
+  /** How the object is cut, whatever its size: the arithmetic lives there. */
+  public Striping striping() {
+    return new Striping(dataShards, parityShards, chunkSize);
+  }
+
+  /** The layout of an object of {@code objectSize} bytes cut as {@code striping} says. */
+  public static ShardLayout of(Striping striping, long objectSize) {
+    return new ShardLayout(striping.dataShards(), striping.parityShards(), striping.chunkSize(),
+        objectSize);
+  }
+
   /** Bytes of one stripe of the object. */
   public long stripeSize() {
-    return (long) dataShards * chunkSize;
+    return striping().stripeSize();
   }
 
   /** The number of blocks in each shard, which is the number of stripes; 0 for an empty object. */
   public long blockCount() {
-    return (objectSize + stripeSize() - 1) / stripeSize();
+    return striping().stripeCount(objectSize);
   }
 
   /** The bytes of each shard: full chunks for every stripe but the last. */
   public long shardLength() {
-    long blocks = blockCount();
-    return blocks == 0 ? 0 : (blocks - 1) * chunkSize + blockLength(blocks - 1);
+    return striping().shardLength(objectSize);
   }
 
   /**
@@ -79,11 +90,7 @@ public record ShardLayout(int dataShards, int parityShards, int chunkSize, long 
     if (b < 0 || b >= blocks) {
       throw new IndexOutOfBoundsException("block " + b + " of " + blocks);
     }
-    if (b < blocks - 1) {
-      return chunkSize;
-    }
-    long lastStripe = objectSize - (blocks - 1) * stripeSize();
-    return (int) ((lastStripe + dataShards - 1) / dataShards);
+    return striping().chunkLength(objectSize, b);
   }
 
   /** The bytes of blocks {@code [from, to)}: what a ranged read of them sends. */

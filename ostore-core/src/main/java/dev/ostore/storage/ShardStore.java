@@ -2,6 +2,7 @@ package dev.ostore.storage;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,9 +17,9 @@ import java.util.Optional;
  * uploads still open and is idempotent.
  *
  * <pre>{@code
- * try (ShardUpload upload = store.create(id, layout)) {
- *   body.transferTo(upload.stream());
- *   upload.commit();
+ * try (ShardUpload upload = store.create(index, striping)) {
+ *   upload.append(block, 0, length); // for each block
+ *   upload.commit(hash, objectSize);
  * }
  * }</pre>
  */
@@ -32,10 +33,11 @@ public interface ShardStore extends AutoCloseable {
   }
 
   /**
-   * Starts writing a shard; {@code BUSY} ({@link dev.ostore.OstoreException} with {@link
-   * dev.ostore.ErrorCode#BUSY}) while {@code maxUploads} are open.
+   * Starts writing shard {@code index} of content cut as {@code striping} says; {@code BUSY}
+   * ({@link dev.ostore.OstoreException} with {@link dev.ostore.ErrorCode#BUSY}) while {@code
+   * maxUploads} are open.
    */
-  ShardUpload create(ShardId id, ShardLayout layout) throws IOException;
+  ShardUpload create(int index, Striping striping) throws IOException;
 
   /**
    * The shard, opened for reading; empty when it is not here. A shard whose header or length

@@ -12,6 +12,7 @@ import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.erasure.Striping;
 import dev.ostore.locate.LocateReply;
+import dev.ostore.stream.GetStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
@@ -167,6 +168,17 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   public boolean delete(ServerAddress server, ShardId id) throws IOException {
     checkUp(server);
     return held.get(server).remove(id) != null;
+  }
+
+  /** Fake data servers hold no content whole: everything here was written in shards. */
+  @Override
+  public GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException {
+    throw new OstoreException(ErrorCode.NOT_FOUND, hash + " is not held whole on " + server);
+  }
+
+  @Override
+  public long wholeSize(ServerAddress server, ContentHash hash) throws IOException {
+    throw new OstoreException(ErrorCode.NOT_FOUND, hash + " is not held whole on " + server);
   }
 
   @Override

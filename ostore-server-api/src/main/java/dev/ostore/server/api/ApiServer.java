@@ -65,9 +65,12 @@ public final class ApiServer implements AutoCloseable {
       throws IOException {
     HttpService.Listener listener = listen(config);
     Optional<StorageRoot> root = lockRootIfUsed(config, listener);
-    return start(config, listener, root, StoreIdentity.cluster(),
-        config.layouts(config.dataServers().orElse(Layouts.DEFAULT.large().totalShards())), bus,
-        clock);
+    return start(config, listener, root, StoreIdentity.cluster(), layouts(config), bus, clock);
+  }
+
+  /** How a server of a cluster lays out new content: as configured, 4+2 by default. */
+  static Layouts layouts(ApiServerConfig config) {
+    return config.layouts(config.dataServers().orElse(Layouts.DEFAULT.large().totalShards()));
   }
 
   /** Takes the api server's address, before anything else, so a port in use is found first. */

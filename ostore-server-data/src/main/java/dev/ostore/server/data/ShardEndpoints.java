@@ -2,6 +2,7 @@ package dev.ostore.server.data;
 
 import dev.ostore.OstoreException;
 import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.storage.CorruptShardException;
@@ -9,6 +10,7 @@ import dev.ostore.storage.ShardFile;
 import dev.ostore.storage.ShardLayout;
 import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.ShardUpload;
+import dev.ostore.stream.BlockFrames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The shards of erasure-coded content: {@code PUT}, {@code GET}, {@code HEAD} and {@code DELETE
+ * The shards of erasure-coded content: {@code POST /shards/} uploads one (its body in {@link
+ * BlockFrames}, named by the trailer), {@code GET}, {@code HEAD} and {@code DELETE
  * /shards/<hex>.<i>}, and {@code GET /shards/} to list them in order, a page at a time. A read
  * checks every block against its checksum before sending it; a shard that fails is moved aside
  * and answered 404 if nothing was sent yet, else cut short.
@@ -26,6 +29,7 @@ final class ShardEndpoints {
   static final String PREFIX = "/shards/";
   static final String LAYOUT_HEADER = "Shard-Layout";
   static final String SIZE_HEADER = "Object-Size";
+  static final String INDEX_HEADER = "Shard-Index";
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 10_000;
   private static final Pattern BLOCKS = Pattern.compile("([0-9]{1,18})-([0-9]{1,18})?");
@@ -38,29 +42,32 @@ final class ShardEndpoints {
 
   void addTo(Routes.Builder routes) {
     String shard = PREFIX + "{id}";
-    routes.add("PUT", shard, this::put)
+    routes.add("POST", PREFIX, this::post)
         .add("GET", shard, this::get, "blocks")
         .add("HEAD", shard, this::head, "blocks")
         .add("DELETE", shard, this::delete)
         .add("GET", PREFIX, this::list, "after", "limit");
   }
 
-  private void put(Exchange exchange) throws IOException {
-    ShardId id = idIn(exchange);
-    ShardLayout layout = layoutIn(exchange);
-    long length = exchange.requestLength().orElseThrow(() -> OstoreException.badRequest(
-        "a shard upload needs a Content-Length"));
-    if (length != layout.shardLength()) {
-      throw OstoreException.badRequest("shard " + id + " of " + layout + " has "
-          + layout.shardLength() + " bytes, not the " + length + " of its Content-Length");
-    }
+  /**
+   * Stores one shard whose blocks arrive framed, each checked against its CRC32C on the way in;
+   * answers its id, 201 once durable or 200 when it was held already. A body cut short or
+   * malformed keeps nothing.
+   */
+  private void post(Exchange exchange) throws IOException {
+    Striping striping = stripingIn(exchange);
+    int index = indexIn(exchange, striping);
+    ShardId id;
     boolean keptExisting;
-    try (ShardUpload upload = store.create(id, layout)) {
-      exchange.copyRequestBodyTo(upload.stream(), "shard " + id);
-      upload.commit();
+    try (ShardUpload upload = store.create(index, striping)) {
+      BlockFrames.Parser body = BlockFrames.parser(striping.chunkSize(), upload::append);
+      exchange.copyRequestBodyTo(body, "shard " + index);
+      BlockFrames.Trailer trailer = body.trailer();
+      id = upload.commit(trailer.hash(), trailer.objectSize());
       keptExisting = upload.keptExisting();
     }
-    exchange.respond(keptExisting ? 200 : 201, 0);
+    exchange.respond(keptExisting ? 200 : 201, "text/plain; charset=utf-8",
+        (id + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
   private void get(Exchange exchange) throws IOException {
@@ -132,23 +139,25 @@ final class ShardEndpoints {
     }
   }
 
-  private static ShardLayout layoutIn(Exchange exchange) throws OstoreException {
+  private static Striping stripingIn(Exchange exchange) throws OstoreException {
     String text = exchange.header(LAYOUT_HEADER).orElseThrow(() -> OstoreException.badRequest(
         "a shard upload needs a " + LAYOUT_HEADER + " header such as 4+2/65536"));
-    String size = exchange.header(SIZE_HEADER).orElseThrow(() -> OstoreException.badRequest(
-        "a shard upload needs an " + SIZE_HEADER + " header"));
     try {
-      return ShardLayout.parse(text.strip(), parseSize(size.strip()));
+      return ShardLayout.parse(text.strip(), 0).striping();
     } catch (IllegalArgumentException e) {
       throw OstoreException.badRequest(e.getMessage());
     }
   }
 
-  private static long parseSize(String text) {
-    if (!text.matches("[0-9]{1,18}")) {
-      throw new IllegalArgumentException(SIZE_HEADER + " is not a byte count: " + text);
+  private static int indexIn(Exchange exchange, Striping striping) throws OstoreException {
+    String text = exchange.header(INDEX_HEADER).orElseThrow(() -> OstoreException.badRequest(
+        "a shard upload needs a " + INDEX_HEADER + " header"));
+    if (!text.strip().matches("0|[1-9][0-9]{0,2}")
+        || Integer.parseInt(text.strip()) >= striping.totalShards()) {
+      throw OstoreException.badRequest(INDEX_HEADER + " is not a shard of " + striping + ": "
+          + text);
     }
-    return Long.parseLong(text);
+    return Integer.parseInt(text.strip());
   }
 
   /** {@code ?blocks=a-b} (inclusive; {@code a-} to the end) as {@code [a, b + 1)}; all without. */
