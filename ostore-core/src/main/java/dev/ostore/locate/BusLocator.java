@@ -128,7 +128,7 @@ final class BusLocator implements Locator {
     CompletableFuture<Optional<ServerAddress>> answer = new CompletableFuture<>();
     Set<ServerAddress> saidNo = ConcurrentHashMap.newKeySet();
     return await(key, answer, reply -> {
-      if (reply.found()) {
+      if (reply.whole()) {
         answer.complete(Optional.of(reply.server()));
       } else if (saidNo.add(reply.server()) && saidNo.containsAll(live)) {
         answer.complete(Optional.empty());

@@ -12,30 +12,38 @@ import java.util.stream.Collectors;
 
 /**
  * A data server's answer to a locate request. ostore servers answer every request that carries a
- * correlation id, as {@code {"Addr":"host:port","Found":true|false}}, so a requester knows a miss
- * as soon as every live server has said no; a server holding shards of the content adds their
- * indexes, sorted: {@code {"Addr":"host:port","Found":true,"Shards":[0,3]}}. A server built from
- * the reference code answers hits only, with the JSON string of its address; {@link #parse} reads
- * every form. {@code shards} is empty for a whole-content answer and for the older forms.
+ * correlation id, as {@code {"Addr":"host:port","Found":true|false,"Whole":true|false}}, so a
+ * requester knows a miss as soon as every live server has said no; a server holding shards of the
+ * content adds their indexes, sorted, and the first of them as the reference's chapter 5 does:
+ * {@code {"Addr":"host:port","Found":true,"Whole":false,"Id":0,"Shards":[0,3]}}. {@code whole}
+ * says whether the content is stored whole there too, as ostore stored it before erasure coding.
+ * A server built from the reference code answers hits only, with the JSON string of its address
+ * (chapters 2 to 4) or with {@code {"Addr","Id"}} (chapter 5); {@link #parse} reads every form.
  */
-public record LocateReply(ServerAddress server, boolean found, List<Integer> shards) {
+public record LocateReply(ServerAddress server, boolean found, List<Integer> shards,
+    boolean whole) {
   public LocateReply {
     requireNonNull(server, "server");
     shards = List.copyOf(shards);
+    if (found != (whole || !shards.isEmpty())) {
+      throw new IllegalArgumentException("a locate reply is found exactly when it holds the "
+          + "content whole or some shards of it");
+    }
     for (int index : shards) {
       if (index < 0 || index >= ShardId.MAX_SHARDS) {
         throw new IllegalArgumentException("shard index " + index + " in a locate reply");
       }
     }
-    if (!found && !shards.isEmpty()) {
-      throw new IllegalArgumentException("a locate reply holding shards " + shards
-          + " must say Found");
-    }
   }
 
   /** A reply about whole content, holding no shards. */
   public LocateReply(ServerAddress server, boolean found) {
-    this(server, found, List.of());
+    this(server, found, List.of(), found);
+  }
+
+  /** A reply about shards, the content not being held whole. */
+  public LocateReply(ServerAddress server, boolean found, List<Integer> shards) {
+    this(server, found, shards, false);
   }
 
   /** Reads any form; malformed input is an {@link IllegalArgumentException}. */
@@ -50,7 +58,8 @@ public record LocateReply(ServerAddress server, boolean found, List<Integer> sha
     if (!(members.get("Found") instanceof Boolean found)) {
       throw new IllegalArgumentException("locate reply has no \"Found\" boolean: " + json);
     }
-    Object shards = members.getOrDefault("Shards", List.of());
+    Object shards = members.containsKey("Shards") || !(members.get("Id") instanceof Long id)
+        ? members.getOrDefault("Shards", List.of()) : List.of(id);
     if (!(shards instanceof List<?> indexes)) {
       throw new IllegalArgumentException("locate reply's \"Shards\" is not an array: " + json);
     }
@@ -62,14 +71,17 @@ public record LocateReply(ServerAddress server, boolean found, List<Integer> sha
       }
       held.add((int) value);
     }
-    return new LocateReply(ServerAddress.parse(addr), found, held);
+    // Servers before erasure coding said nothing of shards: what they found was whole.
+    boolean whole = members.get("Whole") instanceof Boolean w ? w : found && held.isEmpty();
+    return new LocateReply(ServerAddress.parse(addr), found, held, whole);
   }
 
   /** The ostore form, for requesters that asked with a correlation id. */
   public String toJson() {
-    String shardList = shards.isEmpty() ? "" : ",\"Shards\":" + shards.stream()
-        .map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
-    return "{\"Addr\":" + Json.quote(server.toString()) + ",\"Found\":" + found + shardList + "}";
+    String shardList = shards.isEmpty() ? "" : ",\"Id\":" + shards.get(0) + ",\"Shards\":"
+        + shards.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
+    return "{\"Addr\":" + Json.quote(server.toString()) + ",\"Found\":" + found
+        + ",\"Whole\":" + whole + shardList + "}";
   }
 
   /** The reference form of a hit, for requesters that did not: the JSON string of the address. */

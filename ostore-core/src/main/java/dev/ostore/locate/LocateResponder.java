@@ -62,7 +62,8 @@ public final class LocateResponder implements AutoCloseable {
       return;
     }
     List<Integer> shards = shardsHeld.apply(key);
-    LocateReply reply = new LocateReply(self, !shards.isEmpty() || holds.test(key), shards);
+    boolean whole = holds.test(key);
+    LocateReply reply = new LocateReply(self, whole || !shards.isEmpty(), shards, whole);
     // A requester without a correlation id follows the reference protocol: hits only, as a string.
     boolean ostoreRequester = request.correlationId().isPresent();
     if (!reply.found() && !ostoreRequester) {
