@@ -55,7 +55,10 @@ public record LocateReply(ServerAddress server, boolean found, List<Integer> sha
     if (!(members.get("Addr") instanceof String addr)) {
       throw new IllegalArgumentException("locate reply has no \"Addr\" string: " + json);
     }
-    if (!(members.get("Found") instanceof Boolean found)) {
+    // The reference's chapter 5 answers hits only, with the shard's "Id" and no "Found".
+    Object foundMember = members.containsKey("Found") || !members.containsKey("Id")
+        ? members.get("Found") : Boolean.TRUE;
+    if (!(foundMember instanceof Boolean found)) {
       throw new IllegalArgumentException("locate reply has no \"Found\" boolean: " + json);
     }
     Object shards = members.containsKey("Shards") || !(members.get("Id") instanceof Long id)

@@ -30,8 +30,8 @@ class LocateResponderTest {
   void answersAnOstoreRequestWithFoundTrueOrFalse() throws Exception {
     try (MessageBus bus = MessageBus.inMemory();
         LocateResponder responder = LocateResponder.start(bus, SELF, "here"::equals)) {
-      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}", ask(bus, "\"here\""));
-      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false}", ask(bus, "\"elsewhere\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}", ask(bus, "\"here\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false,\"Whole\":false}", ask(bus, "\"elsewhere\""));
     }
   }
 
@@ -40,10 +40,11 @@ class LocateResponderTest {
     try (MessageBus bus = MessageBus.inMemory();
         LocateResponder responder = LocateResponder.start(bus, SELF, "whole"::equals,
             key -> key.equals("sharded") ? List.of(1, 4) : List.of())) {
-      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[1,4]}",
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":false,\"Id\":1,"
+          + "\"Shards\":[1,4]}",
           ask(bus, "\"sharded\""));
-      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}", ask(bus, "\"whole\""));
-      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false}", ask(bus, "\"neither\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}", ask(bus, "\"whole\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false,\"Whole\":false}", ask(bus, "\"neither\""));
     }
   }
 
@@ -66,7 +67,7 @@ class LocateResponderTest {
     assertEquals(List.of(), bodies());
     assertEquals(List.of(), asked, "no key was made up from a malformed request");
     scripted.deliver(MessageBus.DATA_SERVERS, ostoreRequest("\"here\""));
-    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}"), bodies());
+    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}"), bodies());
   }
 
   @Test
@@ -82,7 +83,7 @@ class LocateResponderTest {
     scripted.failNextReply(new IOException("broker away on purpose"));
     scripted.deliver(MessageBus.DATA_SERVERS, ostoreRequest("\"here\""));
     scripted.deliver(MessageBus.DATA_SERVERS, ostoreRequest("\"here\""));
-    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}"), bodies());
+    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}"), bodies());
   }
 
   @Test
