@@ -102,7 +102,8 @@ public record ApiServerConfig(
         "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
         smallObjectLimit);
     // Validates them now, so that a bad setting stops the server before it starts.
-    layouts(Layouts.DEFAULT.large().totalShards());
+    layouts(erasureCode, smallObjectLimit, writeQuorum, rabbitMqServer.isEmpty(),
+        Layouts.DEFAULT.large().totalShards());
   }
 
   /**
@@ -110,10 +111,15 @@ public record ApiServerConfig(
    * broker, as the store's {@code dataServers} allow.
    */
   public Layouts layouts(int dataServers) {
+    return layouts(erasureCode, smallObjectLimit, writeQuorum, standalone(), dataServers);
+  }
+
+  private static Layouts layouts(Optional<String> erasureCode, long smallObjectLimit,
+      OptionalInt writeQuorum, boolean standalone, int dataServers) {
     if (erasureCode.isPresent()) {
       return Layouts.of(erasureCode.get(), smallObjectLimit, writeQuorum);
     }
-    Layouts fallback = standalone() ? Layouts.forServers(dataServers) : Layouts.DEFAULT;
+    Layouts fallback = standalone ? Layouts.forServers(dataServers) : Layouts.DEFAULT;
     String code = fallback.large().dataShards() + "+" + fallback.large().parityShards();
     return Layouts.of(code, smallObjectLimit, writeQuorum);
   }
