@@ -32,21 +32,19 @@ public record Layouts(Striping large, Striping small, long smallBelow, int extra
   }
 
   /**
-   * Layouts for a cluster of {@code servers} data servers, for stores too small for 4+2: one
-   * server keeps one copy, a few keep {@code n-1} data shards and one parity shard.
+   * Layouts for a store of {@code servers} data servers, for stores too small for 4+2: two parity
+   * shards and as many data shards as the rest of the servers allow (1+2, three copies, for
+   * three servers; 3+2 for five), so that any two servers may still be lost; two servers keep two
+   * copies, one server one.
    */
   public static Layouts forServers(int servers) {
     checkArgument(servers >= 1, "a store needs a data server: %s", servers);
     if (servers >= DEFAULT.large.totalShards()) {
       return DEFAULT;
     }
-    if (servers == 1) {
-      Striping single = new Striping(1, 0, CHUNK_SIZE);
-      return new Layouts(single, single, 0, 0);
-    }
-    Striping copies = new Striping(1, Math.min(2, servers - 1), CHUNK_SIZE);
-    Striping large = servers == 2 ? copies : new Striping(servers - 1, 1, CHUNK_SIZE);
-    return new Layouts(large, copies, DEFAULT.smallBelow, 1);
+    int parity = Math.min(2, servers - 1);
+    Striping large = new Striping(Math.max(1, servers - 2), parity, CHUNK_SIZE);
+    return new Layouts(large, new Striping(1, parity, CHUNK_SIZE), DEFAULT.smallBelow, 1);
   }
 
   /**
