@@ -22,7 +22,8 @@ import java.util.concurrent.Executor;
  * <pre>{@code
  * try (ShardedContents.Upload upload = contents.start(OptionalLong.of(size), name)) {
  *   body.transferTo(upload.body());
- *   Stored stored = upload.finish(Optional.empty());
+ *   upload.seal(Optional.empty());
+ *   Stored stored = upload.commit();
  * }
  * }</pre>
  */
@@ -64,17 +65,26 @@ public interface ShardedContents {
   ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what)
       throws IOException;
 
-  /** Content on its way in; closing it before {@link #finish} keeps nothing. */
+  /**
+   * Content on its way in: its bytes, then {@link #seal} once they all came, then {@link
+   * #commit}; closing it before the commit keeps nothing, so content found stored already once
+   * its hash is known costs no shard.
+   */
   interface Upload extends AutoCloseable {
     /** Where the content's bytes go. */
     OutputStream body();
 
     /**
-     * Commits the content: at least the layout's quorum of shards durable, or {@code
-     * DATA_SERVER_FAILED} and nothing kept. A {@code declared} hash that differs is a {@code
+     * Ends the content and returns its hash; a {@code declared} hash that differs is a {@code
      * BAD_REQUEST}.
      */
-    Stored finish(Optional<ContentHash> declared) throws IOException;
+    ContentHash seal(Optional<ContentHash> declared) throws IOException;
+
+    /**
+     * Commits the sealed content: at least the layout's quorum of shards durable, or {@code
+     * DATA_SERVER_FAILED} and nothing kept.
+     */
+    Stored commit() throws IOException;
 
     @Override
     void close();

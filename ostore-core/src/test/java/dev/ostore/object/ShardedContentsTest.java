@@ -194,7 +194,7 @@ class ShardedContentsTest {
     try (ShardedContents.Upload upload = contents.start(OptionalLong.of(body.length), "x")) {
       upload.body().write(body);
       OstoreException e = assertThrows(OstoreException.class,
-          () -> upload.finish(Optional.of(ContentHash.of(new byte[32]))));
+          () -> upload.seal(Optional.of(ContentHash.of(new byte[32]))));
       assertEquals(ErrorCode.BAD_REQUEST, e.code());
     }
     assertEquals(0, servers.shardCount());
@@ -206,7 +206,8 @@ class ShardedContentsTest {
       for (int at = 0; at < body.length; at += 10_007) {
         upload.body().write(body, at, Math.min(10_007, body.length - at));
       }
-      return upload.finish(Optional.empty());
+      upload.seal(Optional.empty());
+      return upload.commit();
     }
   }
 
