@@ -8,6 +8,7 @@ import dev.ostore.locate.Locations;
 import dev.ostore.locate.Locator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,13 +31,15 @@ import java.util.concurrent.Executor;
 public interface ShardedContents {
   /**
    * Contents over {@code client}'s data servers: writes go to {@code live} ones as {@code
-   * layouts} says, reads find shards with {@code locator}; shard commits run on {@code executor}.
+   * layouts} says, reads find shards with {@code locator}; shard commits and shard reads run on
+   * {@code executor}, and a shard that lags {@code hedgeAfter} behind gets a parity shard read
+   * beside it.
    */
   static ShardedContents create(LiveServers live, Locator locator, DataServerClient client,
-      Layouts layouts, Executor executor) {
+      Layouts layouts, Executor executor, Duration hedgeAfter) {
     Codes codes = new Codes();
     ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor);
-    ContentReader reader = new ContentReader(locator, client, codes);
+    ContentReader reader = new ContentReader(locator, client, codes, executor, hedgeAfter);
     return new ShardedContents() {
       @Override
       public Upload start(OptionalLong length, Object what) throws IOException {

@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ShardedContentsTest {
   static final int CHUNK = Layouts.CHUNK_SIZE;
+  static final Duration HEDGE_AFTER = Duration.ofMillis(300);
 
   final MessageBus bus = MessageBus.inMemory();
   final ExecutorService executor = Executors.newCachedThreadPool();
@@ -50,7 +51,8 @@ class ShardedContentsTest {
     live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
     servers.servers().forEach(live::heard);
     Locator locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
-    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor);
+    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor,
+        HEDGE_AFTER);
   }
 
   @AfterEach
@@ -136,6 +138,17 @@ class ShardedContentsTest {
     ServerAddress holderOfShard0 = holderOf(stored.hash(), 0);
     servers.failAfter(holderOfShard0, 200_000);
     assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void aShardThatStallsGetsAParityShardBesideItAndTheReadGoesOn() throws IOException {
+    byte[] body = bytes(2_000_000, 14);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.stallAfter(holderOf(stored.hash(), 2), 300_000);
+    long started = System.nanoTime();
+    assertArrayEquals(body, get(stored));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
   }
 
   @Test
