@@ -14,6 +14,7 @@ import dev.ostore.locate.Locations;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,6 +38,11 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   private final Map<Integer, Reading> reading = new LinkedHashMap<>();
   /** What failed, for the error should too much fail. */
   private final List<String> failures = new ArrayList<>();
+  /**
+   * Whether a server failed, rather than only said it does not hold a shard (as one that lost
+   * it does, or one a stale location names): only then is an unreadable content its failure.
+   */
+  private boolean serverFailed;
 
   private record Reading(ServerAddress server, InputStream in) {}
 
@@ -104,6 +110,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
           reading.put(index, new Reading(server, client.read(server, id, stripe, stripes)));
           break;
         } catch (IOException e) {
+          serverFailed |= !(e instanceof NoSuchFileException);
           failures.add(id + " on " + server + ": " + e.getMessage());
           locations = locations.without(server);
           log.log(WARNING, () -> "cannot read shard " + id + " of " + what + " from " + server
@@ -112,14 +119,15 @@ final class ShardStripes implements StripeSource, AutoCloseable {
       }
     }
     if (reading.size() < striping.dataShards()) {
-      throw new OstoreException(failures.isEmpty() ? ErrorCode.NO_DATA_SERVER
-          : ErrorCode.DATA_SERVER_FAILED, "cannot read " + what + ": " + reading.size()
+      throw new OstoreException(serverFailed ? ErrorCode.DATA_SERVER_FAILED
+          : ErrorCode.NO_DATA_SERVER, "cannot read " + what + ": " + reading.size()
           + " of the " + striping.dataShards() + " shards needed are readable"
           + (failures.isEmpty() ? " on live data servers" : " (" + failures + ")"));
     }
   }
 
   private void drop(int index, Reading lost, IOException e) {
+    serverFailed = true;
     failures.add(new ShardId(hash, index) + " on " + lost.server() + ": " + e.getMessage());
     locations = locations.without(lost.server());
     closeQuietly(lost.in());
