@@ -71,7 +71,8 @@ public interface ShardedContents {
 
     /**
      * Commits the content: at least the layout's quorum of shards durable, or {@code
-     * DATA_SERVER_FAILED} and nothing kept. A {@code declared} hash that differs is a {@code
+     * DATA_SERVER_FAILED} ({@code BUSY} when the servers that failed were all busy) and nothing
+     * kept. A {@code declared} hash that differs is a {@code
      * BAD_REQUEST}.
      */
     Stored finish(Optional<ContentHash> declared) throws IOException;
