@@ -165,7 +165,8 @@ class FaultsTest {
       HttpResponse<byte[]> got = http.getBytes("/objects/big");
       assertEquals(502, got.statusCode());
       String message = new String(got.body(), StandardCharsets.UTF_8);
-      assertTrue(message.startsWith("cannot read big: "), message);
+      assertTrue(message.startsWith("cannot read big: ")
+          && message.contains("after 100000 of 10000000 bytes"), message);
     }
   }
 
