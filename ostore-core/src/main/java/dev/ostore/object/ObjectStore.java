@@ -46,7 +46,8 @@ public interface ObjectStore {
   /**
    * Stores {@code body} as the next version of {@code name}, once its content is durable:
    * {@code BAD_REQUEST} when it is not what its declared hash says, {@code NO_DATA_SERVER} when
-   * too few data servers are live, {@code DATA_SERVER_FAILED} when too many fail.
+   * too few data servers are live, {@code DATA_SERVER_FAILED} when too many fail, {@code BUSY}
+   * when those that failed were all too busy to take it.
    */
   Version put(ObjectName name, Body body) throws IOException;
 

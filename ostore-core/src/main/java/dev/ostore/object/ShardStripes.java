@@ -14,6 +14,7 @@ import dev.ostore.locate.Locations;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger;
+import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,6 +53,11 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   private final BlockingQueue<ShardFeed.Item> arrivals = new LinkedBlockingQueue<>();
   /** What failed, for the error should too much fail. */
   private final List<String> failures = new ArrayList<>();
+  /**
+   * Whether a server failed, rather than only said it does not hold a shard (as one that lost
+   * it does, or one a stale location names): only then is an unreadable content its failure.
+   */
+  private boolean serverFailed;
 
   ShardStripes(DataServerClient client, ContentHash hash, Striping striping, long size,
       Locations locations, Object what, Executor executor, Duration hedgeAfter) {
@@ -167,6 +173,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
           opened++;
           break;
         } catch (IOException e) {
+          serverFailed |= !(e instanceof NoSuchFileException);
           failures.add(id + " on " + server + ": " + e.getMessage());
           locations = locations.without(server);
           log.log(WARNING, () -> "cannot read shard " + id + " of " + what + " from " + server
@@ -175,8 +182,8 @@ final class ShardStripes implements StripeSource, AutoCloseable {
       }
     }
     if (feeds.size() < striping.dataShards()) {
-      throw new OstoreException(failures.isEmpty() ? ErrorCode.NO_DATA_SERVER
-          : ErrorCode.DATA_SERVER_FAILED, "cannot read " + what + ": " + feeds.size()
+      throw new OstoreException(serverFailed ? ErrorCode.DATA_SERVER_FAILED
+          : ErrorCode.NO_DATA_SERVER, "cannot read " + what + ": " + feeds.size()
           + " of the " + striping.dataShards() + " shards needed are readable"
           + (failures.isEmpty() ? " on live data servers" : " (" + failures + ")"));
     }
@@ -187,6 +194,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     if (feeds.get(lost.index) != lost) {
       return;
     }
+    serverFailed = true;
     feeds.remove(lost.index);
     early.remove(lost.index);
     lost.close();

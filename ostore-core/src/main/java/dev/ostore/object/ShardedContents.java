@@ -85,7 +85,8 @@ public interface ShardedContents {
 
     /**
      * Commits the sealed content: at least the layout's quorum of shards durable, or {@code
-     * DATA_SERVER_FAILED} and nothing kept.
+     * DATA_SERVER_FAILED} ({@code BUSY} when the servers that failed were all busy) and nothing
+     * kept.
      */
     Stored commit() throws IOException;
 
