@@ -99,8 +99,8 @@ final class ShardStripes implements StripeSource, AutoCloseable {
         deadline = System.nanoTime() + hedgeNanos;
       } else if (item.failure() != null) {
         drop(item.feed(), item.failure());
-        int pending = feeds.size() - countAt(present);
-        add(stripe, striping.dataShards() - filled - pending);
+        // From this stripe on: the stripe being put together may have its chunk already.
+        add(stripe, striping.dataShards() - feeds.size());
       } else if (feeds.get(item.feed().index) == item.feed()) {
         early.computeIfAbsent(item.feed().index, i -> new ArrayDeque<>()).add(item);
       }
@@ -125,15 +125,6 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     ShardFeed.Item item = queue.poll();
     item.feed().consumed();
     return item;
-  }
-
-  /** How many feeds already gave their chunk of the stripe being put together. */
-  private int countAt(boolean[] present) {
-    int count = 0;
-    for (int index : feeds.keySet()) {
-      count += present[index] ? 1 : 0;
-    }
-    return count;
   }
 
   private ShardFeed.Item poll(long nanos) throws IOException {
