@@ -33,14 +33,15 @@ public interface ObjectStore {
    * written to {@code live} ones as {@code layouts} says, found with {@code locator}; shard
    * commits and reads run on {@code executor}, and a shard read lagging {@code hedgeAfter} gets a
    * parity shard read beside it. With {@code instantUpload}, a body whose declared hash is
-   * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}.
+   * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}. Small
+   * contents once read are kept in memory, up to about an eighth of the heap (64 MiB at most).
    */
   static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, Executor executor, Duration hedgeAfter,
       boolean instantUpload) {
     return new StoredObjects(metadata, live, locator, client,
         ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter), layouts,
-        instantUpload);
+        instantUpload, new SmallContents(SmallContents.defaultBytes()));
   }
 
   /**

@@ -39,9 +39,11 @@ final class StoredObjects implements ObjectStore {
   private final ShardedContents sharded;
   private final Layouts layouts;
   private final boolean instantUpload;
+  private final SmallContents small;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
-      DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload) {
+      DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
+      SmallContents small) {
     this.metadata = metadata;
     this.live = live;
     this.locator = locator;
@@ -49,6 +51,7 @@ final class StoredObjects implements ObjectStore {
     this.sharded = sharded;
     this.layouts = layouts;
     this.instantUpload = instantUpload;
+    this.small = small;
   }
 
   /**
@@ -109,10 +112,19 @@ final class StoredObjects implements ObjectStore {
     return version.get();
   }
 
+  /** Small content comes from memory when it was read before, and is read whole otherwise. */
   @Override
   public Content open(Version version) throws IOException {
     ContentHash hash = version.hash().orElseThrow(
         () -> Missing.deleted(version.name(), version.number()));
+    if (version.size() > SmallContents.LARGEST) {
+      return openStored(version, hash);
+    }
+    Optional<Content> kept = small.get(hash);
+    return kept.isPresent() ? kept.get() : small.read(hash, openStored(version, hash));
+  }
+
+  private Content openStored(Version version, ContentHash hash) throws IOException {
     Optional<ContentLayout> layout = metadata.layout(hash);
     Content content;
     if (layout.isPresent()) {
