@@ -3,6 +3,7 @@ package dev.ostore.server.api;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
@@ -10,6 +11,8 @@ import dev.ostore.locate.Locator;
 import dev.ostore.locate.RollCall;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
+import dev.ostore.metrics.MetricsEndpoint;
+import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -31,6 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ApiServer implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  /** Live data servers a write needs: each content is whole on one of them. */
+  static final int LIVE_FOR_A_WRITE = 1;
 
   private final MetadataStore metadata;
   private final LiveServers live;
@@ -39,11 +44,12 @@ public final class ApiServer implements AutoCloseable {
   private final ScheduledExecutorService watchdog;
   private final HttpService http;
   private final Optional<StorageRoot> root;
+  private final ServerMetrics metrics;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
       ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
-      Optional<StorageRoot> root) {
+      Optional<StorageRoot> root, ServerMetrics metrics) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
@@ -51,6 +57,7 @@ public final class ApiServer implements AutoCloseable {
     this.watchdog = watchdog;
     this.http = http;
     this.root = root;
+    this.metrics = metrics;
   }
 
   /**
@@ -96,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
     RollCall rollCall = null;
     ExecutorService uploads = null;
     ScheduledExecutorService watchdog = null;
+    ServerMetrics metrics = null;
     try {
       metadata = config.metadataUrl().isPresent()
           ? MetadataStore.open(config.metadataUrl().get(), identity)
@@ -116,11 +124,14 @@ public final class ApiServer implements AutoCloseable {
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
-      HttpService http = listener.serve(routes.build());
-      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root);
+      metrics = ApiMetrics.start(clock, bus, live, metadata);
+      MetricsEndpoint.addTo(routes, metrics.metrics());
+      HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, LIVE_FOR_A_WRITE));
+      HttpService http = listener.serve(routes.build(), metrics.requests());
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, watchdog, root);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
       throw e;
     }
   }
@@ -139,7 +150,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, watchdog, root);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
     }
   }
 
@@ -152,7 +163,7 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, watchdog, root);
+    release(metadata, live, rollCall, uploads, watchdog, root, metrics);
     return finished;
   }
 
@@ -166,7 +177,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root,
+      ServerMetrics metrics) {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (rollCall != null) {
       rollCall.close();
     }
