@@ -1,6 +1,9 @@
 package dev.ostore.metrics;
 
 import dev.ostore.http.RequestObserver;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -27,6 +30,43 @@ final class RequestMetrics implements RequestObserver {
   private final Labelled<Counter> received;
   private final Labelled<Counter> sent;
   private final Labelled<Histogram> latency;
+  /**
+   * Each endpoint's and method's series, found by two lookups of strings whose hashes are
+   * cached, rather than four lookups of label lists made per request: nothing is allocated once
+   * a series exists (RequestMetricsBenchmark measures the difference).
+   */
+  private final Map<String, Map<String, Series>> byEndpoint = new ConcurrentHashMap<>();
+
+  /** The series of one endpoint and method; its status counters are found as they come. */
+  private final class Series {
+    final Counter received;
+    final Counter sent;
+    final Histogram latency;
+    final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(STATUS.length);
+    final String endpoint;
+    final String method;
+
+    Series(String endpoint, String method) {
+      this.endpoint = endpoint;
+      this.method = method;
+      received = RequestMetrics.this.received.labels(endpoint, method);
+      sent = RequestMetrics.this.sent.labels(endpoint, method);
+      latency = RequestMetrics.this.latency.labels(endpoint, method);
+    }
+
+    Counter requests(int status) {
+      if (status < 0 || status >= STATUS.length || STATUS[status] == null) {
+        return RequestMetrics.this.requests.labels(endpoint, method, Integer.toString(status));
+      }
+      Counter counter = byStatus.get(status);
+      if (counter == null) {
+        // The registry hands every caller the same counter: a race here only looks it up twice.
+        counter = RequestMetrics.this.requests.labels(endpoint, method, STATUS[status]);
+        byStatus.set(status, counter);
+      }
+      return counter;
+    }
+  }
 
   RequestMetrics(Metrics metrics, LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
@@ -46,14 +86,11 @@ final class RequestMetrics implements RequestObserver {
   public void answered(String endpoint, String method, int status, long bytesIn, long bytesOut,
       long beganNanos) {
     long took = nanoTime.getAsLong() - beganNanos;
-    requests.labels(endpoint, method, statusLabel(status)).increment();
-    received.labels(endpoint, method).add(bytesIn);
-    sent.labels(endpoint, method).add(bytesOut);
-    latency.labels(endpoint, method).observe(Math.max(0, took) / 1e9);
-  }
-
-  private static String statusLabel(int status) {
-    return status >= 0 && status < STATUS.length && STATUS[status] != null
-        ? STATUS[status] : Integer.toString(status);
+    Series series = byEndpoint.computeIfAbsent(endpoint, e -> new ConcurrentHashMap<>())
+        .computeIfAbsent(method, m -> new Series(endpoint, m));
+    series.requests(status).increment();
+    series.received.add(bytesIn);
+    series.sent.add(bytesOut);
+    series.latency.observe(Math.max(0, took) / 1e9);
   }
 }
