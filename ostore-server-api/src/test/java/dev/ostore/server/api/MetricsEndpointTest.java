@@ -59,6 +59,13 @@ class MetricsEndpointTest extends ClusterTest {
   }
 
   @Test
+  void theOneCommandStoreIsReadyOnceStarted() throws Exception {
+    HttpResponse<String> health = http.get("/health");
+    assertEquals(200, health.statusCode());
+    assertEquals("ready\n", health.body());
+  }
+
+  @Test
   void aScrapeCountsTheScrapesBeforeIt() throws Exception {
     scrape(http);
     scrape(http);
