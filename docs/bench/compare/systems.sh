@@ -29,13 +29,14 @@ drop_vhosts() {
   VHOSTS=()
 }
 
-# A private virtual host, so that nothing here meets the broker's other users; prints its URI.
+# make_vhost NAME: a private virtual host, so that nothing here meets the broker's other users;
+# sets BROKER_URI to it (not printed: the caller must see VHOSTS grow, which a subshell hides).
 make_vhost() {
   local vhost=bench-$1-$$
   rabbitmqctl -q add_vhost "$vhost" >/dev/null
-  rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
   VHOSTS+=("$vhost")
-  echo "$BROKER/$vhost"
+  rabbitmqctl -q set_permissions -p "$vhost" guest '.*' '.*' '.*' >/dev/null
+  BROKER_URI=$BROKER/$vhost
 }
 
 # free_ports N: N loopback ports that were free a moment ago.
@@ -62,7 +63,8 @@ wait_for() {
 # STORE_URL (the api server) and DATA_URLS (the data servers).
 start_ostore() {
   local dir=$1 broker ports i
-  broker=$(make_vhost ostore)
+  make_vhost ostore
+  broker=$BROKER_URI
   read -ra ports <<<"$(free_ports $((DATA_SERVERS + 1)))"
   DATA_URLS=()
   for i in $(seq "$DATA_SERVERS"); do
@@ -87,7 +89,8 @@ ostore_has_all_data_servers() {
 # declare, on the virtual host given in the URI.
 start_go() {
   local dir=$1 broker ports i
-  broker=$(make_vhost go)
+  make_vhost go
+  broker=$BROKER_URI
   java -cp "$OSTORE_TREE/ostore-server-data/target/ostore-server-data.jar" \
     "$HERE/DeclareExchanges.java" "$broker" apiServers dataServers
   read -ra ports <<<"$(free_ports $((DATA_SERVERS + 1)))"
