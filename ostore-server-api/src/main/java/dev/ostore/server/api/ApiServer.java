@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
@@ -13,6 +14,8 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
+import dev.ostore.metrics.MetricsEndpoint;
+import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -47,11 +50,12 @@ public final class ApiServer implements AutoCloseable {
   private final ScheduledExecutorService watchdog;
   private final HttpService http;
   private final Optional<StorageRoot> root;
+  private final ServerMetrics metrics;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
       ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
-      Optional<StorageRoot> root) {
+      Optional<StorageRoot> root, ServerMetrics metrics) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
@@ -59,6 +63,7 @@ public final class ApiServer implements AutoCloseable {
     this.watchdog = watchdog;
     this.http = http;
     this.root = root;
+    this.metrics = metrics;
   }
 
   /**
@@ -109,6 +114,7 @@ public final class ApiServer implements AutoCloseable {
     RollCall rollCall = null;
     ExecutorService uploads = null;
     ScheduledExecutorService watchdog = null;
+    ServerMetrics metrics = null;
     try {
       metadata = config.metadataUrl().isPresent()
           ? MetadataStore.open(config.metadataUrl().get(), identity)
@@ -130,11 +136,14 @@ public final class ApiServer implements AutoCloseable {
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
-      HttpService http = listener.serve(routes.build());
-      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root);
+      metrics = ApiMetrics.start(clock, bus, live, metadata);
+      MetricsEndpoint.addTo(routes, metrics.metrics());
+      HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));
+      HttpService http = listener.serve(routes.build(), metrics.requests());
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, watchdog, root);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
       throw e;
     }
   }
@@ -153,7 +162,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, watchdog, root);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
     }
   }
 
@@ -166,7 +175,7 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, watchdog, root);
+    release(metadata, live, rollCall, uploads, watchdog, root, metrics);
     return finished;
   }
 
@@ -180,7 +189,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root,
+      ServerMetrics metrics) {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (rollCall != null) {
       rollCall.close();
     }
