@@ -4,6 +4,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.DigestHeaders;
 import dev.ostore.http.Endpoint;
@@ -16,6 +17,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -53,7 +55,8 @@ final class FakeDataServer implements AutoCloseable {
         .build(), HttpService.Settings.DEFAULT);
     responder = LocateResponder.start(bus, http.address(),
         key -> contents.containsKey(key) || claimed.contains(key));
-    heartbeat = HeartbeatPublisher.start(bus, http.address(), Duration.ofSeconds(5), scheduler);
+    heartbeat = HeartbeatPublisher.start(bus, 
+        new Heartbeat(http.address(), Optional.empty()), Duration.ofSeconds(5), scheduler);
   }
 
   ServerAddress address() {

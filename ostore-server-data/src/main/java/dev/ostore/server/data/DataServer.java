@@ -5,12 +5,15 @@ import static java.lang.System.Logger.Level.WARNING;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
 import dev.ostore.storage.ContentStore;
+import dev.ostore.storage.ServerIdFile;
 import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.StorageRoot;
 import java.io.IOException;
@@ -42,6 +45,7 @@ public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
 
   private final StorageRoot root;
+  private final ServerId id;
   private final ContentStore store;
   private final ShardStore shards;
   private final HttpService http;
@@ -50,9 +54,11 @@ public final class DataServer implements AutoCloseable {
   private final HeartbeatPublisher heartbeat;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private DataServer(StorageRoot root, ContentStore store, ShardStore shards, HttpService http,
-      ScheduledExecutorService scheduler, LocateResponder responder, HeartbeatPublisher heartbeat) {
+  private DataServer(StorageRoot root, ServerId id, ContentStore store, ShardStore shards,
+      HttpService http, ScheduledExecutorService scheduler, LocateResponder responder,
+      HeartbeatPublisher heartbeat) {
     this.root = root;
+    this.id = id;
     this.store = store;
     this.shards = shards;
     this.http = http;
@@ -101,6 +107,7 @@ public final class DataServer implements AutoCloseable {
     ContentStore store = null;
     ShardStore shards = null;
     try {
+      ServerId id = ServerIdFile.readOrCreate(root);
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
           config.maxTempObjects());
       // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
@@ -108,21 +115,21 @@ public final class DataServer implements AutoCloseable {
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
-      new ShardEndpoints(shards).addTo(routes);
+      new ShardEndpoints(shards, id).addTo(routes);
       http = listener.serve(routes.build());
       ServerAddress self = http.address();
       scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
           .setNameFormat("data-" + self.port() + "-tasks").setDaemon(true).build());
       ContentStore opened = store;
       ShardStore openedShards = shards;
-      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(opened, key),
-          key -> shardsHeld(openedShards, key));
-      HeartbeatPublisher heartbeat =
-          HeartbeatPublisher.start(bus, self, config.heartbeatInterval(), scheduler);
+      LocateResponder responder = LocateResponder.start(bus, self, id,
+          key -> holds(opened, key), key -> shardsHeld(openedShards, key));
+      HeartbeatPublisher heartbeat = HeartbeatPublisher.start(bus, new Heartbeat(self, id),
+          config.heartbeatInterval(), scheduler);
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
-      return new DataServer(root, store, shards, http, scheduler, responder, heartbeat);
+      return new DataServer(root, id, store, shards, http, scheduler, responder, heartbeat);
     } catch (IOException | RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
@@ -145,6 +152,11 @@ public final class DataServer implements AutoCloseable {
   /** Where this server listens and what it announces. */
   public ServerAddress address() {
     return http.address();
+  }
+
+  /** Which server this is: the id kept in its storage root, announced with its address. */
+  public ServerId id() {
+    return id;
   }
 
   /** Stops at once: requests in flight are cut off. */

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ContentHash;
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.locate.LocateReply;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -21,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +133,8 @@ class DataServerTest {
     }
     assertEquals(404, get("/objects/" + hash.hex()).statusCode());
     assertEquals(1, filesIn("corrupt"));
-    assertEquals(new LocateReply(server.address(), false), locate(hash.hex()));
+    assertEquals(new LocateReply(server.address(), false, List.of(), false,
+        Optional.of(server.id())), locate(hash.hex()));
   }
 
   @Test
@@ -209,8 +214,8 @@ class DataServerTest {
   }
 
   @Test
-  void announcesItsAddressAtStartAndEveryInterval() throws Exception {
-    String expected = Json.quote(server.address().toString());
+  void announcesItsAddressAndIdAtStartAndEveryInterval() throws Exception {
+    String expected = new Heartbeat(server.address(), server.id()).toJson();
     for (int i = 0; i < 3; i++) {
       Message beat = heartbeats.poll(5, TimeUnit.SECONDS);
       assertEquals(expected, beat == null ? null : beat.body());
@@ -220,9 +225,13 @@ class DataServerTest {
   @Test
   void answersLocateRequestsForTheHashesItHolds() throws Exception {
     ContentHash here = store("x");
-    assertEquals(new LocateReply(server.address(), true), locate(here.hex()));
-    assertEquals(new LocateReply(server.address(), false), locate("0".repeat(64)));
-    assertEquals(new LocateReply(server.address(), false), locate("not a hash"));
+    Optional<ServerId> id = Optional.of(server.id());
+    assertEquals(new LocateReply(server.address(), true, List.of(), true, id),
+        locate(here.hex()));
+    assertEquals(new LocateReply(server.address(), false, List.of(), false, id),
+        locate("0".repeat(64)));
+    assertEquals(new LocateReply(server.address(), false, List.of(), false, id),
+        locate("not a hash"));
   }
 
   private String create() throws Exception {
