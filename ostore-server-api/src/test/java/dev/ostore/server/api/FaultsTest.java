@@ -237,7 +237,8 @@ class FaultsTest {
   private DataServer startDataServerTaking(int uploads, String dir) throws IOException {
     return DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0),
         root.resolve(dir), java.util.Optional.empty(), DataServerConfig.DEFAULT_HEARTBEAT,
-        DataServerConfig.DEFAULT_TEMP_EXPIRY, DataServerConfig.DEFAULT_STOP_TIMEOUT, uploads),
+        DataServerConfig.DEFAULT_TEMP_EXPIRY, DataServerConfig.DEFAULT_STOP_TIMEOUT, uploads, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL),
         bus);
   }
 

@@ -12,6 +12,7 @@ import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
+import dev.ostore.scrub.Scrubber;
 import dev.ostore.storage.ContentStore;
 import dev.ostore.storage.ServerIdFile;
 import dev.ostore.storage.ShardStore;
@@ -21,8 +22,10 @@ import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -50,19 +53,21 @@ public final class DataServer implements AutoCloseable {
   private final ShardStore shards;
   private final HttpService http;
   private final ScheduledExecutorService scheduler;
+  private final Optional<Scrubbing> scrubbing;
   private final LocateResponder responder;
   private final HeartbeatPublisher heartbeat;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private DataServer(StorageRoot root, ServerId id, ContentStore store, ShardStore shards,
-      HttpService http, ScheduledExecutorService scheduler, LocateResponder responder,
-      HeartbeatPublisher heartbeat) {
+      HttpService http, ScheduledExecutorService scheduler, Optional<Scrubbing> scrubbing,
+      LocateResponder responder, HeartbeatPublisher heartbeat) {
     this.root = root;
     this.id = id;
     this.store = store;
     this.shards = shards;
     this.http = http;
     this.scheduler = scheduler;
+    this.scrubbing = scrubbing;
     this.responder = responder;
     this.heartbeat = heartbeat;
   }
@@ -106,6 +111,7 @@ public final class DataServer implements AutoCloseable {
     ScheduledExecutorService scheduler = null;
     ContentStore store = null;
     ShardStore shards = null;
+    Optional<Scrubbing> scrubbing = Optional.empty();
     try {
       ServerId id = ServerIdFile.readOrCreate(root);
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
@@ -116,10 +122,12 @@ public final class DataServer implements AutoCloseable {
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
       new ShardEndpoints(shards, id).addTo(routes);
+      scrubbing = scrub(config, shards, clock, listener);
+      new ScrubEndpoint(scrubbing.map(Scrubbing::scrubber)).addTo(routes);
       http = listener.serve(routes.build());
       ServerAddress self = http.address();
-      scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
-          .setNameFormat("data-" + self.port() + "-tasks").setDaemon(true).build());
+      scheduler = Executors.newSingleThreadScheduledExecutor(
+          daemonThreads("data-" + self.port() + "-tasks"));
       ContentStore opened = store;
       ShardStore openedShards = shards;
       LocateResponder responder = LocateResponder.start(bus, self, id,
@@ -129,11 +137,13 @@ public final class DataServer implements AutoCloseable {
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
-      return new DataServer(root, id, store, shards, http, scheduler, responder, heartbeat);
+      return new DataServer(root, id, store, shards, http, scheduler, scrubbing, responder,
+          heartbeat);
     } catch (IOException | RuntimeException e) {
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
+      scrubbing.ifPresent(Scrubbing::close);
       if (http != null) {
         http.close();
       }
@@ -147,6 +157,35 @@ public final class DataServer implements AutoCloseable {
       root.close();
       throw e;
     }
+  }
+
+  /**
+   * The scrubber and the thread of its own it runs on: a step waits for the disk, and must not
+   * hold up a heartbeat on the server's other thread.
+   */
+  private record Scrubbing(Scrubber scrubber, ScheduledExecutorService thread)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      scrubber.close();
+      thread.shutdownNow();
+    }
+  }
+
+  /** Scrubbing at the configured rate; none at rate 0. */
+  private static Optional<Scrubbing> scrub(DataServerConfig config, ShardStore shards,
+      InstantSource clock, HttpService.Listener listener) {
+    if (config.scrubRate() == 0) {
+      return Optional.empty();
+    }
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+        daemonThreads("data-" + listener.address().port() + "-scrub"));
+    return Optional.of(new Scrubbing(Scrubber.start(shards, config.scrubRate(),
+        config.scrubInterval(), clock, thread), thread));
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return new ThreadFactoryBuilder().setNameFormat(name).setDaemon(true).build();
   }
 
   /** Where this server listens and what it announces. */
@@ -186,6 +225,8 @@ public final class DataServer implements AutoCloseable {
     heartbeat.close();
     responder.close();
     scheduler.shutdownNow();
+    // Before the shards it reads are closed.
+    scrubbing.ifPresent(Scrubbing::close);
     // After the HTTP server: no request is left to open a temporary object meanwhile.
     store.close();
     shards.close();

@@ -53,7 +53,8 @@ class DataServerTest {
     listening = bus.subscribe(MessageBus.API_SERVERS, heartbeats::add);
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS), bus);
+        DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
     base = server.address().baseUri();
   }
 
@@ -170,7 +171,8 @@ class DataServerTest {
     Path capped = root.resolve("capped");
     try (DataServer small = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), capped, java.util.Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2),
+        Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL),
         bus)) {
       HttpRequest.Builder create = HttpRequest.newBuilder(small.address().baseUri()
           .resolve("/temp/")).POST(HttpRequest.BodyPublishers.noBody());
@@ -188,7 +190,8 @@ class DataServerTest {
     try (DataServer quick = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),
         Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT,
-        10), bus)) {
+        10, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus)) {
       URI quickBase = quick.address().baseUri();
       String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),
