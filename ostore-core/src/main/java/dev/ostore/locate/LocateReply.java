@@ -4,10 +4,12 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.ShardId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -17,13 +19,16 @@ import java.util.stream.Collectors;
  * content adds their indexes, sorted, and the first of them as the reference's chapter 5 does:
  * {@code {"Addr":"host:port","Found":true,"Whole":false,"Id":0,"Shards":[0,3]}}. {@code whole}
  * says whether the content is stored whole there too, as ostore stored it before erasure coding.
+ * An ostore data server names itself with its {@link ServerId} too, {@code "Server":"<32 hex>"},
+ * so that the shards are known to be on that server whatever address it moves to.
  * A server built from the reference code answers hits only, with the JSON string of its address
  * (chapters 2 to 4) or with {@code {"Addr","Id"}} (chapter 5); {@link #parse} reads every form.
  */
 public record LocateReply(ServerAddress server, boolean found, List<Integer> shards,
-    boolean whole) {
+    boolean whole, Optional<ServerId> serverId) {
   public LocateReply {
     requireNonNull(server, "server");
+    requireNonNull(serverId, "serverId");
     shards = List.copyOf(shards);
     if (found != (whole || !shards.isEmpty())) {
       throw new IllegalArgumentException("a locate reply is found exactly when it holds the "
@@ -34,6 +39,11 @@ public record LocateReply(ServerAddress server, boolean found, List<Integer> sha
         throw new IllegalArgumentException("shard index " + index + " in a locate reply");
       }
     }
+  }
+
+  /** A reply from a server whose id is not known. */
+  public LocateReply(ServerAddress server, boolean found, List<Integer> shards, boolean whole) {
+    this(server, found, shards, whole, Optional.empty());
   }
 
   /** A reply about whole content, holding no shards. */
@@ -76,14 +86,20 @@ public record LocateReply(ServerAddress server, boolean found, List<Integer> sha
     }
     // Servers before erasure coding said nothing of shards: what they found was whole.
     boolean whole = members.get("Whole") instanceof Boolean w ? w : found && held.isEmpty();
-    return new LocateReply(ServerAddress.parse(addr), found, held, whole);
+    Object serverId = members.get("Server");
+    if (serverId != null && !(serverId instanceof String)) {
+      throw new IllegalArgumentException("locate reply's \"Server\" is not a string: " + json);
+    }
+    return new LocateReply(ServerAddress.parse(addr), found, held, whole,
+        Optional.ofNullable((String) serverId).map(ServerId::parse));
   }
 
   /** The ostore form, for requesters that asked with a correlation id. */
   public String toJson() {
     String shardList = shards.isEmpty() ? "" : ",\"Id\":" + shards.get(0) + ",\"Shards\":"
         + shards.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
-    return "{\"Addr\":" + Json.quote(server.toString()) + ",\"Found\":" + found
+    String id = serverId.map(s -> ",\"Server\":" + Json.quote(s.hex())).orElse("");
+    return "{\"Addr\":" + Json.quote(server.toString()) + id + ",\"Found\":" + found
         + ",\"Whole\":" + whole + shardList + "}";
   }
 

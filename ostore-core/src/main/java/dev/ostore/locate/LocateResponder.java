@@ -4,12 +4,14 @@ import static java.lang.System.Logger.Level.WARNING;
 
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -23,32 +25,42 @@ public final class LocateResponder implements AutoCloseable {
 
   private final MessageBus bus;
   private final ServerAddress self;
+  private final Optional<ServerId> id;
   private final Predicate<String> holds;
   private final Function<String, List<Integer>> shardsHeld;
   private volatile Subscription subscription;
 
-  private LocateResponder(MessageBus bus, ServerAddress self, Predicate<String> holds,
-      Function<String, List<Integer>> shardsHeld) {
+  private LocateResponder(MessageBus bus, ServerAddress self, Optional<ServerId> id,
+      Predicate<String> holds, Function<String, List<Integer>> shardsHeld) {
     this.bus = bus;
     this.self = self;
+    this.id = id;
     this.holds = holds;
     this.shardsHeld = shardsHeld;
   }
 
-  /** Starts answering for {@code self}; {@code holds} tells whether a key is stored here. */
+  /**
+   * Starts answering for {@code self}, a server without an id that holds no shards; {@code holds}
+   * tells whether a key is stored here.
+   */
   public static LocateResponder start(MessageBus bus, ServerAddress self,
       Predicate<String> holds) throws IOException {
-    return start(bus, self, holds, key -> List.of());
+    return start(bus, self, Optional.empty(), holds, key -> List.of());
   }
 
   /**
-   * As {@link #start(MessageBus, ServerAddress, Predicate)}, and {@code shardsHeld} gives the
-   * sorted indexes of the key's shards stored here (empty for none): a server holding any says
-   * it found the key.
+   * As {@link #start(MessageBus, ServerAddress, Predicate)} for the server {@code id}, which
+   * ostore replies name, and {@code shardsHeld} gives the sorted indexes of the key's shards
+   * stored here (empty for none): a server holding any says it found the key.
    */
-  public static LocateResponder start(MessageBus bus, ServerAddress self,
+  public static LocateResponder start(MessageBus bus, ServerAddress self, ServerId id,
       Predicate<String> holds, Function<String, List<Integer>> shardsHeld) throws IOException {
-    LocateResponder responder = new LocateResponder(bus, self, holds, shardsHeld);
+    return start(bus, self, Optional.of(id), holds, shardsHeld);
+  }
+
+  private static LocateResponder start(MessageBus bus, ServerAddress self, Optional<ServerId> id,
+      Predicate<String> holds, Function<String, List<Integer>> shardsHeld) throws IOException {
+    LocateResponder responder = new LocateResponder(bus, self, id, holds, shardsHeld);
     responder.subscription = bus.subscribe(MessageBus.DATA_SERVERS, responder::answer);
     return responder;
   }
@@ -63,7 +75,7 @@ public final class LocateResponder implements AutoCloseable {
     }
     List<Integer> shards = shardsHeld.apply(key);
     boolean whole = holds.test(key);
-    LocateReply reply = new LocateReply(self, whole || !shards.isEmpty(), shards, whole);
+    LocateReply reply = new LocateReply(self, whole || !shards.isEmpty(), shards, whole, id);
     // A requester without a correlation id follows the reference protocol: hits only, as a string.
     boolean ostoreRequester = request.correlationId().isPresent();
     if (!reply.found() && !ostoreRequester) {

@@ -2,9 +2,11 @@ package dev.ostore.server.api;
 
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.ShardId;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.Endpoint;
 import dev.ostore.http.Exchange;
@@ -57,8 +59,10 @@ final class FakeDataServer implements AutoCloseable {
         .add("GET", SHARDS + "{id}", exchange -> onGet.handle(exchange), "blocks")
         .add("DELETE", SHARDS + "{id}", this::delete)
         .build(), HttpService.Settings.DEFAULT);
-    responder = LocateResponder.start(bus, http.address(), key -> false, this::held);
-    heartbeat = HeartbeatPublisher.start(bus, http.address(), Duration.ofSeconds(5), scheduler);
+    ServerId id = ServerId.random();
+    responder = LocateResponder.start(bus, http.address(), id, key -> false, this::held);
+    heartbeat = HeartbeatPublisher.start(bus, new Heartbeat(http.address(), id),
+        Duration.ofSeconds(5), scheduler);
   }
 
   ServerAddress address() {

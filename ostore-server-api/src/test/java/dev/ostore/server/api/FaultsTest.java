@@ -8,7 +8,9 @@ import dev.ostore.ErrorCode;
 import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.Endpoint;
 import dev.ostore.server.data.DataServer;
@@ -93,7 +95,8 @@ class FaultsTest {
       closed.close();
       // Announced as live, but nothing listens there: like a server that died a moment ago.
       try (HeartbeatPublisher ghost = HeartbeatPublisher.start(bus,
-          new ServerAddress("127.0.0.1", deadPort), Duration.ofSeconds(5), scheduler)) {
+          new Heartbeat(new ServerAddress("127.0.0.1", deadPort), ServerId.random()),
+          Duration.ofSeconds(5), scheduler)) {
         awaitLive(api, 2);
         for (int i = 0; i < 20; i++) {
           HttpResponse<String> put = http.put("/objects/doc-" + i, "body " + i);

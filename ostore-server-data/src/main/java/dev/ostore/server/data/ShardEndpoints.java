@@ -1,8 +1,10 @@
 package dev.ostore.server.data;
 
 import dev.ostore.OstoreException;
+import dev.ostore.ServerId;
 import dev.ostore.ShardId;
 import dev.ostore.erasure.Striping;
+import dev.ostore.http.Endpoint;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.storage.CorruptShardException;
@@ -23,30 +25,42 @@ import java.util.regex.Pattern;
  * BlockFrames}, named by the trailer), {@code GET}, {@code HEAD} and {@code DELETE
  * /shards/<hex>.<i>}, and {@code GET /shards/} to list them in order, a page at a time. A read
  * checks every block against its checksum before sending it; a shard that fails is moved aside
- * and answered 404 if nothing was sent yet, else cut short.
+ * and answered 404 if nothing was sent yet, else cut short. Every successful answer names the
+ * server in {@value #SERVER_ID_HEADER}, so a client knows which server's shards it is told about
+ * whatever address it reached them at (an error answer is reset, its headers with it).
  */
 final class ShardEndpoints {
   static final String PREFIX = "/shards/";
   static final String LAYOUT_HEADER = "Shard-Layout";
   static final String SIZE_HEADER = "Object-Size";
   static final String INDEX_HEADER = "Shard-Index";
+  static final String SERVER_ID_HEADER = "Server-Id";
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 10_000;
   private static final Pattern BLOCKS = Pattern.compile("([0-9]{1,18})-([0-9]{1,18})?");
 
   private final ShardStore store;
+  private final ServerId server;
 
-  ShardEndpoints(ShardStore store) {
+  ShardEndpoints(ShardStore store, ServerId server) {
     this.store = store;
+    this.server = server;
   }
 
   void addTo(Routes.Builder routes) {
     String shard = PREFIX + "{id}";
-    routes.add("POST", PREFIX, this::post)
-        .add("GET", shard, this::get, "blocks")
-        .add("HEAD", shard, this::head, "blocks")
-        .add("DELETE", shard, this::delete)
-        .add("GET", PREFIX, this::list, "after", "limit");
+    routes.add("POST", PREFIX, named(this::post))
+        .add("GET", shard, named(this::get), "blocks")
+        .add("HEAD", shard, named(this::head), "blocks")
+        .add("DELETE", shard, named(this::delete))
+        .add("GET", PREFIX, named(this::list), "after", "limit");
+  }
+
+  private Endpoint named(Endpoint endpoint) {
+    return exchange -> {
+      exchange.setHeader(SERVER_ID_HEADER, server.hex());
+      endpoint.handle(exchange);
+    };
   }
 
   /**

@@ -66,7 +66,8 @@ class ShardEndpointsTest {
     bus = MessageBus.inMemory();
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, MAX_UPLOADS), bus);
+        DataServerConfig.DEFAULT_STOP_TIMEOUT, MAX_UPLOADS, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
     base = server.address().baseUri();
   }
 
@@ -225,7 +226,8 @@ class ShardEndpointsTest {
     assertEquals(404, got.statusCode());
     assertTrue(got.body().contains("corrupt"), got.body());
     assertEquals(1, filesUnder("corrupt"));
-    assertEquals(new LocateReply(server.address(), false), locate(HASH.hex()));
+    assertEquals(new LocateReply(server.address(), false, List.of(), false,
+        Optional.of(server.id())), locate(HASH.hex()));
   }
 
   @Test
@@ -279,7 +281,8 @@ class ShardEndpointsTest {
   void locateRepliesNameTheShardsHeld() throws Exception {
     post(3, LAYOUT, OBJECT_SIZE, randomBytes(250, 12));
     post(0, LAYOUT, OBJECT_SIZE, randomBytes(250, 13));
-    assertEquals(new LocateReply(server.address(), true, List.of(0, 3)), locate(HASH.hex()));
+    assertEquals(new LocateReply(server.address(), true, List.of(0, 3), false,
+        Optional.of(server.id())), locate(HASH.hex()));
   }
 
   /** Starts a POST that waits for 100 Continue: once that comes, the upload holds its slot. */
