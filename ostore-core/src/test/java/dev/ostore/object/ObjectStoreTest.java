@@ -8,6 +8,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.heartbeat.LiveServers;
@@ -62,7 +63,7 @@ class ObjectStoreTest {
 
   @Test
   void aVersionNamesItsContentAndItsLayout() throws IOException {
-    byte[] bytes = ShardedContentsTest.bytes(300_000, 1);
+    byte[] bytes = TestData.randomBytes(300_000, 1);
     Version version = put("a", bytes, Optional.empty());
     assertEquals(1, version.number());
     assertEquals(Optional.of(new ContentLayout(300_000, "4+2/65536")),
@@ -72,7 +73,7 @@ class ObjectStoreTest {
 
   @Test
   void theSameBytesUnderAnotherNameCostNoShard() throws IOException {
-    byte[] bytes = ShardedContentsTest.bytes(300_000, 2);
+    byte[] bytes = TestData.randomBytes(300_000, 2);
     put("a", bytes, Optional.empty());
     int shards = servers.shardCount();
     put("b", bytes, Optional.empty());
@@ -83,7 +84,7 @@ class ObjectStoreTest {
 
   @Test
   void aBodyThatIsNotWhatItDeclaredRecordsNoVersion() throws IOException {
-    byte[] bytes = ShardedContentsTest.bytes(1000, 3);
+    byte[] bytes = TestData.randomBytes(1000, 3);
     OstoreException e = assertThrows(OstoreException.class,
         () -> put("a", bytes, Optional.of(ContentHash.sha256(new byte[1]))));
     assertEquals(ErrorCode.BAD_REQUEST, e.code());
@@ -92,8 +93,8 @@ class ObjectStoreTest {
 
   @Test
   void aSmallObjectReadOnceIsServedFromMemoryWithItsServersGone() throws IOException {
-    byte[] small = ShardedContentsTest.bytes(4096, 4);
-    byte[] large = ShardedContentsTest.bytes(100_000, 5);
+    byte[] small = TestData.randomBytes(4096, 4);
+    byte[] large = TestData.randomBytes(100_000, 5);
     put("small", small, Optional.empty());
     put("large", large, Optional.empty());
     assertArrayEquals(small, get("small"));
@@ -107,7 +108,7 @@ class ObjectStoreTest {
 
   @Test
   void aDeletedObjectIsNotFoundAndItsVersionsStayReadable() throws IOException {
-    byte[] bytes = ShardedContentsTest.bytes(500, 6);
+    byte[] bytes = TestData.randomBytes(500, 6);
     put("a", bytes, Optional.empty());
     metadata.delete("a");
     assertEquals(ErrorCode.NOT_FOUND, assertThrows(OstoreException.class, () -> get("a")).code());

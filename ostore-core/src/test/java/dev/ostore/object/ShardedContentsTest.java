@@ -9,6 +9,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.FakeClock;
@@ -22,7 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -67,7 +67,7 @@ class ShardedContentsTest {
   @ValueSource(ints = {0, 1, 100, 64 * 1024 - 1, 64 * 1024, 4 * 64 * 1024, 4 * 64 * 1024 + 1,
       1_000_007})
   void contentOfAnySizeReadsBackAsWritten(int size) throws IOException {
-    byte[] body = bytes(size, size);
+    byte[] body = TestData.randomBytes(size, size);
     Stored stored = put(body, OptionalLong.of(size));
     assertEquals(ContentHash.sha256(body), stored.hash());
     assertEquals(size, stored.size());
@@ -77,7 +77,7 @@ class ShardedContentsTest {
 
   @Test
   void eachShardGoesToADistinctServer() throws IOException {
-    Stored stored = put(bytes(300_000, 1), OptionalLong.of(300_000));
+    Stored stored = put(TestData.randomBytes(300_000, 1), OptionalLong.of(300_000));
     var shards = servers.shardsOf(stored.hash());
     assertEquals(6, shards.size(), shards.toString());
     shards.values().forEach(held -> assertEquals(1, held.size(), shards.toString()));
@@ -87,17 +87,17 @@ class ShardedContentsTest {
 
   @Test
   void contentOfUnknownSizeGetsTheLayoutItsSizeCalledFor() throws IOException {
-    Stored small = put(bytes(1000, 2), OptionalLong.empty());
-    Stored large = put(bytes(200_000, 3), OptionalLong.empty());
+    Stored small = put(TestData.randomBytes(1000, 2), OptionalLong.empty());
+    Stored large = put(TestData.randomBytes(200_000, 3), OptionalLong.empty());
     assertEquals("1+2", code(small.striping()));
     assertEquals("4+2", code(large.striping()));
-    assertArrayEquals(bytes(200_000, 3), get(large));
+    assertArrayEquals(TestData.randomBytes(200_000, 3), get(large));
   }
 
   @Test
   void anyTwoServersDownLeaveEveryContentReadable() throws IOException {
-    byte[] large = bytes(700_000, 4);
-    byte[] small = bytes(5_000, 5);
+    byte[] large = TestData.randomBytes(700_000, 4);
+    byte[] small = TestData.randomBytes(5_000, 5);
     Stored storedLarge = put(large, OptionalLong.of(large.length));
     Stored storedSmall = put(small, OptionalLong.of(small.length));
     List<ServerAddress> all = servers.servers();
@@ -115,7 +115,7 @@ class ShardedContentsTest {
 
   @Test
   void threeServersDownIsAnErrorBeforeAnyByte() throws IOException {
-    byte[] body = bytes(300_000, 6);
+    byte[] body = TestData.randomBytes(300_000, 6);
     Stored stored = put(body, OptionalLong.of(body.length));
     servers.servers().subList(0, 3).forEach(this::down);
     OstoreException e = assertThrows(OstoreException.class, () -> contents.open(stored.hash(),
@@ -125,7 +125,7 @@ class ShardedContentsTest {
 
   @Test
   void aDeadServerNotYetKnownDeadOnlyDelaysTheRead() throws IOException {
-    byte[] body = bytes(300_000, 13);
+    byte[] body = TestData.randomBytes(300_000, 13);
     Stored stored = put(body, OptionalLong.of(body.length));
     servers.takeDown(holderOf(stored.hash(), 0));
     assertArrayEquals(body, get(stored));
@@ -133,7 +133,7 @@ class ShardedContentsTest {
 
   @Test
   void aServerFailingMidReadIsReplacedByParity() throws IOException {
-    byte[] body = bytes(2_000_000, 7);
+    byte[] body = TestData.randomBytes(2_000_000, 7);
     Stored stored = put(body, OptionalLong.of(body.length));
     ServerAddress holderOfShard0 = holderOf(stored.hash(), 0);
     servers.failAfter(holderOfShard0, 200_000);
@@ -142,7 +142,7 @@ class ShardedContentsTest {
 
   @Test
   void aShardThatStallsGetsAParityShardBesideItAndTheReadGoesOn() throws IOException {
-    byte[] body = bytes(2_000_000, 14);
+    byte[] body = TestData.randomBytes(2_000_000, 14);
     Stored stored = put(body, OptionalLong.of(body.length));
     servers.stallAfter(holderOf(stored.hash(), 2), 300_000);
     long started = System.nanoTime();
@@ -153,7 +153,7 @@ class ShardedContentsTest {
 
   @Test
   void damagedBytesAreNeverTakenForTheContent() throws IOException {
-    byte[] body = bytes(300_000, 8);
+    byte[] body = TestData.randomBytes(300_000, 8);
     Stored stored = put(body, OptionalLong.of(body.length));
     servers.damage(stored.hash(), 1, 1000);
     OstoreException e = assertThrows(OstoreException.class, () -> get(stored));
@@ -163,7 +163,7 @@ class ShardedContentsTest {
   @Test
   void aWriteWithOneServerDownIsAcknowledgedWithFiveShards() throws IOException {
     down(servers.servers().get(2));
-    byte[] body = bytes(300_000, 9);
+    byte[] body = TestData.randomBytes(300_000, 9);
     Stored stored = put(body, OptionalLong.of(body.length));
     assertEquals(5, stored.locations().distinctShards());
     assertEquals(1, stored.failed().size(), stored.failed().toString());
@@ -183,7 +183,7 @@ class ShardedContentsTest {
   @Test
   void aServerFailingMidWriteDoesNotFailTheWriteWhileTheQuorumHolds() throws IOException {
     servers.failAfter(servers.servers().get(0), 100_000);
-    byte[] body = bytes(1_000_000, 10);
+    byte[] body = TestData.randomBytes(1_000_000, 10);
     Stored stored = put(body, OptionalLong.of(body.length));
     assertEquals(5, stored.locations().distinctShards());
     assertArrayEquals(body, get(stored));
@@ -193,7 +193,7 @@ class ShardedContentsTest {
   void twoServersFailingMidWriteFailItAndKeepNothing() {
     servers.failAfter(servers.servers().get(0), 100_000);
     servers.failAfter(servers.servers().get(1), 100_000);
-    byte[] body = bytes(1_000_000, 11);
+    byte[] body = TestData.randomBytes(1_000_000, 11);
     OstoreException e = assertThrows(OstoreException.class,
         () -> put(body, OptionalLong.of(body.length)));
     assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
@@ -203,7 +203,7 @@ class ShardedContentsTest {
 
   @Test
   void aBodyThatIsNotWhatItsDigestDeclaredKeepsNothing() throws IOException {
-    byte[] body = bytes(300_000, 12);
+    byte[] body = TestData.randomBytes(300_000, 12);
     try (ShardedContents.Upload upload = contents.start(OptionalLong.of(body.length), "x")) {
       upload.body().write(body);
       OstoreException e = assertThrows(OstoreException.class,
@@ -251,11 +251,5 @@ class ShardedContentsTest {
 
   static String code(Striping striping) {
     return striping.dataShards() + "+" + striping.parityShards();
-  }
-
-  static byte[] bytes(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }

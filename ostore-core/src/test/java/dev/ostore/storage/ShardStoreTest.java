@@ -11,6 +11,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ShardId;
+import dev.ostore.TestData;
 import dev.ostore.erasure.Striping;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +51,7 @@ class ShardStoreTest {
 
   @Test
   void aCommittedShardReadsBackWholeAndByBlockRange() throws IOException {
-    byte[] bytes = randomBytes(250, 1);
+    byte[] bytes = TestData.randomBytes(250, 1);
     ShardId id = new ShardId(HASH, 3);
     assertFalse(put(id, LAYOUT, bytes));
     try (ShardFile file = store.open(id).orElseThrow()) {
@@ -71,8 +71,8 @@ class ShardStoreTest {
   @Test
   void theContentIsNamedOnlyAtCommit() throws IOException {
     ContentHash other = ContentHash.sha256("other".getBytes(UTF_8));
-    byte[] first = randomBytes(250, 2);
-    byte[] second = randomBytes(250, 3);
+    byte[] first = TestData.randomBytes(250, 2);
+    byte[] second = TestData.randomBytes(250, 3);
     // Two uploads of the same index at once, told apart only by the hash they commit under.
     try (ShardUpload a = store.create(0, STRIPING); ShardUpload b = store.create(0, STRIPING)) {
       appendBlocks(a, LAYOUT, first);
@@ -102,7 +102,7 @@ class ShardStoreTest {
   @Test
   void aCutUploadLeavesNothing() throws IOException {
     try (ShardUpload upload = store.create(1, STRIPING)) {
-      byte[] bytes = randomBytes(200, 4);
+      byte[] bytes = TestData.randomBytes(200, 4);
       upload.append(bytes, 0, 100);
       upload.append(bytes, 100, 100);
       assertBadRequest(() -> upload.commit(HASH, 1000), "250");
@@ -115,14 +115,14 @@ class ShardStoreTest {
   @Test
   void anUploadClosedUncommittedLeavesNothing() throws IOException {
     try (ShardUpload upload = store.create(1, STRIPING)) {
-      appendBlocks(upload, LAYOUT, randomBytes(250, 5));
+      appendBlocks(upload, LAYOUT, TestData.randomBytes(250, 5));
     }
     assertNothingKept(new ShardId(HASH, 1));
   }
 
   @Test
   void blocksThatDoNotFitTheCommittedSizeKeepNothing() throws IOException {
-    byte[] bytes = randomBytes(250, 6);
+    byte[] bytes = TestData.randomBytes(250, 6);
     // 800 bytes make 2 blocks, 801 a last one of 1 byte, 1200 a last one of 100: none is
     // 100, 100, 50. More sizes than upload slots: a failed commit frees its slot.
     for (long size : new long[] {0, 800, 801, 1200, 5000}) {
@@ -136,7 +136,7 @@ class ShardStoreTest {
 
   @Test
   void emptyAndOverlongBlocksAreRefused() throws IOException {
-    byte[] bytes = randomBytes(101, 7);
+    byte[] bytes = TestData.randomBytes(101, 7);
     try (ShardUpload upload = store.create(1, STRIPING)) {
       assertBadRequest(() -> upload.append(bytes, 0, 0), "not 0");
       assertBadRequest(() -> upload.append(bytes, 0, 101), "not 101");
@@ -146,7 +146,7 @@ class ShardStoreTest {
 
   @Test
   void aShortBlockFollowedByAnotherIsRefused() throws IOException {
-    byte[] bytes = randomBytes(150, 8);
+    byte[] bytes = TestData.randomBytes(150, 8);
     try (ShardUpload upload = store.create(1, STRIPING)) {
       upload.append(bytes, 0, 50);
       assertBadRequest(() -> upload.append(bytes, 50, 100), "had 50");
@@ -165,9 +165,9 @@ class ShardStoreTest {
   @Test
   void aShardStoredAlreadyIsKept() throws IOException {
     ShardId id = new ShardId(HASH, 2);
-    byte[] first = randomBytes(250, 9);
+    byte[] first = TestData.randomBytes(250, 9);
     assertFalse(put(id, LAYOUT, first));
-    assertTrue(put(id, LAYOUT, randomBytes(250, 10)));
+    assertTrue(put(id, LAYOUT, TestData.randomBytes(250, 10)));
     try (ShardFile file = store.open(id).orElseThrow()) {
       assertArrayEquals(first, read(file, 0, 3));
     }
@@ -177,10 +177,10 @@ class ShardStoreTest {
   @Test
   void aReopenedStoreKeepsCommittedShardsAndDeletesTemporaryFiles() throws IOException {
     ShardId kept = new ShardId(HASH, 4);
-    byte[] bytes = randomBytes(250, 11);
+    byte[] bytes = TestData.randomBytes(250, 11);
     put(kept, LAYOUT, bytes);
     ShardUpload unfinished = store.create(0, STRIPING);
-    unfinished.append(randomBytes(100, 12), 0, 100);
+    unfinished.append(TestData.randomBytes(100, 12), 0, 100);
     assertEquals(1, filesUnder("temp"));
     // As after a crash: the upload is never closed, its file stays behind.
     ShardStore reopened = ShardStore.onDisk(root, MAX_UPLOADS);
@@ -196,7 +196,7 @@ class ShardStoreTest {
   @Test
   void aFlippedByteQuarantinesTheShardAndIsAnError() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 13));
+    put(id, LAYOUT, TestData.randomBytes(250, 13));
     Path file = shardFile(id);
     flipByte(file, ShardFormat.HEADER + 104 + 50); // in block 1
     try (ShardFile shard = store.open(id).orElseThrow()) {
@@ -215,7 +215,7 @@ class ShardStoreTest {
   @Test
   void aTruncatedShardIsCorruptWhenOpened() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 14));
+    put(id, LAYOUT, TestData.randomBytes(250, 14));
     Path file = shardFile(id);
     byte[] stored = Files.readAllBytes(file);
     Files.write(file, Arrays.copyOf(stored, stored.length - 1));
@@ -227,7 +227,7 @@ class ShardStoreTest {
   @Test
   void aDamagedHeaderIsCorruptWhenOpened() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 15));
+    put(id, LAYOUT, TestData.randomBytes(250, 15));
     flipByte(shardFile(id), 60); // in the object size, written at commit
     CorruptShardException e = assertThrows(CorruptShardException.class, () -> store.open(id));
     assertTrue(e.getMessage().contains("header"), e.getMessage());
@@ -236,7 +236,7 @@ class ShardStoreTest {
   @Test
   void aShardRenamedToAnotherIdIsCorrupt() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 16));
+    put(id, LAYOUT, TestData.randomBytes(250, 16));
     ShardId other = new ShardId(HASH, 2);
     Files.copy(shardFile(id), shardFile(other));
     assertThrows(CorruptShardException.class, () -> store.open(other));
@@ -264,7 +264,7 @@ class ShardStoreTest {
   @Test
   void deleteRemovesAShardOnce() throws IOException {
     ShardId id = new ShardId(HASH, 0);
-    put(id, LAYOUT, randomBytes(250, 17));
+    put(id, LAYOUT, TestData.randomBytes(250, 17));
     assertTrue(store.delete(id));
     assertFalse(store.delete(id));
     assertEquals(Optional.empty(), store.open(id));
@@ -297,7 +297,7 @@ class ShardStoreTest {
   @Test
   void closingTheStoreDeletesOpenUploads() throws IOException {
     ShardUpload upload = store.create(0, STRIPING);
-    upload.append(randomBytes(100, 18), 0, 100);
+    upload.append(TestData.randomBytes(100, 18), 0, 100);
     store.close();
     assertEquals(0, filesUnder("temp"));
     assertThrows(IllegalStateException.class, () -> store.create(1, STRIPING));
@@ -353,14 +353,6 @@ class ShardStoreTest {
   }
 
   private long filesUnder(String directory) throws IOException {
-    try (Stream<Path> files = Files.walk(root.resolve(directory))) {
-      return files.filter(Files::isRegularFile).count();
-    }
-  }
-
-  private static byte[] randomBytes(int length, long seed) {
-    byte[] bytes = new byte[length];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
+    return TestData.filesUnder(root.resolve(directory));
   }
 }

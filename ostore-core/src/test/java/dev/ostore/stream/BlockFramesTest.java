@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +30,7 @@ class BlockFramesTest {
   static final long SIZE = 1000;
   /** Blocks as a shard of a 4+2/100 cut of 1,000 bytes has them. */
   static final List<byte[]> BLOCKS =
-      List.of(randomBytes(100, 1), randomBytes(100, 2), randomBytes(50, 3));
+      List.of(TestData.randomBytes(100, 1), TestData.randomBytes(100, 2), TestData.randomBytes(50, 3));
   /** Where the trailer starts in {@link #body()}: three frames, then the end mark. */
   static final int TRAILER_AT = 3 * 8 + 250 + 4;
 
@@ -65,7 +66,7 @@ class BlockFramesTest {
 
   @Test
   void aFrameIsItsLengthItsBytesAndTheirCrc32cBigEndian() throws IOException {
-    byte[] block = randomBytes(5, 4);
+    byte[] block = TestData.randomBytes(5, 4);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     BlockFrames.writeBlock(out, block, 0, 5);
     CRC32C crc = new CRC32C();
@@ -133,7 +134,7 @@ class BlockFramesTest {
   @Test
   void aBlockLongerThanTheMostTakenIsRefusedAtItsLength() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BlockFrames.writeBlock(out, randomBytes(MAX_BLOCK + 1, 5), 0, MAX_BLOCK + 1);
+    BlockFrames.writeBlock(out, TestData.randomBytes(MAX_BLOCK + 1, 5), 0, MAX_BLOCK + 1);
     // Refused on its four length bytes, before any of its bytes is buffered.
     assertBadRequest(() -> parser.write(out.toByteArray(), 0, 4), "101");
     assertEquals(0, received.size());
@@ -178,11 +179,5 @@ class BlockFramesTest {
     OstoreException e = assertThrows(OstoreException.class, call);
     assertEquals(ErrorCode.BAD_REQUEST, e.code(), e.getMessage());
     assertTrue(e.getMessage().contains(saying), e.getMessage());
-  }
-
-  private static byte[] randomBytes(int length, long seed) {
-    byte[] bytes = new byte[length];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
+import dev.ostore.TestData;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class ApiServerTest extends ClusterTest {
   @Test
   void putThenGetReturnsTheSameBytes() throws Exception {
-    byte[] bytes = randomBytes(100_000, 1);
+    byte[] bytes = TestData.randomBytes(100_000, 1);
     assertEquals(200, http.put("/objects/report.pdf", bytes).statusCode());
     HttpResponse<byte[]> got = http.getBytes("/objects/report.pdf");
     assertEquals(200, got.statusCode());
@@ -139,7 +139,7 @@ class ApiServerTest extends ClusterTest {
 
   @Test
   void bodiesOfUnknownLengthAreStoredWhole() throws Exception {
-    byte[] bytes = randomBytes(3_000_000, 2);
+    byte[] bytes = TestData.randomBytes(3_000_000, 2);
     HttpResponse<String> put = http.send(HttpRequest.newBuilder(cluster.uri().resolve(
             "/objects/chunked"))
         .PUT(HttpRequest.BodyPublishers.ofInputStream(
@@ -192,12 +192,6 @@ class ApiServerTest extends ClusterTest {
           .filter(p -> p.getParent().getParent().getFileName().toString().equals("shards"))
           .toList();
     }
-  }
-
-  static byte[] randomBytes(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 
   static String utf8(byte[] bytes) {

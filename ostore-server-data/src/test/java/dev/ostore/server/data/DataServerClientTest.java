@@ -12,6 +12,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
+import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardWriter;
@@ -32,7 +33,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,13 +83,13 @@ class DataServerClientTest {
   @Test
   void anUploadedShardReadsBackWholeAndByBlocks() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    byte[] bytes = randomBytes(250, 1);
+    byte[] bytes = TestData.randomBytes(250, 1);
     upload(id, bytes);
     assertArrayEquals(bytes, read(id, 0, 3));
     assertArrayEquals(Arrays.copyOfRange(bytes, 100, 200), read(id, 1, 2));
     assertArrayEquals(Arrays.copyOfRange(bytes, 200, 250), read(id, 2, 3));
     assertArrayEquals(new byte[0], read(id, 1, 1));
-    upload(id, randomBytes(250, 2)); // stored already: accepted, the first kept
+    upload(id, TestData.randomBytes(250, 2)); // stored already: accepted, the first kept
     assertArrayEquals(bytes, read(id, 0, 3));
   }
 
@@ -103,7 +103,7 @@ class DataServerClientTest {
   @Test
   void finishNamesTheShardByTheHashGivenAtTheEnd() throws IOException {
     ContentHash other = ContentHash.sha256("other".getBytes(UTF_8));
-    byte[] bytes = randomBytes(250, 7);
+    byte[] bytes = TestData.randomBytes(250, 7);
     try (ShardWriter writer = client.upload(server.address(), 5, STRIPING)) {
       writeBlocks(writer, LAYOUT, bytes);
       assertEquals(new ShardId(other, 5), writer.finish(other, LAYOUT.objectSize()));
@@ -115,7 +115,7 @@ class DataServerClientTest {
   void anUploadShortOfTheShardsLengthFailsAndStoresNothing() throws IOException {
     ShardId id = new ShardId(HASH, 2);
     try (ShardWriter writer = client.upload(server.address(), 2, STRIPING)) {
-      byte[] bytes = randomBytes(200, 3);
+      byte[] bytes = TestData.randomBytes(200, 3);
       writer.writeBlock(bytes, 0, 100);
       writer.writeBlock(bytes, 100, 100);
       OstoreException e = assertThrows(OstoreException.class,
@@ -133,7 +133,7 @@ class DataServerClientTest {
   void anAbortedUploadStoresNothing() throws Exception {
     ShardId id = new ShardId(HASH, 3);
     try (ShardWriter writer = client.upload(server.address(), 3, STRIPING)) {
-      writer.writeBlock(randomBytes(100, 4), 0, 100);
+      writer.writeBlock(TestData.randomBytes(100, 4), 0, 100);
       writer.abort();
       writer.abort();
     }
@@ -149,7 +149,7 @@ class DataServerClientTest {
   @Test
   void deleteSaysWhetherTheServerHeldTheShard() throws IOException {
     ShardId id = new ShardId(HASH, 4);
-    upload(id, randomBytes(250, 5));
+    upload(id, TestData.randomBytes(250, 5));
     assertTrue(client.delete(server.address(), id));
     assertFalse(client.delete(server.address(), id));
     assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
@@ -170,7 +170,7 @@ class DataServerClientTest {
   void aShardCorruptMidwayIsACutStreamNeverWrongBytes() throws IOException {
     ShardId id = new ShardId(HASH, 0);
     ShardLayout big = new ShardLayout(1, 0, 65536, 8 * 65536);
-    byte[] bytes = randomBytes(8 * 65536, 6);
+    byte[] bytes = TestData.randomBytes(8 * 65536, 6);
     try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
       writeBlocks(writer, big, bytes);
       writer.finish(HASH, big.objectSize());
@@ -186,7 +186,7 @@ class DataServerClientTest {
 
   @Test
   void contentStoredWholeReadsBackWithItsSize() throws IOException {
-    byte[] bytes = randomBytes(70_000, 8);
+    byte[] bytes = TestData.randomBytes(70_000, 8);
     ContentHash hash = storeWhole(bytes);
     assertEquals(bytes.length, client.wholeSize(server.address(), hash));
     try (GetStream in = client.readWhole(server.address(), hash)) {
@@ -238,14 +238,6 @@ class DataServerClientTest {
   }
 
   private long filesUnder(String directory) throws IOException {
-    try (Stream<Path> files = Files.walk(root.resolve(directory))) {
-      return files.filter(Files::isRegularFile).count();
-    }
-  }
-
-  private static byte[] randomBytes(int length, long seed) {
-    byte[] bytes = new byte[length];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
+    return TestData.filesUnder(root.resolve(directory));
   }
 }

@@ -11,6 +11,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
+import dev.ostore.TestData;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
@@ -34,7 +35,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -80,11 +80,11 @@ class ShardEndpointsTest {
   @Test
   void aShardIsCreatedOnceAndReadBackWithItsLayout() throws Exception {
     ShardId id = new ShardId(HASH, 2);
-    byte[] bytes = randomBytes(250, 1);
+    byte[] bytes = TestData.randomBytes(250, 1);
     HttpResponse<String> created = post(2, LAYOUT, OBJECT_SIZE, bytes);
     assertEquals(201, created.statusCode());
     assertEquals(id + "\n", created.body());
-    HttpResponse<String> again = post(2, LAYOUT, OBJECT_SIZE, randomBytes(250, 2));
+    HttpResponse<String> again = post(2, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 2));
     assertEquals(200, again.statusCode(), "stored already: kept as it was");
     assertEquals(id + "\n", again.body());
     HttpResponse<byte[]> got = getBytes("/shards/" + id);
@@ -101,7 +101,7 @@ class ShardEndpointsTest {
   @Test
   void blockRangesAreInclusiveAndMayRunToTheEnd() throws Exception {
     ShardId id = new ShardId(HASH, 0);
-    byte[] bytes = randomBytes(250, 3);
+    byte[] bytes = TestData.randomBytes(250, 3);
     post(0, LAYOUT, OBJECT_SIZE, bytes);
     assertArrayEquals(Arrays.copyOfRange(bytes, 100, 200),
         getBytes("/shards/" + id + "?blocks=1-1").body());
@@ -123,7 +123,7 @@ class ShardEndpointsTest {
   @Test
   void aBodyThatDoesNotHoldTogetherIsRefusedAndStoresNothing() throws Exception {
     ShardLayout layout = ShardLayout.parse(LAYOUT, OBJECT_SIZE);
-    byte[] shard = randomBytes(250, 4);
+    byte[] shard = TestData.randomBytes(250, 4);
     byte[] good = framed(layout, shard, HASH, OBJECT_SIZE);
     byte[] flipped = good.clone();
     flipped[4 + 100 + 4 + 4 + 20] ^= 1; // in block 1, after its frame's length
@@ -144,7 +144,7 @@ class ShardEndpointsTest {
 
   @Test
   void aBodyCutShortStoresNothing() throws Exception {
-    byte[] body = framed(ShardLayout.parse(LAYOUT, OBJECT_SIZE), randomBytes(250, 7), HASH,
+    byte[] body = framed(ShardLayout.parse(LAYOUT, OBJECT_SIZE), TestData.randomBytes(250, 7), HASH,
         OBJECT_SIZE);
     try (Socket socket = new Socket("127.0.0.1", server.address().port())) {
       OutputStream out = socket.getOutputStream();
@@ -163,7 +163,7 @@ class ShardEndpointsTest {
 
   @Test
   void badHeadersAndIdsAreRefusedWithAReason() throws Exception {
-    byte[] body = framed(ShardLayout.parse(LAYOUT, OBJECT_SIZE), randomBytes(250, 8), HASH,
+    byte[] body = framed(ShardLayout.parse(LAYOUT, OBJECT_SIZE), TestData.randomBytes(250, 8), HASH,
         OBJECT_SIZE);
     String tooLarge = "1+0/" + (ShardLayout.MAX_CHUNK_SIZE + 1);
     for (String[] headers : List.of(new String[] {"4+2", "0"}, new String[] {"0+2/100", "0"},
@@ -204,7 +204,7 @@ class ShardEndpointsTest {
       for (int i = 0; i < MAX_UPLOADS; i++) {
         held[i] = startUpload(i);
       }
-      HttpResponse<String> busy = post(5, LAYOUT, OBJECT_SIZE, randomBytes(250, 9));
+      HttpResponse<String> busy = post(5, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 9));
       assertEquals(503, busy.statusCode());
       assertEquals("1", busy.headers().firstValue("Retry-After").orElseThrow());
       assertEquals("too many uploads in progress on this data server (2)\n", busy.body());
@@ -220,7 +220,7 @@ class ShardEndpointsTest {
   @Test
   void aCorruptFirstBlockIsA404AndTheShardIsMovedAside() throws Exception {
     ShardId id = new ShardId(HASH, 3);
-    post(3, LAYOUT, OBJECT_SIZE, randomBytes(250, 7));
+    post(3, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 7));
     flipByte(id, 68 + 10);
     HttpResponse<String> got = get("/shards/" + id);
     assertEquals(404, got.statusCode());
@@ -234,7 +234,7 @@ class ShardEndpointsTest {
   void aCorruptBlockMidBodyCutsTheTransferShort() throws Exception {
     ShardId id = new ShardId(HASH, 0);
     String layout = "1+0/65536";
-    byte[] bytes = randomBytes(8 * 65536, 8);
+    byte[] bytes = TestData.randomBytes(8 * 65536, 8);
     assertEquals(201, post(0, layout, bytes.length, bytes).statusCode());
     flipByte(id, 68 + 7L * (65536 + 4) + 5); // in block 7, the last
     try {
@@ -251,7 +251,7 @@ class ShardEndpointsTest {
   @Test
   void deleteAnswers204ThenNotFound() throws Exception {
     ShardId id = new ShardId(HASH, 4);
-    post(4, LAYOUT, OBJECT_SIZE, randomBytes(250, 9));
+    post(4, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 9));
     HttpRequest.Builder delete = HttpRequest.newBuilder(base.resolve("/shards/" + id)).DELETE();
     assertEquals(204, send(delete).statusCode());
     assertEquals(404, send(delete).statusCode());
@@ -262,8 +262,8 @@ class ShardEndpointsTest {
   void listsShardsInOrderAPageAtATime() throws Exception {
     ContentHash other = ContentHash.parse("00" + "1".repeat(62));
     // 4+8: index 10 exists, and sorts after 2 as a number does, not as text.
-    post(10, "4+8/100", OBJECT_SIZE, randomBytes(250, 10));
-    post(2, "4+8/100", OBJECT_SIZE, randomBytes(250, 11));
+    post(10, "4+8/100", OBJECT_SIZE, TestData.randomBytes(250, 10));
+    post(2, "4+8/100", OBJECT_SIZE, TestData.randomBytes(250, 11));
     post(0, "1+0/65536", other, 3, new byte[] {1, 2, 3});
     List<String> all = List.of(other.hex() + ".0 1+0/65536 3",
         HASH.hex() + ".2 4+8/100 1000", HASH.hex() + ".10 4+8/100 1000");
@@ -279,8 +279,8 @@ class ShardEndpointsTest {
 
   @Test
   void locateRepliesNameTheShardsHeld() throws Exception {
-    post(3, LAYOUT, OBJECT_SIZE, randomBytes(250, 12));
-    post(0, LAYOUT, OBJECT_SIZE, randomBytes(250, 13));
+    post(3, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 12));
+    post(0, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 13));
     assertEquals(new LocateReply(server.address(), true, List.of(0, 3), false,
         Optional.of(server.id())), locate(HASH.hex()));
   }
@@ -315,9 +315,7 @@ class ShardEndpointsTest {
   }
 
   private long filesUnder(String directory) throws IOException {
-    try (Stream<Path> files = Files.walk(root.resolve(directory))) {
-      return files.filter(Files::isRegularFile).count();
-    }
+    return TestData.filesUnder(root.resolve(directory));
   }
 
   private void assertNothingStored(ShardId id) throws Exception {
@@ -370,11 +368,5 @@ class ShardEndpointsTest {
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static byte[] randomBytes(int length, long seed) {
-    byte[] bytes = new byte[length];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 }
