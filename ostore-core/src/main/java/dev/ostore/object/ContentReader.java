@@ -12,6 +12,7 @@ import dev.ostore.stream.VerifiedCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 
 /**
  * Reads content laid out in shards: finds them, opens {@code k} of them before anything is
@@ -22,11 +23,13 @@ final class ContentReader {
   private final Locator locator;
   private final DataServerClient client;
   private final Codes codes;
+  private final RepairQueue repairs;
 
-  ContentReader(Locator locator, DataServerClient client, Codes codes) {
+  ContentReader(Locator locator, DataServerClient client, Codes codes, RepairQueue repairs) {
     this.locator = locator;
     this.client = client;
     this.codes = codes;
+    this.repairs = repairs;
   }
 
   /**
@@ -85,9 +88,14 @@ final class ContentReader {
       return size;
     }
 
+    /** Lets go of the shards; those found missing or damaged are queued for repair. */
     @Override
     public void close() {
       stripes.close();
+      Map<Integer, String> damaged = stripes.damaged();
+      if (!damaged.isEmpty()) {
+        repairs.offer(hash, damaged.keySet(), "read of " + what + ": " + damaged.values());
+      }
     }
   }
 }

@@ -31,13 +31,15 @@ public interface ObjectStore {
    * Objects with versions in {@code metadata} and content on {@code client}'s data servers:
    * written to {@code live} ones as {@code layouts} says, found with {@code locator}; shard
    * commits run on {@code executor}. With {@code instantUpload}, a body whose declared hash is
-   * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}.
+   * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}. Shards
+   * that a read finds damaged, or that a write could not store, go to {@code repairs}.
    */
   static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
-      DataServerClient client, Layouts layouts, Executor executor, boolean instantUpload) {
+      DataServerClient client, Layouts layouts, Executor executor, boolean instantUpload,
+      RepairQueue repairs) {
     return new StoredObjects(metadata, live, locator, client,
-        ShardedContents.create(live, locator, client, layouts, executor), layouts,
-        instantUpload);
+        ShardedContents.create(live, locator, client, layouts, executor, repairs), layouts,
+        instantUpload, repairs);
   }
 
   /**

@@ -13,11 +13,13 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.locate.Locations;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.lang.System.Logger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Reads a content's stripes from the data servers holding its shards: the data shards while
@@ -37,6 +39,8 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   private final Map<Integer, Reading> reading = new LinkedHashMap<>();
   /** What failed, for the error should too much fail. */
   private final List<String> failures = new ArrayList<>();
+  /** Shards found missing or cut short, by index, with why: not merely unreachable. */
+  private final Map<Integer, String> damaged = new TreeMap<>();
 
   private record Reading(ServerAddress server, InputStream in) {}
 
@@ -85,6 +89,16 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     }
   }
 
+  /**
+   * The shards that a server answered it does not hold (404: never there, lost, or quarantined
+   * as corrupt) or whose transfer was cut mid-body (how a server stops sending a block that
+   * fails its checksum), with why. A server that could not be reached is not here: it may come
+   * back with its shards.
+   */
+  Map<Integer, String> damaged() {
+    return Map.copyOf(damaged);
+  }
+
   @Override
   public void close() {
     reading.values().forEach(r -> closeQuietly(r.in()));
@@ -104,6 +118,9 @@ final class ShardStripes implements StripeSource, AutoCloseable {
           reading.put(index, new Reading(server, client.read(server, id, stripe, stripes)));
           break;
         } catch (IOException e) {
+          if (e instanceof NoSuchFileException) {
+            damaged.put(index, id + " missing on " + server);
+          }
           failures.add(id + " on " + server + ": " + e.getMessage());
           locations = locations.without(server);
           log.log(WARNING, () -> "cannot read shard " + id + " of " + what + " from " + server
@@ -120,6 +137,9 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   }
 
   private void drop(int index, Reading lost, IOException e) {
+    if (!(e instanceof OstoreException o && o.code() == ErrorCode.DATA_SERVER_UNREACHABLE)) {
+      damaged.put(index, new ShardId(hash, index) + " cut short by " + lost.server());
+    }
     failures.add(new ShardId(hash, index) + " on " + lost.server() + ": " + e.getMessage());
     locations = locations.without(lost.server());
     closeQuietly(lost.in());

@@ -30,12 +30,13 @@ public interface ShardedContents {
   /**
    * Contents over {@code client}'s data servers: writes go to {@code live} ones as {@code
    * layouts} says, reads find shards with {@code locator}; shard commits run on {@code executor}.
+   * Shards a read finds missing or damaged go to {@code repairs}.
    */
   static ShardedContents create(LiveServers live, Locator locator, DataServerClient client,
-      Layouts layouts, Executor executor) {
+      Layouts layouts, Executor executor, RepairQueue repairs) {
     Codes codes = new Codes();
     ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor);
-    ContentReader reader = new ContentReader(locator, client, codes);
+    ContentReader reader = new ContentReader(locator, client, codes, repairs);
     return new ShardedContents() {
       @Override
       public Upload start(OptionalLong length, Object what) throws IOException {

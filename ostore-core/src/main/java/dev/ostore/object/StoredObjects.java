@@ -39,9 +39,11 @@ final class StoredObjects implements ObjectStore {
   private final ShardedContents sharded;
   private final Layouts layouts;
   private final boolean instantUpload;
+  private final RepairQueue repairs;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
-      DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload) {
+      DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
+      RepairQueue repairs) {
     this.metadata = metadata;
     this.live = live;
     this.locator = locator;
@@ -49,6 +51,7 @@ final class StoredObjects implements ObjectStore {
     this.sharded = sharded;
     this.layouts = layouts;
     this.instantUpload = instantUpload;
+    this.repairs = repairs;
   }
 
   /**
@@ -78,12 +81,15 @@ final class StoredObjects implements ObjectStore {
       body.copyTo(upload.body());
       ShardedContents.Stored stored = upload.finish(declared);
       locator.rememberShards(stored.hash(), stored.locations());
+      Version version = metadata.add(name.value(), stored.size(), stored.hash(),
+          stored.striping().toString());
       if (!stored.failed().isEmpty()) {
         log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
             + stored.failed() + "; repair puts them back");
+        // Queued only now: the repair reads the layout the version just recorded.
+        repairs.offer(stored.hash(), stored.failed().keySet(), "PUT of " + name);
       }
-      return metadata.add(name.value(), stored.size(), stored.hash(),
-          stored.striping().toString());
+      return version;
     }
   }
 

@@ -9,6 +9,7 @@ import dev.ostore.ShardId;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ListedShard;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.erasure.Striping;
 import dev.ostore.locate.LocateReply;
@@ -22,9 +23,12 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Data servers in memory, as the api server's {@link DataServerClient} sees them, answering
@@ -38,6 +42,9 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Map<ServerAddress, Integer> failAfter = new ConcurrentHashMap<>();
   private final List<Subscription> responders = new ArrayList<>();
   private final List<ServerAddress> servers = new ArrayList<>();
+  /** How each content's shards are listed: its layout and size, as their uploads said. */
+  private final Map<ContentHash, Function<ShardId, ListedShard>> listed =
+      new ConcurrentHashMap<>();
 
   FakeDataServers(MessageBus bus, int count) throws IOException {
     for (int i = 0; i < count; i++) {
@@ -95,6 +102,22 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
     });
   }
 
+  /** Empties {@code server}, as a disk replaced or a root wiped would. */
+  void wipe(ServerAddress server) {
+    held.get(server).clear();
+  }
+
+  /** The bytes of shard {@code index} of {@code hash}, wherever held; empty if nowhere. */
+  Optional<byte[]> shard(ContentHash hash, int index) {
+    return held.values().stream().map(ids -> ids.get(new ShardId(hash, index)))
+        .filter(Objects::nonNull).findFirst();
+  }
+
+  /** Deletes shard {@code index} of {@code hash} wherever it is held. */
+  void lose(ContentHash hash, int index) {
+    held.values().forEach(ids -> ids.remove(new ShardId(hash, index)));
+  }
+
   int shardCount() {
     return held.values().stream().mapToInt(Map::size).sum();
   }
@@ -121,6 +144,7 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
         checkUp(server);
         ShardId id = new ShardId(hash, index);
         held.get(server).putIfAbsent(id, bytes.toByteArray());
+        listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize));
         done = true;
         return id;
       }
@@ -168,6 +192,17 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   public boolean delete(ServerAddress server, ShardId id) throws IOException {
     checkUp(server);
     return held.get(server).remove(id) != null;
+  }
+
+  @Override
+  public List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException {
+    checkUp(server);
+    return held.get(server).entrySet().stream()
+        .filter(e -> after.isEmpty() || e.getKey().compareTo(after.get()) > 0)
+        .sorted(Map.Entry.comparingByKey()).limit(limit)
+        .map(e -> listed.get(e.getKey().hash()).apply(e.getKey()))
+        .toList();
   }
 
   /** Fake data servers hold no content whole: everything here was written in shards. */

@@ -50,7 +50,8 @@ class ShardedContentsTest {
     live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
     servers.servers().forEach(live::heard);
     Locator locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
-    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor);
+    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor,
+        RepairQueue.NONE);
   }
 
   @AfterEach

@@ -13,6 +13,7 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
+import dev.ostore.object.RepairQueue;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -119,7 +120,8 @@ public final class ApiServer implements AutoCloseable {
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
       ObjectStore objects = ObjectStore.create(metadata, live, locator,
-          DataServerClient.overHttp(transfers), layouts, uploads, config.instantUpload());
+          DataServerClient.overHttp(transfers), layouts, uploads, config.instantUpload(),
+          RepairQueue.NONE);
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
