@@ -40,6 +40,8 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Set<ServerAddress> down = ConcurrentHashMap.newKeySet();
   /** Servers that fail each shard transfer after this many bytes. */
   private final Map<ServerAddress, Integer> failAfter = new ConcurrentHashMap<>();
+  /** Shards whose next read fails a checksum part way, and which are then quarantined. */
+  private final Set<ShardId> corrupt = ConcurrentHashMap.newKeySet();
   private final List<Subscription> responders = new ArrayList<>();
   private final List<ServerAddress> servers = new ArrayList<>();
   /** How each content's shards are listed: its layout and size, as their uploads said. */
@@ -100,6 +102,11 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
         shard[at] ^= 1;
       }
     });
+  }
+
+  /** Makes the next read of shard {@code index} of {@code hash} find it corrupt part way. */
+  void corrupt(ContentHash hash, int index) {
+    corrupt.add(new ShardId(hash, index));
   }
 
   /** Empties {@code server}, as a disk replaced or a root wiped would. */
@@ -171,13 +178,20 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
     }
     int chunk = Layouts.CHUNK_SIZE;
     int from = (int) Math.min(shard.length, fromBlock * chunk);
-    int limit = failAfter.getOrDefault(server, Integer.MAX_VALUE);
+    boolean corrupt = this.corrupt.contains(id);
+    int limit = corrupt ? chunk / 2 : failAfter.getOrDefault(server, Integer.MAX_VALUE);
     return new FilterInputStream(new ByteArrayInputStream(shard, from, shard.length - from)) {
       private int sent;
 
       @Override
       public int read(byte[] b, int off, int len) throws IOException {
         checkUp(server);
+        if (sent >= limit && corrupt) {
+          // As a data server does with a block that fails its checksum: quarantine, cut short.
+          held.get(server).remove(id);
+          FakeDataServers.this.corrupt.remove(id);
+          throw new IOException("shard " + id + " on " + server + " failed its checksum");
+        }
         if (sent >= limit) {
           throw new IOException("connection to " + server + " reset");
         }
