@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -35,20 +36,21 @@ import java.util.function.Function;
  * locate requests on a bus as real ones do. Tests take servers down, make them fail part way
  * through a shard, or damage what they hold.
  */
-final class FakeDataServers implements DataServerClient, AutoCloseable {
+public final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Map<ServerAddress, Map<ShardId, byte[]>> held = new ConcurrentHashMap<>();
   private final Set<ServerAddress> down = ConcurrentHashMap.newKeySet();
   /** Servers that fail each shard transfer after this many bytes. */
   private final Map<ServerAddress, Integer> failAfter = new ConcurrentHashMap<>();
   /** Shards whose next read fails a checksum part way, and which are then quarantined. */
   private final Set<ShardId> corrupt = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger listCalls = new AtomicInteger();
   private final List<Subscription> responders = new ArrayList<>();
   private final List<ServerAddress> servers = new ArrayList<>();
   /** How each content's shards are listed: its layout and size, as their uploads said. */
   private final Map<ContentHash, Function<ShardId, ListedShard>> listed =
       new ConcurrentHashMap<>();
 
-  FakeDataServers(MessageBus bus, int count) throws IOException {
+  public FakeDataServers(MessageBus bus, int count) throws IOException {
     for (int i = 0; i < count; i++) {
       ServerAddress server = new ServerAddress("127.0.0.1", 9000 + i);
       servers.add(server);
@@ -69,24 +71,24 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
     }
   }
 
-  List<ServerAddress> servers() {
+  public List<ServerAddress> servers() {
     return servers;
   }
 
-  void takeDown(ServerAddress server) {
+  public void takeDown(ServerAddress server) {
     down.add(server);
   }
 
-  void bringUp(ServerAddress server) {
+  public void bringUp(ServerAddress server) {
     down.remove(server);
   }
 
-  void failAfter(ServerAddress server, int bytes) {
+  public void failAfter(ServerAddress server, int bytes) {
     failAfter.put(server, bytes);
   }
 
   /** The shards each server holds, by index, for the content {@code hash}. */
-  Map<ServerAddress, List<Integer>> shardsOf(ContentHash hash) {
+  public Map<ServerAddress, List<Integer>> shardsOf(ContentHash hash) {
     Map<ServerAddress, List<Integer>> shards = new TreeMap<>(
         (a, b) -> a.toString().compareTo(b.toString()));
     held.forEach((server, ids) -> ids.keySet().stream().filter(id -> id.hash().equals(hash))
@@ -95,7 +97,7 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   }
 
   /** Flips a byte of shard {@code index} of {@code hash} wherever it is held. */
-  void damage(ContentHash hash, int index, int at) {
+  public void damage(ContentHash hash, int index, int at) {
     held.values().forEach(ids -> {
       byte[] shard = ids.get(new ShardId(hash, index));
       if (shard != null && shard.length > at) {
@@ -105,27 +107,32 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   }
 
   /** Makes the next read of shard {@code index} of {@code hash} find it corrupt part way. */
-  void corrupt(ContentHash hash, int index) {
+  public void corrupt(ContentHash hash, int index) {
     corrupt.add(new ShardId(hash, index));
   }
 
   /** Empties {@code server}, as a disk replaced or a root wiped would. */
-  void wipe(ServerAddress server) {
+  public void wipe(ServerAddress server) {
     held.get(server).clear();
   }
 
   /** The bytes of shard {@code index} of {@code hash}, wherever held; empty if nowhere. */
-  Optional<byte[]> shard(ContentHash hash, int index) {
+  public Optional<byte[]> shard(ContentHash hash, int index) {
     return held.values().stream().map(ids -> ids.get(new ShardId(hash, index)))
         .filter(Objects::nonNull).findFirst();
   }
 
   /** Deletes shard {@code index} of {@code hash} wherever it is held. */
-  void lose(ContentHash hash, int index) {
+  public void lose(ContentHash hash, int index) {
     held.values().forEach(ids -> ids.remove(new ShardId(hash, index)));
   }
 
-  int shardCount() {
+  /** How many listing pages were asked for, by every client. */
+  public int listCalls() {
+    return listCalls.get();
+  }
+
+  public int shardCount() {
     return held.values().stream().mapToInt(Map::size).sum();
   }
 
@@ -212,6 +219,7 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   public List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
       throws IOException {
     checkUp(server);
+    listCalls.incrementAndGet();
     return held.get(server).entrySet().stream()
         .filter(e -> after.isEmpty() || e.getKey().compareTo(after.get()) > 0)
         .sorted(Map.Entry.comparingByKey()).limit(limit)
