@@ -70,15 +70,19 @@ final class ScheduledRepairs implements RepairService {
     return service;
   }
 
+  /** Marks the pass running before it is queued, so that a status asked at once says so. */
   @Override
   public boolean startPass() {
-    if (passing.get()) {
+    Optional<PassProgress> progress = begin();
+    if (progress.isEmpty()) {
       return false;
     }
     try {
-      thread.execute(this::pass);
+      thread.execute(() -> run(progress.get()));
       return true;
     } catch (RejectedExecutionException e) {
+      running = Optional.empty();
+      passing.set(false);
       return false; // closed
     }
   }
@@ -90,11 +94,19 @@ final class ScheduledRepairs implements RepairService {
 
   /** Runs one pass on the calling thread, unless one is running; returns its report. */
   Optional<PassReport> pass() {
+    return begin().map(this::run);
+  }
+
+  private Optional<PassProgress> begin() {
     if (!passing.compareAndSet(false, true)) {
       return Optional.empty();
     }
     PassProgress progress = new PassProgress(clock.instant());
     running = Optional.of(progress);
+    return running;
+  }
+
+  private PassReport run(PassProgress progress) {
     String result;
     try {
       result = new RepairPass(metadata, client, repair, settings, clock, pause, sightings,
@@ -111,7 +123,7 @@ final class ScheduledRepairs implements RepairService {
         + " contents checked, " + report.shardsMissing() + " shards missing, "
         + report.shardsRebuilt() + " rebuilt, " + report.contentsConverted() + " converted, "
         + report.failures().size() + " failures");
-    return Optional.of(report);
+    return report;
   }
 
   @Override

@@ -13,7 +13,6 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
-import dev.ostore.object.RepairQueue;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -41,18 +40,20 @@ public final class ApiServer implements AutoCloseable {
   private final RollCall rollCall;
   private final ExecutorService uploads;
   private final ScheduledExecutorService watchdog;
+  private final Background background;
   private final HttpService http;
   private final Optional<StorageRoot> root;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
-      Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Background background,
+      HttpService http, Optional<StorageRoot> root) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
     this.uploads = uploads;
     this.watchdog = watchdog;
+    this.background = background;
     this.http = http;
     this.root = root;
   }
@@ -105,6 +106,7 @@ public final class ApiServer implements AutoCloseable {
     RollCall rollCall = null;
     ExecutorService uploads = null;
     ScheduledExecutorService watchdog = null;
+    Background background = null;
     try {
       metadata = config.metadataUrl().isPresent()
           ? MetadataStore.open(config.metadataUrl().get(), identity)
@@ -119,18 +121,21 @@ public final class ApiServer implements AutoCloseable {
       Transfers transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
-      ObjectStore objects = ObjectStore.create(metadata, live, locator,
-          DataServerClient.overHttp(transfers), layouts, uploads, config.instantUpload(),
-          RepairQueue.NONE);
+      DataServerClient client = DataServerClient.overHttp(transfers);
+      background = Background.start(metadata, live, locator, client, layouts, uploads,
+          config.repair(), clock, listener.address().toString());
+      ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
+          uploads, config.instantUpload(), background.queue());
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
+      new RepairEndpoint(background.service()).addTo(routes);
       HttpService http = listener.serve(routes.build());
-      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root);
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, background, http, root);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, watchdog, root);
+      release(metadata, live, rollCall, uploads, watchdog, background, root);
       throw e;
     }
   }
@@ -149,7 +154,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, watchdog, root);
+      release(metadata, live, rollCall, uploads, watchdog, background, root);
     }
   }
 
@@ -162,7 +167,7 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, watchdog, root);
+    release(metadata, live, rollCall, uploads, watchdog, background, root);
     return finished;
   }
 
@@ -176,7 +181,12 @@ public final class ApiServer implements AutoCloseable {
 
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Background background,
+      Optional<StorageRoot> root) {
+    // Repairs first: they use everything below.
+    if (background != null) {
+      background.close();
+    }
     if (rollCall != null) {
       rollCall.close();
     }
