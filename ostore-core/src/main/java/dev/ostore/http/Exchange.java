@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -26,6 +27,10 @@ public final class Exchange {
 
   private final Request request;
   private final Response response;
+  /** Body bytes read and sent; an endpoint may move them on another thread than its own. */
+  private final AtomicLong bytesIn = new AtomicLong();
+  private final AtomicLong bytesOut = new AtomicLong();
+  private String endpoint = RequestObserver.NO_ENDPOINT;
   private Query query;
   private boolean bodyRequested;
   private OutputStream responseBody;
@@ -78,6 +83,7 @@ public final class Exchange {
 
   /** Reads the query as {@code route} takes it; a parameter it does not take is a 400. */
   void routeTo(Routes.Route route) throws OstoreException {
+    endpoint = route.pattern();
     query = Query.parse(request.getHttpURI().getQuery(), route);
   }
 
@@ -97,7 +103,7 @@ public final class Exchange {
    */
   public InputStream requestBody() {
     bodyRequested = true;
-    return Content.Source.asInputStream(request);
+    return new CountingInputStream(Content.Source.asInputStream(request), bytesIn);
   }
 
   /**
@@ -177,7 +183,10 @@ public final class Exchange {
     if (length >= 0) {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
     }
-    responseBody = Content.Sink.asOutputStream(response);
+    OutputStream body = Content.Sink.asOutputStream(response);
+    // HTTP drops whatever a HEAD answer writes: none of it is sent.
+    responseBody = request.getMethod().equals("HEAD") ? body
+        : new CountingOutputStream(body, bytesOut);
     return responseBody;
   }
 
@@ -188,9 +197,10 @@ public final class Exchange {
 
   /**
    * Answers an error: {@code line} as the plain-text body and, since a {@code HEAD} answer has no
-   * body, also in the {@link ErrorMessageHeader}.
+   * body, also in the {@link ErrorMessageHeader}. Endpoints throw an {@link OstoreException}
+   * instead, which is logged; this is for an expected answer that is not news (a health check).
    */
-  void respondError(int status, String line) throws IOException {
+  public void respondError(int status, String line) throws IOException {
     response.getHeaders().put(ErrorMessageHeader.NAME, ErrorMessageHeader.encode(line));
     respondText(status, line);
   }
@@ -201,6 +211,23 @@ public final class Exchange {
     try (OutputStream out = respond(status, body.length)) {
       out.write(body);
     }
+  }
+
+  /** The pattern of the route the request was found to be under, once it was. */
+  void matched(String pattern) {
+    endpoint = pattern;
+  }
+
+  String endpoint() {
+    return endpoint;
+  }
+
+  long bytesIn() {
+    return bytesIn.get();
+  }
+
+  long bytesOut() {
+    return bytesOut.get();
   }
 
   boolean isCommitted() {

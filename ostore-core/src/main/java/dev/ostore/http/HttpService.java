@@ -118,12 +118,17 @@ public final class HttpService implements AutoCloseable {
 
     /** Serves {@code routes} on the address; the listener then belongs to the service. */
     public HttpService serve(Routes routes) throws IOException {
+      return serve(routes, RequestObserver.NONE);
+    }
+
+    /** As {@link #serve(Routes)}, telling {@code observer} of every request answered. */
+    public HttpService serve(Routes routes, RequestObserver observer) throws IOException {
       if (!open.compareAndSet(true, false)) {
         throw new IllegalStateException("listener on " + address + " is closed or served");
       }
       // Counts requests in flight, so that a graceful stop can wait for them.
-      server.setHandler(new GracefulHandler(new RoutingHandler(name, routes)));
-      server.setErrorHandler(new PlainTextErrorHandler(name, maxHeadBytes));
+      server.setHandler(new GracefulHandler(new RoutingHandler(name, routes, observer)));
+      server.setErrorHandler(new PlainTextErrorHandler(name, maxHeadBytes, observer));
       server.setStopTimeout(0);
       try {
         server.start();

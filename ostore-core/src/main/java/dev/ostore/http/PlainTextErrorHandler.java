@@ -21,10 +21,12 @@ import org.eclipse.jetty.util.Callback;
 final class PlainTextErrorHandler implements Request.Handler {
   private final String serverName;
   private final int maxHeadBytes;
+  private final RequestObserver observer;
 
-  PlainTextErrorHandler(String serverName, int maxHeadBytes) {
+  PlainTextErrorHandler(String serverName, int maxHeadBytes, RequestObserver observer) {
     this.serverName = serverName;
     this.maxHeadBytes = maxHeadBytes;
+    this.observer = observer;
   }
 
   @Override
@@ -36,7 +38,8 @@ final class PlainTextErrorHandler implements Request.Handler {
     RequestHead head = RequestHead.parse(HeadKeepingConnectionFactory.headOf(request)
         .orElse(request.getMethod() + " " + request.getHttpURI().getPathQuery() + " HTTP/1.1"));
     String message;
-    if (request.getAttribute(RoutingHandler.ROUTED) != null) {
+    boolean routed = request.getAttribute(RoutingHandler.ROUTED) != null;
+    if (routed) {
       // An endpoint's failure, logged already by the routing.
       message = reason == null || reason.isBlank() ? HttpStatus.getMessage(status)
           : RequestLog.firstLine(reason);
@@ -49,6 +52,11 @@ final class PlainTextErrorHandler implements Request.Handler {
     response.getHeaders().put(ErrorMessageHeader.NAME, ErrorMessageHeader.encode(message));
     byte[] body = HttpMethod.HEAD.is(head.method()) ? new byte[0]
         : (message + "\n").getBytes(StandardCharsets.UTF_8);
+    if (!routed) {
+      // The routing counted its own requests; these it never saw.
+      observer.answered(RequestObserver.REFUSED, RoutingHandler.boundedMethod(head.method()),
+          status, 0, body.length, request.getBeginNanoTime());
+    }
     response.write(true, ByteBuffer.wrap(body), callback);
     return true;
   }

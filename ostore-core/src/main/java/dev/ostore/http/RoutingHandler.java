@@ -7,6 +7,7 @@ import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.util.Optional;
+import java.util.Set;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -31,12 +32,17 @@ final class RoutingHandler extends Handler.Abstract {
    */
   static final long UNREAD_BODY_LIMIT = 16 * 1024 * 1024;
 
+  private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "PUT", "POST",
+      "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
+
   private final String serverName;
   private final Routes routes;
+  private final RequestObserver observer;
 
-  RoutingHandler(String serverName, Routes routes) {
+  RoutingHandler(String serverName, Routes routes, RequestObserver observer) {
     this.serverName = serverName;
     this.routes = routes;
+    this.observer = observer;
   }
 
   @Override
@@ -46,31 +52,48 @@ final class RoutingHandler extends Handler.Abstract {
     try {
       route(exchange);
       exchange.finish();
+      observe(exchange, request, response.getStatus());
       callback.succeeded();
     } catch (OstoreException e) {
       int status = ErrorStatus.of(e.code());
       RequestLog.failed(serverName, exchange.method(), exchange.path(), status, e.getMessage(),
           e.getCause());
-      answerError(exchange, callback, status, e.getMessage(), e);
+      answerError(exchange, request, callback, status, e.getMessage(), e);
     } catch (MethodNotAllowed e) {
       RequestLog.failed(serverName, exchange.method(), exchange.path(), 405, e.getMessage(), null);
-      answerError(exchange, callback, 405, e.getMessage(), e);
+      answerError(exchange, request, callback, 405, e.getMessage(), e);
     } catch (IOException e) {
       // Not an ostore error: the connection to the client itself failed, nothing to answer.
       log.log(DEBUG, () -> RequestLog.describe(serverName, exchange.method(), exchange.path())
           + " connection failed: " + e);
+      observe(exchange, request, RequestObserver.ABORTED);
       callback.failed(e);
     } catch (RuntimeException e) {
       RequestLog.bug(serverName, exchange.method(), exchange.path(), e);
-      answerError(exchange, callback, 500, "internal error: " + e, e);
+      answerError(exchange, request, callback, 500, "internal error: " + e, e);
     }
     return true;
+  }
+
+  /**
+   * Before the callback completes the request: the client may send its next request on the
+   * same connection only then, so a scrape it sends next counts this one.
+   */
+  private void observe(Exchange exchange, Request request, int status) {
+    observer.answered(exchange.endpoint(), boundedMethod(exchange.method()), status,
+        exchange.bytesIn(), exchange.bytesOut(), request.getBeginNanoTime());
+  }
+
+  /** The method, or {@link RequestObserver#OTHER_METHOD} if it is not a standard one. */
+  static String boundedMethod(String method) {
+    return STANDARD_METHODS.contains(method) ? method : RequestObserver.OTHER_METHOD;
   }
 
   private void route(Exchange exchange) throws IOException, MethodNotAllowed {
     String path = exchange.path();
     String pattern = routes.patternOf(path)
         .orElseThrow(() -> OstoreException.notFound("no endpoint at " + path));
+    exchange.matched(pattern);
     Optional<Routes.Route> route = routes.route(pattern, exchange.method());
     if (route.isEmpty()) {
       String allowed = String.join(", ", routes.methods(pattern));
@@ -81,10 +104,11 @@ final class RoutingHandler extends Handler.Abstract {
     route.get().endpoint().handle(exchange);
   }
 
-  private static void answerError(Exchange exchange, Callback callback, int status,
+  private void answerError(Exchange exchange, Request request, Callback callback, int status,
       String message, Throwable cause) {
     // An endpoint may have started a response it has sent nothing of yet: the error replaces it.
     if (exchange.isSent()) {
+      observe(exchange, request, RequestObserver.ABORTED);
       callback.failed(cause);
       return;
     }
@@ -104,8 +128,10 @@ final class RoutingHandler extends Handler.Abstract {
       }
       // One line, as promised: a client shows it as is, and the log has the whole message.
       exchange.respondError(status, RequestLog.firstLine(message));
+      observe(exchange, request, status);
       callback.succeeded();
     } catch (IOException | RuntimeException e) {
+      observe(exchange, request, RequestObserver.ABORTED);
       callback.failed(e);
     }
   }

@@ -72,6 +72,10 @@ final class Database implements AutoCloseable {
     return outages.current();
   }
 
+  void addOutageListener(OutageListener listener) {
+    outages.addListener(listener);
+  }
+
   /** Runs {@code work} in auto-commit mode: for work that is one statement, or only reads. */
   <T> T read(String what, Work<T> work) throws OstoreException {
     return run(what, readers, false, work);

@@ -159,6 +159,18 @@ public interface MetadataStore extends AutoCloseable {
   /** Whether any version, tombstones aside, has the content {@code hash}. */
   boolean references(ContentHash hash) throws IOException;
 
+  /**
+   * Asks the database a question that needs no data, so that a health check learns whether it
+   * answers now; {@code METADATA_UNAVAILABLE} when it does not.
+   */
+  void check() throws IOException;
+
+  /**
+   * Tells {@code listener} each time the database stops answering and answers again, and at
+   * once if it is not answering now. For metrics: the log tells operators already.
+   */
+  void addOutageListener(OutageListener listener);
+
   /** Closes every connection of the store. Idempotent. */
   @Override
   void close();

@@ -7,7 +7,9 @@ import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,11 +27,23 @@ final class Outages {
   private final String database;
   private final InstantSource clock;
   private final AtomicReference<Outage> current = new AtomicReference<>();
+  private final List<OutageListener> listeners = new CopyOnWriteArrayList<>();
 
   /** Outages of {@code database}, as logs name it ("PostgreSQL at jdbc:..."), timed by clock. */
   Outages(String database, InstantSource clock) {
     this.database = database;
     this.clock = clock;
+  }
+
+  /**
+   * Tells {@code listener} of each outage from now on, and at once of one going on: the store
+   * may have found the database down at its start, before anyone could listen.
+   */
+  void addListener(OutageListener listener) {
+    listeners.add(listener);
+    if (current.get() != null) {
+      listener.began();
+    }
   }
 
   /** Now, for a call to say when it {@linkplain #reachable began}. */
@@ -41,6 +55,7 @@ final class Outages {
   void unreachable(Exception cause) {
     Outage outage = new Outage(clock.instant(), firstLine(cause));
     if (current.compareAndSet(null, outage)) {
+      listeners.forEach(OutageListener::began);
       log.log(WARNING, () -> describe(outage) + "; requests that need it answer 503 until it is"
           + " back");
     }
@@ -54,6 +69,7 @@ final class Outages {
     Outage outage = current.get();
     if (outage != null && !began.isBefore(outage.since())
         && current.compareAndSet(outage, null)) {
+      listeners.forEach(OutageListener::ended);
       Duration lasted = Duration.between(outage.since(), clock.instant());
       log.log(INFO, () -> "metadata store " + database + " is reachable again after "
           + lasted.toSeconds() + " s");

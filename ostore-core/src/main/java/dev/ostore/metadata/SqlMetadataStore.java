@@ -321,6 +321,20 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   @Override
+  public void check() throws OstoreException {
+    read("answer a health check", session -> {
+      try (ResultSet rows = session.statement("SELECT 1").executeQuery()) {
+        return rows.next();
+      }
+    });
+  }
+
+  @Override
+  public void addOutageListener(OutageListener listener) {
+    database.addOutageListener(requireNonNull(listener, "listener"));
+  }
+
+  @Override
   public void close() {
     database.close();
   }

@@ -14,6 +14,7 @@ import dev.ostore.metadata.ContentLayout;
 import dev.ostore.object.ContentRepair.Outcome;
 import dev.ostore.object.ContentRepair.Pace;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,6 +32,12 @@ import java.util.stream.IntStream;
  * CPU, not I/O, and far simpler than a second code path.
  */
 final class ShardRebuild {
+  /**
+   * When a shard read lags this long behind a stripe, a parity shard is read beside it: no
+   * client waits for a repair, so later than a GET's hedge, but a stuck server must not hold it.
+   */
+  static final Duration HEDGE_AFTER = Duration.ofSeconds(5);
+
   private final LiveServers live;
   private final Locator locator;
   private final DataServerClient client;
@@ -73,7 +80,8 @@ final class ShardRebuild {
     int rebuilt;
     try (ShardWriters writers = ShardWriters.start(client, live, targets, striping, missing, 1,
             what, executor);
-        ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what)) {
+        ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what,
+            executor, HEDGE_AFTER)) {
       stripes.open();
       long count = striping.stripeCount(size);
       int longest = count == 0 ? 0 : striping.chunkLength(size, 0);

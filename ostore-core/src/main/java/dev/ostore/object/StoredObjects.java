@@ -39,11 +39,12 @@ final class StoredObjects implements ObjectStore {
   private final ShardedContents sharded;
   private final Layouts layouts;
   private final boolean instantUpload;
+  private final SmallContents small;
   private final RepairQueue repairs;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
-      RepairQueue repairs) {
+      SmallContents small, RepairQueue repairs) {
     this.metadata = metadata;
     this.live = live;
     this.locator = locator;
@@ -51,14 +52,16 @@ final class StoredObjects implements ObjectStore {
     this.sharded = sharded;
     this.layouts = layouts;
     this.instantUpload = instantUpload;
+    this.small = small;
     this.repairs = repairs;
   }
 
   /**
    * Content stored already is not stored again: when the declared hash is known to be stored,
    * the body is only read and checked, or, with instant upload on and a client waiting for
-   * {@code 100 Continue}, not even sent. Otherwise the version is added only once its content is
-   * durable, with the content's layout in the same transaction.
+   * {@code 100 Continue}, not even sent; an undeclared one is streamed to the data servers and
+   * dropped there, uncommitted, once its hash shows it stored. Otherwise the version is added
+   * only once its content is durable, with the content's layout in the same transaction.
    */
   @Override
   public Version put(ObjectName name, Body body) throws IOException {
@@ -78,8 +81,13 @@ final class StoredObjects implements ObjectStore {
       }
     }
     try (ShardedContents.Upload upload = sharded.start(body.length(), name)) {
-      body.copyTo(upload.body());
-      ShardedContents.Stored stored = upload.finish(declared);
+      long size = body.copyTo(upload.body());
+      ContentHash hash = upload.seal(declared);
+      // Undeclared content is known only now: if it is stored already, no shard is committed.
+      if (declared.isEmpty() && storedSize(hash, name).isPresent()) {
+        return metadata.add(name.value(), size, hash);
+      }
+      ShardedContents.Stored stored = upload.commit();
       locator.rememberShards(stored.hash(), stored.locations());
       Version version = metadata.add(name.value(), stored.size(), stored.hash(),
           stored.striping().toString());
@@ -109,10 +117,19 @@ final class StoredObjects implements ObjectStore {
     return version.get();
   }
 
+  /** Small content comes from memory when it was read before, and is read whole otherwise. */
   @Override
   public Content open(Version version) throws IOException {
     ContentHash hash = version.hash().orElseThrow(
         () -> Missing.deleted(version.name(), version.number()));
+    if (version.size() > SmallContents.LARGEST) {
+      return openStored(version, hash);
+    }
+    Optional<Content> kept = small.get(hash);
+    return kept.isPresent() ? kept.get() : small.read(hash, openStored(version, hash));
+  }
+
+  private Content openStored(Version version, ContentHash hash) throws IOException {
     Optional<ContentLayout> layout = metadata.layout(hash);
     Content content;
     if (layout.isPresent()) {

@@ -177,7 +177,8 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
         assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
         assertEquals("the metadata schema is at version 7, newer than this ostore knows ("
-            + PostgresDialect.INSTANCE.migrations().size() + "): upgrade ostore", e.getMessage());
+            + PostgresDialect.INSTANCE.migrations().size() + "):"
+            + " upgrade ostore", e.getMessage());
       }
     }
   }

@@ -64,7 +64,8 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     execute("INSERT INTO ostore_schema (version, applied_millis) VALUES (99, 0)");
     IllegalStateException e = assertThrows(IllegalStateException.class, this::newStore);
     assertEquals("the metadata schema is at version 99, newer than this ostore knows ("
-        + SqliteDialect.INSTANCE.migrations().size() + "): upgrade ostore", e.getMessage());
+            + SqliteDialect.INSTANCE.migrations().size() + "):"
+        + " upgrade ostore", e.getMessage());
   }
 
   @Test

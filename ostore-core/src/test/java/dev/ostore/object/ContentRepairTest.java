@@ -65,7 +65,7 @@ class ContentRepairTest {
     repair = ContentRepair.create(metadata, live, locator, servers, Layouts.DEFAULT, executor);
     // Repairs queued by reads and writes run inline, so the test sees them done on return.
     objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
-        false, RepairQueue.start(repair, 16, Runnable::run));
+        Duration.ofSeconds(1), false, RepairQueue.start(repair, 16, Runnable::run));
   }
 
   @AfterEach

@@ -44,6 +44,8 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   /** Shards whose next read fails a checksum part way, and which are then quarantined. */
   private final Set<ShardId> corrupt = ConcurrentHashMap.newKeySet();
   private final AtomicInteger listCalls = new AtomicInteger();
+  /** Servers that stop sending each shard after this many bytes, until the reader hangs up. */
+  private final Map<ServerAddress, Integer> stallAfter = new ConcurrentHashMap<>();
   private final List<Subscription> responders = new ArrayList<>();
   private final List<ServerAddress> servers = new ArrayList<>();
   /** How each content's shards are listed: its layout and size, as their uploads said. */
@@ -85,6 +87,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
 
   public void failAfter(ServerAddress server, int bytes) {
     failAfter.put(server, bytes);
+  }
+
+  /** Makes {@code server} stop sending, without failing, after {@code bytes} of each shard. */
+  public void stallAfter(ServerAddress server, int bytes) {
+    stallAfter.put(server, bytes);
   }
 
   /** The shards each server holds, by index, for the content {@code hash}. */
@@ -187,6 +194,8 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     int from = (int) Math.min(shard.length, fromBlock * chunk);
     boolean corrupt = this.corrupt.contains(id);
     int limit = corrupt ? chunk / 2 : failAfter.getOrDefault(server, Integer.MAX_VALUE);
+    int stall = stallAfter.getOrDefault(server, Integer.MAX_VALUE);
+    java.util.concurrent.CountDownLatch hungUp = new java.util.concurrent.CountDownLatch(1);
     return new FilterInputStream(new ByteArrayInputStream(shard, from, shard.length - from)) {
       private int sent;
 
@@ -202,9 +211,23 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         if (sent >= limit) {
           throw new IOException("connection to " + server + " reset");
         }
-        int n = super.read(b, off, Math.min(len, limit - sent));
+        if (sent >= stall) {
+          try {
+            hungUp.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new IOException("connection to " + server + " closed while stalled");
+        }
+        int n = super.read(b, off, Math.min(len, Math.min(limit, stall) - sent));
         sent += Math.max(n, 0);
         return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        hungUp.countDown();
+        super.close();
       }
     };
   }

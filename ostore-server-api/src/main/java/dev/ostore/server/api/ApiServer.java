@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
@@ -13,6 +14,8 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
+import dev.ostore.metrics.MetricsEndpoint;
+import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -34,6 +37,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ApiServer implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long a shard read may lag behind a stripe before a parity shard is read beside it: far
+   * above a healthy stripe's few milliseconds, far below the read timeout that fails it.
+   */
+  static final Duration HEDGE_AFTER = Duration.ofSeconds(1);
 
   private final MetadataStore metadata;
   private final LiveServers live;
@@ -43,19 +51,21 @@ public final class ApiServer implements AutoCloseable {
   private final Background background;
   private final HttpService http;
   private final Optional<StorageRoot> root;
+  private final ServerMetrics metrics;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, Background background,
-      HttpService http, Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
+      Optional<StorageRoot> root, ServerMetrics metrics, Background background) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
     this.uploads = uploads;
     this.watchdog = watchdog;
-    this.background = background;
     this.http = http;
     this.root = root;
+    this.metrics = metrics;
+    this.background = background;
   }
 
   /**
@@ -106,6 +116,7 @@ public final class ApiServer implements AutoCloseable {
     RollCall rollCall = null;
     ExecutorService uploads = null;
     ScheduledExecutorService watchdog = null;
+    ServerMetrics metrics = null;
     Background background = null;
     try {
       metadata = config.metadataUrl().isPresent()
@@ -125,17 +136,21 @@ public final class ApiServer implements AutoCloseable {
       background = Background.start(metadata, live, locator, client, layouts, uploads,
           config.repair(), clock, listener.address().toString());
       ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
-          uploads, config.instantUpload(), background.queue());
+          uploads, HEDGE_AFTER, config.instantUpload(), background.queue());
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
       new RepairEndpoint(background.service()).addTo(routes);
-      HttpService http = listener.serve(routes.build());
-      return new ApiServer(metadata, live, rollCall, uploads, watchdog, background, http, root);
+      metrics = ApiMetrics.start(clock, bus, live, metadata);
+      MetricsEndpoint.addTo(routes, metrics.metrics());
+      HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));
+      HttpService http = listener.serve(routes.build(), metrics.requests());
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics,
+          background);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, watchdog, background, root);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
       throw e;
     }
   }
@@ -154,7 +169,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, watchdog, background, root);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
     }
   }
 
@@ -167,7 +182,7 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, watchdog, background, root);
+    release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
     return finished;
   }
 
@@ -181,11 +196,14 @@ public final class ApiServer implements AutoCloseable {
 
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, Background background,
-      Optional<StorageRoot> root) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root,
+      ServerMetrics metrics, Background background) {
     // Repairs first: they use everything below.
     if (background != null) {
       background.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
     if (rollCall != null) {
       rollCall.close();

@@ -6,10 +6,13 @@ import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
+import dev.ostore.metrics.MetricsEndpoint;
+import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.storage.ContentStore;
 import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.StorageRoot;
@@ -48,10 +51,12 @@ public final class DataServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final LocateResponder responder;
   private final HeartbeatPublisher heartbeat;
+  private final ServerMetrics metrics;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private DataServer(StorageRoot root, ContentStore store, ShardStore shards, HttpService http,
-      ScheduledExecutorService scheduler, LocateResponder responder, HeartbeatPublisher heartbeat) {
+      ScheduledExecutorService scheduler, LocateResponder responder, HeartbeatPublisher heartbeat,
+      ServerMetrics metrics) {
     this.root = root;
     this.store = store;
     this.shards = shards;
@@ -59,6 +64,7 @@ public final class DataServer implements AutoCloseable {
     this.scheduler = scheduler;
     this.responder = responder;
     this.heartbeat = heartbeat;
+    this.metrics = metrics;
   }
 
   /** Starts a data server on {@code bus}; on port 0 it announces the port it got. */
@@ -100,6 +106,7 @@ public final class DataServer implements AutoCloseable {
     ScheduledExecutorService scheduler = null;
     ContentStore store = null;
     ShardStore shards = null;
+    ServerMetrics metrics = null;
     try {
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
           config.maxTempObjects());
@@ -109,7 +116,11 @@ public final class DataServer implements AutoCloseable {
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
       new ShardEndpoints(shards).addTo(routes);
-      http = listener.serve(routes.build());
+      metrics = ServerMetrics.start(clock, System::nanoTime, bus);
+      DiskGauges.register(metrics.metrics(), root.path());
+      MetricsEndpoint.addTo(routes, metrics.metrics());
+      HealthEndpoint.addTo(routes, new DataHealth(root.path()));
+      http = listener.serve(routes.build(), metrics.requests());
       ServerAddress self = http.address();
       scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
           .setNameFormat("data-" + self.port() + "-tasks").setDaemon(true).build());
@@ -122,8 +133,11 @@ public final class DataServer implements AutoCloseable {
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
-      return new DataServer(root, store, shards, http, scheduler, responder, heartbeat);
+      return new DataServer(root, store, shards, http, scheduler, responder, heartbeat, metrics);
     } catch (IOException | RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
@@ -173,6 +187,7 @@ public final class DataServer implements AutoCloseable {
     boolean finished = stopHttp.getAsBoolean();
     heartbeat.close();
     responder.close();
+    metrics.close();
     scheduler.shutdownNow();
     // After the HTTP server: no request is left to open a temporary object meanwhile.
     store.close();

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# ostore and its two peers side by side, one system at a time, in one run: the same curl and wrk
+# clients against each, RUNS rounds (the systems' order rotating each round), medians and every
+# round's figure printed as markdown tables (also in $OUT/table.md), with the machine.
+#
+#   docs/bench/compare/compare.sh [SYSTEM...]     SYSTEM: ostore, go, s3proxy (default: all three)
+#
+# Each round starts every system afresh on empty storage under $OUT, on free loopback ports and a
+# private RabbitMQ virtual host, warms it up, measures it, and stops it. Baselines in the same
+# round: one data server straight (ostore: GETs of the content it holds; the Go code: everything)
+# and the disk itself (disk.py). Environment:
+#   OSTORE_TREE   checkout whose */target/*.jar to run (default: this one; mvn -o -q package -DskipTests)
+#   DATA_SERVERS  data servers per store (3); OSTORE_ENV: extra VAR=value words for every ostore
+#                 server, e.g. OSTORE_ENV='ERASURE_CODE=4+2' with DATA_SERVERS=6
+#   GO_API, GO_DATA  the tutorial's chapter-2 apiServer and dataServer binaries, built by you
+#   S3PROXY_JAR   S3Proxy's jar-with-dependencies (default: get-s3proxy.sh fetches 4.1.1)
+#   BROKER        amqp://guest:guest@127.0.0.1:5672 (virtual hosts bench-* are made and dropped)
+#   RUNS (3), SMALL_COUNT (200 sequential requests), WRK_SECONDS (10), WRK_CONNECTIONS (16),
+#   WRK_THREADS (2), WARMUP_SECONDS (5), BIG_MIB (1024), DISK_SECONDS (5), JAVA_OPTS (-Xmx2g),
+#   OUT (/tmp/ostore-compare-DATE: results.tsv, table.md, logs/)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+OSTORE_TREE=${OSTORE_TREE:-$(cd "$HERE/../../.." && pwd)}
+DATA_SERVERS=${DATA_SERVERS:-3} OSTORE_ENV=${OSTORE_ENV:-}
+BROKER=${BROKER:-amqp://guest:guest@127.0.0.1:5672}
+RUNS=${RUNS:-3} SMALL_COUNT=${SMALL_COUNT:-200} WRK_SECONDS=${WRK_SECONDS:-10}
+WRK_CONNECTIONS=${WRK_CONNECTIONS:-16} WRK_THREADS=${WRK_THREADS:-2}
+WARMUP_SECONDS=${WARMUP_SECONDS:-5} BIG_MIB=${BIG_MIB:-1024} DISK_SECONDS=${DISK_SECONDS:-5}
+JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
+OUT=${OUT:-/tmp/ostore-compare-$(date +%Y%m%d-%H%M%S)}
+LOGS=$OUT/logs RESULTS=$OUT/results.tsv BIG_FILE=$OUT/big.bin
+read -ra SYSTEMS <<<"${*:-ostore go s3proxy}"
+source "$HERE/systems.sh"
+source "$HERE/loads.sh"
+
+fail() { echo "compare: $*" >&2; exit 2; }
+for tool in curl wrk java python3 rabbitmqctl sha256sum; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed"
+done
+for s in "${SYSTEMS[@]}"; do
+  case $s in
+  ostore) for m in api data; do
+      [ -f "$OSTORE_TREE/ostore-server-$m/target/ostore-server-$m.jar" ] ||
+        fail "no ostore-server-$m.jar under $OSTORE_TREE: mvn -o -q package -DskipTests"
+    done ;;
+  go) [ -x "${GO_API:-}" ] && [ -x "${GO_DATA:-}" ] ||
+      fail "set GO_API and GO_DATA to the tutorial's chapter-2 binaries" ;;
+  s3proxy) S3PROXY_JAR=${S3PROXY_JAR:-$("$HERE/get-s3proxy.sh")} ;;
+  *) fail "unknown system $s (ostore, go, s3proxy)" ;;
+  esac
+done
+
+cleanup() {
+  stop_servers
+  drop_vhosts
+  rm -rf "$OUT/data" "$OUT/disk" "$OUT/files" "$OUT/warm-files" "$BIG_FILE"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+mkdir -p "$LOGS"
+printf 'run\tsystem\tworkload\tvalue\tunit\tfailed\tload1\n' >"$RESULTS"
+head -c $((BIG_MIB << 20)) /dev/urandom >"$BIG_FILE"
+
+# ostore_direct: GETs straight from the data servers, of the content the last round stored:
+# sequential over all of it, wrk against the data server holding the most, the big object.
+ostore_direct() {
+  local addrs hashes busiest big_addr
+  sed "s|^/objects/\(.*\)|url = \"$STORE_URL/locate/\1\"|" "$OUT/ostore.paths" >"$OUT/locate.curl"
+  addrs=$(curl -s -K "$OUT/locate.curl" -w '\n' | tr -d '"')
+  hashes=$(cd "$OUT/files" && sha256sum -- * | cut -d' ' -f1)
+  paste -d' ' <(echo "$addrs") <(echo "$hashes") >"$OUT/direct.pairs"
+  awk '{ print "http://" $1 "/objects/" $2 }' "$OUT/direct.pairs" >"$OUT/direct.urls"
+  seq_get ostore-data "$OUT/direct.urls"
+  busiest=$(cut -d' ' -f1 "$OUT/direct.pairs" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
+  awk -v a="$busiest" '$1 == a { print "/objects/" $2 }' "$OUT/direct.pairs" >"$OUT/direct.paths"
+  run_wrk ostore-data get4k-c16 "$WRK_SECONDS" "http://$busiest" get.lua "$OUT/direct.paths"
+  big_addr=$(curl -s "$STORE_URL/locate${BIG_PATH#/objects}" | tr -d '"')
+  big_get ostore-data "http://$big_addr/objects/$(sha256sum "$BIG_FILE" | cut -d' ' -f1)"
+}
+
+run_system() {
+  local system=$1 dir=$OUT/data/$1
+  rm -rf "$dir"; mkdir -p "$dir"
+  echo "compare: round $RUN of $RUNS: $system" >&2
+  "start_$system" "$dir"
+  store_loads "$system" "$STORE_URL"
+  case $system in
+  ostore) ostore_direct ;;
+  go) store_loads go-data "${DATA_URLS[0]}" ;;
+  esac
+  stop_servers
+  drop_vhosts
+  rm -rf "$dir"
+}
+
+for RUN in $(seq "$RUNS"); do
+  for k in "${!SYSTEMS[@]}"; do
+    run_system "${SYSTEMS[$(((k + RUN - 1) % ${#SYSTEMS[@]}))]}"
+  done
+  echo "compare: round $RUN of $RUNS: disk" >&2
+  disk_loads
+done
+
+{
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC'); $RUNS rounds; ostore at $(git -C "$OSTORE_TREE" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "with $DATA_SERVERS data servers${OSTORE_ENV:+ and $OSTORE_ENV}; ${SYSTEMS[*]}."
+  echo "Machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+    "kernel $(uname -r), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "Disk: $(df -hT "$OUT" | awk 'NR == 2 { print $1, $2, $3 " total,", $5, "free, mounted on", $7 }')."
+  echo
+  python3 "$HERE/table.py" "$RESULTS"
+} | tee "$OUT/table.md"

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Markdown tables from compare.sh's results.tsv: the median of each workload on each system,
+then every run's figure. A run with failed requests shows their count; one that measured nothing
+shows a dash.
+
+  table.py results.tsv
+"""
+import collections
+import statistics
+import sys
+
+WORKLOADS = [
+    ("put4k-seq", "4 KiB PUT, sequential (curl, keep-alive)"),
+    ("get4k-seq", "4 KiB GET, sequential (curl, keep-alive)"),
+    ("put4k-c16", "4 KiB PUT, 16 at once (wrk, distinct content)"),
+    ("get4k-c16", "4 KiB GET, 16 at once (wrk)"),
+    ("put1g", "1 GiB PUT (curl)"),
+    ("get1g", "1 GiB GET (curl)"),
+    ("forced4k", "4 KiB forced append, sequential"),
+]
+SYSTEMS = [
+    ("ostore", "ostore"),
+    ("ostore-data", "one ostore data server, direct"),
+    ("go", "tutorial's Go code (chapter 2)"),
+    ("go-data", "one Go data server, direct"),
+    ("s3proxy", "S3Proxy (filesystem)"),
+    ("disk", "disk (fsync'd writes)"),
+]
+
+
+def fmt(value, unit):
+    return f"{value:,.0f} MB/s" if unit == "MB/s" else f"{value:,.0f}/s"
+
+
+def main():
+    rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1])][1:]
+    runs = collections.defaultdict(dict)  # (system, workload) -> {run: (value, unit, errors)}
+    for run, system, workload, value, unit, errors in rows_of(rows):
+        runs[(system, workload)][run] = (value, unit, errors)
+    systems = [(s, label) for s, label in SYSTEMS if any(k[0] == s for k in runs)]
+    run_ids = sorted({r for figures in runs.values() for r in figures}, key=int)
+
+    def table(cell):
+        out = ["| | " + " | ".join(label for _, label in systems) + " |",
+               "|---|" + "---|" * len(systems)]
+        for workload, label in WORKLOADS:
+            cells = [cell(runs.get((s, workload), {})) for s, _ in systems]
+            if any(c != "–" for c in cells):
+                out.append(f"| {label} | " + " | ".join(cells) + " |")
+        return "\n".join(out)
+
+    def median(figures):
+        clean = [v for v, _, e in figures.values() if e == 0 and v > 0]
+        if not clean:
+            return "–"
+        unit = next(iter(figures.values()))[1]
+        note = "" if len(clean) == len(run_ids) else f" ({len(clean)} of {len(run_ids)} runs)"
+        return fmt(statistics.median(clean), unit) + note
+
+    def per_run(figures):
+        if not figures:
+            return "–"
+        parts = []
+        for r in run_ids:
+            if r not in figures:
+                parts.append("–")
+                continue
+            v, unit, e = figures[r]
+            parts.append(fmt(v, unit) + (f" ({e:,} failed)" if e else ""))
+        return " · ".join(parts)
+
+    print("Medians of runs without a failed request:\n")
+    print(table(median))
+    print(f"\nEach run ({', '.join(run_ids)}):\n")
+    print(table(per_run))
+
+
+def rows_of(rows):
+    for run, system, workload, value, unit, errors, *_ in rows:
+        yield run, system, workload, float(value or 0), unit, int(errors or 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+package dev.ostore.server.api;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.metrics.PrometheusText;
+import dev.ostore.metrics.PrometheusText.Family;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code GET /metrics} of a running store, read with a strict parser of the text format after
+ * real traffic: every request counted under its route's pattern, bodies counted to the byte.
+ */
+@Timeout(60)
+class MetricsEndpointTest extends ClusterTest {
+  static final String OBJECT = "/objects/{name}";
+
+  @Test
+  void everyRequestIsCountedByRouteMethodAndStatusWithItsBodyBytes() throws Exception {
+    byte[] first = random(70_000, 1);
+    byte[] second = random(30_000, 2);
+    assertEquals(200, http.put("/objects/first", first).statusCode());
+    assertEquals(200, http.put("/objects/second%20one", second).statusCode());
+    long sentByGets = 0;
+    for (String path : new String[] {"/objects/first", "/objects/first", "/objects/second%20one",
+        "/objects/missing"}) {
+      sentByGets += http.getBytes(path).body().length;
+    }
+    assertEquals(404, http.get("/no/such/endpoint").statusCode());
+    assertEquals(405, http.method("DELETE", "/metrics").statusCode());
+    assertEquals(400, http.get("/metrics?verbose=1").statusCode());
+    String refused = http.exchangeRaw("PUT /objects/x HTTP/1.1\r\nHost: t\r\n"
+        + "Content-Length: ten\r\nConnection: close\r\n\r\n");
+    assertTrue(refused.startsWith("HTTP/1.1 400"), refused);
+
+    Map<String, Family> metrics = scrape(http);
+    assertEquals(2, requests(metrics, OBJECT, "PUT", "200"));
+    assertEquals(3, requests(metrics, OBJECT, "GET", "200"));
+    assertEquals(1, requests(metrics, OBJECT, "GET", "404"));
+    assertEquals(1, requests(metrics, "none", "GET", "404"), "unknown paths: one label value");
+    assertEquals(1, requests(metrics, "/metrics", "DELETE", "405"));
+    assertEquals(1, requests(metrics, "/metrics", "GET", "400"));
+    assertEquals(1, requests(metrics, "refused", "PUT", "400"));
+    assertEquals(first.length + second.length, bytes(metrics, "received", OBJECT, "PUT"));
+    assertEquals(sentByGets, bytes(metrics, "sent", OBJECT, "GET"));
+    assertEquals(4, PrometheusText.sum(metrics, "ostore_http_request_duration_seconds_count",
+        Map.of("endpoint", OBJECT, "method", "GET")));
+    assertTrue(metrics.get("ostore_http_requests_total").samples().stream()
+        .noneMatch(s -> s.labels().get("endpoint").contains("first")), "no raw path is a label");
+    assertEquals(3, PrometheusText.sum(metrics, "ostore_live_data_servers", Map.of()));
+    assertEquals(1, PrometheusText.sum(metrics, "ostore_metadata_reachable", Map.of()));
+    assertEquals(0, PrometheusText.sum(metrics, "ostore_bus_reconnects_total", Map.of()));
+    assertTrue(PrometheusText.sum(metrics, "ostore_uptime_seconds", Map.of()) >= 0);
+  }
+
+  @Test
+  void theOneCommandStoreIsReadyOnceStarted() throws Exception {
+    HttpResponse<String> health = http.get("/health");
+    assertEquals(200, health.statusCode());
+    assertEquals("ready\n", health.body());
+  }
+
+  @Test
+  void aScrapeCountsTheScrapesBeforeIt() throws Exception {
+    scrape(http);
+    scrape(http);
+    assertEquals(2, requests(scrape(http), "/metrics", "GET", "200"));
+  }
+
+  @Test
+  void eachDataServerServesItsRequestsAndItsDiskSpace() throws Exception {
+    http.put("/objects/spread", random(10_000, 3));
+    double uploads = 0;
+    for (var address : cluster.dataServerAddresses()) {
+      Map<String, Family> metrics = scrape(new Http(address.baseUri()));
+      assertTrue(PrometheusText.sum(metrics, "ostore_storage_free_bytes", Map.of()) > 0);
+      assertTrue(PrometheusText.sum(metrics, "ostore_storage_used_bytes", Map.of()) > 0);
+      uploads += PrometheusText.sum(metrics, "ostore_http_requests_total",
+          Map.of("endpoint", "/temp/", "method", "POST", "status", "200"));
+    }
+    assertEquals(1, uploads, "one data server took the one upload");
+  }
+
+  static Map<String, Family> scrape(Http http) throws Exception {
+    HttpResponse<String> got = http.get("/metrics");
+    assertEquals(200, got.statusCode(), got.body());
+    assertEquals("text/plain; version=0.0.4; charset=utf-8",
+        got.headers().firstValue("Content-Type").orElseThrow());
+    Map<String, Family> families = PrometheusText.parse(got.body());
+    families.values().forEach(f -> assertTrue(!f.help().isEmpty(), f.name() + " has no HELP"));
+    return families;
+  }
+
+  private static double requests(Map<String, Family> metrics, String endpoint, String method,
+      String status) {
+    return PrometheusText.sum(metrics, "ostore_http_requests_total",
+        Map.of("endpoint", endpoint, "method", method, "status", status));
+  }
+
+  private static double bytes(Map<String, Family> metrics, String way, String endpoint,
+      String method) {
+    return PrometheusText.sum(metrics, "ostore_http_" + way + "_bytes_total",
+        Map.of("endpoint", endpoint, "method", method));
+  }
+
+  private static byte[] random(int size, long seed) {
+    byte[] bytes = new byte[size];
+    new Random(seed).nextBytes(bytes);
+    return bytes;
+  }
+}
