@@ -8,6 +8,8 @@ import dev.ostore.stream.GetStream;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * What an api server asks of a data server about shards, over one protocol whose paths and
@@ -53,6 +55,14 @@ public interface DataServerClient {
    * /objects/<hex>}), checked by the server as it sends it.
    */
   GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException;
+
+  /**
+   * Up to {@code limit} of the shards {@code server} holds, in {@link ShardId} order, after
+   * {@code after} (from the first when empty): a page of its listing. Fewer than {@code limit}
+   * means the listing is over.
+   */
+  List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException;
 
   /** The size of content stored whole on {@code server}. */
   long wholeSize(ServerAddress server, ContentHash hash) throws IOException;

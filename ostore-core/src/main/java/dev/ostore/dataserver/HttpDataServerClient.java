@@ -12,6 +12,10 @@ import dev.ostore.stream.PutStream;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -75,6 +79,29 @@ final class HttpDataServerClient implements DataServerClient {
       }
       throw named("delete", server, "shard " + id, e);
     }
+  }
+
+  @Override
+  public List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException {
+    String query = "?limit=" + limit + after.map(id -> "&after=" + id).orElse("");
+    String text;
+    try (GetStream in = transfers.get(server, SHARDS + query)) {
+      text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw named("list", server, "the shards", e);
+    }
+    List<ListedShard> shards = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        try {
+          shards.add(ListedShard.parse(line));
+        } catch (IllegalArgumentException e) {
+          throw new IOException("data server " + server + " listed " + e.getMessage(), e);
+        }
+      }
+    }
+    return shards;
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,18 +27,21 @@ final class ContentReader {
   private final Codes codes;
   private final Executor executor;
   private final Duration hedgeAfter;
+  private final RepairQueue repairs;
 
   /**
    * Reads shards on {@code executor}, a thread each while they are read, and reads one more
-   * beside a shard that lags {@code hedgeAfter} behind a stripe.
+   * beside a shard that lags {@code hedgeAfter} behind a stripe; shards found missing or damaged
+   * go to {@code repairs}.
    */
   ContentReader(Locator locator, DataServerClient client, Codes codes, Executor executor,
-      Duration hedgeAfter) {
+      Duration hedgeAfter, RepairQueue repairs) {
     this.locator = locator;
     this.client = client;
     this.codes = codes;
     this.executor = executor;
     this.hedgeAfter = hedgeAfter;
+    this.repairs = repairs;
   }
 
   /**
@@ -97,9 +101,14 @@ final class ContentReader {
       return size;
     }
 
+    /** Lets go of the shards; those found missing or damaged are queued for repair. */
     @Override
     public void close() {
       stripes.close();
+      Map<Integer, String> damaged = stripes.damaged();
+      if (!damaged.isEmpty()) {
+        repairs.offer(hash, damaged.keySet(), "read of " + what + ": " + damaged.values());
+      }
     }
   }
 }

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import java.util.stream.IntStream;
 
 /**
  * Writes new content as shards on distinct live data servers, encoding it stripe by stripe as
@@ -142,7 +143,8 @@ final class ContentWriter {
       }
       // Spreads shards, and so reads, over every data server.
       Collections.shuffle(candidates);
-      writers = ShardWriters.start(client, live, candidates, chosen, quorum, what, executor);
+      writers = ShardWriters.start(client, live, candidates, chosen,
+          IntStream.range(0, chosen.totalShards()).boxed().toList(), quorum, what, executor);
       striping = chosen;
       encoder = ErasureStreams.encoder(codes.of(chosen), chosen, writers);
       if (head.size() > 0) {

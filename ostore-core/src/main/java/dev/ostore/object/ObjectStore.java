@@ -35,13 +35,14 @@ public interface ObjectStore {
    * parity shard read beside it. With {@code instantUpload}, a body whose declared hash is
    * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}. Small
    * contents once read are kept in memory, up to about an eighth of the heap (64 MiB at most).
+   * Shards that a read finds damaged, or that a write could not store, go to {@code repairs}.
    */
   static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, Executor executor, Duration hedgeAfter,
-      boolean instantUpload) {
+      boolean instantUpload, RepairQueue repairs) {
     return new StoredObjects(metadata, live, locator, client,
-        ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter), layouts,
-        instantUpload, new SmallContents(SmallContents.defaultBytes()));
+        ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter, repairs),
+        layouts, instantUpload, new SmallContents(SmallContents.defaultBytes()), repairs);
   }
 
   /**

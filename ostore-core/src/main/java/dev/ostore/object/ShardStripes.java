@@ -58,6 +58,8 @@ final class ShardStripes implements StripeSource, AutoCloseable {
    * it does, or one a stale location names): only then is an unreadable content its failure.
    */
   private boolean serverFailed;
+  /** Shards found missing or cut short, by index, with why: not merely unreachable. */
+  private final Map<Integer, String> damaged = new TreeMap<>();
 
   ShardStripes(DataServerClient client, ContentHash hash, Striping striping, long size,
       Locations locations, Object what, Executor executor, Duration hedgeAfter) {
@@ -105,6 +107,16 @@ final class ShardStripes implements StripeSource, AutoCloseable {
         early.computeIfAbsent(item.feed().index, i -> new ArrayDeque<>()).add(item);
       }
     }
+  }
+
+  /**
+   * The shards that a server answered it does not hold (404: never there, lost, or quarantined
+   * as corrupt) or whose transfer was cut mid-body (how a server stops sending a block that
+   * fails its checksum), with why. A server that could not be reached is not here: it may come
+   * back with its shards.
+   */
+  Map<Integer, String> damaged() {
+    return Map.copyOf(damaged);
   }
 
   @Override
@@ -165,6 +177,9 @@ final class ShardStripes implements StripeSource, AutoCloseable {
           break;
         } catch (IOException e) {
           serverFailed |= !(e instanceof NoSuchFileException);
+          if (e instanceof NoSuchFileException) {
+            damaged.put(index, id + " missing on " + server);
+          }
           failures.add(id + " on " + server + ": " + e.getMessage());
           locations = locations.without(server);
           log.log(WARNING, () -> "cannot read shard " + id + " of " + what + " from " + server
@@ -186,6 +201,9 @@ final class ShardStripes implements StripeSource, AutoCloseable {
       return;
     }
     serverFailed = true;
+    if (!(e instanceof OstoreException o && o.code() == ErrorCode.DATA_SERVER_UNREACHABLE)) {
+      damaged.put(lost.index, new ShardId(hash, lost.index) + " cut short by " + lost.server);
+    }
     feeds.remove(lost.index);
     early.remove(lost.index);
     lost.close();

@@ -55,15 +55,16 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   }
 
   /**
-   * Starts one upload per shard on distinct servers of {@code candidates}, in order; a server
-   * that cannot take one is passed over for the next. Fails if fewer than {@code quorum} start.
+   * Starts one upload per shard of {@code indexes} on distinct servers of {@code candidates}, in
+   * order; a server that cannot take one is passed over for the next. Fails if fewer than {@code
+   * quorum} start.
    */
   static ShardWriters start(DataServerClient client, LiveServers live,
-      List<ServerAddress> candidates, Striping striping, int quorum, Object what,
-      Executor executor) throws IOException {
+      List<ServerAddress> candidates, Striping striping, List<Integer> indexes, int quorum,
+      Object what, Executor executor) throws IOException {
     ShardWriters writers = new ShardWriters(striping, quorum, what, executor);
     int next = 0;
-    for (int index = 0; index < striping.totalShards(); index++) {
+    for (int index : indexes) {
       while (next < candidates.size() && !writers.uploads.containsKey(index)) {
         ServerAddress server = candidates.get(next++);
         try {

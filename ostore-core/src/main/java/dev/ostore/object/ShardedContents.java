@@ -33,13 +33,14 @@ public interface ShardedContents {
    * Contents over {@code client}'s data servers: writes go to {@code live} ones as {@code
    * layouts} says, reads find shards with {@code locator}; shard commits and shard reads run on
    * {@code executor}, and a shard that lags {@code hedgeAfter} behind gets a parity shard read
-   * beside it.
+   * beside it. Shards a read finds missing or damaged go to {@code repairs}.
    */
   static ShardedContents create(LiveServers live, Locator locator, DataServerClient client,
-      Layouts layouts, Executor executor, Duration hedgeAfter) {
+      Layouts layouts, Executor executor, Duration hedgeAfter, RepairQueue repairs) {
     Codes codes = new Codes();
     ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor);
-    ContentReader reader = new ContentReader(locator, client, codes, executor, hedgeAfter);
+    ContentReader reader = new ContentReader(locator, client, codes, executor, hedgeAfter,
+        repairs);
     return new ShardedContents() {
       @Override
       public Upload start(OptionalLong length, Object what) throws IOException {

@@ -40,10 +40,11 @@ final class StoredObjects implements ObjectStore {
   private final Layouts layouts;
   private final boolean instantUpload;
   private final SmallContents small;
+  private final RepairQueue repairs;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
-      SmallContents small) {
+      SmallContents small, RepairQueue repairs) {
     this.metadata = metadata;
     this.live = live;
     this.locator = locator;
@@ -52,6 +53,7 @@ final class StoredObjects implements ObjectStore {
     this.layouts = layouts;
     this.instantUpload = instantUpload;
     this.small = small;
+    this.repairs = repairs;
   }
 
   /**
@@ -87,12 +89,15 @@ final class StoredObjects implements ObjectStore {
       }
       ShardedContents.Stored stored = upload.commit();
       locator.rememberShards(stored.hash(), stored.locations());
+      Version version = metadata.add(name.value(), stored.size(), stored.hash(),
+          stored.striping().toString());
       if (!stored.failed().isEmpty()) {
         log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
             + stored.failed() + "; repair puts them back");
+        // Queued only now: the repair reads the layout the version just recorded.
+        repairs.offer(stored.hash(), stored.failed().keySet(), "PUT of " + name);
       }
-      return metadata.add(name.value(), stored.size(), stored.hash(),
-          stored.striping().toString());
+      return version;
     }
   }
 

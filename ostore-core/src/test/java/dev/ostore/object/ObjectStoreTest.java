@@ -49,7 +49,7 @@ class ObjectStoreTest {
     servers.servers().forEach(live::heard);
     metadata = MetadataStore.embedded(root.resolve("metadata.db"));
     objects = ObjectStore.create(metadata, live, Locator.overBus(bus, live, Duration.ofSeconds(1)),
-        servers, Layouts.DEFAULT, executor, Duration.ofSeconds(1), false);
+        servers, Layouts.DEFAULT, executor, Duration.ofSeconds(1), false, RepairQueue.NONE);
   }
 
   @AfterEach

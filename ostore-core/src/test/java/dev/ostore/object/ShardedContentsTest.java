@@ -52,7 +52,7 @@ class ShardedContentsTest {
     servers.servers().forEach(live::heard);
     Locator locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
     contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor,
-        HEDGE_AFTER);
+        HEDGE_AFTER, RepairQueue.NONE);
   }
 
   @AfterEach

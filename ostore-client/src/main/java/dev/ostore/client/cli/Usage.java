@@ -27,6 +27,10 @@ final class Usage {
         list [PREFIX]       print the latest version of each object (whose name starts with
                             PREFIX), in name order; deleted objects are left out
         locate NAME         print the address of the data server holding object NAME
+        repair status       print the repair service's state, its pass running and its last
+                            pass (contents checked, shards missing and rebuilt, bytes, failures)
+                            as JSON
+        repair start        start a repair pass now, unless one runs; print the same JSON
         bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup W]
               [--keep]
                             time N operations on C threads, print "key: value" lines

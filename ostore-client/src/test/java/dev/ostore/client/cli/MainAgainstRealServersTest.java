@@ -221,6 +221,22 @@ class MainAgainstRealServersTest {
     return FakeOstoreServer.sha256(bytes);
   }
 
+  @Test
+  void repairStatusAndStartShowTheServiceAsJson() throws Exception {
+    Run idle = run("repair", "status");
+    assertEquals(0, idle.status(), idle.err());
+    assertEquals("{\"state\":\"idle\",\"pass\":null,\"lastPass\":null}\n", idle.text());
+
+    Run started = run("repair", "start");
+    assertEquals(0, started.status(), started.err());
+    assertTrue(started.text().startsWith("{\"state\":\"running\",\"pass\":{\"started\":")
+        || started.text().contains("\"lastPass\":{"), started.text());
+
+    Run wrong = run("repair", "now");
+    assertEquals(2, wrong.status());
+    assertTrue(wrong.err().contains("repair takes status or start"), wrong.err());
+  }
+
   private Run run(String... words) {
     return new CommandLine(cluster.uri()).run(words);
   }

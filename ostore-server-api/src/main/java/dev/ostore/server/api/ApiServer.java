@@ -48,6 +48,7 @@ public final class ApiServer implements AutoCloseable {
   private final RollCall rollCall;
   private final ExecutorService uploads;
   private final ScheduledExecutorService watchdog;
+  private final Background background;
   private final HttpService http;
   private final Optional<StorageRoot> root;
   private final ServerMetrics metrics;
@@ -55,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
       ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
-      Optional<StorageRoot> root, ServerMetrics metrics) {
+      Optional<StorageRoot> root, ServerMetrics metrics, Background background) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
@@ -64,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
     this.http = http;
     this.root = root;
     this.metrics = metrics;
+    this.background = background;
   }
 
   /**
@@ -115,6 +117,7 @@ public final class ApiServer implements AutoCloseable {
     ExecutorService uploads = null;
     ScheduledExecutorService watchdog = null;
     ServerMetrics metrics = null;
+    Background background = null;
     try {
       metadata = config.metadataUrl().isPresent()
           ? MetadataStore.open(config.metadataUrl().get(), identity)
@@ -129,21 +132,25 @@ public final class ApiServer implements AutoCloseable {
       Transfers transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
-      ObjectStore objects = ObjectStore.create(metadata, live, locator,
-          DataServerClient.overHttp(transfers), layouts, uploads, HEDGE_AFTER,
-          config.instantUpload());
+      DataServerClient client = DataServerClient.overHttp(transfers);
+      background = Background.start(metadata, live, locator, client, layouts, uploads,
+          config.repair(), clock, listener.address().toString());
+      ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
+          uploads, HEDGE_AFTER, config.instantUpload(), background.queue());
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
+      new RepairEndpoint(background.service()).addTo(routes);
       metrics = ApiMetrics.start(clock, bus, live, metadata);
       MetricsEndpoint.addTo(routes, metrics.metrics());
       HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));
       HttpService http = listener.serve(routes.build(), metrics.requests());
-      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics);
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics,
+          background);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
       throw e;
     }
   }
@@ -162,7 +169,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
     }
   }
 
@@ -175,7 +182,7 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, watchdog, root, metrics);
+    release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
     return finished;
   }
 
@@ -190,7 +197,11 @@ public final class ApiServer implements AutoCloseable {
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
       ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root,
-      ServerMetrics metrics) {
+      ServerMetrics metrics, Background background) {
+    // Repairs first: they use everything below.
+    if (background != null) {
+      background.close();
+    }
     if (metrics != null) {
       metrics.close();
     }

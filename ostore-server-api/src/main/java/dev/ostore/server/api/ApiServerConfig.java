@@ -9,6 +9,7 @@ import dev.ostore.config.Options;
 import dev.ostore.config.ServerMain;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.Layouts;
+import dev.ostore.repair.RepairSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,7 +39,8 @@ public record ApiServerConfig(
     Duration stopTimeout,
     Optional<String> erasureCode,
     long smallObjectLimit,
-    OptionalInt writeQuorum) implements ServerMain.Config {
+    OptionalInt writeQuorum,
+    RepairSettings repair) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -72,9 +74,17 @@ public record ApiServerConfig(
   static final Option WRITE_QUORUM = new Option("WRITE_QUORUM", "write-quorum", null,
       "how many shards must be durable before a PUT is acknowledged (default k+1: an "
           + "acknowledged object survives losing any one of its servers before repair)");
+  static final Option REPAIR_INTERVAL = new Option("REPAIR_INTERVAL", "repair-interval", "1h",
+      "how often the repair service walks every content (POST /repair starts a pass now)");
+  static final Option REPAIR_AFTER = new Option("REPAIR_AFTER", "repair-after", "15m",
+      "shards on a data server not heard from for this long are rebuilt elsewhere; a server "
+          + "down for less may come back with them");
+  static final Option REPAIR_RATE = new Option("REPAIR_RATE", "repair-rate", "50000000",
+      "bytes per second the repair service may read plus write, at most");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
-      STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM);
+      STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM, REPAIR_INTERVAL,
+      REPAIR_AFTER, REPAIR_RATE);
   /** Up to this, small content is held in memory while its size is unknown: bounded. */
   static final long MAX_SMALL_OBJECT_LIMIT = 1 << 20;
 
@@ -98,6 +108,7 @@ public record ApiServerConfig(
     checkArgument(isPositive(stopTimeout), "stop timeout must be positive: %s", stopTimeout);
     requireNonNull(erasureCode, "erasureCode");
     requireNonNull(writeQuorum, "writeQuorum");
+    requireNonNull(repair, "repair");
     checkArgument(smallObjectLimit >= 0 && smallObjectLimit <= MAX_SMALL_OBJECT_LIMIT,
         "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
         smallObjectLimit);
@@ -139,7 +150,9 @@ public record ApiServerConfig(
       OptionalInt dataServers) {
     return new ApiServerConfig(listenAddress, Optional.empty(), storageRoot, dataServers,
         DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false, DEFAULT_STOP_TIMEOUT,
-        Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty());
+        Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty(),
+        RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
+            RepairSettings.DEFAULT_RATE));
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -168,35 +181,44 @@ public record ApiServerConfig(
         options.getInt(SMALL_OBJECT_LIMIT),
         options.get(WRITE_QUORUM).isPresent()
             ? OptionalInt.of(options.getInt(WRITE_QUORUM))
-            : OptionalInt.empty());
+            : OptionalInt.empty(),
+        RepairSettings.of(options.getDuration(REPAIR_INTERVAL), options.getDuration(REPAIR_AFTER),
+            options.getInt(REPAIR_RATE)));
   }
 
   /** The same, for a store of {@code n} data servers. */
   public ApiServerConfig withDataServers(int n) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum);
+        smallObjectLimit, writeQuorum, repair);
   }
 
   /** The same, with instant upload on or off. */
   public ApiServerConfig withInstantUpload(boolean on) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum);
+        smallObjectLimit, writeQuorum, repair);
   }
 
   /** The same, keeping versions in the database at {@code url}. */
   public ApiServerConfig withMetadataUrl(String url) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
-        erasureCode, smallObjectLimit, writeQuorum);
+        erasureCode, smallObjectLimit, writeQuorum, repair);
   }
 
   /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
   public ApiServerConfig withErasureCode(String code) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
-        Optional.of(code), smallObjectLimit, writeQuorum);
+        Optional.of(code), smallObjectLimit, writeQuorum, repair);
+  }
+
+  /** The same, with the repair service run as {@code settings} say. */
+  public ApiServerConfig withRepair(RepairSettings settings) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, writeQuorum, settings);
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
@@ -224,7 +246,9 @@ public record ApiServerConfig(
         + " ERASURE_CODE=" + erasureCode.orElse("(default)")
         + " SMALL_OBJECT_LIMIT=" + smallObjectLimit
         + " WRITE_QUORUM=" + (writeQuorum.isPresent()
-            ? Integer.toString(writeQuorum.getAsInt()) : "(k+1)");
+            ? Integer.toString(writeQuorum.getAsInt()) : "(k+1)")
+        + " REPAIR_INTERVAL=" + repair.interval() + " REPAIR_AFTER=" + repair.after()
+        + " REPAIR_RATE=" + repair.bytesPerSecond();
   }
 
   private static boolean isPositive(Duration duration) {

@@ -182,6 +182,21 @@ public final class LocalCluster implements AutoCloseable {
     return dataServers.stream().map(DataServer::address).toList();
   }
 
+  /**
+   * Stops data server {@code i} (1-based, as its directory {@code data-i}) at once, as a crash
+   * would; {@link #startDataServer} brings it back. For tests of failure and repair.
+   */
+  public void stopDataServer(int i) {
+    dataServers.get(i - 1).close();
+  }
+
+  /** Starts data server {@code i} again at its former address, on whatever its directory holds. */
+  public void startDataServer(int i) throws IOException {
+    ServerAddress address = dataServers.get(i - 1).address();
+    Path dir = root.path().resolve(StoreRecord.dataDirectory(i));
+    dataServers.set(i - 1, DataServer.start(DataServerConfig.embedded(address, dir), bus));
+  }
+
   /** Stops every server at once: requests in flight are cut off. */
   @Override
   public void close() {
