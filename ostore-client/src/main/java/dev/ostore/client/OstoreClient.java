@@ -277,14 +277,14 @@ public final class OstoreClient {
   }
 
   /**
-   * Tells the address ({@code host:port}) of the data server holding the latest version of the
-   * object {@code name}, or throws {@link ObjectNotFoundException} when there is none.
+   * Tells where the content of the latest version of the object {@code name} is on the data
+   * servers (see {@link Location}), or throws {@link ObjectNotFoundException} when there is none.
    */
-  public String locate(String name) throws IOException {
+  public Location locate(String name) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Exchange exchange = send("GET", "/locate/" + objectName.urlSegment());
     exchange.expectSuccess();
-    return Answers.address(exchange, "locate " + objectName);
+    return Answers.location(exchange, "locate " + objectName);
   }
 
   /**
@@ -314,11 +314,11 @@ public final class OstoreClient {
    * hex or base64 (as {@link ObjectVersion#hash()} gives it). A hash the server cannot read is a
    * {@link BadRequestException}.
    */
-  public String locateContent(String sha256) throws IOException {
+  public Location locateContent(String sha256) throws IOException {
     requireNonNull(sha256, "sha256");
     Exchange exchange = send("GET", "/locate/?hash=" + PercentEncoding.encode(sha256));
     exchange.expectSuccess();
-    return Answers.address(exchange, "locate content " + sha256);
+    return Answers.location(exchange, "locate content " + sha256);
   }
 
   @Override

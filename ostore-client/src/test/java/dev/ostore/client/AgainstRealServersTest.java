@@ -101,11 +101,16 @@ class AgainstRealServersTest {
   }
 
   @Test
-  void locateNamesOneOfTheDataServers() throws Exception {
+  void locateNamesADataServerForEachShard() throws Exception {
     client.put("located", new byte[] {1, 2, 3});
-    String address = client.locate("located");
-    assertTrue(cluster.dataServerAddresses().stream().map(ServerAddress::toString)
-        .anyMatch(address::equals), address);
+    Location location = client.locate("located");
+    // Small content is kept as 1 + m copies, each a shard on a data server of its own.
+    assertEquals(java.util.Optional.empty(), location.whole());
+    assertTrue(location.shards().size() >= 2, location.toString());
+    assertEquals(location.shards().size(),
+        new java.util.HashSet<>(location.shards().values()).size(), location.toString());
+    assertTrue(cluster.dataServerAddresses().stream().map(ServerAddress::toString).toList()
+        .containsAll(location.shards().values()), location.toString());
   }
 
   @Test

@@ -136,10 +136,14 @@ final class ContentWriter {
     private void begin(Striping chosen) throws IOException {
       int quorum = layouts.quorum(chosen);
       List<ServerAddress> candidates = new ArrayList<>(live.live());
+      if (candidates.isEmpty()) {
+        throw Missing.noDataServer();
+      }
       if (candidates.size() < quorum) {
         throw new OstoreException(ErrorCode.NO_DATA_SERVER, "storing " + what + " needs "
             + quorum + " live data servers (" + quorum + " of the " + chosen.totalShards()
-            + " shards of " + chosen + "), and " + candidates.size() + " are live");
+            + " shards of " + chosen + "), and " + candidates.size()
+            + (candidates.size() == 1 ? " is" : " are") + " live");
       }
       // Spreads shards, and so reads, over every data server.
       Collections.shuffle(candidates);

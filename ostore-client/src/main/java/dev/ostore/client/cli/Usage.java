@@ -26,7 +26,7 @@ final class Usage {
         versions NAME       print every version of NAME, oldest first, tombstones included
         list [PREFIX]       print the latest version of each object (whose name starts with
                             PREFIX), in name order; deleted objects are left out
-        locate NAME         print the address of the data server holding object NAME
+        locate NAME         print where object NAME is: "<shard> <host:port>" a line
         repair status       print the repair service's state, its pass running and its last
                             pass (contents checked, shards missing and rebuilt, bytes, failures)
                             as JSON

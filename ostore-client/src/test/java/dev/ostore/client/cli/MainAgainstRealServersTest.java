@@ -59,7 +59,7 @@ class MainAgainstRealServersTest {
     assertEquals(0, got.status());
     assertArrayEquals(bytes, got.out());
     assertEquals(line, run("head", "data.bin").text());
-    assertTrue(run("locate", "data.bin").text().startsWith("127.0.0.1:"));
+    assertTrue(run("locate", "data.bin").text().startsWith("0 127.0.0.1:"));
   }
 
   @Test
