@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -74,6 +73,36 @@ class RepairTest extends ClusterTest {
       List<Integer> all = i < 5 ? List.of(0, 1, 2, 3, 4, 5) : List.of(0, 1, 2);
       assertEquals(all, indexesOnDisk(hexes.get(i)), "content " + i);
     }
+  }
+
+  @Test
+  void contentStoredWholeByTheReleaseBeforeIsReadThenConvertedToShards() throws Exception {
+    byte[] body = bytes(200_000, 9);
+    ContentHash hash = ContentHash.sha256(body);
+    // As the release before erasure coding left it: whole on one data server, in objects/, and a
+    // version naming it, with no entry in the table of contents.
+    cluster.close();
+    java.util.Properties store = new java.util.Properties();
+    try (java.io.Reader in = Files.newBufferedReader(root.resolve(StoreRecord.FILE))) {
+      store.load(in);
+    }
+    String id = store.getProperty("id");
+    try (dev.ostore.metadata.MetadataStore metadata = dev.ostore.metadata.MetadataStore.embedded(
+        root.resolve("metadata.db"), dev.ostore.metadata.StoreIdentity.local(id))) {
+      metadata.add("old", body.length, hash);
+    }
+    Path objects = Files.createDirectories(root.resolve("data-4").resolve("objects"));
+    Files.write(objects.resolve(hash.hex()), body);
+    restart();
+
+    assertArrayEquals(body, http.getBytes("/objects/old").body());
+    assertEquals(List.of(), indexesOnDisk(hash.hex()));
+    assertEquals(202, http.method("POST", "/repair").statusCode());
+    String last = awaitPass();
+    assertEquals("completed", field(last, "result"), last);
+    assertEquals(List.of(0, 1, 2, 3, 4, 5), indexesOnDisk(hash.hex()));
+    assertTrue(http.get("/locate/old").body().startsWith("{\"0\":"), "located as shards");
+    assertArrayEquals(body, http.getBytes("/objects/old").body());
   }
 
   @Test
@@ -155,8 +184,6 @@ class RepairTest extends ClusterTest {
   }
 
   static byte[] bytes(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
+    return dev.ostore.TestData.randomBytes(size, seed);
   }
 }
