@@ -170,10 +170,9 @@ class ContentRepairTest {
   @Test
   void aWriteThatMissedAShardIsRepairedOnceRecorded() throws IOException {
     ServerAddress failing = servers.servers().get(0);
-    servers.failAfter(failing, 100_000);
+    servers.failNextUploadAfter(failing, 100_000);
     byte[] body = bytes(1_000_000, 7);
     Version version = put("partial", body);
-    servers.failAfter(failing, Integer.MAX_VALUE);
     ContentHash hash = version.hash().orElseThrow();
     assertEquals(6, servers.shardsOf(hash).size(), servers.shardsOf(hash).toString());
     byte[][] fresh = encode(new Striping(4, 2, Layouts.CHUNK_SIZE), body);

@@ -41,6 +41,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Set<ServerAddress> down = ConcurrentHashMap.newKeySet();
   /** Servers that fail each shard transfer after this many bytes. */
   private final Map<ServerAddress, Integer> failAfter = new ConcurrentHashMap<>();
+  private final Map<ServerAddress, Integer> failNextUpload = new ConcurrentHashMap<>();
   /** Shards whose next read fails a checksum part way, and which are then quarantined. */
   private final Set<ShardId> corrupt = ConcurrentHashMap.newKeySet();
   private final AtomicInteger listCalls = new AtomicInteger();
@@ -87,6 +88,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
 
   public void failAfter(ServerAddress server, int bytes) {
     failAfter.put(server, bytes);
+  }
+
+  /** Makes the next shard upload to {@code server}, and that one only, fail after {@code bytes}. */
+  public void failNextUploadAfter(ServerAddress server, int bytes) {
+    failNextUpload.put(server, bytes);
   }
 
   /** Makes {@code server} stop sending, without failing, after {@code bytes} of each shard. */
@@ -148,13 +154,15 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
       throws IOException {
     checkUp(server);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int limit = Math.min(failAfter.getOrDefault(server, Integer.MAX_VALUE),
+        Optional.ofNullable(failNextUpload.remove(server)).orElse(Integer.MAX_VALUE));
     return new ShardWriter() {
       private boolean done;
 
       @Override
       public void writeBlock(byte[] b, int off, int len) throws IOException {
         checkUp(server);
-        if (bytes.size() + len > failAfter.getOrDefault(server, Integer.MAX_VALUE)) {
+        if (bytes.size() + len > limit) {
           throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, server + " failed");
         }
         bytes.write(b, off, len);
