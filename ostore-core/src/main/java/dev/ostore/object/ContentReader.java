@@ -46,10 +46,26 @@ final class ContentReader {
 
   /**
    * The content, opened: {@code NO_DATA_SERVER} when fewer than {@code k} of its shards are on
-   * live servers, {@code DATA_SERVER_FAILED} when they are but cannot be read.
+   * live servers, {@code DATA_SERVER_FAILED} when they are but cannot be read. Where the shards
+   * are may be remembered from before some servers came back or went: if those fail, the data
+   * servers are asked afresh, once.
    */
   Content open(ContentHash hash, long size, Striping striping, Object what) throws IOException {
-    Locations locations = locator.locateShards(hash);
+    Locations remembered = locator.locateShards(hash);
+    try {
+      return open(hash, size, striping, what, remembered);
+    } catch (IOException e) {
+      locator.forget(hash.hex());
+      Locations fresh = locator.locateShards(hash);
+      if (fresh.equals(remembered)) {
+        throw e;
+      }
+      return open(hash, size, striping, what, fresh);
+    }
+  }
+
+  private Content open(ContentHash hash, long size, Striping striping, Object what,
+      Locations locations) throws IOException {
     ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what,
         executor, hedgeAfter);
     try {

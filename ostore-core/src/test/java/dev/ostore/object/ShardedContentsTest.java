@@ -132,6 +132,20 @@ class ShardedContentsTest {
   }
 
   @Test
+  void whereShardsAreIsAskedAfreshWhenTheRememberedServersFail() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 15);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    ServerAddress away = holderOf(stored.hash(), 0);
+    down(away);
+    assertArrayEquals(body, get(stored)); // remembers five holders, without the one away
+    up(away);
+    // Two of the five remembered die, not yet known dead: asked afresh, the one back answers.
+    servers.takeDown(holderOf(stored.hash(), 1));
+    servers.takeDown(holderOf(stored.hash(), 2));
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
   void aServerFailingMidReadIsReplacedByParity() throws IOException {
     byte[] body = TestData.randomBytes(2_000_000, 7);
     Stored stored = put(body, OptionalLong.of(body.length));
