@@ -12,6 +12,8 @@ import dev.ostore.stream.VerifiedCopy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 
 /**
  * Reads content laid out in shards: finds them, opens {@code k} of them before anything is
@@ -22,11 +24,20 @@ final class ContentReader {
   private final Locator locator;
   private final DataServerClient client;
   private final Codes codes;
+  private final Executor executor;
+  private final Duration hedgeAfter;
 
-  ContentReader(Locator locator, DataServerClient client, Codes codes) {
+  /**
+   * Reads shards on {@code executor}, a thread each while they are read, and reads one more
+   * beside a shard that lags {@code hedgeAfter} behind a stripe.
+   */
+  ContentReader(Locator locator, DataServerClient client, Codes codes, Executor executor,
+      Duration hedgeAfter) {
     this.locator = locator;
     this.client = client;
     this.codes = codes;
+    this.executor = executor;
+    this.hedgeAfter = hedgeAfter;
   }
 
   /**
@@ -35,7 +46,8 @@ final class ContentReader {
    */
   Content open(ContentHash hash, long size, Striping striping, Object what) throws IOException {
     Locations locations = locator.locateShards(hash);
-    ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what);
+    ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what,
+        executor, hedgeAfter);
     try {
       stripes.open();
     } catch (IOException e) {

@@ -55,7 +55,10 @@ final class ContentWriter {
     return upload;
   }
 
-  /** One content on its way: bytes go to {@link #body()}, then {@link #finish} commits them. */
+  /**
+   * One content on its way: bytes go to {@link #body()}, {@link #seal} ends them and tells
+   * their hash, then {@link #commit} makes them durable.
+   */
   final class Upload implements ShardedContents.Upload {
     private final Object what;
     private final MessageDigest digest = ContentHash.newDigest();
@@ -64,6 +67,7 @@ final class ContentWriter {
     private ShardWriters writers;
     private OutputStream encoder;
     private long size;
+    private ContentHash hash;
 
     private Upload(Object what) {
       this.what = what;
@@ -85,17 +89,24 @@ final class ContentWriter {
       };
     }
 
-    /**
-     * Commits the content once every byte arrived; a {@code declared} hash that differs is a
-     * {@code BAD_REQUEST}, and nothing is kept.
-     */
     @Override
-    public Stored finish(Optional<ContentHash> declared) throws IOException {
+    public ContentHash seal(Optional<ContentHash> declared) throws IOException {
+      if (hash != null) {
+        throw new IllegalStateException("sealed already");
+      }
       if (striping == null) {
         begin(layouts.of(head.size()));
       }
       encoder.close();
-      ContentHash hash = ContentHash.of(digest.digest()).checkDeclared(declared);
+      hash = ContentHash.of(digest.digest()).checkDeclared(declared);
+      return hash;
+    }
+
+    @Override
+    public Stored commit() throws IOException {
+      if (hash == null) {
+        throw new IllegalStateException("commit before seal");
+      }
       Locations locations = writers.finish(client, hash, size);
       return new Stored(hash, size, striping, locations, writers.failures());
     }

@@ -9,6 +9,7 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
@@ -30,20 +31,23 @@ public interface ObjectStore {
   /**
    * Objects with versions in {@code metadata} and content on {@code client}'s data servers:
    * written to {@code live} ones as {@code layouts} says, found with {@code locator}; shard
-   * commits run on {@code executor}. With {@code instantUpload}, a body whose declared hash is
+   * commits and reads run on {@code executor}, and a shard read lagging {@code hedgeAfter} gets a
+   * parity shard read beside it. With {@code instantUpload}, a body whose declared hash is
    * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}.
    */
   static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
-      DataServerClient client, Layouts layouts, Executor executor, boolean instantUpload) {
+      DataServerClient client, Layouts layouts, Executor executor, Duration hedgeAfter,
+      boolean instantUpload) {
     return new StoredObjects(metadata, live, locator, client,
-        ShardedContents.create(live, locator, client, layouts, executor), layouts,
+        ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter), layouts,
         instantUpload);
   }
 
   /**
    * Stores {@code body} as the next version of {@code name}, once its content is durable:
    * {@code BAD_REQUEST} when it is not what its declared hash says, {@code NO_DATA_SERVER} when
-   * too few data servers are live, {@code DATA_SERVER_FAILED} when too many fail.
+   * too few data servers are live, {@code DATA_SERVER_FAILED} when too many fail, {@code BUSY}
+   * when those that failed were all too busy to take it.
    */
   Version put(ObjectName name, Body body) throws IOException;
 

@@ -27,7 +27,8 @@ import java.util.concurrent.Executor;
 /**
  * The shard uploads of one content, one per distinct data server, fed stripe by stripe. A shard
  * whose server fails is dropped and the others go on, as long as a quorum of them can still be
- * committed; below that the whole write fails ({@code DATA_SERVER_FAILED}).
+ * committed; below that the whole write fails: {@code BUSY} when the servers that failed all
+ * refused as busy (so that the client retries later), else {@code DATA_SERVER_FAILED}.
  */
 final class ShardWriters implements StripeSink, AutoCloseable {
   private static final Logger log = System.getLogger(ShardWriters.class.getName());
@@ -40,6 +41,9 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   private final Map<Integer, Upload> uploads = new LinkedHashMap<>();
   /** Why each shard that is not going failed, by index. */
   private final Map<Integer, String> failures = new HashMap<>();
+  /** Whether a server refused a shard as busy, and whether one failed for another reason. */
+  private boolean refusedBusy;
+  private boolean failedOtherwise;
 
   private record Upload(ServerAddress server, ShardWriter writer) {}
 
@@ -68,7 +72,7 @@ final class ShardWriters implements StripeSink, AutoCloseable {
           if (e instanceof OstoreException o && o.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
             live.dropUntilHeard(server);
           }
-          writers.failures.put(index, server + ": " + e.getMessage());
+          writers.record(index, server, e);
           log.log(WARNING, () -> "cannot store a shard of " + what + " on " + server + ": "
               + e.getMessage());
         }
@@ -146,9 +150,18 @@ final class ShardWriters implements StripeSink, AutoCloseable {
 
   private void fail(int index, Upload upload, Throwable e) {
     upload.writer().abort();
-    failures.put(index, upload.server() + ": " + e.getMessage());
+    record(index, upload.server(), e);
     log.log(WARNING, () -> "shard " + index + " of " + what + " failed on " + upload.server()
         + ": " + e.getMessage());
+  }
+
+  private void record(int index, ServerAddress server, Throwable e) {
+    failures.put(index, server + ": " + e.getMessage());
+    if (e instanceof OstoreException o && o.code() == ErrorCode.BUSY) {
+      refusedBusy = true;
+    } else {
+      failedOtherwise = true;
+    }
   }
 
   private void checkQuorum() throws IOException {
@@ -160,7 +173,9 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   }
 
   private OstoreException shortOfQuorum(int left) {
-    return new OstoreException(ErrorCode.DATA_SERVER_FAILED, "cannot store " + what + ": "
+    ErrorCode code = refusedBusy && !failedOtherwise ? ErrorCode.BUSY
+        : ErrorCode.DATA_SERVER_FAILED;
+    return new OstoreException(code, "cannot store " + what + ": "
         + left + " of its " + striping.totalShards() + " shards could be stored, "
         + quorum + " needed (" + new ArrayList<>(failures.values()) + ")");
   }

@@ -8,6 +8,7 @@ import dev.ostore.locate.Locations;
 import dev.ostore.locate.Locator;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -22,20 +23,23 @@ import java.util.concurrent.Executor;
  * <pre>{@code
  * try (ShardedContents.Upload upload = contents.start(OptionalLong.of(size), name)) {
  *   body.transferTo(upload.body());
- *   Stored stored = upload.finish(Optional.empty());
+ *   upload.seal(Optional.empty());
+ *   Stored stored = upload.commit();
  * }
  * }</pre>
  */
 public interface ShardedContents {
   /**
    * Contents over {@code client}'s data servers: writes go to {@code live} ones as {@code
-   * layouts} says, reads find shards with {@code locator}; shard commits run on {@code executor}.
+   * layouts} says, reads find shards with {@code locator}; shard commits and shard reads run on
+   * {@code executor}, and a shard that lags {@code hedgeAfter} behind gets a parity shard read
+   * beside it.
    */
   static ShardedContents create(LiveServers live, Locator locator, DataServerClient client,
-      Layouts layouts, Executor executor) {
+      Layouts layouts, Executor executor, Duration hedgeAfter) {
     Codes codes = new Codes();
     ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor);
-    ContentReader reader = new ContentReader(locator, client, codes);
+    ContentReader reader = new ContentReader(locator, client, codes, executor, hedgeAfter);
     return new ShardedContents() {
       @Override
       public Upload start(OptionalLong length, Object what) throws IOException {
@@ -64,17 +68,27 @@ public interface ShardedContents {
   ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what)
       throws IOException;
 
-  /** Content on its way in; closing it before {@link #finish} keeps nothing. */
+  /**
+   * Content on its way in: its bytes, then {@link #seal} once they all came, then {@link
+   * #commit}; closing it before the commit keeps nothing, so content found stored already once
+   * its hash is known costs no shard.
+   */
   interface Upload extends AutoCloseable {
     /** Where the content's bytes go. */
     OutputStream body();
 
     /**
-     * Commits the content: at least the layout's quorum of shards durable, or {@code
-     * DATA_SERVER_FAILED} and nothing kept. A {@code declared} hash that differs is a {@code
+     * Ends the content and returns its hash; a {@code declared} hash that differs is a {@code
      * BAD_REQUEST}.
      */
-    Stored finish(Optional<ContentHash> declared) throws IOException;
+    ContentHash seal(Optional<ContentHash> declared) throws IOException;
+
+    /**
+     * Commits the sealed content: at least the layout's quorum of shards durable, or {@code
+     * DATA_SERVER_FAILED} ({@code BUSY} when the servers that failed were all busy) and nothing
+     * kept.
+     */
+    Stored commit() throws IOException;
 
     @Override
     void close();

@@ -54,8 +54,9 @@ final class StoredObjects implements ObjectStore {
   /**
    * Content stored already is not stored again: when the declared hash is known to be stored,
    * the body is only read and checked, or, with instant upload on and a client waiting for
-   * {@code 100 Continue}, not even sent. Otherwise the version is added only once its content is
-   * durable, with the content's layout in the same transaction.
+   * {@code 100 Continue}, not even sent; an undeclared one is streamed to the data servers and
+   * dropped there, uncommitted, once its hash shows it stored. Otherwise the version is added
+   * only once its content is durable, with the content's layout in the same transaction.
    */
   @Override
   public Version put(ObjectName name, Body body) throws IOException {
@@ -75,8 +76,13 @@ final class StoredObjects implements ObjectStore {
       }
     }
     try (ShardedContents.Upload upload = sharded.start(body.length(), name)) {
-      body.copyTo(upload.body());
-      ShardedContents.Stored stored = upload.finish(declared);
+      long size = body.copyTo(upload.body());
+      ContentHash hash = upload.seal(declared);
+      // Undeclared content is known only now: if it is stored already, no shard is committed.
+      if (declared.isEmpty() && storedSize(hash, name).isPresent()) {
+        return metadata.add(name.value(), size, hash);
+      }
+      ShardedContents.Stored stored = upload.commit();
       locator.rememberShards(stored.hash(), stored.locations());
       if (!stored.failed().isEmpty()) {
         log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "

@@ -356,6 +356,20 @@ abstract class MetadataStoreContract {
   }
 
   @Test
+  void theTableOfContentsKeepsTheLayoutAContentWasFirstStoredWith() throws Exception {
+    assertEquals(Optional.empty(), store.layout(HASH));
+    Version first = store.add("a", 10, HASH, "4+2/65536");
+    assertEquals(new Version("a", 1, 10, Optional.of(HASH)), first);
+    assertEquals(Optional.of(new ContentLayout(10, "4+2/65536")), store.layout(HASH));
+    // Stored again under another name, with another code: the content keeps its first layout.
+    store.add("b", 10, HASH, "6+3/65536");
+    store.add("c", 10, HASH);
+    assertEquals(Optional.of(new ContentLayout(10, "4+2/65536")), store.layout(HASH));
+    assertEquals(Optional.empty(), store.layout(OTHER));
+    assertEquals(3, store.allVersions("", Optional.empty(), 10).versions().size());
+  }
+
+  @Test
   void closeIsIdempotentAndLaterCallsAreRefused() throws Exception {
     store.close();
     store.close();

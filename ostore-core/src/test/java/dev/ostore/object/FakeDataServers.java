@@ -36,6 +36,8 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Set<ServerAddress> down = ConcurrentHashMap.newKeySet();
   /** Servers that fail each shard transfer after this many bytes. */
   private final Map<ServerAddress, Integer> failAfter = new ConcurrentHashMap<>();
+  /** Servers that stop sending each shard after this many bytes, until the reader hangs up. */
+  private final Map<ServerAddress, Integer> stallAfter = new ConcurrentHashMap<>();
   private final List<Subscription> responders = new ArrayList<>();
   private final List<ServerAddress> servers = new ArrayList<>();
 
@@ -74,6 +76,11 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
 
   void failAfter(ServerAddress server, int bytes) {
     failAfter.put(server, bytes);
+  }
+
+  /** Makes {@code server} stop sending, without failing, after {@code bytes} of each shard. */
+  void stallAfter(ServerAddress server, int bytes) {
+    stallAfter.put(server, bytes);
   }
 
   /** The shards each server holds, by index, for the content {@code hash}. */
@@ -148,6 +155,8 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
     int chunk = Layouts.CHUNK_SIZE;
     int from = (int) Math.min(shard.length, fromBlock * chunk);
     int limit = failAfter.getOrDefault(server, Integer.MAX_VALUE);
+    int stall = stallAfter.getOrDefault(server, Integer.MAX_VALUE);
+    java.util.concurrent.CountDownLatch hungUp = new java.util.concurrent.CountDownLatch(1);
     return new FilterInputStream(new ByteArrayInputStream(shard, from, shard.length - from)) {
       private int sent;
 
@@ -157,9 +166,23 @@ final class FakeDataServers implements DataServerClient, AutoCloseable {
         if (sent >= limit) {
           throw new IOException("connection to " + server + " reset");
         }
-        int n = super.read(b, off, Math.min(len, limit - sent));
+        if (sent >= stall) {
+          try {
+            hungUp.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new IOException("connection to " + server + " closed while stalled");
+        }
+        int n = super.read(b, off, Math.min(len, Math.min(limit, stall) - sent));
         sent += Math.max(n, 0);
         return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        hungUp.countDown();
+        super.close();
       }
     };
   }

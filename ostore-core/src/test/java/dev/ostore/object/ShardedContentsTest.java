@@ -37,6 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ShardedContentsTest {
   static final int CHUNK = Layouts.CHUNK_SIZE;
+  static final Duration HEDGE_AFTER = Duration.ofMillis(300);
 
   final MessageBus bus = MessageBus.inMemory();
   final ExecutorService executor = Executors.newCachedThreadPool();
@@ -50,7 +51,8 @@ class ShardedContentsTest {
     live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
     servers.servers().forEach(live::heard);
     Locator locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
-    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor);
+    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor,
+        HEDGE_AFTER);
   }
 
   @AfterEach
@@ -139,6 +141,17 @@ class ShardedContentsTest {
   }
 
   @Test
+  void aShardThatStallsGetsAParityShardBesideItAndTheReadGoesOn() throws IOException {
+    byte[] body = bytes(2_000_000, 14);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.stallAfter(holderOf(stored.hash(), 2), 300_000);
+    long started = System.nanoTime();
+    assertArrayEquals(body, get(stored));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
+  }
+
+  @Test
   void damagedBytesAreNeverTakenForTheContent() throws IOException {
     byte[] body = bytes(300_000, 8);
     Stored stored = put(body, OptionalLong.of(body.length));
@@ -194,7 +207,7 @@ class ShardedContentsTest {
     try (ShardedContents.Upload upload = contents.start(OptionalLong.of(body.length), "x")) {
       upload.body().write(body);
       OstoreException e = assertThrows(OstoreException.class,
-          () -> upload.finish(Optional.of(ContentHash.of(new byte[32]))));
+          () -> upload.seal(Optional.of(ContentHash.of(new byte[32]))));
       assertEquals(ErrorCode.BAD_REQUEST, e.code());
     }
     assertEquals(0, servers.shardCount());
@@ -206,7 +219,8 @@ class ShardedContentsTest {
       for (int at = 0; at < body.length; at += 10_007) {
         upload.body().write(body, at, Math.min(10_007, body.length - at));
       }
-      return upload.finish(Optional.empty());
+      upload.seal(Optional.empty());
+      return upload.commit();
     }
   }
 

@@ -11,6 +11,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,14 +24,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The {@link ShardStore} contract, on disk. */
 class ShardStoreTest {
   static final int MAX_UPLOADS = 3;
   static final ContentHash HASH = ContentHash.sha256("object".getBytes(UTF_8));
-  /** 4+2 in chunks of 100: a 1,000-byte object gives shards of 3 blocks, 250 bytes. */
-  static final ShardLayout LAYOUT = new ShardLayout(4, 2, 100, 1000);
+  static final Striping STRIPING = new Striping(4, 2, 100);
+  /** A 1,000-byte object cut 4+2 in chunks of 100: shards of 3 blocks (100, 100, 50 bytes). */
+  static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
 
   @TempDir
   Path root;
@@ -62,75 +65,109 @@ class ShardStoreTest {
       assertThrows(IndexOutOfBoundsException.class, () -> read(file, 2, 4));
     }
     assertEquals(List.of(3), store.held(HASH));
-    assertTrue(Files.exists(root.resolve("shards").resolve(HASH.hex().substring(0, 2))
-        .resolve(id.toString())));
+    assertTrue(Files.exists(shardFile(id)));
   }
 
   @Test
-  void writesInAnyPiecesGiveTheSameShard() throws IOException {
-    byte[] bytes = randomBytes(250, 2);
-    ShardId id = new ShardId(HASH, 0);
-    try (ShardUpload upload = store.create(id, LAYOUT)) {
-      for (int i = 0; i < bytes.length; i += 7) {
-        upload.stream().write(bytes, i, Math.min(7, bytes.length - i));
-      }
-      upload.commit();
+  void theContentIsNamedOnlyAtCommit() throws IOException {
+    ContentHash other = ContentHash.sha256("other".getBytes(UTF_8));
+    byte[] first = randomBytes(250, 2);
+    byte[] second = randomBytes(250, 3);
+    // Two uploads of the same index at once, told apart only by the hash they commit under.
+    try (ShardUpload a = store.create(0, STRIPING); ShardUpload b = store.create(0, STRIPING)) {
+      appendBlocks(a, LAYOUT, first);
+      appendBlocks(b, LAYOUT, second);
+      assertEquals(new ShardId(other, 0), b.commit(other, 1000));
+      assertEquals(new ShardId(HASH, 0), a.commit(HASH, 1000));
     }
-    try (ShardFile file = store.open(id).orElseThrow()) {
-      assertArrayEquals(bytes, read(file, 0, 3));
+    try (ShardFile file = store.open(new ShardId(HASH, 0)).orElseThrow()) {
+      assertArrayEquals(first, read(file, 0, 3));
+    }
+    try (ShardFile file = store.open(new ShardId(other, 0)).orElseThrow()) {
+      assertArrayEquals(second, read(file, 0, 3));
     }
   }
 
   @Test
   void anEmptyObjectHasEmptyShards() throws IOException {
-    ShardLayout empty = new ShardLayout(4, 2, 100, 0);
+    ShardLayout empty = ShardLayout.of(STRIPING, 0);
     ShardId id = new ShardId(HASH, 5);
     put(id, empty, new byte[0]);
     try (ShardFile file = store.open(id).orElseThrow()) {
+      assertEquals(empty, file.layout());
       assertArrayEquals(new byte[0], read(file, 0, 0));
     }
   }
 
   @Test
   void aCutUploadLeavesNothing() throws IOException {
-    ShardId id = new ShardId(HASH, 1);
-    try (ShardUpload upload = store.create(id, LAYOUT)) {
-      upload.stream().write(randomBytes(249, 3));
-      OstoreException e = assertThrows(OstoreException.class, upload::commit);
-      assertEquals(ErrorCode.BAD_REQUEST, e.code());
-      assertTrue(e.getMessage().contains("250"), e.getMessage());
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      byte[] bytes = randomBytes(200, 4);
+      upload.append(bytes, 0, 100);
+      upload.append(bytes, 100, 100);
+      assertBadRequest(() -> upload.commit(HASH, 1000), "250");
+      assertThrows(IllegalStateException.class, () -> upload.append(bytes, 0, 100),
+          "a failed commit ends the upload");
     }
-    assertEquals(Optional.empty(), store.open(id));
-    assertEquals(List.of(), store.held(HASH));
-    assertEquals(0, filesUnder("temp") + filesUnder("shards"));
+    assertNothingKept(new ShardId(HASH, 1));
   }
 
   @Test
   void anUploadClosedUncommittedLeavesNothing() throws IOException {
-    ShardId id = new ShardId(HASH, 1);
-    try (ShardUpload upload = store.create(id, LAYOUT)) {
-      upload.stream().write(randomBytes(250, 3));
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      appendBlocks(upload, LAYOUT, randomBytes(250, 5));
     }
-    assertEquals(Optional.empty(), store.open(id));
-    assertEquals(0, filesUnder("temp") + filesUnder("shards"));
+    assertNothingKept(new ShardId(HASH, 1));
   }
 
   @Test
-  void bytesPastTheShardsLengthAreRefused() throws IOException {
-    try (ShardUpload upload = store.create(new ShardId(HASH, 1), LAYOUT)) {
-      upload.stream().write(randomBytes(200, 4));
-      OstoreException e = assertThrows(OstoreException.class,
-          () -> upload.stream().write(randomBytes(51, 4)));
-      assertEquals(ErrorCode.BAD_REQUEST, e.code());
+  void blocksThatDoNotFitTheCommittedSizeKeepNothing() throws IOException {
+    byte[] bytes = randomBytes(250, 6);
+    // 800 bytes make 2 blocks, 801 a last one of 1 byte, 1200 a last one of 100: none is
+    // 100, 100, 50. More sizes than upload slots: a failed commit frees its slot.
+    for (long size : new long[] {0, 800, 801, 1200, 5000}) {
+      try (ShardUpload upload = store.create(1, STRIPING)) {
+        appendBlocks(upload, LAYOUT, bytes);
+        assertBadRequest(() -> upload.commit(HASH, size), " " + size + " bytes");
+      }
     }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void emptyAndOverlongBlocksAreRefused() throws IOException {
+    byte[] bytes = randomBytes(101, 7);
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      assertBadRequest(() -> upload.append(bytes, 0, 0), "not 0");
+      assertBadRequest(() -> upload.append(bytes, 0, 101), "not 101");
+    }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void aShortBlockFollowedByAnotherIsRefused() throws IOException {
+    byte[] bytes = randomBytes(150, 8);
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      upload.append(bytes, 0, 50);
+      assertBadRequest(() -> upload.append(bytes, 50, 100), "had 50");
+    }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void anIndexOutsideTheStripingIsRefused() {
+    assertBadRequest(() -> store.create(6, STRIPING), "index 6");
+    assertBadRequest(() -> store.create(-1, STRIPING), "index -1");
+    assertBadRequest(() -> store.create(0, new Striping(1, 0, ShardLayout.MAX_CHUNK_SIZE + 1)),
+        Integer.toString(ShardLayout.MAX_CHUNK_SIZE));
   }
 
   @Test
   void aShardStoredAlreadyIsKept() throws IOException {
     ShardId id = new ShardId(HASH, 2);
-    byte[] first = randomBytes(250, 5);
+    byte[] first = randomBytes(250, 9);
     assertFalse(put(id, LAYOUT, first));
-    assertTrue(put(id, LAYOUT, randomBytes(250, 6)));
+    assertTrue(put(id, LAYOUT, randomBytes(250, 10)));
     try (ShardFile file = store.open(id).orElseThrow()) {
       assertArrayEquals(first, read(file, 0, 3));
     }
@@ -140,10 +177,10 @@ class ShardStoreTest {
   @Test
   void aReopenedStoreKeepsCommittedShardsAndDeletesTemporaryFiles() throws IOException {
     ShardId kept = new ShardId(HASH, 4);
-    byte[] bytes = randomBytes(250, 7);
+    byte[] bytes = randomBytes(250, 11);
     put(kept, LAYOUT, bytes);
-    ShardUpload unfinished = store.create(new ShardId(HASH, 0), LAYOUT);
-    unfinished.stream().write(randomBytes(150, 8));
+    ShardUpload unfinished = store.create(0, STRIPING);
+    unfinished.append(randomBytes(100, 12), 0, 100);
     assertEquals(1, filesUnder("temp"));
     // As after a crash: the upload is never closed, its file stays behind.
     ShardStore reopened = ShardStore.onDisk(root, MAX_UPLOADS);
@@ -159,11 +196,9 @@ class ShardStoreTest {
   @Test
   void aFlippedByteQuarantinesTheShardAndIsAnError() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 9));
+    put(id, LAYOUT, randomBytes(250, 13));
     Path file = shardFile(id);
-    byte[] stored = Files.readAllBytes(file);
-    stored[ShardFormat.HEADER + 104 + 50] ^= 1; // in block 1
-    Files.write(file, stored);
+    flipByte(file, ShardFormat.HEADER + 104 + 50); // in block 1
     try (ShardFile shard = store.open(id).orElseThrow()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       CorruptShardException e =
@@ -180,7 +215,7 @@ class ShardStoreTest {
   @Test
   void aTruncatedShardIsCorruptWhenOpened() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 10));
+    put(id, LAYOUT, randomBytes(250, 14));
     Path file = shardFile(id);
     byte[] stored = Files.readAllBytes(file);
     Files.write(file, Arrays.copyOf(stored, stored.length - 1));
@@ -192,11 +227,8 @@ class ShardStoreTest {
   @Test
   void aDamagedHeaderIsCorruptWhenOpened() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 11));
-    Path file = shardFile(id);
-    byte[] stored = Files.readAllBytes(file);
-    stored[60] ^= 1; // the object size
-    Files.write(file, stored);
+    put(id, LAYOUT, randomBytes(250, 15));
+    flipByte(shardFile(id), 60); // in the object size, written at commit
     CorruptShardException e = assertThrows(CorruptShardException.class, () -> store.open(id));
     assertTrue(e.getMessage().contains("header"), e.getMessage());
   }
@@ -204,7 +236,7 @@ class ShardStoreTest {
   @Test
   void aShardRenamedToAnotherIdIsCorrupt() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, randomBytes(250, 12));
+    put(id, LAYOUT, randomBytes(250, 16));
     ShardId other = new ShardId(HASH, 2);
     Files.copy(shardFile(id), shardFile(other));
     assertThrows(CorruptShardException.class, () -> store.open(other));
@@ -214,14 +246,16 @@ class ShardStoreTest {
   void uploadsBeyondTheCapAreBusyUntilOneEnds() throws IOException {
     ShardUpload[] open = new ShardUpload[MAX_UPLOADS];
     for (int i = 0; i < MAX_UPLOADS; i++) {
-      open[i] = store.create(new ShardId(HASH, i), LAYOUT);
+      open[i] = store.create(i, STRIPING);
     }
-    OstoreException e = assertThrows(OstoreException.class,
-        () -> store.create(new ShardId(HASH, 9), LAYOUT));
+    OstoreException e = assertThrows(OstoreException.class, () -> store.create(5, STRIPING));
     assertEquals(ErrorCode.BUSY, e.code());
     open[0].close();
-    open[0].close();
-    store.create(new ShardId(HASH, 9), LAYOUT).close();
+    open[0].close(); // frees no second slot
+    try (ShardUpload again = store.create(5, STRIPING)) {
+      e = assertThrows(OstoreException.class, () -> store.create(4, STRIPING));
+      assertEquals(ErrorCode.BUSY, e.code());
+    }
     for (ShardUpload upload : open) {
       upload.close();
     }
@@ -230,7 +264,7 @@ class ShardStoreTest {
   @Test
   void deleteRemovesAShardOnce() throws IOException {
     ShardId id = new ShardId(HASH, 0);
-    put(id, LAYOUT, randomBytes(250, 13));
+    put(id, LAYOUT, randomBytes(250, 17));
     assertTrue(store.delete(id));
     assertFalse(store.delete(id));
     assertEquals(Optional.empty(), store.open(id));
@@ -241,16 +275,14 @@ class ShardStoreTest {
   void listsInOrderOfHashThenIndexAfterAGivenId() throws IOException {
     ContentHash low = ContentHash.parse("0a" + "0".repeat(62));
     ContentHash high = ContentHash.parse("f0" + "0".repeat(62));
-    ShardLayout small = new ShardLayout(1, 0, 100, 1);
+    ShardLayout small = new ShardLayout(20, 0, 100, 1);
     for (ShardId id : List.of(new ShardId(high, 0), new ShardId(low, 10), new ShardId(low, 2),
         new ShardId(HASH, 0))) {
       put(id, small, new byte[] {7});
     }
     List<ShardId> all = store.list(Optional.empty(), 100);
-    List<ShardId> sorted = all.stream().sorted().toList();
-    assertEquals(sorted, all);
-    assertEquals(new ShardId(low, 2), all.get(0));
-    assertEquals(new ShardId(low, 10), all.get(1));
+    assertEquals(all.stream().sorted().toList(), all);
+    assertEquals(List.of(new ShardId(low, 2), new ShardId(low, 10)), all.subList(0, 2));
     assertEquals(new ShardId(high, 0), all.get(3));
     assertEquals(all.subList(0, 2), store.list(Optional.empty(), 2));
     assertEquals(all.subList(2, 4), store.list(Optional.of(all.get(1)), 10));
@@ -264,20 +296,43 @@ class ShardStoreTest {
 
   @Test
   void closingTheStoreDeletesOpenUploads() throws IOException {
-    ShardUpload upload = store.create(new ShardId(HASH, 0), LAYOUT);
-    upload.stream().write(randomBytes(10, 14));
+    ShardUpload upload = store.create(0, STRIPING);
+    upload.append(randomBytes(100, 18), 0, 100);
     store.close();
     assertEquals(0, filesUnder("temp"));
-    assertThrows(IllegalStateException.class, () -> store.create(new ShardId(HASH, 1), LAYOUT));
+    assertThrows(IllegalStateException.class, () -> store.create(1, STRIPING));
   }
 
   /** Stores a shard; returns whether it was stored already. */
   private boolean put(ShardId id, ShardLayout layout, byte[] bytes) throws IOException {
-    try (ShardUpload upload = store.create(id, layout)) {
-      upload.stream().write(bytes);
-      upload.commit();
+    try (ShardUpload upload = store.create(id.index(), layout.striping())) {
+      appendBlocks(upload, layout, bytes);
+      assertEquals(id, upload.commit(id.hash(), layout.objectSize()));
       return upload.keptExisting();
     }
+  }
+
+  /** Appends {@code bytes} cut into the blocks {@code layout} makes of a shard. */
+  private static void appendBlocks(ShardUpload upload, ShardLayout layout, byte[] bytes)
+      throws IOException {
+    int at = 0;
+    for (long b = 0; b < layout.blockCount(); b++) {
+      upload.append(bytes, at, layout.blockLength(b));
+      at += layout.blockLength(b);
+    }
+    assertEquals(bytes.length, at, "the test's bytes are one shard of the layout");
+  }
+
+  private void assertNothingKept(ShardId id) throws IOException {
+    assertEquals(Optional.empty(), store.open(id));
+    assertEquals(List.of(), store.held(id.hash()));
+    assertEquals(0, filesUnder("temp") + filesUnder("shards"));
+  }
+
+  private static void assertBadRequest(Executable call, String saying) {
+    OstoreException e = assertThrows(OstoreException.class, call);
+    assertEquals(ErrorCode.BAD_REQUEST, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains(saying), e.getMessage());
   }
 
   private static byte[] read(ShardFile file, long from, long to) throws IOException {
@@ -289,6 +344,12 @@ class ShardStoreTest {
   private Path shardFile(ShardId id) {
     return root.resolve("shards").resolve(id.hash().hex().substring(0, 2))
         .resolve(id.toString());
+  }
+
+  private static void flipByte(Path file, int position) throws IOException {
+    byte[] stored = Files.readAllBytes(file);
+    stored[position] ^= 1;
+    Files.write(file, stored);
   }
 
   private long filesUnder(String directory) throws IOException {

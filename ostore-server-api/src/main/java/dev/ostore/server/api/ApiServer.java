@@ -34,6 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ApiServer implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long a shard read may lag behind a stripe before a parity shard is read beside it: far
+   * above a healthy stripe's few milliseconds, far below the read timeout that fails it.
+   */
+  static final Duration HEDGE_AFTER = Duration.ofSeconds(1);
 
   private final MetadataStore metadata;
   private final LiveServers live;
@@ -119,7 +124,8 @@ public final class ApiServer implements AutoCloseable {
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
       ObjectStore objects = ObjectStore.create(metadata, live, locator,
-          DataServerClient.overHttp(transfers), layouts, uploads, config.instantUpload());
+          DataServerClient.overHttp(transfers), layouts, uploads, HEDGE_AFTER,
+          config.instantUpload());
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);

@@ -52,7 +52,7 @@ class BrokerOutageTest {
     int apiPort = freePort();
     ServerProcess api = start(ApiServerMain.class, "api", Map.of("RABBITMQ_SERVER", uri,
         "LISTEN_ADDRESS", "127.0.0.1:" + apiPort, "STORAGE_ROOT", root.resolve("api") + "",
-        "HEARTBEAT_EXPIRY", "6s"));
+        "HEARTBEAT_EXPIRY", "6s", "ERASURE_CODE", "1+0"));
     data.awaitStarted(dataPort, Duration.ofSeconds(30));
     api.awaitStarted(apiPort, Duration.ofSeconds(30));
     http = new Http(URI.create("http://127.0.0.1:" + apiPort));

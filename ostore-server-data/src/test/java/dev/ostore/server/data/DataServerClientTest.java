@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardWriter;
+import dev.ostore.erasure.Striping;
 import dev.ostore.storage.ShardLayout;
+import dev.ostore.stream.GetStream;
+import dev.ostore.stream.PutStream;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +29,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,8 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class DataServerClientTest {
   static final ContentHash HASH = ContentHash.sha256("object".getBytes(UTF_8));
-  /** Shards of 3 blocks (100, 100, 50 bytes). */
-  static final ShardLayout LAYOUT = new ShardLayout(4, 2, 100, 1000);
+  static final Striping STRIPING = new Striping(4, 2, 100);
+  /** A 1,000-byte object's shards have 3 blocks (100, 100, 50 bytes). */
+  static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
 
   @TempDir
   Path root;
@@ -49,6 +57,7 @@ class DataServerClientTest {
   DataServer server;
   ExecutorService executor = Executors.newCachedThreadPool();
   ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  Transfers transfers;
   DataServerClient client;
 
   @BeforeEach
@@ -57,8 +66,9 @@ class DataServerClientTest {
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, 8), bus);
-    client = DataServerClient.overHttp(Transfers.create(executor, scheduler,
-        InstantSource.system(), Duration.ofSeconds(2), Duration.ofSeconds(10)));
+    transfers = Transfers.create(executor, scheduler, InstantSource.system(),
+        Duration.ofSeconds(2), Duration.ofSeconds(10));
+    client = DataServerClient.overHttp(transfers);
   }
 
   @AfterEach
@@ -90,12 +100,30 @@ class DataServerClientTest {
   }
 
   @Test
+  void finishNamesTheShardByTheHashGivenAtTheEnd() throws IOException {
+    ContentHash other = ContentHash.sha256("other".getBytes(UTF_8));
+    byte[] bytes = randomBytes(250, 7);
+    try (ShardWriter writer = client.upload(server.address(), 5, STRIPING)) {
+      writeBlocks(writer, LAYOUT, bytes);
+      assertEquals(new ShardId(other, 5), writer.finish(other, LAYOUT.objectSize()));
+    }
+    assertArrayEquals(bytes, read(new ShardId(other, 5), 0, 3));
+  }
+
+  @Test
   void anUploadShortOfTheShardsLengthFailsAndStoresNothing() throws IOException {
     ShardId id = new ShardId(HASH, 2);
-    try (ShardWriter writer = client.upload(server.address(), id, LAYOUT)) {
-      writer.stream().write(randomBytes(200, 3));
-      IOException e = assertThrows(IOException.class, writer::finish);
+    try (ShardWriter writer = client.upload(server.address(), 2, STRIPING)) {
+      byte[] bytes = randomBytes(200, 3);
+      writer.writeBlock(bytes, 0, 100);
+      writer.writeBlock(bytes, 100, 100);
+      OstoreException e = assertThrows(OstoreException.class,
+          () -> writer.finish(HASH, LAYOUT.objectSize()));
+      // The server's refusal is the api server's failure, with the server's reason in it.
+      assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
       assertTrue(e.getMessage().contains(id.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains(server.address().toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("250"), e.getMessage());
     }
     assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
   }
@@ -103,8 +131,8 @@ class DataServerClientTest {
   @Test
   void anAbortedUploadStoresNothing() throws Exception {
     ShardId id = new ShardId(HASH, 3);
-    try (ShardWriter writer = client.upload(server.address(), id, LAYOUT)) {
-      writer.stream().write(randomBytes(200, 4));
+    try (ShardWriter writer = client.upload(server.address(), 3, STRIPING)) {
+      writer.writeBlock(randomBytes(100, 4), 0, 100);
       writer.abort();
       writer.abort();
     }
@@ -132,10 +160,9 @@ class DataServerClientTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       nobody = new ServerAddress("127.0.0.1", socket.getLocalPort());
     }
-    ShardId id = new ShardId(HASH, 0);
-    IOException e = assertThrows(IOException.class, () -> client.upload(nobody, id, LAYOUT));
+    IOException e = assertThrows(IOException.class, () -> client.upload(nobody, 4, STRIPING));
     assertTrue(e.getMessage().contains(nobody.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains(id.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("shard 4"), e.getMessage());
   }
 
   @Test
@@ -143,9 +170,9 @@ class DataServerClientTest {
     ShardId id = new ShardId(HASH, 0);
     ShardLayout big = new ShardLayout(1, 0, 65536, 8 * 65536);
     byte[] bytes = randomBytes(8 * 65536, 6);
-    try (ShardWriter writer = client.upload(server.address(), id, big)) {
-      writer.stream().write(bytes);
-      writer.finish();
+    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
+      writeBlocks(writer, big, bytes);
+      writer.finish(HASH, big.objectSize());
     }
     Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2)).resolve(id.toString());
     byte[] stored = Files.readAllBytes(file);
@@ -156,11 +183,51 @@ class DataServerClientTest {
     }
   }
 
-  private void upload(ShardId id, byte[] bytes) throws IOException {
-    try (ShardWriter writer = client.upload(server.address(), id, LAYOUT)) {
-      writer.stream().write(bytes);
-      writer.finish();
+  @Test
+  void contentStoredWholeReadsBackWithItsSize() throws IOException {
+    byte[] bytes = randomBytes(70_000, 8);
+    ContentHash hash = storeWhole(bytes);
+    assertEquals(bytes.length, client.wholeSize(server.address(), hash));
+    try (GetStream in = client.readWhole(server.address(), hash)) {
+      assertEquals(bytes.length, in.length());
+      assertArrayEquals(bytes, in.readAllBytes());
     }
+    ContentHash missing = ContentHash.sha256(new byte[] {1});
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> client.wholeSize(server.address(), missing));
+    assertEquals(ErrorCode.NOT_FOUND, e.code());
+    e = assertThrows(OstoreException.class, () -> client.readWhole(server.address(), missing));
+    assertEquals(ErrorCode.NOT_FOUND, e.code());
+  }
+
+  /** Stores content whole as api servers did before erasure coding: temp, append, commit. */
+  private ContentHash storeWhole(byte[] bytes) throws IOException {
+    String temp = "/temp/" + transfers.call(server.address(), "POST", "/temp/", Map.of());
+    try (PutStream put = transfers.upload(server.address(), "PATCH", temp,
+        OptionalLong.of(bytes.length))) {
+      put.write(bytes);
+    }
+    ContentHash hash = ContentHash.sha256(bytes);
+    transfers.call(server.address(), "PUT", temp, Map.of("Digest", "SHA-256=" + hash.base64()));
+    return hash;
+  }
+
+  private void upload(ShardId id, byte[] bytes) throws IOException {
+    try (ShardWriter writer = client.upload(server.address(), id.index(), STRIPING)) {
+      writeBlocks(writer, LAYOUT, bytes);
+      assertEquals(id, writer.finish(id.hash(), LAYOUT.objectSize()));
+    }
+  }
+
+  /** Writes {@code bytes} cut into the blocks {@code layout} makes of a shard. */
+  private static void writeBlocks(ShardWriter writer, ShardLayout layout, byte[] bytes)
+      throws IOException {
+    int at = 0;
+    for (long b = 0; b < layout.blockCount(); b++) {
+      writer.writeBlock(bytes, at, layout.blockLength(b));
+      at += layout.blockLength(b);
+    }
+    assertEquals(bytes.length, at, "the test's bytes are one shard of " + layout);
   }
 
   private byte[] read(ShardId id, long from, long to) throws IOException {

@@ -15,7 +15,10 @@ import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import dev.ostore.locate.LocateReply;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.stream.BlockFrames;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -29,6 +32,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.BlockingQueue;
@@ -76,9 +80,12 @@ class ShardEndpointsTest {
   void aShardIsCreatedOnceAndReadBackWithItsLayout() throws Exception {
     ShardId id = new ShardId(HASH, 2);
     byte[] bytes = randomBytes(250, 1);
-    assertEquals(201, put(id, LAYOUT, OBJECT_SIZE, bytes).statusCode());
-    assertEquals(200, put(id, LAYOUT, OBJECT_SIZE, randomBytes(250, 2)).statusCode(),
-        "stored already: kept as it was");
+    HttpResponse<String> created = post(2, LAYOUT, OBJECT_SIZE, bytes);
+    assertEquals(201, created.statusCode());
+    assertEquals(id + "\n", created.body());
+    HttpResponse<String> again = post(2, LAYOUT, OBJECT_SIZE, randomBytes(250, 2));
+    assertEquals(200, again.statusCode(), "stored already: kept as it was");
+    assertEquals(id + "\n", again.body());
     HttpResponse<byte[]> got = getBytes("/shards/" + id);
     assertEquals(200, got.statusCode());
     assertArrayEquals(bytes, got.body());
@@ -94,7 +101,7 @@ class ShardEndpointsTest {
   void blockRangesAreInclusiveAndMayRunToTheEnd() throws Exception {
     ShardId id = new ShardId(HASH, 0);
     byte[] bytes = randomBytes(250, 3);
-    put(id, LAYOUT, OBJECT_SIZE, bytes);
+    post(0, LAYOUT, OBJECT_SIZE, bytes);
     assertArrayEquals(Arrays.copyOfRange(bytes, 100, 200),
         getBytes("/shards/" + id + "?blocks=1-1").body());
     assertArrayEquals(Arrays.copyOfRange(bytes, 100, 250),
@@ -113,62 +120,90 @@ class ShardEndpointsTest {
   }
 
   @Test
-  void aBodyOfTheWrongLengthStoresNothing() throws Exception {
-    ShardId id = new ShardId(HASH, 1);
-    HttpResponse<String> refused = put(id, LAYOUT, OBJECT_SIZE, randomBytes(251, 4));
-    assertEquals(400, refused.statusCode());
-    assertTrue(refused.body().contains("250"), refused.body());
-    assertEquals(404, get("/shards/" + id).statusCode());
-    assertEquals(0, filesUnder("temp") + filesUnder("shards"));
+  void aBodyThatDoesNotHoldTogetherIsRefusedAndStoresNothing() throws Exception {
+    ShardLayout layout = ShardLayout.parse(LAYOUT, OBJECT_SIZE);
+    byte[] shard = randomBytes(250, 4);
+    byte[] good = framed(layout, shard, HASH, OBJECT_SIZE);
+    byte[] flipped = good.clone();
+    flipped[4 + 100 + 4 + 4 + 20] ^= 1; // in block 1, after its frame's length
+    // What the reason names, and a body that fails for it.
+    Map<String, byte[]> bodies = Map.of(
+        "CRC32C", flipped,
+        "trailer", Arrays.copyOf(good, good.length - 1),
+        // 100, 100 and 50 bytes named as a 1,200-byte object's blocks, which have 100 each
+        "250", framed(layout, shard, HASH, 1200));
+    for (Map.Entry<String, byte[]> body : bodies.entrySet()) {
+      HttpResponse<String> refused = post(LAYOUT, "1", body.getValue());
+      assertEquals(400, refused.statusCode(), body.getKey());
+      assertTrue(refused.body().contains(body.getKey()), refused.body());
+      assertEquals(1, refused.body().lines().count(), refused.body());
+      assertNothingStored(new ShardId(HASH, 1));
+    }
   }
 
   @Test
   void aBodyCutShortStoresNothing() throws Exception {
-    ShardId id = new ShardId(HASH, 1);
+    byte[] body = framed(ShardLayout.parse(LAYOUT, OBJECT_SIZE), randomBytes(250, 7), HASH,
+        OBJECT_SIZE);
     try (Socket socket = new Socket("127.0.0.1", server.address().port())) {
       OutputStream out = socket.getOutputStream();
-      out.write(("PUT /shards/" + id + " HTTP/1.1\r\nHost: x\r\nShard-Layout: " + LAYOUT
-          + "\r\nObject-Size: 1000\r\nContent-Length: 250\r\n\r\n").getBytes(ISO_8859_1));
-      out.write(new byte[100]);
+      out.write(("POST /shards/ HTTP/1.1\r\nHost: x\r\nShard-Layout: " + LAYOUT
+          + "\r\nShard-Index: 1\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(ISO_8859_1));
+      out.write(body, 0, 150);
       out.flush();
       socket.shutdownOutput();
       String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
           ISO_8859_1)).readLine();
       assertTrue(status == null || status.contains(" 400 "), status);
     }
-    assertEquals(404, get("/shards/" + id).statusCode());
+    assertNothingStored(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void badHeadersAndIdsAreRefusedWithAReason() throws Exception {
+    byte[] body = framed(ShardLayout.parse(LAYOUT, OBJECT_SIZE), randomBytes(250, 8), HASH,
+        OBJECT_SIZE);
+    String tooLarge = "1+0/" + (ShardLayout.MAX_CHUNK_SIZE + 1);
+    for (String[] headers : List.of(new String[] {"4+2", "0"}, new String[] {"0+2/100", "0"},
+        new String[] {"4+2/0", "0"}, new String[] {tooLarge, "0"}, new String[] {LAYOUT, "6"},
+        new String[] {LAYOUT, "-1"}, new String[] {LAYOUT, "x"}, new String[] {LAYOUT, ""},
+        new String[] {LAYOUT, "01"})) {
+      HttpResponse<String> refused = post(headers[0], headers[1], body);
+      assertEquals(400, refused.statusCode(), String.join(" ", headers));
+      assertEquals(1, refused.body().lines().count(), refused.body());
+    }
+    HttpResponse<String> noLayout = send(HttpRequest.newBuilder(base.resolve("/shards/"))
+        .header("Shard-Index", "0").POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    assertEquals(400, noLayout.statusCode());
+    assertEquals("a shard upload needs a Shard-Layout header such as 4+2/65536\n",
+        noLayout.body());
+    HttpResponse<String> noIndex = send(HttpRequest.newBuilder(base.resolve("/shards/"))
+        .header("Shard-Layout", LAYOUT).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    assertEquals(400, noIndex.statusCode());
+    assertEquals("a shard upload needs a Shard-Index header\n", noIndex.body());
+    assertEquals(400, get("/shards/abc.1").statusCode());
     assertEquals(0, filesUnder("temp") + filesUnder("shards"));
   }
 
   @Test
-  void badIdsAndLayoutsAreRefusedWithAReason() throws Exception {
-    byte[] bytes = randomBytes(250, 5);
-    assertEquals(400, put("/shards/" + HASH.hex() + ".255", LAYOUT, "1000", bytes).statusCode());
-    assertEquals(400, put("/shards/" + HASH.hex(), LAYOUT, "1000", bytes).statusCode());
-    ShardId id = new ShardId(HASH, 0);
-    for (String[] headers : List.of(new String[] {"4+2", "1000"},
-        new String[] {"0+2/100", "1000"}, new String[] {LAYOUT, "-1"},
-        new String[] {LAYOUT, "lots"})) {
-      HttpResponse<String> refused = put("/shards/" + id, headers[0], headers[1], bytes);
-      assertEquals(400, refused.statusCode(), String.join(" ", headers));
-      assertEquals(1, refused.body().lines().count(), refused.body());
-    }
-    HttpResponse<String> noLayout = send(HttpRequest.newBuilder(base.resolve("/shards/" + id))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)));
-    assertEquals("a shard upload needs a Shard-Layout header such as 4+2/65536\n",
-        noLayout.body());
-    assertEquals(400, get("/shards/abc.1").statusCode());
+  void aPutOfAShardIsNotAllowed() throws Exception {
+    HttpResponse<String> put = send(HttpRequest.newBuilder(
+        base.resolve("/shards/" + new ShardId(HASH, 0)))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})));
+    assertEquals(405, put.statusCode());
+    assertEquals("DELETE, GET, HEAD", put.headers().firstValue("Allow").orElseThrow());
+    assertEquals(1, put.body().lines().count(), put.body());
   }
 
   @Test
-  void pastItsCapOfUploadsAPutIsBusyWithRetryAfter() throws Exception {
+  void pastItsCapOfUploadsAPostIsBusyWithRetryAfter() throws Exception {
     Socket[] held = new Socket[MAX_UPLOADS];
     try {
       for (int i = 0; i < MAX_UPLOADS; i++) {
-        held[i] = startUpload(new ShardId(HASH, i));
+        held[i] = startUpload(i);
       }
-      HttpResponse<String> busy = put(new ShardId(HASH, 5), LAYOUT, OBJECT_SIZE,
-          randomBytes(250, 6));
+      HttpResponse<String> busy = post(5, LAYOUT, OBJECT_SIZE, randomBytes(250, 9));
       assertEquals(503, busy.statusCode());
       assertEquals("1", busy.headers().firstValue("Retry-After").orElseThrow());
       assertEquals("too many uploads in progress on this data server (2)\n", busy.body());
@@ -184,7 +219,7 @@ class ShardEndpointsTest {
   @Test
   void aCorruptFirstBlockIsA404AndTheShardIsMovedAside() throws Exception {
     ShardId id = new ShardId(HASH, 3);
-    put(id, LAYOUT, OBJECT_SIZE, randomBytes(250, 7));
+    post(3, LAYOUT, OBJECT_SIZE, randomBytes(250, 7));
     flipByte(id, 68 + 10);
     HttpResponse<String> got = get("/shards/" + id);
     assertEquals(404, got.statusCode());
@@ -198,7 +233,7 @@ class ShardEndpointsTest {
     ShardId id = new ShardId(HASH, 0);
     String layout = "1+0/65536";
     byte[] bytes = randomBytes(8 * 65536, 8);
-    assertEquals(201, put(id, layout, bytes.length, bytes).statusCode());
+    assertEquals(201, post(0, layout, bytes.length, bytes).statusCode());
     flipByte(id, 68 + 7L * (65536 + 4) + 5); // in block 7, the last
     try {
       HttpResponse<byte[]> got = getBytes("/shards/" + id);
@@ -214,7 +249,7 @@ class ShardEndpointsTest {
   @Test
   void deleteAnswers204ThenNotFound() throws Exception {
     ShardId id = new ShardId(HASH, 4);
-    put(id, LAYOUT, OBJECT_SIZE, randomBytes(250, 9));
+    post(4, LAYOUT, OBJECT_SIZE, randomBytes(250, 9));
     HttpRequest.Builder delete = HttpRequest.newBuilder(base.resolve("/shards/" + id)).DELETE();
     assertEquals(204, send(delete).statusCode());
     assertEquals(404, send(delete).statusCode());
@@ -224,11 +259,12 @@ class ShardEndpointsTest {
   @Test
   void listsShardsInOrderAPageAtATime() throws Exception {
     ContentHash other = ContentHash.parse("00" + "1".repeat(62));
-    put(new ShardId(HASH, 10), LAYOUT, OBJECT_SIZE, randomBytes(250, 10));
-    put(new ShardId(HASH, 2), LAYOUT, OBJECT_SIZE, randomBytes(250, 11));
-    put(new ShardId(other, 0), "1+0/65536", 3, new byte[] {1, 2, 3});
+    // 4+8: index 10 exists, and sorts after 2 as a number does, not as text.
+    post(10, "4+8/100", OBJECT_SIZE, randomBytes(250, 10));
+    post(2, "4+8/100", OBJECT_SIZE, randomBytes(250, 11));
+    post(0, "1+0/65536", other, 3, new byte[] {1, 2, 3});
     List<String> all = List.of(other.hex() + ".0 1+0/65536 3",
-        HASH.hex() + ".2 4+2/100 1000", HASH.hex() + ".10 4+2/100 1000");
+        HASH.hex() + ".2 4+8/100 1000", HASH.hex() + ".10 4+8/100 1000");
     HttpResponse<String> listing = get("/shards/");
     assertEquals(200, listing.statusCode());
     assertEquals(all, listing.body().lines().toList());
@@ -241,16 +277,16 @@ class ShardEndpointsTest {
 
   @Test
   void locateRepliesNameTheShardsHeld() throws Exception {
-    put(new ShardId(HASH, 3), LAYOUT, OBJECT_SIZE, randomBytes(250, 12));
-    put(new ShardId(HASH, 0), LAYOUT, OBJECT_SIZE, randomBytes(250, 13));
+    post(3, LAYOUT, OBJECT_SIZE, randomBytes(250, 12));
+    post(0, LAYOUT, OBJECT_SIZE, randomBytes(250, 13));
     assertEquals(new LocateReply(server.address(), true, List.of(0, 3)), locate(HASH.hex()));
   }
 
-  /** Starts a PUT that waits for 100 Continue: once that comes, the upload holds its slot. */
-  private Socket startUpload(ShardId id) throws IOException {
+  /** Starts a POST that waits for 100 Continue: once that comes, the upload holds its slot. */
+  private Socket startUpload(int index) throws IOException {
     Socket socket = new Socket("127.0.0.1", server.address().port());
-    socket.getOutputStream().write(("PUT /shards/" + id + " HTTP/1.1\r\nHost: x\r\n"
-        + "Shard-Layout: " + LAYOUT + "\r\nObject-Size: 1000\r\nContent-Length: 250\r\n"
+    socket.getOutputStream().write(("POST /shards/ HTTP/1.1\r\nHost: x\r\n"
+        + "Shard-Layout: " + LAYOUT + "\r\nShard-Index: " + index + "\r\nContent-Length: 1000\r\n"
         + "Expect: 100-continue\r\n\r\n").getBytes(ISO_8859_1));
     socket.getOutputStream().flush();
     String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
@@ -281,15 +317,43 @@ class ShardEndpointsTest {
     }
   }
 
-  private HttpResponse<String> put(ShardId id, String layout, long size, byte[] body)
-      throws Exception {
-    return put("/shards/" + id, layout, Long.toString(size), body);
+  private void assertNothingStored(ShardId id) throws Exception {
+    assertEquals(404, get("/shards/" + id).statusCode());
+    assertEquals(0, filesUnder("temp") + filesUnder("shards"));
   }
 
-  private HttpResponse<String> put(String path, String layout, String size, byte[] body)
+  /** Uploads {@code shard}, the bytes of shard {@code index} of {@link #HASH}, framed. */
+  private HttpResponse<String> post(int index, String layout, long size, byte[] shard)
       throws Exception {
-    return send(HttpRequest.newBuilder(base.resolve(path)).header("Shard-Layout", layout)
-        .header("Object-Size", size).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    return post(index, layout, HASH, size, shard);
+  }
+
+  private HttpResponse<String> post(int index, String layout, ContentHash hash, long size,
+      byte[] shard) throws Exception {
+    return post(layout, Integer.toString(index),
+        framed(ShardLayout.parse(layout, size), shard, hash, size));
+  }
+
+  private HttpResponse<String> post(String layout, String index, byte[] body) throws Exception {
+    return send(HttpRequest.newBuilder(base.resolve("/shards/")).header("Shard-Layout", layout)
+        .header("Shard-Index", index).POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
+  /**
+   * The framed body of a shard whose bytes are {@code shard}, cut into the blocks {@code
+   * layout} makes, with a trailer naming {@code hash} and {@code size}.
+   */
+  private static byte[] framed(ShardLayout layout, byte[] shard, ContentHash hash, long size)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int at = 0;
+    for (long b = 0; b < layout.blockCount(); b++) {
+      BlockFrames.writeBlock(out, shard, at, layout.blockLength(b));
+      at += layout.blockLength(b);
+    }
+    assertEquals(shard.length, at, "the test's bytes are one shard of " + layout);
+    BlockFrames.writeEnd(out, hash, size);
+    return out.toByteArray();
   }
 
   private HttpResponse<String> get(String path) throws Exception {
