@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,9 +71,9 @@ class ErasureClusterTest {
   @Test
   void everyObjectReadsBackWithAnyTwoDataServersKilled() throws Exception {
     long[] sizes = {0, 1, 4 * KIB, 64 * KIB - 1, 64 * KIB, MIB + 3, 5 * MIB};
-    List<Seeded> objects = new ArrayList<>();
+    List<SeededObject> objects = new ArrayList<>();
     for (int i = 0; i < sizes.length; i++) {
-      objects.add(new Seeded("pairs-" + sizes[i], sizes[i], 100 + i));
+      objects.add(new SeededObject("pairs-" + sizes[i], sizes[i], 100 + i));
       assertPut(objects.get(i));
     }
     // Pairs in order, so that most steps bring one server back and kill one: half the starts.
@@ -91,7 +89,7 @@ class ErasureClusterTest {
             cluster.killData(victim);
           }
         }
-        for (Seeded object : objects) {
+        for (SeededObject object : objects) {
           assertReadsBack(object, "data servers " + a + " and " + b + " killed");
         }
       }
@@ -101,7 +99,7 @@ class ErasureClusterTest {
   @Test
   void aPutNeedsFiveLiveDataServers() throws Exception {
     cluster.killData(0);
-    Seeded five = new Seeded("five-live", MIB, 200);
+    SeededObject five = new SeededObject("five-live", MIB, 200);
     assertPut(five);
     assertReadsBack(five, "stored on five");
     assertEquals(5, shardsOf(five).size(), "one shard on each live server: " + shardsOf(five));
@@ -109,7 +107,7 @@ class ErasureClusterTest {
     cluster.killData(1);
     cluster.awaitLive(Set.of(2, 3, 4, 5), Duration.ofSeconds(10));
     List<String> before = allShardFiles();
-    Seeded four = new Seeded("four-live", MIB, 201);
+    SeededObject four = new SeededObject("four-live", MIB, 201);
     HttpResponse<String> refused = http.put("/objects/" + four.name, four.size, four::stream);
     assertEquals(503, refused.statusCode(), refused.body());
     assertTrue(refused.body().contains("needs 5 live data servers")
@@ -120,16 +118,16 @@ class ErasureClusterTest {
 
   @Test
   void aPutSurvivesOneDataServerKilledMidwayButNotTwo() throws Exception {
-    Seeded one = new Seeded("mid-put-one", 50 * MIB, 300);
+    SeededObject one = new SeededObject("mid-put-one", 50 * MIB, 300);
     HttpResponse<String> put = putKillingMidway(one, List.of(0));
     assertEquals(200, put.statusCode(), put.body());
     assertReadsBack(one, "one data server killed mid-PUT");
     assertEquals(5, shardsOf(one).size(), "shards: " + shardsOf(one));
 
     restartDead(); // so that two servers killed are two of six, not of five
-    Seeded old = new Seeded("mid-put-two", 10, 301);
+    SeededObject old = new SeededObject("mid-put-two", 10, 301);
     assertPut(old);
-    Seeded two = new Seeded("mid-put-two", 50 * MIB, 302);
+    SeededObject two = new SeededObject("mid-put-two", 50 * MIB, 302);
     put = putKillingMidway(two, List.of(1, 2));
     assertEquals(502, put.statusCode(), put.body());
     assertReadsBack(old, "the old version is still the latest");
@@ -139,12 +137,12 @@ class ErasureClusterTest {
 
   @Test
   void aGetCarriesOnWhenADataServerIsKilledMidway() throws Exception {
-    Seeded large = new Seeded("mid-get", 64 * MIB, 400);
+    SeededObject large = new SeededObject("mid-get", 64 * MIB, 400);
     assertPut(large);
     int holder = holderOf(large, 0);
     HttpResponse<InputStream> get = http.getStream("/objects/" + large.name);
     assertEquals(200, get.statusCode());
-    MessageDigest received = Seeded.newDigest();
+    MessageDigest received = SeededObject.newDigest();
     try (InputStream in = get.body()) {
       byte[] start = in.readNBytes(2 * MIB);
       received.update(start);
@@ -157,14 +155,14 @@ class ErasureClusterTest {
 
   @Test
   void damagedShardFilesAreReadAround() throws Exception {
-    Seeded flipped = new Seeded("flipped", MIB + 3, 500);
-    Seeded truncated = new Seeded("truncated", MIB + 3, 501);
-    Seeded deleted = new Seeded("deleted", MIB + 3, 502);
-    Seeded flippedCopy = new Seeded("flipped-copy", 4 * KIB, 503);
-    for (Seeded object : List.of(flipped, truncated, deleted, flippedCopy)) {
+    SeededObject flipped = new SeededObject("flipped", MIB + 3, 500);
+    SeededObject truncated = new SeededObject("truncated", MIB + 3, 501);
+    SeededObject deleted = new SeededObject("deleted", MIB + 3, 502);
+    SeededObject flippedCopy = new SeededObject("flipped-copy", 4 * KIB, 503);
+    for (SeededObject object : List.of(flipped, truncated, deleted, flippedCopy)) {
       assertPut(object);
     }
-    for (Seeded object : List.of(flipped, flippedCopy)) {
+    for (SeededObject object : List.of(flipped, flippedCopy)) {
       Path shard = shardFile(object, 0);
       try (RandomAccessFile file = new RandomAccessFile(shard.toFile(), "rw")) {
         long at = 68 + 100; // past the header, in the first block
@@ -190,7 +188,7 @@ class ErasureClusterTest {
 
   @Test
   void a256MiBObjectPassesAnApiServerOf64MiBWithTwoDataServersDown() throws Exception {
-    Seeded huge = new Seeded("huge", 256L * MIB, 600);
+    SeededObject huge = new SeededObject("huge", 256L * MIB, 600);
     assertPut(huge);
     // Its first two data shards: what is read comes from the parity shards, decoded.
     cluster.killData(holderOf(huge, 0));
@@ -212,15 +210,15 @@ class ErasureClusterTest {
     cluster.awaitLive(ALL, Duration.ofSeconds(30));
   }
 
-  private static void assertPut(Seeded object) throws Exception {
+  private static void assertPut(SeededObject object) throws Exception {
     HttpResponse<String> put = http.put("/objects/" + object.name, object.size, object::stream);
     assertEquals(200, put.statusCode(), object.name + ": " + put.body());
   }
 
   /** GETs the object, streaming, and compares what came back with what was sent, by SHA-256. */
-  private static void assertReadsBack(Seeded object, String when) throws Exception {
+  private static void assertReadsBack(SeededObject object, String when) throws Exception {
     HttpResponse<InputStream> get = http.getStream("/objects/" + object.name);
-    MessageDigest received = Seeded.newDigest();
+    MessageDigest received = SeededObject.newDigest();
     long length;
     try (InputStream in = get.body()) {
       if (get.statusCode() != 200) {
@@ -239,7 +237,7 @@ class ErasureClusterTest {
    * drops at most 16 MiB more of its body (RoutingHandler.UNREAD_BODY_LIMIT) before it closes
    * the connection, and a client cut off while sending never sees the answer.
    */
-  private static HttpResponse<String> putKillingMidway(Seeded object, List<Integer> victims)
+  private static HttpResponse<String> putKillingMidway(SeededObject object, List<Integer> victims)
       throws Exception {
     CountDownLatch paused = new CountDownLatch(1);
     CountDownLatch resume = new CountDownLatch(1);
@@ -260,7 +258,7 @@ class ErasureClusterTest {
   }
 
   /** Which data server holds shard {@code index} of the object (fails if none does). */
-  private static int holderOf(Seeded object, int index) throws IOException {
+  private static int holderOf(SeededObject object, int index) throws IOException {
     return holderOf(shardFile(object, index));
   }
 
@@ -274,7 +272,7 @@ class ErasureClusterTest {
   }
 
   /** The file of shard {@code index} of the object: {@code shards/<hh>/<hex>.<index>}. */
-  private static Path shardFile(Seeded object, int index) throws IOException {
+  private static Path shardFile(SeededObject object, int index) throws IOException {
     String hex = object.hex();
     for (int i = 0; i < SERVERS; i++) {
       Path file = cluster.dataRoot(i).resolve("shards").resolve(hex.substring(0, 2))
@@ -287,7 +285,7 @@ class ErasureClusterTest {
   }
 
   /** The object's shard files on every data server's disk. */
-  private static List<String> shardsOf(Seeded object) throws IOException {
+  private static List<String> shardsOf(SeededObject object) throws IOException {
     String hex = object.hex();
     return allShardFiles().stream().filter(f -> f.contains(hex)).toList();
   }
@@ -311,79 +309,5 @@ class ErasureClusterTest {
       total += n;
     }
     return total;
-  }
-
-  /** An object of {@code size} seeded random bytes, generated whenever read. */
-  private static final class Seeded {
-    final String name;
-    final long size;
-    private final long seed;
-    private byte[] sha256;
-
-    Seeded(String name, long size, long seed) {
-      this.name = name;
-      this.size = size;
-      this.seed = seed;
-    }
-
-    InputStream stream() {
-      return new StreamingTest.SeededStream(size, seed, newDigest());
-    }
-
-    /** Its SHA-256, from its bytes generated once more. */
-    byte[] sha256() throws IOException {
-      if (sha256 == null) {
-        MessageDigest digest = newDigest();
-        try (InputStream in = new StreamingTest.SeededStream(size, seed, digest)) {
-          in.transferTo(OutputStream.nullOutputStream());
-        }
-        sha256 = digest.digest();
-      }
-      return sha256.clone();
-    }
-
-    String hex() throws IOException {
-      return HexFormat.of().formatHex(sha256());
-    }
-
-    private static MessageDigest newDigest() {
-      try {
-        return MessageDigest.getInstance("SHA-256");
-      } catch (java.security.NoSuchAlgorithmException e) {
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  /** Passes bytes through, stopping once at {@code pauseAt} until told to go on. */
-  private static final class PausingStream extends FilterInputStream {
-    private final long pauseAt;
-    private final CountDownLatch paused;
-    private final CountDownLatch resume;
-    private long passed;
-
-    PausingStream(InputStream in, long pauseAt, CountDownLatch paused, CountDownLatch resume) {
-      super(in);
-      this.pauseAt = pauseAt;
-      this.paused = paused;
-      this.resume = resume;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (passed >= pauseAt && paused.getCount() > 0) {
-        paused.countDown();
-        try {
-          resume.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException(e);
-        }
-      }
-      // Stops short of pauseAt, so that the pause comes there, not a buffer later.
-      int n = super.read(b, off, passed < pauseAt ? (int) Math.min(len, pauseAt - passed) : len);
-      passed += Math.max(n, 0);
-      return n;
-    }
   }
 }
