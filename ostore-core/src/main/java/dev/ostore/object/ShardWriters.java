@@ -166,9 +166,10 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   }
 
   private void checkQuorum() throws IOException {
-    if (uploads.size() < quorum) {
-      close();
-      throw shortOfQuorum(uploads.size());
+    int left = uploads.size();
+    if (left < quorum) {
+      close(); // empties uploads: counted before
+      throw shortOfQuorum(left);
     }
   }
 

@@ -93,7 +93,7 @@ class BrokerOutageTest {
   private ServerProcess start(Class<?> main, String name, Map<String, String> env)
       throws Exception {
     ServerProcess process = ServerProcess.start(main, List.of(), env, List.of(),
-        RabbitMqClusterTest.LOGS.resolve("broker-outage-" + name + ".log"));
+        ProcessCluster.LOGS.resolve("broker-outage-" + name + ".log"));
     processes.add(process);
     return process;
   }
