@@ -233,9 +233,8 @@ class ErasureClusterTest {
 
   /**
    * PUTs the object, pausing the upload at three quarters of it to kill {@code victims}, then
-   * sending the rest; returns the answer. Not earlier: an api server that fails a PUT reads and
-   * drops at most 16 MiB more of its body (RoutingHandler.UNREAD_BODY_LIMIT) before it closes
-   * the connection, and a client cut off while sending never sees the answer.
+   * sending the rest; returns the answer, which an api server that failed the PUT sends once it
+   * has read and dropped the rest of the body (RoutingHandler.UNREAD_BODY_LIMIT and _TIME).
    */
   private static HttpResponse<String> putKillingMidway(SeededObject object, List<Integer> victims)
       throws Exception {
