@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  * objects through it too. Thread-safe.
  *
  * <pre>{@code
- * Version v = objects.put(ObjectName.of("report.pdf"), ObjectStore.Body.of(in, length));
+ * Version v = objects.put(ObjectName.of("report.pdf"), ObjectStore.Body.of(bytes, Optional.empty()));
  * try (ObjectStore.Content content = objects.open(objects.resolve(name, OptionalLong.empty()))) {
  *   content.copyTo(out);
  * }
@@ -67,6 +67,32 @@ public interface ObjectStore {
 
   /** The body of a PUT, as it arrives. */
   interface Body {
+    /** A body of {@code bytes} in memory, which {@code declared} says the hash of, if given. */
+    static Body of(byte[] bytes, Optional<ContentHash> declared) {
+      return new Body() {
+        @Override
+        public OptionalLong length() {
+          return OptionalLong.of(bytes.length);
+        }
+
+        @Override
+        public Optional<ContentHash> declared() {
+          return declared;
+        }
+
+        @Override
+        public boolean mayStayUnsent() {
+          return false;
+        }
+
+        @Override
+        public long copyTo(OutputStream out) throws IOException {
+          out.write(bytes);
+          return bytes.length;
+        }
+      };
+    }
+
     /** Its length, when told up front. */
     OptionalLong length();
 

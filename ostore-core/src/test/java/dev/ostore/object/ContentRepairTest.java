@@ -19,7 +19,6 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,7 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -182,27 +180,7 @@ class ContentRepairTest {
   }
 
   Version put(String name, byte[] body) throws IOException {
-    return objects.put(ObjectName.of(name), new ObjectStore.Body() {
-      @Override
-      public OptionalLong length() {
-        return OptionalLong.of(body.length);
-      }
-
-      @Override
-      public Optional<ContentHash> declared() {
-        return Optional.empty();
-      }
-
-      @Override
-      public boolean mayStayUnsent() {
-        return false;
-      }
-
-      @Override
-      public long copyTo(OutputStream out) throws IOException {
-        return new ByteArrayInputStream(body).transferTo(out);
-      }
-    });
+    return objects.put(ObjectName.of(name), ObjectStore.Body.of(body, Optional.empty()));
   }
 
   byte[] get(Version version) throws IOException {

@@ -16,10 +16,8 @@ import dev.ostore.locate.Locator;
 import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -116,27 +114,7 @@ class ObjectStoreTest {
   }
 
   Version put(String name, byte[] bytes, Optional<ContentHash> declared) throws IOException {
-    return objects.put(ObjectName.of(name), new ObjectStore.Body() {
-      @Override
-      public OptionalLong length() {
-        return OptionalLong.of(bytes.length);
-      }
-
-      @Override
-      public Optional<ContentHash> declared() {
-        return declared;
-      }
-
-      @Override
-      public boolean mayStayUnsent() {
-        return false;
-      }
-
-      @Override
-      public long copyTo(OutputStream out) throws IOException {
-        return new ByteArrayInputStream(bytes).transferTo(out);
-      }
-    });
+    return objects.put(ObjectName.of(name), ObjectStore.Body.of(bytes, declared));
   }
 
   byte[] get(String name) throws IOException {

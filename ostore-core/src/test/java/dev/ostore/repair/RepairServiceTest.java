@@ -16,15 +16,12 @@ import dev.ostore.object.FakeDataServers;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
 import dev.ostore.object.RepairQueue;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -177,26 +174,6 @@ class RepairServiceTest {
   }
 
   static ObjectStore.Body body(byte[] bytes) {
-    return new ObjectStore.Body() {
-      @Override
-      public OptionalLong length() {
-        return OptionalLong.of(bytes.length);
-      }
-
-      @Override
-      public Optional<ContentHash> declared() {
-        return Optional.empty();
-      }
-
-      @Override
-      public boolean mayStayUnsent() {
-        return false;
-      }
-
-      @Override
-      public long copyTo(OutputStream out) throws IOException {
-        return new ByteArrayInputStream(bytes).transferTo(out);
-      }
-    };
+    return ObjectStore.Body.of(bytes, Optional.empty());
   }
 }
