@@ -120,6 +120,18 @@ final class BusLocator implements Locator {
   }
 
   @Override
+  public Locations locateShardsToRead(ContentHash hash, int needed) throws IOException {
+    Locations remembered = recentShards.getIfPresent(hash.hex());
+    if (remembered != null) {
+      Locations alive = remembered.onlyOn(liveServers.live());
+      if (alive.distinctShards() >= needed) {
+        return alive;
+      }
+    }
+    return locateShards(hash);
+  }
+
+  @Override
   public void rememberShards(ContentHash hash, Locations locations) {
     recentShards.put(hash.hex(), locations);
   }

@@ -32,6 +32,14 @@ public record Locations(Map<Integer, List<ServerAddress>> shards) {
     return shards.size();
   }
 
+  /** The same, on {@code servers} only: those live, say. */
+  public Locations onlyOn(java.util.Set<ServerAddress> servers) {
+    Map<Integer, List<ServerAddress>> kept = new TreeMap<>();
+    shards.forEach((index, holders) -> kept.put(index,
+        holders.stream().filter(servers::contains).toList()));
+    return new Locations(kept);
+  }
+
   /** The same, without {@code server}: after it failed a read. */
   public Locations without(ServerAddress server) {
     Map<Integer, List<ServerAddress>> rest = new TreeMap<>();

@@ -53,6 +53,13 @@ public interface Locator {
    */
   Locations locateShards(ContentHash hash) throws IOException;
 
+  /**
+   * Where enough shards of {@code hash} to read it are: the remembered holders that are still
+   * live, as long as they hold {@code needed} distinct shards (a server gone costs no broadcast
+   * then), else as {@link #locateShards} finds them.
+   */
+  Locations locateShardsToRead(ContentHash hash, int needed) throws IOException;
+
   /** Notes where the shards of {@code hash} were just stored; {@link #forget} drops it. */
   void rememberShards(ContentHash hash, Locations locations);
 }

@@ -51,7 +51,7 @@ final class ContentReader {
    * servers are asked afresh, once.
    */
   Content open(ContentHash hash, long size, Striping striping, Object what) throws IOException {
-    Locations remembered = locator.locateShards(hash);
+    Locations remembered = locator.locateShardsToRead(hash, striping.dataShards());
     try {
       return open(hash, size, striping, what, remembered);
     } catch (IOException e) {

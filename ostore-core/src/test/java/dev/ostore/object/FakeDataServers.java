@@ -49,6 +49,8 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Map<ServerAddress, Integer> stallAfter = new ConcurrentHashMap<>();
   private final List<Subscription> responders = new ArrayList<>();
   private final List<ServerAddress> servers = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger locateRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
   /** How each content's shards are listed: its layout and size, as their uploads said. */
   private final Map<ContentHash, Function<ShardId, ListedShard>> listed =
       new ConcurrentHashMap<>();
@@ -62,6 +64,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         if (down.contains(server)) {
           return;
         }
+        locateRequests.incrementAndGet();
         ContentHash hash = ContentHash.parse(Json.parseString(request.body()));
         List<Integer> shards = held.get(server).keySet().stream()
             .filter(id -> id.hash().equals(hash)).map(ShardId::index).sorted().toList();
@@ -76,6 +79,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
 
   public List<ServerAddress> servers() {
     return servers;
+  }
+
+  /** How many locate requests the servers up have heard, each counted by every one of them. */
+  public int locateRequests() {
+    return locateRequests.get();
   }
 
   public void takeDown(ServerAddress server) {

@@ -43,6 +43,7 @@ class ShardedContentsTest {
   final ExecutorService executor = Executors.newCachedThreadPool();
   FakeDataServers servers;
   LiveServers live;
+  Locator locator;
   ShardedContents contents;
 
   @BeforeEach
@@ -50,7 +51,7 @@ class ShardedContentsTest {
     servers = new FakeDataServers(bus, 6);
     live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
     servers.servers().forEach(live::heard);
-    Locator locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
+    locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
     contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor,
         HEDGE_AFTER, RepairQueue.NONE);
   }
@@ -129,6 +130,18 @@ class ShardedContentsTest {
     Stored stored = put(body, OptionalLong.of(body.length));
     servers.takeDown(holderOf(stored.hash(), 0));
     assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void aServerKnownGoneCostsNoLocateWhileTheRememberedOthersHoldEnough() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 16);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    locator.rememberShards(stored.hash(), stored.locations());
+    down(holderOf(stored.hash(), 0));
+    down(holderOf(stored.hash(), 5));
+    int asked = servers.locateRequests();
+    assertArrayEquals(body, get(stored));
+    assertEquals(asked, servers.locateRequests(), "locate requests heard");
   }
 
   @Test
