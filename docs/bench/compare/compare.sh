@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# ostore and its two peers side by side, one system at a time, in one run: the same curl and wrk
-# clients against each, RUNS rounds (the systems' order rotating each round), medians and every
-# round's figure printed as markdown tables (also in $OUT/table.md), with the machine.
+# ostore (one or two builds) and its two peers side by side, one system at a time, in one run:
+# the same curl and wrk clients against each, RUNS rounds (the systems' order rotating each round),
+# medians, ratios and every round's figure printed as markdown tables (also in $OUT/table.md),
+# with the machine.
 #
-#   docs/bench/compare/compare.sh [SYSTEM...]     SYSTEM: ostore, go, s3proxy (default: all three)
+#   docs/bench/compare/compare.sh [SYSTEM...]   SYSTEM: ostore, ostore2, go, s3proxy
+#                                               (default: ostore go s3proxy)
 #
 # Each round starts every system afresh on empty storage under $OUT, on free loopback ports and a
 # private RabbitMQ virtual host, warms it up, measures it, and stops it. Baselines in the same
-# round: one data server straight (ostore: GETs of the content it holds; the Go code: everything)
-# and the disk itself (disk.py). Environment:
+# round: one data server straight (ostore storing whole content: GETs of the content it holds;
+# the Go code: everything) and the disk itself (disk.py). Environment:
 #   OSTORE_TREE   checkout whose */target/*.jar to run (default: this one; mvn -o -q package -DskipTests)
 #   DATA_SERVERS  data servers per store (3); OSTORE_ENV: extra VAR=value words for every ostore
 #                 server, e.g. OSTORE_ENV='ERASURE_CODE=4+2' with DATA_SERVERS=6
+#   DOWN_AFTER_PUT  N > 0: after the measurements, kill N data servers one by one and measure
+#                 4 KiB and big GETs with each one more down (system ostore-down1, ...; ostore.sh)
+#   OSTORE_TREE2, DATA_SERVERS2, OSTORE_ENV2, DOWN_AFTER_PUT2  the same for system ostore2, a
+#                 second build (or the same build with other settings) in the same rounds
 #   GO_API, GO_DATA  the tutorial's chapter-2 apiServer and dataServer binaries, built by you
 #   S3PROXY_JAR   S3Proxy's jar-with-dependencies (default: get-s3proxy.sh fetches 4.1.1)
 #   BROKER        amqp://guest:guest@127.0.0.1:5672 (virtual hosts bench-* are made and dropped)
@@ -32,6 +38,7 @@ LOGS=$OUT/logs RESULTS=$OUT/results.tsv BIG_FILE=$OUT/big.bin
 read -ra SYSTEMS <<<"${*:-ostore go s3proxy}"
 source "$HERE/systems.sh"
 source "$HERE/loads.sh"
+source "$HERE/ostore.sh"
 
 fail() { echo "compare: $*" >&2; exit 2; }
 for tool in curl wrk java python3 rabbitmqctl sha256sum; do
@@ -39,54 +46,40 @@ for tool in curl wrk java python3 rabbitmqctl sha256sum; do
 done
 for s in "${SYSTEMS[@]}"; do
   case $s in
-  ostore) for m in api data; do
-      [ -f "$OSTORE_TREE/ostore-server-$m/target/ostore-server-$m.jar" ] ||
-        fail "no ostore-server-$m.jar under $OSTORE_TREE: mvn -o -q package -DskipTests"
-    done ;;
+  ostore | ostore2) ostore_check "$s" ;;
   go) [ -x "${GO_API:-}" ] && [ -x "${GO_DATA:-}" ] ||
       fail "set GO_API and GO_DATA to the tutorial's chapter-2 binaries" ;;
   s3proxy) S3PROXY_JAR=${S3PROXY_JAR:-$("$HERE/get-s3proxy.sh")} ;;
-  *) fail "unknown system $s (ostore, go, s3proxy)" ;;
+  *) fail "unknown system $s (ostore, ostore2, go, s3proxy)" ;;
   esac
 done
 
 cleanup() {
   stop_servers
   drop_vhosts
-  rm -rf "$OUT/data" "$OUT/disk" "$OUT/files" "$OUT/warm-files" "$BIG_FILE"
+  rm -rf "$OUT/data" "$OUT/disk" "$OUT/files"* "$OUT/warm-files" "$BIG_FILE"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 mkdir -p "$LOGS"
+UPTIME_BEFORE=$(uptime)
 printf 'run\tsystem\tworkload\tvalue\tunit\tfailed\tload1\n' >"$RESULTS"
 head -c $((BIG_MIB << 20)) /dev/urandom >"$BIG_FILE"
-
-# ostore_direct: GETs straight from the data servers, of the content the last round stored:
-# sequential over all of it, wrk against the data server holding the most, the big object.
-ostore_direct() {
-  local addrs hashes busiest big_addr
-  sed "s|^/objects/\(.*\)|url = \"$STORE_URL/locate/\1\"|" "$OUT/ostore.paths" >"$OUT/locate.curl"
-  addrs=$(curl -s -K "$OUT/locate.curl" -w '\n' | tr -d '"')
-  hashes=$(cd "$OUT/files" && sha256sum -- * | cut -d' ' -f1)
-  paste -d' ' <(echo "$addrs") <(echo "$hashes") >"$OUT/direct.pairs"
-  awk '{ print "http://" $1 "/objects/" $2 }' "$OUT/direct.pairs" >"$OUT/direct.urls"
-  seq_get ostore-data "$OUT/direct.urls"
-  busiest=$(cut -d' ' -f1 "$OUT/direct.pairs" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
-  awk -v a="$busiest" '$1 == a { print "/objects/" $2 }' "$OUT/direct.pairs" >"$OUT/direct.paths"
-  run_wrk ostore-data get4k-c16 "$WRK_SECONDS" "http://$busiest" get.lua "$OUT/direct.paths"
-  big_addr=$(curl -s "$STORE_URL/locate${BIG_PATH#/objects}" | tr -d '"')
-  big_get ostore-data "http://$big_addr/objects/$(sha256sum "$BIG_FILE" | cut -d' ' -f1)"
-}
 
 run_system() {
   local system=$1 dir=$OUT/data/$1
   rm -rf "$dir"; mkdir -p "$dir"
   echo "compare: round $RUN of $RUNS: $system" >&2
-  "start_$system" "$dir"
-  store_loads "$system" "$STORE_URL"
   case $system in
-  ostore) ostore_direct ;;
-  go) store_loads go-data "${DATA_URLS[0]}" ;;
+  ostore*) start_ostore "$system" "$dir"
+    store_loads "$system" "$STORE_URL"
+    ostore_direct "$system"
+    ostore_degraded "$system" ;;
+  go) start_go "$dir"
+    store_loads "$system" "$STORE_URL"
+    store_loads go-data "${DATA_URLS[0]}" ;;
+  s3proxy) start_s3proxy "$dir"
+    store_loads "$system" "$STORE_URL" ;;
   esac
   stop_servers
   drop_vhosts
@@ -102,10 +95,12 @@ for RUN in $(seq "$RUNS"); do
 done
 
 {
-  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC'); $RUNS rounds; ostore at $(git -C "$OSTORE_TREE" rev-parse --short HEAD 2>/dev/null || echo '?')" \
-    "with $DATA_SERVERS data servers${OSTORE_ENV:+ and $OSTORE_ENV}; ${SYSTEMS[*]}."
+  echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC'); $RUNS rounds of ${SYSTEMS[*]}."
+  for s in "${SYSTEMS[@]}"; do
+    if [[ $s == ostore* ]]; then echo "$(ostore_describe "$s")."; fi
+  done
   echo "Machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-    "kernel $(uname -r), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)."
+    "kernel $(uname -r). uptime before: $UPTIME_BEFORE; after: $(uptime)."
   echo "Disk: $(df -hT "$OUT" | awk 'NR == 2 { print $1, $2, $3 " total,", $5, "free, mounted on", $7 }')."
   echo
   python3 "$HERE/table.py" "$RESULTS"

@@ -37,13 +37,13 @@ seq_put() {
   record "$system" put4k-seq "$(rate "$ok" "$secs")" /s "$bad"
 }
 
-# seq_get SYSTEM URLS_FILE: one GET per URL, in sequence.
+# seq_get SYSTEM URLS_FILE [WORKLOAD]: one GET per URL, in sequence.
 seq_get() {
-  local system=$1 urls=$2 ok bad secs
+  local system=$1 urls=$2 workload=${3:-get4k-seq} ok bad secs
   sed 's/.*/url = "&"\noutput = "\/dev\/null"/' "$urls" >"$OUT/get.curl"
   note_load
   read -r ok bad secs < <(curl_seq "$OUT/get.curl")
-  record "$system" get4k-seq "$(rate "$ok" "$secs")" /s "$bad"
+  record "$system" "$workload" "$(rate "$ok" "$secs")" /s "$bad"
 }
 
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.1f", (s > 0 ? n / s : 0) }'; }
@@ -101,6 +101,7 @@ store_loads() {
   seq_put "$system" "$base" "/objects/$tag-" "$OUT/files" "$OUT/$system.paths"
   sed "s|^|$base|" "$OUT/$system.paths" >"$OUT/$system.urls"
   seq_get "$system" "$OUT/$system.urls"
+  seq_get "$system" "$OUT/$system.urls" get4k-seq2
   run_wrk "$system" put4k-c16 "$WRK_SECONDS" "$base" put.lua "/objects/$tag-c-"
   run_wrk "$system" get4k-c16 "$WRK_SECONDS" "$base" get.lua "$OUT/$system.paths"
   big_put "$system" "$base/objects/$tag-big"

@@ -1,4 +1,5 @@
-# Sourced by compare.sh: starting and stopping the three systems on loopback, one at a time.
+# Sourced by compare.sh: starting and stopping the peers on loopback, one at a time (ostore
+# builds: ostore.sh).
 # Every process started is in PIDS and every virtual host made is in VHOSTS, for stop_servers
 # and for compare.sh's EXIT trap.
 PIDS=()
@@ -57,31 +58,6 @@ wait_for() {
   done
   echo "compare: $what did not come up in ${seconds}s; logs in $LOGS" >&2
   return 1
-}
-
-# start_ostore DIR: 1 api + DATA_SERVERS data servers over RabbitMQ, SQLite metadata; sets
-# STORE_URL (the api server) and DATA_URLS (the data servers).
-start_ostore() {
-  local dir=$1 broker ports i
-  make_vhost ostore
-  broker=$BROKER_URI
-  read -ra ports <<<"$(free_ports $((DATA_SERVERS + 1)))"
-  DATA_URLS=()
-  for i in $(seq "$DATA_SERVERS"); do
-    spawn "$LOGS/ostore-data-$i.r$RUN.log" env $OSTORE_ENV LISTEN_ADDRESS="127.0.0.1:${ports[$i]}" \
-      STORAGE_ROOT="$dir/data-$i" RABBITMQ_SERVER="$broker" \
-      java $JAVA_OPTS -jar "$OSTORE_TREE/ostore-server-data/target/ostore-server-data.jar"
-    DATA_URLS+=("http://127.0.0.1:${ports[$i]}")
-  done
-  STORE_URL=http://127.0.0.1:${ports[0]}
-  spawn "$LOGS/ostore-api.r$RUN.log" env $OSTORE_ENV LISTEN_ADDRESS="127.0.0.1:${ports[0]}" \
-    STORAGE_ROOT="$dir/api" RABBITMQ_SERVER="$broker" \
-    java $JAVA_OPTS -jar "$OSTORE_TREE/ostore-server-api/target/ostore-server-api.jar"
-  wait_for 60 "ostore with $DATA_SERVERS data servers" ostore_has_all_data_servers
-}
-
-ostore_has_all_data_servers() {
-  [ "$(curl -sf "$STORE_URL/servers" | grep -o '127.0.0.1:' | wc -l)" = "$DATA_SERVERS" ]
 }
 
 # start_go DIR: the tutorial's chapter-2 api server and DATA_SERVERS data servers; sets STORE_URL

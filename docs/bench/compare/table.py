@@ -12,6 +12,7 @@ import sys
 WORKLOADS = [
     ("put4k-seq", "4 KiB PUT, sequential (curl, keep-alive)"),
     ("get4k-seq", "4 KiB GET, sequential (curl, keep-alive)"),
+    ("get4k-seq2", "4 KiB GET, sequential, second read of each"),
     ("put4k-c16", "4 KiB PUT, 16 at once (wrk, distinct content)"),
     ("get4k-c16", "4 KiB GET, 16 at once (wrk)"),
     ("put1g", "1 GiB PUT (curl)"),
@@ -20,12 +21,23 @@ WORKLOADS = [
 ]
 SYSTEMS = [
     ("ostore", "ostore"),
+    ("ostore-down1", "ostore, 1 data server down"),
+    ("ostore-down2", "ostore, 2 data servers down"),
     ("ostore-data", "one ostore data server, direct"),
+    ("ostore2", "ostore2"),
+    ("ostore2-down1", "ostore2, 1 data server down"),
+    ("ostore2-down2", "ostore2, 2 data servers down"),
+    ("ostore2-data", "one ostore2 data server, direct"),
     ("go", "tutorial's Go code (chapter 2)"),
     ("go-data", "one Go data server, direct"),
     ("s3proxy", "S3Proxy (filesystem)"),
     ("disk", "disk (fsync'd writes)"),
 ]
+
+
+# Ratios shown when both systems ran: (numerator, denominator).
+RATIOS = [("ostore", "ostore2"), ("ostore-down1", "ostore"), ("ostore-down2", "ostore"),
+          ("ostore2-down1", "ostore2"), ("ostore2-down2", "ostore2")]
 
 
 def fmt(value, unit):
@@ -71,8 +83,30 @@ def main():
 
     print("Medians of runs without a failed request:\n")
     print(table(median))
+    ratios = [(a, b) for a, b in RATIOS if any(k[0] == a for k in runs)
+              and any(k[0] == b for k in runs)]
+    if ratios:
+        print("\nRatios, each the median (min–max) of the rounds' own ratios:\n")
+        print(ratio_table(runs, ratios))
     print(f"\nEach run ({', '.join(run_ids)}):\n")
     print(table(per_run))
+
+
+def ratio_table(runs, ratios):
+    """Each round's figure of a system over the other's in the same round, where neither failed."""
+    out = ["| | " + " | ".join(f"{a} ÷ {b}" for a, b in ratios) + " |",
+           "|---|" + "---|" * len(ratios)]
+    for workload, label in WORKLOADS:
+        cells = []
+        for a, b in ratios:
+            top, bottom = runs.get((a, workload), {}), runs.get((b, workload), {})
+            each = [top[r][0] / bottom[r][0] for r in top if r in bottom
+                    and top[r][2] == 0 and bottom[r][2] == 0 and top[r][0] > 0 and bottom[r][0] > 0]
+            cells.append(f"{statistics.median(each):.2f} ({min(each):.2f}–{max(each):.2f})"
+                         if each else "–")
+        if any(c != "–" for c in cells):
+            out.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
 
 
 def rows_of(rows):

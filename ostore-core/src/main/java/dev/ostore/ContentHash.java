@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * The SHA-256 of an object's bytes, which names its content everywhere in ostore. Inside the
@@ -28,6 +29,11 @@ public final class ContentHash {
   public static ContentHash of(byte[] digest) {
     checkArgument(digest.length == BYTES, "a SHA-256 is 32 bytes, not %s", digest.length);
     return new ContentHash(digest.clone());
+  }
+
+  /** Its 32 bytes, a copy. */
+  public byte[] bytes() {
+    return bytes.clone();
   }
 
   /** The hash of {@code data}. */
@@ -83,5 +89,17 @@ public final class ContentHash {
   @Override
   public String toString() {
     return hex();
+  }
+
+  /**
+   * This hash, if it is the one a client {@code declared} (or it declared none); a {@code
+   * BAD_REQUEST} naming both otherwise.
+   */
+  public ContentHash checkDeclared(Optional<ContentHash> declared) throws OstoreException {
+    if (declared.isPresent() && !declared.get().equals(this)) {
+      throw OstoreException.badRequest("the body's SHA-256 is " + base64() + ", not the "
+          + declared.get().base64() + " its digest header declares");
+    }
+    return this;
   }
 }

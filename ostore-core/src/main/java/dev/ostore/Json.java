@@ -1,11 +1,13 @@
 package dev.ostore;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The little JSON ostore speaks on the bus and in listings: string literals and flat objects whose
- * values are strings, integers or booleans. Parsing is strict; malformed input is an {@link
+ * values are strings, integers, booleans or arrays of integers. Parsing is strict; malformed input is an {@link
  * IllegalArgumentException} saying where.
  */
 public final class Json {
@@ -43,8 +45,9 @@ public final class Json {
   }
 
   /**
-   * The members of a flat JSON object, in order: {@link String}, {@link Long} or {@link Boolean}
-   * values. Nested objects, arrays, fractions and null are refused.
+   * The members of a flat JSON object, in order: {@link String}, {@link Long}, {@link Boolean} or
+   * {@code List<Long>} (an array of integers) values. Nested objects, other arrays, fractions and
+   * null are refused.
    */
   public static Map<String, Object> parseObject(String json) {
     Parser parser = new Parser(json);
@@ -89,6 +92,9 @@ public final class Json {
       if (c == '"') {
         return string();
       }
+      if (c == '[') {
+        return integers();
+      }
       if (text.startsWith("true", at)) {
         at += 4;
         return Boolean.TRUE;
@@ -97,6 +103,25 @@ public final class Json {
         at += 5;
         return Boolean.FALSE;
       }
+      return integer();
+    }
+
+    /** An array of integers, the one kind of array ostore sends (a locate reply's shards). */
+    private List<Long> integers() {
+      expect('[');
+      List<Long> values = new ArrayList<>();
+      if (consume(']')) {
+        return values;
+      }
+      do {
+        values.add(integer());
+      } while (consume(','));
+      expect(']');
+      return values;
+    }
+
+    private Long integer() {
+      char c = peek();
       int start = at;
       if (c == '-') {
         at++;

@@ -107,6 +107,12 @@ class JsonTest {
   }
 
   @Test
+  void arraysOfIntegersAreRead() {
+    assertEquals(java.util.Map.of("a", java.util.List.of(0L, 3L, -2L), "b", java.util.List.of()),
+        Json.parseObject("{\"a\": [0, 3 ,-2], \"b\":[ ]}"));
+  }
+
+  @Test
   void duplicateKeyIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Json.parseObject("{\"a\":1,\"a\":2}"));
@@ -114,7 +120,8 @@ class JsonTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{\"a\":null}", "{\"a\":[1]}", "{\"a\":1.5}", "{\"a\":1e3}",
+  @ValueSource(strings = {"{\"a\":null}", "{\"a\":[[1]]}", "{\"a\":[\"x\"]}", "{\"a\":[1,]}",
+      "{\"a\":[1}", "{\"a\":[,]}", "{\"a\":[true]}", "{\"a\":1.5}", "{\"a\":1e3}",
       "{\"a\":-}", "{\"a\":}", "{\"a\":tru}", "{\"a\":\u0661\u0662}",
       "{\"a\":99999999999999999999}"})
   void valuesOtherThanStringsIntegersAndBooleansAreRefused(String json) {

@@ -7,13 +7,13 @@ import java.util.Optional;
 
 /**
  * Reads what the api server answers besides object bytes: version lines, the headers of a HEAD
- * or GET, pages of listings and locate addresses. Each refuses an answer that is not what the
+ * or GET, pages of listings and locate answers. Each refuses an answer that is not what the
  * protocol says, with an {@link IOException} naming the request ({@code what}), so a server that
  * speaks something else fails loudly instead of being half understood.
  */
 final class Answers {
-  /** A locate answer is one quoted address; anything longer is not from ostore. */
-  private static final int MAX_LOCATE_BYTES = 1024;
+  /** A locate answer is an address for each of at most 255 shards; longer is not ostore's. */
+  private static final int MAX_LOCATE_BYTES = 255 * 64;
 
   private Answers() {}
 
@@ -65,10 +65,10 @@ final class Answers {
   }
 
   /** The address a locate answers, a JSON string. */
-  static String address(Exchange exchange, String what) throws IOException {
+  static Location location(Exchange exchange, String what) throws IOException {
     String body = exchange.smallBody(MAX_LOCATE_BYTES);
     try {
-      return Json.string(body);
+      return Location.parse(body);
     } catch (IllegalArgumentException e) {
       throw new IOException(what + ": unexpected answer: " + body, e);
     }

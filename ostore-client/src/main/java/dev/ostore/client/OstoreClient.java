@@ -71,6 +71,8 @@ import java.util.stream.Stream;
  * Writing an upload body has no timeout of its own: {@code HttpURLConnection} offers none.
  */
 public final class OstoreClient {
+  /** A status lists at most 100 failures of each of two passes: far less than this. */
+  private static final int MAX_REPAIR_STATUS_BYTES = 1 << 20;
   /** Bytes copied per step; also the chunk size of uploads of unknown length. */
   static final int BUFFER_SIZE = 64 * 1024;
   /** The most versions a listing page may hold, by the protocol. */
@@ -275,14 +277,36 @@ public final class OstoreClient {
   }
 
   /**
-   * Tells the address ({@code host:port}) of the data server holding the latest version of the
-   * object {@code name}, or throws {@link ObjectNotFoundException} when there is none.
+   * Tells where the content of the latest version of the object {@code name} is on the data
+   * servers (see {@link Location}), or throws {@link ObjectNotFoundException} when there is none.
    */
-  public String locate(String name) throws IOException {
+  public Location locate(String name) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Exchange exchange = send("GET", "/locate/" + objectName.urlSegment());
     exchange.expectSuccess();
-    return Answers.address(exchange, "locate " + objectName);
+    return Answers.location(exchange, "locate " + objectName);
+  }
+
+  /**
+   * The api server's repair service as JSON ({@code GET /repair}): its state, the pass running
+   * and the last pass, with what each found, rebuilt and failed to repair.
+   */
+  public String repairStatus() throws IOException {
+    return repair("GET");
+  }
+
+  /**
+   * Starts a repair pass now, unless one is running ({@code POST /repair}); returns the status
+   * JSON as {@link #repairStatus()} does.
+   */
+  public String startRepair() throws IOException {
+    return repair("POST");
+  }
+
+  private String repair(String method) throws IOException {
+    Exchange exchange = send(method, "/repair");
+    exchange.expectSuccess();
+    return exchange.smallBody(MAX_REPAIR_STATUS_BYTES);
   }
 
   /**
@@ -290,11 +314,11 @@ public final class OstoreClient {
    * hex or base64 (as {@link ObjectVersion#hash()} gives it). A hash the server cannot read is a
    * {@link BadRequestException}.
    */
-  public String locateContent(String sha256) throws IOException {
+  public Location locateContent(String sha256) throws IOException {
     requireNonNull(sha256, "sha256");
     Exchange exchange = send("GET", "/locate/?hash=" + PercentEncoding.encode(sha256));
     exchange.expectSuccess();
-    return Answers.address(exchange, "locate content " + sha256);
+    return Answers.location(exchange, "locate content " + sha256);
   }
 
   @Override

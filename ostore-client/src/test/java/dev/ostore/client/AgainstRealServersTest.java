@@ -101,11 +101,16 @@ class AgainstRealServersTest {
   }
 
   @Test
-  void locateNamesOneOfTheDataServers() throws Exception {
+  void locateNamesADataServerForEachShard() throws Exception {
     client.put("located", new byte[] {1, 2, 3});
-    String address = client.locate("located");
-    assertTrue(cluster.dataServerAddresses().stream().map(ServerAddress::toString)
-        .anyMatch(address::equals), address);
+    Location location = client.locate("located");
+    // Small content is kept as 1 + m copies, each a shard on a data server of its own.
+    assertEquals(java.util.Optional.empty(), location.whole());
+    assertTrue(location.shards().size() >= 2, location.toString());
+    assertEquals(location.shards().size(),
+        new java.util.HashSet<>(location.shards().values()).size(), location.toString());
+    assertTrue(cluster.dataServerAddresses().stream().map(ServerAddress::toString).toList()
+        .containsAll(location.shards().values()), location.toString());
   }
 
   @Test
@@ -283,10 +288,9 @@ class AgainstRealServersTest {
    */
   @Test
   void withInstantUploadOnPutsOfStoredContentStillSucceed() throws Exception {
-    try (LocalCluster instant = LocalCluster.start(new ApiServerConfig(
-        new ServerAddress("127.0.0.1", 0), Optional.empty(), root.resolve("instant"),
-        OptionalInt.of(2), ApiServerConfig.DEFAULT_EXPIRY, ApiServerConfig.DEFAULT_LOCATE_TIMEOUT,
-        Optional.empty(), true, ApiServerConfig.DEFAULT_STOP_TIMEOUT))) {
+    try (LocalCluster instant = LocalCluster.start(ApiServerConfig.embedded(
+        new ServerAddress("127.0.0.1", 0), root.resolve("instant"), 2)
+        .withInstantUpload(true))) {
       OstoreClient fast = OstoreClient.builder(instant.uri()).build();
       byte[] bytes = random(8 << 20, 9);
       Path file = root.resolve("big");

@@ -255,7 +255,9 @@ public final class FakeOstoreServer implements AutoCloseable {
         return;
       }
       String name = name(exchange, "/locate/");
-      if (object(name) != null || query(exchange, "hash", null) != null) {
+      if (name.startsWith("sharded")) {
+        answer(exchange, 200, "{\"0\":\"127.0.0.1:9001\",\"1\":\"127.0.0.1:9002\"}");
+      } else if (object(name) != null || query(exchange, "hash", null) != null) {
         answer(exchange, 200, "\"127.0.0.1:9001\"");
       } else {
         answer(exchange, 404, "object " + name + " not found");

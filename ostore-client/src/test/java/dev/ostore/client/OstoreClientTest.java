@@ -122,8 +122,16 @@ class OstoreClientTest {
   @Test
   void locateDecodesTheAddress() throws Exception {
     server.store("résumé", new byte[1]);
-    assertEquals("127.0.0.1:9001", client.locate("résumé"));
+    assertEquals(java.util.Optional.of("127.0.0.1:9001"), client.locate("résumé").whole());
     assertEquals("/locate/r%C3%A9sum%C3%A9", server.requests().get(0).rawPath());
+  }
+
+  @Test
+  void locateDecodesEachShardsAddress() throws Exception {
+    Location location = client.locate("sharded");
+    assertEquals(java.util.Map.of(0, "127.0.0.1:9001", 1, "127.0.0.1:9002"), location.shards());
+    assertEquals(java.util.Optional.empty(), location.whole());
+    assertEquals("0 127.0.0.1:9001\n1 127.0.0.1:9002", location.toString());
   }
 
   @Test

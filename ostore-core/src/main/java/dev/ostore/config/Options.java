@@ -133,6 +133,21 @@ public final class Options {
     throw new IllegalArgumentException(describe(option) + " is not true or false: " + text);
   }
 
+  /**
+   * A count of bytes, zero or more: a whole number, or one followed by {@code K}, {@code M} or
+   * {@code G} for 2^10, 2^20 or 2^30 ({@code 20M}).
+   */
+  public long getBytes(Option option) {
+    String text = require(option);
+    int unit = "KMG".indexOf(text.isEmpty() ? ' ' : text.charAt(text.length() - 1));
+    String digits = unit < 0 ? text : text.substring(0, text.length() - 1);
+    if (!digits.matches("[0-9]{1,12}")) {
+      throw new IllegalArgumentException(describe(option)
+          + " is not a number of bytes such as 0, 512K or 20M: " + text);
+    }
+    return Long.parseLong(digits) << (10 * (unit + 1));
+  }
+
   /** A positive duration such as {@code 500ms}, {@code 5s}, {@code 2m} or ISO-8601 {@code PT5S}. */
   public Duration getDuration(Option option) {
     String text = require(option);

@@ -4,8 +4,6 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import dev.ostore.Json;
-import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import java.io.IOException;
@@ -18,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Announces a data server: publishes its address as a JSON string on {@link
- * MessageBus#API_SERVERS} at once, then every interval, and at once again whenever the bus
- * reconnects to its broker, so that api servers that stopped hearing it during a broker outage
- * know it again as soon as the broker is back rather than up to an interval later. A failed
+ * Announces a data server: publishes its {@link Heartbeat} on {@link MessageBus#API_SERVERS} at
+ * once, then every interval, and at once again whenever the bus reconnects to its broker, so that
+ * api servers that stopped hearing it during a broker outage know it again as soon as the broker
+ * is back rather than up to an interval later. A failed
  * announcement (the broker is away) is logged once and retried at the next tick. Closing stops
  * it; idempotent.
  */
@@ -36,10 +34,10 @@ public final class HeartbeatPublisher implements AutoCloseable {
   private final Subscription reconnects;
   private final ScheduledFuture<?> ticks;
 
-  private HeartbeatPublisher(MessageBus bus, ServerAddress self, Duration interval,
+  private HeartbeatPublisher(MessageBus bus, Heartbeat self, Duration interval,
       ScheduledExecutorService scheduler) {
     this.bus = bus;
-    this.body = Json.quote(self.toString());
+    this.body = self.toJson();
     this.scheduler = scheduler;
     // Both start the publisher's work on other threads, which only use the fields set above.
     this.reconnects = bus.onReconnect(this::beatNow);
@@ -48,7 +46,7 @@ public final class HeartbeatPublisher implements AutoCloseable {
   }
 
   /** Starts announcing {@code self} every {@code interval} on {@code scheduler}'s threads. */
-  public static HeartbeatPublisher start(MessageBus bus, ServerAddress self, Duration interval,
+  public static HeartbeatPublisher start(MessageBus bus, Heartbeat self, Duration interval,
       ScheduledExecutorService scheduler) {
     return new HeartbeatPublisher(bus, self, interval, scheduler);
   }

@@ -1,10 +1,11 @@
 package dev.ostore.heartbeat;
 
+import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import com.google.common.collect.ImmutableSet;
-import dev.ostore.Json;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
@@ -21,16 +22,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * {@link LiveServers} from heartbeats: the last time each address was heard. Expiry is computed
- * when asked, against the injected clock, so no sweeper thread is needed and tests move time
- * instead of sleeping.
+ * {@link LiveServers} from heartbeats: the last time each address was heard, and the id it was
+ * heard with. Expiry is computed when asked, against the injected clock, so no sweeper thread is
+ * needed and tests move time instead of sleeping.
  */
 final class HeartbeatRegistry implements LiveServers {
   private static final Logger log = System.getLogger(HeartbeatRegistry.class.getName());
 
+  /** When a server was last heard, and its id if it sends one. */
+  private record Heard(Instant at, Optional<ServerId> id) {}
+
   private final InstantSource clock;
   private final Duration expiry;
-  private final Map<ServerAddress, Instant> lastHeard = new ConcurrentHashMap<>();
+  private final Map<ServerAddress, Heard> lastHeard = new ConcurrentHashMap<>();
   private volatile Subscription subscription;
 
   private HeartbeatRegistry(InstantSource clock, Duration expiry) {
@@ -47,7 +51,7 @@ final class HeartbeatRegistry implements LiveServers {
 
   private void heartbeat(Message message) {
     try {
-      heard(ServerAddress.parse(Json.parseString(message.body())));
+      heard(Heartbeat.parse(message.body()));
     } catch (IllegalArgumentException e) {
       log.log(WARNING, () -> "ignored a malformed heartbeat " + message.body() + ": "
           + e.getMessage());
@@ -56,27 +60,81 @@ final class HeartbeatRegistry implements LiveServers {
 
   @Override
   public void heard(ServerAddress server) {
+    checkConnectable(server);
+    Heard[] before = new Heard[1];
+    Heard now = lastHeard.compute(server, (address, previous) -> {
+      before[0] = previous;
+      return new Heard(clock.instant(), previous == null ? Optional.empty() : previous.id());
+    });
+    logIfNew(server, before[0], now);
+  }
+
+  @Override
+  public void heard(Heartbeat heartbeat) {
+    ServerAddress server = heartbeat.address();
+    checkConnectable(server);
+    heartbeat.id().ifPresent(id -> forgetOldAddress(id, server));
+    Heard now = new Heard(clock.instant(), heartbeat.id());
+    logIfNew(server, lastHeard.put(server, now), now);
+  }
+
+  /** A server heard at a new address has left its old one: nothing listens there for it now. */
+  private void forgetOldAddress(ServerId id, ServerAddress current) {
+    lastHeard.forEach((address, heard) -> {
+      if (!address.equals(current) && heard.id().equals(Optional.of(id))
+          && lastHeard.remove(address, heard)) {
+        log.log(INFO, () -> "data server " + id + " moved from " + address + " to " + current);
+      }
+    });
+  }
+
+  private static void logIfNew(ServerAddress server, Heard before, Heard now) {
+    if (before == null) {
+      log.log(INFO, () -> "data server " + server + now.id().map(id -> " (" + id + ")").orElse("")
+          + " is live");
+    } else if (before.id().isPresent() && now.id().isPresent()
+        && !before.id().equals(now.id())) {
+      log.log(WARNING, () -> "data server " + server + " is now " + now.id().get() + ", no longer "
+          + before.id().get() + ": its storage root was replaced or wiped, so it holds none of"
+          + " the old server's shards");
+    }
+  }
+
+  private static void checkConnectable(ServerAddress server) {
     if (server.isWildcard()) {
       throw new IllegalArgumentException("a wildcard address cannot be connected to: " + server);
-    }
-    if (lastHeard.put(server, clock.instant()) == null) {
-      log.log(System.Logger.Level.INFO, () -> "data server " + server + " is live");
     }
   }
 
   @Override
   public Set<ServerAddress> live() {
-    Instant now = clock.instant();
     ImmutableSet.Builder<ServerAddress> live = ImmutableSet.builder();
     lastHeard.forEach((server, heard) -> {
-      if (now.isBefore(heard.plus(expiry))) {
+      if (isLive(heard)) {
         live.add(server);
       } else if (lastHeard.remove(server, heard)) {
         log.log(WARNING, () -> "data server " + server + " expired: not heard from since "
-            + heard);
+            + heard.at());
       }
     });
     return live.build();
+  }
+
+  @Override
+  public Optional<ServerId> idOf(ServerAddress server) {
+    Heard heard = lastHeard.get(server);
+    return heard != null && isLive(heard) ? heard.id() : Optional.empty();
+  }
+
+  @Override
+  public Optional<ServerAddress> addressOf(ServerId id) {
+    return lastHeard.entrySet().stream()
+        .filter(e -> e.getValue().id().equals(Optional.of(id)) && isLive(e.getValue()))
+        .map(Map.Entry::getKey).findFirst();
+  }
+
+  private boolean isLive(Heard heard) {
+    return clock.instant().isBefore(heard.at().plus(expiry));
   }
 
   @Override

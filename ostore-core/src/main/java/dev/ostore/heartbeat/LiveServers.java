@@ -1,6 +1,7 @@
 package dev.ostore.heartbeat;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.MessageBus;
 import java.io.IOException;
 import java.time.Duration;
@@ -10,7 +11,9 @@ import java.util.Set;
 
 /**
  * The data servers an api server knows to be alive: those whose heartbeat arrived within the
- * expiry. Thread-safe; closing stops listening. Idempotent.
+ * expiry, and the {@link ServerId} of each ostore server among them. A server is its id, not its
+ * address: one heard at a new address with a known id has moved (its old address is forgotten at
+ * once), and an id that changes at an address means a new, empty disk there. Thread-safe; closing stops listening. Idempotent.
  *
  * <pre>{@code
  * try (LiveServers live = LiveServers.listen(bus, InstantSource.system(), Duration.ofSeconds(10))) {
@@ -31,15 +34,27 @@ public interface LiveServers extends AutoCloseable {
   /** The live servers now. */
   Set<ServerAddress> live();
 
+  /** The id of live server {@code server}; empty when it is not live or sends no id. */
+  Optional<ServerId> idOf(ServerAddress server);
+
+  /** Where the live server {@code id} listens; empty when none is live with that id. */
+  Optional<ServerAddress> addressOf(ServerId id);
+
   /** A live server chosen at random, other than those in {@code excluded}. */
   Optional<ServerAddress> pick(Set<ServerAddress> excluded);
 
   /**
    * Counts {@code server} as live from now on, as its heartbeat would: it has just answered on
-   * the bus. It expires like any other unless heard again. A wildcard address ({@code 0.0.0.0}),
+   * the bus. Its id, if one was heard, is kept. It expires like any other unless heard again. A wildcard address ({@code 0.0.0.0}),
    * which cannot be connected to, is an {@link IllegalArgumentException}.
    */
   void heard(ServerAddress server);
+
+  /**
+   * Counts the server of {@code heartbeat} as live from now on, with its id if it has one. As
+   * {@link #heard(ServerAddress)}, a wildcard address is an {@link IllegalArgumentException}.
+   */
+  void heard(Heartbeat heartbeat);
 
   /**
    * Counts {@code server} as gone until its next heartbeat: its connections are refused, so it

@@ -7,6 +7,7 @@ import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -147,16 +148,18 @@ public final class Exchange {
   }
 
   /**
-   * Reads and drops what is left of the request body, up to {@code limit} bytes; a body that
-   * breaks off meanwhile is simply left. Returns whether the body was read to its end.
+   * Reads and drops what is left of the request body, up to {@code limit} bytes and for up to
+   * {@code within}; a body that breaks off meanwhile is simply left. Returns whether the body was
+   * read to its end.
    */
-  boolean discardRequestBody(long limit) {
+  boolean discardRequestBody(long limit, Duration within) {
     byte[] buffer = new byte[COPY_BUFFER];
     long left = limit;
+    long deadline = System.nanoTime() + within.toNanos();
     try (InputStream body = requestBody()) {
       for (int n; (n = body.read(buffer)) != -1; ) {
         left -= n;
-        if (left < 0) {
+        if (left < 0 || System.nanoTime() - deadline > 0) {
           return false;
         }
       }

@@ -2,10 +2,12 @@ package dev.ostore.http;
 
 import static java.lang.System.Logger.Level.DEBUG;
 
+import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.util.Optional;
+import java.time.Duration;
 import java.util.Set;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -25,11 +27,15 @@ final class RoutingHandler extends Handler.Abstract {
   /** Marks a request this handler took, so that the error handler does not log it again. */
   static final String ROUTED = RoutingHandler.class.getName() + ".routed";
   /**
-   * How much of a body an error answered before reading it is read and dropped: a client still
-   * sending (HttpURLConnection, say) only sees the answer once its body is in; past this the
-   * connection is closed instead. Clients that wait for {@code 100 Continue} send nothing.
+   * How much of a body an error answered before reading it is read and dropped, and for how
+   * long: a client still sending (HttpURLConnection, java.net.http, curl) only sees the answer
+   * once its body is in, and a connection closed on unread bytes is reset, the answer lost with
+   * it. A PUT failing with a data server is answered a few seconds later at worst (a GiB drains in
+   * about one on a LAN); past either bound the connection is closed instead. Clients that wait
+   * for {@code 100 Continue} send nothing.
    */
-  static final long UNREAD_BODY_LIMIT = 16 * 1024 * 1024;
+  static final long UNREAD_BODY_LIMIT = 1L << 30;
+  static final Duration UNREAD_BODY_TIME = Duration.ofSeconds(5);
 
   private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "PUT", "POST",
       "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
@@ -116,10 +122,14 @@ final class RoutingHandler extends Handler.Abstract {
       if (cause instanceof MethodNotAllowed notAllowed) {
         exchange.setHeader("Allow", notAllowed.allowed);
       }
+      if (cause instanceof OstoreException busy && busy.code() == ErrorCode.BUSY) {
+        // Uploads end in seconds: a client that honours this comes back when one may have.
+        exchange.setHeader("Retry-After", "1");
+      }
       // A client waiting for 100 Continue has sent nothing: reading would ask it for the body
       // only to drop it. Unread, the server answers and closes the connection.
       if (!exchange.awaitsContinue()) {
-        exchange.discardRequestBody(UNREAD_BODY_LIMIT);
+        exchange.discardRequestBody(UNREAD_BODY_LIMIT, UNREAD_BODY_TIME);
       }
       // One line, as promised: a client shows it as is, and the log has the whole message.
       exchange.respondError(status, RequestLog.firstLine(message));

@@ -1,5 +1,6 @@
 package dev.ostore.locate;
 
+import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.heartbeat.LiveServers;
@@ -44,4 +45,21 @@ public interface Locator {
 
   /** Drops what is remembered of {@code key}, so the next locate asks every server. */
   void forget(String key);
+
+  /**
+   * Where the shards of {@code hash} are: asks every live server and waits for all their answers
+   * (for {@code timeout} at worst), unless the answer is remembered from an earlier call.
+   * Unreachable broker: {@code BUS_UNAVAILABLE}, as for {@link #locate}.
+   */
+  Locations locateShards(ContentHash hash) throws IOException;
+
+  /**
+   * Where enough shards of {@code hash} to read it are: the remembered holders that are still
+   * live, as long as they hold {@code needed} distinct shards (a server gone costs no broadcast
+   * then), else as {@link #locateShards} finds them.
+   */
+  Locations locateShardsToRead(ContentHash hash, int needed) throws IOException;
+
+  /** Notes where the shards of {@code hash} were just stored; {@link #forget} drops it. */
+  void rememberShards(ContentHash hash, Locations locations);
 }

@@ -7,6 +7,7 @@ import dev.ostore.Json;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.LiveServers;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -69,7 +70,8 @@ public final class RollCall implements AutoCloseable {
 
   private void answered(Message reply) {
     try {
-      live.heard(LocateReply.parse(reply.body()).server());
+      LocateReply answer = LocateReply.parse(reply.body());
+      live.heard(new Heartbeat(answer.server(), answer.serverId()));
     } catch (IllegalArgumentException e) {
       log.log(WARNING, () -> "ignored a malformed answer to the roll call: " + e.getMessage());
     }

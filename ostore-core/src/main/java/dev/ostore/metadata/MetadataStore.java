@@ -3,7 +3,10 @@ package dev.ostore.metadata;
 import dev.ostore.ContentHash;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -94,6 +97,45 @@ public interface MetadataStore extends AutoCloseable {
    * then gives. The check, the record and the answer are one atomic step.
    */
   Deletion delete(String name) throws IOException;
+
+  /**
+   * Adds a version as {@link #add(String, long, ContentHash)} does, and records in the same
+   * transaction how its content is laid out on the data servers, unless that is recorded already
+   * (content is stored once, and keeps the layout it was first stored with).
+   */
+  Version add(String name, long size, ContentHash hash, String layout) throws IOException;
+
+  /** How the content is laid out, as recorded by {@link #add(String, long, ContentHash, String)}. */
+  Optional<ContentLayout> layout(ContentHash hash) throws IOException;
+
+  /**
+   * Records how content is laid out without adding a version, unless that is recorded already:
+   * for content that versions refer to already, converted from a whole copy to shards.
+   */
+  void recordLayout(ContentHash hash, long size, String layout) throws IOException;
+
+  /**
+   * Up to {@code limit} entries of the table of contents in hash order (the order of {@link
+   * dev.ostore.ShardId}), after {@code after}; {@code limit} is 1 to {@link #MAX_LIMIT}.
+   */
+  List<ContentEntry> contents(Optional<ContentHash> after, int limit) throws IOException;
+
+  /**
+   * Up to {@code limit} contents, in hash order after {@code after}, that versions refer to but
+   * the table of contents lacks: stored whole on one data server, before erasure coding.
+   */
+  List<ContentHash> wholeContents(Optional<ContentHash> after, int limit) throws IOException;
+
+  /**
+   * Takes or renews the lease {@code name} for {@code holder} until {@code now + term}, unless
+   * another holder has it and it has not expired by {@code now}; returns whether {@code holder}
+   * holds it. Callers on several machines pass their own clocks: keep the term well above their
+   * skew.
+   */
+  boolean lease(String name, String holder, Instant now, Duration term) throws IOException;
+
+  /** Gives the lease {@code name} up, if {@code holder} holds it. */
+  void release(String name, String holder) throws IOException;
 
   /**
    * Up to {@code limit} versions of {@code name}, oldest first, after the cursor {@code after}

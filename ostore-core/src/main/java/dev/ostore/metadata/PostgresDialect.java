@@ -48,6 +48,25 @@ final class PostgresDialect implements Dialect {
         created_millis BIGINT NOT NULL
       )""");
 
+  /** The table of contents: how each content is laid out on the data servers. */
+  private static final List<String> VERSION_3 = List.of(
+      """
+      CREATE TABLE ostore_contents (
+        hash BYTEA PRIMARY KEY,
+        size BIGINT NOT NULL CHECK (size >= 0),
+        layout TEXT NOT NULL,
+        created_millis BIGINT NOT NULL
+      )""");
+
+  /** Leases: one holder at a time of a cluster-wide task, such as the repair service. */
+  private static final List<String> VERSION_4 = List.of(
+      """
+      CREATE TABLE ostore_leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_millis BIGINT NOT NULL
+      )""");
+
   private PostgresDialect() {}
 
   @Override
@@ -132,7 +151,7 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4);
   }
 
   /** Class 08 is a connection exception; 57P01-57P03 are the server shutting down or starting. */

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -61,6 +63,7 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String LIVE_TO_END = "SELECT v.name, v.version, v.size, v.hash"
       + " FROM ostore_names n JOIN ostore_versions v ON v.name = n.name AND v.version = n.latest"
       + " WHERE n.live AND n.name >= ? AND n.name <> ? ORDER BY n.name LIMIT ?";
+  private static final String LAYOUT = "SELECT size, layout FROM ostore_contents WHERE hash = ?";
   private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
 
   private final Database database;
@@ -162,6 +165,17 @@ final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public Version add(String name, long size, ContentHash hash) throws OstoreException {
+    return addVersion(name, size, hash, Optional.empty());
+  }
+
+  @Override
+  public Version add(String name, long size, ContentHash hash, String layout)
+      throws OstoreException {
+    return addVersion(name, size, hash, Optional.of(layout));
+  }
+
+  private Version addVersion(String name, long size, ContentHash hash, Optional<String> layout)
+      throws OstoreException {
     checkName(name);
     requireNonNull(hash, "hash");
     if (size < 0) {
@@ -169,11 +183,68 @@ final class SqlMetadataStore implements MetadataStore {
     }
     byte[] digest = HEX.parseHex(hash.hex());
     long number = write("add a version of " + name, session -> {
+      if (layout.isPresent()) {
+        update(session, ContentTable.RECORD, digest, size, layout.get(), clock.millis());
+      }
       long next = returning(session, NEXT_NUMBER, name).orElseThrow();
       update(session, INSERT_VERSION, name, next, size, digest, clock.millis());
       return next;
     });
     return new Version(name, number, size, Optional.of(hash));
+  }
+
+  @Override
+  public Optional<ContentLayout> layout(ContentHash hash) throws OstoreException {
+    byte[] digest = HEX.parseHex(hash.hex());
+    return read("look up the layout of " + hash, session -> {
+      try (ResultSet rows = session.statement(LAYOUT, digest).executeQuery()) {
+        return rows.next()
+            ? Optional.of(new ContentLayout(rows.getLong(1), rows.getString(2)))
+            : Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public void recordLayout(ContentHash hash, long size, String layout) throws OstoreException {
+    requireNonNull(layout, "layout");
+    new ContentLayout(size, layout);
+    write("record the layout of " + hash, session -> {
+      update(session, ContentTable.RECORD, ContentTable.bytes(hash), size, layout,
+          clock.millis());
+      return null;
+    });
+  }
+
+  @Override
+  public List<ContentEntry> contents(Optional<ContentHash> after, int limit)
+      throws OstoreException {
+    checkLimit(limit);
+    return read("list the table of contents", session -> ContentTable.page(session, after, limit));
+  }
+
+  @Override
+  public List<ContentHash> wholeContents(Optional<ContentHash> after, int limit)
+      throws OstoreException {
+    checkLimit(limit);
+    return read("list the contents stored whole",
+        session -> ContentTable.whole(session, after, limit));
+  }
+
+  @Override
+  public boolean lease(String name, String holder, Instant now, Duration term)
+      throws OstoreException {
+    long until = now.plus(term).toEpochMilli();
+    return write("take the lease " + name,
+        session -> LeaseTable.take(session, name, holder, now.toEpochMilli(), until));
+  }
+
+  @Override
+  public void release(String name, String holder) throws OstoreException {
+    write("release the lease " + name, session -> {
+      LeaseTable.release(session, name, holder);
+      return null;
+    });
   }
 
   @Override

@@ -47,6 +47,25 @@ final class SqliteDialect implements Dialect {
         created_millis INTEGER NOT NULL
       ) STRICT""");
 
+  /** The table of contents: how each content is laid out on the data servers. */
+  private static final List<String> VERSION_3 = List.of(
+      """
+      CREATE TABLE ostore_contents (
+        hash BLOB PRIMARY KEY,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        layout TEXT NOT NULL,
+        created_millis INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID""");
+
+  /** Leases: one holder at a time of a cluster-wide task, such as the repair service. */
+  private static final List<String> VERSION_4 = List.of(
+      """
+      CREATE TABLE ostore_leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_millis INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID""");
+
   private SqliteDialect() {}
 
   @Override
@@ -100,7 +119,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4);
   }
 
   @Override

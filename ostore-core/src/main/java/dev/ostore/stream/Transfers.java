@@ -78,7 +78,14 @@ public final class Transfers {
    */
   public PutStream upload(ServerAddress server, String method, String path, OptionalLong length)
       throws IOException {
+    return upload(server, method, path, length, Map.of());
+  }
+
+  /** As {@link #upload(ServerAddress, String, String, OptionalLong)}, with {@code headers}. */
+  public PutStream upload(ServerAddress server, String method, String path, OptionalLong length,
+      Map<String, String> headers) throws IOException {
     HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
+    headers.forEach(call.connection::setRequestProperty);
     return PutStream.start(call, length, new BoundedPipe(pipeCapacity), executor, watchdog,
         clock);
   }

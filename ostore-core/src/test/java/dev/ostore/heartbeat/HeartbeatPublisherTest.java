@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.ReconnectListeners;
@@ -31,8 +32,10 @@ import org.junit.jupiter.api.Timeout;
 /** {@link HeartbeatPublisher} on a real scheduler with a short interval, counted on the bus. */
 @Timeout(10)
 class HeartbeatPublisherTest {
-  private static final ServerAddress SELF = new ServerAddress("127.0.0.1", 9001);
-  private static final String HEARTBEAT = "\"127.0.0.1:9001\"";
+  private static final Heartbeat SELF = new Heartbeat(new ServerAddress("127.0.0.1", 9001),
+      ServerId.parse("00112233445566778899aabbccddeeff"));
+  private static final String HEARTBEAT =
+      "{\"Addr\":\"127.0.0.1:9001\",\"Id\":\"00112233445566778899aabbccddeeff\"}";
   private static final Duration INTERVAL = Duration.ofMillis(50);
 
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
@@ -54,7 +57,7 @@ class HeartbeatPublisherTest {
   }
 
   @Test
-  void publishesTheAddressAsAJsonStringAtOnce() throws Exception {
+  void publishesTheAddressAndIdAtOnce() throws Exception {
     try (HeartbeatPublisher publisher =
         HeartbeatPublisher.start(bus, SELF, Duration.ofHours(1), scheduler)) {
       assertEquals(HEARTBEAT, take().body());

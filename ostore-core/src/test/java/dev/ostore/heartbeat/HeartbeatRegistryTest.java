@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
@@ -31,6 +32,9 @@ class HeartbeatRegistryTest {
   private static final ServerAddress A = new ServerAddress("127.0.0.1", 9001);
   private static final ServerAddress B = new ServerAddress("127.0.0.1", 9002);
   private static final ServerAddress C = new ServerAddress("127.0.0.1", 9003);
+
+  private static final ServerId X = ServerId.parse("11111111111111111111111111111111");
+  private static final ServerId Y = ServerId.parse("22222222222222222222222222222222");
 
   private final FakeClock clock = new FakeClock();
   private MessageBus bus;
@@ -99,7 +103,7 @@ class HeartbeatRegistryTest {
     awaitLive(A);
     clock.advance(Duration.ofSeconds(5));
     for (String malformed : new String[] {"not json", "\"no-port\"", "\"127.0.0.1:99999\"",
-        "\"\"", "42", "{\"Addr\":\"127.0.0.1:9001\"}", "\"127.0.0.1:9001\" trailing", "",
+        "\"\"", "42", "{\"Addr\":\"127.0.0.1:9001\"}", "{\"Addr\":\"127.0.0.1:9001\",\"Id\":\"x\"}", "\"127.0.0.1:9001\" trailing", "",
         "\"0.0.0.0:9001\""}) {
       bus.publish(MessageBus.API_SERVERS, malformed);
     }
@@ -152,6 +156,53 @@ class HeartbeatRegistryTest {
   }
 
   @Test
+  void anOstoreHeartbeatNamesTheServerAndAReferenceOneDoesNot() throws Exception {
+    beat(new Heartbeat(A, X));
+    beat(B);
+    awaitLive(A);
+    awaitLive(B);
+    assertEquals(Optional.of(X), live.idOf(A));
+    assertEquals(Optional.empty(), live.idOf(B), "a reference server has no id");
+    assertEquals(Optional.of(A), live.addressOf(X));
+    assertEquals(Optional.empty(), live.addressOf(Y));
+    clock.advance(EXPIRY);
+    assertEquals(Optional.empty(), live.idOf(A), "an expired server is not known by its id");
+    assertEquals(Optional.empty(), live.addressOf(X));
+  }
+
+  @Test
+  void aServerHeardAtANewAddressHasLeftItsOldOne() throws Exception {
+    beat(new Heartbeat(A, X));
+    beat(new Heartbeat(C, Y));
+    awaitLive(A);
+    beat(new Heartbeat(B, X));
+    awaitLive(B);
+    assertEquals(Set.of(B, C), live.live(), "X moved from A to B; nothing answers at A now");
+    assertEquals(Optional.of(B), live.addressOf(X));
+  }
+
+  @Test
+  void aNewIdAtAnOldAddressIsAnotherServer() throws Exception {
+    beat(new Heartbeat(A, X));
+    awaitLive(A);
+    beat(new Heartbeat(A, Y));
+    beat(B); // delivered in order: once B is live, A's new id is in
+    awaitLive(B);
+    assertEquals(Optional.of(Y), live.idOf(A));
+    assertEquals(Optional.empty(), live.addressOf(X), "the server X had is gone with its disk");
+  }
+
+  @Test
+  void anAnswerOnTheBusWithoutAnIdKeepsTheIdHeard() throws Exception {
+    beat(new Heartbeat(A, X));
+    awaitLive(A);
+    clock.advance(EXPIRY.minusSeconds(1));
+    live.heard(A);
+    clock.advance(Duration.ofSeconds(2));
+    assertEquals(Optional.of(X), live.idOf(A));
+  }
+
+  @Test
   void closedRegistryNoLongerListens() throws Exception {
     BlockingQueue<Message> seen = new LinkedBlockingQueue<>();
     try (Subscription other = bus.subscribe(MessageBus.API_SERVERS, seen::add)) {
@@ -163,8 +214,13 @@ class HeartbeatRegistryTest {
     }
   }
 
+  /** A reference server's heartbeat: the JSON string of its address. */
   private void beat(ServerAddress server) throws Exception {
     bus.publish(MessageBus.API_SERVERS, Json.quote(server.toString()));
+  }
+
+  private void beat(Heartbeat heartbeat) throws Exception {
+    bus.publish(MessageBus.API_SERVERS, heartbeat.toJson());
   }
 
   /** Delivery is asynchronous: polls, within a bound, until {@code server} is live. */

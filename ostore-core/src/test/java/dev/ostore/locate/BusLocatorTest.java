@@ -8,9 +8,11 @@ import dev.ostore.ErrorCode;
 import dev.ostore.Json;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.LiveServers;
 import java.io.IOException;
 import java.time.Duration;
@@ -296,6 +298,21 @@ class BusLocatorTest {
     @Override
     public void heard(ServerAddress server) {
       throw new UnsupportedOperationException("the locator never reports servers heard");
+    }
+
+    @Override
+    public void heard(Heartbeat heartbeat) {
+      throw new UnsupportedOperationException("the locator never reports servers heard");
+    }
+
+    @Override
+    public Optional<ServerId> idOf(ServerAddress server) {
+      return Optional.empty();
+    }
+
+    @Override
+    public Optional<ServerAddress> addressOf(ServerId id) {
+      return Optional.empty();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.ostore.locate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,10 +16,49 @@ class LocateReplyTest {
 
   @Test
   void ostoreFormNamesTheServerAndWhetherItHasTheObject() {
-    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}",
+    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}",
         new LocateReply(SERVER, true).toJson());
-    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false}",
+    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false,\"Whole\":false}",
         new LocateReply(SERVER, false).toJson());
+  }
+
+  @Test
+  void aServerHoldingShardsNamesTheirIndexes() {
+    LocateReply reply = new LocateReply(SERVER, true, java.util.List.of(0, 3));
+    assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":false,\"Id\":0,"
+        + "\"Shards\":[0,3]}",
+        reply.toJson());
+    assertEquals(reply, LocateReply.parse(reply.toJson()));
+    assertEquals(java.util.List.of(), LocateReply.parse(
+        "{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[]}").shards());
+    assertEquals(java.util.List.of(), LocateReply.parse(new LocateReply(SERVER, true).toJson())
+        .shards(), "the older form holds no shards");
+  }
+
+  @Test
+  void aServerHoldingTheContentWholeAndShardsSaysBoth() {
+    LocateReply reply = new LocateReply(SERVER, true, java.util.List.of(2), true);
+    assertEquals(reply, LocateReply.parse(reply.toJson()));
+    assertTrue(LocateReply.parse(reply.toJson()).whole());
+    assertFalse(LocateReply.parse(new LocateReply(SERVER, true, java.util.List.of(2)).toJson())
+        .whole());
+  }
+
+  @Test
+  void readsTheReferencesChapterFiveForm() {
+    LocateReply reply = LocateReply.parse("{\"Addr\":\"127.0.0.1:9001\",\"Id\":4}");
+    assertEquals(java.util.List.of(4), reply.shards());
+    assertTrue(reply.found());
+    assertFalse(reply.whole());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":3}",
+      "{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[255]}",
+      "{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Shards\":[-1]}",
+      "{\"Addr\":\"127.0.0.1:9001\",\"Found\":false,\"Shards\":[1]}"})
+  void refusesShardsThatAreNotIndexesOfAHit(String json) {
+    assertThrows(IllegalArgumentException.class, () -> LocateReply.parse(json));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class LocateResponderTest {
   private static final ServerAddress SELF = new ServerAddress("127.0.0.1", 9001);
+  private static final ServerId ID = ServerId.parse("0123456789abcdef0123456789abcdef");
+  private static final String NAMED = "{\"Addr\":\"127.0.0.1:9001\",\"Server\":\"" + ID + "\"";
   private static final Optional<String> REPLY_TO = Optional.of("amq.gen-reply");
 
   private final ScriptedBus scripted = new ScriptedBus();
@@ -30,9 +33,31 @@ class LocateResponderTest {
   void answersAnOstoreRequestWithFoundTrueOrFalse() throws Exception {
     try (MessageBus bus = MessageBus.inMemory();
         LocateResponder responder = LocateResponder.start(bus, SELF, "here"::equals)) {
-      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}", ask(bus, "\"here\""));
-      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false}", ask(bus, "\"elsewhere\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}", ask(bus, "\"here\""));
+      assertEquals("{\"Addr\":\"127.0.0.1:9001\",\"Found\":false,\"Whole\":false}", ask(bus, "\"elsewhere\""));
     }
+  }
+
+  @Test
+  void aServerHoldingShardsSaysWhichAndThatItFoundTheKeyAndNamesItself() throws Exception {
+    try (MessageBus bus = MessageBus.inMemory();
+        LocateResponder responder = LocateResponder.start(bus, SELF, ID, "whole"::equals,
+            key -> key.equals("sharded") ? List.of(1, 4) : List.of())) {
+      assertEquals(NAMED + ",\"Found\":true,\"Whole\":false,\"Id\":1,\"Shards\":[1,4]}",
+          ask(bus, "\"sharded\""));
+      assertEquals(NAMED + ",\"Found\":true,\"Whole\":true}", ask(bus, "\"whole\""));
+      assertEquals(NAMED + ",\"Found\":false,\"Whole\":false}", ask(bus, "\"neither\""));
+      LocateReply parsed = LocateReply.parse(ask(bus, "\"sharded\""));
+      assertEquals(Optional.of(ID), parsed.serverId());
+      assertEquals(List.of(1, 4), parsed.shards());
+    }
+  }
+
+  @Test
+  void aReferenceRequesterGetsTheBareAddressEvenFromANamedServer() throws Exception {
+    LocateResponder.start(scripted, SELF, ID, "here"::equals, key -> List.of());
+    scripted.deliver(MessageBus.DATA_SERVERS, referenceRequest("\"here\""));
+    assertEquals(List.of("\"127.0.0.1:9001\""), bodies());
   }
 
   @Test
@@ -54,7 +79,7 @@ class LocateResponderTest {
     assertEquals(List.of(), bodies());
     assertEquals(List.of(), asked, "no key was made up from a malformed request");
     scripted.deliver(MessageBus.DATA_SERVERS, ostoreRequest("\"here\""));
-    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}"), bodies());
+    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}"), bodies());
   }
 
   @Test
@@ -70,7 +95,7 @@ class LocateResponderTest {
     scripted.failNextReply(new IOException("broker away on purpose"));
     scripted.deliver(MessageBus.DATA_SERVERS, ostoreRequest("\"here\""));
     scripted.deliver(MessageBus.DATA_SERVERS, ostoreRequest("\"here\""));
-    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true}"), bodies());
+    assertEquals(List.of("{\"Addr\":\"127.0.0.1:9001\",\"Found\":true,\"Whole\":true}"), bodies());
   }
 
   @Test

@@ -356,6 +356,74 @@ abstract class MetadataStoreContract {
   }
 
   @Test
+  void theTableOfContentsIsListedInHashOrderAPageAtATime() throws Exception {
+    List<ContentHash> hashes = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      ContentHash hash = ContentHash.sha256(new byte[] {(byte) i});
+      hashes.add(hash);
+      store.add("n" + i, i, hash, "4+2/65536");
+    }
+    store.recordLayout(OTHER, 99, "1+2/65536");
+    store.recordLayout(OTHER, 5, "4+2/65536"); // recorded already: kept as it was
+    hashes.add(OTHER);
+    hashes.sort(Comparator.comparing(ContentHash::hex));
+    List<ContentEntry> listed = new ArrayList<>();
+    Optional<ContentHash> after = Optional.empty();
+    List<ContentEntry> page;
+    do {
+      page = store.contents(after, 3);
+      listed.addAll(page);
+      after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).hash());
+    } while (page.size() == 3);
+    assertEquals(hashes, listed.stream().map(ContentEntry::hash).toList());
+    assertEquals(new ContentLayout(99, "1+2/65536"), store.layout(OTHER).orElseThrow());
+  }
+
+  @Test
+  void contentsStoredWholeAreThoseWithoutAnEntry() throws Exception {
+    store.add("whole", 5, HASH);
+    store.add("again", 5, HASH);
+    store.add("sharded", 5, OTHER, "4+2/65536");
+    store.delete("sharded");
+    assertEquals(List.of(HASH), store.wholeContents(Optional.empty(), 10));
+    assertEquals(List.of(), store.wholeContents(Optional.of(HASH), 10));
+    store.recordLayout(HASH, 5, "1+2/65536");
+    assertEquals(List.of(), store.wholeContents(Optional.empty(), 10));
+  }
+
+  @Test
+  void aLeaseHasOneHolderUntilItExpiresOrIsReleased() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+    java.time.Duration term = java.time.Duration.ofMinutes(2);
+    try (MetadataStore other = newStore()) {
+      assertTrue(store.lease("repair", "a", now, term));
+      assertFalse(other.lease("repair", "b", now.plusSeconds(60), term));
+      assertTrue(store.lease("repair", "a", now.plusSeconds(60), term), "renewed");
+      assertFalse(other.lease("repair", "b", now.plusSeconds(179), term));
+      assertTrue(other.lease("repair", "b", now.plusSeconds(180), term), "expired");
+      assertFalse(store.lease("repair", "a", now.plusSeconds(181), term));
+      store.release("repair", "a"); // not its lease: changes nothing
+      assertFalse(store.lease("repair", "a", now.plusSeconds(182), term));
+      other.release("repair", "b");
+      assertTrue(store.lease("repair", "a", now.plusSeconds(183), term));
+    }
+  }
+
+  @Test
+  void theTableOfContentsKeepsTheLayoutAContentWasFirstStoredWith() throws Exception {
+    assertEquals(Optional.empty(), store.layout(HASH));
+    Version first = store.add("a", 10, HASH, "4+2/65536");
+    assertEquals(new Version("a", 1, 10, Optional.of(HASH)), first);
+    assertEquals(Optional.of(new ContentLayout(10, "4+2/65536")), store.layout(HASH));
+    // Stored again under another name, with another code: the content keeps its first layout.
+    store.add("b", 10, HASH, "6+3/65536");
+    store.add("c", 10, HASH);
+    assertEquals(Optional.of(new ContentLayout(10, "4+2/65536")), store.layout(HASH));
+    assertEquals(Optional.empty(), store.layout(OTHER));
+    assertEquals(3, store.allVersions("", Optional.empty(), 10).versions().size());
+  }
+
+  @Test
   void closeIsIdempotentAndLaterCallsAreRefused() throws Exception {
     store.close();
     store.close();

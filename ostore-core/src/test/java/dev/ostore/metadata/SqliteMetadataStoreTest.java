@@ -50,7 +50,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
         Statement s = c.createStatement();
         ResultSet rows = s.executeQuery("SELECT version FROM ostore_schema ORDER BY version")) {
-      for (int version = 1; version <= 2; version++) {
+      for (int version = 1; version <= SqliteDialect.INSTANCE.migrations().size(); version++) {
         assertTrue(rows.next());
         assertEquals(version, rows.getInt(1));
       }
@@ -63,7 +63,8 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     store.close();
     execute("INSERT INTO ostore_schema (version, applied_millis) VALUES (99, 0)");
     IllegalStateException e = assertThrows(IllegalStateException.class, this::newStore);
-    assertEquals("the metadata schema is at version 99, newer than this ostore knows (2):"
+    assertEquals("the metadata schema is at version 99, newer than this ostore knows ("
+            + SqliteDialect.INSTANCE.migrations().size() + "):"
         + " upgrade ostore", e.getMessage());
   }
 

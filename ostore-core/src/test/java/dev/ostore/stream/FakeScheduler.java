@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
  * calling thread, the tasks due by a {@link FakeClock}, so a test decides when time passes and
  * when a watch looks. Only fixed-delay tasks, which is what ostore schedules; thread-safe.
  */
-final class FakeScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class FakeScheduler extends AbstractExecutorService implements ScheduledExecutorService {
   private final FakeClock clock;
   private final List<Task> tasks = new CopyOnWriteArrayList<>();
 
-  FakeScheduler(FakeClock clock) {
+  public FakeScheduler(FakeClock clock) {
     this.clock = clock;
   }
 
   /** Runs each task due by the clock once, then schedules it again a delay later. */
-  void runDue() {
+  public void runDue() {
     for (Task task : tasks) {
       if (!task.cancelled && !task.due.isAfter(clock.instant())) {
         task.due = clock.instant().plus(task.delay);
@@ -37,7 +37,7 @@ final class FakeScheduler extends AbstractExecutorService implements ScheduledEx
   }
 
   /** How many tasks are scheduled and not cancelled. */
-  int scheduled() {
+  public int scheduled() {
     return (int) tasks.stream().filter(task -> !task.cancelled).count();
   }
 

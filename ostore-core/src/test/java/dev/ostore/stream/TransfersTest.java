@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.TestData;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.HttpService;
@@ -128,7 +129,7 @@ class TransfersTest {
 
   @Test
   void putOfKnownLengthArrivesIntact() throws Exception {
-    byte[] data = randomBytes(LARGE, 1);
+    byte[] data = TestData.randomBytes(LARGE, 1);
     try (PutStream out = transfers.upload(address, "PUT", "/objects/known", OptionalLong.of(LARGE))) {
       writeInOddChunks(out, data);
     }
@@ -138,7 +139,7 @@ class TransfersTest {
 
   @Test
   void putOfUnknownLengthArrivesIntactChunked() throws Exception {
-    byte[] data = randomBytes(LARGE, 2);
+    byte[] data = TestData.randomBytes(LARGE, 2);
     try (PutStream out = transfers.upload(address, "PUT", "/objects/unknown", OptionalLong.empty())) {
       writeInOddChunks(out, data);
     }
@@ -148,7 +149,7 @@ class TransfersTest {
 
   @Test
   void patchArrivesAsAPatchThroughTheMethodOverride() throws Exception {
-    byte[] data = randomBytes(100_000, 9);
+    byte[] data = TestData.randomBytes(100_000, 9);
     try (PutStream out = transfers.upload(address, "PATCH", "/patch/x", OptionalLong.empty())) {
       out.write(data);
     }
@@ -227,7 +228,7 @@ class TransfersTest {
   void serverErrorAtCloseCarriesTheServersMessage() throws Exception {
     for (OptionalLong length : bothModes(1 << 20)) {
       PutStream out = transfers.upload(address, "PUT", "/full/x", length);
-      out.write(randomBytes(1 << 20, 3));
+      out.write(TestData.randomBytes(1 << 20, 3));
       OstoreException e = assertThrows(OstoreException.class, out::close);
       assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
       assertEquals("data server " + address + " answered 500 to PUT /full/x: disk full on purpose",
@@ -247,7 +248,7 @@ class TransfersTest {
 
   @Test
   void serverRefusingALargeBodyUnreadFailsTheWriterInsteadOfBlockingIt() throws Exception {
-    byte[] data = randomBytes(LARGE, 4);
+    byte[] data = TestData.randomBytes(LARGE, 4);
     for (OptionalLong length : bothModes(LARGE)) {
       OstoreException e = assertThrows(OstoreException.class, () -> {
         try (PutStream out = transfers.upload(address, "PUT", "/refuse/x", length)) {
@@ -262,7 +263,7 @@ class TransfersTest {
   @Test
   void putToAServerThatStopsReadingFailsOnceAWriteHasNotMovedForTheReadTimeout()
       throws Exception {
-    byte[] chunk = randomBytes(64 * 1024, 8);
+    byte[] chunk = TestData.randomBytes(64 * 1024, 8);
     for (OptionalLong length : bothModes(256L << 20)) {
       PutStream out = transfers.upload(address, "PUT", "/stall/x", length);
       // Far more than socket buffers and pipe hold: a write blocks once the server stops.
@@ -341,7 +342,7 @@ class TransfersTest {
 
   @Test
   void getReadsTheWholeObjectAndKnowsItsLength() throws Exception {
-    byte[] data = randomBytes(LARGE, 5);
+    byte[] data = TestData.randomBytes(LARGE, 5);
     stored.put("/objects/big", data);
     byte[] read;
     try (GetStream in = transfers.get(address, "/objects/big")) {
@@ -355,7 +356,7 @@ class TransfersTest {
 
   @Test
   void transferToCopiesTheWholeObjectAndFailsOnACutOne() throws Exception {
-    byte[] data = randomBytes(LARGE, 12);
+    byte[] data = TestData.randomBytes(LARGE, 12);
     stored.put("/objects/big", data);
     java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
     try (GetStream in = transfers.get(address, "/objects/big")) {
@@ -411,7 +412,7 @@ class TransfersTest {
 
   @Test
   void getStreamClosedEarlyRefusesFurtherReads() throws Exception {
-    stored.put("/objects/x", randomBytes(1 << 20, 6));
+    stored.put("/objects/x", TestData.randomBytes(1 << 20, 6));
     GetStream in = transfers.get(address, "/objects/x");
     in.read(new byte[10]);
     in.close();
@@ -447,7 +448,7 @@ class TransfersTest {
 
   private void assertAbortBreaksTheBody(OptionalLong length) throws Exception {
     PutStream out = transfers.upload(address, "PUT", "/watch/x", length);
-    out.write(randomBytes(256 * 1024, 7));
+    out.write(TestData.randomBytes(256 * 1024, 7));
     out.flush();
     assertTrue(watchedFirstBytes.await(10, TimeUnit.SECONDS), "the server got the first bytes");
     out.abort(new IOException("client gave up on purpose"));
@@ -528,12 +529,6 @@ class TransfersTest {
       out.write(buffer, 0, n);
     }
     return out.toByteArray();
-  }
-
-  private static byte[] randomBytes(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 
   private static String sha256(byte[] bytes) throws Exception {

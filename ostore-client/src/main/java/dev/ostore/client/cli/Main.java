@@ -122,6 +122,7 @@ public final class Main {
         case "versions" -> print(client.versions(only(rest, "versions NAME")), stdout);
         case "list" -> print(client.list(optional(rest, "list [PREFIX]")), stdout);
         case "locate" -> stdout.println(client.locate(only(rest, "locate NAME")));
+        case "repair" -> stdout.print(repair(client, rest));
         case "bench" -> status = bench(args, rest, client, stdout, io.err());
         default -> throw new UsageException("unknown command " + command);
       }
@@ -161,6 +162,16 @@ public final class Main {
         throw new IOException("cannot write to standard output");
       }
     }
+  }
+
+  /** {@code repair status} or {@code repair start}: the service's JSON either way. */
+  private static String repair(OstoreClient client, List<String> rest)
+      throws UsageException, IOException {
+    return switch (only(rest, "repair status|start")) {
+      case "status" -> client.repairStatus();
+      case "start" -> client.startRepair();
+      default -> throw new UsageException("repair takes status or start, not " + rest.get(0));
+    };
   }
 
   /** The number of --version; empty for the latest. */

@@ -26,7 +26,11 @@ final class Usage {
         versions NAME       print every version of NAME, oldest first, tombstones included
         list [PREFIX]       print the latest version of each object (whose name starts with
                             PREFIX), in name order; deleted objects are left out
-        locate NAME         print the address of the data server holding object NAME
+        locate NAME         print where object NAME is: "<shard> <host:port>" a line
+        repair status       print the repair service's state, its pass running and its last
+                            pass (contents checked, shards missing and rebuilt, bytes, failures)
+                            as JSON
+        repair start        start a repair pass now, unless one runs; print the same JSON
         bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup W]
               [--keep]
                             time N operations on C threads, print "key: value" lines

@@ -59,7 +59,7 @@ class MainAgainstRealServersTest {
     assertEquals(0, got.status());
     assertArrayEquals(bytes, got.out());
     assertEquals(line, run("head", "data.bin").text());
-    assertTrue(run("locate", "data.bin").text().startsWith("127.0.0.1:"));
+    assertTrue(run("locate", "data.bin").text().startsWith("0 127.0.0.1:"));
   }
 
   @Test
@@ -219,6 +219,22 @@ class MainAgainstRealServersTest {
 
   private static String sha256(byte[] bytes) {
     return FakeOstoreServer.sha256(bytes);
+  }
+
+  @Test
+  void repairStatusAndStartShowTheServiceAsJson() throws Exception {
+    Run idle = run("repair", "status");
+    assertEquals(0, idle.status(), idle.err());
+    assertEquals("{\"state\":\"idle\",\"pass\":null,\"lastPass\":null}\n", idle.text());
+
+    Run started = run("repair", "start");
+    assertEquals(0, started.status(), started.err());
+    assertTrue(started.text().startsWith("{\"state\":\"running\",\"pass\":{\"started\":")
+        || started.text().contains("\"lastPass\":{"), started.text());
+
+    Run wrong = run("repair", "now");
+    assertEquals(2, wrong.status());
+    assertTrue(wrong.err().contains("repair takes status or start"), wrong.err());
   }
 
   private Run run(String... words) {

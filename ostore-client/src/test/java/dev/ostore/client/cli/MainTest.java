@@ -131,6 +131,7 @@ class MainTest {
     assertEquals("1\t1234\t" + sha256(new byte[1234]) + "\tobj\n",
         run("head", "obj", "--version", "1").text());
     assertEquals("127.0.0.1:9001\n", run("locate", "obj").text());
+    assertEquals("0 127.0.0.1:9001\n1 127.0.0.1:9002\n", run("locate", "sharded").text());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.ostore.server.api;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
@@ -11,6 +12,8 @@ import dev.ostore.locate.Locator;
 import dev.ostore.locate.RollCall;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
+import dev.ostore.object.Layouts;
+import dev.ostore.object.ObjectStore;
 import dev.ostore.metrics.MetricsEndpoint;
 import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.storage.StorageRoot;
@@ -34,14 +37,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ApiServer implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
-  /** Live data servers a write needs: each content is whole on one of them. */
-  static final int LIVE_FOR_A_WRITE = 1;
+  /**
+   * How long a shard read may lag behind a stripe before a parity shard is read beside it: far
+   * above a healthy stripe's few milliseconds, far below the read timeout that fails it.
+   */
+  static final Duration HEDGE_AFTER = Duration.ofSeconds(1);
 
   private final MetadataStore metadata;
   private final LiveServers live;
   private final RollCall rollCall;
   private final ExecutorService uploads;
   private final ScheduledExecutorService watchdog;
+  private final Background background;
   private final HttpService http;
   private final Optional<StorageRoot> root;
   private final ServerMetrics metrics;
@@ -49,7 +56,7 @@ public final class ApiServer implements AutoCloseable {
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
       ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
-      Optional<StorageRoot> root, ServerMetrics metrics) {
+      Optional<StorageRoot> root, ServerMetrics metrics, Background background) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
@@ -58,6 +65,7 @@ public final class ApiServer implements AutoCloseable {
     this.http = http;
     this.root = root;
     this.metrics = metrics;
+    this.background = background;
   }
 
   /**
@@ -69,7 +77,12 @@ public final class ApiServer implements AutoCloseable {
       throws IOException {
     HttpService.Listener listener = listen(config);
     Optional<StorageRoot> root = lockRootIfUsed(config, listener);
-    return start(config, listener, root, StoreIdentity.cluster(), bus, clock);
+    return start(config, listener, root, StoreIdentity.cluster(), layouts(config), bus, clock);
+  }
+
+  /** How a server of a cluster lays out new content: as configured, 4+2 by default. */
+  static Layouts layouts(ApiServerConfig config) {
+    return config.layouts(config.dataServers().orElse(Layouts.DEFAULT.large().totalShards()));
   }
 
   /** Takes the api server's address, before anything else, so a port in use is found first. */
@@ -96,14 +109,15 @@ public final class ApiServer implements AutoCloseable {
    * identity}. It owns {@code listener} and {@code root} from here on, even when it fails.
    */
   static ApiServer start(ApiServerConfig config, HttpService.Listener listener,
-      Optional<StorageRoot> root, StoreIdentity identity, MessageBus bus, InstantSource clock)
-      throws IOException {
+      Optional<StorageRoot> root, StoreIdentity identity, Layouts layouts, MessageBus bus,
+      InstantSource clock) throws IOException {
     MetadataStore metadata = null;
     LiveServers live = null;
     RollCall rollCall = null;
     ExecutorService uploads = null;
     ScheduledExecutorService watchdog = null;
     ServerMetrics metrics = null;
+    Background background = null;
     try {
       metadata = config.metadataUrl().isPresent()
           ? MetadataStore.open(config.metadataUrl().get(), identity)
@@ -118,20 +132,25 @@ public final class ApiServer implements AutoCloseable {
       Transfers transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
-      Contents contents = new Contents(metadata, live, locator, transfers,
-          config.instantUpload());
-      new ObjectsEndpoints(metadata, contents).addTo(routes);
+      DataServerClient client = DataServerClient.overHttp(transfers);
+      background = Background.start(metadata, live, locator, client, layouts, uploads,
+          config.repair(), clock, listener.address().toString());
+      ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
+          uploads, HEDGE_AFTER, config.instantUpload(), background.queue());
+      new ObjectsEndpoints(metadata, objects).addTo(routes);
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
+      new RepairEndpoint(background.service()).addTo(routes);
       metrics = ApiMetrics.start(clock, bus, live, metadata);
       MetricsEndpoint.addTo(routes, metrics.metrics());
-      HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, LIVE_FOR_A_WRITE));
+      HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));
       HttpService http = listener.serve(routes.build(), metrics.requests());
-      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics);
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics,
+          background);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
       throw e;
     }
   }
@@ -150,7 +169,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, watchdog, root, metrics);
+      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
     }
   }
 
@@ -163,7 +182,7 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, watchdog, root, metrics);
+    release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
     return finished;
   }
 
@@ -178,7 +197,11 @@ public final class ApiServer implements AutoCloseable {
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
       ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root,
-      ServerMetrics metrics) {
+      ServerMetrics metrics, Background background) {
+    // Repairs first: they use everything below.
+    if (background != null) {
+      background.close();
+    }
     if (metrics != null) {
       metrics.close();
     }

@@ -8,6 +8,8 @@ import dev.ostore.config.Option;
 import dev.ostore.config.Options;
 import dev.ostore.config.ServerMain;
 import dev.ostore.metadata.MetadataStore;
+import dev.ostore.object.Layouts;
+import dev.ostore.repair.RepairSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +36,11 @@ public record ApiServerConfig(
     Duration locateTimeout,
     Optional<String> metadataUrl,
     boolean instantUpload,
-    Duration stopTimeout) implements ServerMain.Config {
+    Duration stopTimeout,
+    Optional<String> erasureCode,
+    long smallObjectLimit,
+    OptionalInt writeQuorum,
+    RepairSettings repair) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -44,7 +50,7 @@ public record ApiServerConfig(
       "the directory of metadata.db (unless METADATA_URL is set), with or without a broker, and "
           + "without a broker of the in-process data servers; locked while the server runs");
   static final Option DATA_SERVERS = new Option("DATA_SERVERS", "data-servers", null,
-      "without a broker: how many data servers a new store runs in this process (default: 3); "
+      "without a broker: how many data servers a new store runs in this process (default: 6); "
           + "a store runs those it was created with, and refuses another number");
   static final Option HEARTBEAT_EXPIRY = new Option("HEARTBEAT_EXPIRY", "heartbeat-expiry",
       "10s", "a data server not heard from for this long is no longer used");
@@ -58,9 +64,29 @@ public record ApiServerConfig(
           + "anyone who knows a hash can then claim that content");
   static final Option STOP_TIMEOUT = new Option("STOP_TIMEOUT", "stop-timeout", "10s",
       "on SIGTERM or Ctrl-C, how long requests in flight may take to finish");
+  static final Option ERASURE_CODE = new Option("ERASURE_CODE", "erasure-code", null,
+      "k+m: new content is cut into k data and m parity shards on k+m distinct data servers, "
+          + "any m of which may be lost (default 4+2; without a broker, 4+2 from 6 data servers, "
+          + "fewer servers fewer shards)");
+  static final Option SMALL_OBJECT_LIMIT = new Option("SMALL_OBJECT_LIMIT",
+      "small-object-limit", "65536", "content smaller than this many bytes is stored as 1+m "
+          + "whole copies instead of k+m shards: one request to read");
+  static final Option WRITE_QUORUM = new Option("WRITE_QUORUM", "write-quorum", null,
+      "how many shards must be durable before a PUT is acknowledged (default k+1: an "
+          + "acknowledged object survives losing any one of its servers before repair)");
+  static final Option REPAIR_INTERVAL = new Option("REPAIR_INTERVAL", "repair-interval", "1h",
+      "how often the repair service walks every content (POST /repair starts a pass now)");
+  static final Option REPAIR_AFTER = new Option("REPAIR_AFTER", "repair-after", "15m",
+      "shards on a data server not heard from for this long are rebuilt elsewhere; a server "
+          + "down for less may come back with them");
+  static final Option REPAIR_RATE = new Option("REPAIR_RATE", "repair-rate", "50000000",
+      "bytes per second the repair service may read plus write, at most");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
-      STOP_TIMEOUT);
+      STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM, REPAIR_INTERVAL,
+      REPAIR_AFTER, REPAIR_RATE);
+  /** Up to this, small content is held in memory while its size is unknown: bounded. */
+  static final long MAX_SMALL_OBJECT_LIMIT = 1 << 20;
 
   public static final Duration DEFAULT_EXPIRY = Duration.ofSeconds(10);
   public static final Duration DEFAULT_LOCATE_TIMEOUT = Duration.ofSeconds(1);
@@ -80,6 +106,33 @@ public record ApiServerConfig(
     requireNonNull(metadataUrl, "metadataUrl");
     metadataUrl.ifPresent(MetadataStore::checkUrl);
     checkArgument(isPositive(stopTimeout), "stop timeout must be positive: %s", stopTimeout);
+    requireNonNull(erasureCode, "erasureCode");
+    requireNonNull(writeQuorum, "writeQuorum");
+    requireNonNull(repair, "repair");
+    checkArgument(smallObjectLimit >= 0 && smallObjectLimit <= MAX_SMALL_OBJECT_LIMIT,
+        "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
+        smallObjectLimit);
+    // Validates them now, so that a bad setting stops the server before it starts.
+    layouts(erasureCode, smallObjectLimit, writeQuorum, rabbitMqServer.isEmpty(),
+        Layouts.DEFAULT.large().totalShards());
+  }
+
+  /**
+   * How new content is laid out: as configured, or by default 4+2 in a cluster and, without a
+   * broker, as the store's {@code dataServers} allow.
+   */
+  public Layouts layouts(int dataServers) {
+    return layouts(erasureCode, smallObjectLimit, writeQuorum, standalone(), dataServers);
+  }
+
+  private static Layouts layouts(Optional<String> erasureCode, long smallObjectLimit,
+      OptionalInt writeQuorum, boolean standalone, int dataServers) {
+    if (erasureCode.isPresent()) {
+      return Layouts.of(erasureCode.get(), smallObjectLimit, writeQuorum);
+    }
+    Layouts fallback = standalone ? Layouts.forServers(dataServers) : Layouts.DEFAULT;
+    String code = fallback.large().dataShards() + "+" + fallback.large().parityShards();
+    return Layouts.of(code, smallObjectLimit, writeQuorum);
   }
 
   /** An api server on the in-process bus, as {@link LocalCluster} runs it. */
@@ -96,7 +149,10 @@ public record ApiServerConfig(
   private static ApiServerConfig embedded(ServerAddress listenAddress, Path storageRoot,
       OptionalInt dataServers) {
     return new ApiServerConfig(listenAddress, Optional.empty(), storageRoot, dataServers,
-        DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false, DEFAULT_STOP_TIMEOUT);
+        DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false, DEFAULT_STOP_TIMEOUT,
+        Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty(),
+        RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
+            RepairSettings.DEFAULT_RATE));
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -120,7 +176,49 @@ public record ApiServerConfig(
         options.getDuration(LOCATE_TIMEOUT),
         metadataUrl,
         options.getBoolean(INSTANT_UPLOAD),
-        options.getDuration(STOP_TIMEOUT));
+        options.getDuration(STOP_TIMEOUT),
+        options.get(ERASURE_CODE),
+        options.getInt(SMALL_OBJECT_LIMIT),
+        options.get(WRITE_QUORUM).isPresent()
+            ? OptionalInt.of(options.getInt(WRITE_QUORUM))
+            : OptionalInt.empty(),
+        RepairSettings.of(options.getDuration(REPAIR_INTERVAL), options.getDuration(REPAIR_AFTER),
+            options.getInt(REPAIR_RATE)));
+  }
+
+  /** The same, for a store of {@code n} data servers. */
+  public ApiServerConfig withDataServers(int n) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, writeQuorum, repair);
+  }
+
+  /** The same, with instant upload on or off. */
+  public ApiServerConfig withInstantUpload(boolean on) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode,
+        smallObjectLimit, writeQuorum, repair);
+  }
+
+  /** The same, keeping versions in the database at {@code url}. */
+  public ApiServerConfig withMetadataUrl(String url) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
+        erasureCode, smallObjectLimit, writeQuorum, repair);
+  }
+
+  /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
+  public ApiServerConfig withErasureCode(String code) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
+        Optional.of(code), smallObjectLimit, writeQuorum, repair);
+  }
+
+  /** The same, with the repair service run as {@code settings} say. */
+  public ApiServerConfig withRepair(RepairSettings settings) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, writeQuorum, settings);
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
@@ -144,7 +242,13 @@ public record ApiServerConfig(
         + " METADATA_URL=" + metadataUrl.map(Options::redact)
             .orElse("(embedded: " + embeddedMetadata().toAbsolutePath() + ")")
         + " INSTANT_UPLOAD=" + instantUpload
-        + " STOP_TIMEOUT=" + stopTimeout;
+        + " STOP_TIMEOUT=" + stopTimeout
+        + " ERASURE_CODE=" + erasureCode.orElse("(default)")
+        + " SMALL_OBJECT_LIMIT=" + smallObjectLimit
+        + " WRITE_QUORUM=" + (writeQuorum.isPresent()
+            ? Integer.toString(writeQuorum.getAsInt()) : "(k+1)")
+        + " REPAIR_INTERVAL=" + repair.interval() + " REPAIR_AFTER=" + repair.after()
+        + " REPAIR_RATE=" + repair.bytesPerSecond();
   }
 
   private static boolean isPositive(Duration duration) {

@@ -45,8 +45,8 @@ public final class ApiServerMain {
     Optional<StorageRoot> root = ApiServer.lockRootIfUsed(config, listener);
     MessageBus bus = MessageBus.rabbitMq(config.rabbitMqServer().orElseThrow());
     try {
-      ApiServer api = ApiServer.start(config, listener, root, StoreIdentity.cluster(), bus,
-          InstantSource.system());
+      ApiServer api = ApiServer.start(config, listener, root, StoreIdentity.cluster(),
+          ApiServer.layouts(config), bus, InstantSource.system());
       return grace -> {
         boolean finished = api.stop(grace);
         bus.close();

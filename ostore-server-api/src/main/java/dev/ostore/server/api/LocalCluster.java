@@ -101,13 +101,10 @@ public final class LocalCluster implements AutoCloseable {
 
     /**
      * How many data servers a new store has; a store started before keeps its own number and
-     * refuses another, since its content is spread over them. Unset: as many as it has, or 3.
+     * refuses another, since its content is spread over them. Unset: as many as it has, or 6.
      */
     public Builder dataServers(int dataServers) {
-      config = new ApiServerConfig(config.listenAddress(), config.rabbitMqServer(),
-          config.storageRoot(), OptionalInt.of(dataServers), config.heartbeatExpiry(),
-          config.locateTimeout(), config.metadataUrl(), config.instantUpload(),
-          config.stopTimeout());
+      config = config.withDataServers(dataServers);
       return this;
     }
 
@@ -147,7 +144,8 @@ public final class LocalCluster implements AutoCloseable {
     try {
       // The api server listens first, so it hears each data server's first heartbeat.
       cluster = new LocalCluster(root, bus, ApiServer.start(config, listener, Optional.empty(),
-          StoreIdentity.local(record.id()), bus, InstantSource.system()));
+          StoreIdentity.local(record.id()), config.layouts(record.dataServers()), bus,
+          InstantSource.system()));
     } catch (IOException | RuntimeException e) {
       bus.close();
       root.close();
@@ -182,6 +180,21 @@ public final class LocalCluster implements AutoCloseable {
   /** The addresses of the data servers, in the order of their directories. */
   public List<ServerAddress> dataServerAddresses() {
     return dataServers.stream().map(DataServer::address).toList();
+  }
+
+  /**
+   * Stops data server {@code i} (1-based, as its directory {@code data-i}) at once, as a crash
+   * would; {@link #startDataServer} brings it back. For tests of failure and repair.
+   */
+  public void stopDataServer(int i) {
+    dataServers.get(i - 1).close();
+  }
+
+  /** Starts data server {@code i} again at its former address, on whatever its directory holds. */
+  public void startDataServer(int i) throws IOException {
+    ServerAddress address = dataServers.get(i - 1).address();
+    Path dir = root.path().resolve(StoreRecord.dataDirectory(i));
+    dataServers.set(i - 1, DataServer.start(DataServerConfig.embedded(address, dir), bus));
   }
 
   /** Stops every server at once: requests in flight are cut off. */

@@ -8,16 +8,21 @@ import dev.ostore.ServerAddress;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
+import dev.ostore.locate.Locations;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
+import dev.ostore.object.Missing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
 
 /**
- * {@code GET /locate/<name>}: the JSON string of the address of the data server holding the
- * content of the name's latest version; {@code GET /locate/?hash=<hash>}: the same for content
- * given by its SHA-256 (hex or base64).
+ * {@code GET /locate/<name>}: where the content of the name's latest version is. Content stored
+ * in shards answers a JSON object from each shard index to the address of a live data server
+ * holding it, as the reference's chapter 5 does ({@code {"0":"10.0.0.1:8081",...}}); content
+ * stored whole before erasure coding answers the JSON string of its server's address. {@code GET
+ * /locate/?hash=<hash>}: the same for content given by its SHA-256 (hex or base64).
  */
 final class LocateEndpoint {
   static final String PREFIX = "/locate/";
@@ -42,10 +47,26 @@ final class LocateEndpoint {
     if (live.live().isEmpty()) {
       throw Missing.noDataServer();
     }
-    ServerAddress holder = locator.locate(hash.hex()).orElseThrow(() ->
-        OstoreException.notFound("no live data server holds content " + hash.base64()));
-    exchange.respond(200, "application/json",
-        Json.quote(holder.toString()).getBytes(StandardCharsets.UTF_8));
+    String json;
+    if (metadata.layout(hash).isPresent()) {
+      locator.forget(hash.hex());
+      Locations locations = locator.locateShards(hash);
+      if (locations.distinctShards() == 0) {
+        throw notHeld(hash);
+      }
+      json = locations.shards().entrySet().stream()
+          .map(shard -> Json.quote(shard.getKey().toString()) + ":"
+              + Json.quote(shard.getValue().get(0).toString()))
+          .collect(Collectors.joining(",", "{", "}"));
+    } else {
+      ServerAddress holder = locator.locate(hash.hex()).orElseThrow(() -> notHeld(hash));
+      json = Json.quote(holder.toString());
+    }
+    exchange.respond(200, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static OstoreException notHeld(ContentHash hash) {
+    return OstoreException.notFound("no live data server holds content " + hash.base64());
   }
 
   private ContentHash latest(Exchange exchange) throws IOException {

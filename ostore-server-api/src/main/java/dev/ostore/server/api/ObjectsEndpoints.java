@@ -1,7 +1,6 @@
 package dev.ostore.server.api;
 
 import dev.ostore.ContentHash;
-import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.DigestHeaders;
@@ -10,11 +9,12 @@ import dev.ostore.http.Routes;
 import dev.ostore.metadata.Deletion;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
-import dev.ostore.stream.GetStream;
-import dev.ostore.stream.VerifiedCopy;
+import dev.ostore.object.Missing;
+import dev.ostore.object.ObjectStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * {@code /objects/}: {@code PUT} stores a new version of a name, {@code GET} and {@code HEAD}
@@ -29,11 +29,11 @@ final class ObjectsEndpoints {
   private static final String VERSION = "version";
 
   private final MetadataStore metadata;
-  private final Contents contents;
+  private final ObjectStore objects;
 
-  ObjectsEndpoints(MetadataStore metadata, Contents contents) {
+  ObjectsEndpoints(MetadataStore metadata, ObjectStore objects) {
     this.metadata = metadata;
-    this.contents = contents;
+    this.objects = objects;
   }
 
   void addTo(Routes.Builder routes) {
@@ -50,9 +50,29 @@ final class ObjectsEndpoints {
    */
   private void put(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
-    Contents.Stored stored = contents.store(exchange, name, DigestHeaders.read(exchange));
-    Version version = metadata.add(name.value(), stored.size(), stored.hash());
-    DigestHeaders.write(exchange, stored.hash());
+    Optional<ContentHash> declared = DigestHeaders.read(exchange);
+    Version version = objects.put(name, new ObjectStore.Body() {
+      @Override
+      public OptionalLong length() {
+        return exchange.requestLength();
+      }
+
+      @Override
+      public Optional<ContentHash> declared() {
+        return declared;
+      }
+
+      @Override
+      public boolean mayStayUnsent() {
+        return exchange.awaitsContinue();
+      }
+
+      @Override
+      public long copyTo(OutputStream out) throws IOException {
+        return exchange.copyRequestBodyTo(out, name);
+      }
+    });
+    DigestHeaders.write(exchange, version.hash().orElseThrow());
     VersionLines.respond(exchange, version);
   }
 
@@ -63,34 +83,19 @@ final class ObjectsEndpoints {
   }
 
   private void get(Exchange exchange) throws IOException {
-    ObjectName name = exchange.objectName(PREFIX);
-    Version version = resolve(name, exchange);
+    Version version = resolve(exchange);
     if (notModified(exchange, version)) {
       return;
     }
-    ContentHash hash = version.hash().orElseThrow();
-    Contents.Located located = contents.open(hash);
-    try (GetStream in = located.stream()) {
-      if (in.length() != version.size()) {
-        contents.forget(hash);
-        throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server "
-            + located.server() + " holds " + in.length() + " bytes for " + name + ", not "
-            + version.size());
-      }
+    try (ObjectStore.Content content = objects.open(version)) {
       exchange.setHeader("Content-Type", "application/octet-stream");
-      OutputStream out = exchange.respond(200, version.size());
-      if (!VerifiedCopy.copy(in, out, hash, version.size())) {
-        contents.forget(hash);
-        throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server "
-            + located.server() + " sent bytes for " + name + " that do not match its SHA-256");
-      }
+      content.copyTo(exchange.respond(200, version.size()));
     }
   }
 
   /** Answered from the metadata alone: no data server is asked. */
   private void head(Exchange exchange) throws IOException {
-    ObjectName name = exchange.objectName(PREFIX);
-    Version version = resolve(name, exchange);
+    Version version = resolve(exchange);
     if (!notModified(exchange, version)) {
       exchange.setHeader("Content-Type", "application/octet-stream");
       exchange.respond(200, version.size());
@@ -122,25 +127,11 @@ final class ObjectsEndpoints {
   }
 
   /** The version the request asks for; a tombstone, an unknown name or version is a 404. */
-  private Version resolve(ObjectName name, Exchange exchange) throws IOException {
+  private Version resolve(Exchange exchange) throws IOException {
+    ObjectName name = exchange.objectName(PREFIX);
     Optional<String> asked = exchange.query(VERSION);
-    Optional<Version> version;
-    if (asked.isPresent()) {
-      long number = versionNumber(asked.get());
-      version = metadata.version(name.value(), number);
-      if (version.isEmpty()) {
-        throw OstoreException.notFound("object " + name + " has no version " + number);
-      }
-    } else {
-      version = metadata.latest(name.value());
-    }
-    if (version.isEmpty()) {
-      throw Missing.object(name.value());
-    }
-    if (version.get().isTombstone()) {
-      throw Missing.deleted(name.value(), version.get().number());
-    }
-    return version.get();
+    return objects.resolve(name, asked.isPresent()
+        ? OptionalLong.of(versionNumber(asked.get())) : OptionalLong.empty());
   }
 
   private static long versionNumber(String text) throws OstoreException {

@@ -1,17 +1,20 @@
 package dev.ostore.server.api;
 
-import dev.ostore.Json;
 import dev.ostore.ServerAddress;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.stream.Collectors;
 
 /**
- * {@code GET /servers}: the data servers this api server currently sees as live, as a JSON array
- * of address strings in order, so an operator can check what heartbeats arrive.
+ * {@code GET /servers}: the data servers this api server currently sees as live, so an operator
+ * can check what heartbeats arrive: a JSON array, ordered by address, of the heartbeat form
+ * {@code {"Addr":"host:port","Id":"<32 hex>"}}, or the bare address string for a server built
+ * from the reference code, which has no id.
  */
 final class ServersEndpoint {
   static final String PATH = "/servers";
@@ -27,7 +30,8 @@ final class ServersEndpoint {
   }
 
   private void list(Exchange exchange) throws IOException {
-    String json = live.live().stream().map(ServerAddress::toString).sorted().map(Json::quote)
+    String json = live.live().stream().sorted(Comparator.comparing(ServerAddress::toString))
+        .map(server -> new Heartbeat(server, live.idOf(server)).toJson())
         .collect(Collectors.joining(",", "[", "]\n"));
     exchange.respond(200, "application/json", json.getBytes(StandardCharsets.UTF_8));
   }

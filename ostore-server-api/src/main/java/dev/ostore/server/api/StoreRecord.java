@@ -16,7 +16,7 @@ import java.util.UUID;
  */
 record StoreRecord(String id, int dataServers) {
   static final String FILE = "store.properties";
-  static final int NEW_STORE_DATA_SERVERS = 3;
+  static final int NEW_STORE_DATA_SERVERS = 6;
   private static final String ID = "id";
   private static final String DATA_SERVERS = "data-servers";
 
@@ -30,7 +30,7 @@ record StoreRecord(String id, int dataServers) {
   /**
    * The record of the store in {@code root}: the one written by its first start; else, for a
    * root an older ostore filled, one with as many data servers as it has {@code data-<i>}
-   * directories; else a new store with {@code asked} data servers, or 3. {@code asked} other
+   * directories; else a new store with {@code asked} data servers, or 6 (enough for the default 4+2 erasure code). {@code asked} other
    * than the number a store has is an {@link IllegalArgumentException} saying why.
    */
   static StoreRecord of(StorageRoot root, OptionalInt asked) throws IOException {

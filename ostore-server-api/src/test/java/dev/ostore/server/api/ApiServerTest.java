@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
+import dev.ostore.TestData;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class ApiServerTest extends ClusterTest {
   @Test
   void putThenGetReturnsTheSameBytes() throws Exception {
-    byte[] bytes = randomBytes(100_000, 1);
+    byte[] bytes = TestData.randomBytes(100_000, 1);
     assertEquals(200, http.put("/objects/report.pdf", bytes).statusCode());
     HttpResponse<byte[]> got = http.getBytes("/objects/report.pdf");
     assertEquals(200, got.statusCode());
@@ -47,15 +48,17 @@ class ApiServerTest extends ClusterTest {
   }
 
   @Test
-  void locateAnswersTheJsonStringOfTheHolder() throws Exception {
+  void locateAnswersWhichDataServerHoldsEachShard() throws Exception {
     http.put("/objects/located", "here");
     HttpResponse<String> located = http.get("/locate/located");
     assertEquals(200, located.statusCode());
-    List<String> candidates = cluster.dataServerAddresses().stream()
-        .map(address -> "\"" + address + "\"").toList();
-    assertTrue(candidates.contains(located.body()), located.body() + " not in " + candidates);
+    // Small content on three data servers: shards 0, 1 and 2 are three copies, one on each.
+    Map<String, Object> shards = dev.ostore.Json.parseObject(located.body());
+    assertEquals(java.util.Set.of("0", "1", "2"), shards.keySet(), located.body());
+    assertEquals(cluster.dataServerAddresses().stream().map(Object::toString)
+        .collect(java.util.stream.Collectors.toSet()), new java.util.HashSet<>(shards.values()));
     ContentHash hash = ContentHash.sha256("here".getBytes(UTF_8));
-    assertEquals(1, holders(hash).size());
+    assertEquals(3, holders(hash).size());
     assertEquals(located.body(), http.get("/locate/?hash=" + hash.hex()).body());
     assertEquals(located.body(), http.get("/locate/?hash="
         + java.net.URLEncoder.encode(hash.base64(), UTF_8)).body());
@@ -120,7 +123,7 @@ class ApiServerTest extends ClusterTest {
     }
     assertEquals("version 3", http.get("/objects/doc?version=3").body());
     for (int i = 1; i <= 10; i++) {
-      assertEquals(1, holders(ContentHash.sha256(("version " + i).getBytes(UTF_8))).size());
+      assertEquals(3, holders(ContentHash.sha256(("version " + i).getBytes(UTF_8))).size());
     }
   }
 
@@ -136,7 +139,7 @@ class ApiServerTest extends ClusterTest {
 
   @Test
   void bodiesOfUnknownLengthAreStoredWhole() throws Exception {
-    byte[] bytes = randomBytes(3_000_000, 2);
+    byte[] bytes = TestData.randomBytes(3_000_000, 2);
     HttpResponse<String> put = http.send(HttpRequest.newBuilder(cluster.uri().resolve(
             "/objects/chunked"))
         .PUT(HttpRequest.BodyPublishers.ofInputStream(
@@ -146,18 +149,15 @@ class ApiServerTest extends ClusterTest {
   }
 
   @Test
-  void objectsSpreadOverTheDataServers() throws Exception {
+  void everyDataServerOfASmallStoreHoldsAShardOfEachObject() throws Exception {
     for (int i = 0; i < 30; i++) {
       http.put("/objects/spread-" + i, "object " + i);
     }
-    long used = cluster.dataServerAddresses().stream().count();
-    long holding = 0;
-    for (int i = 1; i <= used; i++) {
-      try (Stream<Path> files = Files.list(root.resolve("data-" + i).resolve("objects"))) {
-        holding += files.findAny().isPresent() ? 1 : 0;
+    for (int i = 1; i <= cluster.dataServerAddresses().size(); i++) {
+      try (Stream<Path> files = Files.walk(root.resolve("data-" + i).resolve("shards"))) {
+        assertEquals(30, files.filter(Files::isRegularFile).count(), "data server " + i);
       }
     }
-    assertTrue(holding >= 2, "30 objects all on one of 3 servers");
   }
 
   @Test
@@ -185,19 +185,13 @@ class ApiServerTest extends ClusterTest {
     assertTrue(body.endsWith("\n") && body.indexOf('\n') == body.length() - 1, "one line: " + body);
   }
 
-  /** The files holding content {@code hash} in the data servers' directories. */
+  /** The shard files of content {@code hash} in the data servers' directories. */
   private List<Path> holders(ContentHash hash) throws Exception {
     try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(p -> p.getFileName().toString().equals(hash.hex()))
-          .filter(p -> p.getParent().getFileName().toString().equals("objects"))
+      return files.filter(p -> p.getFileName().toString().startsWith(hash.hex() + "."))
+          .filter(p -> p.getParent().getParent().getFileName().toString().equals("shards"))
           .toList();
     }
-  }
-
-  static byte[] randomBytes(int size, long seed) {
-    byte[] bytes = new byte[size];
-    new Random(seed).nextBytes(bytes);
-    return bytes;
   }
 
   static String utf8(byte[] bytes) {

@@ -52,7 +52,7 @@ class BrokerOutageTest {
     int apiPort = freePort();
     ServerProcess api = start(ApiServerMain.class, "api", Map.of("RABBITMQ_SERVER", uri,
         "LISTEN_ADDRESS", "127.0.0.1:" + apiPort, "STORAGE_ROOT", root.resolve("api") + "",
-        "HEARTBEAT_EXPIRY", "6s"));
+        "HEARTBEAT_EXPIRY", "6s", "ERASURE_CODE", "1+0"));
     data.awaitStarted(dataPort, Duration.ofSeconds(30));
     api.awaitStarted(apiPort, Duration.ofSeconds(30));
     http = new Http(URI.create("http://127.0.0.1:" + apiPort));
@@ -93,7 +93,7 @@ class BrokerOutageTest {
   private ServerProcess start(Class<?> main, String name, Map<String, String> env)
       throws Exception {
     ServerProcess process = ServerProcess.start(main, List.of(), env, List.of(),
-        RabbitMqClusterTest.LOGS.resolve("broker-outage-" + name + ".log"));
+        ProcessCluster.LOGS.resolve("broker-outage-" + name + ".log"));
     processes.add(process);
     return process;
   }

@@ -1,59 +1,68 @@
 package dev.ostore.server.api;
 
-import dev.ostore.ContentHash;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
+import dev.ostore.ShardId;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
-import dev.ostore.http.DigestHeaders;
 import dev.ostore.http.Endpoint;
+import dev.ostore.http.Exchange;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
+import dev.ostore.stream.BlockFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * A data server in memory that misbehaves when told to: it speaks the temporary-object protocol
- * and announces itself like a real one, but a test can replace how it answers a {@code PATCH} or
- * a {@code GET}, and can make it claim content it does not hold.
+ * A data server in memory that misbehaves when told to: it takes and serves shards as a real one
+ * does ({@code POST /shards/} in block frames, {@code GET} and {@code DELETE /shards/<id>}) and
+ * announces itself, but a test can replace how it answers a {@code POST} or a {@code GET}, and
+ * can make it claim shards it does not hold.
  */
 final class FakeDataServer implements AutoCloseable {
-  /** Content by hex hash, as committed. */
-  final Map<String, byte[]> contents = new ConcurrentHashMap<>();
-  /** Hashes it claims to hold beside {@link #contents}. */
-  final java.util.Set<String> claimed = ConcurrentHashMap.newKeySet();
-  private final Map<String, ByteArrayOutputStream> temps = new ConcurrentHashMap<>();
+  private static final String SHARDS = "/shards/";
+  private static final Pattern BLOCKS = Pattern.compile("([0-9]+)-([0-9]+)");
+
+  /** A shard as committed: its layout, its content's size, and its bytes, block after block. */
+  record Shard(Striping striping, long objectSize, byte[] bytes) {}
+
+  /** The shards it holds. */
+  final Map<ShardId, Shard> shards = new ConcurrentHashMap<>();
+  /** Shards it claims to hold beside {@link #shards}, in its answers to locates. */
+  final Set<ShardId> claimed = ConcurrentHashMap.newKeySet();
+  volatile Endpoint onPost = this::store;
+  volatile Endpoint onGet = this::serve;
   private final HttpService http;
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private final LocateResponder responder;
   private final HeartbeatPublisher heartbeat;
-  volatile Endpoint onPatch = this::append;
-  volatile Endpoint onGet = this::serve;
 
   FakeDataServer(MessageBus bus) throws IOException {
     http = HttpService.start("fake-data", new ServerAddress("127.0.0.1", 0), Routes.builder()
-        .add("GET", "/objects/{hash}", exchange -> onGet.handle(exchange))
-        .add("POST", "/temp/", exchange -> {
-          String id = UUID.randomUUID().toString();
-          temps.put(id, new ByteArrayOutputStream());
-          exchange.respond(200, "text/plain", id.getBytes(StandardCharsets.UTF_8));
-        })
-        .add("PATCH", "/temp/{id}", exchange -> onPatch.handle(exchange))
-        .add("PUT", "/temp/{id}", this::commit)
-        .add("DELETE", "/temp/{id}", exchange -> temps.remove(id(exchange)))
+        .add("POST", SHARDS, exchange -> onPost.handle(exchange))
+        .add("GET", SHARDS + "{id}", exchange -> onGet.handle(exchange), "blocks")
+        .add("DELETE", SHARDS + "{id}", this::delete)
         .build(), HttpService.Settings.DEFAULT);
-    responder = LocateResponder.start(bus, http.address(),
-        key -> contents.containsKey(key) || claimed.contains(key));
-    heartbeat = HeartbeatPublisher.start(bus, http.address(), Duration.ofSeconds(5), scheduler);
+    ServerId id = ServerId.random();
+    responder = LocateResponder.start(bus, http.address(), id, key -> false, this::held);
+    heartbeat = HeartbeatPublisher.start(bus, new Heartbeat(http.address(), id),
+        Duration.ofSeconds(5), scheduler);
   }
 
   ServerAddress address() {
@@ -65,36 +74,60 @@ final class FakeDataServer implements AutoCloseable {
     http.close();
   }
 
-  int pendingTemps() {
-    return temps.size();
+  /** What a POST does unless a test says otherwise: parse the frames and keep the shard. */
+  void store(Exchange exchange) throws IOException {
+    Striping striping = Striping.parse(exchange.header("Shard-Layout").orElseThrow());
+    int index = Integer.parseInt(exchange.header("Shard-Index").orElseThrow());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    BlockFrames.Parser body = BlockFrames.parser(striping.chunkSize(), bytes::write);
+    exchange.copyRequestBodyTo(body, "shard " + index);
+    BlockFrames.Trailer trailer = body.trailer();
+    ShardId id = new ShardId(trailer.hash(), index);
+    boolean held = shards.putIfAbsent(id,
+        new Shard(striping, trailer.objectSize(), bytes.toByteArray())) != null;
+    exchange.respond(held ? 200 : 201, "text/plain; charset=utf-8",
+        (id + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** What a PATCH does unless a test says otherwise: append the body. */
-  void append(dev.ostore.http.Exchange exchange) throws IOException {
-    exchange.copyRequestBodyTo(temps.get(id(exchange)), "temp");
-  }
-
-  private void commit(dev.ostore.http.Exchange exchange) throws IOException {
-    byte[] bytes = temps.remove(id(exchange)).toByteArray();
-    ContentHash hash = ContentHash.sha256(bytes);
-    if (!DigestHeaders.read(exchange).orElseThrow().equals(hash)) {
-      throw OstoreException.badRequest("hash mismatch");
+  /** What a GET does unless a test says otherwise: send the blocks asked for, all without. */
+  private void serve(Exchange exchange) throws IOException {
+    Shard shard = shards.get(id(exchange));
+    if (shard == null) {
+      throw OstoreException.notFound("shard " + id(exchange) + " not found");
     }
-    contents.put(hash.hex(), bytes);
+    int chunk = shard.striping().chunkSize();
+    int from = 0;
+    int to = shard.bytes().length;
+    Matcher range = BLOCKS.matcher(exchange.query("blocks").orElse(""));
+    if (range.matches()) {
+      from = Math.toIntExact(Long.parseLong(range.group(1)) * chunk);
+      to = (int) Math.min(to, (Long.parseLong(range.group(2)) + 1) * chunk);
+    }
+    try (OutputStream out = exchange.respond(200, to - from)) {
+      out.write(shard.bytes(), from, to - from);
+    }
   }
 
-  private void serve(dev.ostore.http.Exchange exchange) throws IOException {
-    byte[] bytes = contents.get(exchange.path().substring("/objects/".length()));
-    if (bytes == null) {
-      throw OstoreException.notFound("no such content");
+  private void delete(Exchange exchange) throws IOException {
+    if (shards.remove(id(exchange)) == null) {
+      throw OstoreException.notFound("shard " + id(exchange) + " not found");
     }
-    try (OutputStream out = exchange.respond(200, bytes.length)) {
-      out.write(bytes);
-    }
+    exchange.respond(204, -1);
   }
 
-  private static String id(dev.ostore.http.Exchange exchange) {
-    return exchange.path().substring("/temp/".length());
+  /** The indexes of the key's shards that it holds or claims, in order. */
+  private List<Integer> held(String key) {
+    return Stream.concat(shards.keySet().stream(), claimed.stream())
+        .filter(id -> id.hash().hex().equals(key))
+        .map(ShardId::index).distinct().sorted().toList();
+  }
+
+  private static ShardId id(Exchange exchange) throws OstoreException {
+    try {
+      return ShardId.parse(exchange.path().substring(SHARDS.length()));
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest(e.getMessage());
+    }
   }
 
   @Override

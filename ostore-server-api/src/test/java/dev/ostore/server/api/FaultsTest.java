@@ -4,13 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
+import dev.ostore.http.Endpoint;
 import dev.ostore.server.data.DataServer;
 import dev.ostore.server.data.DataServerConfig;
 import java.io.IOException;
@@ -32,9 +34,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What the api server answers when data servers are missing, unreachable or failing. */
+/**
+ * What the api server answers when data servers are missing, unreachable or failing. It runs
+ * for one data server, so content is one shard (1+0): the whole content, on one server.
+ */
 @Timeout(60)
 class FaultsTest {
+  /** How a data server that takes no more uploads answers one. */
+  static final Endpoint BUSY = exchange -> exchange.respondText(503,
+      "too many uploads in progress on this data server (1)");
+
   @TempDir
   Path root;
   MessageBus bus;
@@ -44,8 +53,7 @@ class FaultsTest {
   @BeforeEach
   void startApiServer() throws Exception {
     bus = MessageBus.inMemory();
-    api = ApiServer.start(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root, 1),
-        bus, InstantSource.system());
+    api = startApiServer(1, root);
     http = new Http(api.address().baseUri());
   }
 
@@ -66,13 +74,14 @@ class FaultsTest {
 
   @Test
   void contentThatNoLiveDataServerHoldsAnswers503() throws Exception {
-    try (FakeDataServer data = new FakeDataServer(bus)) {
-      awaitLive(1);
-      assertEquals(200, http.put("/objects/kept", "kept").statusCode());
-      data.contents.clear();
+    try (FakeDataServer data = holding("kept", "kept".getBytes(StandardCharsets.UTF_8))) {
+      data.shards.clear();
       HttpResponse<String> got = http.get("/objects/kept");
-      assertEquals(503, got.statusCode());
-      assertTrue(got.body().startsWith("no live data server holds content "), got.body());
+      // Its location was remembered from the PUT: the server's "not here" is no failure of it,
+      // and the data servers, asked afresh, hold it nowhere.
+      assertEquals(503, got.statusCode(), got.body());
+      assertEquals("cannot read kept: 0 of the 1 shards needed are readable on live data "
+          + "servers\n", got.body());
       assertEquals(200, http.head("/objects/kept").statusCode(), "HEAD needs only metadata");
     }
   }
@@ -87,8 +96,9 @@ class FaultsTest {
       closed.close();
       // Announced as live, but nothing listens there: like a server that died a moment ago.
       try (HeartbeatPublisher ghost = HeartbeatPublisher.start(bus,
-          new ServerAddress("127.0.0.1", deadPort), Duration.ofSeconds(5), scheduler)) {
-        awaitLive(2);
+          new Heartbeat(new ServerAddress("127.0.0.1", deadPort), ServerId.random()),
+          Duration.ofSeconds(5), scheduler)) {
+        awaitLive(api, 2);
         for (int i = 0; i < 20; i++) {
           HttpResponse<String> put = http.put("/objects/doc-" + i, "body " + i);
           assertEquals(200, put.statusCode(), put.body());
@@ -101,27 +111,31 @@ class FaultsTest {
   }
 
   @Test
-  void aDataServerFailingAPutAnswers502WithItsReasonAndRecordsNothing() throws Exception {
-    try (FakeDataServer failing = new FakeDataServer(bus)) {
-      failing.onPatch = exchange -> {
+  void aDataServerFailingAPutAnswers502WithItsReasonRecordsNothingAndLeavesNoShard()
+      throws Exception {
+    // Two copies (1+1), both needed: the copy that was stored must go again.
+    try (ApiServer twoCopies = startApiServer(2, root.resolve("two"));
+        FakeDataServer failing = new FakeDataServer(bus);
+        FakeDataServer working = new FakeDataServer(bus)) {
+      failing.onPost = exchange -> {
         exchange.requestBody().readAllBytes();
         exchange.respondText(500, "disk on fire");
       };
-      awaitLive(1);
-      HttpResponse<String> put = http.put("/objects/doomed", "bytes");
+      awaitLive(twoCopies, 2);
+      Http twoHttp = new Http(twoCopies.address().baseUri());
+      HttpResponse<String> put = twoHttp.put("/objects/doomed", "bytes");
       assertEquals(502, put.statusCode());
       assertTrue(put.body().contains("answered 500") && put.body().contains("disk on fire"),
           put.body());
-      assertEquals(404, http.get("/objects/doomed").statusCode());
-      assertEquals(0, failing.pendingTemps(), "the temporary object was dropped");
+      assertEquals(404, twoHttp.get("/objects/doomed").statusCode());
+      assertEquals("", twoHttp.get("/versions/doomed").body());
+      assertEquals(0, working.shards.size() + failing.shards.size(), "no shard left behind");
     }
   }
 
   @Test
   void anUnreachableDataServerIsLoggedOnOneLineWithItsCauseAndNoStackTrace() throws Exception {
-    try (FakeDataServer hung = new FakeDataServer(bus)) {
-      awaitLive(1);
-      assertEquals(200, http.put("/objects/kept", "kept").statusCode());
+    try (FakeDataServer hung = holding("kept", "kept".getBytes(StandardCharsets.UTF_8))) {
       hung.stopHttp();
       try (LogCapture log = LogCapture.of("dev.ostore")) {
         HttpResponse<String> got = http.get("/objects/kept");
@@ -155,15 +169,14 @@ class FaultsTest {
       HttpResponse<byte[]> got = http.getBytes("/objects/big");
       assertEquals(502, got.statusCode());
       String message = new String(got.body(), StandardCharsets.UTF_8);
-      assertTrue(message.contains("after 100000 of 10000000 bytes"), message);
+      assertTrue(message.startsWith("cannot read big: ")
+          && message.contains("after 100000 of 10000000 bytes"), message);
     }
   }
 
   /** A data server holding a 10 MB object "big", which dies after sending {@code sent} bytes. */
   private FakeDataServer dyingAfter(int sent) throws Exception {
-    FakeDataServer dying = new FakeDataServer(bus);
-    awaitLive(1);
-    assertEquals(200, http.put("/objects/big", new byte[10_000_000]).statusCode());
+    FakeDataServer dying = holding("big", new byte[10_000_000]);
     dying.onGet = exchange -> {
       OutputStream out = exchange.respond(200, 10_000_000);
       out.write(new byte[sent]);
@@ -175,13 +188,12 @@ class FaultsTest {
 
   @Test
   void bytesThatDoNotMatchTheirHashAreNeverServedWhole() throws Exception {
-    try (FakeDataServer lying = new FakeDataServer(bus)) {
-      awaitLive(1);
-      byte[] good = new byte[500_000];
-      assertEquals(200, http.put("/objects/doc", good).statusCode());
+    byte[] good = new byte[500_000];
+    try (FakeDataServer lying = holding("doc", good)) {
       byte[] bad = good.clone();
       bad[400_000] = 1;
-      lying.contents.replaceAll((hash, bytes) -> bad);
+      lying.shards.replaceAll((id, shard) ->
+          new FakeDataServer.Shard(shard.striping(), shard.objectSize(), bad));
       try {
         HttpResponse<byte[]> got = http.getBytes("/objects/doc");
         assertTrue(got.statusCode() != 200 || got.body().length < good.length,
@@ -194,51 +206,46 @@ class FaultsTest {
 
   @Test
   void aDataServerUnreachableForAGetAnswers502() throws Exception {
-    try (FakeDataServer holder = new FakeDataServer(bus)) {
-      awaitLive(1);
-      assertEquals(200, http.put("/objects/gone", "content").statusCode());
+    try (FakeDataServer holder = holding("gone", "content".getBytes(StandardCharsets.UTF_8))) {
       holder.stopHttp();
       HttpResponse<String> got = http.get("/objects/gone");
       assertEquals(502, got.statusCode(), got.body());
       assertTrue(got.body().contains("unreachable"), got.body());
-      String hash = ContentHash.sha256("content".getBytes(StandardCharsets.UTF_8)).hex();
-      assertTrue(holder.contents.containsKey(hash));
+      assertEquals(1, holder.shards.size(), "the content is not lost, only out of reach");
     }
   }
 
   @Test
-  void aDataServerWithAllTheUploadsItTakesIsSkippedAndWithAllSoThePutAnswers503()
+  void aPutThatOnlyBusyDataServersRefusedAnswers503WithTheirReasonAndRecordsNothing()
       throws Exception {
-    try (DataServer first = startDataServerTaking(1, "full-1");
-        DataServer second = startDataServerTaking(1, "full-2")) {
-      awaitLive(2);
-      // An upload in progress on the first, as a flood of POST /temp/ would leave.
-      Http firstDirect = new Http(first.address().baseUri());
-      assertEquals(200, firstDirect.method("POST", "/temp/").statusCode());
-      for (int i = 0; i < 5; i++) {
-        HttpResponse<String> put = http.put("/objects/doc-" + i, "body " + i);
-        assertEquals(200, put.statusCode(), put.body());
-      }
-      assertEquals(200, new Http(second.address().baseUri()).method("POST", "/temp/")
-          .statusCode());
+    try (FakeDataServer busy = new FakeDataServer(bus);
+        FakeDataServer alsoBusy = new FakeDataServer(bus)) {
+      busy.onPost = BUSY;
+      alsoBusy.onPost = BUSY;
+      awaitLive(api, 2);
       HttpResponse<String> refused = http.put("/objects/refused", "no room");
-      assertEquals(503, refused.statusCode());
-      assertTrue(refused.body().startsWith("no data server could take the upload (tried "),
-          refused.body());
-      assertTrue(refused.body().endsWith(
-          "too many uploads in progress on this data server (1)\n"), refused.body());
+      assertEquals(503, refused.statusCode(), refused.body());
+      assertEquals("1", refused.headers().firstValue("Retry-After").orElse(""));
+      assertTrue(refused.body().contains(
+          "too many uploads in progress on this data server (1)"), refused.body());
       assertEquals(404, http.get("/objects/refused").statusCode());
     }
   }
 
-  private DataServer startDataServerTaking(int uploads, String dir) throws IOException {
-    return DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0),
-        root.resolve(dir), java.util.Optional.empty(), DataServerConfig.DEFAULT_HEARTBEAT,
-        DataServerConfig.DEFAULT_TEMP_EXPIRY, DataServerConfig.DEFAULT_STOP_TIMEOUT, uploads),
-        bus);
+  /** A data server that became live and then got {@code content} as {@code name}. */
+  private FakeDataServer holding(String name, byte[] content) throws Exception {
+    FakeDataServer data = new FakeDataServer(bus);
+    awaitLive(api, 1);
+    assertEquals(200, http.put("/objects/" + name, content).statusCode());
+    return data;
   }
 
-  private void awaitLive(int servers) throws InterruptedException {
+  private ApiServer startApiServer(int dataServers, Path dir) throws IOException {
+    return ApiServer.start(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), dir,
+        dataServers), bus, InstantSource.system());
+  }
+
+  private static void awaitLive(ApiServer api, int servers) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (api.liveServers().live().size() < servers) {
       assertTrue(System.nanoTime() < deadline, "data servers not live in time");

@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -75,9 +74,7 @@ class HealthEndpointTest {
       String url = postgres.url().replace(":5432/", ":" + port + "/");
       ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
           root.resolve("api"), 1);
-      start(new ApiServerConfig(embedded.listenAddress(), Optional.empty(),
-          embedded.storageRoot(), embedded.dataServers(), embedded.heartbeatExpiry(),
-          embedded.locateTimeout(), Optional.of(url), false, embedded.stopTimeout()));
+      start(embedded.withMetadataUrl(url));
       awaitLive(1);
       assertHealth(200, "ready");
 
@@ -100,10 +97,7 @@ class HealthEndpointTest {
     int port = TcpProxy.freePort();
     ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
         root.resolve("api"), 1);
-    start(new ApiServerConfig(embedded.listenAddress(), Optional.empty(),
-        embedded.storageRoot(), embedded.dataServers(), embedded.heartbeatExpiry(),
-        embedded.locateTimeout(), Optional.of("jdbc:postgresql://127.0.0.1:" + port + "/x"),
-        false, embedded.stopTimeout()));
+    start(embedded.withMetadataUrl("jdbc:postgresql://127.0.0.1:" + port + "/x"));
     assertHealth(503, "metadata store unavailable; 0 data servers are live, 1 needed for a write");
   }
 

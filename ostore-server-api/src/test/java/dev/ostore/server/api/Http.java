@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** A test's HTTP client: whole requests with java.net.http, broken ones over a raw socket. */
 final class Http {
@@ -31,6 +32,22 @@ final class Http {
 
   HttpResponse<String> put(String path, String body) throws Exception {
     return put(path, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** PUTs {@code length} bytes read from {@code body}, streamed, with a Content-Length. */
+  HttpResponse<String> put(String path, long length, Supplier<InputStream> body)
+      throws Exception {
+    // fromPublisher takes no length of 0, and an empty body has nothing to stream.
+    return send(HttpRequest.newBuilder(base.resolve(path)).PUT(length == 0
+        ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublishers.ofInputStream(body), length)));
+  }
+
+  /** GETs {@code path}, its body to be read as it arrives. */
+  HttpResponse<InputStream> getStream(String path) throws Exception {
+    return client.send(HttpRequest.newBuilder(base.resolve(path)).GET()
+        .timeout(Duration.ofSeconds(120)).build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   HttpResponse<String> get(String path) throws Exception {

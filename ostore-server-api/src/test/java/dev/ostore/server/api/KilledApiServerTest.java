@@ -35,8 +35,8 @@ class KilledApiServerTest {
     try (Broker.VirtualHost vhost = new Broker.VirtualHost();
         MessageBus bus = MessageBus.rabbitMq(URI.create(vhost.uri()));
         FakeDataServer data = new FakeDataServer(bus)) {
-      data.onPatch = exchange -> {
-        exchange.copyRequestBodyTo(java.io.OutputStream.nullOutputStream(), "temp");
+      data.onPost = exchange -> {
+        exchange.copyRequestBodyTo(java.io.OutputStream.nullOutputStream(), "shard");
         uploaded.countDown();
         awaitQuietly(release);
       };
@@ -60,8 +60,8 @@ class KilledApiServerTest {
         awaitLive(http, data);
         assertEquals(404, http.get("/objects/doomed").statusCode());
         assertEquals("", http.get("/versions/doomed").body());
-        assertTrue(data.contents.isEmpty(), "nothing was committed");
-        data.onPatch = data::append;
+        assertTrue(data.shards.isEmpty(), "no shard was committed");
+        data.onPost = data::store;
         assertEquals(200, http.put("/objects/after", "fine").statusCode(),
             "the restarted api server works");
       }
@@ -72,7 +72,9 @@ class KilledApiServerTest {
     ServerProcess api = ServerProcess.start(ApiServerMain.class, List.of(), Map.of(
             "RABBITMQ_SERVER", vhost.uri(),
             "LISTEN_ADDRESS", "127.0.0.1:" + port,
-            "STORAGE_ROOT", root.resolve("api").toString()),
+            "STORAGE_ROOT", root.resolve("api").toString(),
+            // One data server: each content is one shard, the whole of it.
+            "ERASURE_CODE", "1+0"),
         List.of(), Path.of("target", "server-logs", "killed-api.log"));
     api.awaitStarted(port, Duration.ofSeconds(30));
     return api;

@@ -81,9 +81,10 @@ class MetricsEndpointTest extends ClusterTest {
       assertTrue(PrometheusText.sum(metrics, "ostore_storage_free_bytes", Map.of()) > 0);
       assertTrue(PrometheusText.sum(metrics, "ostore_storage_used_bytes", Map.of()) > 0);
       uploads += PrometheusText.sum(metrics, "ostore_http_requests_total",
-          Map.of("endpoint", "/temp/", "method", "POST", "status", "200"));
+          Map.of("endpoint", "/shards/", "method", "POST", "status", "201"));
     }
-    assertEquals(1, uploads, "one data server took the one upload");
+    // Small content on three data servers: three copies, one shard upload to each.
+    assertEquals(3, uploads, "each data server took one shard of the one upload");
   }
 
   static Map<String, Family> scrape(Http http) throws Exception {

@@ -3,16 +3,12 @@ package dev.ostore.server.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ostore.server.data.DataServerMain;
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,81 +21,61 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(300)
 class RabbitMqClusterTest {
-  static final Path LOGS = Path.of("target", "server-logs");
+  private static final Set<Integer> ALL = ProcessCluster.allData(3);
+  /** Three copies of everything, two enough to write: any one data server may die. */
+  static final String CODE = "1+2";
 
   @TempDir
   Path root;
-  Broker.VirtualHost vhost;
-  final List<ServerProcess> processes = new ArrayList<>();
-  final int[] dataPorts = new int[3];
-  ServerProcess[] dataServers = new ServerProcess[3];
+  ProcessCluster cluster;
   Http http;
 
   @BeforeEach
   void startCluster() throws Exception {
-    Broker.requireRunning();
-    vhost = new Broker.VirtualHost();
-    for (int i = 0; i < 3; i++) {
-      dataPorts[i] = ServerProcess.freePort();
-      dataServers[i] = startDataServer(i);
-    }
-    int apiPort = ServerProcess.freePort();
-    ServerProcess api = ServerProcess.start(ApiServerMain.class, List.of(),
-        Map.of("RABBITMQ_SERVER", vhost.uri(), "LISTEN_ADDRESS", "127.0.0.1:" + apiPort,
-            "STORAGE_ROOT", root.resolve("api").toString()),
-        List.of(), LOGS.resolve("cluster-api.log"));
-    processes.add(api);
-    api.awaitStarted(apiPort, Duration.ofSeconds(30));
-    http = new Http(URI.create("http://127.0.0.1:" + apiPort));
-    awaitLiveServers(3, Duration.ofSeconds(15));
+    cluster = ProcessCluster.start(root, new ProcessCluster.Spec("cluster", 3, List.of(),
+        Map.of("ERASURE_CODE", CODE), List.of(), Map.of()));
+    http = cluster.http();
   }
 
   @AfterEach
   void stopCluster() throws Exception {
-    for (ServerProcess process : processes) {
-      process.close();
+    if (cluster != null) {
+      cluster.close();
     }
-    vhost.close();
   }
 
   @Test
-  void aKilledDataServerDropsOutWhilePutsSucceedAndItsObjectsReturnWithIt() throws Exception {
+  void aKilledDataServerDropsOutWhilePutsAndGetsGoOnAndItComesBack() throws Exception {
     for (int i = 0; i < 30; i++) {
       assertEquals(200, http.put("/objects/spread-" + i, "object " + i).statusCode());
     }
-    assertTrue(serversHolding() >= 2, "objects spread over the data servers");
-    List<String> onVictim = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
-      String hash = dev.ostore.ContentHash.sha256(("object " + i).getBytes(
-          java.nio.charset.StandardCharsets.UTF_8)).hex();
-      if (namesIn(0).contains(hash)) {
-        onVictim.add("spread-" + i);
-      }
+    for (int i = 0; i < 3; i++) {
+      assertEquals(30, shardsIn(i), "a copy of each object on data server " + i);
     }
-    assertTrue(!onVictim.isEmpty(), "the first data server holds something");
 
-    dataServers[0].kill();
+    cluster.killData(0);
     long killed = System.nanoTime();
     int puts = 0;
-    while (liveServers().contains(":" + dataPorts[0] + "\"")) {
+    while (puts < 5 || cluster.listsLive(cluster.liveServers(), 0)) {
       HttpResponse<String> put = http.put("/objects/during-" + puts, "written while one died");
       assertEquals(200, put.statusCode(), "PUT while a data server is dead: " + put.body());
+      HttpResponse<String> get = http.get("/objects/spread-" + puts % 30);
+      assertEquals(200, get.statusCode(), "GET while a data server is dead: " + get.body());
+      assertEquals("object " + puts % 30, get.body());
       puts++;
       assertTrue(System.nanoTime() - killed < Duration.ofSeconds(15).toNanos(),
           "the dead data server is still live after 15 s");
     }
-    assertTrue(puts > 0);
-    HttpResponse<String> missing = http.get("/objects/" + onVictim.get(0));
-    assertTrue(missing.statusCode() == 503 || missing.statusCode() == 502,
-        "its objects are unavailable while it is away: " + missing.statusCode() + " "
-            + missing.body());
 
-    dataServers[0] = startDataServer(0);
-    awaitLiveServers(3, Duration.ofSeconds(15));
-    for (String name : onVictim) {
-      HttpResponse<String> back = http.get("/objects/" + name);
-      assertEquals(200, back.statusCode(), name);
-      assertEquals("object " + name.substring("spread-".length()), back.body());
+    cluster.startData(Set.of(0));
+    cluster.awaitLive(ALL, Duration.ofSeconds(15));
+    for (int i = 0; i < 30; i++) {
+      HttpResponse<String> back = http.get("/objects/spread-" + i);
+      assertEquals(200, back.statusCode(), back.body());
+      assertEquals("object " + i, back.body());
+    }
+    for (int i = 0; i < puts; i++) {
+      assertEquals("written while one died", http.get("/objects/during-" + i).body());
     }
   }
 
@@ -124,7 +100,7 @@ class RabbitMqClusterTest {
       Broker.rabbitmqctl("start_app");
     }
     awaitPutSucceeds("after", Duration.ofSeconds(60));
-    awaitLiveServers(3, Duration.ofSeconds(30));
+    cluster.awaitLive(ALL, Duration.ofSeconds(30));
     assertEquals("stored before the restart", http.get("/objects/before").body());
   }
 
@@ -133,41 +109,8 @@ class RabbitMqClusterTest {
     assertEquals(200, http.put("/objects/before", "stored before").statusCode());
     Broker.rabbitmqctl("close_all_connections", "ostore recovery test");
     awaitPutSucceeds("after", Duration.ofSeconds(30));
-    awaitLiveServers(3, Duration.ofSeconds(30));
+    cluster.awaitLive(ALL, Duration.ofSeconds(30));
     assertEquals("stored before", http.get("/objects/before").body());
-  }
-
-  private ServerProcess startDataServer(int i) throws Exception {
-    ServerProcess server = ServerProcess.start(DataServerMain.class, List.of(), Map.of(
-            "RABBITMQ_SERVER", vhost.uri(),
-            "LISTEN_ADDRESS", "127.0.0.1:" + dataPorts[i],
-            "STORAGE_ROOT", root.resolve("data-" + i).toString()),
-        List.of(), LOGS.resolve("cluster-data-" + i + ".log"));
-    processes.add(server);
-    server.awaitStarted(dataPorts[i], Duration.ofSeconds(30));
-    return server;
-  }
-
-  private String liveServers() throws Exception {
-    HttpResponse<String> servers = http.get("/servers");
-    assertEquals(200, servers.statusCode());
-    return servers.body();
-  }
-
-  private void awaitLiveServers(int count, Duration within) throws Exception {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (true) {
-      String live = liveServers();
-      long listed = 0;
-      for (int port : dataPorts) {
-        listed += live.contains(":" + port + "\"") ? 1 : 0;
-      }
-      if (listed == count) {
-        return;
-      }
-      assertTrue(System.nanoTime() < deadline, "live data servers: " + live);
-      Thread.sleep(100);
-    }
   }
 
   private void awaitPutSucceeds(String name, Duration within) throws Exception {
@@ -184,17 +127,8 @@ class RabbitMqClusterTest {
     }
   }
 
-  private long serversHolding() throws Exception {
-    long holding = 0;
-    for (int i = 0; i < 3; i++) {
-      holding += namesIn(i).isEmpty() ? 0 : 1;
-    }
-    return holding;
-  }
-
-  private List<String> namesIn(int server) throws Exception {
-    try (Stream<Path> files = Files.list(root.resolve("data-" + server).resolve("objects"))) {
-      return files.map(p -> p.getFileName().toString()).toList();
-    }
+  /** How many shard files data server {@code server} holds. */
+  private long shardsIn(int server) throws Exception {
+    return cluster.filesOf(server, "shards").size();
   }
 }

@@ -24,10 +24,13 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
   private final Process process;
   final Path log;
+  /** Where this process's output starts in {@link #log}, which earlier runs may have filled. */
+  private final long logStart;
 
-  private ServerProcess(Process process, Path log) {
+  private ServerProcess(Process process, Path log, long logStart) {
     this.process = process;
     this.log = log;
+    this.logStart = logStart;
   }
 
   /** Starts {@code mainClass} with {@code env} added and {@code args}, logging to {@code log}. */
@@ -41,10 +44,11 @@ final class ServerProcess implements AutoCloseable {
     command.add(mainClass.getName());
     command.addAll(args);
     Files.createDirectories(log.getParent());
+    long logStart = Files.exists(log) ? Files.size(log) : 0;
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(env);
-    return new ServerProcess(builder.start(), log);
+    return new ServerProcess(builder.start(), log, logStart);
   }
 
   /** How a server run to its end ended: its exit status and what it printed. */
@@ -93,7 +97,7 @@ final class ServerProcess implements AutoCloseable {
    */
   void awaitStarted(int port, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
-    while (!Files.exists(log) || !Files.readString(log).contains(" server started: ")) {
+    while (!output().contains(" server started: ")) {
       assertTrue(process.isAlive(), "server exited; see " + log);
       assertTrue(System.nanoTime() < deadline, "server not started in time; see " + log);
       Thread.sleep(50);
@@ -126,15 +130,21 @@ final class ServerProcess implements AutoCloseable {
   /** Waits until the log has a line containing {@code text}. */
   void awaitLog(String text, Duration within) throws Exception {
     long deadline = System.nanoTime() + within.toNanos();
-    while (!Files.readString(log).contains(text)) {
+    while (!output().contains(text)) {
       assertTrue(System.nanoTime() < deadline, "no '" + text + "' in time; see " + log);
       Thread.sleep(20);
     }
   }
 
-  /** What the process wrote, standard error and output together. */
+  /** What this process wrote, standard error and output together. */
   String output() throws IOException {
-    return Files.readString(log);
+    if (!Files.exists(log)) {
+      return "";
+    }
+    try (java.io.InputStream in = Files.newInputStream(log)) {
+      in.skipNBytes(Math.min(logStart, Files.size(log)));
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
   }
 
   /** Kills the process at once, as {@code kill -9} would. */

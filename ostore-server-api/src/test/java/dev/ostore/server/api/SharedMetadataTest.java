@@ -151,10 +151,8 @@ class SharedMetadataTest {
   private ApiServer startApiServer(String name, String metadataUrl) throws Exception {
     ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
         root.resolve(name), 1);
-    ApiServer api = ApiServer.start(new ApiServerConfig(embedded.listenAddress(),
-        Optional.empty(), embedded.storageRoot(), embedded.dataServers(),
-        embedded.heartbeatExpiry(), embedded.locateTimeout(), Optional.of(metadataUrl), false,
-        embedded.stopTimeout()), bus, InstantSource.system());
+    ApiServer api = ApiServer.start(embedded.withMetadataUrl(metadataUrl), bus,
+        InstantSource.system());
     servers.add(api);
     return api;
   }

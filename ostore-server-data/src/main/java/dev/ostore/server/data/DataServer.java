@@ -5,30 +5,38 @@ import static java.lang.System.Logger.Level.WARNING;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.health.HealthEndpoint;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
 import dev.ostore.metrics.MetricsEndpoint;
 import dev.ostore.metrics.ServerMetrics;
+import dev.ostore.scrub.Scrubber;
 import dev.ostore.storage.ContentStore;
+import dev.ostore.storage.ServerIdFile;
+import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.StorageRoot;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
  * A running data server: keeps content by its SHA-256, takes new content through temporary
- * objects, serves it over HTTP checked against its hash, announces itself on the bus and answers
- * locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
+ * objects, serves it over HTTP checked against its hash, keeps the shards of erasure-coded
+ * content, announces itself on the bus and answers locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
  * so a second server on the same root refuses to start. Closing stops all of it at once, {@link
  * #stop} gracefully; both are idempotent.
  *
@@ -43,21 +51,27 @@ public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
 
   private final StorageRoot root;
+  private final ServerId id;
   private final ContentStore store;
+  private final ShardStore shards;
   private final HttpService http;
   private final ScheduledExecutorService scheduler;
+  private final Optional<Scrubbing> scrubbing;
   private final LocateResponder responder;
   private final HeartbeatPublisher heartbeat;
   private final ServerMetrics metrics;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private DataServer(StorageRoot root, ContentStore store, HttpService http,
-      ScheduledExecutorService scheduler, LocateResponder responder, HeartbeatPublisher heartbeat,
-      ServerMetrics metrics) {
+  private DataServer(StorageRoot root, ServerId id, ContentStore store, ShardStore shards,
+      HttpService http, ScheduledExecutorService scheduler, Optional<Scrubbing> scrubbing,
+      LocateResponder responder, HeartbeatPublisher heartbeat, ServerMetrics metrics) {
     this.root = root;
+    this.id = id;
     this.store = store;
+    this.shards = shards;
     this.http = http;
     this.scheduler = scheduler;
+    this.scrubbing = scrubbing;
     this.responder = responder;
     this.heartbeat = heartbeat;
     this.metrics = metrics;
@@ -101,29 +115,40 @@ public final class DataServer implements AutoCloseable {
     HttpService http = null;
     ScheduledExecutorService scheduler = null;
     ContentStore store = null;
+    ShardStore shards = null;
     ServerMetrics metrics = null;
+    Optional<Scrubbing> scrubbing = Optional.empty();
     try {
+      ServerId id = ServerIdFile.readOrCreate(root);
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
           config.maxTempObjects());
+      // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
+      shards = ShardStore.onDisk(root.path(), config.maxTempObjects());
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
+      new ShardEndpoints(shards, id).addTo(routes);
+      scrubbing = scrub(config, shards, clock, listener);
+      new ScrubEndpoint(scrubbing.map(Scrubbing::scrubber)).addTo(routes);
       metrics = ServerMetrics.start(clock, System::nanoTime, bus);
       DiskGauges.register(metrics.metrics(), root.path());
       MetricsEndpoint.addTo(routes, metrics.metrics());
       HealthEndpoint.addTo(routes, new DataHealth(root.path()));
       http = listener.serve(routes.build(), metrics.requests());
       ServerAddress self = http.address();
-      scheduler = Executors.newSingleThreadScheduledExecutor(new ThreadFactoryBuilder()
-          .setNameFormat("data-" + self.port() + "-tasks").setDaemon(true).build());
+      scheduler = Executors.newSingleThreadScheduledExecutor(
+          daemonThreads("data-" + self.port() + "-tasks"));
       ContentStore opened = store;
-      LocateResponder responder = LocateResponder.start(bus, self, key -> holds(opened, key));
-      HeartbeatPublisher heartbeat =
-          HeartbeatPublisher.start(bus, self, config.heartbeatInterval(), scheduler);
+      ShardStore openedShards = shards;
+      LocateResponder responder = LocateResponder.start(bus, self, id,
+          key -> holds(opened, key), key -> shardsHeld(openedShards, key));
+      HeartbeatPublisher heartbeat = HeartbeatPublisher.start(bus, new Heartbeat(self, id),
+          config.heartbeatInterval(), scheduler);
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
-      return new DataServer(root, store, http, scheduler, responder, heartbeat, metrics);
+      return new DataServer(root, id, store, shards, http, scheduler, scrubbing, responder,
+          heartbeat, metrics);
     } catch (IOException | RuntimeException e) {
       if (metrics != null) {
         metrics.close();
@@ -131,6 +156,7 @@ public final class DataServer implements AutoCloseable {
       if (scheduler != null) {
         scheduler.shutdownNow();
       }
+      scrubbing.ifPresent(Scrubbing::close);
       if (http != null) {
         http.close();
       }
@@ -138,14 +164,51 @@ public final class DataServer implements AutoCloseable {
       if (store != null) {
         store.close();
       }
+      if (shards != null) {
+        shards.close();
+      }
       root.close();
       throw e;
     }
   }
 
+  /**
+   * The scrubber and the thread of its own it runs on: a step waits for the disk, and must not
+   * hold up a heartbeat on the server's other thread.
+   */
+  private record Scrubbing(Scrubber scrubber, ScheduledExecutorService thread)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      scrubber.close();
+      thread.shutdownNow();
+    }
+  }
+
+  /** Scrubbing at the configured rate; none at rate 0. */
+  private static Optional<Scrubbing> scrub(DataServerConfig config, ShardStore shards,
+      InstantSource clock, HttpService.Listener listener) {
+    if (config.scrubRate() == 0) {
+      return Optional.empty();
+    }
+    ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
+        daemonThreads("data-" + listener.address().port() + "-scrub"));
+    return Optional.of(new Scrubbing(Scrubber.start(shards, config.scrubRate(),
+        config.scrubInterval(), clock, thread), thread));
+  }
+
+  private static ThreadFactory daemonThreads(String name) {
+    return new ThreadFactoryBuilder().setNameFormat(name).setDaemon(true).build();
+  }
+
   /** Where this server listens and what it announces. */
   public ServerAddress address() {
     return http.address();
+  }
+
+  /** Which server this is: the id kept in its storage root, announced with its address. */
+  public ServerId id() {
+    return id;
   }
 
   /** Stops at once: requests in flight are cut off. */
@@ -176,8 +239,11 @@ public final class DataServer implements AutoCloseable {
     responder.close();
     metrics.close();
     scheduler.shutdownNow();
+    // Before the shards it reads are closed.
+    scrubbing.ifPresent(Scrubbing::close);
     // After the HTTP server: no request is left to open a temporary object meanwhile.
     store.close();
+    shards.close();
     root.close();
     return finished;
   }
@@ -188,6 +254,15 @@ public final class DataServer implements AutoCloseable {
       return store.contains(ContentHash.parse(key));
     } catch (IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /** The indexes of the key's shards held here; none for a key that is not a hash. */
+  private static List<Integer> shardsHeld(ShardStore shards, String key) {
+    try {
+      return shards.held(ContentHash.parse(key));
+    } catch (IllegalArgumentException e) {
+      return List.of();
     }
   }
 

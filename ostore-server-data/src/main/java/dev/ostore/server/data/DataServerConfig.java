@@ -26,7 +26,9 @@ public record DataServerConfig(
     Duration heartbeatInterval,
     Duration tempExpiry,
     Duration stopTimeout,
-    int maxTempObjects) implements ServerMain.Config {
+    int maxTempObjects,
+    long scrubRate,
+    Duration scrubInterval) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
       "host:port to listen on and to announce to api servers (not 0.0.0.0)");
@@ -43,8 +45,14 @@ public record DataServerConfig(
   static final Option MAX_TEMP_OBJECTS = new Option("MAX_TEMP_OBJECTS", "max-temp-objects",
       "1024", "most uploads in progress at once (each holds an open file); past it POST /temp/"
           + " answers 503");
+  static final Option SCRUB_RATE = new Option("SCRUB_RATE", "scrub-rate", "20M",
+      "bytes per second read to check every shard's checksums (K, M, G suffixes); 0 turns"
+          + " scrubbing off");
+  static final Option SCRUB_INTERVAL = new Option("SCRUB_INTERVAL", "scrub-interval", "24h",
+      "how often a scrub pass over all shards starts (at once if the last one took longer)");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER,
-      HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT, MAX_TEMP_OBJECTS);
+      HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT, MAX_TEMP_OBJECTS, SCRUB_RATE,
+      SCRUB_INTERVAL);
 
   /** The default heartbeat interval, the tutorial's five seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -54,6 +62,13 @@ public record DataServerConfig(
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
   /** How many temporary objects may be open at once by default. */
   public static final int DEFAULT_MAX_TEMP_OBJECTS = 1024;
+  /**
+   * Bytes per second scrubbed by default: a few percent of a disk's bandwidth, which checks a
+   * terabyte in about fourteen hours, within the default interval.
+   */
+  public static final long DEFAULT_SCRUB_RATE = 20L << 20;
+  /** How often a scrub pass starts by default. */
+  public static final Duration DEFAULT_SCRUB_INTERVAL = Duration.ofHours(24);
 
   public DataServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -68,12 +83,16 @@ public record DataServerConfig(
     checkArgument(isPositive(stopTimeout), "stop timeout must be positive: %s", stopTimeout);
     checkArgument(maxTempObjects >= 1, "MAX_TEMP_OBJECTS must be at least 1: %s",
         maxTempObjects);
+    checkArgument(scrubRate >= 0, "SCRUB_RATE must not be negative: %s", scrubRate);
+    checkArgument(isPositive(scrubInterval), "scrub interval must be positive: %s",
+        scrubInterval);
   }
 
   /** A data server for embedding: on {@code listenAddress}, with the default heartbeat. */
   public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
     return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT,
-        DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT, DEFAULT_MAX_TEMP_OBJECTS);
+        DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT, DEFAULT_MAX_TEMP_OBJECTS, DEFAULT_SCRUB_RATE,
+        DEFAULT_SCRUB_INTERVAL);
   }
 
   /** Reads the configuration of a standalone data server, which needs a broker. */
@@ -86,7 +105,9 @@ public record DataServerConfig(
         options.getDuration(HEARTBEAT_INTERVAL),
         options.getDuration(TEMP_EXPIRY),
         options.getDuration(STOP_TIMEOUT),
-        options.getInt(MAX_TEMP_OBJECTS));
+        options.getInt(MAX_TEMP_OBJECTS),
+        options.getBytes(SCRUB_RATE),
+        options.getDuration(SCRUB_INTERVAL));
   }
 
   /** The whole configuration on one line, broker password hidden, for the start-up log. */
@@ -97,7 +118,9 @@ public record DataServerConfig(
         + " HEARTBEAT_INTERVAL=" + heartbeatInterval
         + " TEMP_EXPIRY=" + tempExpiry
         + " STOP_TIMEOUT=" + stopTimeout
-        + " MAX_TEMP_OBJECTS=" + maxTempObjects;
+        + " MAX_TEMP_OBJECTS=" + maxTempObjects
+        + " SCRUB_RATE=" + scrubRate
+        + " SCRUB_INTERVAL=" + scrubInterval;
   }
 
   private static boolean isPositive(Duration duration) {

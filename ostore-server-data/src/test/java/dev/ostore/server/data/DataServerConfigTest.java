@@ -34,6 +34,26 @@ class DataServerConfigTest {
   }
 
   @Test
+  void scrubsTwentyMebibytesASecondDailyByDefaultAndZeroTurnsItOff() {
+    DataServerConfig config = DataServerConfig.from(ENV, new String[0]);
+    assertEquals(20L * 1024 * 1024, config.scrubRate());
+    assertEquals(Duration.ofHours(24), config.scrubInterval());
+    DataServerConfig set = DataServerConfig.from(ENV,
+        new String[] {"--scrub-rate", "512K", "--scrub-interval", "6h"});
+    assertEquals(512L * 1024, set.scrubRate());
+    assertEquals(Duration.ofHours(6), set.scrubInterval());
+    assertEquals(0, DataServerConfig.from(ENV, new String[] {"--scrub-rate=0"}).scrubRate());
+    assertEquals(3L << 30, DataServerConfig.from(ENV, new String[] {"--scrub-rate=3G"})
+        .scrubRate());
+    for (String bad : new String[] {"-1", "20MB", "M", "", "1.5M"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> DataServerConfig.from(ENV, new String[] {"--scrub-rate=" + bad}));
+      assertTrue(e.getMessage().startsWith("SCRUB_RATE (--scrub-rate) is not a number of bytes"),
+          e.getMessage());
+    }
+  }
+
+  @Test
   void flagsWinOverVariables() {
     DataServerConfig config = DataServerConfig.from(ENV, new String[] {
         "--listen-address", "127.0.0.1:9001", "--heartbeat-interval=500ms"});

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ContentHash;
 import dev.ostore.Json;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.locate.LocateReply;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -21,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +53,8 @@ class DataServerTest {
     listening = bus.subscribe(MessageBus.API_SERVERS, heartbeats::add);
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS), bus);
+        DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
     base = server.address().baseUri();
   }
 
@@ -129,7 +134,8 @@ class DataServerTest {
     }
     assertEquals(404, get("/objects/" + hash.hex()).statusCode());
     assertEquals(1, filesIn("corrupt"));
-    assertEquals(new LocateReply(server.address(), false), locate(hash.hex()));
+    assertEquals(new LocateReply(server.address(), false, List.of(), false,
+        Optional.of(server.id())), locate(hash.hex()));
   }
 
   @Test
@@ -165,7 +171,8 @@ class DataServerTest {
     Path capped = root.resolve("capped");
     try (DataServer small = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), capped, java.util.Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2),
+        Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL),
         bus)) {
       HttpRequest.Builder create = HttpRequest.newBuilder(small.address().baseUri()
           .resolve("/temp/")).POST(HttpRequest.BodyPublishers.noBody());
@@ -183,7 +190,8 @@ class DataServerTest {
     try (DataServer quick = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),
         Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT,
-        10), bus)) {
+        10, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus)) {
       URI quickBase = quick.address().baseUri();
       String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -209,8 +217,8 @@ class DataServerTest {
   }
 
   @Test
-  void announcesItsAddressAtStartAndEveryInterval() throws Exception {
-    String expected = Json.quote(server.address().toString());
+  void announcesItsAddressAndIdAtStartAndEveryInterval() throws Exception {
+    String expected = new Heartbeat(server.address(), server.id()).toJson();
     for (int i = 0; i < 3; i++) {
       Message beat = heartbeats.poll(5, TimeUnit.SECONDS);
       assertEquals(expected, beat == null ? null : beat.body());
@@ -220,9 +228,13 @@ class DataServerTest {
   @Test
   void answersLocateRequestsForTheHashesItHolds() throws Exception {
     ContentHash here = store("x");
-    assertEquals(new LocateReply(server.address(), true), locate(here.hex()));
-    assertEquals(new LocateReply(server.address(), false), locate("0".repeat(64)));
-    assertEquals(new LocateReply(server.address(), false), locate("not a hash"));
+    Optional<ServerId> id = Optional.of(server.id());
+    assertEquals(new LocateReply(server.address(), true, List.of(), true, id),
+        locate(here.hex()));
+    assertEquals(new LocateReply(server.address(), false, List.of(), false, id),
+        locate("0".repeat(64)));
+    assertEquals(new LocateReply(server.address(), false, List.of(), false, id),
+        locate("not a hash"));
   }
 
   private String create() throws Exception {

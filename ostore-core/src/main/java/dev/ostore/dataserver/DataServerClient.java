@@ -1,0 +1,69 @@
+package dev.ostore.dataserver;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
+import dev.ostore.stream.GetStream;
+import dev.ostore.stream.Transfers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an api server asks of a data server about shards, over one protocol whose paths and
+ * headers live here alone. Every failure is an {@link IOException} naming the server and the
+ * shard; those of the transport are {@link dev.ostore.OstoreException}s with the codes of {@link
+ * Transfers}.
+ *
+ * <pre>{@code
+ * DataServerClient client = DataServerClient.overHttp(transfers);
+ * try (ShardWriter writer = client.upload(server, index, striping)) {
+ *   writer.writeBlock(chunk, 0, length); // for each stripe
+ *   writer.finish(hash, objectSize);
+ * }
+ * }</pre>
+ */
+public interface DataServerClient {
+  /** A client that talks HTTP through {@code transfers}, whose executors the caller owns. */
+  static DataServerClient overHttp(Transfers transfers) {
+    return new HttpDataServerClient(transfers);
+  }
+
+  /**
+   * Streams shard {@code index} of content cut as {@code striping} says: write its blocks, then
+   * {@link ShardWriter#finish} names the content and waits for the server to store it; {@link
+   * ShardWriter#abort()} cuts the request so nothing is stored. Returns once connected; a server
+   * that cannot be reached fails here.
+   */
+  ShardWriter upload(ServerAddress server, int index, Striping striping) throws IOException;
+
+  /**
+   * Streams blocks {@code [fromBlock, toBlock)} of a shard, verified by the server; a shard the
+   * server does not hold is a {@link java.nio.file.NoSuchFileException}, a transfer cut short an
+   * {@link IOException} from the stream's {@code read}. Close the stream when done.
+   */
+  InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
+      throws IOException;
+
+  /** Deletes a shard; false when the server did not hold it. */
+  boolean delete(ServerAddress server, ShardId id) throws IOException;
+
+  /**
+   * Streams content stored whole, as data servers stored it before erasure coding ({@code GET
+   * /objects/<hex>}), checked by the server as it sends it.
+   */
+  GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException;
+
+  /**
+   * Up to {@code limit} of the shards {@code server} holds, in {@link ShardId} order, after
+   * {@code after} (from the first when empty): a page of its listing. Fewer than {@code limit}
+   * means the listing is over.
+   */
+  List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException;
+
+  /** The size of content stored whole on {@code server}. */
+  long wholeSize(ServerAddress server, ContentHash hash) throws IOException;
+}

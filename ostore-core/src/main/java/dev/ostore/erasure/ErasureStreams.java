@@ -1,0 +1,44 @@
+package dev.ostore.erasure;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** Streams an object through the code stripe by stripe, in memory bounded by a few stripes. */
+public final class ErasureStreams {
+  private ErasureStreams() {}
+
+  /**
+   * An OutputStream taking the object's bytes; each full stripe (and, on close, the last partial
+   * one) is encoded and handed to sink with all k+m chunks. close() flushes then closes nothing
+   * else; an empty object hands nothing. {@code flush()} hands nothing either, since a stripe is
+   * cut only once its length is known. After the sink has failed, writes and close fail too.
+   * Holds one stripe and its parity; not thread-safe.
+   */
+  public static OutputStream encoder(ErasureCode code, Striping striping, StripeSink sink) {
+    checkMatch(code, striping);
+    return new StripeEncoder(code, striping, sink);
+  }
+
+  /**
+   * The object's objectSize bytes, read stripe by stripe from source: missing data chunks are
+   * reconstructed from whatever parity the source filled in. A source that fills fewer than k
+   * chunks of a stripe makes the read fail with an IOException. Holds one stripe and its parity;
+   * close() closes nothing else; not thread-safe.
+   */
+  public static InputStream decoder(ErasureCode code, Striping striping, long objectSize,
+      StripeSource source) {
+    checkMatch(code, striping);
+    if (objectSize < 0) {
+      throw new IllegalArgumentException("negative object size " + objectSize);
+    }
+    return new StripeDecoder(code, striping, objectSize, source);
+  }
+
+  private static void checkMatch(ErasureCode code, Striping striping) {
+    if (code.dataShards() != striping.dataShards()
+        || code.parityShards() != striping.parityShards()) {
+      throw new IllegalArgumentException("code " + code.dataShards() + "+" + code.parityShards()
+          + " does not match striping " + striping);
+    }
+  }
+}

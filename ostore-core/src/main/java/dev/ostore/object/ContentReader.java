@@ -1,0 +1,130 @@
+package dev.ostore.object;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.erasure.ErasureStreams;
+import dev.ostore.erasure.Striping;
+import dev.ostore.locate.Locations;
+import dev.ostore.locate.Locator;
+import dev.ostore.stream.VerifiedCopy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/**
+ * Reads content laid out in shards: finds them, opens {@code k} of them before anything is
+ * answered (so that a content that cannot be read is an error status, not a cut body), then
+ * decodes stripe by stripe and checks the SHA-256 of the whole.
+ */
+final class ContentReader {
+  private final Locator locator;
+  private final DataServerClient client;
+  private final Codes codes;
+  private final Executor executor;
+  private final Duration hedgeAfter;
+  private final RepairQueue repairs;
+
+  /**
+   * Reads shards on {@code executor}, a thread each while they are read, and reads one more
+   * beside a shard that lags {@code hedgeAfter} behind a stripe; shards found missing or damaged
+   * go to {@code repairs}.
+   */
+  ContentReader(Locator locator, DataServerClient client, Codes codes, Executor executor,
+      Duration hedgeAfter, RepairQueue repairs) {
+    this.locator = locator;
+    this.client = client;
+    this.codes = codes;
+    this.executor = executor;
+    this.hedgeAfter = hedgeAfter;
+    this.repairs = repairs;
+  }
+
+  /**
+   * The content, opened: {@code NO_DATA_SERVER} when fewer than {@code k} of its shards are on
+   * live servers, {@code DATA_SERVER_FAILED} when they are but cannot be read. Where the shards
+   * are may be remembered from before some servers came back or went: if those fail, the data
+   * servers are asked afresh, once.
+   */
+  Content open(ContentHash hash, long size, Striping striping, Object what) throws IOException {
+    Locations remembered = locator.locateShardsToRead(hash, striping.dataShards());
+    try {
+      return open(hash, size, striping, what, remembered);
+    } catch (IOException e) {
+      locator.forget(hash.hex());
+      Locations fresh = locator.locateShards(hash);
+      if (fresh.equals(remembered)) {
+        throw e;
+      }
+      return open(hash, size, striping, what, fresh);
+    }
+  }
+
+  private Content open(ContentHash hash, long size, Striping striping, Object what,
+      Locations locations) throws IOException {
+    ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what,
+        executor, hedgeAfter);
+    try {
+      stripes.open();
+    } catch (IOException e) {
+      locator.forget(hash.hex());
+      throw e;
+    }
+    return new Content(hash, size, striping, stripes, what);
+  }
+
+  /** Content being read; close it when done. */
+  final class Content implements ObjectStore.Content {
+    private final ContentHash hash;
+    private final long size;
+    private final Striping striping;
+    private final ShardStripes stripes;
+    private final Object what;
+
+    private Content(ContentHash hash, long size, Striping striping, ShardStripes stripes,
+        Object what) {
+      this.hash = hash;
+      this.size = size;
+      this.striping = striping;
+      this.stripes = stripes;
+      this.what = what;
+    }
+
+    /**
+     * Copies the content to {@code out}, holding the last chunk back until the whole has been
+     * hashed: bytes that do not hash to the content's SHA-256 end in {@code DATA_SERVER_FAILED}
+     * with the answer short, so that no client takes them for the content.
+     */
+    @Override
+    public void copyTo(OutputStream out) throws IOException {
+      // The shards' failures arrive as OstoreExceptions (ShardStripes), the client's as they are.
+      try (InputStream in = ErasureStreams.decoder(codes.of(striping), striping, size,
+          stripes)) {
+        if (!VerifiedCopy.copy(in, out, hash, size)) {
+          locator.forget(hash.hex());
+          throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "the shards of " + what
+              + " decode to bytes that do not match its SHA-256");
+        }
+      }
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    /** Lets go of the shards; those found missing or damaged are queued for repair. */
+    @Override
+    public void close() {
+      stripes.close();
+      Map<Integer, String> damaged = stripes.damaged();
+      if (!damaged.isEmpty()) {
+        repairs.offer(hash, damaged.keySet(), "read of " + what + ": " + damaged.values());
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.ostore.object;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ObjectName;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locator;
+import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.Version;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+
+/**
+ * Objects by name, as an api server serves them, without HTTP: versions in the metadata store,
+ * content erasure-coded on the data servers (see {@link ShardedContents}), each content stored
+ * once. An api server's endpoints are a thin layer over it; anything else can store and read
+ * objects through it too. Thread-safe.
+ *
+ * <pre>{@code
+ * Version v = objects.put(ObjectName.of("report.pdf"), ObjectStore.Body.of(bytes, Optional.empty()));
+ * try (ObjectStore.Content content = objects.open(objects.resolve(name, OptionalLong.empty()))) {
+ *   content.copyTo(out);
+ * }
+ * }</pre>
+ */
+public interface ObjectStore {
+  /**
+   * Objects with versions in {@code metadata} and content on {@code client}'s data servers:
+   * written to {@code live} ones as {@code layouts} says, found with {@code locator}; shard
+   * commits and reads run on {@code executor}, and a shard read lagging {@code hedgeAfter} gets a
+   * parity shard read beside it. With {@code instantUpload}, a body whose declared hash is
+   * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}. Small
+   * contents once read are kept in memory, up to about an eighth of the heap (64 MiB at most).
+   * Shards that a read finds damaged, or that a write could not store, go to {@code repairs}.
+   */
+  static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
+      DataServerClient client, Layouts layouts, Executor executor, Duration hedgeAfter,
+      boolean instantUpload, RepairQueue repairs) {
+    return new StoredObjects(metadata, live, locator, client,
+        ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter, repairs),
+        layouts, instantUpload, new SmallContents(SmallContents.defaultBytes()), repairs);
+  }
+
+  /**
+   * Stores {@code body} as the next version of {@code name}, once its content is durable:
+   * {@code BAD_REQUEST} when it is not what its declared hash says, {@code NO_DATA_SERVER} when
+   * too few data servers are live, {@code DATA_SERVER_FAILED} when too many fail, {@code BUSY}
+   * when those that failed were all too busy to take it.
+   */
+  Version put(ObjectName name, Body body) throws IOException;
+
+  /**
+   * The latest version of {@code name}, or version {@code number}; {@code NOT_FOUND} for an
+   * unknown name or version, or one whose latest version is a deletion.
+   */
+  Version resolve(ObjectName name, OptionalLong number) throws IOException;
+
+  /**
+   * The content of {@code version}, opened where it is: {@code NO_DATA_SERVER} when too little of
+   * it is on live data servers, {@code DATA_SERVER_FAILED} when what is there cannot be read.
+   */
+  Content open(Version version) throws IOException;
+
+  /** The body of a PUT, as it arrives. */
+  interface Body {
+    /** A body of {@code bytes} in memory, which {@code declared} says the hash of, if given. */
+    static Body of(byte[] bytes, Optional<ContentHash> declared) {
+      return new Body() {
+        @Override
+        public OptionalLong length() {
+          return OptionalLong.of(bytes.length);
+        }
+
+        @Override
+        public Optional<ContentHash> declared() {
+          return declared;
+        }
+
+        @Override
+        public boolean mayStayUnsent() {
+          return false;
+        }
+
+        @Override
+        public long copyTo(OutputStream out) throws IOException {
+          out.write(bytes);
+          return bytes.length;
+        }
+      };
+    }
+
+    /** Its length, when told up front. */
+    OptionalLong length();
+
+    /** The SHA-256 the client declared, if it did. */
+    Optional<ContentHash> declared();
+
+    /** Whether the client waits to be told to send it, so that it may never be sent. */
+    boolean mayStayUnsent();
+
+    /**
+     * Copies the whole body to {@code out} and returns its length; a client that breaks off is
+     * a {@code BAD_REQUEST}.
+     */
+    long copyTo(OutputStream out) throws IOException;
+  }
+
+  /** Content being read. */
+  interface Content extends AutoCloseable {
+    long size();
+
+    /**
+     * Copies the content to {@code out}, checked against its SHA-256: bytes that do not match
+     * end in {@code DATA_SERVER_FAILED} with the last of them held back, so that the caller can
+     * cut the answer short and no client takes them for the content.
+     */
+    void copyTo(OutputStream out) throws IOException;
+
+    @Override
+    void close();
+  }
+}

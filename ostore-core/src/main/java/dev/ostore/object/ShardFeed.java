@@ -1,0 +1,88 @@
+package dev.ostore.object;
+
+import dev.ostore.ServerAddress;
+import dev.ostore.erasure.Striping;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One shard read on a thread of its own, chunk by chunk, a few stripes ahead of the reader at
+ * most, into a queue that all the shards of a read share: so that shards are read in parallel,
+ * and a shard that lags is seen lagging while the others go on.
+ */
+final class ShardFeed implements AutoCloseable {
+  /** How many chunks a shard may read ahead of the stripe being put together. */
+  static final int AHEAD = 3;
+
+  /** A chunk of shard {@code index} for {@code stripe}, or the failure that ended the shard. */
+  record Item(ShardFeed feed, long stripe, byte[] chunk, IOException failure) {}
+
+  final int index;
+  final ServerAddress server;
+  private final InputStream in;
+  private final Semaphore ahead = new Semaphore(AHEAD);
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ShardFeed(int index, ServerAddress server, InputStream in) {
+    this.index = index;
+    this.server = server;
+    this.in = in;
+  }
+
+  /**
+   * Reads the chunks of stripes {@code [from, stripes)} of shard {@code index} from {@code in}
+   * on {@code executor}, into {@code out}.
+   */
+  static ShardFeed start(int index, ServerAddress server, InputStream in, Striping striping,
+      long size, long from, BlockingQueue<Item> out, Executor executor) {
+    ShardFeed feed = new ShardFeed(index, server, in);
+    executor.execute(() -> feed.run(striping, size, from, out));
+    return feed;
+  }
+
+  /** Lets the feed read one more chunk ahead: the reader is done with one of its chunks. */
+  void consumed() {
+    ahead.release();
+  }
+
+  /** Stops reading: the thread ends at its next chunk, and the connection is closed. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      ahead.release(AHEAD); // a feed waiting to read ahead sees it is closed
+      try {
+        in.close();
+      } catch (IOException e) {
+        // Done with it either way.
+      }
+    }
+  }
+
+  private void run(Striping striping, long size, long from, BlockingQueue<Item> out) {
+    long stripes = striping.stripeCount(size);
+    try {
+      for (long stripe = from; stripe < stripes; stripe++) {
+        ahead.acquire();
+        if (closed.get()) {
+          return;
+        }
+        int length = striping.chunkLength(size, stripe);
+        byte[] chunk = in.readNBytes(length);
+        if (chunk.length < length) {
+          throw new IOException("the shard ended " + (length - chunk.length) + " bytes early");
+        }
+        out.add(new Item(this, stripe, chunk, null));
+      }
+    } catch (IOException e) {
+      if (!closed.get()) {
+        out.add(new Item(this, -1, null, e));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package dev.ostore.object;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.erasure.StripeSource;
+import dev.ostore.erasure.Striping;
+import dev.ostore.locate.Locations;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.lang.System.Logger;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a content's stripes from the data servers holding its shards, the data shards while they
+ * answer, each as one streamed request read on a thread of its own ({@link ShardFeed}). A shard
+ * that fails mid-read is replaced, from that stripe on, by another copy of it or by a parity
+ * shard; one that lags more than {@code hedgeAfter} behind a stripe gets a parity shard beside it
+ * (a hedge), and the first {@code k} chunks of each stripe win. The decoder rebuilds what is
+ * missing. The reader's thread only puts stripes together.
+ */
+final class ShardStripes implements StripeSource, AutoCloseable {
+  private static final Logger log = System.getLogger(ShardStripes.class.getName());
+
+  private final DataServerClient client;
+  private final ContentHash hash;
+  private final Striping striping;
+  private final long size;
+  private final Object what;
+  private final Executor executor;
+  private final long hedgeNanos;
+  private Locations locations;
+  /** The shards being read, by index. */
+  private final Map<Integer, ShardFeed> feeds = new TreeMap<>();
+  /** Chunks that arrived ahead of the stripe being put together, by shard index. */
+  private final Map<Integer, Deque<ShardFeed.Item>> early = new TreeMap<>();
+  private final BlockingQueue<ShardFeed.Item> arrivals = new LinkedBlockingQueue<>();
+  /** What failed, for the error should too much fail. */
+  private final List<String> failures = new ArrayList<>();
+  /**
+   * Whether a server failed, rather than only said it does not hold a shard (as one that lost
+   * it does, or one a stale location names): only then is an unreadable content its failure.
+   */
+  private boolean serverFailed;
+  /** Shards found missing or cut short, by index, with why: not merely unreachable. */
+  private final Map<Integer, String> damaged = new TreeMap<>();
+
+  ShardStripes(DataServerClient client, ContentHash hash, Striping striping, long size,
+      Locations locations, Object what, Executor executor, Duration hedgeAfter) {
+    this.client = client;
+    this.hash = hash;
+    this.striping = striping;
+    this.size = size;
+    this.locations = locations;
+    this.what = what;
+    this.executor = executor;
+    this.hedgeNanos = hedgeAfter.toNanos();
+  }
+
+  /** Opens the first {@code k} shards that can be opened, data shards first. */
+  void open() throws IOException {
+    add(0, striping.dataShards());
+  }
+
+  @Override
+  public void read(long stripe, int length, byte[][] chunks, boolean[] present)
+      throws IOException {
+    int filled = 0;
+    long deadline = System.nanoTime() + hedgeNanos;
+    while (true) {
+      for (Map.Entry<Integer, Deque<ShardFeed.Item>> entry : early.entrySet()) {
+        ShardFeed.Item item = take(entry.getValue(), stripe);
+        if (item != null && !present[entry.getKey()] && filled < striping.dataShards()) {
+          System.arraycopy(item.chunk(), 0, chunks[entry.getKey()], 0, length);
+          present[entry.getKey()] = true;
+          filled++;
+        }
+      }
+      if (filled == striping.dataShards()) {
+        return;
+      }
+      ShardFeed.Item item = poll(deadline - System.nanoTime());
+      if (item == null) {
+        hedge(stripe);
+        deadline = System.nanoTime() + hedgeNanos;
+      } else if (item.failure() != null) {
+        drop(item.feed(), item.failure());
+        // From this stripe on: the stripe being put together may have its chunk already.
+        add(stripe, striping.dataShards() - feeds.size());
+      } else if (feeds.get(item.feed().index) == item.feed()) {
+        early.computeIfAbsent(item.feed().index, i -> new ArrayDeque<>()).add(item);
+      }
+    }
+  }
+
+  /**
+   * The shards that a server answered it does not hold (404: never there, lost, or quarantined
+   * as corrupt) or whose transfer was cut mid-body (how a server stops sending a block that
+   * fails its checksum), with why. A server that could not be reached is not here: it may come
+   * back with its shards.
+   */
+  Map<Integer, String> damaged() {
+    return Map.copyOf(damaged);
+  }
+
+  @Override
+  public void close() {
+    feeds.values().forEach(ShardFeed::close);
+    feeds.clear();
+    early.clear();
+  }
+
+  /** The first chunk of {@code stripe} in {@code queue}, dropping older ones; null if none yet. */
+  private ShardFeed.Item take(Deque<ShardFeed.Item> queue, long stripe) {
+    while (!queue.isEmpty() && queue.peek().stripe() < stripe) {
+      queue.poll().feed().consumed();
+    }
+    if (queue.isEmpty() || queue.peek().stripe() != stripe) {
+      return null;
+    }
+    ShardFeed.Item item = queue.poll();
+    item.feed().consumed();
+    return item;
+  }
+
+  private ShardFeed.Item poll(long nanos) throws IOException {
+    try {
+      return arrivals.poll(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while reading " + what);
+    }
+  }
+
+  /** A shard lags: one more, from this stripe on, if there is any left to ask. */
+  private void hedge(long stripe) throws IOException {
+    if (feeds.size() < striping.totalShards() && add(stripe, 1) > 0) {
+      log.log(WARNING, () -> "a shard of " + what + " lags at stripe " + stripe
+          + "; reading one more beside it");
+    }
+  }
+
+  /**
+   * Opens up to {@code wanted} more shards from {@code stripe} on, data shards first; fails when
+   * fewer than {@code k} are left to read. Returns how many it opened.
+   */
+  private int add(long stripe, int wanted) throws IOException {
+    int opened = 0;
+    for (int index = 0; index < striping.totalShards() && opened < wanted; index++) {
+      if (feeds.containsKey(index)) {
+        continue;
+      }
+      for (ServerAddress server : locations.holders(index)) {
+        ShardId id = new ShardId(hash, index);
+        try {
+          feeds.put(index, ShardFeed.start(index, server,
+              client.read(server, id, stripe, striping.stripeCount(size)), striping, size,
+              stripe, arrivals, executor));
+          early.remove(index);
+          opened++;
+          break;
+        } catch (IOException e) {
+          serverFailed |= !(e instanceof NoSuchFileException);
+          if (e instanceof NoSuchFileException) {
+            damaged.put(index, id + " missing on " + server);
+          }
+          failures.add(id + " on " + server + ": " + e.getMessage());
+          locations = locations.without(server);
+          log.log(WARNING, () -> "cannot read shard " + id + " of " + what + " from " + server
+              + ": " + e.getMessage());
+        }
+      }
+    }
+    if (feeds.size() < striping.dataShards()) {
+      throw new OstoreException(serverFailed ? ErrorCode.DATA_SERVER_FAILED
+          : ErrorCode.NO_DATA_SERVER, "cannot read " + what + ": " + feeds.size()
+          + " of the " + striping.dataShards() + " shards needed are readable"
+          + (failures.isEmpty() ? " on live data servers" : " (" + failures + ")"));
+    }
+    return opened;
+  }
+
+  private void drop(ShardFeed lost, IOException e) {
+    if (feeds.get(lost.index) != lost) {
+      return;
+    }
+    serverFailed = true;
+    if (!(e instanceof OstoreException o && o.code() == ErrorCode.DATA_SERVER_UNREACHABLE)) {
+      damaged.put(lost.index, new ShardId(hash, lost.index) + " cut short by " + lost.server);
+    }
+    feeds.remove(lost.index);
+    early.remove(lost.index);
+    lost.close();
+    failures.add(new ShardId(hash, lost.index) + " on " + lost.server + ": " + e.getMessage());
+    locations = locations.without(lost.server);
+    log.log(WARNING, () -> "shard " + lost.index + " of " + what + " failed on " + lost.server
+        + "; reading another: " + e.getMessage());
+  }
+}

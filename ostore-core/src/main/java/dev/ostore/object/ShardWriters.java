@@ -1,0 +1,192 @@
+package dev.ostore.object;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ShardWriter;
+import dev.ostore.erasure.StripeSink;
+import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locations;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+
+/**
+ * The shard uploads of one content, one per distinct data server, fed stripe by stripe. A shard
+ * whose server fails is dropped and the others go on, as long as a quorum of them can still be
+ * committed; below that the whole write fails: {@code BUSY} when the servers that failed all
+ * refused as busy (so that the client retries later), else {@code DATA_SERVER_FAILED}.
+ */
+final class ShardWriters implements StripeSink, AutoCloseable {
+  private static final Logger log = System.getLogger(ShardWriters.class.getName());
+
+  private final Striping striping;
+  private final int quorum;
+  private final Object what;
+  private final Executor executor;
+  /** Shard index to its upload, for the shards still going; in index order. */
+  private final Map<Integer, Upload> uploads = new LinkedHashMap<>();
+  /** Why each shard that is not going failed, by index. */
+  private final Map<Integer, String> failures = new HashMap<>();
+  /** Whether a server refused a shard as busy, and whether one failed for another reason. */
+  private boolean refusedBusy;
+  private boolean failedOtherwise;
+
+  private record Upload(ServerAddress server, ShardWriter writer) {}
+
+  private ShardWriters(Striping striping, int quorum, Object what, Executor executor) {
+    this.striping = striping;
+    this.quorum = quorum;
+    this.what = what;
+    this.executor = executor;
+  }
+
+  /**
+   * Starts one upload per shard of {@code indexes} on distinct servers of {@code candidates}, in
+   * order; a server that cannot take one is passed over for the next. Fails if fewer than {@code
+   * quorum} start.
+   */
+  static ShardWriters start(DataServerClient client, LiveServers live,
+      List<ServerAddress> candidates, Striping striping, List<Integer> indexes, int quorum,
+      Object what, Executor executor) throws IOException {
+    ShardWriters writers = new ShardWriters(striping, quorum, what, executor);
+    int next = 0;
+    for (int index : indexes) {
+      while (next < candidates.size() && !writers.uploads.containsKey(index)) {
+        ServerAddress server = candidates.get(next++);
+        try {
+          writers.uploads.put(index, new Upload(server, client.upload(server, index, striping)));
+        } catch (IOException e) {
+          if (e instanceof OstoreException o && o.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
+            live.dropUntilHeard(server);
+          }
+          writers.record(index, server, e);
+          log.log(WARNING, () -> "cannot store a shard of " + what + " on " + server + ": "
+              + e.getMessage());
+        }
+      }
+      if (!writers.uploads.containsKey(index)) {
+        writers.failures.putIfAbsent(index, "no data server left to take it");
+      }
+    }
+    try {
+      writers.checkQuorum();
+    } catch (IOException e) {
+      writers.close();
+      throw e;
+    }
+    return writers;
+  }
+
+  @Override
+  public void write(long stripe, byte[][] chunks, int length) throws IOException {
+    for (var it = uploads.entrySet().iterator(); it.hasNext(); ) {
+      var entry = it.next();
+      try {
+        entry.getValue().writer().writeBlock(chunks[entry.getKey()], 0, length);
+      } catch (IOException e) {
+        it.remove();
+        fail(entry.getKey(), entry.getValue(), e);
+      }
+    }
+    checkQuorum();
+  }
+
+  /**
+   * Commits every shard still going under {@code hash}, all at once, and returns where they are;
+   * fewer than the quorum committed deletes those that were and fails.
+   */
+  Locations finish(DataServerClient client, ContentHash hash, long size) throws IOException {
+    Map<Integer, CompletableFuture<Void>> commits = new LinkedHashMap<>();
+    uploads.forEach((index, upload) -> commits.put(index, CompletableFuture.runAsync(() -> {
+      try {
+        upload.writer().finish(hash, size);
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, executor)));
+    Map<Integer, List<ServerAddress>> committed = new HashMap<>();
+    commits.forEach((index, commit) -> {
+      Upload upload = uploads.get(index);
+      try {
+        commit.join();
+        committed.put(index, List.of(upload.server()));
+      } catch (CompletionException e) {
+        fail(index, upload, e.getCause());
+      }
+    });
+    uploads.clear();
+    if (committed.size() < quorum) {
+      committed.forEach((index, servers) -> delete(client, servers.get(0),
+          new ShardId(hash, index)));
+      throw shortOfQuorum(committed.size());
+    }
+    return new Locations(committed);
+  }
+
+  /** The shards that did not make it, by index, with why: repair puts them back. */
+  Map<Integer, String> failures() {
+    return Map.copyOf(failures);
+  }
+
+  /** Cuts every upload still going: their servers keep nothing. Idempotent. */
+  @Override
+  public void close() {
+    uploads.values().forEach(upload -> upload.writer().abort());
+    uploads.clear();
+  }
+
+  private void fail(int index, Upload upload, Throwable e) {
+    upload.writer().abort();
+    record(index, upload.server(), e);
+    log.log(WARNING, () -> "shard " + index + " of " + what + " failed on " + upload.server()
+        + ": " + e.getMessage());
+  }
+
+  private void record(int index, ServerAddress server, Throwable e) {
+    failures.put(index, server + ": " + e.getMessage());
+    if (e instanceof OstoreException o && o.code() == ErrorCode.BUSY) {
+      refusedBusy = true;
+    } else {
+      failedOtherwise = true;
+    }
+  }
+
+  private void checkQuorum() throws IOException {
+    int left = uploads.size();
+    if (left < quorum) {
+      close(); // empties uploads: counted before
+      throw shortOfQuorum(left);
+    }
+  }
+
+  private OstoreException shortOfQuorum(int left) {
+    ErrorCode code = refusedBusy && !failedOtherwise ? ErrorCode.BUSY
+        : ErrorCode.DATA_SERVER_FAILED;
+    return new OstoreException(code, "cannot store " + what + ": "
+        + left + " of its " + striping.totalShards() + " shards could be stored, "
+        + quorum + " needed (" + new ArrayList<>(failures.values()) + ")");
+  }
+
+  private void delete(DataServerClient client, ServerAddress server, ShardId id) {
+    try {
+      client.delete(server, id);
+    } catch (IOException e) {
+      log.log(WARNING, () -> "cannot delete shard " + id + " of a failed write of " + what
+          + " from " + server + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.ostore.object;
+
+import dev.ostore.ContentHash;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locations;
+import dev.ostore.locate.Locator;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executor;
+
+/**
+ * Content as an api server keeps it on the data servers: cut into stripes, each stripe
+ * Reed-Solomon coded into shards that go to distinct servers (see {@link Layouts}), written and
+ * read as streams in memory bounded by a few stripes. Thread-safe; each upload or read is used
+ * by one thread.
+ *
+ * <pre>{@code
+ * try (ShardedContents.Upload upload = contents.start(OptionalLong.of(size), name)) {
+ *   body.transferTo(upload.body());
+ *   upload.seal(Optional.empty());
+ *   Stored stored = upload.commit();
+ * }
+ * }</pre>
+ */
+public interface ShardedContents {
+  /**
+   * Contents over {@code client}'s data servers: writes go to {@code live} ones as {@code
+   * layouts} says, reads find shards with {@code locator}; shard commits and shard reads run on
+   * {@code executor}, and a shard that lags {@code hedgeAfter} behind gets a parity shard read
+   * beside it. Shards a read finds missing or damaged go to {@code repairs}.
+   */
+  static ShardedContents create(LiveServers live, Locator locator, DataServerClient client,
+      Layouts layouts, Executor executor, Duration hedgeAfter, RepairQueue repairs) {
+    Codes codes = new Codes();
+    ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor);
+    ContentReader reader = new ContentReader(locator, client, codes, executor, hedgeAfter,
+        repairs);
+    return new ShardedContents() {
+      @Override
+      public Upload start(OptionalLong length, Object what) throws IOException {
+        return writer.start(length, what);
+      }
+
+      @Override
+      public ObjectStore.Content open(ContentHash hash, long size, Striping striping,
+          Object what) throws IOException {
+        return reader.open(hash, size, striping, what);
+      }
+    };
+  }
+
+  /**
+   * Starts storing content of {@code length} bytes, if known ({@code what} names it in errors
+   * and logs). Too few live data servers for the layout is {@code NO_DATA_SERVER}: at once when
+   * the length is known, else once the small-object limit is passed or the body ends.
+   */
+  Upload start(OptionalLong length, Object what) throws IOException;
+
+  /**
+   * Opens stored content for reading: {@code NO_DATA_SERVER} when fewer than {@code k} of its
+   * shards are on live servers, {@code DATA_SERVER_FAILED} when they cannot be read.
+   */
+  ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what)
+      throws IOException;
+
+  /**
+   * Content on its way in: its bytes, then {@link #seal} once they all came, then {@link
+   * #commit}; closing it before the commit keeps nothing, so content found stored already once
+   * its hash is known costs no shard.
+   */
+  interface Upload extends AutoCloseable {
+    /** Where the content's bytes go. */
+    OutputStream body();
+
+    /**
+     * Ends the content and returns its hash; a {@code declared} hash that differs is a {@code
+     * BAD_REQUEST}.
+     */
+    ContentHash seal(Optional<ContentHash> declared) throws IOException;
+
+    /**
+     * Commits the sealed content: at least the layout's quorum of shards durable, or {@code
+     * DATA_SERVER_FAILED} ({@code BUSY} when the servers that failed were all busy) and nothing
+     * kept.
+     */
+    Stored commit() throws IOException;
+
+    @Override
+    void close();
+  }
+
+  /** Content stored: hash, size and layout, where its shards went, and which failed and why. */
+  record Stored(ContentHash hash, long size, Striping striping, Locations locations,
+      Map<Integer, String> failed) {}
+}

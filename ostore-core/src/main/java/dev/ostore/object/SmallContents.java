@@ -1,0 +1,66 @@
+package dev.ostore.object;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import dev.ostore.ContentHash;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * Small contents kept in the api server's memory once read and checked, up to a number of
+ * bytes in all, the least recently read going first. Content never changes under its hash, so a
+ * kept copy is never stale, and a GET of it costs no data server.
+ */
+final class SmallContents {
+  /** The largest content kept: the small-object limit's default. */
+  static final int LARGEST = 64 * 1024;
+
+  private final Cache<ContentHash, byte[]> kept;
+
+  /** Keeps up to {@code maxBytes} of content; 0 keeps nothing. */
+  SmallContents(long maxBytes) {
+    this.kept = CacheBuilder.newBuilder().maximumWeight(maxBytes)
+        .weigher((ContentHash hash, byte[] bytes) -> bytes.length).build();
+  }
+
+  /** What a cache of about an eighth of the heap, at most 64 MiB, holds. */
+  static long defaultBytes() {
+    return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
+  }
+
+  /** The content, if kept. */
+  Optional<ObjectStore.Content> get(ContentHash hash) {
+    return Optional.ofNullable(kept.getIfPresent(hash)).map(InMemory::new);
+  }
+
+  /**
+   * Reads {@code content} whole, checked as its {@code copyTo} checks it, keeps it if it is
+   * small, and returns it in memory: errors come before an answer has started.
+   */
+  ObjectStore.Content read(ContentHash hash, ObjectStore.Content content) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) content.size());
+    try (content) {
+      content.copyTo(bytes);
+    }
+    byte[] whole = bytes.toByteArray();
+    kept.put(hash, whole);
+    return new InMemory(whole);
+  }
+
+  private record InMemory(byte[] bytes) implements ObjectStore.Content {
+    @Override
+    public long size() {
+      return bytes.length;
+    }
+
+    @Override
+    public void copyTo(OutputStream out) throws IOException {
+      out.write(bytes);
+    }
+
+    @Override
+    public void close() {}
+  }
+}

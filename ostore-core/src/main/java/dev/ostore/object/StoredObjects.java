@@ -1,0 +1,237 @@
+package dev.ostore.object;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locator;
+import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.Version;
+import dev.ostore.stream.GetStream;
+import dev.ostore.stream.VerifiedCopy;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.System.Logger;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * {@link ObjectStore} over the metadata store and the data servers. New content is stored in
+ * shards and recorded in the table of contents with its version; content stored whole on one
+ * data server before erasure coding (no entry in the table of contents) is still read there.
+ */
+final class StoredObjects implements ObjectStore {
+  private static final Logger log = System.getLogger(StoredObjects.class.getName());
+
+  private final MetadataStore metadata;
+  private final LiveServers live;
+  private final Locator locator;
+  private final DataServerClient client;
+  private final ShardedContents sharded;
+  private final Layouts layouts;
+  private final boolean instantUpload;
+  private final SmallContents small;
+  private final RepairQueue repairs;
+
+  StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
+      DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
+      SmallContents small, RepairQueue repairs) {
+    this.metadata = metadata;
+    this.live = live;
+    this.locator = locator;
+    this.client = client;
+    this.sharded = sharded;
+    this.layouts = layouts;
+    this.instantUpload = instantUpload;
+    this.small = small;
+    this.repairs = repairs;
+  }
+
+  /**
+   * Content stored already is not stored again: when the declared hash is known to be stored,
+   * the body is only read and checked, or, with instant upload on and a client waiting for
+   * {@code 100 Continue}, not even sent; an undeclared one is streamed to the data servers and
+   * dropped there, uncommitted, once its hash shows it stored. Otherwise the version is added
+   * only once its content is durable, with the content's layout in the same transaction.
+   */
+  @Override
+  public Version put(ObjectName name, Body body) throws IOException {
+    Optional<ContentHash> declared = body.declared();
+    if (declared.isPresent()) {
+      OptionalLong size = storedSize(declared.get(), name);
+      if (size.isPresent()) {
+        // Answering before the body without 100-continue would break the client's upload.
+        if (instantUpload && body.mayStayUnsent()) {
+          return metadata.add(name.value(), size.getAsLong(), declared.get());
+        }
+        MessageDigest digest = ContentHash.newDigest();
+        long read = body.copyTo(
+            new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+        ContentHash hash = ContentHash.of(digest.digest()).checkDeclared(declared);
+        return metadata.add(name.value(), read, hash);
+      }
+    }
+    try (ShardedContents.Upload upload = sharded.start(body.length(), name)) {
+      long size = body.copyTo(upload.body());
+      ContentHash hash = upload.seal(declared);
+      // Undeclared content is known only now: if it is stored already, no shard is committed.
+      if (declared.isEmpty() && storedSize(hash, name).isPresent()) {
+        return metadata.add(name.value(), size, hash);
+      }
+      ShardedContents.Stored stored = upload.commit();
+      locator.rememberShards(stored.hash(), stored.locations());
+      Version version = metadata.add(name.value(), stored.size(), stored.hash(),
+          stored.striping().toString());
+      if (!stored.failed().isEmpty()) {
+        log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
+            + stored.failed() + "; repair puts them back");
+        // Queued only now: the repair reads the layout the version just recorded.
+        repairs.offer(stored.hash(), stored.failed().keySet(), "PUT of " + name);
+      }
+      return version;
+    }
+  }
+
+  @Override
+  public Version resolve(ObjectName name, OptionalLong number) throws IOException {
+    Optional<Version> version = number.isPresent()
+        ? metadata.version(name.value(), number.getAsLong())
+        : metadata.latest(name.value());
+    if (version.isEmpty()) {
+      throw number.isPresent()
+          ? OstoreException.notFound("object " + name + " has no version " + number.getAsLong())
+          : Missing.object(name.value());
+    }
+    if (version.get().isTombstone()) {
+      throw Missing.deleted(name.value(), version.get().number());
+    }
+    return version.get();
+  }
+
+  /** Small content comes from memory when it was read before, and is read whole otherwise. */
+  @Override
+  public Content open(Version version) throws IOException {
+    ContentHash hash = version.hash().orElseThrow(
+        () -> Missing.deleted(version.name(), version.number()));
+    if (version.size() > SmallContents.LARGEST) {
+      return openStored(version, hash);
+    }
+    Optional<Content> kept = small.get(hash);
+    return kept.isPresent() ? kept.get() : small.read(hash, openStored(version, hash));
+  }
+
+  private Content openStored(Version version, ContentHash hash) throws IOException {
+    Optional<ContentLayout> layout = metadata.layout(hash);
+    Content content;
+    if (layout.isPresent()) {
+      Striping striping = Striping.parse(layout.get().layout());
+      content = sharded.open(hash, layout.get().size(), striping, version.name());
+    } else {
+      content = openWhole(hash, version.name());
+    }
+    if (content.size() != version.size()) {
+      content.close();
+      locator.forget(hash.hex());
+      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "the data servers hold "
+          + content.size() + " bytes for " + version.name() + ", not " + version.size());
+    }
+    return content;
+  }
+
+  /** Content opened: its size, how to copy it out (checked), how to let go. */
+  private record Opened(long size, Copy copy, Runnable release) implements Content {
+    @Override
+    public void copyTo(OutputStream out) throws IOException {
+      copy.to(out);
+    }
+
+    @Override
+    public void close() {
+      release.run();
+    }
+  }
+
+  private interface Copy {
+    void to(OutputStream out) throws IOException;
+  }
+
+  /** Content stored whole on one data server, as before erasure coding, opened there. */
+  private Content openWhole(ContentHash hash, String what) throws IOException {
+    String key = hash.hex();
+    OstoreException unreachable = null;
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      Optional<ServerAddress> holder = locator.locate(key);
+      if (holder.isEmpty()) {
+        break;
+      }
+      try {
+        GetStream in = client.readWhole(holder.get(), hash);
+        ServerAddress server = holder.get();
+        return new Opened(in.length(), out -> {
+          if (!VerifiedCopy.copy(in, out, hash, in.length())) {
+            locator.forget(key);
+            throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
+                + " sent bytes for " + what + " that do not match its SHA-256");
+          }
+        }, in::close);
+      } catch (OstoreException e) {
+        locator.forget(key);
+        if (e.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
+          live.dropUntilHeard(holder.get());
+          unreachable = e;
+        } else if (e.code() != ErrorCode.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    if (unreachable != null) {
+      throw unreachable;
+    }
+    throw Missing.content(live, hash);
+  }
+
+  /**
+   * The size of content that some version refers to and that is still stored, readable and as
+   * redundant as a new write would make it. Content no version refers to is not looked for,
+   * which spares every PUT of new content a broadcast that waits for each data server's no: a
+   * version is recorded only after its content was committed, so such content was at most
+   * committed by an api server that died before recording the version, and storing it again
+   * costs space, not correctness. Known content is still located afresh, since data servers may
+   * have lost shards since; storing it again then puts them back. Without the broker it is
+   * stored again too: that costs space, while refusing the PUT would cost the client its write.
+   */
+  private OptionalLong storedSize(ContentHash hash, ObjectName name) throws IOException {
+    if (!metadata.references(hash)) {
+      return OptionalLong.empty();
+    }
+    try {
+      Optional<ContentLayout> layout = metadata.layout(hash);
+      locator.forget(hash.hex());
+      if (layout.isPresent()) {
+        Striping striping = Striping.parse(layout.get().layout());
+        return locator.locateShards(hash).distinctShards() >= layouts.quorum(striping)
+            ? OptionalLong.of(layout.get().size()) : OptionalLong.empty();
+      }
+      Optional<ServerAddress> holder = locator.locateAfresh(hash.hex());
+      return holder.isPresent()
+          ? OptionalLong.of(client.wholeSize(holder.get(), hash))
+          : OptionalLong.empty();
+    } catch (OstoreException e) {
+      if (e.code() != ErrorCode.BUS_UNAVAILABLE) {
+        throw e;
+      }
+      log.log(WARNING, () -> "cannot ask where the content of " + name + " (" + hash
+          + ") is stored, so it is stored again: " + e.getMessage());
+      return OptionalLong.empty();
+    }
+  }
+}

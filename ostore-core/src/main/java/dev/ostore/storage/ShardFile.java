@@ -1,0 +1,24 @@
+package dev.ostore.storage;
+
+import dev.ostore.ContentHash;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A stored shard opened for reading: its header, and its blocks, each checked against its
+ * CRC32C as it is read. A block that fails quarantines the shard and is a {@link
+ * CorruptShardException}, before any of its bytes are written out. Close it when done.
+ */
+public interface ShardFile extends AutoCloseable {
+  ShardLayout layout();
+
+  ContentHash hash();
+
+  int index();
+
+  /** Copies blocks {@code [from, to)} to {@code out}, verifying each before writing it. */
+  void copyBlocks(long from, long to, OutputStream out) throws IOException;
+
+  @Override
+  void close();
+}

@@ -1,0 +1,290 @@
+package dev.ostore.object;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.Json;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.bus.Subscription;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ListedShard;
+import dev.ostore.dataserver.ShardWriter;
+import dev.ostore.erasure.Striping;
+import dev.ostore.locate.LocateReply;
+import dev.ostore.stream.GetStream;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Data servers in memory, as the api server's {@link DataServerClient} sees them, answering
+ * locate requests on a bus as real ones do. Tests take servers down, make them fail part way
+ * through a shard, or damage what they hold.
+ */
+public final class FakeDataServers implements DataServerClient, AutoCloseable {
+  private final Map<ServerAddress, Map<ShardId, byte[]>> held = new ConcurrentHashMap<>();
+  private final Set<ServerAddress> down = ConcurrentHashMap.newKeySet();
+  /** Servers that fail each shard transfer after this many bytes. */
+  private final Map<ServerAddress, Integer> failAfter = new ConcurrentHashMap<>();
+  private final Map<ServerAddress, Integer> failNextUpload = new ConcurrentHashMap<>();
+  /** Shards whose next read fails a checksum part way, and which are then quarantined. */
+  private final Set<ShardId> corrupt = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger listCalls = new AtomicInteger();
+  /** Servers that stop sending each shard after this many bytes, until the reader hangs up. */
+  private final Map<ServerAddress, Integer> stallAfter = new ConcurrentHashMap<>();
+  private final List<Subscription> responders = new ArrayList<>();
+  private final List<ServerAddress> servers = new ArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger locateRequests =
+      new java.util.concurrent.atomic.AtomicInteger();
+  /** How each content's shards are listed: its layout and size, as their uploads said. */
+  private final Map<ContentHash, Function<ShardId, ListedShard>> listed =
+      new ConcurrentHashMap<>();
+
+  public FakeDataServers(MessageBus bus, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      ServerAddress server = new ServerAddress("127.0.0.1", 9000 + i);
+      servers.add(server);
+      held.put(server, new ConcurrentHashMap<>());
+      responders.add(bus.subscribe(MessageBus.DATA_SERVERS, request -> {
+        if (down.contains(server)) {
+          return;
+        }
+        locateRequests.incrementAndGet();
+        ContentHash hash = ContentHash.parse(Json.parseString(request.body()));
+        List<Integer> shards = held.get(server).keySet().stream()
+            .filter(id -> id.hash().equals(hash)).map(ShardId::index).sorted().toList();
+        try {
+          bus.reply(request, new LocateReply(server, !shards.isEmpty(), shards).toJson());
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+  }
+
+  public List<ServerAddress> servers() {
+    return servers;
+  }
+
+  /** How many locate requests the servers up have heard, each counted by every one of them. */
+  public int locateRequests() {
+    return locateRequests.get();
+  }
+
+  public void takeDown(ServerAddress server) {
+    down.add(server);
+  }
+
+  public void bringUp(ServerAddress server) {
+    down.remove(server);
+  }
+
+  public void failAfter(ServerAddress server, int bytes) {
+    failAfter.put(server, bytes);
+  }
+
+  /** Makes the next shard upload to {@code server}, and that one only, fail after {@code bytes}. */
+  public void failNextUploadAfter(ServerAddress server, int bytes) {
+    failNextUpload.put(server, bytes);
+  }
+
+  /** Makes {@code server} stop sending, without failing, after {@code bytes} of each shard. */
+  public void stallAfter(ServerAddress server, int bytes) {
+    stallAfter.put(server, bytes);
+  }
+
+  /** The shards each server holds, by index, for the content {@code hash}. */
+  public Map<ServerAddress, List<Integer>> shardsOf(ContentHash hash) {
+    Map<ServerAddress, List<Integer>> shards = new TreeMap<>(
+        (a, b) -> a.toString().compareTo(b.toString()));
+    held.forEach((server, ids) -> ids.keySet().stream().filter(id -> id.hash().equals(hash))
+        .forEach(id -> shards.computeIfAbsent(server, s -> new ArrayList<>()).add(id.index())));
+    return shards;
+  }
+
+  /** Flips a byte of shard {@code index} of {@code hash} wherever it is held. */
+  public void damage(ContentHash hash, int index, int at) {
+    held.values().forEach(ids -> {
+      byte[] shard = ids.get(new ShardId(hash, index));
+      if (shard != null && shard.length > at) {
+        shard[at] ^= 1;
+      }
+    });
+  }
+
+  /** Makes the next read of shard {@code index} of {@code hash} find it corrupt part way. */
+  public void corrupt(ContentHash hash, int index) {
+    corrupt.add(new ShardId(hash, index));
+  }
+
+  /** Empties {@code server}, as a disk replaced or a root wiped would. */
+  public void wipe(ServerAddress server) {
+    held.get(server).clear();
+  }
+
+  /** The bytes of shard {@code index} of {@code hash}, wherever held; empty if nowhere. */
+  public Optional<byte[]> shard(ContentHash hash, int index) {
+    return held.values().stream().map(ids -> ids.get(new ShardId(hash, index)))
+        .filter(Objects::nonNull).findFirst();
+  }
+
+  /** Deletes shard {@code index} of {@code hash} wherever it is held. */
+  public void lose(ContentHash hash, int index) {
+    held.values().forEach(ids -> ids.remove(new ShardId(hash, index)));
+  }
+
+  /** How many listing pages were asked for, by every client. */
+  public int listCalls() {
+    return listCalls.get();
+  }
+
+  public int shardCount() {
+    return held.values().stream().mapToInt(Map::size).sum();
+  }
+
+  @Override
+  public ShardWriter upload(ServerAddress server, int index, Striping striping)
+      throws IOException {
+    checkUp(server);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int limit = Math.min(failAfter.getOrDefault(server, Integer.MAX_VALUE),
+        Optional.ofNullable(failNextUpload.remove(server)).orElse(Integer.MAX_VALUE));
+    return new ShardWriter() {
+      private boolean done;
+
+      @Override
+      public void writeBlock(byte[] b, int off, int len) throws IOException {
+        checkUp(server);
+        if (bytes.size() + len > limit) {
+          throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, server + " failed");
+        }
+        bytes.write(b, off, len);
+      }
+
+      @Override
+      public ShardId finish(ContentHash hash, long objectSize) throws IOException {
+        checkUp(server);
+        ShardId id = new ShardId(hash, index);
+        held.get(server).putIfAbsent(id, bytes.toByteArray());
+        listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize));
+        done = true;
+        return id;
+      }
+
+      @Override
+      public void abort() {
+        done = true;
+      }
+
+      @Override
+      public void close() {
+        abort();
+      }
+    };
+  }
+
+  @Override
+  public InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
+      throws IOException {
+    checkUp(server);
+    byte[] shard = held.get(server).get(id);
+    if (shard == null) {
+      throw new NoSuchFileException(id + " on " + server);
+    }
+    int chunk = Layouts.CHUNK_SIZE;
+    int from = (int) Math.min(shard.length, fromBlock * chunk);
+    boolean corrupt = this.corrupt.contains(id);
+    int limit = corrupt ? chunk / 2 : failAfter.getOrDefault(server, Integer.MAX_VALUE);
+    int stall = stallAfter.getOrDefault(server, Integer.MAX_VALUE);
+    java.util.concurrent.CountDownLatch hungUp = new java.util.concurrent.CountDownLatch(1);
+    return new FilterInputStream(new ByteArrayInputStream(shard, from, shard.length - from)) {
+      private int sent;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        checkUp(server);
+        if (sent >= limit && corrupt) {
+          // As a data server does with a block that fails its checksum: quarantine, cut short.
+          held.get(server).remove(id);
+          FakeDataServers.this.corrupt.remove(id);
+          throw new IOException("shard " + id + " on " + server + " failed its checksum");
+        }
+        if (sent >= limit) {
+          throw new IOException("connection to " + server + " reset");
+        }
+        if (sent >= stall) {
+          try {
+            hungUp.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new IOException("connection to " + server + " closed while stalled");
+        }
+        int n = super.read(b, off, Math.min(len, Math.min(limit, stall) - sent));
+        sent += Math.max(n, 0);
+        return n;
+      }
+
+      @Override
+      public void close() throws IOException {
+        hungUp.countDown();
+        super.close();
+      }
+    };
+  }
+
+  @Override
+  public boolean delete(ServerAddress server, ShardId id) throws IOException {
+    checkUp(server);
+    return held.get(server).remove(id) != null;
+  }
+
+  @Override
+  public List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException {
+    checkUp(server);
+    listCalls.incrementAndGet();
+    return held.get(server).entrySet().stream()
+        .filter(e -> after.isEmpty() || e.getKey().compareTo(after.get()) > 0)
+        .sorted(Map.Entry.comparingByKey()).limit(limit)
+        .map(e -> listed.get(e.getKey().hash()).apply(e.getKey()))
+        .toList();
+  }
+
+  /** Fake data servers hold no content whole: everything here was written in shards. */
+  @Override
+  public GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException {
+    throw new OstoreException(ErrorCode.NOT_FOUND, hash + " is not held whole on " + server);
+  }
+
+  @Override
+  public long wholeSize(ServerAddress server, ContentHash hash) throws IOException {
+    throw new OstoreException(ErrorCode.NOT_FOUND, hash + " is not held whole on " + server);
+  }
+
+  @Override
+  public void close() {
+    responders.forEach(Subscription::close);
+  }
+
+  private void checkUp(ServerAddress server) throws OstoreException {
+    if (down.contains(server)) {
+      throw new OstoreException(ErrorCode.DATA_SERVER_UNREACHABLE, server + " refused");
+    }
+  }
+}

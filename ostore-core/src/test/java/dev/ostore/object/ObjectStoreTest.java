@@ -1,0 +1,131 @@
+package dev.ostore.object;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
+import dev.ostore.TestData;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.FakeClock;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locator;
+import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.Version;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Objects by name through {@link ObjectStore}, without HTTP: versions, dedup, small contents. */
+class ObjectStoreTest {
+  @TempDir
+  Path root;
+  final MessageBus bus = MessageBus.inMemory();
+  final ExecutorService executor = Executors.newCachedThreadPool();
+  FakeDataServers servers;
+  LiveServers live;
+  MetadataStore metadata;
+  ObjectStore objects;
+
+  @BeforeEach
+  void start() throws IOException {
+    servers = new FakeDataServers(bus, 6);
+    live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
+    servers.servers().forEach(live::heard);
+    metadata = MetadataStore.embedded(root.resolve("metadata.db"));
+    objects = ObjectStore.create(metadata, live, Locator.overBus(bus, live, Duration.ofSeconds(1)),
+        servers, Layouts.DEFAULT, executor, Duration.ofSeconds(1), false, RepairQueue.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    metadata.close();
+    servers.close();
+    live.close();
+    bus.close();
+    executor.shutdownNow();
+  }
+
+  @Test
+  void aVersionNamesItsContentAndItsLayout() throws IOException {
+    byte[] bytes = TestData.randomBytes(300_000, 1);
+    Version version = put("a", bytes, Optional.empty());
+    assertEquals(1, version.number());
+    assertEquals(Optional.of(new ContentLayout(300_000, "4+2/65536")),
+        metadata.layout(ContentHash.sha256(bytes)));
+    assertArrayEquals(bytes, get("a"));
+  }
+
+  @Test
+  void theSameBytesUnderAnotherNameCostNoShard() throws IOException {
+    byte[] bytes = TestData.randomBytes(300_000, 2);
+    put("a", bytes, Optional.empty());
+    int shards = servers.shardCount();
+    put("b", bytes, Optional.empty());
+    put("c", bytes, Optional.of(ContentHash.sha256(bytes)));
+    assertEquals(shards, servers.shardCount());
+    assertArrayEquals(bytes, get("c"));
+  }
+
+  @Test
+  void aBodyThatIsNotWhatItDeclaredRecordsNoVersion() throws IOException {
+    byte[] bytes = TestData.randomBytes(1000, 3);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> put("a", bytes, Optional.of(ContentHash.sha256(new byte[1]))));
+    assertEquals(ErrorCode.BAD_REQUEST, e.code());
+    assertEquals(Optional.empty(), metadata.latest("a"));
+  }
+
+  @Test
+  void aSmallObjectReadOnceIsServedFromMemoryWithItsServersGone() throws IOException {
+    byte[] small = TestData.randomBytes(4096, 4);
+    byte[] large = TestData.randomBytes(100_000, 5);
+    put("small", small, Optional.empty());
+    put("large", large, Optional.empty());
+    assertArrayEquals(small, get("small"));
+    assertArrayEquals(large, get("large"));
+    servers.servers().forEach(servers::takeDown);
+    servers.servers().forEach(live::dropUntilHeard);
+    assertArrayEquals(small, get("small"));
+    OstoreException e = assertThrows(OstoreException.class, () -> get("large"));
+    assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
+  }
+
+  @Test
+  void aDeletedObjectIsNotFoundAndItsVersionsStayReadable() throws IOException {
+    byte[] bytes = TestData.randomBytes(500, 6);
+    put("a", bytes, Optional.empty());
+    metadata.delete("a");
+    assertEquals(ErrorCode.NOT_FOUND, assertThrows(OstoreException.class, () -> get("a")).code());
+    assertArrayEquals(bytes, read(objects.resolve(ObjectName.of("a"), OptionalLong.of(1))));
+  }
+
+  Version put(String name, byte[] bytes, Optional<ContentHash> declared) throws IOException {
+    return objects.put(ObjectName.of(name), ObjectStore.Body.of(bytes, declared));
+  }
+
+  byte[] get(String name) throws IOException {
+    return read(objects.resolve(ObjectName.of(name), OptionalLong.empty()));
+  }
+
+  byte[] read(Version version) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ObjectStore.Content content = objects.open(version)) {
+      content.copyTo(out);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,282 @@
+package dev.ostore.object;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.TestData;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.FakeClock;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locator;
+import dev.ostore.object.ShardedContents.Stored;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Content written and read as shards over six data servers, some of them down, failing part way
+ * or damaged: what an api server's clients see of it.
+ */
+class ShardedContentsTest {
+  static final int CHUNK = Layouts.CHUNK_SIZE;
+  static final Duration HEDGE_AFTER = Duration.ofMillis(300);
+
+  final MessageBus bus = MessageBus.inMemory();
+  final ExecutorService executor = Executors.newCachedThreadPool();
+  FakeDataServers servers;
+  LiveServers live;
+  Locator locator;
+  ShardedContents contents;
+
+  @BeforeEach
+  void sixDataServers() throws IOException {
+    servers = new FakeDataServers(bus, 6);
+    live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
+    servers.servers().forEach(live::heard);
+    locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
+    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor,
+        HEDGE_AFTER, RepairQueue.NONE);
+  }
+
+  @AfterEach
+  void stop() {
+    servers.close();
+    live.close();
+    bus.close();
+    executor.shutdownNow();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 100, 64 * 1024 - 1, 64 * 1024, 4 * 64 * 1024, 4 * 64 * 1024 + 1,
+      1_000_007})
+  void contentOfAnySizeReadsBackAsWritten(int size) throws IOException {
+    byte[] body = TestData.randomBytes(size, size);
+    Stored stored = put(body, OptionalLong.of(size));
+    assertEquals(ContentHash.sha256(body), stored.hash());
+    assertEquals(size, stored.size());
+    assertEquals(size < 64 * 1024 ? "1+2" : "4+2", code(stored.striping()));
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void eachShardGoesToADistinctServer() throws IOException {
+    Stored stored = put(TestData.randomBytes(300_000, 1), OptionalLong.of(300_000));
+    var shards = servers.shardsOf(stored.hash());
+    assertEquals(6, shards.size(), shards.toString());
+    shards.values().forEach(held -> assertEquals(1, held.size(), shards.toString()));
+    assertEquals(new HashSet<>(List.of(0, 1, 2, 3, 4, 5)), new HashSet<>(
+        shards.values().stream().map(held -> held.get(0)).toList()));
+  }
+
+  @Test
+  void contentOfUnknownSizeGetsTheLayoutItsSizeCalledFor() throws IOException {
+    Stored small = put(TestData.randomBytes(1000, 2), OptionalLong.empty());
+    Stored large = put(TestData.randomBytes(200_000, 3), OptionalLong.empty());
+    assertEquals("1+2", code(small.striping()));
+    assertEquals("4+2", code(large.striping()));
+    assertArrayEquals(TestData.randomBytes(200_000, 3), get(large));
+  }
+
+  @Test
+  void anyTwoServersDownLeaveEveryContentReadable() throws IOException {
+    byte[] large = TestData.randomBytes(700_000, 4);
+    byte[] small = TestData.randomBytes(5_000, 5);
+    Stored storedLarge = put(large, OptionalLong.of(large.length));
+    Stored storedSmall = put(small, OptionalLong.of(small.length));
+    List<ServerAddress> all = servers.servers();
+    for (int a = 0; a < all.size(); a++) {
+      for (int b = a + 1; b < all.size(); b++) {
+        down(all.get(a));
+        down(all.get(b));
+        assertArrayEquals(large, get(storedLarge), "down: " + all.get(a) + ", " + all.get(b));
+        assertArrayEquals(small, get(storedSmall), "down: " + all.get(a) + ", " + all.get(b));
+        up(all.get(a));
+        up(all.get(b));
+      }
+    }
+  }
+
+  @Test
+  void threeServersDownIsAnErrorBeforeAnyByte() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 6);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.servers().subList(0, 3).forEach(this::down);
+    OstoreException e = assertThrows(OstoreException.class, () -> contents.open(stored.hash(),
+        stored.size(), stored.striping(), "x").close());
+    assertTrue(e.getMessage().contains("of the 4 shards needed are readable"), e.getMessage());
+  }
+
+  @Test
+  void aDeadServerNotYetKnownDeadOnlyDelaysTheRead() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 13);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.takeDown(holderOf(stored.hash(), 0));
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void aServerKnownGoneCostsNoLocateWhileTheRememberedOthersHoldEnough() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 16);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    locator.rememberShards(stored.hash(), stored.locations());
+    down(holderOf(stored.hash(), 0));
+    down(holderOf(stored.hash(), 5));
+    int asked = servers.locateRequests();
+    assertArrayEquals(body, get(stored));
+    assertEquals(asked, servers.locateRequests(), "locate requests heard");
+  }
+
+  @Test
+  void whereShardsAreIsAskedAfreshWhenTheRememberedServersFail() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 15);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    ServerAddress away = holderOf(stored.hash(), 0);
+    down(away);
+    assertArrayEquals(body, get(stored)); // remembers five holders, without the one away
+    up(away);
+    // Two of the five remembered die, not yet known dead: asked afresh, the one back answers.
+    servers.takeDown(holderOf(stored.hash(), 1));
+    servers.takeDown(holderOf(stored.hash(), 2));
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void aServerFailingMidReadIsReplacedByParity() throws IOException {
+    byte[] body = TestData.randomBytes(2_000_000, 7);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    ServerAddress holderOfShard0 = holderOf(stored.hash(), 0);
+    servers.failAfter(holderOfShard0, 200_000);
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void aShardThatStallsGetsAParityShardBesideItAndTheReadGoesOn() throws IOException {
+    byte[] body = TestData.randomBytes(2_000_000, 14);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.stallAfter(holderOf(stored.hash(), 2), 300_000);
+    long started = System.nanoTime();
+    assertArrayEquals(body, get(stored));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
+  }
+
+  @Test
+  void damagedBytesAreNeverTakenForTheContent() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 8);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.damage(stored.hash(), 1, 1000);
+    OstoreException e = assertThrows(OstoreException.class, () -> get(stored));
+    assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+  }
+
+  @Test
+  void aWriteWithOneServerDownIsAcknowledgedWithFiveShards() throws IOException {
+    down(servers.servers().get(2));
+    byte[] body = TestData.randomBytes(300_000, 9);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    assertEquals(5, stored.locations().distinctShards());
+    assertEquals(1, stored.failed().size(), stored.failed().toString());
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void tooFewLiveServersIsRefusedBeforeTheBody() throws IOException {
+    servers.servers().subList(0, 2).forEach(live::dropUntilHeard);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> contents.start(OptionalLong.of(1_000_000), "big"));
+    assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
+    assertTrue(e.getMessage().contains("needs 5 live data servers"), e.getMessage());
+    assertTrue(e.getMessage().contains("4 are live"), e.getMessage());
+  }
+
+  @Test
+  void aServerFailingMidWriteDoesNotFailTheWriteWhileTheQuorumHolds() throws IOException {
+    servers.failAfter(servers.servers().get(0), 100_000);
+    byte[] body = TestData.randomBytes(1_000_000, 10);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    assertEquals(5, stored.locations().distinctShards());
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void twoServersFailingMidWriteFailItAndKeepNothing() {
+    servers.failAfter(servers.servers().get(0), 100_000);
+    servers.failAfter(servers.servers().get(1), 100_000);
+    byte[] body = TestData.randomBytes(1_000_000, 11);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> put(body, OptionalLong.of(body.length)));
+    assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+    assertTrue(e.getMessage().contains("5 needed"), e.getMessage());
+    assertEquals(0, servers.shardCount());
+  }
+
+  @Test
+  void aBodyThatIsNotWhatItsDigestDeclaredKeepsNothing() throws IOException {
+    byte[] body = TestData.randomBytes(300_000, 12);
+    try (ShardedContents.Upload upload = contents.start(OptionalLong.of(body.length), "x")) {
+      upload.body().write(body);
+      OstoreException e = assertThrows(OstoreException.class,
+          () -> upload.seal(Optional.of(ContentHash.of(new byte[32]))));
+      assertEquals(ErrorCode.BAD_REQUEST, e.code());
+    }
+    assertEquals(0, servers.shardCount());
+  }
+
+  Stored put(byte[] body, OptionalLong length) throws IOException {
+    try (ShardedContents.Upload upload = contents.start(length, "object")) {
+      // In pieces that do not line up with chunks, as a network delivers them.
+      for (int at = 0; at < body.length; at += 10_007) {
+        upload.body().write(body, at, Math.min(10_007, body.length - at));
+      }
+      upload.seal(Optional.empty());
+      return upload.commit();
+    }
+  }
+
+  byte[] get(Stored stored) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ObjectStore.Content content = contents.open(stored.hash(), stored.size(),
+        stored.striping(), "object")) {
+      content.copyTo(out);
+    }
+    return out.toByteArray();
+  }
+
+  /** A server that died and whose heartbeats stopped. */
+  void down(ServerAddress server) {
+    servers.takeDown(server);
+    live.dropUntilHeard(server);
+  }
+
+  void up(ServerAddress server) {
+    servers.bringUp(server);
+    live.heard(server);
+  }
+
+  ServerAddress holderOf(ContentHash hash, int index) {
+    return servers.shardsOf(hash).entrySet().stream()
+        .filter(entry -> entry.getValue().contains(index)).findFirst().orElseThrow().getKey();
+  }
+
+  static String code(Striping striping) {
+    return striping.dataShards() + "+" + striping.parityShards();
+  }
+}

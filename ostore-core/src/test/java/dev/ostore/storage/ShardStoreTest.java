@@ -1,0 +1,358 @@
+package dev.ostore.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ShardId;
+import dev.ostore.TestData;
+import dev.ostore.erasure.Striping;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link ShardStore} contract, on disk. */
+class ShardStoreTest {
+  static final int MAX_UPLOADS = 3;
+  static final ContentHash HASH = ContentHash.sha256("object".getBytes(UTF_8));
+  static final Striping STRIPING = new Striping(4, 2, 100);
+  /** A 1,000-byte object cut 4+2 in chunks of 100: shards of 3 blocks (100, 100, 50 bytes). */
+  static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
+
+  @TempDir
+  Path root;
+  ShardStore store;
+
+  @BeforeEach
+  void open() throws IOException {
+    store = ShardStore.onDisk(root, MAX_UPLOADS);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  @Test
+  void aCommittedShardReadsBackWholeAndByBlockRange() throws IOException {
+    byte[] bytes = TestData.randomBytes(250, 1);
+    ShardId id = new ShardId(HASH, 3);
+    assertFalse(put(id, LAYOUT, bytes));
+    try (ShardFile file = store.open(id).orElseThrow()) {
+      assertEquals(LAYOUT, file.layout());
+      assertEquals(HASH, file.hash());
+      assertEquals(3, file.index());
+      assertArrayEquals(bytes, read(file, 0, 3));
+      assertArrayEquals(Arrays.copyOfRange(bytes, 100, 250), read(file, 1, 3));
+      assertArrayEquals(Arrays.copyOfRange(bytes, 100, 200), read(file, 1, 2));
+      assertArrayEquals(new byte[0], read(file, 2, 2));
+      assertThrows(IndexOutOfBoundsException.class, () -> read(file, 2, 4));
+    }
+    assertEquals(List.of(3), store.held(HASH));
+    assertTrue(Files.exists(shardFile(id)));
+  }
+
+  @Test
+  void theContentIsNamedOnlyAtCommit() throws IOException {
+    ContentHash other = ContentHash.sha256("other".getBytes(UTF_8));
+    byte[] first = TestData.randomBytes(250, 2);
+    byte[] second = TestData.randomBytes(250, 3);
+    // Two uploads of the same index at once, told apart only by the hash they commit under.
+    try (ShardUpload a = store.create(0, STRIPING); ShardUpload b = store.create(0, STRIPING)) {
+      appendBlocks(a, LAYOUT, first);
+      appendBlocks(b, LAYOUT, second);
+      assertEquals(new ShardId(other, 0), b.commit(other, 1000));
+      assertEquals(new ShardId(HASH, 0), a.commit(HASH, 1000));
+    }
+    try (ShardFile file = store.open(new ShardId(HASH, 0)).orElseThrow()) {
+      assertArrayEquals(first, read(file, 0, 3));
+    }
+    try (ShardFile file = store.open(new ShardId(other, 0)).orElseThrow()) {
+      assertArrayEquals(second, read(file, 0, 3));
+    }
+  }
+
+  @Test
+  void anEmptyObjectHasEmptyShards() throws IOException {
+    ShardLayout empty = ShardLayout.of(STRIPING, 0);
+    ShardId id = new ShardId(HASH, 5);
+    put(id, empty, new byte[0]);
+    try (ShardFile file = store.open(id).orElseThrow()) {
+      assertEquals(empty, file.layout());
+      assertArrayEquals(new byte[0], read(file, 0, 0));
+    }
+  }
+
+  @Test
+  void aCutUploadLeavesNothing() throws IOException {
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      byte[] bytes = TestData.randomBytes(200, 4);
+      upload.append(bytes, 0, 100);
+      upload.append(bytes, 100, 100);
+      assertBadRequest(() -> upload.commit(HASH, 1000), "250");
+      assertThrows(IllegalStateException.class, () -> upload.append(bytes, 0, 100),
+          "a failed commit ends the upload");
+    }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void anUploadClosedUncommittedLeavesNothing() throws IOException {
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      appendBlocks(upload, LAYOUT, TestData.randomBytes(250, 5));
+    }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void blocksThatDoNotFitTheCommittedSizeKeepNothing() throws IOException {
+    byte[] bytes = TestData.randomBytes(250, 6);
+    // 800 bytes make 2 blocks, 801 a last one of 1 byte, 1200 a last one of 100: none is
+    // 100, 100, 50. More sizes than upload slots: a failed commit frees its slot.
+    for (long size : new long[] {0, 800, 801, 1200, 5000}) {
+      try (ShardUpload upload = store.create(1, STRIPING)) {
+        appendBlocks(upload, LAYOUT, bytes);
+        assertBadRequest(() -> upload.commit(HASH, size), " " + size + " bytes");
+      }
+    }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void emptyAndOverlongBlocksAreRefused() throws IOException {
+    byte[] bytes = TestData.randomBytes(101, 7);
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      assertBadRequest(() -> upload.append(bytes, 0, 0), "not 0");
+      assertBadRequest(() -> upload.append(bytes, 0, 101), "not 101");
+    }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void aShortBlockFollowedByAnotherIsRefused() throws IOException {
+    byte[] bytes = TestData.randomBytes(150, 8);
+    try (ShardUpload upload = store.create(1, STRIPING)) {
+      upload.append(bytes, 0, 50);
+      assertBadRequest(() -> upload.append(bytes, 50, 100), "had 50");
+    }
+    assertNothingKept(new ShardId(HASH, 1));
+  }
+
+  @Test
+  void anIndexOutsideTheStripingIsRefused() {
+    assertBadRequest(() -> store.create(6, STRIPING), "index 6");
+    assertBadRequest(() -> store.create(-1, STRIPING), "index -1");
+    assertBadRequest(() -> store.create(0, new Striping(1, 0, ShardLayout.MAX_CHUNK_SIZE + 1)),
+        Integer.toString(ShardLayout.MAX_CHUNK_SIZE));
+  }
+
+  @Test
+  void aShardStoredAlreadyIsKept() throws IOException {
+    ShardId id = new ShardId(HASH, 2);
+    byte[] first = TestData.randomBytes(250, 9);
+    assertFalse(put(id, LAYOUT, first));
+    assertTrue(put(id, LAYOUT, TestData.randomBytes(250, 10)));
+    try (ShardFile file = store.open(id).orElseThrow()) {
+      assertArrayEquals(first, read(file, 0, 3));
+    }
+    assertEquals(0, filesUnder("temp"));
+  }
+
+  @Test
+  void aReopenedStoreKeepsCommittedShardsAndDeletesTemporaryFiles() throws IOException {
+    ShardId kept = new ShardId(HASH, 4);
+    byte[] bytes = TestData.randomBytes(250, 11);
+    put(kept, LAYOUT, bytes);
+    ShardUpload unfinished = store.create(0, STRIPING);
+    unfinished.append(TestData.randomBytes(100, 12), 0, 100);
+    assertEquals(1, filesUnder("temp"));
+    // As after a crash: the upload is never closed, its file stays behind.
+    ShardStore reopened = ShardStore.onDisk(root, MAX_UPLOADS);
+    try (reopened) {
+      assertEquals(0, filesUnder("temp"));
+      assertEquals(List.of(4), reopened.held(HASH));
+      try (ShardFile file = reopened.open(kept).orElseThrow()) {
+        assertArrayEquals(bytes, read(file, 0, 3));
+      }
+    }
+  }
+
+  @Test
+  void aFlippedByteQuarantinesTheShardAndIsAnError() throws IOException {
+    ShardId id = new ShardId(HASH, 1);
+    put(id, LAYOUT, TestData.randomBytes(250, 13));
+    Path file = shardFile(id);
+    flipByte(file, ShardFormat.HEADER + 104 + 50); // in block 1
+    try (ShardFile shard = store.open(id).orElseThrow()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      CorruptShardException e =
+          assertThrows(CorruptShardException.class, () -> shard.copyBlocks(0, 3, out));
+      assertEquals(id, e.id());
+      assertEquals(100, out.size(), "block 0 was good, block 1 never left");
+    }
+    assertEquals(List.of(), store.held(HASH));
+    assertFalse(Files.exists(file));
+    assertEquals(1, filesUnder("corrupt"));
+    assertEquals(Optional.empty(), store.open(id));
+  }
+
+  @Test
+  void aTruncatedShardIsCorruptWhenOpened() throws IOException {
+    ShardId id = new ShardId(HASH, 1);
+    put(id, LAYOUT, TestData.randomBytes(250, 14));
+    Path file = shardFile(id);
+    byte[] stored = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(stored, stored.length - 1));
+    assertThrows(CorruptShardException.class, () -> store.open(id));
+    assertEquals(List.of(), store.held(HASH));
+    assertEquals(1, filesUnder("corrupt"));
+  }
+
+  @Test
+  void aDamagedHeaderIsCorruptWhenOpened() throws IOException {
+    ShardId id = new ShardId(HASH, 1);
+    put(id, LAYOUT, TestData.randomBytes(250, 15));
+    flipByte(shardFile(id), 60); // in the object size, written at commit
+    CorruptShardException e = assertThrows(CorruptShardException.class, () -> store.open(id));
+    assertTrue(e.getMessage().contains("header"), e.getMessage());
+  }
+
+  @Test
+  void aShardRenamedToAnotherIdIsCorrupt() throws IOException {
+    ShardId id = new ShardId(HASH, 1);
+    put(id, LAYOUT, TestData.randomBytes(250, 16));
+    ShardId other = new ShardId(HASH, 2);
+    Files.copy(shardFile(id), shardFile(other));
+    assertThrows(CorruptShardException.class, () -> store.open(other));
+  }
+
+  @Test
+  void uploadsBeyondTheCapAreBusyUntilOneEnds() throws IOException {
+    ShardUpload[] open = new ShardUpload[MAX_UPLOADS];
+    for (int i = 0; i < MAX_UPLOADS; i++) {
+      open[i] = store.create(i, STRIPING);
+    }
+    OstoreException e = assertThrows(OstoreException.class, () -> store.create(5, STRIPING));
+    assertEquals(ErrorCode.BUSY, e.code());
+    open[0].close();
+    open[0].close(); // frees no second slot
+    try (ShardUpload again = store.create(5, STRIPING)) {
+      e = assertThrows(OstoreException.class, () -> store.create(4, STRIPING));
+      assertEquals(ErrorCode.BUSY, e.code());
+    }
+    for (ShardUpload upload : open) {
+      upload.close();
+    }
+  }
+
+  @Test
+  void deleteRemovesAShardOnce() throws IOException {
+    ShardId id = new ShardId(HASH, 0);
+    put(id, LAYOUT, TestData.randomBytes(250, 17));
+    assertTrue(store.delete(id));
+    assertFalse(store.delete(id));
+    assertEquals(Optional.empty(), store.open(id));
+    assertEquals(List.of(), store.held(HASH));
+  }
+
+  @Test
+  void listsInOrderOfHashThenIndexAfterAGivenId() throws IOException {
+    ContentHash low = ContentHash.parse("0a" + "0".repeat(62));
+    ContentHash high = ContentHash.parse("f0" + "0".repeat(62));
+    ShardLayout small = new ShardLayout(20, 0, 100, 1);
+    for (ShardId id : List.of(new ShardId(high, 0), new ShardId(low, 10), new ShardId(low, 2),
+        new ShardId(HASH, 0))) {
+      put(id, small, new byte[] {7});
+    }
+    List<ShardId> all = store.list(Optional.empty(), 100);
+    assertEquals(all.stream().sorted().toList(), all);
+    assertEquals(List.of(new ShardId(low, 2), new ShardId(low, 10)), all.subList(0, 2));
+    assertEquals(new ShardId(high, 0), all.get(3));
+    assertEquals(all.subList(0, 2), store.list(Optional.empty(), 2));
+    assertEquals(all.subList(2, 4), store.list(Optional.of(all.get(1)), 10));
+    assertEquals(List.of(), store.list(Optional.of(all.get(3)), 10));
+    // The same order after a restart, which rebuilds the index from the files.
+    store.close();
+    store = ShardStore.onDisk(root, MAX_UPLOADS);
+    assertEquals(all, store.list(Optional.empty(), 100));
+    assertEquals(List.of(2, 10), store.held(low));
+  }
+
+  @Test
+  void closingTheStoreDeletesOpenUploads() throws IOException {
+    ShardUpload upload = store.create(0, STRIPING);
+    upload.append(TestData.randomBytes(100, 18), 0, 100);
+    store.close();
+    assertEquals(0, filesUnder("temp"));
+    assertThrows(IllegalStateException.class, () -> store.create(1, STRIPING));
+  }
+
+  /** Stores a shard; returns whether it was stored already. */
+  private boolean put(ShardId id, ShardLayout layout, byte[] bytes) throws IOException {
+    try (ShardUpload upload = store.create(id.index(), layout.striping())) {
+      appendBlocks(upload, layout, bytes);
+      assertEquals(id, upload.commit(id.hash(), layout.objectSize()));
+      return upload.keptExisting();
+    }
+  }
+
+  /** Appends {@code bytes} cut into the blocks {@code layout} makes of a shard. */
+  private static void appendBlocks(ShardUpload upload, ShardLayout layout, byte[] bytes)
+      throws IOException {
+    int at = 0;
+    for (long b = 0; b < layout.blockCount(); b++) {
+      upload.append(bytes, at, layout.blockLength(b));
+      at += layout.blockLength(b);
+    }
+    assertEquals(bytes.length, at, "the test's bytes are one shard of the layout");
+  }
+
+  private void assertNothingKept(ShardId id) throws IOException {
+    assertEquals(Optional.empty(), store.open(id));
+    assertEquals(List.of(), store.held(id.hash()));
+    assertEquals(0, filesUnder("temp") + filesUnder("shards"));
+  }
+
+  private static void assertBadRequest(Executable call, String saying) {
+    OstoreException e = assertThrows(OstoreException.class, call);
+    assertEquals(ErrorCode.BAD_REQUEST, e.code(), e.getMessage());
+    assertTrue(e.getMessage().contains(saying), e.getMessage());
+  }
+
+  private static byte[] read(ShardFile file, long from, long to) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    file.copyBlocks(from, to, out);
+    return out.toByteArray();
+  }
+
+  private Path shardFile(ShardId id) {
+    return root.resolve("shards").resolve(id.hash().hex().substring(0, 2))
+        .resolve(id.toString());
+  }
+
+  private static void flipByte(Path file, int position) throws IOException {
+    byte[] stored = Files.readAllBytes(file);
+    stored[position] ^= 1;
+    Files.write(file, stored);
+  }
+
+  private long filesUnder(String directory) throws IOException {
+    return TestData.filesUnder(root.resolve(directory));
+  }
+}

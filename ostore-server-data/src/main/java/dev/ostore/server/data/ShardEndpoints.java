@@ -1,0 +1,225 @@
+package dev.ostore.server.data;
+
+import dev.ostore.OstoreException;
+import dev.ostore.ServerId;
+import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
+import dev.ostore.http.Endpoint;
+import dev.ostore.http.Exchange;
+import dev.ostore.http.Routes;
+import dev.ostore.storage.CorruptShardException;
+import dev.ostore.storage.ShardFile;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardStore;
+import dev.ostore.storage.ShardUpload;
+import dev.ostore.stream.BlockFrames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The shards of erasure-coded content: {@code POST /shards/} uploads one (its body in {@link
+ * BlockFrames}, named by the trailer), {@code GET}, {@code HEAD} and {@code DELETE
+ * /shards/<hex>.<i>}, and {@code GET /shards/} to list them in order, a page at a time. A read
+ * checks every block against its checksum before sending it; a shard that fails is moved aside
+ * and answered 404 if nothing was sent yet, else cut short. Every successful answer names the
+ * server in {@value #SERVER_ID_HEADER}, so a client knows which server's shards it is told about
+ * whatever address it reached them at (an error answer is reset, its headers with it).
+ */
+final class ShardEndpoints {
+  static final String PREFIX = "/shards/";
+  static final String LAYOUT_HEADER = "Shard-Layout";
+  static final String SIZE_HEADER = "Object-Size";
+  static final String INDEX_HEADER = "Shard-Index";
+  static final String SERVER_ID_HEADER = "Server-Id";
+  static final int DEFAULT_LIMIT = 1000;
+  static final int MAX_LIMIT = 10_000;
+  private static final Pattern BLOCKS = Pattern.compile("([0-9]{1,18})-([0-9]{1,18})?");
+
+  private final ShardStore store;
+  private final ServerId server;
+
+  ShardEndpoints(ShardStore store, ServerId server) {
+    this.store = store;
+    this.server = server;
+  }
+
+  void addTo(Routes.Builder routes) {
+    String shard = PREFIX + "{id}";
+    routes.add("POST", PREFIX, named(this::post))
+        .add("GET", shard, named(this::get), "blocks")
+        .add("HEAD", shard, named(this::head), "blocks")
+        .add("DELETE", shard, named(this::delete))
+        .add("GET", PREFIX, named(this::list), "after", "limit");
+  }
+
+  private Endpoint named(Endpoint endpoint) {
+    return exchange -> {
+      exchange.setHeader(SERVER_ID_HEADER, server.hex());
+      endpoint.handle(exchange);
+    };
+  }
+
+  /**
+   * Stores one shard whose blocks arrive framed, each checked against its CRC32C on the way in;
+   * answers its id, 201 once durable or 200 when it was held already. A body cut short or
+   * malformed keeps nothing.
+   */
+  private void post(Exchange exchange) throws IOException {
+    Striping striping = stripingIn(exchange);
+    int index = indexIn(exchange, striping);
+    ShardId id;
+    boolean keptExisting;
+    try (ShardUpload upload = store.create(index, striping)) {
+      BlockFrames.Parser body = BlockFrames.parser(striping.chunkSize(), upload::append);
+      exchange.copyRequestBodyTo(body, "shard " + index);
+      BlockFrames.Trailer trailer = body.trailer();
+      id = upload.commit(trailer.hash(), trailer.objectSize());
+      keptExisting = upload.keptExisting();
+    }
+    exchange.respond(keptExisting ? 200 : 201, "text/plain; charset=utf-8",
+        (id + "\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private void get(Exchange exchange) throws IOException {
+    ShardId id = idIn(exchange);
+    try (ShardFile file = open(id)) {
+      long[] range = blocksIn(exchange, file.layout());
+      OutputStream out = respond(exchange, file.layout(), range);
+      file.copyBlocks(range[0], range[1], out);
+    } catch (CorruptShardException e) {
+      // Before any byte left this becomes a 404; after, the connection is cut short.
+      throw OstoreException.notFound(e.getMessage());
+    }
+  }
+
+  private void head(Exchange exchange) throws IOException {
+    ShardId id = idIn(exchange);
+    try (ShardFile file = open(id)) {
+      respond(exchange, file.layout(), blocksIn(exchange, file.layout()));
+    } catch (CorruptShardException e) {
+      throw OstoreException.notFound(e.getMessage());
+    }
+  }
+
+  private void delete(Exchange exchange) throws IOException {
+    ShardId id = idIn(exchange);
+    if (!store.delete(id)) {
+      throw notFound(id);
+    }
+    exchange.respond(204, -1);
+  }
+
+  private void list(Exchange exchange) throws IOException {
+    Optional<ShardId> after = afterIn(exchange);
+    int limit = limitIn(exchange);
+    StringBuilder lines = new StringBuilder();
+    for (ShardId id : store.list(after, limit)) {
+      // A shard deleted or found corrupt since it was listed is left out.
+      try (ShardFile file = store.open(id).orElse(null)) {
+        if (file != null) {
+          ShardLayout layout = file.layout();
+          lines.append(id).append(' ').append(layout.layoutText()).append(' ')
+              .append(layout.objectSize()).append('\n');
+        }
+      } catch (CorruptShardException e) {
+        // quarantined on the way: no longer held, so not listed
+      }
+    }
+    exchange.respond(200, "text/plain; charset=utf-8",
+        lines.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private ShardFile open(ShardId id) throws IOException {
+    return store.open(id).orElseThrow(() -> notFound(id));
+  }
+
+  private static OutputStream respond(Exchange exchange, ShardLayout layout, long[] range) {
+    exchange.setHeader("Content-Type", "application/octet-stream");
+    exchange.setHeader(LAYOUT_HEADER, layout.layoutText());
+    exchange.setHeader(SIZE_HEADER, Long.toString(layout.objectSize()));
+    return exchange.respond(200, layout.rangeLength(range[0], range[1]));
+  }
+
+  private static ShardId idIn(Exchange exchange) throws OstoreException {
+    String text = exchange.path().substring(PREFIX.length());
+    try {
+      return ShardId.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest(e.getMessage());
+    }
+  }
+
+  private static Striping stripingIn(Exchange exchange) throws OstoreException {
+    String text = exchange.header(LAYOUT_HEADER).orElseThrow(() -> OstoreException.badRequest(
+        "a shard upload needs a " + LAYOUT_HEADER + " header such as 4+2/65536"));
+    try {
+      return ShardLayout.parse(text.strip(), 0).striping();
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest(e.getMessage());
+    }
+  }
+
+  private static int indexIn(Exchange exchange, Striping striping) throws OstoreException {
+    String text = exchange.header(INDEX_HEADER).orElseThrow(() -> OstoreException.badRequest(
+        "a shard upload needs a " + INDEX_HEADER + " header"));
+    if (!text.strip().matches("0|[1-9][0-9]{0,2}")
+        || Integer.parseInt(text.strip()) >= striping.totalShards()) {
+      throw OstoreException.badRequest(INDEX_HEADER + " is not a shard of " + striping + ": "
+          + text);
+    }
+    return Integer.parseInt(text.strip());
+  }
+
+  /** {@code ?blocks=a-b} (inclusive; {@code a-} to the end) as {@code [a, b + 1)}; all without. */
+  private static long[] blocksIn(Exchange exchange, ShardLayout layout) throws OstoreException {
+    long blocks = layout.blockCount();
+    Optional<String> text = exchange.query("blocks");
+    if (text.isEmpty()) {
+      return new long[] {0, blocks};
+    }
+    Matcher m = BLOCKS.matcher(text.get());
+    if (!m.matches()) {
+      throw OstoreException.badRequest("blocks is not a range a-b or a-: " + text.get());
+    }
+    long from = Long.parseLong(m.group(1));
+    long last = m.group(2) == null ? blocks - 1 : Long.parseLong(m.group(2));
+    if (from > last || last >= blocks) {
+      throw OstoreException.badRequest("blocks " + text.get() + " are not within the shard's "
+          + blocks + " blocks");
+    }
+    return new long[] {from, last + 1};
+  }
+
+  private static Optional<ShardId> afterIn(Exchange exchange) throws OstoreException {
+    Optional<String> text = exchange.query("after");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ShardId.parse(text.get()));
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest("after: " + e.getMessage());
+    }
+  }
+
+  private static int limitIn(Exchange exchange) throws OstoreException {
+    Optional<String> text = exchange.query("limit");
+    if (text.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    if (!text.get().matches("[0-9]{1,5}")
+        || Integer.parseInt(text.get()) < 1 || Integer.parseInt(text.get()) > MAX_LIMIT) {
+      throw OstoreException.badRequest("limit is not a number from 1 to " + MAX_LIMIT + ": "
+          + text.get());
+    }
+    return Integer.parseInt(text.get());
+  }
+
+  private static OstoreException notFound(ShardId id) {
+    return OstoreException.notFound("shard " + id + " not found");
+  }
+}

@@ -1,0 +1,243 @@
+package dev.ostore.server.data;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.TestData;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ShardWriter;
+import dev.ostore.erasure.Striping;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.stream.GetStream;
+import dev.ostore.stream.PutStream;
+import dev.ostore.stream.Transfers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link DataServerClient} against a real data server on a loopback port. */
+@Timeout(30)
+class DataServerClientTest {
+  static final ContentHash HASH = ContentHash.sha256("object".getBytes(UTF_8));
+  static final Striping STRIPING = new Striping(4, 2, 100);
+  /** A 1,000-byte object's shards have 3 blocks (100, 100, 50 bytes). */
+  static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
+
+  @TempDir
+  Path root;
+  MessageBus bus;
+  DataServer server;
+  ExecutorService executor = Executors.newCachedThreadPool();
+  ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  Transfers transfers;
+  DataServerClient client;
+
+  @BeforeEach
+  void start() throws Exception {
+    bus = MessageBus.inMemory();
+    server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
+        Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
+        DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
+    transfers = Transfers.create(executor, scheduler, InstantSource.system(),
+        Duration.ofSeconds(2), Duration.ofSeconds(10));
+    client = DataServerClient.overHttp(transfers);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    bus.close();
+    executor.shutdownNow();
+    scheduler.shutdownNow();
+  }
+
+  @Test
+  void anUploadedShardReadsBackWholeAndByBlocks() throws IOException {
+    ShardId id = new ShardId(HASH, 1);
+    byte[] bytes = TestData.randomBytes(250, 1);
+    upload(id, bytes);
+    assertArrayEquals(bytes, read(id, 0, 3));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 100, 200), read(id, 1, 2));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 200, 250), read(id, 2, 3));
+    assertArrayEquals(new byte[0], read(id, 1, 1));
+    upload(id, TestData.randomBytes(250, 2)); // stored already: accepted, the first kept
+    assertArrayEquals(bytes, read(id, 0, 3));
+  }
+
+  @Test
+  void aShardNotHeldIsNoSuchFile() {
+    NoSuchFileException e = assertThrows(NoSuchFileException.class,
+        () -> client.read(server.address(), new ShardId(HASH, 0), 0, 1));
+    assertTrue(e.getMessage().contains(HASH.hex() + ".0"), e.getMessage());
+  }
+
+  @Test
+  void finishNamesTheShardByTheHashGivenAtTheEnd() throws IOException {
+    ContentHash other = ContentHash.sha256("other".getBytes(UTF_8));
+    byte[] bytes = TestData.randomBytes(250, 7);
+    try (ShardWriter writer = client.upload(server.address(), 5, STRIPING)) {
+      writeBlocks(writer, LAYOUT, bytes);
+      assertEquals(new ShardId(other, 5), writer.finish(other, LAYOUT.objectSize()));
+    }
+    assertArrayEquals(bytes, read(new ShardId(other, 5), 0, 3));
+  }
+
+  @Test
+  void anUploadShortOfTheShardsLengthFailsAndStoresNothing() throws IOException {
+    ShardId id = new ShardId(HASH, 2);
+    try (ShardWriter writer = client.upload(server.address(), 2, STRIPING)) {
+      byte[] bytes = TestData.randomBytes(200, 3);
+      writer.writeBlock(bytes, 0, 100);
+      writer.writeBlock(bytes, 100, 100);
+      OstoreException e = assertThrows(OstoreException.class,
+          () -> writer.finish(HASH, LAYOUT.objectSize()));
+      // The server's refusal is the api server's failure, with the server's reason in it.
+      assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+      assertTrue(e.getMessage().contains(id.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains(server.address().toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("250"), e.getMessage());
+    }
+    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
+  }
+
+  @Test
+  void anAbortedUploadStoresNothing() throws Exception {
+    ShardId id = new ShardId(HASH, 3);
+    try (ShardWriter writer = client.upload(server.address(), 3, STRIPING)) {
+      writer.writeBlock(TestData.randomBytes(100, 4), 0, 100);
+      writer.abort();
+      writer.abort();
+    }
+    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
+    // The server sees the cut once its read fails; its temporary file then goes.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (filesUnder("temp") > 0) {
+      assertTrue(System.nanoTime() < deadline, "the cut upload's file stayed");
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void deleteSaysWhetherTheServerHeldTheShard() throws IOException {
+    ShardId id = new ShardId(HASH, 4);
+    upload(id, TestData.randomBytes(250, 5));
+    assertTrue(client.delete(server.address(), id));
+    assertFalse(client.delete(server.address(), id));
+    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
+  }
+
+  @Test
+  void anUnreachableServerFailsAtOnceNamingServerAndShard() throws IOException {
+    ServerAddress nobody;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      nobody = new ServerAddress("127.0.0.1", socket.getLocalPort());
+    }
+    IOException e = assertThrows(IOException.class, () -> client.upload(nobody, 4, STRIPING));
+    assertTrue(e.getMessage().contains(nobody.toString()), e.getMessage());
+    assertTrue(e.getMessage().contains("shard 4"), e.getMessage());
+  }
+
+  @Test
+  void aShardCorruptMidwayIsACutStreamNeverWrongBytes() throws IOException {
+    ShardId id = new ShardId(HASH, 0);
+    ShardLayout big = new ShardLayout(1, 0, 65536, 8 * 65536);
+    byte[] bytes = TestData.randomBytes(8 * 65536, 6);
+    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
+      writeBlocks(writer, big, bytes);
+      writer.finish(HASH, big.objectSize());
+    }
+    Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2)).resolve(id.toString());
+    byte[] stored = Files.readAllBytes(file);
+    stored[stored.length - 10] ^= 1; // in the last block
+    Files.write(file, stored);
+    try (InputStream in = client.read(server.address(), id, 0, 8)) {
+      assertThrows(IOException.class, in::readAllBytes);
+    }
+  }
+
+  @Test
+  void contentStoredWholeReadsBackWithItsSize() throws IOException {
+    byte[] bytes = TestData.randomBytes(70_000, 8);
+    ContentHash hash = storeWhole(bytes);
+    assertEquals(bytes.length, client.wholeSize(server.address(), hash));
+    try (GetStream in = client.readWhole(server.address(), hash)) {
+      assertEquals(bytes.length, in.length());
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+    ContentHash missing = ContentHash.sha256(new byte[] {1});
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> client.wholeSize(server.address(), missing));
+    assertEquals(ErrorCode.NOT_FOUND, e.code());
+    e = assertThrows(OstoreException.class, () -> client.readWhole(server.address(), missing));
+    assertEquals(ErrorCode.NOT_FOUND, e.code());
+  }
+
+  /** Stores content whole as api servers did before erasure coding: temp, append, commit. */
+  private ContentHash storeWhole(byte[] bytes) throws IOException {
+    String temp = "/temp/" + transfers.call(server.address(), "POST", "/temp/", Map.of());
+    try (PutStream put = transfers.upload(server.address(), "PATCH", temp,
+        OptionalLong.of(bytes.length))) {
+      put.write(bytes);
+    }
+    ContentHash hash = ContentHash.sha256(bytes);
+    transfers.call(server.address(), "PUT", temp, Map.of("Digest", "SHA-256=" + hash.base64()));
+    return hash;
+  }
+
+  private void upload(ShardId id, byte[] bytes) throws IOException {
+    try (ShardWriter writer = client.upload(server.address(), id.index(), STRIPING)) {
+      writeBlocks(writer, LAYOUT, bytes);
+      assertEquals(id, writer.finish(id.hash(), LAYOUT.objectSize()));
+    }
+  }
+
+  /** Writes {@code bytes} cut into the blocks {@code layout} makes of a shard. */
+  private static void writeBlocks(ShardWriter writer, ShardLayout layout, byte[] bytes)
+      throws IOException {
+    int at = 0;
+    for (long b = 0; b < layout.blockCount(); b++) {
+      writer.writeBlock(bytes, at, layout.blockLength(b));
+      at += layout.blockLength(b);
+    }
+    assertEquals(bytes.length, at, "the test's bytes are one shard of " + layout);
+  }
+
+  private byte[] read(ShardId id, long from, long to) throws IOException {
+    try (InputStream in = client.read(server.address(), id, from, to)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private long filesUnder(String directory) throws IOException {
+    return TestData.filesUnder(root.resolve(directory));
+  }
+}
