@@ -48,7 +48,10 @@ for s in "${SYSTEMS[@]}"; do
   case $s in
   ostore | ostore2) ostore_check "$s" ;;
   go) [ -x "${GO_API:-}" ] && [ -x "${GO_DATA:-}" ] ||
-      fail "set GO_API and GO_DATA to the tutorial's chapter-2 binaries" ;;
+      fail "set GO_API and GO_DATA to the tutorial's chapter-2 binaries"
+    # DeclareExchanges.java runs on the RabbitMQ client in OSTORE_TREE's data server jar.
+    [ -f "$OSTORE_TREE/ostore-server-data/target/ostore-server-data.jar" ] ||
+      fail "go needs ostore-server-data.jar under OSTORE_TREE=$OSTORE_TREE" ;;
   s3proxy) S3PROXY_JAR=${S3PROXY_JAR:-$("$HERE/get-s3proxy.sh")} ;;
   *) fail "unknown system $s (ostore, ostore2, go, s3proxy)" ;;
   esac
