@@ -14,12 +14,10 @@ import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * {@link LiveServers} from heartbeats: the last time each address was heard, and the id it was
@@ -135,16 +133,6 @@ final class HeartbeatRegistry implements LiveServers {
 
   private boolean isLive(Heard heard) {
     return clock.instant().isBefore(heard.at().plus(expiry));
-  }
-
-  @Override
-  public Optional<ServerAddress> pick(Set<ServerAddress> excluded) {
-    List<ServerAddress> candidates =
-        live().stream().filter(server -> !excluded.contains(server)).toList();
-    if (candidates.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(candidates.get(ThreadLocalRandom.current().nextInt(candidates.size())));
   }
 
   @Override

@@ -17,7 +17,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * try (LiveServers live = LiveServers.listen(bus, InstantSource.system(), Duration.ofSeconds(10))) {
- *   Optional<ServerAddress> target = live.pick(Set.of());
+ *   Set<ServerAddress> targets = live.live();
  * }
  * }</pre>
  */
@@ -39,9 +39,6 @@ public interface LiveServers extends AutoCloseable {
 
   /** Where the live server {@code id} listens; empty when none is live with that id. */
   Optional<ServerAddress> addressOf(ServerId id);
-
-  /** A live server chosen at random, other than those in {@code excluded}. */
-  Optional<ServerAddress> pick(Set<ServerAddress> excluded);
 
   /**
    * Counts {@code server} as live from now on, as its heartbeat would: it has just answered on

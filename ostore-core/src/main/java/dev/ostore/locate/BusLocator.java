@@ -70,11 +70,6 @@ final class BusLocator implements Locator {
   }
 
   @Override
-  public void remember(String key, ServerAddress server) {
-    recent.put(key, server);
-  }
-
-  @Override
   public void forget(String key) {
     recent.invalidate(key);
     recentShards.invalidate(key);

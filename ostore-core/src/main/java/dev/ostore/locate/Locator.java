@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Finds the data server holding an object. It remembers where objects were found or stored, so
- * a repeated lookup costs no broadcast; a caller that finds a remembered server no longer has the
+ * Finds the data servers holding a content, whole or in shards. It remembers where content was
+ * found, and where shards were stored ({@link #rememberShards}), so a repeated lookup costs no
+ * broadcast; a caller that finds a remembered server no longer has the
  * object {@link #forget}s it and asks again. Thread-safe.
  *
  * <pre>{@code
@@ -39,9 +40,6 @@ public interface Locator {
    * that may have gone stale, such as not storing content because it is stored already.
    */
   Optional<ServerAddress> locateAfresh(String key) throws IOException;
-
-  /** Notes that {@code server} now holds {@code key}: a locate will answer it without asking. */
-  void remember(String key, ServerAddress server);
 
   /** Drops what is remembered of {@code key}, so the next locate asks every server. */
   void forget(String key);

@@ -11,7 +11,6 @@ import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -66,7 +65,6 @@ class HeartbeatRegistryTest {
     awaitLive(A);
     clock.advance(EXPIRY);
     assertEquals(Set.of(), live.live());
-    assertEquals(Optional.empty(), live.pick(Set.of()));
 
     beat(A);
     awaitLive(A);
@@ -118,30 +116,6 @@ class HeartbeatRegistryTest {
   }
 
   @Test
-  void pickChoosesAmongLiveServersThatAreNotExcluded() throws Exception {
-    beat(A);
-    beat(B);
-    beat(C);
-    awaitLive(C);
-    Set<ServerAddress> picked = new HashSet<>();
-    for (int i = 0; i < 300; i++) {
-      picked.add(live.pick(Set.of(A)).orElseThrow());
-    }
-    assertEquals(Set.of(B, C), picked, "every candidate is picked sooner or later, A never");
-    assertEquals(Optional.of(C), live.pick(Set.of(A, B)));
-    assertEquals(Optional.empty(), live.pick(Set.of(A, B, C)));
-  }
-
-  @Test
-  void pickIsEmptyWhenNoServerIsLive() throws Exception {
-    assertEquals(Optional.empty(), live.pick(Set.of()));
-    beat(A);
-    awaitLive(A);
-    clock.advance(EXPIRY.plusSeconds(1));
-    assertEquals(Optional.empty(), live.pick(Set.of()));
-  }
-
-  @Test
   void aDroppedServerIsGoneUntilItsNextHeartbeat() throws Exception {
     beat(A);
     beat(B);
@@ -149,7 +123,6 @@ class HeartbeatRegistryTest {
     awaitLive(B);
     live.dropUntilHeard(A);
     assertEquals(Set.of(B), live.live());
-    assertEquals(Optional.of(B), live.pick(Set.of()));
     beat(A);
     awaitLive(A);
     assertEquals(Set.of(A, B), live.live());

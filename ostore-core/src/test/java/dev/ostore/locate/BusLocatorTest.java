@@ -150,9 +150,9 @@ class BusLocatorTest {
   void rememberedLocationIsAnsweredWithoutAskingUntilForgotten() throws Exception {
     live.set(A, B);
     respond(B, key -> false);
-    // A has no responder at all: only memory can say that it holds k.
     Locator locator = Locator.overBus(bus, live, SHORT);
-    locator.remember("k", A);
+    rememberThat(locator, A);
+    // A has no responder any more: only memory can say that it holds k.
     assertEquals(Optional.of(A), locator.locate("k"));
     assertEquals(Optional.of(A), locator.locate("k"));
 
@@ -163,10 +163,10 @@ class BusLocatorTest {
   @Test
   void locateAfreshAsksWhateverIsRemembered() throws Exception {
     live.set(A, B);
+    Locator locator = Locator.overBus(bus, live, LONG);
+    rememberThat(locator, A);
     respond(A, key -> false);
     respond(B, "k"::equals);
-    Locator locator = Locator.overBus(bus, live, LONG);
-    locator.remember("k", A);
     assertEquals(Optional.of(A), locator.locate("k"), "from memory, stale");
     assertEquals(Optional.of(B), locator.locateAfresh("k"), "asked: B has it");
     assertEquals(Optional.of(B), locator.locate("k"), "and now remembered");
@@ -188,10 +188,11 @@ class BusLocatorTest {
 
   @Test
   void missForgetsWhatWasRemembered() throws Exception {
+    live.set(B);
+    Locator locator = Locator.overBus(bus, live, LONG);
+    rememberThat(locator, B);
     live.set(A);
     respond(A, key -> false);
-    Locator locator = Locator.overBus(bus, live, LONG);
-    locator.remember("k", B);
     assertEquals(Optional.empty(), locator.locate("k"), "B is not live, so A is asked");
     live.set(A, B);
     respond(B, key -> false);
@@ -200,10 +201,10 @@ class BusLocatorTest {
 
   @Test
   void rememberedServerThatIsNoLongerLiveIsNotAnsweredFromMemory() throws Exception {
-    live.set(A, B);
-    respond(B, "k"::equals);
+    live.set(A);
     Locator locator = Locator.overBus(bus, live, LONG);
-    locator.remember("k", A);
+    rememberThat(locator, A);
+    respond(B, "k"::equals);
     live.set(B);
     assertEquals(Optional.of(B), locator.locate("k"));
   }
@@ -212,7 +213,9 @@ class BusLocatorTest {
   void noLiveServerIsAnImmediateMiss() throws Exception {
     respond(A, key -> true);
     Locator locator = Locator.overBus(bus, live, LONG);
-    locator.remember("k", A);
+    live.set(A);
+    assertEquals(Optional.of(A), locator.locate("k"), "remembered");
+    live.set();
     long start = System.nanoTime();
     assertEquals(Optional.empty(), locator.locate("k"));
     assertEquals(Optional.empty(), locator.locate("other"));
@@ -236,6 +239,16 @@ class BusLocatorTest {
     String key = "quote \" backslash \\ é";
     respond(A, key::equals);
     assertEquals(Optional.of(A), Locator.overBus(bus, live, LONG).locate(key));
+  }
+
+  /**
+   * Makes {@code locator} remember that {@code holder}, live now, holds k, by a locate it answers
+   * alone; its responder is closed after, so that only memory can say so again.
+   */
+  private void rememberThat(Locator locator, ServerAddress holder) throws Exception {
+    try (LocateResponder answering = LocateResponder.start(bus, holder, "k"::equals)) {
+      assertEquals(Optional.of(holder), locator.locate("k"));
+    }
   }
 
   private LocateResponder respond(ServerAddress self, Predicate<String> holds) throws IOException {
@@ -288,11 +301,6 @@ class BusLocatorTest {
     @Override
     public Set<ServerAddress> live() {
       return servers;
-    }
-
-    @Override
-    public Optional<ServerAddress> pick(Set<ServerAddress> excluded) {
-      return servers.stream().filter(s -> !excluded.contains(s)).findAny();
     }
 
     @Override
