@@ -9,11 +9,13 @@
 #
 # Each round starts every system afresh on empty storage under $OUT, on free loopback ports and a
 # private RabbitMQ virtual host, warms it up, measures it, and stops it. Baselines in the same
-# round: one data server straight (ostore storing whole content: GETs of the content it holds;
-# the Go code: everything) and the disk itself (disk.py). Environment:
+# round: one data server straight (ostore: GETs of the small content, whole or one copy, and of the
+# big one if stored whole; the Go code: everything) and the disk itself (disk.py). Environment:
 #   OSTORE_TREE   checkout whose */target/*.jar to run (default: this one; mvn -o -q package -DskipTests)
-#   DATA_SERVERS  data servers per store (3); OSTORE_ENV: extra VAR=value words for every ostore
-#                 server, e.g. OSTORE_ENV='ERASURE_CODE=4+2' with DATA_SERVERS=6
+#   DATA_SERVERS  data servers per store, ostore's and the Go code's (6: ostore's default 4+2 needs
+#                 5 to accept a PUT of 64 KiB or more, 6 for every shard; a build from before
+#                 erasure coding runs on 3); OSTORE_ENV: extra VAR=value words for every ostore
+#                 server, e.g. OSTORE_ENV='ERASURE_CODE=2+1' with DATA_SERVERS=3
 #   DOWN_AFTER_PUT  N > 0: after the measurements, kill N data servers one by one and measure
 #                 4 KiB and big GETs with each one more down (system ostore-down1, ...; ostore.sh)
 #   OSTORE_TREE2, DATA_SERVERS2, OSTORE_ENV2, DOWN_AFTER_PUT2  the same for system ostore2, a
@@ -27,7 +29,7 @@
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OSTORE_TREE=${OSTORE_TREE:-$(cd "$HERE/../../.." && pwd)}
-DATA_SERVERS=${DATA_SERVERS:-3} OSTORE_ENV=${OSTORE_ENV:-}
+DATA_SERVERS=${DATA_SERVERS:-6} OSTORE_ENV=${OSTORE_ENV:-}
 BROKER=${BROKER:-amqp://guest:guest@127.0.0.1:5672}
 RUNS=${RUNS:-3} SMALL_COUNT=${SMALL_COUNT:-200} WRK_SECONDS=${WRK_SECONDS:-10}
 WRK_CONNECTIONS=${WRK_CONNECTIONS:-16} WRK_THREADS=${WRK_THREADS:-2}

@@ -21,10 +21,11 @@ ostore_check() {
 
 # ostore_describe SYSTEM: one line naming the build and its settings, for the table's header.
 ostore_describe() {
-  local tree
+  local tree count
   tree=$(ostore_setting "$1" OSTORE_TREE "")
+  count=$(ostore_setting "$1" DATA_SERVERS "$DATA_SERVERS")
   echo "$1 = $(git -C "$tree" rev-parse --short HEAD 2>/dev/null || echo '?') ($tree) with" \
-    "$(ostore_setting "$1" DATA_SERVERS 3) data servers$(ostore_setting "$1" OSTORE_ENV "" |
+    "$count data servers$(ostore_setting "$1" OSTORE_ENV "" |
       sed 's/^./ and &/')$(ostore_setting "$1" DOWN_AFTER_PUT 0 | sed '/^0$/d; s/.*/, up to & stopped after the PUTs/')"
 }
 
@@ -32,7 +33,8 @@ ostore_describe() {
 # (the api server), DATA_URLS and DATA_PIDS (the data servers, in the same order).
 start_ostore() {
   local system=$1 dir=$2 tree count env ports i
-  tree=$(ostore_setting "$system" OSTORE_TREE "") count=$(ostore_setting "$system" DATA_SERVERS 3)
+  tree=$(ostore_setting "$system" OSTORE_TREE "")
+  count=$(ostore_setting "$system" DATA_SERVERS "$DATA_SERVERS")
   env=$(ostore_setting "$system" OSTORE_ENV "")
   make_vhost "$system"
   read -ra ports <<<"$(free_ports $((count + 1)))"
@@ -57,27 +59,46 @@ live_data_servers_are() {
 }
 
 # ostore_direct SYSTEM: GETs straight from the data servers, of the content the round stored:
-# sequential over all of it, wrk against the data server holding the most, the big object. Only
-# for content stored whole (its locate answer is one address); erasure-coded content has no
-# data server that could answer it alone.
+# sequential over all of it, wrk against the data server holding the most, the big object. Small
+# content is read from one holder: whole (`/objects/<hash>`, before erasure coding) or a copy
+# (`/shards/<hash>.<i>`, each shard of a 1+m layout is the whole content). The big object only when
+# stored whole: no data server can answer erasure-coded content alone.
 ostore_direct() {
-  local system=$1 addrs hashes busiest big_addr
+  local system=$1 where hashes busiest big
   sed "s|^/objects/\(.*\)|url = \"$STORE_URL/locate/\1\"|" "$OUT/$system.paths" >"$OUT/locate.curl"
-  addrs=$(curl -s -K "$OUT/locate.curl" -w '\n')
-  if grep -q '{' <<<"$addrs"; then
-    echo "compare: $system stores shards or copies; no direct baseline" >&2
-    return 0
-  fi
-  addrs=$(tr -d '"' <<<"$addrs")
+  where=$(curl -s -K "$OUT/locate.curl" -w '\n' | direct_paths)
   hashes=$(cd "$OUT/files" && sha256sum -- * | cut -d' ' -f1)
-  paste -d' ' <(echo "$addrs") <(echo "$hashes") >"$OUT/direct.pairs"
-  awk '{ print "http://" $1 "/objects/" $2 }' "$OUT/direct.pairs" >"$OUT/direct.urls"
+  # direct.pairs: ADDRESS PATH, PATH with the content's hash in place of %s
+  paste -d' ' <(echo "$where") <(echo "$hashes") |
+    awk '{ p = $2; sub(/%s/, $3, p); print $1, p }' >"$OUT/direct.pairs"
+  awk '{ print "http://" $1 $2 }' "$OUT/direct.pairs" >"$OUT/direct.urls"
   seq_get "$system-data" "$OUT/direct.urls"
   busiest=$(cut -d' ' -f1 "$OUT/direct.pairs" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }')
-  awk -v a="$busiest" '$1 == a { print "/objects/" $2 }' "$OUT/direct.pairs" >"$OUT/direct.paths"
+  awk -v a="$busiest" '$1 == a { print $2 }' "$OUT/direct.pairs" >"$OUT/direct.paths"
   run_wrk "$system-data" get4k-c16 "$WRK_SECONDS" "http://$busiest" get.lua "$OUT/direct.paths"
-  big_addr=$(curl -s "$STORE_URL/locate${BIG_PATH#/objects}" | tr -d '"')
-  big_get "$system-data" "http://$big_addr/objects/$(sha256sum "$BIG_FILE" | cut -d' ' -f1)"
+  big=$(curl -s "$STORE_URL/locate${BIG_PATH#/objects}" | direct_paths)
+  if [[ $big == *" /objects/"* ]]; then
+    big_get "$system-data" "http://${big%% *}/objects/$(sha256sum "$BIG_FILE" | cut -d' ' -f1)"
+  else
+    echo "compare: $system stores the big object in shards; no direct big GET" >&2
+  fi
+}
+
+# direct_paths: for each locate answer on stdin, one line "ADDRESS PATH" naming where one data
+# server serves that content whole, %s standing for its hash.
+direct_paths() {
+  python3 -c '
+import json, sys
+for line in sys.stdin:
+    try:
+        where = json.loads(line)
+    except ValueError:  # an error message: that GET then fails and counts as failed
+        where = "-"
+    if isinstance(where, str):
+        print(where, "/objects/%s")
+    else:  # copies: each shard is the whole content; the lowest index held
+        i = min(where, key=int)
+        print(where[i], "/shards/%s." + i)'
 }
 
 # ostore_degraded SYSTEM: with DOWN_AFTER_PUT=N, first stores N more sets of SMALL_COUNT 4 KiB
@@ -88,7 +109,8 @@ ostore_direct() {
 # server's memory.
 ostore_degraded() {
   local system=$1 down count i holder k
-  down=$(ostore_setting "$system" DOWN_AFTER_PUT 0) count=$(ostore_setting "$system" DATA_SERVERS 3)
+  down=$(ostore_setting "$system" DOWN_AFTER_PUT 0)
+  count=$(ostore_setting "$system" DATA_SERVERS "$DATA_SERVERS")
   [ "$down" -gt 0 ] || return 0
   WARM=1
   for i in $(seq "$down"); do
