@@ -79,16 +79,18 @@ final class GfKernel {
   private static void horner(int[][] terms, byte[][] inputs, byte[] out, int start, int stop) {
     boolean started = false;
     for (int b = Byte.SIZE - 1; b >= 0; b--) {
-      if (started) {
+      int[] added = terms[b];
+      int next = 0;
+      if (started && added.length == 0) {
         twice(out, start, stop);
+      } else if (started) {
+        twiceXor(inputs[added[next++]], out, start, stop);
+      } else if (added.length > 0) {
+        System.arraycopy(inputs[added[next++]], start, out, start, stop - start);
+        started = true;
       }
-      for (int i : terms[b]) {
-        if (started) {
-          xor(inputs[i], out, start, stop);
-        } else {
-          System.arraycopy(inputs[i], start, out, start, stop - start);
-          started = true;
-        }
+      for (; next < added.length; next++) {
+        xor(inputs[added[next]], out, start, stop);
       }
     }
     if (!started) {
@@ -97,11 +99,21 @@ final class GfKernel {
   }
 
   /** Multiplies each byte by 2 in the field: shift left, and reduce where the top bit fell out. */
+  private static long twice(long p) {
+    long carries = (p >>> 7) & LOW_BITS;
+    return ((p & ALL_BUT_HIGH_BITS) << 1) ^ (carries * (Galois.POLYNOMIAL & 0xff));
+  }
+
   private static void twice(byte[] out, int start, int stop) {
     for (int j = start; j < stop; j += Long.BYTES) {
-      long p = (long) LONGS.get(out, j);
-      long carries = (p >>> 7) & LOW_BITS;
-      LONGS.set(out, j, ((p & ALL_BUT_HIGH_BITS) << 1) ^ (carries * (Galois.POLYNOMIAL & 0xff)));
+      LONGS.set(out, j, twice((long) LONGS.get(out, j)));
+    }
+  }
+
+  /** out = 2 * out + in, one pass where two would load and store out twice. */
+  private static void twiceXor(byte[] in, byte[] out, int start, int stop) {
+    for (int j = start; j < stop; j += Long.BYTES) {
+      LONGS.set(out, j, twice((long) LONGS.get(out, j)) ^ (long) LONGS.get(in, j));
     }
   }
 
