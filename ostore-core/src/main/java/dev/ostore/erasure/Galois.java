@@ -13,10 +13,7 @@ final class Galois {
 
   private static final int[] LOG = new int[256];
 
-  /**
-   * MUL[c][b] = c * b. The codec multiplies every byte of a shard by one coefficient, so it takes
-   * the coefficient's row once and then does one table load per byte, the fastest scalar form.
-   */
+  /** MUL[a][b] = a * b: for the matrices, and the bytes {@link GfKernel} leaves out of longs. */
   private static final byte[][] MUL = new byte[256][256];
 
   static {
@@ -56,10 +53,5 @@ final class Galois {
       return 1;
     }
     return a == 0 ? 0 : EXP[(LOG[a] * n) % 255];
-  }
-
-  /** The products of {@code c} with every byte value: index it by {@code b & 0xff}. */
-  static byte[] multiplicationRow(int c) {
-    return MUL[c];
   }
 }
