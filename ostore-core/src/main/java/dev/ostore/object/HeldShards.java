@@ -1,7 +1,5 @@
 package dev.ostore.object;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
@@ -15,7 +13,6 @@ import dev.ostore.locate.Locations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +26,6 @@ import java.util.Map;
  * Below the quorum the write fails and the shards stored are deleted.
  */
 final class HeldShards {
-  private static final Logger log = System.getLogger(HeldShards.class.getName());
-
   private final ShardFailures failures = new ShardFailures();
   private Locations locations;
 
@@ -71,9 +66,7 @@ final class HeldShards {
         shard.shard().await();
         stored.put(index, List.of(shard.server()));
       } catch (IOException e) {
-        held.failures.record(index, shard.server(), e);
-        log.log(WARNING, () -> "shard " + index + " of " + what + " failed on "
-            + shard.server() + ": " + e.getMessage());
+        held.failures.failed(index, shard.server(), e, what);
       }
     });
     if (stored.size() < quorum) {

@@ -26,16 +26,6 @@ final class ShardFailures {
   private boolean refusedBusy;
   private boolean failedOtherwise;
 
-  /** Shard {@code index} failed on {@code server} with {@code e}. */
-  void record(int index, ServerAddress server, Throwable e) {
-    reasons.put(index, server + ": " + e.getMessage());
-    if (e instanceof OstoreException o && o.code() == ErrorCode.BUSY) {
-      refusedBusy = true;
-    } else {
-      failedOtherwise = true;
-    }
-  }
-
   /**
    * {@code server} would not take shard {@code index} of {@code what}: recorded, and a server
    * found unreachable is no longer offered shards until it is heard from again.
@@ -46,6 +36,13 @@ final class ShardFailures {
     }
     record(index, server, e);
     log.log(WARNING, () -> "cannot store a shard of " + what + " on " + server + ": "
+        + e.getMessage());
+  }
+
+  /** Shard {@code index} of {@code what} failed on {@code server} once under way. */
+  void failed(int index, ServerAddress server, Throwable e, Object what) {
+    record(index, server, e);
+    log.log(WARNING, () -> "shard " + index + " of " + what + " failed on " + server + ": "
         + e.getMessage());
   }
 
@@ -66,5 +63,14 @@ final class ShardFailures {
     return new OstoreException(code, "cannot store " + what + ": "
         + left + " of its " + striping.totalShards() + " shards could be stored, "
         + quorum + " needed (" + new ArrayList<>(reasons.values()) + ")");
+  }
+
+  private void record(int index, ServerAddress server, Throwable e) {
+    reasons.put(index, server + ": " + e.getMessage());
+    if (e instanceof OstoreException o && o.code() == ErrorCode.BUSY) {
+      refusedBusy = true;
+    } else {
+      failedOtherwise = true;
+    }
   }
 }

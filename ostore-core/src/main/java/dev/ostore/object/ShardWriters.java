@@ -140,9 +140,7 @@ final class ShardWriters implements StripeSink, AutoCloseable {
 
   private void fail(int index, Upload upload, Throwable e) {
     upload.writer().abort();
-    failures.record(index, upload.server(), e);
-    log.log(WARNING, () -> "shard " + index + " of " + what + " failed on " + upload.server()
-        + ": " + e.getMessage());
+    failures.failed(index, upload.server(), e, what);
   }
 
   private void checkQuorum() throws IOException {
