@@ -40,6 +40,30 @@ public interface DataServerClient {
   ShardWriter upload(ServerAddress server, int index, Striping striping) throws IOException;
 
   /**
+   * Sends shard {@code id} of content of {@code objectSize} bytes cut as {@code striping} says,
+   * held whole in memory ({@code shard}: its blocks back to back), in one request; {@link
+   * PendingShard#await} waits for the server to store it. Shards sent to several servers before
+   * any is awaited are stored at once. A server that cannot be reached fails here.
+   */
+  default PendingShard store(ServerAddress server, ShardId id, Striping striping,
+      long objectSize, byte[] shard) throws IOException {
+    ShardWriter writer = upload(server, id.index(), striping);
+    try {
+      for (int at = 0; at < shard.length; at += striping.chunkSize()) {
+        writer.writeBlock(shard, at, Math.min(striping.chunkSize(), shard.length - at));
+      }
+    } catch (IOException | RuntimeException e) {
+      writer.close();
+      throw e;
+    }
+    return () -> {
+      try (writer) {
+        return writer.finish(id.hash(), objectSize);
+      }
+    };
+  }
+
+  /**
    * Streams blocks {@code [fromBlock, toBlock)} of a shard, verified by the server; a shard the
    * server does not hold is a {@link java.nio.file.NoSuchFileException}, a transfer cut short an
    * {@link IOException} from the stream's {@code read}. Close the stream when done.

@@ -9,7 +9,9 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.stream.BlockFrames;
 import dev.ostore.stream.GetStream;
 import dev.ostore.stream.PutStream;
+import dev.ostore.stream.SentRequest;
 import dev.ostore.stream.Transfers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +46,33 @@ final class HttpDataServerClient implements DataServerClient {
       throw named("upload", server, "shard " + index, e);
     }
     return new Writer(put, server, index);
+  }
+
+  /** A {@code PUT /shards/<id>} of the framed shard, named up front, on a pooled connection. */
+  @Override
+  public PendingShard store(ServerAddress server, ShardId id, Striping striping,
+      long objectSize, byte[] shard) throws IOException {
+    // Room for one block's frame and the trailer: a small shard is one block.
+    ByteArrayOutputStream body = new ByteArrayOutputStream(shard.length + 64);
+    for (int at = 0; at < shard.length; at += striping.chunkSize()) {
+      BlockFrames.writeBlock(body, shard, at, Math.min(striping.chunkSize(), shard.length - at));
+    }
+    BlockFrames.writeEnd(body, id.hash(), objectSize);
+    SentRequest sent;
+    try {
+      sent = transfers.send(server, "PUT", SHARDS + id, Map.of(LAYOUT_HEADER,
+          striping.toString()), body.toByteArray());
+    } catch (IOException e) {
+      throw named("upload", server, "shard " + id, e);
+    }
+    return () -> {
+      try {
+        sent.answer();
+      } catch (IOException e) {
+        throw named("upload", server, "shard " + id, e);
+      }
+      return id;
+    };
   }
 
   @Override

@@ -5,12 +5,15 @@ import static java.lang.System.Logger.Level.DEBUG;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.metadata.ConnectionPool.Lease;
+import dev.ostore.metadata.GroupCommit.Queued;
 import java.lang.System.Logger;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +23,9 @@ import java.util.Optional;
  * it never says where the database is, who we are there, or what its driver said. A database that
  * cannot be reached is logged once, with those details, by {@link Outages}; another failure
  * carries the driver's exception as its cause.
+ *
+ * <p>With one writer (SQLite), writes of concurrent callers that queue for it are committed
+ * together, as a {@link GroupCommit}: one forced write of the log for all of them.
  *
  * <p>One failure is hidden from the caller: a connection found dead (the server restarted, or an
  * administrator ended it) before anything was committed on it. Nothing of that transaction can
@@ -44,6 +50,8 @@ final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final ConnectionPool readers;
   private final ConnectionPool writers;
+  /** Batches the writes of a database with one writer; null when writers are many. */
+  private final GroupCommit batches;
   private final Outages outages;
 
   /** A database at {@code jdbcUrl}; {@code url} names it in logs, without its password. */
@@ -54,6 +62,8 @@ final class Database implements AutoCloseable {
     ConnectionPool.Connector connector = () -> dialect.connect(jdbcUrl);
     readers = new ConnectionPool(dialect.poolSize(), MAX_WAIT, connector);
     writers = dialect.oneWriter() ? new ConnectionPool(1, MAX_WAIT, connector) : readers;
+    // Many writers commit at once on their own, and their database shares the forced writes.
+    batches = dialect.oneWriter() ? new GroupCommit(MAX_WAIT, this::runTogether) : null;
     outages = new Outages(name, clock);
   }
 
@@ -81,15 +91,81 @@ final class Database implements AutoCloseable {
     return run(what, readers, false, work);
   }
 
-  /** Runs {@code work} in a write transaction, committed when it returns. */
+  /**
+   * Runs {@code work} in a write transaction, committed when it returns. With one writer, the
+   * transaction may hold other callers' writes too: see {@link #runTogether}.
+   */
   <T> T write(String what, Work<T> work) throws OstoreException {
-    return run(what, writers, true, work);
+    return batches != null ? batches.write(what, work) : run(what, writers, true, work);
+  }
+
+  /** How many writes wait to be taken into a batch: for tests. */
+  int queuedWrites() {
+    return batches == null ? 0 : batches.queued();
   }
 
   @Override
   public void close() {
     readers.close();
     writers.close();
+  }
+
+  /**
+   * Runs the writes of {@code batch} in one transaction, so that they share its commit, and
+   * settles each once it committed. Should one of them fail before the commit, the transaction
+   * is dropped and each runs alone, so that one caller's error reaches that caller only; a commit
+   * that fails fails them all, since it may or may not have happened.
+   */
+  private void runTogether(List<Queued<?>> batch) {
+    if (batch.size() > 1) {
+      Instant began = outages.now();
+      List<Runnable> settle = new ArrayList<>(batch.size());
+      boolean ranAll = false;
+      try (Lease lease = writers.borrow()) {
+        Connection connection = lease.session().connection();
+        dialect.begin(connection);
+        for (Queued<?> queued : batch) {
+          settle.add(runIn(lease.session(), queued));
+        }
+        ranAll = true;
+        dialect.commit(connection);
+        lease.keep();
+        outages.reachable(began);
+        settle.forEach(Runnable::run);
+        return;
+      } catch (OstoreException e) {
+        batch.forEach(queued -> queued.failed(e)); // no connection became free
+        return;
+      } catch (SQLException e) {
+        if (ranAll) {
+          OstoreException failure = dialect.lostConnection(e) ? unreachable(e)
+              : new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
+                  "metadata store failed to commit " + batch.get(0).what(), e);
+          batch.forEach(queued -> queued.failed(failure));
+          return;
+        }
+        // Not kept, the connection was closed, and the transaction rolled back with it.
+      } catch (RuntimeException e) {
+        // As above: nothing of the batch was kept.
+      }
+    }
+    batch.forEach(this::runAlone);
+  }
+
+  /** Runs {@code queued}'s work on {@code session}; returns what settles it once committed. */
+  private static <T> Runnable runIn(Session session, Queued<T> queued) throws SQLException {
+    T result = queued.work().run(session);
+    return () -> queued.succeeded(result);
+  }
+
+  private <T> void runAlone(Queued<T> queued) {
+    try {
+      queued.succeeded(run(queued.what(), writers, true, queued.work()));
+    } catch (OstoreException e) {
+      queued.failed(e);
+    } catch (RuntimeException e) {
+      queued.crashed(e);
+    }
   }
 
   private <T> T run(String what, ConnectionPool pool, boolean write, Work<T> work)

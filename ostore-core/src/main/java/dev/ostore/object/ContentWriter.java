@@ -23,9 +23,10 @@ import java.util.concurrent.Executor;
 import java.util.stream.IntStream;
 
 /**
- * Writes new content as shards on distinct live data servers, encoding it stripe by stripe as
- * it arrives. Content of known size gets its layout at once; content of unknown size is held in
- * memory up to the small-object limit, so that small content still gets the small layout.
+ * Writes new content as shards on distinct live data servers. Content below the small-object
+ * limit is held in memory until it ends and then sent as {@link HeldShards}, one request per
+ * shard, named up front; larger content is encoded stripe by stripe as it arrives. Content of
+ * unknown size is held until it passes the limit, so small content still gets the small way.
  */
 final class ContentWriter {
   private final LiveServers live;
@@ -51,14 +52,40 @@ final class ContentWriter {
   Upload start(OptionalLong length, Object what) throws IOException {
     Upload upload = new Upload(what);
     if (length.isPresent()) {
-      upload.begin(layouts.of(length.getAsLong()));
+      Striping chosen = layouts.of(length.getAsLong());
+      if (length.getAsLong() < layouts.smallBelow()) {
+        candidates(chosen, what); // fails now, not once the body is in
+      } else {
+        upload.begin(chosen);
+      }
     }
     return upload;
   }
 
   /**
+   * The live data servers in random order, which spreads shards, and so reads, over them all;
+   * {@code NO_DATA_SERVER} when fewer than the quorum of {@code chosen} are live.
+   */
+  private List<ServerAddress> candidates(Striping chosen, Object what) throws OstoreException {
+    int quorum = layouts.quorum(chosen);
+    List<ServerAddress> candidates = new ArrayList<>(live.live());
+    if (candidates.isEmpty()) {
+      throw Missing.noDataServer();
+    }
+    if (candidates.size() < quorum) {
+      throw new OstoreException(ErrorCode.NO_DATA_SERVER, "storing " + what + " needs "
+          + quorum + " live data servers (" + quorum + " of the " + chosen.totalShards()
+          + " shards of " + chosen + "), and " + candidates.size()
+          + (candidates.size() == 1 ? " is" : " are") + " live");
+    }
+    Collections.shuffle(candidates);
+    return candidates;
+  }
+
+  /**
    * One content on its way: bytes go to {@link #body()}, {@link #seal} ends them and tells
-   * their hash, then {@link #commit} makes them durable.
+   * their hash, then {@link #commit} makes them durable. Until the small-object limit is passed
+   * they are held in {@code head}; after, {@code writers} streams them.
    */
   final class Upload implements ShardedContents.Upload {
     private final Object what;
@@ -95,10 +122,11 @@ final class ContentWriter {
       if (hash != null) {
         throw new IllegalStateException("sealed already");
       }
-      if (striping == null) {
-        begin(layouts.of(head.size()));
+      if (writers == null) {
+        striping = layouts.of(head.size());
+      } else {
+        encoder.close();
       }
-      encoder.close();
       hash = ContentHash.of(digest.digest()).checkDeclared(declared);
       return hash;
     }
@@ -107,6 +135,11 @@ final class ContentWriter {
     public Stored commit() throws IOException {
       if (hash == null) {
         throw new IllegalStateException("commit before seal");
+      }
+      if (writers == null) {
+        HeldShards held = HeldShards.store(client, live, candidates(striping, what), striping,
+            codes.of(striping), head.toByteArray(), hash, layouts.quorum(striping), what);
+        return new Stored(hash, size, striping, held.locations(), held.failures());
       }
       Locations locations = writers.finish(client, hash, size);
       return new Stored(hash, size, striping, locations, writers.failures());
@@ -123,7 +156,7 @@ final class ContentWriter {
     private void accept(byte[] b, int off, int len) throws IOException {
       digest.update(b, off, len);
       size += len;
-      if (striping != null) {
+      if (writers != null) {
         encoder.write(b, off, len);
         return;
       }
@@ -134,21 +167,9 @@ final class ContentWriter {
     }
 
     private void begin(Striping chosen) throws IOException {
-      int quorum = layouts.quorum(chosen);
-      List<ServerAddress> candidates = new ArrayList<>(live.live());
-      if (candidates.isEmpty()) {
-        throw Missing.noDataServer();
-      }
-      if (candidates.size() < quorum) {
-        throw new OstoreException(ErrorCode.NO_DATA_SERVER, "storing " + what + " needs "
-            + quorum + " live data servers (" + quorum + " of the " + chosen.totalShards()
-            + " shards of " + chosen + "), and " + candidates.size()
-            + (candidates.size() == 1 ? " is" : " are") + " live");
-      }
-      // Spreads shards, and so reads, over every data server.
-      Collections.shuffle(candidates);
-      writers = ShardWriters.start(client, live, candidates, chosen,
-          IntStream.range(0, chosen.totalShards()).boxed().toList(), quorum, what, executor);
+      writers = ShardWriters.start(client, live, candidates(chosen, what), chosen,
+          IntStream.range(0, chosen.totalShards()).boxed().toList(), layouts.quorum(chosen),
+          what, executor);
       striping = chosen;
       encoder = ErasureStreams.encoder(codes.of(chosen), chosen, writers);
       if (head.size() > 0) {

@@ -3,8 +3,6 @@ package dev.ostore.object;
 import static java.lang.System.Logger.Level.WARNING;
 
 import dev.ostore.ContentHash;
-import dev.ostore.ErrorCode;
-import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
@@ -15,7 +13,6 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +36,8 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   private final Executor executor;
   /** Shard index to its upload, for the shards still going; in index order. */
   private final Map<Integer, Upload> uploads = new LinkedHashMap<>();
-  /** Why each shard that is not going failed, by index. */
-  private final Map<Integer, String> failures = new HashMap<>();
-  /** Whether a server refused a shard as busy, and whether one failed for another reason. */
-  private boolean refusedBusy;
-  private boolean failedOtherwise;
+  /** Why each shard that is not going failed. */
+  private final ShardFailures failures = new ShardFailures();
 
   private record Upload(ServerAddress server, ShardWriter writer) {}
 
@@ -70,16 +64,11 @@ final class ShardWriters implements StripeSink, AutoCloseable {
         try {
           writers.uploads.put(index, new Upload(server, client.upload(server, index, striping)));
         } catch (IOException e) {
-          if (e instanceof OstoreException o && o.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
-            live.dropUntilHeard(server);
-          }
-          writers.record(index, server, e);
-          log.log(WARNING, () -> "cannot store a shard of " + what + " on " + server + ": "
-              + e.getMessage());
+          writers.failures.refused(live, index, server, e, what);
         }
       }
       if (!writers.uploads.containsKey(index)) {
-        writers.failures.putIfAbsent(index, "no data server left to take it");
+        writers.failures.noServerLeft(index);
       }
     }
     try {
@@ -131,15 +120,15 @@ final class ShardWriters implements StripeSink, AutoCloseable {
     uploads.clear();
     if (committed.size() < quorum) {
       committed.forEach((index, servers) -> delete(client, servers.get(0),
-          new ShardId(hash, index)));
-      throw shortOfQuorum(committed.size());
+          new ShardId(hash, index), what));
+      throw failures.shortOfQuorum(what, striping, committed.size(), quorum);
     }
     return new Locations(committed);
   }
 
   /** The shards that did not make it, by index, with why: repair puts them back. */
   Map<Integer, String> failures() {
-    return Map.copyOf(failures);
+    return failures.reasons();
   }
 
   /** Cuts every upload still going: their servers keep nothing. Idempotent. */
@@ -151,37 +140,19 @@ final class ShardWriters implements StripeSink, AutoCloseable {
 
   private void fail(int index, Upload upload, Throwable e) {
     upload.writer().abort();
-    record(index, upload.server(), e);
-    log.log(WARNING, () -> "shard " + index + " of " + what + " failed on " + upload.server()
-        + ": " + e.getMessage());
-  }
-
-  private void record(int index, ServerAddress server, Throwable e) {
-    failures.put(index, server + ": " + e.getMessage());
-    if (e instanceof OstoreException o && o.code() == ErrorCode.BUSY) {
-      refusedBusy = true;
-    } else {
-      failedOtherwise = true;
-    }
+    failures.failed(index, upload.server(), e, what);
   }
 
   private void checkQuorum() throws IOException {
     int left = uploads.size();
     if (left < quorum) {
       close(); // empties uploads: counted before
-      throw shortOfQuorum(left);
+      throw failures.shortOfQuorum(what, striping, left, quorum);
     }
   }
 
-  private OstoreException shortOfQuorum(int left) {
-    ErrorCode code = refusedBusy && !failedOtherwise ? ErrorCode.BUSY
-        : ErrorCode.DATA_SERVER_FAILED;
-    return new OstoreException(code, "cannot store " + what + ": "
-        + left + " of its " + striping.totalShards() + " shards could be stored, "
-        + quorum + " needed (" + new ArrayList<>(failures.values()) + ")");
-  }
-
-  private void delete(DataServerClient client, ServerAddress server, ShardId id) {
+  /** Deletes a shard of a write of {@code what} that failed; a failure to is only logged. */
+  static void delete(DataServerClient client, ServerAddress server, ShardId id, Object what) {
     try {
       client.delete(server, id);
     } catch (IOException e) {

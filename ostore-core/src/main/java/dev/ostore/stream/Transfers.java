@@ -3,6 +3,7 @@ package dev.ostore.stream;
 import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
+import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,6 +99,30 @@ public final class Transfers {
       Map<String, String> headers) throws IOException {
     HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
     headers.forEach(call.connection::setRequestProperty);
+    return answerOf(call);
+  }
+
+  /**
+   * Sends a request with {@code body}, whole, on a kept-alive connection, and returns without
+   * waiting for the answer: see {@link SentRequest}. Unlike {@link #upload}, no thread, pipe or
+   * watch is involved; the read timeout bounds the wait for the answer.
+   */
+  public SentRequest send(ServerAddress server, String method, String path,
+      Map<String, String> headers, byte[] body) throws IOException {
+    return SentRequest.send(() -> {
+      HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
+      headers.forEach(call.connection::setRequestProperty);
+      return call;
+    }, body);
+  }
+
+  /** Opens a call ready to send, the same each time. */
+  interface Opener {
+    HttpCall open() throws IOException;
+  }
+
+  /** The short text of {@code call}'s answer, which must be a success. */
+  static String answerOf(HttpCall call) throws OstoreException {
     try {
       call.expectOk();
       String answer;

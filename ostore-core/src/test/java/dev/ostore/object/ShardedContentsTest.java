@@ -240,6 +240,38 @@ class ShardedContentsTest {
     assertEquals(0, servers.shardCount());
   }
 
+  @Test
+  void smallContentWithTooFewLiveServersIsRefusedBeforeTheBody() {
+    servers.servers().subList(0, 5).forEach(live::dropUntilHeard);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> contents.start(OptionalLong.of(4096), "small"));
+    assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
+    assertTrue(e.getMessage().contains("needs 2 live data servers"), e.getMessage());
+  }
+
+  @Test
+  void smallContentWithFewerCopiesStoredThanTheQuorumFailsAndKeepsNothing() {
+    // Whichever three servers take the copies, at most one of them stores its copy.
+    servers.servers().subList(0, 5).forEach(server -> servers.failAfter(server, 100));
+    byte[] body = TestData.randomBytes(4096, 13);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> put(body, OptionalLong.of(body.length)));
+    assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+    assertTrue(e.getMessage().contains("2 needed"), e.getMessage());
+    assertEquals(0, servers.shardCount());
+  }
+
+  @Test
+  void smallContentThatIsNotWhatItsDigestDeclaredKeepsNothing() throws IOException {
+    byte[] body = TestData.randomBytes(4096, 14);
+    try (ShardedContents.Upload upload = contents.start(OptionalLong.of(body.length), "x")) {
+      upload.body().write(body);
+      assertThrows(OstoreException.class,
+          () -> upload.seal(Optional.of(ContentHash.of(new byte[32]))));
+    }
+    assertEquals(0, servers.shardCount());
+  }
+
   Stored put(byte[] body, OptionalLong length) throws IOException {
     try (ShardedContents.Upload upload = contents.start(length, "object")) {
       // In pieces that do not line up with chunks, as a network delivers them.

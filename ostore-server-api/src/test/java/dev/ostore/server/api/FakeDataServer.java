@@ -31,9 +31,9 @@ import java.util.stream.Stream;
 
 /**
  * A data server in memory that misbehaves when told to: it takes and serves shards as a real one
- * does ({@code POST /shards/} in block frames, {@code GET} and {@code DELETE /shards/<id>}) and
- * announces itself, but a test can replace how it answers a {@code POST} or a {@code GET}, and
- * can make it claim shards it does not hold.
+ * does ({@code POST /shards/} and {@code PUT /shards/<id>} in block frames, {@code GET} and {@code
+ * DELETE /shards/<id>}) and announces itself, but a test can replace how it answers an upload
+ * (either kind: {@link #onPost}) or a {@code GET}, and can make it claim shards it does not hold.
  */
 final class FakeDataServer implements AutoCloseable {
   private static final String SHARDS = "/shards/";
@@ -56,6 +56,7 @@ final class FakeDataServer implements AutoCloseable {
   FakeDataServer(MessageBus bus) throws IOException {
     http = HttpService.start("fake-data", new ServerAddress("127.0.0.1", 0), Routes.builder()
         .add("POST", SHARDS, exchange -> onPost.handle(exchange))
+        .add("PUT", SHARDS + "{id}", exchange -> onPost.handle(exchange))
         .add("GET", SHARDS + "{id}", exchange -> onGet.handle(exchange), "blocks")
         .add("DELETE", SHARDS + "{id}", this::delete)
         .build(), HttpService.Settings.DEFAULT);
@@ -74,10 +75,11 @@ final class FakeDataServer implements AutoCloseable {
     http.close();
   }
 
-  /** What a POST does unless a test says otherwise: parse the frames and keep the shard. */
+  /** What an upload does unless a test says otherwise: parse the frames and keep the shard. */
   void store(Exchange exchange) throws IOException {
     Striping striping = Striping.parse(exchange.header("Shard-Layout").orElseThrow());
-    int index = Integer.parseInt(exchange.header("Shard-Index").orElseThrow());
+    int index = exchange.method().equals("PUT") ? id(exchange).index()
+        : Integer.parseInt(exchange.header("Shard-Index").orElseThrow());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     BlockFrames.Parser body = BlockFrames.parser(striping.chunkSize(), bytes::write);
     exchange.copyRequestBodyTo(body, "shard " + index);

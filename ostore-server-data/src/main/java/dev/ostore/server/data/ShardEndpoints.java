@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * The shards of erasure-coded content: {@code POST /shards/} uploads one (its body in {@link
- * BlockFrames}, named by the trailer), {@code GET}, {@code HEAD} and {@code DELETE
+ * BlockFrames}, named by the trailer), {@code PUT /shards/<hex>.<i>} one named up front, {@code
+ * GET}, {@code HEAD} and {@code DELETE
  * /shards/<hex>.<i>}, and {@code GET /shards/} to list them in order, a page at a time. A read
  * checks every block against its checksum before sending it; a shard that fails is moved aside
  * and answered 404 if nothing was sent yet, else cut short. Every successful answer names the
@@ -50,6 +51,7 @@ final class ShardEndpoints {
   void addTo(Routes.Builder routes) {
     String shard = PREFIX + "{id}";
     routes.add("POST", PREFIX, named(this::post))
+        .add("PUT", shard, named(this::put))
         .add("GET", shard, named(this::get), "blocks")
         .add("HEAD", shard, named(this::head), "blocks")
         .add("DELETE", shard, named(this::delete))
@@ -70,13 +72,35 @@ final class ShardEndpoints {
    */
   private void post(Exchange exchange) throws IOException {
     Striping striping = stripingIn(exchange);
-    int index = indexIn(exchange, striping);
+    receive(exchange, striping, indexIn(exchange, striping), Optional.empty());
+  }
+
+  /**
+   * Stores a shard named up front by its path, its body framed as a POST's: what an api server
+   * sends of small content, whose hash it knows before the first byte leaves. A trailer naming
+   * other content is a 400, and nothing is stored.
+   */
+  private void put(Exchange exchange) throws IOException {
+    ShardId id = idIn(exchange);
+    Striping striping = stripingIn(exchange);
+    if (id.index() >= striping.totalShards()) {
+      throw OstoreException.badRequest("shard " + id + " is not a shard of " + striping);
+    }
+    receive(exchange, striping, id.index(), Optional.of(id));
+  }
+
+  private void receive(Exchange exchange, Striping striping, int index, Optional<ShardId> named)
+      throws IOException {
     ShardId id;
     boolean keptExisting;
     try (ShardUpload upload = store.create(index, striping)) {
       BlockFrames.Parser body = BlockFrames.parser(striping.chunkSize(), upload::append);
       exchange.copyRequestBodyTo(body, "shard " + index);
       BlockFrames.Trailer trailer = body.trailer();
+      if (named.isPresent() && !named.get().hash().equals(trailer.hash())) {
+        throw OstoreException.badRequest("the body of shard " + named.get()
+            + " names the content " + trailer.hash());
+      }
       id = upload.commit(trailer.hash(), trailer.objectSize());
       keptExisting = upload.keptExisting();
     }

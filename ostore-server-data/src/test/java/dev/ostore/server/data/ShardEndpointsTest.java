@@ -188,13 +188,40 @@ class ShardEndpointsTest {
   }
 
   @Test
-  void aPutOfAShardIsNotAllowed() throws Exception {
-    HttpResponse<String> put = send(HttpRequest.newBuilder(
-        base.resolve("/shards/" + new ShardId(HASH, 0)))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1})));
-    assertEquals(405, put.statusCode());
-    assertEquals("DELETE, GET, HEAD", put.headers().firstValue("Allow").orElseThrow());
-    assertEquals(1, put.body().lines().count(), put.body());
+  void aShardPutUnderItsNameIsStoredOnceAndReadBack() throws Exception {
+    ShardId id = new ShardId(HASH, 3);
+    byte[] bytes = TestData.randomBytes(250, 10);
+    HttpResponse<String> created = put(id, LAYOUT, HASH, bytes);
+    assertEquals(201, created.statusCode(), created.body());
+    assertEquals(id + "\n", created.body());
+    HttpResponse<String> again = put(id, LAYOUT, HASH, TestData.randomBytes(250, 11));
+    assertEquals(200, again.statusCode(), "stored already: kept as it was");
+    HttpResponse<byte[]> got = getBytes("/shards/" + id);
+    assertArrayEquals(bytes, got.body());
+    assertEquals(LAYOUT, got.headers().firstValue("Shard-Layout").orElseThrow());
+    assertEquals("1000", got.headers().firstValue("Object-Size").orElseThrow());
+  }
+
+  @Test
+  void aShardPutWhoseBodyNamesOtherContentOrIndexIsRefusedAndStoresNothing() throws Exception {
+    ContentHash other = ContentHash.sha256("other".getBytes(UTF_8));
+    byte[] bytes = TestData.randomBytes(250, 12);
+    HttpResponse<String> otherContent = put(new ShardId(HASH, 1), LAYOUT, other, bytes);
+    assertEquals(400, otherContent.statusCode());
+    assertTrue(otherContent.body().contains("names the content " + other), otherContent.body());
+    assertNothingStored(new ShardId(HASH, 1));
+    HttpResponse<String> outside = put(new ShardId(HASH, 6), LAYOUT, HASH, bytes);
+    assertEquals(400, outside.statusCode());
+    assertEquals(1, outside.body().lines().count(), outside.body());
+    assertNothingStored(new ShardId(HASH, 6));
+    byte[] body = framed(ShardLayout.parse(LAYOUT, OBJECT_SIZE), bytes, HASH, OBJECT_SIZE);
+    body[4 + 10] ^= 1;
+    HttpResponse<String> damaged = send(HttpRequest.newBuilder(
+        base.resolve("/shards/" + new ShardId(HASH, 1))).header("Shard-Layout", LAYOUT)
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
+    assertEquals(400, damaged.statusCode());
+    assertTrue(damaged.body().contains("CRC32C"), damaged.body());
+    assertNothingStored(new ShardId(HASH, 1));
   }
 
   @Test
@@ -333,6 +360,14 @@ class ShardEndpointsTest {
       byte[] shard) throws Exception {
     return post(layout, Integer.toString(index),
         framed(ShardLayout.parse(layout, size), shard, hash, size));
+  }
+
+  /** Puts {@code shard}, framed with a trailer naming {@code named}, under {@code id}. */
+  private HttpResponse<String> put(ShardId id, String layout, ContentHash named, byte[] shard)
+      throws Exception {
+    byte[] body = framed(ShardLayout.parse(layout, OBJECT_SIZE), shard, named, OBJECT_SIZE);
+    return send(HttpRequest.newBuilder(base.resolve("/shards/" + id))
+        .header("Shard-Layout", layout).PUT(HttpRequest.BodyPublishers.ofByteArray(body)));
   }
 
   private HttpResponse<String> post(String layout, String index, byte[] body) throws Exception {

@@ -1,0 +1,112 @@
+package dev.ostore.object;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.PendingShard;
+import dev.ostore.erasure.ErasureCode;
+import dev.ostore.erasure.ErasureStreams;
+import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locations;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Small content held whole in memory, hash known, written as shards in one request each: all
+ * are sent, to distinct servers, before any answer is awaited, so the servers store them at once
+ * and no thread, pipe or watch is needed. A server that cannot be reached is passed over for the
+ * next candidate; one that fails once sent loses its shard to repair, as a streamed shard does.
+ * Below the quorum the write fails and the shards stored are deleted.
+ */
+final class HeldShards {
+  private final ShardFailures failures = new ShardFailures();
+  private Locations locations;
+
+  private record Sent(ServerAddress server, PendingShard shard) {}
+
+  private HeldShards() {}
+
+  /**
+   * Stores {@code content} ({@code hash}) as {@code striping}'s shards on servers taken from
+   * {@code candidates} in order, and returns where they went and which failed; fewer than {@code
+   * quorum} stored is an error, and nothing is kept.
+   */
+  static HeldShards store(DataServerClient client, LiveServers live,
+      List<ServerAddress> candidates, Striping striping, ErasureCode code, byte[] content,
+      ContentHash hash, int quorum, Object what) throws IOException {
+    byte[][] shards = encode(code, striping, content);
+    HeldShards held = new HeldShards();
+    Map<Integer, Sent> sent = new LinkedHashMap<>();
+    int next = 0;
+    for (int index = 0; index < shards.length; index++) {
+      while (next < candidates.size() && !sent.containsKey(index)) {
+        ServerAddress server = candidates.get(next++);
+        ShardId id = new ShardId(hash, index);
+        try {
+          sent.put(index, new Sent(server,
+              client.store(server, id, striping, content.length, shards[index])));
+        } catch (IOException e) {
+          held.failures.refused(live, index, server, e, what);
+        }
+      }
+      if (!sent.containsKey(index)) {
+        held.failures.noServerLeft(index);
+      }
+    }
+    Map<Integer, List<ServerAddress>> stored = new HashMap<>();
+    sent.forEach((index, shard) -> {
+      try {
+        shard.shard().await();
+        stored.put(index, List.of(shard.server()));
+      } catch (IOException e) {
+        held.failures.failed(index, shard.server(), e, what);
+      }
+    });
+    if (stored.size() < quorum) {
+      stored.forEach((index, servers) -> ShardWriters.delete(client, servers.get(0),
+          new ShardId(hash, index), what));
+      throw held.failures.shortOfQuorum(what, striping, stored.size(), quorum);
+    }
+    held.locations = new Locations(stored);
+    return held;
+  }
+
+  /** Where the shards went. */
+  Locations locations() {
+    return locations;
+  }
+
+  /** The shards that did not make it, by index, with why. */
+  Map<Integer, String> failures() {
+    return failures.reasons();
+  }
+
+  /** Each shard's blocks back to back, by index. */
+  private static byte[][] encode(ErasureCode code, Striping striping, byte[] content)
+      throws IOException {
+    ByteArrayOutputStream[] shards = new ByteArrayOutputStream[striping.totalShards()];
+    for (int i = 0; i < shards.length; i++) {
+      shards[i] = new ByteArrayOutputStream(
+          Math.toIntExact(striping.shardLength(content.length)));
+    }
+    try (OutputStream encoder = ErasureStreams.encoder(code, striping, (stripe, chunks, n) -> {
+      for (int i = 0; i < shards.length; i++) {
+        shards[i].write(chunks[i], 0, n);
+      }
+    })) {
+      encoder.write(content);
+    }
+    byte[][] bytes = new byte[shards.length][];
+    for (int i = 0; i < shards.length; i++) {
+      bytes[i] = shards[i].toByteArray();
+    }
+    return bytes;
+  }
+}

@@ -1,0 +1,76 @@
+package dev.ostore.object;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.LiveServers;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Why the shards of one write that did not make it failed, by index, and the error of a write
+ * left short of its quorum: {@code BUSY} when the servers that failed all refused as busy (so
+ * that the client retries later), else {@code DATA_SERVER_FAILED}. One thread uses it.
+ */
+final class ShardFailures {
+  private static final Logger log = System.getLogger(ShardFailures.class.getName());
+
+  private final Map<Integer, String> reasons = new HashMap<>();
+  /** Whether a server refused a shard as busy, and whether one failed for another reason. */
+  private boolean refusedBusy;
+  private boolean failedOtherwise;
+
+  /**
+   * {@code server} would not take shard {@code index} of {@code what}: recorded, and a server
+   * found unreachable is no longer offered shards until it is heard from again.
+   */
+  void refused(LiveServers live, int index, ServerAddress server, IOException e, Object what) {
+    if (e instanceof OstoreException o && o.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
+      live.dropUntilHeard(server);
+    }
+    record(index, server, e);
+    log.log(WARNING, () -> "cannot store a shard of " + what + " on " + server + ": "
+        + e.getMessage());
+  }
+
+  /** Shard {@code index} of {@code what} failed on {@code server} once under way. */
+  void failed(int index, ServerAddress server, Throwable e, Object what) {
+    record(index, server, e);
+    log.log(WARNING, () -> "shard " + index + " of " + what + " failed on " + server + ": "
+        + e.getMessage());
+  }
+
+  /** Shard {@code index} found no server to go to, unless it failed on one already. */
+  void noServerLeft(int index) {
+    reasons.putIfAbsent(index, "no data server left to take it");
+  }
+
+  /** The shards that did not make it, by index, with why: repair puts them back. */
+  Map<Integer, String> reasons() {
+    return Map.copyOf(reasons);
+  }
+
+  /** The error of a write of {@code what} as {@code striping} with {@code left} shards stored. */
+  OstoreException shortOfQuorum(Object what, Striping striping, int left, int quorum) {
+    ErrorCode code = refusedBusy && !failedOtherwise ? ErrorCode.BUSY
+        : ErrorCode.DATA_SERVER_FAILED;
+    return new OstoreException(code, "cannot store " + what + ": "
+        + left + " of its " + striping.totalShards() + " shards could be stored, "
+        + quorum + " needed (" + new ArrayList<>(reasons.values()) + ")");
+  }
+
+  private void record(int index, ServerAddress server, Throwable e) {
+    reasons.put(index, server + ": " + e.getMessage());
+    if (e instanceof OstoreException o && o.code() == ErrorCode.BUSY) {
+      refusedBusy = true;
+    } else {
+      failedOtherwise = true;
+    }
+  }
+}

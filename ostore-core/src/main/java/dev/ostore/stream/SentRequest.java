@@ -1,0 +1,101 @@
+package dev.ostore.stream;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+
+/**
+ * A request whose whole body, of known length, left on a kept-alive connection as one piece,
+ * before its answer is read: a caller sends to several servers, then reads their answers, and
+ * the servers work at once with no thread of ours per request. {@link #answer()} reads the
+ * short answer. A request that fails before any answer came, as one on a pooled connection the
+ * server has closed since does, is sent once more, and then on a fresh connection; so a request
+ * must be one that may arrive twice. Not thread-safe.
+ */
+public final class SentRequest {
+  private final Transfers.Opener opener;
+  private final byte[] body;
+  private HttpCall call;
+  /** Why sending failed, when it did; the answer is then asked for with a second attempt. */
+  private OstoreException unsent;
+
+  private SentRequest(Transfers.Opener opener, byte[] body) {
+    this.opener = opener;
+    this.body = body;
+  }
+
+  /**
+   * Sends the request at once, in fixed-length streaming mode so that nothing waits for the
+   * answer. A server that cannot be reached fails here.
+   */
+  static SentRequest send(Transfers.Opener opener, byte[] body) throws IOException {
+    SentRequest request = new SentRequest(opener, body);
+    HttpCall call = opener.open();
+    call.connection.setDoOutput(true);
+    call.connection.setFixedLengthStreamingMode(body.length);
+    try {
+      try (OutputStream out = call.connection.getOutputStream()) {
+        out.write(body);
+      }
+      request.call = call;
+    } catch (IOException e) {
+      call.abort();
+      OstoreException failure = call.failure(e);
+      if (failure.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
+        throw failure;
+      }
+      request.unsent = failure;
+    }
+    return request;
+  }
+
+  /**
+   * Waits for the server's answer and returns its text (at most 1 KiB); fails as {@link
+   * Transfers#call} does.
+   */
+  public String answer() throws IOException {
+    if (call != null) {
+      try {
+        return Transfers.answerOf(call);
+      } catch (OstoreException e) {
+        if (!beforeAnyAnswer(e)) {
+          throw e;
+        }
+        unsent = e;
+      } finally {
+        call = null;
+      }
+    }
+    if (unsent == null) {
+      throw new IllegalStateException("answered already");
+    }
+    return again();
+  }
+
+  /**
+   * Sends the request once more, buffered: the JDK then sends it again on a new connection
+   * when the pooled one it took fails before an answer, as it does not for a streamed body.
+   */
+  private String again() throws IOException {
+    unsent = null;
+    HttpCall retry = opener.open();
+    retry.connection.setDoOutput(true);
+    try {
+      try (OutputStream out = retry.connection.getOutputStream()) {
+        out.write(body);
+      }
+    } catch (IOException e) {
+      retry.abort();
+      throw retry.failure(e);
+    }
+    return Transfers.answerOf(retry);
+  }
+
+  /** A failure of the connection rather than an answer, and not a server too slow to answer. */
+  private static boolean beforeAnyAnswer(OstoreException e) {
+    return e.code() == ErrorCode.DATA_SERVER_FAILED && e.getCause() instanceof IOException cause
+        && !(cause instanceof SocketTimeoutException) && !(cause instanceof OstoreException);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.ostore.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Writes to SQLite that queue behind a running one are committed in one batch: each caller still
+ * gets its own result, and only once its write is committed; one write's error is its own.
+ */
+@Timeout(60)
+class GroupCommitTest {
+  private static final int QUEUED = 5;
+
+  @TempDir
+  Path dir;
+  private final ExecutorService callers = Executors.newCachedThreadPool();
+  private Database database;
+
+  @BeforeEach
+  void open() throws Exception {
+    database = new Database(SqliteDialect.INSTANCE, JdbcUrls.sqlite(dir.resolve("m.db")),
+        "test", InstantSource.system());
+    database.write("create a table", session -> {
+      session.statement("CREATE TABLE t (v INTEGER)").executeUpdate();
+      return null;
+    });
+  }
+
+  @AfterEach
+  void close() {
+    callers.shutdownNow();
+    database.close();
+  }
+
+  @Test
+  void writesQueuedTogetherAreEachCommittedWithTheirOwnResult() throws Exception {
+    List<Future<Integer>> writes = queueBehindABlockedWrite(-1);
+    for (int i = 0; i < QUEUED; i++) {
+      assertEquals(i + 1, writes.get(i).get(10, TimeUnit.SECONDS));
+    }
+    assertEquals(List.of(0, 1, 2, 3, 4, 5), rows());
+  }
+
+  @Test
+  void aFailingWriteAmongQueuedOnesFailsAloneAndTheOthersAreCommitted() throws Exception {
+    List<Future<Integer>> writes = queueBehindABlockedWrite(3);
+    for (int i = 0; i < QUEUED; i++) {
+      if (i + 1 == 3) {
+        ExecutionException failed = assertThrows(ExecutionException.class,
+            writes.get(i)::get);
+        OstoreException cause = assertInstanceOf(OstoreException.class, failed.getCause());
+        assertEquals(ErrorCode.METADATA_UNAVAILABLE, cause.code());
+        assertEquals("metadata store failed to write 3", cause.getMessage());
+      } else {
+        assertEquals(i + 1, writes.get(i).get(10, TimeUnit.SECONDS));
+      }
+    }
+    assertEquals(List.of(0, 1, 2, 4, 5), rows());
+  }
+
+  /**
+   * Starts a write of 0 that holds the writer until {@link #QUEUED} more, of 1, 2..., have
+   * queued behind it, then lets it go; write {@code failing} also runs a statement that fails.
+   */
+  private List<Future<Integer>> queueBehindABlockedWrite(int failing) throws Exception {
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Integer> first = callers.submit(() -> database.write("write 0", session -> {
+      holding.countDown();
+      awaitQuietly(release);
+      return insert(session, 0);
+    }));
+    holding.await();
+    List<Future<Integer>> writes = new ArrayList<>();
+    for (int i = 1; i <= QUEUED; i++) {
+      int value = i;
+      writes.add(callers.submit(() -> database.write("write " + value, session -> {
+        if (value == failing) {
+          session.statement("INSERT INTO nowhere VALUES (1)").executeUpdate();
+        }
+        return insert(session, value);
+      })));
+    }
+    while (database.queuedWrites() < QUEUED) {
+      Thread.sleep(5);
+    }
+    release.countDown();
+    assertEquals(0, first.get(10, TimeUnit.SECONDS));
+    return writes;
+  }
+
+  private static int insert(Session session, int value) throws SQLException {
+    session.statement("INSERT INTO t (v) VALUES (?)", value).executeUpdate();
+    return value;
+  }
+
+  private List<Integer> rows() throws OstoreException {
+    return database.read("read", session -> {
+      List<Integer> values = new ArrayList<>();
+      try (ResultSet rows = session.statement("SELECT v FROM t ORDER BY v").executeQuery()) {
+        while (rows.next()) {
+          values.add(rows.getInt(1));
+        }
+      }
+      return values;
+    });
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
