@@ -6,6 +6,8 @@ import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.erasure.Striping;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardRecords;
 import dev.ostore.stream.BlockFrames;
 import dev.ostore.stream.GetStream;
 import dev.ostore.stream.PutStream;
@@ -28,6 +30,8 @@ final class HttpDataServerClient implements DataServerClient {
   static final String OBJECTS = "/objects/";
   static final String LAYOUT_HEADER = "Shard-Layout";
   static final String INDEX_HEADER = "Shard-Index";
+  static final String SIZE_HEADER = "Object-Size";
+  static final String CHECKSUMS = "crc32c";
 
   private final Transfers transfers;
 
@@ -75,6 +79,10 @@ final class HttpDataServerClient implements DataServerClient {
     };
   }
 
+  /**
+   * Asks for the blocks with their checksums, and checks each where it arrives: a block damaged
+   * on the wire (or by the sender after its own check) never reaches the reader.
+   */
   @Override
   public InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
       throws IOException {
@@ -84,8 +92,10 @@ final class HttpDataServerClient implements DataServerClient {
     if (fromBlock == toBlock) {
       return InputStream.nullInputStream(); // the protocol has no empty range to ask for
     }
+    GetStream in;
     try {
-      return transfers.get(server, SHARDS + id + "?blocks=" + fromBlock + "-" + (toBlock - 1));
+      in = transfers.get(server, SHARDS + id + "?blocks=" + fromBlock + "-" + (toBlock - 1)
+          + "&checksums=" + CHECKSUMS);
     } catch (OstoreException e) {
       if (e.code() == ErrorCode.NOT_FOUND) {
         NoSuchFileException missing = new NoSuchFileException(
@@ -94,6 +104,20 @@ final class HttpDataServerClient implements DataServerClient {
         throw missing;
       }
       throw named("read", server, "shard " + id, e);
+    }
+    try {
+      ShardLayout layout = ShardLayout.parse(in.header(LAYOUT_HEADER).orElse(null),
+          Long.parseLong(in.header(SIZE_HEADER).orElse("-1")));
+      if (in.length() != ShardRecords.length(layout, fromBlock, toBlock)) {
+        throw new IllegalArgumentException("it sent " + in.length() + " bytes for blocks ["
+            + fromBlock + ", " + toBlock + ") of " + layout);
+      }
+      return ShardRecords.checking(in, layout, fromBlock, toBlock, "shard " + id + " from "
+          + server);
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      in.close();
+      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
+          + " answered a read of shard " + id + " wrongly: " + e.getMessage(), e);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ostore.erasure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -60,6 +61,20 @@ final class StripeDecoder extends InputStream {
       copied += n;
     }
     return copied == 0 ? -1 : copied;
+  }
+
+  /** Writes the rest straight from the stripes' chunks, a chunk a write: no copy in between. */
+  @Override
+  public long transferTo(OutputStream out) throws IOException {
+    long copied = 0;
+    while (ensureBytes()) {
+      int at = position % chunkLength;
+      int n = Math.min(chunkLength - at, stripeLength - position);
+      out.write(chunks[position / chunkLength], at, n);
+      position += n;
+      copied += n;
+    }
+    return copied;
   }
 
   /** Bytes of the loaded stripe not yet read: those come without asking the source. */

@@ -12,13 +12,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One shard read on a thread of its own, chunk by chunk, a few stripes ahead of the reader at
  * most, into a queue that all the shards of a read share: so that shards are read in parallel,
- * and a shard that lags is seen lagging while the others go on.
+ * and a shard that lags is seen lagging while the others go on. The chunks go into a ring of
+ * {@link #AHEAD} buffers, reused: the reader must be done with a chunk, and say so with {@link
+ * #consumed()}, before it takes the next of the same feed, and takes them in order.
  */
 final class ShardFeed implements AutoCloseable {
   /** How many chunks a shard may read ahead of the stripe being put together. */
   static final int AHEAD = 3;
 
-  /** A chunk of shard {@code index} for {@code stripe}, or the failure that ended the shard. */
+  /**
+   * A chunk of shard {@code index} for {@code stripe} (its first {@code chunkLength(stripe)}
+   * bytes of {@code chunk}), or the failure that ended the shard.
+   */
   record Item(ShardFeed feed, long stripe, byte[] chunk, IOException failure) {}
 
   final int index;
@@ -26,11 +31,17 @@ final class ShardFeed implements AutoCloseable {
   private final InputStream in;
   private final Semaphore ahead = new Semaphore(AHEAD);
   private final AtomicBoolean closed = new AtomicBoolean();
+  /**
+   * Where chunks are read: chunk {@code n} of the feed into {@code ring[n % AHEAD]}, free again
+   * since the reader released chunk {@code n - AHEAD} before this feed could take its permit.
+   */
+  private final byte[][] ring;
 
-  private ShardFeed(int index, ServerAddress server, InputStream in) {
+  private ShardFeed(int index, ServerAddress server, InputStream in, int longestChunk) {
     this.index = index;
     this.server = server;
     this.in = in;
+    this.ring = new byte[AHEAD][longestChunk];
   }
 
   /**
@@ -39,7 +50,9 @@ final class ShardFeed implements AutoCloseable {
    */
   static ShardFeed start(int index, ServerAddress server, InputStream in, Striping striping,
       long size, long from, BlockingQueue<Item> out, Executor executor) {
-    ShardFeed feed = new ShardFeed(index, server, in);
+    long stripes = striping.stripeCount(size);
+    ShardFeed feed = new ShardFeed(index, server, in,
+        from < stripes ? striping.chunkLength(size, from) : 0);
     executor.execute(() -> feed.run(striping, size, from, out));
     return feed;
   }
@@ -71,9 +84,10 @@ final class ShardFeed implements AutoCloseable {
           return;
         }
         int length = striping.chunkLength(size, stripe);
-        byte[] chunk = in.readNBytes(length);
-        if (chunk.length < length) {
-          throw new IOException("the shard ended " + (length - chunk.length) + " bytes early");
+        byte[] chunk = ring[(int) ((stripe - from) % AHEAD)];
+        int read = in.readNBytes(chunk, 0, length);
+        if (read < length) {
+          throw new IOException("the shard ended " + (length - read) + " bytes early");
         }
         out.add(new Item(this, stripe, chunk, null));
       }

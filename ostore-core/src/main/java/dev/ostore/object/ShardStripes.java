@@ -86,11 +86,15 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     while (true) {
       for (Map.Entry<Integer, Deque<ShardFeed.Item>> entry : early.entrySet()) {
         ShardFeed.Item item = take(entry.getValue(), stripe);
-        if (item != null && !present[entry.getKey()] && filled < striping.dataShards()) {
+        if (item == null) {
+          continue;
+        }
+        if (!present[entry.getKey()] && filled < striping.dataShards()) {
           System.arraycopy(item.chunk(), 0, chunks[entry.getKey()], 0, length);
           present[entry.getKey()] = true;
           filled++;
         }
+        item.feed().consumed(); // only now: the feed reuses the chunk's buffer
       }
       if (filled == striping.dataShards()) {
         return;
@@ -126,7 +130,10 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     early.clear();
   }
 
-  /** The first chunk of {@code stripe} in {@code queue}, dropping older ones; null if none yet. */
+  /**
+   * The first chunk of {@code stripe} in {@code queue}, dropping older ones; null if none yet.
+   * The caller releases it ({@link ShardFeed#consumed}) once done with its bytes.
+   */
   private ShardFeed.Item take(Deque<ShardFeed.Item> queue, long stripe) {
     while (!queue.isEmpty() && queue.peek().stripe() < stripe) {
       queue.poll().feed().consumed();
@@ -134,9 +141,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     if (queue.isEmpty() || queue.peek().stripe() != stripe) {
       return null;
     }
-    ShardFeed.Item item = queue.poll();
-    item.feed().consumed();
-    return item;
+    return queue.poll();
   }
 
   private ShardFeed.Item poll(long nanos) throws IOException {

@@ -4,13 +4,15 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.ostore.ContentHash;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Small contents kept in the api server's memory once read and checked, up to a number of
- * bytes in all, the least recently read going first. Content never changes under its hash, so a
+ * Small contents kept in the api server's memory once written or read and checked, up to a
+ * number of bytes in all, the least recently used going first. Content never changes under its hash, so a
  * kept copy is never stale, and a GET of it costs no data server.
  */
 final class SmallContents {
@@ -47,6 +49,49 @@ final class SmallContents {
     byte[] whole = bytes.toByteArray();
     kept.put(hash, whole);
     return new InMemory(whole);
+  }
+
+  /**
+   * The body of an upload on its way to {@code out}, with its bytes set aside as long as they fit
+   * the largest content kept ({@code length} says up front when they will not): {@link
+   * Copy#keep} keeps them once they are stored, so that even the first read of content this
+   * server wrote costs no data server.
+   */
+  Copy copying(OutputStream out, OptionalLong length) {
+    return new Copy(out, length.orElse(0) <= LARGEST);
+  }
+
+  /** See {@link #copying}; not thread-safe. */
+  final class Copy extends FilterOutputStream {
+    /** Null once the bytes are too many to keep. */
+    private ByteArrayOutputStream bytes;
+
+    private Copy(OutputStream out, boolean mayFit) {
+      super(out);
+      this.bytes = mayFit ? new ByteArrayOutputStream() : null;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      if (bytes != null && bytes.size() + len > LARGEST) {
+        bytes = null;
+      } else if (bytes != null) {
+        bytes.write(b, off, len);
+      }
+    }
+
+    /** Keeps the bytes as the content of {@code hash}, which they were stored as, if they fit. */
+    void keep(ContentHash hash) {
+      if (bytes != null) {
+        kept.put(hash, bytes.toByteArray());
+      }
+    }
   }
 
   private record InMemory(byte[] bytes) implements ObjectStore.Content {

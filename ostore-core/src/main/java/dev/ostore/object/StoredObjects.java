@@ -81,7 +81,8 @@ final class StoredObjects implements ObjectStore {
       }
     }
     try (ShardedContents.Upload upload = sharded.start(body.length(), name)) {
-      long size = body.copyTo(upload.body());
+      SmallContents.Copy copy = small.copying(upload.body(), body.length());
+      long size = body.copyTo(copy);
       ContentHash hash = upload.seal(declared);
       // Undeclared content is known only now: if it is stored already, no shard is committed.
       if (declared.isEmpty() && storedSize(hash, name).isPresent()) {
@@ -91,6 +92,7 @@ final class StoredObjects implements ObjectStore {
       locator.rememberShards(stored.hash(), stored.locations());
       Version version = metadata.add(name.value(), stored.size(), stored.hash(),
           stored.striping().toString());
+      copy.keep(stored.hash());
       if (!stored.failed().isEmpty()) {
         log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
             + stored.failed() + "; repair puts them back");
@@ -117,7 +119,10 @@ final class StoredObjects implements ObjectStore {
     return version.get();
   }
 
-  /** Small content comes from memory when it was read before, and is read whole otherwise. */
+  /**
+   * Small content comes from memory when this server wrote or read it before, and is read whole
+   * otherwise.
+   */
   @Override
   public Content open(Version version) throws IOException {
     ContentHash hash = version.hash().orElseThrow(

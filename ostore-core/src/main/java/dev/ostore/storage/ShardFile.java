@@ -19,6 +19,13 @@ public interface ShardFile extends AutoCloseable {
   /** Copies blocks {@code [from, to)} to {@code out}, verifying each before writing it. */
   void copyBlocks(long from, long to, OutputStream out) throws IOException;
 
+  /**
+   * Copies blocks {@code [from, to)} to {@code out} as {@link ShardRecords}, each with its
+   * checksum as stored, verifying each before writing it: so that the reader can check them
+   * again where they arrive.
+   */
+  void copyRecords(long from, long to, OutputStream out) throws IOException;
+
   @Override
   void close();
 }

@@ -9,8 +9,9 @@ import java.util.zip.CRC32C;
 /**
  * The bytes of a shard file. A fixed header of {@value #HEADER} bytes: the magic {@code OSSH}, the
  * format version, the content's SHA-256, the shard index, {@code k}, {@code m}, the chunk size,
- * the object size (all big-endian) and the CRC32C of those 64 bytes. Then one record per block:
- * the block's bytes and 4 bytes of CRC32C over them and the block's number.
+ * the object size (all big-endian) and the CRC32C of those 64 bytes. Then one record per block
+ * ({@link ShardRecords}): the block's bytes and 4 bytes of CRC32C over them and the block's
+ * number.
  *
  * <p>Each checksum sits right after its block, not in a table at the end: an upload writes the
  * file front to back holding one block, block {@code b} starts at a position computed from
@@ -19,7 +20,7 @@ import java.util.zip.CRC32C;
  */
 final class ShardFormat {
   static final int HEADER = 68;
-  static final int CRC_BYTES = 4;
+  static final int CRC_BYTES = ShardRecords.CRC_BYTES;
   private static final int MAGIC = 0x4f535348; // "OSSH"
   private static final int VERSION = 1;
   private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
@@ -75,10 +76,7 @@ final class ShardFormat {
 
   /** The checksum of block {@code b}, whose bytes are {@code data[0, length)}. */
   static int blockCrc(byte[] data, int length, long b) {
-    CRC32C crc = new CRC32C();
-    crc.update(data, 0, length);
-    crc.update(ByteBuffer.allocate(Long.BYTES).putLong(0, b));
-    return (int) crc.getValue();
+    return ShardRecords.crc(data, 0, length, b);
   }
 
   private static int crc(byte[] data, int offset, int length) {

@@ -5,6 +5,7 @@ import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /**
  * The bytes of an object as a data server sends them. {@link #length()} is known before the
@@ -49,6 +50,11 @@ public final class GetStream extends InputStream {
   /** The object's size in bytes. */
   public long length() {
     return length;
+  }
+
+  /** A header of the answer, if the server sent it. */
+  public Optional<String> header(String name) {
+    return Optional.ofNullable(call.connection.getHeaderField(name));
   }
 
   @Override

@@ -13,12 +13,15 @@ import dev.ostore.dataserver.ListedShard;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.erasure.Striping;
 import dev.ostore.locate.LocateReply;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardRecords;
 import dev.ostore.stream.GetStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +54,8 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final List<ServerAddress> servers = new ArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger locateRequests =
       new java.util.concurrent.atomic.AtomicInteger();
+  /** The checksum of each block of each shard, as its upload brought it (damage leaves them). */
+  private final Map<ShardId, List<Integer>> checksums = new ConcurrentHashMap<>();
   /** How each content's shards are listed: its layout and size, as their uploads said. */
   private final Map<ContentHash, Function<ShardId, ListedShard>> listed =
       new ConcurrentHashMap<>();
@@ -162,6 +167,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
       throws IOException {
     checkUp(server);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    List<Integer> crcs = new ArrayList<>();
     int limit = Math.min(failAfter.getOrDefault(server, Integer.MAX_VALUE),
         Optional.ofNullable(failNextUpload.remove(server)).orElse(Integer.MAX_VALUE));
     return new ShardWriter() {
@@ -174,6 +180,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
           throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, server + " failed");
         }
         bytes.write(b, off, len);
+        crcs.add(ShardRecords.crc(b, off, len, crcs.size()));
       }
 
       @Override
@@ -181,6 +188,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         checkUp(server);
         ShardId id = new ShardId(hash, index);
         held.get(server).putIfAbsent(id, bytes.toByteArray());
+        checksums.putIfAbsent(id, List.copyOf(crcs));
         listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize));
         done = true;
         return id;
@@ -206,13 +214,16 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     if (shard == null) {
       throw new NoSuchFileException(id + " on " + server);
     }
-    int chunk = Layouts.CHUNK_SIZE;
-    int from = (int) Math.min(shard.length, fromBlock * chunk);
+    ListedShard listing = listed.get(id.hash()).apply(id);
+    ShardLayout layout = ShardLayout.of(listing.striping(), listing.objectSize());
+    byte[] records = records(shard, checksums.get(id), layout, fromBlock, toBlock);
     boolean corrupt = this.corrupt.contains(id);
-    int limit = corrupt ? chunk / 2 : failAfter.getOrDefault(server, Integer.MAX_VALUE);
+    int limit = corrupt ? layout.chunkSize() / 2
+        : failAfter.getOrDefault(server, Integer.MAX_VALUE);
     int stall = stallAfter.getOrDefault(server, Integer.MAX_VALUE);
     java.util.concurrent.CountDownLatch hungUp = new java.util.concurrent.CountDownLatch(1);
-    return new FilterInputStream(new ByteArrayInputStream(shard, from, shard.length - from)) {
+    // Checked on arrival as the real client checks what a data server sends.
+    return ShardRecords.checking(new FilterInputStream(new ByteArrayInputStream(records)) {
       private int sent;
 
       @Override
@@ -245,7 +256,18 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         hungUp.countDown();
         super.close();
       }
-    };
+    }, layout, fromBlock, toBlock, id + " from " + server);
+  }
+
+  /** Blocks {@code [from, to)} of {@code shard} as records, with the checksums of its upload. */
+  private static byte[] records(byte[] shard, List<Integer> crcs, ShardLayout layout, long from,
+      long to) {
+    ByteBuffer records = ByteBuffer.allocate((int) ShardRecords.length(layout, from, to));
+    for (long b = from; b < to; b++) {
+      records.put(shard, (int) (b * layout.chunkSize()), layout.blockLength(b))
+          .putInt(crcs.get((int) b));
+    }
+    return records.array();
   }
 
   @Override

@@ -105,6 +105,29 @@ class ObjectStoreTest {
   }
 
   @Test
+  void aSmallObjectThisServerWroteIsReadFromMemoryTheFirstTimeToo() throws IOException {
+    byte[] small = TestData.randomBytes(4096, 7);
+    byte[] large = TestData.randomBytes(100_000, 8);
+    put("small", small, Optional.empty());
+    put("large", large, Optional.empty());
+    servers.servers().forEach(servers::takeDown);
+    servers.servers().forEach(live::dropUntilHeard);
+    assertArrayEquals(small, get("small"));
+    OstoreException e = assertThrows(OstoreException.class, () -> get("large"));
+    assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
+  }
+
+  @Test
+  void aSmallUploadThatFailsLeavesNothingInMemory() throws IOException {
+    byte[] small = TestData.randomBytes(4096, 9);
+    servers.servers().forEach(server -> servers.failNextUploadAfter(server, 100));
+    assertThrows(OstoreException.class, () -> put("small", small, Optional.empty()));
+    metadata.add("small", small.length, ContentHash.sha256(small), "1+2/65536");
+    OstoreException e = assertThrows(OstoreException.class, () -> get("small"));
+    assertEquals(ErrorCode.NO_DATA_SERVER, e.code(), "asked the data servers, which lack it");
+  }
+
+  @Test
   void aDeletedObjectIsNotFoundAndItsVersionsStayReadable() throws IOException {
     byte[] bytes = TestData.randomBytes(500, 6);
     put("a", bytes, Optional.empty());

@@ -13,10 +13,13 @@ import dev.ostore.http.Exchange;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.LocateResponder;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardRecords;
 import dev.ostore.stream.BlockFrames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +42,23 @@ final class FakeDataServer implements AutoCloseable {
   private static final String SHARDS = "/shards/";
   private static final Pattern BLOCKS = Pattern.compile("([0-9]+)-([0-9]+)");
 
-  /** A shard as committed: its layout, its content's size, and its bytes, block after block. */
-  record Shard(Striping striping, long objectSize, byte[] bytes) {}
+  /**
+   * A shard as committed: its layout, its content's size, its bytes, block after block, and the
+   * checksum of each block as they were when it was committed (a test may change the bytes).
+   */
+  record Shard(Striping striping, long objectSize, byte[] bytes, int[] checksums) {
+    Shard(Striping striping, long objectSize, byte[] bytes) {
+      this(striping, objectSize, bytes, checksums(ShardLayout.of(striping, objectSize), bytes));
+    }
+
+    private static int[] checksums(ShardLayout layout, byte[] bytes) {
+      int[] crcs = new int[(int) layout.blockCount()];
+      for (int b = 0; b < crcs.length; b++) {
+        crcs[b] = ShardRecords.crc(bytes, b * layout.chunkSize(), layout.blockLength(b), b);
+      }
+      return crcs;
+    }
+  }
 
   /** The shards it holds. */
   final Map<ShardId, Shard> shards = new ConcurrentHashMap<>();
@@ -57,7 +75,7 @@ final class FakeDataServer implements AutoCloseable {
     http = HttpService.start("fake-data", new ServerAddress("127.0.0.1", 0), Routes.builder()
         .add("POST", SHARDS, exchange -> onPost.handle(exchange))
         .add("PUT", SHARDS + "{id}", exchange -> onPost.handle(exchange))
-        .add("GET", SHARDS + "{id}", exchange -> onGet.handle(exchange), "blocks")
+        .add("GET", SHARDS + "{id}", exchange -> onGet.handle(exchange), "blocks", "checksums")
         .add("DELETE", SHARDS + "{id}", this::delete)
         .build(), HttpService.Settings.DEFAULT);
     ServerId id = ServerId.random();
@@ -91,22 +109,35 @@ final class FakeDataServer implements AutoCloseable {
         (id + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** What a GET does unless a test says otherwise: send the blocks asked for, all without. */
+  /**
+   * What a GET does unless a test says otherwise: send the blocks asked for, all without, each
+   * with its checksum as committed when asked for them with their checksums.
+   */
   private void serve(Exchange exchange) throws IOException {
     Shard shard = shards.get(id(exchange));
     if (shard == null) {
       throw OstoreException.notFound("shard " + id(exchange) + " not found");
     }
-    int chunk = shard.striping().chunkSize();
-    int from = 0;
-    int to = shard.bytes().length;
+    ShardLayout layout = ShardLayout.of(shard.striping(), shard.objectSize());
+    long from = 0;
+    long to = layout.blockCount();
     Matcher range = BLOCKS.matcher(exchange.query("blocks").orElse(""));
     if (range.matches()) {
-      from = Math.toIntExact(Long.parseLong(range.group(1)) * chunk);
-      to = (int) Math.min(to, (Long.parseLong(range.group(2)) + 1) * chunk);
+      from = Long.parseLong(range.group(1));
+      to = Long.parseLong(range.group(2)) + 1;
     }
-    try (OutputStream out = exchange.respond(200, to - from)) {
-      out.write(shard.bytes(), from, to - from);
+    boolean records = exchange.query("checksums").isPresent();
+    exchange.setHeader("Shard-Layout", layout.layoutText());
+    exchange.setHeader("Object-Size", Long.toString(layout.objectSize()));
+    try (OutputStream out = exchange.respond(200, records
+        ? ShardRecords.length(layout, from, to) : layout.rangeLength(from, to))) {
+      for (long b = from; b < to; b++) {
+        out.write(shard.bytes(), (int) b * layout.chunkSize(), layout.blockLength(b));
+        if (records) {
+          out.write(ByteBuffer.allocate(ShardRecords.CRC_BYTES)
+              .putInt(0, shard.checksums()[(int) b]).array());
+        }
+      }
     }
   }
 

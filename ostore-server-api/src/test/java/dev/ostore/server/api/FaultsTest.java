@@ -15,10 +15,13 @@ import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.Endpoint;
 import dev.ostore.server.data.DataServer;
 import dev.ostore.server.data.DataServerConfig;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardRecords;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,7 +77,7 @@ class FaultsTest {
 
   @Test
   void contentThatNoLiveDataServerHoldsAnswers503() throws Exception {
-    try (FakeDataServer data = holding("kept", "kept".getBytes(StandardCharsets.UTF_8))) {
+    try (FakeDataServer data = holding("kept", notKeptInMemory("kept"))) {
       data.shards.clear();
       HttpResponse<String> got = http.get("/objects/kept");
       // Its location was remembered from the PUT: the server's "not here" is no failure of it,
@@ -135,7 +138,7 @@ class FaultsTest {
 
   @Test
   void anUnreachableDataServerIsLoggedOnOneLineWithItsCauseAndNoStackTrace() throws Exception {
-    try (FakeDataServer hung = holding("kept", "kept".getBytes(StandardCharsets.UTF_8))) {
+    try (FakeDataServer hung = holding("kept", notKeptInMemory("kept"))) {
       hung.stopHttp();
       try (LogCapture log = LogCapture.of("dev.ostore")) {
         HttpResponse<String> got = http.get("/objects/kept");
@@ -164,26 +167,41 @@ class FaultsTest {
 
   @Test
   void aDataServerDyingBeforeTheApiServerSentAByteIsA502() throws Exception {
-    try (FakeDataServer dying = dyingAfter(100_000)) {
-      // The api server holds back the chunk that would reach the end, so it has sent nothing.
+    try (FakeDataServer dying = dyingAfter(10_000)) {
+      // It dies within the first block: the api server has nothing to send yet.
       HttpResponse<byte[]> got = http.getBytes("/objects/big");
       assertEquals(502, got.statusCode());
       String message = new String(got.body(), StandardCharsets.UTF_8);
       assertTrue(message.startsWith("cannot read big: ")
-          && message.contains("after 100000 of 10000000 bytes"), message);
+          && message.contains("after 10000 of " + BIG.capacity() + " bytes"), message);
     }
   }
+
+  /** The one shard of "big", 10 MB of zeros, as its data server sends it with checksums. */
+  private static final ByteBuffer BIG = records(new ShardLayout(1, 0, 65536, 10_000_000));
 
   /** A data server holding a 10 MB object "big", which dies after sending {@code sent} bytes. */
   private FakeDataServer dyingAfter(int sent) throws Exception {
     FakeDataServer dying = holding("big", new byte[10_000_000]);
     dying.onGet = exchange -> {
-      OutputStream out = exchange.respond(200, 10_000_000);
-      out.write(new byte[sent]);
+      exchange.setHeader("Shard-Layout", "1+0/65536");
+      exchange.setHeader("Object-Size", "10000000");
+      OutputStream out = exchange.respond(200, BIG.capacity());
+      out.write(BIG.array(), 0, sent);
       out.flush();
       throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk died");
     };
     return dying;
+  }
+
+  private static ByteBuffer records(ShardLayout zeros) {
+    ByteBuffer records = ByteBuffer.allocate(
+        (int) ShardRecords.length(zeros, 0, zeros.blockCount()));
+    for (long b = 0; b < zeros.blockCount(); b++) {
+      byte[] block = new byte[zeros.blockLength(b)];
+      records.put(block).putInt(ShardRecords.crc(block, 0, block.length, b));
+    }
+    return records;
   }
 
   @Test
@@ -192,8 +210,9 @@ class FaultsTest {
     try (FakeDataServer lying = holding("doc", good)) {
       byte[] bad = good.clone();
       bad[400_000] = 1;
-      lying.shards.replaceAll((id, shard) ->
-          new FakeDataServer.Shard(shard.striping(), shard.objectSize(), bad));
+      // Damaged at rest: the checksums stay those of the good bytes.
+      lying.shards.replaceAll((id, shard) -> new FakeDataServer.Shard(shard.striping(),
+          shard.objectSize(), bad, shard.checksums()));
       try {
         HttpResponse<byte[]> got = http.getBytes("/objects/doc");
         assertTrue(got.statusCode() != 200 || got.body().length < good.length,
@@ -206,7 +225,7 @@ class FaultsTest {
 
   @Test
   void aDataServerUnreachableForAGetAnswers502() throws Exception {
-    try (FakeDataServer holder = holding("gone", "content".getBytes(StandardCharsets.UTF_8))) {
+    try (FakeDataServer holder = holding("gone", notKeptInMemory("content"))) {
       holder.stopHttp();
       HttpResponse<String> got = http.get("/objects/gone");
       assertEquals(502, got.statusCode(), got.body());
@@ -233,6 +252,14 @@ class FaultsTest {
   }
 
   /** A data server that became live and then got {@code content} as {@code name}. */
+  /**
+   * Content too large for the api server to keep in memory from its PUT on, so that its reads
+   * go to the data servers: {@code text} repeated past 64 KiB.
+   */
+  private static byte[] notKeptInMemory(String text) {
+    return text.repeat(70_000 / text.length()).getBytes(StandardCharsets.UTF_8);
+  }
+
   private FakeDataServer holding(String name, byte[] content) throws Exception {
     FakeDataServer data = new FakeDataServer(bus);
     awaitLive(api, 1);

@@ -10,6 +10,7 @@ import dev.ostore.http.Routes;
 import dev.ostore.storage.CorruptShardException;
 import dev.ostore.storage.ShardFile;
 import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardRecords;
 import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.ShardUpload;
 import dev.ostore.stream.BlockFrames;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  * BlockFrames}, named by the trailer), {@code PUT /shards/<hex>.<i>} one named up front, {@code
  * GET}, {@code HEAD} and {@code DELETE
  * /shards/<hex>.<i>}, and {@code GET /shards/} to list them in order, a page at a time. A read
- * checks every block against its checksum before sending it; a shard that fails is moved aside
+ * checks every block against its checksum before sending it (and sends the checksums too when
+ * asked, for the reader to check again on arrival); a shard that fails is moved aside
  * and answered 404 if nothing was sent yet, else cut short. Every successful answer names the
  * server in {@value #SERVER_ID_HEADER}, so a client knows which server's shards it is told about
  * whatever address it reached them at (an error answer is reset, its headers with it).
@@ -36,6 +38,7 @@ final class ShardEndpoints {
   static final String SIZE_HEADER = "Object-Size";
   static final String INDEX_HEADER = "Shard-Index";
   static final String SERVER_ID_HEADER = "Server-Id";
+  static final String CHECKSUMS = "crc32c";
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 10_000;
   private static final Pattern BLOCKS = Pattern.compile("([0-9]{1,18})-([0-9]{1,18})?");
@@ -52,8 +55,8 @@ final class ShardEndpoints {
     String shard = PREFIX + "{id}";
     routes.add("POST", PREFIX, named(this::post))
         .add("PUT", shard, named(this::put))
-        .add("GET", shard, named(this::get), "blocks")
-        .add("HEAD", shard, named(this::head), "blocks")
+        .add("GET", shard, named(this::get), "blocks", "checksums")
+        .add("HEAD", shard, named(this::head), "blocks", "checksums")
         .add("DELETE", shard, named(this::delete))
         .add("GET", PREFIX, named(this::list), "after", "limit");
   }
@@ -108,12 +111,21 @@ final class ShardEndpoints {
         (id + "\n").getBytes(StandardCharsets.US_ASCII));
   }
 
+  /**
+   * Sends the blocks asked for, each checked first; with {@code checksums=crc32c}, as {@link
+   * ShardRecords}, each followed by its checksum as stored, for the reader to check on arrival.
+   */
   private void get(Exchange exchange) throws IOException {
     ShardId id = idIn(exchange);
+    boolean records = checksumsIn(exchange);
     try (ShardFile file = open(id)) {
       long[] range = blocksIn(exchange, file.layout());
-      OutputStream out = respond(exchange, file.layout(), range);
-      file.copyBlocks(range[0], range[1], out);
+      OutputStream out = respond(exchange, file.layout(), range, records);
+      if (records) {
+        file.copyRecords(range[0], range[1], out);
+      } else {
+        file.copyBlocks(range[0], range[1], out);
+      }
     } catch (CorruptShardException e) {
       // Before any byte left this becomes a 404; after, the connection is cut short.
       throw OstoreException.notFound(e.getMessage());
@@ -123,7 +135,8 @@ final class ShardEndpoints {
   private void head(Exchange exchange) throws IOException {
     ShardId id = idIn(exchange);
     try (ShardFile file = open(id)) {
-      respond(exchange, file.layout(), blocksIn(exchange, file.layout()));
+      respond(exchange, file.layout(), blocksIn(exchange, file.layout()),
+          checksumsIn(exchange));
     } catch (CorruptShardException e) {
       throw OstoreException.notFound(e.getMessage());
     }
@@ -161,11 +174,22 @@ final class ShardEndpoints {
     return store.open(id).orElseThrow(() -> notFound(id));
   }
 
-  private static OutputStream respond(Exchange exchange, ShardLayout layout, long[] range) {
+  private static OutputStream respond(Exchange exchange, ShardLayout layout, long[] range,
+      boolean records) {
     exchange.setHeader("Content-Type", "application/octet-stream");
     exchange.setHeader(LAYOUT_HEADER, layout.layoutText());
     exchange.setHeader(SIZE_HEADER, Long.toString(layout.objectSize()));
-    return exchange.respond(200, layout.rangeLength(range[0], range[1]));
+    return exchange.respond(200, records ? ShardRecords.length(layout, range[0], range[1])
+        : layout.rangeLength(range[0], range[1]));
+  }
+
+  /** Whether {@code ?checksums=crc32c} asks for the blocks as records; other values are a 400. */
+  private static boolean checksumsIn(Exchange exchange) throws OstoreException {
+    Optional<String> text = exchange.query("checksums");
+    if (text.isPresent() && !text.get().equals(CHECKSUMS)) {
+      throw OstoreException.badRequest("checksums can only be " + CHECKSUMS + ": " + text.get());
+    }
+    return text.isPresent();
   }
 
   private static ShardId idIn(Exchange exchange) throws OstoreException {

@@ -24,6 +24,7 @@ import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Stream;
@@ -182,6 +184,42 @@ class DataServerClientTest {
     try (InputStream in = client.read(server.address(), id, 0, 8)) {
       assertThrows(IOException.class, in::readAllBytes);
     }
+  }
+
+  @Test
+  void aBlockDamagedOnTheWireFailsTheReadBeforeItsBytesAreUsed() throws Exception {
+    ShardId id = new ShardId(HASH, 1);
+    byte[] bytes = TestData.randomBytes(250, 9);
+    upload(id, bytes);
+    byte[] answer;
+    try (InputStream in = server.address().baseUri()
+        .resolve("/shards/" + id + "?blocks=0-2&checksums=crc32c").toURL().openStream()) {
+      answer = in.readAllBytes();
+    }
+    answer[104 + 7] ^= 1; // in block 1, as a bad link or a bad buffer would do
+    try (ServerSocket wire = new ServerSocket(0)) {
+      Future<?> served = executor.submit(() -> answerOnce(wire, answer));
+      try (InputStream in = client.read(
+          new ServerAddress("127.0.0.1", wire.getLocalPort()), id, 0, 3)) {
+        assertArrayEquals(Arrays.copyOfRange(bytes, 0, 100), in.readNBytes(100));
+        OstoreException e = assertThrows(OstoreException.class, () -> in.readNBytes(100));
+        assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+        assertTrue(e.getMessage().contains("block 1 of shard " + id), e.getMessage());
+      }
+      served.get();
+    }
+  }
+
+  /** Answers one request on {@code wire} with the shard records {@code body}, as a data server. */
+  private static Void answerOnce(ServerSocket wire, byte[] body) throws IOException {
+    try (Socket socket = wire.accept()) {
+      socket.getInputStream().read(new byte[4096]); // the request, not looked at
+      socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
+          + "\r\nShard-Layout: " + LAYOUT.layoutText() + "\r\nObject-Size: "
+          + LAYOUT.objectSize() + "\r\n\r\n").getBytes(UTF_8));
+      socket.getOutputStream().write(body);
+    }
+    return null;
   }
 
   @Test

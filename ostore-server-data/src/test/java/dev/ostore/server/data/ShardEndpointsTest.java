@@ -17,6 +17,7 @@ import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import dev.ostore.locate.LocateReply;
 import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardRecords;
 import dev.ostore.stream.BlockFrames;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,6 +120,29 @@ class ShardEndpointsTest {
       assertEquals(400, refused.statusCode(), bad);
       assertEquals(1, refused.body().lines().count());
     }
+  }
+
+  @Test
+  void withChecksumsEachBlockComesWithItsCrcOverItsBytesAndNumber() throws Exception {
+    ShardId id = new ShardId(HASH, 1);
+    byte[] bytes = TestData.randomBytes(250, 4);
+    post(1, LAYOUT, OBJECT_SIZE, bytes);
+    HttpResponse<byte[]> got = getBytes("/shards/" + id + "?blocks=1-&checksums=crc32c");
+    assertEquals(200, got.statusCode());
+    assertEquals(100 + 4 + 50 + 4, got.body().length);
+    ByteBuffer body = ByteBuffer.wrap(got.body());
+    assertArrayEquals(Arrays.copyOfRange(bytes, 100, 200), Arrays.copyOfRange(got.body(), 0, 100));
+    assertEquals(ShardRecords.crc(bytes, 100, 100, 1), body.getInt(100));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 200, 250),
+        Arrays.copyOfRange(got.body(), 104, 154));
+    assertEquals(ShardRecords.crc(bytes, 200, 50, 2), body.getInt(154));
+    HttpResponse<String> head = send(HttpRequest.newBuilder(
+        base.resolve("/shards/" + id + "?checksums=crc32c"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    assertEquals("262", head.headers().firstValue("Content-Length").orElseThrow());
+    HttpResponse<String> refused = get("/shards/" + id + "?checksums=md5");
+    assertEquals(400, refused.statusCode());
+    assertTrue(refused.body().contains("crc32c"), refused.body());
   }
 
   @Test
