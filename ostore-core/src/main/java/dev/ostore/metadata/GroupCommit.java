@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -22,14 +21,16 @@ final class GroupCommit {
   /** The most writes one batch takes: bounds how long the first of them waits for the rest. */
   static final int MAX_BATCH = 64;
 
-  private final ReentrantLock writer = new ReentrantLock(true);
   private final Queue<Queued<?>> queue = new ConcurrentLinkedQueue<>();
+  /** Guards {@link #writing}; waited on by callers, notified when a batch settled or ended. */
+  private final Object turn = new Object();
+  private boolean writing;
   private final Duration maxWait;
   private final Consumer<List<Queued<?>>> runner;
 
   /**
    * Batches run by {@code runner}, which must settle every write of its batch; a caller waits at
-   * most {@code maxWait} for its turn.
+   * most {@code maxWait} for its write to start.
    */
   GroupCommit(Duration maxWait, Consumer<List<Queued<?>>> runner) {
     this.maxWait = maxWait;
@@ -40,7 +41,9 @@ final class GroupCommit {
   <T> T write(String what, Database.Work<T> work) throws OstoreException {
     Queued<T> mine = new Queued<>(what, work);
     queue.add(mine);
-    awaitTurn(mine);
+    if (awaitTurn(mine)) {
+      return mine.outcome();
+    }
     try {
       while (!mine.settled) {
         List<Queued<?>> batch = new ArrayList<>();
@@ -52,9 +55,15 @@ final class GroupCommit {
         } catch (RuntimeException e) {
           batch.forEach(queued -> queued.crashed(e));
         }
+        synchronized (turn) {
+          turn.notifyAll(); // the batch's callers return without waiting for the writer
+        }
       }
     } finally {
-      writer.unlock();
+      synchronized (turn) {
+        writing = false;
+        turn.notifyAll();
+      }
     }
     return mine.outcome();
   }
@@ -64,30 +73,55 @@ final class GroupCommit {
     return queue.size();
   }
 
-  private void awaitTurn(Queued<?> mine) throws OstoreException {
+  /**
+   * Waits until another caller's batch settled {@code mine} (true), or until no batch runs, and
+   * then becomes the writer (false). A caller whose write is taken into a batch after its wait
+   * ran out still waits for that batch: the write may commit, so its caller must hear how it
+   * went.
+   */
+  private boolean awaitTurn(Queued<?> mine) throws OstoreException {
+    long deadline = System.nanoTime() + maxWait.toNanos();
+    boolean interrupted = false;
     try {
-      if (writer.tryLock(maxWait.toMillis(), TimeUnit.MILLISECONDS)) {
-        return;
+      synchronized (turn) {
+        while (true) {
+          if (mine.settled) {
+            return true;
+          }
+          if (!writing) {
+            writing = true;
+            return false;
+          }
+          long left = deadline - System.nanoTime();
+          if (left <= 0 && queue.remove(mine)) {
+            throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, "no write to the"
+                + " metadata store could start within " + maxWait.toSeconds() + " s");
+          }
+          try {
+            // Taken into the running batch once the wait ran out: wait for that batch alone.
+            turn.wait(left <= 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+          } catch (InterruptedException e) {
+            interrupted = true;
+            deadline = System.nanoTime(); // give up the wait as a timeout would
+          }
+        }
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    if (queue.remove(mine)) {
-      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, "no write to the metadata store"
-          + " could start within " + maxWait.toSeconds() + " s");
-    }
-    // A batch running now holds it: the write may commit, so its caller must hear how it went.
-    writer.lock();
   }
 
   /**
-   * One caller's write, and how it went once settled. Settled by the thread holding the writer;
-   * read by the caller after it held the writer in turn, which orders the two.
+   * One caller's write, and how it went once settled. Settled by the writer's thread; the
+   * outcome is written before the volatile {@code settled}, so a caller that sees it settled
+   * sees the outcome.
    */
   static final class Queued<T> {
     private final String what;
     private final Database.Work<T> work;
-    private boolean settled;
+    private volatile boolean settled;
     private T result;
     private OstoreException failure;
     private RuntimeException crash;
