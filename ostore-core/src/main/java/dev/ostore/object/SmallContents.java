@@ -12,8 +12,8 @@ import java.util.OptionalLong;
 
 /**
  * Small contents kept in the api server's memory once written or read and checked, up to a
- * number of bytes in all, the least recently used going first. Content never changes under its hash, so a
- * kept copy is never stale, and a GET of it costs no data server.
+ * number of bytes in all, the least recently used going first. Content never changes under its
+ * hash, so a kept copy is never stale, and a GET of it costs no data server.
  */
 final class SmallContents {
   /** The largest content kept: the small-object limit's default. */
