@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Copied from the run of docs/benchmarks.md section 16; paths under /tmp/smallput as used there.
+# Clusters: DATA_SERVERS=6 TREE=<build> docs/bench/cluster.sh start base 22000 (new: 22010).
 # Interleaved rounds: base (22000) vs new (22010), 4 KiB PUT at c1 and c16; disk rate each round.
 cd /tmp/smallput
 out=${OUT:-/tmp/smallput/results.tsv}
