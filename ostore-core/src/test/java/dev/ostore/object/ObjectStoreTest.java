@@ -91,25 +91,28 @@ class ObjectStoreTest {
 
   @Test
   void aSmallObjectReadOnceIsServedFromMemoryWithItsServersGone() throws IOException {
-    byte[] small = TestData.randomBytes(4096, 4);
-    byte[] large = TestData.randomBytes(100_000, 5);
-    put("small", small, Optional.empty());
-    put("large", large, Optional.empty());
-    assertArrayEquals(small, get("small"));
-    assertArrayEquals(large, get("large"));
-    servers.servers().forEach(servers::takeDown);
-    servers.servers().forEach(live::dropUntilHeard);
-    assertArrayEquals(small, get("small"));
-    OstoreException e = assertThrows(OstoreException.class, () -> get("large"));
-    assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
+    assertSmallServedFromMemoryWithServersGone(true, 4);
   }
 
   @Test
   void aSmallObjectThisServerWroteIsReadFromMemoryTheFirstTimeToo() throws IOException {
-    byte[] small = TestData.randomBytes(4096, 7);
-    byte[] large = TestData.randomBytes(100_000, 8);
+    assertSmallServedFromMemoryWithServersGone(false, 7);
+  }
+
+  /**
+   * Stores a small and a large object, reads both first if {@code readFirst}, and takes every
+   * data server down: the small one still reads, the large one cannot.
+   */
+  private void assertSmallServedFromMemoryWithServersGone(boolean readFirst, int seed)
+      throws IOException {
+    byte[] small = TestData.randomBytes(4096, seed);
+    byte[] large = TestData.randomBytes(100_000, seed + 1);
     put("small", small, Optional.empty());
     put("large", large, Optional.empty());
+    if (readFirst) {
+      assertArrayEquals(small, get("small"));
+      assertArrayEquals(large, get("large"));
+    }
     servers.servers().forEach(servers::takeDown);
     servers.servers().forEach(live::dropUntilHeard);
     assertArrayEquals(small, get("small"));
