@@ -81,9 +81,9 @@ class MetricsEndpointTest extends ClusterTest {
       assertTrue(PrometheusText.sum(metrics, "ostore_storage_free_bytes", Map.of()) > 0);
       assertTrue(PrometheusText.sum(metrics, "ostore_storage_used_bytes", Map.of()) > 0);
       uploads += PrometheusText.sum(metrics, "ostore_http_requests_total",
-          Map.of("endpoint", "/shards/", "method", "POST", "status", "201"));
+          Map.of("endpoint", "/shards/{id}", "method", "PUT", "status", "201"));
     }
-    // Small content on three data servers: three copies, one shard upload to each.
+    // Small content on three data servers: three copies, each one PUT of a shard named up front.
     assertEquals(3, uploads, "each data server took one shard of the one upload");
   }
 
