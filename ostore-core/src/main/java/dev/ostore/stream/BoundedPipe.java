@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,13 +15,23 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed-size buffer between one writing thread and one reading thread. When the writer outruns
  * the reader, writes block until the reader catches up, so memory never grows past the capacity.
  *
- * <p>Unlike {@link java.io.PipedInputStream}, every state change wakes the other side at once (no
- * one-second polling), closing the {@link #source()} wakes a blocked writer, and {@link
- * #fail(Throwable)} hands a cause to whichever side runs next: its read or write throws an {@link
- * IOException} carrying that cause. Closing the {@link #sink()} is the clean end of stream.
+ * <p>Unlike {@link java.io.PipedInputStream}, a waiting side is woken as soon as half the buffer
+ * is there for it (no one-second polling): a waiting reader once half of it is filled, and after
+ * {@value #PATIENCE_MILLIS} ms by whatever bytes there are, so that a slow writer's bytes still
+ * flow within that time; a waiting writer once half of it is free. Each wake-up, a switch of threads, then moves
+ * half a buffer rather than each write's bytes. Closing either end and {@link #fail(Throwable)}
+ * wake both sides whatever the fill: closing the {@link #source()} wakes a blocked writer, closing
+ * the {@link #sink()} is the clean end of stream (its last bytes reach the reader then), and a
+ * failure hands its cause to whichever side runs next: its read or write throws an {@link
+ * IOException} carrying it.
  */
 final class BoundedPipe {
+  /** How long a waiting reader lets writes of less than half the buffer go by. */
+  static final long PATIENCE_MILLIS = 10;
+
   private final byte[] buffer;
+  /** Bytes there for a waiting side before it is woken: half the buffer, at least one. */
+  private final int wakeAt;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition readable = lock.newCondition();
   private final Condition writable = lock.newCondition();
@@ -33,10 +44,14 @@ final class BoundedPipe {
   private boolean sinkClosed;
   private boolean sourceClosed;
   private Throwable failure;
+  /** When the reader began waiting for bytes ({@link System#nanoTime()}), while it waits. */
+  private long readerWaitingSince;
+  private boolean readerWaiting;
 
   BoundedPipe(int capacity) {
     checkArgument(capacity > 0, "capacity (%s) must be positive", capacity);
     this.buffer = new byte[capacity];
+    this.wakeAt = Math.max(1, capacity / 2);
   }
 
   /** The writing end; {@code close()} marks the end of the stream. */
@@ -65,6 +80,16 @@ final class BoundedPipe {
 
   private IOException broken() {
     return new IOException("pipe broken: " + failure, failure);
+  }
+
+  private static void awaitAtMost(Condition condition, long nanos)
+      throws InterruptedIOException {
+    try {
+      condition.awaitNanos(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting on the pipe");
+    }
   }
 
   private static void await(Condition condition) throws InterruptedIOException {
@@ -106,7 +131,10 @@ final class BoundedPipe {
           count += chunk;
           offset += chunk;
           length -= chunk;
-          readable.signal();
+          if (count >= wakeAt || readerWaiting && System.nanoTime() - readerWaitingSince
+              >= TimeUnit.MILLISECONDS.toNanos(PATIENCE_MILLIS)) {
+            readable.signal();
+          }
         }
       } finally {
         lock.unlock();
@@ -140,8 +168,18 @@ final class BoundedPipe {
       }
       lock.lock();
       try {
-        while (count == 0 && failure == null && !sinkClosed && !sourceClosed) {
-          await(readable);
+        if (count == 0 && failure == null && !sinkClosed && !sourceClosed) {
+          readerWaiting = true;
+          readerWaitingSince = System.nanoTime();
+          try {
+            // At first only half a buffer wakes it; after the patience, whatever is there.
+            awaitAtMost(readable, TimeUnit.MILLISECONDS.toNanos(PATIENCE_MILLIS));
+            while (count == 0 && failure == null && !sinkClosed && !sourceClosed) {
+              await(readable);
+            }
+          } finally {
+            readerWaiting = false;
+          }
         }
         if (failure != null) {
           throw broken();
@@ -156,7 +194,9 @@ final class BoundedPipe {
         System.arraycopy(buffer, head, bytes, offset, chunk);
         head = (head + chunk) % buffer.length;
         count -= chunk;
-        writable.signal();
+        if (buffer.length - count >= wakeAt) {
+          writable.signal();
+        }
         return chunk;
       } finally {
         lock.unlock();
