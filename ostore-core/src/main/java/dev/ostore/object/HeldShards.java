@@ -10,13 +10,14 @@ import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
+import dev.ostore.object.ShardPlacement.Placed;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Small content held whole in memory, hash known, written as shards in one request each: all
@@ -28,8 +29,6 @@ import java.util.Map;
 final class HeldShards {
   private final ShardFailures failures = new ShardFailures();
   private Locations locations;
-
-  private record Sent(ServerAddress server, PendingShard shard) {}
 
   private HeldShards() {}
 
@@ -43,23 +42,11 @@ final class HeldShards {
       ContentHash hash, int quorum, Object what) throws IOException {
     byte[][] shards = encode(code, striping, content);
     HeldShards held = new HeldShards();
-    Map<Integer, Sent> sent = new LinkedHashMap<>();
-    int next = 0;
-    for (int index = 0; index < shards.length; index++) {
-      while (next < candidates.size() && !sent.containsKey(index)) {
-        ServerAddress server = candidates.get(next++);
-        ShardId id = new ShardId(hash, index);
-        try {
-          sent.put(index, new Sent(server,
-              client.store(server, id, striping, content.length, shards[index])));
-        } catch (IOException e) {
-          held.failures.refused(live, index, server, e, what);
-        }
-      }
-      if (!sent.containsKey(index)) {
-        held.failures.noServerLeft(index);
-      }
-    }
+    Map<Integer, Placed<PendingShard>> sent = ShardPlacement.place(
+        IntStream.range(0, shards.length).boxed().toList(), candidates,
+        (server, index) -> client.store(server, new ShardId(hash, index), striping,
+            content.length, shards[index]),
+        held.failures, live, what);
     Map<Integer, List<ServerAddress>> stored = new HashMap<>();
     sent.forEach((index, shard) -> {
       try {
@@ -69,12 +56,8 @@ final class HeldShards {
         held.failures.failed(index, shard.server(), e, what);
       }
     });
-    if (stored.size() < quorum) {
-      stored.forEach((index, servers) -> ShardWriters.delete(client, servers.get(0),
-          new ShardId(hash, index), what));
-      throw held.failures.shortOfQuorum(what, striping, stored.size(), quorum);
-    }
-    held.locations = new Locations(stored);
+    held.locations = ShardPlacement.keep(stored, quorum, client, hash, striping, held.failures,
+        what);
     return held;
   }
 

@@ -1,18 +1,15 @@
 package dev.ostore.object;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
-import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.erasure.StripeSink;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
+import dev.ostore.object.ShardPlacement.Placed;
 import java.io.IOException;
-import java.lang.System.Logger;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,24 +25,23 @@ import java.util.concurrent.Executor;
  * refused as busy (so that the client retries later), else {@code DATA_SERVER_FAILED}.
  */
 final class ShardWriters implements StripeSink, AutoCloseable {
-  private static final Logger log = System.getLogger(ShardWriters.class.getName());
-
   private final Striping striping;
   private final int quorum;
   private final Object what;
   private final Executor executor;
   /** Shard index to its upload, for the shards still going; in index order. */
-  private final Map<Integer, Upload> uploads = new LinkedHashMap<>();
+  private final Map<Integer, Placed<ShardWriter>> uploads;
   /** Why each shard that is not going failed. */
-  private final ShardFailures failures = new ShardFailures();
+  private final ShardFailures failures;
 
-  private record Upload(ServerAddress server, ShardWriter writer) {}
-
-  private ShardWriters(Striping striping, int quorum, Object what, Executor executor) {
+  private ShardWriters(Striping striping, int quorum, Object what, Executor executor,
+      Map<Integer, Placed<ShardWriter>> uploads, ShardFailures failures) {
     this.striping = striping;
     this.quorum = quorum;
     this.what = what;
     this.executor = executor;
+    this.uploads = uploads;
+    this.failures = failures;
   }
 
   /**
@@ -56,21 +52,11 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   static ShardWriters start(DataServerClient client, LiveServers live,
       List<ServerAddress> candidates, Striping striping, List<Integer> indexes, int quorum,
       Object what, Executor executor) throws IOException {
-    ShardWriters writers = new ShardWriters(striping, quorum, what, executor);
-    int next = 0;
-    for (int index : indexes) {
-      while (next < candidates.size() && !writers.uploads.containsKey(index)) {
-        ServerAddress server = candidates.get(next++);
-        try {
-          writers.uploads.put(index, new Upload(server, client.upload(server, index, striping)));
-        } catch (IOException e) {
-          writers.failures.refused(live, index, server, e, what);
-        }
-      }
-      if (!writers.uploads.containsKey(index)) {
-        writers.failures.noServerLeft(index);
-      }
-    }
+    ShardFailures failures = new ShardFailures();
+    ShardWriters writers = new ShardWriters(striping, quorum, what, executor,
+        ShardPlacement.place(indexes, candidates,
+            (server, index) -> client.upload(server, index, striping), failures, live, what),
+        failures);
     try {
       writers.checkQuorum();
     } catch (IOException e) {
@@ -85,7 +71,7 @@ final class ShardWriters implements StripeSink, AutoCloseable {
     for (var it = uploads.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
       try {
-        entry.getValue().writer().writeBlock(chunks[entry.getKey()], 0, length);
+        entry.getValue().shard().writeBlock(chunks[entry.getKey()], 0, length);
       } catch (IOException e) {
         it.remove();
         fail(entry.getKey(), entry.getValue(), e);
@@ -102,14 +88,14 @@ final class ShardWriters implements StripeSink, AutoCloseable {
     Map<Integer, CompletableFuture<Void>> commits = new LinkedHashMap<>();
     uploads.forEach((index, upload) -> commits.put(index, CompletableFuture.runAsync(() -> {
       try {
-        upload.writer().finish(hash, size);
+        upload.shard().finish(hash, size);
       } catch (IOException e) {
         throw new CompletionException(e);
       }
     }, executor)));
     Map<Integer, List<ServerAddress>> committed = new HashMap<>();
     commits.forEach((index, commit) -> {
-      Upload upload = uploads.get(index);
+      Placed<ShardWriter> upload = uploads.get(index);
       try {
         commit.join();
         committed.put(index, List.of(upload.server()));
@@ -118,12 +104,7 @@ final class ShardWriters implements StripeSink, AutoCloseable {
       }
     });
     uploads.clear();
-    if (committed.size() < quorum) {
-      committed.forEach((index, servers) -> delete(client, servers.get(0),
-          new ShardId(hash, index), what));
-      throw failures.shortOfQuorum(what, striping, committed.size(), quorum);
-    }
-    return new Locations(committed);
+    return ShardPlacement.keep(committed, quorum, client, hash, striping, failures, what);
   }
 
   /** The shards that did not make it, by index, with why: repair puts them back. */
@@ -134,12 +115,12 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   /** Cuts every upload still going: their servers keep nothing. Idempotent. */
   @Override
   public void close() {
-    uploads.values().forEach(upload -> upload.writer().abort());
+    uploads.values().forEach(upload -> upload.shard().abort());
     uploads.clear();
   }
 
-  private void fail(int index, Upload upload, Throwable e) {
-    upload.writer().abort();
+  private void fail(int index, Placed<ShardWriter> upload, Throwable e) {
+    upload.shard().abort();
     failures.failed(index, upload.server(), e, what);
   }
 
@@ -148,16 +129,6 @@ final class ShardWriters implements StripeSink, AutoCloseable {
     if (left < quorum) {
       close(); // empties uploads: counted before
       throw failures.shortOfQuorum(what, striping, left, quorum);
-    }
-  }
-
-  /** Deletes a shard of a write of {@code what} that failed; a failure to is only logged. */
-  static void delete(DataServerClient client, ServerAddress server, ShardId id, Object what) {
-    try {
-      client.delete(server, id);
-    } catch (IOException e) {
-      log.log(WARNING, () -> "cannot delete shard " + id + " of a failed write of " + what
-          + " from " + server + ": " + e.getMessage());
     }
   }
 }
