@@ -29,6 +29,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * }</pre>
  */
 public final class HttpService implements AutoCloseable {
+  /**
+   * Bytes read from a connection at a time: a shard's 64 KiB chunk in one read rather than
+   * Jetty's default eight, which cost a data server most of its CPU in system calls.
+   */
+  private static final int INPUT_BUFFER_SIZE = 64 * 1024;
   private final Server server;
   private final ServerAddress address;
   private final AtomicBoolean open = new AtomicBoolean(true);
@@ -70,6 +75,7 @@ public final class HttpService implements AutoCloseable {
     Server server = new Server(threads);
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
+    config.setInputBufferSize(INPUT_BUFFER_SIZE);
     // Encoded '/', '.' and control characters reach the endpoints, whose name check explains what is wrong;
     // endpoints read the raw path, so nothing is ever resolved against a directory.
     config.setUriCompliance(UriCompliance.DEFAULT.with("ostore",
