@@ -47,6 +47,8 @@ final class DiskShardStore implements ShardStore {
   /** Commits of shards in one directory take turns, so two of one shard cannot both store it. */
   private final Object[] directoryLocks = new Object[256];
   private final AtomicBoolean open = new AtomicBoolean(true);
+  /** Eight files forced at once keep a disk busy; more threads would only wait longer. */
+  private final Writeback writeback = new Writeback(8, "shard-writeback");
 
   private DiskShardStore(Path shards, Path temp, Path corrupt, int maxUploads) {
     this.shards = shards;
@@ -91,7 +93,8 @@ final class DiskShardStore implements ShardStore {
     Path partial = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
     try {
       FileChannel channel = FileChannel.open(partial, CREATE_NEW, WRITE);
-      DiskShardUpload upload = new DiskShardUpload(this, index, striping, channel, partial);
+      DiskShardUpload upload = new DiskShardUpload(this, index, striping, channel, partial,
+          writeback);
       uploads.add(upload);
       return upload;
     } catch (IOException e) {
@@ -199,6 +202,7 @@ final class DiskShardStore implements ShardStore {
   public void close() {
     if (open.compareAndSet(true, false)) {
       uploads.forEach(DiskShardUpload::close);
+      writeback.close();
     }
   }
 

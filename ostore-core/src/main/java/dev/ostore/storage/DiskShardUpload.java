@@ -24,6 +24,7 @@ final class DiskShardUpload implements ShardUpload {
   private final Path partial;
   /** The block being written, with room for its checksum after it. */
   private final ByteBuffer block;
+  private final Writeback.File writeback;
   private final AtomicBoolean ended = new AtomicBoolean();
   private long written;
   private long blocks;
@@ -31,13 +32,14 @@ final class DiskShardUpload implements ShardUpload {
   private boolean keptExisting;
 
   DiskShardUpload(DiskShardStore store, int index, Striping striping, FileChannel channel,
-      Path partial) throws IOException {
+      Path partial, Writeback writeback) throws IOException {
     this.store = store;
     this.index = index;
     this.striping = striping;
     this.channel = channel;
     this.partial = partial;
     this.block = ByteBuffer.allocate(striping.chunkSize() + ShardFormat.CRC_BYTES);
+    this.writeback = writeback.follow(channel);
     channel.position(ShardFormat.HEADER);
   }
 
@@ -60,6 +62,7 @@ final class DiskShardUpload implements ShardUpload {
     blocks++;
     written += length;
     lastLength = length;
+    writeback.appended(written);
   }
 
   @Override

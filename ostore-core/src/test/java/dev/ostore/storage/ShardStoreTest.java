@@ -295,6 +295,22 @@ class ShardStoreTest {
   }
 
   @Test
+  void shardsForcedToDiskWhileWrittenCommitWholeOrKeepNothing() throws IOException {
+    // Large enough for several forces while appending, whose threads then race the close.
+    Striping wide = new Striping(1, 0, 64 * 1024);
+    ShardLayout layout = ShardLayout.of(wide, 40L << 20);
+    byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 19);
+    try (ShardUpload cut = store.create(0, wide)) {
+      appendBlocks(cut, ShardLayout.of(wide, 20L << 20), Arrays.copyOf(bytes, 20 << 20));
+    }
+    assertNothingKept(new ShardId(HASH, 0));
+    put(new ShardId(HASH, 0), layout, bytes);
+    try (ShardFile file = store.open(new ShardId(HASH, 0)).orElseThrow()) {
+      assertArrayEquals(bytes, read(file, 0, layout.blockCount()));
+    }
+  }
+
+  @Test
   void closingTheStoreDeletesOpenUploads() throws IOException {
     ShardUpload upload = store.create(0, STRIPING);
     upload.append(TestData.randomBytes(100, 18), 0, 100);
