@@ -27,11 +27,26 @@ public final class ErasureStreams {
    */
   public static InputStream decoder(ErasureCode code, Striping striping, long objectSize,
       StripeSource source) {
+    return decoder(code, striping, objectSize, source, 0, objectSize);
+  }
+
+  /**
+   * As {@link #decoder(ErasureCode, Striping, long, StripeSource)}, for the object's bytes
+   * {@code [from, to)} only: just the stripes that hold them are read, and of each only the
+   * data chunks that hold them unless some are missing (see {@link StripeSource#read(long, int,
+   * byte[][], boolean[], boolean[])}).
+   */
+  public static InputStream decoder(ErasureCode code, Striping striping, long objectSize,
+      StripeSource source, long from, long to) {
     checkMatch(code, striping);
     if (objectSize < 0) {
       throw new IllegalArgumentException("negative object size " + objectSize);
     }
-    return new StripeDecoder(code, striping, objectSize, source);
+    if (from < 0 || from > to || to > objectSize) {
+      throw new IllegalArgumentException("bytes [" + from + ", " + to + ") are not within "
+          + objectSize);
+    }
+    return new StripeDecoder(code, striping, objectSize, source, from, to);
   }
 
   private static void checkMatch(ErasureCode code, Striping striping) {

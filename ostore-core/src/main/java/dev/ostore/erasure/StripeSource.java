@@ -11,4 +11,14 @@ public interface StripeSource {
    * cannot fill k.
    */
   void read(long stripe, int length, byte[][] chunks, boolean[] present) throws IOException;
+
+  /**
+   * As {@link #read(long, int, byte[][], boolean[])}, for a reader that needs only the data
+   * chunks {@code wanted} names (a range of the object): a source may fill just those, and
+   * fills at least k when it cannot. By default it fills k.
+   */
+  default void read(long stripe, int length, byte[][] chunks, boolean[] present,
+      boolean[] wanted) throws IOException {
+    read(stripe, length, chunks, present);
+  }
 }

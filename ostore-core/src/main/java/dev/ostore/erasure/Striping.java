@@ -78,6 +78,29 @@ public record Striping(int dataShards, int parityShards, int chunkSize) {
     return Math.multiplyExact(stripe, stripeSize());
   }
 
+  /** The stripe that holds the object's byte at {@code offset}. */
+  public long stripeOf(long offset) {
+    if (offset < 0) {
+      throw new IllegalArgumentException("negative offset " + offset);
+    }
+    return offset / stripeSize();
+  }
+
+  /**
+   * Sets {@code wanted[i]} for each data chunk {@code i} of that stripe that holds any of the
+   * object's bytes {@code [from, to)}; leaves the others as they are.
+   */
+  public void markDataChunks(long objectSize, long stripe, long from, long to,
+      boolean[] wanted) {
+    long start = stripeStart(stripe);
+    long first = Math.max(from, start) - start;
+    long end = Math.min(to, start + stripeLength(objectSize, stripe)) - start;
+    int length = chunkLength(objectSize, stripe);
+    for (int i = 0; i < dataShards; i++) {
+      wanted[i] |= (long) i * length < end && (long) (i + 1) * length > first;
+    }
+  }
+
   /** Object bytes in that stripe: stripeSize() but in a short last one. */
   public int stripeLength(long objectSize, long stripe) {
     long count = stripeCount(objectSize);

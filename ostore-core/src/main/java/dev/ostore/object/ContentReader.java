@@ -1,5 +1,6 @@
 package dev.ostore.object;
 
+import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
@@ -53,31 +55,60 @@ final class ContentReader {
    * are may be remembered from before some servers came back or went: if those fail, the data
    * servers are asked afresh, once.
    */
-  Content open(ContentHash hash, long size, Striping striping, Object what) throws IOException {
+  ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
+      ByteRange range) throws IOException {
     Locations remembered = locator.locateShardsToRead(hash, striping.dataShards());
     try {
-      return open(hash, size, striping, what, remembered);
+      return open(hash, size, striping, what, range, remembered);
     } catch (IOException e) {
       locator.forget(hash.hex());
       Locations fresh = locator.locateShards(hash);
       if (fresh.equals(remembered)) {
         throw e;
       }
-      return open(hash, size, striping, what, fresh);
+      return open(hash, size, striping, what, range, fresh);
     }
   }
 
-  private Content open(ContentHash hash, long size, Striping striping, Object what,
-      Locations locations) throws IOException {
-    ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what,
+  /**
+   * A range of content too large to be checked whole is read from the stripes that hold it, of
+   * each only the data chunks that do while they answer; a range of smaller content is cut from
+   * the whole content, checked.
+   */
+  private ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
+      ByteRange range, Locations locations) throws IOException {
+    boolean partial = !range.isAll(size) && size > WHOLE_HASH_CHECKED;
+    ByteRange read = partial ? range : ByteRange.all(size);
+    long first = read.length() == 0 ? 0 : striping.stripeOf(read.from());
+    long end = read.length() == 0 ? 0 : striping.stripeOf(read.to() - 1) + 1;
+    ShardStripes stripes = new ShardStripes(client, hash, striping, size, end, locations, what,
         executor, hedgeAfter);
     try {
-      stripes.open();
+      if (partial) {
+        stripes.open(first, dataChunksOf(striping, size, read, first, end));
+      } else {
+        stripes.open();
+      }
     } catch (IOException e) {
+      stripes.close();
       locator.forget(hash.hex());
       throw e;
     }
-    return new Content(hash, size, striping, stripes, what);
+    Content content = new Content(hash, size, striping, stripes, what, read);
+    return partial || range.isAll(size) ? content : new Slice(content, range);
+  }
+
+  /** The data shards that hold any of {@code range}, which stripes {@code [first, end)} hold. */
+  private static boolean[] dataChunksOf(Striping striping, long size, ByteRange range,
+      long first, long end) {
+    boolean[] wanted = new boolean[striping.dataShards()];
+    if (end - first > 2) {
+      Arrays.fill(wanted, true); // the stripes between are wanted whole
+    } else {
+      striping.markDataChunks(size, first, range.from(), range.to(), wanted);
+      striping.markDataChunks(size, end - 1, range.from(), range.to(), wanted);
+    }
+    return wanted;
   }
 
   /** Content being read; close it when done. */
@@ -87,18 +118,20 @@ final class ContentReader {
     private final Striping striping;
     private final ShardStripes stripes;
     private final Object what;
+    private final ByteRange range;
 
     private Content(ContentHash hash, long size, Striping striping, ShardStripes stripes,
-        Object what) {
+        Object what, ByteRange range) {
       this.hash = hash;
       this.size = size;
       this.striping = striping;
       this.stripes = stripes;
       this.what = what;
+      this.range = range;
     }
 
     /**
-     * Copies the content to {@code out}. Every block was checked against its CRC32C twice, by
+     * Copies the content's bytes of its range to {@code out}. Every block was checked against its CRC32C twice, by
      * the data server reading it from disk and here on arrival, so a damaged one is replaced
      * before its bytes are used. Content small enough to be kept in memory is also checked
      * whole against its SHA-256, holding the last chunk back: bytes that do not match end in
@@ -109,7 +142,7 @@ final class ContentReader {
     public void copyTo(OutputStream out) throws IOException {
       // The shards' failures arrive as OstoreExceptions (ShardStripes), the client's as they are.
       try (InputStream in = ErasureStreams.decoder(codes.of(striping), striping, size,
-          stripes)) {
+          stripes, range.from(), range.to())) {
         if (size > WHOLE_HASH_CHECKED) {
           in.transferTo(out);
         } else if (!VerifiedCopy.copy(in, out, hash, size)) {

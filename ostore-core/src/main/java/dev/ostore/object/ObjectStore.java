@@ -1,5 +1,6 @@
 package dev.ostore.object;
 
+import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ObjectName;
 import dev.ostore.dataserver.DataServerClient;
@@ -63,7 +64,16 @@ public interface ObjectStore {
    * The content of {@code version}, opened where it is: {@code NO_DATA_SERVER} when too little of
    * it is on live data servers, {@code DATA_SERVER_FAILED} when what is there cannot be read.
    */
-  Content open(Version version) throws IOException;
+  default Content open(Version version) throws IOException {
+    return open(version, ByteRange.all(version.size()));
+  }
+
+  /**
+   * The bytes in {@code range} of the content of {@code version}, which must lie within it: as
+   * {@link #open(Version)}, reading only the stripes, and of those only the shards, that hold
+   * them, as far as the shards answer.
+   */
+  Content open(Version version, ByteRange range) throws IOException;
 
   /** The body of a PUT, as it arrives. */
   interface Body {
@@ -109,12 +119,13 @@ public interface ObjectStore {
     long copyTo(OutputStream out) throws IOException;
   }
 
-  /** Content being read. */
+  /** Content being read, all of it or a range. */
   interface Content extends AutoCloseable {
+    /** The size of the whole content. */
     long size();
 
     /**
-     * Copies the content to {@code out}, checked: bytes found damaged end in {@code
+     * Copies the content, or the range of it that was opened, to {@code out}, checked: bytes found damaged end in {@code
      * DATA_SERVER_FAILED} before they are written, so that the caller can cut the answer short
      * and no client takes them for the content. Erasure-coded content is checked block by block
      * (CRC32C), and also whole (SHA-256, the last chunk held back) when small enough to be kept

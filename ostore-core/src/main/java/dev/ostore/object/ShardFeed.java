@@ -45,15 +45,14 @@ final class ShardFeed implements AutoCloseable {
   }
 
   /**
-   * Reads the chunks of stripes {@code [from, stripes)} of shard {@code index} from {@code in}
-   * on {@code executor}, into {@code out}.
+   * Reads the chunks of stripes {@code [from, to)} of shard {@code index} from {@code in} on
+   * {@code executor}, into {@code out}.
    */
   static ShardFeed start(int index, ServerAddress server, InputStream in, Striping striping,
-      long size, long from, BlockingQueue<Item> out, Executor executor) {
-    long stripes = striping.stripeCount(size);
+      long size, long from, long to, BlockingQueue<Item> out, Executor executor) {
     ShardFeed feed = new ShardFeed(index, server, in,
-        from < stripes ? striping.chunkLength(size, from) : 0);
-    executor.execute(() -> feed.run(striping, size, from, out));
+        from < to ? striping.chunkLength(size, from) : 0);
+    executor.execute(() -> feed.run(striping, size, from, to, out));
     return feed;
   }
 
@@ -75,10 +74,9 @@ final class ShardFeed implements AutoCloseable {
     }
   }
 
-  private void run(Striping striping, long size, long from, BlockingQueue<Item> out) {
-    long stripes = striping.stripeCount(size);
+  private void run(Striping striping, long size, long from, long to, BlockingQueue<Item> out) {
     try {
-      for (long stripe = from; stripe < stripes; stripe++) {
+      for (long stripe = from; stripe < to; stripe++) {
         ahead.acquire();
         if (closed.get()) {
           return;

@@ -80,8 +80,8 @@ final class ShardRebuild {
     int rebuilt;
     try (ShardWriters writers = ShardWriters.start(client, live, targets, striping, missing, 1,
             what, executor);
-        ShardStripes stripes = new ShardStripes(client, hash, striping, size, locations, what,
-            executor, HEDGE_AFTER)) {
+        ShardStripes stripes = new ShardStripes(client, hash, striping, size,
+            striping.stripeCount(size), locations, what, executor, HEDGE_AFTER)) {
       stripes.open();
       long count = striping.stripeCount(size);
       int longest = count == 0 ? 0 : striping.chunkLength(size, 0);

@@ -28,8 +28,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads a content's stripes from the data servers holding its shards, the data shards while they
- * answer, each as one streamed request read on a thread of its own ({@link ShardFeed}). A shard
+ * Reads a content's stripes {@code [from, to)} from the data servers holding its shards, the data
+ * shards while they answer (or only those a range of the content needs), each as one streamed
+ * request read on a thread of its own ({@link ShardFeed}). A shard
  * that fails mid-read is replaced, from that stripe on, by another copy of it or by a parity
  * shard; one that lags more than {@code hedgeAfter} behind a stripe gets a parity shard beside it
  * (a hedge), and the first {@code k} chunks of each stripe win. The decoder rebuilds what is
@@ -42,6 +43,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   private final ContentHash hash;
   private final Striping striping;
   private final long size;
+  private final long to;
   private final Object what;
   private final Executor executor;
   private final long hedgeNanos;
@@ -61,26 +63,50 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   /** Shards found missing or cut short, by index, with why: not merely unreachable. */
   private final Map<Integer, String> damaged = new TreeMap<>();
 
-  ShardStripes(DataServerClient client, ContentHash hash, Striping striping, long size,
+  /** Stripes {@code [0, to)}, whole or in part, may be read; none is until {@link #open}. */
+  ShardStripes(DataServerClient client, ContentHash hash, Striping striping, long size, long to,
       Locations locations, Object what, Executor executor, Duration hedgeAfter) {
     this.client = client;
     this.hash = hash;
     this.striping = striping;
     this.size = size;
+    this.to = to;
     this.locations = locations;
     this.what = what;
     this.executor = executor;
     this.hedgeNanos = hedgeAfter.toNanos();
   }
 
+  /**
+   * Opens, from stripe {@code from} on, the data shards that {@code wanted} names, or when some
+   * cannot be opened, the first {@code k} shards that can, data shards first.
+   */
+  void open(long from, boolean[] wanted) throws IOException {
+    for (int index = 0; index < wanted.length; index++) {
+      if (wanted[index] && !start(index, from)) {
+        add(from, striping.dataShards() - feeds.size());
+        checkReadable();
+        return;
+      }
+    }
+  }
+
   /** Opens the first {@code k} shards that can be opened, data shards first. */
   void open() throws IOException {
     add(0, striping.dataShards());
+    checkReadable();
   }
 
   @Override
   public void read(long stripe, int length, byte[][] chunks, boolean[] present)
       throws IOException {
+    read(stripe, length, chunks, present, new boolean[striping.dataShards()]);
+  }
+
+  /** Ends once every data chunk {@code wanted} names is in, or any {@code k} chunks. */
+  @Override
+  public void read(long stripe, int length, byte[][] chunks, boolean[] present,
+      boolean[] wanted) throws IOException {
     int filled = 0;
     long deadline = System.nanoTime() + hedgeNanos;
     while (true) {
@@ -96,7 +122,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
         }
         item.feed().consumed(); // only now: the feed reuses the chunk's buffer
       }
-      if (filled == striping.dataShards()) {
+      if (filled == striping.dataShards() || allIn(wanted, present)) {
         return;
       }
       ShardFeed.Item item = poll(deadline - System.nanoTime());
@@ -107,6 +133,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
         drop(item.feed(), item.failure());
         // From this stripe on: the stripe being put together may have its chunk already.
         add(stripe, striping.dataShards() - feeds.size());
+        checkReadable();
       } else if (feeds.get(item.feed().index) == item.feed()) {
         early.computeIfAbsent(item.feed().index, i -> new ArrayDeque<>()).add(item);
       }
@@ -153,52 +180,74 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     }
   }
 
-  /** A shard lags: one more, from this stripe on, if there is any left to ask. */
+  private static boolean allIn(boolean[] wanted, boolean[] present) {
+    boolean any = false;
+    for (int i = 0; i < wanted.length; i++) {
+      if (wanted[i] && !present[i]) {
+        return false;
+      }
+      any |= wanted[i];
+    }
+    return any;
+  }
+
+  /**
+   * A shard lags: more, from this stripe on, if there are any left to ask; enough to decode
+   * without it.
+   */
   private void hedge(long stripe) throws IOException {
-    if (feeds.size() < striping.totalShards() && add(stripe, 1) > 0) {
+    int more = Math.max(1, striping.dataShards() + 1 - feeds.size());
+    if (feeds.size() < striping.totalShards() && add(stripe, more) > 0) {
       log.log(WARNING, () -> "a shard of " + what + " lags at stripe " + stripe
           + "; reading one more beside it");
     }
   }
 
   /**
-   * Opens up to {@code wanted} more shards from {@code stripe} on, data shards first; fails when
-   * fewer than {@code k} are left to read. Returns how many it opened.
+   * Opens up to {@code wanted} more shards from {@code stripe} on, data shards first, and
+   * returns how many it opened.
    */
-  private int add(long stripe, int wanted) throws IOException {
+  private int add(long stripe, int wanted) {
     int opened = 0;
     for (int index = 0; index < striping.totalShards() && opened < wanted; index++) {
-      if (feeds.containsKey(index)) {
-        continue;
-      }
-      for (ServerAddress server : locations.holders(index)) {
-        ShardId id = new ShardId(hash, index);
-        try {
-          feeds.put(index, ShardFeed.start(index, server,
-              client.read(server, id, stripe, striping.stripeCount(size)), striping, size,
-              stripe, arrivals, executor));
-          early.remove(index);
-          opened++;
-          break;
-        } catch (IOException e) {
-          serverFailed |= !(e instanceof NoSuchFileException);
-          if (e instanceof NoSuchFileException) {
-            damaged.put(index, id + " missing on " + server);
-          }
-          failures.add(id + " on " + server + ": " + e.getMessage());
-          locations = locations.without(server);
-          log.log(WARNING, () -> "cannot read shard " + id + " of " + what + " from " + server
-              + ": " + e.getMessage());
-        }
+      if (!feeds.containsKey(index) && start(index, stripe)) {
+        opened++;
       }
     }
+    return opened;
+  }
+
+  /** Starts reading shard {@code index} from one of its holders; false when none answers. */
+  private boolean start(int index, long stripe) {
+    for (ServerAddress server : locations.holders(index)) {
+      ShardId id = new ShardId(hash, index);
+      try {
+        feeds.put(index, ShardFeed.start(index, server, client.read(server, id, stripe, to),
+            striping, size, stripe, to, arrivals, executor));
+        early.remove(index);
+        return true;
+      } catch (IOException e) {
+        serverFailed |= !(e instanceof NoSuchFileException);
+        if (e instanceof NoSuchFileException) {
+          damaged.put(index, id + " missing on " + server);
+        }
+        failures.add(id + " on " + server + ": " + e.getMessage());
+        locations = locations.without(server);
+        log.log(WARNING, () -> "cannot read shard " + id + " of " + what + " from " + server
+            + ": " + e.getMessage());
+      }
+    }
+    return false;
+  }
+
+  /** Fails when fewer than {@code k} shards are being read. */
+  private void checkReadable() throws OstoreException {
     if (feeds.size() < striping.dataShards()) {
       throw new OstoreException(serverFailed ? ErrorCode.DATA_SERVER_FAILED
           : ErrorCode.NO_DATA_SERVER, "cannot read " + what + ": " + feeds.size()
           + " of the " + striping.dataShards() + " shards needed are readable"
           + (failures.isEmpty() ? " on live data servers" : " (" + failures + ")"));
     }
-    return opened;
   }
 
   private void drop(ShardFeed lost, IOException e) {

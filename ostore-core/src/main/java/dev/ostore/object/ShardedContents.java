@@ -1,5 +1,6 @@
 package dev.ostore.object;
 
+import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.Striping;
@@ -49,8 +50,8 @@ public interface ShardedContents {
 
       @Override
       public ObjectStore.Content open(ContentHash hash, long size, Striping striping,
-          Object what) throws IOException {
-        return reader.open(hash, size, striping, what);
+          Object what, ByteRange range) throws IOException {
+        return reader.open(hash, size, striping, what, range);
       }
     };
   }
@@ -63,11 +64,12 @@ public interface ShardedContents {
   Upload start(OptionalLong length, Object what) throws IOException;
 
   /**
-   * Opens stored content for reading: {@code NO_DATA_SERVER} when fewer than {@code k} of its
-   * shards are on live servers, {@code DATA_SERVER_FAILED} when they cannot be read.
+   * Opens stored content for reading its bytes in {@code range}: {@code NO_DATA_SERVER} when
+   * fewer than {@code k} of its shards are on live servers (or of those holding the range, when
+   * they are fewer), {@code DATA_SERVER_FAILED} when they cannot be read.
    */
-  ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what)
-      throws IOException;
+  ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
+      ByteRange range) throws IOException;
 
   /**
    * Content on its way in: its bytes, then {@link #seal} once they all came, then {@link

@@ -2,6 +2,7 @@ package dev.ostore.object;
 
 import static java.lang.System.Logger.Level.WARNING;
 
+import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
@@ -121,27 +122,37 @@ final class StoredObjects implements ObjectStore {
 
   /**
    * Small content comes from memory when this server wrote or read it before, and is read whole
-   * otherwise.
+   * otherwise; a range of it is cut from the whole, checked.
    */
   @Override
-  public Content open(Version version) throws IOException {
+  public Content open(Version version, ByteRange range) throws IOException {
     ContentHash hash = version.hash().orElseThrow(
         () -> Missing.deleted(version.name(), version.number()));
+    if (!range.within(version.size())) {
+      throw new IllegalArgumentException(range + " is not within the " + version.size()
+          + " bytes of " + version.name());
+    }
     if (version.size() > SmallContents.LARGEST) {
-      return openStored(version, hash);
+      return openStored(version, hash, range);
     }
     Optional<Content> kept = small.get(hash);
-    return kept.isPresent() ? kept.get() : small.read(hash, openStored(version, hash));
+    Content whole = kept.isPresent() ? kept.get()
+        : small.read(hash, openStored(version, hash, ByteRange.all(version.size())));
+    return range.isAll(version.size()) ? whole : new Slice(whole, range);
   }
 
-  private Content openStored(Version version, ContentHash hash) throws IOException {
+  private Content openStored(Version version, ContentHash hash, ByteRange range)
+      throws IOException {
     Optional<ContentLayout> layout = metadata.layout(hash);
     Content content;
     if (layout.isPresent()) {
       Striping striping = Striping.parse(layout.get().layout());
-      content = sharded.open(hash, layout.get().size(), striping, version.name());
+      content = sharded.open(hash, layout.get().size(), striping, version.name(), range);
     } else {
       content = openWhole(hash, version.name());
+      if (!range.isAll(content.size())) {
+        content = new Slice(content, range);
+      }
     }
     if (content.size() != version.size()) {
       content.close();

@@ -59,6 +59,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   /** How each content's shards are listed: its layout and size, as their uploads said. */
   private final Map<ContentHash, Function<ShardId, ListedShard>> listed =
       new ConcurrentHashMap<>();
+  /** Every shard read asked for, in order. */
+  private final List<BlockRead> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A read of blocks {@code [from, to)} of shard {@code index} of some content. */
+  public record BlockRead(int index, long from, long to) {}
 
   public FakeDataServers(MessageBus bus, int count) throws IOException {
     for (int i = 0; i < count; i++) {
@@ -153,6 +158,13 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     held.values().forEach(ids -> ids.remove(new ShardId(hash, index)));
   }
 
+  /** The shard reads asked for since the last call, in order; forgets them. */
+  public List<BlockRead> takeReads() {
+    List<BlockRead> taken = List.copyOf(reads);
+    reads.removeAll(taken);
+    return taken;
+  }
+
   /** How many listing pages were asked for, by every client. */
   public int listCalls() {
     return listCalls.get();
@@ -210,6 +222,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   public InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
       throws IOException {
     checkUp(server);
+    reads.add(new BlockRead(id.index(), fromBlock, toBlock));
     byte[] shard = held.get(server).get(id);
     if (shard == null) {
       throw new NoSuchFileException(id + " on " + server);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
@@ -19,6 +20,7 @@ import dev.ostore.object.ShardedContents.Stored;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -77,6 +79,85 @@ class ShardedContentsTest {
   }
 
   @Test
+  void everyRangeAroundChunkAndStripeEdgesReadsBackItsBytesHealthyOrDegraded()
+      throws IOException {
+    long stripe = 4L * CHUNK;
+    byte[] body = TestData.randomBytes((int) (3 * stripe + 12_345), 20);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    long[] edges = {0, 1, CHUNK - 1, CHUNK, CHUNK + 1, stripe - 1, stripe, stripe + 1,
+        2 * stripe + 3 * CHUNK, 3 * stripe, body.length - 1, body.length};
+    List<ServerAddress> all = servers.servers();
+    for (int down = 0; down <= 2; down++) {
+      for (long from : edges) {
+        for (long to : edges) {
+          if (from < to) {
+            ByteRange range = new ByteRange(from, to);
+            assertArrayEquals(Arrays.copyOfRange(body, (int) from, (int) to),
+                get(stored, range), range + " with " + down + " servers down");
+          }
+        }
+      }
+      if (down < 2) {
+        down(holderOf(stored.hash(), down * 2)); // a data shard: 0, then 2
+      }
+    }
+    all.forEach(this::up);
+  }
+
+  @Test
+  void aRangeWithinOneChunkReadsThatBlockOfThatShardOnly() throws IOException {
+    byte[] body = TestData.randomBytes(30 * 4 * CHUNK, 21);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.takeReads();
+    long from = 5L * 4 * CHUNK + 2L * CHUNK + 100; // stripe 5, chunk 2
+    ByteRange range = new ByteRange(from, from + 1024);
+    assertArrayEquals(Arrays.copyOfRange(body, (int) from, (int) from + 1024),
+        get(stored, range));
+    assertEquals(List.of(new FakeDataServers.BlockRead(2, 5, 6)), servers.takeReads());
+  }
+
+  @Test
+  void aRangeAcrossAStripeEdgeReadsTheTwoChunksThatHoldIt() throws IOException {
+    byte[] body = TestData.randomBytes(30 * 4 * CHUNK, 22);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.takeReads();
+    long edge = 8L * 4 * CHUNK; // stripe 7 ends in chunk 3, stripe 8 starts in chunk 0
+    assertArrayEquals(Arrays.copyOfRange(body, (int) edge - 10, (int) edge + 10),
+        get(stored, new ByteRange(edge - 10, edge + 10)));
+    assertEquals(new HashSet<>(List.of(new FakeDataServers.BlockRead(0, 7, 9),
+        new FakeDataServers.BlockRead(3, 7, 9))), new HashSet<>(servers.takeReads()));
+  }
+
+  @Test
+  void aRangeWhoseShardIsLostIsRebuiltFromJustItsStripes() throws IOException {
+    byte[] body = TestData.randomBytes(30 * 4 * CHUNK, 23);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.lose(stored.hash(), 1);
+    servers.takeReads();
+    long from = 12L * 4 * CHUNK + CHUNK + 7; // stripe 12, chunk 1
+    assertArrayEquals(Arrays.copyOfRange(body, (int) from, (int) from + 5000),
+        get(stored, new ByteRange(from, from + 5000)));
+    List<FakeDataServers.BlockRead> reads = servers.takeReads();
+    assertTrue(reads.stream().allMatch(read -> read.from() == 12 && read.to() == 13),
+        reads.toString());
+    assertEquals(4, reads.stream().filter(read -> read.index() != 1).count(),
+        "four shards to decode without shard 1: " + reads);
+  }
+
+  @Test
+  void aRangeWhoseShardStallsGetsEnoughShardsBesideItToDecode() throws IOException {
+    byte[] body = TestData.randomBytes(30 * 4 * CHUNK, 24);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    servers.stallAfter(holderOf(stored.hash(), 3), 0);
+    long from = 20L * 4 * CHUNK + 3L * CHUNK;
+    long started = System.nanoTime();
+    assertArrayEquals(Arrays.copyOfRange(body, (int) from, (int) from + CHUNK),
+        get(stored, new ByteRange(from, from + CHUNK)));
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
+  }
+
+  @Test
   void eachShardGoesToADistinctServer() throws IOException {
     Stored stored = put(TestData.randomBytes(300_000, 1), OptionalLong.of(300_000));
     var shards = servers.shardsOf(stored.hash());
@@ -120,7 +201,7 @@ class ShardedContentsTest {
     Stored stored = put(body, OptionalLong.of(body.length));
     servers.servers().subList(0, 3).forEach(this::down);
     OstoreException e = assertThrows(OstoreException.class, () -> contents.open(stored.hash(),
-        stored.size(), stored.striping(), "x").close());
+        stored.size(), stored.striping(), "x", ByteRange.all(stored.size())).close());
     assertTrue(e.getMessage().contains("of the 4 shards needed are readable"), e.getMessage());
   }
 
@@ -283,9 +364,13 @@ class ShardedContentsTest {
   }
 
   byte[] get(Stored stored) throws IOException {
+    return get(stored, ByteRange.all(stored.size()));
+  }
+
+  byte[] get(Stored stored, ByteRange range) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ObjectStore.Content content = contents.open(stored.hash(), stored.size(),
-        stored.striping(), "object")) {
+        stored.striping(), "object", range)) {
       content.copyTo(out);
     }
     return out.toByteArray();
