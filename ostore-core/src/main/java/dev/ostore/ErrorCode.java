@@ -25,4 +25,6 @@ public enum ErrorCode {
   METADATA_UNAVAILABLE,
   /** This server has as much in progress as it takes (uploads, say); retry later or elsewhere. */
   BUSY,
+  /** The bytes asked for lie past the object's end: none of them exists. */
+  RANGE_NOT_SATISFIABLE,
 }

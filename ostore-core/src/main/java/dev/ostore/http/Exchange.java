@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,6 +37,8 @@ public final class Exchange {
   private Query query;
   private boolean bodyRequested;
   private OutputStream responseBody;
+  /** Headers an error answer keeps: {@link #setLastingHeader}. */
+  private final Map<String, String> lasting = new LinkedHashMap<>();
 
   Exchange(Request request, Response response) {
     this.request = request;
@@ -169,6 +173,16 @@ public final class Exchange {
     }
   }
 
+  /**
+   * Sets a response header that an error answer keeps too, where the others are dropped: one
+   * that describes the error (a 416's {@code Content-Range}, say).
+   */
+  public Exchange setLastingHeader(String name, String value) {
+    setHeader(name, value);
+    lasting.put(name, value);
+    return this;
+  }
+
   /** Sets a response header; only before the response starts. */
   public Exchange setHeader(String name, String value) {
     checkState(!isCommitted(), "response already started");
@@ -258,5 +272,6 @@ public final class Exchange {
   void resetForError() {
     response.reset();
     responseBody = null;
+    lasting.forEach(response.getHeaders()::put);
   }
 }

@@ -23,7 +23,8 @@ class ErrorStatusTest {
         Map.entry(ErrorCode.DATA_SERVER_FAILED, 502),
         Map.entry(ErrorCode.STORAGE_FAILED, 500),
         Map.entry(ErrorCode.METADATA_UNAVAILABLE, 503),
-        Map.entry(ErrorCode.BUSY, 503)));
+        Map.entry(ErrorCode.BUSY, 503),
+        Map.entry(ErrorCode.RANGE_NOT_SATISFIABLE, 416)));
     Map<ErrorCode, Integer> actual = new EnumMap<>(ErrorCode.class);
     for (ErrorCode code : ErrorCode.values()) {
       actual.put(code, ErrorStatus.of(code));

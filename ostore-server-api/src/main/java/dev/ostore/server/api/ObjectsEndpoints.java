@@ -5,6 +5,7 @@ import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.DigestHeaders;
 import dev.ostore.http.Exchange;
+import dev.ostore.http.RangeHeader;
 import dev.ostore.http.Routes;
 import dev.ostore.metadata.Deletion;
 import dev.ostore.metadata.MetadataStore;
@@ -18,7 +19,8 @@ import java.util.OptionalLong;
 
 /**
  * {@code /objects/}: {@code PUT} stores a new version of a name, {@code GET} and {@code HEAD}
- * read the latest or a given version ({@code ?version=N}), {@code DELETE} adds a tombstone, and
+ * read the latest or a given version ({@code ?version=N}), or byte ranges of it ({@code Range}),
+ * {@code DELETE} adds a tombstone, and
  * {@code GET /objects/} lists the live objects. Bytes stream between the client and a data server,
  * checked against their SHA-256 both ways.
  */
@@ -82,9 +84,18 @@ final class ObjectsEndpoints {
     VersionLines.respond(exchange, (after, limit) -> metadata.latestVersions(prefix, after, limit));
   }
 
+  /**
+   * The object, or the parts of it a {@code Range} header asks for ({@link PartialAnswers}),
+   * after {@code If-None-Match}.
+   */
   private void get(Exchange exchange) throws IOException {
     Version version = resolve(exchange);
     if (notModified(exchange, version)) {
+      return;
+    }
+    RangeHeader asked = PartialAnswers.asked(exchange, version);
+    if (asked.kind() != RangeHeader.Kind.WHOLE) {
+      PartialAnswers.answer(exchange, objects, version, asked);
       return;
     }
     try (ObjectStore.Content content = objects.open(version)) {
@@ -119,6 +130,7 @@ final class ObjectsEndpoints {
     ContentHash hash = version.hash().orElseThrow();
     DigestHeaders.write(exchange, hash);
     exchange.setHeader("Object-Version", Long.toString(version.number()));
+    exchange.setHeader("Accept-Ranges", "bytes");
     if (DigestHeaders.matchesIfNoneMatch(exchange, hash)) {
       exchange.respond(304, 0);
       return true;

@@ -48,11 +48,7 @@ class ErasureClusterTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    // A short expiry, so that a killed server is soon no longer offered shards; heartbeats
-    // six times as often: at 2 s, live servers expired on a busy 2-CPU machine.
-    cluster = ProcessCluster.start(root, new ProcessCluster.Spec("erasure", SERVERS,
-        List.of("-Xmx64m"), Map.of("HEARTBEAT_EXPIRY", "3s"),
-        List.of("-Xmx256m", "-XX:+UseSerialGC"), Map.of("HEARTBEAT_INTERVAL", "500ms")));
+    cluster = ProcessCluster.start(root, ProcessCluster.Spec.sixDataServers("erasure"));
     http = cluster.http();
   }
 

@@ -54,14 +54,18 @@ final class Http {
     return send(HttpRequest.newBuilder(base.resolve(path)).GET());
   }
 
-  HttpResponse<byte[]> getBytes(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+  /** GETs {@code path} with request headers given as name, value, name, value... */
+  HttpResponse<byte[]> getBytes(String path, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).GET();
+    return client.send((headers.length == 0 ? request : request.headers(headers))
+        .timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  HttpResponse<String> head(String path) throws Exception {
-    return send(HttpRequest.newBuilder(base.resolve(path))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+  /** HEADs {@code path} with request headers given as name, value, name, value... */
+  HttpResponse<String> head(String path, String... headers) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody());
+    return send(headers.length == 0 ? request : request.headers(headers));
   }
 
   HttpResponse<String> method(String method, String path) throws Exception {
