@@ -5,6 +5,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 
 /**
  * The body of a GET answer as the caller reads it: counts the bytes, reports them to the
@@ -15,16 +16,42 @@ import java.security.MessageDigest;
  * read that reaches the end throw {@link DigestMismatchException} instead of returning -1.
  *
  * <p>So a caller that reads to the end (-1) has exactly the declared bytes; a caller that stops
- * early has checked nothing. {@code skip} reads the bytes it skips, so they are hashed too.
+ * early has checked nothing. Without a declared hash (a range of an object) only the length is
+ * checked. Given a way to {@link Resume}, a body whose connection breaks, or ends early, is
+ * continued from the first byte missing, up to a number of times, and checked as one. {@code skip} reads the bytes it skips, so they are hashed too.
  * Closing it closes the answer, which returns the connection to the JDK's keep-alive pool when
  * the body was read to the end. Not thread-safe, like any {@link InputStream}.
  */
 final class BodyInputStream extends FilterInputStream {
+  /** Asks for the rest of the body, from {@code offset} on, once its connection broke. */
+  @FunctionalInterface
+  interface Resume {
+    InputStream from(long offset) throws IOException;
+  }
+
+  /**
+   * What {@link Resume} throws when the server answered, but not with the rest of the same
+   * object (it changed, or it serves no ranges): trying again cannot help.
+   */
+  static final class Unresumable extends EOFException {
+    Unresumable(String message) {
+      super(message);
+    }
+  }
+
+  /** How many times a body may be resumed, and the pause before each. */
+  record Retries(int times, Duration pause) {
+    static final Retries NONE = new Retries(0, Duration.ZERO);
+  }
+
   private final long size;
   private final TransferListener listener;
   private final String what;
   private final String declared;
   private final MessageDigest digest = Sha256.newDigest();
+  private final Resume resume;
+  private final Retries retries;
+  private int resumed;
   private long count;
   /** The failure of the end-of-stream check, thrown again at every later end. */
   private IOException failed;
@@ -32,15 +59,24 @@ final class BodyInputStream extends FilterInputStream {
 
   /**
    * {@code size} is the Content-Length, or -1 when the answer had none; {@code declared} the
-   * base64 SHA-256 the answer declared; {@code what} names the request in messages.
+   * base64 SHA-256 the answer declared, or null when there is none to check; {@code what} names
+   * the request in messages.
    */
   BodyInputStream(InputStream in, long size, String declared, String what,
       TransferListener listener) {
+    this(in, size, declared, what, listener, null, Retries.NONE);
+  }
+
+  /** As the other, resuming a broken body with {@code resume} as {@code retries} allow. */
+  BodyInputStream(InputStream in, long size, String declared, String what,
+      TransferListener listener, Resume resume, Retries retries) {
     super(in);
     this.size = size;
     this.declared = declared;
     this.what = what;
     this.listener = listener;
+    this.resume = resume;
+    this.retries = retries;
   }
 
   /** The Content-Length, or -1 when the answer had none. */
@@ -50,26 +86,32 @@ final class BodyInputStream extends FilterInputStream {
 
   @Override
   public int read() throws IOException {
-    int b = in.read();
-    if (b < 0) {
-      atEnd();
-    } else {
-      digest.update((byte) b);
-      counted(1);
-    }
-    return b;
+    byte[] one = new byte[1];
+    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
-    int n = in.read(buffer, offset, length);
-    if (n < 0) {
-      atEnd();
-    } else if (n > 0) {
-      digest.update(buffer, offset, n);
-      counted(n);
+    while (true) {
+      int n;
+      try {
+        n = in.read(buffer, offset, length);
+      } catch (IOException e) {
+        resumeAfter(e);
+        continue;
+      }
+      if (n < 0 && size >= 0 && count < size && mayResume()) {
+        resumeAfter(cutShort());
+        continue;
+      }
+      if (n < 0) {
+        atEnd();
+      } else if (n > 0) {
+        digest.update(buffer, offset, n);
+        counted(n);
+      }
+      return n;
     }
-    return n;
   }
 
   @Override
@@ -101,14 +143,55 @@ final class BodyInputStream extends FilterInputStream {
     listener.transferred(count, size);
   }
 
+  private boolean mayResume() {
+    return resume != null && resumed < retries.times() && size >= 0;
+  }
+
+  /**
+   * Goes on from the first byte missing on a new connection, once {@code broken} ended the last
+   * one, if retries are left; else throws {@code broken}.
+   */
+  private void resumeAfter(IOException broken) throws IOException {
+    if (broken instanceof OstoreClientException || !mayResume()) {
+      throw broken;
+    }
+    resumed++;
+    try {
+      in.close();
+    } catch (IOException e) {
+      broken.addSuppressed(e);
+    }
+    try {
+      Thread.sleep(retries.pause().toMillis());
+      listener.resumed(count, size, broken);
+      in = resume.from(count);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw broken;
+    } catch (IOException e) {
+      e.addSuppressed(broken);
+      if (e instanceof OstoreClientException || e instanceof Unresumable || !mayResume()) {
+        throw e;
+      }
+      resumeAfter(e);
+    }
+  }
+
+  private EOFException cutShort() {
+    return new EOFException(
+        what + ": body ended after " + count + " of " + size + " bytes: connection cut");
+  }
+
   private void atEnd() throws IOException {
     if (verified) {
       return;
     }
     if (failed == null) {
       if (size >= 0 && count < size) {
-        failed = new EOFException(
-            what + ": body ended after " + count + " of " + size + " bytes: connection cut");
+        failed = cutShort();
+      } else if (declared == null) {
+        verified = true;
+        return;
       } else {
         String actual = Sha256.base64(digest.digest());
         if (actual.equals(declared)) {

@@ -135,6 +135,11 @@ final class Exchange {
     }
   }
 
+  /** The answer's status. */
+  int status() throws IOException {
+    return reaching(connection::getResponseCode);
+  }
+
   /** The answer's Content-Length, or -1 when it has none. */
   long contentLength() {
     return connection.getContentLengthLong();

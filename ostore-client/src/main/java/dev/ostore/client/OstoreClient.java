@@ -81,6 +81,8 @@ public final class OstoreClient {
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final int DEFAULT_PAGE_SIZE = 1000;
+  private static final BodyInputStream.Retries DEFAULT_RETRIES =
+      new BodyInputStream.Retries(5, Duration.ofSeconds(1));
   private static final TransferListener SILENT = (bytes, size) -> { };
   /** Asks for the latest version: real version numbers start at 1. */
   private static final long LATEST = 0;
@@ -90,6 +92,7 @@ public final class OstoreClient {
   private final int requestMillis;
   private final TransferListener listener;
   private final int pageSize;
+  private final BodyInputStream.Retries retries;
 
   private OstoreClient(Builder builder) {
     String path = builder.baseUri.getRawPath() == null ? "" : builder.baseUri.getRawPath();
@@ -99,6 +102,7 @@ public final class OstoreClient {
     this.requestMillis = (int) builder.requestTimeout.toMillis();
     this.listener = builder.listener;
     this.pageSize = builder.pageSize;
+    this.retries = builder.retries;
   }
 
   /**
@@ -201,6 +205,24 @@ public final class OstoreClient {
     return download(name, checkVersion(version), file);
   }
 
+  /**
+   * Finishes a download of the latest version of {@code name} into {@code file} that an earlier
+   * one left part way, in place: keeps the bytes {@code file} holds, asks only for the rest and
+   * appends them, then checks the SHA-256 of the whole file; returns the object's size. The file
+   * is written in place, not replaced, so that a download broken again leaves more to keep. A
+   * file whose bytes prove not to be the start of the object is a {@link
+   * DigestMismatchException} and is left as it is: download it afresh with {@link #get(String,
+   * Path)}.
+   */
+  public long resume(String name, Path file) throws IOException {
+    return resumeVersion(name, LATEST, file);
+  }
+
+  /** As {@link #resume(String, Path)}, for version {@code version} of {@code name}. */
+  public long resume(String name, long version, Path file) throws IOException {
+    return resumeVersion(name, checkVersion(version), file);
+  }
+
   /** Opens the latest version of the object {@code name}. See {@link #open(String, long)}. */
   public InputStream open(String name) throws IOException {
     return openVersion(name, LATEST);
@@ -215,6 +237,24 @@ public final class OstoreClient {
    */
   public InputStream open(String name, long version) throws IOException {
     return openVersion(name, checkVersion(version));
+  }
+
+  /** Opens {@code range} of the latest version of {@code name}. See {@link #open(String, long,
+   * ByteRange)}. */
+  public InputStream open(String name, ByteRange range) throws IOException {
+    return openRange(name, LATEST, range);
+  }
+
+  /**
+   * Opens the bytes {@code range} names of version {@code version} of {@code name}, for
+   * streaming: only they are read, from the data servers that hold them. Their SHA-256 is not
+   * that of the object, so it is not checked here: the servers check every block they read
+   * against its CRC32C. The {@code read} that reaches the end throws {@link
+   * java.io.EOFException} if the connection ended before all of them came. A range that starts
+   * past the end is an {@link OstoreClientException} of status 416.
+   */
+  public InputStream open(String name, long version, ByteRange range) throws IOException {
+    return openRange(name, checkVersion(version), range);
   }
 
   /** Tells the latest version of the object {@code name} without transferring it. */
@@ -340,19 +380,71 @@ public final class OstoreClient {
     }
   }
 
+  /**
+   * The object's body, checked against its SHA-256, and resumed where its connection breaks
+   * with {@code If-Range} set to its entity tag: should the object have changed meanwhile (a new
+   * latest version), the rest is not mixed in, and the read fails.
+   */
   private BodyInputStream openVersion(String name, long version) throws IOException {
     ObjectName objectName = new ObjectName(name);
     String what = "GET " + describe(objectName, version);
-    Exchange exchange = send("GET", objectPath(objectName, version));
+    String path = objectPath(objectName, version);
+    Exchange exchange = send("GET", path);
     exchange.expectSuccess();
     InputStream body = exchange.body();
     try {
       String declared = Answers.declaredDigest(exchange, what);
-      return new BodyInputStream(body, exchange.contentLength(), declared, what, listener);
+      String etag = exchange.responseHeader("ETag");
+      long size = exchange.contentLength();
+      BodyInputStream.Resume resume = etag == null ? null : offset -> {
+        Exchange rest = send("GET", path);
+        rest.header("Range", "bytes=" + offset + "-");
+        rest.header("If-Range", etag);
+        rest.expectSuccess();
+        String range = rest.responseHeader("Content-Range");
+        if (rest.status() != 206 || range == null || !range.startsWith("bytes " + offset + "-")) {
+          rest.body().close();
+          throw new BodyInputStream.Unresumable(what + ": the body broke off after " + offset
+              + " of " + size + " bytes, and the server did not send the rest of the same"
+              + " object (it changed, or it serves no ranges)");
+        }
+        return rest.body();
+      };
+      return new BodyInputStream(body, size, declared, what, listener, resume, retries);
     } catch (IOException | RuntimeException e) {
       body.close();
       throw e;
     }
+  }
+
+  private long resumeVersion(String name, long version, Path file) throws IOException {
+    requireNonNull(file, "file");
+    ObjectName objectName = new ObjectName(name);
+    String path = objectPath(objectName, version);
+    return PartialFile.finish(file, "GET " + describe(objectName, version) + " into " + file,
+        listener, (method, range) -> {
+          Exchange exchange = send(method, path);
+          range.ifPresent(value -> exchange.header("Range", value));
+          return exchange;
+        });
+  }
+
+  private InputStream openRange(String name, long version, ByteRange range) throws IOException {
+    requireNonNull(range, "range");
+    ObjectName objectName = new ObjectName(name);
+    String what = "GET " + range + " of " + describe(objectName, version);
+    Exchange exchange = send("GET", objectPath(objectName, version));
+    exchange.header("Range", range.header());
+    exchange.expectSuccess();
+    InputStream body = exchange.body();
+    long length = exchange.contentLength();
+    if (exchange.status() == 200) {
+      // The whole object, as for a range of an empty one: the part asked for is cut from it.
+      body.skipNBytes(range.startIn(length));
+      length = range.lengthIn(length);
+      body = new LimitedInputStream(body, length);
+    }
+    return new BodyInputStream(body, length, null, what, listener);
   }
 
   private ObjectInfo headVersion(String name, long version) throws IOException {
@@ -452,6 +544,7 @@ public final class OstoreClient {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private TransferListener listener = SILENT;
     private int pageSize = DEFAULT_PAGE_SIZE;
+    private BodyInputStream.Retries retries = DEFAULT_RETRIES;
 
     private Builder(URI baseUri) {
       requireNonNull(baseUri, "baseUri");
@@ -483,6 +576,24 @@ public final class OstoreClient {
     /** Who is told of the bytes each transfer moves; nobody unless set. */
     public Builder transferListener(TransferListener listener) {
       this.listener = requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * How many times a whole-object download whose connection breaks, or ends early, goes on
+     * from where it broke ({@code Range} with {@code If-Range}, so that the rest is of the same
+     * content), and how long it waits before each; 5 times, a second apart, unless set. 0 turns
+     * it off.
+     */
+    public Builder downloadRetries(int times, Duration pause) {
+      if (times < 0) {
+        throw new IllegalArgumentException("times (" + times + ") must not be negative");
+      }
+      requireNonNull(pause, "pause");
+      if (pause.isNegative()) {
+        throw new IllegalArgumentException("pause (" + pause + ") must not be negative");
+      }
+      this.retries = new BodyInputStream.Retries(times, pause);
       return this;
     }
 

@@ -14,4 +14,10 @@ public interface TransferListener {
    * upload from a stream, or an answer without Content-Length).
    */
   void transferred(long bytes, long size);
+
+  /**
+   * A download's connection broke ({@code why}) after {@code bytes} of {@code size}, and it goes
+   * on from there on a new one. Nothing by default.
+   */
+  default void resumed(long bytes, long size, java.io.IOException why) {}
 }

@@ -1,0 +1,91 @@
+package dev.ostore.client;
+
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * Finishes a download into a file that an earlier one left part way ({@code get --resume}): the
+ * bytes the file holds are kept and hashed, only the rest is asked for ({@code Range}) and
+ * appended in place, and the whole file is then checked against the object's SHA-256. A file
+ * whose bytes turn out not to be the object's start is a {@link DigestMismatchException}, and
+ * is left as it is.
+ */
+final class PartialFile {
+  /** Sends a request of the object, with a {@code Range} header when one is given. */
+  @FunctionalInterface
+  interface Request {
+    Exchange send(String method, Optional<String> range) throws IOException;
+  }
+
+  private PartialFile() {}
+
+  /** Completes {@code file}, and returns the object's size. */
+  static long finish(Path file, String what, TransferListener listener, Request request)
+      throws IOException {
+    MessageDigest digest = Sha256.newDigest();
+    long have = Files.exists(file) ? hash(file, digest) : 0;
+    Exchange get = request.send("GET", have > 0
+        ? Optional.of("bytes=" + have + "-") : Optional.empty());
+    if (get.status() == 416) {
+      return whole(file, what, have, digest, request);
+    }
+    get.expectSuccess();
+    String declared = Answers.declaredDigest(get, what);
+    boolean rest = get.status() == 206;
+    if (!rest) {
+      digest.reset(); // the whole object came: it replaces what the file held
+    }
+    long size = (rest ? have : 0) + get.contentLength();
+    try (InputStream body = new BodyInputStream(get.body(), get.contentLength(), null, what,
+            listener);
+        FileChannel channel = FileChannel.open(file, WRITE, CREATE,
+            rest ? APPEND : TRUNCATE_EXISTING)) {
+      OutputStream out = new DigestOutputStream(
+          FileStreams.writing(Channels.newOutputStream(channel), file), digest);
+      body.transferTo(out);
+      channel.force(true);
+    }
+    return checked(what, declared, digest, size);
+  }
+
+  /** The file holds as many bytes as the object, or more: no body to ask for, only a check. */
+  private static long whole(Path file, String what, long have, MessageDigest digest,
+      Request request) throws IOException {
+    Exchange head = request.send("HEAD", Optional.empty());
+    head.expectSuccess();
+    long size = head.contentLength();
+    if (have > size) {
+      throw new IOException(what + ": " + file + " holds " + have + " bytes, more than the "
+          + size + " of the object: it is not part of it");
+    }
+    return checked(what, Answers.declaredDigest(head, what), digest, size);
+  }
+
+  private static long checked(String what, String declared, MessageDigest digest, long size)
+      throws DigestMismatchException {
+    String actual = Sha256.base64(digest.digest());
+    if (!actual.equals(declared)) {
+      throw DigestMismatchException.download(what, declared, actual);
+    }
+    return size;
+  }
+
+  private static long hash(Path file, MessageDigest digest) throws IOException {
+    try (InputStream in = FileStreams.reading(file)) {
+      return in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+    }
+  }
+}

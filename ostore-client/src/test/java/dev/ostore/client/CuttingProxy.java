@@ -1,0 +1,81 @@
+package dev.ostore.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy on loopback in front of a server that breaks the network: the first {@code cuts}
+ * connections are cut once the server has sent {@code after} bytes down them, as a dropped link
+ * would; later ones pass everything.
+ */
+final class CuttingProxy implements AutoCloseable {
+  private final ServerSocket listener;
+  private final InetSocketAddress target;
+  private final long after;
+  private final AtomicInteger cutsLeft;
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  CuttingProxy(URI server, int cuts, long after) throws IOException {
+    this.target = new InetSocketAddress(server.getHost(), server.getPort());
+    this.after = after;
+    this.cutsLeft = new AtomicInteger(cuts);
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    threads.execute(this::accept);
+  }
+
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + listener.getLocalPort());
+  }
+
+  /** How many cuts are still to come. */
+  int cutsLeft() {
+    return Math.max(0, cutsLeft.get());
+  }
+
+  @Override
+  public void close() throws IOException {
+    listener.close();
+    threads.shutdownNow();
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket server = new Socket(target.getAddress(), target.getPort());
+        long limit = cutsLeft.getAndDecrement() > 0 ? after : Long.MAX_VALUE;
+        threads.execute(() -> pipe(client, server, Long.MAX_VALUE));
+        threads.execute(() -> pipe(server, client, limit));
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  /** Copies {@code from} to {@code to} until either ends or {@code limit} bytes went; then cuts both. */
+  private static void pipe(Socket from, Socket to, long limit) {
+    byte[] buffer = new byte[16 * 1024];
+    long sent = 0;
+    try (from; to) {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      int n;
+      while (sent < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length,
+          limit - sent))) >= 0) {
+        out.write(buffer, 0, n);
+        sent += n;
+      }
+    } catch (IOException e) {
+      // one side went away: both are closed
+    }
+  }
+}
