@@ -35,7 +35,7 @@ public final class Main {
 
   private static final Set<String> VALUED = Set.of(
       "server", "timeout", "size", "count", "concurrency", "op", "warmup", "version");
-  private static final Set<String> FLAGS = Set.of("verbose", "help", "keep");
+  private static final Set<String> FLAGS = Set.of("verbose", "help", "keep", "resume");
   private static final Set<String> BENCH_ONLY =
       Set.of("size", "count", "concurrency", "op", "warmup", "keep");
   private static final Set<String> VERSIONED = Set.of("get", "head");
@@ -114,7 +114,7 @@ public final class Main {
     try {
       switch (command) {
         case "put" -> stdout.println(VersionText.line(put(client, rest, io)));
-        case "get" -> get(client, rest, version, io);
+        case "get" -> get(client, rest, version, args.flag("resume"), io);
         case "head" -> stdout.println(VersionText.line(
             head(client, only(rest, "head NAME [--version N]"), version)));
         case "delete" -> stdout.println(VersionText.line(
@@ -149,6 +149,9 @@ public final class Main {
     }
     if (!VERSIONED.contains(command) && args.option("version").isPresent()) {
       throw new UsageException("option --version is for get and head only");
+    }
+    if (!command.equals("get") && args.flag("resume")) {
+      throw new UsageException("option --resume is for get only");
     }
   }
 
@@ -224,14 +227,28 @@ public final class Main {
         : client.put(name, Path.of(rest.get(1)));
   }
 
-  /** Writes an object to a file, or to standard output for {@code -} (the default). */
+  /**
+   * Writes an object to a file, or to standard output for {@code -} (the default); with {@code
+   * --resume}, continues in place the file an earlier get left part way.
+   */
   private static void get(OstoreClient client, List<String> rest, OptionalLong version,
-      StdStreams io) throws UsageException, IOException {
+      boolean resume, StdStreams io) throws UsageException, IOException {
     if (rest.isEmpty() || rest.size() > 2) {
-      throw new UsageException("usage: get NAME [FILE|-] [--version N]");
+      throw new UsageException("usage: get NAME [FILE|-] [--version N] [--resume]");
     }
     String name = rest.get(0);
     String file = rest.size() == 2 ? rest.get(1) : "-";
+    if (resume) {
+      if (file.equals("-")) {
+        throw new UsageException("get --resume needs the FILE to continue");
+      }
+      if (version.isPresent()) {
+        client.resume(name, version.getAsLong(), Path.of(file));
+      } else {
+        client.resume(name, Path.of(file));
+      }
+      return;
+    }
     if (!file.equals("-")) {
       Path path = Path.of(file);
       if (version.isPresent()) {

@@ -42,6 +42,15 @@ final class Progress implements TransferListener {
     err.flush();
   }
 
+  /** Says, on a line of its own, where a download broke and goes on. */
+  @Override
+  public void resumed(long bytes, long size, java.io.IOException why) {
+    err.print("\r" + "connection broke at " + line(bytes, size, 0) + " (" + why.getMessage()
+        + "); resuming" + ERASE_TO_END + "\n");
+    err.flush();
+    drawn = false;
+  }
+
   /** Erases the line, if one was drawn. */
   void finish() {
     if (drawn) {

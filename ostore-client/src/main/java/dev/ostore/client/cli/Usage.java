@@ -12,13 +12,16 @@ final class Usage {
       commands:
         put NAME FILE|-     store FILE (or standard input, streamed, for -) as the next version
                             of object NAME; print that version
-        get NAME [FILE|-] [--version N]
+        get NAME [FILE|-] [--version N] [--resume]
                             write object NAME (version N, else the latest) to FILE, or to
                             standard output (the default), checking its SHA-256 on the way:
                             FILE is replaced only when all is well; a directory means the
                             file NAME in it; a device or FIFO (/dev/null, /dev/stdout) is
                             written in place; on standard output, bytes that prove corrupt at
-                            the end show as exit status 1
+                            the end show as exit status 1. A connection that breaks is
+                            resumed where it broke, up to 5 times. --resume keeps what FILE
+                            holds, fetches only the rest into it in place, and checks the
+                            whole file
         head NAME [--version N]
                             print the latest version of NAME (or version N), without its bytes
         delete NAME         delete object NAME and print the tombstone version; its earlier

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,25 @@ class MainAgainstRealServersTest {
     assertArrayEquals(bytes, got.out());
     assertEquals(line, run("head", "data.bin").text());
     assertTrue(run("locate", "data.bin").text().startsWith("0 127.0.0.1:"));
+  }
+
+  @Test
+  void getResumeContinuesAPartialFileInPlace() throws Exception {
+    byte[] bytes = new byte[300_000];
+    new Random(4).nextBytes(bytes);
+    Path source = dir.resolve("source.bin");
+    Files.write(source, bytes);
+    assertEquals(0, run("put", "resumed.bin", source.toString()).status());
+    Path partial = Files.write(dir.resolve("partial.bin"), Arrays.copyOf(bytes, 123_456));
+    Run resumed = run("get", "resumed.bin", partial.toString(), "--resume");
+    assertEquals(0, resumed.status(), resumed.err());
+    assertArrayEquals(bytes, Files.readAllBytes(partial));
+
+    Files.write(partial, new byte[1000]); // not the object's start
+    Run wrong = run("get", "resumed.bin", partial.toString(), "--resume");
+    assertEquals(1, wrong.status());
+    assertTrue(wrong.err().contains("corrupt"), wrong.err());
+    assertEquals(2, run("get", "resumed.bin", "--resume").status(), "needs a FILE");
   }
 
   @Test

@@ -68,9 +68,9 @@ class MainTest {
     assertUsageError("unknown option --fast", "--fast", "head", "x");
     assertUsageError("unknown option -x", "-x");
     assertUsageError("usage: put NAME FILE|-", "put", "x");
-    assertUsageError("usage: get NAME [FILE|-] [--version N]", "get", "x", "a", "b");
+    assertUsageError("usage: get NAME [FILE|-] [--version N] [--resume]", "get", "x", "a", "b");
     assertUsageError("usage: head NAME [--version N]", "head");
-    assertUsageError("usage: get NAME [FILE|-] [--version N]", "get");
+    assertUsageError("usage: get NAME [FILE|-] [--version N] [--resume]", "get");
     assertUsageError("option --version needs a value", "get", "x", "--version");
     assertUsageError("usage: delete NAME", "delete", "a", "b");
     assertUsageError("usage: versions NAME", "versions");
