@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * The body of a GET answer as the caller reads it: counts the bytes, reports them to the
- * listener, hashes them, and checks the whole at the end of the stream. An end of stream before
+ * listener, hashes them, and checks the whole at the end of the stream, which comes after the
+ * size at the latest. An end of stream before
  * Content-Length is an {@link EOFException}: HttpURLConnection reports a connection that the
  * server cut mid-body (a data server died mid-transfer) as a normal end, and a short read must
  * never pass for a whole object. Bytes whose SHA-256 is not the one the server declared make the
@@ -92,10 +93,14 @@ final class BodyInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
+    if (size >= 0 && count >= size && length > 0) {
+      atEnd(); // nothing is read past the size, as when it is a part of a longer body
+      return -1;
+    }
     while (true) {
       int n;
       try {
-        n = in.read(buffer, offset, length);
+        n = in.read(buffer, offset, size < 0 ? length : (int) Math.min(length, size - count));
       } catch (IOException e) {
         resumeAfter(e);
         continue;

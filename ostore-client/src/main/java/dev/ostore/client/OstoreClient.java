@@ -442,7 +442,6 @@ public final class OstoreClient {
       // The whole object, as for a range of an empty one: the part asked for is cut from it.
       body.skipNBytes(range.startIn(length));
       length = range.lengthIn(length);
-      body = new LimitedInputStream(body, length);
     }
     return new BodyInputStream(body, length, null, what, listener);
   }
