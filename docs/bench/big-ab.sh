@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Two builds side by side on 1 GiB PUTs and GETs: clusters a (PORT_A, 23000) and b (PORT_B,
+# 23100) started by cluster.sh (OUT=/tmp/ob); ROUNDS rounds (3), alternating which goes first,
+# a fresh 64-byte prefix before each PUT so that no content is stored already. Prints per round
+# and cluster the MB/s of each transfer (curl) and the CPU centiseconds (user + system) that all
+# of the cluster's JVMs spent on it (/proc/<pid>/stat). Needs the file BIG (/tmp/big1g).
+set -euo pipefail
+OUT=${OUT:-/tmp/ob}
+BIG=${BIG:-/tmp/big1g}
+[ -f "$BIG" ] || head -c $((1 << 30)) /dev/urandom >"$BIG"
+cpu() { local s=0 p; for p in $(cat "$OUT/$1"/*.pid); do s=$((s + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $s; }
+for r in $(seq "${ROUNDS:-3}"); do
+  if [ $((r % 2)) = 1 ]; then order="a:${PORT_A:-23000} b:${PORT_B:-23100}"
+  else order="b:${PORT_B:-23100} a:${PORT_A:-23000}"; fi
+  for s in $order; do
+    n=${s%%:*} p=${s##*:}
+    head -c 64 /dev/urandom | dd of="$BIG" conv=notrunc status=none
+    c0=$(cpu "$n")
+    put=$(curl -s -o /dev/null -w '%{speed_upload}' -T "$BIG" "http://127.0.0.1:$p/objects/big-$r")
+    c1=$(cpu "$n")
+    get=$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$p/objects/big-$r")
+    c2=$(cpu "$n")
+    echo "$r $n put $((${put%.*} / 1000000)) MB/s cpu $((c1 - c0))cs get $((${get%.*} / 1000000)) MB/s cpu $((c2 - c1))cs"
+    curl -s -X DELETE "http://127.0.0.1:$p/objects/big-$r" >/dev/null
+  done
+done
