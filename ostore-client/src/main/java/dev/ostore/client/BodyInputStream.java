@@ -157,7 +157,7 @@ final class BodyInputStream extends FilterInputStream {
    * one, if retries are left; else throws {@code broken}.
    */
   private void resumeAfter(IOException broken) throws IOException {
-    if (broken instanceof OstoreClientException || !mayResume()) {
+    if (!worthRetrying(broken) || !mayResume()) {
       throw broken;
     }
     resumed++;
@@ -175,11 +175,23 @@ final class BodyInputStream extends FilterInputStream {
       throw broken;
     } catch (IOException e) {
       e.addSuppressed(broken);
-      if (e instanceof OstoreClientException || e instanceof Unresumable || !mayResume()) {
+      if (!worthRetrying(e) || !mayResume()) {
         throw e;
       }
       resumeAfter(e);
     }
+  }
+
+  /**
+   * Whether trying again may help: a broken connection or a server that cannot be reached, or
+   * an answer of 5xx (no data server live for now, one failing); not a 4xx, nor an answer that
+   * is not the rest of the same object.
+   */
+  private static boolean worthRetrying(IOException e) {
+    if (e instanceof OstoreClientException answer) {
+      return answer.status() >= 500;
+    }
+    return !(e instanceof Unresumable);
   }
 
   private EOFException cutShort() {

@@ -105,6 +105,30 @@ class OstoreClientErrorsTest {
   }
 
   @Test
+  void aResumeAnswered5xxIsTriedAgainAnd4xxIsNot() throws IOException {
+    server.store("obj", randomBytes(1 << 20));
+    server.cutGetBodies(); // and the fake serves no ranges: a resume that gets through fails
+    OstoreClient resuming = OstoreClient.builder(server.uri())
+        .downloadRetries(5, java.time.Duration.ZERO).build();
+
+    server.answerLaterWith(1, 503, "no data server is live");
+    EOFException notTheRest = assertThrows(EOFException.class,
+        () -> resuming.get("obj", new ByteArrayOutputStream()));
+    assertTrue(notTheRest.getMessage().contains("did not send the rest"),
+        notTheRest.getMessage());
+    assertEquals(3, gets(), "the cut GET, the 503, and the resume after it");
+
+    server.answerLaterWith(1, 404, "object obj not found");
+    assertThrows(ObjectNotFoundException.class,
+        () -> resuming.get("obj", new ByteArrayOutputStream()));
+    assertEquals(3 + 2, gets(), "the cut GET and the 404: not tried again");
+  }
+
+  private long gets() {
+    return server.requests().stream().filter(request -> request.method().equals("GET")).count();
+  }
+
+  @Test
   void bodyCutShortFailsGetToAStream() {
     server.store("obj", randomBytes(1 << 20));
     server.cutGetBodies();
