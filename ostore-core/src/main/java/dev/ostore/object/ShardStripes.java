@@ -199,7 +199,7 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     int more = Math.max(1, striping.dataShards() + 1 - feeds.size());
     if (feeds.size() < striping.totalShards() && add(stripe, more) > 0) {
       log.log(WARNING, () -> "a shard of " + what + " lags at stripe " + stripe
-          + "; reading one more beside it");
+          + "; reading more beside it");
     }
   }
 
