@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -86,6 +88,9 @@ public final class OstoreClient {
   private static final TransferListener SILENT = (bytes, size) -> { };
   /** Asks for the latest version: real version numbers start at 1. */
   private static final long LATEST = 0;
+  /** A 206's {@code Content-Range}: its first and last byte. */
+  private static final Pattern CONTENT_RANGE =
+      Pattern.compile("bytes ([0-9]{1,18})-([0-9]{1,18})/[0-9]{1,19}");
 
   private final String root;
   private final int connectMillis;
@@ -249,9 +254,10 @@ public final class OstoreClient {
    * Opens the bytes {@code range} names of version {@code version} of {@code name}, for
    * streaming: only they are read, from the data servers that hold them. Their SHA-256 is not
    * that of the object, so it is not checked here: the servers check every block they read
-   * against its CRC32C. The {@code read} that reaches the end throws {@link
-   * java.io.EOFException} if the connection ended before all of them came. A range that starts
-   * past the end is an {@link OstoreClientException} of status 416.
+   * against its CRC32C. A connection that breaks is resumed as a whole download's is (see
+   * {@link Builder#downloadRetries}); the {@code read} that reaches the end throws {@link
+   * java.io.EOFException} if all of them could not come. A range that starts past the end is an
+   * {@link OstoreClientException} of status 416.
    */
   public InputStream open(String name, long version, ByteRange range) throws IOException {
     return openRange(name, checkVersion(version), range);
@@ -394,27 +400,41 @@ public final class OstoreClient {
     InputStream body = exchange.body();
     try {
       String declared = Answers.declaredDigest(exchange, what);
-      String etag = exchange.responseHeader("ETag");
       long size = exchange.contentLength();
-      BodyInputStream.Resume resume = etag == null ? null : offset -> {
-        Exchange rest = send("GET", path);
-        rest.header("Range", "bytes=" + offset + "-");
-        rest.header("If-Range", etag);
-        rest.expectSuccess();
-        String range = rest.responseHeader("Content-Range");
-        if (rest.status() != 206 || range == null || !range.startsWith("bytes " + offset + "-")) {
-          rest.body().close();
-          throw new BodyInputStream.Unresumable(what + ": the body broke off after " + offset
-              + " of " + size + " bytes, and the server did not send the rest of the same"
-              + " object (it changed, or it serves no ranges)");
-        }
-        return rest.body();
-      };
+      BodyInputStream.Resume resume =
+          resumer(path, exchange.responseHeader("ETag"), 0, -1, what, size);
       return new BodyInputStream(body, size, declared, what, listener, resume, retries);
     } catch (IOException | RuntimeException e) {
       body.close();
       throw e;
     }
+  }
+
+  /**
+   * What asks for the rest of a body of {@code size} bytes that broke off: the object's bytes
+   * from {@code start} plus the bytes received to {@code last} (inclusive; -1: to the end), of
+   * the content whose entity tag is {@code etag} ({@code If-Range}). Null without an entity tag.
+   */
+  private BodyInputStream.Resume resumer(String path, String etag, long start, long last,
+      String what, long size) {
+    if (etag == null) {
+      return null;
+    }
+    return received -> {
+      long from = start + received;
+      Exchange rest = send("GET", path);
+      rest.header("Range", "bytes=" + from + "-" + (last < 0 ? "" : Long.toString(last)));
+      rest.header("If-Range", etag);
+      rest.expectSuccess();
+      String range = rest.responseHeader("Content-Range");
+      if (rest.status() != 206 || range == null || !range.startsWith("bytes " + from + "-")) {
+        rest.body().close();
+        throw new BodyInputStream.Unresumable(what + ": the body broke off after " + received
+            + " of " + size + " bytes, and the server did not send the rest of the same"
+            + " object (it changed, or it serves no ranges)");
+      }
+      return rest.body();
+    };
   }
 
   private long resumeVersion(String name, long version, Path file) throws IOException {
@@ -429,11 +449,13 @@ public final class OstoreClient {
         });
   }
 
+  /** A range's body, resumed as a whole object's is where its connection breaks. */
   private InputStream openRange(String name, long version, ByteRange range) throws IOException {
     requireNonNull(range, "range");
     ObjectName objectName = new ObjectName(name);
     String what = "GET " + range + " of " + describe(objectName, version);
-    Exchange exchange = send("GET", objectPath(objectName, version));
+    String path = objectPath(objectName, version);
+    Exchange exchange = send("GET", path);
     exchange.header("Range", range.header());
     exchange.expectSuccess();
     InputStream body = exchange.body();
@@ -441,9 +463,13 @@ public final class OstoreClient {
     if (exchange.status() == 200) {
       // The whole object, as for a range of an empty one: the part asked for is cut from it.
       body.skipNBytes(range.startIn(length));
-      length = range.lengthIn(length);
+      return new BodyInputStream(body, range.lengthIn(length), null, what, listener);
     }
-    return new BodyInputStream(body, length, null, what, listener);
+    Matcher sent = CONTENT_RANGE.matcher(String.valueOf(exchange.responseHeader("Content-Range")));
+    BodyInputStream.Resume resume = sent.matches() ? resumer(path,
+        exchange.responseHeader("ETag"), Long.parseLong(sent.group(1)),
+        Long.parseLong(sent.group(2)), what, length) : null;
+    return new BodyInputStream(body, length, null, what, listener, resume, retries);
   }
 
   private ObjectInfo headVersion(String name, long version) throws IOException {
@@ -579,10 +605,10 @@ public final class OstoreClient {
     }
 
     /**
-     * How many times a whole-object download whose connection breaks, or ends early, goes on
-     * from where it broke ({@code Range} with {@code If-Range}, so that the rest is of the same
-     * content), and how long it waits before each; 5 times, a second apart, unless set. 0 turns
-     * it off.
+     * How many times a download (a whole object, or a range) whose connection breaks, or ends
+     * early, goes on from where it broke ({@code Range} with {@code If-Range}, so that the rest
+     * is of the same content), and how long it waits before each; 5 times, a second apart,
+     * unless set. 0 turns it off.
      */
     public Builder downloadRetries(int times, Duration pause) {
       if (times < 0) {

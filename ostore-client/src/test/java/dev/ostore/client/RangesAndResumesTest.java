@@ -102,6 +102,17 @@ class RangesAndResumesTest {
   }
 
   @Test
+  void aRangeWhoseConnectionBreaksGoesOnFromWhereItBroke() throws Exception {
+    try (CuttingProxy proxy = new CuttingProxy(cluster.uri(), 2, 400_000)) {
+      OstoreClient cut = OstoreClient.builder(proxy.uri())
+          .downloadRetries(5, Duration.ZERO).build();
+      assertArrayEquals(Arrays.copyOfRange(bytes, 500_000, 2_300_000),
+          read(cut.open("big", ByteRange.of(500_000, 1_800_000))));
+      assertEquals(0, proxy.cutsLeft(), "both cuts were met");
+    }
+  }
+
+  @Test
   void withoutRetriesABrokenDownloadFailsAndLeavesNoFile() throws Exception {
     try (CuttingProxy proxy = new CuttingProxy(cluster.uri(), 1, 700_000)) {
       OstoreClient cut = OstoreClient.builder(proxy.uri()).downloadRetries(0, Duration.ZERO)
