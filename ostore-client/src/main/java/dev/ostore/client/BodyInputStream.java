@@ -8,20 +8,21 @@ import java.security.MessageDigest;
 import java.time.Duration;
 
 /**
- * The body of a GET answer as the caller reads it: counts the bytes, reports them to the
- * listener, hashes them, and checks the whole at the end of the stream, which comes after the
- * size at the latest. An end of stream before
- * Content-Length is an {@link EOFException}: HttpURLConnection reports a connection that the
- * server cut mid-body (a data server died mid-transfer) as a normal end, and a short read must
- * never pass for a whole object. Bytes whose SHA-256 is not the one the server declared make the
- * read that reaches the end throw {@link DigestMismatchException} instead of returning -1.
+ * The body of a GET answer as the caller reads it: counts the bytes, reports them to the listener,
+ * hashes them, and checks the whole at the end of the stream, which comes after the size at the
+ * latest. An end of stream before Content-Length is an {@link EOFException}: HttpURLConnection
+ * reports a connection that the server cut mid-body (a data server died mid-transfer) as a normal
+ * end, and a short read must never pass for a whole object. Bytes whose SHA-256 is not the one the
+ * server declared make the read that reaches the end throw {@link DigestMismatchException} instead
+ * of returning -1.
  *
  * <p>So a caller that reads to the end (-1) has exactly the declared bytes; a caller that stops
  * early has checked nothing. Without a declared hash (a range of an object) only the length is
  * checked. Given a way to {@link Resume}, a body whose connection breaks, or ends early, is
- * continued from the first byte missing, up to a number of times, and checked as one. {@code skip} reads the bytes it skips, so they are hashed too.
- * Closing it closes the answer, which returns the connection to the JDK's keep-alive pool when
- * the body was read to the end. Not thread-safe, like any {@link InputStream}.
+ * continued from the first byte missing, up to a number of times, and checked as one. {@code skip}
+ * reads the bytes it skips, so they are hashed too. Closing it closes the answer, which returns the
+ * connection to the JDK's keep-alive pool when the body was read to the end. Not thread-safe, like
+ * any {@link InputStream}.
  */
 final class BodyInputStream extends FilterInputStream {
   /** Asks for the rest of the body, from {@code offset} on, once its connection broke. */

@@ -61,7 +61,7 @@ final class CuttingProxy implements AutoCloseable {
     }
   }
 
-  /** Copies {@code from} to {@code to} until either ends or {@code limit} bytes went; then cuts both. */
+  /** Copies {@code from} to {@code to} until either ends or {@code limit} went; then cuts both. */
   private static void pipe(Socket from, Socket to, long limit) {
     byte[] buffer = new byte[16 * 1024];
     long sent = 0;

@@ -131,11 +131,11 @@ final class ContentReader {
     }
 
     /**
-     * Copies the content's bytes of its range to {@code out}. Every block was checked against its CRC32C twice, by
-     * the data server reading it from disk and here on arrival, so a damaged one is replaced
-     * before its bytes are used. Content small enough to be kept in memory is also checked
-     * whole against its SHA-256, holding the last chunk back: bytes that do not match end in
-     * {@code DATA_SERVER_FAILED} with the answer short. Larger content is not hashed again here
+     * Copies the content's bytes of its range to {@code out}. Every block was checked against its
+     * CRC32C twice, by the data server reading it from disk and here on arrival, so a damaged one
+     * is replaced before its bytes are used. Content small enough to be kept in memory is also
+     * checked whole against its SHA-256, holding the last chunk back: bytes that do not match end
+     * in {@code DATA_SERVER_FAILED} with the answer short. Larger content is not hashed again here
      * (see docs/decisions.md): the client has its SHA-256 in the answer's headers.
      */
     @Override

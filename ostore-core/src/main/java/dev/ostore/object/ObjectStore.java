@@ -125,11 +125,11 @@ public interface ObjectStore {
     long size();
 
     /**
-     * Copies the content, or the range of it that was opened, to {@code out}, checked: bytes found damaged end in {@code
-     * DATA_SERVER_FAILED} before they are written, so that the caller can cut the answer short
-     * and no client takes them for the content. Erasure-coded content is checked block by block
-     * (CRC32C), and also whole (SHA-256, the last chunk held back) when small enough to be kept
-     * in memory; content stored whole is checked against its SHA-256.
+     * Copies the content, or the range of it that was opened, to {@code out}, checked: bytes found
+     * damaged end in {@code DATA_SERVER_FAILED} before they are written, so that the caller can cut
+     * the answer short and no client takes them for the content. Erasure-coded content is checked
+     * block by block (CRC32C), and also whole (SHA-256, the last chunk held back) when small enough
+     * to be kept in memory; content stored whole is checked against its SHA-256.
      */
     void copyTo(OutputStream out) throws IOException;
 
