@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -88,16 +86,13 @@ public final class OstoreClient {
   private static final TransferListener SILENT = (bytes, size) -> { };
   /** Asks for the latest version: real version numbers start at 1. */
   private static final long LATEST = 0;
-  /** A 206's {@code Content-Range}: its first and last byte. */
-  private static final Pattern CONTENT_RANGE =
-      Pattern.compile("bytes ([0-9]{1,18})-([0-9]{1,18})/[0-9]{1,19}");
 
   private final String root;
   private final int connectMillis;
   private final int requestMillis;
   private final TransferListener listener;
   private final int pageSize;
-  private final BodyInputStream.Retries retries;
+  private final ObjectReads reads;
 
   private OstoreClient(Builder builder) {
     String path = builder.baseUri.getRawPath() == null ? "" : builder.baseUri.getRawPath();
@@ -107,7 +102,7 @@ public final class OstoreClient {
     this.requestMillis = (int) builder.requestTimeout.toMillis();
     this.listener = builder.listener;
     this.pageSize = builder.pageSize;
-    this.retries = builder.retries;
+    this.reads = new ObjectReads(this::send, listener, builder.retries);
   }
 
   /**
@@ -393,83 +388,21 @@ public final class OstoreClient {
    */
   private BodyInputStream openVersion(String name, long version) throws IOException {
     ObjectName objectName = new ObjectName(name);
-    String what = "GET " + describe(objectName, version);
-    String path = objectPath(objectName, version);
-    Exchange exchange = send("GET", path);
-    exchange.expectSuccess();
-    InputStream body = exchange.body();
-    try {
-      String declared = Answers.declaredDigest(exchange, what);
-      long size = exchange.contentLength();
-      BodyInputStream.Resume resume =
-          resumer(path, exchange.responseHeader("ETag"), 0, -1, what, size);
-      return new BodyInputStream(body, size, declared, what, listener, resume, retries);
-    } catch (IOException | RuntimeException e) {
-      body.close();
-      throw e;
-    }
-  }
-
-  /**
-   * What asks for the rest of a body of {@code size} bytes that broke off: the object's bytes
-   * from {@code start} plus the bytes received to {@code last} (inclusive; -1: to the end), of
-   * the content whose entity tag is {@code etag} ({@code If-Range}). Null without an entity tag.
-   */
-  private BodyInputStream.Resume resumer(String path, String etag, long start, long last,
-      String what, long size) {
-    if (etag == null) {
-      return null;
-    }
-    return received -> {
-      long from = start + received;
-      Exchange rest = send("GET", path);
-      rest.header("Range", "bytes=" + from + "-" + (last < 0 ? "" : Long.toString(last)));
-      rest.header("If-Range", etag);
-      rest.expectSuccess();
-      String range = rest.responseHeader("Content-Range");
-      if (rest.status() != 206 || range == null || !range.startsWith("bytes " + from + "-")) {
-        rest.body().close();
-        throw new BodyInputStream.Unresumable(what + ": the body broke off after " + received
-            + " of " + size + " bytes, and the server did not send the rest of the same"
-            + " object (it changed, or it serves no ranges)");
-      }
-      return rest.body();
-    };
+    return reads.whole(objectPath(objectName, version), "GET " + describe(objectName, version));
   }
 
   private long resumeVersion(String name, long version, Path file) throws IOException {
     requireNonNull(file, "file");
     ObjectName objectName = new ObjectName(name);
-    String path = objectPath(objectName, version);
-    return PartialFile.finish(file, "GET " + describe(objectName, version) + " into " + file,
-        listener, (method, range) -> {
-          Exchange exchange = send(method, path);
-          range.ifPresent(value -> exchange.header("Range", value));
-          return exchange;
-        });
+    return reads.finish(file, objectPath(objectName, version),
+        "GET " + describe(objectName, version) + " into " + file);
   }
 
-  /** A range's body, resumed as a whole object's is where its connection breaks. */
   private InputStream openRange(String name, long version, ByteRange range) throws IOException {
     requireNonNull(range, "range");
     ObjectName objectName = new ObjectName(name);
-    String what = "GET " + range + " of " + describe(objectName, version);
-    String path = objectPath(objectName, version);
-    Exchange exchange = send("GET", path);
-    exchange.header("Range", range.header());
-    exchange.expectSuccess();
-    InputStream body = exchange.body();
-    long length = exchange.contentLength();
-    if (exchange.status() == 200) {
-      // The whole object, as for a range of an empty one: the part asked for is cut from it.
-      body.skipNBytes(range.startIn(length));
-      return new BodyInputStream(body, range.lengthIn(length), null, what, listener);
-    }
-    Matcher sent = CONTENT_RANGE.matcher(String.valueOf(exchange.responseHeader("Content-Range")));
-    BodyInputStream.Resume resume = sent.matches() ? resumer(path,
-        exchange.responseHeader("ETag"), Long.parseLong(sent.group(1)),
-        Long.parseLong(sent.group(2)), what, length) : null;
-    return new BodyInputStream(body, length, null, what, listener, resume, retries);
+    return reads.range(objectPath(objectName, version), range,
+        "GET " + range + " of " + describe(objectName, version));
   }
 
   private ObjectInfo headVersion(String name, long version) throws IOException {
