@@ -33,16 +33,11 @@ public final class SentRequest {
   static SentRequest send(Transfers.Opener opener, byte[] body) throws IOException {
     SentRequest request = new SentRequest(opener, body);
     HttpCall call = opener.open();
-    call.connection.setDoOutput(true);
     call.connection.setFixedLengthStreamingMode(body.length);
     try {
-      try (OutputStream out = call.connection.getOutputStream()) {
-        out.write(body);
-      }
+      write(call, body);
       request.call = call;
-    } catch (IOException e) {
-      call.abort();
-      OstoreException failure = call.failure(e);
+    } catch (OstoreException failure) {
       if (failure.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
         throw failure;
       }
@@ -81,16 +76,19 @@ public final class SentRequest {
   private String again() throws IOException {
     unsent = null;
     HttpCall retry = opener.open();
-    retry.connection.setDoOutput(true);
-    try {
-      try (OutputStream out = retry.connection.getOutputStream()) {
-        out.write(body);
-      }
-    } catch (IOException e) {
-      retry.abort();
-      throw retry.failure(e);
-    }
+    write(retry, body);
     return Transfers.answerOf(retry);
+  }
+
+  /** Sends {@code body} on {@code call}; a failure aborts the call and says what it was. */
+  private static void write(HttpCall call, byte[] body) throws OstoreException {
+    call.connection.setDoOutput(true);
+    try (OutputStream out = call.connection.getOutputStream()) {
+      out.write(body);
+    } catch (IOException e) {
+      call.abort();
+      throw call.failure(e);
+    }
   }
 
   /** A failure of the connection rather than an answer, and not a server too slow to answer. */

@@ -85,9 +85,7 @@ public final class Transfers {
   /** As {@link #upload(ServerAddress, String, String, OptionalLong)}, with {@code headers}. */
   public PutStream upload(ServerAddress server, String method, String path, OptionalLong length,
       Map<String, String> headers) throws IOException {
-    HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
-    headers.forEach(call.connection::setRequestProperty);
-    return PutStream.start(call, length, new BoundedPipe(pipeCapacity), executor, watchdog,
+    return PutStream.start(open(server, method, path, headers), length, new BoundedPipe(pipeCapacity), executor, watchdog,
         clock);
   }
 
@@ -97,9 +95,7 @@ public final class Transfers {
    */
   public String call(ServerAddress server, String method, String path,
       Map<String, String> headers) throws IOException {
-    HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
-    headers.forEach(call.connection::setRequestProperty);
-    return answerOf(call);
+    return answerOf(open(server, method, path, headers));
   }
 
   /**
@@ -109,11 +105,15 @@ public final class Transfers {
    */
   public SentRequest send(ServerAddress server, String method, String path,
       Map<String, String> headers, byte[] body) throws IOException {
-    return SentRequest.send(() -> {
-      HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
-      headers.forEach(call.connection::setRequestProperty);
-      return call;
-    }, body);
+    return SentRequest.send(() -> open(server, method, path, headers), body);
+  }
+
+  /** A call of {@code method} on {@code path} with {@code headers}, not yet sent. */
+  private HttpCall open(ServerAddress server, String method, String path,
+      Map<String, String> headers) throws IOException {
+    HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
+    headers.forEach(call.connection::setRequestProperty);
+    return call;
   }
 
   /** Opens a call ready to send, the same each time. */
