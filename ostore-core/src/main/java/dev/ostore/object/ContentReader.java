@@ -95,7 +95,7 @@ final class ContentReader {
       throw e;
     }
     Content content = new Content(hash, size, striping, stripes, what, read);
-    return partial || range.isAll(size) ? content : new Slice(content, range);
+    return partial ? content : Slice.cut(content, range);
   }
 
   /** The data shards that hold any of {@code range}, which stripes {@code [first, end)} hold. */

@@ -10,6 +10,11 @@ import java.io.OutputStream;
  * copied out: how a range of small content, or of content stored whole, is read.
  */
 record Slice(ObjectStore.Content whole, ByteRange range) implements ObjectStore.Content {
+  /** {@code range} of {@code whole}: {@code whole} itself when the range is all of it. */
+  static ObjectStore.Content cut(ObjectStore.Content whole, ByteRange range) {
+    return range.isAll(whole.size()) ? whole : new Slice(whole, range);
+  }
+
   @Override
   public long size() {
     return whole.size();

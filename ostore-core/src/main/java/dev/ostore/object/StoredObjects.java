@@ -138,7 +138,7 @@ final class StoredObjects implements ObjectStore {
     Optional<Content> kept = small.get(hash);
     Content whole = kept.isPresent() ? kept.get()
         : small.read(hash, openStored(version, hash, ByteRange.all(version.size())));
-    return range.isAll(version.size()) ? whole : new Slice(whole, range);
+    return Slice.cut(whole, range);
   }
 
   private Content openStored(Version version, ContentHash hash, ByteRange range)
@@ -149,10 +149,7 @@ final class StoredObjects implements ObjectStore {
       Striping striping = Striping.parse(layout.get().layout());
       content = sharded.open(hash, layout.get().size(), striping, version.name(), range);
     } else {
-      content = openWhole(hash, version.name());
-      if (!range.isAll(content.size())) {
-        content = new Slice(content, range);
-      }
+      content = Slice.cut(openWhole(hash, version.name()), range);
     }
     if (content.size() != version.size()) {
       content.close();
