@@ -71,11 +71,7 @@ final class ObjectReads {
 
   /** Completes {@code file} with the object at {@code path}: see {@link PartialFile}. */
   long finish(Path file, String path, String what) throws IOException {
-    return PartialFile.finish(file, what, listener, (method, range) -> {
-      Exchange exchange = requests.send(method, path);
-      range.ifPresent(value -> exchange.header("Range", value));
-      return exchange;
-    });
+    return PartialFile.finish(file, path, what, listener, requests);
   }
 
   /**

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.util.Optional;
 
 /**
  * Finishes a download into a file that an earlier one left part way ({@code get --resume}): the
@@ -24,23 +23,19 @@ import java.util.Optional;
  * is left as it is.
  */
 final class PartialFile {
-  /** Sends a request of the object, with a {@code Range} header when one is given. */
-  @FunctionalInterface
-  interface Request {
-    Exchange send(String method, Optional<String> range) throws IOException;
-  }
-
   private PartialFile() {}
 
-  /** Completes {@code file}, and returns the object's size. */
-  static long finish(Path file, String what, TransferListener listener, Request request)
-      throws IOException {
+  /** Completes {@code file} with the object at {@code path}, and returns the object's size. */
+  static long finish(Path file, String path, String what, TransferListener listener,
+      ObjectReads.Requests requests) throws IOException {
     MessageDigest digest = Sha256.newDigest();
     long have = Files.exists(file) ? hash(file, digest) : 0;
-    Exchange get = request.send("GET", have > 0
-        ? Optional.of("bytes=" + have + "-") : Optional.empty());
+    Exchange get = requests.send("GET", path);
+    if (have > 0) {
+      get.header("Range", "bytes=" + have + "-");
+    }
     if (get.status() == 416) {
-      return whole(file, what, have, digest, request);
+      return whole(file, what, have, digest, requests.send("HEAD", path));
     }
     get.expectSuccess();
     String declared = Answers.declaredDigest(get, what);
@@ -63,8 +58,7 @@ final class PartialFile {
 
   /** The file holds as many bytes as the object, or more: no body to ask for, only a check. */
   private static long whole(Path file, String what, long have, MessageDigest digest,
-      Request request) throws IOException {
-    Exchange head = request.send("HEAD", Optional.empty());
+      Exchange head) throws IOException {
     head.expectSuccess();
     long size = head.contentLength();
     if (have > size) {
