@@ -56,7 +56,7 @@ final class DiskShardUpload implements ShardUpload {
           + "block " + (blocks - 1) + " had " + lastLength + " bytes");
     }
     block.put(bytes, offset, length);
-    block.putInt(ShardFormat.blockCrc(block.array(), length, blocks));
+    block.putInt(ShardRecords.crc(block.array(), 0, length, blocks));
     writeFully(block.flip(), -1);
     block.clear();
     blocks++;

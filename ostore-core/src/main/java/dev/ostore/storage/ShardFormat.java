@@ -74,11 +74,6 @@ final class ShardFormat {
     return HEADER + layout.shardLength() + layout.blockCount() * CRC_BYTES;
   }
 
-  /** The checksum of block {@code b}, whose bytes are {@code data[0, length)}. */
-  static int blockCrc(byte[] data, int length, long b) {
-    return ShardRecords.crc(data, 0, length, b);
-  }
-
   private static int crc(byte[] data, int offset, int length) {
     CRC32C crc = new CRC32C();
     crc.update(data, offset, length);
