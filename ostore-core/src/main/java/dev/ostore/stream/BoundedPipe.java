@@ -15,15 +15,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * A fixed-size buffer between one writing thread and one reading thread. When the writer outruns
  * the reader, writes block until the reader catches up, so memory never grows past the capacity.
  *
- * <p>Unlike {@link java.io.PipedInputStream}, a waiting side is woken as soon as half the buffer
- * is there for it (no one-second polling): a waiting reader once half of it is filled, and after
+ * <p>Unlike {@link java.io.PipedInputStream}, a waiting side is woken as soon as half the buffer is
+ * there for it (no one-second polling): a waiting reader once half of it is filled, and after
  * {@value #PATIENCE_MILLIS} ms by whatever bytes there are, so that a slow writer's bytes still
- * flow within that time; a waiting writer once half of it is free. Each wake-up, a switch of threads, then moves
- * half a buffer rather than each write's bytes. Closing either end and {@link #fail(Throwable)}
- * wake both sides whatever the fill: closing the {@link #source()} wakes a blocked writer, closing
- * the {@link #sink()} is the clean end of stream (its last bytes reach the reader then), and a
- * failure hands its cause to whichever side runs next: its read or write throws an {@link
- * IOException} carrying it.
+ * flow within that time; a waiting writer once half of it is free. Each wake-up, a switch of
+ * threads, then moves half a buffer rather than each write's bytes. Closing either end and {@link
+ * #fail(Throwable)} wake both sides whatever the fill: closing the {@link #source()} wakes a
+ * blocked writer, closing the {@link #sink()} is the clean end of stream (its last bytes reach the
+ * reader then), and a failure hands its cause to whichever side runs next: its read or write throws
+ * an {@link IOException} carrying it.
  */
 final class BoundedPipe {
   /** How long a waiting reader lets writes of less than half the buffer go by. */

@@ -85,8 +85,8 @@ public final class Transfers {
   /** As {@link #upload(ServerAddress, String, String, OptionalLong)}, with {@code headers}. */
   public PutStream upload(ServerAddress server, String method, String path, OptionalLong length,
       Map<String, String> headers) throws IOException {
-    return PutStream.start(open(server, method, path, headers), length, new BoundedPipe(pipeCapacity), executor, watchdog,
-        clock);
+    return PutStream.start(open(server, method, path, headers), length,
+        new BoundedPipe(pipeCapacity), executor, watchdog, clock);
   }
 
   /**

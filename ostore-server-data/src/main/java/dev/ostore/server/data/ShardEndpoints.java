@@ -24,13 +24,12 @@ import java.util.regex.Pattern;
 /**
  * The shards of erasure-coded content: {@code POST /shards/} uploads one (its body in {@link
  * BlockFrames}, named by the trailer), {@code PUT /shards/<hex>.<i>} one named up front, {@code
- * GET}, {@code HEAD} and {@code DELETE
- * /shards/<hex>.<i>}, and {@code GET /shards/} to list them in order, a page at a time. A read
- * checks every block against its checksum before sending it (and sends the checksums too when
- * asked, for the reader to check again on arrival); a shard that fails is moved aside
- * and answered 404 if nothing was sent yet, else cut short. Every successful answer names the
- * server in {@value #SERVER_ID_HEADER}, so a client knows which server's shards it is told about
- * whatever address it reached them at (an error answer is reset, its headers with it).
+ * GET}, {@code HEAD} and {@code DELETE /shards/<hex>.<i>}, and {@code GET /shards/} to list them in
+ * order, a page at a time. A read checks every block against its checksum before sending it (and
+ * sends the checksums too when asked, for the reader to check again on arrival); a shard that fails
+ * is moved aside and answered 404 if nothing was sent yet, else cut short. Every successful answer
+ * names the server in {@value #SERVER_ID_HEADER}, so a client knows which server's shards it is
+ * told about whatever address it reached them at (an error answer is reset, its headers with it).
  */
 final class ShardEndpoints {
   static final String PREFIX = "/shards/";
