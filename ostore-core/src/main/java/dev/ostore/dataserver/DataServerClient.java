@@ -8,6 +8,7 @@ import dev.ostore.stream.GetStream;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -90,4 +91,36 @@ public interface DataServerClient {
 
   /** The size of content stored whole on {@code server}. */
   long wholeSize(ServerAddress server, ContentHash hash) throws IOException;
+
+  /**
+   * Appends blocks to resumable shard upload {@code id} of content of {@code objectSize} bytes cut
+   * as {@code striping} says, from block {@code fromBlock} on: what the upload held past it is
+   * dropped (it was never acknowledged). Block 0 creates the upload, which its server deletes
+   * once {@code expires} has passed. Returns once connected.
+   */
+  BlockAppend append(ServerAddress server, UploadShardId id, Striping striping, long objectSize,
+      Instant expires, long fromBlock) throws IOException;
+
+  /**
+   * How many blocks upload {@code id} holds; a {@link java.nio.file.NoSuchFileException} when the
+   * server holds no such upload.
+   */
+  long uploadedBlocks(ServerAddress server, UploadShardId id) throws IOException;
+
+  /**
+   * Streams blocks {@code [fromBlock, toBlock)} of upload {@code id}, verified by the server, as
+   * {@link #read} streams a shard's.
+   */
+  InputStream readUpload(ServerAddress server, UploadShardId id, long fromBlock, long toBlock)
+      throws IOException;
+
+  /**
+   * Turns the complete upload {@code id} into shard {@code (hash, id.index())}, durably; its blocks
+   * must be all those its layout makes. Returns the shard's id, stored now or held already.
+   */
+  ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+      throws IOException;
+
+  /** Deletes upload {@code id}; false when the server did not hold it. */
+  boolean deleteUpload(ServerAddress server, UploadShardId id) throws IOException;
 }

@@ -15,6 +15,7 @@ import dev.ostore.stream.SentRequest;
 import dev.ostore.stream.Transfers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Instant;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -119,6 +120,34 @@ final class HttpDataServerClient implements DataServerClient {
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
           + " answered a read of shard " + id + " wrongly: " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public BlockAppend append(ServerAddress server, UploadShardId id, Striping striping,
+      long objectSize, Instant expires, long fromBlock) throws IOException {
+    throw new UnsupportedOperationException("res-data implements it");
+  }
+
+  @Override
+  public long uploadedBlocks(ServerAddress server, UploadShardId id) throws IOException {
+    throw new UnsupportedOperationException("res-data implements it");
+  }
+
+  @Override
+  public InputStream readUpload(ServerAddress server, UploadShardId id, long fromBlock,
+      long toBlock) throws IOException {
+    throw new UnsupportedOperationException("res-data implements it");
+  }
+
+  @Override
+  public ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+      throws IOException {
+    throw new UnsupportedOperationException("res-data implements it");
+  }
+
+  @Override
+  public boolean deleteUpload(ServerAddress server, UploadShardId id) throws IOException {
+    throw new UnsupportedOperationException("res-data implements it");
   }
 
   @Override

@@ -8,9 +8,11 @@ import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
+import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ListedShard;
 import dev.ostore.dataserver.ShardWriter;
+import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.Striping;
 import dev.ostore.locate.LocateReply;
 import dev.ostore.storage.ShardLayout;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -281,6 +284,34 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
           .putInt(crcs.get((int) b));
     }
     return records.array();
+  }
+
+  @Override
+  public BlockAppend append(ServerAddress server, UploadShardId id, Striping striping,
+      long objectSize, Instant expires, long fromBlock) throws IOException {
+    throw new UnsupportedOperationException("res-api implements it");
+  }
+
+  @Override
+  public long uploadedBlocks(ServerAddress server, UploadShardId id) throws IOException {
+    throw new UnsupportedOperationException("res-api implements it");
+  }
+
+  @Override
+  public InputStream readUpload(ServerAddress server, UploadShardId id, long fromBlock,
+      long toBlock) throws IOException {
+    throw new UnsupportedOperationException("res-api implements it");
+  }
+
+  @Override
+  public ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+      throws IOException {
+    throw new UnsupportedOperationException("res-api implements it");
+  }
+
+  @Override
+  public boolean deleteUpload(ServerAddress server, UploadShardId id) throws IOException {
+    throw new UnsupportedOperationException("res-api implements it");
   }
 
   @Override
