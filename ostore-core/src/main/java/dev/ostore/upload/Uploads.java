@@ -9,6 +9,7 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.RepairQueue;
+import dev.ostore.object.StoredContent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -51,7 +52,9 @@ public interface Uploads {
   static Uploads create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, RepairQueue repairs, Executor executor,
       InstantSource clock, Duration expiry, Duration lease) {
-    throw new UnsupportedOperationException("being built");
+    return new RealUploads(metadata, live, client, layouts,
+        new StoredContent(metadata, locator, client, layouts, repairs), executor, clock, expiry,
+        lease);
   }
 
   /**
