@@ -35,4 +35,8 @@ public enum ErrorCode {
   WRONG_OFFSET,
   /** A body whose checksum is not the one the request gave; nothing of it was kept. */
   CHECKSUM_MISMATCH,
+  /** A precondition of the request does not hold here (a protocol version this server lacks). */
+  PRECONDITION_FAILED,
+  /** The request body is of a media type the endpoint does not take. */
+  UNSUPPORTED_MEDIA_TYPE,
 }

@@ -16,6 +16,8 @@ final class ErrorStatus {
       case RANGE_NOT_SATISFIABLE, WRONG_OFFSET -> 416;
       // tus' checksum extension: "460 Checksum Mismatch".
       case CHECKSUM_MISMATCH -> 460;
+      case PRECONDITION_FAILED -> 412;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
       case NO_DATA_SERVER, BUS_UNAVAILABLE, METADATA_UNAVAILABLE, BUSY -> 503;
       case DATA_SERVER_UNREACHABLE, DATA_SERVER_FAILED -> 502;
       case STORAGE_FAILED -> 500;

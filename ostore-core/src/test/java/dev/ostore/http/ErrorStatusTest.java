@@ -28,7 +28,9 @@ class ErrorStatusTest {
         Map.entry(ErrorCode.FORBIDDEN, 403),
         Map.entry(ErrorCode.GONE, 410),
         Map.entry(ErrorCode.WRONG_OFFSET, 416),
-        Map.entry(ErrorCode.CHECKSUM_MISMATCH, 460)));
+        Map.entry(ErrorCode.CHECKSUM_MISMATCH, 460),
+        Map.entry(ErrorCode.PRECONDITION_FAILED, 412),
+        Map.entry(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)));
     Map<ErrorCode, Integer> actual = new EnumMap<>(ErrorCode.class);
     for (ErrorCode code : ErrorCode.values()) {
       actual.put(code, ErrorStatus.of(code));
