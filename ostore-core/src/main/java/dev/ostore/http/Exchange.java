@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,6 +27,7 @@ import org.eclipse.jetty.server.Response;
 public final class Exchange {
   /** The header by which a {@code POST} stands for a {@code PATCH}. */
   public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
+  private static final List<String> OVERRIDABLE = List.of("PATCH", "DELETE");
   private static final int COPY_BUFFER = 64 * 1024;
 
   private final Request request;
@@ -46,14 +48,21 @@ public final class Exchange {
   }
 
   /**
-   * The request's method; a {@code POST} with {@link #METHOD_OVERRIDE}{@code : PATCH} counts as a
-   * {@code PATCH}, for clients that cannot send one (such as {@link java.net.HttpURLConnection}).
+   * The request's method; a {@code POST} with {@link #METHOD_OVERRIDE}{@code : PATCH} (or {@code
+   * DELETE}) counts as that method, for clients that cannot send it (such as {@link
+   * java.net.HttpURLConnection}, or a browser behind a proxy that drops it). Only those two: tus
+   * names them, and a {@code POST} standing for a {@code HEAD} or {@code GET} would be answered
+   * as one, without the body its client waits for.
    */
   public String method() {
     String method = request.getMethod();
-    if (method.equals("POST") && "PATCH".equalsIgnoreCase(
-        request.getHeaders().get(METHOD_OVERRIDE))) {
-      return "PATCH";
+    String override = request.getHeaders().get(METHOD_OVERRIDE);
+    if (method.equals("POST") && override != null) {
+      for (String overridable : OVERRIDABLE) {
+        if (overridable.equalsIgnoreCase(override.strip())) {
+          return overridable;
+        }
+      }
     }
     return method;
   }

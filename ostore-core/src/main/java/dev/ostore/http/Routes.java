@@ -17,7 +17,8 @@ import java.util.TreeMap;
  * /objects/{name}}, which serves every path that starts like it and goes on (so {@code /objects/x}
  * but not {@code /objects/}). A path under no pattern is answered 404, a method the pattern does
  * not serve 405 with an {@code Allow} header, and a query parameter the route does not take, or
- * one given twice, 400: before the endpoint runs.
+ * one given twice, 400: before the endpoint runs. A pattern may have a guard, which runs on every
+ * request under it before any of that, 405 included: what a protocol asks of all its answers.
  *
  * <pre>{@code
  * Routes routes = Routes.builder()
@@ -38,8 +39,10 @@ public final class Routes {
   }
 
   private final ImmutableMap<String, ImmutableMap<String, Route>> byPattern;
+  private final ImmutableMap<String, Endpoint> guards;
 
-  private Routes(Map<String, Map<String, Route>> byPattern) {
+  private Routes(Map<String, Map<String, Route>> byPattern, Map<String, Endpoint> guards) {
+    this.guards = ImmutableMap.copyOf(guards);
     ImmutableMap.Builder<String, ImmutableMap<String, Route>> copy = ImmutableMap.builder();
     // The longest fixed part first, so that the most specific pattern wins.
     byPattern.entrySet().stream()
@@ -67,6 +70,11 @@ public final class Routes {
     return Optional.ofNullable(byPattern.get(pattern).get(method));
   }
 
+  /** The guard of {@code pattern}, if it has one. */
+  Optional<Endpoint> guard(String pattern) {
+    return Optional.ofNullable(guards.get(pattern));
+  }
+
   private static boolean matches(String pattern, String path) {
     if (!isWildcard(pattern)) {
       return path.equals(pattern);
@@ -86,6 +94,7 @@ public final class Routes {
   /** Collects routes; each (method, pattern) pair may be added once. */
   public static final class Builder {
     private final Map<String, Map<String, Route>> byPattern = new LinkedHashMap<>();
+    private final Map<String, Endpoint> guards = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -105,8 +114,23 @@ public final class Routes {
       return this;
     }
 
+    /**
+     * Runs {@code guard} on every request under {@code pattern}, whatever its method, before the
+     * route's endpoint and before a 405 or a query refused: it sets the headers every answer of a
+     * protocol carries (with {@link Exchange#setLastingHeader}, so that errors keep them) and
+     * throws to refuse a request the protocol refuses whatever it asks. One per pattern, and only
+     * on a pattern that has routes.
+     */
+    public Builder guard(String pattern, Endpoint guard) {
+      checkArgument(guards.putIfAbsent(pattern, guard) == null, "guard added twice: %s",
+          pattern);
+      return this;
+    }
+
     public Routes build() {
-      return new Routes(byPattern);
+      guards.keySet().forEach(pattern -> checkArgument(byPattern.containsKey(pattern),
+          "a guard on %s, which has no routes", pattern));
+      return new Routes(byPattern, guards);
     }
   }
 }

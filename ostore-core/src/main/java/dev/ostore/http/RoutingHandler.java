@@ -17,7 +17,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * Runs the {@link Endpoint} a request is routed to, on a thread that may block, and turns whatever
  * it throws into an answer. Before the endpoint runs, the route is checked: an unknown path is a
- * 404, a method the path does not serve a 405, a query parameter the route does not take a 400.
+ * 404, then the pattern's guard runs if it has one, then a method the path does not serve is a
+ * 405, a query parameter the route does not take a 400.
  * An error before any of the response was sent becomes its status and a one-line message; an
  * error after that aborts the connection, so the client sees a broken transfer and never mistakes
  * a cut body for a whole one. Every error is logged by {@link RequestLog}.
@@ -99,6 +100,10 @@ final class RoutingHandler extends Handler.Abstract {
     String pattern = routes.patternOf(path)
         .orElseThrow(() -> OstoreException.notFound("no endpoint at " + path));
     exchange.matched(pattern);
+    Optional<Endpoint> guard = routes.guard(pattern);
+    if (guard.isPresent()) {
+      guard.get().handle(exchange);
+    }
     Optional<Routes.Route> route = routes.route(pattern, exchange.method());
     if (route.isEmpty()) {
       String allowed = String.join(", ", routes.methods(pattern));

@@ -60,6 +60,13 @@ class HttpServiceTest {
         .add("GET", "/objects/{name}", exchange -> exchange.respondText(200, "got"))
         .add("PUT", "/objects/{name}", exchange -> exchange.respondText(200, "put"))
         .add("GET", "/silent/", exchange -> {})
+        .add("GET", "/guarded/", exchange -> exchange.respondText(200, "passed"))
+        .guard("/guarded/", exchange -> {
+          exchange.setLastingHeader("Protocol", "1");
+          if (exchange.header("Refuse").isPresent()) {
+            throw new OstoreException(ErrorCode.PRECONDITION_FAILED, "refused by the guard");
+          }
+        })
         .add("GET", "/query/", exchange -> exchange.respondText(200,
             exchange.query("a").orElse("-") + "|" + exchange.query("b").orElse("-")), "a", "b")
         .add("GET", "/fail/{code}", exchange -> {
@@ -179,6 +186,28 @@ class HttpServiceTest {
     assertEquals("method DELETE is not allowed on /objects/{name}; use GET, PUT\n",
         response.body());
     assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void aGuardRunsBeforeEveryMethodAndItsHeadersLastThroughErrors() throws Exception {
+    HttpResponse<String> passed = get("/guarded/");
+    assertEquals("passed\n", passed.body());
+    assertEquals(Optional.of("1"), passed.headers().firstValue("Protocol"));
+    HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/guarded/"))
+        .header("Refuse", "yes"));
+    assertEquals(412, refused.statusCode());
+    assertEquals("refused by the guard\n", refused.body());
+    assertEquals(Optional.of("1"), refused.headers().firstValue("Protocol"));
+    HttpResponse<String> notAllowed = send(HttpRequest.newBuilder(uri("/guarded/"))
+        .header("X-HTTP-Method-Override", "delete")
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(405, notAllowed.statusCode());
+    assertEquals("method DELETE is not allowed on /guarded/; use GET\n", notAllowed.body());
+    assertEquals(Optional.of("1"), notAllowed.headers().firstValue("Protocol"));
+    HttpResponse<String> notOverridden = send(HttpRequest.newBuilder(uri("/guarded/"))
+        .header("X-HTTP-Method-Override", "GET")
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals("method POST is not allowed on /guarded/; use GET\n", notOverridden.body());
   }
 
   @Test

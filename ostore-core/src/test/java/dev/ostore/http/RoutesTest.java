@@ -76,6 +76,18 @@ class RoutesTest {
   }
 
   @Test
+  void refusesAGuardTwiceOrOnAPatternWithoutRoutes() {
+    Routes.Builder builder = Routes.builder().add("GET", "/objects/", GET)
+        .guard("/objects/", GET);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> builder.guard("/objects/", PUT));
+    assertEquals("guard added twice: /objects/", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Routes.builder().guard("/files/", GET).build());
+    assertEquals("a guard on /files/, which has no routes", e.getMessage());
+  }
+
+  @Test
   void emptyRoutesServeNothing() {
     assertTrue(Routes.builder().build().patternOf("/").isEmpty());
   }
