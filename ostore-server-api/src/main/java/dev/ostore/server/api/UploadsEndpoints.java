@@ -10,10 +10,6 @@ import dev.ostore.http.Routes;
 import dev.ostore.metadata.Version;
 import dev.ostore.upload.Uploads;
 import java.io.IOException;
-import java.io.InputStream;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,11 +22,7 @@ import java.util.regex.Pattern;
  */
 final class UploadsEndpoints {
   static final String PREFIX = "/temp/";
-  private static final Pattern SIZE = Pattern.compile("[0-9]{1,18}");
   private static final Pattern RANGE = Pattern.compile("bytes=([0-9]{1,18})-");
-  /** RFC 9110's IMF-fixdate. */
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
-      "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
   private final Uploads uploads;
 
@@ -49,15 +41,13 @@ final class UploadsEndpoints {
     ObjectName name = exchange.objectName(ObjectsEndpoints.PREFIX);
     String size = exchange.header("Size").orElseThrow(() -> OstoreException.badRequest(
         "POST /objects/" + name + " needs the object's Size in bytes"));
-    if (!SIZE.matcher(size).matches()) {
-      throw OstoreException.badRequest("Size must be a decimal number of bytes: " + size);
-    }
+    long bytes = UploadExchanges.bytes("Size", size);
     if (exchange.requestLength().orElse(1) != 0) {
       throw OstoreException.badRequest("POST /objects/" + name + " takes no body: send it with"
           + " PUT to the upload it answers");
     }
     Optional<ContentHash> declared = DigestHeaders.read(exchange);
-    Uploads.Started started = uploads.start(name, Long.parseLong(size), declared);
+    Uploads.Started started = uploads.start(name, bytes, declared);
     if (started.version().isPresent()) {
       respond(exchange, started.version().get());
       return;
@@ -65,37 +55,29 @@ final class UploadsEndpoints {
     Uploads.Status upload = started.upload().orElseThrow();
     String location = PREFIX + upload.token();
     exchange.setHeader("Location", location);
-    setHeaders(exchange, upload);
+    UploadExchanges.setHeaders(exchange, upload);
     exchange.respondText(201, location);
   }
 
   /** The bytes held, as the tutorial tells them: in {@code Content-Length}. */
   private void head(Exchange exchange) throws IOException {
     Uploads.Status upload = uploads.status(token(exchange));
-    setHeaders(exchange, upload);
+    UploadExchanges.setHeaders(exchange, upload);
     exchange.setHeader("Cache-Control", "no-store");
     exchange.respond(200, upload.offset());
   }
 
   private void put(Exchange exchange) throws IOException {
-    String token = token(exchange);
-    long offset = offset(exchange);
-    Uploads.Appended appended;
-    try (InputStream body = exchange.requestBody()) {
-      appended = uploads.append(token, offset, exchange.requestLength(), body, Optional.empty());
-    } catch (OstoreException e) {
-      if (e.code() == ErrorCode.WRONG_OFFSET) {
-        exchange.setLastingHeader("Upload-Offset",
-            Long.toString(uploads.status(token).offset()));
-      }
-      throw e;
-    }
+    Uploads.Appended appended = UploadExchanges.append(uploads, exchange, token(exchange),
+        offset(exchange), Optional.empty(), held -> new OstoreException(ErrorCode.WRONG_OFFSET,
+            "the upload holds " + held + " bytes: send the rest with Range: bytes=" + held
+                + "-"));
     if (appended.version().isPresent()) {
       respond(exchange, appended.version().get());
       return;
     }
     Uploads.Status upload = appended.status();
-    setHeaders(exchange, upload);
+    UploadExchanges.setHeaders(exchange, upload);
     exchange.respondText(200, "held " + upload.offset() + " of " + upload.size() + " bytes");
   }
 
@@ -109,14 +91,8 @@ final class UploadsEndpoints {
     VersionLines.respond(exchange, version);
   }
 
-  private static void setHeaders(Exchange exchange, Uploads.Status upload) {
-    exchange.setHeader("Upload-Offset", Long.toString(upload.offset()));
-    exchange.setHeader("Upload-Length", Long.toString(upload.size()));
-    exchange.setHeader("Upload-Expires", HTTP_DATE.format(upload.expires()));
-  }
-
   private static String token(Exchange exchange) {
-    return exchange.path().substring(PREFIX.length());
+    return UploadExchanges.token(exchange, PREFIX);
   }
 
   /** Where a {@code PUT} appends: {@code Range: bytes=<offset>-}, or 0 without one. */

@@ -1,0 +1,71 @@
+package dev.ostore.server.api;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.http.Exchange;
+import dev.ostore.upload.Uploads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.LongFunction;
+import java.util.regex.Pattern;
+
+/**
+ * What the two resumable-upload protocols of the api server, the tutorial's ({@code /temp/},
+ * {@link UploadsEndpoints}) and tus ({@code /files/}, {@link TusEndpoints}), do alike: the same
+ * headers for where an upload stands, sizes in decimal only, tokens in the path, and appends that
+ * answer a wrong offset with the right one.
+ */
+final class UploadExchanges {
+  static final String UPLOAD_OFFSET = "Upload-Offset";
+  /** RFC 9110's IMF-fixdate. */
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+      "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+  private static final Pattern SIZE = Pattern.compile("[0-9]{1,18}");
+
+  private UploadExchanges() {}
+
+  /** Sets {@code Upload-Offset}, {@code Upload-Length} and {@code Upload-Expires}. */
+  static void setHeaders(Exchange exchange, Uploads.Status upload) {
+    exchange.setHeader(UPLOAD_OFFSET, Long.toString(upload.offset()));
+    exchange.setHeader("Upload-Length", Long.toString(upload.size()));
+    exchange.setHeader("Upload-Expires", HTTP_DATE.format(upload.expires()));
+  }
+
+  /** A number of bytes given in header {@code name}: decimal digits only, else a 400. */
+  static long bytes(String name, String value) throws OstoreException {
+    if (!SIZE.matcher(value).matches()) {
+      throw OstoreException.badRequest(name + " must be a decimal number of bytes: " + value);
+    }
+    return Long.parseLong(value);
+  }
+
+  /** The upload token: the rest of the path after {@code prefix}. */
+  static String token(Exchange exchange, String prefix) {
+    return exchange.path().substring(prefix.length());
+  }
+
+  /**
+   * Appends the request body to upload {@code token} at {@code offset}, as {@link
+   * Uploads#append} does. An offset other than the bytes held is answered with them in {@code
+   * Upload-Offset}, and with the error {@code wrongOffset} makes of them in the words of the
+   * protocol: a client needs both to resume.
+   */
+  static Uploads.Appended append(Uploads uploads, Exchange exchange, String token, long offset,
+      Optional<byte[]> bodySha256, LongFunction<OstoreException> wrongOffset)
+      throws IOException {
+    try (InputStream body = exchange.requestBody()) {
+      return uploads.append(token, offset, exchange.requestLength(), body, bodySha256);
+    } catch (OstoreException e) {
+      if (e.code() != ErrorCode.WRONG_OFFSET) {
+        throw e;
+      }
+      long held = uploads.status(token).offset();
+      exchange.setLastingHeader(UPLOAD_OFFSET, Long.toString(held));
+      throw wrongOffset.apply(held);
+    }
+  }
+}
