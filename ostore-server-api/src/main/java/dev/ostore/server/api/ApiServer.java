@@ -142,6 +142,7 @@ public final class ApiServer implements AutoCloseable {
       Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
           background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease());
       new UploadsEndpoints(resumable).addTo(routes);
+      new TusEndpoints(resumable).addTo(routes);
       background.sweep(resumable, config.uploadExpiry());
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
