@@ -150,7 +150,14 @@ final class ProcessCluster implements AutoCloseable {
    * that is alive.
    */
   void startAnotherApi() throws Exception {
-    startApi(apiJvm, apiEnv);
+    startAnotherApi(Map.of());
+  }
+
+  /** The same, with {@code settings} in place of those of their names, for later ones too. */
+  void startAnotherApi(Map<String, String> settings) throws Exception {
+    Map<String, String> env = new HashMap<>(apiEnv);
+    env.putAll(settings);
+    startApi(apiJvm, env);
     Set<Integer> alive = new TreeSet<>();
     for (int i = 0; i < dataServers.length; i++) {
       if (isDataAlive(i)) {
