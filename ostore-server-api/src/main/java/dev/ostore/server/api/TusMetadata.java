@@ -14,8 +14,8 @@ import java.util.Optional;
 /**
  * tus' {@code Upload-Metadata}: comma-separated pairs of a key and its value in base64, {@code
  * filename d29ybGQucGRm,is_confidential}, and the object name a tus upload takes from it: its
- * {@code name} key, else its {@code filename} key, which tus-js-client, Uppy and tus-java-client
- * send on their own. Read strictly: whatever is malformed is a 400 saying what.
+ * {@code name} key, else its {@code filename} key, which tus-java-client sends on its own and
+ * tus-js-client's examples pass. Read strictly: whatever is malformed is a 400 saying what.
  */
 final class TusMetadata {
   static final String HEADER = "Upload-Metadata";
