@@ -80,6 +80,7 @@ final class PostgresDialect implements Dialect {
         declared BYTEA,
         layout TEXT NOT NULL,
         servers TEXT NOT NULL,
+        server_ids TEXT NOT NULL,
         expires_millis BIGINT NOT NULL,
         stripes BIGINT NOT NULL CHECK (stripes >= 0),
         tail BYTEA NOT NULL,

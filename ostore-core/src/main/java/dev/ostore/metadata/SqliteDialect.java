@@ -79,6 +79,7 @@ final class SqliteDialect implements Dialect {
         declared BLOB,
         layout TEXT NOT NULL,
         servers TEXT NOT NULL,
+        server_ids TEXT NOT NULL,
         expires_millis INTEGER NOT NULL,
         stripes INTEGER NOT NULL CHECK (stripes >= 0),
         tail BLOB NOT NULL,

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -15,13 +16,15 @@ import java.util.regex.Pattern;
 /**
  * A resumable upload as the metadata store keeps it: the object it will become ({@code name},
  * {@code size}, the {@code declared} hash if any), how it is laid out ({@code layout}, with shard
- * {@code i} on {@code servers[i]}), when it expires, and how far it got: {@code stripes} whole
+ * {@code i} on {@code servers[i]}, whose id is {@code serverIds[i]} when it sent one: a server
+ * that comes back at another address is found by it), when it expires, and how far it got: {@code stripes} whole
  * stripes sent to the shards, except those that {@code failed}, and the bytes of the unfinished
  * stripe after them, the {@code tail}. The record owns {@code tail}: nobody changes it; records
  * are equal when their tails hold the same bytes.
  */
 public record UploadRecord(String id, String name, long size, Optional<ContentHash> declared,
-    String layout, List<ServerAddress> servers, Instant expires, long stripes, byte[] tail,
+    String layout, List<ServerAddress> servers, List<Optional<ServerId>> serverIds,
+    Instant expires, long stripes, byte[] tail,
     Set<Integer> failed) {
   private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
 
@@ -39,6 +42,11 @@ public record UploadRecord(String id, String name, long size, Optional<ContentHa
       throw new IllegalArgumentException("negative size " + size + " or stripes " + stripes);
     }
     servers = List.copyOf(servers);
+    serverIds = List.copyOf(serverIds);
+    if (serverIds.size() != servers.size()) {
+      throw new IllegalArgumentException(serverIds.size() + " server ids for "
+          + servers.size() + " servers");
+    }
     failed = Set.copyOf(failed);
     for (int index : failed) {
       if (index < 0 || index >= servers.size()) {
@@ -51,7 +59,8 @@ public record UploadRecord(String id, String name, long size, Optional<ContentHa
   public boolean equals(Object other) {
     return other instanceof UploadRecord that && id.equals(that.id) && name.equals(that.name)
         && size == that.size && declared.equals(that.declared) && layout.equals(that.layout)
-        && servers.equals(that.servers) && expires.equals(that.expires)
+        && servers.equals(that.servers) && serverIds.equals(that.serverIds)
+        && expires.equals(that.expires)
         && stripes == that.stripes && Arrays.equals(tail, that.tail)
         && failed.equals(that.failed);
   }
@@ -79,7 +88,13 @@ public record UploadRecord(String id, String name, long size, Optional<ContentHa
 
   /** The same upload, got as far as {@code stripes} and {@code tail}, with {@code failed}. */
   public UploadRecord advanced(long stripes, byte[] tail, Set<Integer> failed) {
-    return new UploadRecord(id, name, size, declared, layout, servers, expires, stripes, tail,
-        failed);
+    return new UploadRecord(id, name, size, declared, layout, servers, serverIds, expires,
+        stripes, tail, failed);
+  }
+
+  /** The same upload, its shards on {@code servers} now. */
+  public UploadRecord on(List<ServerAddress> servers) {
+    return new UploadRecord(id, name, size, declared, layout, servers, serverIds, expires,
+        stripes, tail, failed);
   }
 }

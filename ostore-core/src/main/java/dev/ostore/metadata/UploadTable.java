@@ -2,6 +2,7 @@ package dev.ostore.metadata;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,9 +20,9 @@ import java.util.stream.Collectors;
  */
 final class UploadTable {
   private static final String COLUMNS = "id, name, size, declared, layout, servers,"
-      + " expires_millis, stripes, tail, failed";
+      + " server_ids, expires_millis, stripes, tail, failed";
   private static final String INSERT = "INSERT INTO ostore_uploads (" + COLUMNS
-      + ", created_millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + ", created_millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM ostore_uploads WHERE id = ?";
   // Only while the writer's lease is its own and unexpired: a writer that lost it keeps nothing.
   private static final String ADVANCE = "UPDATE ostore_uploads SET stripes = ?, tail = ?,"
@@ -40,7 +41,9 @@ final class UploadTable {
   static void insert(Session session, UploadRecord upload, long nowMillis) throws SQLException {
     session.statement(INSERT, upload.id(), upload.name(), upload.size(),
         upload.declared().map(ContentHash::bytes).orElse(null), upload.layout(),
-        join(upload.servers()), upload.expires().toEpochMilli(), upload.stripes(),
+        join(upload.servers()),
+        join(upload.serverIds().stream().map(id -> id.map(ServerId::toString).orElse(""))
+            .toList()), upload.expires().toEpochMilli(), upload.stripes(),
         upload.tail(), join(upload.failed()), nowMillis).executeUpdate();
   }
 
@@ -83,11 +86,14 @@ final class UploadTable {
 
   private static UploadRecord upload(ResultSet row) throws SQLException {
     byte[] declared = row.getBytes(4);
-    String failed = row.getString(10);
+    String failed = row.getString(11);
     return new UploadRecord(row.getString(1), row.getString(2), row.getLong(3),
         Optional.ofNullable(declared).map(ContentHash::of), row.getString(5),
         Arrays.stream(row.getString(6).split(",")).map(ServerAddress::parse).toList(),
-        Instant.ofEpochMilli(row.getLong(7)), row.getLong(8), row.getBytes(9),
+        Arrays.stream(row.getString(7).split(",", -1))
+            .map(id -> id.isEmpty() ? Optional.<ServerId>empty() : Optional.of(ServerId.parse(id)))
+            .toList(),
+        Instant.ofEpochMilli(row.getLong(8)), row.getLong(9), row.getBytes(10),
         failed.isEmpty() ? Set.of() : Arrays.stream(failed.split(","))
             .map(Integer::valueOf).collect(Collectors.toSet()));
   }

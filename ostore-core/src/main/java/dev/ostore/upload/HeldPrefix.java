@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The bytes an upload holds, read back to hash them when no api server has their digest in
@@ -31,6 +32,8 @@ final class HeldPrefix implements StripeSource, AutoCloseable {
   private final int needed;
   private final Set<Integer> unusable;
   private final Map<Integer, InputStream> streams = new HashMap<>();
+  /** Why shards could not be read, by index. */
+  private final Map<Integer, String> reasons = new TreeMap<>();
 
   private HeldPrefix(DataServerClient client, UploadRecord upload, int needed) {
     this.client = client;
@@ -79,12 +82,13 @@ final class HeldPrefix implements StripeSource, AutoCloseable {
         filled++;
       } catch (IOException e) {
         unusable.add(index);
+        reasons.put(index, upload.servers().get(index) + ": " + e);
         closeStream(index);
       }
     }
     if (filled < needed) {
       throw new IOException("only " + filled + " of its shards could be read at stripe "
-          + stripe + ", " + needed + " needed");
+          + stripe + ", " + needed + " needed " + reasons);
     }
   }
 

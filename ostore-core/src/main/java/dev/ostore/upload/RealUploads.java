@@ -125,8 +125,9 @@ final class RealUploads implements Uploads {
     random.nextBytes(id);
     // Whole seconds: the token says the expiry in seconds, and the row must agree with it.
     Instant expires = Instant.ofEpochSecond(clock.instant().plus(expiry).getEpochSecond());
+    List<ServerAddress> chosen = servers.subList(0, striping.totalShards());
     UploadRecord upload = new UploadRecord(HEX.formatHex(id), name.value(), size, declared,
-        striping.toString(), servers.subList(0, striping.totalShards()), expires, 0,
+        striping.toString(), chosen, chosen.stream().map(live::idOf).toList(), expires, 0,
         new byte[0], Set.of());
     String token = tokens.sign(upload.id(), expires);
     metadata.createUpload(upload);
@@ -174,7 +175,7 @@ final class RealUploads implements Uploads {
     do {
       expired = metadata.expiredUploads(clock.instant(), SWEEP_PAGE);
       for (UploadRecord upload : expired) {
-        if (delete(upload)) {
+        if (delete(located(upload))) {
           swept++;
         }
       }
@@ -186,11 +187,26 @@ final class RealUploads implements Uploads {
     return swept;
   }
 
-  /** The upload {@code token} names: {@code NOT_FOUND} once it is finished or deleted. */
+  /**
+   * The upload {@code token} names, where its servers are now: {@code NOT_FOUND} once it is
+   * finished or deleted.
+   */
   private UploadRecord find(String token) throws IOException {
     UploadTokens.Claim claim = tokens.verify(token, clock.instant());
-    return metadata.upload(claim.id()).orElseThrow(() -> OstoreException.notFound("upload "
-        + token + " is finished or cancelled"));
+    return located(metadata.upload(claim.id()).orElseThrow(() -> OstoreException.notFound(
+        "upload " + token + " is finished or cancelled")));
+  }
+
+  /** {@code upload} with each server that is live at another address now found there. */
+  private UploadRecord located(UploadRecord upload) {
+    List<ServerAddress> servers = new ArrayList<>(upload.servers());
+    for (int index = 0; index < servers.size(); index++) {
+      Optional<ServerAddress> now = upload.serverIds().get(index).flatMap(live::addressOf);
+      if (now.isPresent()) {
+        servers.set(index, now.get());
+      }
+    }
+    return upload.on(servers);
   }
 
   private static Status status(String token, UploadRecord upload) {

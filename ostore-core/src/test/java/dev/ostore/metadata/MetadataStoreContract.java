@@ -417,6 +417,9 @@ abstract class MetadataStoreContract {
             dev.ostore.ServerAddress.parse("10.0.0.4:9004"),
             dev.ostore.ServerAddress.parse("10.0.0.5:9005"),
             dev.ostore.ServerAddress.parse("10.0.0.6:9006")),
+        List.of(Optional.of(dev.ostore.ServerId.random()), Optional.empty(),
+            Optional.of(dev.ostore.ServerId.random()), Optional.empty(), Optional.empty(),
+            Optional.of(dev.ostore.ServerId.random())),
         expires, 0, new byte[0], java.util.Set.of());
   }
 
