@@ -84,8 +84,8 @@ public record ApiServerConfig(
   static final Option REPAIR_RATE = new Option("REPAIR_RATE", "repair-rate", "50000000",
       "bytes per second the repair service may read plus write, at most");
   static final Option UPLOAD_EXPIRY = new Option("UPLOAD_EXPIRY", "upload-expiry", "24h",
-      "a resumable upload (POST /objects/<name>) not finished this long after it started is "
-          + "deleted, its token refused with 410");
+      "a resumable upload (POST /objects/<name>, or tus' POST /files/) not finished this long "
+          + "after it started is deleted, its token refused with 410");
   static final Option UPLOAD_LEASE = new Option("UPLOAD_LEASE", "upload-lease", "30s",
       "a request writing a resumable upload holds it this long, renewed while its body "
           + "arrives; another request gets 409 meanwhile, and an api server that died mid-write "

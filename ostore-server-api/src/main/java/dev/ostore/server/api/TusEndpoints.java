@@ -24,11 +24,11 @@ import java.util.OptionalLong;
  */
 final class TusEndpoints {
   static final String PREFIX = "/files/";
-  static final String VERSION = "1.0.0";
-  static final String EXTENSIONS = "creation,termination,expiration,checksum";
-  static final String CHECKSUM_ALGORITHM = "sha256";
-  static final String TUS_RESUMABLE = "Tus-Resumable";
-  static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
+  private static final String VERSION = "1.0.0";
+  private static final String EXTENSIONS = "creation,termination,expiration,checksum";
+  private static final String CHECKSUM_ALGORITHM = "sha256";
+  private static final String TUS_RESUMABLE = "Tus-Resumable";
+  private static final String OFFSET_OCTET_STREAM = "application/offset+octet-stream";
   /** The creation URL with and without its slash: the specification's examples use /files. */
   private static final String[] CREATION = {PREFIX, "/files"};
 

@@ -19,8 +19,8 @@ import java.util.Optional;
  */
 final class TusMetadata {
   static final String HEADER = "Upload-Metadata";
-  static final String NAME = "name";
-  static final String FILENAME = "filename";
+  private static final String NAME = "name";
+  private static final String FILENAME = "filename";
 
   private TusMetadata() {}
 
