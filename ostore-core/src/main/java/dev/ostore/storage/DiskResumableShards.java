@@ -199,8 +199,14 @@ final class DiskResumableShards implements ResumableShards {
       } catch (IOException e) {
         throw DiskStorage.failed(upload.toString(), e);
       }
-      boolean kept = shards.commit(id, upload.layout, channel, upload.file);
-      uploads.remove(name, upload);
+      boolean kept;
+      try {
+        kept = shards.commit(id, upload.layout, channel, upload.file);
+      } finally {
+        // Failed or not, its slot may hold the shard's header now: no longer one to append to.
+        // A restart installs the file if its header and length make it a shard, else deletes it.
+        uploads.remove(name, upload);
+      }
       log.log(INFO, () -> upload + " is shard " + id + (kept ? ", held already" : ""));
       return kept;
     } finally {
