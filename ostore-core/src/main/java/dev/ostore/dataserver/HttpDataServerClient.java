@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** {@link DataServerClient} on the data server's {@code /shards/} and {@code /uploads/} endpoints. */
+/** {@link DataServerClient} on a data server's {@code /shards/} and {@code /uploads/} endpoints. */
 final class HttpDataServerClient implements DataServerClient {
   static final String SHARDS = "/shards/";
   static final String OBJECTS = "/objects/";

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * A resumable upload as the metadata store keeps it: the object it will become ({@code name},
  * {@code size}, the {@code declared} hash if any), how it is laid out ({@code layout}, with shard
  * {@code i} on {@code servers[i]}, whose id is {@code serverIds[i]} when it sent one: a server
- * that comes back at another address is found by it), when it expires, and how far it got: {@code stripes} whole
- * stripes sent to the shards, except those that {@code failed}, and the bytes of the unfinished
- * stripe after them, the {@code tail}. The record owns {@code tail}: nobody changes it; records
+ * that comes back at another address is found by it), when it expires, and how far it got:
+ * {@code stripes} whole stripes sent to the shards, except those that {@code failed}, and the
+ * bytes of the unfinished stripe after them, the {@code tail}. The record owns {@code tail}: nobody changes it; records
  * are equal when their tails hold the same bytes.
  */
 public record UploadRecord(String id, String name, long size, Optional<ContentHash> declared,

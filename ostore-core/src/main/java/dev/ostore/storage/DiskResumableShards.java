@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  */
 final class DiskResumableShards implements ResumableShards {
   private static final Logger log = System.getLogger(DiskResumableShards.class.getName());
-  private static final Pattern NAME = Pattern.compile("[0-9a-z][0-9a-z.]{0,63}");
+  static final Pattern NAME = Pattern.compile("[0-9a-z][0-9a-z.]{0,63}");
 
   private final DiskShardStore shards;
   private final Path directory;
@@ -89,7 +89,8 @@ final class DiskResumableShards implements ResumableShards {
         Files.createDirectories(directory), clock, maxAppends, writeback);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
       for (Path file : files) {
-        uploads.recover(file);
+        UploadRecovery.recover(file, shards, clock)
+            .ifPresent(upload -> uploads.uploads.put(upload.name, upload));
       }
     }
     log.log(INFO, () -> directory + " holds " + uploads.uploads.size() + " resumable uploads");
@@ -147,8 +148,8 @@ final class DiskResumableShards implements ResumableShards {
       throws IOException {
     Upload upload = live(name).orElseThrow(() -> notFound(name));
     if (to > upload.blocks) {
-      throw new IndexOutOfBoundsException(upload + " holds " + upload.blocks + " blocks, not "
-          + to);
+      // Cut since it was asked how many it holds, by an append from an earlier block.
+      throw OstoreException.badRequest(upload + " holds " + upload.blocks + " blocks, not " + to);
     }
     try (FileChannel channel = FileChannel.open(upload.file, READ)) {
       DiskShardFile.copy(channel, upload.layout, from, to, out, records,
@@ -198,8 +199,14 @@ final class DiskResumableShards implements ResumableShards {
       } catch (IOException e) {
         throw DiskStorage.failed(upload.toString(), e);
       }
-      boolean kept = shards.commit(id, upload.layout, channel, upload.file);
-      uploads.remove(name, upload);
+      boolean kept;
+      try {
+        kept = shards.commit(id, upload.layout, channel, upload.file);
+      } finally {
+        // Failed or not, its slot may hold the shard's header now: no longer one to append to.
+        // A restart installs the file if its header and length make it a shard, else deletes it.
+        uploads.remove(name, upload);
+      }
       log.log(INFO, () -> upload + " is shard " + id + (kept ? ", held already" : ""));
       return kept;
     } finally {
@@ -320,101 +327,6 @@ final class DiskResumableShards implements ResumableShards {
     ByteBuffer count = UploadFormat.count(blocks);
     while (count.hasRemaining()) {
       channel.write(count, UploadFormat.COUNT_AT + count.position());
-    }
-  }
-
-  private void recover(Path file) throws IOException {
-    String name = file.getFileName().toString();
-    if (!NAME.matcher(name).matches()) {
-      log.log(WARNING, () -> "ignored a file not named as an upload: " + file);
-      return;
-    }
-    Optional<ShardId> committed;
-    try (FileChannel channel = FileChannel.open(file, READ, WRITE)) {
-      ByteBuffer slot = ByteBuffer.allocate(ShardFormat.HEADER);
-      while (slot.hasRemaining() && channel.read(slot, slot.position()) >= 0) {
-        // reads until the slot is in or the file ends
-      }
-      slot.flip();
-      if (UploadFormat.isUpload(slot)) {
-        recoverUpload(name, file, channel, slot);
-        return;
-      }
-      committed = committedShard(slot, channel.size());
-    }
-    if (committed.isPresent()) {
-      // The server stopped between a commit's forced header and its rename: finish the commit.
-      shards.install(committed.get(), file);
-      log.log(INFO, () -> "installed shard " + committed.get() + " committed from " + file);
-    } else {
-      Files.delete(file);
-      log.log(WARNING, () -> "deleted " + file + ": neither an upload nor a committed shard");
-    }
-  }
-
-  private void recoverUpload(String name, Path file, FileChannel channel, ByteBuffer slot)
-      throws IOException {
-    UploadFormat.Header header;
-    try {
-      header = UploadFormat.readHeader(slot);
-    } catch (IllegalArgumentException e) {
-      // Its creation was never acknowledged: the header is forced before the first answer.
-      channel.close();
-      Files.delete(file);
-      log.log(WARNING, () -> "deleted upload " + name + ": " + e.getMessage());
-      return;
-    }
-    if (clock.instant().isAfter(header.expires())) {
-      channel.close();
-      Files.delete(file);
-      log.log(INFO, () -> "deleted upload " + name + ", expired at " + header.expires());
-      return;
-    }
-    ShardLayout layout = header.layout();
-    long size = channel.size();
-    long checked = Math.min(UploadFormat.readCount(slot), layout.blockCount());
-    if (UploadFormat.end(layout, checked) > size) {
-      checked = 0; // a count the file does not bear out
-    }
-    long blocks = wholeBlocks(channel, layout, checked, size);
-    long end = UploadFormat.end(layout, blocks);
-    if (size > end) {
-      channel.truncate(end);
-      channel.force(true);
-      log.log(INFO, () -> "upload " + name + " lost a torn tail of " + (size - end) + " bytes");
-    }
-    uploads.put(name, new Upload(name, file, layout, header.expires(), blocks));
-  }
-
-  /** How many blocks are whole from block {@code checked} on: each is read and checked. */
-  private static long wholeBlocks(FileChannel channel, ShardLayout layout, long checked,
-      long size) throws IOException {
-    ByteBuffer record = ByteBuffer.allocate(
-        (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES);
-    long b = checked;
-    while (b < layout.blockCount() && UploadFormat.end(layout, b + 1) <= size) {
-      int length = layout.blockLength(b);
-      record.clear().limit(length + ShardFormat.CRC_BYTES);
-      long position = ShardFormat.blockPosition(layout, b);
-      while (record.hasRemaining() && channel.read(record, position + record.position()) >= 0) {
-        // reads the record, which the size says is all there
-      }
-      if (record.getInt(length) != ShardRecords.crc(record.array(), 0, length, b)) {
-        break;
-      }
-      b++;
-    }
-    return b;
-  }
-
-  /** The shard whose header and length {@code slot} and {@code size} are, if they are one's. */
-  private static Optional<ShardId> committedShard(ByteBuffer slot, long size) {
-    try {
-      ShardFormat.Header header = ShardFormat.readHeader(slot);
-      return size == ShardFormat.fileLength(header.layout()) ? Optional.of(header.id())
-          : Optional.empty();
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
     }
   }
 

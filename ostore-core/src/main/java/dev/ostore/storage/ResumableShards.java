@@ -43,9 +43,10 @@ public interface ResumableShards {
   Optional<Held> held(String name);
 
   /**
-   * Copies blocks {@code [from, to)} of upload {@code name}, which must hold them, to {@code out},
-   * each checked first; as {@link ShardRecords} (each followed by its checksum) when {@code
-   * records}. {@code NOT_FOUND} when it is not held; {@code STORAGE_FAILED} when a block fails.
+   * Copies blocks {@code [from, to)} of upload {@code name} to {@code out}, each checked first;
+   * as {@link ShardRecords} (each followed by its checksum) when {@code records}. {@code
+   * NOT_FOUND} when it is not held, {@code BAD_REQUEST} when it holds fewer blocks, {@code
+   * STORAGE_FAILED} when a block fails its checksum.
    */
   void copy(String name, long from, long to, OutputStream out, boolean records)
       throws IOException;

@@ -28,6 +28,20 @@ class ApiServerConfigTest {
     assertEquals(OptionalInt.empty(), config.dataServers());
     assertEquals(Duration.ofSeconds(10), config.heartbeatExpiry());
     assertEquals(Duration.ofSeconds(1), config.locateTimeout());
+    assertEquals(Duration.ofHours(24), config.uploadExpiry());
+    assertEquals(Duration.ofSeconds(30), config.uploadLease());
+  }
+
+  @Test
+  void uploadExpiryAndLeaseAreSetByVariableOrFlagAndLogged() {
+    ApiServerConfig config = ApiServerConfig.from(Map.of("UPLOAD_EXPIRY", "2h"),
+        new String[] {"--upload-lease", "10s"});
+    assertEquals(Duration.ofHours(2), config.uploadExpiry());
+    assertEquals(Duration.ofSeconds(10), config.uploadLease());
+    assertTrue(config.describe().endsWith(" UPLOAD_EXPIRY=PT2H UPLOAD_LEASE=PT10S"),
+        config.describe());
+    assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("UPLOAD_LEASE", "0s"), new String[0]));
   }
 
   @Test

@@ -35,11 +35,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * A running data server: keeps content by its SHA-256, takes new content through temporary
- * objects, serves it over HTTP checked against its hash, keeps the shards of erasure-coded
- * content (also those uploaded over several requests), announces itself on the bus and answers locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
- * so a second server on the same root refuses to start. Closing stops all of it at once, {@link
- * #stop} gracefully; both are idempotent.
+ * A running data server: keeps content by its SHA-256, takes new content through temporary objects,
+ * serves it over HTTP checked against its hash, keeps the shards of erasure-coded content (also
+ * those uploaded over several requests), announces itself on the bus and answers locate requests
+ * for the hashes it holds. It holds the lock on its storage root while it runs, so a second server
+ * on the same root refuses to start. Closing stops all of it at once, {@link #stop} gracefully;
+ * both are idempotent.
  *
  * <pre>{@code
  * try (DataServer server = DataServer.start(
