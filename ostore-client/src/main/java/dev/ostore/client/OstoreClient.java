@@ -81,8 +81,7 @@ public final class OstoreClient {
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final int DEFAULT_PAGE_SIZE = 1000;
-  private static final BodyInputStream.Retries DEFAULT_RETRIES =
-      new BodyInputStream.Retries(5, Duration.ofSeconds(1));
+  private static final Retries DEFAULT_RETRIES = new Retries(5, Duration.ofSeconds(1));
   private static final TransferListener SILENT = (bytes, size) -> { };
   /** Asks for the latest version: real version numbers start at 1. */
   private static final long LATEST = 0;
@@ -502,7 +501,7 @@ public final class OstoreClient {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private TransferListener listener = SILENT;
     private int pageSize = DEFAULT_PAGE_SIZE;
-    private BodyInputStream.Retries retries = DEFAULT_RETRIES;
+    private Retries retries = DEFAULT_RETRIES;
 
     private Builder(URI baseUri) {
       requireNonNull(baseUri, "baseUri");
@@ -544,14 +543,7 @@ public final class OstoreClient {
      * unless set. 0 turns it off.
      */
     public Builder downloadRetries(int times, Duration pause) {
-      if (times < 0) {
-        throw new IllegalArgumentException("times (" + times + ") must not be negative");
-      }
-      requireNonNull(pause, "pause");
-      if (pause.isNegative()) {
-        throw new IllegalArgumentException("pause (" + pause + ") must not be negative");
-      }
-      this.retries = new BodyInputStream.Retries(times, pause);
+      this.retries = new Retries(times, pause);
       return this;
     }
 
