@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -130,8 +131,9 @@ public final class OstoreClient {
   public ObjectVersion put(String name, byte[] bytes) throws IOException {
     ObjectName objectName = new ObjectName(name);
     String digest = Sha256.of(bytes);
-    if (resumable(bytes.length)) {
-      return uploads.put(objectName, UploadSource.of(bytes), digest);
+    Optional<ObjectVersion> resumed = resumably(objectName, UploadSource.of(bytes), digest);
+    if (resumed.isPresent()) {
+      return resumed.get();
     }
     return upload(objectName, new ByteArrayInputStream(bytes), bytes.length, digest);
   }
@@ -152,8 +154,10 @@ public final class OstoreClient {
   public ObjectVersion put(String name, Path file) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Sha256.FileDigest digest = Sha256.of(file);
-    if (resumable(digest.size())) {
-      return uploads.put(objectName, UploadSource.of(file, digest.size()), digest.base64());
+    Optional<ObjectVersion> resumed =
+        resumably(objectName, UploadSource.of(file, digest.size()), digest.base64());
+    if (resumed.isPresent()) {
+      return resumed.get();
     }
     try (InputStream in = FileStreams.reading(file)) {
       return upload(objectName, in, digest.size(), digest.base64());
@@ -193,8 +197,10 @@ public final class OstoreClient {
     if (size < 0) {
       throw new IllegalArgumentException("size (" + size + ") must not be negative");
     }
-    if (resumable(size)) {
-      return uploads.put(objectName, UploadSource.of(in, size, pieceSize), null);
+    Optional<ObjectVersion> resumed =
+        resumably(objectName, UploadSource.of(in, size, pieceSize), null);
+    if (resumed.isPresent()) {
+      return resumed.get();
     }
     return upload(objectName, in, size, null);
   }
@@ -502,8 +508,14 @@ public final class OstoreClient {
     return version;
   }
 
-  private boolean resumable(long size) {
-    return resumableAbove > 0 && size >= resumableAbove;
+  /**
+   * The version a resumable upload of {@code source} stored; empty when its size is below the
+   * threshold, or the server takes no resumable uploads: then the caller sends one PUT.
+   */
+  private Optional<ObjectVersion> resumably(ObjectName name, UploadSource source, String digest)
+      throws IOException {
+    return resumableAbove > 0 && source.size() >= resumableAbove
+        ? uploads.put(name, source, digest) : Optional.empty();
   }
 
   private Stream<ObjectVersion> listing(String path, String query) throws IOException {

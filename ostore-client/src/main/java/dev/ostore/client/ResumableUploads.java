@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -43,22 +44,33 @@ final class ResumableUploads {
 
   /**
    * Uploads {@code source} as the next version of {@code name}; {@code declared} is its base64
-   * SHA-256, or null when only the source can tell it once read (a stream).
+   * SHA-256, or null when only the source can tell it once read (a stream). Empty, with nothing
+   * read from the source, when the server does not take resumable uploads (405 to the POST: a
+   * server older than this client), for the caller to send it in one PUT instead.
    */
-  ObjectVersion put(ObjectName name, UploadSource source, String declared) throws IOException {
+  Optional<ObjectVersion> put(ObjectName name, UploadSource source, String declared)
+      throws IOException {
     String what = "PUT " + name;
     Exchange post = requests.send("POST", "/objects/" + name.urlSegment());
     post.header("Size", Long.toString(source.size()));
     if (declared != null) {
       post.header("Digest", "SHA-256=" + declared);
     }
-    post.expectSuccess();
+    try {
+      post.expectSuccess();
+    } catch (OstoreClientException e) {
+      if (e.status() == 405) {
+        return Optional.empty();
+      }
+      throw e;
+    }
     if (post.status() == 200 && declared != null) {
       // Stored already (by its declared digest): nothing to send.
-      return checked(Answers.version(post, name, what), declared, source.size(), what);
+      return Optional.of(
+          checked(Answers.version(post, name, what), declared, source.size(), what));
     }
     String location = location(post, what);
-    return new Upload(name, location, source, declared, what).from(0);
+    return Optional.of(new Upload(name, location, source, declared, what).from(0));
   }
 
   /**

@@ -89,7 +89,8 @@ abstract class UploadSource {
 
   private static final class Pieces extends UploadSource {
     private final InputStream in;
-    private final byte[] piece;
+    private final int pieceSize;
+    private byte[] piece; // made at the first piece: a stream sent in one PUT needs none
     private final MessageDigest digest = Sha256.newDigest();
     private long pieceStart;
     private int pieceLength;
@@ -97,7 +98,7 @@ abstract class UploadSource {
     Pieces(InputStream in, long size, int pieceSize) {
       super(size);
       this.in = in;
-      this.piece = new byte[(int) Math.min(pieceSize, size)];
+      this.pieceSize = pieceSize;
     }
 
     @Override
@@ -108,6 +109,9 @@ abstract class UploadSource {
             + " send again from byte " + pieceStart + " to " + pieceEnd);
       }
       if (offset == pieceEnd && offset < size()) {
+        if (piece == null) {
+          piece = new byte[(int) Math.min(pieceSize, size())];
+        }
         pieceStart = pieceEnd;
         pieceLength = in.readNBytes(piece, 0, (int) Math.min(piece.length, size() - pieceStart));
         digest.update(piece, 0, pieceLength);

@@ -76,6 +76,14 @@ class ResumableUploadTest {
   }
 
   @Test
+  void aServerWithoutResumableUploadsGetsOnePut() throws IOException {
+    server.answerNextWith(405, "method POST is not allowed on /objects/{name}");
+    client().build().put("big", new ByteArrayInputStream(bytes), SIZE);
+    assertEquals("POST /objects/big, PUT /objects/big", summary(server.requests()));
+    assertArrayEquals(bytes, server.object("big"));
+  }
+
+  @Test
   void aStreamGoesUpInPiecesReadOneAtATime() throws IOException {
     int size = 10 * PIECE + 123;
     CountingStream in = new CountingStream(size);
