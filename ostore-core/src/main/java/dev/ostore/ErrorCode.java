@@ -27,4 +27,12 @@ public enum ErrorCode {
   BUSY,
   /** The bytes asked for lie past the object's end: none of them exists. */
   RANGE_NOT_SATISFIABLE,
+  /** The request carries a credential (an upload token) that this store did not issue. */
+  FORBIDDEN,
+  /** What the request names (an upload) existed but has expired. */
+  GONE,
+  /** An append at an offset other than the bytes the upload holds; nothing of it was kept. */
+  WRONG_OFFSET,
+  /** A body whose checksum is not the one the request gave; nothing of it was kept. */
+  CHECKSUM_MISMATCH,
 }

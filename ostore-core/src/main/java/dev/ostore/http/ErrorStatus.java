@@ -11,7 +11,11 @@ final class ErrorStatus {
       case BAD_REQUEST -> 400;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
-      case RANGE_NOT_SATISFIABLE -> 416;
+      case FORBIDDEN -> 403;
+      case GONE -> 410;
+      case RANGE_NOT_SATISFIABLE, WRONG_OFFSET -> 416;
+      // tus' checksum extension: "460 Checksum Mismatch".
+      case CHECKSUM_MISMATCH -> 460;
       case NO_DATA_SERVER, BUS_UNAVAILABLE, METADATA_UNAVAILABLE, BUSY -> 503;
       case DATA_SERVER_UNREACHABLE, DATA_SERVER_FAILED -> 502;
       case STORAGE_FAILED -> 500;

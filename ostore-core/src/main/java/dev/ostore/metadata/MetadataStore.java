@@ -137,6 +137,32 @@ public interface MetadataStore extends AutoCloseable {
   /** Gives the lease {@code name} up, if {@code holder} holds it. */
   void release(String name, String holder) throws IOException;
 
+  /** Records a new resumable upload; an upload of that id already recorded is an error. */
+  void createUpload(UploadRecord upload) throws IOException;
+
+  /** The upload {@code id}; empty when it was never recorded, or is finished or deleted. */
+  Optional<UploadRecord> upload(String id) throws IOException;
+
+  /**
+   * Records how far {@code upload} got (its stripes, tail and failed shards), but only while
+   * {@code holder} holds its lease ({@link UploadRecord#leaseName()}) unexpired at {@code now}:
+   * returns whether it did. The check and the update are one atomic step.
+   */
+  boolean advanceUpload(UploadRecord upload, String holder, Instant now) throws IOException;
+
+  /** Deletes the upload {@code id} and its lease; false when there was none. */
+  boolean deleteUpload(String id) throws IOException;
+
+  /** Up to {@code limit} uploads that expired by {@code now}, those that expired first first. */
+  List<UploadRecord> expiredUploads(Instant now, int limit) throws IOException;
+
+  /**
+   * The secret {@code name} that every server of the store shares: {@code candidate} when none
+   * was recorded yet (it is then recorded), else the one recorded first. Every caller, however
+   * many race, gets the same bytes.
+   */
+  byte[] secret(String name, byte[] candidate) throws IOException;
+
   /**
    * Up to {@code limit} versions of {@code name}, oldest first, after the cursor {@code after}
    * (from the start when empty). {@code limit} is 1 to {@link #MAX_LIMIT}; a malformed cursor, or

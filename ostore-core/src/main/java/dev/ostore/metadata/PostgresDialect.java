@@ -67,6 +67,33 @@ final class PostgresDialect implements Dialect {
         expires_millis BIGINT NOT NULL
       )""");
 
+  /**
+   * Resumable uploads, one row each (see {@link UploadRecord}), and secrets the cluster's api
+   * servers share, such as the key that signs upload tokens.
+   */
+  private static final List<String> VERSION_5 = List.of(
+      """
+      CREATE TABLE ostore_uploads (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        size BIGINT NOT NULL CHECK (size >= 0),
+        declared BYTEA,
+        layout TEXT NOT NULL,
+        servers TEXT NOT NULL,
+        expires_millis BIGINT NOT NULL,
+        stripes BIGINT NOT NULL CHECK (stripes >= 0),
+        tail BYTEA NOT NULL,
+        failed TEXT NOT NULL,
+        created_millis BIGINT NOT NULL
+      )""",
+      "CREATE INDEX ostore_uploads_expires ON ostore_uploads (expires_millis)",
+      """
+      CREATE TABLE ostore_secrets (
+        name TEXT PRIMARY KEY,
+        secret BYTEA NOT NULL,
+        created_millis BIGINT NOT NULL
+      )""");
+
   private PostgresDialect() {}
 
   @Override
@@ -151,7 +178,7 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5);
   }
 
   /** Class 08 is a connection exception; 57P01-57P03 are the server shutting down or starting. */

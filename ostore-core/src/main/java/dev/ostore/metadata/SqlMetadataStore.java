@@ -248,6 +248,53 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   @Override
+  public void createUpload(UploadRecord upload) throws OstoreException {
+    requireNonNull(upload, "upload");
+    checkName(upload.name());
+    write("record the upload " + upload.id(), session -> {
+      UploadTable.insert(session, upload, clock.millis());
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<UploadRecord> upload(String id) throws OstoreException {
+    requireNonNull(id, "id");
+    return read("read the upload " + id, session -> UploadTable.select(session, id));
+  }
+
+  @Override
+  public boolean advanceUpload(UploadRecord upload, String holder, Instant now)
+      throws OstoreException {
+    requireNonNull(holder, "holder");
+    return write("record the progress of the upload " + upload.id(),
+        session -> UploadTable.advance(session, upload, holder, now.toEpochMilli()));
+  }
+
+  @Override
+  public boolean deleteUpload(String id) throws OstoreException {
+    requireNonNull(id, "id");
+    return write("delete the upload " + id, session -> UploadTable.delete(session, id));
+  }
+
+  @Override
+  public List<UploadRecord> expiredUploads(Instant now, int limit) throws OstoreException {
+    checkLimit(limit);
+    return read("list the expired uploads",
+        session -> UploadTable.expired(session, now.toEpochMilli(), limit));
+  }
+
+  @Override
+  public byte[] secret(String name, byte[] candidate) throws OstoreException {
+    requireNonNull(name, "name");
+    if (candidate.length == 0) {
+      throw new IllegalArgumentException("an empty secret");
+    }
+    return write("read the secret " + name,
+        session -> UploadTable.secret(session, name, candidate, clock.millis()));
+  }
+
+  @Override
   public Deletion delete(String name) throws OstoreException {
     checkName(name);
     return write("delete " + name, session -> {

@@ -66,6 +66,33 @@ final class SqliteDialect implements Dialect {
         expires_millis INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID""");
 
+  /**
+   * Resumable uploads, one row each (see {@link UploadRecord}), and secrets the cluster's api
+   * servers share, such as the key that signs upload tokens.
+   */
+  private static final List<String> VERSION_5 = List.of(
+      """
+      CREATE TABLE ostore_uploads (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        declared BLOB,
+        layout TEXT NOT NULL,
+        servers TEXT NOT NULL,
+        expires_millis INTEGER NOT NULL,
+        stripes INTEGER NOT NULL CHECK (stripes >= 0),
+        tail BLOB NOT NULL,
+        failed TEXT NOT NULL,
+        created_millis INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID""",
+      "CREATE INDEX ostore_uploads_expires ON ostore_uploads (expires_millis)",
+      """
+      CREATE TABLE ostore_secrets (
+        name TEXT PRIMARY KEY,
+        secret BLOB NOT NULL,
+        created_millis INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID""");
+
   private SqliteDialect() {}
 
   @Override
@@ -119,7 +146,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5);
   }
 
   @Override

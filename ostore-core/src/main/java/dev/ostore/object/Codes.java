@@ -6,10 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The erasure codes of the layouts in use, made once each: a code holds its matrices. */
-final class Codes {
+public final class Codes {
   private final Map<String, ErasureCode> codes = new ConcurrentHashMap<>();
 
-  ErasureCode of(Striping striping) {
+  /** The code of {@code striping}'s data and parity shards. */
+  public ErasureCode of(Striping striping) {
     return codes.computeIfAbsent(striping.dataShards() + "+" + striping.parityShards(),
         key -> ErasureCode.reedSolomon(striping.dataShards(), striping.parityShards()));
   }

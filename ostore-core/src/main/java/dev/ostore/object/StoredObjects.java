@@ -1,7 +1,5 @@
 package dev.ostore.object;
 
-import static java.lang.System.Logger.Level.WARNING;
-
 import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
@@ -19,7 +17,6 @@ import dev.ostore.stream.GetStream;
 import dev.ostore.stream.VerifiedCopy;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.System.Logger;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -31,17 +28,15 @@ import java.util.OptionalLong;
  * data server before erasure coding (no entry in the table of contents) is still read there.
  */
 final class StoredObjects implements ObjectStore {
-  private static final Logger log = System.getLogger(StoredObjects.class.getName());
-
   private final MetadataStore metadata;
   private final LiveServers live;
   private final Locator locator;
   private final DataServerClient client;
   private final ShardedContents sharded;
-  private final Layouts layouts;
   private final boolean instantUpload;
   private final SmallContents small;
   private final RepairQueue repairs;
+  private final StoredContent contents;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
@@ -51,10 +46,10 @@ final class StoredObjects implements ObjectStore {
     this.locator = locator;
     this.client = client;
     this.sharded = sharded;
-    this.layouts = layouts;
     this.instantUpload = instantUpload;
     this.small = small;
     this.repairs = repairs;
+    this.contents = new StoredContent(metadata, locator, client, layouts, repairs);
   }
 
   /**
@@ -68,7 +63,7 @@ final class StoredObjects implements ObjectStore {
   public Version put(ObjectName name, Body body) throws IOException {
     Optional<ContentHash> declared = body.declared();
     if (declared.isPresent()) {
-      OptionalLong size = storedSize(declared.get(), name);
+      OptionalLong size = contents.size(declared.get(), name);
       if (size.isPresent()) {
         // Answering before the body without 100-continue would break the client's upload.
         if (instantUpload && body.mayStayUnsent()) {
@@ -86,20 +81,12 @@ final class StoredObjects implements ObjectStore {
       long size = body.copyTo(copy);
       ContentHash hash = upload.seal(declared);
       // Undeclared content is known only now: if it is stored already, no shard is committed.
-      if (declared.isEmpty() && storedSize(hash, name).isPresent()) {
+      if (declared.isEmpty() && contents.size(hash, name).isPresent()) {
         return metadata.add(name.value(), size, hash);
       }
       ShardedContents.Stored stored = upload.commit();
-      locator.rememberShards(stored.hash(), stored.locations());
-      Version version = metadata.add(name.value(), stored.size(), stored.hash(),
-          stored.striping().toString());
+      Version version = contents.record(name, stored, "PUT of " + name);
       copy.keep(stored.hash());
-      if (!stored.failed().isEmpty()) {
-        log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
-            + stored.failed() + "; repair puts them back");
-        // Queued only now: the repair reads the layout the version just recorded.
-        repairs.offer(stored.hash(), stored.failed().keySet(), "PUT of " + name);
-      }
       return version;
     }
   }
@@ -210,41 +197,5 @@ final class StoredObjects implements ObjectStore {
       throw unreachable;
     }
     throw Missing.content(live, hash);
-  }
-
-  /**
-   * The size of content that some version refers to and that is still stored, readable and as
-   * redundant as a new write would make it. Content no version refers to is not looked for,
-   * which spares every PUT of new content a broadcast that waits for each data server's no: a
-   * version is recorded only after its content was committed, so such content was at most
-   * committed by an api server that died before recording the version, and storing it again
-   * costs space, not correctness. Known content is still located afresh, since data servers may
-   * have lost shards since; storing it again then puts them back. Without the broker it is
-   * stored again too: that costs space, while refusing the PUT would cost the client its write.
-   */
-  private OptionalLong storedSize(ContentHash hash, ObjectName name) throws IOException {
-    if (!metadata.references(hash)) {
-      return OptionalLong.empty();
-    }
-    try {
-      Optional<ContentLayout> layout = metadata.layout(hash);
-      locator.forget(hash.hex());
-      if (layout.isPresent()) {
-        Striping striping = Striping.parse(layout.get().layout());
-        return locator.locateShards(hash).distinctShards() >= layouts.quorum(striping)
-            ? OptionalLong.of(layout.get().size()) : OptionalLong.empty();
-      }
-      Optional<ServerAddress> holder = locator.locateAfresh(hash.hex());
-      return holder.isPresent()
-          ? OptionalLong.of(client.wholeSize(holder.get(), hash))
-          : OptionalLong.empty();
-    } catch (OstoreException e) {
-      if (e.code() != ErrorCode.BUS_UNAVAILABLE) {
-        throw e;
-      }
-      log.log(WARNING, () -> "cannot ask where the content of " + name + " (" + hash
-          + ") is stored, so it is stored again: " + e.getMessage());
-      return OptionalLong.empty();
-    }
   }
 }

@@ -24,7 +24,11 @@ class ErrorStatusTest {
         Map.entry(ErrorCode.STORAGE_FAILED, 500),
         Map.entry(ErrorCode.METADATA_UNAVAILABLE, 503),
         Map.entry(ErrorCode.BUSY, 503),
-        Map.entry(ErrorCode.RANGE_NOT_SATISFIABLE, 416)));
+        Map.entry(ErrorCode.RANGE_NOT_SATISFIABLE, 416),
+        Map.entry(ErrorCode.FORBIDDEN, 403),
+        Map.entry(ErrorCode.GONE, 410),
+        Map.entry(ErrorCode.WRONG_OFFSET, 416),
+        Map.entry(ErrorCode.CHECKSUM_MISMATCH, 460)));
     Map<ErrorCode, Integer> actual = new EnumMap<>(ErrorCode.class);
     for (ErrorCode code : ErrorCode.values()) {
       actual.put(code, ErrorStatus.of(code));

@@ -409,6 +409,74 @@ abstract class MetadataStoreContract {
     }
   }
 
+  static UploadRecord upload(String id, java.time.Instant expires) {
+    return new UploadRecord(id, "big.iso", 5_000_000_000L, Optional.of(HASH), "4+2/65536",
+        List.of(dev.ostore.ServerAddress.parse("127.0.0.1:9001"),
+            dev.ostore.ServerAddress.parse("[::1]:9002"),
+            dev.ostore.ServerAddress.parse("10.0.0.3:9003"),
+            dev.ostore.ServerAddress.parse("10.0.0.4:9004"),
+            dev.ostore.ServerAddress.parse("10.0.0.5:9005"),
+            dev.ostore.ServerAddress.parse("10.0.0.6:9006")),
+        expires, 0, new byte[0], java.util.Set.of());
+  }
+
+  @Test
+  void anUploadAdvancesOnlyWhileItsWriterHoldsTheLease() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+    java.time.Duration term = java.time.Duration.ofSeconds(30);
+    UploadRecord created = upload("0123456789abcdef0123456789abcdef", now.plusSeconds(86400));
+    store.createUpload(created);
+    try (MetadataStore other = newStore()) {
+      assertEquals(created, other.upload(created.id()).orElseThrow());
+      UploadRecord further = created.advanced(3, new byte[] {1, 2, 3}, java.util.Set.of(1, 4));
+      assertFalse(store.advanceUpload(further, "writer", now), "no lease taken");
+      assertTrue(store.lease(created.leaseName(), "writer", now, term));
+      assertTrue(store.advanceUpload(further, "writer", now.plusSeconds(29)));
+      assertEquals(further, other.upload(created.id()).orElseThrow());
+      assertFalse(other.advanceUpload(created, "another", now.plusSeconds(29)), "not its lease");
+      assertFalse(store.advanceUpload(created, "writer", now.plusSeconds(30)), "lease lapsed");
+      assertEquals(further, store.upload(created.id()).orElseThrow());
+      assertThrows(dev.ostore.OstoreException.class, () -> other.createUpload(created));
+    }
+  }
+
+  @Test
+  void deletingAnUploadForgetsItAndFreesItsLease() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+    UploadRecord created = upload("00000000000000000000000000000001", now.plusSeconds(60));
+    store.createUpload(created);
+    assertTrue(store.lease(created.leaseName(), "writer", now, java.time.Duration.ofMinutes(1)));
+    assertTrue(store.deleteUpload(created.id()));
+    assertFalse(store.deleteUpload(created.id()));
+    assertEquals(Optional.empty(), store.upload(created.id()));
+    assertTrue(store.lease(created.leaseName(), "another", now, java.time.Duration.ofMinutes(1)));
+  }
+
+  @Test
+  void expiredUploadsAreListedThoseThatExpiredFirstFirst() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+    store.createUpload(upload("00000000000000000000000000000003", now.plusSeconds(3)));
+    store.createUpload(upload("00000000000000000000000000000001", now.plusSeconds(1)));
+    store.createUpload(upload("00000000000000000000000000000002", now.plusSeconds(2)));
+    assertEquals(List.of(), store.expiredUploads(now, 10));
+    assertEquals(List.of("00000000000000000000000000000001",
+        "00000000000000000000000000000002"), store.expiredUploads(now.plusSeconds(2), 10)
+            .stream().map(UploadRecord::id).toList());
+    assertEquals(List.of("00000000000000000000000000000001"),
+        store.expiredUploads(now.plusSeconds(9), 1).stream().map(UploadRecord::id).toList());
+  }
+
+  @Test
+  void aSecretIsTheFirstOneOfferedForEveryServer() throws Exception {
+    byte[] first = "first secret".getBytes(UTF_8);
+    try (MetadataStore other = newStore()) {
+      assertTrue(Arrays.equals(first, store.secret("uploads", first)));
+      assertTrue(Arrays.equals(first, other.secret("uploads", "second".getBytes(UTF_8))));
+      assertTrue(Arrays.equals("third".getBytes(UTF_8),
+          other.secret("another", "third".getBytes(UTF_8))));
+    }
+  }
+
   @Test
   void theTableOfContentsKeepsTheLayoutAContentWasFirstStoredWith() throws Exception {
     assertEquals(Optional.empty(), store.layout(HASH));

@@ -62,6 +62,10 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   /** How each content's shards are listed: its layout and size, as their uploads said. */
   private final Map<ContentHash, Function<ShardId, ListedShard>> listed =
       new ConcurrentHashMap<>();
+  /** The resumable shard uploads each server holds; each map is its own lock. */
+  private final Map<ServerAddress, Map<UploadShardId, HeldUpload>> uploads =
+      new ConcurrentHashMap<>();
+  private final AtomicInteger appendsStarted = new AtomicInteger();
   /** Every shard read asked for, in order. */
   private final List<BlockRead> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -286,32 +290,202 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     return records.array();
   }
 
+  /**
+   * Appends as a data server does: each block is kept as it arrives, so that a request cut off
+   * leaves the upload at some block count from {@code fromBlock} on, as a real one may.
+   */
   @Override
   public BlockAppend append(ServerAddress server, UploadShardId id, Striping striping,
       long objectSize, Instant expires, long fromBlock) throws IOException {
-    throw new UnsupportedOperationException("res-api implements it");
+    checkUp(server);
+    Map<UploadShardId, HeldUpload> uploads = uploadsOf(server);
+    HeldUpload upload;
+    synchronized (uploads) {
+      upload = uploads.get(id);
+      if (upload == null && fromBlock > 0) {
+        throw new NoSuchFileException("upload " + id + " on " + server);
+      }
+      if (upload == null) {
+        upload = new HeldUpload(striping, objectSize);
+        uploads.put(id, upload);
+      }
+      if (!upload.striping.equals(striping) || upload.objectSize != objectSize) {
+        throw OstoreException.badRequest("upload " + id + " is " + upload.striping + " of "
+            + upload.objectSize + " bytes");
+      }
+      if (upload.appending || upload.blocks.size() < fromBlock) {
+        throw new OstoreException(ErrorCode.CONFLICT, "upload " + id + " holds "
+            + upload.blocks.size() + " blocks" + (upload.appending ? ", being appended to" : ""));
+      }
+      upload.appending = true;
+      upload.blocks.subList((int) fromBlock, upload.blocks.size()).clear();
+    }
+    HeldUpload appended = upload;
+    int limit = Math.min(failAfter.getOrDefault(server, Integer.MAX_VALUE),
+        Optional.ofNullable(failNextUpload.remove(server)).orElse(Integer.MAX_VALUE));
+    appendsStarted.incrementAndGet();
+    return new BlockAppend() {
+      private int sent;
+      private boolean done;
+
+      @Override
+      public void writeBlock(byte[] bytes, int offset, int length) throws IOException {
+        checkUp(server);
+        if (done) {
+          throw new IOException("append ended");
+        }
+        if (sent + length > limit) {
+          end();
+          throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, server + " failed");
+        }
+        sent += length;
+        synchronized (uploads) {
+          appended.blocks.add(java.util.Arrays.copyOfRange(bytes, offset, offset + length));
+        }
+      }
+
+      @Override
+      public long finish() throws IOException {
+        checkUp(server);
+        end();
+        synchronized (uploads) {
+          return appended.blocks.size();
+        }
+      }
+
+      @Override
+      public void abort() {
+        end();
+      }
+
+      @Override
+      public void close() {
+        end();
+      }
+
+      private void end() {
+        synchronized (uploads) {
+          if (!done) {
+            done = true;
+            appended.appending = false;
+          }
+        }
+      }
+    };
   }
 
   @Override
   public long uploadedBlocks(ServerAddress server, UploadShardId id) throws IOException {
-    throw new UnsupportedOperationException("res-api implements it");
+    checkUp(server);
+    Map<UploadShardId, HeldUpload> uploads = uploadsOf(server);
+    synchronized (uploads) {
+      return heldUpload(server, id).blocks.size();
+    }
   }
 
   @Override
   public InputStream readUpload(ServerAddress server, UploadShardId id, long fromBlock,
       long toBlock) throws IOException {
-    throw new UnsupportedOperationException("res-api implements it");
+    checkUp(server);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Map<UploadShardId, HeldUpload> uploads = uploadsOf(server);
+    synchronized (uploads) {
+      List<byte[]> blocks = heldUpload(server, id).blocks;
+      if (toBlock > blocks.size()) {
+        throw OstoreException.badRequest("upload " + id + " holds " + blocks.size() + " blocks");
+      }
+      blocks.subList((int) fromBlock, (int) toBlock).forEach(bytes::writeBytes);
+    }
+    int limit = failAfter.getOrDefault(server, Integer.MAX_VALUE);
+    return new FilterInputStream(new ByteArrayInputStream(bytes.toByteArray())) {
+      private int sent;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        checkUp(server);
+        if (sent >= limit) {
+          throw new IOException("connection to " + server + " reset");
+        }
+        int n = super.read(b, off, Math.min(len, limit - sent));
+        sent += Math.max(n, 0);
+        return n;
+      }
+    };
   }
 
   @Override
   public ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
       throws IOException {
-    throw new UnsupportedOperationException("res-api implements it");
+    checkUp(server);
+    Map<UploadShardId, HeldUpload> uploads = uploadsOf(server);
+    synchronized (uploads) {
+      HeldUpload upload = heldUpload(server, id);
+      if (upload.appending) {
+        throw new OstoreException(ErrorCode.CONFLICT, "upload " + id + " is being appended to");
+      }
+      if (upload.blocks.size() != upload.striping.stripeCount(upload.objectSize)) {
+        throw OstoreException.badRequest("upload " + id + " holds " + upload.blocks.size()
+            + " blocks, not " + upload.striping.stripeCount(upload.objectSize));
+      }
+      ShardId shard = new ShardId(hash, id.index());
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      List<Integer> crcs = new ArrayList<>();
+      for (byte[] block : upload.blocks) {
+        crcs.add(ShardRecords.crc(block, 0, block.length, crcs.size()));
+        bytes.writeBytes(block);
+      }
+      held.get(server).putIfAbsent(shard, bytes.toByteArray());
+      checksums.putIfAbsent(shard, List.copyOf(crcs));
+      listed.putIfAbsent(hash, listing -> new ListedShard(listing, upload.striping,
+          upload.objectSize));
+      uploads.remove(id);
+      return shard;
+    }
   }
 
   @Override
   public boolean deleteUpload(ServerAddress server, UploadShardId id) throws IOException {
-    throw new UnsupportedOperationException("res-api implements it");
+    checkUp(server);
+    Map<UploadShardId, HeldUpload> uploads = uploadsOf(server);
+    synchronized (uploads) {
+      return uploads.remove(id) != null;
+    }
+  }
+
+  /** How many upload shards the servers hold, all of them together. */
+  public int uploadShardCount() {
+    return uploads.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /** How many appends were started, on every server. */
+  public int appendsStarted() {
+    return appendsStarted.get();
+  }
+
+  /** A resumable shard upload as a server holds it: its layout and its blocks. */
+  private static final class HeldUpload {
+    final Striping striping;
+    final long objectSize;
+    final List<byte[]> blocks = new ArrayList<>();
+    boolean appending;
+
+    HeldUpload(Striping striping, long objectSize) {
+      this.striping = striping;
+      this.objectSize = objectSize;
+    }
+  }
+
+  private Map<UploadShardId, HeldUpload> uploadsOf(ServerAddress server) {
+    return uploads.computeIfAbsent(server, s -> new java.util.HashMap<>());
+  }
+
+  private HeldUpload heldUpload(ServerAddress server, UploadShardId id)
+      throws NoSuchFileException {
+    HeldUpload upload = uploadsOf(server).get(id);
+    if (upload == null) {
+      throw new NoSuchFileException("upload " + id + " on " + server);
+    }
+    return upload;
   }
 
   @Override

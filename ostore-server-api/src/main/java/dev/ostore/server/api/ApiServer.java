@@ -17,6 +17,7 @@ import dev.ostore.object.ObjectStore;
 import dev.ostore.metrics.MetricsEndpoint;
 import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.storage.StorageRoot;
+import dev.ostore.upload.Uploads;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.time.Duration;
@@ -138,6 +139,10 @@ public final class ApiServer implements AutoCloseable {
       ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
           uploads, HEDGE_AFTER, config.instantUpload(), background.queue());
       new ObjectsEndpoints(metadata, objects).addTo(routes);
+      Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
+          background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease());
+      new UploadsEndpoints(resumable).addTo(routes);
+      background.sweep(resumable, config.uploadExpiry());
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);

@@ -40,7 +40,9 @@ public record ApiServerConfig(
     Optional<String> erasureCode,
     long smallObjectLimit,
     OptionalInt writeQuorum,
-    RepairSettings repair) implements ServerMain.Config {
+    RepairSettings repair,
+    Duration uploadExpiry,
+    Duration uploadLease) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -81,16 +83,25 @@ public record ApiServerConfig(
           + "down for less may come back with them");
   static final Option REPAIR_RATE = new Option("REPAIR_RATE", "repair-rate", "50000000",
       "bytes per second the repair service may read plus write, at most");
+  static final Option UPLOAD_EXPIRY = new Option("UPLOAD_EXPIRY", "upload-expiry", "24h",
+      "a resumable upload (POST /objects/<name>) not finished this long after it started is "
+          + "deleted, its token refused with 410");
+  static final Option UPLOAD_LEASE = new Option("UPLOAD_LEASE", "upload-lease", "30s",
+      "a request writing a resumable upload holds it this long, renewed while its body "
+          + "arrives; another request gets 409 meanwhile, and an api server that died mid-write "
+          + "lets go once it lapses");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
       STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM, REPAIR_INTERVAL,
-      REPAIR_AFTER, REPAIR_RATE);
+      REPAIR_AFTER, REPAIR_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE);
   /** Up to this, small content is held in memory while its size is unknown: bounded. */
   static final long MAX_SMALL_OBJECT_LIMIT = 1 << 20;
 
   public static final Duration DEFAULT_EXPIRY = Duration.ofSeconds(10);
   public static final Duration DEFAULT_LOCATE_TIMEOUT = Duration.ofSeconds(1);
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
+  public static final Duration DEFAULT_UPLOAD_LEASE = Duration.ofSeconds(30);
 
   public ApiServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -109,6 +120,8 @@ public record ApiServerConfig(
     requireNonNull(erasureCode, "erasureCode");
     requireNonNull(writeQuorum, "writeQuorum");
     requireNonNull(repair, "repair");
+    checkArgument(isPositive(uploadExpiry), "upload expiry must be positive: %s", uploadExpiry);
+    checkArgument(isPositive(uploadLease), "upload lease must be positive: %s", uploadLease);
     checkArgument(smallObjectLimit >= 0 && smallObjectLimit <= MAX_SMALL_OBJECT_LIMIT,
         "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
         smallObjectLimit);
@@ -152,7 +165,7 @@ public record ApiServerConfig(
         DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false, DEFAULT_STOP_TIMEOUT,
         Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty(),
         RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
-            RepairSettings.DEFAULT_RATE));
+            RepairSettings.DEFAULT_RATE), DEFAULT_UPLOAD_EXPIRY, DEFAULT_UPLOAD_LEASE);
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -183,42 +196,44 @@ public record ApiServerConfig(
             ? OptionalInt.of(options.getInt(WRITE_QUORUM))
             : OptionalInt.empty(),
         RepairSettings.of(options.getDuration(REPAIR_INTERVAL), options.getDuration(REPAIR_AFTER),
-            options.getInt(REPAIR_RATE)));
+            options.getInt(REPAIR_RATE)),
+        options.getDuration(UPLOAD_EXPIRY),
+        options.getDuration(UPLOAD_LEASE));
   }
 
   /** The same, for a store of {@code n} data servers. */
   public ApiServerConfig withDataServers(int n) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair);
+        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
   }
 
   /** The same, with instant upload on or off. */
   public ApiServerConfig withInstantUpload(boolean on) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair);
+        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
   }
 
   /** The same, keeping versions in the database at {@code url}. */
   public ApiServerConfig withMetadataUrl(String url) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
-        erasureCode, smallObjectLimit, writeQuorum, repair);
+        erasureCode, smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
   }
 
   /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
   public ApiServerConfig withErasureCode(String code) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
-        Optional.of(code), smallObjectLimit, writeQuorum, repair);
+        Optional.of(code), smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
   }
 
   /** The same, with the repair service run as {@code settings} say. */
   public ApiServerConfig withRepair(RepairSettings settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, settings);
+        smallObjectLimit, writeQuorum, settings, uploadExpiry, uploadLease);
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
@@ -248,7 +263,8 @@ public record ApiServerConfig(
         + " WRITE_QUORUM=" + (writeQuorum.isPresent()
             ? Integer.toString(writeQuorum.getAsInt()) : "(k+1)")
         + " REPAIR_INTERVAL=" + repair.interval() + " REPAIR_AFTER=" + repair.after()
-        + " REPAIR_RATE=" + repair.bytesPerSecond();
+        + " REPAIR_RATE=" + repair.bytesPerSecond()
+        + " UPLOAD_EXPIRY=" + uploadExpiry + " UPLOAD_LEASE=" + uploadLease;
   }
 
   private static boolean isPositive(Duration duration) {

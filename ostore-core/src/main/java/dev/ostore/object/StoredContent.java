@@ -1,0 +1,100 @@
+package dev.ostore.object;
+
+import static java.lang.System.Logger.Level.WARNING;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.erasure.Striping;
+import dev.ostore.locate.Locator;
+import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.Version;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The rule by which content is not stored twice, for every way of writing it (a PUT, a
+ * resumable upload): whether content is stored already, readable and as redundant as a new
+ * write would make it. Thread-safe.
+ */
+public final class StoredContent {
+  private static final Logger log = System.getLogger(StoredContent.class.getName());
+
+  private final MetadataStore metadata;
+  private final Locator locator;
+  private final DataServerClient client;
+  private final Layouts layouts;
+  private final RepairQueue repairs;
+
+  /** Contents in {@code metadata} and on the data servers, missing shards going to repairs. */
+  public StoredContent(MetadataStore metadata, Locator locator, DataServerClient client,
+      Layouts layouts, RepairQueue repairs) {
+    this.metadata = metadata;
+    this.locator = locator;
+    this.client = client;
+    this.layouts = layouts;
+    this.repairs = repairs;
+  }
+
+  /**
+   * Records {@code stored}, content just committed as shards, as the next version of {@code
+   * name}, with its layout in the same transaction; shards that did not make it go to repair,
+   * queued only now, since the repair reads the layout just recorded. {@code how} says which
+   * write stored it, for the log.
+   */
+  public Version record(ObjectName name, ShardedContents.Stored stored, String how)
+      throws IOException {
+    locator.rememberShards(stored.hash(), stored.locations());
+    Version version = metadata.add(name.value(), stored.size(), stored.hash(),
+        stored.striping().toString());
+    if (!stored.failed().isEmpty()) {
+      log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
+          + stored.failed() + "; repair puts them back");
+      repairs.offer(stored.hash(), stored.failed().keySet(), how);
+    }
+    return version;
+  }
+
+  /**
+   * The size of content that some version refers to and that is still stored, readable and as
+   * redundant as a new write would make it ({@code what} names it in the log). Content no version
+   * refers to is not looked for, which spares every PUT of new content a broadcast that waits for
+   * each data server's no: a version is recorded only after its content was committed, so such
+   * content was at most committed by an api server that died before recording the version, and
+   * storing it again costs space, not correctness. Known content is still located afresh, since
+   * data servers may have lost shards since; storing it again then puts them back. Without the
+   * broker it is stored again too: that costs space, while refusing the write would cost the
+   * client its write.
+   */
+  public OptionalLong size(ContentHash hash, Object what) throws IOException {
+    if (!metadata.references(hash)) {
+      return OptionalLong.empty();
+    }
+    try {
+      Optional<ContentLayout> layout = metadata.layout(hash);
+      locator.forget(hash.hex());
+      if (layout.isPresent()) {
+        Striping striping = Striping.parse(layout.get().layout());
+        return locator.locateShards(hash).distinctShards() >= layouts.quorum(striping)
+            ? OptionalLong.of(layout.get().size()) : OptionalLong.empty();
+      }
+      Optional<ServerAddress> holder = locator.locateAfresh(hash.hex());
+      return holder.isPresent()
+          ? OptionalLong.of(client.wholeSize(holder.get(), hash))
+          : OptionalLong.empty();
+    } catch (OstoreException e) {
+      if (e.code() != ErrorCode.BUS_UNAVAILABLE) {
+        throw e;
+      }
+      log.log(WARNING, () -> "cannot ask where the content of " + what + " (" + hash
+          + ") is stored, so it is stored again: " + e.getMessage());
+      return OptionalLong.empty();
+    }
+  }
+}

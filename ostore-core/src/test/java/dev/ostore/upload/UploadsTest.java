@@ -1,0 +1,379 @@
+package dev.ostore.upload;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.TestData;
+import dev.ostore.bus.MessageBus;
+import dev.ostore.heartbeat.FakeClock;
+import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.locate.Locator;
+import dev.ostore.metadata.MetadataStore;
+import dev.ostore.metadata.UploadRecord;
+import dev.ostore.metadata.Version;
+import dev.ostore.object.FakeDataServers;
+import dev.ostore.object.Layouts;
+import dev.ostore.object.ObjectStore;
+import dev.ostore.object.RepairQueue;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Resumable uploads through {@link Uploads}, on data servers in memory and SQLite metadata. */
+@Timeout(60)
+class UploadsTest {
+  static final ObjectName NAME = ObjectName.of("big.bin");
+  /** A stripe of the default 4+2 layout. */
+  static final int STRIPE = 4 * 65536;
+
+  @TempDir
+  Path root;
+  final MessageBus bus = MessageBus.inMemory();
+  final ExecutorService executor = Executors.newCachedThreadPool();
+  /** The uploads' clock; the live servers keep their own, so that they never expire. */
+  final FakeClock clock = new FakeClock();
+  FakeDataServers servers;
+  LiveServers live;
+  Locator locator;
+  MetadataStore metadata;
+  Uploads uploads;
+  ObjectStore objects;
+
+  @BeforeEach
+  void start() throws IOException {
+    servers = new FakeDataServers(bus, 6);
+    live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
+    servers.servers().forEach(live::heard);
+    locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
+    metadata = MetadataStore.embedded(root.resolve("metadata.db"));
+    uploads = newUploads(metadata);
+    objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
+        Duration.ofSeconds(1), false, RepairQueue.NONE);
+  }
+
+  /** Another api server's uploads, over {@code store}: nothing of this one's memory. */
+  Uploads newUploads(MetadataStore store) {
+    return Uploads.create(store, live, locator, servers, Layouts.DEFAULT, RepairQueue.NONE,
+        executor, clock, Duration.ofHours(24), Duration.ofSeconds(30));
+  }
+
+  @AfterEach
+  void stop() {
+    metadata.close();
+    servers.close();
+    live.close();
+    bus.close();
+    executor.shutdownNow();
+  }
+
+  @Test
+  void anUploadInSeveralAppendsIsReadBackByteIdentical() throws IOException {
+    byte[] bytes = TestData.randomBytes(3 * STRIPE + 12_345, 1);
+    String token = startOf(bytes);
+    assertEquals(100_000, append(token, 0, bytes, 0, 100_000).status().offset());
+    assertEquals(STRIPE + 1, append(token, 100_000, bytes, 100_000, STRIPE + 1).status()
+        .offset());
+    Uploads.Status status = uploads.status(token);
+    assertEquals(new Uploads.Status(token, NAME, STRIPE + 1, bytes.length,
+        status.expires()), status);
+    Uploads.Appended done = append(token, STRIPE + 1, bytes, STRIPE + 1, bytes.length);
+    assertEquals(bytes.length, done.status().offset());
+    assertEquals(Optional.of(ContentHash.sha256(bytes)), done.version().orElseThrow().hash());
+    assertArrayEquals(bytes, read("big.bin"));
+    assertEquals(0, servers.uploadShardCount(), "the upload's shards became the content's");
+    assertEquals(ErrorCode.NOT_FOUND, codeOf(() -> uploads.status(token)));
+  }
+
+  @Test
+  void aSmallAndAnEmptyObjectAreUploadedToo() throws IOException {
+    byte[] small = TestData.randomBytes(1000, 2);
+    Uploads.Appended done = append(startOf(small), 0, small, 0, small.length);
+    assertEquals(1000, done.version().orElseThrow().size());
+    assertArrayEquals(small, read("big.bin"));
+    String empty = uploads.start(ObjectName.of("empty"), 0, Optional.empty()).upload()
+        .orElseThrow().token();
+    assertEquals(0, append(empty, 0, new byte[0], 0, 0).version().orElseThrow().size());
+    assertArrayEquals(new byte[0], read("empty"));
+  }
+
+  @Test
+  void anotherApiServerResumesByReadingTheHeldBytesBackEvenWithAShardMissing()
+      throws IOException {
+    byte[] bytes = TestData.randomBytes(2 * STRIPE + 5000, 3);
+    String token = startOf(bytes);
+    append(token, 0, bytes, 0, STRIPE + 777);
+    // Shard 0, a data shard, is gone: the held bytes are decoded with parity.
+    ServerAddress first = record(token).servers().get(0);
+    servers.takeDown(first);
+    try (MetadataStore other = MetadataStore.embedded(root.resolve("metadata.db"))) {
+      Uploads second = newUploads(other);
+      assertEquals(STRIPE + 777, second.status(token).offset());
+      Uploads.Appended done = second.append(token, STRIPE + 777, OptionalLong.empty(),
+          new ByteArrayInputStream(bytes, STRIPE + 777, bytes.length), Optional.empty());
+      assertEquals(Optional.of(ContentHash.sha256(bytes)), done.version().orElseThrow().hash());
+    }
+    assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  @Test
+  void aDeclaredDigestThatTheBytesDoNotHaveLeavesNothing() throws IOException {
+    byte[] bytes = TestData.randomBytes(STRIPE + 10, 4);
+    String token = uploads.start(NAME, bytes.length, Optional.of(ContentHash.sha256(new byte[1])))
+        .upload().orElseThrow().token();
+    append(token, 0, bytes, 0, 1000);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> append(token, 1000, bytes, 1000, bytes.length));
+    assertEquals(ErrorCode.BAD_REQUEST, e.code());
+    assertEquals("the " + bytes.length + " bytes uploaded hash to "
+        + ContentHash.sha256(bytes).base64() + ", not to the declared "
+        + ContentHash.sha256(new byte[1]).base64() + ": the upload is deleted", e.getMessage());
+    assertEquals(ErrorCode.NOT_FOUND, codeOf(() -> uploads.status(token)));
+    assertEquals(0, servers.uploadShardCount());
+    assertEquals(0, servers.shardCount());
+    assertEquals(Optional.empty(), metadata.latest(NAME.value()));
+  }
+
+  @Test
+  void tokensNotSignedByThisClusterAreForbiddenAndExpiredOnesGone() throws IOException {
+    String token = startOf(new byte[10]);
+    String forbidden = "this upload token was not issued by this cluster";
+    for (String bad : new String[] {"nonsense", token + "x", tampered(token, 0),
+        tampered(token, 40), tampered(token, token.length() - 1),
+        token.substring(0, 33) + "99999999999" + token.substring(token.indexOf('.', 33))}) {
+      OstoreException e = assertThrows(OstoreException.class, () -> uploads.status(bad));
+      assertEquals(ErrorCode.FORBIDDEN, e.code(), bad);
+      assertEquals(forbidden, e.getMessage());
+    }
+    try (MetadataStore elsewhere = MetadataStore.embedded(root.resolve("other/metadata.db"))) {
+      OstoreException e = assertThrows(OstoreException.class,
+          () -> newUploads(elsewhere).status(token));
+      assertEquals(ErrorCode.FORBIDDEN, e.code(), "another cluster's secret");
+    }
+    clock.advance(Duration.ofHours(24));
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> append(token, 0, new byte[10], 0, 10));
+    assertEquals(ErrorCode.GONE, e.code());
+    assertEquals("upload " + token + " expired at " + record(token).expires(), e.getMessage());
+  }
+
+  @Test
+  void anOffsetOtherThanTheBytesHeldIsRefusedWithThem() throws IOException {
+    byte[] bytes = TestData.randomBytes(1000, 5);
+    String token = startOf(bytes);
+    append(token, 0, bytes, 0, 300);
+    for (long offset : new long[] {0, 299, 301}) {
+      OstoreException e = assertThrows(OstoreException.class,
+          () -> append(token, offset, bytes, (int) offset, 1000));
+      assertEquals(ErrorCode.WRONG_OFFSET, e.code());
+      assertEquals("the upload holds 300 bytes: send the rest with Range: bytes=300-",
+          e.getMessage());
+    }
+    append(token, 300, bytes, 300, 1000);
+    assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  @Test
+  void aBodyPastTheSizeKeepsNothingOfIt() throws IOException {
+    byte[] bytes = TestData.randomBytes(STRIPE + 100, 6);
+    String token = startOf(bytes);
+    append(token, 0, bytes, 0, 100);
+    byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+    for (OptionalLong length : new OptionalLong[] {
+        OptionalLong.of(longer.length - 100), OptionalLong.empty()}) {
+      OstoreException e = assertThrows(OstoreException.class, () -> uploads.append(token, 100,
+          length, new ByteArrayInputStream(longer, 100, longer.length), Optional.empty()));
+      assertEquals(ErrorCode.BAD_REQUEST, e.code());
+      assertEquals("the body would end at byte " + longer.length + ", past the "
+          + bytes.length + " bytes of the upload: nothing of it was kept", e.getMessage());
+      assertEquals(100, uploads.status(token).offset());
+    }
+    append(token, 100, bytes, 100, bytes.length);
+    assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  @Test
+  void aBodyCutShortKeepsWhatArrived() throws IOException {
+    byte[] bytes = TestData.randomBytes(3 * STRIPE, 7);
+    String token = startOf(bytes);
+    int cut = STRIPE + 4321;
+    OstoreException e = assertThrows(OstoreException.class, () -> uploads.append(token, 0,
+        OptionalLong.of(bytes.length), breakingAfter(bytes, cut), Optional.empty()));
+    assertEquals(ErrorCode.BAD_REQUEST, e.code());
+    assertEquals(cut, uploads.status(token).offset());
+    append(token, cut, bytes, cut, bytes.length);
+    assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  @Test
+  void aBodyOfAnotherChecksumKeepsNothingOfIt() throws IOException {
+    byte[] bytes = TestData.randomBytes(2 * STRIPE, 8);
+    String token = startOf(bytes);
+    byte[] wrong = ContentHash.sha256(new byte[1]).bytes();
+    OstoreException e = assertThrows(OstoreException.class, () -> uploads.append(token, 0,
+        OptionalLong.empty(), new ByteArrayInputStream(bytes, 0, STRIPE + 5),
+        Optional.of(wrong)));
+    assertEquals(ErrorCode.CHECKSUM_MISMATCH, e.code());
+    assertEquals(0, uploads.status(token).offset());
+    byte[] right = ContentHash.sha256(Arrays.copyOf(bytes, STRIPE + 5)).bytes();
+    assertEquals(STRIPE + 5, uploads.append(token, 0, OptionalLong.empty(),
+        new ByteArrayInputStream(bytes, 0, STRIPE + 5), Optional.of(right)).status().offset());
+  }
+
+  @Test
+  void aSecondWriterGetsAConflictWhileTheFirstWrites() throws Exception {
+    byte[] bytes = TestData.randomBytes(2 * STRIPE, 9);
+    String token = startOf(bytes);
+    CountDownLatch reading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    InputStream slow = new InputStream() {
+      int sent;
+
+      @Override
+      public int read() throws IOException {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (sent == 1000) {
+          reading.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+          return -1;
+        }
+        System.arraycopy(bytes, 0, b, off, 1000);
+        sent = 1000;
+        return 1000;
+      }
+    };
+    Future<Uploads.Appended> first = executor.submit(
+        () -> uploads.append(token, 0, OptionalLong.empty(), slow, Optional.empty()));
+    reading.await();
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> append(token, 0, bytes, 0, 10));
+    assertEquals(ErrorCode.CONFLICT, e.code());
+    release.countDown();
+    assertEquals(1000, first.get().status().offset());
+    append(token, 1000, bytes, 1000, bytes.length);
+    assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  @Test
+  void aDataServerFailingMidAppendIsLeftOutAndTwoFailAppendsNothing() throws IOException {
+    byte[] bytes = TestData.randomBytes(4 * STRIPE, 10);
+    String token = startOf(bytes);
+    UploadRecord upload = record(token);
+    servers.failNextUploadAfter(upload.servers().get(1), 65536);
+    append(token, 0, bytes, 0, 2 * STRIPE);
+    assertEquals(java.util.Set.of(1), record(token).failed());
+    servers.failNextUploadAfter(upload.servers().get(2), 0);
+    servers.failNextUploadAfter(upload.servers().get(5), 65536);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> append(token, 2 * STRIPE, bytes, 2 * STRIPE, bytes.length));
+    assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+    assertEquals(2 * STRIPE, uploads.status(token).offset());
+    append(token, 2 * STRIPE, bytes, 2 * STRIPE, bytes.length);
+    assertArrayEquals(bytes, read("big.bin"));
+    assertEquals(5, servers.shardsOf(ContentHash.sha256(bytes)).size());
+  }
+
+  @Test
+  void contentStoredAlreadyIsRecordedAtTheStart() throws IOException {
+    byte[] bytes = TestData.randomBytes(STRIPE, 11);
+    objects.put(ObjectName.of("first"), ObjectStore.Body.of(bytes, Optional.empty()));
+    Uploads.Started started = uploads.start(NAME, bytes.length,
+        Optional.of(ContentHash.sha256(bytes)));
+    assertEquals(Optional.empty(), started.upload());
+    assertEquals(new Version(NAME.value(), 1, bytes.length,
+        Optional.of(ContentHash.sha256(bytes))), started.version().orElseThrow());
+    assertArrayEquals(bytes, read(NAME.value()));
+  }
+
+  @Test
+  void cancelledAndExpiredUploadsLeaveNothing() throws IOException {
+    byte[] bytes = TestData.randomBytes(2 * STRIPE, 12);
+    String cancelled = startOf(bytes);
+    append(cancelled, 0, bytes, 0, STRIPE + 1);
+    uploads.cancel(cancelled);
+    assertEquals(ErrorCode.NOT_FOUND, codeOf(() -> uploads.status(cancelled)));
+    String expired = startOf(bytes);
+    append(expired, 0, bytes, 0, STRIPE + 1);
+    assertEquals(0, uploads.sweep());
+    clock.advance(Duration.ofHours(24));
+    assertEquals(1, uploads.sweep());
+    assertEquals(0, servers.uploadShardCount());
+    assertEquals(Optional.empty(), metadata.upload(expired.substring(0, 32)));
+  }
+
+  String startOf(byte[] bytes) throws IOException {
+    return uploads.start(NAME, bytes.length, Optional.of(ContentHash.sha256(bytes))).upload()
+        .orElseThrow().token();
+  }
+
+  Uploads.Appended append(String token, long offset, byte[] bytes, int from, int to)
+      throws IOException {
+    return uploads.append(token, offset, OptionalLong.of(to - from),
+        new ByteArrayInputStream(bytes, from, to - from), Optional.empty());
+  }
+
+  UploadRecord record(String token) throws IOException {
+    return metadata.upload(token.substring(0, 32)).orElseThrow();
+  }
+
+  byte[] read(String name) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ObjectStore.Content content = objects.open(
+        objects.resolve(ObjectName.of(name), OptionalLong.empty()))) {
+      content.copyTo(out);
+    }
+    return out.toByteArray();
+  }
+
+  static String tampered(String token, int at) {
+    char c = token.charAt(at);
+    return token.substring(0, at) + (c == 'a' ? 'b' : 'a') + token.substring(at + 1);
+  }
+
+  static InputStream breakingAfter(byte[] bytes, int cut) {
+    return new java.io.SequenceInputStream(new ByteArrayInputStream(bytes, 0, cut),
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("connection reset");
+          }
+        });
+  }
+
+  interface Call {
+    void run() throws IOException;
+  }
+
+  static ErrorCode codeOf(Call call) {
+    return assertThrows(OstoreException.class, call::run).code();
+  }
+}

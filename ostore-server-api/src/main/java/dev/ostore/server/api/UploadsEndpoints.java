@@ -1,0 +1,135 @@
+package dev.ostore.server.api;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
+import dev.ostore.http.DigestHeaders;
+import dev.ostore.http.Exchange;
+import dev.ostore.http.Routes;
+import dev.ostore.metadata.Version;
+import dev.ostore.upload.Uploads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resumable uploads, the tutorial's protocol with its flaws fixed: {@code POST /objects/<name>}
+ * with {@code Size} (and a digest) starts one and answers its {@code /temp/<token>}; {@code HEAD}
+ * there tells the bytes held, {@code PUT} with {@code Range: bytes=<offset>-} appends, and {@code
+ * DELETE} cancels. See docs/protocol.md.
+ */
+final class UploadsEndpoints {
+  static final String PREFIX = "/temp/";
+  private static final Pattern SIZE = Pattern.compile("[0-9]{1,18}");
+  private static final Pattern RANGE = Pattern.compile("bytes=([0-9]{1,18})-");
+  /** RFC 9110's IMF-fixdate. */
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+      "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+
+  private final Uploads uploads;
+
+  UploadsEndpoints(Uploads uploads) {
+    this.uploads = uploads;
+  }
+
+  void addTo(Routes.Builder routes) {
+    routes.add("POST", ObjectsEndpoints.OBJECT, this::start)
+        .add("HEAD", PREFIX + "{token}", this::head)
+        .add("PUT", PREFIX + "{token}", this::put)
+        .add("DELETE", PREFIX + "{token}", this::delete);
+  }
+
+  private void start(Exchange exchange) throws IOException {
+    ObjectName name = exchange.objectName(ObjectsEndpoints.PREFIX);
+    String size = exchange.header("Size").orElseThrow(() -> OstoreException.badRequest(
+        "POST /objects/" + name + " needs the object's Size in bytes"));
+    if (!SIZE.matcher(size).matches()) {
+      throw OstoreException.badRequest("Size must be a decimal number of bytes: " + size);
+    }
+    if (exchange.requestLength().orElse(1) != 0) {
+      throw OstoreException.badRequest("POST /objects/" + name + " takes no body: send it with"
+          + " PUT to the upload it answers");
+    }
+    Optional<ContentHash> declared = DigestHeaders.read(exchange);
+    Uploads.Started started = uploads.start(name, Long.parseLong(size), declared);
+    if (started.version().isPresent()) {
+      respond(exchange, started.version().get());
+      return;
+    }
+    Uploads.Status upload = started.upload().orElseThrow();
+    String location = PREFIX + upload.token();
+    exchange.setHeader("Location", location);
+    setHeaders(exchange, upload);
+    exchange.respondText(201, location);
+  }
+
+  /** The bytes held, as the tutorial tells them: in {@code Content-Length}. */
+  private void head(Exchange exchange) throws IOException {
+    Uploads.Status upload = uploads.status(token(exchange));
+    setHeaders(exchange, upload);
+    exchange.setHeader("Cache-Control", "no-store");
+    exchange.respond(200, upload.offset());
+  }
+
+  private void put(Exchange exchange) throws IOException {
+    String token = token(exchange);
+    long offset = offset(exchange);
+    Uploads.Appended appended;
+    try (InputStream body = exchange.requestBody()) {
+      appended = uploads.append(token, offset, exchange.requestLength(), body, Optional.empty());
+    } catch (OstoreException e) {
+      if (e.code() == ErrorCode.WRONG_OFFSET) {
+        exchange.setLastingHeader("Upload-Offset",
+            Long.toString(uploads.status(token).offset()));
+      }
+      throw e;
+    }
+    if (appended.version().isPresent()) {
+      respond(exchange, appended.version().get());
+      return;
+    }
+    Uploads.Status upload = appended.status();
+    setHeaders(exchange, upload);
+    exchange.respondText(200, "held " + upload.offset() + " of " + upload.size() + " bytes");
+  }
+
+  private void delete(Exchange exchange) throws IOException {
+    uploads.cancel(token(exchange));
+    exchange.respond(204, -1);
+  }
+
+  private static void respond(Exchange exchange, Version version) throws IOException {
+    DigestHeaders.write(exchange, version.hash().orElseThrow());
+    VersionLines.respond(exchange, version);
+  }
+
+  private static void setHeaders(Exchange exchange, Uploads.Status upload) {
+    exchange.setHeader("Upload-Offset", Long.toString(upload.offset()));
+    exchange.setHeader("Upload-Length", Long.toString(upload.size()));
+    exchange.setHeader("Upload-Expires", HTTP_DATE.format(upload.expires()));
+  }
+
+  private static String token(Exchange exchange) {
+    return exchange.path().substring(PREFIX.length());
+  }
+
+  /** Where a {@code PUT} appends: {@code Range: bytes=<offset>-}, or 0 without one. */
+  private static long offset(Exchange exchange) throws OstoreException {
+    Optional<String> range = exchange.header("Range");
+    if (range.isEmpty()) {
+      return 0;
+    }
+    Matcher matcher = RANGE.matcher(range.get().strip());
+    if (!matcher.matches()) {
+      throw OstoreException.badRequest("Range must be bytes=<offset>-, the offset in decimal: "
+          + range.get());
+    }
+    return Long.parseLong(matcher.group(1));
+  }
+}
