@@ -56,6 +56,8 @@ final class ResumableUploads {
     if (declared != null) {
       post.header("Digest", "SHA-256=" + declared);
     }
+    // An empty body with its Content-Length: 0, which proxies and servers ask of a POST.
+    post.sendBody(0).close();
     try {
       post.expectSuccess();
     } catch (OstoreClientException e) {
