@@ -647,7 +647,8 @@ public final class OstoreClient {
     /**
      * How many times in a row a resumable upload whose connection breaks, or that the server
      * answers with a 5xx or 409, is taken up again from the bytes the server holds without it
-     * gaining any, and how long it waits before each; 5 times, a second apart, unless set. Any
+     * gaining any, and how long it waits before the first; the wait doubles for each next one,
+     * up to 32 times {@code pause}. 5 times from a second (1, 2, 4, 8 and 16 s) unless set. Any
      * byte the server gains starts the count again, so a long upload over a link that drops now
      * and then goes on as long as it moves. 0 gives up at the first failure.
      */

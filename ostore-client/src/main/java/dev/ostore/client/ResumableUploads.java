@@ -15,8 +15,10 @@ import java.util.regex.Pattern;
  * stands, until the last one is answered with the version.
  *
  * <p>When a PUT's connection breaks, or it is answered 5xx or 409 (the server still finishing
- * the broken request), this waits the retries' pause, asks {@code HEAD /temp/<token>} how many
- * bytes the server holds and sends the rest from there; a 416 tells that number itself. It
+ * the broken request), this waits the retries' pause (doubled for each failure in a row after
+ * the first, so that the default five outlast the 30 s an api server holds an upload for a
+ * request that broke without it noticing), asks {@code HEAD /temp/<token>} how many bytes the
+ * server holds and sends the rest from there; a 416 tells that number itself. It
  * gives up after {@link Retries#times()} such failures in a row without the server gaining a
  * byte, then deletes the upload unless asked to keep it ({@link UploadBrokenException}). Any
  * other 4xx, or a failure of the source, ends it at once: deleted too, since nothing can be
@@ -125,6 +127,8 @@ final class ResumableUploads {
     private final UploadSource source;
     private final String declared;
     private final String what;
+    /** Whether a PUT sent the last byte: the server may have finished the upload since. */
+    private boolean sentAll;
 
     Upload(ObjectName name, String location, UploadSource source, String declared,
         String what) {
@@ -147,7 +151,7 @@ final class ResumableUploads {
       while (true) {
         if (last != null) {
           try {
-            retries.sleep(); // a moment for the server to finish with the broken request
+            retries.sleepBefore(failures); // time for the server to let the broken request go
           } catch (InterruptedIOException e) {
             throw abandon(e);
           }
@@ -171,6 +175,12 @@ final class ResumableUploads {
           }
         } catch (SourceFailure e) {
           throw abandon((IOException) e.getCause());
+        } catch (ObjectNotFoundException e) {
+          Optional<ObjectVersion> finished = finishedMeanwhile(e);
+          if (finished.isPresent()) {
+            return finished.get();
+          }
+          throw abandon(e);
         } catch (IOException e) {
           if (!worthRetrying(e)) {
             throw abandon(e);
@@ -206,6 +216,7 @@ final class ResumableUploads {
       try (in; OutputStream body = put.sendBody(end - offset)) {
         copy(in, body, offset, end);
       }
+      sentAll |= end == source.size();
       try {
         put.expectSuccess();
       } catch (OstoreClientException e) {
@@ -272,6 +283,30 @@ final class ResumableUploads {
             + ") of " + source.size());
       }
       return value;
+    }
+
+    /**
+     * The version the upload became when the server finished it but the answer was lost (the
+     * connection broke after the last byte): the upload is then gone ({@code notFound}), and
+     * the object's latest version is of this content. Empty otherwise.
+     */
+    private Optional<ObjectVersion> finishedMeanwhile(ObjectNotFoundException notFound) {
+      if (!sentAll) {
+        return Optional.empty();
+      }
+      try {
+        Exchange head = requests.send("HEAD", "/objects/" + name.urlSegment());
+        head.expectSuccess();
+        ObjectInfo latest = Answers.info(head, name, what);
+        String hash = declared != null ? declared : source.hash();
+        return latest.hash().equals(hash) && latest.size() == source.size()
+            ? Optional.of(new ObjectVersion(name.value(), latest.version(), latest.size(),
+                latest.hash()))
+            : Optional.empty();
+      } catch (IOException e) {
+        notFound.addSuppressed(e);
+        return Optional.empty();
+      }
     }
 
     /** Deletes the upload unless asked to keep it, and returns {@code failure} to throw. */

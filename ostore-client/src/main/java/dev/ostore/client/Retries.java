@@ -22,10 +22,17 @@ record Retries(int times, Duration pause) {
     }
   }
 
-  /** Waits the pause; an interrupt ends the wait as an {@link InterruptedIOException}. */
-  void sleep() throws InterruptedIOException {
+  /** The most a pause is doubled: 32 times, half a minute for the default second. */
+  private static final int MAX_DOUBLINGS = 5;
+
+  /**
+   * Waits before retry {@code retry} (1, 2, ...) of failures in a row: the pause, doubled for
+   * each retry after the first, up to {@link #MAX_DOUBLINGS} times. An interrupt ends the wait
+   * as an {@link InterruptedIOException}.
+   */
+  void sleepBefore(int retry) throws InterruptedIOException {
     try {
-      Thread.sleep(pause.toMillis());
+      Thread.sleep(pause.toMillis() << Math.min(Math.max(retry - 1, 0), MAX_DOUBLINGS));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       InterruptedIOException interrupted = new InterruptedIOException("interrupted");

@@ -107,6 +107,7 @@ public final class FakeOstoreServer implements AutoCloseable {
   private final AtomicInteger uploadCuts = new AtomicInteger();
   private volatile long cutUploadsAfter;
   private final AtomicInteger staleHeads = new AtomicInteger();
+  private volatile boolean loseCompletion;
 
   public FakeOstoreServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -131,6 +132,13 @@ public final class FakeOstoreServer implements AutoCloseable {
   public byte[] object(String name) {
     Version latest = latest(name);
     return latest == null || latest.bytes() == null ? null : latest.bytes().clone();
+  }
+
+  /** How many versions {@code name} has, tombstones included. */
+  public int versionsOf(String name) {
+    synchronized (names) {
+      return names.getOrDefault(name, List.of()).size();
+    }
   }
 
   /** Adds a version of {@code name} with {@code bytes}, as a PUT would. */
@@ -175,6 +183,11 @@ public final class FakeOstoreServer implements AutoCloseable {
   /** The next {@code times} {@code HEAD /temp/} answer that the upload holds no bytes. */
   public void staleHeads(int times) {
     staleHeads.set(times);
+  }
+
+  /** The next PUT that finishes an upload records the version, then drops the connection. */
+  public void loseNextCompletion() {
+    loseCompletion = true;
   }
 
   /** How many resumable uploads are neither finished nor deleted. */
@@ -317,55 +330,72 @@ public final class FakeOstoreServer implements AutoCloseable {
     }
   }
 
-  /** {@code PUT /temp/<token>}: appends the body as it arrives, keeping what came if it breaks. */
+  /** An answer to send once the request is recorded and its upload let go. */
+  @FunctionalInterface
+  private interface Reply {
+    void send() throws IOException;
+  }
+
+  /**
+   * {@code PUT /temp/<token>}: appends the body as it arrives, keeping what came if it breaks.
+   * The request is recorded, and the upload let go, before the answer: a client that has it
+   * may send the next request at once.
+   */
   private void append(HttpExchange exchange, String token, TempUpload upload) throws IOException {
     String range = exchange.getRequestHeaders().getFirst("Range");
     long cut = uploadCuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? cutUploadsAfter : -1;
     long arrived = 0;
+    boolean writer = false;
+    Reply reply = null; // none: the connection is dropped
     try (InputStream in = exchange.getRequestBody()) {
       if (range != null && !range.matches("bytes=[0-9]{1,18}-")) {
-        answer(exchange, 400, "bad Range: " + range);
-        return;
-      }
-      long offset = range == null ? 0 : Long.parseLong(range.substring(6, range.length() - 1));
-      if (!upload.writing.compareAndSet(false, true)) {
+        reply = () -> answer(exchange, 400, "bad Range: " + range);
+      } else if (!(writer = upload.writing.compareAndSet(false, true))) {
         in.transferTo(OutputStream.nullOutputStream());
-        answer(exchange, 409, "another request is writing upload " + token);
-        return;
-      }
-      try {
-        if (offset != upload.held()) {
+        reply = () -> answer(exchange, 409, "another request is writing upload " + token);
+      } else {
+        long offset = range == null ? 0 : Long.parseLong(range.substring(6, range.length() - 1));
+        long held = upload.held();
+        if (offset != held) {
           in.transferTo(OutputStream.nullOutputStream()); // so the client reads the answer
-          exchange.getResponseHeaders().set("Upload-Offset", Long.toString(upload.held()));
-          answer(exchange, 416, "the upload holds " + upload.held()
-              + " bytes: send the rest with Range: bytes=" + upload.held() + "-");
-          return;
-        }
-        byte[] buffer = new byte[8192];
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          int keep = cut < 0 ? n : (int) Math.min(n, cut - arrived);
-          synchronized (upload) {
-            if (upload.held() + keep > upload.size) {
-              byte[] before = Arrays.copyOf(upload.held.toByteArray(), (int) offset);
-              upload.held.reset(); // nothing of this body is kept: back to the offset
-              upload.held.writeBytes(before);
-              answer(exchange, 400, "the body goes past the upload's size");
-              return;
+          reply = () -> {
+            exchange.getResponseHeaders().set("Upload-Offset", Long.toString(held));
+            answer(exchange, 416, "the upload holds " + held
+                + " bytes: send the rest with Range: bytes=" + held + "-");
+          };
+        } else {
+          byte[] buffer = new byte[8192];
+          boolean past = false;
+          for (int n; !past && (cut < 0 || arrived < cut) && (n = in.read(buffer)) >= 0; ) {
+            int keep = cut < 0 ? n : (int) Math.min(n, cut - arrived);
+            synchronized (upload) {
+              past = upload.held() + keep > upload.size;
+              if (past) {
+                byte[] before = Arrays.copyOf(upload.held.toByteArray(), (int) offset);
+                upload.held.reset(); // nothing of this body is kept: back to the offset
+                upload.held.writeBytes(before);
+              } else {
+                upload.held.write(buffer, 0, keep);
+              }
             }
-            upload.held.write(buffer, 0, keep);
+            arrived += keep;
           }
-          arrived += keep;
-          if (cut >= 0 && arrived >= cut) {
-            return; // closing an exchange that sent no headers drops its connection
+          if (past) {
+            reply = () -> answer(exchange, 400, "the body goes past the upload's size");
+          } else if (cut < 0 || arrived < cut) {
+            reply = () -> finish(exchange, token, upload);
           }
         }
-        finish(exchange, token, upload);
-      } finally {
-        upload.writing.set(false);
       }
     } finally {
+      if (writer) {
+        upload.writing.set(false);
+      }
       requests.add(new Request("PUT", exchange.getRequestURI().getRawPath(), null,
           exchange.getRequestHeaders(), arrived));
+    }
+    if (reply != null) {
+      reply.send();
     }
   }
 
@@ -386,6 +416,10 @@ public final class FakeOstoreServer implements AutoCloseable {
       return;
     }
     Version version = add(upload.name, bytes);
+    if (loseCompletion) {
+      loseCompletion = false;
+      return; // closing an exchange that sent no headers drops its connection
+    }
     digestHeaders(exchange, version);
     answerLines(exchange, version.line());
   }

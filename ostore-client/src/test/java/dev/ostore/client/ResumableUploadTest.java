@@ -140,6 +140,19 @@ class ResumableUploadTest {
   }
 
   @Test
+  void anUploadFinishedWhoseAnswerWasLostIsFoundAsTheLatestVersion() throws IOException {
+    server.loseNextCompletion();
+
+    ObjectVersion version = client().build().put("big", file);
+
+    assertEquals(1, version.version());
+    assertEquals(FakeOstoreServer.sha256(bytes), version.hash());
+    assertEquals("POST /objects/big, PUT /temp/, HEAD /temp/, HEAD /objects/big",
+        summary(server.requests()));
+    assertEquals(1, server.versionsOf("big"), "stored once");
+  }
+
+  @Test
   void a416TellsWhereToGoOn() throws IOException {
     server.cutUploads(1, 300_000);
     server.staleHeads(1);

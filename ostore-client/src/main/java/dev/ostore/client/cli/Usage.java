@@ -14,8 +14,8 @@ final class Usage {
                             of object NAME; print that version. A FILE of 64 MiB or more is
                             sent resumably: when the connection breaks (or the server answers
                             5xx), put asks how many bytes the server holds and sends the rest,
-                            up to 5 times in a row without the server gaining a byte, a second
-                            apart; if it still fails, the upload is deleted
+                            up to 5 times in a row without the server gaining a byte, after
+                            1, 2, 4, 8 and 16 s; if it still fails, the upload is deleted
         get NAME [FILE|-] [--version N] [--resume]
                             write object NAME (version N, else the latest) to FILE, or to
                             standard output (the default), checking its SHA-256 on the way:
