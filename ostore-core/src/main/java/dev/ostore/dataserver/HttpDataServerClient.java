@@ -15,17 +15,17 @@ import dev.ostore.stream.SentRequest;
 import dev.ostore.stream.Transfers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.time.Instant;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.nio.file.NoSuchFileException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
-/** {@link DataServerClient} on the data server's {@code /shards/} endpoints. */
+/** {@link DataServerClient} on the data server's {@code /shards/} and {@code /uploads/} endpoints. */
 final class HttpDataServerClient implements DataServerClient {
   static final String SHARDS = "/shards/";
   static final String OBJECTS = "/objects/";
@@ -33,6 +33,9 @@ final class HttpDataServerClient implements DataServerClient {
   static final String INDEX_HEADER = "Shard-Index";
   static final String SIZE_HEADER = "Object-Size";
   static final String CHECKSUMS = "crc32c";
+  static final String UPLOADS = "/uploads/";
+  static final String BLOCKS_HEADER = "Shard-Blocks";
+  static final String EXPIRES_HEADER = "Upload-Expires";
 
   private final Transfers transfers;
 
@@ -87,6 +90,12 @@ final class HttpDataServerClient implements DataServerClient {
   @Override
   public InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
       throws IOException {
+    return readBlocks(server, SHARDS + id, "shard " + id, fromBlock, toBlock);
+  }
+
+  /** Blocks {@code [fromBlock, toBlock)} of the shard or upload at {@code path}, checked. */
+  private InputStream readBlocks(ServerAddress server, String path, String what, long fromBlock,
+      long toBlock) throws IOException {
     if (fromBlock < 0 || fromBlock > toBlock) {
       throw new IllegalArgumentException("blocks [" + fromBlock + ", " + toBlock + ")");
     }
@@ -95,16 +104,10 @@ final class HttpDataServerClient implements DataServerClient {
     }
     GetStream in;
     try {
-      in = transfers.get(server, SHARDS + id + "?blocks=" + fromBlock + "-" + (toBlock - 1)
+      in = transfers.get(server, path + "?blocks=" + fromBlock + "-" + (toBlock - 1)
           + "&checksums=" + CHECKSUMS);
     } catch (OstoreException e) {
-      if (e.code() == ErrorCode.NOT_FOUND) {
-        NoSuchFileException missing = new NoSuchFileException(
-            "shard " + id, null, "data server " + server + " does not hold it");
-        missing.initCause(e);
-        throw missing;
-      }
-      throw named("read", server, "shard " + id, e);
+      throw notHeld("read", server, what, e);
     }
     try {
       ShardLayout layout = ShardLayout.parse(in.header(LAYOUT_HEADER).orElse(null),
@@ -113,41 +116,74 @@ final class HttpDataServerClient implements DataServerClient {
         throw new IllegalArgumentException("it sent " + in.length() + " bytes for blocks ["
             + fromBlock + ", " + toBlock + ") of " + layout);
       }
-      return ShardRecords.checking(in, layout, fromBlock, toBlock, "shard " + id + " from "
-          + server);
+      return ShardRecords.checking(in, layout, fromBlock, toBlock, what + " from " + server);
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       in.close();
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
-          + " answered a read of shard " + id + " wrongly: " + e.getMessage(), e);
+          + " answered a read of " + what + " wrongly: " + e.getMessage(), e);
     }
   }
 
+  /** A {@code PATCH /uploads/<id>?from=<block>} of framed blocks, the end, and no trailer. */
   @Override
   public BlockAppend append(ServerAddress server, UploadShardId id, Striping striping,
       long objectSize, Instant expires, long fromBlock) throws IOException {
-    throw new UnsupportedOperationException("res-data implements it");
+    if (fromBlock < 0) {
+      throw new IllegalArgumentException("fromBlock (" + fromBlock + ") is negative");
+    }
+    PutStream put;
+    try {
+      put = transfers.upload(server, "PATCH", UPLOADS + id + "?from=" + fromBlock,
+          OptionalLong.empty(), Map.of(LAYOUT_HEADER, striping.toString(),
+              SIZE_HEADER, Long.toString(objectSize),
+              EXPIRES_HEADER, Long.toString(expires.getEpochSecond())));
+    } catch (IOException e) {
+      throw named("append to", server, "upload " + id, e);
+    }
+    return new Appender(put, server, id);
   }
 
   @Override
   public long uploadedBlocks(ServerAddress server, UploadShardId id) throws IOException {
-    throw new UnsupportedOperationException("res-data implements it");
+    Optional<String> blocks;
+    try {
+      blocks = transfers.header(server, UPLOADS + id, BLOCKS_HEADER);
+    } catch (OstoreException e) {
+      throw notHeld("count the blocks of", server, "upload " + id, e);
+    }
+    return blocksIn(blocks, server, "upload " + id);
   }
 
   @Override
   public InputStream readUpload(ServerAddress server, UploadShardId id, long fromBlock,
       long toBlock) throws IOException {
-    throw new UnsupportedOperationException("res-data implements it");
+    return readBlocks(server, UPLOADS + id, "upload " + id, fromBlock, toBlock);
   }
 
+  /** A {@code PUT /shards/<hex>.<i>?upload=<upload>}: no body, 201 or 200. */
   @Override
   public ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
       throws IOException {
-    throw new UnsupportedOperationException("res-data implements it");
+    ShardId shard = new ShardId(hash, id.index());
+    try {
+      transfers.call(server, "PUT", SHARDS + shard + "?upload=" + id.upload(), Map.of());
+    } catch (OstoreException e) {
+      throw notHeld("commit", server, "upload " + id, e);
+    }
+    return shard;
   }
 
   @Override
   public boolean deleteUpload(ServerAddress server, UploadShardId id) throws IOException {
-    throw new UnsupportedOperationException("res-data implements it");
+    try {
+      transfers.call(server, "DELETE", UPLOADS + id, Map.of());
+      return true;
+    } catch (OstoreException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        return false;
+      }
+      throw named("delete", server, "upload " + id, e);
+    }
   }
 
   @Override
@@ -196,6 +232,32 @@ final class HttpDataServerClient implements DataServerClient {
     return transfers.size(server, OBJECTS + hash.hex());
   }
 
+  /**
+   * A {@link NoSuchFileException} when the server does not hold {@code what}, else the failure
+   * named as {@link #named} names it.
+   */
+  private static IOException notHeld(String verb, ServerAddress server, String what,
+      OstoreException e) {
+    if (e.code() != ErrorCode.NOT_FOUND) {
+      return named(verb, server, what, e);
+    }
+    NoSuchFileException missing = new NoSuchFileException(
+        what, null, "data server " + server + " does not hold it");
+    missing.initCause(e);
+    return missing;
+  }
+
+  /** The blocks a {@value #BLOCKS_HEADER} header says an upload holds. */
+  private static long blocksIn(Optional<String> header, ServerAddress server, String upload)
+      throws OstoreException {
+    if (header.isEmpty() || !header.get().matches("0|[1-9][0-9]{0,17}")) {
+      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
+          + " answered for " + upload + " without a count of blocks (" + BLOCKS_HEADER + ": "
+          + header.orElse("none") + ")");
+    }
+    return Long.parseLong(header.get());
+  }
+
   /** The failure, its code kept, saying which shard on which server it was about. */
   private static IOException named(String what, ServerAddress server, String shard,
       IOException e) {
@@ -204,56 +266,94 @@ final class HttpDataServerClient implements DataServerClient {
         ? new OstoreException(ostore.code(), message, e) : new IOException(message, e);
   }
 
-  /** A {@link ShardWriter} on a {@link PutStream}, in {@link BlockFrames}. */
-  private static final class Writer implements ShardWriter {
+  /** Blocks framed on a {@link PutStream}, as {@link BlockFrames}: a shard's or an append's. */
+  private abstract static class FramedBlocks {
     private final PutStream put;
-    private final ServerAddress server;
-    private final int index;
+    final ServerAddress server;
+    private final String verb;
+    private final String what;
     private volatile boolean ended;
 
-    Writer(PutStream put, ServerAddress server, int index) {
+    FramedBlocks(PutStream put, ServerAddress server, String verb, String what) {
       this.put = put;
       this.server = server;
-      this.index = index;
+      this.verb = verb;
+      this.what = what;
     }
 
-    @Override
     public void writeBlock(byte[] bytes, int offset, int length) throws IOException {
       try {
         BlockFrames.writeBlock(put, bytes, offset, length);
       } catch (IOException e) {
-        throw named("upload", server, "shard " + index, e);
+        throw named(verb, server, what, e);
       }
+    }
+
+    /**
+     * Ends the body as {@code end} writes it, waits for the server's answer and returns the
+     * stream, to read the answer's headers; a failure names {@code shown}.
+     */
+    PutStream end(BodyEnd end, String shown) throws IOException {
+      if (ended) {
+        throw new IllegalStateException("the " + verb + " " + shown + " is over");
+      }
+      ended = true;
+      try {
+        end.writeTo(put);
+        put.close();
+      } catch (IOException e) {
+        throw named(verb, server, shown, e);
+      }
+      return put;
+    }
+
+    public void abort() {
+      ended = true;
+      put.abort(new IOException("the " + verb + " " + what + " on " + server
+          + " was aborted"));
+    }
+
+    public void close() {
+      if (!ended) {
+        abort();
+      }
+    }
+  }
+
+  private interface BodyEnd {
+    void writeTo(PutStream put) throws IOException;
+  }
+
+  /** A {@link ShardWriter} on a {@link PutStream}, in {@link BlockFrames}. */
+  private static final class Writer extends FramedBlocks implements ShardWriter {
+    private final int index;
+
+    Writer(PutStream put, ServerAddress server, int index) {
+      super(put, server, "upload", "shard " + index);
+      this.index = index;
     }
 
     @Override
     public ShardId finish(ContentHash hash, long objectSize) throws IOException {
       ShardId id = new ShardId(hash, index);
-      if (ended) {
-        throw new IllegalStateException("the upload of " + id + " is over");
-      }
-      ended = true;
-      try {
-        BlockFrames.writeEnd(put, hash, objectSize);
-        put.close();
-      } catch (IOException e) {
-        throw named("upload", server, "shard " + id, e);
-      }
+      end(put -> BlockFrames.writeEnd(put, hash, objectSize), "shard " + id);
       return id;
     }
+  }
 
-    @Override
-    public void abort() {
-      ended = true;
-      put.abort(new IOException("the upload of shard " + index + " to " + server
-          + " was aborted"));
+  /** A {@link BlockAppend} on a {@link PutStream}: frames and their end, with no trailer. */
+  private static final class Appender extends FramedBlocks implements BlockAppend {
+    private final UploadShardId id;
+
+    Appender(PutStream put, ServerAddress server, UploadShardId id) {
+      super(put, server, "append to", "upload " + id);
+      this.id = id;
     }
 
     @Override
-    public void close() {
-      if (!ended) {
-        abort();
-      }
+    public long finish() throws IOException {
+      PutStream answered = end(BlockFrames::writeEnd, "upload " + id);
+      return blocksIn(answered.answerHeader(BLOCKS_HEADER), server, "upload " + id);
     }
   }
 }

@@ -52,11 +52,35 @@ final class DiskShardFile implements ShardFile {
     copy(from, to, out, true);
   }
 
-  /**
-   * Reads the records of blocks {@code [from, to)} a batch at a time (one read and, for records,
-   * one write per batch rather than per block), checks every block of a batch, then writes them.
-   */
   private void copy(long from, long to, OutputStream out, boolean records) throws IOException {
+    copy(channel, layout, from, to, out, records, new Failures() {
+      @Override
+      public IOException corrupt(String what) throws IOException {
+        return store.corrupt(id, what);
+      }
+
+      @Override
+      public IOException failed(IOException e) {
+        return DiskStorage.failed("shard " + id, e);
+      }
+    });
+  }
+
+  /** What a copy throws when a block fails its checksum, and when the disk fails. */
+  interface Failures {
+    IOException corrupt(String what) throws IOException;
+
+    IOException failed(IOException e);
+  }
+
+  /**
+   * Reads the records of blocks {@code [from, to)} of a file in the format of {@link ShardFormat}
+   * a batch at a time (one read and, for records, one write per batch rather than per block),
+   * checks every block of a batch, then writes them: for a shard's file, and for a resumable
+   * upload's, whose records lie where its shard's will.
+   */
+  static void copy(FileChannel channel, ShardLayout layout, long from, long to, OutputStream out,
+      boolean records, Failures failures) throws IOException {
     layout.rangeLength(from, to); // checks the range
     if (from == to) {
       return;
@@ -68,13 +92,14 @@ final class DiskShardFile implements ShardFile {
       int n = (int) Math.min(batch, to - b);
       // Every block but the last is a whole chunk, so records lie back to back from b on.
       int length = (int) ShardRecords.length(layout, b, b + n);
-      read(buffer.clear().limit(length), ShardFormat.blockPosition(layout, b), b);
+      read(channel, buffer.clear().limit(length), ShardFormat.blockPosition(layout, b), b,
+          failures);
       for (int i = 0; i < n; i++) {
         int at = i * record;
         int blockLength = layout.blockLength(b + i);
         if (buffer.getInt(at + blockLength)
             != ShardRecords.crc(buffer.array(), at, blockLength, b + i)) {
-          throw store.corrupt(id, "block " + (b + i) + " fails its checksum");
+          throw failures.corrupt("block " + (b + i) + " fails its checksum");
         }
         if (!records) {
           out.write(buffer.array(), at, blockLength);
@@ -86,17 +111,18 @@ final class DiskShardFile implements ShardFile {
     }
   }
 
-  private void read(ByteBuffer into, long position, long block) throws IOException {
-    try {
-      while (into.hasRemaining()) {
-        if (channel.read(into, position + into.position()) < 0) {
-          throw store.corrupt(id, "the file ends in block " + block);
-        }
+  private static void read(FileChannel channel, ByteBuffer into, long position, long block,
+      Failures failures) throws IOException {
+    while (into.hasRemaining()) {
+      int n;
+      try {
+        n = channel.read(into, position + into.position());
+      } catch (IOException e) {
+        throw failures.failed(e);
       }
-    } catch (CorruptShardException e) {
-      throw e;
-    } catch (IOException e) {
-      throw DiskStorage.failed("shard " + id, e);
+      if (n < 0) {
+        throw failures.corrupt("the file ends in block " + block);
+      }
     }
   }
 

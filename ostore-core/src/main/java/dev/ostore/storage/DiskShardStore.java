@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
@@ -49,6 +50,7 @@ final class DiskShardStore implements ShardStore {
   private final AtomicBoolean open = new AtomicBoolean(true);
   /** Eight files forced at once keep a disk busy; more threads would only wait longer. */
   private final Writeback writeback = new Writeback(8, "shard-writeback");
+  private DiskResumableShards resumable;
 
   private DiskShardStore(Path shards, Path temp, Path corrupt, int maxUploads) {
     this.shards = shards;
@@ -61,7 +63,7 @@ final class DiskShardStore implements ShardStore {
     }
   }
 
-  static DiskShardStore open(Path root, int maxUploads) throws IOException {
+  static DiskShardStore open(Path root, int maxUploads, InstantSource clock) throws IOException {
     if (maxUploads < 1) {
       throw new IllegalArgumentException("maxUploads (" + maxUploads + ") must be positive");
     }
@@ -70,6 +72,9 @@ final class DiskShardStore implements ShardStore {
         Files.createDirectories(root.resolve("corrupt")), maxUploads);
     store.removeDeadUploads();
     store.indexShards();
+    // After the index: an upload committed but not yet renamed into place is installed now.
+    store.resumable = DiskResumableShards.open(store, root.resolve("uploads"), clock, maxUploads,
+        store.writeback);
     log.log(INFO, () -> store + " holds " + store.index.size() + " shards");
     return store;
   }
@@ -101,6 +106,11 @@ final class DiskShardStore implements ShardStore {
       uploadSlots.release();
       throw DiskStorage.failed("a new upload of a shard " + index, e);
     }
+  }
+
+  @Override
+  public ResumableShards resumable() {
+    return resumable;
   }
 
   @Override
@@ -209,6 +219,26 @@ final class DiskShardStore implements ShardStore {
   @Override
   public String toString() {
     return "DiskShardStore(" + shards.getParent() + ")";
+  }
+
+  /**
+   * Makes {@code file}, whose records follow room for a header, shard {@code id}: writes the
+   * header, forces the file, closes {@code channel} and installs the file. Returns whether the
+   * shard was stored already (the file is then deleted). For an upload and a resumable upload.
+   */
+  boolean commit(ShardId id, ShardLayout layout, FileChannel channel, Path file)
+      throws IOException {
+    ByteBuffer header = ShardFormat.header(id, layout);
+    try {
+      while (header.hasRemaining()) {
+        channel.write(header, header.position());
+      }
+      channel.force(true);
+      channel.close();
+      return install(id, file);
+    } catch (IOException e) {
+      throw DiskStorage.failed("shard " + id, e);
+    }
   }
 
   /**

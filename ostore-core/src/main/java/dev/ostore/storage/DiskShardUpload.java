@@ -57,7 +57,7 @@ final class DiskShardUpload implements ShardUpload {
     }
     block.put(bytes, offset, length);
     block.putInt(ShardRecords.crc(block.array(), 0, length, blocks));
-    writeFully(block.flip(), -1);
+    writeFully(block.flip());
     block.clear();
     blocks++;
     written += length;
@@ -76,14 +76,7 @@ final class DiskShardUpload implements ShardUpload {
             + blocks + " of " + written);
       }
       ShardId id = new ShardId(hash, index);
-      writeFully(ShardFormat.header(id, layout), 0);
-      try {
-        channel.force(true);
-        channel.close();
-        keptExisting = store.install(id, partial);
-      } catch (IOException e) {
-        throw DiskStorage.failed("shard " + id, e);
-      }
+      keptExisting = store.commit(id, layout, channel, partial);
       return id;
     } finally {
       close();
@@ -116,15 +109,10 @@ final class DiskShardUpload implements ShardUpload {
     return "upload of shard " + index + " of " + striping;
   }
 
-  /** Writes at {@code position}, or at the channel's position when it is negative. */
-  private void writeFully(ByteBuffer bytes, long position) throws IOException {
+  private void writeFully(ByteBuffer bytes) throws IOException {
     try {
       while (bytes.hasRemaining()) {
-        if (position < 0) {
-          channel.write(bytes);
-        } else {
-          position += channel.write(bytes, position);
-        }
+        channel.write(bytes);
       }
     } catch (IOException e) {
       throw DiskStorage.failed(toString(), e);

@@ -5,6 +5,7 @@ import dev.ostore.ShardId;
 import dev.ostore.erasure.Striping;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,8 +14,9 @@ import java.util.Optional;
  * indexed in memory so that {@link #held} answers a locate request without touching the disk.
  * A shard arrives through a {@link ShardUpload} (a temporary file in {@code root/temp/}, renamed
  * into place once durable) and is read through a {@link ShardFile}, which checks every block it
- * serves. Shards that fail a check go to {@code root/corrupt/}. Thread-safe; closing deletes the
- * uploads still open and is idempotent.
+ * serves. Shards that fail a check go to {@code root/corrupt/}. Shards may also arrive over
+ * several requests, as {@link #resumable} uploads kept in {@code root/uploads/}. Thread-safe;
+ * closing deletes the uploads still open (not the resumable ones) and is idempotent.
  *
  * <pre>{@code
  * try (ShardUpload upload = store.create(index, striping)) {
@@ -29,7 +31,15 @@ public interface ShardStore extends AutoCloseable {
    * temporary files of uploads a previous run left; at most {@code maxUploads} are open at once.
    */
   static ShardStore onDisk(Path root, int maxUploads) throws IOException {
-    return DiskShardStore.open(root, maxUploads);
+    return onDisk(root, maxUploads, InstantSource.system());
+  }
+
+  /**
+   * As {@link #onDisk(Path, int)}, resumable uploads expiring by {@code clock}: those expired
+   * are deleted as the store opens, and at most {@code maxUploads} are appended to at once.
+   */
+  static ShardStore onDisk(Path root, int maxUploads, InstantSource clock) throws IOException {
+    return DiskShardStore.open(root, maxUploads, clock);
   }
 
   /**
@@ -38,6 +48,9 @@ public interface ShardStore extends AutoCloseable {
    * maxUploads} are open.
    */
   ShardUpload create(int index, Striping striping) throws IOException;
+
+  /** The resumable shard uploads, which commit into this store. */
+  ResumableShards resumable();
 
   /**
    * The shard, opened for reading; empty when it is not here. A shard whose header or length

@@ -14,7 +14,9 @@ import java.util.zip.CRC32C;
  * trailer {@code 32-byte SHA-256 | u64 object size | u32 CRC32C(those 40 bytes)}, big-endian. The
  * checksums carry each block's integrity from the api server's memory to the data server's disk.
  * The api server writes frames with {@link #writeBlock} and {@link #writeEnd}; the data server
- * parses them as they arrive with a {@link Parser}.
+ * parses them as they arrive with a {@link Parser}. An append to a resumable shard upload, whose
+ * content is named only at its commit, is the same frames and {@code u32 0} with no trailer:
+ * {@link #writeEnd(OutputStream)} and {@link #blocksParser}.
  */
 public final class BlockFrames {
   private static final int INT = Integer.BYTES;
@@ -51,13 +53,26 @@ public final class BlockFrames {
     out.write(end.array());
   }
 
+  /** Writes the end of the blocks of an append, which has no trailer. */
+  public static void writeEnd(OutputStream out) throws IOException {
+    out.write(new byte[INT]);
+  }
+
   /**
    * A parser handing blocks of at most {@code maxBlock} bytes to {@code sink}: write the body
    * to it as it arrives, then ask for its {@link Parser#trailer}. A malformed frame or a block
    * that fails its checksum is a {@code BAD_REQUEST} at the write that completes it.
    */
   public static Parser parser(int maxBlock, Sink sink) {
-    return new Parser(maxBlock, sink);
+    return new Parser(maxBlock, sink, true);
+  }
+
+  /**
+   * A parser of a body with no trailer, as an append sends: as {@link #parser}, but the body ends
+   * right after its {@code u32 0}, which {@link Parser#checkEnded} checks.
+   */
+  public static Parser blocksParser(int maxBlock, Sink sink) {
+    return new Parser(maxBlock, sink, false);
   }
 
   /** Parses frames pushed into it; see {@link #parser}. Not thread-safe. */
@@ -65,6 +80,7 @@ public final class BlockFrames {
     private final Sink sink;
     private final byte[] block;
     private final ByteBuffer word = ByteBuffer.allocate(TRAILER);
+    private final boolean trailing;
     private State state = State.LENGTH;
     private int length;
     private int filled;
@@ -73,8 +89,9 @@ public final class BlockFrames {
 
     private enum State { LENGTH, BLOCK, CRC, TRAILER, DONE }
 
-    private Parser(int maxBlock, Sink sink) {
+    private Parser(int maxBlock, Sink sink, boolean trailing) {
       this.sink = sink;
+      this.trailing = trailing;
       this.block = new byte[maxBlock];
       word.limit(INT);
     }
@@ -99,7 +116,8 @@ public final class BlockFrames {
               expect(State.CRC, INT);
             }
           }
-          case DONE -> throw OstoreException.badRequest("bytes after the trailer of a shard");
+          case DONE -> throw OstoreException.badRequest("bytes after the "
+              + (trailing ? "trailer" : "end") + " of a shard");
           default -> {
             int n = Math.min(word.remaining(), end - offset);
             word.put(bytes, offset, n);
@@ -114,11 +132,19 @@ public final class BlockFrames {
 
     /** The trailer, once the whole body was parsed; a body that ended early is BAD_REQUEST. */
     public Trailer trailer() throws OstoreException {
+      if (!trailing) {
+        throw new IllegalStateException("the body of an append has no trailer");
+      }
+      checkEnded();
+      return trailer;
+    }
+
+    /** Checks that the whole body was parsed; one that ended early is a BAD_REQUEST. */
+    public void checkEnded() throws OstoreException {
       if (state != State.DONE) {
         throw OstoreException.badRequest("the shard's body ended after " + blocks
-            + " blocks, before its trailer");
+            + " blocks, before its " + (trailing ? "trailer" : "end"));
       }
-      return trailer;
     }
 
     private void completed() throws IOException {
@@ -126,8 +152,10 @@ public final class BlockFrames {
       switch (state) {
         case LENGTH -> {
           length = word.getInt();
-          if (length == 0) {
+          if (length == 0 && trailing) {
             expect(State.TRAILER, TRAILER);
+          } else if (length == 0) {
+            state = State.DONE;
           } else if (length < 0 || length > block.length) {
             throw OstoreException.badRequest("a shard block of " + Integer.toUnsignedString(length)
                 + " bytes; at most " + block.length + " are taken");

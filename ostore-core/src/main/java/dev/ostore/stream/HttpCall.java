@@ -68,7 +68,8 @@ final class HttpCall {
 
   /**
    * Waits for the answer. Returns the length of a 2xx answer's body (-1 when not given); a 404
-   * is {@code NOT_FOUND}, a 503 {@code BUSY} (a data server has no other reason for one),
+   * is {@code NOT_FOUND}, a 503 {@code BUSY} (a data server has no other reason for one), a 409
+   * {@code CONFLICT} (another request has what this one asks for: a resumable upload, say),
    * anything else {@code DATA_SERVER_FAILED}, with the server's message.
    */
   long expectOk() throws OstoreException {
@@ -85,8 +86,12 @@ final class HttpCall {
     if (status == HttpURLConnection.HTTP_NOT_FOUND) {
       throw OstoreException.notFound(message.isEmpty() ? "no such object" : message);
     }
-    throw new OstoreException(status == HttpURLConnection.HTTP_UNAVAILABLE
-        ? ErrorCode.BUSY : ErrorCode.DATA_SERVER_FAILED,
+    ErrorCode code = switch (status) {
+      case HttpURLConnection.HTTP_UNAVAILABLE -> ErrorCode.BUSY;
+      case HttpURLConnection.HTTP_CONFLICT -> ErrorCode.CONFLICT;
+      default -> ErrorCode.DATA_SERVER_FAILED;
+    };
+    throw new OstoreException(code,
         "data server " + server + " answered " + status + " to " + method + " " + path
             + (message.isEmpty() ? "" : ": " + message));
   }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -124,6 +125,17 @@ public final class PutStream extends OutputStream {
     } catch (IOException expected) {
       // The transfer fails because we broke its pipe; that is the point.
     }
+  }
+
+  /**
+   * A header of the server's successful answer, once {@link #close()} returned: what it says of
+   * what it stored.
+   */
+  public Optional<String> answerHeader(String name) {
+    if (!transfer.isDone() || transfer.isCompletedExceptionally()) {
+      throw new IllegalStateException("no answer from " + this);
+    }
+    return Optional.ofNullable(call.connection.getHeaderField(name));
   }
 
   @Override

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -144,15 +145,33 @@ public final class Transfers {
 
   /** The size of the object at {@code path} on {@code server}, asked with a {@code HEAD}. */
   public long size(ServerAddress server, String path) throws IOException {
+    return head(server, path, HttpCall::expectOk);
+  }
+
+  /** Header {@code name} of the answer to a {@code HEAD} of {@code path} on {@code server}. */
+  public Optional<String> header(ServerAddress server, String path, String name)
+      throws IOException {
+    return head(server, path, call -> {
+      call.expectOk();
+      return Optional.ofNullable(call.connection.getHeaderField(name));
+    });
+  }
+
+  /** What a {@code HEAD}'s answer says, as {@code read} reads it. */
+  private <T> T head(ServerAddress server, String path, HeadReader<T> read) throws IOException {
     HttpCall call = HttpCall.open(server, path, "HEAD", connectTimeout, readTimeout);
     try {
-      long size = call.expectOk();
+      T answer = read.read(call);
       call.finish();
-      return size;
+      return answer;
     } catch (IOException e) {
       call.abort();
       throw e;
     }
+  }
+
+  private interface HeadReader<T> {
+    T read(HttpCall call) throws IOException;
   }
 
   private static Duration positive(Duration duration, String what) {

@@ -25,6 +25,11 @@ final class Http {
     this.base = base;
   }
 
+  /** Where {@code path} is on this server. */
+  URI uri(String path) {
+    return base.resolve(path);
+  }
+
   HttpResponse<String> put(String path, byte[] body) throws Exception {
     return send(HttpRequest.newBuilder(base.resolve(path))
         .PUT(HttpRequest.BodyPublishers.ofByteArray(body)));

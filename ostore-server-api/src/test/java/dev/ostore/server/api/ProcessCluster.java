@@ -38,6 +38,9 @@ final class ProcessCluster implements AutoCloseable {
   private final List<ServerProcess> started = new ArrayList<>();
   private ServerProcess api;
   private Http http;
+  private List<String> apiJvm;
+  private Map<String, String> apiEnv;
+  private int apiServers;
 
   private ProcessCluster(Path root, String name, int dataServers, List<String> dataJvm,
       Map<String, String> dataEnv) throws Exception {
@@ -136,14 +139,38 @@ final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /** Kills the api server at once, as {@code kill -9} would, and waits for it to die. */
+  void killApi() throws InterruptedException {
+    api.kill();
+  }
+
+  /**
+   * Starts another api server with the first one's settings (give them a shared {@code
+   * METADATA_URL}), answers through it from now on, and returns once it sees every data server
+   * that is alive.
+   */
+  void startAnotherApi() throws Exception {
+    startApi(apiJvm, apiEnv);
+    Set<Integer> alive = new TreeSet<>();
+    for (int i = 0; i < dataServers.length; i++) {
+      if (isDataAlive(i)) {
+        alive.add(i);
+      }
+    }
+    awaitLive(alive, Duration.ofSeconds(30));
+  }
+
   private void startApi(List<String> jvm, Map<String, String> env) throws Exception {
+    apiJvm = jvm;
+    apiEnv = env;
+    String suffix = apiServers++ == 0 ? "" : "-" + apiServers;
     int port = ServerProcess.freePort();
     Map<String, String> all = new HashMap<>(env);
     all.put("RABBITMQ_SERVER", vhost.uri());
     all.put("LISTEN_ADDRESS", "127.0.0.1:" + port);
-    all.put("STORAGE_ROOT", root.resolve("api").toString());
+    all.put("STORAGE_ROOT", root.resolve("api" + suffix).toString());
     api = ServerProcess.start(ApiServerMain.class, jvm, all, List.of(),
-        LOGS.resolve(name + "-api.log"));
+        LOGS.resolve(name + "-api" + suffix + ".log"));
     started.add(api);
     api.awaitStarted(port, Duration.ofSeconds(60));
     http = new Http(URI.create("http://127.0.0.1:" + port));

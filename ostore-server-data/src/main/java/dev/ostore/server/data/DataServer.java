@@ -1,5 +1,6 @@
 package dev.ostore.server.data;
 
+import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
@@ -36,7 +37,7 @@ import java.util.function.BooleanSupplier;
 /**
  * A running data server: keeps content by its SHA-256, takes new content through temporary
  * objects, serves it over HTTP checked against its hash, keeps the shards of erasure-coded
- * content, announces itself on the bus and answers locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
+ * content (also those uploaded over several requests), announces itself on the bus and answers locate requests for the hashes it holds. It holds the lock on its storage root while it runs,
  * so a second server on the same root refuses to start. Closing stops all of it at once, {@link
  * #stop} gracefully; both are idempotent.
  *
@@ -49,6 +50,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
+  /** How often resumable uploads past their expiry are looked for. */
+  static final Duration UPLOAD_SWEEP = Duration.ofMinutes(1);
 
   private final StorageRoot root;
   private final ServerId id;
@@ -82,7 +85,10 @@ public final class DataServer implements AutoCloseable {
     return start(config, bus, InstantSource.system());
   }
 
-  /** As {@link #start(DataServerConfig, MessageBus)}, temporary objects expiring by {@code clock}. */
+  /**
+   * As {@link #start(DataServerConfig, MessageBus)}, temporary objects and resumable uploads
+   * expiring by {@code clock}.
+   */
   public static DataServer start(DataServerConfig config, MessageBus bus, InstantSource clock)
       throws IOException {
     HttpService.Listener listener = listen(config);
@@ -123,11 +129,12 @@ public final class DataServer implements AutoCloseable {
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
           config.maxTempObjects());
       // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
-      shards = ShardStore.onDisk(root.path(), config.maxTempObjects());
+      shards = ShardStore.onDisk(root.path(), config.maxTempObjects(), clock);
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
       new ShardEndpoints(shards, id).addTo(routes);
+      new UploadEndpoints(shards.resumable(), id).addTo(routes);
       scrubbing = scrub(config, shards, clock, listener);
       new ScrubEndpoint(scrubbing.map(Scrubbing::scrubber)).addTo(routes);
       metrics = ServerMetrics.start(clock, System::nanoTime, bus);
@@ -147,6 +154,8 @@ public final class DataServer implements AutoCloseable {
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(() -> expireUploads(openedShards),
+          UPLOAD_SWEEP.toMillis(), UPLOAD_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
       return new DataServer(root, id, store, shards, http, scheduler, scrubbing, responder,
           heartbeat, metrics);
     } catch (IOException | RuntimeException e) {
@@ -263,6 +272,18 @@ public final class DataServer implements AutoCloseable {
       return shards.held(ContentHash.parse(key));
     } catch (IllegalArgumentException e) {
       return List.of();
+    }
+  }
+
+  /** Deletes resumable uploads past their expiry; they are also when asked for, and at start. */
+  private static void expireUploads(ShardStore shards) {
+    try {
+      int expired = shards.resumable().expire();
+      if (expired > 0) {
+        log.log(INFO, () -> "deleted " + expired + " expired resumable uploads");
+      }
+    } catch (RuntimeException e) {
+      log.log(WARNING, () -> "expiring resumable uploads failed: " + e.getMessage());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.ostore.server.data;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerId;
 import dev.ostore.ShardId;
+import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.Striping;
 import dev.ostore.http.Endpoint;
 import dev.ostore.http.Exchange;
@@ -25,7 +26,8 @@ import java.util.regex.Pattern;
  * The shards of erasure-coded content: {@code POST /shards/} uploads one (its body in {@link
  * BlockFrames}, named by the trailer), {@code PUT /shards/<hex>.<i>} one named up front, {@code
  * GET}, {@code HEAD} and {@code DELETE /shards/<hex>.<i>}, and {@code GET /shards/} to list them in
- * order, a page at a time. A read checks every block against its checksum before sending it (and
+ * order, a page at a time; {@code PUT /shards/<hex>.<i>?upload=<upload>} makes a resumable upload
+ * ({@link UploadEndpoints}) that shard. A read checks every block against its checksum before sending it (and
  * sends the checksums too when asked, for the reader to check again on arrival); a shard that fails
  * is moved aside and answered 404 if nothing was sent yet, else cut short. Every successful answer
  * names the server in {@value #SERVER_ID_HEADER}, so a client knows which server's shards it is
@@ -53,7 +55,7 @@ final class ShardEndpoints {
   void addTo(Routes.Builder routes) {
     String shard = PREFIX + "{id}";
     routes.add("POST", PREFIX, named(this::post))
-        .add("PUT", shard, named(this::put))
+        .add("PUT", shard, named(this::put), "upload")
         .add("GET", shard, named(this::get), "blocks", "checksums")
         .add("HEAD", shard, named(this::head), "blocks", "checksums")
         .add("DELETE", shard, named(this::delete))
@@ -61,6 +63,11 @@ final class ShardEndpoints {
   }
 
   private Endpoint named(Endpoint endpoint) {
+    return named(server, endpoint);
+  }
+
+  /** The endpoint, its successful answers naming {@code server}. */
+  static Endpoint named(ServerId server, Endpoint endpoint) {
     return exchange -> {
       exchange.setHeader(SERVER_ID_HEADER, server.hex());
       endpoint.handle(exchange);
@@ -84,11 +91,30 @@ final class ShardEndpoints {
    */
   private void put(Exchange exchange) throws IOException {
     ShardId id = idIn(exchange);
+    Optional<String> upload = exchange.query("upload");
+    if (upload.isPresent()) {
+      commit(exchange, id, upload.get());
+      return;
+    }
     Striping striping = stripingIn(exchange);
     if (id.index() >= striping.totalShards()) {
       throw OstoreException.badRequest("shard " + id + " is not a shard of " + striping);
     }
     receive(exchange, striping, id.index(), Optional.of(id));
+  }
+
+  /**
+   * Makes resumable upload {@code <upload>.<i>} shard {@code <hex>.<i>}: 201, or 200 when the
+   * shard was held already; the upload is gone either way.
+   */
+  private void commit(Exchange exchange, ShardId id, String upload) throws IOException {
+    UploadShardId from;
+    try {
+      from = new UploadShardId(upload, id.index());
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest("upload: " + e.getMessage());
+    }
+    stored(exchange, id, store.resumable().commit(from.toString(), id));
   }
 
   private void receive(Exchange exchange, Striping striping, int index, Optional<ShardId> named)
@@ -106,6 +132,12 @@ final class ShardEndpoints {
       id = upload.commit(trailer.hash(), trailer.objectSize());
       keptExisting = upload.keptExisting();
     }
+    stored(exchange, id, keptExisting);
+  }
+
+  /** Answers a shard's id: 201 when stored now, 200 when it was held already. */
+  private static void stored(Exchange exchange, ShardId id, boolean keptExisting)
+      throws IOException {
     exchange.respond(keptExisting ? 200 : 201, "text/plain; charset=utf-8",
         (id + "\n").getBytes(StandardCharsets.US_ASCII));
   }
@@ -118,7 +150,7 @@ final class ShardEndpoints {
     ShardId id = idIn(exchange);
     boolean records = checksumsIn(exchange);
     try (ShardFile file = open(id)) {
-      long[] range = blocksIn(exchange, file.layout());
+      long[] range = blocksIn(exchange, file.layout().blockCount(), "the shard's");
       OutputStream out = respond(exchange, file.layout(), range, records);
       if (records) {
         file.copyRecords(range[0], range[1], out);
@@ -134,8 +166,8 @@ final class ShardEndpoints {
   private void head(Exchange exchange) throws IOException {
     ShardId id = idIn(exchange);
     try (ShardFile file = open(id)) {
-      respond(exchange, file.layout(), blocksIn(exchange, file.layout()),
-          checksumsIn(exchange));
+      respond(exchange, file.layout(),
+          blocksIn(exchange, file.layout().blockCount(), "the shard's"), checksumsIn(exchange));
     } catch (CorruptShardException e) {
       throw OstoreException.notFound(e.getMessage());
     }
@@ -173,7 +205,7 @@ final class ShardEndpoints {
     return store.open(id).orElseThrow(() -> notFound(id));
   }
 
-  private static OutputStream respond(Exchange exchange, ShardLayout layout, long[] range,
+  static OutputStream respond(Exchange exchange, ShardLayout layout, long[] range,
       boolean records) {
     exchange.setHeader("Content-Type", "application/octet-stream");
     exchange.setHeader(LAYOUT_HEADER, layout.layoutText());
@@ -183,7 +215,7 @@ final class ShardEndpoints {
   }
 
   /** Whether {@code ?checksums=crc32c} asks for the blocks as records; other values are a 400. */
-  private static boolean checksumsIn(Exchange exchange) throws OstoreException {
+  static boolean checksumsIn(Exchange exchange) throws OstoreException {
     Optional<String> text = exchange.query("checksums");
     if (text.isPresent() && !text.get().equals(CHECKSUMS)) {
       throw OstoreException.badRequest("checksums can only be " + CHECKSUMS + ": " + text.get());
@@ -200,7 +232,7 @@ final class ShardEndpoints {
     }
   }
 
-  private static Striping stripingIn(Exchange exchange) throws OstoreException {
+  static Striping stripingIn(Exchange exchange) throws OstoreException {
     String text = exchange.header(LAYOUT_HEADER).orElseThrow(() -> OstoreException.badRequest(
         "a shard upload needs a " + LAYOUT_HEADER + " header such as 4+2/65536"));
     try {
@@ -221,9 +253,11 @@ final class ShardEndpoints {
     return Integer.parseInt(text.strip());
   }
 
-  /** {@code ?blocks=a-b} (inclusive; {@code a-} to the end) as {@code [a, b + 1)}; all without. */
-  private static long[] blocksIn(Exchange exchange, ShardLayout layout) throws OstoreException {
-    long blocks = layout.blockCount();
+  /**
+   * {@code ?blocks=a-b} (inclusive; {@code a-} to the end) of {@code blocks} as {@code [a, b + 1)};
+   * all without. A range past them is a 400 naming {@code whose} blocks they are.
+   */
+  static long[] blocksIn(Exchange exchange, long blocks, String whose) throws OstoreException {
     Optional<String> text = exchange.query("blocks");
     if (text.isEmpty()) {
       return new long[] {0, blocks};
@@ -235,7 +269,7 @@ final class ShardEndpoints {
     long from = Long.parseLong(m.group(1));
     long last = m.group(2) == null ? blocks - 1 : Long.parseLong(m.group(2));
     if (from > last || last >= blocks) {
-      throw OstoreException.badRequest("blocks " + text.get() + " are not within the shard's "
+      throw OstoreException.badRequest("blocks " + text.get() + " are not within " + whose + " "
           + blocks + " blocks");
     }
     return new long[] {from, last + 1};

@@ -1,0 +1,117 @@
+package dev.ostore.storage;
+
+import dev.ostore.OstoreException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A {@link ShardAppend} on an upload's file, opened at the end of its blocks: each block goes in
+ * as a record, where its shard will have it; {@link #finish} forces them, then counts them in
+ * the header as checked.
+ */
+final class DiskShardAppend implements ShardAppend {
+  private final DiskResumableShards uploads;
+  private final DiskResumableShards.Upload upload;
+  private final FileChannel channel;
+  private final ShardLayout layout;
+  /** The block being written, with room for its checksum after it. */
+  private final ByteBuffer record;
+  private final Writeback.File writeback;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private long next;
+
+  DiskShardAppend(DiskResumableShards uploads, DiskResumableShards.Upload upload,
+      FileChannel channel, long from, Writeback writeback) {
+    this.uploads = uploads;
+    this.upload = upload;
+    this.channel = channel;
+    this.layout = upload.layout;
+    this.record = ByteBuffer.allocate(
+        (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES);
+    this.writeback = writeback.follow(channel);
+    this.next = from;
+  }
+
+  @Override
+  public void append(byte[] block, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, block.length);
+    checkOpen();
+    if (next >= layout.blockCount()) {
+      throw OstoreException.badRequest("block " + next + " is past the last of " + upload
+          + ", which has " + layout.blockCount() + " blocks (" + layout + ")");
+    }
+    if (length != layout.blockLength(next)) {
+      throw OstoreException.badRequest("block " + next + " of " + upload + " has "
+          + layout.blockLength(next) + " bytes (" + layout + "), not " + length);
+    }
+    record.clear().put(block, offset, length);
+    record.putInt(ShardRecords.crc(record.array(), 0, length, next));
+    record.flip();
+    try {
+      while (record.hasRemaining()) {
+        channel.write(record);
+      }
+    } catch (IOException e) {
+      cutTorn();
+      throw DiskStorage.failed(upload.toString(), e);
+    }
+    next++;
+    writeback.appended(channel.position());
+  }
+
+  @Override
+  public long finish() throws IOException {
+    checkOpen();
+    try {
+      channel.force(true);
+      // After the force: the count never runs ahead of the blocks on disk.
+      DiskResumableShards.writeCount(channel, next);
+      upload.blocks = next;
+      return next;
+    } catch (IOException e) {
+      throw DiskStorage.failed(upload.toString(), e);
+    } finally {
+      close();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    // The whole blocks written, forced or not: what a request that broke off leaves.
+    upload.blocks = next;
+    try {
+      channel.close();
+    } catch (IOException e) {
+      System.getLogger(DiskShardAppend.class.getName()).log(System.Logger.Level.WARNING,
+          () -> "cannot close " + upload + ": " + e);
+    } finally {
+      uploads.ended(upload);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "append to " + upload + " at block " + next;
+  }
+
+  /** After a failed write: whatever part of the block reached the file is cut off. */
+  private void cutTorn() {
+    try {
+      channel.truncate(UploadFormat.end(layout, next));
+    } catch (IOException e) {
+      // The disk is failing; the next append's truncation, or a restart's check, cuts it.
+    }
+  }
+
+  private void checkOpen() {
+    if (ended.get()) {
+      throw new IllegalStateException(this + " is over");
+    }
+  }
+}
