@@ -71,7 +71,11 @@ class ResumableUploadsAgainstRealServersTest {
 
       assertEquals(FakeOstoreServer.sha256(bytes), version.hash());
       assertArrayEquals(bytes, read("stream"));
-      assertEquals(1, events.resumed.size(), events.resumed.toString());
+      // One cut, but maybe more resumes: a HEAD right after it may come before the server
+      // counted the cut body, and the PUT from there then learns the count from a 409 or 416.
+      assertTrue(!events.resumed.isEmpty(), events.resumed.toString());
+      assertTrue(events.why.stream().allMatch(why -> !(why instanceof OstoreClientException e)
+          || e.status() == 409 || e.status() == 416), events.why.toString());
     }
   }
 
