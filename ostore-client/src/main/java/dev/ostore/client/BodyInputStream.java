@@ -5,7 +5,6 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
-import java.time.Duration;
 
 /**
  * The body of a GET answer as the caller reads it: counts the bytes, reports them to the listener,
@@ -39,11 +38,6 @@ final class BodyInputStream extends FilterInputStream {
     Unresumable(String message) {
       super(message);
     }
-  }
-
-  /** How many times a body may be resumed, and the pause before each. */
-  record Retries(int times, Duration pause) {
-    static final Retries NONE = new Retries(0, Duration.ZERO);
   }
 
   private final long size;

@@ -47,6 +47,16 @@ final class FileStreams {
         }
       }
 
+      /** Delegated: a file's stream moves its position instead of reading what it skips. */
+      @Override
+      public long skip(long n) throws IOException {
+        try {
+          return in.skip(n);
+        } catch (IOException e) {
+          throw about(file, e);
+        }
+      }
+
       @Override
       public void close() throws IOException {
         in.close();

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * The SDK's reads of object bytes at a path: a whole version, checked against its SHA-256; a
  * range of it; or the rest of a file an earlier download left ({@link PartialFile}). Each body is
  * resumed where its connection breaks, with {@code If-Range} set to the object's entity tag so
- * that the rest is of the same content, as its {@link BodyInputStream.Retries} allow.
+ * that the rest is of the same content, as its {@link Retries} allow.
  */
 final class ObjectReads {
   /** Starts a request to the api server, {@code pathAndQuery} raw as on the wire. */
@@ -25,9 +25,9 @@ final class ObjectReads {
 
   private final Requests requests;
   private final TransferListener listener;
-  private final BodyInputStream.Retries retries;
+  private final Retries retries;
 
-  ObjectReads(Requests requests, TransferListener listener, BodyInputStream.Retries retries) {
+  ObjectReads(Requests requests, TransferListener listener, Retries retries) {
     this.requests = requests;
     this.listener = listener;
     this.retries = retries;

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -81,8 +82,11 @@ public final class OstoreClient {
   private static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   private static final int DEFAULT_PAGE_SIZE = 1000;
-  private static final BodyInputStream.Retries DEFAULT_RETRIES =
-      new BodyInputStream.Retries(5, Duration.ofSeconds(1));
+  private static final Retries DEFAULT_RETRIES = new Retries(5, Duration.ofSeconds(1));
+  /** See docs/decisions.md: above this, starting over costs far more than the POST. */
+  private static final long DEFAULT_RESUMABLE_ABOVE = 64L << 20;
+  /** A stream's bytes held in memory at once, and the most a break makes it send again. */
+  private static final int DEFAULT_PIECE_SIZE = 8 << 20;
   private static final TransferListener SILENT = (bytes, size) -> { };
   /** Asks for the latest version: real version numbers start at 1. */
   private static final long LATEST = 0;
@@ -93,6 +97,9 @@ public final class OstoreClient {
   private final TransferListener listener;
   private final int pageSize;
   private final ObjectReads reads;
+  private final ResumableUploads uploads;
+  private final long resumableAbove;
+  private final int pieceSize;
 
   private OstoreClient(Builder builder) {
     String path = builder.baseUri.getRawPath() == null ? "" : builder.baseUri.getRawPath();
@@ -103,6 +110,10 @@ public final class OstoreClient {
     this.listener = builder.listener;
     this.pageSize = builder.pageSize;
     this.reads = new ObjectReads(this::send, listener, builder.retries);
+    this.uploads = new ResumableUploads(this::send, listener, builder.uploadRetries,
+        builder.keepBrokenUploads);
+    this.resumableAbove = builder.resumableAbove;
+    this.pieceSize = builder.pieceSize;
   }
 
   /**
@@ -113,10 +124,17 @@ public final class OstoreClient {
     return new Builder(baseUri);
   }
 
-  /** Stores {@code bytes} as the next version of the object {@code name}, and returns it. */
+  /**
+   * Stores {@code bytes} as the next version of the object {@code name}, and returns it;
+   * resumably from {@link Builder#resumableAbove} bytes on, as {@link #put(String, Path)}.
+   */
   public ObjectVersion put(String name, byte[] bytes) throws IOException {
     ObjectName objectName = new ObjectName(name);
     String digest = Sha256.of(bytes);
+    Optional<ObjectVersion> resumed = resumably(objectName, UploadSource.of(bytes), digest);
+    if (resumed.isPresent()) {
+      return resumed.get();
+    }
     return upload(objectName, new ByteArrayInputStream(bytes), bytes.length, digest);
   }
 
@@ -126,10 +144,21 @@ public final class OstoreClient {
    * never held in memory; it must not change meanwhile (if it does, the server refuses it). A
    * file that cannot be read (missing, a directory, unreadable) throws a {@link
    * java.nio.file.FileSystemException} naming it.
+   *
+   * <p>A file of {@link Builder#resumableAbove} bytes or more is sent resumably: should the
+   * connection break (or the server answer 5xx), the client asks how many bytes the server
+   * holds and sends the rest, as {@link Builder#uploadRetries} allow, telling the {@link
+   * TransferListener#resumed} each time; when they run out it throws {@link
+   * UploadBrokenException}.
    */
   public ObjectVersion put(String name, Path file) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Sha256.FileDigest digest = Sha256.of(file);
+    Optional<ObjectVersion> resumed =
+        resumably(objectName, UploadSource.of(file, digest.size()), digest.base64());
+    if (resumed.isPresent()) {
+      return resumed.get();
+    }
     try (InputStream in = FileStreams.reading(file)) {
       return upload(objectName, in, digest.size(), digest.base64());
     }
@@ -150,6 +179,46 @@ public final class OstoreClient {
   public ObjectVersion put(String name, InputStream in) throws IOException {
     ObjectName objectName = new ObjectName(name);
     return upload(objectName, requireNonNull(in, "in"), -1, null);
+  }
+
+  /**
+   * Stores the first {@code size} bytes {@code in} yields as the next version of the object
+   * {@code name}, and returns it; a stream that ends before is an {@link IOException}, and the
+   * caller still owns and closes {@code in}. The bytes are hashed as they are read and compared
+   * with the hash the server answers, as by {@link #put(String, InputStream)}.
+   *
+   * <p>From {@link Builder#resumableAbove} bytes on, the upload is resumable as a file's is (see
+   * {@link #put(String, Path)}), sent in pieces of 8 MiB: only the piece being sent is held in
+   * memory, and a broken connection makes the client send again at most that piece.
+   */
+  public ObjectVersion put(String name, InputStream in, long size) throws IOException {
+    ObjectName objectName = new ObjectName(name);
+    requireNonNull(in, "in");
+    if (size < 0) {
+      throw new IllegalArgumentException("size (" + size + ") must not be negative");
+    }
+    Optional<ObjectVersion> resumed =
+        resumably(objectName, UploadSource.of(in, size, pieceSize), null);
+    if (resumed.isPresent()) {
+      return resumed.get();
+    }
+    return upload(objectName, in, size, null);
+  }
+
+  /**
+   * Finishes the upload of {@code file} as the object {@code name} that an earlier put left at
+   * {@code location} ({@link UploadBrokenException#location()}, kept with {@link
+   * Builder#keepBrokenUploads}): asks the server how many bytes it holds, sends the rest, and
+   * returns the version. The file must be the one that upload started with (the server checks
+   * its SHA-256 at the end); an upload that expired or was finished is an {@link
+   * OstoreClientException} of status 410 or 404.
+   */
+  public ObjectVersion resumeUpload(String name, String location, Path file) throws IOException {
+    ObjectName objectName = new ObjectName(name);
+    requireNonNull(location, "location");
+    Sha256.FileDigest digest = Sha256.of(file);
+    return uploads.resume(objectName, location, UploadSource.of(file, digest.size()),
+        digest.base64());
   }
 
   /**
@@ -439,6 +508,16 @@ public final class OstoreClient {
     return version;
   }
 
+  /**
+   * The version a resumable upload of {@code source} stored; empty when its size is below the
+   * threshold, or the server takes no resumable uploads: then the caller sends one PUT.
+   */
+  private Optional<ObjectVersion> resumably(ObjectName name, UploadSource source, String digest)
+      throws IOException {
+    return resumableAbove > 0 && source.size() >= resumableAbove
+        ? uploads.put(name, source, digest) : Optional.empty();
+  }
+
   private Stream<ObjectVersion> listing(String path, String query) throws IOException {
     return Listing.stream(cursor -> {
       String url = path + "?limit=" + pageSize + query
@@ -502,7 +581,11 @@ public final class OstoreClient {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private TransferListener listener = SILENT;
     private int pageSize = DEFAULT_PAGE_SIZE;
-    private BodyInputStream.Retries retries = DEFAULT_RETRIES;
+    private Retries retries = DEFAULT_RETRIES;
+    private Retries uploadRetries = DEFAULT_RETRIES;
+    private long resumableAbove = DEFAULT_RESUMABLE_ABOVE;
+    private boolean keepBrokenUploads;
+    private int pieceSize = DEFAULT_PIECE_SIZE;
 
     private Builder(URI baseUri) {
       requireNonNull(baseUri, "baseUri");
@@ -544,14 +627,52 @@ public final class OstoreClient {
      * unless set. 0 turns it off.
      */
     public Builder downloadRetries(int times, Duration pause) {
-      if (times < 0) {
-        throw new IllegalArgumentException("times (" + times + ") must not be negative");
+      this.retries = new Retries(times, pause);
+      return this;
+    }
+
+    /**
+     * The size from which an upload of known size (a file, an array, a stream with its size)
+     * goes through the resumable protocol instead of one PUT; 64 MiB unless set. 0 turns it
+     * off: every upload is then one PUT, which a broken connection starts over.
+     */
+    public Builder resumableAbove(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("bytes (" + bytes + ") must not be negative");
       }
-      requireNonNull(pause, "pause");
-      if (pause.isNegative()) {
-        throw new IllegalArgumentException("pause (" + pause + ") must not be negative");
+      this.resumableAbove = bytes;
+      return this;
+    }
+
+    /**
+     * How many times in a row a resumable upload whose connection breaks, or that the server
+     * answers with a 5xx or 409, is taken up again from the bytes the server holds without it
+     * gaining any, and how long it waits before the first; the wait doubles for each next one,
+     * up to 32 times {@code pause}. 5 times from a second (1, 2, 4, 8 and 16 s) unless set. Any
+     * byte the server gains starts the count again, so a long upload over a link that drops now
+     * and then goes on as long as it moves. 0 gives up at the first failure.
+     */
+    public Builder uploadRetries(int times, Duration pause) {
+      this.uploadRetries = new Retries(times, pause);
+      return this;
+    }
+
+    /**
+     * Keep a resumable upload on the server when it breaks for good ({@link
+     * UploadBrokenException}), to finish it later with {@link OstoreClient#resumeUpload};
+     * by default the client deletes it.
+     */
+    public Builder keepBrokenUploads(boolean keep) {
+      this.keepBrokenUploads = keep;
+      return this;
+    }
+
+    /** Bytes of a stream sent per resumable PUT, held in memory; 8 MiB unless set. For tests. */
+    Builder uploadPieceSize(int bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("bytes (" + bytes + ") must be at least 1");
       }
-      this.retries = new BodyInputStream.Retries(times, pause);
+      this.pieceSize = bytes;
       return this;
     }
 

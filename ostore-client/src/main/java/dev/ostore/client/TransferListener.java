@@ -16,8 +16,11 @@ public interface TransferListener {
   void transferred(long bytes, long size);
 
   /**
-   * A download's connection broke ({@code why}) after {@code bytes} of {@code size}, and it goes
-   * on from there on a new one. Nothing by default.
+   * A transfer broke ({@code why}) and goes on from {@code bytes} of {@code size} on a new
+   * connection: a download from the bytes it had received; a resumable upload from the bytes
+   * the server holds, which may be fewer than were sent (the next {@link #transferred} counts
+   * on from there), after its connection broke or the server answered 5xx, 409 or 416. Nothing
+   * by default.
    */
   default void resumed(long bytes, long size, java.io.IOException why) {}
 }

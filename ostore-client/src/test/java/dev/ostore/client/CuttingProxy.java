@@ -14,30 +14,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on loopback in front of a server that breaks the network: the first {@code cuts}
- * connections are cut once the server has sent {@code after} bytes down them, as a dropped link
- * would; later ones pass everything.
+ * connections are cut once the server has sent {@code after} bytes down them (or, made by {@link
+ * #cuttingRequests}, once the client has sent that many up them), as a dropped link would; later
+ * ones pass everything.
  */
-final class CuttingProxy implements AutoCloseable {
+public final class CuttingProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final long after;
+  private final boolean requests;
   private final AtomicInteger cutsLeft;
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
   CuttingProxy(URI server, int cuts, long after) throws IOException {
+    this(server, cuts, after, false);
+  }
+
+  private CuttingProxy(URI server, int cuts, long after, boolean requests) throws IOException {
     this.target = new InetSocketAddress(server.getHost(), server.getPort());
     this.after = after;
+    this.requests = requests;
     this.cutsLeft = new AtomicInteger(cuts);
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     threads.execute(this::accept);
   }
 
-  URI uri() {
+  /** A proxy that cuts the first {@code cuts} connections after the client sent {@code after}. */
+  public static CuttingProxy cuttingRequests(URI server, int cuts, long after) throws IOException {
+    return new CuttingProxy(server, cuts, after, true);
+  }
+
+  public URI uri() {
     return URI.create("http://127.0.0.1:" + listener.getLocalPort());
   }
 
   /** How many cuts are still to come. */
-  int cutsLeft() {
+  public int cutsLeft() {
     return Math.max(0, cutsLeft.get());
   }
 
@@ -53,8 +65,8 @@ final class CuttingProxy implements AutoCloseable {
         Socket client = listener.accept();
         Socket server = new Socket(target.getAddress(), target.getPort());
         long limit = cutsLeft.getAndDecrement() > 0 ? after : Long.MAX_VALUE;
-        threads.execute(() -> pipe(client, server, Long.MAX_VALUE));
-        threads.execute(() -> pipe(server, client, limit));
+        threads.execute(() -> pipe(client, server, requests ? limit : Long.MAX_VALUE));
+        threads.execute(() -> pipe(server, client, requests ? Long.MAX_VALUE : limit));
       } catch (IOException e) {
         return; // closed
       }

@@ -3,16 +3,21 @@ package dev.ostore.client;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.math.BigInteger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -21,9 +26,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -34,6 +42,13 @@ import java.util.function.Predicate;
  * request with an error, to cut GET bodies short, to change a byte of GET bodies (keeping their
  * Digest), or to store something else than the bytes of a PUT. It speaks the protocol's happy
  * path and these failures; the real server is tested elsewhere.
+ *
+ * <p>It also speaks the resumable uploads of docs/protocol.md: {@code POST /objects/<name>} with
+ * {@code Size} and an optional {@code Digest} (200 with the version when content of that digest
+ * is stored already, else 201 with {@code Location: /temp/<token>}), {@code HEAD}, {@code PUT}
+ * (with {@code Range: bytes=<offset>-}; 416 with {@code Upload-Offset} when the offset is not
+ * the bytes held) and {@code DELETE} of {@code /temp/<token>}. It keeps every byte of a PUT body
+ * that arrived, also when the body breaks off, and can be told to cut PUT bodies part way.
  */
 public final class FakeOstoreServer implements AutoCloseable {
   /** What the server saw of one request; {@code rawQuery} is null when there is none. */
@@ -49,6 +64,26 @@ public final class FakeOstoreServer implements AutoCloseable {
     String line() {
       return "{\"Name\":" + quote(name) + ",\"Version\":" + number + ",\"Size\":"
           + (bytes == null ? 0 : bytes.length) + ",\"Hash\":\"" + hash() + "\"}\n";
+    }
+  }
+
+  /** A resumable upload: what POST declared and the bytes PUTs brought so far. */
+  private static final class TempUpload {
+    final String name;
+    final long size;
+    final String digest;
+    /** Guarded by this upload. */
+    final ByteArrayOutputStream held = new ByteArrayOutputStream();
+    final AtomicBoolean writing = new AtomicBoolean();
+
+    TempUpload(String name, long size, String digest) {
+      this.name = name;
+      this.size = size;
+      this.digest = digest;
+    }
+
+    synchronized long held() {
+      return held.size();
     }
   }
 
@@ -68,12 +103,18 @@ public final class FakeOstoreServer implements AutoCloseable {
   private volatile boolean cutGetBodies;
   private volatile boolean tamperGetBodies;
   private volatile boolean corruptPuts;
+  private final Map<String, TempUpload> uploads = new ConcurrentHashMap<>();
+  private final AtomicInteger uploadCuts = new AtomicInteger();
+  private volatile long cutUploadsAfter;
+  private final AtomicInteger staleHeads = new AtomicInteger();
+  private volatile boolean loseCompletion;
 
   public FakeOstoreServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/objects/", this::objects);
     server.createContext("/versions/", this::versions);
     server.createContext("/locate/", this::locate);
+    server.createContext("/temp/", this::temp);
     // Set before start: by default the JDK server runs every handler on its one dispatcher.
     server.setExecutor(executor);
     server.start();
@@ -91,6 +132,13 @@ public final class FakeOstoreServer implements AutoCloseable {
   public byte[] object(String name) {
     Version latest = latest(name);
     return latest == null || latest.bytes() == null ? null : latest.bytes().clone();
+  }
+
+  /** How many versions {@code name} has, tombstones included. */
+  public int versionsOf(String name) {
+    synchronized (names) {
+      return names.getOrDefault(name, List.of()).size();
+    }
   }
 
   /** Adds a version of {@code name} with {@code bytes}, as a PUT would. */
@@ -123,6 +171,35 @@ public final class FakeOstoreServer implements AutoCloseable {
     corruptPuts = true;
   }
 
+  /**
+   * The next {@code times} {@code PUT /temp/} requests keep the first {@code after} bytes of
+   * their body, then drop the connection, as a broken link would.
+   */
+  public void cutUploads(int times, long after) {
+    cutUploadsAfter = after;
+    uploadCuts.set(times);
+  }
+
+  /** The next {@code times} {@code HEAD /temp/} answer that the upload holds no bytes. */
+  public void staleHeads(int times) {
+    staleHeads.set(times);
+  }
+
+  /** The next PUT that finishes an upload records the version, then drops the connection. */
+  public void loseNextCompletion() {
+    loseCompletion = true;
+  }
+
+  /** How many resumable uploads are neither finished nor deleted. */
+  public int openUploads() {
+    return uploads.size();
+  }
+
+  /** The bytes the one open upload holds. */
+  public long heldByOpenUpload() {
+    return uploads.values().iterator().next().held();
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -143,10 +220,11 @@ public final class FakeOstoreServer implements AutoCloseable {
       }
       switch (method) {
         case "PUT" -> put(exchange, name, body);
+        case "POST" -> post(exchange, name, body);
         case "GET", "HEAD" -> get(exchange, name);
         case "DELETE" -> delete(exchange, name);
         default -> {
-          exchange.getResponseHeaders().set("Allow", "DELETE, GET, HEAD, PUT");
+          exchange.getResponseHeaders().set("Allow", "DELETE, GET, HEAD, POST, PUT");
           answer(exchange, 405, "method not allowed: " + method);
         }
       }
@@ -164,6 +242,184 @@ public final class FakeOstoreServer implements AutoCloseable {
       body[0] ^= 1;
     }
     Version version = add(name, body);
+    digestHeaders(exchange, version);
+    answerLines(exchange, version.line());
+  }
+
+  /** Starts a resumable upload, or records a version of content stored already. */
+  private void post(HttpExchange exchange, String name, byte[] body) throws IOException {
+    String size = exchange.getRequestHeaders().getFirst("Size");
+    String digest = exchange.getRequestHeaders().getFirst("Digest");
+    if (size == null || !size.matches("[0-9]{1,18}") || body.length > 0
+        || (digest != null && !digest.startsWith("SHA-256="))) {
+      answer(exchange, 400, "POST needs a decimal Size, no body and at most a SHA-256 Digest");
+      return;
+    }
+    String hash = digest == null ? null : digest.substring("SHA-256=".length());
+    byte[] stored = null;
+    synchronized (names) {
+      for (List<Version> versions : names.values()) {
+        for (Version version : versions) {
+          if (version.bytes() != null && version.hash().equals(hash)
+              && version.bytes().length == Long.parseLong(size)) {
+            stored = version.bytes();
+          }
+        }
+      }
+    }
+    if (stored != null) {
+      Version version = add(name, stored);
+      digestHeaders(exchange, version);
+      answerLines(exchange, version.line());
+      return;
+    }
+    String token = String.format("%032x.%d.c2lnbmVk", new BigInteger(128, new SecureRandom()),
+        Instant.now().plus(Duration.ofDays(1)).getEpochSecond());
+    uploads.put(token, new TempUpload(name, Long.parseLong(size), hash));
+    Headers headers = exchange.getResponseHeaders();
+    headers.set("Location", "/temp/" + token);
+    headers.set("Upload-Offset", "0");
+    headers.set("Upload-Length", size);
+    headers.set("Upload-Expires", "Fri, 04 Dec 2026 12:00:00 GMT");
+    answer(exchange, 201, "/temp/" + token);
+  }
+
+  private void temp(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String token = exchange.getRequestURI().getRawPath().substring("/temp/".length());
+      TempUpload upload = uploads.get(token);
+      String method = exchange.getRequestMethod();
+      if (method.equals("PUT") && upload != null) {
+        ScriptedError error = takeScriptedError();
+        if (error == null) {
+          append(exchange, token, upload);
+        } else {
+          received(exchange);
+          answer(exchange, error.status(), error.message());
+        }
+        return;
+      }
+      received(exchange);
+      if (answeredScriptedError(exchange)) {
+        return;
+      }
+      if (upload == null) {
+        answer(exchange, 404, "no upload " + token);
+        return;
+      }
+      switch (method) {
+        case "HEAD" -> {
+          Headers headers = exchange.getResponseHeaders();
+          // A lagging HEAD tells none of the bytes, as one racing a broken PUT could.
+          long held = staleHeads.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 0 : upload.held();
+          headers.set("Content-Length", Long.toString(held));
+          headers.set("Upload-Offset", Long.toString(held));
+          headers.set("Upload-Length", Long.toString(upload.size));
+          headers.set("Cache-Control", "no-store");
+          exchange.sendResponseHeaders(200, -1);
+        }
+        case "DELETE" -> {
+          uploads.remove(token);
+          exchange.sendResponseHeaders(204, -1);
+        }
+        default -> {
+          exchange.getResponseHeaders().set("Allow", "DELETE, HEAD, PUT");
+          answer(exchange, 405, "method not allowed: " + method);
+        }
+      }
+    }
+  }
+
+  /** An answer to send once the request is recorded and its upload let go. */
+  @FunctionalInterface
+  private interface Reply {
+    void send() throws IOException;
+  }
+
+  /**
+   * {@code PUT /temp/<token>}: appends the body as it arrives, keeping what came if it breaks.
+   * The request is recorded, and the upload let go, before the answer: a client that has it
+   * may send the next request at once.
+   */
+  private void append(HttpExchange exchange, String token, TempUpload upload) throws IOException {
+    String range = exchange.getRequestHeaders().getFirst("Range");
+    long cut = uploadCuts.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? cutUploadsAfter : -1;
+    long arrived = 0;
+    boolean writer = false;
+    Reply reply = null; // none: the connection is dropped
+    try (InputStream in = exchange.getRequestBody()) {
+      if (range != null && !range.matches("bytes=[0-9]{1,18}-")) {
+        reply = () -> answer(exchange, 400, "bad Range: " + range);
+      } else if (!(writer = upload.writing.compareAndSet(false, true))) {
+        in.transferTo(OutputStream.nullOutputStream());
+        reply = () -> answer(exchange, 409, "another request is writing upload " + token);
+      } else {
+        long offset = range == null ? 0 : Long.parseLong(range.substring(6, range.length() - 1));
+        long held = upload.held();
+        if (offset != held) {
+          in.transferTo(OutputStream.nullOutputStream()); // so the client reads the answer
+          reply = () -> {
+            exchange.getResponseHeaders().set("Upload-Offset", Long.toString(held));
+            answer(exchange, 416, "the upload holds " + held
+                + " bytes: send the rest with Range: bytes=" + held + "-");
+          };
+        } else {
+          byte[] buffer = new byte[8192];
+          boolean past = false;
+          for (int n; !past && (cut < 0 || arrived < cut) && (n = in.read(buffer)) >= 0; ) {
+            int keep = cut < 0 ? n : (int) Math.min(n, cut - arrived);
+            synchronized (upload) {
+              past = upload.held() + keep > upload.size;
+              if (past) {
+                byte[] before = Arrays.copyOf(upload.held.toByteArray(), (int) offset);
+                upload.held.reset(); // nothing of this body is kept: back to the offset
+                upload.held.writeBytes(before);
+              } else {
+                upload.held.write(buffer, 0, keep);
+              }
+            }
+            arrived += keep;
+          }
+          if (past) {
+            reply = () -> answer(exchange, 400, "the body goes past the upload's size");
+          } else if (cut < 0 || arrived < cut) {
+            reply = () -> finish(exchange, token, upload);
+          }
+        }
+      }
+    } finally {
+      if (writer) {
+        upload.writing.set(false);
+      }
+      requests.add(new Request("PUT", exchange.getRequestURI().getRawPath(), null,
+          exchange.getRequestHeaders(), arrived));
+    }
+    if (reply != null) {
+      reply.send();
+    }
+  }
+
+  private void finish(HttpExchange exchange, String token, TempUpload upload) throws IOException {
+    byte[] bytes;
+    synchronized (upload) {
+      bytes = upload.held.toByteArray();
+    }
+    if (bytes.length < upload.size) {
+      exchange.getResponseHeaders().set("Upload-Offset", Long.toString(bytes.length));
+      answer(exchange, 200, "held " + bytes.length + " of " + upload.size + " bytes");
+      return;
+    }
+    uploads.remove(token);
+    if (upload.digest != null && !upload.digest.equals(sha256(bytes))) {
+      answer(exchange, 400, "the upload's SHA-256 is " + sha256(bytes) + ", not the "
+          + upload.digest + " declared");
+      return;
+    }
+    Version version = add(upload.name, bytes);
+    if (loseCompletion) {
+      loseCompletion = false;
+      return; // closing an exchange that sent no headers drops its connection
+    }
     digestHeaders(exchange, version);
     answerLines(exchange, version.line());
   }
@@ -314,13 +570,19 @@ public final class FakeOstoreServer implements AutoCloseable {
   }
 
   private boolean answeredScriptedError(HttpExchange exchange) throws IOException {
-    ScriptedError error = nextError.getAndUpdate(e -> e == null || e.skip() == 0 ? null
-        : new ScriptedError(e.status(), e.message(), e.skip() - 1));
-    if (error == null || error.skip() > 0) {
+    ScriptedError error = takeScriptedError();
+    if (error == null) {
       return false;
     }
     answer(exchange, error.status(), error.message());
     return true;
+  }
+
+  /** The error this request is to get, counting it as one of those to skip when there is none. */
+  private ScriptedError takeScriptedError() {
+    ScriptedError error = nextError.getAndUpdate(e -> e == null || e.skip() == 0 ? null
+        : new ScriptedError(e.status(), e.message(), e.skip() - 1));
+    return error == null || error.skip() > 0 ? null : error;
   }
 
   private static void digestHeaders(HttpExchange exchange, Version version) {

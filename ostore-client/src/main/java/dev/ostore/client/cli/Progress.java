@@ -3,13 +3,15 @@ package dev.ostore.client.cli;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.client.TransferListener;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
  * Shows how far one transfer has gone on a single line of a terminal: bytes so far, the percent
- * when the size is known, and the mean rate. It redraws the line in place at most ten times a
+ * when the size is known, and the mean rate; and each resume of a broken transfer on a line
+ * that stays. It redraws the line in place at most ten times a
  * second and {@link #finish} erases it, so nothing stays behind in the terminal or in a log.
  * {@link Main} attaches it only when standard error is a terminal. One transfer, one thread.
  */
@@ -42,11 +44,15 @@ final class Progress implements TransferListener {
     err.flush();
   }
 
-  /** Says, on a line of its own, where a download broke and goes on. */
+  /**
+   * Says, on a line of its own, why a transfer broke off and where it goes on: a download from
+   * the bytes it received, an upload from the bytes the server holds.
+   */
   @Override
-  public void resumed(long bytes, long size, java.io.IOException why) {
-    err.print("\r" + "connection broke at " + line(bytes, size, 0) + " (" + why.getMessage()
-        + "); resuming" + ERASE_TO_END + "\n");
+  public void resumed(long bytes, long size, IOException why) {
+    String reason = why.getMessage() == null ? why.getClass().getSimpleName() : why.getMessage();
+    err.print("\r" + "resuming at " + line(bytes, size, 0) + " after: " + reason + ERASE_TO_END
+        + "\n");
     err.flush();
     drawn = false;
   }

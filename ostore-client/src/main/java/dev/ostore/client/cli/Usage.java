@@ -11,7 +11,11 @@ final class Usage {
 
       commands:
         put NAME FILE|-     store FILE (or standard input, streamed, for -) as the next version
-                            of object NAME; print that version
+                            of object NAME; print that version. A FILE of 64 MiB or more is
+                            sent resumably: when the connection breaks (or the server answers
+                            5xx), put asks how many bytes the server holds and sends the rest,
+                            up to 5 times in a row without the server gaining a byte, after
+                            1, 2, 4, 8 and 16 s; if it still fails, the upload is deleted
         get NAME [FILE|-] [--version N] [--resume]
                             write object NAME (version N, else the latest) to FILE, or to
                             standard output (the default), checking its SHA-256 on the way:
@@ -58,7 +62,7 @@ final class Usage {
       A NAME is 1 to 255 bytes of UTF-8, without '/' or control characters, and not . or ..
       Sizes are bytes, or take a suffix k, m, g or t (powers of 1024): 4k = 4096.
       put and get show their progress on standard error when it is a terminal, on one line
-      that they erase when done.
+      that they erase when done, and each resume on a line of its own.
       Exit status: 0 success, 1 failure (a missing object too), 2 usage error or bad name,
       141 standard output closed early (as by SIGPIPE: ostore-client.jar list | head).
       The JVM keeps up to 64 idle connections per server for bench; for more concurrency run

@@ -18,9 +18,16 @@ final class CommandLine {
   }
 
   private final URI server;
+  private final boolean terminal;
 
   CommandLine(URI server) {
+    this(server, false);
+  }
+
+  /** With {@code terminal}, standard error passes for a terminal: progress is drawn on it. */
+  CommandLine(URI server, boolean terminal) {
     this.server = server;
+    this.terminal = terminal;
   }
 
   Run run(String... words) {
@@ -34,7 +41,7 @@ final class CommandLine {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = Main.run(words, Map.of("OSTORE_SERVER", server.toString()),
         new StdStreams(new ByteArrayInputStream(new byte[0]), out,
-            new PrintStream(err, true, StandardCharsets.UTF_8), false));
+            new PrintStream(err, true, StandardCharsets.UTF_8), terminal));
     return new Run(status, new byte[0], err.toString(StandardCharsets.UTF_8));
   }
 }

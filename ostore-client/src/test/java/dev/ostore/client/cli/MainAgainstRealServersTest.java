@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.client.CuttingProxy;
 import dev.ostore.client.FakeOstoreServer;
 import dev.ostore.client.ObjectVersion;
 import dev.ostore.client.OstoreClient;
@@ -61,6 +62,23 @@ class MainAgainstRealServersTest {
     assertArrayEquals(bytes, got.out());
     assertEquals(line, run("head", "data.bin").text());
     assertTrue(run("locate", "data.bin").text().startsWith("0 127.0.0.1:"));
+  }
+
+  @Test
+  void putOfABigFileGoesOnAfterBreaksAndSaysSo() throws Exception {
+    byte[] bytes = new byte[(64 << 20) + 1];
+    new Random(6).nextBytes(bytes);
+    Path file = Files.write(dir.resolve("big.bin"), bytes);
+    try (CuttingProxy proxy = CuttingProxy.cuttingRequests(cluster.uri(), 1, 20 << 20)) {
+      Run put = new CommandLine(proxy.uri(), true).run("put", "big.bin", file.toString());
+      assertEquals(0, put.status(), put.err());
+      assertEquals("1\t" + bytes.length + "\t" + sha256(bytes) + "\tbig.bin\n", put.text());
+      assertTrue(put.err().contains("\rresuming at "), put.err());
+      assertEquals(0, proxy.cutsLeft());
+    }
+    Run got = run("get", "big.bin");
+    assertEquals(0, got.status(), got.err());
+    assertArrayEquals(bytes, got.out());
   }
 
   @Test

@@ -113,6 +113,23 @@ class MainTest {
   }
 
   @Test
+  void putOfABigFileIsResumedAfterABreakAndSaysSoOnATerminal() throws IOException {
+    byte[] body = new byte[64 << 20];
+    new Random(2).nextBytes(body);
+    Path file = Files.write(dir.resolve("big"), body);
+    server.cutUploads(1, 10 << 20);
+
+    Outcome put = run(new ByteArrayInputStream(new byte[0]), true, "put", "big", file.toString());
+
+    assertEquals(Main.OK, put.status(), put.err());
+    assertEquals("1\t67108864\t" + sha256(body) + "\tbig\n", put.text());
+    assertTrue(put.err().contains("\rresuming at 10.0 MiB / 64.0 MiB (15%) after: "), put.err());
+    assertTrue(put.err().endsWith("\r\033[K"), "the progress line is erased: " + put.err());
+    assertArrayEquals(body, server.object("big"));
+    assertEquals("POST", server.requests().get(0).method());
+  }
+
+  @Test
   void putFromStdinIsStreamedAndGetWritesAFile() throws IOException {
     Outcome put = run(new ByteArrayInputStream("streamed".getBytes()), false, "put", "s", "-");
     assertEquals(Main.OK, put.status());

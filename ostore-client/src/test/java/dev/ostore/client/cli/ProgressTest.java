@@ -38,6 +38,16 @@ class ProgressTest {
   }
 
   @Test
+  void aResumeStaysOnALineOfItsOwnAndTheProgressStartsAgainBelow() {
+    progress.transferred(3 << 20, 4 << 20);
+    progress.resumed(1 << 20, 4 << 20, new java.net.SocketException("Connection reset"));
+    progress.transferred(2 << 20, 4 << 20);
+    assertEquals("\r3.0 MiB / 4.0 MiB (75%)" + ERASE
+        + "\rresuming at 1.0 MiB / 4.0 MiB (25%) after: Connection reset" + ERASE + "\n"
+        + "\r2.0 MiB / 4.0 MiB (50%)" + ERASE, output());
+  }
+
+  @Test
   void finishWithoutUpdatesPrintsNothing() {
     progress.finish();
     assertEquals("", output());

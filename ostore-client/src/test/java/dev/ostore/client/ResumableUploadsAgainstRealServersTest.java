@@ -1,0 +1,125 @@
+package dev.ostore.client;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.server.api.LocalCluster;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The SDK's resumable uploads against the real servers, behind a proxy that cuts the
+ * connections the uploads go up.
+ */
+@Timeout(120)
+class ResumableUploadsAgainstRealServersTest {
+  static final int SIZE = 6 << 20;
+
+  @TempDir
+  Path root;
+  LocalCluster cluster;
+  OstoreClient direct;
+  byte[] bytes = new byte[SIZE];
+  Path file;
+  ResumableUploadTest.Events events = new ResumableUploadTest.Events();
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster = LocalCluster.start(root.resolve("store"));
+    direct = OstoreClient.builder(cluster.uri()).build();
+    new Random(13).nextBytes(bytes);
+    file = Files.write(root.resolve("big.bin"), bytes);
+  }
+
+  @AfterEach
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void aFileCutTwiceOnTheWayUpReadsBackByteIdentical() throws Exception {
+    try (CuttingProxy proxy = CuttingProxy.cuttingRequests(cluster.uri(), 2, 2_000_000)) {
+      ObjectVersion version = through(proxy).build().put("big", file);
+
+      assertEquals(0, proxy.cutsLeft(), "both cuts were met");
+      assertEquals(SIZE, version.size());
+      assertEquals(FakeOstoreServer.sha256(bytes), version.hash());
+      assertArrayEquals(bytes, read("big"));
+      assertTrue(events.resumed.size() >= 2, events.resumed.toString());
+      assertTrue(events.resumed.get(events.resumed.size() - 1) > 0,
+          "the server kept bytes of the broken PUTs: " + events.resumed);
+    }
+  }
+
+  @Test
+  void aStreamCutOnTheWayUpGoesInPiecesAndReadsBackByteIdentical() throws Exception {
+    try (CuttingProxy proxy = CuttingProxy.cuttingRequests(cluster.uri(), 1, 1_500_000)) {
+      ObjectVersion version = through(proxy).uploadPieceSize(1 << 20).build()
+          .put("stream", new ByteArrayInputStream(bytes), SIZE);
+
+      assertEquals(FakeOstoreServer.sha256(bytes), version.hash());
+      assertArrayEquals(bytes, read("stream"));
+      // One cut, but maybe more resumes: a HEAD right after it may come before the server
+      // counted the cut body, and the PUT from there then learns the count from a 409 or 416.
+      assertTrue(!events.resumed.isEmpty(), events.resumed.toString());
+      assertTrue(events.why.stream().allMatch(why -> !(why instanceof OstoreClientException e)
+          || e.status() == 409 || e.status() == 416), events.why.toString());
+    }
+  }
+
+  @Test
+  void contentStoredAlreadyIsNotSentAgain() throws Exception {
+    direct.put("first", bytes);
+    ObjectVersion copy = OstoreClient.builder(cluster.uri()).resumableAbove(1 << 20)
+        .transferListener(events).build().put("copy", file);
+    assertEquals(FakeOstoreServer.sha256(bytes), copy.hash());
+    assertTrue(events.transferred.isEmpty(), "no byte sent");
+    assertArrayEquals(bytes, read("copy"));
+  }
+
+  @Test
+  void aKeptUploadIsFinishedLaterAndADeletedOneIsGone() throws Exception {
+    UploadBrokenException kept;
+    UploadBrokenException deleted;
+    try (CuttingProxy proxy = CuttingProxy.cuttingRequests(cluster.uri(), 2, 3_000_000)) {
+      kept = assertThrows(UploadBrokenException.class, () -> through(proxy)
+          .uploadRetries(0, Duration.ZERO).keepBrokenUploads(true).build().put("kept", file));
+      deleted = assertThrows(UploadBrokenException.class, () -> through(proxy)
+          .uploadRetries(0, Duration.ZERO).build().put("deleted", file));
+    }
+    assertTrue(kept.kept());
+
+    assertEquals(FakeOstoreServer.sha256(bytes),
+        direct.resumeUpload("kept", kept.location(), file).hash());
+    assertArrayEquals(bytes, read("kept"));
+
+    OstoreClientException gone = assertThrows(OstoreClientException.class,
+        () -> direct.resumeUpload("deleted", deleted.location(), file));
+    assertEquals(404, gone.status());
+  }
+
+  private OstoreClient.Builder through(CuttingProxy proxy) {
+    return OstoreClient.builder(proxy.uri())
+        .resumableAbove(1 << 20)
+        .uploadRetries(5, Duration.ofMillis(50))
+        .transferListener(events);
+  }
+
+  private byte[] read(String name) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    direct.get(name, out);
+    return out.toByteArray();
+  }
+}
