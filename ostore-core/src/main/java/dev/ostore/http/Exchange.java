@@ -112,6 +112,17 @@ public final class Exchange {
   }
 
   /**
+   * Whether the request has a body: one of a declared length above zero, or a chunked one. A
+   * request with neither {@code Content-Length} nor {@code Transfer-Encoding} has none (RFC 9112,
+   * section 6.3).
+   */
+  public boolean hasBody() {
+    OptionalLong length = requestLength();
+    return length.isPresent() ? length.getAsLong() > 0
+        : header("Transfer-Encoding").isPresent();
+  }
+
+  /**
    * The request body. A body that ends before its declared length, or a chunked body whose last
    * chunk never comes, makes {@code read} throw rather than report a clean end.
    */

@@ -3,6 +3,7 @@ package dev.ostore.upload;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
+import com.google.common.cache.CacheBuilder;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
@@ -45,7 +46,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
@@ -75,8 +75,15 @@ final class RealUploads implements Uploads {
   private final UploadTokens tokens;
   private final Codes codes = new Codes();
   private final SecureRandom random = new SecureRandom();
-  /** The digest of each upload this server wrote last, at the bytes it held then. */
-  private final Map<String, Checkpoint> checkpoints = new ConcurrentHashMap<>();
+  /** Digests kept at most: an upload past them is hashed again from its shards if resumed. */
+  private static final int MAX_CHECKPOINTS = 10_000;
+
+  /**
+   * The digest of each upload this server wrote last, at the bytes it held then. Bounded, since
+   * uploads abandoned here may be swept by another api server, which cannot tell this one.
+   */
+  private final Map<String, Checkpoint> checkpoints = CacheBuilder.newBuilder()
+      .maximumSize(MAX_CHECKPOINTS).<String, Checkpoint>build().asMap();
 
   /** A digest after {@code held} bytes of an upload; never updated, only cloned. */
   private record Checkpoint(long held, MessageDigest digest) {}
@@ -277,7 +284,8 @@ final class RealUploads implements Uploads {
         throw tooLong(held + length.getAsLong());
       }
       MessageDigest digest = digestAt(held);
-      MessageDigest bodyDigest = ContentHash.newDigest();
+      // Only tus' checksum asks for the body's own SHA-256: a second hash of every byte else.
+      Optional<MessageDigest> bodyDigest = bodySha256.map(sha256 -> ContentHash.newDigest());
       try {
         long received = 0;
         IOException cut = null;
@@ -297,13 +305,15 @@ final class RealUploads implements Uploads {
             throw tooLong(held + received + n);
           }
           digest.update(buffer, 0, n);
-          bodyDigest.update(buffer, 0, n);
+          if (bodyDigest.isPresent()) {
+            bodyDigest.get().update(buffer, 0, n);
+          }
           received += n;
           take(buffer, n);
           renewLease();
         }
         if (bodySha256.isPresent() && (cut != null
-            || !MessageDigest.isEqual(bodySha256.get(), bodyDigest.digest()))) {
+            || !MessageDigest.isEqual(bodySha256.get(), bodyDigest.orElseThrow().digest()))) {
           throw new OstoreException(ErrorCode.CHECKSUM_MISMATCH, cut != null
               ? "the body broke off after " + received + " bytes, so its checksum cannot be"
                   + " checked: nothing of it was kept"

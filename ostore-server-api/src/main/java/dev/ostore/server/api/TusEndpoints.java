@@ -106,7 +106,7 @@ final class TusEndpoints {
       throw OstoreException.badRequest("Upload-Concat is not supported: ostore has no tus"
           + " concatenation");
     }
-    if (exchange.requestLength().orElse(0) > 0 || isOffsetOctetStream(exchange)) {
+    if (exchange.hasBody() || isOffsetOctetStream(exchange)) {
       throw OstoreException.badRequest("creation-with-upload is not supported: a tus creation"
           + " takes no body; PATCH it to the upload's Location");
     }

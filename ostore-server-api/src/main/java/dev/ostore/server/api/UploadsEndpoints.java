@@ -42,7 +42,7 @@ final class UploadsEndpoints {
     String size = exchange.header("Size").orElseThrow(() -> OstoreException.badRequest(
         "POST /objects/" + name + " needs the object's Size in bytes"));
     long bytes = UploadExchanges.bytes("Size", size);
-    if (exchange.requestLength().orElse(1) != 0) {
+    if (exchange.hasBody()) {
       throw OstoreException.badRequest("POST /objects/" + name + " takes no body: send it with"
           + " PUT to the upload it answers");
     }

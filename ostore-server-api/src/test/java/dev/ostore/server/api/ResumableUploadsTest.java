@@ -236,6 +236,13 @@ class ResumableUploadsTest {
         .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "no Size");
     assertEquals(400, send(HttpRequest.newBuilder(http().uri("/objects/bad")).header("Size", "3")
         .POST(HttpRequest.BodyPublishers.ofString("abc"))).statusCode(), "a body");
+    // Neither Content-Length nor Transfer-Encoding: a request without a body (RFC 9112, 6.3).
+    String bare = http().exchangeRaw("POST /objects/bare HTTP/1.1\r\nHost: x\r\nSize: 3\r\n"
+        + "Connection: close\r\n\r\n");
+    assertTrue(bare.startsWith("HTTP/1.1 201 "), bare);
+    String bareLocation = bare.substring(bare.indexOf("\r\n\r\n") + 4).strip();
+    assertEquals(204, send(HttpRequest.newBuilder(http().uri(bareLocation)).DELETE())
+        .statusCode());
     assertEquals(200, put(location, 500, Arrays.copyOfRange(bytes, 500, 2000)).statusCode());
     assertArrayEquals(bytes, http().getBytes("/objects/offsets").body());
   }
