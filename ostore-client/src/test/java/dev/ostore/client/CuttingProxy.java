@@ -11,19 +11,21 @@ import java.net.URI;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * A TCP proxy on loopback in front of a server that breaks the network: the first {@code cuts}
  * connections are cut once the server has sent {@code after} bytes down them (or, made by {@link
  * #cuttingRequests}, once the client has sent that many up them), as a dropped link would; later
- * ones pass everything.
+ * ones pass everything. {@link #cuttingRequestsAt} cuts each connection where a supplier says.
  */
 public final class CuttingProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
-  private final long after;
+  /** The bytes each new connection may carry before it is cut. */
+  private final LongSupplier limits;
   private final boolean requests;
-  private final AtomicInteger cutsLeft;
+  private final AtomicInteger cutsLeft = new AtomicInteger();
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
   CuttingProxy(URI server, int cuts, long after) throws IOException {
@@ -31,10 +33,14 @@ public final class CuttingProxy implements AutoCloseable {
   }
 
   private CuttingProxy(URI server, int cuts, long after, boolean requests) throws IOException {
+    this(server, requests, () -> after);
+    cutsLeft.set(cuts);
+  }
+
+  private CuttingProxy(URI server, boolean requests, LongSupplier limits) throws IOException {
     this.target = new InetSocketAddress(server.getHost(), server.getPort());
-    this.after = after;
+    this.limits = limits;
     this.requests = requests;
-    this.cutsLeft = new AtomicInteger(cuts);
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     threads.execute(this::accept);
   }
@@ -42,6 +48,17 @@ public final class CuttingProxy implements AutoCloseable {
   /** A proxy that cuts the first {@code cuts} connections after the client sent {@code after}. */
   public static CuttingProxy cuttingRequests(URI server, int cuts, long after) throws IOException {
     return new CuttingProxy(server, cuts, after, true);
+  }
+
+  /**
+   * A proxy that cuts each connection once the client sent as many bytes up it as {@code limits}
+   * answers when it opens ({@link Long#MAX_VALUE}: never).
+   */
+  public static CuttingProxy cuttingRequestsAt(URI server, LongSupplier limits)
+      throws IOException {
+    CuttingProxy proxy = new CuttingProxy(server, true, limits);
+    proxy.cutsLeft.set(Integer.MAX_VALUE);
+    return proxy;
   }
 
   public URI uri() {
@@ -64,7 +81,7 @@ public final class CuttingProxy implements AutoCloseable {
       try {
         Socket client = listener.accept();
         Socket server = new Socket(target.getAddress(), target.getPort());
-        long limit = cutsLeft.getAndDecrement() > 0 ? after : Long.MAX_VALUE;
+        long limit = cutsLeft.getAndDecrement() > 0 ? limits.getAsLong() : Long.MAX_VALUE;
         threads.execute(() -> pipe(client, server, requests ? limit : Long.MAX_VALUE));
         threads.execute(() -> pipe(server, client, requests ? Long.MAX_VALUE : limit));
       } catch (IOException e) {
