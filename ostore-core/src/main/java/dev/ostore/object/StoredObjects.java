@@ -8,6 +8,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
@@ -42,10 +43,11 @@ final class StoredObjects implements ObjectStore {
   private final boolean instantUpload;
   private final SmallContents small;
   private final RepairQueue repairs;
+  private final Compression compression;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
-      SmallContents small, RepairQueue repairs) {
+      SmallContents small, RepairQueue repairs, Compression compression) {
     this.metadata = metadata;
     this.live = live;
     this.locator = locator;
@@ -55,6 +57,7 @@ final class StoredObjects implements ObjectStore {
     this.instantUpload = instantUpload;
     this.small = small;
     this.repairs = repairs;
+    this.compression = compression;
   }
 
   /**
@@ -81,7 +84,7 @@ final class StoredObjects implements ObjectStore {
         return metadata.add(name.value(), read, hash);
       }
     }
-    try (ShardedContents.Upload upload = sharded.start(body.length(), name)) {
+    try (ShardedContents.Upload upload = sharded.start(body.length(), name, compression)) {
       SmallContents.Copy copy = small.copying(upload.body(), body.length());
       long size = body.copyTo(copy);
       ContentHash hash = upload.seal(declared);
@@ -92,7 +95,7 @@ final class StoredObjects implements ObjectStore {
       ShardedContents.Stored stored = upload.commit();
       locator.rememberShards(stored.hash(), stored.locations());
       Version version = metadata.add(name.value(), stored.size(), stored.hash(),
-          stored.striping().toString());
+          stored.layout().layout());
       copy.keep(stored.hash());
       if (!stored.failed().isEmpty()) {
         log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
@@ -141,13 +144,36 @@ final class StoredObjects implements ObjectStore {
     return Slice.cut(whole, range);
   }
 
+  /**
+   * Content stored compressed is sent as it is stored, its segments made one gzip member; its
+   * size is known from the table of contents alone.
+   */
+  @Override
+  public OptionalLong gzipSize(Version version) throws IOException {
+    Optional<ContentLayout> layout = layoutOf(version);
+    return layout.flatMap(ContentLayout::compressed)
+        .map(form -> OptionalLong.of(form.gzipSize())).orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public Optional<Content> openGzip(Version version) throws IOException {
+    Optional<ContentLayout> layout = layoutOf(version);
+    return layout.isEmpty() ? Optional.empty()
+        : sharded.openGzip(version.hash().orElseThrow(), layout.get(), version.name());
+  }
+
+  private Optional<ContentLayout> layoutOf(Version version) throws IOException {
+    ContentHash hash = version.hash().orElseThrow(
+        () -> Missing.deleted(version.name(), version.number()));
+    return metadata.layout(hash);
+  }
+
   private Content openStored(Version version, ContentHash hash, ByteRange range)
       throws IOException {
     Optional<ContentLayout> layout = metadata.layout(hash);
     Content content;
     if (layout.isPresent()) {
-      Striping striping = Striping.parse(layout.get().layout());
-      content = sharded.open(hash, layout.get().size(), striping, version.name(), range);
+      content = sharded.open(hash, layout.get(), version.name(), range);
     } else {
       content = Slice.cut(openWhole(hash, version.name()), range);
     }
@@ -158,23 +184,6 @@ final class StoredObjects implements ObjectStore {
           + content.size() + " bytes for " + version.name() + ", not " + version.size());
     }
     return content;
-  }
-
-  /** Content opened: its size, how to copy it out (checked), how to let go. */
-  private record Opened(long size, Copy copy, Runnable release) implements Content {
-    @Override
-    public void copyTo(OutputStream out) throws IOException {
-      copy.to(out);
-    }
-
-    @Override
-    public void close() {
-      release.run();
-    }
-  }
-
-  private interface Copy {
-    void to(OutputStream out) throws IOException;
   }
 
   /** Content stored whole on one data server, as before erasure coding, opened there. */
@@ -230,7 +239,7 @@ final class StoredObjects implements ObjectStore {
       Optional<ContentLayout> layout = metadata.layout(hash);
       locator.forget(hash.hex());
       if (layout.isPresent()) {
-        Striping striping = Striping.parse(layout.get().layout());
+        Striping striping = layout.get().striping();
         return locator.locateShards(hash).distinctShards() >= layouts.quorum(striping)
             ? OptionalLong.of(layout.get().size()) : OptionalLong.empty();
       }
