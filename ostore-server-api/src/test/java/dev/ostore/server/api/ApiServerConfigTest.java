@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.compress.Compression;
 import dev.ostore.server.data.DataServerMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,6 +29,20 @@ class ApiServerConfigTest {
     assertEquals(OptionalInt.empty(), config.dataServers());
     assertEquals(Duration.ofSeconds(10), config.heartbeatExpiry());
     assertEquals(Duration.ofSeconds(1), config.locateTimeout());
+    assertEquals(Compression.DEFAULT, config.compression());
+  }
+
+  @Test
+  void compressionIsSetByEnvironmentOrFlag() {
+    ApiServerConfig config = ApiServerConfig.from(Map.of("COMPRESSION", "false"),
+        new String[] {"--compression-level", "6"});
+    assertEquals(new Compression(false, 6), config.compression());
+    assertTrue(config.describe().contains("COMPRESSION=false COMPRESSION_LEVEL=6"),
+        config.describe());
+    IllegalArgumentException level = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("COMPRESSION_LEVEL", "10"), new String[0]));
+    assertEquals("COMPRESSION_LEVEL (--compression-level) must be 1 to 9: 10",
+        level.getMessage());
   }
 
   @Test
