@@ -27,4 +27,6 @@ public enum ErrorCode {
   BUSY,
   /** The bytes asked for lie past the object's end: none of them exists. */
   RANGE_NOT_SATISFIABLE,
+  /** The client's {@code Accept-Encoding} takes none of the codings the answer can be sent in. */
+  NOT_ACCEPTABLE,
 }
