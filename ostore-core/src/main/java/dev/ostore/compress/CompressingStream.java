@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Takes an object's original bytes and writes its stored stream to another stream: the 64 KiB
@@ -19,7 +20,7 @@ import java.util.Optional;
  * it writes to is not closed.
  *
  * <pre>{@code
- * try (CompressingStream in = CompressingStream.to(stored, Compression.DEFAULT)) {
+ * try (CompressingStream in = CompressingStream.to(stored, Compression.DEFAULT, length)) {
  *   body.transferTo(in);
  *   Optional<CompressedForm> form = in.finish(); // empty: stored as it came
  * }
@@ -43,20 +44,30 @@ public final class CompressingStream extends OutputStream {
   private long gzipSize = GzipAssembler.FRAMING;
   private boolean finished;
 
-  private CompressingStream(OutputStream stored, Compression compression, int probeBytes) {
+  private CompressingStream(OutputStream stored, Compression compression, int probeBytes,
+      int held) {
     checkArgument(compression.enabled(), "compression is off");
     checkArgument(probeBytes > 0 && probeBytes % BLOCK == 0,
         "the probe (%s bytes) must be whole blocks of %s", probeBytes, BLOCK);
     this.stored = requireNonNull(stored, "stored");
     this.codec = BlockCodec.gzip(compression.level());
     this.rule = ObjectCompressor.start(codec, probeBytes);
-    this.pending = new byte[probeBytes];
-    this.segments = new byte[probeBytes];
+    this.pending = new byte[held];
+    this.segments = new byte[held];
   }
 
-  /** A stream writing to {@code stored}, judged on the default probe, the first stripe. */
-  public static CompressingStream to(OutputStream stored, Compression compression) {
-    return new CompressingStream(stored, compression, ObjectCompressor.DEFAULT_PROBE_BYTES);
+  /**
+   * A stream writing to {@code stored} the content of {@code length} bytes, if known, judged on
+   * the default probe, the first stripe; it holds no more than the content (in whole blocks
+   * once it has more than one), so that a small content costs small buffers.
+   */
+  public static CompressingStream to(OutputStream stored, Compression compression,
+      OptionalLong length) {
+    int probe = ObjectCompressor.DEFAULT_PROBE_BYTES;
+    long declared = length.orElse(probe);
+    long held = declared < BLOCK ? Math.max(1, declared)
+        : Math.min(probe, (declared + BLOCK - 1) / BLOCK * BLOCK);
+    return new CompressingStream(stored, compression, probe, (int) held);
   }
 
   @Override
@@ -67,25 +78,24 @@ public final class CompressingStream extends OutputStream {
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
     checkState(!finished, "finished already");
-    if (Boolean.FALSE.equals(compressed)) {
-      emit(b, off, len);
-      return;
-    }
     while (len > 0) {
-      int room = (compressed == null ? pending.length : BLOCK) - pendingLength;
-      int n = Math.min(room, len);
-      System.arraycopy(b, off, pending, pendingLength, n);
-      pendingLength += n;
-      off += n;
-      len -= n;
-      if (pendingLength == pending.length && compressed == null) {
+      if (compressed == null && pendingLength == pending.length) {
+        // Held whole blocks can go on as blocks; a shorter buffer was all the content declared.
+        checkState(pending.length % BLOCK == 0, "more than the %s bytes declared",
+            pending.length);
         decide();
-      } else if (pendingLength == BLOCK && Boolean.TRUE.equals(compressed)) {
-        writeBlock(pendingLength);
       }
       if (Boolean.FALSE.equals(compressed)) {
         emit(b, off, len);
         return;
+      }
+      int n = Math.min((compressed == null ? pending.length : BLOCK) - pendingLength, len);
+      System.arraycopy(b, off, pending, pendingLength, n);
+      pendingLength += n;
+      off += n;
+      len -= n;
+      if (Boolean.TRUE.equals(compressed) && pendingLength == BLOCK) {
+        writeBlock(BLOCK);
       }
     }
   }

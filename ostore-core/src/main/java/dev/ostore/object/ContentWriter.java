@@ -54,7 +54,7 @@ final class ContentWriter {
    * CompressingStream} makes of it; the layout is chosen by the length as it comes.
    */
   Upload start(OptionalLong length, Object what, Compression compression) throws IOException {
-    Upload upload = new Upload(what, compression);
+    Upload upload = new Upload(what, compression, length);
     if (length.isPresent()) {
       Striping chosen = layouts.of(length.getAsLong());
       if (length.getAsLong() < layouts.smallBelow()) {
@@ -107,7 +107,7 @@ final class ContentWriter {
     private long storedSize;
     private ContentHash hash;
 
-    private Upload(Object what, Compression compression) {
+    private Upload(Object what, Compression compression, OptionalLong length) {
       this.what = what;
       this.compressing = compression.enabled() ? CompressingStream.to(new OutputStream() {
         @Override
@@ -119,7 +119,7 @@ final class ContentWriter {
         public void write(byte[] b, int off, int len) throws IOException {
           store(b, off, len);
         }
-      }, compression) : null;
+      }, compression, length) : null;
     }
 
     /** Where the content's bytes go. */

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,15 @@ class CompressingStreamTest {
   }
 
   @Test
+  void moreBytesThanDeclaredAreRefused() throws IOException {
+    try (CompressingStream in = CompressingStream.to(new ByteArrayOutputStream(),
+        Compression.DEFAULT, OptionalLong.of(10))) {
+      in.write(new byte[10]);
+      assertThrows(IllegalStateException.class, () -> in.write(1));
+    }
+  }
+
+  @Test
   void aSegmentCutShortIsCorrupt() throws IOException {
     byte[] text = TestData.jsonLines(3 * BLOCK, 8);
     Stored stored = store(text);
@@ -95,8 +105,16 @@ class CompressingStreamTest {
   record Stored(byte[] bytes, Optional<CompressedForm> form, long size) {}
 
   static Stored store(byte[] original) throws IOException {
+    Stored declared = store(original, OptionalLong.of(original.length));
+    Stored undeclared = store(original, OptionalLong.empty());
+    assertArrayEquals(declared.bytes, undeclared.bytes, "with and without the length told");
+    assertEquals(declared.form, undeclared.form);
+    return declared;
+  }
+
+  static Stored store(byte[] original, OptionalLong length) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (CompressingStream in = CompressingStream.to(out, Compression.DEFAULT)) {
+    try (CompressingStream in = CompressingStream.to(out, Compression.DEFAULT, length)) {
       // In uneven writes, as a body arrives.
       for (int at = 0; at < original.length; at += 7777) {
         in.write(original, at, Math.min(7777, original.length - at));
