@@ -24,7 +24,8 @@ class ErrorStatusTest {
         Map.entry(ErrorCode.STORAGE_FAILED, 500),
         Map.entry(ErrorCode.METADATA_UNAVAILABLE, 503),
         Map.entry(ErrorCode.BUSY, 503),
-        Map.entry(ErrorCode.RANGE_NOT_SATISFIABLE, 416)));
+        Map.entry(ErrorCode.RANGE_NOT_SATISFIABLE, 416),
+        Map.entry(ErrorCode.NOT_ACCEPTABLE, 406)));
     Map<ErrorCode, Integer> actual = new EnumMap<>(ErrorCode.class);
     for (ErrorCode code : ErrorCode.values()) {
       actual.put(code, ErrorStatus.of(code));
