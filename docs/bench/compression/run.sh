@@ -31,7 +31,7 @@ RESULTS=$OUT/results.tsv
 printf 'round\tmode\tkind\tsize\tput_s\tget_s\tgzip_s\tgzip_bytes\tdisk\tload\n' >"$RESULTS"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-seconds() { curl -sS -o /dev/null -w '%{time_total}' "$@"; }
+seconds() { curl -sS -o /dev/null -w '%{time_total}\n' "$@"; }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 disk() { find "$1" -path '*/shards/*' -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}'; }
 
