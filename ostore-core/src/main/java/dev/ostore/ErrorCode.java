@@ -39,4 +39,6 @@ public enum ErrorCode {
   PRECONDITION_FAILED,
   /** The request body is of a media type the endpoint does not take. */
   UNSUPPORTED_MEDIA_TYPE,
+  /** The client's {@code Accept-Encoding} takes none of the codings the answer can be sent in. */
+  NOT_ACCEPTABLE,
 }

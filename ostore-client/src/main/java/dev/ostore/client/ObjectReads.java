@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The SDK's reads of object bytes at a path: a whole version, checked against its SHA-256; a
@@ -23,6 +24,9 @@ final class ObjectReads {
   private static final Pattern CONTENT_RANGE =
       Pattern.compile("bytes ([0-9]{1,18})-([0-9]{1,18})/[0-9]{1,19}");
 
+  /** Read from the connection per inflation: as much as a segment of several blocks. */
+  private static final int GZIP_BUFFER = 64 * 1024;
+
   private final Requests requests;
   private final TransferListener listener;
   private final Retries retries;
@@ -33,21 +37,41 @@ final class ObjectReads {
     this.retries = retries;
   }
 
-  /** The whole object at {@code path}; {@code what} names the read in messages. */
+  /**
+   * The whole object at {@code path}; {@code what} names the read in messages. It is asked for
+   * gzip and decoded here when sent so, and checked against its SHA-256 once decoded; a body that
+   * breaks off is resumed identity, from the first decoded byte missing.
+   */
   BodyInputStream whole(String path, String what) throws IOException {
     Exchange exchange = requests.send("GET", path);
+    exchange.header("Accept-Encoding", "gzip");
     exchange.expectSuccess();
     InputStream body = exchange.body();
     try {
       String declared = Answers.declaredDigest(exchange, what);
       long size = exchange.contentLength();
-      BodyInputStream.Resume resume =
-          resumer(path, exchange.responseHeader("ETag"), 0, -1, what, size);
+      String etag = exchange.responseHeader("ETag");
+      if ("gzip".equalsIgnoreCase(exchange.responseHeader("Content-Encoding"))) {
+        body = new GZIPInputStream(body, GZIP_BUFFER);
+        size = objectSize(exchange, what);
+        // The identity representation's entity tag: a resume asks for identity bytes.
+        etag = "\"" + declared + "\"";
+      }
+      BodyInputStream.Resume resume = resumer(path, etag, 0, -1, what, size);
       return new BodyInputStream(body, size, declared, what, listener, resume, retries);
     } catch (IOException | RuntimeException e) {
       body.close();
       throw e;
     }
+  }
+
+  /** The size of the object's bytes, which a gzip answer tells in {@code Object-Size}. */
+  private static long objectSize(Exchange exchange, String what) throws IOException {
+    String size = exchange.responseHeader("Object-Size");
+    if (size == null || !size.matches("[0-9]{1,18}")) {
+      throw new IOException(what + ": a gzip answer without a valid Object-Size: " + size);
+    }
+    return Long.parseLong(size);
   }
 
   /** The bytes {@code range} names of the object at {@code path}, checked for their length. */

@@ -451,9 +451,10 @@ public final class OstoreClient {
   }
 
   /**
-   * The object's body, checked against its SHA-256, and resumed where its connection breaks
-   * with {@code If-Range} set to its entity tag: should the object have changed meanwhile (a new
-   * latest version), the rest is not mixed in, and the read fails.
+   * The object's body, asked for gzip and decoded (content stored compressed comes as its stored
+   * blocks, several times fewer bytes), checked against its SHA-256, and resumed where its
+   * connection breaks with {@code If-Range} set to its entity tag: should the object have changed
+   * meanwhile (a new latest version), the rest is not mixed in, and the read fails.
    */
   private BodyInputStream openVersion(String name, long version) throws IOException {
     ObjectName objectName = new ObjectName(name);

@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +99,42 @@ class RangesAndResumesTest {
       assertEquals(0, proxy.cutsLeft());
       assertEquals(SIZE, cut.get("big", file));
       assertArrayEquals(bytes, Files.readAllBytes(file));
+    }
+  }
+
+  @Test
+  void textComesGzipAndABrokenGzipBodyIsResumedIdentityFromTheDecodedOffset() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    Random random = new Random(11);
+    while (lines.length() < SIZE) {
+      lines.append(String.format("{\"ts\":%d,\"level\":\"INFO\",\"path\":\"/objects/doc-%d\","
+          + "\"status\":%d}%n", 1_700_000_000_000L + random.nextInt(1 << 20),
+          random.nextInt(5000), 200 + 4 * random.nextInt(2)));
+    }
+    byte[] text = lines.toString().getBytes(StandardCharsets.US_ASCII);
+    client.put("text", text);
+    // Cut after 100,000 bytes on the wire: far more than that once decoded, if sent gzip.
+    try (CuttingProxy proxy = new CuttingProxy(cluster.uri(), 2, 100_000)) {
+      List<Long> resumedAt = new ArrayList<>();
+      OstoreClient cut = OstoreClient.builder(proxy.uri())
+          .downloadRetries(3, Duration.ofMillis(10))
+          .transferListener(new TransferListener() {
+            @Override
+            public void transferred(long bytes, long size) {}
+
+            @Override
+            public void resumed(long bytes, long size, IOException why) {
+              resumedAt.add(bytes);
+            }
+          })
+          .build();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertEquals(text.length, cut.get("text", out));
+      assertArrayEquals(text, out.toByteArray());
+      // The first cut is of the gzip body, the second of the identity rest.
+      assertEquals(2, resumedAt.size(), resumedAt.toString());
+      assertTrue(resumedAt.get(0) > 200_000, "resumed at " + resumedAt);
+      assertTrue(resumedAt.get(1) - resumedAt.get(0) < 200_000, "resumed at " + resumedAt);
     }
   }
 

@@ -26,6 +26,10 @@ public final class GzipAssembler {
   /** Magic, deflate, no flags, no time, no extra flags, OS unknown (RFC 1952). */
   private static final byte[] HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, (byte) 0xff};
   private static final int MAX_STORED = 0xffff;
+  private static final int STORED_HEADER = 5;
+  private static final int TRAILER = 8;
+  /** The bytes of a member that are no block's: header, final empty block, trailer. */
+  static final int FRAMING = HEADER.length + STORED_HEADER + TRAILER;
 
   private final OutputStream out;
   private final CRC32 rawCrc = new CRC32();
@@ -73,6 +77,16 @@ public final class GzipAssembler {
     add((int) rawCrc.getValue(), len);
   }
 
+  /** The bytes {@link #compressedBlock} writes for a block of {@code len} bytes. */
+  static int compressedBlockSize(int len) {
+    return len - GzipBlockCodec.CRC_BYTES;
+  }
+
+  /** The bytes {@link #rawBlock} writes for a block of {@code len} bytes. */
+  static long rawBlockSize(int len) {
+    return len + (long) STORED_HEADER * ((len + MAX_STORED - 1) / MAX_STORED);
+  }
+
   /** Ends the member: a final empty block, then the CRC-32 and length of all the blocks. */
   public void finish() throws IOException {
     start();
@@ -80,7 +94,7 @@ public final class GzipAssembler {
     storedHeader(true, 0);
     GzipBlockCodec.writeIntLe(scratch, 0, crc);
     GzipBlockCodec.writeIntLe(scratch, 4, (int) size);
-    out.write(scratch, 0, 8);
+    out.write(scratch, 0, TRAILER);
   }
 
   private void start() throws IOException {
@@ -103,6 +117,6 @@ public final class GzipAssembler {
     scratch[2] = (byte) (len >>> 8);
     scratch[3] = (byte) ~len;
     scratch[4] = (byte) (~len >>> 8);
-    out.write(scratch, 0, 5);
+    out.write(scratch, 0, STORED_HEADER);
   }
 }

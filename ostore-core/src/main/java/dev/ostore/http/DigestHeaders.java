@@ -43,18 +43,38 @@ public final class DigestHeaders {
     exchange.setHeader("ETag", etag(hash));
   }
 
+  /**
+   * Sets {@code Digest} (the SHA-256 of the object's bytes, which the client has once it
+   * decoded them) and the {@code ETag} of content with {@code hash} sent gzip; not {@code
+   * Content-Digest}, which RFC 9530 defines over the bytes as sent.
+   */
+  public static void writeGzip(Exchange exchange, ContentHash hash) {
+    exchange.setHeader(DIGEST, "SHA-256=" + hash.base64());
+    exchange.setHeader("ETag", gzipEtag(hash));
+  }
+
   /** The entity tag of content with this hash: its base64 SHA-256, quoted. */
   public static String etag(ContentHash hash) {
     return "\"" + hash.base64() + "\"";
   }
 
-  /** Whether {@code If-None-Match} names the content (or is {@code *}), making a 304 due. */
-  public static boolean matchesIfNoneMatch(Exchange exchange, ContentHash hash) {
+  /**
+   * The entity tag of content with this hash sent gzip, another representation of it: its base64
+   * SHA-256 and {@code -gzip}, quoted.
+   */
+  public static String gzipEtag(ContentHash hash) {
+    return "\"" + hash.base64() + "-gzip\"";
+  }
+
+  /**
+   * Whether {@code If-None-Match} names the entity tag {@code etag} (or is {@code *}), making a
+   * 304 due.
+   */
+  public static boolean matchesIfNoneMatch(Exchange exchange, String etag) {
     return exchange.header("If-None-Match").map(value -> {
       for (String tag : value.split(",")) {
         String trimmed = tag.strip();
-        if (trimmed.equals("*") || trimmed.equals(etag(hash))
-            || trimmed.equals("W/" + etag(hash))) {
+        if (trimmed.equals("*") || trimmed.equals(etag) || trimmed.equals("W/" + etag)) {
           return true;
         }
       }

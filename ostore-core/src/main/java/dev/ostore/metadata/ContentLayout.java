@@ -2,12 +2,75 @@ package dev.ostore.metadata;
 
 import static java.util.Objects.requireNonNull;
 
-/** A content's entry in the table of contents: its size and how it is laid out in shards. */
+import dev.ostore.compress.CompressedForm;
+import dev.ostore.erasure.Striping;
+import java.util.Optional;
+
+/**
+ * A content's entry in the table of contents: its size (of its original bytes) and how it is
+ * laid out in shards. The layout's text is its striping ({@code 4+2/65536}), for content stored
+ * compressed followed by how ({@code 4+2/65536 codec=1 stored=N index=I gzip=G}, see {@link
+ * CompressedForm}); rows of earlier releases have no such part and are stored as they came.
+ */
 public record ContentLayout(long size, String layout) {
+  private static final String CODEC = "codec=";
+  private static final String STORED = "stored=";
+  private static final String INDEX = "index=";
+  private static final String GZIP = "gzip=";
+
   public ContentLayout {
     requireNonNull(layout, "layout");
     if (size < 0) {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
+    compressed(layout); // rejects a text that is no layout
+  }
+
+  /** The entry of content of {@code size} bytes striped as {@code striping}, maybe compressed. */
+  public static ContentLayout of(long size, Striping striping,
+      Optional<CompressedForm> compressed) {
+    return new ContentLayout(size, striping + compressed.map(form -> " " + CODEC + form.codec()
+        + " " + STORED + form.storedSize() + " " + INDEX + form.indexAt() + " " + GZIP
+        + form.gzipSize()).orElse(""));
+  }
+
+  /** How the stored stream is cut into shards. */
+  public Striping striping() {
+    int space = layout.indexOf(' ');
+    return Striping.parse(space < 0 ? layout : layout.substring(0, space));
+  }
+
+  /** How the content is compressed; empty when it is stored as it came. */
+  public Optional<CompressedForm> compressed() {
+    return compressed(layout);
+  }
+
+  /** The bytes of the stored stream, which the shards hold: the size unless compressed. */
+  public long storedSize() {
+    return compressed().map(CompressedForm::storedSize).orElse(size);
+  }
+
+  private static Optional<CompressedForm> compressed(String layout) {
+    String[] parts = layout.split(" ");
+    Striping.parse(parts[0]);
+    if (parts.length == 1) {
+      return Optional.empty();
+    }
+    if (parts.length != 5 || !parts[1].startsWith(CODEC) || !parts[2].startsWith(STORED)
+        || !parts[3].startsWith(INDEX) || !parts[4].startsWith(GZIP)) {
+      throw new IllegalArgumentException("not a layout: \"" + layout + "\"");
+    }
+    try {
+      return Optional.of(new CompressedForm(Integer.parseInt(value(parts[1], CODEC)),
+          Long.parseLong(value(parts[2], STORED)), Long.parseLong(value(parts[3], INDEX)),
+          Long.parseLong(value(parts[4], GZIP))));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a layout: \"" + layout + "\": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static String value(String part, String key) {
+    return part.substring(key.length());
   }
 }

@@ -57,27 +57,42 @@ final class ContentReader {
    */
   ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
       ByteRange range) throws IOException {
+    return open(hash, size, striping, what, range, size <= WHOLE_HASH_CHECKED);
+  }
+
+  /**
+   * As {@link #open(ContentHash, long, Striping, Object, ByteRange)}, for a stored stream that is
+   * not the content's bytes as they came (compressed): its blocks are checked, but not its
+   * SHA-256, which is that of the bytes as they came.
+   */
+  ObjectStore.Content openStream(ContentHash hash, long size, Striping striping, Object what,
+      ByteRange range) throws IOException {
+    return open(hash, size, striping, what, range, false);
+  }
+
+  private ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
+      ByteRange range, boolean hashChecked) throws IOException {
     Locations remembered = locator.locateShardsToRead(hash, striping.dataShards());
     try {
-      return open(hash, size, striping, what, range, remembered);
+      return open(hash, size, striping, what, range, hashChecked, remembered);
     } catch (IOException e) {
       locator.forget(hash.hex());
       Locations fresh = locator.locateShards(hash);
       if (fresh.equals(remembered)) {
         throw e;
       }
-      return open(hash, size, striping, what, range, fresh);
+      return open(hash, size, striping, what, range, hashChecked, fresh);
     }
   }
 
   /**
-   * A range of content too large to be checked whole is read from the stripes that hold it, of
-   * each only the data chunks that do while they answer; a range of smaller content is cut from
-   * the whole content, checked.
+   * A range of content not checked whole is read from the stripes that hold it, of each only the
+   * data chunks that do while they answer; a range of content checked whole is cut from the
+   * whole content, checked.
    */
   private ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
-      ByteRange range, Locations locations) throws IOException {
-    boolean partial = !range.isAll(size) && size > WHOLE_HASH_CHECKED;
+      ByteRange range, boolean hashChecked, Locations locations) throws IOException {
+    boolean partial = !range.isAll(size) && !hashChecked;
     ByteRange read = partial ? range : ByteRange.all(size);
     long first = read.length() == 0 ? 0 : striping.stripeOf(read.from());
     long end = read.length() == 0 ? 0 : striping.stripeOf(read.to() - 1) + 1;
@@ -94,7 +109,7 @@ final class ContentReader {
       locator.forget(hash.hex());
       throw e;
     }
-    Content content = new Content(hash, size, striping, stripes, what, read);
+    Content content = new Content(hash, size, striping, stripes, what, read, hashChecked);
     return partial ? content : Slice.cut(content, range);
   }
 
@@ -119,15 +134,17 @@ final class ContentReader {
     private final ShardStripes stripes;
     private final Object what;
     private final ByteRange range;
+    private final boolean hashChecked;
 
     private Content(ContentHash hash, long size, Striping striping, ShardStripes stripes,
-        Object what, ByteRange range) {
+        Object what, ByteRange range, boolean hashChecked) {
       this.hash = hash;
       this.size = size;
       this.striping = striping;
       this.stripes = stripes;
       this.what = what;
       this.range = range;
+      this.hashChecked = hashChecked;
     }
 
     /**
@@ -143,7 +160,7 @@ final class ContentReader {
       // The shards' failures arrive as OstoreExceptions (ShardStripes), the client's as they are.
       try (InputStream in = ErasureStreams.decoder(codes.of(striping), striping, size,
           stripes, range.from(), range.to())) {
-        if (size > WHOLE_HASH_CHECKED) {
+        if (!hashChecked) {
           in.transferTo(out);
         } else if (!VerifiedCopy.copy(in, out, hash, size)) {
           locator.forget(hash.hex());

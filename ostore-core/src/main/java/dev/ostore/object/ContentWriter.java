@@ -4,6 +4,9 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.compress.CompressedForm;
+import dev.ostore.compress.CompressingStream;
+import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
@@ -47,10 +50,11 @@ final class ContentWriter {
   /**
    * Starts writing content of {@code length} bytes, if known. With fewer live data servers than
    * the layout's quorum it is {@code NO_DATA_SERVER}, before a byte of the body was read when
-   * the length is known.
+   * the length is known. With {@code compression} on, its stored stream is what {@link
+   * CompressingStream} makes of it; the layout is chosen by the length as it comes.
    */
-  Upload start(OptionalLong length, Object what) throws IOException {
-    Upload upload = new Upload(what);
+  Upload start(OptionalLong length, Object what, Compression compression) throws IOException {
+    Upload upload = new Upload(what, compression, length);
     if (length.isPresent()) {
       Striping chosen = layouts.of(length.getAsLong());
       if (length.getAsLong() < layouts.smallBelow()) {
@@ -84,21 +88,38 @@ final class ContentWriter {
 
   /**
    * One content on its way: bytes go to {@link #body()}, {@link #seal} ends them and tells
-   * their hash, then {@link #commit} makes them durable. Until the small-object limit is passed
-   * they are held in {@code head}; after, {@code writers} streams them.
+   * their hash, then {@link #commit} makes them durable. Bytes as they come are hashed and go
+   * through {@code compressing}, if on, to be stored: until the small-object limit is passed (by
+   * the bytes as they came) those stored are held in {@code head}; after, {@code writers}
+   * streams them.
    */
   final class Upload implements ShardedContents.Upload {
     private final Object what;
     private final MessageDigest digest = ContentHash.newDigest();
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
+    /** Null when compression is off. */
+    private final CompressingStream compressing;
+    private Optional<CompressedForm> compressed = Optional.empty();
     private Striping striping;
     private ShardWriters writers;
     private OutputStream encoder;
     private long size;
+    private long storedSize;
     private ContentHash hash;
 
-    private Upload(Object what) {
+    private Upload(Object what, Compression compression, OptionalLong length) {
       this.what = what;
+      this.compressing = compression.enabled() ? CompressingStream.to(new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+          write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          store(b, off, len);
+        }
+      }, compression, length) : null;
     }
 
     /** Where the content's bytes go. */
@@ -122,8 +143,11 @@ final class ContentWriter {
       if (hash != null) {
         throw new IllegalStateException("sealed already");
       }
+      if (compressing != null) {
+        compressed = compressing.finish();
+      }
       if (writers == null) {
-        striping = layouts.of(head.size());
+        striping = layouts.of(size);
       } else {
         encoder.close();
       }
@@ -139,15 +163,18 @@ final class ContentWriter {
       if (writers == null) {
         HeldShards held = HeldShards.store(client, live, candidates(striping, what), striping,
             codes.of(striping), head.toByteArray(), hash, layouts.quorum(striping), what);
-        return new Stored(hash, size, striping, held.locations(), held.failures());
+        return new Stored(hash, size, striping, held.locations(), held.failures(), compressed);
       }
-      Locations locations = writers.finish(client, hash, size);
-      return new Stored(hash, size, striping, locations, writers.failures());
+      Locations locations = writers.finish(client, hash, storedSize);
+      return new Stored(hash, size, striping, locations, writers.failures(), compressed);
     }
 
     /** Cuts the shard uploads if not finished: their servers keep nothing. Idempotent. */
     @Override
     public void close() {
+      if (compressing != null) {
+        compressing.close();
+      }
       if (writers != null) {
         writers.close();
       }
@@ -156,13 +183,22 @@ final class ContentWriter {
     private void accept(byte[] b, int off, int len) throws IOException {
       digest.update(b, off, len);
       size += len;
-      if (writers != null) {
-        encoder.write(b, off, len);
-        return;
+      if (compressing == null) {
+        store(b, off, len);
+      } else {
+        compressing.write(b, off, len);
       }
-      head.write(b, off, len);
-      if (head.size() >= layouts.smallBelow()) {
-        begin(layouts.of(head.size()));
+      if (writers == null && size >= layouts.smallBelow()) {
+        begin(layouts.of(size));
+      }
+    }
+
+    private void store(byte[] b, int off, int len) throws IOException {
+      storedSize += len;
+      if (writers == null) {
+        head.write(b, off, len);
+      } else {
+        encoder.write(b, off, len);
       }
     }
 

@@ -3,6 +3,7 @@ package dev.ostore.object;
 import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ObjectName;
+import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
@@ -37,13 +38,15 @@ public interface ObjectStore {
    * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}. Small
    * contents once read are kept in memory, up to about an eighth of the heap (64 MiB at most).
    * Shards that a read finds damaged, or that a write could not store, go to {@code repairs}.
+   * New content is stored compressed as {@code compression} says, when worth it.
    */
   static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, Executor executor, Duration hedgeAfter,
-      boolean instantUpload, RepairQueue repairs) {
+      boolean instantUpload, RepairQueue repairs, Compression compression) {
     return new StoredObjects(metadata, live, locator, client,
         ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter, repairs),
-        layouts, instantUpload, new SmallContents(SmallContents.defaultBytes()), repairs);
+        layouts, instantUpload, new SmallContents(SmallContents.defaultBytes()), repairs,
+        compression);
   }
 
   /**
@@ -74,6 +77,19 @@ public interface ObjectStore {
    * them, as far as the shards answer.
    */
   Content open(Version version, ByteRange range) throws IOException;
+
+  /**
+   * The length of the gzip body that {@link #openGzip} would send for {@code version}, known
+   * without reading any of it; empty when its content is not stored compressed.
+   */
+  OptionalLong gzipSize(Version version) throws IOException;
+
+  /**
+   * The content of {@code version} as one gzip member ({@code Content-Encoding: gzip}) made of
+   * its stored blocks without compressing anything, its {@link Content#size} the member's
+   * length; empty when the content is not stored compressed. Errors as {@link #open(Version)}.
+   */
+  Optional<Content> openGzip(Version version) throws IOException;
 
   /** The body of a PUT, as it arrives. */
   interface Body {

@@ -55,7 +55,7 @@ final class ShardRebuild {
 
   Outcome rebuild(ContentHash hash, ContentLayout layout, Locations locations, Set<Integer> only,
       Pace pace) throws IOException {
-    Striping striping = Striping.parse(layout.layout());
+    Striping striping = layout.striping();
     List<Integer> missing = IntStream.range(0, striping.totalShards())
         .filter(i -> locations.holders(i).isEmpty() && (only.isEmpty() || only.contains(i)))
         .boxed().toList();
@@ -73,7 +73,7 @@ final class ShardRebuild {
       throw new OstoreException(ErrorCode.NO_DATA_SERVER, "cannot repair " + what
           + ": every live data server holds a shard of it already");
     }
-    long size = layout.size();
+    long size = layout.storedSize();
     ErasureCode code = codes.of(striping);
     long read = 0;
     long written = 0;

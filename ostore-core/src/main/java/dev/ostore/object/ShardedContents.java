@@ -2,11 +2,14 @@ package dev.ostore.object;
 
 import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
+import dev.ostore.compress.CompressedForm;
+import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
 import dev.ostore.locate.Locator;
+import dev.ostore.metadata.ContentLayout;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -42,34 +45,59 @@ public interface ShardedContents {
     ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor);
     ContentReader reader = new ContentReader(locator, client, codes, executor, hedgeAfter,
         repairs);
+    CompressedContents compressed = new CompressedContents(reader);
     return new ShardedContents() {
       @Override
-      public Upload start(OptionalLong length, Object what) throws IOException {
-        return writer.start(length, what);
+      public Upload start(OptionalLong length, Object what, Compression compression)
+          throws IOException {
+        return writer.start(length, what, compression);
       }
 
       @Override
-      public ObjectStore.Content open(ContentHash hash, long size, Striping striping,
-          Object what, ByteRange range) throws IOException {
-        return reader.open(hash, size, striping, what, range);
+      public ObjectStore.Content open(ContentHash hash, ContentLayout layout, Object what,
+          ByteRange range) throws IOException {
+        return compressed.open(hash, layout, what, range);
+      }
+
+      @Override
+      public Optional<ObjectStore.Content> openGzip(ContentHash hash, ContentLayout layout,
+          Object what) throws IOException {
+        return compressed.openGzip(hash, layout, what);
       }
     };
   }
 
   /**
    * Starts storing content of {@code length} bytes, if known ({@code what} names it in errors
-   * and logs). Too few live data servers for the layout is {@code NO_DATA_SERVER}: at once when
-   * the length is known, else once the small-object limit is passed or the body ends.
+   * and logs), as it comes. Too few live data servers for the layout is {@code NO_DATA_SERVER}:
+   * at once when the length is known, else once the small-object limit is passed or the body
+   * ends.
    */
-  Upload start(OptionalLong length, Object what) throws IOException;
+  default Upload start(OptionalLong length, Object what) throws IOException {
+    return start(length, what, Compression.OFF);
+  }
 
   /**
-   * Opens stored content for reading its bytes in {@code range}: {@code NO_DATA_SERVER} when
-   * fewer than {@code k} of its shards are on live servers (or of those holding the range, when
-   * they are fewer), {@code DATA_SERVER_FAILED} when they cannot be read.
+   * As {@link #start(OptionalLong, Object)}, compressed as {@code compression} says when its
+   * first stripe shows that worth it: see {@link Stored#layout}.
    */
-  ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
-      ByteRange range) throws IOException;
+  Upload start(OptionalLong length, Object what, Compression compression) throws IOException;
+
+  /**
+   * Opens stored content, laid out as {@code layout} says, for reading its bytes in {@code
+   * range} (of its bytes as they came, decoded if stored compressed): {@code NO_DATA_SERVER}
+   * when fewer than {@code k} of its shards are on live servers (or of those holding the range,
+   * when they are fewer), {@code DATA_SERVER_FAILED} when they cannot be read.
+   */
+  ObjectStore.Content open(ContentHash hash, ContentLayout layout, Object what, ByteRange range)
+      throws IOException;
+
+  /**
+   * Opens content stored compressed for reading it as one gzip member of its stored blocks,
+   * whose {@code size} is that of the member; empty when the content is stored as it came.
+   */
+  Optional<ObjectStore.Content> openGzip(ContentHash hash, ContentLayout layout, Object what)
+      throws IOException;
 
   /**
    * Content on its way in: its bytes, then {@link #seal} once they all came, then {@link
@@ -97,7 +125,15 @@ public interface ShardedContents {
     void close();
   }
 
-  /** Content stored: hash, size and layout, where its shards went, and which failed and why. */
+  /**
+   * Content stored: hash, size and layout, where its shards went, which failed and why, and how
+   * it was compressed, if it was.
+   */
   record Stored(ContentHash hash, long size, Striping striping, Locations locations,
-      Map<Integer, String> failed) {}
+      Map<Integer, String> failed, Optional<CompressedForm> compressed) {
+    /** Its entry in the table of contents. */
+    public ContentLayout layout() {
+      return ContentLayout.of(size, striping, compressed);
+    }
+  }
 }

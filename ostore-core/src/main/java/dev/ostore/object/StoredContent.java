@@ -52,7 +52,7 @@ public final class StoredContent {
       throws IOException {
     locator.rememberShards(stored.hash(), stored.locations());
     Version version = metadata.add(name.value(), stored.size(), stored.hash(),
-        stored.striping().toString());
+        stored.layout().layout());
     if (!stored.failed().isEmpty()) {
       log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
           + stored.failed() + "; repair puts them back");
@@ -80,7 +80,7 @@ public final class StoredContent {
       Optional<ContentLayout> layout = metadata.layout(hash);
       locator.forget(hash.hex());
       if (layout.isPresent()) {
-        Striping striping = Striping.parse(layout.get().layout());
+        Striping striping = layout.get().striping();
         return locator.locateShards(hash).distinctShards() >= layouts.quorum(striping)
             ? OptionalLong.of(layout.get().size()) : OptionalLong.empty();
       }

@@ -6,6 +6,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
@@ -37,10 +38,11 @@ final class StoredObjects implements ObjectStore {
   private final SmallContents small;
   private final RepairQueue repairs;
   private final StoredContent contents;
+  private final Compression compression;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, ShardedContents sharded, Layouts layouts, boolean instantUpload,
-      SmallContents small, RepairQueue repairs) {
+      SmallContents small, RepairQueue repairs, Compression compression) {
     this.metadata = metadata;
     this.live = live;
     this.locator = locator;
@@ -50,6 +52,7 @@ final class StoredObjects implements ObjectStore {
     this.small = small;
     this.repairs = repairs;
     this.contents = new StoredContent(metadata, locator, client, layouts, repairs);
+    this.compression = compression;
   }
 
   /**
@@ -76,7 +79,7 @@ final class StoredObjects implements ObjectStore {
         return metadata.add(name.value(), read, hash);
       }
     }
-    try (ShardedContents.Upload upload = sharded.start(body.length(), name)) {
+    try (ShardedContents.Upload upload = sharded.start(body.length(), name, compression)) {
       SmallContents.Copy copy = small.copying(upload.body(), body.length());
       long size = body.copyTo(copy);
       ContentHash hash = upload.seal(declared);
@@ -128,13 +131,36 @@ final class StoredObjects implements ObjectStore {
     return Slice.cut(whole, range);
   }
 
+  /**
+   * Content stored compressed is sent as it is stored, its segments made one gzip member; its
+   * size is known from the table of contents alone.
+   */
+  @Override
+  public OptionalLong gzipSize(Version version) throws IOException {
+    Optional<ContentLayout> layout = layoutOf(version);
+    return layout.flatMap(ContentLayout::compressed)
+        .map(form -> OptionalLong.of(form.gzipSize())).orElse(OptionalLong.empty());
+  }
+
+  @Override
+  public Optional<Content> openGzip(Version version) throws IOException {
+    Optional<ContentLayout> layout = layoutOf(version);
+    return layout.isEmpty() ? Optional.empty()
+        : sharded.openGzip(version.hash().orElseThrow(), layout.get(), version.name());
+  }
+
+  private Optional<ContentLayout> layoutOf(Version version) throws IOException {
+    ContentHash hash = version.hash().orElseThrow(
+        () -> Missing.deleted(version.name(), version.number()));
+    return metadata.layout(hash);
+  }
+
   private Content openStored(Version version, ContentHash hash, ByteRange range)
       throws IOException {
     Optional<ContentLayout> layout = metadata.layout(hash);
     Content content;
     if (layout.isPresent()) {
-      Striping striping = Striping.parse(layout.get().layout());
-      content = sharded.open(hash, layout.get().size(), striping, version.name(), range);
+      content = sharded.open(hash, layout.get(), version.name(), range);
     } else {
       content = Slice.cut(openWhole(hash, version.name()), range);
     }
@@ -145,23 +171,6 @@ final class StoredObjects implements ObjectStore {
           + content.size() + " bytes for " + version.name() + ", not " + version.size());
     }
     return content;
-  }
-
-  /** Content opened: its size, how to copy it out (checked), how to let go. */
-  private record Opened(long size, Copy copy, Runnable release) implements Content {
-    @Override
-    public void copyTo(OutputStream out) throws IOException {
-      copy.to(out);
-    }
-
-    @Override
-    public void close() {
-      release.run();
-    }
-  }
-
-  private interface Copy {
-    void to(OutputStream out) throws IOException;
   }
 
   /** Content stored whole on one data server, as before erasure coding, opened there. */

@@ -3,7 +3,6 @@ package dev.ostore.repair;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.dataserver.DataServerClient;
-import dev.ostore.erasure.Striping;
 import dev.ostore.locate.Locations;
 import dev.ostore.metadata.ContentEntry;
 import dev.ostore.metadata.MetadataStore;
@@ -75,7 +74,7 @@ final class RepairPass {
       for (ContentEntry entry : page) {
         progress.checked();
         Locations locations = merge.locate(entry.hash());
-        int total = Striping.parse(entry.layout().layout()).totalShards();
+        int total = entry.layout().striping().totalShards();
         int missing = total - locations.distinctShards();
         if (missing > 0) {
           progress.missing(missing);

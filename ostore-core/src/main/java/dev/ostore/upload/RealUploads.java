@@ -479,7 +479,7 @@ final class RealUploads implements Uploads {
             + missing.values() + "): the upload is deleted");
       }
       return new ShardedContents.Stored(hash, upload.size(), striping,
-          new Locations(committed), Map.copyOf(missing));
+          new Locations(committed), Map.copyOf(missing), Optional.empty());
     }
 
     private void deleteShard(ServerAddress server, ShardId id) {

@@ -30,7 +30,8 @@ class ErrorStatusTest {
         Map.entry(ErrorCode.WRONG_OFFSET, 416),
         Map.entry(ErrorCode.CHECKSUM_MISMATCH, 460),
         Map.entry(ErrorCode.PRECONDITION_FAILED, 412),
-        Map.entry(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415)));
+        Map.entry(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 415),
+        Map.entry(ErrorCode.NOT_ACCEPTABLE, 406)));
     Map<ErrorCode, Integer> actual = new EnumMap<>(ErrorCode.class);
     for (ErrorCode code : ErrorCode.values()) {
       actual.put(code, ErrorStatus.of(code));

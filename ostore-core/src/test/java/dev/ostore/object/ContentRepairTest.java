@@ -10,7 +10,9 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.compress.Compression;
 import dev.ostore.erasure.ErasureCode;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
@@ -63,7 +65,8 @@ class ContentRepairTest {
     repair = ContentRepair.create(metadata, live, locator, servers, Layouts.DEFAULT, executor);
     // Repairs queued by reads and writes run inline, so the test sees them done on return.
     objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
-        Duration.ofSeconds(1), false, RepairQueue.start(repair, 16, Runnable::run));
+        Duration.ofSeconds(1), false, RepairQueue.start(repair, 16, Runnable::run),
+        Compression.DEFAULT);
   }
 
   @AfterEach
@@ -94,6 +97,22 @@ class ContentRepairTest {
           "shard " + index);
     }
     servers.shardsOf(hash).values().forEach(held -> assertEquals(1, held.size()));
+    assertArrayEquals(body, get(version));
+  }
+
+  @Test
+  void compressedContentIsRebuiltFromItsStoredBytes() throws IOException {
+    byte[] body = TestData.jsonLines(1_000_003, 9);
+    Version version = put("text", body);
+    ContentHash hash = version.hash().orElseThrow();
+    assertTrue(metadata.layout(hash).orElseThrow().compressed().isPresent());
+    byte[] first = servers.shard(hash, 0).orElseThrow();
+    byte[] last = servers.shard(hash, 5).orElseThrow();
+    servers.lose(hash, 0);
+    servers.lose(hash, 5);
+    assertEquals(2, repair.repair(hash, Set.of(), ContentRepair.Pace.NONE).rebuilt());
+    assertArrayEquals(first, servers.shard(hash, 0).orElseThrow());
+    assertArrayEquals(last, servers.shard(hash, 5).orElseThrow());
     assertArrayEquals(body, get(version));
   }
 

@@ -177,6 +177,12 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     return listCalls.get();
   }
 
+  /** The bytes of every shard held, by every server. */
+  public long shardBytes() {
+    return held.values().stream().flatMap(shards -> shards.values().stream())
+        .mapToLong(shard -> shard.length).sum();
+  }
+
   public int shardCount() {
     return held.values().stream().mapToInt(Map::size).sum();
   }

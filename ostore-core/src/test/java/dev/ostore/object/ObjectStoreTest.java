@@ -10,6 +10,7 @@ import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.compress.Compression;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
@@ -47,7 +48,8 @@ class ObjectStoreTest {
     servers.servers().forEach(live::heard);
     metadata = MetadataStore.embedded(root.resolve("metadata.db"));
     objects = ObjectStore.create(metadata, live, Locator.overBus(bus, live, Duration.ofSeconds(1)),
-        servers, Layouts.DEFAULT, executor, Duration.ofSeconds(1), false, RepairQueue.NONE);
+        servers, Layouts.DEFAULT, executor, Duration.ofSeconds(1), false, RepairQueue.NONE,
+        Compression.DEFAULT);
   }
 
   @AfterEach

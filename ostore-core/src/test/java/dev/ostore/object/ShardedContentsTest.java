@@ -201,7 +201,7 @@ class ShardedContentsTest {
     Stored stored = put(body, OptionalLong.of(body.length));
     servers.servers().subList(0, 3).forEach(this::down);
     OstoreException e = assertThrows(OstoreException.class, () -> contents.open(stored.hash(),
-        stored.size(), stored.striping(), "x", ByteRange.all(stored.size())).close());
+        stored.layout(), "x", ByteRange.all(stored.size())).close());
     assertTrue(e.getMessage().contains("of the 4 shards needed are readable"), e.getMessage());
   }
 
@@ -369,8 +369,8 @@ class ShardedContentsTest {
 
   byte[] get(Stored stored, ByteRange range) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ObjectStore.Content content = contents.open(stored.hash(), stored.size(),
-        stored.striping(), "object", range)) {
+    try (ObjectStore.Content content = contents.open(stored.hash(), stored.layout(), "object",
+        range)) {
       content.copyTo(out);
     }
     return out.toByteArray();

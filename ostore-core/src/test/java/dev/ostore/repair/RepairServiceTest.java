@@ -7,6 +7,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ObjectName;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.compress.Compression;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
@@ -58,7 +59,7 @@ class RepairServiceTest {
     metadata = MetadataStore.embedded(dir.resolve("metadata.db"));
     repair = ContentRepair.create(metadata, live, locator, servers, Layouts.DEFAULT, executor);
     ObjectStore objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT,
-        executor, Duration.ofSeconds(1), false, RepairQueue.NONE);
+        executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT);
     Random random = new Random(1);
     for (int i = 0; i < CONTENTS; i++) {
       byte[] body = new byte[i % 2 == 0 ? 300_000 : 3_000];

@@ -3,6 +3,7 @@ package dev.ostore.server.api;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.LiveServers;
@@ -12,10 +13,10 @@ import dev.ostore.locate.Locator;
 import dev.ostore.locate.RollCall;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.StoreIdentity;
-import dev.ostore.object.Layouts;
-import dev.ostore.object.ObjectStore;
 import dev.ostore.metrics.MetricsEndpoint;
 import dev.ostore.metrics.ServerMetrics;
+import dev.ostore.object.Layouts;
+import dev.ostore.object.ObjectStore;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.upload.Uploads;
 import dev.ostore.stream.Transfers;
@@ -137,7 +138,8 @@ public final class ApiServer implements AutoCloseable {
       background = Background.start(metadata, live, locator, client, layouts, uploads,
           config.repair(), clock, listener.address().toString());
       ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
-          uploads, HEDGE_AFTER, config.instantUpload(), background.queue());
+          uploads, HEDGE_AFTER, config.instantUpload(), background.queue(),
+          config.compression());
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
           background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease());

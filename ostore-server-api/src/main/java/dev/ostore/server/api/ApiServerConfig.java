@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.compress.BlockCodec;
+import dev.ostore.compress.Compression;
 import dev.ostore.config.Option;
 import dev.ostore.config.Options;
 import dev.ostore.config.ServerMain;
@@ -42,7 +44,8 @@ public record ApiServerConfig(
     OptionalInt writeQuorum,
     RepairSettings repair,
     Duration uploadExpiry,
-    Duration uploadLease) implements ServerMain.Config {
+    Duration uploadLease,
+    Compression compression) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -90,10 +93,17 @@ public record ApiServerConfig(
       "a request writing a resumable upload holds it this long, renewed while its body "
           + "arrives; another request gets 409 meanwhile, and an api server that died mid-write "
           + "lets go once it lapses");
+  static final Option COMPRESSION = new Option("COMPRESSION", "compression", "true",
+      "true stores new content compressed (gzip blocks) when its first stripe shows it worth it; "
+          + "false stores it as it comes. Content stored either way stays readable");
+  static final Option COMPRESSION_LEVEL = new Option("COMPRESSION_LEVEL", "compression-level",
+      Integer.toString(BlockCodec.DEFAULT_GZIP_LEVEL),
+      "gzip level of new content, 1 (fastest) to 9 (smallest)");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
       STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM, REPAIR_INTERVAL,
-      REPAIR_AFTER, REPAIR_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE);
+      REPAIR_AFTER, REPAIR_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION,
+      COMPRESSION_LEVEL);
   /** Up to this, small content is held in memory while its size is unknown: bounded. */
   static final long MAX_SMALL_OBJECT_LIMIT = 1 << 20;
 
@@ -122,6 +132,7 @@ public record ApiServerConfig(
     requireNonNull(repair, "repair");
     checkArgument(isPositive(uploadExpiry), "upload expiry must be positive: %s", uploadExpiry);
     checkArgument(isPositive(uploadLease), "upload lease must be positive: %s", uploadLease);
+    requireNonNull(compression, "compression");
     checkArgument(smallObjectLimit >= 0 && smallObjectLimit <= MAX_SMALL_OBJECT_LIMIT,
         "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
         smallObjectLimit);
@@ -165,7 +176,8 @@ public record ApiServerConfig(
         DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false, DEFAULT_STOP_TIMEOUT,
         Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty(),
         RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
-            RepairSettings.DEFAULT_RATE), DEFAULT_UPLOAD_EXPIRY, DEFAULT_UPLOAD_LEASE);
+            RepairSettings.DEFAULT_RATE), DEFAULT_UPLOAD_EXPIRY, DEFAULT_UPLOAD_LEASE,
+            Compression.DEFAULT);
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -198,42 +210,61 @@ public record ApiServerConfig(
         RepairSettings.of(options.getDuration(REPAIR_INTERVAL), options.getDuration(REPAIR_AFTER),
             options.getInt(REPAIR_RATE)),
         options.getDuration(UPLOAD_EXPIRY),
-        options.getDuration(UPLOAD_LEASE));
+        options.getDuration(UPLOAD_LEASE),
+        compression(options));
+  }
+
+  private static Compression compression(Options options) {
+    int level = options.getInt(COMPRESSION_LEVEL);
+    if (level < 1 || level > 9) {
+      throw new IllegalArgumentException("COMPRESSION_LEVEL (--compression-level) must be 1 to 9: "
+          + level);
+    }
+    return new Compression(options.getBoolean(COMPRESSION), level);
   }
 
   /** The same, for a store of {@code n} data servers. */
   public ApiServerConfig withDataServers(int n) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
+        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease, compression);
   }
 
   /** The same, with instant upload on or off. */
   public ApiServerConfig withInstantUpload(boolean on) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
+        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease, compression);
   }
 
   /** The same, keeping versions in the database at {@code url}. */
   public ApiServerConfig withMetadataUrl(String url) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
-        erasureCode, smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
+        erasureCode, smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease,
+        compression);
   }
 
   /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
   public ApiServerConfig withErasureCode(String code) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
-        Optional.of(code), smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease);
+        Optional.of(code), smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease,
+        compression);
   }
 
   /** The same, with the repair service run as {@code settings} say. */
   public ApiServerConfig withRepair(RepairSettings settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, settings, uploadExpiry, uploadLease);
+        smallObjectLimit, writeQuorum, settings, uploadExpiry, uploadLease, compression);
+  }
+
+  /** The same, storing new content compressed as {@code settings} say. */
+  public ApiServerConfig withCompression(Compression settings) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease, settings);
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
@@ -264,7 +295,9 @@ public record ApiServerConfig(
             ? Integer.toString(writeQuorum.getAsInt()) : "(k+1)")
         + " REPAIR_INTERVAL=" + repair.interval() + " REPAIR_AFTER=" + repair.after()
         + " REPAIR_RATE=" + repair.bytesPerSecond()
-        + " UPLOAD_EXPIRY=" + uploadExpiry + " UPLOAD_LEASE=" + uploadLease;
+        + " UPLOAD_EXPIRY=" + uploadExpiry + " UPLOAD_LEASE=" + uploadLease
+        + " COMPRESSION=" + compression.enabled()
+        + " COMPRESSION_LEVEL=" + compression.level();
   }
 
   private static boolean isPositive(Duration duration) {

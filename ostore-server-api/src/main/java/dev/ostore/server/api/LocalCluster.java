@@ -4,6 +4,7 @@ import static java.lang.System.Logger.Level.INFO;
 
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.compress.Compression;
 import dev.ostore.http.HttpService;
 import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.server.data.DataServer;
@@ -105,6 +106,15 @@ public final class LocalCluster implements AutoCloseable {
      */
     public Builder dataServers(int dataServers) {
       config = config.withDataServers(dataServers);
+      return this;
+    }
+
+    /**
+     * Whether and how new content is stored compressed (default: on, gzip level 1), as {@code
+     * COMPRESSION} and {@code COMPRESSION_LEVEL} set it for an api server.
+     */
+    public Builder compression(Compression compression) {
+      config = config.withCompression(compression);
       return this;
     }
 

@@ -1,8 +1,10 @@
 package dev.ostore.server.api;
 
 import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.http.AcceptEncoding;
 import dev.ostore.http.DigestHeaders;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.RangeHeader;
@@ -86,31 +88,56 @@ final class ObjectsEndpoints {
 
   /**
    * The object, or the parts of it a {@code Range} header asks for ({@link PartialAnswers}),
-   * after {@code If-None-Match}.
+   * after {@code If-None-Match}: sent gzip when {@link #gzipBody} says so.
    */
   private void get(Exchange exchange) throws IOException {
+    exchange.setLastingHeader("Vary", AcceptEncoding.HEADER);
     Version version = resolve(exchange);
-    if (notModified(exchange, version)) {
+    RangeHeader asked = PartialAnswers.asked(exchange, version);
+    OptionalLong gzip = gzipBody(exchange, version, asked.kind() != RangeHeader.Kind.WHOLE);
+    if (notModified(exchange, version, gzip.isPresent())) {
       return;
     }
-    RangeHeader asked = PartialAnswers.asked(exchange, version);
-    if (asked.kind() != RangeHeader.Kind.WHOLE) {
+    if (gzip.isEmpty() && asked.kind() != RangeHeader.Kind.WHOLE) {
       PartialAnswers.answer(exchange, objects, version, asked);
       return;
     }
-    try (ObjectStore.Content content = objects.open(version)) {
+    try (ObjectStore.Content content = gzip.isPresent()
+        ? objects.openGzip(version).orElseThrow() : objects.open(version)) {
       exchange.setHeader("Content-Type", "application/octet-stream");
-      content.copyTo(exchange.respond(200, version.size()));
+      content.copyTo(exchange.respond(200, content.size()));
     }
   }
 
-  /** Answered from the metadata alone: no data server is asked. */
+  /** Answered from the metadata alone, as the GET without {@code Range} would be. */
   private void head(Exchange exchange) throws IOException {
+    exchange.setLastingHeader("Vary", AcceptEncoding.HEADER);
     Version version = resolve(exchange);
-    if (!notModified(exchange, version)) {
+    OptionalLong gzip = gzipBody(exchange, version, false);
+    if (!notModified(exchange, version, gzip.isPresent())) {
       exchange.setHeader("Content-Type", "application/octet-stream");
-      exchange.respond(200, version.size());
+      exchange.respond(200, gzip.orElse(version.size()));
     }
+  }
+
+  /**
+   * The length of the gzip body to send, when the content is stored compressed and {@code
+   * Accept-Encoding} prefers gzip to identity: for the whole object, or for a range when the
+   * client takes no identity (the range is then ignored, as RFC 9110 allows). Ranges are
+   * otherwise sent identity. Empty for identity; a 406 when neither is acceptable.
+   */
+  private OptionalLong gzipBody(Exchange exchange, Version version, boolean ranged)
+      throws IOException {
+    Optional<String> header = exchange.header(AcceptEncoding.HEADER);
+    AcceptEncoding accepted = AcceptEncoding.of(header);
+    OptionalLong gzip = accepted.takesGzip() ? objects.gzipSize(version) : OptionalLong.empty();
+    return switch (accepted.choose(gzip.isPresent())) {
+      case GZIP -> ranged && accepted.takesIdentity() ? OptionalLong.empty() : gzip;
+      case IDENTITY -> OptionalLong.empty();
+      case NONE -> throw new OstoreException(ErrorCode.NOT_ACCEPTABLE, "object " + version.name()
+          + " can be sent " + (gzip.isPresent() ? "gzip or " : "") + "identity, and "
+          + AcceptEncoding.HEADER + ": " + header.orElseThrow() + " takes neither");
+    };
   }
 
   private void delete(Exchange exchange) throws IOException {
@@ -125,15 +152,28 @@ final class ObjectsEndpoints {
     VersionLines.respond(exchange, deletion.tombstone().orElseThrow());
   }
 
-  /** Sets the version's headers; true when {@code If-None-Match} made it a 304, now answered. */
-  private static boolean notModified(Exchange exchange, Version version) throws IOException {
+  /**
+   * Sets the version's headers, of its representation sent {@code gzip} or identity; true when
+   * {@code If-None-Match} made it a 304 (for that representation's entity tag), now answered.
+   */
+  private static boolean notModified(Exchange exchange, Version version, boolean gzip)
+      throws IOException {
     ContentHash hash = version.hash().orElseThrow();
-    DigestHeaders.write(exchange, hash);
+    if (gzip) {
+      DigestHeaders.writeGzip(exchange, hash);
+    } else {
+      DigestHeaders.write(exchange, hash);
+    }
     exchange.setHeader("Object-Version", Long.toString(version.number()));
+    exchange.setHeader("Object-Size", Long.toString(version.size()));
     exchange.setHeader("Accept-Ranges", "bytes");
-    if (DigestHeaders.matchesIfNoneMatch(exchange, hash)) {
+    if (DigestHeaders.matchesIfNoneMatch(exchange,
+        gzip ? DigestHeaders.gzipEtag(hash) : DigestHeaders.etag(hash))) {
       exchange.respond(304, 0);
       return true;
+    }
+    if (gzip) {
+      exchange.setHeader("Content-Encoding", "gzip");
     }
     return false;
   }

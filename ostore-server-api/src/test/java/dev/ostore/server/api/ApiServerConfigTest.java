@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.compress.Compression;
 import dev.ostore.server.data.DataServerMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ class ApiServerConfigTest {
     assertEquals(Duration.ofSeconds(1), config.locateTimeout());
     assertEquals(Duration.ofHours(24), config.uploadExpiry());
     assertEquals(Duration.ofSeconds(30), config.uploadLease());
+    assertEquals(Compression.DEFAULT, config.compression());
   }
 
   @Test
@@ -38,10 +40,23 @@ class ApiServerConfigTest {
         new String[] {"--upload-lease", "10s"});
     assertEquals(Duration.ofHours(2), config.uploadExpiry());
     assertEquals(Duration.ofSeconds(10), config.uploadLease());
-    assertTrue(config.describe().endsWith(" UPLOAD_EXPIRY=PT2H UPLOAD_LEASE=PT10S"),
+    assertTrue(config.describe().contains(" UPLOAD_EXPIRY=PT2H UPLOAD_LEASE=PT10S "),
         config.describe());
     assertThrows(IllegalArgumentException.class,
         () -> ApiServerConfig.from(Map.of("UPLOAD_LEASE", "0s"), new String[0]));
+  }
+
+  @Test
+  void compressionIsSetByEnvironmentOrFlag() {
+    ApiServerConfig config = ApiServerConfig.from(Map.of("COMPRESSION", "false"),
+        new String[] {"--compression-level", "6"});
+    assertEquals(new Compression(false, 6), config.compression());
+    assertTrue(config.describe().contains("COMPRESSION=false COMPRESSION_LEVEL=6"),
+        config.describe());
+    IllegalArgumentException level = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("COMPRESSION_LEVEL", "10"), new String[0]));
+    assertEquals("COMPRESSION_LEVEL (--compression-level) must be 1 to 9: 10",
+        level.getMessage());
   }
 
   @Test

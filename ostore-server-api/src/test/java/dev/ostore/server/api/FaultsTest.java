@@ -10,6 +10,7 @@ import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ServerId;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.compress.Compression;
 import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
 import dev.ostore.http.Endpoint;
@@ -267,9 +268,10 @@ class FaultsTest {
     return data;
   }
 
+  /** Compression off: the fake data servers serve shards of content as it came. */
   private ApiServer startApiServer(int dataServers, Path dir) throws IOException {
     return ApiServer.start(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), dir,
-        dataServers), bus, InstantSource.system());
+        dataServers).withCompression(Compression.OFF), bus, InstantSource.system());
   }
 
   private static void awaitLive(ApiServer api, int servers) throws InterruptedException {

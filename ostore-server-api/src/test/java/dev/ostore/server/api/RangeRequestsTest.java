@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.TestData;
+import java.io.ByteArrayInputStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Ranged GETs (RFC 9110, section 14) through real processes: an api server and six data servers
  * over RabbitMQ. Every range is checked against the bytes that were sent, around chunk (64 KiB)
- * and stripe (256 KiB) edges, on a healthy cluster and with two data servers killed.
+ * and stripe (256 KiB) edges, on a healthy cluster and with two data servers killed, of content
+ * stored as it came (random bytes) and compressed (text), read whole too, identity and gzip.
  */
 @Timeout(600)
 class RangeRequestsTest {
@@ -42,6 +46,10 @@ class RangeRequestsTest {
   static final SeededObject SMALL = new SeededObject("ranges-small", 4 * KIB + 5, 501);
   static final SeededObject EMPTY = new SeededObject("ranges-empty", 0, 502);
   static final Map<SeededObject, byte[]> BYTES = new LinkedHashMap<>();
+  /** Stored compressed: 4+2 with an index, and one segment copied whole (1+2). */
+  static final Map<String, byte[]> TEXT = Map.of(
+      "ranges-json", TestData.jsonLines(20 * STRIPE + 12_345, 505),
+      "ranges-logs", TestData.logLines(30 * KIB + 5, 506));
 
   @BeforeAll
   static void startClusterAndStore() throws Exception {
@@ -53,6 +61,10 @@ class RangeRequestsTest {
       try (var in = object.stream()) {
         BYTES.put(object, in.readAllBytes());
       }
+    }
+    for (Map.Entry<String, byte[]> text : TEXT.entrySet()) {
+      HttpResponse<String> put = http.put("/objects/" + text.getKey(), text.getValue());
+      assertEquals(200, put.statusCode(), put.body());
     }
   }
 
@@ -78,8 +90,12 @@ class RangeRequestsTest {
   }
 
   private static void assertEveryForm(String when) throws Exception {
+    Map<String, byte[]> objects = new LinkedHashMap<>(TEXT);
     for (SeededObject object : List.of(LARGE, SMALL)) {
-      long size = object.size;
+      objects.put(object.name, BYTES.get(object));
+    }
+    for (Map.Entry<String, byte[]> object : objects.entrySet()) {
+      long size = object.getValue().length;
       long last = size - 1;
       long middle = size / 2;
       List<String> ranges = new ArrayList<>(List.of("0-0", "0-", last + "-", last + "-" + last,
@@ -93,24 +109,39 @@ class RangeRequestsTest {
         }
       }
       for (String range : ranges) {
-        assertRange(object, range, when);
+        assertRange(object.getKey(), object.getValue(), range, when);
       }
+      assertWhole(object.getKey(), object.getValue(), when);
     }
   }
 
-  /** GETs {@code spec} of {@code object} and checks the 206 against the bytes sent. */
-  private static void assertRange(SeededObject object, String spec, String when)
+  /** GETs {@code spec} of the object {@code name} and checks the 206 against its bytes. */
+  private static void assertRange(String name, byte[] bytes, String spec, String when)
       throws Exception {
-    HttpResponse<byte[]> get = http.getBytes("/objects/" + object.name, "Range", "bytes=" + spec);
-    String what = object.name + " bytes=" + spec + ", " + when;
+    HttpResponse<byte[]> get = http.getBytes("/objects/" + name, "Range", "bytes=" + spec,
+        "Accept-Encoding", "gzip");
+    String what = name + " bytes=" + spec + ", " + when;
     assertEquals(206, get.statusCode(), what + ": " + new String(get.body(),
         StandardCharsets.UTF_8));
-    long[] span = expected(spec, object.size);
-    assertEquals("bytes " + span[0] + "-" + (span[1] - 1) + "/" + object.size,
+    long[] span = expected(spec, bytes.length);
+    assertEquals("bytes " + span[0] + "-" + (span[1] - 1) + "/" + bytes.length,
         get.headers().firstValue("Content-Range").orElse(""), what);
     assertEquals(Optional.of("bytes"), get.headers().firstValue("Accept-Ranges"), what);
-    assertArrayEquals(Arrays.copyOfRange(BYTES.get(object), (int) span[0], (int) span[1]),
-        get.body(), what);
+    assertEquals(Optional.empty(), get.headers().firstValue("Content-Encoding"), what);
+    assertArrayEquals(Arrays.copyOfRange(bytes, (int) span[0], (int) span[1]), get.body(),
+        what);
+  }
+
+  /** GETs all of the object {@code name}, identity and gzip (when stored compressed). */
+  private static void assertWhole(String name, byte[] bytes, String when) throws Exception {
+    assertArrayEquals(bytes, http.getBytes("/objects/" + name).body(), name + ", " + when);
+    HttpResponse<byte[]> gzip = http.getBytes("/objects/" + name, "Accept-Encoding", "gzip");
+    boolean compressed = TEXT.containsKey(name);
+    assertEquals(compressed ? Optional.of("gzip") : Optional.empty(),
+        gzip.headers().firstValue("Content-Encoding"), name + ", " + when);
+    assertArrayEquals(bytes, compressed
+        ? new GZIPInputStream(new ByteArrayInputStream(gzip.body())).readAllBytes()
+        : gzip.body(), name + " gzip, " + when);
   }
 
   /** The bytes {@code [from, to)} a satisfiable single range names, worked out plainly. */
