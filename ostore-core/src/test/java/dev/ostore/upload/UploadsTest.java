@@ -12,6 +12,7 @@ import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.compress.Compression;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
@@ -70,7 +71,7 @@ class UploadsTest {
     metadata = MetadataStore.embedded(root.resolve("metadata.db"));
     uploads = newUploads(metadata);
     objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
-        Duration.ofSeconds(1), false, RepairQueue.NONE);
+        Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT);
   }
 
   /** Another api server's uploads, over {@code store}: nothing of this one's memory. */
