@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * {@code i} on {@code servers[i]}, whose id is {@code serverIds[i]} when it sent one: a server
  * that comes back at another address is found by it), when it expires, and how far it got:
  * {@code stripes} whole stripes sent to the shards, except those that {@code failed}, and the
- * bytes of the unfinished stripe after them, the {@code tail}. The record owns {@code tail}: nobody changes it; records
- * are equal when their tails hold the same bytes.
+ * bytes of the unfinished stripe after them, the {@code tail}. The record owns {@code tail}:
+ * nobody changes it; records are equal when their tails hold the same bytes.
  */
 public record UploadRecord(String id, String name, long size, Optional<ContentHash> declared,
     String layout, List<ServerAddress> servers, List<Optional<ServerId>> serverIds,
