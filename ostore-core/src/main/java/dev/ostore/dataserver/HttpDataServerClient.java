@@ -175,27 +175,24 @@ final class HttpDataServerClient implements DataServerClient {
 
   @Override
   public boolean deleteUpload(ServerAddress server, UploadShardId id) throws IOException {
-    try {
-      transfers.call(server, "DELETE", UPLOADS + id, Map.of());
-      return true;
-    } catch (OstoreException e) {
-      if (e.code() == ErrorCode.NOT_FOUND) {
-        return false;
-      }
-      throw named("delete", server, "upload " + id, e);
-    }
+    return delete(server, UPLOADS + id, "upload " + id);
   }
 
   @Override
   public boolean delete(ServerAddress server, ShardId id) throws IOException {
+    return delete(server, SHARDS + id, "shard " + id);
+  }
+
+  /** {@code DELETE path}: false when the server answers 404, holding no {@code what}. */
+  private boolean delete(ServerAddress server, String path, String what) throws IOException {
     try {
-      transfers.call(server, "DELETE", SHARDS + id, Map.of());
+      transfers.call(server, "DELETE", path, Map.of());
       return true;
     } catch (OstoreException e) {
       if (e.code() == ErrorCode.NOT_FOUND) {
         return false;
       }
-      throw named("delete", server, "shard " + id, e);
+      throw named("delete", server, what, e);
     }
   }
 
