@@ -2,7 +2,9 @@ package dev.ostore.object;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ShardCalls;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.erasure.StripeSink;
 import dev.ostore.erasure.Striping;
@@ -14,8 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -85,24 +85,14 @@ final class ShardWriters implements StripeSink, AutoCloseable {
    * fewer than the quorum committed deletes those that were and fails.
    */
   Locations finish(DataServerClient client, ContentHash hash, long size) throws IOException {
-    Map<Integer, CompletableFuture<Void>> commits = new LinkedHashMap<>();
-    uploads.forEach((index, upload) -> commits.put(index, CompletableFuture.runAsync(() -> {
-      try {
-        upload.shard().finish(hash, size);
-      } catch (IOException e) {
-        throw new CompletionException(e);
-      }
-    }, executor)));
+    Map<Integer, ShardCalls.Call<ShardId>> commits = new LinkedHashMap<>();
+    uploads.forEach((index, upload) -> commits.put(index,
+        () -> upload.shard().finish(hash, size)));
+    ShardCalls.Outcomes<ShardId> outcomes = ShardCalls.all(commits, executor);
     Map<Integer, List<ServerAddress>> committed = new HashMap<>();
-    commits.forEach((index, commit) -> {
-      Placed<ShardWriter> upload = uploads.get(index);
-      try {
-        commit.join();
-        committed.put(index, List.of(upload.server()));
-      } catch (CompletionException e) {
-        fail(index, upload, e.getCause());
-      }
-    });
+    outcomes.done().keySet().forEach(index ->
+        committed.put(index, List.of(uploads.get(index).server())));
+    outcomes.failed().forEach((index, e) -> fail(index, uploads.get(index), e));
     uploads.clear();
     return ShardPlacement.keep(committed, quorum, client, hash, striping, failures, what);
   }

@@ -11,6 +11,7 @@ import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ShardCalls;
 import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
@@ -44,8 +45,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -443,31 +442,22 @@ final class RealUploads implements Uploads {
     /** Turns the upload's shards into the content's, all at once; below the quorum, none. */
     private ShardedContents.Stored commit(ContentHash hash, Set<Integer> failed,
         Map<Integer, String> reasons) throws IOException {
-      Map<Integer, CompletableFuture<ShardId>> commits = new LinkedHashMap<>();
+      Map<Integer, ShardCalls.Call<ShardId>> commits = new LinkedHashMap<>();
       for (int index = 0; index < upload.servers().size(); index++) {
         if (!failed.contains(index)) {
           UploadShardId id = new UploadShardId(upload.id(), index);
           ServerAddress server = upload.servers().get(index);
-          commits.put(index, CompletableFuture.supplyAsync(() -> {
-            try {
-              return client.commitUpload(server, id, hash);
-            } catch (IOException e) {
-              throw new CompletionException(e);
-            }
-          }, executor));
+          commits.put(index, () -> client.commitUpload(server, id, hash));
         }
       }
+      ShardCalls.Outcomes<ShardId> outcomes = ShardCalls.all(commits, executor);
       Map<Integer, List<ServerAddress>> committed = new HashMap<>();
+      outcomes.done().keySet().forEach(index ->
+          committed.put(index, List.of(upload.servers().get(index))));
       Map<Integer, String> missing = new HashMap<>(reasons);
       failed.forEach(index -> missing.putIfAbsent(index, "failed earlier in the upload"));
-      commits.forEach((index, commit) -> {
-        try {
-          commit.join();
-          committed.put(index, List.of(upload.servers().get(index)));
-        } catch (CompletionException e) {
-          missing.put(index, upload.servers().get(index) + ": " + e.getCause().getMessage());
-        }
-      });
+      outcomes.failed().forEach((index, e) ->
+          missing.put(index, upload.servers().get(index) + ": " + e.getMessage()));
       int quorum = layouts.quorum(striping);
       if (committed.size() < quorum) {
         committed.forEach((index, servers) -> deleteShard(servers.get(0),

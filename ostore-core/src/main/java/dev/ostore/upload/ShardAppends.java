@@ -7,6 +7,7 @@ import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ShardCalls;
 import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.StripeSink;
 import dev.ostore.erasure.Striping;
@@ -18,8 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 
 /**
@@ -86,25 +85,16 @@ final class ShardAppends implements StripeSink, AutoCloseable {
    * {@code blocks} then is failed. Fails below the quorum.
    */
   void finish(long blocks) throws IOException {
-    Map<Integer, CompletableFuture<Long>> finishing = new LinkedHashMap<>();
-    appends.forEach((index, append) -> finishing.put(index, CompletableFuture.supplyAsync(() -> {
-      try {
-        return append.finish();
-      } catch (IOException e) {
-        throw new CompletionException(e);
-      }
-    }, executor)));
+    Map<Integer, ShardCalls.Call<Long>> finishing = new LinkedHashMap<>();
+    appends.forEach((index, append) -> finishing.put(index, append::finish));
     appends.clear();
-    finishing.forEach((index, done) -> {
-      try {
-        long held = done.join();
-        if (held != blocks) {
-          fail(index, new IOException("holds " + held + " blocks, not " + blocks));
-        }
-      } catch (CompletionException e) {
-        fail(index, e.getCause());
+    ShardCalls.Outcomes<Long> outcomes = ShardCalls.all(finishing, executor);
+    outcomes.done().forEach((index, held) -> {
+      if (held != blocks) {
+        fail(index, new IOException("holds " + held + " blocks, not " + blocks));
       }
     });
+    outcomes.failed().forEach(this::fail);
     checkQuorum();
   }
 
