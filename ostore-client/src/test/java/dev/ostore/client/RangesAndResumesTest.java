@@ -75,18 +75,11 @@ class RangesAndResumesTest {
   @Test
   void aDownloadWhoseConnectionBreaksGoesOnFromWhereItBroke() throws Exception {
     try (CuttingProxy proxy = new CuttingProxy(cluster.uri(), 3, 700_000)) {
-      List<Long> resumedAt = new ArrayList<>();
+      ResumableUploadTest.Events events = new ResumableUploadTest.Events();
+      List<Long> resumedAt = events.resumed;
       OstoreClient cut = OstoreClient.builder(proxy.uri())
           .downloadRetries(5, Duration.ofMillis(10))
-          .transferListener(new TransferListener() {
-            @Override
-            public void transferred(long bytes, long size) {}
-
-            @Override
-            public void resumed(long bytes, long size, IOException why) {
-              resumedAt.add(bytes);
-            }
-          })
+          .transferListener(events)
           .build();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertEquals(SIZE, cut.get("big", out));
@@ -115,18 +108,11 @@ class RangesAndResumesTest {
     client.put("text", text);
     // Cut after 100,000 bytes on the wire: far more than that once decoded, if sent gzip.
     try (CuttingProxy proxy = new CuttingProxy(cluster.uri(), 2, 100_000)) {
-      List<Long> resumedAt = new ArrayList<>();
+      ResumableUploadTest.Events events = new ResumableUploadTest.Events();
+      List<Long> resumedAt = events.resumed;
       OstoreClient cut = OstoreClient.builder(proxy.uri())
           .downloadRetries(3, Duration.ofMillis(10))
-          .transferListener(new TransferListener() {
-            @Override
-            public void transferred(long bytes, long size) {}
-
-            @Override
-            public void resumed(long bytes, long size, IOException why) {
-              resumedAt.add(bytes);
-            }
-          })
+          .transferListener(events)
           .build();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertEquals(text.length, cut.get("text", out));

@@ -51,7 +51,7 @@ class UploadsCutAtRandomTest {
         number(file, i);
         String sent = sha256(Files.newInputStream(file));
         AtomicInteger connections = new AtomicInteger();
-        AtomicInteger resumes = new AtomicInteger();
+        ResumableUploadTest.Events events = new ResumableUploadTest.Events();
         try (CuttingProxy proxy = CuttingProxy.cuttingRequestsAt(cluster.uri(),
             () -> connections.getAndIncrement() < CUTS
                 ? FIRST_CUT + (long) (random.nextDouble() * (SIZE - FIRST_CUT))
@@ -59,21 +59,13 @@ class UploadsCutAtRandomTest {
           ObjectVersion version = OstoreClient.builder(proxy.uri())
               .resumableAbove(1 << 20)
               .uploadRetries(10, Duration.ofMillis(20))
-              .transferListener(new TransferListener() {
-                @Override
-                public void transferred(long bytes, long size) {}
-
-                @Override
-                public void resumed(long bytes, long size, IOException why) {
-                  resumes.incrementAndGet();
-                }
-              })
+              .transferListener(events)
               .build()
               .put("cut-" + i, file);
 
           assertEquals(sent, version.hash(), "upload " + i);
           assertEquals(SIZE, version.size(), "upload " + i);
-          assertFalse(resumes.get() == 0, "upload " + i + " was cut at least once");
+          assertFalse(events.resumed.isEmpty(), "upload " + i + " was cut at least once");
         }
         try (InputStream in = direct.open("cut-" + i)) {
           assertEquals(sent, sha256(in), "upload " + i + " read back");
