@@ -5,14 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ByteRange;
-import dev.ostore.ContentHash;
 import dev.ostore.ObjectName;
 import dev.ostore.TestData;
-import dev.ostore.bus.MessageBus;
 import dev.ostore.compress.Compression;
-import dev.ostore.heartbeat.FakeClock;
-import dev.ostore.heartbeat.LiveServers;
-import dev.ostore.locate.Locator;
 import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
@@ -20,11 +15,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,27 +33,20 @@ class CompressedObjectsTest {
 
   @TempDir
   Path root;
-  final MessageBus bus = MessageBus.inMemory();
-  final ExecutorService executor = Executors.newCachedThreadPool();
+  FakeStore store;
   FakeDataServers servers;
-  LiveServers live;
   MetadataStore metadata;
 
   @BeforeEach
   void start() throws IOException {
-    servers = new FakeDataServers(bus, 6);
-    live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
-    servers.servers().forEach(live::heard);
-    metadata = MetadataStore.embedded(root.resolve("metadata.db"));
+    store = new FakeStore(root);
+    servers = store.servers;
+    metadata = store.metadata;
   }
 
   @AfterEach
   void stop() {
-    metadata.close();
-    servers.close();
-    live.close();
-    bus.close();
-    executor.shutdownNow();
+    store.close();
   }
 
   @Test
@@ -149,9 +134,7 @@ class CompressedObjectsTest {
   }
 
   ObjectStore store(Compression compression) {
-    return ObjectStore.create(metadata, live, Locator.overBus(bus, live, Duration.ofSeconds(1)),
-        servers, Layouts.DEFAULT, executor, Duration.ofSeconds(1), false, RepairQueue.NONE,
-        compression);
+    return store.objects(compression);
   }
 
   static Version put(ObjectStore objects, String name, byte[] bytes) throws IOException {

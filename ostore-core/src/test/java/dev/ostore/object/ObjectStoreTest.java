@@ -9,22 +9,16 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.TestData;
-import dev.ostore.bus.MessageBus;
 import dev.ostore.compress.Compression;
-import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.heartbeat.LiveServers;
-import dev.ostore.locate.Locator;
 import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ObjectStoreTest {
   @TempDir
   Path root;
-  final MessageBus bus = MessageBus.inMemory();
-  final ExecutorService executor = Executors.newCachedThreadPool();
+  FakeStore store;
   FakeDataServers servers;
   LiveServers live;
   MetadataStore metadata;
@@ -43,22 +36,16 @@ class ObjectStoreTest {
 
   @BeforeEach
   void start() throws IOException {
-    servers = new FakeDataServers(bus, 6);
-    live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
-    servers.servers().forEach(live::heard);
-    metadata = MetadataStore.embedded(root.resolve("metadata.db"));
-    objects = ObjectStore.create(metadata, live, Locator.overBus(bus, live, Duration.ofSeconds(1)),
-        servers, Layouts.DEFAULT, executor, Duration.ofSeconds(1), false, RepairQueue.NONE,
-        Compression.DEFAULT);
+    store = new FakeStore(root);
+    servers = store.servers;
+    live = store.live;
+    metadata = store.metadata;
+    objects = store.objects(Compression.DEFAULT);
   }
 
   @AfterEach
   void stop() {
-    metadata.close();
-    servers.close();
-    live.close();
-    bus.close();
-    executor.shutdownNow();
+    store.close();
   }
 
   @Test

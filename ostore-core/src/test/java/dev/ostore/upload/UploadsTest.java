@@ -11,15 +11,14 @@ import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.TestData;
-import dev.ostore.bus.MessageBus;
 import dev.ostore.compress.Compression;
 import dev.ostore.heartbeat.FakeClock;
-import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.UploadRecord;
 import dev.ostore.metadata.Version;
 import dev.ostore.object.FakeDataServers;
+import dev.ostore.object.FakeStore;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
 import dev.ostore.object.RepairQueue;
@@ -34,7 +33,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,12 +49,11 @@ class UploadsTest {
 
   @TempDir
   Path root;
-  final MessageBus bus = MessageBus.inMemory();
-  final ExecutorService executor = Executors.newCachedThreadPool();
   /** The uploads' clock; the live servers keep their own, so that they never expire. */
   final FakeClock clock = new FakeClock();
+  FakeStore store;
+  ExecutorService executor;
   FakeDataServers servers;
-  LiveServers live;
   Locator locator;
   MetadataStore metadata;
   Uploads uploads;
@@ -64,29 +61,24 @@ class UploadsTest {
 
   @BeforeEach
   void start() throws IOException {
-    servers = new FakeDataServers(bus, 6);
-    live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
-    servers.servers().forEach(live::heard);
-    locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
-    metadata = MetadataStore.embedded(root.resolve("metadata.db"));
+    store = new FakeStore(root);
+    executor = store.executor;
+    servers = store.servers;
+    locator = store.newLocator();
+    metadata = store.metadata;
     uploads = newUploads(metadata);
-    objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
-        Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT);
+    objects = store.objects(Compression.DEFAULT, locator);
   }
 
-  /** Another api server's uploads, over {@code store}: nothing of this one's memory. */
-  Uploads newUploads(MetadataStore store) {
-    return Uploads.create(store, live, locator, servers, Layouts.DEFAULT, RepairQueue.NONE,
-        executor, clock, Duration.ofHours(24), Duration.ofSeconds(30));
+  /** Another api server's uploads, over {@code shared}: nothing of this one's memory. */
+  Uploads newUploads(MetadataStore shared) {
+    return Uploads.create(shared, store.live, locator, servers, Layouts.DEFAULT,
+        RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30));
   }
 
   @AfterEach
   void stop() {
-    metadata.close();
-    servers.close();
-    live.close();
-    bus.close();
-    executor.shutdownNow();
+    store.close();
   }
 
   @Test
