@@ -3,6 +3,7 @@ package dev.ostore.object;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.ostore.ContentHash;
+import dev.ostore.metadata.ContentLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -19,12 +20,18 @@ final class SmallContents {
   /** The largest content kept: the small-object limit's default. */
   static final int LARGEST = 64 * 1024;
 
-  private final Cache<ContentHash, byte[]> kept;
+  private final Cache<ContentHash, Kept> kept;
+
+  /**
+   * Content kept: its bytes, and how it is stored ({@code layout}, none for content stored whole
+   * before erasure coding), so that a GET of it asks the metadata store nothing either.
+   */
+  record Kept(byte[] bytes, Optional<ContentLayout> layout) {}
 
   /** Keeps up to {@code maxBytes} of content; 0 keeps nothing. */
   SmallContents(long maxBytes) {
     this.kept = CacheBuilder.newBuilder().maximumWeight(maxBytes)
-        .weigher((ContentHash hash, byte[] bytes) -> bytes.length).build();
+        .weigher((ContentHash hash, Kept content) -> content.bytes().length).build();
   }
 
   /** What a cache of about an eighth of the heap, at most 64 MiB, holds. */
@@ -34,20 +41,27 @@ final class SmallContents {
 
   /** The content, if kept. */
   Optional<ObjectStore.Content> get(ContentHash hash) {
-    return Optional.ofNullable(kept.getIfPresent(hash)).map(InMemory::new);
+    return held(hash).map(content -> new InMemory(content.bytes()));
+  }
+
+  /** The content and its layout, if kept. */
+  Optional<Kept> held(ContentHash hash) {
+    return Optional.ofNullable(kept.getIfPresent(hash));
   }
 
   /**
-   * Reads {@code content} whole, checked as its {@code copyTo} checks it, keeps it if it is
-   * small, and returns it in memory: errors come before an answer has started.
+   * Reads {@code content}, stored as {@code layout} says, whole, checked as its {@code copyTo}
+   * checks it, keeps it if it is small, and returns it in memory: errors come before an answer
+   * has started.
    */
-  ObjectStore.Content read(ContentHash hash, ObjectStore.Content content) throws IOException {
+  ObjectStore.Content read(ContentHash hash, Optional<ContentLayout> layout,
+      ObjectStore.Content content) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) content.size());
     try (content) {
       content.copyTo(bytes);
     }
     byte[] whole = bytes.toByteArray();
-    kept.put(hash, whole);
+    kept.put(hash, new Kept(whole, layout));
     return new InMemory(whole);
   }
 
@@ -86,10 +100,13 @@ final class SmallContents {
       }
     }
 
-    /** Keeps the bytes as the content of {@code hash}, which they were stored as, if they fit. */
-    void keep(ContentHash hash) {
+    /**
+     * Keeps the bytes as the content of {@code hash}, which they were stored as ({@code layout}),
+     * if they fit.
+     */
+    void keep(ContentHash hash, ContentLayout layout) {
       if (bytes != null) {
-        kept.put(hash, bytes.toByteArray());
+        kept.put(hash, new Kept(bytes.toByteArray(), Optional.of(layout)));
       }
     }
   }

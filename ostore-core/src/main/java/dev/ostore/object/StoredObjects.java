@@ -89,7 +89,7 @@ final class StoredObjects implements ObjectStore {
       }
       ShardedContents.Stored stored = upload.commit();
       Version version = contents.record(name, stored, "PUT of " + name);
-      copy.keep(stored.hash());
+      copy.keep(stored.hash(), stored.layout());
       return version;
     }
   }
@@ -123,12 +123,15 @@ final class StoredObjects implements ObjectStore {
           + " bytes of " + version.name());
     }
     if (version.size() > SmallContents.LARGEST) {
-      return openStored(version, hash, range);
+      return openStored(version, hash, metadata.layout(hash), range);
     }
     Optional<Content> kept = small.get(hash);
-    Content whole = kept.isPresent() ? kept.get()
-        : small.read(hash, openStored(version, hash, ByteRange.all(version.size())));
-    return Slice.cut(whole, range);
+    if (kept.isPresent()) {
+      return Slice.cut(kept.get(), range);
+    }
+    Optional<ContentLayout> layout = metadata.layout(hash);
+    return Slice.cut(small.read(hash, layout,
+        openStored(version, hash, layout, ByteRange.all(version.size()))), range);
   }
 
   /**
@@ -149,15 +152,16 @@ final class StoredObjects implements ObjectStore {
         : sharded.openGzip(version.hash().orElseThrow(), layout.get(), version.name());
   }
 
+  /** How {@code version}'s content is stored: known in memory when the content is kept. */
   private Optional<ContentLayout> layoutOf(Version version) throws IOException {
     ContentHash hash = version.hash().orElseThrow(
         () -> Missing.deleted(version.name(), version.number()));
-    return metadata.layout(hash);
+    Optional<SmallContents.Kept> held = small.held(hash);
+    return held.isPresent() ? held.get().layout() : metadata.layout(hash);
   }
 
-  private Content openStored(Version version, ContentHash hash, ByteRange range)
-      throws IOException {
-    Optional<ContentLayout> layout = metadata.layout(hash);
+  private Content openStored(Version version, ContentHash hash, Optional<ContentLayout> layout,
+      ByteRange range) throws IOException {
     Content content;
     if (layout.isPresent()) {
       content = sharded.open(hash, layout.get(), version.name(), range);

@@ -3,6 +3,7 @@ package dev.ostore.object;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
@@ -126,6 +127,16 @@ class ObjectStoreTest {
     metadata.delete("a");
     assertEquals(ErrorCode.NOT_FOUND, assertThrows(OstoreException.class, () -> get("a")).code());
     assertArrayEquals(bytes, read(objects.resolve(ObjectName.of("a"), OptionalLong.of(1))));
+  }
+
+  @Test
+  void contentThisServerKeepsIsServedWithoutAskingTheMetadataStoreHowItIsStored()
+      throws IOException {
+    byte[] text = TestData.logLines(20_000, 7);
+    Version version = put("kept", text, Optional.empty());
+    metadata.close(); // every question to it fails from now on
+    assertTrue(objects.gzipSize(version).isPresent(), "stored compressed, and known to be");
+    assertArrayEquals(text, read(version));
   }
 
   Version put(String name, byte[] bytes, Optional<ContentHash> declared) throws IOException {
