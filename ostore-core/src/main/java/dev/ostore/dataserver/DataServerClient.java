@@ -75,6 +75,37 @@ public interface DataServerClient {
   /** Deletes a shard; false when the server did not hold it. */
   boolean delete(ServerAddress server, ShardId id) throws IOException;
 
+  /** What {@link #hold} did. */
+  enum Hold {
+    /** The shard is in the holding area now. */
+    HELD,
+    /** The server holds no such shard. */
+    ABSENT,
+    /** The shard was written at or after the time given, so it was kept in place. */
+    WRITTEN_SINCE
+  }
+
+  /**
+   * Moves a shard to the server's holding area, from which {@link #restore} can put it back until
+   * the server's hold period has passed, unless the shard was written (stored, or kept when the
+   * same shard was stored again) at or after {@code writtenBefore}: the server decides that under
+   * the shard's lock, so a write racing a collection always wins.
+   */
+  Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) throws IOException;
+
+  /**
+   * Up to {@code limit} of the shards in {@code server}'s holding area, in {@link ShardId} order,
+   * after {@code after} (from the first when empty); fewer than {@code limit} means the end.
+   */
+  List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException;
+
+  /**
+   * Puts a held shard back in place (or drops the held copy when the shard has been stored again
+   * meanwhile); false when the server holds no such shard in its holding area.
+   */
+  boolean restore(ServerAddress server, ShardId id) throws IOException;
+
   /**
    * Streams content stored whole, as data servers stored it before erasure coding ({@code GET
    * /objects/<hex>}), checked by the server as it sends it.

@@ -353,4 +353,20 @@ final class HttpDataServerClient implements DataServerClient {
       return blocksIn(answered.answerHeader(BLOCKS_HEADER), server, "upload " + id);
     }
   }
+
+  // Placeholders of the gc-base branch, replaced by gc-data before anything lands.
+  @Override
+  public Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) {
+    throw new UnsupportedOperationException("gc-data");
+  }
+
+  @Override
+  public List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit) {
+    throw new UnsupportedOperationException("gc-data");
+  }
+
+  @Override
+  public boolean restore(ServerAddress server, ShardId id) {
+    throw new UnsupportedOperationException("gc-data");
+  }
 }

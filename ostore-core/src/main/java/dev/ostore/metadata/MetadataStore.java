@@ -186,6 +186,55 @@ public interface MetadataStore extends AutoCloseable {
   boolean references(ContentHash hash) throws IOException;
 
   /**
+   * Removes version {@code number} of {@code name} for good, tombstone or not, and returns it;
+   * empty when there is no such version. The name's numbers are never given out again, and its
+   * latest version is then the newest one left. The version's content, if any, counts as touched
+   * now (see {@link #condemn}).
+   */
+  Optional<Version> deleteVersion(String name, long number) throws IOException;
+
+  /**
+   * Applies a retention rule to up to {@code limit} names after {@code after} (from the first when
+   * empty), in name order: removes, as {@link #deleteVersion} does, each version beyond the newest
+   * {@code keep} of its name (no count limit when {@code keep} is 0) and each created before
+   * {@code createdBefore}, if present; but never a name's newest version that is not a
+   * tombstone, nor the newest version of a name (so that numbers go on).
+   */
+  Retention applyRetention(int keep, Optional<Instant> createdBefore, Optional<String> after,
+      int limit) throws IOException;
+
+  /**
+   * Up to {@code limit} contents after {@code after} (from the first when empty), in hash order,
+   * that no version refers to and that were last touched before {@code touchedBefore}: what a
+   * collection may take. Content is touched when recorded, whenever a version is added with it
+   * (a dedup hit included), and when a version of it is removed. Condemned contents are listed.
+   */
+  List<ContentEntry> unreferenced(Instant touchedBefore, Optional<ContentHash> after, int limit)
+      throws IOException;
+
+  /**
+   * In one transaction: marks content {@code hash} condemned at {@code at} if no version refers
+   * to it and it was last touched before {@code touchedBefore}; content with no row in the table
+   * of contents (shards that no recorded write owns) gets one, laid out as {@code layout} says,
+   * touched and condemned at {@code at}. Returns whether it is condemned now. Adding a version
+   * with the content afterwards revives it (touches it and takes the mark away).
+   */
+  boolean condemn(ContentHash hash, ContentLayout layout, Instant touchedBefore, Instant at)
+      throws IOException;
+
+  /**
+   * Deletes the row of content {@code hash} if it is still condemned as of {@code condemnedAt}
+   * (nothing revived it since) and no version refers to it; returns whether it deleted it.
+   */
+  boolean forget(ContentHash hash, Instant condemnedAt) throws IOException;
+
+  /**
+   * Whether content {@code hash} is wanted: a version refers to it, or its row in the table of
+   * contents is not condemned. Shards of unwanted content may be collected.
+   */
+  boolean wanted(ContentHash hash) throws IOException;
+
+  /**
    * Asks the database a question that needs no data, so that a health check learns whether it
    * answers now; {@code METADATA_UNAVAILABLE} when it does not.
    */

@@ -477,4 +477,38 @@ final class SqlMetadataStore implements MetadataStore {
     return new Version(row.getString(1), row.getLong(2), row.getLong(3),
         Optional.ofNullable(hash).map(ContentHash::of));
   }
+
+  // Placeholders of the gc-base branch, replaced by gc-meta before anything lands.
+  @Override
+  public Optional<Version> deleteVersion(String name, long number) {
+    throw new UnsupportedOperationException("gc-meta");
+  }
+
+  @Override
+  public Retention applyRetention(int keep, Optional<Instant> createdBefore,
+      Optional<String> after, int limit) {
+    throw new UnsupportedOperationException("gc-meta");
+  }
+
+  @Override
+  public List<ContentEntry> unreferenced(Instant touchedBefore, Optional<ContentHash> after,
+      int limit) {
+    throw new UnsupportedOperationException("gc-meta");
+  }
+
+  @Override
+  public boolean condemn(ContentHash hash, ContentLayout layout, Instant touchedBefore,
+      Instant at) {
+    throw new UnsupportedOperationException("gc-meta");
+  }
+
+  @Override
+  public boolean forget(ContentHash hash, Instant condemnedAt) {
+    throw new UnsupportedOperationException("gc-meta");
+  }
+
+  @Override
+  public boolean wanted(ContentHash hash) {
+    throw new UnsupportedOperationException("gc-meta");
+  }
 }

@@ -10,6 +10,7 @@ import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.HeldShard;
 import dev.ostore.dataserver.ListedShard;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.dataserver.UploadShardId;
@@ -214,7 +215,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         ShardId id = new ShardId(hash, index);
         held.get(server).putIfAbsent(id, bytes.toByteArray());
         checksums.putIfAbsent(id, List.copyOf(crcs));
-        listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize));
+        listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize, Instant.now()));
         done = true;
         return id;
       }
@@ -443,7 +444,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
       held.get(server).putIfAbsent(shard, bytes.toByteArray());
       checksums.putIfAbsent(shard, List.copyOf(crcs));
       listed.putIfAbsent(hash, listing -> new ListedShard(listing, upload.striping,
-          upload.objectSize));
+          upload.objectSize, Instant.now()));
       uploads.remove(id);
       return shard;
     }
@@ -532,5 +533,21 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     if (down.contains(server)) {
       throw new OstoreException(ErrorCode.DATA_SERVER_UNREACHABLE, server + " refused");
     }
+  }
+
+  // Placeholders of the gc-base branch, replaced by gc-collect before anything lands.
+  @Override
+  public Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) {
+    throw new UnsupportedOperationException("gc-collect");
+  }
+
+  @Override
+  public List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit) {
+    throw new UnsupportedOperationException("gc-collect");
+  }
+
+  @Override
+  public boolean restore(ServerAddress server, ShardId id) {
+    throw new UnsupportedOperationException("gc-collect");
   }
 }
