@@ -1,0 +1,254 @@
+package dev.ostore.server.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import dev.ostore.TestData;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector under fire, on real servers over RabbitMQ: while passes run back to back, writers
+ * PUT the same few contents again and again (dedup hits on content being collected), versions are
+ * removed for good and names re-created, resumable uploads are started and abandoned, and data
+ * servers are killed and restarted. Afterwards every version that was acknowledged and not removed
+ * reads back byte-identical, and once the grace and hold periods have passed no data server keeps
+ * a shard of content that no version refers to.
+ */
+class CollectionUnderFireTest {
+  private static final Pattern VERSION = Pattern.compile("\"Version\":([0-9]+)");
+  private static final Duration FIRE = Duration.ofSeconds(40);
+  private static final int NAMES = 12;
+
+  @TempDir
+  Path root;
+
+  /** An acknowledged version: which name, which number, which content. */
+  private record Acked(String name, long number, int content) {}
+
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void everyAcknowledgedVersionSurvivesAndEveryUnreferencedContentGoes() throws Exception {
+    ProcessCluster.Spec six = ProcessCluster.Spec.sixDataServers("under-fire");
+    Map<String, String> api = Map.of("HEARTBEAT_EXPIRY", "3s",
+        "METADATA_URL", "jdbc:sqlite:" + root.resolve("metadata.db"),
+        "COLLECT_GRACE", "2s", "COLLECT_INTERVAL", "1h", "COLLECT_RATE", "0",
+        "UPLOAD_EXPIRY", "3s");
+    Map<String, String> data = Map.of("HEARTBEAT_INTERVAL", "500ms", "HOLD_FOR", "6s");
+    List<byte[]> contents = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // Small contents go as three copies, larger ones erasure-coded: both kinds are collected.
+      contents.add(TestData.randomBytes(i % 2 == 0 ? 3_000 + i : 300_000 + i, 40 + i));
+    }
+    try (ProcessCluster cluster = ProcessCluster.start(root, new ProcessCluster.Spec(
+        six.name(), 6, six.apiJvm(), api, six.dataJvm(), data))) {
+      Http http = cluster.http();
+      Map<String, Acked> acked = new ConcurrentHashMap<>();
+      Set<String> removed = ConcurrentHashMap.newKeySet();
+      long end = System.nanoTime() + FIRE.toNanos();
+      ExecutorService threads = Executors.newFixedThreadPool(6);
+      List<Future<Integer>> work = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        long seed = w;
+        work.add(threads.submit(() -> write(http, contents, acked, end, new Random(seed))));
+      }
+      work.add(threads.submit(() -> remove(http, acked, removed, end, new Random(7))));
+      work.add(threads.submit(() -> abandonUploads(http, end)));
+      work.add(threads.submit(() -> collect(http, end)));
+      int killed = killAndRestart(cluster, end, new Random(11));
+      for (Future<Integer> done : work) {
+        assertTrue(done.get() > 0, "every kind of work got some done");
+      }
+      threads.shutdown();
+      assertTrue(killed > 0);
+
+      cluster.startData(dead(cluster));
+      cluster.awaitLive(ProcessCluster.allData(6), Duration.ofSeconds(30));
+      Thread.sleep(2_500); // the grace, from the last write
+      passUntilClean(http);
+      Thread.sleep(6_500); // the hold period: data servers purge what was held
+      passUntilClean(http);
+
+      Set<ContentHash> referenced = new HashSet<>();
+      for (Acked version : acked.values()) {
+        String key = version.name() + "#" + version.number();
+        HttpResponse<byte[]> get = http.getBytes("/objects/" + version.name() + "?version="
+            + version.number());
+        if (removed.contains(key)) {
+          assertEquals(404, get.statusCode(), key + " was removed");
+          continue;
+        }
+        assertEquals(200, get.statusCode(), key + ": " + new String(get.body()));
+        assertArrayEquals(contents.get(version.content()), get.body(), key);
+        referenced.add(ContentHash.sha256(contents.get(version.content())));
+      }
+      Thread.sleep(7_000); // a second hold period: what the last pass held is purged too
+      for (int i = 0; i < 6; i++) {
+        for (String file : cluster.filesOf(i, "shards")) {
+          String shard = Path.of(file).getFileName().toString();
+          ContentHash hash = ContentHash.parse(shard.substring(0, shard.indexOf('.')));
+          assertTrue(referenced.contains(hash), "data server " + i + " keeps " + file
+              + ", which no version refers to");
+        }
+        assertEquals(List.of(), cluster.filesOf(i, "holding"), "held past the hold period");
+        assertEquals(List.of(), cluster.filesOf(i, "uploads"), "abandoned uploads expire");
+      }
+    }
+  }
+
+  /** PUTs random contents of the few under random names; returns how many were acknowledged. */
+  private static int write(Http http, List<byte[]> contents, Map<String, Acked> acked, long end,
+      Random random) throws Exception {
+    int done = 0;
+    while (System.nanoTime() < end) {
+      String name = "name-" + random.nextInt(NAMES);
+      int content = random.nextInt(contents.size());
+      HttpResponse<String> put = http.put("/objects/" + name, contents.get(content));
+      if (put.statusCode() == 200) {
+        Matcher number = VERSION.matcher(put.body());
+        assertTrue(number.find(), put.body());
+        long version = Long.parseLong(number.group(1));
+        acked.put(name + "#" + version, new Acked(name, version, content));
+        done++;
+      } else {
+        // With data servers killed, a write may be refused; it must say why, and not be 500.
+        assertTrue(put.statusCode() == 503 || put.statusCode() == 502,
+            put.statusCode() + " " + put.body());
+      }
+    }
+    return done;
+  }
+
+  /**
+   * Removes acknowledged versions for good, most of those it sees, so that contents keep losing
+   * their last reference while writers bring them back; returns how many it removed.
+   */
+  private static int remove(Http http, Map<String, Acked> acked, Set<String> removed, long end,
+      Random random) throws Exception {
+    int done = 0;
+    while (System.nanoTime() < end) {
+      List<Acked> candidates = new ArrayList<>(acked.values());
+      if (candidates.isEmpty()) {
+        Thread.sleep(20);
+        continue;
+      }
+      Acked victim = candidates.get(random.nextInt(candidates.size()));
+      String key = victim.name() + "#" + victim.number();
+      if (removed.contains(key)) {
+        continue;
+      }
+      HttpResponse<String> delete = http.method("DELETE", "/objects/" + victim.name()
+          + "?version=" + victim.number());
+      if (delete.statusCode() == 204) {
+        removed.add(key);
+        done++;
+      } else {
+        assertTrue(delete.statusCode() == 503, delete.statusCode() + " " + delete.body());
+      }
+      Thread.sleep(random.nextInt(30));
+    }
+    return done;
+  }
+
+  /** Starts resumable uploads, sends part of each, and leaves them; returns how many. */
+  private static int abandonUploads(Http http, long end) throws Exception {
+    int done = 0;
+    while (System.nanoTime() < end) {
+      byte[] bytes = TestData.randomBytes(1_100_000, 100 + done);
+      HttpResponse<String> post = http.send(HttpRequest.newBuilder(
+          http.uri("/objects/abandoned-" + done)).header("Size", Integer.toString(bytes.length))
+          .POST(BodyPublishers.noBody()));
+      if (post.statusCode() == 201) {
+        String location = post.headers().firstValue("Location").orElseThrow();
+        http.send(HttpRequest.newBuilder(http.uri(location))
+            .header("Range", "bytes=0-").PUT(BodyPublishers
+                .ofByteArray(Arrays.copyOf(bytes, 600_000))));
+        done++;
+      }
+      Thread.sleep(500);
+    }
+    return done;
+  }
+
+  /** Starts passes back to back; returns how many it started. */
+  private static int collect(Http http, long end) throws Exception {
+    int started = 0;
+    while (System.nanoTime() < end) {
+      HttpResponse<String> post = http.send(HttpRequest.newBuilder(
+          http.uri("/collect")).POST(BodyPublishers.noBody()));
+      if (post.statusCode() == 202) {
+        started++;
+      }
+      Thread.sleep(200);
+    }
+    return started;
+  }
+
+  /** Kills a random data server every few seconds and starts it again; returns how many. */
+  private static int killAndRestart(ProcessCluster cluster, long end, Random random)
+      throws Exception {
+    int killed = 0;
+    while (System.nanoTime() + Duration.ofSeconds(8).toNanos() < end) {
+      Thread.sleep(3_000);
+      int victim = random.nextInt(6);
+      cluster.killData(victim);
+      killed++;
+      Thread.sleep(3_000);
+      cluster.startData(Set.of(victim));
+    }
+    return killed;
+  }
+
+  private static Set<Integer> dead(ProcessCluster cluster) {
+    Set<Integer> dead = new HashSet<>();
+    for (int i = 0; i < 6; i++) {
+      if (!cluster.isDataAlive(i)) {
+        dead.add(i);
+      }
+    }
+    return dead;
+  }
+
+  /** Runs passes until one ends with no failure (every server answered), at most ten. */
+  private static void passUntilClean(Http http) throws Exception {
+    Map<String, String> last = new HashMap<>();
+    for (int attempt = 0; attempt < 10; attempt++) {
+      HttpResponse<String> post = http.send(HttpRequest.newBuilder(
+          http.uri("/collect")).POST(BodyPublishers.noBody()));
+      assertTrue(post.statusCode() == 202 || post.statusCode() == 200, post.body());
+      String status;
+      do {
+        Thread.sleep(100);
+        status = http.get("/collect").body();
+      } while (status.contains("\"running\":{"));
+      last.put("status", status);
+      if (status.contains("\"failures\":[]")) {
+        return;
+      }
+    }
+    throw new AssertionError("no pass ended without failures: " + last.get("status"));
+  }
+}
