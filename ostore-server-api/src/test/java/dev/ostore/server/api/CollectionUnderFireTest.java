@@ -243,9 +243,9 @@ class CollectionUnderFireTest {
       do {
         Thread.sleep(100);
         status = http.get("/collect").body();
-      } while (status.contains("\"running\":{"));
+      } while (status.contains("\"state\":\"running\""));
       last.put("status", status);
-      if (status.contains("\"failures\":[]")) {
+      if (status.contains("\"result\":\"completed\"") && status.contains("\"failures\":[]")) {
         return;
       }
     }
