@@ -68,7 +68,8 @@ class DataServerClientTest {
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
+        DataServerConfig.DEFAULT_HOLD_FOR), bus);
     transfers = Transfers.create(executor, scheduler, InstantSource.system(),
         Duration.ofSeconds(2), Duration.ofSeconds(10));
     client = DataServerClient.overHttp(transfers);
