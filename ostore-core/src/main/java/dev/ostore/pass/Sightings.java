@@ -42,4 +42,11 @@ public final class Sightings {
         .filter(e -> !seen.contains(e.getKey()) && e.getValue().isAfter(since))
         .map(Map.Entry::getKey).collect(Collectors.toSet());
   }
+
+  /** The servers not live now but seen at some time by this process. */
+  public Set<ServerAddress> gone() {
+    Set<ServerAddress> seen = look();
+    return lastSeen.keySet().stream().filter(server -> !seen.contains(server))
+        .collect(Collectors.toSet());
+  }
 }
