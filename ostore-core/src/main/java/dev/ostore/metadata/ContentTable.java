@@ -1,6 +1,7 @@
 package dev.ostore.metadata;
 
 import dev.ostore.ContentHash;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -9,18 +10,51 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The statements a walk over every content needs: the table of contents a page at a time, in
- * hash order (the order data servers list their shards in), and the contents versions refer to
- * that have no entry there, stored whole before erasure coding. Both page on the hash itself: a
- * hash compares as its bytes on SQLite (memcmp) and PostgreSQL (bytea) alike.
+ * The statements on the table of contents: recording and touching a content, the walks over every
+ * content (the table a page at a time, in hash order, the order data servers list their shards
+ * in; the contents versions refer to that have no entry there, stored whole before erasure
+ * coding; the unreferenced ones), and a collection's marks. Walks page on the hash itself: a hash
+ * compares as its bytes on SQLite (memcmp) and PostgreSQL (bytea) alike.
+ *
+ * <p>Why collection is safe: every statement that adds a reference to a content updates its row
+ * in the same transaction (touches it, takes a condemned mark away), and condemning and forgetting
+ * check that no version refers to it in a statement on that same row. The database's row lock
+ * orders the two, so either the add sees the mark and takes it away, or the condemnation sees the
+ * fresh touch and refuses.
  */
 final class ContentTable {
   private static final HexFormat HEX = HexFormat.of();
   /** Below every hash: where a walk starts. */
   private static final byte[] START = new byte[0];
 
-  static final String RECORD = "INSERT INTO ostore_contents"
-      + " (hash, size, layout, created_millis) VALUES (?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING";
+  // A content recorded already keeps its first layout, and is touched and revived.
+  private static final String RECORD = "INSERT INTO ostore_contents"
+      + " (hash, size, layout, created_millis, touched_millis) VALUES (?, ?, ?, ?, ?)"
+      + " ON CONFLICT (hash) DO UPDATE"
+      + " SET touched_millis = excluded.touched_millis, condemned_millis = NULL";
+  private static final String REVIVE = "UPDATE ostore_contents"
+      + " SET touched_millis = ?, condemned_millis = NULL WHERE hash = ?";
+  private static final String TOUCH = "UPDATE ostore_contents SET touched_millis = ?"
+      + " WHERE hash = ?";
+  // ostore_contents_touched or the primary key, as the planner likes; then ostore_versions_hash
+  // answers each NOT EXISTS with one probe.
+  private static final String UNREFERENCED = "SELECT c.hash, c.size, c.layout"
+      + " FROM ostore_contents c WHERE c.hash > ? AND c.touched_millis < ? AND NOT EXISTS"
+      + " (SELECT 1 FROM ostore_versions v WHERE v.hash = c.hash) ORDER BY c.hash LIMIT ?";
+  private static final String CONDEMN = "UPDATE ostore_contents SET condemned_millis = ?"
+      + " WHERE hash = ? AND touched_millis < ? AND NOT EXISTS"
+      + " (SELECT 1 FROM ostore_versions v WHERE v.hash = ostore_contents.hash)";
+  // The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
+  private static final String CONDEMN_UNKNOWN = "INSERT INTO ostore_contents"
+      + " (hash, size, layout, created_millis, touched_millis, condemned_millis)"
+      + " SELECT ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+      + " (SELECT 1 FROM ostore_versions WHERE hash = ?) ON CONFLICT (hash) DO NOTHING";
+  private static final String FORGET = "DELETE FROM ostore_contents"
+      + " WHERE hash = ? AND condemned_millis = ? AND NOT EXISTS"
+      + " (SELECT 1 FROM ostore_versions v WHERE v.hash = ostore_contents.hash)";
+  private static final String WANTED = "SELECT"
+      + " EXISTS (SELECT 1 FROM ostore_versions WHERE hash = ?)"
+      + " OR EXISTS (SELECT 1 FROM ostore_contents WHERE hash = ? AND condemned_millis IS NULL)";
   private static final String PAGE = "SELECT hash, size, layout FROM ostore_contents"
       + " WHERE hash > ? ORDER BY hash LIMIT ?";
   // ostore_versions_hash serves both the order and the range; tombstones have no hash.
@@ -34,10 +68,63 @@ final class ContentTable {
     return HEX.parseHex(hash.hex());
   }
 
+  /**
+   * Records how content {@code digest} is laid out unless that is recorded already, and touches
+   * and revives it either way: a version is about to refer to it, or its shards were just written.
+   */
+  static void record(Session session, byte[] digest, long size, String layout, long nowMillis)
+      throws SQLException {
+    session.statement(RECORD, digest, size, layout, nowMillis, nowMillis).executeUpdate();
+  }
+
+  /** Touches content {@code digest} and takes a condemned mark away, if it has a row. */
+  static void revive(Session session, byte[] digest, long nowMillis) throws SQLException {
+    session.statement(REVIVE, nowMillis, digest).executeUpdate();
+  }
+
+  /** Touches content {@code digest}, if it has a row: a version of it was removed. */
+  static void touch(Session session, byte[] digest, long nowMillis) throws SQLException {
+    session.statement(TOUCH, nowMillis, digest).executeUpdate();
+  }
+
   static List<ContentEntry> page(Session session, Optional<ContentHash> after, int limit)
       throws SQLException {
+    return entries(session.statement(PAGE, from(after), limit));
+  }
+
+  static List<ContentEntry> unreferenced(Session session, long touchedBeforeMillis,
+      Optional<ContentHash> after, int limit) throws SQLException {
+    return entries(session.statement(UNREFERENCED, from(after), touchedBeforeMillis, limit));
+  }
+
+  /** See {@link MetadataStore#condemn}; to run in a write transaction. */
+  static boolean condemn(Session session, ContentHash hash, ContentLayout layout,
+      long touchedBeforeMillis, long atMillis) throws SQLException {
+    byte[] digest = bytes(hash);
+    if (session.statement(CONDEMN, atMillis, digest, touchedBeforeMillis).executeUpdate() == 1) {
+      return true;
+    }
+    // Refused, or no row: only the latter inserts one (shards that no recorded write owns).
+    return session.statement(CONDEMN_UNKNOWN, digest, layout.size(), layout.layout(), atMillis,
+        atMillis, atMillis, digest).executeUpdate() == 1;
+  }
+
+  static boolean forget(Session session, ContentHash hash, long condemnedMillis)
+      throws SQLException {
+    return session.statement(FORGET, bytes(hash), condemnedMillis).executeUpdate() == 1;
+  }
+
+  static boolean wanted(Session session, ContentHash hash) throws SQLException {
+    byte[] digest = bytes(hash);
+    try (ResultSet row = session.statement(WANTED, digest, digest).executeQuery()) {
+      row.next();
+      return row.getBoolean(1);
+    }
+  }
+
+  private static List<ContentEntry> entries(PreparedStatement query) throws SQLException {
     List<ContentEntry> entries = new ArrayList<>();
-    try (ResultSet rows = session.statement(PAGE, from(after), limit).executeQuery()) {
+    try (ResultSet rows = query.executeQuery()) {
       while (rows.next()) {
         entries.add(new ContentEntry(ContentHash.of(rows.getBytes(1)),
             new ContentLayout(rows.getLong(2), rows.getString(3))));

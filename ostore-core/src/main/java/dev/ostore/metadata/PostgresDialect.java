@@ -95,6 +95,24 @@ final class PostgresDialect implements Dialect {
         created_millis BIGINT NOT NULL
       )""");
 
+  /**
+   * Version removal and garbage collection. {@code highest} is the highest number a name ever
+   * gave out, so that removing its newest version never frees that number for reuse; {@code
+   * latest} stays the newest version there is (0 when none is left). A content's {@code
+   * touched_millis} is when a version last came or went with it, {@code condemned_millis} when a
+   * collection marked it (see {@link MetadataStore#condemn}). The defaults only fill existing
+   * rows: dropped, so that a statement that forgot a column fails instead of guessing.
+   */
+  private static final List<String> VERSION_6 = List.of(
+      "ALTER TABLE ostore_names ADD COLUMN highest BIGINT NOT NULL DEFAULT 0",
+      "UPDATE ostore_names SET highest = latest",
+      "ALTER TABLE ostore_names ALTER COLUMN highest DROP DEFAULT",
+      "ALTER TABLE ostore_contents ADD COLUMN touched_millis BIGINT NOT NULL DEFAULT 0",
+      "UPDATE ostore_contents SET touched_millis = created_millis",
+      "ALTER TABLE ostore_contents ALTER COLUMN touched_millis DROP DEFAULT",
+      "ALTER TABLE ostore_contents ADD COLUMN condemned_millis BIGINT",
+      "CREATE INDEX ostore_contents_touched ON ostore_contents (touched_millis)");
+
   private PostgresDialect() {}
 
   @Override
@@ -179,7 +197,7 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6);
   }
 
   /** Class 08 is a connection exception; 57P01-57P03 are the server shutting down or starting. */

@@ -22,22 +22,26 @@ import java.util.Optional;
 
 /**
  * {@link MetadataStore} in SQL tables, the same statements on SQLite and PostgreSQL. {@code
- * ostore_names} has one row per name with its latest version number and whether that version is
- * live; {@code ostore_versions} has every version. A new number comes from one upsert of the
+ * ostore_names} has one row per name with its latest version number, whether that version is
+ * live, and the highest number it ever gave out (above the latest once the newest versions were
+ * removed); {@code ostore_versions} has every version. A new number comes from one upsert of the
  * name's row, which the database serializes by row lock, so concurrent writers queue and never
  * collide or leave a gap; a delete is one conditional update of that row, so its check and its
- * tombstone are atomic too.
+ * tombstone are atomic too. Removals lock the row as well (see {@link VersionRemoval}).
  */
 final class SqlMetadataStore implements MetadataStore {
   private static final HexFormat HEX = HexFormat.of();
 
-  private static final String NEXT_NUMBER = "INSERT INTO ostore_names (name, latest, live)"
-      + " VALUES (?, 1, TRUE) ON CONFLICT (name)"
-      + " DO UPDATE SET latest = ostore_names.latest + 1, live = TRUE RETURNING latest";
+  // The right-hand sides read the row as it was, on SQLite as on PostgreSQL.
+  private static final String NEXT_NUMBER = "INSERT INTO ostore_names"
+      + " (name, latest, live, highest) VALUES (?, 1, TRUE, 1) ON CONFLICT (name) DO UPDATE"
+      + " SET latest = ostore_names.highest + 1, highest = ostore_names.highest + 1, live = TRUE"
+      + " RETURNING latest";
   private static final String NEXT_TOMBSTONE = "UPDATE ostore_names"
-      + " SET latest = latest + 1, live = FALSE WHERE name = ? AND live RETURNING latest";
+      + " SET latest = highest + 1, highest = highest + 1, live = FALSE WHERE name = ? AND live"
+      + " RETURNING latest";
   // Locks the name's row (a no-op update) and reads it: what a failed delete answers.
-  private static final String LOCK_NAME = "UPDATE ostore_names SET live = live WHERE name = ?"
+  static final String LOCK_NAME = "UPDATE ostore_names SET live = live WHERE name = ?"
       + " RETURNING latest, live";
   private static final String INSERT_VERSION = "INSERT INTO ostore_versions"
       + " (name, version, size, hash, created_millis) VALUES (?, ?, ?, ?, ?)";
@@ -183,8 +187,11 @@ final class SqlMetadataStore implements MetadataStore {
     }
     byte[] digest = HEX.parseHex(hash.hex());
     long number = write("add a version of " + name, session -> {
+      // Touches and revives the content in the transaction that refers to it: see ContentTable.
       if (layout.isPresent()) {
-        update(session, ContentTable.RECORD, digest, size, layout.get(), clock.millis());
+        ContentTable.record(session, digest, size, layout.get(), clock.millis());
+      } else {
+        ContentTable.revive(session, digest, clock.millis());
       }
       long next = returning(session, NEXT_NUMBER, name).orElseThrow();
       update(session, INSERT_VERSION, name, next, size, digest, clock.millis());
@@ -210,8 +217,7 @@ final class SqlMetadataStore implements MetadataStore {
     requireNonNull(layout, "layout");
     new ContentLayout(size, layout);
     write("record the layout of " + hash, session -> {
-      update(session, ContentTable.RECORD, ContentTable.bytes(hash), size, layout,
-          clock.millis());
+      ContentTable.record(session, ContentTable.bytes(hash), size, layout, clock.millis());
       return null;
     });
   }
@@ -303,7 +309,8 @@ final class SqlMetadataStore implements MetadataStore {
         // Nothing was live when the update looked. Why is read with the row locked, in this
         // transaction: re-read after it, the answer could name a version added since.
         try (ResultSet row = session.statement(LOCK_NAME, name).executeQuery()) {
-          if (!row.next()) {
+          // Latest 0: every version of the name was removed, which is as if it never existed.
+          if (!row.next() || row.getLong(1) == 0) {
             return Deletion.neverExisted();
           }
           if (!row.getBoolean(2)) {
@@ -472,43 +479,84 @@ final class SqlMetadataStore implements MetadataStore {
     session.statement(sql, parameters).executeUpdate();
   }
 
-  private static Version version(ResultSet row) throws SQLException {
+  static Version version(ResultSet row) throws SQLException {
     byte[] hash = row.getBytes(4);
     return new Version(row.getString(1), row.getLong(2), row.getLong(3),
         Optional.ofNullable(hash).map(ContentHash::of));
   }
 
-  // Placeholders of the gc-base branch, replaced by gc-meta before anything lands.
   @Override
-  public Optional<Version> deleteVersion(String name, long number) {
-    throw new UnsupportedOperationException("gc-meta");
+  public Optional<Version> deleteVersion(String name, long number) throws OstoreException {
+    checkName(name);
+    if (number < 1) {
+      return Optional.empty();
+    }
+    return write("remove version " + number + " of " + name,
+        session -> VersionRemoval.remove(session, name, number, clock.millis()));
   }
 
+  /**
+   * Counts what each name would lose with a read first, and writes only for the names that lose
+   * something: most names of a pass have nothing to remove, and a write per name would take the
+   * one SQLite writer (or a PostgreSQL row lock) for nothing.
+   */
   @Override
   public Retention applyRetention(int keep, Optional<Instant> createdBefore,
-      Optional<String> after, int limit) {
-    throw new UnsupportedOperationException("gc-meta");
+      Optional<String> after, int limit) throws OstoreException {
+    if (keep < 0) {
+      throw new IllegalArgumentException("keep must not be negative: " + keep);
+    }
+    requireNonNull(createdBefore, "createdBefore");
+    after.ifPresent(SqlMetadataStore::checkName);
+    checkLimit(limit);
+    long cutoff = createdBefore.map(Instant::toEpochMilli).orElse(Long.MIN_VALUE);
+    List<String> names = read("list the names to apply retention to",
+        session -> VersionRemoval.names(session, after.orElse(""), limit + 1));
+    boolean more = names.size() > limit;
+    long removed = 0;
+    for (String name : more ? names.subList(0, limit) : names) {
+      long expired = read("apply retention to " + name,
+          session -> VersionRemoval.retain(session, name, keep, cutoff, 0, false));
+      if (expired > 0) {
+        removed += write("apply retention to " + name, session ->
+            VersionRemoval.retain(session, name, keep, cutoff, clock.millis(), true));
+      }
+    }
+    return new Retention(removed, more ? Optional.of(names.get(limit - 1)) : Optional.empty());
   }
 
   @Override
   public List<ContentEntry> unreferenced(Instant touchedBefore, Optional<ContentHash> after,
-      int limit) {
-    throw new UnsupportedOperationException("gc-meta");
+      int limit) throws OstoreException {
+    checkLimit(limit);
+    long before = touchedBefore.toEpochMilli();
+    return read("list the unreferenced contents",
+        session -> ContentTable.unreferenced(session, before, after, limit));
   }
 
   @Override
   public boolean condemn(ContentHash hash, ContentLayout layout, Instant touchedBefore,
-      Instant at) {
-    throw new UnsupportedOperationException("gc-meta");
+      Instant at) throws OstoreException {
+    requireNonNull(hash, "hash");
+    requireNonNull(layout, "layout");
+    long before = touchedBefore.toEpochMilli();
+    long atMillis = at.toEpochMilli();
+    return write("condemn the content " + hash,
+        session -> ContentTable.condemn(session, hash, layout, before, atMillis));
   }
 
   @Override
-  public boolean forget(ContentHash hash, Instant condemnedAt) {
-    throw new UnsupportedOperationException("gc-meta");
+  public boolean forget(ContentHash hash, Instant condemnedAt) throws OstoreException {
+    requireNonNull(hash, "hash");
+    long condemned = condemnedAt.toEpochMilli();
+    return write("forget the content " + hash,
+        session -> ContentTable.forget(session, hash, condemned));
   }
 
   @Override
-  public boolean wanted(ContentHash hash) {
-    throw new UnsupportedOperationException("gc-meta");
+  public boolean wanted(ContentHash hash) throws OstoreException {
+    requireNonNull(hash, "hash");
+    return read("look up whether the content " + hash + " is wanted",
+        session -> ContentTable.wanted(session, hash));
   }
 }

@@ -94,6 +94,22 @@ final class SqliteDialect implements Dialect {
         created_millis INTEGER NOT NULL
       ) STRICT, WITHOUT ROWID""");
 
+  /**
+   * Version removal and garbage collection. {@code highest} is the highest number a name ever
+   * gave out, so that removing its newest version never frees that number for reuse; {@code
+   * latest} stays the newest version there is (0 when none is left). A content's {@code
+   * touched_millis} is when a version last came or went with it, {@code condemned_millis} when a
+   * collection marked it (see {@link MetadataStore#condemn}). SQLite adds a NOT NULL column only
+   * with a default; every statement sets it, and existing rows take their creation time.
+   */
+  private static final List<String> VERSION_6 = List.of(
+      "ALTER TABLE ostore_names ADD COLUMN highest INTEGER NOT NULL DEFAULT 0",
+      "UPDATE ostore_names SET highest = latest",
+      "ALTER TABLE ostore_contents ADD COLUMN touched_millis INTEGER NOT NULL DEFAULT 0",
+      "UPDATE ostore_contents SET touched_millis = created_millis",
+      "ALTER TABLE ostore_contents ADD COLUMN condemned_millis INTEGER",
+      "CREATE INDEX ostore_contents_touched ON ostore_contents (touched_millis)");
+
   private SqliteDialect() {}
 
   @Override
@@ -147,7 +163,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6);
   }
 
   @Override

@@ -7,6 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
+import dev.ostore.heartbeat.FakeClock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -15,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +51,15 @@ abstract class MetadataStoreContract {
    * opens another store on the same database, as a restart or a second server would.
    */
   abstract MetadataStore newStore() throws Exception;
+
+  /** As {@link #newStore()}, with a store that reads the time from {@code clock}. */
+  abstract MetadataStore newStore(InstantSource clock) throws Exception;
+
+  /** The JDBC URL of another database of this test, empty, with no schema yet. */
+  abstract String newDatabase() throws Exception;
+
+  /** What stores opened with {@link #useClock} tell the time by. */
+  final FakeClock clock = new FakeClock();
 
   @BeforeEach
   void openStore() throws Exception {
@@ -513,6 +530,322 @@ abstract class MetadataStoreContract {
             .getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> store.allVersions("a\u0000", Optional.empty(), 10));
+  }
+
+  /** Replaces {@link #store} with one on the same database that reads {@link #clock}. */
+  void useClock() throws Exception {
+    store.close();
+    store = newStore(clock);
+  }
+
+  static ContentHash hash(int i) {
+    return ContentHash.sha256(new byte[] {(byte) i});
+  }
+
+  static final String LAYOUT = "4+2/65536";
+
+  @Test
+  void removingTheNewestVersionLeavesTheOneBeforeItAndItsNumberIsNotReused() throws Exception {
+    Version first = store.add("a", 1, HASH);
+    Version second = store.add("a", 2, OTHER);
+    Version third = store.add("a", 3, HASH);
+    store.add("b", 1, HASH);
+    assertEquals(Optional.of(third), store.deleteVersion("a", 3));
+    assertEquals(Optional.empty(), store.deleteVersion("a", 3), "removed already");
+    assertEquals(Optional.empty(), store.version("a", 3));
+    assertEquals(Optional.of(second), store.latest("a"));
+    assertEquals(List.of(first, second), store.versions("a", Optional.empty(), 10).versions());
+    assertEquals(List.of("a#1", "a#2", "b#1"),
+        ids(listAll((after, limit) -> store.allVersions("", after, limit), 2)));
+    assertEquals(List.of(second, store.latest("b").orElseThrow()),
+        store.latestVersions("", Optional.empty(), 10).versions());
+    assertEquals(4, store.add("a", 4, OTHER).number());
+    assertEquals(5, store.delete("a").tombstone().orElseThrow().number());
+    assertEquals(List.of("a#1", "a#2", "a#4", "a#5"),
+        ids(listAll((after, limit) -> store.versions("a", after, limit), 1)));
+  }
+
+  @Test
+  void removingAMiddleVersionOrATombstoneKeepsTheListingsExact() throws Exception {
+    Version first = store.add("a", 1, HASH);
+    store.add("a", 2, OTHER);
+    Version tombstone = store.delete("a").tombstone().orElseThrow();
+    assertEquals(Optional.of(new Version("a", 2, 2, Optional.of(OTHER))),
+        store.deleteVersion("a", 2));
+    assertEquals(Optional.of(tombstone), store.latest("a"));
+    assertEquals(List.of(), store.latestVersions("", Optional.empty(), 10).versions());
+    assertEquals(List.of(first, tombstone), store.versions("a", Optional.empty(), 10).versions());
+
+    assertEquals(Optional.of(tombstone), store.deleteVersion("a", 3));
+    assertEquals(Optional.of(first), store.latest("a"), "live again: its tombstone is gone");
+    assertEquals(List.of(first), store.latestVersions("a", Optional.empty(), 10).versions());
+    assertEquals(4, store.delete("a").tombstone().orElseThrow().number());
+  }
+
+  @Test
+  void removingTheNewestVersionCanLeaveATombstoneAsTheLatest() throws Exception {
+    store.add("a", 1, HASH);
+    Version tombstone = store.delete("a").tombstone().orElseThrow();
+    store.add("a", 3, OTHER);
+    store.deleteVersion("a", 3);
+    assertEquals(Optional.of(tombstone), store.latest("a"));
+    assertEquals(List.of(), store.latestVersions("", Optional.empty(), 10).versions());
+    assertEquals(Deletion.deletedAlready(tombstone), store.delete("a"));
+  }
+
+  @Test
+  void aNameWhoseVersionsAreAllRemovedIsGoneButKeepsItsNumbers() throws Exception {
+    store.add("a", 1, HASH);
+    assertEquals(Optional.empty(), store.deleteVersion("never", 1));
+    assertEquals(Optional.empty(), store.deleteVersion("a", 2));
+    assertEquals(Optional.empty(), store.deleteVersion("a", 0));
+    assertTrue(store.deleteVersion("a", 1).isPresent());
+    assertEquals(Optional.empty(), store.latest("a"));
+    assertEquals(Optional.empty(), store.version("a", 1));
+    assertEquals(List.of(), store.allVersions("", Optional.empty(), 10).versions());
+    assertEquals(List.of(), store.latestVersions("", Optional.empty(), 10).versions());
+    assertEquals(Deletion.neverExisted(), store.delete("a"));
+    assertEquals(2, store.add("a", 2, HASH).number());
+  }
+
+  @Test
+  void retentionKeepsTheNewestVersionsOfEachName() throws Exception {
+    for (int i = 1; i <= 5; i++) {
+      store.add("a", i, HASH);
+    }
+    store.add("b", 1, HASH);
+    store.add("b", 2, HASH);
+    store.add("c", 1, HASH);
+    store.add("c", 2, OTHER);
+    store.delete("c");
+    // a loses 1-3; c loses 1: its tombstone and its newest live version are kept.
+    assertEquals(new Retention(4, Optional.empty()),
+        store.applyRetention(2, Optional.empty(), Optional.empty(), 100));
+    assertEquals(List.of("a#4", "a#5", "b#1", "b#2", "c#2", "c#3"),
+        ids(store.allVersions("", Optional.empty(), 100).versions()));
+    assertEquals(new Retention(0, Optional.empty()),
+        store.applyRetention(2, Optional.empty(), Optional.empty(), 100));
+    assertEquals(new Retention(0, Optional.empty()),
+        store.applyRetention(0, Optional.empty(), Optional.empty(), 100), "no rule, no removal");
+  }
+
+  @Test
+  void retentionNeverRemovesTheNewestLiveVersionNorTheNewestVersion() throws Exception {
+    useClock();
+    store.add("a", 1, HASH);
+    store.add("a", 2, HASH);
+    store.delete("a");
+    store.add("b", 1, HASH);
+    store.add("t", 1, HASH);
+    store.delete("t");
+    store.deleteVersion("t", 1); // only a tombstone is left
+    clock.advance(Duration.ofDays(1));
+    assertEquals(1, store.applyRetention(1, Optional.of(clock.instant()), Optional.empty(), 10)
+        .removed());
+    assertEquals(List.of("a#2", "a#3", "b#1", "t#2"),
+        ids(store.allVersions("", Optional.empty(), 100).versions()));
+  }
+
+  @Test
+  void retentionByAgeRemovesVersionsCreatedBeforeTheCutoff() throws Exception {
+    useClock();
+    Instant start = clock.instant();
+    for (int i = 1; i <= 3; i++) {
+      store.add("a", i, HASH);
+      clock.advance(Duration.ofHours(1));
+    }
+    assertEquals(1, store.applyRetention(0, Optional.of(start.plusSeconds(1)), Optional.empty(),
+        10).removed());
+    assertEquals(List.of("a#2", "a#3"), ids(store.versions("a", Optional.empty(), 10).versions()));
+    assertEquals(0, store.applyRetention(5, Optional.of(start.plusSeconds(1)), Optional.empty(),
+        10).removed(), "a version must be old to be removed, and there are not 5");
+    assertEquals(1, store.applyRetention(0, Optional.of(clock.instant()), Optional.empty(), 10)
+        .removed());
+    assertEquals(List.of("a#3"), ids(store.versions("a", Optional.empty(), 10).versions()));
+  }
+
+  @Test
+  void retentionGoesThroughTheNamesAPageAtATime() throws Exception {
+    for (int name = 0; name < 7; name++) {
+      for (int i = 1; i <= 3; i++) {
+        store.add("n" + name, i, HASH);
+      }
+    }
+    assertEquals(new Retention(6, Optional.of("n2")),
+        store.applyRetention(1, Optional.empty(), Optional.empty(), 3));
+    assertEquals(new Retention(6, Optional.of("n5")),
+        store.applyRetention(1, Optional.empty(), Optional.of("n2"), 3));
+    assertEquals(new Retention(2, Optional.empty()),
+        store.applyRetention(1, Optional.empty(), Optional.of("n5"), 3));
+    assertEquals(new Retention(0, Optional.empty()),
+        store.applyRetention(1, Optional.empty(), Optional.of("n4"), 3), "names are over");
+    assertEquals(7, store.allVersions("", Optional.empty(), 100).versions().size());
+  }
+
+  @Test
+  void removingAVersionTouchesItsContent() throws Exception {
+    useClock();
+    store.add("a", 5, HASH, LAYOUT);
+    store.add("b", 6, OTHER, LAYOUT);
+    store.add("b", 7, hash(3), LAYOUT);
+    clock.advance(Duration.ofHours(2));
+    Instant removed = clock.instant();
+    store.deleteVersion("a", 1);
+    store.applyRetention(1, Optional.empty(), Optional.empty(), 10);
+    assertEquals(List.of(), store.unreferenced(removed, Optional.empty(), 10));
+    List<ContentHash> unreferenced = store.unreferenced(removed.plusMillis(1), Optional.empty(),
+        10).stream().map(ContentEntry::hash).toList();
+    assertEquals(Set.of(HASH, OTHER), Set.copyOf(unreferenced));
+  }
+
+  @Test
+  void unreferencedListsTheContentsNoVersionHasTouchedBeforeInHashOrder() throws Exception {
+    useClock();
+    List<ContentEntry> expected = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      store.recordLayout(hash(i), i, LAYOUT);
+      expected.add(new ContentEntry(hash(i), new ContentLayout(i, LAYOUT)));
+    }
+    expected.sort(Comparator.comparing(entry -> entry.hash().hex()));
+    store.add("a", 8, hash(8), LAYOUT);
+    store.add("whole", 5, HASH); // no row: content stored whole is not the collector's
+    clock.advance(Duration.ofHours(1));
+    Instant cutoff = clock.instant();
+    store.recordLayout(hash(9), 9, LAYOUT); // too recent
+    assertEquals(List.of(), store.unreferenced(cutoff.minusMillis(3_600_000), Optional.empty(),
+        10), "touched at the cutoff is not before it");
+    assertTrue(store.condemn(expected.get(2).hash(), expected.get(2).layout(), cutoff, cutoff));
+    List<ContentEntry> listed = new ArrayList<>();
+    Optional<ContentHash> after = Optional.empty();
+    List<ContentEntry> page;
+    do {
+      page = store.unreferenced(cutoff, after, 3);
+      listed.addAll(page);
+      after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).hash());
+    } while (page.size() == 3);
+    assertEquals(expected, listed, "condemned contents included");
+  }
+
+  @Test
+  void condemnRefusesReferencedOrRecentlyTouchedContent() throws Exception {
+    useClock();
+    Instant start = clock.instant();
+    store.add("a", 5, HASH, LAYOUT);
+    store.recordLayout(OTHER, 6, LAYOUT);
+    clock.advance(Duration.ofHours(2));
+    Instant now = clock.instant();
+    Instant graceAgo = now.minus(Duration.ofHours(1));
+    ContentLayout layout = new ContentLayout(6, LAYOUT);
+    assertFalse(store.condemn(HASH, layout, graceAgo, now), "a version refers to it");
+    assertFalse(store.condemn(OTHER, layout, start, now), "touched at the cutoff");
+    assertTrue(store.wanted(HASH));
+    assertTrue(store.wanted(OTHER));
+    assertTrue(store.condemn(OTHER, layout, graceAgo, now));
+    assertFalse(store.wanted(OTHER));
+    assertTrue(store.wanted(HASH));
+    assertEquals(Optional.of(layout), store.layout(OTHER), "condemned, not gone");
+    assertFalse(store.forget(OTHER, now.minusMillis(1)), "condemned at another time");
+    assertTrue(store.forget(OTHER, now));
+    assertEquals(Optional.empty(), store.layout(OTHER));
+    assertFalse(store.wanted(OTHER));
+    assertFalse(store.forget(OTHER, now));
+    assertFalse(store.forget(HASH, now), "never condemned");
+  }
+
+  @Test
+  void condemningAnUnknownHashRecordsItCondemned() throws Exception {
+    useClock();
+    Instant now = clock.instant();
+    ContentLayout layout = new ContentLayout(10, LAYOUT);
+    assertFalse(store.wanted(hash(9)));
+    assertTrue(store.condemn(hash(9), layout, now.minusSeconds(3600), now));
+    assertEquals(Optional.of(layout), store.layout(hash(9)));
+    assertFalse(store.wanted(hash(9)));
+    assertEquals(List.of(new ContentEntry(hash(9), layout)),
+        store.unreferenced(now.plusMillis(1), Optional.empty(), 10));
+    assertTrue(store.forget(hash(9), now));
+    store.add("whole", 5, HASH); // referred to, though it has no row
+    assertTrue(store.wanted(HASH));
+    assertFalse(store.condemn(HASH, layout, now.plusSeconds(1), now));
+    assertEquals(Optional.empty(), store.layout(HASH));
+  }
+
+  @Test
+  void addingAVersionRevivesCondemnedContent() throws Exception {
+    useClock();
+    store.recordLayout(OTHER, 6, LAYOUT);
+    store.recordLayout(HASH, 5, LAYOUT);
+    clock.advance(Duration.ofHours(2));
+    Instant condemned = clock.instant();
+    Instant cutoff = condemned.minus(Duration.ofHours(1));
+    assertTrue(store.condemn(OTHER, new ContentLayout(6, LAYOUT), cutoff, condemned));
+    assertTrue(store.condemn(HASH, new ContentLayout(5, LAYOUT), cutoff, condemned));
+    clock.advance(Duration.ofSeconds(1));
+    store.add("a", 6, OTHER);
+    store.add("b", 5, HASH, "6+3/65536");
+    for (ContentHash revived : List.of(OTHER, HASH)) {
+      assertTrue(store.wanted(revived));
+      assertFalse(store.forget(revived, condemned), "revived");
+      assertTrue(store.layout(revived).isPresent());
+    }
+    assertEquals(Optional.of(new ContentLayout(5, LAYOUT)), store.layout(HASH));
+    store.deleteVersion("a", 1);
+    assertTrue(store.wanted(OTHER), "unreferenced, but no longer condemned");
+    assertFalse(store.condemn(OTHER, new ContentLayout(6, LAYOUT), cutoff, clock.instant()),
+        "touched by the removal");
+  }
+
+  @Test
+  void recordingALayoutTouchesTheContent() throws Exception {
+    useClock();
+    store.recordLayout(OTHER, 6, LAYOUT);
+    clock.advance(Duration.ofHours(2));
+    Instant now = clock.instant();
+    store.recordLayout(OTHER, 6, LAYOUT);
+    assertEquals(List.of(), store.unreferenced(now, Optional.empty(), 10));
+    assertFalse(store.condemn(OTHER, new ContentLayout(6, LAYOUT), now, now));
+  }
+
+  @Test
+  void aVersion5SchemaIsMigratedKeepingNumbersAndTouchingContentsAtTheirCreation()
+      throws Exception {
+    String url = newDatabase();
+    Dialect dialect = JdbcUrls.dialectOf(url);
+    try (Connection c = dialect.connect(url); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE ostore_schema (version INTEGER PRIMARY KEY,"
+          + " applied_millis BIGINT NOT NULL)");
+      for (int version = 1; version <= 5; version++) {
+        for (String ddl : dialect.migrations().get(version - 1)) {
+          s.execute(ddl);
+        }
+        s.execute("INSERT INTO ostore_schema VALUES (" + version + ", 0)");
+      }
+      s.execute("INSERT INTO ostore_names VALUES ('a', 2, TRUE)");
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO ostore_versions"
+          + " (name, version, size, hash, created_millis) VALUES ('a', ?, 5, ?, 1000)")) {
+        for (int version = 1; version <= 2; version++) {
+          insert.setInt(1, version);
+          insert.setBytes(2, ContentTable.bytes(HASH));
+          insert.executeUpdate();
+        }
+      }
+      try (PreparedStatement insert = c.prepareStatement("INSERT INTO ostore_contents"
+          + " (hash, size, layout, created_millis) VALUES (?, 5, '4+2/65536', 1000)")) {
+        for (ContentHash hash : List.of(HASH, OTHER)) {
+          insert.setBytes(1, ContentTable.bytes(hash));
+          insert.executeUpdate();
+        }
+      }
+    }
+    try (MetadataStore migrated = SqlMetadataStore.open(url, Optional.empty(), clock)) {
+      assertEquals(List.of(new ContentEntry(OTHER, new ContentLayout(5, LAYOUT))),
+          migrated.unreferenced(Instant.ofEpochMilli(1001), Optional.empty(), 10));
+      assertEquals(List.of(), migrated.unreferenced(Instant.ofEpochMilli(1000), Optional.empty(),
+          10), "touched when it was created");
+      assertTrue(migrated.wanted(OTHER), "not condemned");
+      assertTrue(migrated.deleteVersion("a", 2).isPresent());
+      assertEquals(3, migrated.add("a", 5, HASH).number());
+    }
   }
 
   /** Follows a listing from its start to its end; every page but the last must be full. */

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -45,11 +46,29 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     return open(schemas.get(0));
   }
 
-  MetadataStore open(String schema) throws Exception {
-    MetadataStore store = MetadataStore.open(
-        SERVER + "&currentSchema=" + schema + "&ApplicationName=" + schema);
+  @Override
+  MetadataStore newStore(InstantSource clock) throws Exception {
+    if (schemas.isEmpty()) {
+      newSchema();
+    }
+    MetadataStore store = SqlMetadataStore.open(url(schemas.get(0)), Optional.empty(), clock);
     opened.add(store);
     return store;
+  }
+
+  @Override
+  String newDatabase() throws SQLException {
+    return url(newSchema());
+  }
+
+  MetadataStore open(String schema) throws Exception {
+    MetadataStore store = MetadataStore.open(url(schema));
+    opened.add(store);
+    return store;
+  }
+
+  static String url(String schema) {
+    return SERVER + "&currentSchema=" + schema + "&ApplicationName=" + schema;
   }
 
   String newSchema() throws SQLException {

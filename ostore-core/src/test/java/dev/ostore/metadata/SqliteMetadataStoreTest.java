@@ -13,6 +13,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.InstantSource;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +30,16 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
   @Override
   MetadataStore newStore() throws Exception {
     return MetadataStore.embedded(file());
+  }
+
+  @Override
+  MetadataStore newStore(InstantSource clock) throws Exception {
+    return SqlMetadataStore.open(JdbcUrls.sqlite(file()), Optional.empty(), clock);
+  }
+
+  @Override
+  String newDatabase() {
+    return JdbcUrls.sqlite(dir.resolve("another.db"));
   }
 
   @Test

@@ -1,0 +1,137 @@
+package dev.ostore.metadata;
+
+import dev.ostore.ContentHash;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Removing versions for good: one by number, or a name's old ones by a retention rule. Each
+ * removal locks the name's row first, as adding and deleting do, so that a name's newest version
+ * is known for sure while its versions are removed; it touches the contents of the versions it
+ * removes (see {@link ContentTable}), so that they become collectable only a grace period later.
+ * The name's row keeps {@code highest}, the highest number ever given, so numbers are not reused.
+ */
+final class VersionRemoval {
+  private static final String DELETE = "DELETE FROM ostore_versions WHERE name = ? AND version = ?"
+      + " RETURNING name, version, size, hash";
+  private static final String NEWEST = "SELECT version, hash IS NULL FROM ostore_versions"
+      + " WHERE name = ? ORDER BY version DESC LIMIT 1";
+  private static final String SET_LATEST = "UPDATE ostore_names SET latest = ?, live = ?"
+      + " WHERE name = ?";
+  // Walks back from the newest version to the first live one: short unless many tombstones.
+  private static final String NEWEST_LIVE = "SELECT version FROM ostore_versions"
+      + " WHERE name = ? AND hash IS NOT NULL ORDER BY version DESC LIMIT 1";
+  private static final String KEPT_FROM = "SELECT version FROM ostore_versions"
+      + " WHERE name = ? ORDER BY version DESC LIMIT 1 OFFSET ?";
+  private static final String EXPIRED = " FROM ostore_versions WHERE name = ? AND version < ?"
+      + " AND (version < ? OR created_millis < ?)";
+  private static final String COUNT_EXPIRED = "SELECT count(*)" + EXPIRED;
+  private static final String DELETE_EXPIRED = "DELETE" + EXPIRED + " RETURNING hash";
+  private static final String NAMES = "SELECT name FROM ostore_names WHERE name > ?"
+      + " ORDER BY name LIMIT ?";
+
+  private VersionRemoval() {}
+
+  /** See {@link MetadataStore#deleteVersion}; to run in a write transaction. */
+  static Optional<Version> remove(Session session, String name, long number, long nowMillis)
+      throws SQLException {
+    long latest;
+    try (ResultSet row = session.statement(SqlMetadataStore.LOCK_NAME, name).executeQuery()) {
+      if (!row.next()) {
+        return Optional.empty();
+      }
+      latest = row.getLong(1);
+    }
+    Optional<Version> removed;
+    try (ResultSet row = session.statement(DELETE, name, number).executeQuery()) {
+      removed = row.next() ? Optional.of(SqlMetadataStore.version(row)) : Optional.empty();
+    }
+    if (removed.isEmpty()) {
+      return removed;
+    }
+    if (removed.get().hash().isPresent()) {
+      ContentTable.touch(session, ContentTable.bytes(removed.get().hash().get()), nowMillis);
+    }
+    if (number == latest) {
+      // Listings of the live objects join on latest: it names the newest version left, 0 none.
+      long newest = 0;
+      boolean live = false;
+      try (ResultSet row = session.statement(NEWEST, name).executeQuery()) {
+        if (row.next()) {
+          newest = row.getLong(1);
+          live = !row.getBoolean(2);
+        }
+      }
+      session.statement(SET_LATEST, newest, live, name).executeUpdate();
+    }
+    return removed;
+  }
+
+  /** Up to {@code limit} names after {@code after} ("" for the first), in name order. */
+  static List<String> names(Session session, String after, int limit) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (ResultSet rows = session.statement(NAMES, after, limit).executeQuery()) {
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+    }
+    return names;
+  }
+
+  /**
+   * How many versions of {@code name} the rule (see {@link MetadataStore#applyRetention}) removes:
+   * counted only, so that a read finds the names with nothing to remove without a write; or,
+   * with {@code remove}, in a write transaction, removed.
+   */
+  static long retain(Session session, String name, int keep, long createdBeforeMillis,
+      long nowMillis, boolean remove) throws SQLException {
+    if (remove) {
+      try (ResultSet row = session.statement(SqlMetadataStore.LOCK_NAME, name).executeQuery()) {
+        if (!row.next()) {
+          return 0;
+        }
+      }
+    }
+    Optional<Long> newest = first(session, NEWEST, name);
+    if (newest.isEmpty()) {
+      return 0;
+    }
+    long protectedFrom = Math.min(newest.get(), first(session, NEWEST_LIVE, name)
+        .orElse(newest.get()));
+    // Version numbers are at least 1: below 1, no version is beyond the count kept.
+    long keptFrom = keep == 0 ? 1 : first(session, KEPT_FROM, name, keep - 1).orElse(1L);
+    if (!remove) {
+      return first(session, COUNT_EXPIRED, name, protectedFrom, keptFrom, createdBeforeMillis)
+          .orElseThrow();
+    }
+    long removed = 0;
+    // Versions of a name often share a content: each is touched once, after the result is read.
+    Set<ContentHash> contents = new HashSet<>();
+    try (ResultSet rows = session.statement(DELETE_EXPIRED, name, protectedFrom, keptFrom,
+        createdBeforeMillis).executeQuery()) {
+      while (rows.next()) {
+        removed++;
+        byte[] hash = rows.getBytes(1);
+        if (hash != null) {
+          contents.add(ContentHash.of(hash));
+        }
+      }
+    }
+    for (ContentHash hash : contents) {
+      ContentTable.touch(session, ContentTable.bytes(hash), nowMillis);
+    }
+    return removed;
+  }
+
+  private static Optional<Long> first(Session session, String sql, Object... parameters)
+      throws SQLException {
+    try (ResultSet rows = session.statement(sql, parameters).executeQuery()) {
+      return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+    }
+  }
+}
