@@ -14,4 +14,17 @@ public record HeldShard(ShardId id, Instant heldAt) {
     requireNonNull(id, "id");
     requireNonNull(heldAt, "heldAt");
   }
+
+  /**
+   * Reads {@code "<hex>.<i> <held at, epoch millis>"}; anything else is an
+   * IllegalArgumentException.
+   */
+  static HeldShard parse(String line) {
+    String[] fields = line.strip().split(" ");
+    if (fields.length != 2 || !fields[1].matches("[0-9]{1,18}")) {
+      throw new IllegalArgumentException("not a held shard's line: " + line);
+    }
+    return new HeldShard(ShardId.parse(fields[0]),
+        Instant.ofEpochMilli(Long.parseLong(fields[1])));
+  }
 }

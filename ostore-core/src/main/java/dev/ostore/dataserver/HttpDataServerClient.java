@@ -24,8 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
-/** {@link DataServerClient} on a data server's {@code /shards/} and {@code /uploads/} endpoints. */
+/**
+ * {@link DataServerClient} on a data server's {@code /shards/}, {@code /uploads/} and {@code
+ * /holding/} endpoints.
+ */
 final class HttpDataServerClient implements DataServerClient {
   static final String SHARDS = "/shards/";
   static final String OBJECTS = "/objects/";
@@ -36,6 +40,8 @@ final class HttpDataServerClient implements DataServerClient {
   static final String UPLOADS = "/uploads/";
   static final String BLOCKS_HEADER = "Shard-Blocks";
   static final String EXPIRES_HEADER = "Upload-Expires";
+  static final String HOLDING = "/holding/";
+  static final String HOLD_PARAMETER = "hold-written-before";
 
   private final Transfers transfers;
 
@@ -185,38 +191,82 @@ final class HttpDataServerClient implements DataServerClient {
 
   /** {@code DELETE path}: false when the server answers 404, holding no {@code what}. */
   private boolean delete(ServerAddress server, String path, String what) throws IOException {
+    return callIfHeld(server, "DELETE", path, "delete", what);
+  }
+
+  /**
+   * {@code method path}, without a body: false when the server answers 404, holding no {@code
+   * what}; any other failure names {@code verb} and {@code what}, its code kept.
+   */
+  private boolean callIfHeld(ServerAddress server, String method, String path, String verb,
+      String what) throws IOException {
     try {
-      transfers.call(server, "DELETE", path, Map.of());
+      transfers.call(server, method, path, Map.of());
       return true;
     } catch (OstoreException e) {
       if (e.code() == ErrorCode.NOT_FOUND) {
         return false;
       }
-      throw named("delete", server, what, e);
+      throw named(verb, server, what, e);
     }
+  }
+
+  /** A {@code DELETE /shards/<id>?hold-written-before=<epoch millis>}: 204, 404 or 412. */
+  @Override
+  public Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) throws IOException {
+    // Milliseconds cut down: the server then refuses a shard written within the one cut off.
+    String path = SHARDS + id + "?" + HOLD_PARAMETER + "=" + writtenBefore.toEpochMilli();
+    try {
+      return callIfHeld(server, "DELETE", path, "hold", "shard " + id) ? Hold.HELD : Hold.ABSENT;
+    } catch (OstoreException e) {
+      if (e.code() == ErrorCode.PRECONDITION_FAILED) {
+        return Hold.WRITTEN_SINCE;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public boolean restore(ServerAddress server, ShardId id) throws IOException {
+    return callIfHeld(server, "POST", HOLDING + id, "restore", "held shard " + id);
   }
 
   @Override
   public List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
       throws IOException {
+    return listing(server, SHARDS, after, limit, "the shards", ListedShard::parse);
+  }
+
+  @Override
+  public List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException {
+    return listing(server, HOLDING, after, limit, "the held shards", HeldShard::parse);
+  }
+
+  /**
+   * A page of the listing at {@code path}, each line read by {@code parse}, which throws an
+   * IllegalArgumentException for a line it cannot read: then the listing is an IOException.
+   */
+  private <T> List<T> listing(ServerAddress server, String path, Optional<ShardId> after,
+      int limit, String what, Function<String, T> parse) throws IOException {
     String query = "?limit=" + limit + after.map(id -> "&after=" + id).orElse("");
     String text;
-    try (GetStream in = transfers.get(server, SHARDS + query)) {
+    try (GetStream in = transfers.get(server, path + query)) {
       text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw named("list", server, "the shards", e);
+      throw named("list", server, what, e);
     }
-    List<ListedShard> shards = new ArrayList<>();
+    List<T> lines = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.isBlank()) {
         try {
-          shards.add(ListedShard.parse(line));
+          lines.add(parse.apply(line));
         } catch (IllegalArgumentException e) {
           throw new IOException("data server " + server + " listed " + e.getMessage(), e);
         }
       }
     }
-    return shards;
+    return lines;
   }
 
   @Override
@@ -352,21 +402,5 @@ final class HttpDataServerClient implements DataServerClient {
       PutStream answered = end(BlockFrames::writeEnd, "upload " + id);
       return blocksIn(answered.answerHeader(BLOCKS_HEADER), server, "upload " + id);
     }
-  }
-
-  // Placeholders of the gc-base branch, replaced by gc-data before anything lands.
-  @Override
-  public Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) {
-    throw new UnsupportedOperationException("gc-data");
-  }
-
-  @Override
-  public List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit) {
-    throw new UnsupportedOperationException("gc-data");
-  }
-
-  @Override
-  public boolean restore(ServerAddress server, ShardId id) {
-    throw new UnsupportedOperationException("gc-data");
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.time.Instant;
 
 /** A {@link ShardFile} on an open file whose header {@link DiskShardStore} checked. */
 final class DiskShardFile implements ShardFile {
@@ -19,12 +20,15 @@ final class DiskShardFile implements ShardFile {
   private final ShardId id;
   private final FileChannel channel;
   private final ShardLayout layout;
+  private final Instant written;
 
-  DiskShardFile(DiskShardStore store, ShardId id, FileChannel channel, ShardLayout layout) {
+  DiskShardFile(DiskShardStore store, ShardId id, FileChannel channel, ShardLayout layout,
+      Instant written) {
     this.store = store;
     this.id = id;
     this.channel = channel;
     this.layout = layout;
+    this.written = written;
   }
 
   @Override
@@ -40,6 +44,11 @@ final class DiskShardFile implements ShardFile {
   @Override
   public int index() {
     return id.index();
+  }
+
+  @Override
+  public Instant written() {
+    return written;
   }
 
   @Override

@@ -20,12 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -41,6 +45,9 @@ final class DiskShardStore implements ShardStore {
   private final Path shards;
   private final Path temp;
   private final Path corrupt;
+  private final HoldingArea holding;
+  private final InstantSource clock;
+  private final Duration holdFor;
   private final int maxUploads;
   private final Semaphore uploadSlots;
   private final NavigableSet<ShardId> index = new ConcurrentSkipListSet<>();
@@ -52,10 +59,14 @@ final class DiskShardStore implements ShardStore {
   private final Writeback writeback = new Writeback(8, "shard-writeback");
   private DiskResumableShards resumable;
 
-  private DiskShardStore(Path shards, Path temp, Path corrupt, int maxUploads) {
+  private DiskShardStore(Path shards, Path temp, Path corrupt, HoldingArea holding,
+      InstantSource clock, Duration holdFor, int maxUploads) {
     this.shards = shards;
     this.temp = temp;
     this.corrupt = corrupt;
+    this.holding = holding;
+    this.clock = clock;
+    this.holdFor = holdFor;
     this.maxUploads = maxUploads;
     this.uploadSlots = new Semaphore(maxUploads);
     for (int i = 0; i < directoryLocks.length; i++) {
@@ -63,19 +74,26 @@ final class DiskShardStore implements ShardStore {
     }
   }
 
-  static DiskShardStore open(Path root, int maxUploads, InstantSource clock) throws IOException {
+  static DiskShardStore open(Path root, int maxUploads, InstantSource clock, Duration holdFor)
+      throws IOException {
     if (maxUploads < 1) {
       throw new IllegalArgumentException("maxUploads (" + maxUploads + ") must be positive");
     }
+    if (holdFor.isNegative()) {
+      throw new IllegalArgumentException("holdFor (" + holdFor + ") is negative");
+    }
     DiskShardStore store = new DiskShardStore(Files.createDirectories(root.resolve("shards")),
         Files.createDirectories(root.resolve("temp")),
-        Files.createDirectories(root.resolve("corrupt")), maxUploads);
+        Files.createDirectories(root.resolve("corrupt")),
+        HoldingArea.open(root.resolve("holding")), clock, holdFor, maxUploads);
     store.removeDeadUploads();
-    store.indexShards();
+    ShardPaths.scan(store.shards, (id, file) -> store.index.add(id));
+    store.purgeHeld();
     // After the index: an upload committed but not yet renamed into place is installed now.
     store.resumable = DiskResumableShards.open(store, root.resolve("uploads"), clock, maxUploads,
         store.writeback);
-    log.log(INFO, () -> store + " holds " + store.index.size() + " shards");
+    log.log(INFO, () -> store + " holds " + store.index.size() + " shards, and "
+        + store.holding.size() + " held for a collection");
     return store;
   }
 
@@ -116,6 +134,7 @@ final class DiskShardStore implements ShardStore {
   @Override
   public Optional<ShardFile> open(ShardId id) throws IOException {
     FileChannel channel;
+    Instant written;
     try {
       channel = FileChannel.open(pathOf(id), READ);
     } catch (NoSuchFileException e) {
@@ -125,7 +144,16 @@ final class DiskShardStore implements ShardStore {
       throw DiskStorage.failed("shard " + id, e);
     }
     try {
-      return Optional.of(new DiskShardFile(this, id, channel, checkHeader(id, channel)));
+      written = Files.getLastModifiedTime(pathOf(id)).toInstant();
+    } catch (NoSuchFileException e) {
+      channel.close(); // held or deleted since it was opened: no longer here
+      return Optional.empty();
+    } catch (IOException e) {
+      channel.close();
+      throw DiskStorage.failed("shard " + id, e);
+    }
+    try {
+      return Optional.of(new DiskShardFile(this, id, channel, checkHeader(id, channel), written));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -201,11 +229,79 @@ final class DiskShardStore implements ShardStore {
 
   @Override
   public List<ShardId> list(Optional<ShardId> after, int limit) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit (" + limit + ") is negative");
-    }
+    checkLimit(limit);
     Set<ShardId> rest = after.isPresent() ? index.tailSet(after.get(), false) : index;
     return rest.stream().limit(limit).toList();
+  }
+
+  @Override
+  public Hold hold(ShardId id, Instant writtenBefore) throws IOException {
+    Path file = pathOf(id);
+    synchronized (lockOf(id)) {
+      try {
+        if (!Files.getLastModifiedTime(file).toInstant().isBefore(writtenBefore)) {
+          return Hold.WRITTEN_SINCE;
+        }
+        holding.take(id, file, now());
+      } catch (NoSuchFileException e) {
+        index.remove(id);
+        return Hold.ABSENT;
+      } catch (IOException e) {
+        throw DiskStorage.failed("shard " + id, e);
+      }
+      index.remove(id);
+      log.log(INFO, () -> "held shard " + id + " for a collection");
+      return Hold.HELD;
+    }
+  }
+
+  @Override
+  public SortedMap<ShardId, Instant> listHeld(Optional<ShardId> after, int limit) {
+    checkLimit(limit);
+    return holding.list(after, limit);
+  }
+
+  @Override
+  public boolean restore(ShardId id) throws IOException {
+    Path target = pathOf(id);
+    synchronized (lockOf(id)) {
+      try {
+        if (Files.exists(target)) {
+          // Stored again since it was held: the copy in place is as good, and newer.
+          return holding.drop(id);
+        }
+        if (!holding.putBack(id, target, now())) {
+          return false;
+        }
+      } catch (IOException e) {
+        throw DiskStorage.failed("shard " + id, e);
+      }
+      index.add(id);
+      log.log(INFO, () -> "restored held shard " + id);
+      return true;
+    }
+  }
+
+  @Override
+  public int purgeHeld() throws IOException {
+    Instant cutoff = clock.instant().minus(holdFor);
+    int purged = 0;
+    for (ShardId id : holding.heldBy(cutoff)) {
+      synchronized (lockOf(id)) {
+        // Restored, or held again, since the list was taken: then it is not due.
+        if (holding.heldAt(id).filter(at -> !at.isAfter(cutoff)).isEmpty()) {
+          continue;
+        }
+        try {
+          holding.drop(id);
+        } catch (IOException e) {
+          throw DiskStorage.failed("held shard " + id, e);
+        }
+        purged++;
+        log.log(INFO, () -> "deleted shard " + id + " for good: held longer than " + holdFor);
+      }
+    }
+    return purged;
   }
 
   @Override
@@ -243,22 +339,24 @@ final class DiskShardStore implements ShardStore {
 
   /**
    * Renames a forced temporary file into place, unless the shard is stored already; returns
-   * whether it was.
+   * whether it was. Either way the shard is written now, under the lock {@link #hold} takes: a
+   * collection that began before can no longer hold it.
    */
   boolean install(ShardId id, Path partial) throws IOException {
     Path target = pathOf(id);
     synchronized (lockOf(id)) {
-      if (index.contains(id) || Files.exists(target)) {
+      FileTime now = now();
+      try {
+        Files.setLastModifiedTime(target, now);
         Files.deleteIfExists(partial);
         index.add(id);
         return true;
+      } catch (NoSuchFileException e) {
+        // not stored yet: this file becomes the shard
       }
-      if (!Files.isDirectory(target.getParent())) {
-        Files.createDirectories(target.getParent());
-        DiskStorage.forceDirectory(shards);
-      }
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-      DiskStorage.forceDirectory(target.getParent());
+      // Before the rename, so that the shard appears in place with its written time.
+      Files.setLastModifiedTime(partial, now);
+      ShardPaths.move(partial, target);
       index.add(id);
       return false;
     }
@@ -278,8 +376,17 @@ final class DiskShardStore implements ShardStore {
   }
 
   private Path pathOf(ShardId id) {
-    String hex = id.hash().hex();
-    return shards.resolve(hex.substring(0, 2)).resolve(id.toString());
+    return ShardPaths.of(shards, id);
+  }
+
+  private FileTime now() {
+    return ShardPaths.stamp(clock.instant());
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit (" + limit + ") is negative");
+    }
   }
 
   private Object lockOf(ShardId id) {
@@ -294,35 +401,5 @@ final class DiskShardStore implements ShardStore {
         log.log(INFO, () -> "removed the leftover of an interrupted shard upload: " + partial);
       }
     }
-  }
-
-  private void indexShards() throws IOException {
-    try (DirectoryStream<Path> directories = Files.newDirectoryStream(shards)) {
-      for (Path directory : directories) {
-        if (!Files.isDirectory(directory)) {
-          log.log(WARNING, () -> "ignored a foreign file in " + shards + ": " + directory);
-          continue;
-        }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-          for (Path file : files) {
-            indexFile(directory.getFileName().toString(), file);
-          }
-        }
-      }
-    }
-  }
-
-  private void indexFile(String directory, Path file) {
-    String name = file.getFileName().toString();
-    try {
-      ShardId id = ShardId.parse(name);
-      if (name.startsWith(directory)) {
-        index.add(id);
-        return;
-      }
-    } catch (IllegalArgumentException e) {
-      // not one of ours: logged below
-    }
-    log.log(WARNING, () -> "ignored a file not named as a shard of its directory: " + file);
   }
 }

@@ -3,6 +3,7 @@ package dev.ostore.storage;
 import dev.ostore.ContentHash;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Instant;
 
 /**
  * A stored shard opened for reading: its header, and its blocks, each checked against its
@@ -15,6 +16,9 @@ public interface ShardFile extends AutoCloseable {
   ContentHash hash();
 
   int index();
+
+  /** When the shard was last written: stored, kept when stored again, or restored. */
+  Instant written();
 
   /** Copies blocks {@code [from, to)} to {@code out}, verifying each before writing it. */
   void copyBlocks(long from, long to, OutputStream out) throws IOException;

@@ -5,9 +5,12 @@ import dev.ostore.ShardId;
 import dev.ostore.erasure.Striping;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
 
 /**
  * The shards a data server holds, one file each under {@code root/shards/<first 2 hex>/}, and
@@ -15,8 +18,12 @@ import java.util.Optional;
  * A shard arrives through a {@link ShardUpload} (a temporary file in {@code root/temp/}, renamed
  * into place once durable) and is read through a {@link ShardFile}, which checks every block it
  * serves. Shards that fail a check go to {@code root/corrupt/}. Shards may also arrive over
- * several requests, as {@link #resumable} uploads kept in {@code root/uploads/}. Thread-safe;
- * closing deletes the uploads still open (not the resumable ones) and is idempotent.
+ * several requests, as {@link #resumable} uploads kept in {@code root/uploads/}. Each shard
+ * records when it was last written (stored, or kept when stored again), so that a collection
+ * can {@link #hold} only shards written before it began: a held shard waits in {@code
+ * root/holding/}, out of the index, until {@link #restore}d or, after the hold period, deleted
+ * for good by {@link #purgeHeld}. Thread-safe; closing deletes the uploads still open (not the
+ * resumable ones) and is idempotent.
  *
  * <pre>{@code
  * try (ShardUpload upload = store.create(index, striping)) {
@@ -26,6 +33,9 @@ import java.util.Optional;
  * }</pre>
  */
 public interface ShardStore extends AutoCloseable {
+  /** How long a held shard is kept by default before it is deleted for good: a week. */
+  Duration DEFAULT_HOLD_FOR = Duration.ofDays(7);
+
   /**
    * Opens the shards under {@code root}, creating the directories it needs and deleting the
    * temporary files of uploads a previous run left; at most {@code maxUploads} are open at once.
@@ -39,7 +49,16 @@ public interface ShardStore extends AutoCloseable {
    * are deleted as the store opens, and at most {@code maxUploads} are appended to at once.
    */
   static ShardStore onDisk(Path root, int maxUploads, InstantSource clock) throws IOException {
-    return DiskShardStore.open(root, maxUploads, clock);
+    return onDisk(root, maxUploads, clock, DEFAULT_HOLD_FOR);
+  }
+
+  /**
+   * As {@link #onDisk(Path, int, InstantSource)}, held shards kept for {@code holdFor}: those
+   * held longer are deleted as the store opens, and by each {@link #purgeHeld}.
+   */
+  static ShardStore onDisk(Path root, int maxUploads, InstantSource clock, Duration holdFor)
+      throws IOException {
+    return DiskShardStore.open(root, maxUploads, clock, holdFor);
   }
 
   /**
@@ -69,6 +88,38 @@ public interface ShardStore extends AutoCloseable {
 
   /** Up to {@code limit} shard ids after {@code after} (exclusive, empty = from the start), in order. */
   List<ShardId> list(Optional<ShardId> after, int limit);
+
+  /** What {@link #hold} did. */
+  enum Hold {
+    /** The shard is held now. */
+    HELD,
+    /** No such shard is here. */
+    ABSENT,
+    /** The shard was written at or after the time given, so it stays in place. */
+    WRITTEN_SINCE
+  }
+
+  /**
+   * Moves shard {@code id} to the holding area and out of the index, unless it was written at or
+   * after {@code writtenBefore}: decided under the lock that stores take, so that a store racing
+   * a collection keeps its shard. A copy held already is replaced.
+   */
+  Hold hold(ShardId id, Instant writtenBefore) throws IOException;
+
+  /**
+   * Up to {@code limit} held shards after {@code after} (exclusive, empty = from the start), in
+   * order, each with when it was held.
+   */
+  SortedMap<ShardId, Instant> listHeld(Optional<ShardId> after, int limit);
+
+  /**
+   * Puts held shard {@code id} back in place and in the index, as written now; when the shard
+   * was stored again meanwhile, drops the held copy instead. False when none is held.
+   */
+  boolean restore(ShardId id) throws IOException;
+
+  /** Deletes for good, logging each, the shards held longer than the hold period; how many. */
+  int purgeHeld() throws IOException;
 
   /** Deletes every upload still open; the store takes no new one. Idempotent. */
   @Override

@@ -69,8 +69,9 @@ final class HttpCall {
   /**
    * Waits for the answer. Returns the length of a 2xx answer's body (-1 when not given); a 404
    * is {@code NOT_FOUND}, a 503 {@code BUSY} (a data server has no other reason for one), a 409
-   * {@code CONFLICT} (another request has what this one asks for: a resumable upload, say),
-   * anything else {@code DATA_SERVER_FAILED}, with the server's message.
+   * {@code CONFLICT} (another request has what this one asks for: a resumable upload, say), a 412
+   * {@code PRECONDITION_FAILED} (a shard written since a collection began), anything else
+   * {@code DATA_SERVER_FAILED}, with the server's message.
    */
   long expectOk() throws OstoreException {
     int status;
@@ -89,6 +90,7 @@ final class HttpCall {
     ErrorCode code = switch (status) {
       case HttpURLConnection.HTTP_UNAVAILABLE -> ErrorCode.BUSY;
       case HttpURLConnection.HTTP_CONFLICT -> ErrorCode.CONFLICT;
+      case HttpURLConnection.HTTP_PRECON_FAILED -> ErrorCode.PRECONDITION_FAILED;
       default -> ErrorCode.DATA_SERVER_FAILED;
     };
     throw new OstoreException(code,

@@ -79,6 +79,19 @@ class ResumableShardsTest {
   }
 
   @Test
+  void aCommitMakesTheShardWrittenNowAlsoWhenItFindsItStored() throws IOException {
+    ShardId id = new ShardId(HASH, 2);
+    append(0, 0, 3);
+    assertFalse(uploads.commit(NAME, id));
+    assertEquals(FakeClock.START, written(id));
+    clock.advance(Duration.ofMinutes(10));
+    append(0, 0, 3);
+    assertTrue(uploads.commit(NAME, id));
+    assertEquals(FakeClock.START.plus(Duration.ofMinutes(10)), written(id));
+    assertEquals(ShardStore.Hold.WRITTEN_SINCE, store.hold(id, FakeClock.START.plusSeconds(1)));
+  }
+
+  @Test
   void blocksOfTheWrongLengthOrPastTheLastAreRefused() throws IOException {
     try (ShardAppend append = uploads.append(NAME, LAYOUT, expires, 0)) {
       assertBadRequest(() -> append.append(SHARD, 0, 99), "block 0 of upload " + NAME
@@ -249,6 +262,12 @@ class ResumableShardsTest {
         append.append(SHARD, b * 100, LAYOUT.blockLength(b));
       }
       return append.finish();
+    }
+  }
+
+  private Instant written(ShardId id) throws IOException {
+    try (ShardFile file = store.open(id).orElseThrow()) {
+      return file.written();
     }
   }
 

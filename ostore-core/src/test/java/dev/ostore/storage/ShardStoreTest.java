@@ -319,8 +319,13 @@ class ShardStoreTest {
     assertThrows(IllegalStateException.class, () -> store.create(1, STRIPING));
   }
 
-  /** Stores a shard; returns whether it was stored already. */
   private boolean put(ShardId id, ShardLayout layout, byte[] bytes) throws IOException {
+    return put(store, id, layout, bytes);
+  }
+
+  /** Stores a shard in {@code store}; returns whether it was stored already. */
+  static boolean put(ShardStore store, ShardId id, ShardLayout layout, byte[] bytes)
+      throws IOException {
     try (ShardUpload upload = store.create(id.index(), layout.striping())) {
       appendBlocks(upload, layout, bytes);
       assertEquals(id, upload.commit(id.hash(), layout.objectSize()));
@@ -329,7 +334,7 @@ class ShardStoreTest {
   }
 
   /** Appends {@code bytes} cut into the blocks {@code layout} makes of a shard. */
-  private static void appendBlocks(ShardUpload upload, ShardLayout layout, byte[] bytes)
+  static void appendBlocks(ShardUpload upload, ShardLayout layout, byte[] bytes)
       throws IOException {
     int at = 0;
     for (long b = 0; b < layout.blockCount(); b++) {
@@ -351,7 +356,7 @@ class ShardStoreTest {
     assertTrue(e.getMessage().contains(saying), e.getMessage());
   }
 
-  private static byte[] read(ShardFile file, long from, long to) throws IOException {
+  static byte[] read(ShardFile file, long from, long to) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     file.copyBlocks(from, to, out);
     return out.toByteArray();

@@ -51,8 +51,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
-  /** How often resumable uploads past their expiry are looked for. */
-  static final Duration UPLOAD_SWEEP = Duration.ofMinutes(1);
+  /** How often resumable uploads past their expiry, and shards held past their time, are sought. */
+  static final Duration SHARD_SWEEP = Duration.ofMinutes(1);
 
   private final StorageRoot root;
   private final ServerId id;
@@ -130,11 +130,13 @@ public final class DataServer implements AutoCloseable {
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
           config.maxTempObjects());
       // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
-      shards = ShardStore.onDisk(root.path(), config.maxTempObjects(), clock);
+      shards = ShardStore.onDisk(root.path(), config.maxTempObjects(), clock,
+          config.holdFor());
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store).addTo(routes);
       new TempEndpoints(store).addTo(routes);
       new ShardEndpoints(shards, id).addTo(routes);
+      new HoldingEndpoints(shards, id).addTo(routes);
       new UploadEndpoints(shards.resumable(), id).addTo(routes);
       scrubbing = scrub(config, shards, clock, listener);
       new ScrubEndpoint(scrubbing.map(Scrubbing::scrubber)).addTo(routes);
@@ -155,8 +157,8 @@ public final class DataServer implements AutoCloseable {
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
-      scheduler.scheduleWithFixedDelay(() -> expireUploads(openedShards),
-          UPLOAD_SWEEP.toMillis(), UPLOAD_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(() -> sweep(openedShards),
+          SHARD_SWEEP.toMillis(), SHARD_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
       return new DataServer(root, id, store, shards, http, scheduler, scrubbing, responder,
           heartbeat, metrics);
     } catch (IOException | RuntimeException e) {
@@ -276,8 +278,11 @@ public final class DataServer implements AutoCloseable {
     }
   }
 
-  /** Deletes resumable uploads past their expiry; they are also when asked for, and at start. */
-  private static void expireUploads(ShardStore shards) {
+  /**
+   * Deletes resumable uploads past their expiry, and shards held longer than the hold period;
+   * both are also at start, and expired uploads when asked for.
+   */
+  private static void sweep(ShardStore shards) {
     try {
       int expired = shards.resumable().expire();
       if (expired > 0) {
@@ -285,6 +290,11 @@ public final class DataServer implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.log(WARNING, () -> "expiring resumable uploads failed: " + e.getMessage());
+    }
+    try {
+      shards.purgeHeld(); // logs each shard it deletes
+    } catch (IOException | RuntimeException e) {
+      log.log(WARNING, () -> "deleting shards held past their time failed: " + e.getMessage());
     }
   }
 

@@ -7,6 +7,7 @@ import dev.ostore.ServerAddress;
 import dev.ostore.config.Option;
 import dev.ostore.config.Options;
 import dev.ostore.config.ServerMain;
+import dev.ostore.storage.ShardStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,8 @@ public record DataServerConfig(
     Duration stopTimeout,
     int maxTempObjects,
     long scrubRate,
-    Duration scrubInterval) implements ServerMain.Config {
+    Duration scrubInterval,
+    Duration holdFor) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
       "host:port to listen on and to announce to api servers (not 0.0.0.0)");
@@ -50,9 +52,12 @@ public record DataServerConfig(
           + " scrubbing off");
   static final Option SCRUB_INTERVAL = new Option("SCRUB_INTERVAL", "scrub-interval", "24h",
       "how often a scrub pass over all shards starts (at once if the last one took longer)");
+  static final Option HOLD_FOR = new Option("HOLD_FOR", "hold-for", "168h",
+      "a shard a collection took is kept in the holding area this long, to be restored if"
+          + " wanted, before it is deleted for good");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER,
       HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT, MAX_TEMP_OBJECTS, SCRUB_RATE,
-      SCRUB_INTERVAL);
+      SCRUB_INTERVAL, HOLD_FOR);
 
   /** The default heartbeat interval, the tutorial's five seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -69,6 +74,11 @@ public record DataServerConfig(
   public static final long DEFAULT_SCRUB_RATE = 20L << 20;
   /** How often a scrub pass starts by default. */
   public static final Duration DEFAULT_SCRUB_INTERVAL = Duration.ofHours(24);
+  /**
+   * How long a held shard is kept by default: a week, far longer than a collection's interval,
+   * so that a collection's mistake is seen and undone before anything is lost.
+   */
+  public static final Duration DEFAULT_HOLD_FOR = ShardStore.DEFAULT_HOLD_FOR;
 
   public DataServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -86,13 +96,14 @@ public record DataServerConfig(
     checkArgument(scrubRate >= 0, "SCRUB_RATE must not be negative: %s", scrubRate);
     checkArgument(isPositive(scrubInterval), "scrub interval must be positive: %s",
         scrubInterval);
+    checkArgument(isPositive(holdFor), "HOLD_FOR must be positive: %s", holdFor);
   }
 
   /** A data server for embedding: on {@code listenAddress}, with the default heartbeat. */
   public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
     return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT,
         DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT, DEFAULT_MAX_TEMP_OBJECTS, DEFAULT_SCRUB_RATE,
-        DEFAULT_SCRUB_INTERVAL);
+        DEFAULT_SCRUB_INTERVAL, DEFAULT_HOLD_FOR);
   }
 
   /** Reads the configuration of a standalone data server, which needs a broker. */
@@ -107,7 +118,8 @@ public record DataServerConfig(
         options.getDuration(STOP_TIMEOUT),
         options.getInt(MAX_TEMP_OBJECTS),
         options.getBytes(SCRUB_RATE),
-        options.getDuration(SCRUB_INTERVAL));
+        options.getDuration(SCRUB_INTERVAL),
+        options.getDuration(HOLD_FOR));
   }
 
   /** The whole configuration on one line, broker password hidden, for the start-up log. */
@@ -120,7 +132,8 @@ public record DataServerConfig(
         + " STOP_TIMEOUT=" + stopTimeout
         + " MAX_TEMP_OBJECTS=" + maxTempObjects
         + " SCRUB_RATE=" + scrubRate
-        + " SCRUB_INTERVAL=" + scrubInterval;
+        + " SCRUB_INTERVAL=" + scrubInterval
+        + " HOLD_FOR=" + holdFor;
   }
 
   private static boolean isPositive(Duration duration) {

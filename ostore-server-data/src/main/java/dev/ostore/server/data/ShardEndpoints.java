@@ -1,5 +1,6 @@
 package dev.ostore.server.data;
 
+import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerId;
 import dev.ostore.ShardId;
@@ -18,6 +19,7 @@ import dev.ostore.stream.BlockFrames;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,9 +27,10 @@ import java.util.regex.Pattern;
 /**
  * The shards of erasure-coded content: {@code POST /shards/} uploads one (its body in {@link
  * BlockFrames}, named by the trailer), {@code PUT /shards/<hex>.<i>} one named up front, {@code
- * GET}, {@code HEAD} and {@code DELETE /shards/<hex>.<i>}, and {@code GET /shards/} to list them in
- * order, a page at a time; {@code PUT /shards/<hex>.<i>?upload=<upload>} makes a resumable upload
- * ({@link UploadEndpoints}) that shard. A read checks every block against its checksum before
+ * GET}, {@code HEAD} and {@code DELETE /shards/<hex>.<i>} (which may hold it for a collection
+ * instead), and {@code GET /shards/} to list them in order, a page at a time, each with its
+ * layout, size and written time; {@code PUT /shards/<hex>.<i>?upload=<upload>} makes a
+ * resumable upload ({@link UploadEndpoints}) that shard. A read checks every block against its checksum before
  * sending it (and sends the checksums too when asked, for the reader to check again on arrival); a
  * shard that fails is moved aside and answered 404 if nothing was sent yet, else cut short. Every
  * successful answer names the server in {@value #SERVER_ID_HEADER}, so a client knows which
@@ -43,6 +46,7 @@ final class ShardEndpoints {
   static final String CHECKSUMS = "crc32c";
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 10_000;
+  static final String HOLD_PARAMETER = "hold-written-before";
   private static final Pattern BLOCKS = Pattern.compile("([0-9]{1,18})-([0-9]{1,18})?");
 
   private final ShardStore store;
@@ -59,7 +63,7 @@ final class ShardEndpoints {
         .add("PUT", shard, named(this::put), "upload")
         .add("GET", shard, named(this::get), "blocks", "checksums")
         .add("HEAD", shard, named(this::head), "blocks", "checksums")
-        .add("DELETE", shard, named(this::delete))
+        .add("DELETE", shard, named(this::delete), HOLD_PARAMETER)
         .add("GET", PREFIX, named(this::list), "after", "limit");
   }
 
@@ -174,12 +178,39 @@ final class ShardEndpoints {
     }
   }
 
+  /**
+   * Deletes the shard for good, or with {@code ?hold-written-before=<epoch millis>} moves it to
+   * the holding area ({@link HoldingEndpoints}) unless it was written since: then a 412.
+   */
   private void delete(Exchange exchange) throws IOException {
     ShardId id = idIn(exchange);
-    if (!store.delete(id)) {
+    Optional<Instant> writtenBefore = writtenBeforeIn(exchange);
+    if (writtenBefore.isPresent()) {
+      hold(id, writtenBefore.get());
+    } else if (!store.delete(id)) {
       throw notFound(id);
     }
     exchange.respond(204, -1);
+  }
+
+  private void hold(ShardId id, Instant writtenBefore) throws IOException {
+    ShardStore.Hold hold = store.hold(id, writtenBefore);
+    if (hold == ShardStore.Hold.ABSENT) {
+      throw notFound(id);
+    }
+    if (hold == ShardStore.Hold.WRITTEN_SINCE) {
+      throw new OstoreException(ErrorCode.PRECONDITION_FAILED, "shard " + id
+          + " was written since " + writtenBefore.toEpochMilli() + ": kept in place");
+    }
+  }
+
+  private static Optional<Instant> writtenBeforeIn(Exchange exchange) throws OstoreException {
+    Optional<String> text = exchange.query(HOLD_PARAMETER);
+    if (text.isPresent() && !text.get().matches("[0-9]{1,18}")) {
+      throw OstoreException.badRequest(HOLD_PARAMETER + " is not a time in epoch milliseconds: "
+          + text.get());
+    }
+    return text.map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
   }
 
   private void list(Exchange exchange) throws IOException {
@@ -192,7 +223,8 @@ final class ShardEndpoints {
         if (file != null) {
           ShardLayout layout = file.layout();
           lines.append(id).append(' ').append(layout.layoutText()).append(' ')
-              .append(layout.objectSize()).append('\n');
+              .append(layout.objectSize()).append(' ').append(file.written().toEpochMilli())
+              .append('\n');
         }
       } catch (CorruptShardException e) {
         // quarantined on the way: no longer held, so not listed
@@ -225,7 +257,12 @@ final class ShardEndpoints {
   }
 
   private static ShardId idIn(Exchange exchange) throws OstoreException {
-    String text = exchange.path().substring(PREFIX.length());
+    return idIn(exchange, PREFIX);
+  }
+
+  /** The shard id that follows {@code prefix} in the path. */
+  static ShardId idIn(Exchange exchange, String prefix) throws OstoreException {
+    String text = exchange.path().substring(prefix.length());
     try {
       return ShardId.parse(text);
     } catch (IllegalArgumentException e) {
@@ -276,7 +313,7 @@ final class ShardEndpoints {
     return new long[] {from, last + 1};
   }
 
-  private static Optional<ShardId> afterIn(Exchange exchange) throws OstoreException {
+  static Optional<ShardId> afterIn(Exchange exchange) throws OstoreException {
     Optional<String> text = exchange.query("after");
     if (text.isEmpty()) {
       return Optional.empty();
@@ -288,7 +325,7 @@ final class ShardEndpoints {
     }
   }
 
-  private static int limitIn(Exchange exchange) throws OstoreException {
+  static int limitIn(Exchange exchange) throws OstoreException {
     Optional<String> text = exchange.query("limit");
     if (text.isEmpty()) {
       return DEFAULT_LIMIT;

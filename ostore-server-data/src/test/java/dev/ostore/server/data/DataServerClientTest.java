@@ -15,8 +15,12 @@ import dev.ostore.ShardId;
 import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.DataServerClient.Hold;
+import dev.ostore.dataserver.HeldShard;
+import dev.ostore.dataserver.ListedShard;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.erasure.Striping;
+import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.storage.ShardLayout;
 import dev.ostore.stream.GetStream;
 import dev.ostore.stream.PutStream;
@@ -29,8 +33,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -52,6 +58,8 @@ class DataServerClientTest {
   static final Striping STRIPING = new Striping(4, 2, 100);
   /** A 1,000-byte object's shards have 3 blocks (100, 100, 50 bytes). */
   static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
+  static final Duration HOLD_FOR = Duration.ofDays(7);
+  static final Instant START = FakeClock.START;
 
   @TempDir
   Path root;
@@ -61,17 +69,23 @@ class DataServerClientTest {
   ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   Transfers transfers;
   DataServerClient client;
+  final FakeClock clock = new FakeClock();
 
   @BeforeEach
   void start() throws Exception {
     bus = MessageBus.inMemory();
-    server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
+    server = startServer();
     transfers = Transfers.create(executor, scheduler, InstantSource.system(),
         Duration.ofSeconds(2), Duration.ofSeconds(10));
     client = DataServerClient.overHttp(transfers);
+  }
+
+  /** A data server on {@link #root}, on the fake clock, holding shards for a week. */
+  private DataServer startServer() throws IOException {
+    return DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
+        Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
+        DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL, HOLD_FOR), bus, clock);
   }
 
   @AfterEach
@@ -155,6 +169,61 @@ class DataServerClientTest {
     assertTrue(client.delete(server.address(), id));
     assertFalse(client.delete(server.address(), id));
     assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
+  }
+
+  @Test
+  void aShardWrittenSinceIsNotHeldAndAHeldOneIsNeitherReadNorListedUntilRestored()
+      throws IOException {
+    ShardId id = new ShardId(HASH, 4);
+    byte[] bytes = TestData.randomBytes(250, 10);
+    upload(id, bytes);
+    assertEquals(List.of(new ListedShard(id, STRIPING, 1000, START)),
+        client.list(server.address(), Optional.empty(), 10));
+    clock.advance(Duration.ofMinutes(1));
+    assertEquals(Hold.WRITTEN_SINCE, client.hold(server.address(), id, START));
+    assertArrayEquals(bytes, read(id, 0, 3));
+    assertEquals(Hold.HELD, client.hold(server.address(), id, START.plusMillis(1)));
+    assertEquals(Hold.ABSENT, client.hold(server.address(), id, clock.instant()));
+    assertThrows(NoSuchFileException.class, () -> read(id, 0, 3));
+    assertEquals(List.of(), client.list(server.address(), Optional.empty(), 10));
+    assertEquals(List.of(new HeldShard(id, clock.instant())),
+        client.listHeld(server.address(), Optional.empty(), 10));
+    assertTrue(client.restore(server.address(), id));
+    assertFalse(client.restore(server.address(), id));
+    assertArrayEquals(bytes, read(id, 0, 3));
+    assertEquals(List.of(), client.listHeld(server.address(), Optional.empty(), 10));
+  }
+
+  @Test
+  void storingAShardAgainKeepsItFromAHoldThatBeganBefore() throws IOException {
+    ShardId id = new ShardId(HASH, 0);
+    upload(id, TestData.randomBytes(250, 11));
+    clock.advance(Duration.ofHours(1));
+    Instant condemned = clock.instant();
+    upload(id, TestData.randomBytes(250, 12)); // kept existing, written now
+    assertEquals(Hold.WRITTEN_SINCE, client.hold(server.address(), id, condemned));
+    assertEquals(Hold.ABSENT, client.hold(server.address(), new ShardId(HASH, 1), condemned));
+  }
+
+  @Test
+  void heldShardsSurviveARestartPagedInOrderAndArePurgedAfterTheHoldPeriod()
+      throws IOException {
+    List<ShardId> ids = List.of(new ShardId(HASH, 2), new ShardId(HASH, 5));
+    for (ShardId id : ids) {
+      upload(id, TestData.randomBytes(250, 13 + id.index()));
+      clock.advance(Duration.ofHours(1));
+      assertEquals(Hold.HELD, client.hold(server.address(), id, clock.instant()));
+    }
+    server.close();
+    clock.advance(HOLD_FOR.minusHours(1));
+    server = startServer(); // purges the first, held a week ago now
+    assertEquals(List.of(new HeldShard(ids.get(1), START.plus(Duration.ofHours(2)))),
+        client.listHeld(server.address(), Optional.empty(), 10));
+    assertEquals(List.of(), client.listHeld(server.address(), Optional.of(ids.get(1)), 10));
+    assertFalse(client.restore(server.address(), ids.get(0)));
+    assertTrue(client.restore(server.address(), ids.get(1)));
+    assertEquals(List.of(ids.get(1)), client.list(server.address(), Optional.empty(), 10)
+        .stream().map(ListedShard::id).toList());
   }
 
   @Test

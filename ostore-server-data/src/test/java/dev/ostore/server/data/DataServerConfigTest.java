@@ -54,6 +54,19 @@ class DataServerConfigTest {
   }
 
   @Test
+  void heldShardsAreKeptAWeekByDefault() {
+    DataServerConfig config = DataServerConfig.from(ENV, new String[0]);
+    assertEquals(Duration.ofDays(7), config.holdFor());
+    assertTrue(config.describe().contains(" HOLD_FOR=PT168H"), config.describe());
+    assertEquals(Duration.ofHours(2), DataServerConfig.from(ENV, new String[] {"--hold-for=2h"})
+        .holdFor());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DataServerConfig.from(ENV, new String[] {"--hold-for=0s"}));
+    assertTrue(e.getMessage().startsWith("HOLD_FOR (--hold-for) must be positive"),
+        e.getMessage());
+  }
+
+  @Test
   void flagsWinOverVariables() {
     DataServerConfig config = DataServerConfig.from(ENV, new String[] {
         "--listen-address", "127.0.0.1:9001", "--heartbeat-interval=500ms"});

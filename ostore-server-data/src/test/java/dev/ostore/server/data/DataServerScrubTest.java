@@ -45,7 +45,8 @@ class DataServerScrubTest {
     DataServerConfig config = new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         Optional.empty(), DataServerConfig.DEFAULT_HEARTBEAT,
         DataServerConfig.DEFAULT_TEMP_EXPIRY, DataServerConfig.DEFAULT_STOP_TIMEOUT,
-        DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, 1 << 20, Duration.ofHours(24));
+        DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, 1 << 20, Duration.ofHours(24),
+        DataServerConfig.DEFAULT_HOLD_FOR);
     HttpClient http = HttpClient.newHttpClient();
     try (MessageBus bus = MessageBus.inMemory();
         DataServer server = DataServer.start(config, bus)) {

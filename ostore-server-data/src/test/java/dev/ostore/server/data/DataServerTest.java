@@ -54,7 +54,8 @@ class DataServerTest {
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
+        DataServerConfig.DEFAULT_HOLD_FOR), bus);
     base = server.address().baseUri();
   }
 
@@ -172,7 +173,8 @@ class DataServerTest {
     try (DataServer small = DataServer.start(new DataServerConfig(
         new ServerAddress("127.0.0.1", 0), capped, java.util.Optional.empty(),
         Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL),
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
+        DataServerConfig.DEFAULT_HOLD_FOR),
         bus)) {
       HttpRequest.Builder create = HttpRequest.newBuilder(small.address().baseUri()
           .resolve("/temp/")).POST(HttpRequest.BodyPublishers.noBody());
@@ -191,7 +193,8 @@ class DataServerTest {
         new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),
         Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT,
         10, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus)) {
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
+        DataServerConfig.DEFAULT_HOLD_FOR), bus)) {
       URI quickBase = quick.address().baseUri();
       String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),

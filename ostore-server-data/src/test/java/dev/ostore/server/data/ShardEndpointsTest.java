@@ -69,7 +69,8 @@ class ShardEndpointsTest {
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, MAX_UPLOADS, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus);
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
+        DataServerConfig.DEFAULT_HOLD_FOR), bus);
     base = server.address().baseUri();
   }
 
@@ -321,12 +322,80 @@ class ShardEndpointsTest {
         HASH.hex() + ".2 4+8/100 1000", HASH.hex() + ".10 4+8/100 1000");
     HttpResponse<String> listing = get("/shards/");
     assertEquals(200, listing.statusCode());
-    assertEquals(all, listing.body().lines().toList());
-    assertEquals(all.subList(0, 2), get("/shards/?limit=2").body().lines().toList());
-    assertEquals(all.subList(2, 3), get("/shards/?limit=2&after=" + HASH.hex() + ".2").body()
-        .lines().toList());
+    assertEquals(all, withoutWritten(listing.body()));
+    assertEquals(all.subList(0, 2), withoutWritten(get("/shards/?limit=2").body()));
+    assertEquals(all.subList(2, 3),
+        withoutWritten(get("/shards/?limit=2&after=" + HASH.hex() + ".2").body()));
     assertEquals(400, get("/shards/?after=x").statusCode());
     assertEquals(400, get("/shards/?limit=0").statusCode());
+  }
+
+  @Test
+  void eachListedShardSaysWhenItWasWrittenToTheSecondRoundedUp() throws Exception {
+    long before = System.currentTimeMillis();
+    post(1, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 14));
+    long after = System.currentTimeMillis();
+    long written = writtenIn(get("/shards/").body().strip());
+    assertEquals(0, written % 1000, "whole seconds");
+    assertTrue(written >= before && written < after + 1000, written + " not near " + before);
+  }
+
+  @Test
+  void aShardHeldIsNeitherServedNorListedUntilRestored() throws Exception {
+    ShardId id = new ShardId(HASH, 4);
+    byte[] bytes = TestData.randomBytes(250, 15);
+    post(4, LAYOUT, OBJECT_SIZE, bytes);
+    long written = writtenIn(get("/shards/").body().strip());
+    HttpResponse<String> since = send(hold(id, written));
+    assertEquals(412, since.statusCode());
+    assertTrue(since.body().contains("written since"), since.body());
+    assertEquals(200, get("/shards/" + id).statusCode());
+    assertEquals(204, send(hold(id, written + 1)).statusCode());
+    assertEquals(404, get("/shards/" + id).statusCode());
+    assertEquals("", get("/shards/").body());
+    assertEquals(new LocateReply(server.address(), false, List.of(), false,
+        Optional.of(server.id())), locate(HASH.hex()));
+    List<String> held = get("/holding/").body().lines().toList();
+    assertEquals(1, held.size());
+    assertTrue(held.get(0).matches(id + " [0-9]+000"), held.get(0));
+    assertEquals(404, send(hold(id, written + 1)).statusCode(), "held already");
+    HttpRequest.Builder restore = HttpRequest.newBuilder(base.resolve("/holding/" + id))
+        .POST(HttpRequest.BodyPublishers.noBody());
+    HttpResponse<String> restored = send(restore);
+    assertEquals(200, restored.statusCode());
+    assertEquals(id + "\n", restored.body());
+    assertArrayEquals(bytes, getBytes("/shards/" + id).body());
+    assertEquals("", get("/holding/").body());
+    assertEquals(404, send(restore).statusCode());
+  }
+
+  @Test
+  void theHoldingAreaListsInOrderAPageAtATimeAndRefusesOtherMethods() throws Exception {
+    post(10, "4+8/100", OBJECT_SIZE, TestData.randomBytes(250, 16));
+    post(2, "4+8/100", OBJECT_SIZE, TestData.randomBytes(250, 17));
+    long later = System.currentTimeMillis() + 60_000;
+    for (int index : new int[] {10, 2}) {
+      assertEquals(204, send(hold(new ShardId(HASH, index), later)).statusCode());
+    }
+    List<String> all = withoutWritten(get("/holding/").body());
+    assertEquals(List.of(HASH.hex() + ".2", HASH.hex() + ".10"), all);
+    assertEquals(all.subList(0, 1), withoutWritten(get("/holding/?limit=1").body()));
+    assertEquals(all.subList(1, 2),
+        withoutWritten(get("/holding/?after=" + HASH.hex() + ".2").body()));
+    assertEquals(400, get("/holding/?after=x").statusCode());
+    assertEquals(400, get("/holding/?limit=0").statusCode());
+    for (String bad : List.of("x", "-1", "1.5", "")) {
+      assertEquals(400, send(HttpRequest.newBuilder(base.resolve("/shards/" + HASH.hex()
+          + ".2?hold-written-before=" + bad)).DELETE()).statusCode(), bad);
+    }
+    HttpResponse<String> put = send(HttpRequest.newBuilder(base.resolve("/holding/"
+        + HASH.hex() + ".2")).PUT(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(405, put.statusCode());
+    assertEquals("POST", put.headers().firstValue("Allow").orElseThrow());
+    HttpResponse<String> delete = send(HttpRequest.newBuilder(base.resolve("/holding/"))
+        .DELETE());
+    assertEquals(405, delete.statusCode());
+    assertEquals("GET", delete.headers().firstValue("Allow").orElseThrow());
   }
 
   @Test
@@ -335,6 +404,21 @@ class ShardEndpointsTest {
     post(0, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 13));
     assertEquals(new LocateReply(server.address(), true, List.of(0, 3), false,
         Optional.of(server.id())), locate(HASH.hex()));
+  }
+
+  private HttpRequest.Builder hold(ShardId id, long writtenBefore) {
+    return HttpRequest.newBuilder(base.resolve("/shards/" + id + "?hold-written-before="
+        + writtenBefore)).DELETE();
+  }
+
+  /** The lines of a listing, each without its last field (a time). */
+  private static List<String> withoutWritten(String listing) {
+    return listing.lines().map(line -> line.substring(0, line.lastIndexOf(' '))).toList();
+  }
+
+  /** The written time a shard listing's line ends with. */
+  private static long writtenIn(String line) {
+    return Long.parseLong(line.substring(line.lastIndexOf(' ') + 1));
   }
 
   /** Starts a POST that waits for 100 Continue: once that comes, the upload holds its slot. */

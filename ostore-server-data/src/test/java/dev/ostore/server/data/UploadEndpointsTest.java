@@ -70,7 +70,8 @@ class UploadEndpointsTest {
     server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL), bus, clock);
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
+        DataServerConfig.DEFAULT_HOLD_FOR), bus, clock);
     base = server.address().baseUri();
   }
 
