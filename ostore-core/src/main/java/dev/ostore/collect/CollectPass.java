@@ -223,8 +223,10 @@ final class CollectPass {
     }
     List<Placed> held = new ArrayList<>();
     try {
-      if (!holdAll(shards, at, held)) {
-        // A write stored a shard of it since the condemnation: it is reviving the content.
+      // Not the condemnation's time but the grace's start: a shard written since then belongs to
+      // a write that may be about to record a version (its 201 is not restored, as a 200 is).
+      if (!holdAll(shards, touchedBefore, held)) {
+        // A write stored a shard of it lately: it may be reviving the content.
         restoreAll(held);
         progress.revived();
         return;
@@ -242,13 +244,13 @@ final class CollectPass {
     }
   }
 
-  /** Holds every shard, into {@code held}; false when one was written at or after {@code at}. */
-  private boolean holdAll(List<Placed> shards, Instant at, List<Placed> held)
+  /** Holds every shard, into {@code held}; false when one was written since {@code before}. */
+  private boolean holdAll(List<Placed> shards, Instant before, List<Placed> held)
       throws IOException {
     for (Placed placed : shards) {
       DataServerClient.Hold answer;
       try {
-        answer = client.hold(placed.server, placed.shard.id(), at);
+        answer = client.hold(placed.server, placed.shard.id(), before);
       } catch (IOException | RuntimeException e) {
         throw new IOException("cannot hold " + placed.shard.id() + " on " + placed.server + ": "
             + Failure.reason(e), e);

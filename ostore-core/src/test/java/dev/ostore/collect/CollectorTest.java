@@ -15,9 +15,12 @@ import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient.Hold;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.FakeClock;
+import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.FakeStore;
+import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
+import dev.ostore.object.RepairQueue;
 import dev.ostore.pass.Throttle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -141,6 +144,58 @@ class CollectorTest {
     assertEquals(6, store.servers.shardsOf(hash).size());
     assertTrue(store.metadata.layout(hash).isPresent(), "not forgotten");
     assertArrayEquals(body, get("b"));
+  }
+
+  @Test
+  void aWriteSlowerThanTheGraceRacedByAPassLosesNothing() throws IOException {
+    byte[] body = bytes();
+    ContentHash hash = put("a", body);
+    store.metadata.deleteVersion("a", 1);
+    clock.advance(LATER);
+    ScheduledCollector collector = collector(0);
+    // The write stores its shards (some kept where they were), then a whole pass runs, a grace
+    // later, before the write records its version: the pass takes every shard.
+    MetadataStore racing = intercepting("add", () -> {
+      clock.advance(LATER);
+      assertEquals(1, pass(collector, false).contentsCollected());
+    });
+    ObjectStore.create(racing, store.live, store.newLocator(), store.servers, Layouts.DEFAULT,
+        store.executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.OFF)
+        .put(ObjectName.of("b"), ObjectStore.Body.of(body, Optional.empty()));
+    // The shards kept are restored by the write itself, the rest by the next holding scan.
+    assertTrue(store.servers.shardsOf(hash).values().stream().mapToInt(List::size).sum()
+        + store.servers.heldAwayCount() >= 6);
+
+    CollectReport next = pass(collector, false);
+    assertEquals(0, next.contentsCollected(), "referenced now");
+    assertEquals(0, store.servers.heldAwayCount());
+    assertEquals(6, store.servers.shardsOf(hash).values().stream().flatMap(List::stream)
+        .distinct().count());
+    assertArrayEquals(body, get("b"));
+  }
+
+  @Test
+  void aShardStoredWithinTheGraceIsNeverHeld() throws IOException {
+    byte[] body = bytes();
+    ContentHash hash = put("a", body);
+    store.metadata.deleteVersion("a", 1);
+    clock.advance(LATER);
+    // A write of the same content stores its shards again, and has not recorded its version.
+    clock.advance(LATER);
+    ContentLayout layout = store.metadata.layout(hash).orElseThrow();
+    for (Map.Entry<ServerAddress, List<Integer>> on : store.servers.shardsOf(hash).entrySet()) {
+      for (int index : on.getValue()) {
+        store.servers.store(on.getKey(), new ShardId(hash, index), layout.striping(),
+            layout.storedSize(), store.servers.shard(hash, index).orElseThrow()).await();
+      }
+    }
+    clock.advance(Duration.ofMinutes(5));
+
+    CollectReport report = pass(collector(0), false);
+    assertEquals(0, report.contentsCollected(), report.toJson());
+    assertEquals(1, report.contentsRevived());
+    assertEquals(0, store.servers.heldAwayCount());
+    assertTrue(store.metadata.layout(hash).isPresent());
   }
 
   @Test
@@ -341,10 +396,22 @@ class CollectorTest {
 
   /** The metadata store, but every call of {@code method} fails as a database gone would. */
   MetadataStore failingOn(String method) {
+    return intercepting(method, () -> {
+      throw new UncheckedIOException(
+          new OstoreException(ErrorCode.METADATA_UNAVAILABLE, "database gone"));
+    });
+  }
+
+  /** The metadata store, but {@code before} runs before each call of {@code method}. */
+  MetadataStore intercepting(String method, Runnable before) {
     return (MetadataStore) Proxy.newProxyInstance(getClass().getClassLoader(),
         new Class<?>[] {MetadataStore.class}, (proxy, called, args) -> {
           if (called.getName().equals(method)) {
-            throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, "database gone");
+            try {
+              before.run();
+            } catch (UncheckedIOException e) {
+              throw e.getCause();
+            }
           }
           try {
             return called.invoke(store.metadata, args);

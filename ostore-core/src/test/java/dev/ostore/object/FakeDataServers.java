@@ -12,6 +12,7 @@ import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.HeldShard;
 import dev.ostore.dataserver.ListedShard;
+import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.Striping;
@@ -231,14 +232,14 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
       }
 
       @Override
-      public ShardId finish(ContentHash hash, long objectSize) throws IOException {
+      public ShardWrite finish(ContentHash hash, long objectSize) throws IOException {
         checkUp(server);
         ShardId id = new ShardId(hash, index);
-        install(server, id, bytes.toByteArray(), crcs);
+        ShardWrite write = install(server, id, bytes.toByteArray(), crcs);
         listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize,
             Instant.MAX));
         done = true;
-        return id;
+        return write;
       }
 
       @Override
@@ -442,7 +443,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   }
 
   @Override
-  public ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+  public ShardWrite commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
       throws IOException {
     checkUp(server);
     Map<UploadShardId, HeldUpload> uploads = uploadsOf(server);
@@ -462,11 +463,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         crcs.add(ShardRecords.crc(block, 0, block.length, crcs.size()));
         bytes.writeBytes(block);
       }
-      install(server, shard, bytes.toByteArray(), crcs);
+      ShardWrite write = install(server, shard, bytes.toByteArray(), crcs);
       listed.putIfAbsent(hash, listing -> new ListedShard(listing, upload.striping,
           upload.objectSize, Instant.MAX));
       uploads.remove(id);
-      return shard;
+      return write;
     }
   }
 
@@ -519,12 +520,14 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
    * Stores a shard, or keeps the one held already, as a data server does; either way its written
    * time is now, under the lock a hold takes, so that a hold never takes a shard just written.
    */
-  private void install(ServerAddress server, ShardId id, byte[] bytes, List<Integer> crcs) {
+  private ShardWrite install(ServerAddress server, ShardId id, byte[] bytes,
+      List<Integer> crcs) {
     Map<ShardId, byte[]> shards = held.get(server);
     synchronized (shards) {
-      shards.putIfAbsent(id, bytes);
+      boolean kept = shards.putIfAbsent(id, bytes) != null;
       checksums.putIfAbsent(id, List.copyOf(crcs));
       written.get(server).put(id, clock.instant());
+      return kept ? ShardWrite.KEPT_EXISTING : ShardWrite.STORED;
     }
   }
 
