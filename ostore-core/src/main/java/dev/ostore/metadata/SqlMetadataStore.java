@@ -516,10 +516,10 @@ final class SqlMetadataStore implements MetadataStore {
     long removed = 0;
     for (String name : more ? names.subList(0, limit) : names) {
       long expired = read("apply retention to " + name,
-          session -> VersionRemoval.retain(session, name, keep, cutoff, 0, false));
+          session -> VersionRemoval.expired(session, name, keep, cutoff));
       if (expired > 0) {
         removed += write("apply retention to " + name, session ->
-            VersionRemoval.retain(session, name, keep, cutoff, clock.millis(), true));
+            VersionRemoval.removeExpired(session, name, keep, cutoff, clock.millis()));
       }
     }
     return new Retention(removed, more ? Optional.of(names.get(limit - 1)) : Optional.empty());

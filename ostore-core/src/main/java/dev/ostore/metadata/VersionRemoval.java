@@ -84,36 +84,34 @@ final class VersionRemoval {
   }
 
   /**
-   * How many versions of {@code name} the rule (see {@link MetadataStore#applyRetention}) removes:
-   * counted only, so that a read finds the names with nothing to remove without a write; or,
-   * with {@code remove}, in a write transaction, removed.
+   * How many versions of {@code name} the retention rule (see {@link
+   * MetadataStore#applyRetention}) would remove: a read, so that names with nothing to remove
+   * cost no write.
    */
-  static long retain(Session session, String name, int keep, long createdBeforeMillis,
-      long nowMillis, boolean remove) throws SQLException {
-    if (remove) {
-      try (ResultSet row = session.statement(SqlMetadataStore.LOCK_NAME, name).executeQuery()) {
-        if (!row.next()) {
-          return 0;
-        }
+  static long expired(Session session, String name, int keep, long createdBeforeMillis)
+      throws SQLException {
+    Optional<Bounds> bounds = bounds(session, name, keep);
+    return bounds.isEmpty() ? 0 : first(session, COUNT_EXPIRED, name, bounds.get().protectedFrom(),
+        bounds.get().keptFrom(), createdBeforeMillis).orElseThrow();
+  }
+
+  /** Removes the versions {@link #expired} counts; to run in a write transaction. */
+  static long removeExpired(Session session, String name, int keep, long createdBeforeMillis,
+      long nowMillis) throws SQLException {
+    try (ResultSet row = session.statement(SqlMetadataStore.LOCK_NAME, name).executeQuery()) {
+      if (!row.next()) {
+        return 0;
       }
     }
-    Optional<Long> newest = first(session, NEWEST, name);
-    if (newest.isEmpty()) {
+    Optional<Bounds> bounds = bounds(session, name, keep);
+    if (bounds.isEmpty()) {
       return 0;
-    }
-    long protectedFrom = Math.min(newest.get(), first(session, NEWEST_LIVE, name)
-        .orElse(newest.get()));
-    // Version numbers are at least 1: below 1, no version is beyond the count kept.
-    long keptFrom = keep == 0 ? 1 : first(session, KEPT_FROM, name, keep - 1).orElse(1L);
-    if (!remove) {
-      return first(session, COUNT_EXPIRED, name, protectedFrom, keptFrom, createdBeforeMillis)
-          .orElseThrow();
     }
     long removed = 0;
     // Versions of a name often share a content: each is touched once, after the result is read.
     Set<ContentHash> contents = new HashSet<>();
-    try (ResultSet rows = session.statement(DELETE_EXPIRED, name, protectedFrom, keptFrom,
-        createdBeforeMillis).executeQuery()) {
+    try (ResultSet rows = session.statement(DELETE_EXPIRED, name, bounds.get().protectedFrom(),
+        bounds.get().keptFrom(), createdBeforeMillis).executeQuery()) {
       while (rows.next()) {
         removed++;
         byte[] hash = rows.getBytes(1);
@@ -126,6 +124,27 @@ final class VersionRemoval {
       ContentTable.touch(session, ContentTable.bytes(hash), nowMillis);
     }
     return removed;
+  }
+
+  /**
+   * Which versions of a name retention may remove: those below {@code protectedFrom} (its newest
+   * version and its newest live one are kept whatever the rule says) that are below {@code
+   * keptFrom} (beyond the newest {@code keep}) or old enough.
+   */
+  private record Bounds(long protectedFrom, long keptFrom) {}
+
+  /** Empty when the name has no version. */
+  private static Optional<Bounds> bounds(Session session, String name, int keep)
+      throws SQLException {
+    Optional<Long> newest = first(session, NEWEST, name);
+    if (newest.isEmpty()) {
+      return Optional.empty();
+    }
+    long protectedFrom = Math.min(newest.get(), first(session, NEWEST_LIVE, name)
+        .orElse(newest.get()));
+    // Version numbers are at least 1: below 1, no version is beyond the count kept.
+    long keptFrom = keep == 0 ? 1 : first(session, KEPT_FROM, name, keep - 1).orElse(1L);
+    return Optional.of(new Bounds(protectedFrom, keptFrom));
   }
 
   private static Optional<Long> first(Session session, String sql, Object... parameters)

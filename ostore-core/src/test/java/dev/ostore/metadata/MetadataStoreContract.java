@@ -608,6 +608,36 @@ abstract class MetadataStoreContract {
     assertEquals(2, store.add("a", 2, HASH).number());
   }
 
+  /** Removals lock the name as adds do: numbers stay unique and the latest stays exact. */
+  @Test
+  void removalsRacingAddsNeverReuseANumberNorLoseTheLatest() throws Exception {
+    store.add("hot", 1, HASH);
+    List<Long> added = inParallel(6, worker -> {
+      List<Long> mine = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        if (worker < 4) {
+          mine.add(store.add("hot", i, HASH).number());
+        } else if (worker == 4) {
+          Optional<Version> latest = store.latest("hot");
+          if (latest.isPresent()) {
+            store.deleteVersion("hot", latest.get().number());
+          }
+        } else {
+          store.applyRetention(3, Optional.empty(), Optional.empty(), 10);
+        }
+      }
+      return mine;
+    });
+    assertEquals(added.size(), new HashSet<>(added).size(), "no number given twice");
+    List<Version> left = store.versions("hot", Optional.empty(), 1000).versions();
+    Optional<Version> newest = left.isEmpty() ? Optional.empty()
+        : Optional.of(left.get(left.size() - 1));
+    assertEquals(newest, store.latest("hot"));
+    assertEquals(newest.stream().toList(),
+        store.latestVersions("hot", Optional.empty(), 10).versions());
+    assertEquals(162, store.add("hot", 1, HASH).number(), "1 + 160 added, then the next");
+  }
+
   @Test
   void retentionKeepsTheNewestVersionsOfEachName() throws Exception {
     for (int i = 1; i <= 5; i++) {
