@@ -73,7 +73,7 @@ import java.util.stream.Stream;
  */
 public final class OstoreClient {
   /** A status lists at most 100 failures of each of two passes: far less than this. */
-  private static final int MAX_REPAIR_STATUS_BYTES = 1 << 20;
+  private static final int MAX_PASS_STATUS_BYTES = 1 << 20;
   /** Bytes copied per step; also the chunk size of uploads of unknown length. */
   static final int BUFFER_SIZE = 64 * 1024;
   /** The most versions a listing page may hold, by the protocol. */
@@ -356,6 +356,17 @@ public final class OstoreClient {
   }
 
   /**
+   * Removes version {@code version} of the object {@code name} for good, tombstone or not ({@code
+   * DELETE ?version=N}); the name's numbers are never given out again. Its content is freed by a
+   * later garbage collection, once no version refers to it. Throws {@link
+   * ObjectNotFoundException} when there is no such version.
+   */
+  public void deleteVersion(String name, long version) throws IOException {
+    ObjectName objectName = new ObjectName(name);
+    send("DELETE", objectPath(objectName, checkVersion(version))).expectSuccess();
+  }
+
+  /**
    * Every version of the object {@code name}, oldest first, tombstones included; empty when the
    * name never existed. See {@link #list(String)} for how the stream is read.
    */
@@ -413,10 +424,32 @@ public final class OstoreClient {
     return repair("POST");
   }
 
+  /**
+   * The api server's garbage collection as JSON ({@code GET /collect}): its state, the pass
+   * running and the last pass, with what each removed, held, restored and failed to collect.
+   */
+  public String collectStatus() throws IOException {
+    return pass("GET", "/collect");
+  }
+
+  /**
+   * Starts a garbage collection pass now, unless one is running ({@code POST /collect}); a dry
+   * run counts what it would free and changes nothing. Returns the status JSON as {@link
+   * #collectStatus()} does.
+   */
+  public String collect(boolean dryRun) throws IOException {
+    return pass("POST", dryRun ? "/collect?dry-run=true" : "/collect");
+  }
+
   private String repair(String method) throws IOException {
-    Exchange exchange = send(method, "/repair");
+    return pass(method, "/repair");
+  }
+
+  /** The JSON of a background pass's endpoint, {@code /repair} or {@code /collect}. */
+  private String pass(String method, String path) throws IOException {
+    Exchange exchange = send(method, path);
     exchange.expectSuccess();
-    return exchange.smallBody(MAX_REPAIR_STATUS_BYTES);
+    return exchange.smallBody(MAX_PASS_STATUS_BYTES);
   }
 
   /**

@@ -60,6 +60,26 @@ class AgainstRealServersTest {
   }
 
   @Test
+  void deleteVersionRemovesOneVersionForGood() throws Exception {
+    client.put("v", new byte[] {1});
+    client.put("v", new byte[] {2});
+    client.deleteVersion("v", 1);
+    assertEquals(List.of(2L), client.versions("v").map(ObjectVersion::version).toList());
+    assertThrows(ObjectNotFoundException.class, () -> client.deleteVersion("v", 1));
+    assertThrows(ObjectNotFoundException.class, () -> client.get("v", 1,
+        new ByteArrayOutputStream()));
+  }
+
+  @Test
+  void collectStartsAPassThatCollectStatusShows() throws Exception {
+    assertEquals("{\"state\":\"idle\",\"pass\":null,\"lastPass\":null}\n",
+        client.collectStatus());
+    String started = client.collect(true);
+    assertTrue(started.contains("\"dryRun\":true"), started);
+    assertTrue(client.collectStatus().contains("\"dryRun\":true"));
+  }
+
+  @Test
   void aServerThatIsDownIsServerUnreachableNamingItsUrl() throws Exception {
     String url = cluster.uri().toString();
     client.put("x", new byte[1]);

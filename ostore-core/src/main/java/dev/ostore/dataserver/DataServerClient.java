@@ -147,9 +147,9 @@ public interface DataServerClient {
 
   /**
    * Turns the complete upload {@code id} into shard {@code (hash, id.index())}, durably; its blocks
-   * must be all those its layout makes. Returns the shard's id, stored now or held already.
+   * must be all those its layout makes. Says whether the shard was stored now or held already.
    */
-  ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+  ShardWrite commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
       throws IOException;
 
   /** Deletes upload {@code id}; false when the server did not hold it. */

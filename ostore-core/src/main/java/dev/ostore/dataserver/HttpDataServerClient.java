@@ -81,11 +81,10 @@ final class HttpDataServerClient implements DataServerClient {
     }
     return () -> {
       try {
-        sent.answer();
+        return ShardWrite.of(sent.answer().status());
       } catch (IOException e) {
         throw named("upload", server, "shard " + id, e);
       }
-      return id;
     };
   }
 
@@ -168,15 +167,15 @@ final class HttpDataServerClient implements DataServerClient {
 
   /** A {@code PUT /shards/<hex>.<i>?upload=<upload>}: no body, 201 or 200. */
   @Override
-  public ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+  public ShardWrite commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
       throws IOException {
     ShardId shard = new ShardId(hash, id.index());
     try {
-      transfers.call(server, "PUT", SHARDS + shard + "?upload=" + id.upload(), Map.of());
+      return ShardWrite.of(transfers.call(server, "PUT", SHARDS + shard + "?upload="
+          + id.upload(), Map.of()).status());
     } catch (OstoreException e) {
       throw notHeld("commit", server, "upload " + id, e);
     }
-    return shard;
   }
 
   @Override
@@ -381,10 +380,10 @@ final class HttpDataServerClient implements DataServerClient {
     }
 
     @Override
-    public ShardId finish(ContentHash hash, long objectSize) throws IOException {
+    public ShardWrite finish(ContentHash hash, long objectSize) throws IOException {
       ShardId id = new ShardId(hash, index);
-      end(put -> BlockFrames.writeEnd(put, hash, objectSize), "shard " + id);
-      return id;
+      return ShardWrite.of(end(put -> BlockFrames.writeEnd(put, hash, objectSize), "shard " + id)
+          .answerStatus());
     }
   }
 

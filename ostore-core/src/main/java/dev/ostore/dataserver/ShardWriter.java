@@ -1,7 +1,6 @@
 package dev.ostore.dataserver;
 
 import dev.ostore.ContentHash;
-import dev.ostore.ShardId;
 import java.io.IOException;
 
 /**
@@ -16,9 +15,9 @@ public interface ShardWriter extends AutoCloseable {
 
   /**
    * Names the content the blocks belong to and waits until the server has stored the shard
-   * durably (or held it already).
+   * durably (or held it already, which it says).
    */
-  ShardId finish(ContentHash hash, long objectSize) throws IOException;
+  ShardWrite finish(ContentHash hash, long objectSize) throws IOException;
 
   /** Cuts the request; returns once the connection is closed. Idempotent. */
   void abort();

@@ -163,10 +163,12 @@ final class ContentWriter {
       if (writers == null) {
         HeldShards held = HeldShards.store(client, live, candidates(striping, what), striping,
             codes.of(striping), head.toByteArray(), hash, layouts.quorum(striping), what);
-        return new Stored(hash, size, striping, held.locations(), held.failures(), compressed);
+        return new Stored(hash, size, striping, held.locations(), held.kept(), held.failures(),
+            compressed);
       }
       Locations locations = writers.finish(client, hash, storedSize);
-      return new Stored(hash, size, striping, locations, writers.failures(), compressed);
+      return new Stored(hash, size, striping, locations, writers.kept(), writers.failures(),
+          compressed);
     }
 
     /** Cuts the shard uploads if not finished: their servers keep nothing. Idempotent. */

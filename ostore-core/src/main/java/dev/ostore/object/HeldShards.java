@@ -5,6 +5,7 @@ import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.PendingShard;
+import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.erasure.ErasureCode;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
@@ -29,6 +30,7 @@ import java.util.stream.IntStream;
 final class HeldShards {
   private final ShardFailures failures = new ShardFailures();
   private Locations locations;
+  private Locations kept;
 
   private HeldShards() {}
 
@@ -48,9 +50,10 @@ final class HeldShards {
             content.length, shards[index]),
         held.failures, live, what);
     Map<Integer, List<ServerAddress>> stored = new HashMap<>();
+    Map<Integer, ShardWrite> writes = new HashMap<>();
     sent.forEach((index, shard) -> {
       try {
-        shard.shard().await();
+        writes.put(index, shard.shard().await());
         stored.put(index, List.of(shard.server()));
       } catch (IOException e) {
         held.failures.failed(index, shard.server(), e, what);
@@ -58,12 +61,18 @@ final class HeldShards {
     });
     held.locations = ShardPlacement.keep(stored, quorum, client, hash, striping, held.failures,
         what);
+    held.kept = ShardWrite.kept(writes, index -> sent.get(index).server());
     return held;
   }
 
   /** Where the shards went. */
   Locations locations() {
     return locations;
+  }
+
+  /** The shards that were stored already, where they are. */
+  Locations kept() {
+    return kept;
   }
 
   /** The shards that did not make it, by index, with why. */

@@ -2,9 +2,9 @@ package dev.ostore.object;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
-import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardCalls;
+import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.erasure.StripeSink;
 import dev.ostore.erasure.Striping;
@@ -33,6 +33,7 @@ final class ShardWriters implements StripeSink, AutoCloseable {
   private final Map<Integer, Placed<ShardWriter>> uploads;
   /** Why each shard that is not going failed. */
   private final ShardFailures failures;
+  private Locations kept = Locations.NONE;
 
   private ShardWriters(Striping striping, int quorum, Object what, Executor executor,
       Map<Integer, Placed<ShardWriter>> uploads, ShardFailures failures) {
@@ -85,16 +86,22 @@ final class ShardWriters implements StripeSink, AutoCloseable {
    * fewer than the quorum committed deletes those that were and fails.
    */
   Locations finish(DataServerClient client, ContentHash hash, long size) throws IOException {
-    Map<Integer, ShardCalls.Call<ShardId>> commits = new LinkedHashMap<>();
+    Map<Integer, ShardCalls.Call<ShardWrite>> commits = new LinkedHashMap<>();
     uploads.forEach((index, upload) -> commits.put(index,
         () -> upload.shard().finish(hash, size)));
-    ShardCalls.Outcomes<ShardId> outcomes = ShardCalls.all(commits, executor);
+    ShardCalls.Outcomes<ShardWrite> outcomes = ShardCalls.all(commits, executor);
     Map<Integer, List<ServerAddress>> committed = new HashMap<>();
     outcomes.done().keySet().forEach(index ->
         committed.put(index, List.of(uploads.get(index).server())));
+    kept = ShardWrite.kept(outcomes.done(), index -> uploads.get(index).server());
     outcomes.failed().forEach((index, e) -> fail(index, uploads.get(index), e));
     uploads.clear();
     return ShardPlacement.keep(committed, quorum, client, hash, striping, failures, what);
+  }
+
+  /** The shards that {@link #finish} found stored already, where they are. */
+  Locations kept() {
+    return kept;
   }
 
   /** The shards that did not make it, by index, with why: repair puts them back. */

@@ -126,11 +126,11 @@ public interface ShardedContents {
   }
 
   /**
-   * Content stored: hash, size and layout, where its shards went, which failed and why, and how
-   * it was compressed, if it was.
+   * Content stored: hash, size and layout, where its shards went and which of them were there
+   * already ({@code kept}), which failed and why, and how it was compressed, if it was.
    */
   record Stored(ContentHash hash, long size, Striping striping, Locations locations,
-      Map<Integer, String> failed, Optional<CompressedForm> compressed) {
+      Locations kept, Map<Integer, String> failed, Optional<CompressedForm> compressed) {
     /** Its entry in the table of contents. */
     public ContentLayout layout() {
       return ContentLayout.of(size, striping, compressed);

@@ -7,6 +7,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.Striping;
 import dev.ostore.locate.Locator;
@@ -53,12 +54,32 @@ public final class StoredContent {
     locator.rememberShards(stored.hash(), stored.locations());
     Version version = metadata.add(name.value(), stored.size(), stored.hash(),
         stored.layout().layout());
+    restoreKept(stored);
     if (!stored.failed().isEmpty()) {
       log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "
           + stored.failed() + "; repair puts them back");
       repairs.offer(stored.hash(), stored.failed().keySet(), how);
     }
     return version;
+  }
+
+  /**
+   * Restores the shards the write found stored already: a collection may have held them after
+   * the write found them and before its version referred to their content (as a dedup of
+   * content that is no longer referenced does). Now that it does, no collection takes them
+   * again, and a restore of a shard not held is a no. One that fails is left to the next
+   * collection, which restores held shards of wanted content first.
+   */
+  private void restoreKept(ShardedContents.Stored stored) {
+    stored.kept().shards().forEach((index, servers) -> servers.forEach(server -> {
+      ShardId id = new ShardId(stored.hash(), index);
+      try {
+        client.restore(server, id);
+      } catch (IOException | RuntimeException e) {
+        log.log(WARNING, () -> "cannot restore " + id + " on " + server + " after a write kept"
+            + " it; the next collection does: " + e.getMessage());
+      }
+    }));
   }
 
   /**

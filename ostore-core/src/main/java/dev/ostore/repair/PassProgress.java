@@ -1,19 +1,16 @@
 package dev.ostore.repair;
 
-import dev.ostore.ContentHash;
 import dev.ostore.object.ContentRepair.Outcome;
+import dev.ostore.pass.Failure;
+import dev.ostore.pass.Failures;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
  * The counters of a pass in progress: written by the pass, read by whoever asks for the status
- * meanwhile, hence synchronized. Failures beyond {@link #MAX_FAILURES} are counted, not kept.
+ * meanwhile, hence synchronized.
  */
 final class PassProgress {
-  static final int MAX_FAILURES = 100;
-
   private final Instant started;
   private long checked;
   private long missing;
@@ -22,8 +19,7 @@ final class PassProgress {
   private long converted;
   private long read;
   private long written;
-  private long failed;
-  private final List<PassReport.Failure> failures = new ArrayList<>();
+  private final Failures failures = new Failures();
 
   PassProgress(Instant started) {
     this.started = started;
@@ -51,18 +47,12 @@ final class PassProgress {
     converted += outcome.converted() ? 1 : 0;
   }
 
-  synchronized void failed(ContentHash hash, String reason) {
-    failed++;
-    if (failures.size() < MAX_FAILURES) {
-      failures.add(new PassReport.Failure(hash.hex(), reason));
-    }
+  void failed(Failure failure) {
+    failures.add(failure);
   }
 
   synchronized PassReport report(Optional<Instant> finished, String result) {
-    String outcome = failed > failures.size()
-        ? result + " (" + failed + " failures, the first " + failures.size() + " listed)"
-        : result;
-    return new PassReport(started, finished, outcome, checked, missing, rebuilt, deferred,
-        converted, read, written, failures);
+    return new PassReport(started, finished, failures.result(result), checked, missing, rebuilt,
+        deferred, converted, read, written, failures.kept());
   }
 }

@@ -3,10 +3,10 @@ package dev.ostore.repair;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.Json;
+import dev.ostore.pass.Failure;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * What one repair pass found and did, so far or in all: contents checked, shards found missing
@@ -16,14 +16,6 @@ import java.util.stream.Collectors;
 public record PassReport(Instant started, Optional<Instant> finished, String result,
     long contentsChecked, long shardsMissing, long shardsRebuilt, long contentsDeferred,
     long contentsConverted, long bytesRead, long bytesWritten, List<Failure> failures) {
-
-  /** A content that could not be repaired, and why. */
-  public record Failure(String hash, String reason) {
-    public Failure {
-      requireNonNull(hash, "hash");
-      requireNonNull(reason, "reason");
-    }
-  }
 
   public PassReport {
     requireNonNull(started, "started");
@@ -44,10 +36,6 @@ public record PassReport(Instant started, Optional<Instant> finished, String res
         + ",\"contentsConverted\":" + contentsConverted
         + ",\"bytesRead\":" + bytesRead
         + ",\"bytesWritten\":" + bytesWritten
-        + ",\"failures\":" + failures.stream()
-            .map(f -> "{\"hash\":" + Json.quote(f.hash()) + ",\"reason\":"
-                + Json.quote(f.reason()) + "}")
-            .collect(Collectors.joining(",", "[", "]"))
-        + "}";
+        + ",\"failures\":" + Failure.toJson(failures) + "}";
   }
 }

@@ -7,8 +7,12 @@ import dev.ostore.locate.Locations;
 import dev.ostore.metadata.ContentEntry;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.ContentRepair;
+import dev.ostore.pass.Failure;
+import dev.ostore.pass.ListingMerge;
+import dev.ostore.pass.PassLease;
+import dev.ostore.pass.Sightings;
+import dev.ostore.pass.Throttle;
 import java.io.IOException;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +36,7 @@ final class RepairPass {
   private final String holder;
   private final PassProgress progress;
   private final Throttle throttle;
-  private Instant leaseRenewed;
+  private PassLease lease;
 
   RepairPass(MetadataStore metadata, DataServerClient client, ContentRepair repair,
       RepairSettings settings, InstantSource clock, Throttle.Pause pause, Sightings sightings,
@@ -50,16 +54,18 @@ final class RepairPass {
 
   /** Runs the pass under the lease; returns how it ended, for its report. */
   String run() throws IOException {
-    if (!metadata.lease(LEASE, holder, clock.instant(), settings.leaseTerm())) {
+    Optional<PassLease> taken = PassLease.take(metadata, LEASE, holder, settings.leaseTerm(),
+        clock);
+    if (taken.isEmpty()) {
       return "skipped: another api server holds the repair lease";
     }
-    leaseRenewed = clock.instant();
+    lease = taken.get();
     try {
       rebuildMissing();
       convertWhole();
       return "completed";
     } finally {
-      metadata.release(LEASE, holder);
+      lease.release();
     }
   }
 
@@ -87,7 +93,7 @@ final class RepairPass {
                 this::pace));
           }
         }
-        renewLease();
+        lease.renew();
       }
       after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).hash());
     } while (page.size() == settings.pageSize());
@@ -101,7 +107,7 @@ final class RepairPass {
       for (ContentHash hash : page) {
         progress.checked();
         repair(hash, () -> repair.convert(hash, this::pace));
-        renewLease();
+        lease.renew();
       }
       // A converted content leaves this listing, so the next page starts after the last seen.
       after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1));
@@ -116,24 +122,12 @@ final class RepairPass {
     try {
       progress.done(work.run());
     } catch (IOException | RuntimeException e) {
-      progress.failed(hash, e.getMessage() == null ? e.toString() : e.getMessage());
+      progress.failed(Failure.of(hash, Failure.reason(e)));
     }
   }
 
   private void pace(long read, long written) throws IOException {
     progress.transferred(read, written);
     throttle.spend(read + written);
-  }
-
-  /** Renews the lease once a third of its term has gone; fails the pass if it was lost. */
-  private void renewLease() throws IOException {
-    Instant now = clock.instant();
-    if (now.isBefore(leaseRenewed.plus(settings.leaseTerm().dividedBy(3)))) {
-      return;
-    }
-    if (!metadata.lease(LEASE, holder, now, settings.leaseTerm())) {
-      throw new IOException("the repair lease was lost to another api server");
-    }
-    leaseRenewed = now;
   }
 }

@@ -4,6 +4,7 @@ import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.ContentRepair;
+import dev.ostore.pass.Throttle;
 import java.time.InstantSource;
 
 /**

@@ -2,6 +2,7 @@ package dev.ostore.repair;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.ostore.pass.PassRunner;
 import java.util.Optional;
 
 /** The repair service now: the pass running, if any, and the last one finished. */
@@ -18,8 +19,7 @@ public record RepairStatus(Optional<PassReport> running, Optional<PassReport> la
 
   /** As JSON: {@code {"state":..., "pass":{...}|null, "lastPass":{...}|null}}. */
   public String toJson() {
-    return "{\"state\":\"" + state() + "\",\"pass\":"
-        + running.map(PassReport::toJson).orElse("null") + ",\"lastPass\":"
-        + last.map(PassReport::toJson).orElse("null") + "}\n";
+    return PassRunner.statusJson(running.map(PassReport::toJson),
+        last.map(PassReport::toJson));
   }
 }

@@ -3,21 +3,18 @@ package dev.ostore.repair;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.ContentRepair;
+import dev.ostore.pass.PassRunner;
+import dev.ostore.pass.Sightings;
+import dev.ostore.pass.Throttle;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link RepairService} on one scheduled thread: passes every interval and on demand, and
@@ -36,11 +33,7 @@ final class ScheduledRepairs implements RepairService {
   private final Throttle.Pause pause;
   private final Sightings sightings;
   private final String holder;
-  private final AtomicBoolean open = new AtomicBoolean(true);
-  private final AtomicBoolean passing = new AtomicBoolean();
-  private volatile Optional<PassProgress> running = Optional.empty();
-  private volatile Optional<PassReport> last = Optional.empty();
-  private ScheduledExecutorService thread;
+  private final PassRunner<PassProgress, PassReport> runner = new PassRunner<>(this::run);
 
   ScheduledRepairs(MetadataStore metadata, LiveServers live, DataServerClient client,
       ContentRepair repair, RepairSettings settings, InstantSource clock, Throttle.Pause pause,
@@ -60,50 +53,29 @@ final class ScheduledRepairs implements RepairService {
       Throttle.Pause pause, String holder) {
     ScheduledRepairs service = new ScheduledRepairs(metadata, live, client, repair, settings,
         clock, pause, holder);
-    service.thread = Executors.newSingleThreadScheduledExecutor(
-        new ThreadFactoryBuilder().setNameFormat("repair").setDaemon(true).build());
-    long interval = settings.interval().toMillis();
-    service.thread.scheduleWithFixedDelay(service::pass, interval, interval,
-        TimeUnit.MILLISECONDS);
-    service.thread.scheduleWithFixedDelay(service.sightings::look, 0, LOOK_EVERY.toMillis(),
-        TimeUnit.MILLISECONDS);
+    service.runner.start("repair", settings.interval(), service::progress);
+    service.runner.every(LOOK_EVERY, service.sightings::look);
     return service;
   }
 
-  /** Marks the pass running before it is queued, so that a status asked at once says so. */
   @Override
   public boolean startPass() {
-    Optional<PassProgress> progress = begin();
-    if (progress.isEmpty()) {
-      return false;
-    }
-    try {
-      thread.execute(() -> run(progress.get()));
-      return true;
-    } catch (RejectedExecutionException e) {
-      running = Optional.empty();
-      passing.set(false);
-      return false; // closed
-    }
+    return runner.startPass(this::progress);
   }
 
   @Override
   public RepairStatus status() {
-    return new RepairStatus(running.map(p -> p.report(Optional.empty(), "running")), last);
+    return new RepairStatus(runner.running().map(p -> p.report(Optional.empty(), "running")),
+        runner.last());
   }
 
   /** Runs one pass on the calling thread, unless one is running; returns its report. */
   Optional<PassReport> pass() {
-    return begin().map(this::run);
+    return runner.runPass(this::progress);
   }
 
-  private Optional<PassProgress> begin() {
-    if (!passing.compareAndSet(false, true)) {
-      return Optional.empty();
-    }
-    PassProgress progress = new PassProgress(clock.instant());
-    running = Optional.of(progress);
-    return running;
+  private PassProgress progress() {
+    return new PassProgress(clock.instant());
   }
 
   private PassReport run(PassProgress progress) {
@@ -116,9 +88,6 @@ final class ScheduledRepairs implements RepairService {
       log.log(WARNING, "repair pass failed: " + e.getMessage());
     }
     PassReport report = progress.report(Optional.of(clock.instant()), result);
-    last = Optional.of(report);
-    running = Optional.empty();
-    passing.set(false);
     log.log(INFO, () -> "repair pass " + report.result() + ": " + report.contentsChecked()
         + " contents checked, " + report.shardsMissing() + " shards missing, "
         + report.shardsRebuilt() + " rebuilt, " + report.contentsConverted() + " converted, "
@@ -128,8 +97,6 @@ final class ScheduledRepairs implements RepairService {
 
   @Override
   public void close() {
-    if (open.compareAndSet(true, false) && thread != null) {
-      thread.shutdownNow();
-    }
+    runner.close();
   }
 }

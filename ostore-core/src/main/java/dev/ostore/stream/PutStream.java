@@ -138,6 +138,18 @@ public final class PutStream extends OutputStream {
     return Optional.ofNullable(call.connection.getHeaderField(name));
   }
 
+  /** The status of the server's successful answer, once {@link #close()} returned. */
+  public int answerStatus() {
+    if (!transfer.isDone() || transfer.isCompletedExceptionally()) {
+      throw new IllegalStateException("no answer from " + this);
+    }
+    try {
+      return call.connection.getResponseCode(); // read already: no wait, no failure
+    } catch (IOException e) {
+      throw new IllegalStateException("no answer from " + this, e);
+    }
+  }
+
   @Override
   public String toString() {
     return "PutStream(" + call.server + call.path + ")";

@@ -47,10 +47,10 @@ public final class SentRequest {
   }
 
   /**
-   * Waits for the server's answer and returns its text (at most 1 KiB); fails as {@link
+   * Waits for the server's answer and returns it (its text at most 1 KiB); fails as {@link
    * Transfers#call} does.
    */
-  public String answer() throws IOException {
+  public Answer answer() throws IOException {
     if (call != null) {
       try {
         return Transfers.answerOf(call);
@@ -73,7 +73,7 @@ public final class SentRequest {
    * Sends the request once more, buffered: the JDK then sends it again on a new connection
    * when the pooled one it took fails before an answer, as it does not for a streamed body.
    */
-  private String again() throws IOException {
+  private Answer again() throws IOException {
     unsent = null;
     HttpCall retry = opener.open();
     write(retry, body);

@@ -91,10 +91,10 @@ public final class Transfers {
   }
 
   /**
-   * Sends a request without a body, with {@code headers}, and returns the short text the server
-   * answers (at most 1 KiB is read): a created id, say, or nothing.
+   * Sends a request without a body, with {@code headers}, and returns the server's short answer
+   * (at most 1 KiB of text is read): its status, and a created id, say, or nothing.
    */
-  public String call(ServerAddress server, String method, String path,
+  public Answer call(ServerAddress server, String method, String path,
       Map<String, String> headers) throws IOException {
     return answerOf(open(server, method, path, headers));
   }
@@ -122,8 +122,8 @@ public final class Transfers {
     HttpCall open() throws IOException;
   }
 
-  /** The short text of {@code call}'s answer, which must be a success. */
-  static String answerOf(HttpCall call) throws OstoreException {
+  /** {@code call}'s short answer, which must be a success. */
+  static Answer answerOf(HttpCall call) throws OstoreException {
     try {
       call.expectOk();
       String answer;
@@ -131,7 +131,7 @@ public final class Transfers {
         answer = new String(body.readNBytes(MAX_ANSWER), StandardCharsets.UTF_8);
       }
       call.finish();
-      return answer;
+      return new Answer(call.connection.getResponseCode(), answer);
     } catch (IOException e) {
       call.abort();
       throw call.failure(e);

@@ -12,6 +12,7 @@ import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardCalls;
+import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
@@ -442,7 +443,7 @@ final class RealUploads implements Uploads {
     /** Turns the upload's shards into the content's, all at once; below the quorum, none. */
     private ShardedContents.Stored commit(ContentHash hash, Set<Integer> failed,
         Map<Integer, String> reasons) throws IOException {
-      Map<Integer, ShardCalls.Call<ShardId>> commits = new LinkedHashMap<>();
+      Map<Integer, ShardCalls.Call<ShardWrite>> commits = new LinkedHashMap<>();
       for (int index = 0; index < upload.servers().size(); index++) {
         if (!failed.contains(index)) {
           UploadShardId id = new UploadShardId(upload.id(), index);
@@ -450,7 +451,7 @@ final class RealUploads implements Uploads {
           commits.put(index, () -> client.commitUpload(server, id, hash));
         }
       }
-      ShardCalls.Outcomes<ShardId> outcomes = ShardCalls.all(commits, executor);
+      ShardCalls.Outcomes<ShardWrite> outcomes = ShardCalls.all(commits, executor);
       Map<Integer, List<ServerAddress>> committed = new HashMap<>();
       outcomes.done().keySet().forEach(index ->
           committed.put(index, List.of(upload.servers().get(index))));
@@ -469,7 +470,9 @@ final class RealUploads implements Uploads {
             + missing.values() + "): the upload is deleted");
       }
       return new ShardedContents.Stored(hash, upload.size(), striping,
-          new Locations(committed), Map.copyOf(missing), Optional.empty());
+          new Locations(committed),
+          ShardWrite.kept(outcomes.done(), index -> upload.servers().get(index)),
+          Map.copyOf(missing), Optional.empty());
     }
 
     private void deleteShard(ServerAddress server, ShardId id) {

@@ -12,6 +12,7 @@ import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.HeldShard;
 import dev.ostore.dataserver.ListedShard;
+import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.Striping;
@@ -27,6 +28,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,8 +42,9 @@ import java.util.function.Function;
 
 /**
  * Data servers in memory, as the api server's {@link DataServerClient} sees them, answering
- * locate requests on a bus as real ones do. Tests take servers down, make them fail part way
- * through a shard, or damage what they hold.
+ * locate requests on a bus as real ones do, with a holding area each (written and held times on
+ * a clock of the test's choosing). Tests take servers down, make them fail part way through a
+ * shard, or damage what they hold.
  */
 public final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Map<ServerAddress, Map<ShardId, byte[]>> held = new ConcurrentHashMap<>();
@@ -67,17 +70,36 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Map<ServerAddress, Map<UploadShardId, HeldUpload>> uploads =
       new ConcurrentHashMap<>();
   private final AtomicInteger appendsStarted = new AtomicInteger();
+  /** When each shard each server holds was last written (stored, or stored again). */
+  private final Map<ServerAddress, Map<ShardId, Instant>> written = new ConcurrentHashMap<>();
+  /** Each server's holding area; a server's {@link #held} map is the lock of both. */
+  private final Map<ServerAddress, Map<ShardId, HeldCopy>> holding = new ConcurrentHashMap<>();
+  private final InstantSource clock;
+  /** Run before the next hold, once: a test's write racing a collection. */
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeHold =
+      new java.util.concurrent.atomic.AtomicReference<>();
   /** Every shard read asked for, in order. */
   private final List<BlockRead> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** A read of blocks {@code [from, to)} of shard {@code index} of some content. */
   public record BlockRead(int index, long from, long to) {}
 
+  /** A shard in a holding area: its bytes and when it was held. */
+  private record HeldCopy(byte[] bytes, Instant heldAt) {}
+
   public FakeDataServers(MessageBus bus, int count) throws IOException {
+    this(bus, count, InstantSource.system());
+  }
+
+  /** {@code count} servers that tell written and held times by {@code clock}. */
+  public FakeDataServers(MessageBus bus, int count, InstantSource clock) throws IOException {
+    this.clock = clock;
     for (int i = 0; i < count; i++) {
       ServerAddress server = new ServerAddress("127.0.0.1", 9000 + i);
       servers.add(server);
       held.put(server, new ConcurrentHashMap<>());
+      written.put(server, new ConcurrentHashMap<>());
+      holding.put(server, new ConcurrentHashMap<>());
       responders.add(bus.subscribe(MessageBus.DATA_SERVERS, request -> {
         if (down.contains(server)) {
           return;
@@ -210,14 +232,14 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
       }
 
       @Override
-      public ShardId finish(ContentHash hash, long objectSize) throws IOException {
+      public ShardWrite finish(ContentHash hash, long objectSize) throws IOException {
         checkUp(server);
         ShardId id = new ShardId(hash, index);
-        held.get(server).putIfAbsent(id, bytes.toByteArray());
-        checksums.putIfAbsent(id, List.copyOf(crcs));
-        listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize, Instant.now()));
+        ShardWrite write = install(server, id, bytes.toByteArray(), crcs);
+        listed.putIfAbsent(hash, shard -> new ListedShard(shard, striping, objectSize,
+            Instant.MAX));
         done = true;
-        return id;
+        return write;
       }
 
       @Override
@@ -421,7 +443,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   }
 
   @Override
-  public ShardId commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+  public ShardWrite commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
       throws IOException {
     checkUp(server);
     Map<UploadShardId, HeldUpload> uploads = uploadsOf(server);
@@ -441,12 +463,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         crcs.add(ShardRecords.crc(block, 0, block.length, crcs.size()));
         bytes.writeBytes(block);
       }
-      held.get(server).putIfAbsent(shard, bytes.toByteArray());
-      checksums.putIfAbsent(shard, List.copyOf(crcs));
+      ShardWrite write = install(server, shard, bytes.toByteArray(), crcs);
       listed.putIfAbsent(hash, listing -> new ListedShard(listing, upload.striping,
-          upload.objectSize, Instant.now()));
+          upload.objectSize, Instant.MAX));
       uploads.remove(id);
-      return shard;
+      return write;
     }
   }
 
@@ -495,6 +516,21 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     return upload;
   }
 
+  /**
+   * Stores a shard, or keeps the one held already, as a data server does; either way its written
+   * time is now, under the lock a hold takes, so that a hold never takes a shard just written.
+   */
+  private ShardWrite install(ServerAddress server, ShardId id, byte[] bytes,
+      List<Integer> crcs) {
+    Map<ShardId, byte[]> shards = held.get(server);
+    synchronized (shards) {
+      boolean kept = shards.putIfAbsent(id, bytes) != null;
+      checksums.putIfAbsent(id, List.copyOf(crcs));
+      written.get(server).put(id, clock.instant());
+      return kept ? ShardWrite.KEPT_EXISTING : ShardWrite.STORED;
+    }
+  }
+
   @Override
   public boolean delete(ServerAddress server, ShardId id) throws IOException {
     checkUp(server);
@@ -510,6 +546,8 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         .filter(e -> after.isEmpty() || e.getKey().compareTo(after.get()) > 0)
         .sorted(Map.Entry.comparingByKey()).limit(limit)
         .map(e -> listed.get(e.getKey().hash()).apply(e.getKey()))
+        .map(shard -> new ListedShard(shard.id(), shard.striping(), shard.objectSize(),
+            written.get(server).getOrDefault(shard.id(), Instant.MAX)))
         .toList();
   }
 
@@ -535,19 +573,63 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     }
   }
 
-  // Placeholders of the gc-base branch, replaced by gc-collect before anything lands.
+  /** Runs {@code write} before the next hold, as a write racing a collection would. */
+  public void beforeNextHold(Runnable write) {
+    beforeHold.set(write);
+  }
+
+  /** The shards in {@code server}'s holding area. */
+  public Set<ShardId> heldAway(ServerAddress server) {
+    return Set.copyOf(holding.get(server).keySet());
+  }
+
+  /** How many shards the holding areas of every server hold together. */
+  public int heldAwayCount() {
+    return holding.values().stream().mapToInt(Map::size).sum();
+  }
+
+  /** Moves a shard to the holding area, as a collection does: for tests of an undo. */
   @Override
-  public Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) {
-    throw new UnsupportedOperationException("gc-collect");
+  public Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) throws IOException {
+    Optional.ofNullable(beforeHold.getAndSet(null)).ifPresent(Runnable::run);
+    checkUp(server);
+    Map<ShardId, byte[]> shards = held.get(server);
+    synchronized (shards) {
+      byte[] bytes = shards.get(id);
+      if (bytes == null) {
+        return Hold.ABSENT;
+      }
+      if (!written.get(server).getOrDefault(id, Instant.MAX).isBefore(writtenBefore)) {
+        return Hold.WRITTEN_SINCE;
+      }
+      shards.remove(id);
+      holding.get(server).put(id, new HeldCopy(bytes, clock.instant()));
+      return Hold.HELD;
+    }
   }
 
   @Override
-  public List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit) {
-    throw new UnsupportedOperationException("gc-collect");
+  public List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException {
+    checkUp(server);
+    return holding.get(server).entrySet().stream()
+        .filter(e -> after.isEmpty() || e.getKey().compareTo(after.get()) > 0)
+        .sorted(Map.Entry.comparingByKey()).limit(limit)
+        .map(e -> new HeldShard(e.getKey(), e.getValue().heldAt()))
+        .toList();
   }
 
   @Override
-  public boolean restore(ServerAddress server, ShardId id) {
-    throw new UnsupportedOperationException("gc-collect");
+  public boolean restore(ServerAddress server, ShardId id) throws IOException {
+    checkUp(server);
+    Map<ShardId, byte[]> shards = held.get(server);
+    synchronized (shards) {
+      HeldCopy copy = holding.get(server).remove(id);
+      if (copy == null) {
+        return false;
+      }
+      shards.putIfAbsent(id, copy.bytes());
+      return true;
+    }
   }
 }

@@ -5,10 +5,12 @@ import dev.ostore.compress.Compression;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
+import dev.ostore.metadata.ClockedMetadata;
 import dev.ostore.metadata.MetadataStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -30,6 +32,16 @@ public final class FakeStore implements AutoCloseable {
     servers = new FakeDataServers(bus, 6);
     servers.servers().forEach(live::heard);
     metadata = MetadataStore.embedded(root.resolve("metadata.db"));
+  }
+
+  /**
+   * As {@link #FakeStore(Path)}, with the metadata store and the data servers dating what they
+   * record by {@code clock}: for tests of what happens a while after a write.
+   */
+  public FakeStore(Path root, InstantSource clock) throws IOException {
+    servers = new FakeDataServers(bus, 6, clock);
+    servers.servers().forEach(live::heard);
+    metadata = ClockedMetadata.sqlite(root.resolve("metadata.db"), clock);
   }
 
   /** A locator of its own, as each api server has: nothing found by another is remembered. */

@@ -17,6 +17,7 @@ import dev.ostore.object.FakeDataServers;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
 import dev.ostore.object.RepairQueue;
+import dev.ostore.pass.Throttle;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

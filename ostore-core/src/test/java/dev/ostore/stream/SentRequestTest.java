@@ -70,7 +70,7 @@ class SentRequestTest {
             Map.of("Name", "copy" + i), bodies.get(i)));
       }
       for (int i = 0; i < 3; i++) {
-        assertEquals("copy" + i + " " + (4096 + i), sent.get(i).answer());
+        assertEquals("copy" + i + " " + (4096 + i), sent.get(i).answer().text());
         assertArrayEquals(bodies.get(i), stored.get("/objects/" + i));
       }
     }
@@ -81,9 +81,11 @@ class SentRequestTest {
     // Answers each request on a connection, then closes it without saying so beforehand.
     try (RawServer server = new RawServer("201 Created", true)) {
       ServerAddress address = loopback(server.port());
-      assertEquals("ok\n", transfers.send(address, "PUT", "/x", Map.of(), bytes(10)).answer());
+      assertEquals("ok\n",
+          transfers.send(address, "PUT", "/x", Map.of(), bytes(10)).answer().text());
       awaitClosed(server);
-      assertEquals("ok\n", transfers.send(address, "PUT", "/x", Map.of(), bytes(20)).answer());
+      assertEquals("ok\n",
+          transfers.send(address, "PUT", "/x", Map.of(), bytes(20)).answer().text());
       assertEquals(List.of(10, 20), server.bodies, "each arrived once, whole");
     }
   }

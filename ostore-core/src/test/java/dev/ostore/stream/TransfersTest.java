@@ -159,7 +159,7 @@ class TransfersTest {
   @Test
   void callReturnsTheShortAnswerAndSendsTheHeaders() throws Exception {
     assertEquals("echo: hello", transfers.call(address, "POST", "/echo/x",
-        java.util.Map.of("Echo", "hello")));
+        java.util.Map.of("Echo", "hello")).text());
     OstoreException missing = assertThrows(OstoreException.class,
         () -> transfers.call(address, "DELETE", "/nowhere/x", java.util.Map.of()));
     assertEquals(ErrorCode.NOT_FOUND, missing.code());

@@ -35,10 +35,12 @@ public final class Main {
 
   private static final Set<String> VALUED = Set.of(
       "server", "timeout", "size", "count", "concurrency", "op", "warmup", "version");
-  private static final Set<String> FLAGS = Set.of("verbose", "help", "keep", "resume");
+  private static final Set<String> FLAGS =
+      Set.of("verbose", "help", "keep", "resume", "dry-run", "wait");
+  private static final Set<String> GC_ONLY = Set.of("dry-run", "wait");
   private static final Set<String> BENCH_ONLY =
       Set.of("size", "count", "concurrency", "op", "warmup", "keep");
-  private static final Set<String> VERSIONED = Set.of("get", "head");
+  private static final Set<String> VERSIONED = Set.of("get", "head", "delete");
   /** Lines of a listing between checks that standard output still takes them. */
   private static final int CHECK_EVERY = 1000;
 
@@ -117,12 +119,12 @@ public final class Main {
         case "get" -> get(client, rest, version, args.flag("resume"), io);
         case "head" -> stdout.println(VersionText.line(
             head(client, only(rest, "head NAME [--version N]"), version)));
-        case "delete" -> stdout.println(VersionText.line(
-            client.delete(only(rest, "delete NAME"))));
+        case "delete" -> delete(client, only(rest, "delete NAME [--version N]"), version, stdout);
         case "versions" -> print(client.versions(only(rest, "versions NAME")), stdout);
         case "list" -> print(client.list(optional(rest, "list [PREFIX]")), stdout);
         case "locate" -> stdout.println(client.locate(only(rest, "locate NAME")));
         case "repair" -> stdout.print(repair(client, rest));
+        case "gc" -> stdout.print(gc(client, rest, args, io));
         case "bench" -> status = bench(args, rest, client, stdout, io.err());
         default -> throw new UsageException("unknown command " + command);
       }
@@ -148,7 +150,12 @@ public final class Main {
       }
     }
     if (!VERSIONED.contains(command) && args.option("version").isPresent()) {
-      throw new UsageException("option --version is for get and head only");
+      throw new UsageException("option --version is for get, head and delete only");
+    }
+    for (String flag : GC_ONLY) {
+      if (!command.equals("gc") && args.flag(flag)) {
+        throw new UsageException("option --" + flag + " is for gc only");
+      }
     }
     if (!command.equals("get") && args.flag("resume")) {
       throw new UsageException("option --resume is for get only");
@@ -165,6 +172,32 @@ public final class Main {
         throw new IOException("cannot write to standard output");
       }
     }
+  }
+
+  /**
+   * {@code delete NAME}: a tombstone, printed as a version line; with {@code --version N}, that
+   * version removed for good, printed as {@code removed NAME version N}.
+   */
+  private static void delete(OstoreClient client, String name, OptionalLong version,
+      PrintStream stdout) throws IOException {
+    if (version.isEmpty()) {
+      stdout.println(VersionText.line(client.delete(name)));
+      return;
+    }
+    client.deleteVersion(name, version.getAsLong());
+    stdout.println("removed " + name + " version " + version.getAsLong());
+  }
+
+  /** {@code gc [--dry-run] [--wait]}: the collector's JSON, once its pass ended with --wait. */
+  private static String gc(OstoreClient client, List<String> rest, Args args, StdStreams io)
+      throws UsageException, IOException, InterruptedException {
+    if (!rest.isEmpty()) {
+      throw new UsageException("gc takes no operand, not " + rest.get(0));
+    }
+    String status = client.collect(args.flag("dry-run"));
+    return args.flag("wait")
+        ? CollectWait.await(client, io.errIsTerminal() ? Optional.of(io.err()) : Optional.empty())
+        : status;
   }
 
   /** {@code repair status} or {@code repair start}: the service's JSON either way. */

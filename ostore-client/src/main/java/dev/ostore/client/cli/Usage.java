@@ -28,8 +28,11 @@ final class Usage {
                             whole file
         head NAME [--version N]
                             print the latest version of NAME (or version N), without its bytes
-        delete NAME         delete object NAME and print the tombstone version; its earlier
-                            versions stay readable with get --version
+        delete NAME [--version N]
+                            delete object NAME and print the tombstone version; its earlier
+                            versions stay readable with get --version. With --version N,
+                            remove version N for good instead (its content is freed by a
+                            later gc, once no version refers to it)
         versions NAME       print every version of NAME, oldest first, tombstones included
         list [PREFIX]       print the latest version of each object (whose name starts with
                             PREFIX), in name order; deleted objects are left out
@@ -38,6 +41,11 @@ final class Usage {
                             pass (contents checked, shards missing and rebuilt, bytes, failures)
                             as JSON
         repair start        start a repair pass now, unless one runs; print the same JSON
+        gc [--dry-run] [--wait]
+                            start a garbage collection pass now, unless one runs, and print
+                            the collector's state as JSON; --dry-run only counts what it
+                            would free; --wait follows the pass (progress on a terminal) and
+                            prints its report
         bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup W]
               [--keep]
                             time N operations on C threads, print "key: value" lines

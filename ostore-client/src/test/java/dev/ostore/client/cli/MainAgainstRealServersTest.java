@@ -275,6 +275,27 @@ class MainAgainstRealServersTest {
     assertTrue(wrong.err().contains("repair takes status or start"), wrong.err());
   }
 
+  @Test
+  void deleteOfAVersionRemovesItAndGcWaitsForItsPass() throws Exception {
+    Path file = Files.write(dir.resolve("one"), new byte[] {1});
+    assertEquals(0, run("put", "a", file.toString()).status());
+    assertEquals(0, run("put", "a", file.toString()).status());
+
+    Run removed = run("delete", "a", "--version", "1");
+    assertEquals(0, removed.status(), removed.err());
+    assertEquals("removed a version 1\n", removed.text());
+    assertEquals(1, run("delete", "a", "--version", "1").status());
+
+    Run gc = run("gc", "--dry-run", "--wait");
+    assertEquals(0, gc.status(), gc.err());
+    assertTrue(gc.text().startsWith("{\"state\":\"idle\",\"pass\":null,\"lastPass\":{"),
+        gc.text());
+    assertTrue(gc.text().contains("\"dryRun\":true"), gc.text());
+    Run wrong = run("list", "--wait");
+    assertEquals(2, wrong.status());
+    assertTrue(wrong.err().contains("--wait is for gc only"), wrong.err());
+  }
+
   private Run run(String... words) {
     return new CommandLine(cluster.uri()).run(words);
   }

@@ -72,10 +72,10 @@ class MainTest {
     assertUsageError("usage: head NAME [--version N]", "head");
     assertUsageError("usage: get NAME [FILE|-] [--version N] [--resume]", "get");
     assertUsageError("option --version needs a value", "get", "x", "--version");
-    assertUsageError("usage: delete NAME", "delete", "a", "b");
+    assertUsageError("usage: delete NAME [--version N]", "delete", "a", "b");
     assertUsageError("usage: versions NAME", "versions");
     assertUsageError("usage: list [PREFIX]", "list", "a", "b");
-    assertUsageError("option --version is for get and head only", "put", "x", "-",
+    assertUsageError("option --version is for get, head and delete only", "put", "x", "-",
         "--version", "1");
     assertUsageError("--version must be a whole number from 1 up, not 0", "get", "x",
         "--version", "0");

@@ -136,7 +136,7 @@ public final class ApiServer implements AutoCloseable {
       Routes.Builder routes = Routes.builder();
       DataServerClient client = DataServerClient.overHttp(transfers);
       background = Background.start(metadata, live, locator, client, layouts, uploads,
-          config.repair(), clock, listener.address().toString());
+          config.repair(), config.collect(), clock, listener.address().toString());
       ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
           uploads, HEDGE_AFTER, config.instantUpload(), background.queue(),
           config.compression());
@@ -149,7 +149,8 @@ public final class ApiServer implements AutoCloseable {
       new VersionsEndpoint(metadata).addTo(routes);
       new LocateEndpoint(live, locator, metadata).addTo(routes);
       new ServersEndpoint(live).addTo(routes);
-      new RepairEndpoint(background.service()).addTo(routes);
+      PassEndpoint.repair(background.service()).addTo(routes);
+      PassEndpoint.collect(background.collector()).addTo(routes);
       metrics = ApiMetrics.start(clock, bus, live, metadata);
       MetricsEndpoint.addTo(routes, metrics.metrics());
       HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));
@@ -206,7 +207,7 @@ public final class ApiServer implements AutoCloseable {
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
       ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root,
       ServerMetrics metrics, Background background) {
-    // Repairs first: they use everything below.
+    // Repairs and collections first: they use everything below.
     if (background != null) {
       background.close();
     }

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ServerAddress;
+import dev.ostore.collect.CollectSettings;
 import dev.ostore.compress.BlockCodec;
 import dev.ostore.compress.Compression;
 import dev.ostore.config.Option;
@@ -43,6 +44,7 @@ public record ApiServerConfig(
     long smallObjectLimit,
     OptionalInt writeQuorum,
     RepairSettings repair,
+    CollectSettings collect,
     Duration uploadExpiry,
     Duration uploadLease,
     Compression compression) implements ServerMain.Config {
@@ -86,6 +88,19 @@ public record ApiServerConfig(
           + "down for less may come back with them");
   static final Option REPAIR_RATE = new Option("REPAIR_RATE", "repair-rate", "50000000",
       "bytes per second the repair service may read plus write, at most");
+  static final Option VERSIONS_KEPT = new Option("VERSIONS_KEPT", "versions-kept", "0",
+      "each name keeps its newest this many versions, older ones are removed by collection "
+          + "passes (0 keeps every version, so that an upgrade never removes one by itself)");
+  static final Option VERSIONS_MAX_AGE = new Option("VERSIONS_MAX_AGE", "versions-max-age",
+      null, "versions older than this are removed by collection passes, but never a name's "
+          + "newest (unset: no age limit)");
+  static final Option COLLECT_INTERVAL = new Option("COLLECT_INTERVAL", "collect-interval",
+      "1h", "how often garbage collection runs (POST /collect starts a pass now)");
+  static final Option COLLECT_GRACE = new Option("COLLECT_GRACE", "collect-grace", "1h",
+      "content no version has referred to for this long is collected: its shards are moved to "
+          + "the data servers' holding areas (see HOLD_FOR there) and its row forgotten");
+  static final Option COLLECT_RATE = new Option("COLLECT_RATE", "collect-rate", "200",
+      "contents per second a collection pass looks at, at most (0: no limit)");
   static final Option UPLOAD_EXPIRY = new Option("UPLOAD_EXPIRY", "upload-expiry", "24h",
       "a resumable upload (POST /objects/<name>, or tus' POST /files/) not finished this long "
           + "after it started is deleted, its token refused with 410");
@@ -102,8 +117,8 @@ public record ApiServerConfig(
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
       STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM, REPAIR_INTERVAL,
-      REPAIR_AFTER, REPAIR_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION,
-      COMPRESSION_LEVEL);
+      REPAIR_AFTER, REPAIR_RATE, VERSIONS_KEPT, VERSIONS_MAX_AGE, COLLECT_INTERVAL,
+      COLLECT_GRACE, COLLECT_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION, COMPRESSION_LEVEL);
   /** Up to this, small content is held in memory while its size is unknown: bounded. */
   static final long MAX_SMALL_OBJECT_LIMIT = 1 << 20;
 
@@ -130,6 +145,7 @@ public record ApiServerConfig(
     requireNonNull(erasureCode, "erasureCode");
     requireNonNull(writeQuorum, "writeQuorum");
     requireNonNull(repair, "repair");
+    requireNonNull(collect, "collect");
     checkArgument(isPositive(uploadExpiry), "upload expiry must be positive: %s", uploadExpiry);
     checkArgument(isPositive(uploadLease), "upload lease must be positive: %s", uploadLease);
     requireNonNull(compression, "compression");
@@ -176,8 +192,8 @@ public record ApiServerConfig(
         DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false, DEFAULT_STOP_TIMEOUT,
         Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty(),
         RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
-            RepairSettings.DEFAULT_RATE), DEFAULT_UPLOAD_EXPIRY, DEFAULT_UPLOAD_LEASE,
-            Compression.DEFAULT);
+            RepairSettings.DEFAULT_RATE), CollectSettings.defaults(), DEFAULT_UPLOAD_EXPIRY,
+        DEFAULT_UPLOAD_LEASE, Compression.DEFAULT);
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -209,9 +225,28 @@ public record ApiServerConfig(
             : OptionalInt.empty(),
         RepairSettings.of(options.getDuration(REPAIR_INTERVAL), options.getDuration(REPAIR_AFTER),
             options.getInt(REPAIR_RATE)),
+        collect(options),
         options.getDuration(UPLOAD_EXPIRY),
         options.getDuration(UPLOAD_LEASE),
         compression(options));
+  }
+
+  private static CollectSettings collect(Options options) {
+    int keep = options.getInt(VERSIONS_KEPT);
+    if (keep < 0) {
+      throw new IllegalArgumentException("VERSIONS_KEPT (--versions-kept) must not be negative: "
+          + keep);
+    }
+    int rate = options.getInt(COLLECT_RATE);
+    if (rate < 0) {
+      throw new IllegalArgumentException("COLLECT_RATE (--collect-rate) must not be negative: "
+          + rate);
+    }
+    return CollectSettings.of(options.getDuration(COLLECT_INTERVAL),
+        options.getDuration(COLLECT_GRACE), keep,
+        options.get(VERSIONS_MAX_AGE).isPresent()
+            ? Optional.of(options.getDuration(VERSIONS_MAX_AGE)) : Optional.empty(),
+        rate);
   }
 
   private static Compression compression(Options options) {
@@ -227,21 +262,21 @@ public record ApiServerConfig(
   public ApiServerConfig withDataServers(int n) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease, compression);
+        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression);
   }
 
   /** The same, with instant upload on or off. */
   public ApiServerConfig withInstantUpload(boolean on) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease, compression);
+        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression);
   }
 
   /** The same, keeping versions in the database at {@code url}. */
   public ApiServerConfig withMetadataUrl(String url) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
-        erasureCode, smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease,
+        erasureCode, smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease,
         compression);
   }
 
@@ -249,22 +284,29 @@ public record ApiServerConfig(
   public ApiServerConfig withErasureCode(String code) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
-        Optional.of(code), smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease,
-        compression);
+        Optional.of(code), smallObjectLimit, writeQuorum, repair, collect, uploadExpiry,
+        uploadLease, compression);
   }
 
   /** The same, with the repair service run as {@code settings} say. */
   public ApiServerConfig withRepair(RepairSettings settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, settings, uploadExpiry, uploadLease, compression);
+        smallObjectLimit, writeQuorum, settings, collect, uploadExpiry, uploadLease, compression);
+  }
+
+  /** The same, with retention and garbage collection run as {@code settings} say. */
+  public ApiServerConfig withCollect(CollectSettings settings) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, writeQuorum, repair, settings, uploadExpiry, uploadLease, compression);
   }
 
   /** The same, storing new content compressed as {@code settings} say. */
   public ApiServerConfig withCompression(Compression settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, uploadExpiry, uploadLease, settings);
+        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, settings);
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
@@ -295,6 +337,10 @@ public record ApiServerConfig(
             ? Integer.toString(writeQuorum.getAsInt()) : "(k+1)")
         + " REPAIR_INTERVAL=" + repair.interval() + " REPAIR_AFTER=" + repair.after()
         + " REPAIR_RATE=" + repair.bytesPerSecond()
+        + " VERSIONS_KEPT=" + collect.keepVersions()
+        + " VERSIONS_MAX_AGE=" + collect.maxAge().map(Duration::toString).orElse("(none)")
+        + " COLLECT_INTERVAL=" + collect.interval() + " COLLECT_GRACE=" + collect.grace()
+        + " COLLECT_RATE=" + collect.contentsPerSecond()
         + " UPLOAD_EXPIRY=" + uploadExpiry + " UPLOAD_LEASE=" + uploadLease
         + " COMPRESSION=" + compression.enabled()
         + " COMPRESSION_LEVEL=" + compression.level();

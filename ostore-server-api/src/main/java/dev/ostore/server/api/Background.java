@@ -3,6 +3,8 @@ package dev.ostore.server.api;
 import static java.lang.System.Logger.Level.WARNING;
 
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import dev.ostore.collect.CollectSettings;
+import dev.ostore.collect.Collector;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
@@ -27,9 +29,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What an api server runs beside its requests: the queue that reads and writes report damaged
- * shards to, drained by one thread, the repair service, and the sweep of expired uploads. Closing
- * stops them all at once, cutting a repair short (what it wrote is committed shard by shard, or
- * not at all). Idempotent.
+ * shards to, drained by one thread, the repair service, garbage collection, and the sweep of
+ * expired uploads. Closing stops them all at once, cutting a repair short (what it wrote is
+ * committed shard by shard, or not at all) and a collection too (what it held stays held, and
+ * the next pass restores what is wanted). Idempotent.
  */
 final class Background implements AutoCloseable {
   /** Contents waiting for read repair; past that, the repair service finds them. */
@@ -41,31 +44,35 @@ final class Background implements AutoCloseable {
   private final ExecutorService worker;
   private final RepairQueue queue;
   private final RepairService service;
+  private final Collector collector;
   private final ScheduledExecutorService sweeper;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private Background(ExecutorService worker, RepairQueue queue, RepairService service,
-      ScheduledExecutorService sweeper) {
+      Collector collector, ScheduledExecutorService sweeper) {
     this.worker = worker;
     this.queue = queue;
     this.service = service;
+    this.collector = collector;
     this.sweeper = sweeper;
   }
 
   /** {@code name} is the api server's address: with a random suffix, its name in the lease. */
   static Background start(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, Executor commits, RepairSettings settings,
-      InstantSource clock, String name) {
+      CollectSettings collect, InstantSource clock, String name) {
     ContentRepair repair = ContentRepair.create(metadata, live, locator, client, layouts,
         commits);
     ExecutorService worker = Executors.newSingleThreadExecutor(
         new ThreadFactoryBuilder().setNameFormat("read-repair").setDaemon(true).build());
     RepairQueue queue = RepairQueue.start(repair, QUEUE_CAPACITY, worker);
+    String holder = name + "/" + UUID.randomUUID();
     RepairService service = RepairService.start(metadata, live, client, repair, settings, clock,
-        name + "/" + UUID.randomUUID());
+        holder);
+    Collector collector = Collector.start(metadata, live, client, collect, clock, holder);
     ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
         new ThreadFactoryBuilder().setNameFormat("upload-sweep").setDaemon(true).build());
-    return new Background(worker, queue, service, sweeper);
+    return new Background(worker, queue, service, collector, sweeper);
   }
 
   /**
@@ -92,11 +99,16 @@ final class Background implements AutoCloseable {
     return service;
   }
 
+  Collector collector() {
+    return collector;
+  }
+
   @Override
   public void close() {
     if (open.compareAndSet(true, false)) {
       sweeper.shutdownNow();
       service.close();
+      collector.close();
       worker.shutdownNow();
     }
   }

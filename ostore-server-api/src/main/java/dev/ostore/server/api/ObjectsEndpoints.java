@@ -22,7 +22,7 @@ import java.util.OptionalLong;
 /**
  * {@code /objects/}: {@code PUT} stores a new version of a name, {@code GET} and {@code HEAD}
  * read the latest or a given version ({@code ?version=N}), or byte ranges of it ({@code Range}),
- * {@code DELETE} adds a tombstone, and
+ * {@code DELETE} adds a tombstone ({@code ?version=N}: removes that version for good), and
  * {@code GET /objects/} lists the live objects. Bytes stream between the client and a data server,
  * checked against their SHA-256 both ways.
  */
@@ -45,7 +45,7 @@ final class ObjectsEndpoints {
         .add("PUT", OBJECT, this::put)
         .add("GET", OBJECT, this::get, VERSION)
         .add("HEAD", OBJECT, this::head, VERSION)
-        .add("DELETE", OBJECT, this::delete);
+        .add("DELETE", OBJECT, this::delete, VERSION);
   }
 
   /**
@@ -142,6 +142,11 @@ final class ObjectsEndpoints {
 
   private void delete(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
+    Optional<String> asked = exchange.query(VERSION);
+    if (asked.isPresent()) {
+      removeVersion(exchange, name, versionNumber(asked.get()));
+      return;
+    }
     Deletion deletion = metadata.delete(name.value());
     if (!deletion.recorded()) {
       // As the delete found it: a version read afterwards may be one added since.
@@ -150,6 +155,18 @@ final class ObjectsEndpoints {
           .orElseGet(() -> Missing.object(name.value()));
     }
     VersionLines.respond(exchange, deletion.tombstone().orElseThrow());
+  }
+
+  /**
+   * Removes version {@code number} for good: 204, or 404 when there is no such version. Its
+   * content stays stored until a collection finds no version refers to it any more.
+   */
+  private void removeVersion(Exchange exchange, ObjectName name, long number)
+      throws IOException {
+    if (metadata.deleteVersion(name.value(), number).isEmpty()) {
+      throw OstoreException.notFound("object " + name + " has no version " + number);
+    }
+    exchange.respond(204, -1);
   }
 
   /**

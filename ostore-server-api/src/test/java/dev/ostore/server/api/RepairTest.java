@@ -113,17 +113,21 @@ class RepairTest extends ClusterTest {
     assertEquals("{\"state\":\"idle\",\"pass\":null,\"lastPass\":null}\n", idle.body());
   }
 
-  /** Polls {@code GET /repair} until the pass started is over; returns the status JSON. */
   String awaitPass() throws Exception {
+    return awaitPass(http, PassEndpoint.REPAIR);
+  }
+
+  /** Polls {@code GET path} until the pass started is over; returns the status JSON. */
+  static String awaitPass(Http http, String path) throws Exception {
     Instant deadline = Instant.now().plus(WITHIN);
     while (Instant.now().isBefore(deadline)) {
-      String status = http.get("/repair").body();
+      String status = http.get(path).body();
       if (status.startsWith("{\"state\":\"idle\",\"pass\":null,\"lastPass\":{")) {
         return status;
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("no repair pass ended within " + WITHIN);
+    throw new AssertionError("no pass of " + path + " ended within " + WITHIN);
   }
 
   /** Waits until every shard of {@code indexes} of {@code hex} is on disk, on distinct servers. */
@@ -137,11 +141,18 @@ class RepairTest extends ClusterTest {
     }
   }
 
-  /** The shard indexes of {@code hex} in the data servers' directories, one entry per file. */
   List<Integer> indexesOnDisk(String hex) throws IOException {
+    return indexesOnDisk(root, "shards", hex);
+  }
+
+  /**
+   * The shard indexes of {@code hex} in directory {@code area} ({@code shards}, {@code holding})
+   * of the six data servers under {@code root}, one entry per file.
+   */
+  static List<Integer> indexesOnDisk(Path root, String area, String hex) throws IOException {
     List<Integer> indexes = new ArrayList<>();
     for (int i = 1; i <= 6; i++) {
-      Path dir = root.resolve("data-" + i).resolve("shards").resolve(hex.substring(0, 2));
+      Path dir = root.resolve("data-" + i).resolve(area).resolve(hex.substring(0, 2));
       if (!Files.isDirectory(dir)) {
         continue;
       }

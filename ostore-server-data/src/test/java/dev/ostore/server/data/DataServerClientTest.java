@@ -19,6 +19,7 @@ import dev.ostore.dataserver.DataServerClient.Hold;
 import dev.ostore.dataserver.HeldShard;
 import dev.ostore.dataserver.ListedShard;
 import dev.ostore.dataserver.ShardWriter;
+import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.storage.ShardLayout;
@@ -122,7 +123,7 @@ class DataServerClientTest {
     byte[] bytes = TestData.randomBytes(250, 7);
     try (ShardWriter writer = client.upload(server.address(), 5, STRIPING)) {
       writeBlocks(writer, LAYOUT, bytes);
-      assertEquals(new ShardId(other, 5), writer.finish(other, LAYOUT.objectSize()));
+      assertEquals(ShardWrite.STORED, writer.finish(other, LAYOUT.objectSize()));
     }
     assertArrayEquals(bytes, read(new ShardId(other, 5), 0, 3));
   }
@@ -197,10 +198,11 @@ class DataServerClientTest {
   @Test
   void storingAShardAgainKeepsItFromAHoldThatBeganBefore() throws IOException {
     ShardId id = new ShardId(HASH, 0);
-    upload(id, TestData.randomBytes(250, 11));
+    assertEquals(ShardWrite.STORED, upload(id, TestData.randomBytes(250, 11)));
     clock.advance(Duration.ofHours(1));
     Instant condemned = clock.instant();
-    upload(id, TestData.randomBytes(250, 12)); // kept existing, written now
+    assertEquals(ShardWrite.KEPT_EXISTING, upload(id, TestData.randomBytes(250, 12)),
+        "kept existing, written now");
     assertEquals(Hold.WRITTEN_SINCE, client.hold(server.address(), id, condemned));
     assertEquals(Hold.ABSENT, client.hold(server.address(), new ShardId(HASH, 1), condemned));
   }
@@ -310,7 +312,8 @@ class DataServerClientTest {
 
   /** Stores content whole as api servers did before erasure coding: temp, append, commit. */
   private ContentHash storeWhole(byte[] bytes) throws IOException {
-    String temp = "/temp/" + transfers.call(server.address(), "POST", "/temp/", Map.of());
+    String temp = "/temp/" + transfers.call(server.address(), "POST", "/temp/", Map.of())
+        .text();
     try (PutStream put = transfers.upload(server.address(), "PATCH", temp,
         OptionalLong.of(bytes.length))) {
       put.write(bytes);
@@ -320,10 +323,11 @@ class DataServerClientTest {
     return hash;
   }
 
-  private void upload(ShardId id, byte[] bytes) throws IOException {
+  /** Stores shard {@code id}: stored now, or kept when the server held it already. */
+  private ShardWrite upload(ShardId id, byte[] bytes) throws IOException {
     try (ShardWriter writer = client.upload(server.address(), id.index(), STRIPING)) {
       writeBlocks(writer, LAYOUT, bytes);
-      assertEquals(id, writer.finish(id.hash(), LAYOUT.objectSize()));
+      return writer.finish(id.hash(), LAYOUT.objectSize());
     }
   }
 

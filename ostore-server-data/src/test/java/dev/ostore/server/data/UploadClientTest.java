@@ -16,6 +16,7 @@ import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.Striping;
 import dev.ostore.stream.Transfers;
@@ -78,8 +79,8 @@ class UploadClientTest {
     assertEquals(3, append(1, 1, 3));
     assertEquals(3, client.uploadedBlocks(server.address(), ID));
     assertArrayEquals(Arrays.copyOfRange(SHARD, 100, 250), readUpload(1, 3));
-    ShardId shard = client.commitUpload(server.address(), ID, HASH);
-    assertEquals(new ShardId(HASH, 1), shard);
+    assertEquals(ShardWrite.STORED, client.commitUpload(server.address(), ID, HASH));
+    ShardId shard = new ShardId(HASH, 1);
     try (InputStream in = client.read(server.address(), shard, 0, 3)) {
       assertArrayEquals(SHARD, in.readAllBytes());
     }
@@ -87,7 +88,8 @@ class UploadClientTest {
         () -> client.uploadedBlocks(server.address(), ID));
     assertTrue(gone.getMessage().contains("upload " + ID), gone.getMessage());
     assertThrows(NoSuchFileException.class, () -> readUpload(0, 1));
-    assertEquals(shard, client.commitUpload(server.address(), ID, HASH), "held already: 200");
+    assertEquals(ShardWrite.KEPT_EXISTING, client.commitUpload(server.address(), ID, HASH),
+        "held already: 200");
     assertFalse(client.deleteUpload(server.address(), ID));
   }
 

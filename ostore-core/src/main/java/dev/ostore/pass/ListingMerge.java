@@ -1,4 +1,4 @@
-package dev.ostore.repair;
+package dev.ostore.pass;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,12 +21,12 @@ import java.util.Optional;
  * Where each content's shards are, from the data servers' own listings instead of a locate per
  * content: every server lists its shards in hash order, a page at a time, and contents are asked
  * for in the same order, so each listing is read once per pass, as a merge. Shards of contents
- * never asked for (not in the table of contents) are passed over. Not thread-safe.
+ * not asked for are passed over. Not thread-safe.
  */
-final class ListingMerge {
+public final class ListingMerge {
   private final List<Cursor> cursors = new ArrayList<>();
 
-  ListingMerge(DataServerClient client, Collection<ServerAddress> servers, int pageSize) {
+  public ListingMerge(DataServerClient client, Collection<ServerAddress> servers, int pageSize) {
     servers.forEach(server -> cursors.add(new Cursor(client, server, pageSize)));
   }
 
@@ -33,14 +34,45 @@ final class ListingMerge {
    * The live servers holding each shard of {@code hash}; hashes must come in ascending order. A
    * listing that cannot be read fails: its shards would otherwise look lost.
    */
-  Locations locate(ContentHash hash) throws IOException {
+  public Locations locate(ContentHash hash) throws IOException {
     Map<Integer, List<ServerAddress>> shards = new HashMap<>();
-    for (Cursor cursor : cursors) {
-      for (int index : cursor.indexesOf(hash)) {
-        shards.computeIfAbsent(index, i -> new ArrayList<>()).add(cursor.server);
+    for (Map.Entry<ServerAddress, List<ListedShard>> listed : listed(hash).entrySet()) {
+      for (ListedShard shard : listed.getValue()) {
+        shards.computeIfAbsent(shard.id().index(), i -> new ArrayList<>()).add(listed.getKey());
       }
     }
     return new Locations(shards);
+  }
+
+  /**
+   * The listing lines of {@code hash}'s shards, by server (those listing none left out), as
+   * {@link #locate} finds them.
+   */
+  public Map<ServerAddress, List<ListedShard>> listed(ContentHash hash) throws IOException {
+    Map<ServerAddress, List<ListedShard>> listed = new LinkedHashMap<>();
+    for (Cursor cursor : cursors) {
+      List<ListedShard> shards = cursor.shardsOf(hash);
+      if (!shards.isEmpty()) {
+        listed.put(cursor.server, shards);
+      }
+    }
+    return listed;
+  }
+
+  /**
+   * The lowest hash that some listing holds and that was not asked for yet; empty when the
+   * listings are over. With {@link #listed} in a loop, walks every content the servers hold.
+   */
+  public Optional<ContentHash> next() throws IOException {
+    Optional<ContentHash> lowest = Optional.empty();
+    for (Cursor cursor : cursors) {
+      Optional<ListedShard> next = cursor.peek();
+      if (next.isPresent() && (lowest.isEmpty()
+          || next.get().id().hash().hex().compareTo(lowest.get().hex()) < 0)) {
+        lowest = Optional.of(next.get().id().hash());
+      }
+    }
+    return lowest;
   }
 
   /** One server's listing, read ahead a page at a time. */
@@ -58,25 +90,25 @@ final class ListingMerge {
       this.pageSize = pageSize;
     }
 
-    /** The indexes this server lists for {@code hash}, skipping what comes before it. */
-    List<Integer> indexesOf(ContentHash hash) throws IOException {
-      List<Integer> indexes = new ArrayList<>();
+    /** The lines this server lists for {@code hash}, skipping what comes before it. */
+    List<ListedShard> shardsOf(ContentHash hash) throws IOException {
+      List<ListedShard> shards = new ArrayList<>();
       String hex = hash.hex();
       while (peek().isPresent()) {
-        ShardId next = peek().get().id();
-        int order = next.hash().hex().compareTo(hex);
+        ListedShard next = peek().get();
+        int order = next.id().hash().hex().compareTo(hex);
         if (order > 0) {
           break;
         }
         if (order == 0) {
-          indexes.add(next.index());
+          shards.add(next);
         }
         page.poll();
       }
-      return indexes;
+      return shards;
     }
 
-    private Optional<ListedShard> peek() throws IOException {
+    Optional<ListedShard> peek() throws IOException {
       if (page.isEmpty() && !over) {
         List<ListedShard> more = client.list(server, after, pageSize);
         page.addAll(more);

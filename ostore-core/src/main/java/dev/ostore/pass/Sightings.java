@@ -1,4 +1,4 @@
-package dev.ostore.repair;
+package dev.ostore.pass;
 
 import dev.ostore.ServerAddress;
 import dev.ostore.heartbeat.LiveServers;
@@ -12,22 +12,22 @@ import java.util.stream.Collectors;
 
 /**
  * When each data server was last seen live, as far as this api server knows: heartbeats only
- * say who is live now, and repair must tell a server gone for a minute (it may come back with
+ * say who is live now, and a pass must tell a server gone for a minute (it may come back with
  * its shards) from one gone for good. A server never seen by this process is unknown to it.
  * Thread-safe.
  */
-final class Sightings {
+public final class Sightings {
   private final LiveServers live;
   private final InstantSource clock;
   private final Map<ServerAddress, Instant> lastSeen = new ConcurrentHashMap<>();
 
-  Sightings(LiveServers live, InstantSource clock) {
+  public Sightings(LiveServers live, InstantSource clock) {
     this.live = live;
     this.clock = clock;
   }
 
   /** Notes the servers live now, and returns them. */
-  Set<ServerAddress> look() {
+  public Set<ServerAddress> look() {
     Instant now = clock.instant();
     Set<ServerAddress> seen = live.live();
     seen.forEach(server -> lastSeen.put(server, now));
@@ -35,11 +35,18 @@ final class Sightings {
   }
 
   /** The servers not live now but seen within {@code after}. */
-  Set<ServerAddress> recentlyGone(Duration after) {
+  public Set<ServerAddress> recentlyGone(Duration after) {
     Set<ServerAddress> seen = look();
     Instant since = clock.instant().minus(after);
     return lastSeen.entrySet().stream()
         .filter(e -> !seen.contains(e.getKey()) && e.getValue().isAfter(since))
         .map(Map.Entry::getKey).collect(Collectors.toSet());
+  }
+
+  /** The servers not live now but seen at some time by this process. */
+  public Set<ServerAddress> gone() {
+    Set<ServerAddress> seen = look();
+    return lastSeen.keySet().stream().filter(server -> !seen.contains(server))
+        .collect(Collectors.toSet());
   }
 }

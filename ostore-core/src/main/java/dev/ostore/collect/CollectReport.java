@@ -1,0 +1,46 @@
+package dev.ostore.collect;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.ostore.Json;
+import dev.ostore.pass.Failure;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What one collection pass did, so far or in all: versions the retention rule removed, contents
+ * looked at, collected (their shards held and their row forgotten; those with no row, orphan
+ * shards, counted apart too) and revived by a write meanwhile, shards and bytes moved to the
+ * holding areas, shards restored from them, and what failed (each failure kept its data). A dry
+ * run counts what it would collect, hold and free, and changes nothing.
+ */
+public record CollectReport(Instant started, Optional<Instant> finished, String result,
+    boolean dryRun, long versionsRemoved, long contentsChecked, long contentsCollected,
+    long orphansCollected, long contentsRevived, long shardsHeld, long bytesHeld,
+    long shardsRestored, List<Failure> failures) {
+
+  public CollectReport {
+    requireNonNull(started, "started");
+    requireNonNull(finished, "finished");
+    requireNonNull(result, "result");
+    failures = List.copyOf(failures);
+  }
+
+  /** The report as a JSON object, on one line. */
+  public String toJson() {
+    return "{\"started\":" + Json.quote(started.toString())
+        + ",\"finished\":" + finished.map(f -> Json.quote(f.toString())).orElse("null")
+        + ",\"result\":" + Json.quote(result)
+        + ",\"dryRun\":" + dryRun
+        + ",\"versionsRemoved\":" + versionsRemoved
+        + ",\"contentsChecked\":" + contentsChecked
+        + ",\"contentsCollected\":" + contentsCollected
+        + ",\"orphansCollected\":" + orphansCollected
+        + ",\"contentsRevived\":" + contentsRevived
+        + ",\"shardsHeld\":" + shardsHeld
+        + ",\"bytesHeld\":" + bytesHeld
+        + ",\"shardsRestored\":" + shardsRestored
+        + ",\"failures\":" + Failure.toJson(failures) + "}";
+  }
+}
