@@ -16,6 +16,7 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import java.io.IOException;
 import java.lang.System.Logger;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -33,6 +34,14 @@ public final class StoredContent {
   private final Layouts layouts;
   private final RepairQueue repairs;
 
+  /**
+   * The longest a write may take from committing its shards, or finding its content stored, to
+   * recording its version. A collection holds no shard written within its grace, and only
+   * content that no version has referred to for as long, so with a grace of at least twice this
+   * a version never refers to shards a collection took; a slower write is refused instead.
+   */
+  public static final Duration RECORD_WITHIN = Duration.ofMinutes(1);
+
   /** Contents in {@code metadata} and on the data servers, missing shards going to repairs. */
   public StoredContent(MetadataStore metadata, Locator locator, DataServerClient client,
       Layouts layouts, RepairQueue repairs) {
@@ -47,10 +56,12 @@ public final class StoredContent {
    * Records {@code stored}, content just committed as shards, as the next version of {@code
    * name}, with its layout in the same transaction; shards that did not make it go to repair,
    * queued only now, since the repair reads the layout just recorded. {@code how} says which
-   * write stored it, for the log.
+   * write stored it, for the log; {@code committedSince} ({@link System#nanoTime}) is when the
+   * commit of its shards began, which {@link #checkInTime} bounds.
    */
-  public Version record(ObjectName name, ShardedContents.Stored stored, String how)
-      throws IOException {
+  public Version record(ObjectName name, ShardedContents.Stored stored, long committedSince,
+      String how) throws IOException {
+    checkInTime(committedSince, name, "its shards were committed");
     locator.rememberShards(stored.hash(), stored.locations());
     Version version = metadata.add(name.value(), stored.size(), stored.hash(),
         stored.layout().layout());
@@ -116,6 +127,22 @@ public final class StoredContent {
       log.log(WARNING, () -> "cannot ask where the content of " + what + " (" + hash
           + ") is stored, so it is stored again: " + e.getMessage());
       return OptionalLong.empty();
+    }
+  }
+
+  /**
+   * Refuses to record a version of {@code name} when more than {@link #RECORD_WITHIN} passed
+   * since {@code since} ({@link System#nanoTime}), when {@code what} happened: a collection may
+   * have taken the content meanwhile. Nothing is recorded; the client sends it again.
+   */
+  public static void checkInTime(long since, ObjectName name, String what)
+      throws OstoreException {
+    long took = System.nanoTime() - since;
+    if (took > RECORD_WITHIN.toNanos()) {
+      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "not recording " + name + ": "
+          + Duration.ofNanos(took).toSeconds() + " s passed since " + what + ", more than "
+          + RECORD_WITHIN.toSeconds() + " s, and a collection may have taken its content since;"
+          + " send it again");
     }
   }
 }

@@ -67,6 +67,7 @@ final class StoredObjects implements ObjectStore {
     Optional<ContentHash> declared = body.declared();
     if (declared.isPresent()) {
       OptionalLong size = contents.size(declared.get(), name);
+      long found = System.nanoTime();
       if (size.isPresent()) {
         // Answering before the body without 100-continue would break the client's upload.
         if (instantUpload && body.mayStayUnsent()) {
@@ -76,6 +77,7 @@ final class StoredObjects implements ObjectStore {
         long read = body.copyTo(
             new DigestOutputStream(OutputStream.nullOutputStream(), digest));
         ContentHash hash = ContentHash.of(digest.digest()).checkDeclared(declared);
+        StoredContent.checkInTime(found, name, "its content was found stored");
         return metadata.add(name.value(), read, hash);
       }
     }
@@ -87,8 +89,9 @@ final class StoredObjects implements ObjectStore {
       if (declared.isEmpty() && contents.size(hash, name).isPresent()) {
         return metadata.add(name.value(), size, hash);
       }
+      long committing = System.nanoTime();
       ShardedContents.Stored stored = upload.commit();
-      Version version = contents.record(name, stored, "PUT of " + name);
+      Version version = contents.record(name, stored, committing, "PUT of " + name);
       copy.keep(stored.hash(), stored.layout());
       return version;
     }

@@ -432,8 +432,9 @@ final class RealUploads implements Uploads {
         version = metadata.add(name.value(), upload.size(), hash);
         deleteShards(upload);
       } else {
+        long committing = System.nanoTime();
         version = contents.record(name, commit(hash, shards.failed(), shards.reasons()),
-            "upload of " + name);
+            committing, "upload of " + name);
       }
       checkpoints.remove(upload.id());
       metadata.deleteUpload(upload.id());

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +41,19 @@ class CollectionUnderFireTest {
   private static final Pattern VERSION = Pattern.compile("\"Version\":([0-9]+)");
   private static final Duration FIRE = Duration.ofSeconds(40);
   private static final int NAMES = 12;
+  private static final int CONTENTS = 24;
+  /** Names whose versions are never removed. */
+  private static final String KEPT = "kept-";
 
   @TempDir
   Path root;
 
   /** An acknowledged version: which name, which number, which content. */
-  private record Acked(String name, long number, int content) {}
+  private record Acked(String name, long number, int content) {
+    String key() {
+      return name + "#" + number;
+    }
+  }
 
   @Test
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
@@ -59,7 +65,7 @@ class CollectionUnderFireTest {
         "UPLOAD_EXPIRY", "3s");
     Map<String, String> data = Map.of("HEARTBEAT_INTERVAL", "500ms", "HOLD_FOR", "6s");
     List<byte[]> contents = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
+    for (int i = 0; i < CONTENTS; i++) {
       // Small contents go as three copies, larger ones erasure-coded: both kinds are collected.
       contents.add(TestData.randomBytes(i % 2 == 0 ? 3_000 + i : 300_000 + i, 40 + i));
     }
@@ -68,6 +74,7 @@ class CollectionUnderFireTest {
       Http http = cluster.http();
       Map<String, Acked> acked = new ConcurrentHashMap<>();
       Set<String> removed = ConcurrentHashMap.newKeySet();
+      Passes passes = new Passes();
       long end = System.nanoTime() + FIRE.toNanos();
       ExecutorService threads = Executors.newFixedThreadPool(6);
       List<Future<Integer>> work = new ArrayList<>();
@@ -77,7 +84,7 @@ class CollectionUnderFireTest {
       }
       work.add(threads.submit(() -> remove(http, acked, removed, end, new Random(7))));
       work.add(threads.submit(() -> abandonUploads(http, end)));
-      work.add(threads.submit(() -> collect(http, end)));
+      work.add(threads.submit(() -> passes.backToBack(http, end)));
       int killed = killAndRestart(cluster, end, new Random(11));
       for (Future<Integer> done : work) {
         assertTrue(done.get() > 0, "every kind of work got some done");
@@ -87,14 +94,22 @@ class CollectionUnderFireTest {
 
       cluster.startData(dead(cluster));
       cluster.awaitLive(ProcessCluster.allData(6), Duration.ofSeconds(30));
-      Thread.sleep(2_500); // the grace, from the last write
-      passUntilClean(http);
+      // The versions of the names writers reuse go now: their contents are collected unless a
+      // kept name refers to them.
+      for (Acked version : acked.values()) {
+        if (!version.name().startsWith(KEPT)) {
+          removeVersion(http, version, removed);
+        }
+      }
+      Thread.sleep(2_500); // the grace, from the last removal
+      passes.untilClean(http);
       Thread.sleep(6_500); // the hold period: data servers purge what was held
-      passUntilClean(http);
+      passes.untilClean(http);
+      assertTrue(passes.collected > 0, "passes collected nothing: " + passes.last);
 
       Set<ContentHash> referenced = new HashSet<>();
       for (Acked version : acked.values()) {
-        String key = version.name() + "#" + version.number();
+        String key = version.key();
         HttpResponse<byte[]> get = http.getBytes("/objects/" + version.name() + "?version="
             + version.number());
         if (removed.contains(key)) {
@@ -105,7 +120,7 @@ class CollectionUnderFireTest {
         assertArrayEquals(contents.get(version.content()), get.body(), key);
         referenced.add(ContentHash.sha256(contents.get(version.content())));
       }
-      Thread.sleep(7_000); // a second hold period: what the last pass held is purged too
+      Thread.sleep(10_000); // a hold period and a sweep: what the last pass held is purged too
       for (int i = 0; i < 6; i++) {
         for (String file : cluster.filesOf(i, "shards")) {
           String shard = Path.of(file).getFileName().toString();
@@ -119,58 +134,68 @@ class CollectionUnderFireTest {
     }
   }
 
-  /** PUTs random contents of the few under random names; returns how many were acknowledged. */
+  /**
+   * PUTs random contents of the few under random names, now and then under a kept name; returns
+   * how many were acknowledged.
+   */
   private static int write(Http http, List<byte[]> contents, Map<String, Acked> acked, long end,
       Random random) throws Exception {
     int done = 0;
     while (System.nanoTime() < end) {
-      String name = "name-" + random.nextInt(NAMES);
+      String name = random.nextInt(10) == 0 ? KEPT + random.nextInt(3)
+          : "name-" + random.nextInt(NAMES);
       int content = random.nextInt(contents.size());
       HttpResponse<String> put = http.put("/objects/" + name, contents.get(content));
       if (put.statusCode() == 200) {
         Matcher number = VERSION.matcher(put.body());
         assertTrue(number.find(), put.body());
-        long version = Long.parseLong(number.group(1));
-        acked.put(name + "#" + version, new Acked(name, version, content));
+        Acked version = new Acked(name, Long.parseLong(number.group(1)), content);
+        acked.put(version.key(), version);
         done++;
       } else {
         // With data servers killed, a write may be refused; it must say why, and not be 500.
         assertTrue(put.statusCode() == 503 || put.statusCode() == 502,
             put.statusCode() + " " + put.body());
       }
+      Thread.sleep(random.nextInt(100));
     }
     return done;
   }
 
   /**
-   * Removes acknowledged versions for good, most of those it sees, so that contents keep losing
-   * their last reference while writers bring them back; returns how many it removed.
+   * Removes for good the versions of the names writers reuse, soon after they were written, so
+   * that contents keep losing their last reference while writers bring them back; returns how
+   * many it removed.
    */
   private static int remove(Http http, Map<String, Acked> acked, Set<String> removed, long end,
       Random random) throws Exception {
     int done = 0;
     while (System.nanoTime() < end) {
-      List<Acked> candidates = new ArrayList<>(acked.values());
-      if (candidates.isEmpty()) {
-        Thread.sleep(20);
-        continue;
+      for (Acked version : List.copyOf(acked.values())) {
+        if (!version.name().startsWith(KEPT) && !removed.contains(version.key())
+            && random.nextInt(3) == 0 && removeVersion(http, version, removed)) {
+          done++;
+        }
       }
-      Acked victim = candidates.get(random.nextInt(candidates.size()));
-      String key = victim.name() + "#" + victim.number();
-      if (removed.contains(key)) {
-        continue;
-      }
-      HttpResponse<String> delete = http.method("DELETE", "/objects/" + victim.name()
-          + "?version=" + victim.number());
-      if (delete.statusCode() == 204) {
-        removed.add(key);
-        done++;
-      } else {
-        assertTrue(delete.statusCode() == 503, delete.statusCode() + " " + delete.body());
-      }
-      Thread.sleep(random.nextInt(30));
+      Thread.sleep(300);
     }
     return done;
+  }
+
+  /** Removes one version for good; false when the api server refused for now (503). */
+  private static boolean removeVersion(Http http, Acked version, Set<String> removed)
+      throws Exception {
+    if (removed.contains(version.key())) {
+      return false;
+    }
+    HttpResponse<String> delete = http.method("DELETE", "/objects/" + version.name()
+        + "?version=" + version.number());
+    if (delete.statusCode() == 204) {
+      removed.add(version.key());
+      return true;
+    }
+    assertEquals(503, delete.statusCode(), delete.body());
+    return false;
   }
 
   /** Starts resumable uploads, sends part of each, and leaves them; returns how many. */
@@ -191,20 +216,6 @@ class CollectionUnderFireTest {
       Thread.sleep(500);
     }
     return done;
-  }
-
-  /** Starts passes back to back; returns how many it started. */
-  private static int collect(Http http, long end) throws Exception {
-    int started = 0;
-    while (System.nanoTime() < end) {
-      HttpResponse<String> post = http.send(HttpRequest.newBuilder(
-          http.uri("/collect")).POST(BodyPublishers.noBody()));
-      if (post.statusCode() == 202) {
-        started++;
-      }
-      Thread.sleep(200);
-    }
-    return started;
   }
 
   /** Kills a random data server every few seconds and starts it again; returns how many. */
@@ -232,23 +243,45 @@ class CollectionUnderFireTest {
     return dead;
   }
 
-  /** Runs passes until one ends with no failure (every server answered), at most ten. */
-  private static void passUntilClean(Http http) throws Exception {
-    Map<String, String> last = new HashMap<>();
-    for (int attempt = 0; attempt < 10; attempt++) {
-      HttpResponse<String> post = http.send(HttpRequest.newBuilder(
-          http.uri("/collect")).POST(BodyPublishers.noBody()));
+  /** Collection passes started by the test, and what they collected in all. */
+  private static final class Passes {
+    private static final Pattern COLLECTED = Pattern.compile("\"contentsCollected\":([0-9]+)");
+    long collected;
+    String last = "";
+
+    /** Runs passes one after the other until {@code end}; returns how many ran. */
+    int backToBack(Http http, long end) throws Exception {
+      int ran = 0;
+      while (System.nanoTime() < end) {
+        run(http);
+        ran++;
+      }
+      return ran;
+    }
+
+    /** Runs passes until one ends with no failure (every server answered), at most ten. */
+    void untilClean(Http http) throws Exception {
+      for (int attempt = 0; attempt < 10; attempt++) {
+        if (run(http)) {
+          return;
+        }
+      }
+      throw new AssertionError("no pass ended without failures: " + last);
+    }
+
+    /** Runs one pass to its end; returns whether it completed with no failure. */
+    private boolean run(Http http) throws Exception {
+      HttpResponse<String> post = http.send(HttpRequest.newBuilder(http.uri("/collect"))
+          .POST(BodyPublishers.noBody()));
       assertTrue(post.statusCode() == 202 || post.statusCode() == 200, post.body());
-      String status;
       do {
         Thread.sleep(100);
-        status = http.get("/collect").body();
-      } while (status.contains("\"state\":\"running\""));
-      last.put("status", status);
-      if (status.contains("\"result\":\"completed\"") && status.contains("\"failures\":[]")) {
-        return;
-      }
+        last = http.get("/collect").body();
+      } while (last.contains("\"state\":\"running\""));
+      Matcher count = COLLECTED.matcher(last);
+      assertTrue(count.find(), last);
+      collected += Long.parseLong(count.group(1));
+      return last.contains("\"result\":\"completed\"") && last.contains("\"failures\":[]");
     }
-    throw new AssertionError("no pass ended without failures: " + last.get("status"));
   }
 }

@@ -51,7 +51,10 @@ import java.util.function.BooleanSupplier;
  */
 public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
-  /** How often resumable uploads past their expiry, and shards held past their time, are sought. */
+  /**
+   * How often resumable uploads past their expiry, and shards held past their time, are sought:
+   * at most this long apart, and more often when the hold period is shorter.
+   */
   static final Duration SHARD_SWEEP = Duration.ofMinutes(1);
 
   private final StorageRoot root;
@@ -157,8 +160,10 @@ public final class DataServer implements AutoCloseable {
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,
           TimeUnit.MILLISECONDS);
-      scheduler.scheduleWithFixedDelay(() -> sweep(openedShards),
-          SHARD_SWEEP.toMillis(), SHARD_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+      long shardSweep = Math.max(1, Math.min(SHARD_SWEEP.toMillis(),
+          config.holdFor().toMillis() / 2));
+      scheduler.scheduleWithFixedDelay(() -> sweep(openedShards), shardSweep, shardSweep,
+          TimeUnit.MILLISECONDS);
       return new DataServer(root, id, store, shards, http, scheduler, scrubbing, responder,
           heartbeat, metrics);
     } catch (IOException | RuntimeException e) {
