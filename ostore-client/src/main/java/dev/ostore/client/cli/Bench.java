@@ -34,9 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * length. Every PUT sends content of its own (a random body whose first bytes count the PUTs),
  * since a server that stores each content once would otherwise store only the first and measure
  * dedup; so each thread holds a copy of the body. At the end, unless {@link BenchOptions#keep()},
- * every object whose name has the run's prefix is deleted, untimed, also after a failed run: a
- * benchmark of a user's store leaves nothing in its listing. (Deleting adds tombstones; the
- * versions stay, as after any delete.)
+ * every version of the objects whose names have the run's prefix is removed for good, untimed, also
+ * after a failed run: a benchmark of a user's store leaves nothing in its listing, and the next
+ * collection pass gives its space back.
  */
 final class Bench {
   /** One operation of a phase, by its index. */
@@ -119,8 +119,9 @@ final class Bench {
   }
 
   /**
-   * Deletes every live object named with this run's prefix, listed rather than remembered so
-   * that a PUT that failed on this side but was stored goes too, and returns how many.
+   * Removes for good every version named with this run's prefix (each name has one), listed
+   * rather than remembered so that a PUT that failed on this side but was stored goes too, and
+   * returns how many.
    */
   private int deleteWritten(ExecutorService pool) throws IOException, InterruptedException {
     Iterator<ObjectVersion> written = client.list(prefix + "-").iterator();
@@ -128,17 +129,17 @@ final class Bench {
     AtomicInteger deleted = new AtomicInteger();
     Callable<Void> worker = () -> {
       while (true) {
-        String name;
+        ObjectVersion version;
         listing.lock();
         try {
           if (!written.hasNext()) {
             return null;
           }
-          name = written.next().name();
+          version = written.next();
         } finally {
           listing.unlock();
         }
-        client.delete(name);
+        client.deleteVersion(version.name(), version.version());
         deleted.incrementAndGet();
       }
     };
