@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class RequestCheckTest extends ClusterTest {
   @Test
-  void aDeleteWithAVersionIsRefusedAndDeletesNothing() throws Exception {
+  void aDeleteWithAnUnknownParameterIsRefusedAndDeletesNothing() throws Exception {
     http.put("/objects/a", "kept");
-    HttpResponse<String> delete = http.method("DELETE", "/objects/a?version=1");
+    HttpResponse<String> delete = http.method("DELETE", "/objects/a?versoin=1");
     assertEquals(400, delete.statusCode());
-    assertEquals("unknown query parameter version: DELETE /objects/{name} takes none\n",
+    assertEquals("unknown query parameter versoin: DELETE /objects/{name} takes version\n",
         delete.body());
     assertEquals("kept", http.get("/objects/a").body());
     assertEquals(1, http.get("/versions/a").body().lines().count());
