@@ -7,7 +7,9 @@ import dev.ostore.metrics.Metrics;
 import dev.ostore.repair.PassReport;
 import dev.ostore.repair.RepairService;
 import dev.ostore.repair.RepairStatus;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -20,50 +22,36 @@ final class PassMetrics {
   private PassMetrics() {}
 
   static void register(Metrics metrics, RepairService repair, Collector collector) {
-    Supplier<RepairStatus> repairs = repair::status;
-    metrics.gauge("ostore_repair_running", "1 while a repair pass runs on this api server.",
-        () -> repairs.get().running().isPresent() ? 1 : 0);
-    repairGauge(metrics, repairs, "contents_checked", "Contents checked",
-        PassReport::contentsChecked);
-    repairGauge(metrics, repairs, "shards_rebuilt", "Shards rebuilt", PassReport::shardsRebuilt);
-    repairGauge(metrics, repairs, "failures", "Contents that failed",
-        report -> report.failures().size());
-    Supplier<CollectStatus> collects = collector::status;
-    metrics.gauge("ostore_collect_running",
-        "1 while a collection pass runs on this api server.",
-        () -> collects.get().running().isPresent() ? 1 : 0);
-    collectGauge(metrics, collects, "versions_removed", "Versions removed by retention",
-        CollectReport::versionsRemoved);
-    collectGauge(metrics, collects, "contents_checked", "Contents checked",
-        CollectReport::contentsChecked);
-    collectGauge(metrics, collects, "contents_collected", "Contents collected",
-        CollectReport::contentsCollected);
-    collectGauge(metrics, collects, "bytes_held", "Bytes moved to holding areas",
-        CollectReport::bytesHeld);
-    collectGauge(metrics, collects, "failures", "Contents kept because of an error",
-        report -> report.failures().size());
+    register(metrics, "repair", repair::status, RepairStatus::running, RepairStatus::last,
+        Map.<String, ToLongFunction<PassReport>>of(
+            "contents_checked", PassReport::contentsChecked,
+            "shards_rebuilt", PassReport::shardsRebuilt,
+            "failures", report -> report.failures().size()));
+    register(metrics, "collect", collector::status, CollectStatus::running, CollectStatus::last,
+        Map.<String, ToLongFunction<CollectReport>>of(
+            "versions_removed", CollectReport::versionsRemoved,
+            "contents_checked", CollectReport::contentsChecked,
+            "contents_collected", CollectReport::contentsCollected,
+            "bytes_held", CollectReport::bytesHeld,
+            "failures", report -> report.failures().size()));
   }
 
-  private static void repairGauge(Metrics metrics, Supplier<RepairStatus> status, String name,
-      String what, ToLongFunction<PassReport> figure) {
-    metrics.gauge("ostore_repair_pass_" + name, what + " by the repair pass running, else the"
-        + " last one.", () -> {
-          RepairStatus now = status.get();
-          return value(now.running(), now.last(), figure);
-        });
-  }
-
-  private static void collectGauge(Metrics metrics, Supplier<CollectStatus> status, String name,
-      String what, ToLongFunction<CollectReport> figure) {
-    metrics.gauge("ostore_collect_pass_" + name, what + " by the collection pass running, else"
-        + " the last one.", () -> {
-          CollectStatus now = status.get();
-          return value(now.running(), now.last(), figure);
-        });
-  }
-
-  private static <R> long value(Optional<R> running, Optional<R> last,
-      ToLongFunction<R> figure) {
-    return running.or(() -> last).map(figure::applyAsLong).orElse(0L);
+  /**
+   * {@code ostore_<pass>_running}, and {@code ostore_<pass>_pass_<figure>} for each figure, of
+   * the status {@code status} gives: its {@code running} report, else its {@code last}.
+   */
+  private static <S, R> void register(Metrics metrics, String pass, Supplier<S> status,
+      Function<S, Optional<R>> running, Function<S, Optional<R>> last,
+      Map<String, ToLongFunction<R>> figures) {
+    metrics.gauge("ostore_" + pass + "_running", "1 while a " + pass
+        + " pass runs on this api server.",
+        () -> running.apply(status.get()).isPresent() ? 1 : 0);
+    figures.forEach((name, figure) -> metrics.gauge("ostore_" + pass + "_pass_" + name,
+        name.replace('_', ' ') + " in the " + pass + " pass running, else in the last one.",
+        () -> {
+          S now = status.get();
+          return running.apply(now).or(() -> last.apply(now)).map(figure::applyAsLong)
+              .orElse(0L);
+        }));
   }
 }
