@@ -152,6 +152,7 @@ public final class ApiServer implements AutoCloseable {
       PassEndpoint.repair(background.service()).addTo(routes);
       PassEndpoint.collect(background.collector()).addTo(routes);
       metrics = ApiMetrics.start(clock, bus, live, metadata);
+      PassMetrics.register(metrics.metrics(), background.service(), background.collector());
       MetricsEndpoint.addTo(routes, metrics.metrics());
       HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));
       HttpService http = listener.serve(routes.build(), metrics.requests());

@@ -11,9 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.collect.CollectSettings;
+import dev.ostore.metrics.PrometheusText;
+import dev.ostore.metrics.PrometheusText.Family;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +78,13 @@ class CollectTest extends ClusterTest {
     assertEquals("6", field(last, "shardsHeld"), last);
     assertEquals(List.of(), indexesOnDisk(root, "shards", hex));
     assertEquals(SIX, indexesOnDisk(root, "holding", hex));
+    Map<String, Family> metrics = MetricsEndpointTest.scrape(http);
+    assertEquals(0, PrometheusText.sum(metrics, "ostore_collect_running", Map.of()));
+    assertEquals(1, PrometheusText.sum(metrics, "ostore_collect_pass_contents_collected",
+        Map.of()));
+    assertEquals(Long.parseLong(field(last, "bytesHeld")),
+        PrometheusText.sum(metrics, "ostore_collect_pass_bytes_held", Map.of()));
+    assertEquals(0, PrometheusText.sum(metrics, "ostore_repair_running", Map.of()));
   }
 
   @Test
