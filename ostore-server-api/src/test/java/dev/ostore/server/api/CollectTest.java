@@ -108,6 +108,36 @@ class CollectTest extends ClusterTest {
   }
 
   @Test
+  void retentionKeepsTheNewestVersionsOfEachNameAndItsNewestLiveOne() throws Exception {
+    restart(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root, 6)
+        .withCollect(CollectSettings.of(Duration.ofHours(1), Duration.ZERO, 2, Optional.empty(),
+            0)));
+    for (int i = 1; i <= 4; i++) {
+      assertEquals(200, http.put("/objects/kept", bytes(1_000, 10 + i)).statusCode());
+    }
+    byte[] lastLive = bytes(1_000, 21);
+    assertEquals(200, http.put("/objects/gone", bytes(1_000, 20)).statusCode());
+    assertEquals(200, http.put("/objects/gone", lastLive).statusCode());
+    assertEquals(200, http.method("DELETE", "/objects/gone").statusCode()); // tombstone: 3
+
+    assertEquals(202, http.method("POST", "/collect").statusCode());
+    String last = awaitPass(http, PassEndpoint.COLLECT);
+
+    assertEquals("3", field(last, "versionsRemoved"), last);
+    for (int i = 1; i <= 4; i++) {
+      HttpResponse<byte[]> get = http.getBytes("/objects/kept?version=" + i);
+      assertEquals(i <= 2 ? 404 : 200, get.statusCode(), "version " + i);
+      if (i > 2) {
+        assertArrayEquals(bytes(1_000, 10 + i), get.body());
+      }
+    }
+    assertEquals(404, http.get("/objects/gone?version=1").statusCode());
+    assertArrayEquals(lastLive, http.getBytes("/objects/gone?version=2").body(),
+        "the newest live version stays, however many are kept");
+    assertEquals(2, http.get("/versions/kept").body().lines().count());
+  }
+
+  @Test
   void getCollectShowsTheCollectorAsJson() throws Exception {
     HttpResponse<String> idle = http.get("/collect");
     assertEquals(200, idle.statusCode());
