@@ -3,6 +3,7 @@
 # running at its default throttle costs PUTs and GETs. One cluster of 1 api + 6 data servers over
 # RabbitMQ with SQLite (docs/bench/cluster.sh), this checkout's jars (mvn -B -q package -DskipTests).
 #   OUT=/tmp/gcb N=100000 GARBAGE=30000 ROUNDS=3 docs/bench/collect/run.sh > results.txt
+# PHASES="rate cost" by default; either alone runs only that part.
 # Rate: N objects of 4 KiB are written by `bench` (which removes its versions at the end, so their
 # contents become garbage), then one unthrottled pass collects them. Cost: GARBAGE more, then a
 # pass at the default throttle runs while bench rounds of GETs and PUTs run; the same rounds run
@@ -12,7 +13,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tree=$(cd "$here/../../.." && pwd)
 export OUT=${OUT:-/tmp/gcb} DATA_SERVERS=6 JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
-N=${N:-100000} GARBAGE=${GARBAGE:-30000} ROUNDS=${ROUNDS:-3}
+N=${N:-100000} GARBAGE=${GARBAGE:-30000} ROUNDS=${ROUNDS:-3} PHASES=${PHASES:-"rate cost"}
 port=24000 api=http://127.0.0.1:24000
 cli() { java -jar "$tree/ostore-client/target/ostore-client.jar" --server "$api" "$@"; }
 du_data() { du -sb "$OUT"/gc/data-* | awk '{s += $1} END {print s}'; }
@@ -27,6 +28,7 @@ stop() { "$tree/docs/bench/cluster.sh" stop gc; }
 trap stop EXIT
 echo "# $(date -u +%FT%TZ) $(git -C "$tree" rev-parse --short HEAD) N=$N GARBAGE=$GARBAGE"
 
+if [[ $PHASES == *rate* ]]; then
 start COLLECT_GRACE=5s COLLECT_INTERVAL=24h COLLECT_RATE=0
 echo "fill $N: $(bench --op put --count "$N" --concurrency 16 --warmup 0)"
 echo "data bytes before: $(du_data)"
@@ -34,6 +36,8 @@ sleep 6
 echo "unthrottled pass: $(pass)"
 echo "data bytes after (held until HOLD_FOR): $(du_data)"
 stop
+fi
+[[ $PHASES == *cost* ]] || exit 0
 
 start COLLECT_GRACE=5s COLLECT_INTERVAL=24h
 measure() {

@@ -20,7 +20,7 @@ public record CollectSettings(Duration interval, Duration grace, int keepVersion
   public static final Duration DEFAULT_GRACE = Duration.ofHours(1);
   /** Every version is kept: an upgrade must never remove versions by itself. */
   public static final int DEFAULT_KEEP = 0;
-  public static final long DEFAULT_RATE = 200;
+  public static final long DEFAULT_RATE = 50;
   /** Long against clock skew between api servers, short against a holder that died. */
   public static final Duration DEFAULT_LEASE_TERM = Duration.ofMinutes(2);
   public static final int DEFAULT_PAGE_SIZE = 1000;

@@ -99,7 +99,7 @@ public record ApiServerConfig(
   static final Option COLLECT_GRACE = new Option("COLLECT_GRACE", "collect-grace", "1h",
       "content no version has referred to for this long is collected: its shards are moved to "
           + "the data servers' holding areas (see HOLD_FOR there) and its row forgotten");
-  static final Option COLLECT_RATE = new Option("COLLECT_RATE", "collect-rate", "200",
+  static final Option COLLECT_RATE = new Option("COLLECT_RATE", "collect-rate", "50",
       "contents per second a collection pass looks at, at most (0: no limit)");
   static final Option UPLOAD_EXPIRY = new Option("UPLOAD_EXPIRY", "upload-expiry", "24h",
       "a resumable upload (POST /objects/<name>, or tus' POST /files/) not finished this long "
