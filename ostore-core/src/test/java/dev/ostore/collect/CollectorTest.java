@@ -107,9 +107,7 @@ class CollectorTest {
   @Test
   void aVersionAddedBetweenCondemnAndForgetRevivesTheContent() throws IOException {
     byte[] body = bytes();
-    ContentHash hash = put("a", body);
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    ContentHash hash = unreferencedPastTheGrace(body);
     // A write whose shards were all stored before the condemnation adds its version after it.
     store.servers.beforeNextHold(() -> {
       try {
@@ -131,9 +129,7 @@ class CollectorTest {
   @Test
   void aShardStoredAgainAfterTheCondemnationIsNotHeld() throws IOException {
     byte[] body = bytes();
-    ContentHash hash = put("a", body);
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    ContentHash hash = unreferencedPastTheGrace(body);
     // Unreferenced content is stored again, its shards kept where they are, written anew.
     store.servers.beforeNextHold(() -> uncheckedPut("b", body));
 
@@ -149,9 +145,7 @@ class CollectorTest {
   @Test
   void aWriteSlowerThanTheGraceRacedByAPassLosesNothing() throws IOException {
     byte[] body = bytes();
-    ContentHash hash = put("a", body);
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    ContentHash hash = unreferencedPastTheGrace(body);
     ScheduledCollector collector = collector(0);
     // The write stores its shards (some kept where they were), then a whole pass runs, a grace
     // later, before the write records its version: the pass takes every shard.
@@ -177,9 +171,7 @@ class CollectorTest {
   @Test
   void aShardStoredWithinTheGraceIsNeverHeld() throws IOException {
     byte[] body = bytes();
-    ContentHash hash = put("a", body);
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    ContentHash hash = unreferencedPastTheGrace(body);
     // A write of the same content stores its shards again, and has not recorded its version.
     clock.advance(LATER);
     ContentLayout layout = store.metadata.layout(hash).orElseThrow();
@@ -225,9 +217,7 @@ class CollectorTest {
   @Test
   void aDryRunReportsWhatItWouldFreeAndMovesNothing() throws IOException {
     byte[] body = bytes();
-    ContentHash hash = put("a", body);
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    ContentHash hash = unreferencedPastTheGrace(body);
     int shards = store.servers.shardCount();
 
     CollectReport report = pass(collector(0), true);
@@ -242,9 +232,7 @@ class CollectorTest {
 
   @Test
   void aMetadataStoreFailingMidPassRemovesNothing() throws IOException {
-    put("a", bytes());
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    unreferencedPastTheGrace(bytes());
     int shards = store.servers.shardCount();
     MetadataStore failing = failingOn("condemn");
 
@@ -257,9 +245,7 @@ class CollectorTest {
 
   @Test
   void aMetadataStoreClosedMidPassLosesNoShard() throws IOException {
-    put("a", bytes());
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    unreferencedPastTheGrace(bytes());
     int shards = store.servers.shardCount();
     store.servers.beforeNextHold(store.metadata::close);
 
@@ -307,9 +293,7 @@ class CollectorTest {
 
   @Test
   void aDataServerFailingKeepsTheContentCondemnedUntilTheNextPass() throws IOException {
-    ContentHash hash = put("a", bytes());
-    store.metadata.deleteVersion("a", 1);
-    clock.advance(LATER);
+    ContentHash hash = unreferencedPastTheGrace(bytes());
     ServerAddress failing = store.servers.shardsOf(hash).keySet().iterator().next();
     store.servers.beforeNextHold(() -> store.servers.takeDown(failing));
     ScheduledCollector collector = collector(0);
@@ -430,6 +414,14 @@ class CollectorTest {
   ContentHash put(String name, byte[] body) throws IOException {
     return objects.put(ObjectName.of(name), ObjectStore.Body.of(body, Optional.empty())).hash()
         .orElseThrow();
+  }
+
+  /** Stores {@code body} as version 1 of "a", removes that version, and lets the grace pass. */
+  ContentHash unreferencedPastTheGrace(byte[] body) throws IOException {
+    ContentHash hash = put("a", body);
+    store.metadata.deleteVersion("a", 1);
+    clock.advance(LATER);
+    return hash;
   }
 
   void uncheckedPut(String name, byte[] body) {
