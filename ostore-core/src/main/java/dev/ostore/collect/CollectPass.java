@@ -250,7 +250,8 @@ final class CollectPass {
     for (Placed placed : shards) {
       DataServerClient.Hold answer;
       try {
-        answer = client.hold(placed.server, placed.shard.id(), before);
+        answer = client.hold(placed.server, List.of(placed.shard.id()), before)
+            .get(placed.shard.id());
       } catch (IOException | RuntimeException e) {
         throw new IOException("cannot hold " + placed.shard.id() + " on " + placed.server + ": "
             + Failure.reason(e), e);

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -86,12 +87,14 @@ public interface DataServerClient {
   }
 
   /**
-   * Moves a shard to the server's holding area, from which {@link #restore} can put it back until
-   * the server's hold period has passed, unless the shard was written (stored, or kept when the
-   * same shard was stored again) at or after {@code writtenBefore}: the server decides that under
-   * the shard's lock, so a write racing a collection always wins.
+   * Moves shards {@code ids} to the server's holding area in one request, from which {@link
+   * #restore} can put each back until the server's hold period has passed, except those written
+   * (stored, or kept when the same shard was stored again) at or after {@code writtenBefore}: the
+   * server decides that under each shard's lock, so a write racing a collection always wins.
+   * Answers what it did with each id; the holds are durable when it returns.
    */
-  Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) throws IOException;
+  Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
+      throws IOException;
 
   /**
    * Up to {@code limit} of the shards in {@code server}'s holding area, in {@link ShardId} order,

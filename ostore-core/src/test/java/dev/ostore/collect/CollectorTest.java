@@ -282,7 +282,8 @@ class CollectorTest {
     ContentHash hash = put("a", body);
     ServerAddress server = store.servers.shardsOf(hash).keySet().iterator().next();
     ShardId shard = new ShardId(hash, store.servers.shardsOf(hash).get(server).get(0));
-    assertEquals(Hold.HELD, store.servers.hold(server, shard, Instant.MAX));
+    assertEquals(Map.of(shard, Hold.HELD),
+        store.servers.hold(server, List.of(shard), Instant.MAX));
 
     CollectReport report = pass(collector(0), false);
     assertEquals(1, report.shardsRestored(), report.toJson());

@@ -30,6 +30,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -590,9 +591,16 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
 
   /** Moves a shard to the holding area, as a collection does: for tests of an undo. */
   @Override
-  public Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) throws IOException {
+  public Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
+      throws IOException {
     Optional.ofNullable(beforeHold.getAndSet(null)).ifPresent(Runnable::run);
     checkUp(server);
+    Map<ShardId, Hold> answers = new LinkedHashMap<>();
+    ids.forEach(id -> answers.put(id, hold(server, id, writtenBefore)));
+    return answers;
+  }
+
+  private Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) {
     Map<ShardId, byte[]> shards = held.get(server);
     synchronized (shards) {
       byte[] bytes = shards.get(id);

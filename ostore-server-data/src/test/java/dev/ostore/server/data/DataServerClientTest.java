@@ -181,10 +181,10 @@ class DataServerClientTest {
     assertEquals(List.of(new ListedShard(id, STRIPING, 1000, START)),
         client.list(server.address(), Optional.empty(), 10));
     clock.advance(Duration.ofMinutes(1));
-    assertEquals(Hold.WRITTEN_SINCE, client.hold(server.address(), id, START));
+    assertEquals(Hold.WRITTEN_SINCE, hold(id, START));
     assertArrayEquals(bytes, read(id, 0, 3));
-    assertEquals(Hold.HELD, client.hold(server.address(), id, START.plusMillis(1)));
-    assertEquals(Hold.ABSENT, client.hold(server.address(), id, clock.instant()));
+    assertEquals(Hold.HELD, hold(id, START.plusMillis(1)));
+    assertEquals(Hold.ABSENT, hold(id, clock.instant()));
     assertThrows(NoSuchFileException.class, () -> read(id, 0, 3));
     assertEquals(List.of(), client.list(server.address(), Optional.empty(), 10));
     assertEquals(List.of(new HeldShard(id, clock.instant())),
@@ -203,8 +203,8 @@ class DataServerClientTest {
     Instant condemned = clock.instant();
     assertEquals(ShardWrite.KEPT_EXISTING, upload(id, TestData.randomBytes(250, 12)),
         "kept existing, written now");
-    assertEquals(Hold.WRITTEN_SINCE, client.hold(server.address(), id, condemned));
-    assertEquals(Hold.ABSENT, client.hold(server.address(), new ShardId(HASH, 1), condemned));
+    assertEquals(Hold.WRITTEN_SINCE, hold(id, condemned));
+    assertEquals(Hold.ABSENT, hold(new ShardId(HASH, 1), condemned));
   }
 
   @Test
@@ -214,7 +214,7 @@ class DataServerClientTest {
     for (ShardId id : ids) {
       upload(id, TestData.randomBytes(250, 13 + id.index()));
       clock.advance(Duration.ofHours(1));
-      assertEquals(Hold.HELD, client.hold(server.address(), id, clock.instant()));
+      assertEquals(Hold.HELD, hold(id, clock.instant()));
     }
     server.close();
     clock.advance(HOLD_FOR.minusHours(1));
@@ -340,6 +340,11 @@ class DataServerClientTest {
       at += layout.blockLength(b);
     }
     assertEquals(bytes.length, at, "the test's bytes are one shard of " + layout);
+  }
+
+  /** Holds one shard, as a batch of one. */
+  private Hold hold(ShardId id, Instant writtenBefore) throws IOException {
+    return client.hold(server.address(), List.of(id), writtenBefore).get(id);
   }
 
   private byte[] read(ShardId id, long from, long to) throws IOException {
