@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The versions of named objects: which content (a {@link ContentHash}) each version of a name has,
@@ -213,20 +215,21 @@ public interface MetadataStore extends AutoCloseable {
       throws IOException;
 
   /**
-   * In one transaction: marks content {@code hash} condemned at {@code at} if no version refers
-   * to it and it was last touched before {@code touchedBefore}; content with no row in the table
-   * of contents (shards that no recorded write owns) gets one, laid out as {@code layout} says,
-   * touched and condemned at {@code at}. Returns whether it is condemned now. Adding a version
-   * with the content afterwards revives it (touches it and takes the mark away).
+   * In one transaction, for each of {@code contents}: marks it condemned at {@code at} if no
+   * version refers to it and it was last touched before {@code touchedBefore}; content with no
+   * row in the table of contents (shards that no recorded write owns) gets one, laid out as its
+   * entry says, touched and condemned at {@code at}. Returns the hashes condemned now. Adding a
+   * version with a content afterwards revives it (touches it and takes the mark away).
    */
-  boolean condemn(ContentHash hash, ContentLayout layout, Instant touchedBefore, Instant at)
+  Set<ContentHash> condemn(List<ContentEntry> contents, Instant touchedBefore, Instant at)
       throws IOException;
 
   /**
-   * Deletes the row of content {@code hash} if it is still condemned as of {@code condemnedAt}
-   * (nothing revived it since) and no version refers to it; returns whether it deleted it.
+   * In one transaction, deletes the row of each content of {@code hashes} that is still condemned
+   * as of {@code condemnedAt} (nothing revived it since) and that no version refers to; returns
+   * the hashes whose rows it deleted.
    */
-  boolean forget(ContentHash hash, Instant condemnedAt) throws IOException;
+  Set<ContentHash> forget(Collection<ContentHash> hashes, Instant condemnedAt) throws IOException;
 
   /**
    * Whether content {@code hash} is wanted: a version refers to it, or its row in the table of

@@ -16,9 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link MetadataStore} in SQL tables, the same statements on SQLite and PostgreSQL. {@code
@@ -535,22 +538,37 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   @Override
-  public boolean condemn(ContentHash hash, ContentLayout layout, Instant touchedBefore,
-      Instant at) throws OstoreException {
-    requireNonNull(hash, "hash");
-    requireNonNull(layout, "layout");
+  public Set<ContentHash> condemn(List<ContentEntry> contents, Instant touchedBefore, Instant at)
+      throws OstoreException {
+    requireNonNull(contents, "contents");
     long before = touchedBefore.toEpochMilli();
     long atMillis = at.toEpochMilli();
-    return write("condemn the content " + hash,
-        session -> ContentTable.condemn(session, hash, layout, before, atMillis));
+    // One transaction for the page: one forced commit instead of one per content.
+    return write("condemn " + contents.size() + " contents", session -> {
+      Set<ContentHash> condemned = new LinkedHashSet<>();
+      for (ContentEntry entry : contents) {
+        if (ContentTable.condemn(session, entry.hash(), entry.layout(), before, atMillis)) {
+          condemned.add(entry.hash());
+        }
+      }
+      return condemned;
+    });
   }
 
   @Override
-  public boolean forget(ContentHash hash, Instant condemnedAt) throws OstoreException {
-    requireNonNull(hash, "hash");
+  public Set<ContentHash> forget(Collection<ContentHash> hashes, Instant condemnedAt)
+      throws OstoreException {
+    requireNonNull(hashes, "hashes");
     long condemned = condemnedAt.toEpochMilli();
-    return write("forget the content " + hash,
-        session -> ContentTable.forget(session, hash, condemned));
+    return write("forget " + hashes.size() + " contents", session -> {
+      Set<ContentHash> forgotten = new LinkedHashSet<>();
+      for (ContentHash hash : hashes) {
+        if (ContentTable.forget(session, hash, condemned)) {
+          forgotten.add(hash);
+        }
+      }
+      return forgotten;
+    });
   }
 
   @Override

@@ -544,6 +544,18 @@ abstract class MetadataStoreContract {
 
   static final String LAYOUT = "4+2/65536";
 
+  /** Condemns one content, as a page of one; whether it is condemned now. */
+  boolean condemn(ContentHash hash, ContentLayout layout, Instant touchedBefore, Instant at)
+      throws Exception {
+    return store.condemn(List.of(new ContentEntry(hash, layout)), touchedBefore, at)
+        .contains(hash);
+  }
+
+  /** Forgets one content, as a page of one; whether its row was deleted. */
+  boolean forget(ContentHash hash, Instant condemnedAt) throws Exception {
+    return store.forget(List.of(hash), condemnedAt).contains(hash);
+  }
+
   @Test
   void removingTheNewestVersionLeavesTheOneBeforeItAndItsNumberIsNotReused() throws Exception {
     Version first = store.add("a", 1, HASH);
@@ -744,7 +756,7 @@ abstract class MetadataStoreContract {
     store.recordLayout(hash(9), 9, LAYOUT); // too recent
     assertEquals(List.of(), store.unreferenced(cutoff.minusMillis(3_600_000), Optional.empty(),
         10), "touched at the cutoff is not before it");
-    assertTrue(store.condemn(expected.get(2).hash(), expected.get(2).layout(), cutoff, cutoff));
+    assertTrue(condemn(expected.get(2).hash(), expected.get(2).layout(), cutoff, cutoff));
     List<ContentEntry> listed = new ArrayList<>();
     Optional<ContentHash> after = Optional.empty();
     List<ContentEntry> page;
@@ -766,20 +778,20 @@ abstract class MetadataStoreContract {
     Instant now = clock.instant();
     Instant graceAgo = now.minus(Duration.ofHours(1));
     ContentLayout layout = new ContentLayout(6, LAYOUT);
-    assertFalse(store.condemn(HASH, layout, graceAgo, now), "a version refers to it");
-    assertFalse(store.condemn(OTHER, layout, start, now), "touched at the cutoff");
+    assertFalse(condemn(HASH, layout, graceAgo, now), "a version refers to it");
+    assertFalse(condemn(OTHER, layout, start, now), "touched at the cutoff");
     assertTrue(store.wanted(HASH));
     assertTrue(store.wanted(OTHER));
-    assertTrue(store.condemn(OTHER, layout, graceAgo, now));
+    assertTrue(condemn(OTHER, layout, graceAgo, now));
     assertFalse(store.wanted(OTHER));
     assertTrue(store.wanted(HASH));
     assertEquals(Optional.of(layout), store.layout(OTHER), "condemned, not gone");
-    assertFalse(store.forget(OTHER, now.minusMillis(1)), "condemned at another time");
-    assertTrue(store.forget(OTHER, now));
+    assertFalse(forget(OTHER, now.minusMillis(1)), "condemned at another time");
+    assertTrue(forget(OTHER, now));
     assertEquals(Optional.empty(), store.layout(OTHER));
     assertFalse(store.wanted(OTHER));
-    assertFalse(store.forget(OTHER, now));
-    assertFalse(store.forget(HASH, now), "never condemned");
+    assertFalse(forget(OTHER, now));
+    assertFalse(forget(HASH, now), "never condemned");
   }
 
   @Test
@@ -788,16 +800,45 @@ abstract class MetadataStoreContract {
     Instant now = clock.instant();
     ContentLayout layout = new ContentLayout(10, LAYOUT);
     assertFalse(store.wanted(hash(9)));
-    assertTrue(store.condemn(hash(9), layout, now.minusSeconds(3600), now));
+    assertTrue(condemn(hash(9), layout, now.minusSeconds(3600), now));
     assertEquals(Optional.of(layout), store.layout(hash(9)));
     assertFalse(store.wanted(hash(9)));
     assertEquals(List.of(new ContentEntry(hash(9), layout)),
         store.unreferenced(now.plusMillis(1), Optional.empty(), 10));
-    assertTrue(store.forget(hash(9), now));
+    assertTrue(forget(hash(9), now));
     store.add("whole", 5, HASH); // referred to, though it has no row
     assertTrue(store.wanted(HASH));
-    assertFalse(store.condemn(HASH, layout, now.plusSeconds(1), now));
+    assertFalse(condemn(HASH, layout, now.plusSeconds(1), now));
     assertEquals(Optional.empty(), store.layout(HASH));
+  }
+
+  @Test
+  void aPageIsCondemnedAndForgottenContentByContent() throws Exception {
+    useClock();
+    store.add("a", 5, HASH, LAYOUT);
+    for (int i = 0; i < 3; i++) {
+      store.recordLayout(hash(i), i, LAYOUT);
+    }
+    clock.advance(Duration.ofHours(2));
+    Instant now = clock.instant();
+    Instant graceAgo = now.minus(Duration.ofHours(1));
+    store.recordLayout(hash(1), 1, LAYOUT); // touched again: refused
+    ContentLayout layout = new ContentLayout(3, LAYOUT);
+    List<ContentEntry> page = List.of(new ContentEntry(hash(0), layout),
+        new ContentEntry(HASH, layout), new ContentEntry(hash(1), layout),
+        new ContentEntry(hash(2), layout), new ContentEntry(hash(7), layout));
+    assertEquals(Set.of(hash(0), hash(2), hash(7)), store.condemn(page, graceAgo, now),
+        "referenced and recently touched contents refused, an unknown one recorded condemned");
+    assertEquals(Set.of(), store.condemn(List.of(), graceAgo, now));
+    clock.advance(Duration.ofSeconds(1));
+    store.add("b", 2, hash(2), LAYOUT); // revived between condemn and forget
+    assertEquals(Set.of(hash(0), hash(7)),
+        store.forget(List.of(hash(0), HASH, hash(1), hash(2), hash(7)), now));
+    assertEquals(Optional.empty(), store.layout(hash(0)));
+    assertEquals(Optional.empty(), store.layout(hash(7)));
+    for (ContentHash kept : List.of(HASH, hash(1), hash(2))) {
+      assertTrue(store.wanted(kept), kept + " kept");
+    }
   }
 
   @Test
@@ -808,20 +849,20 @@ abstract class MetadataStoreContract {
     clock.advance(Duration.ofHours(2));
     Instant condemned = clock.instant();
     Instant cutoff = condemned.minus(Duration.ofHours(1));
-    assertTrue(store.condemn(OTHER, new ContentLayout(6, LAYOUT), cutoff, condemned));
-    assertTrue(store.condemn(HASH, new ContentLayout(5, LAYOUT), cutoff, condemned));
+    assertTrue(condemn(OTHER, new ContentLayout(6, LAYOUT), cutoff, condemned));
+    assertTrue(condemn(HASH, new ContentLayout(5, LAYOUT), cutoff, condemned));
     clock.advance(Duration.ofSeconds(1));
     store.add("a", 6, OTHER);
     store.add("b", 5, HASH, "6+3/65536");
     for (ContentHash revived : List.of(OTHER, HASH)) {
       assertTrue(store.wanted(revived));
-      assertFalse(store.forget(revived, condemned), "revived");
+      assertFalse(forget(revived, condemned), "revived");
       assertTrue(store.layout(revived).isPresent());
     }
     assertEquals(Optional.of(new ContentLayout(5, LAYOUT)), store.layout(HASH));
     store.deleteVersion("a", 1);
     assertTrue(store.wanted(OTHER), "unreferenced, but no longer condemned");
-    assertFalse(store.condemn(OTHER, new ContentLayout(6, LAYOUT), cutoff, clock.instant()),
+    assertFalse(condemn(OTHER, new ContentLayout(6, LAYOUT), cutoff, clock.instant()),
         "touched by the removal");
   }
 
@@ -833,7 +874,7 @@ abstract class MetadataStoreContract {
     Instant now = clock.instant();
     store.recordLayout(OTHER, 6, LAYOUT);
     assertEquals(List.of(), store.unreferenced(now, Optional.empty(), 10));
-    assertFalse(store.condemn(OTHER, new ContentLayout(6, LAYOUT), now, now));
+    assertFalse(condemn(OTHER, new ContentLayout(6, LAYOUT), now, now));
   }
 
   @Test
