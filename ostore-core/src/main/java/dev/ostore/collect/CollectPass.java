@@ -3,6 +3,8 @@ package dev.ostore.collect;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
+import dev.ostore.collect.CollectBatch.Candidate;
+import dev.ostore.collect.CollectBatch.Placed;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.HeldShard;
 import dev.ostore.dataserver.ListedShard;
@@ -32,11 +34,11 @@ import java.util.stream.Collectors;
  * wanted (an undo, or a pass that died half way), applies the retention rule, collects the
  * contents no version has referred to for the grace period, then the orphan shards (listed by a
  * data server, written before the grace period, with no row in the table of contents), and
- * restores what is wanted once more. Collecting a content: condemn it in the metadata store, hold
- * each of its shards on the live servers listing it, forget its row; a write that revived it
- * meanwhile makes the forget fail and the shards go back. Errors of a data server keep the
- * content (condemned, what was held held, for the next pass); an error of the metadata store
- * ends the pass. A dry run counts and changes nothing.
+ * restores what is wanted once more. Contents are collected in batches ({@link CollectBatch}):
+ * condemned in the metadata store, their shards held on the live servers listing them, their rows
+ * forgotten; a write that revived one meanwhile makes its forget fail and its shards go back.
+ * Errors of a data server keep the content (condemned, what was held held, for the next pass);
+ * an error of the metadata store ends the pass. A dry run counts and changes nothing.
  */
 final class CollectPass {
   static final String LEASE = "collect";
@@ -49,14 +51,9 @@ final class CollectPass {
   private final String holder;
   private final CollectProgress progress;
   private final Throttle throttle;
+  private final CollectBatch batch;
+  private final List<Candidate> candidates = new ArrayList<>();
   private PassLease lease;
-
-  /** A shard as a live server listed it. */
-  private record Placed(ServerAddress server, ListedShard shard) {
-    long bytes() {
-      return shard.striping().shardLength(shard.objectSize());
-    }
-  }
 
   CollectPass(MetadataStore metadata, DataServerClient client, CollectSettings settings,
       InstantSource clock, Throttle.Pause pause, Sightings sightings, String holder,
@@ -69,6 +66,7 @@ final class CollectPass {
     this.holder = holder;
     this.progress = progress;
     this.throttle = new Throttle(settings.contentsPerSecond(), clock, pause);
+    this.batch = new CollectBatch(metadata, client, clock, progress, this::restore);
   }
 
   /** Runs the pass under the lease; returns how it ended, for its report. */
@@ -152,10 +150,11 @@ final class CollectPass {
               + Failure.reason(e)));
           continue;
         }
-        collect(entry.hash(), entry.layout(), listed, before, false);
+        consider(entry, listed, before, false);
       }
       after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).hash());
     } while (page.size() == settings.pageSize());
+    flush(before);
   }
 
   /**
@@ -172,7 +171,7 @@ final class CollectPass {
       try {
         Optional<ContentHash> next = merge.next();
         if (next.isEmpty()) {
-          return;
+          break;
         }
         hash = next.get();
         listed = merge.listed(hash);
@@ -180,95 +179,71 @@ final class CollectPass {
         progress.failed(new Failure(Optional.empty(),
             "orphan shards not looked for: a shard listing could not be read: "
                 + Failure.reason(e)));
-        return;
+        break;
       }
       boolean old = listed.values().stream().flatMap(List::stream)
           .allMatch(shard -> shard.written().isBefore(before));
       if (old && !contents.has(hash)) {
         ListedShard any = listed.values().iterator().next().get(0);
-        collect(hash, new ContentLayout(any.objectSize(), any.striping().toString()), listed,
-            before, true);
+        consider(new ContentEntry(hash, new ContentLayout(any.objectSize(),
+            any.striping().toString())), listed, before, true);
       }
     }
+    flush(before);
   }
 
-  /** Collects one content whose shards the live servers list as {@code listed}. */
-  private void collect(ContentHash hash, ContentLayout layout,
-      Map<ServerAddress, List<ListedShard>> listed, Instant touchedBefore, boolean orphan)
-      throws IOException {
+  /**
+   * Checks one content whose shards the live servers list as {@code listed}, and adds it to the
+   * batch to collect, which goes once it is a second's worth at the throttle's rate.
+   */
+  private void consider(ContentEntry entry, Map<ServerAddress, List<ListedShard>> listed,
+      Instant touchedBefore, boolean orphan) throws IOException {
     progress.checked();
-    throttle.spend(1);
     lease.renew();
     List<Placed> shards = listed.entrySet().stream()
         .flatMap(e -> e.getValue().stream().map(shard -> new Placed(e.getKey(), shard)))
         .toList();
-    Set<Integer> found = shards.stream().map(p -> p.shard.id().index())
+    Set<Integer> found = shards.stream().map(p -> p.shard().id().index())
         .collect(Collectors.toSet());
-    Set<ServerAddress> gone = found.size() < layout.striping().totalShards()
+    Set<ServerAddress> gone = found.size() < entry.layout().striping().totalShards()
         ? sightings.gone() : Set.of();
     if (!gone.isEmpty()) {
       // Shards not found may be on a server that comes back: collected once it has, or, if it
       // never does, left alone (its shards, once repaired elsewhere, are found).
-      progress.failed(Failure.of(hash, "kept: shards not found on live data servers may be on "
-          + gone.stream().map(ServerAddress::toString).sorted().toList()));
+      progress.failed(Failure.of(entry.hash(), "kept: shards not found on live data servers "
+          + "may be on " + gone.stream().map(ServerAddress::toString).sorted().toList()));
       return;
     }
     if (progress.dryRun()) {
-      progress.collected(orphan, shards.size(), bytes(shards));
+      throttle.spend(1);
+      progress.collected(orphan, shards.size(), CollectBatch.bytes(shards));
       return;
     }
-    Instant at = clock.instant();
-    if (!metadata.condemn(hash, layout, touchedBefore, at)) {
-      return; // referenced or touched again since it was listed
-    }
-    List<Placed> held = new ArrayList<>();
-    try {
-      // Not the condemnation's time but the grace's start: a shard written since then belongs to
-      // a write that may be about to record a version (its 201 is not restored, as a 200 is).
-      if (!holdAll(shards, touchedBefore, held)) {
-        // A write stored a shard of it lately: it may be reviving the content.
-        restoreAll(held);
-        progress.revived();
-        return;
-      }
-    } catch (IOException | RuntimeException e) {
-      // What is held stays held and the content condemned, which the next pass goes on with.
-      progress.failed(Failure.of(hash, "kept: " + Failure.reason(e)));
-      return;
-    }
-    if (metadata.forget(hash, at)) {
-      progress.collected(orphan, held.size(), bytes(held));
-    } else {
-      restoreAll(held); // a write revived it after the holds
-      progress.revived();
+    candidates.add(new Candidate(entry, shards, orphan));
+    if (candidates.size() >= batchSize()) {
+      flush(touchedBefore);
     }
   }
 
-  /** Holds every shard, into {@code held}; false when one was written since {@code before}. */
-  private boolean holdAll(List<Placed> shards, Instant before, List<Placed> held)
-      throws IOException {
-    for (Placed placed : shards) {
-      DataServerClient.Hold answer;
-      try {
-        answer = client.hold(placed.server, List.of(placed.shard.id()), before)
-            .get(placed.shard.id());
-      } catch (IOException | RuntimeException e) {
-        throw new IOException("cannot hold " + placed.shard.id() + " on " + placed.server + ": "
-            + Failure.reason(e), e);
-      }
-      switch (answer) {
-        case HELD -> held.add(placed);
-        case ABSENT -> { } // gone since it was listed: nothing to hold
-        case WRITTEN_SINCE -> {
-          return false;
-        }
-      }
+  /** Collects the contents gathered so far, once the throttle allows them. */
+  private void flush(Instant touchedBefore) throws IOException {
+    if (candidates.isEmpty()) {
+      return;
     }
-    return true;
+    throttle.spend(candidates.size());
+    lease.renew();
+    batch.collect(List.copyOf(candidates), touchedBefore);
+    candidates.clear();
   }
 
-  private void restoreAll(List<Placed> held) {
-    held.forEach(placed -> restore(placed.server, placed.shard.id()));
+  /**
+   * A second's worth of contents at the throttle's rate, at most a page: a batch's requests then
+   * cost the data servers and the metadata store the same at any rate, and a pass at the default
+   * rate holds each server's shards once a second.
+   */
+  private int batchSize() {
+    long rate = settings.contentsPerSecond();
+    return (int) (rate == 0 ? settings.pageSize() : Math.min(settings.pageSize(), rate));
   }
 
   /** Restores {@code id} on {@code server}; a failure is left to the next holding scan. */
@@ -281,10 +256,6 @@ final class CollectPass {
       progress.failed(Failure.of(id.hash(), "cannot restore " + id + " on " + server + ": "
           + Failure.reason(e)));
     }
-  }
-
-  private static long bytes(List<Placed> shards) {
-    return shards.stream().mapToLong(Placed::bytes).sum();
   }
 
   /** The table of contents, a page at a time, asked about in ascending hash order. */

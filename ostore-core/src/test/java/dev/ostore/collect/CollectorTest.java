@@ -30,6 +30,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -166,6 +167,30 @@ class CollectorTest {
     assertEquals(6, store.servers.shardsOf(hash).values().stream().flatMap(List::stream)
         .distinct().count());
     assertArrayEquals(body, get("b"));
+  }
+
+  @Test
+  void aBatchHoldsEachServersShardsAtOnceAndKeepsOnlyTheContentWrittenAgain()
+      throws IOException {
+    List<byte[]> bodies = List.of(bytes(), bytes(), bytes());
+    List<ContentHash> hashes = new ArrayList<>();
+    for (int i = 0; i < bodies.size(); i++) {
+      hashes.add(put("o" + i, bodies.get(i)));
+      store.metadata.deleteVersion("o" + i, 1);
+    }
+    clock.advance(LATER);
+    // The three contents make one batch; the second is stored again as its shards are held.
+    store.servers.beforeNextHold(() -> uncheckedPut("again", bodies.get(1)));
+
+    CollectReport report = pass(collector(0), false);
+    assertEquals(2, report.contentsCollected(), report.toJson());
+    assertEquals(1, report.contentsRevived(), report.toJson());
+    assertEquals(6, store.servers.holdCalls(), "one hold request per server, for all three");
+    assertEquals(Map.of(), store.servers.shardsOf(hashes.get(0)));
+    assertEquals(Map.of(), store.servers.shardsOf(hashes.get(2)));
+    assertEquals(12, store.servers.heldAwayCount());
+    assertEquals(6, store.servers.shardsOf(hashes.get(1)).size());
+    assertArrayEquals(bodies.get(1), get("again"));
   }
 
   @Test

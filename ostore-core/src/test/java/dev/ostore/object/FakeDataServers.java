@@ -56,6 +56,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   /** Shards whose next read fails a checksum part way, and which are then quarantined. */
   private final Set<ShardId> corrupt = ConcurrentHashMap.newKeySet();
   private final AtomicInteger listCalls = new AtomicInteger();
+  private final AtomicInteger holdCalls = new AtomicInteger();
   /** Servers that stop sending each shard after this many bytes, until the reader hangs up. */
   private final Map<ServerAddress, Integer> stallAfter = new ConcurrentHashMap<>();
   private final List<Subscription> responders = new ArrayList<>();
@@ -199,6 +200,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   /** How many listing pages were asked for, by every client. */
   public int listCalls() {
     return listCalls.get();
+  }
+
+  /** How many hold requests were made, by every client, however many shards each named. */
+  public int holdCalls() {
+    return holdCalls.get();
   }
 
   /** The bytes of every shard held, by every server. */
@@ -589,12 +595,13 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     return holding.values().stream().mapToInt(Map::size).sum();
   }
 
-  /** Moves a shard to the holding area, as a collection does: for tests of an undo. */
+  /** Moves shards to the holding area, as a collection does: for tests of an undo. */
   @Override
   public Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
       throws IOException {
     Optional.ofNullable(beforeHold.getAndSet(null)).ifPresent(Runnable::run);
     checkUp(server);
+    holdCalls.incrementAndGet();
     Map<ShardId, Hold> answers = new LinkedHashMap<>();
     ids.forEach(id -> answers.put(id, hold(server, id, writtenBefore)));
     return answers;
