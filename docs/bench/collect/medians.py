@@ -1,17 +1,25 @@
-# Medians of docs/bench/collect/run.sh's rounds: ops/s by phase, op and concurrency, and the
-# pass-running rounds against the idle ones (before and after together).
+# Medians of docs/bench/collect/run.sh's rounds: CPU per collected content by build, and ops/s
+# by op and concurrency with a pass running against idle, with the ratio of each round's pair.
 #   python3 medians.py results.txt
 import re, statistics, sys
-rounds = {}
+cpu, rounds = {}, {}
 for line in open(sys.argv[1]):
-    m = re.match(r'(idle-before|during|idle-after) (get|put) c=(\d+) .*ops_per_s: ([\d.]+)', line)
+    m = re.match(r'cpu (\w+) round \d+: .* ms per content ([\d.]+)', line)
+    if m:
+        cpu.setdefault(m.group(1), []).append(float(m.group(2)))
+    m = re.match(r'(idle|during) (get|put) c=(\d+) .*ops_per_s: ([\d.]+)', line)
     if m:
         phase, op, c, ops = m.group(1), m.group(2), int(m.group(3)), float(m.group(4))
         rounds.setdefault((op, c), {}).setdefault(phase, []).append(ops)
-print("op\tc\tidle median (n)\tduring median (n)\tduring / idle")
+for rev, ms in cpu.items():
+    print(f"build {rev}: CPU per collected content, median {statistics.median(ms):.2f} ms"
+          f" (rounds: {', '.join(f'{x:.2f}' for x in ms)})")
+if rounds:
+    print("op\tc\tidle median\tduring median\tratio of medians\tmedian of round ratios (n)")
 for (op, c), phases in sorted(rounds.items()):
-    idle = phases.get('idle-before', []) + phases.get('idle-after', [])
-    during = phases.get('during', [])
+    idle, during = phases.get('idle', []), phases.get('during', [])
     if idle and during:
         i, d = statistics.median(idle), statistics.median(during)
-        print(f"{op}\t{c}\t{i:.0f} ({len(idle)})\t{d:.0f} ({len(during)})\t{d / i:.2f}")
+        pairs = [b / a for a, b in zip(idle, during)]
+        print(f"{op}\t{c}\t{i:.0f}\t{d:.0f}\t{d / i:.2f}\t{statistics.median(pairs):.2f}"
+              f" ({len(pairs)})")
