@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -194,7 +195,7 @@ final class ShardEndpoints {
   }
 
   private void hold(ShardId id, Instant writtenBefore) throws IOException {
-    ShardStore.Hold hold = store.hold(id, writtenBefore);
+    ShardStore.Hold hold = store.hold(List.of(id), writtenBefore).get(id);
     if (hold == ShardStore.Hold.ABSENT) {
       throw notFound(id);
     }
