@@ -205,7 +205,8 @@ final class ShardEndpoints {
     }
   }
 
-  private static Optional<Instant> writtenBeforeIn(Exchange exchange) throws OstoreException {
+  /** {@code ?hold-written-before=<epoch millis>}, if given; anything but a number is a 400. */
+  static Optional<Instant> writtenBeforeIn(Exchange exchange) throws OstoreException {
     Optional<String> text = exchange.query(HOLD_PARAMETER);
     if (text.isPresent() && !text.get().matches("[0-9]{1,18}")) {
       throw OstoreException.badRequest(HOLD_PARAMETER + " is not a time in epoch milliseconds: "
