@@ -240,11 +240,12 @@ final class DiskShardStore implements ShardStore {
 
   /**
    * Decides and moves each shard under its own lock, as a single hold would, but forces each
-   * directory touched once, after the last move, rather than twice per shard: that is most of a
-   * hold's cost. Deferring is safe because a rename is atomic: a crash before the forces shows
-   * each shard either held or back in place (written at its hold time, so kept the longer), never
-   * lost. A shard back in place is one no content names any more, which a later pass collects
-   * again; and nobody has been told it was held, since the answer waits for the forces.
+   * directory touched once, after the last move, rather than two per shard: a batch forces at
+   * most the 256 subdirectories of {@code shards/} and of {@code holding/}, however many shards.
+   * Deferring is safe because a rename is atomic: a crash before the forces shows each shard
+   * either held or back in place (written at its hold time, so kept the longer), never lost. A
+   * shard back in place is one no content names any more, which a later pass collects again; and
+   * nobody has been told it was held, since the answer waits for the forces.
    */
   @Override
   public Map<ShardId, Hold> hold(List<ShardId> ids, Instant writtenBefore) throws IOException {
