@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,29 +212,54 @@ final class HttpDataServerClient implements DataServerClient {
     }
   }
 
-  // Placeholder until the batch request lands: one DELETE per shard.
+  /**
+   * A {@code POST /holding/?hold-written-before=<epoch millis>} of the ids, one a line, answered
+   * with a line {@code <hex>.<i> held|absent|written-since} for each, in the order sent: any
+   * other answer is an IOException.
+   */
   @Override
   public Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
       throws IOException {
-    Map<ShardId, Hold> answers = new java.util.LinkedHashMap<>();
-    for (ShardId id : ids) {
-      answers.put(id, hold(server, id, writtenBefore));
+    // Each id once: the server answers an id given twice once.
+    List<ShardId> sent = List.copyOf(new LinkedHashSet<>(ids));
+    if (sent.isEmpty()) {
+      return new LinkedHashMap<>();
     }
-    return answers;
+    StringBuilder body = new StringBuilder();
+    sent.forEach(id -> body.append(id).append('\n'));
+    // Milliseconds cut down: the server then refuses a shard written within the one cut off.
+    String path = HOLDING + "?" + HOLD_PARAMETER + "=" + writtenBefore.toEpochMilli();
+    String what = sent.size() + " shards";
+    String text;
+    try (GetStream in = transfers.exchange(server, "POST", path,
+        Map.of("Content-Type", "text/plain; charset=utf-8"),
+        body.toString().getBytes(StandardCharsets.US_ASCII))) {
+      text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw named("hold", server, what, e);
+    }
+    return answers(server, "answered a hold of " + what + " with", sent, text);
   }
 
-  /** A {@code DELETE /shards/<id>?hold-written-before=<epoch millis>}: 204, 404 or 412. */
-  private Hold hold(ServerAddress server, ShardId id, Instant writtenBefore) throws IOException {
-    // Milliseconds cut down: the server then refuses a shard written within the one cut off.
-    String path = SHARDS + id + "?" + HOLD_PARAMETER + "=" + writtenBefore.toEpochMilli();
-    try {
-      return callIfHeld(server, "DELETE", path, "hold", "shard " + id) ? Hold.HELD : Hold.ABSENT;
-    } catch (OstoreException e) {
-      if (e.code() == ErrorCode.PRECONDITION_FAILED) {
-        return Hold.WRITTEN_SINCE;
-      }
-      throw e;
+  /**
+   * The answers in {@code text}, a line for each id {@code sent}, in that order; a line more or
+   * less, or out of order, is an IOException saying that the server {@code did} it.
+   */
+  private static Map<ShardId, Hold> answers(ServerAddress server, String did,
+      List<ShardId> sent, String text) throws IOException {
+    List<HoldAnswer> lines = lines(server, text, did, HoldAnswer::parse);
+    if (lines.size() != sent.size()) {
+      throw new IOException("data server " + server + " " + did + " " + lines.size() + " lines");
     }
+    Map<ShardId, Hold> answers = new LinkedHashMap<>();
+    for (int i = 0; i < sent.size(); i++) {
+      if (!lines.get(i).id().equals(sent.get(i))) {
+        throw new IOException("data server " + server + " " + did + " " + lines.get(i).id()
+            + " where " + sent.get(i) + " was due");
+      }
+      answers.put(sent.get(i), lines.get(i).hold());
+    }
+    return answers;
   }
 
   @Override
@@ -265,13 +292,22 @@ final class HttpDataServerClient implements DataServerClient {
     } catch (IOException e) {
       throw named("list", server, what, e);
     }
+    return lines(server, text, "listed", parse);
+  }
+
+  /**
+   * The non-blank lines of {@code server}'s answer {@code text}, each read by {@code parse}; a
+   * line it cannot read is an IOException saying that the server {@code did} it.
+   */
+  private static <T> List<T> lines(ServerAddress server, String text, String did,
+      Function<String, T> parse) throws IOException {
     List<T> lines = new ArrayList<>();
     for (String line : text.split("\n")) {
       if (!line.isBlank()) {
         try {
           lines.add(parse.apply(line));
         } catch (IllegalArgumentException e) {
-          throw new IOException("data server " + server + " listed " + e.getMessage(), e);
+          throw new IOException("data server " + server + " " + did + " " + e.getMessage(), e);
         }
       }
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -45,13 +46,16 @@ final class HoldingArea {
   /**
    * Moves {@code file}, shard {@code id}, here, held at {@code at}; a copy held earlier goes. The
    * time is set before the move: a crash between leaves the shard in place, looking written now,
-   * which only keeps it longer.
+   * which only keeps it longer. The two directories whose entries changed are not forced but
+   * added to {@code unforced}: the caller forces them before it reports the shard held.
    */
-  void take(ShardId id, Path file, FileTime at) throws IOException {
+  void take(ShardId id, Path file, FileTime at, Set<Path> unforced) throws IOException {
     Path target = ShardPaths.of(directory, id);
     Files.setLastModifiedTime(file, at);
     Files.deleteIfExists(target);
-    move(file, target);
+    ShardPaths.rename(file, target);
+    unforced.add(file.getParent());
+    unforced.add(target.getParent());
     held.put(id, at.toInstant());
   }
 
@@ -99,7 +103,7 @@ final class HoldingArea {
     return page;
   }
 
-  /** Moves a shard between the holding area and its place, its old name gone for good too. */
+  /** Moves a held shard back in place, its name in the holding area gone for good too. */
   private static void move(Path file, Path target) throws IOException {
     ShardPaths.move(file, target);
     DiskStorage.forceDirectory(file.getParent());

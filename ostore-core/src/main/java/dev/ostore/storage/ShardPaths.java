@@ -37,13 +37,21 @@ final class ShardPaths {
    * subdirectory is created when missing (and its parent forced), and forced after the rename.
    */
   static void move(Path file, Path target) throws IOException {
+    rename(file, target);
+    DiskStorage.forceDirectory(target.getParent());
+  }
+
+  /**
+   * As {@link #move}, but the target's subdirectory is not forced after the rename: for a caller
+   * that renames many and forces each directory once, before it reports them moved.
+   */
+  static void rename(Path file, Path target) throws IOException {
     Path parent = target.getParent();
     if (!Files.isDirectory(parent)) {
       Files.createDirectories(parent);
       DiskStorage.forceDirectory(parent.getParent());
     }
     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-    DiskStorage.forceDirectory(parent);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 
@@ -100,11 +101,13 @@ public interface ShardStore extends AutoCloseable {
   }
 
   /**
-   * Moves shard {@code id} to the holding area and out of the index, unless it was written at or
-   * after {@code writtenBefore}: decided under the lock that stores take, so that a store racing
-   * a collection keeps its shard. A copy held already is replaced.
+   * Moves shards {@code ids} to the holding area and out of the index, except those written at or
+   * after {@code writtenBefore}: decided for each under the lock that stores take, so that a
+   * store racing a collection keeps its shard. A copy held already is replaced. Answers what it
+   * did with each id, in the order given; an id given twice is answered once, as it was the first
+   * time. The holds are durable when it returns.
    */
-  Hold hold(ShardId id, Instant writtenBefore) throws IOException;
+  Map<ShardId, Hold> hold(List<ShardId> ids, Instant writtenBefore) throws IOException;
 
   /**
    * Up to {@code limit} held shards after {@code after} (exclusive, empty = from the start), in

@@ -81,7 +81,7 @@ public final class SentRequest {
   }
 
   /** Sends {@code body} on {@code call}; a failure aborts the call and says what it was. */
-  private static void write(HttpCall call, byte[] body) throws OstoreException {
+  static void write(HttpCall call, byte[] body) throws OstoreException {
     call.connection.setDoOutput(true);
     try (OutputStream out = call.connection.getOutputStream()) {
       out.write(body);

@@ -109,6 +109,21 @@ public final class Transfers {
     return SentRequest.send(() -> open(server, method, path, headers), body);
   }
 
+  /**
+   * Sends a request with {@code body}, whole, and returns once its answer's headers are in, the
+   * answer's body to read, whatever its length (where {@link #send} reads 1 KiB). Unlike {@link
+   * #send}, it is never sent twice: for a request whose second arrival would be answered
+   * otherwise, as a hold's would (what was held then is absent).
+   */
+  public GetStream exchange(ServerAddress server, String method, String path,
+      Map<String, String> headers, byte[] body) throws IOException {
+    HttpCall call = open(server, method, path, headers);
+    // Streamed, the body is not sent again on a fresh connection as the JDK does a buffered one.
+    call.connection.setFixedLengthStreamingMode(body.length);
+    SentRequest.write(call, body);
+    return GetStream.open(call);
+  }
+
   /** A call of {@code method} on {@code path} with {@code headers}, not yet sent. */
   private HttpCall open(ServerAddress server, String method, String path,
       Map<String, String> headers) throws IOException {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +89,8 @@ class ResumableShardsTest {
     append(0, 0, 3);
     assertTrue(uploads.commit(NAME, id));
     assertEquals(FakeClock.START.plus(Duration.ofMinutes(10)), written(id));
-    assertEquals(ShardStore.Hold.WRITTEN_SINCE, store.hold(id, FakeClock.START.plusSeconds(1)));
+    assertEquals(Map.of(id, ShardStore.Hold.WRITTEN_SINCE),
+        store.hold(List.of(id), FakeClock.START.plusSeconds(1)));
   }
 
   @Test

@@ -51,12 +51,47 @@ class ShardHoldingTest {
     put(ID, 1);
     clock.advance(Duration.ofMinutes(1));
     assertEquals(START, written(ID));
-    assertEquals(Hold.WRITTEN_SINCE, store.hold(ID, START));
+    assertEquals(Hold.WRITTEN_SINCE, hold(ID, START));
     assertEquals(List.of(ID), store.list(Optional.empty(), 10));
-    assertEquals(Hold.HELD, store.hold(ID, START.plusMillis(1)));
+    assertEquals(Hold.HELD, hold(ID, START.plusMillis(1)));
     assertHeldOnly(ID, START.plus(Duration.ofMinutes(1)));
-    assertEquals(Hold.ABSENT, store.hold(ID, clock.instant()));
-    assertEquals(Hold.ABSENT, store.hold(new ShardId(HASH, 2), clock.instant()));
+    assertEquals(Hold.ABSENT, hold(ID, clock.instant()));
+    assertEquals(Hold.ABSENT, hold(new ShardId(HASH, 2), clock.instant()));
+  }
+
+  @Test
+  void aBatchAnswersEachShardInOrderAndMovesOnlyTheHeld() throws IOException {
+    ShardId old = new ShardId(HASH, 0);
+    ShardId absent = new ShardId(HASH, 2);
+    ShardId recent = new ShardId(HASH, 3);
+    put(old, 1);
+    clock.advance(Duration.ofMinutes(1));
+    byte[] kept = put(recent, 2);
+    Map<ShardId, Hold> answers = store.hold(List.of(recent, absent, old), START.plusSeconds(1));
+    assertEquals(List.of(recent, absent, old), List.copyOf(answers.keySet()));
+    assertEquals(Map.of(recent, Hold.WRITTEN_SINCE, absent, Hold.ABSENT, old, Hold.HELD),
+        answers);
+    assertEquals(Map.of(old, clock.instant()), store.listHeld(Optional.empty(), 10));
+    assertEquals(List.of(recent), store.list(Optional.empty(), 10));
+    assertArrayEquals(kept, readAll(recent));
+    assertEquals(1, filesUnder("holding"));
+  }
+
+  @Test
+  void anIdRepeatedInABatchIsAnsweredOnceAsTheFirstTime() throws IOException {
+    ShardId absent = new ShardId(HASH, 2);
+    put(ID, 1);
+    Map<ShardId, Hold> answers = store.hold(List.of(ID, absent, ID, absent), START.plusSeconds(1));
+    assertEquals(List.of(ID, absent), List.copyOf(answers.keySet()));
+    assertEquals(Map.of(ID, Hold.HELD, absent, Hold.ABSENT), answers);
+    assertHeldOnly(ID, START);
+  }
+
+  @Test
+  void anEmptyBatchHoldsNothing() throws IOException {
+    put(ID, 1);
+    assertEquals(Map.of(), store.hold(List.of(), clock.instant().plusSeconds(1)));
+    assertEquals(List.of(ID), store.list(Optional.empty(), 10));
   }
 
   @Test
@@ -65,7 +100,7 @@ class ShardHoldingTest {
     clock.advance(Duration.ofHours(1));
     assertTrue(ShardStoreTest.put(store, ID, LAYOUT, TestData.randomBytes(250, 2)));
     assertEquals(START.plus(Duration.ofHours(1)), written(ID));
-    assertEquals(Hold.WRITTEN_SINCE, store.hold(ID, START.plusSeconds(1)));
+    assertEquals(Hold.WRITTEN_SINCE, hold(ID, START.plusSeconds(1)));
     assertArrayEquals(first, readAll(ID));
   }
 
@@ -79,7 +114,7 @@ class ShardHoldingTest {
   @Test
   void aRestoredShardIsBackInPlaceWrittenNow() throws IOException {
     byte[] bytes = put(ID, 1);
-    assertEquals(Hold.HELD, store.hold(ID, START.plusSeconds(1)));
+    assertEquals(Hold.HELD, hold(ID, START.plusSeconds(1)));
     clock.advance(Duration.ofHours(2));
     assertTrue(store.restore(ID));
     assertFalse(store.restore(ID), "none held any more");
@@ -93,7 +128,7 @@ class ShardHoldingTest {
   @Test
   void restoringAShardStoredAgainMeanwhileDropsTheHeldCopy() throws IOException {
     put(ID, 1);
-    assertEquals(Hold.HELD, store.hold(ID, START.plusSeconds(1)));
+    assertEquals(Hold.HELD, hold(ID, START.plusSeconds(1)));
     clock.advance(Duration.ofMinutes(5));
     byte[] again = TestData.randomBytes(250, 3);
     assertFalse(ShardStoreTest.put(store, ID, LAYOUT, again), "not in place: stored anew");
@@ -107,7 +142,7 @@ class ShardHoldingTest {
   @Test
   void heldShardsArePurgedOnlyOnceHeldForTheHoldPeriod() throws IOException {
     put(ID, 1);
-    assertEquals(Hold.HELD, store.hold(ID, START.plusSeconds(1)));
+    assertEquals(Hold.HELD, hold(ID, START.plusSeconds(1)));
     clock.advance(HOLD_FOR.minusSeconds(1));
     assertEquals(0, store.purgeHeld());
     assertEquals(1, filesUnder("holding"));
@@ -127,9 +162,9 @@ class ShardHoldingTest {
     put(ID, 2);
     put(other, 3);
     clock.advance(Duration.ofDays(1));
-    assertEquals(Hold.HELD, store.hold(ID, clock.instant()));
+    assertEquals(Hold.HELD, hold(ID, clock.instant()));
     clock.advance(Duration.ofDays(1));
-    assertEquals(Hold.HELD, store.hold(other, clock.instant()));
+    assertEquals(Hold.HELD, hold(other, clock.instant()));
     store.close();
     store = reopen();
     assertEquals(List.of(kept), store.list(Optional.empty(), 10));
@@ -148,11 +183,11 @@ class ShardHoldingTest {
   @Test
   void holdingAShardHeldAlreadyReplacesTheOlderCopy() throws IOException {
     put(ID, 1);
-    assertEquals(Hold.HELD, store.hold(ID, START.plusSeconds(1)));
+    assertEquals(Hold.HELD, hold(ID, START.plusSeconds(1)));
     clock.advance(Duration.ofHours(1));
     byte[] newer = put(ID, 2);
     clock.advance(Duration.ofHours(1));
-    assertEquals(Hold.HELD, store.hold(ID, clock.instant()));
+    assertEquals(Hold.HELD, hold(ID, clock.instant()));
     assertHeldOnly(ID, clock.instant());
     assertTrue(store.restore(ID));
     assertArrayEquals(newer, readAll(ID));
@@ -167,6 +202,11 @@ class ShardHoldingTest {
     assertEquals(1, filesUnder("holding"));
     assertTrue(Files.exists(root.resolve("holding").resolve(id.hash().hex().substring(0, 2))
         .resolve(id.toString())));
+  }
+
+  /** Holds one shard, as a batch of one. */
+  private Hold hold(ShardId id, Instant writtenBefore) throws IOException {
+    return store.hold(List.of(id), writtenBefore).get(id);
   }
 
   private ShardStore reopen() throws IOException {

@@ -9,17 +9,21 @@ import dev.ostore.storage.ShardStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The holding area, where a collection puts the shards it takes ({@code DELETE
- * /shards/<hex>.<i>?hold-written-before=}) until the server deletes them after its hold period:
- * {@code GET /holding/} lists them in order, a page at a time, each with when it was held, and
- * {@code POST /holding/<hex>.<i>} puts one back, so that a collection that took content still
+ * The holding area, where a collection puts the shards it takes until the server deletes them
+ * after its hold period: {@code POST /holding/?hold-written-before=<epoch millis>} holds the
+ * shards its body names, one a line (or {@code DELETE /shards/<hex>.<i>?hold-written-before=}
+ * one), {@code GET /holding/} lists them in order, a page at a time, each with when it was held,
+ * and {@code POST /holding/<hex>.<i>} puts one back, so that a collection that took content still
  * wanted, or an operator, can undo it.
  */
 final class HoldingEndpoints {
   static final String PREFIX = "/holding/";
+  /** The most shards one hold may name: a collector's page, and the answer stays under 1 MB. */
+  static final int MAX_HOLD = 10_000;
 
   private final ShardStore store;
   private final ServerId server;
@@ -31,7 +35,34 @@ final class HoldingEndpoints {
 
   void addTo(Routes.Builder routes) {
     routes.add("GET", PREFIX, ShardEndpoints.named(server, this::list), "after", "limit")
+        .add("POST", PREFIX, ShardEndpoints.named(server, this::hold),
+            ShardEndpoints.HOLD_PARAMETER)
         .add("POST", PREFIX + "{id}", ShardEndpoints.named(server, this::restore));
+  }
+
+  /**
+   * Holds the shards named in the body, except those written since the time given; answers 200
+   * once the holds are durable, a line {@code <hex>.<i> held|absent|written-since} for each id,
+   * in the order given (an id given twice is answered once).
+   */
+  private void hold(Exchange exchange) throws IOException {
+    Instant writtenBefore = ShardEndpoints.writtenBeforeIn(exchange).orElseThrow(() ->
+        OstoreException.badRequest("a hold needs ?" + ShardEndpoints.HOLD_PARAMETER
+            + "=<epoch millis>"));
+    List<ShardId> ids = ShardIdLines.read(exchange, MAX_HOLD);
+    StringBuilder lines = new StringBuilder();
+    store.hold(ids, writtenBefore).forEach((id, hold) ->
+        lines.append(id).append(' ').append(word(hold)).append('\n'));
+    exchange.respond(200, "text/plain; charset=utf-8",
+        lines.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static String word(ShardStore.Hold hold) {
+    return switch (hold) {
+      case HELD -> "held";
+      case ABSENT -> "absent";
+      case WRITTEN_SINCE -> "written-since";
+    };
   }
 
   /** Lines of {@code <hex>.<i> <held at, epoch millis>}. */

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -194,7 +195,7 @@ final class ShardEndpoints {
   }
 
   private void hold(ShardId id, Instant writtenBefore) throws IOException {
-    ShardStore.Hold hold = store.hold(id, writtenBefore);
+    ShardStore.Hold hold = store.hold(List.of(id), writtenBefore).get(id);
     if (hold == ShardStore.Hold.ABSENT) {
       throw notFound(id);
     }
@@ -204,7 +205,8 @@ final class ShardEndpoints {
     }
   }
 
-  private static Optional<Instant> writtenBeforeIn(Exchange exchange) throws OstoreException {
+  /** {@code ?hold-written-before=<epoch millis>}, if given; anything but a number is a 400. */
+  static Optional<Instant> writtenBeforeIn(Exchange exchange) throws OstoreException {
     Optional<String> text = exchange.query(HOLD_PARAMETER);
     if (text.isPresent() && !text.get().matches("[0-9]{1,18}")) {
       throw OstoreException.badRequest(HOLD_PARAMETER + " is not a time in epoch milliseconds: "

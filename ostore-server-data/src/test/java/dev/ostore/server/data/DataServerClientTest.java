@@ -196,6 +196,63 @@ class DataServerClientTest {
   }
 
   @Test
+  void aBatchHoldAnswersEachShardInOrderAndTheHeldOnesCanBeRestored() throws IOException {
+    ShardId old = new ShardId(HASH, 0);
+    ShardId absent = new ShardId(HASH, 1);
+    ShardId recent = new ShardId(HASH, 2);
+    byte[] bytes = TestData.randomBytes(250, 20);
+    upload(old, bytes);
+    clock.advance(Duration.ofMinutes(1));
+    Instant condemned = clock.instant();
+    upload(recent, TestData.randomBytes(250, 21));
+    Map<ShardId, Hold> answers =
+        client.hold(server.address(), List.of(recent, absent, old, recent), condemned);
+    assertEquals(List.of(recent, absent, old), List.copyOf(answers.keySet()));
+    assertEquals(Map.of(recent, Hold.WRITTEN_SINCE, absent, Hold.ABSENT, old, Hold.HELD),
+        answers);
+    assertEquals(List.of(recent), client.list(server.address(), Optional.empty(), 10).stream()
+        .map(ListedShard::id).toList());
+    assertEquals(List.of(new HeldShard(old, condemned)),
+        client.listHeld(server.address(), Optional.empty(), 10));
+    assertThrows(NoSuchFileException.class, () -> read(old, 0, 3));
+    assertTrue(client.restore(server.address(), old));
+    assertArrayEquals(bytes, read(old, 0, 3));
+    assertEquals(List.of(), client.listHeld(server.address(), Optional.empty(), 10));
+  }
+
+  @Test
+  void anEmptyBatchHoldAsksNoServer() throws IOException {
+    ServerAddress nobody;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      nobody = new ServerAddress("127.0.0.1", socket.getLocalPort());
+    }
+    assertEquals(Map.of(), client.hold(nobody, List.of(), START));
+  }
+
+  @Test
+  void aBatchHoldAnsweredWronglyFailsNamingTheServer() throws Exception {
+    ShardId a = new ShardId(HASH, 0);
+    ShardId b = new ShardId(HASH, 1);
+    Map<String, String> wrongs = Map.of(
+        a + " held\n", "with 1 lines",
+        a + " held\n" + b + " gone\n", "not a hold's answer: " + b + " gone",
+        a + " held\n" + b + " held\n" + a + " absent\n", "with 3 lines",
+        b + " held\n" + a + " held\n", "with " + b + " where " + a + " was due");
+    try (ServerSocket wire = new ServerSocket(0)) {
+      ServerAddress fake = new ServerAddress("127.0.0.1", wire.getLocalPort());
+      for (Map.Entry<String, String> wrong : wrongs.entrySet()) {
+        Future<?> served = executor.submit(() -> answerOnce(wire, "",
+            wrong.getKey().getBytes(UTF_8)));
+        IOException e = assertThrows(IOException.class,
+            () -> client.hold(fake, List.of(a, b), START));
+        assertTrue(e.getMessage().contains("data server " + fake + " answered a hold of 2 "
+            + "shards") && e.getMessage().contains(wrong.getValue()), e.getMessage());
+        served.get();
+      }
+    }
+  }
+
+  @Test
   void storingAShardAgainKeepsItFromAHoldThatBeganBefore() throws IOException {
     ShardId id = new ShardId(HASH, 0);
     assertEquals(ShardWrite.STORED, upload(id, TestData.randomBytes(250, 11)));
@@ -269,7 +326,8 @@ class DataServerClientTest {
     }
     answer[104 + 7] ^= 1; // in block 1, as a bad link or a bad buffer would do
     try (ServerSocket wire = new ServerSocket(0)) {
-      Future<?> served = executor.submit(() -> answerOnce(wire, answer));
+      Future<?> served = executor.submit(() -> answerOnce(wire, "Shard-Layout: "
+          + LAYOUT.layoutText() + "\r\nObject-Size: " + LAYOUT.objectSize() + "\r\n", answer));
       try (InputStream in = client.read(
           new ServerAddress("127.0.0.1", wire.getLocalPort()), id, 0, 3)) {
         assertArrayEquals(Arrays.copyOfRange(bytes, 0, 100), in.readNBytes(100));
@@ -281,16 +339,36 @@ class DataServerClientTest {
     }
   }
 
-  /** Answers one request on {@code wire} with the shard records {@code body}, as a data server. */
-  private static Void answerOnce(ServerSocket wire, byte[] body) throws IOException {
+  /**
+   * Answers one request on {@code wire}, read to its end, as a data server would: 200 with
+   * {@code headers} (each ending in CRLF) and {@code body}; then closes the connection.
+   */
+  private static Void answerOnce(ServerSocket wire, String headers, byte[] body)
+      throws IOException {
     try (Socket socket = wire.accept()) {
-      socket.getInputStream().read(new byte[4096]); // the request, not looked at
-      socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length
-          + "\r\nShard-Layout: " + LAYOUT.layoutText() + "\r\nObject-Size: "
-          + LAYOUT.objectSize() + "\r\n\r\n").getBytes(UTF_8));
+      skipRequest(socket.getInputStream());
+      socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: "
+          + body.length + "\r\n" + headers + "\r\n").getBytes(UTF_8));
       socket.getOutputStream().write(body);
     }
     return null;
+  }
+
+  /** Reads a request's head and its body of the length the head gives (none without one). */
+  private static void skipRequest(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("the request ended within its head: " + head);
+      }
+      head.append((char) b);
+    }
+    long length = head.toString().lines()
+        .filter(line -> line.toLowerCase().startsWith("content-length:"))
+        .mapToLong(line -> Long.parseLong(line.substring(line.indexOf(':') + 1).strip()))
+        .findFirst().orElse(0);
+    in.readNBytes(Math.toIntExact(length));
   }
 
   @Test

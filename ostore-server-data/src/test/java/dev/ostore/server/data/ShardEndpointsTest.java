@@ -395,7 +395,54 @@ class ShardEndpointsTest {
     HttpResponse<String> delete = send(HttpRequest.newBuilder(base.resolve("/holding/"))
         .DELETE());
     assertEquals(405, delete.statusCode());
-    assertEquals("GET", delete.headers().firstValue("Allow").orElseThrow());
+    assertEquals("GET, POST", delete.headers().firstValue("Allow").orElseThrow());
+  }
+
+  @Test
+  void aBatchHoldAnswersALineForEachIdInTheOrderGiven() throws Exception {
+    ShardId first = new ShardId(HASH, 0);
+    ShardId absent = new ShardId(HASH, 1);
+    ShardId second = new ShardId(HASH, 2);
+    post(0, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 18));
+    post(2, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 19));
+    long later = System.currentTimeMillis() + 60_000;
+    HttpResponse<String> held = send(holdAll(later, second + "\n" + absent + "\r\n" + first));
+    assertEquals(200, held.statusCode());
+    assertEquals("text/plain; charset=utf-8",
+        held.headers().firstValue("Content-Type").orElseThrow());
+    assertEquals(second + " held\n" + absent + " absent\n" + first + " held\n", held.body());
+    assertEquals("", get("/shards/").body());
+    assertEquals(List.of(first.toString(), second.toString()),
+        withoutWritten(get("/holding/").body()));
+    HttpResponse<String> none = send(holdAll(later, ""));
+    assertEquals(200, none.statusCode());
+    assertEquals("", none.body());
+  }
+
+  @Test
+  void aBatchHoldRefusesABadIdABadTimeOrTooManyIdsAndHoldsNothing() throws Exception {
+    ShardId id = new ShardId(HASH, 0);
+    post(0, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 20));
+    long later = System.currentTimeMillis() + 60_000;
+    assertRefused(holdAll(later, id + "\nx\n"),
+        "line 2: not a shard id (<64 lowercase hex>.<index>): x");
+    assertRefused(HttpRequest.newBuilder(base.resolve("/holding/"))
+        .POST(HttpRequest.BodyPublishers.ofString(id + "\n")),
+        "a hold needs ?hold-written-before=<epoch millis>");
+    assertRefused(HttpRequest.newBuilder(base.resolve("/holding/?hold-written-before=soon"))
+        .POST(HttpRequest.BodyPublishers.ofString(id + "\n")),
+        "hold-written-before is not a time in epoch milliseconds: soon");
+    assertRefused(holdAll(later, (id + "\n").repeat(HoldingEndpoints.MAX_HOLD + 1)),
+        "more than 10000 shard ids: a request takes at most 10000, one a line");
+    assertEquals("", get("/holding/").body());
+    assertEquals(200, get("/shards/" + id).statusCode());
+  }
+
+  /** A 400 whose message is the one line {@code message}. */
+  private void assertRefused(HttpRequest.Builder request, String message) throws Exception {
+    HttpResponse<String> refused = send(request);
+    assertEquals(400, refused.statusCode(), message);
+    assertEquals(message + "\n", refused.body());
   }
 
   @Test
@@ -409,6 +456,13 @@ class ShardEndpointsTest {
   private HttpRequest.Builder hold(ShardId id, long writtenBefore) {
     return HttpRequest.newBuilder(base.resolve("/shards/" + id + "?hold-written-before="
         + writtenBefore)).DELETE();
+  }
+
+  /** A batch hold of the shards {@code ids} names, one a line. */
+  private HttpRequest.Builder holdAll(long writtenBefore, String ids) {
+    return HttpRequest.newBuilder(base.resolve("/holding/?hold-written-before=" + writtenBefore))
+        .header("Content-Type", "text/plain; charset=utf-8")
+        .POST(HttpRequest.BodyPublishers.ofString(ids));
   }
 
   /** The lines of a listing, each without its last field (a time). */
