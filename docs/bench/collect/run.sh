@@ -3,23 +3,26 @@
 # content, and what a pass running at its default throttle costs PUTs and GETs. One cluster of
 # 1 api + 6 data servers over RabbitMQ with SQLite (docs/bench/cluster.sh), built from this
 # checkout (mvn -B -q package -DskipTests) unless BUILDS names other checkouts.
-#   OUT=/tmp/gcb N=100000 GARBAGE=2500 ROUNDS=5 docs/bench/collect/run.sh > results.txt
+#   OUT=/tmp/gcb N=30000 GARBAGE=2500 ROUNDS=5 BUILDS="/old/checkout $PWD" \
+#     docs/bench/collect/run.sh > results.txt
 #   python3 docs/bench/collect/medians.py results.txt
 # PHASES="rate cpu cost" by default; any of them alone runs only that part.
-# rate: N objects of 4 KiB are written by `bench` (which removes its versions at the end, so
-#   their contents become garbage), then one unthrottled pass collects them.
+# rate: for each checkout in BUILDS, N objects of 4 KiB are written by `bench` (which removes
+#   its versions at the end, so their contents become garbage), then one unthrottled pass
+#   collects them.
 # cpu: for each checkout in BUILDS (default: this one), ROUNDS times: GARBAGE unreferenced
 #   contents, then a pass at the default throttle on an otherwise idle cluster; the CPU time all
 #   seven JVMs spend during the pass (from /proc/<pid>/stat), less what they spend idle.
 # cost: ROUNDS times, A then B: bench rounds of GETs and PUTs on an idle cluster (A), then GARBAGE
 #   unreferenced contents and the same rounds while a pass at the default throttle collects them
 #   (B). The rounds keep their objects (--keep), so that they make no garbage of their own.
-# Writes about (N + ROUNDS x GARBAGE x 3) x 4 KiB x 3 copies under OUT, freed after HOLD_FOR.
+# Writes about (N + ROUNDS x GARBAGE x 3) x 4 KiB x 3 copies a build under OUT; each phase
+# starts afresh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tree=$(cd "$here/../../.." && pwd)
 export OUT=${OUT:-/tmp/gcb} DATA_SERVERS=6 JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
-N=${N:-100000} GARBAGE=${GARBAGE:-2500} ROUNDS=${ROUNDS:-5} PHASES=${PHASES:-"rate cpu cost"}
+N=${N:-30000} GARBAGE=${GARBAGE:-2500} ROUNDS=${ROUNDS:-5} PHASES=${PHASES:-"rate cpu cost"}
 BUILDS=${BUILDS:-$tree}
 port=24000 api=http://127.0.0.1:24000
 cli() { java -jar "$tree/ostore-client/target/ostore-client.jar" --server "$api" "$@"; }
@@ -47,13 +50,17 @@ trap stop EXIT
 echo "# $(date -u +%FT%TZ) $(git -C "$tree" rev-parse --short HEAD) N=$N GARBAGE=$GARBAGE ROUNDS=$ROUNDS"
 
 if [[ $PHASES == *rate* ]]; then
-start COLLECT_GRACE=5s COLLECT_INTERVAL=24h COLLECT_RATE=0
-echo "fill $N: $(bench --op put --count "$N" --concurrency 16 --warmup 0)"
-echo "data bytes before: $(du_data)"
-sleep 6
-echo "unthrottled pass: $(pass)"
-echo "data bytes after (held until HOLD_FOR): $(du_data)"
-stop
+for build in $BUILDS; do
+  rm -rf "$OUT/gc"
+  TREE=$build start COLLECT_GRACE=5s COLLECT_INTERVAL=24h COLLECT_RATE=0
+  rev=$(git -C "$build" rev-parse --short HEAD)
+  echo "rate $rev fill $N: $(bench --op put --count "$N" --concurrency 16 --warmup 0)"
+  echo "rate $rev data bytes before: $(du_data)"
+  sleep 6
+  echo "rate $rev unthrottled pass: $(pass)"
+  echo "rate $rev data bytes after (held until HOLD_FOR): $(du_data)"
+  stop
+done
 fi
 
 if [[ $PHASES == *cpu* ]]; then
@@ -73,7 +80,7 @@ for build in $BUILDS; do
     n=$(curl -sf "$api/collect" | grep -o '"lastPass":{[^}]*' | grep -o '"contentsCollected":[0-9]*' | cut -d: -f2)
     echo "cpu $rev round $r: collected $n in ${secs}s, cpu ticks $spent, idle ticks/10s $idle, ms per content $(echo "scale=3; ($spent - $idle * $secs / 10) * 10 / $n" | bc)"
   done
-  TREE=$build stop
+  stop
 done
 fi
 [[ $PHASES == *cost* ]] || exit 0

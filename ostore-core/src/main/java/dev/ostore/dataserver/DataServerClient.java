@@ -96,6 +96,9 @@ public interface DataServerClient {
   Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
       throws IOException;
 
+  /** The most shard ids one hold request takes; {@link #hold} sends more in several. */
+  int MAX_HOLD = 10_000;
+
   /**
    * Up to {@code limit} of the shards in {@code server}'s holding area, in {@link ShardId} order,
    * after {@code after} (from the first when empty); fewer than {@code limit} means the end.

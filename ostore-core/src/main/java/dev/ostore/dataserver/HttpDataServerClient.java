@@ -1,5 +1,6 @@
 package dev.ostore.dataserver;
 
+import com.google.common.collect.Lists;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
@@ -221,14 +222,21 @@ final class HttpDataServerClient implements DataServerClient {
   public Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
       throws IOException {
     // Each id once: the server answers an id given twice once.
-    List<ShardId> sent = List.copyOf(new LinkedHashSet<>(ids));
-    if (sent.isEmpty()) {
-      return new LinkedHashMap<>();
+    List<ShardId> distinct = List.copyOf(new LinkedHashSet<>(ids));
+    Map<ShardId, Hold> answers = new LinkedHashMap<>();
+    for (List<ShardId> request : Lists.partition(distinct, MAX_HOLD)) {
+      answers.putAll(hold(server, request, writtenBefore.toEpochMilli()));
     }
+    return answers;
+  }
+
+  /** One request of at most {@link #MAX_HOLD} distinct ids. */
+  private Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> sent, long writtenBefore)
+      throws IOException {
     StringBuilder body = new StringBuilder();
     sent.forEach(id -> body.append(id).append('\n'));
     // Milliseconds cut down: the server then refuses a shard written within the one cut off.
-    String path = HOLDING + "?" + HOLD_PARAMETER + "=" + writtenBefore.toEpochMilli();
+    String path = HOLDING + "?" + HOLD_PARAMETER + "=" + writtenBefore;
     String what = sent.size() + " shards";
     String text;
     try (GetStream in = transfers.exchange(server, "POST", path,

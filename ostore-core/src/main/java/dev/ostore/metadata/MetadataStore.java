@@ -107,7 +107,9 @@ public interface MetadataStore extends AutoCloseable {
    */
   Version add(String name, long size, ContentHash hash, String layout) throws IOException;
 
-  /** How the content is laid out, as recorded by {@link #add(String, long, ContentHash, String)}. */
+  /**
+   * How the content is laid out, as recorded by {@link #add(String, long, ContentHash, String)}.
+   */
   Optional<ContentLayout> layout(ContentHash hash) throws IOException;
 
   /**

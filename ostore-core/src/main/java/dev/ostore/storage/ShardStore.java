@@ -84,10 +84,15 @@ public interface ShardStore extends AutoCloseable {
   /** Deletes the shard; true when there was one. */
   boolean delete(ShardId id) throws IOException;
 
-  /** Moves a shard that failed its checksum to {@code root/corrupt/} and drops it from the index. */
+  /**
+   * Moves a shard that failed its checksum to {@code root/corrupt/} and drops it from the index.
+   */
   void quarantine(ShardId id) throws IOException;
 
-  /** Up to {@code limit} shard ids after {@code after} (exclusive, empty = from the start), in order. */
+  /**
+   * Up to {@code limit} shard ids after {@code after} (exclusive, empty = from the start), in
+   * order.
+   */
   List<ShardId> list(Optional<ShardId> after, int limit);
 
   /** What {@link #hold} did. */

@@ -3,6 +3,7 @@ package dev.ostore.server.data;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerId;
 import dev.ostore.ShardId;
+import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.storage.ShardStore;
@@ -23,7 +24,7 @@ import java.util.Map;
 final class HoldingEndpoints {
   static final String PREFIX = "/holding/";
   /** The most shards one hold may name: a collector's page, and the answer stays under 1 MB. */
-  static final int MAX_HOLD = 10_000;
+  static final int MAX_HOLD = DataServerClient.MAX_HOLD;
 
   private final ShardStore store;
   private final ServerId server;

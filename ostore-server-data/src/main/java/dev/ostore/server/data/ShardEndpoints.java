@@ -30,13 +30,13 @@ import java.util.regex.Pattern;
  * BlockFrames}, named by the trailer), {@code PUT /shards/<hex>.<i>} one named up front, {@code
  * GET}, {@code HEAD} and {@code DELETE /shards/<hex>.<i>} (which may hold it for a collection
  * instead), and {@code GET /shards/} to list them in order, a page at a time, each with its
- * layout, size and written time; {@code PUT /shards/<hex>.<i>?upload=<upload>} makes a
- * resumable upload ({@link UploadEndpoints}) that shard. A read checks every block against its checksum before
- * sending it (and sends the checksums too when asked, for the reader to check again on arrival); a
- * shard that fails is moved aside and answered 404 if nothing was sent yet, else cut short. Every
- * successful answer names the server in {@value #SERVER_ID_HEADER}, so a client knows which
- * server's shards it is told about whatever address it reached them at (an error answer is reset,
- * its headers with it).
+ * layout, size and written time; {@code PUT /shards/<hex>.<i>?upload=<upload>} makes a resumable
+ * upload ({@link UploadEndpoints}) that shard. A read checks every block against its checksum
+ * before sending it (and sends the checksums too when asked, for the reader to check again on
+ * arrival); a shard that fails is moved aside and answered 404 if nothing was sent yet, else cut
+ * short. Every successful answer names the server in {@value #SERVER_ID_HEADER}, so a client knows
+ * which server's shards it is told about whatever address it reached them at (an error answer is
+ * reset, its headers with it).
  */
 final class ShardEndpoints {
   static final String PREFIX = "/shards/";

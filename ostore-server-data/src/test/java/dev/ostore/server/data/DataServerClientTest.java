@@ -36,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -218,6 +219,24 @@ class DataServerClientTest {
     assertTrue(client.restore(server.address(), old));
     assertArrayEquals(bytes, read(old, 0, 3));
     assertEquals(List.of(), client.listHeld(server.address(), Optional.empty(), 10));
+  }
+
+  @Test
+  void aHoldOfMoreShardsThanOneRequestTakesIsSentInSeveral() throws IOException {
+    List<ShardId> ids = new ArrayList<>();
+    for (int i = 0; i <= DataServerClient.MAX_HOLD; i++) {
+      ids.add(new ShardId(ContentHash.sha256(("content " + i).getBytes(UTF_8)), 0));
+    }
+    ShardId last = ids.get(ids.size() - 1); // in the second request
+    upload(last, TestData.randomBytes(250, 22));
+    Map<ShardId, Hold> answers =
+        client.hold(server.address(), ids, clock.instant().plusSeconds(1));
+    assertEquals(ids, List.copyOf(answers.keySet()));
+    assertEquals(Hold.HELD, answers.get(last));
+    assertEquals(DataServerClient.MAX_HOLD,
+        answers.values().stream().filter(Hold.ABSENT::equals).count());
+    assertEquals(List.of(last), client.listHeld(server.address(), Optional.empty(), 10).stream()
+        .map(HeldShard::id).toList());
   }
 
   @Test
