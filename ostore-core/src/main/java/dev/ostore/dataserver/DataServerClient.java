@@ -91,7 +91,7 @@ public interface DataServerClient {
    * #restore} can put each back until the server's hold period has passed, except those written
    * (stored, or kept when the same shard was stored again) at or after {@code writtenBefore}: the
    * server decides that under each shard's lock, so a write racing a collection always wins.
-   * Answers what it did with each id; the holds are durable when it returns.
+   * Answers what it did with each id. A crash of the server may undo a hold, never lose a shard.
    */
   Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
       throws IOException;

@@ -27,7 +27,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -239,46 +238,34 @@ final class DiskShardStore implements ShardStore {
   }
 
   /**
-   * Decides and moves each shard under its own lock, as a single hold would, but forces each
-   * directory touched once, after the last move, rather than two per shard: a batch forces at
-   * most the 256 subdirectories of {@code shards/} and of {@code holding/}, however many shards.
-   * Deferring is safe because a rename is atomic: a crash before the forces shows each shard
-   * either held or back in place (written at its hold time, so kept the longer), never lost. A
-   * shard back in place is one no content names any more, which a later pass collects again; and
-   * nobody has been told it was held, since the answer waits for the forces.
+   * Decides and moves each shard under its own lock. The moves are not forced: a crash can only
+   * undo some, since a rename is atomic, and an undone hold is a shard back in place, written at
+   * its hold time, which no content names any more: a later pass collects it again. Forcing two
+   * directories per shard cost the stores that run beside a collection their own forces' turn at
+   * the disk (benchmarks.md, section 23).
    */
   @Override
   public Map<ShardId, Hold> hold(List<ShardId> ids, Instant writtenBefore) throws IOException {
     requireNonNull(writtenBefore, "writtenBefore");
     Map<ShardId, Hold> answers = new LinkedHashMap<>();
-    Set<Path> unforced = new LinkedHashSet<>();
     for (ShardId id : ids) {
       // A repeated id keeps its first answer: a second look would find it gone, and call a shard
       // just held absent.
       if (!answers.containsKey(id)) {
-        answers.put(id, holdOne(id, writtenBefore, unforced));
-      }
-    }
-    for (Path directory : unforced) {
-      try {
-        DiskStorage.forceDirectory(directory);
-      } catch (IOException e) {
-        throw DiskStorage.failed("directory " + directory, e);
+        answers.put(id, holdOne(id, writtenBefore));
       }
     }
     return answers;
   }
 
-  /** Holds one shard, leaving the directories it changed in {@code unforced}. */
-  private Hold holdOne(ShardId id, Instant writtenBefore, Set<Path> unforced)
-      throws IOException {
+  private Hold holdOne(ShardId id, Instant writtenBefore) throws IOException {
     Path file = pathOf(id);
     synchronized (lockOf(id)) {
       try {
         if (!Files.getLastModifiedTime(file).toInstant().isBefore(writtenBefore)) {
           return Hold.WRITTEN_SINCE;
         }
-        holding.take(id, file, now(), unforced);
+        holding.take(id, file, now());
       } catch (NoSuchFileException e) {
         index.remove(id);
         return Hold.ABSENT;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -46,16 +45,13 @@ final class HoldingArea {
   /**
    * Moves {@code file}, shard {@code id}, here, held at {@code at}; a copy held earlier goes. The
    * time is set before the move: a crash between leaves the shard in place, looking written now,
-   * which only keeps it longer. The two directories whose entries changed are not forced but
-   * added to {@code unforced}: the caller forces them before it reports the shard held.
+   * which only keeps it longer. Not forced (see {@link DiskShardStore#hold}).
    */
-  void take(ShardId id, Path file, FileTime at, Set<Path> unforced) throws IOException {
+  void take(ShardId id, Path file, FileTime at) throws IOException {
     Path target = ShardPaths.of(directory, id);
     Files.setLastModifiedTime(file, at);
     Files.deleteIfExists(target);
     ShardPaths.rename(file, target);
-    unforced.add(file.getParent());
-    unforced.add(target.getParent());
     held.put(id, at.toInstant());
   }
 

@@ -42,8 +42,8 @@ final class ShardPaths {
   }
 
   /**
-   * As {@link #move}, but the target's subdirectory is not forced after the rename: for a caller
-   * that renames many and forces each directory once, before it reports them moved.
+   * As {@link #move}, but the target's subdirectory is not forced after the rename: for a move
+   * that a crash may undo.
    */
   static void rename(Path file, Path target) throws IOException {
     Path parent = target.getParent();

@@ -110,7 +110,7 @@ public interface ShardStore extends AutoCloseable {
    * after {@code writtenBefore}: decided for each under the lock that stores take, so that a
    * store racing a collection keeps its shard. A copy held already is replaced. Answers what it
    * did with each id, in the order given; an id given twice is answered once, as it was the first
-   * time. The holds are durable when it returns.
+   * time. The holds are not forced: a crash may put a held shard back in place.
    */
   Map<ShardId, Hold> hold(List<ShardId> ids, Instant writtenBefore) throws IOException;
 

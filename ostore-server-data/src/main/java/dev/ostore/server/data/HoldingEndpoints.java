@@ -43,7 +43,7 @@ final class HoldingEndpoints {
 
   /**
    * Holds the shards named in the body, except those written since the time given; answers 200
-   * once the holds are durable, a line {@code <hex>.<i> held|absent|written-since} for each id,
+   * once every shard is decided, a line {@code <hex>.<i> held|absent|written-since} for each id,
    * in the order given (an id given twice is answered once).
    */
   private void hold(Exchange exchange) throws IOException {
