@@ -7,19 +7,19 @@ for line in open(sys.argv[1]):
     m = re.match(r'cpu (\w+) round \d+: .* ms per content ([\d.]+)', line)
     if m:
         cpu.setdefault(m.group(1), []).append(float(m.group(2)))
-    m = re.match(r'(idle|during) (get|put) c=(\d+) .*ops_per_s: ([\d.]+)', line)
+    m = re.match(r'(\w+) (idle|during) (get|put) c=(\d+) .*ops_per_s: ([\d.]+)', line)
     if m:
-        phase, op, c, ops = m.group(1), m.group(2), int(m.group(3)), float(m.group(4))
-        rounds.setdefault((op, c), {}).setdefault(phase, []).append(ops)
+        rev, phase, op, c = m.group(1), m.group(2), m.group(3), int(m.group(4))
+        rounds.setdefault((rev, op, c), {}).setdefault(phase, []).append(float(m.group(5)))
 for rev, ms in cpu.items():
     print(f"build {rev}: CPU per collected content, median {statistics.median(ms):.2f} ms"
           f" (rounds: {', '.join(f'{x:.2f}' for x in ms)})")
 if rounds:
-    print("op\tc\tidle median\tduring median\tratio of medians\tmedian of round ratios (n)")
-for (op, c), phases in sorted(rounds.items()):
+    print("build\top\tc\tidle median\tduring median\tratio of medians\tmedian of round ratios (n)")
+for (rev, op, c), phases in rounds.items():
     idle, during = phases.get('idle', []), phases.get('during', [])
     if idle and during:
         i, d = statistics.median(idle), statistics.median(during)
         pairs = [b / a for a, b in zip(idle, during)]
-        print(f"{op}\t{c}\t{i:.0f}\t{d:.0f}\t{d / i:.2f}\t{statistics.median(pairs):.2f}"
+        print(f"{rev}\t{op}\t{c}\t{i:.0f}\t{d:.0f}\t{d / i:.2f}\t{statistics.median(pairs):.2f}"
               f" ({len(pairs)})")

@@ -13,7 +13,7 @@
 # cpu: for each checkout in BUILDS (default: this one), ROUNDS times: GARBAGE unreferenced
 #   contents, then a pass at the default throttle on an otherwise idle cluster; the CPU time all
 #   seven JVMs spend during the pass (from /proc/<pid>/stat), less what they spend idle.
-# cost: ROUNDS times, A then B: bench rounds of GETs and PUTs on an idle cluster (A), then GARBAGE
+# cost: for each checkout in BUILDS, ROUNDS times, A then B: bench rounds of GETs and PUTs on an idle cluster (A), then GARBAGE
 #   unreferenced contents and the same rounds while a pass at the default throttle collects them
 #   (B). The rounds keep their objects (--keep), so that they make no garbage of their own.
 # Writes about (N + ROUNDS x GARBAGE x 3) x 4 KiB x 3 copies a build under OUT; each phase
@@ -85,8 +85,6 @@ done
 fi
 [[ $PHASES == *cost* ]] || exit 0
 
-rm -rf "$OUT/gc"
-start COLLECT_GRACE=5s COLLECT_INTERVAL=24h
 measure() {
   for op in get put; do
     for c in 1 16; do
@@ -95,14 +93,21 @@ measure() {
     done
   done
 }
-garbage 2000; sleep 6; pass >/dev/null # warms the servers up, a pass included
-for r in $(seq "$ROUNDS"); do
-  measure idle
-  garbage "$GARBAGE"
-  sleep 6
-  curl -sf -X POST "$api/collect" >/dev/null
-  measure during
-  echo "pass still running after the rounds: $(running && echo yes || echo no), collected so far $(collected)"
-  wait_pass
+for build in $BUILDS; do
+  rm -rf "$OUT/gc"
+  TREE=$build start COLLECT_GRACE=5s COLLECT_INTERVAL=24h
+  rev=$(git -C "$build" rev-parse --short HEAD)
+  garbage 2000; sleep 6; pass >/dev/null # warms the servers up, a pass included
+  for r in $(seq "$ROUNDS"); do
+    measure "$rev idle"
+    garbage "$GARBAGE"
+    sleep 6
+    curl -sf -X POST "$api/collect" >/dev/null
+    measure "$rev during"
+    echo "$rev pass still running after the rounds: $(running && echo yes || echo no)," \
+      "collected so far $(collected)"
+    wait_pass
+  done
+  echo "$rev last pass: $(curl -sf "$api/collect")"
+  stop
 done
-echo "last pass: $(curl -sf "$api/collect")"
