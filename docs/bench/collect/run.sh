@@ -13,9 +13,10 @@
 # cpu: for each checkout in BUILDS (default: this one), ROUNDS times: GARBAGE unreferenced
 #   contents, then a pass at the default throttle on an otherwise idle cluster; the CPU time all
 #   seven JVMs spend during the pass (from /proc/<pid>/stat), less what they spend idle.
-# cost: for each checkout in BUILDS, ROUNDS times, A then B: bench rounds of GETs and PUTs on an idle cluster (A), then GARBAGE
-#   unreferenced contents and the same rounds while a pass at the default throttle collects them
-#   (B). The rounds keep their objects (--keep), so that they make no garbage of their own.
+# cost: for each checkout in BUILDS, ROUNDS times: GARBAGE unreferenced contents, SETTLE seconds
+#   (20), then bench rounds of GETs and PUTs on the idle cluster (A) and the same rounds while a
+#   pass at the default throttle collects the garbage (B): A first in odd rounds, B in even ones.
+#   The rounds keep their objects (--keep), so that they make no garbage of their own.
 # Writes about (N + ROUNDS x GARBAGE x 3) x 4 KiB x 3 copies a build under OUT; each phase
 # starts afresh.
 set -euo pipefail
@@ -23,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 tree=$(cd "$here/../../.." && pwd)
 export OUT=${OUT:-/tmp/gcb} DATA_SERVERS=6 JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
 N=${N:-30000} GARBAGE=${GARBAGE:-2500} ROUNDS=${ROUNDS:-5} PHASES=${PHASES:-"rate cpu cost"}
-BUILDS=${BUILDS:-$tree}
+BUILDS=${BUILDS:-$tree} SETTLE=${SETTLE:-20}
 port=24000 api=http://127.0.0.1:24000
 cli() { java -jar "$tree/ostore-client/target/ostore-client.jar" --server "$api" "$@"; }
 du_data() { du -sb "$OUT"/gc/data-* | awk '{s += $1} END {print s}'; }
@@ -99,14 +100,17 @@ for build in $BUILDS; do
   rev=$(git -C "$build" rev-parse --short HEAD)
   garbage 2000; sleep 6; pass >/dev/null # warms the servers up, a pass included
   for r in $(seq "$ROUNDS"); do
-    measure "$rev idle"
     garbage "$GARBAGE"
-    sleep 6
+    sleep "$SETTLE"
+    # Odd rounds measure idle first, even ones with the pass first: neither is always the nearer
+    # to the writes of the garbage (their writeback, their JIT and GC aftermath).
+    if [ $((r % 2)) = 1 ]; then measure "$rev idle"; fi
     curl -sf -X POST "$api/collect" >/dev/null
     measure "$rev during"
     echo "$rev pass still running after the rounds: $(running && echo yes || echo no)," \
       "collected so far $(collected)"
     wait_pass
+    if [ $((r % 2)) = 0 ]; then measure "$rev idle"; fi
   done
   echo "$rev last pass: $(curl -sf "$api/collect")"
   stop

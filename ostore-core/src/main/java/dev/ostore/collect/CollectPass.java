@@ -111,9 +111,11 @@ final class CollectPass {
               + server + ": " + Failure.reason(e)));
           break;
         }
+        lease.renew();
+        Set<ContentHash> wanted =
+            metadata.wanted(page.stream().map(held -> held.id().hash()).toList());
         for (HeldShard held : page) {
-          lease.renew();
-          if (metadata.wanted(held.id().hash())) {
+          if (wanted.contains(held.id().hash())) {
             restore(server, held.id());
           }
         }

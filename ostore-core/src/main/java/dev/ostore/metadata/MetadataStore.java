@@ -234,10 +234,11 @@ public interface MetadataStore extends AutoCloseable {
   Set<ContentHash> forget(Collection<ContentHash> hashes, Instant condemnedAt) throws IOException;
 
   /**
-   * Whether content {@code hash} is wanted: a version refers to it, or its row in the table of
-   * contents is not condemned. Shards of unwanted content may be collected.
+   * Which of {@code hashes} are of content that is wanted, read in one transaction: a version
+   * refers to it, or its row in the table of contents is not condemned. Shards of unwanted
+   * content may be collected.
    */
-  boolean wanted(ContentHash hash) throws IOException;
+  Set<ContentHash> wanted(Collection<ContentHash> hashes) throws IOException;
 
   /**
    * Asks the database a question that needs no data, so that a health check learns whether it

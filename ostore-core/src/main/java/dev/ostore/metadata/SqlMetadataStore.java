@@ -572,9 +572,18 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   @Override
-  public boolean wanted(ContentHash hash) throws OstoreException {
-    requireNonNull(hash, "hash");
-    return read("look up whether the content " + hash + " is wanted",
-        session -> ContentTable.wanted(session, hash));
+  public Set<ContentHash> wanted(Collection<ContentHash> hashes) throws OstoreException {
+    requireNonNull(hashes, "hashes");
+    // One transaction for the page: a holding scan asks about every held shard, each pass.
+    return read("look up whether " + hashes.size() + " contents are wanted", session -> {
+      Set<ContentHash> wanted = new LinkedHashSet<>();
+      for (ContentHash hash : hashes) {
+        if (ContentTable.wanted(session, hash)) {
+          wanted.add(hash);
+        }
+      }
+      return wanted;
+    });
   }
+
 }

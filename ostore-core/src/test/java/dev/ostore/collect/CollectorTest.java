@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,7 +253,7 @@ class CollectorTest {
     assertEquals(6 * Striping.parse("4+2/65536").shardLength(body.length), report.bytesHeld());
     assertEquals(shards, store.servers.shardCount());
     assertEquals(0, store.servers.heldAwayCount());
-    assertTrue(store.metadata.wanted(hash), "not condemned");
+    assertEquals(Set.of(hash), store.metadata.wanted(List.of(hash)), "not condemned");
   }
 
   @Test
@@ -330,7 +331,7 @@ class CollectorTest {
     assertEquals(List.of(hash.hex()), first.failures().stream()
         .flatMap(f -> f.hash().stream()).toList(), first.toJson());
     assertTrue(store.metadata.layout(hash).isPresent(), "kept");
-    assertFalse(store.metadata.wanted(hash), "condemned still");
+    assertEquals(Set.of(), store.metadata.wanted(List.of(hash)), "condemned still");
 
     store.servers.bringUp(failing);
     CollectReport second = pass(collector, false);

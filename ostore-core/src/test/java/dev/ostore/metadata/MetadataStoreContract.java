@@ -551,6 +551,15 @@ abstract class MetadataStoreContract {
         .contains(hash);
   }
 
+  /** Whether one content is wanted, asked as a page of one. */
+  boolean wanted(ContentHash hash) throws Exception {
+    return wanted(store, hash);
+  }
+
+  static boolean wanted(MetadataStore store, ContentHash hash) throws Exception {
+    return store.wanted(List.of(hash)).contains(hash);
+  }
+
   /** Forgets one content, as a page of one; whether its row was deleted. */
   boolean forget(ContentHash hash, Instant condemnedAt) throws Exception {
     return store.forget(List.of(hash), condemnedAt).contains(hash);
@@ -780,16 +789,16 @@ abstract class MetadataStoreContract {
     ContentLayout layout = new ContentLayout(6, LAYOUT);
     assertFalse(condemn(HASH, layout, graceAgo, now), "a version refers to it");
     assertFalse(condemn(OTHER, layout, start, now), "touched at the cutoff");
-    assertTrue(store.wanted(HASH));
-    assertTrue(store.wanted(OTHER));
+    assertTrue(wanted(HASH));
+    assertTrue(wanted(OTHER));
     assertTrue(condemn(OTHER, layout, graceAgo, now));
-    assertFalse(store.wanted(OTHER));
-    assertTrue(store.wanted(HASH));
+    assertFalse(wanted(OTHER));
+    assertTrue(wanted(HASH));
     assertEquals(Optional.of(layout), store.layout(OTHER), "condemned, not gone");
     assertFalse(forget(OTHER, now.minusMillis(1)), "condemned at another time");
     assertTrue(forget(OTHER, now));
     assertEquals(Optional.empty(), store.layout(OTHER));
-    assertFalse(store.wanted(OTHER));
+    assertFalse(wanted(OTHER));
     assertFalse(forget(OTHER, now));
     assertFalse(forget(HASH, now), "never condemned");
   }
@@ -799,15 +808,15 @@ abstract class MetadataStoreContract {
     useClock();
     Instant now = clock.instant();
     ContentLayout layout = new ContentLayout(10, LAYOUT);
-    assertFalse(store.wanted(hash(9)));
+    assertFalse(wanted(hash(9)));
     assertTrue(condemn(hash(9), layout, now.minusSeconds(3600), now));
     assertEquals(Optional.of(layout), store.layout(hash(9)));
-    assertFalse(store.wanted(hash(9)));
+    assertFalse(wanted(hash(9)));
     assertEquals(List.of(new ContentEntry(hash(9), layout)),
         store.unreferenced(now.plusMillis(1), Optional.empty(), 10));
     assertTrue(forget(hash(9), now));
     store.add("whole", 5, HASH); // referred to, though it has no row
-    assertTrue(store.wanted(HASH));
+    assertTrue(wanted(HASH));
     assertFalse(condemn(HASH, layout, now.plusSeconds(1), now));
     assertEquals(Optional.empty(), store.layout(HASH));
   }
@@ -836,9 +845,8 @@ abstract class MetadataStoreContract {
         store.forget(List.of(hash(0), HASH, hash(1), hash(2), hash(7)), now));
     assertEquals(Optional.empty(), store.layout(hash(0)));
     assertEquals(Optional.empty(), store.layout(hash(7)));
-    for (ContentHash kept : List.of(HASH, hash(1), hash(2))) {
-      assertTrue(store.wanted(kept), kept + " kept");
-    }
+    assertEquals(Set.of(HASH, hash(1), hash(2)),
+        store.wanted(List.of(hash(0), HASH, hash(1), hash(2), hash(7))), "the ones kept");
   }
 
   @Test
@@ -855,13 +863,13 @@ abstract class MetadataStoreContract {
     store.add("a", 6, OTHER);
     store.add("b", 5, HASH, "6+3/65536");
     for (ContentHash revived : List.of(OTHER, HASH)) {
-      assertTrue(store.wanted(revived));
+      assertTrue(wanted(revived));
       assertFalse(forget(revived, condemned), "revived");
       assertTrue(store.layout(revived).isPresent());
     }
     assertEquals(Optional.of(new ContentLayout(5, LAYOUT)), store.layout(HASH));
     store.deleteVersion("a", 1);
-    assertTrue(store.wanted(OTHER), "unreferenced, but no longer condemned");
+    assertTrue(wanted(OTHER), "unreferenced, but no longer condemned");
     assertFalse(condemn(OTHER, new ContentLayout(6, LAYOUT), cutoff, clock.instant()),
         "touched by the removal");
   }
@@ -913,7 +921,7 @@ abstract class MetadataStoreContract {
           migrated.unreferenced(Instant.ofEpochMilli(1001), Optional.empty(), 10));
       assertEquals(List.of(), migrated.unreferenced(Instant.ofEpochMilli(1000), Optional.empty(),
           10), "touched when it was created");
-      assertTrue(migrated.wanted(OTHER), "not condemned");
+      assertTrue(wanted(migrated, OTHER), "not condemned");
       assertTrue(migrated.deleteVersion("a", 2).isPresent());
       assertEquals(3, migrated.add("a", 5, HASH).number());
     }
