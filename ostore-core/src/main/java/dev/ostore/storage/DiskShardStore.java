@@ -54,6 +54,12 @@ final class DiskShardStore implements ShardStore {
   private final int maxUploads;
   private final Semaphore uploadSlots;
   private final NavigableSet<ShardId> index = new ConcurrentSkipListSet<>();
+  /**
+   * The layouts of shards listed before, so that a listing reads no shard file twice: each
+   * collection or repair pass lists every shard. Dropped whenever the index drops or (re)adds the
+   * shard, under its lock.
+   */
+  private final Map<ShardId, ShardLayout> layouts = new ConcurrentHashMap<>();
   private final Set<DiskShardUpload> uploads = ConcurrentHashMap.newKeySet();
   /** Commits of shards in one directory take turns, so two of one shard cannot both store it. */
   private final Object[] directoryLocks = new Object[256];
@@ -141,7 +147,7 @@ final class DiskShardStore implements ShardStore {
     try {
       channel = FileChannel.open(pathOf(id), READ);
     } catch (NoSuchFileException e) {
-      index.remove(id); // removed behind our back: stop announcing it
+      unindex(id); // removed behind our back: stop announcing it
       return Optional.empty();
     } catch (IOException e) {
       throw DiskStorage.failed("shard " + id, e);
@@ -199,7 +205,7 @@ final class DiskShardStore implements ShardStore {
   public boolean delete(ShardId id) throws IOException {
     Path file = pathOf(id);
     synchronized (lockOf(id)) {
-      index.remove(id);
+      unindex(id);
       try {
         boolean deleted = Files.deleteIfExists(file);
         if (deleted) {
@@ -217,7 +223,7 @@ final class DiskShardStore implements ShardStore {
     Path file = pathOf(id);
     Path aside = corrupt.resolve(id + "." + System.currentTimeMillis());
     synchronized (lockOf(id)) {
-      index.remove(id);
+      unindex(id);
       try {
         Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         DiskStorage.forceDirectory(file.getParent());
@@ -235,6 +241,52 @@ final class DiskShardStore implements ShardStore {
     checkLimit(limit);
     Set<ShardId> rest = after.isPresent() ? index.tailSet(after.get(), false) : index;
     return rest.stream().limit(limit).toList();
+  }
+
+  @Override
+  public List<Listed> listed(Optional<ShardId> after, int limit) throws IOException {
+    List<Listed> page = new ArrayList<>();
+    for (ShardId id : list(after, limit)) {
+      describe(id).ifPresent(page::add);
+    }
+    return page;
+  }
+
+  /** Shard {@code id} as listed: its layout from memory once read, its written time now. */
+  private Optional<Listed> describe(ShardId id) throws IOException {
+    ShardLayout layout = layouts.get(id);
+    if (layout == null) {
+      // Under the lock, so that a store replacing the file cannot slip in before the put.
+      synchronized (lockOf(id)) {
+        try (ShardFile file = open(id).orElse(null)) {
+          if (file == null) {
+            return Optional.empty();
+          }
+          layouts.put(id, file.layout());
+          return Optional.of(new Listed(id, file.layout(), file.written()));
+        } catch (CorruptShardException e) {
+          return Optional.empty(); // quarantined on the way: no longer held, so not listed
+        }
+      }
+    }
+    try {
+      return Optional.of(new Listed(id, layout,
+          Files.getLastModifiedTime(pathOf(id)).toInstant()));
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // held or deleted since it was listed
+    } catch (IOException e) {
+      throw DiskStorage.failed("shard " + id, e);
+    }
+  }
+
+  private void unindex(ShardId id) {
+    index.remove(id);
+    layouts.remove(id);
+  }
+
+  private void reindex(ShardId id) {
+    layouts.remove(id);
+    index.add(id);
   }
 
   /**
@@ -267,12 +319,12 @@ final class DiskShardStore implements ShardStore {
         }
         holding.take(id, file, now());
       } catch (NoSuchFileException e) {
-        index.remove(id);
+        unindex(id);
         return Hold.ABSENT;
       } catch (IOException e) {
         throw DiskStorage.failed("shard " + id, e);
       }
-      index.remove(id);
+      unindex(id);
       log.log(INFO, () -> "held shard " + id + " for a collection");
       return Hold.HELD;
     }
@@ -299,7 +351,7 @@ final class DiskShardStore implements ShardStore {
       } catch (IOException e) {
         throw DiskStorage.failed("shard " + id, e);
       }
-      index.add(id);
+      reindex(id);
       log.log(INFO, () -> "restored held shard " + id);
       return true;
     }
@@ -372,7 +424,7 @@ final class DiskShardStore implements ShardStore {
       try {
         Files.setLastModifiedTime(target, now);
         Files.deleteIfExists(partial);
-        index.add(id);
+        reindex(id);
         return true;
       } catch (NoSuchFileException e) {
         // not stored yet: this file becomes the shard
@@ -380,7 +432,7 @@ final class DiskShardStore implements ShardStore {
       // Before the rename, so that the shard appears in place with its written time.
       Files.setLastModifiedTime(partial, now);
       ShardPaths.move(partial, target);
-      index.add(id);
+      reindex(id);
       return false;
     }
   }

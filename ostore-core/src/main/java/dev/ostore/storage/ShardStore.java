@@ -95,6 +95,15 @@ public interface ShardStore extends AutoCloseable {
    */
   List<ShardId> list(Optional<ShardId> after, int limit);
 
+  /** A shard as {@link #listed} gives it: its layout and when it was last written. */
+  record Listed(ShardId id, ShardLayout layout, Instant written) {}
+
+  /**
+   * As {@link #list}, each with its layout and written time; a shard's layout is read from its
+   * file once, then kept in memory until the shard is stored, held or removed.
+   */
+  List<Listed> listed(Optional<ShardId> after, int limit) throws IOException;
+
   /** What {@link #hold} did. */
   enum Hold {
     /** The shard is held now. */

@@ -17,6 +17,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -292,6 +294,27 @@ class ShardStoreTest {
     store = ShardStore.onDisk(root, MAX_UPLOADS);
     assertEquals(all, store.list(Optional.empty(), 100));
     assertEquals(List.of(2, 10), store.held(low));
+  }
+
+  @Test
+  void aListingGivesLayoutsAndWrittenTimesAndNeverALayoutOfAShardGone() throws IOException {
+    ShardId id = new ShardId(HASH, 0);
+    ShardId damaged = new ShardId(HASH, 1);
+    put(id, LAYOUT, TestData.randomBytes(250, 18));
+    put(damaged, LAYOUT, TestData.randomBytes(250, 19));
+    flipByte(shardFile(damaged), 60); // in its header
+    Instant written = Files.getLastModifiedTime(shardFile(id)).toInstant();
+    List<ShardStore.Listed> expected = List.of(new ShardStore.Listed(id, LAYOUT, written));
+    assertEquals(expected, store.listed(Optional.empty(), 10), "the damaged one left out");
+    assertEquals(expected, store.listed(Optional.empty(), 10), "the same from memory");
+    assertEquals(List.of(id), store.list(Optional.empty(), 10), "the damaged one put aside");
+
+    ShardLayout smaller = ShardLayout.of(STRIPING, 400);
+    assertTrue(store.delete(id));
+    put(id, smaller, TestData.randomBytes(100, 20));
+    Files.setLastModifiedTime(shardFile(id), FileTime.from(written.plusSeconds(5)));
+    assertEquals(List.of(new ShardStore.Listed(id, smaller, written.plusSeconds(5))),
+        store.listed(Optional.empty(), 10), "stored anew: its new layout, its file's time");
   }
 
   @Test

@@ -219,18 +219,11 @@ final class ShardEndpoints {
     Optional<ShardId> after = afterIn(exchange);
     int limit = limitIn(exchange);
     StringBuilder lines = new StringBuilder();
-    for (ShardId id : store.list(after, limit)) {
-      // A shard deleted or found corrupt since it was listed is left out.
-      try (ShardFile file = store.open(id).orElse(null)) {
-        if (file != null) {
-          ShardLayout layout = file.layout();
-          lines.append(id).append(' ').append(layout.layoutText()).append(' ')
-              .append(layout.objectSize()).append(' ').append(file.written().toEpochMilli())
-              .append('\n');
-        }
-      } catch (CorruptShardException e) {
-        // quarantined on the way: no longer held, so not listed
-      }
+    for (ShardStore.Listed shard : store.listed(after, limit)) {
+      ShardLayout layout = shard.layout();
+      lines.append(shard.id()).append(' ').append(layout.layoutText()).append(' ')
+          .append(layout.objectSize()).append(' ').append(shard.written().toEpochMilli())
+          .append('\n');
     }
     exchange.respond(200, "text/plain; charset=utf-8",
         lines.toString().getBytes(StandardCharsets.US_ASCII));
