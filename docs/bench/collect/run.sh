@@ -44,6 +44,12 @@ pass() { # POST /collect, wait for the pass to end, print its report
 # CPU ticks (1/100 s) of the cluster's JVMs together.
 ticks() { for f in "$OUT"/gc/*.pid; do awk '{print $14 + $15}' "/proc/$(cat "$f")/stat"; done | awk '{s += $1} END {print s}'; }
 start() { env "$@" "$tree/docs/bench/cluster.sh" start gc $port; }
+boot() { # a fresh cluster of checkout $1 (its short commit in rev), warmed up, a pass included
+  rm -rf "$OUT/gc"
+  TREE=$1 start COLLECT_GRACE=5s COLLECT_INTERVAL=24h
+  rev=$(git -C "$1" rev-parse --short HEAD)
+  garbage 2000; sleep 6; pass >/dev/null
+}
 stop() { "$tree/docs/bench/cluster.sh" stop gc; }
 [ -f "$tree/ostore-client/target/ostore-client.jar" ] \
   || { echo "no client jar: mvn -B -q package -DskipTests first" >&2; exit 1; }
@@ -66,10 +72,7 @@ fi
 
 if [[ $PHASES == *cpu* ]]; then
 for build in $BUILDS; do
-  rm -rf "$OUT/gc"
-  TREE=$build start COLLECT_GRACE=5s COLLECT_INTERVAL=24h
-  rev=$(git -C "$build" rev-parse --short HEAD)
-  garbage 2000; sleep 6; pass >/dev/null # warms the servers up, a pass included
+  boot "$build"
   for r in $(seq "$ROUNDS"); do
     garbage "$GARBAGE"
     sleep 6
@@ -95,10 +98,7 @@ measure() {
   done
 }
 for build in $BUILDS; do
-  rm -rf "$OUT/gc"
-  TREE=$build start COLLECT_GRACE=5s COLLECT_INTERVAL=24h
-  rev=$(git -C "$build" rev-parse --short HEAD)
-  garbage 2000; sleep 6; pass >/dev/null # warms the servers up, a pass included
+  boot "$build"
   for r in $(seq "$ROUNDS"); do
     garbage "$GARBAGE"
     sleep "$SETTLE"
