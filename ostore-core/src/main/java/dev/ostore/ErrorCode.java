@@ -25,6 +25,11 @@ public enum ErrorCode {
   METADATA_UNAVAILABLE,
   /** This server has as much in progress as it takes (uploads, say); retry later or elsewhere. */
   BUSY,
+  /**
+   * This server is stopping and cut the request off before it finished; nothing of it was kept.
+   * Retry on another server, or on this one once it is back.
+   */
+  STOPPING,
   /** The bytes asked for lie past the object's end: none of them exists. */
   RANGE_NOT_SATISFIABLE,
   /** The request carries a credential (an upload token) that this store did not issue. */

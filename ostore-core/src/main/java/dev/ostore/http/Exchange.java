@@ -2,6 +2,7 @@ package dev.ostore.http;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import java.io.IOException;
@@ -151,8 +152,7 @@ public final class Exchange {
             n += read;
           }
         } catch (IOException e) {
-          throw OstoreException.badRequest("upload of " + what + " broken off after "
-              + (copied + n) + " bytes: " + e.getMessage());
+          throw bodyBrokenOff(what, copied + n, e);
         }
         if (n == 0) {
           return copied;
@@ -161,6 +161,19 @@ public final class Exchange {
         copied += n;
       }
     }
+  }
+
+  /**
+   * Why a body broke off: the client's fault ({@code BAD_REQUEST}), unless this server is stopping
+   * and its grace ran out, which fails every read still waiting (Jetty does it by an idle timeout).
+   */
+  private OstoreException bodyBrokenOff(Object what, long after, IOException e) {
+    if (request.getConnectionMetaData().getConnector().isShutdown()) {
+      return new OstoreException(ErrorCode.STOPPING, "server stopping: upload of " + what
+          + " cut off after " + after + " bytes");
+    }
+    return OstoreException.badRequest("upload of " + what + " broken off after " + after
+        + " bytes: " + e.getMessage());
   }
 
   /**
