@@ -24,6 +24,7 @@ class ErrorStatusTest {
         Map.entry(ErrorCode.STORAGE_FAILED, 500),
         Map.entry(ErrorCode.METADATA_UNAVAILABLE, 503),
         Map.entry(ErrorCode.BUSY, 503),
+        Map.entry(ErrorCode.STOPPING, 503),
         Map.entry(ErrorCode.RANGE_NOT_SATISFIABLE, 416),
         Map.entry(ErrorCode.FORBIDDEN, 403),
         Map.entry(ErrorCode.GONE, 410),
