@@ -126,8 +126,35 @@ public interface DataServerClient {
   List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
       throws IOException;
 
-  /** The size of content stored whole on {@code server}. */
-  long wholeSize(ServerAddress server, ContentHash hash) throws IOException;
+  /**
+   * Up to {@code limit} of the contents {@code server} stores whole (as before erasure coding), in
+   * hash order, after {@code after} (from the first when empty): a page of its listing, {@code
+   * GET /objects/}. Fewer than {@code limit} means the listing is over.
+   */
+  List<ListedWhole> listWhole(ServerAddress server, Optional<ContentHash> after, int limit)
+      throws IOException;
+
+  /**
+   * Moves content stored whole on {@code server} to its holding area, as {@link #hold} does
+   * shards, unless it was written (stored, or stored again) at or after {@code writtenBefore}:
+   * the server decides under the lock its stores take. {@link #restoreWhole} puts it back until
+   * the server's hold period has passed.
+   */
+  Hold holdWhole(ServerAddress server, ContentHash hash, Instant writtenBefore)
+      throws IOException;
+
+  /**
+   * Up to {@code limit} of the contents in {@code server}'s holding area for whole content, in
+   * hash order, after {@code after} (from the first when empty); fewer means the end.
+   */
+  List<HeldWhole> listHeldWhole(ServerAddress server, Optional<ContentHash> after, int limit)
+      throws IOException;
+
+  /**
+   * Puts held whole content back in place, served and located again; false when the server
+   * holds no such content in its holding area.
+   */
+  boolean restoreWhole(ServerAddress server, ContentHash hash) throws IOException;
 
   /**
    * Appends blocks to resumable shard upload {@code id} of content of {@code objectSize} bytes cut

@@ -328,8 +328,26 @@ final class HttpDataServerClient implements DataServerClient {
   }
 
   @Override
-  public long wholeSize(ServerAddress server, ContentHash hash) throws IOException {
-    return transfers.size(server, OBJECTS + hash.hex());
+  public List<ListedWhole> listWhole(ServerAddress server, Optional<ContentHash> after,
+      int limit) throws IOException {
+    throw new UnsupportedOperationException("helper: GET /objects/?after=&limit=");
+  }
+
+  @Override
+  public Hold holdWhole(ServerAddress server, ContentHash hash, Instant writtenBefore)
+      throws IOException {
+    throw new UnsupportedOperationException("helper: DELETE /objects/<hex>?hold-written-before=");
+  }
+
+  @Override
+  public List<HeldWhole> listHeldWhole(ServerAddress server, Optional<ContentHash> after,
+      int limit) throws IOException {
+    throw new UnsupportedOperationException("helper: GET /held-objects/?after=&limit=");
+  }
+
+  @Override
+  public boolean restoreWhole(ServerAddress server, ContentHash hash) throws IOException {
+    throw new UnsupportedOperationException("helper: POST /held-objects/<hex>");
   }
 
   /**

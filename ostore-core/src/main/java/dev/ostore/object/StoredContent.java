@@ -100,26 +100,25 @@ public final class StoredContent {
    * each data server's no: a version is recorded only after its content was committed, so such
    * content was at most committed by an api server that died before recording the version, and
    * storing it again costs space, not correctness. Known content is still located afresh, since
-   * data servers may have lost shards since; storing it again then puts them back. Without the
-   * broker it is stored again too: that costs space, while refusing the write would cost the
-   * client its write.
+   * data servers may have lost shards since; storing it again then puts them back. Content stored
+   * whole before erasure coding is stored again, as shards: so no new version ever refers to a
+   * whole copy, and a whole copy that no version refers to can be collected without racing a
+   * write. Without the broker content is stored again too: that costs space, while refusing the
+   * write would cost the client its write.
    */
   public OptionalLong size(ContentHash hash, Object what) throws IOException {
     if (!metadata.references(hash)) {
       return OptionalLong.empty();
     }
+    Optional<ContentLayout> layout = metadata.layout(hash);
+    if (layout.isEmpty()) {
+      return OptionalLong.empty();
+    }
     try {
-      Optional<ContentLayout> layout = metadata.layout(hash);
       locator.forget(hash.hex());
-      if (layout.isPresent()) {
-        Striping striping = layout.get().striping();
-        return locator.locateShards(hash).distinctShards() >= layouts.quorum(striping)
-            ? OptionalLong.of(layout.get().size()) : OptionalLong.empty();
-      }
-      Optional<ServerAddress> holder = locator.locateAfresh(hash.hex());
-      return holder.isPresent()
-          ? OptionalLong.of(client.wholeSize(holder.get(), hash))
-          : OptionalLong.empty();
+      Striping striping = layout.get().striping();
+      return locator.locateShards(hash).distinctShards() >= layouts.quorum(striping)
+          ? OptionalLong.of(layout.get().size()) : OptionalLong.empty();
     } catch (OstoreException e) {
       if (e.code() != ErrorCode.BUS_UNAVAILABLE) {
         throw e;

@@ -11,7 +11,9 @@ import dev.ostore.bus.Subscription;
 import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.HeldShard;
+import dev.ostore.dataserver.HeldWhole;
 import dev.ostore.dataserver.ListedShard;
+import dev.ostore.dataserver.ListedWhole;
 import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.dataserver.UploadShardId;
@@ -77,6 +79,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   /** Each server's holding area; a server's {@link #held} map is the lock of both. */
   private final Map<ServerAddress, Map<ShardId, HeldCopy>> holding = new ConcurrentHashMap<>();
   private final InstantSource clock;
+  private final FakeWholeCopies whole;
   /** Run before the next hold, once: a test's write racing a collection. */
   private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeHold =
       new java.util.concurrent.atomic.AtomicReference<>();
@@ -96,6 +99,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   /** {@code count} servers that tell written and held times by {@code clock}. */
   public FakeDataServers(MessageBus bus, int count, InstantSource clock) throws IOException {
     this.clock = clock;
+    this.whole = new FakeWholeCopies(clock);
     for (int i = 0; i < count; i++) {
       ServerAddress server = new ServerAddress("127.0.0.1", 9000 + i);
       servers.add(server);
@@ -558,15 +562,52 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         .toList();
   }
 
-  /** Fake data servers hold no content whole: everything here was written in shards. */
+  /** Content stored whole here is only listed, held and restored: no read streams it. */
   @Override
   public GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException {
     throw new OstoreException(ErrorCode.NOT_FOUND, hash + " is not held whole on " + server);
   }
 
+  /** Stores {@code bytes} whole on {@code server}, as written at {@code written}. */
+  public void storeWhole(ServerAddress server, byte[] bytes, Instant written) {
+    whole.store(server, bytes, written);
+  }
+
+  /** Whether {@code server} stores {@code hash} whole, in place. */
+  public boolean hasWhole(ServerAddress server, ContentHash hash) {
+    return whole.has(server, hash);
+  }
+
+  /** The whole contents in {@code server}'s holding area. */
+  public Set<ContentHash> wholeHeldAway(ServerAddress server) {
+    return whole.heldAway(server);
+  }
+
   @Override
-  public long wholeSize(ServerAddress server, ContentHash hash) throws IOException {
-    throw new OstoreException(ErrorCode.NOT_FOUND, hash + " is not held whole on " + server);
+  public List<ListedWhole> listWhole(ServerAddress server, Optional<ContentHash> after,
+      int limit) throws IOException {
+    checkUp(server);
+    return whole.list(server, after, limit);
+  }
+
+  @Override
+  public Hold holdWhole(ServerAddress server, ContentHash hash, Instant writtenBefore)
+      throws IOException {
+    checkUp(server);
+    return whole.hold(server, hash, writtenBefore);
+  }
+
+  @Override
+  public List<HeldWhole> listHeldWhole(ServerAddress server, Optional<ContentHash> after,
+      int limit) throws IOException {
+    checkUp(server);
+    return whole.listHeld(server, after, limit);
+  }
+
+  @Override
+  public boolean restoreWhole(ServerAddress server, ContentHash hash) throws IOException {
+    checkUp(server);
+    return whole.restore(server, hash);
   }
 
   @Override
