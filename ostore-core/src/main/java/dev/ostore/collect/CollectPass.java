@@ -31,14 +31,16 @@ import java.util.stream.Collectors;
 
 /**
  * One collection pass, under the lease {@value #LEASE}: restores held shards whose content is
- * wanted (an undo, or a pass that died half way), applies the retention rule, collects the
- * contents no version has referred to for the grace period, then the orphan shards (listed by a
- * data server, written before the grace period, with no row in the table of contents), and
- * restores what is wanted once more. Contents are collected in batches ({@link CollectBatch}):
- * condemned in the metadata store, their shards held on the live servers listing them, their rows
- * forgotten; a write that revived one meanwhile makes its forget fail and its shards go back.
- * Errors of a data server keep the content (condemned, what was held held, for the next pass);
- * an error of the metadata store ends the pass. A dry run counts and changes nothing.
+ * wanted (an undo, or a pass that died half way), and held whole copies that are needed; applies
+ * the retention rule; collects the contents no version has referred to for the grace period, then
+ * the orphan shards (listed by a data server, written before the grace period, with no row in the
+ * table of contents), then the whole copies of content stored before erasure coding that readers
+ * no longer need ({@link CollectWhole}); and restores what is wanted once more. Contents are
+ * collected in batches ({@link CollectBatch}): condemned in the metadata store, their shards held
+ * on the live servers listing them, their rows forgotten; a write that revived one meanwhile
+ * makes its forget fail and its shards go back. Errors of a data server keep the content
+ * (condemned, what was held held, for the next pass); an error of the metadata store ends the
+ * pass. A dry run counts and changes nothing.
  */
 final class CollectPass {
   static final String LEASE = "collect";
@@ -52,6 +54,7 @@ final class CollectPass {
   private final CollectProgress progress;
   private final Throttle throttle;
   private final CollectBatch batch;
+  private final CollectWhole whole;
   private final List<Candidate> candidates = new ArrayList<>();
   private PassLease lease;
 
@@ -67,6 +70,8 @@ final class CollectPass {
     this.progress = progress;
     this.throttle = new Throttle(settings.contentsPerSecond(), clock, pause);
     this.batch = new CollectBatch(metadata, client, clock, progress, this::restore);
+    this.whole = new CollectWhole(metadata, client, sightings, settings.pageSize(), progress,
+        throttle);
   }
 
   /** Runs the pass under the lease; returns how it ended, for its report. */
@@ -80,6 +85,7 @@ final class CollectPass {
     try {
       if (!progress.dryRun()) {
         restoreWanted();
+        whole.restoreNeeded(lease);
         if (settings.retains()) {
           applyRetention();
         }
@@ -87,6 +93,7 @@ final class CollectPass {
       Instant before = clock.instant().minus(settings.grace());
       collectUnreferenced(before);
       collectOrphans(before);
+      whole.collect(lease, before);
       if (!progress.dryRun()) {
         // A write that found a shard held before it recorded its version restores it itself;
         // this catches the rest (a restore that failed, a pass that ended half way).
@@ -101,26 +108,20 @@ final class CollectPass {
   /** Puts back every held shard of content that is wanted, on every live server. */
   private void restoreWanted() throws IOException {
     for (ServerAddress server : sightings.look()) {
-      Optional<ShardId> after = Optional.empty();
-      List<HeldShard> page;
-      do {
-        try {
-          page = client.listHeld(server, after, settings.pageSize());
-        } catch (IOException | RuntimeException e) {
-          progress.failed(new Failure(Optional.empty(), "cannot list the holding area of "
-              + server + ": " + Failure.reason(e)));
-          break;
-        }
-        lease.renew();
-        Set<ContentHash> wanted =
-            metadata.wanted(page.stream().map(held -> held.id().hash()).toList());
-        for (HeldShard held : page) {
-          if (wanted.contains(held.id().hash())) {
-            restore(server, held.id());
-          }
-        }
-        after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).id());
-      } while (page.size() == settings.pageSize());
+      ServerPages.walk(after -> client.listHeld(server, after, settings.pageSize()),
+          HeldShard::id, settings.pageSize(),
+          e -> progress.failed(new Failure(Optional.empty(), "cannot list the holding area of "
+              + server + ": " + Failure.reason(e))),
+          page -> {
+            lease.renew();
+            Set<ContentHash> wanted =
+                metadata.wanted(page.stream().map(held -> held.id().hash()).toList());
+            for (HeldShard held : page) {
+              if (wanted.contains(held.id().hash())) {
+                restore(server, held.id());
+              }
+            }
+          });
     }
   }
 

@@ -21,6 +21,8 @@ final class CollectProgress {
   private long shardsHeld;
   private long bytesHeld;
   private long restored;
+  private long wholeCopiesHeld;
+  private long wholeCopiesRestored;
 
   CollectProgress(Instant started, boolean dryRun) {
     this.started = started;
@@ -47,6 +49,16 @@ final class CollectProgress {
     bytesHeld += bytes;
   }
 
+  /** A whole copy held (or, in a dry run, that would be) of {@code bytes}. */
+  synchronized void wholeCopyHeld(long bytes) {
+    wholeCopiesHeld++;
+    bytesHeld += bytes;
+  }
+
+  synchronized void wholeCopyRestored() {
+    wholeCopiesRestored++;
+  }
+
   synchronized void revived() {
     revived++;
   }
@@ -61,7 +73,7 @@ final class CollectProgress {
 
   synchronized CollectReport report(Optional<Instant> finished, String result) {
     return new CollectReport(started, finished, failures.result(result), dryRun,
-        versionsRemoved, checked, collected, orphans, revived, shardsHeld, bytesHeld, restored,
-        failures.kept());
+        versionsRemoved, checked, collected, orphans, revived, shardsHeld, wholeCopiesHeld,
+        bytesHeld, restored, wholeCopiesRestored, failures.kept());
   }
 }

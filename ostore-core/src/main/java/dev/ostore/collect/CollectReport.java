@@ -11,14 +11,15 @@ import java.util.Optional;
 /**
  * What one collection pass did, so far or in all: versions the retention rule removed, contents
  * looked at, collected (their shards held and their row forgotten; those with no row, orphan
- * shards, counted apart too) and revived by a write meanwhile, shards and bytes moved to the
- * holding areas, shards restored from them, and what failed (each failure kept its data). A dry
+ * shards, counted apart too) and revived by a write meanwhile, shards, whole copies (content
+ * stored before erasure coding) and bytes moved to the holding areas, shards and whole copies
+ * restored from them, and what failed (each failure kept its data). A dry
  * run counts what it would collect, hold and free, and changes nothing.
  */
 public record CollectReport(Instant started, Optional<Instant> finished, String result,
     boolean dryRun, long versionsRemoved, long contentsChecked, long contentsCollected,
-    long orphansCollected, long contentsRevived, long shardsHeld, long bytesHeld,
-    long shardsRestored, List<Failure> failures) {
+    long orphansCollected, long contentsRevived, long shardsHeld, long wholeCopiesHeld,
+    long bytesHeld, long shardsRestored, long wholeCopiesRestored, List<Failure> failures) {
 
   public CollectReport {
     requireNonNull(started, "started");
@@ -39,8 +40,10 @@ public record CollectReport(Instant started, Optional<Instant> finished, String 
         + ",\"orphansCollected\":" + orphansCollected
         + ",\"contentsRevived\":" + contentsRevived
         + ",\"shardsHeld\":" + shardsHeld
+        + ",\"wholeCopiesHeld\":" + wholeCopiesHeld
         + ",\"bytesHeld\":" + bytesHeld
         + ",\"shardsRestored\":" + shardsRestored
+        + ",\"wholeCopiesRestored\":" + wholeCopiesRestored
         + ",\"failures\":" + Failure.toJson(failures) + "}";
   }
 }

@@ -87,9 +87,11 @@ final class ScheduledCollector implements Collector {
     log.log(INFO, () -> (report.dryRun() ? "collect dry run " : "collect pass ")
         + report.result() + ": " + report.versionsRemoved() + " versions removed, "
         + report.contentsCollected() + " contents collected (" + report.orphansCollected()
-        + " orphans), " + report.shardsHeld() + " shards held (" + report.bytesHeld()
-        + " bytes), " + report.contentsRevived() + " revived, " + report.shardsRestored()
-        + " shards restored, " + report.failures().size() + " failures");
+        + " orphans), " + report.shardsHeld() + " shards and " + report.wholeCopiesHeld()
+        + " whole copies held (" + report.bytesHeld() + " bytes), " + report.contentsRevived()
+        + " revived, " + report.shardsRestored() + " shards and "
+        + report.wholeCopiesRestored() + " whole copies restored, " + report.failures().size()
+        + " failures");
     return report;
   }
 

@@ -169,7 +169,7 @@ final class StoredObjects implements ObjectStore {
     if (layout.isPresent()) {
       content = sharded.open(hash, layout.get(), version.name(), range);
     } else {
-      content = Slice.cut(openWhole(hash, version.name()), range);
+      content = openWholeOrConverted(hash, version.name(), range);
     }
     if (content.size() != version.size()) {
       content.close();
@@ -178,6 +178,24 @@ final class StoredObjects implements ObjectStore {
           + content.size() + " bytes for " + version.name() + ", not " + version.size());
     }
     return content;
+  }
+
+  /**
+   * Content stored whole on one data server, as before erasure coding, opened there; when no live
+   * server holds it whole any more, the shards it was converted to meanwhile (a collection holds
+   * a whole copy once its content is in the table of contents).
+   */
+  private Content openWholeOrConverted(ContentHash hash, String what, ByteRange range)
+      throws IOException {
+    try {
+      return Slice.cut(openWhole(hash, what), range);
+    } catch (OstoreException e) {
+      Optional<ContentLayout> converted = metadata.layout(hash);
+      if (converted.isEmpty()) {
+        throw e;
+      }
+      return sharded.open(hash, converted.get(), what, range);
+    }
   }
 
   /** Content stored whole on one data server, as before erasure coding, opened there. */
