@@ -28,8 +28,8 @@ import java.util.stream.IntStream;
  * Brings content stored whole on one data server (before erasure coding) to the current layout:
  * streams it through the encoder to new shards, and records its layout only once they are
  * committed, so that a reader finds either the whole copy or the shards, never half of them.
- * The whole copy stays where it is: garbage collection collects shards only, so an operator
- * removes whole copies of converted content by hand (docs/operations.md).
+ * The whole copy stays where it is until a collection holds it ({@code CollectWhole}), which it
+ * does once the content has its row.
  */
 final class WholeConversion {
   private final MetadataStore metadata;
