@@ -11,10 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.collect.CollectSettings;
+import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metrics.PrometheusText;
 import dev.ostore.metrics.PrometheusText.Family;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -85,6 +90,45 @@ class CollectTest extends ClusterTest {
     assertEquals(Long.parseLong(field(last, "bytesHeld")),
         PrometheusText.sum(metrics, "ostore_collect_pass_bytes_held", Map.of()));
     assertEquals(0, PrometheusText.sum(metrics, "ostore_repair_running", Map.of()));
+  }
+
+  @Test
+  void wholeCopiesAreHeldOnceTheirContentIsInShardsOrNoVersionRefersToIt() throws Exception {
+    byte[] read = bytes(200_000, 11);
+    byte[] storedAgain = bytes(200_000, 12);
+    byte[] garbage = bytes(5_000, 13);
+    // As the release before erasure coding left them, an hour ago: whole on one data server,
+    // versions naming the first two, none the third, and no entry in the table of contents.
+    try (MetadataStore metadata = stoppedMetadata()) {
+      metadata.add("read", read.length, ContentHash.sha256(read));
+      metadata.add("stored-again", storedAgain.length, ContentHash.sha256(storedAgain));
+    }
+    Path objects = Files.createDirectories(root.resolve("data-4").resolve("objects"));
+    FileTime hourAgo = FileTime.from(Instant.now().minus(Duration.ofHours(1)));
+    for (byte[] body : List.of(read, storedAgain, garbage)) {
+      Path file = Files.write(objects.resolve(ContentHash.sha256(body).hex()), body);
+      Files.setLastModifiedTime(file, hourAgo);
+    }
+    restart();
+    // A write never reuses a whole copy: the same bytes again are stored in shards.
+    assertEquals(200, http.put("/objects/again", storedAgain).statusCode());
+    assertEquals(SIX, indexesOnDisk(root, "shards", ContentHash.sha256(storedAgain).hex()));
+
+    assertEquals(202, http.method("POST", "/collect").statusCode());
+    String last = awaitPass(http, PassEndpoint.COLLECT);
+
+    assertEquals("completed", field(last, "result"), last);
+    assertEquals("2", field(last, "wholeCopiesHeld"), last);
+    assertEquals(Long.toString(storedAgain.length + garbage.length), field(last, "bytesHeld"),
+        last);
+    Path held = root.resolve("data-4").resolve("holding-objects");
+    for (byte[] body : List.of(storedAgain, garbage)) {
+      String hex = ContentHash.sha256(body).hex();
+      assertTrue(Files.exists(held.resolve(hex)) && !Files.exists(objects.resolve(hex)), hex);
+    }
+    assertTrue(Files.exists(objects.resolve(ContentHash.sha256(read).hex())), "still read");
+    assertArrayEquals(read, http.getBytes("/objects/read").body());
+    assertArrayEquals(storedAgain, http.getBytes("/objects/stored-again").body());
   }
 
   @Test

@@ -81,14 +81,7 @@ class RepairTest extends ClusterTest {
     ContentHash hash = ContentHash.sha256(body);
     // As the release before erasure coding left it: whole on one data server, in objects/, and a
     // version naming it, with no entry in the table of contents.
-    cluster.close();
-    java.util.Properties store = new java.util.Properties();
-    try (java.io.Reader in = Files.newBufferedReader(root.resolve(StoreRecord.FILE))) {
-      store.load(in);
-    }
-    String id = store.getProperty("id");
-    try (dev.ostore.metadata.MetadataStore metadata = dev.ostore.metadata.MetadataStore.embedded(
-        root.resolve("metadata.db"), dev.ostore.metadata.StoreIdentity.local(id))) {
+    try (dev.ostore.metadata.MetadataStore metadata = stoppedMetadata()) {
       metadata.add("old", body.length, hash);
     }
     Path objects = Files.createDirectories(root.resolve("data-4").resolve("objects"));
