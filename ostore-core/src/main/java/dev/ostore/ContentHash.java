@@ -13,9 +13,10 @@ import java.util.Optional;
  * The SHA-256 of an object's bytes, which names its content everywhere in ostore. Inside the
  * system (file names, locate requests, data server paths) it is written in lowercase hex, which is
  * safe in any file name and URL; facing clients ({@code Digest} headers, listings) in standard
- * base64, as the reference system and RFC 9530 write it. {@link #parse} reads either.
+ * base64, as the reference system and RFC 9530 write it. {@link #parse} reads either. Hashes
+ * sort as their hex does.
  */
-public final class ContentHash {
+public final class ContentHash implements Comparable<ContentHash> {
   private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
   private static final int BYTES = 32;
 
@@ -89,6 +90,12 @@ public final class ContentHash {
   @Override
   public String toString() {
     return hex();
+  }
+
+  /** The order of {@link #hex}, without making the strings: byte by byte, unsigned. */
+  @Override
+  public int compareTo(ContentHash other) {
+    return Arrays.compareUnsigned(bytes, other.bytes);
   }
 
   /**

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,5 +52,15 @@ class ContentHashTest {
     ContentHash hash = ContentHash.of(digest);
     digest[0] = 1;
     assertEquals(ContentHash.of(new byte[32]), hash);
+  }
+
+  @Test
+  void hashesSortAsTheirHexDoes() {
+    // 0x7f and 0x80 differ in sign as Java bytes: a signed comparison would put 80 first.
+    List<ContentHash> hashes = Stream.of("80", "7f", "ff", "00", "0a")
+        .map(first -> ContentHash.parse(first + "1".repeat(62))).toList();
+    assertEquals(hashes.stream().map(ContentHash::hex).sorted().toList(),
+        hashes.stream().sorted().map(ContentHash::hex).toList());
+    assertEquals(0, ContentHash.parse(ABC_HEX).compareTo(ContentHash.parse(ABC_BASE64)));
   }
 }

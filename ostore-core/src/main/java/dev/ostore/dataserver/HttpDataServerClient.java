@@ -31,7 +31,8 @@ import java.util.function.Function;
 
 /**
  * {@link DataServerClient} on a data server's {@code /shards/}, {@code /uploads/} and {@code
- * /holding/} endpoints.
+ * /holding/} endpoints, and for content stored whole its {@code /objects/} and {@code
+ * /held-objects/}.
  */
 final class HttpDataServerClient implements DataServerClient {
   static final String SHARDS = "/shards/";
@@ -44,6 +45,7 @@ final class HttpDataServerClient implements DataServerClient {
   static final String BLOCKS_HEADER = "Shard-Blocks";
   static final String EXPIRES_HEADER = "Upload-Expires";
   static final String HOLDING = "/holding/";
+  static final String HELD_OBJECTS = "/held-objects/";
   static final String HOLD_PARAMETER = "hold-written-before";
 
   private final Transfers transfers;
@@ -291,9 +293,9 @@ final class HttpDataServerClient implements DataServerClient {
    * A page of the listing at {@code path}, each line read by {@code parse}, which throws an
    * IllegalArgumentException for a line it cannot read: then the listing is an IOException.
    */
-  private <T> List<T> listing(ServerAddress server, String path, Optional<ShardId> after,
-      int limit, String what, Function<String, T> parse) throws IOException {
-    String query = "?limit=" + limit + after.map(id -> "&after=" + id).orElse("");
+  private <T> List<T> listing(ServerAddress server, String path, Optional<?> after, int limit,
+      String what, Function<String, T> parse) throws IOException {
+    String query = "?limit=" + limit + after.map(key -> "&after=" + key).orElse("");
     String text;
     try (GetStream in = transfers.get(server, path + query)) {
       text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
@@ -330,24 +332,43 @@ final class HttpDataServerClient implements DataServerClient {
   @Override
   public List<ListedWhole> listWhole(ServerAddress server, Optional<ContentHash> after,
       int limit) throws IOException {
-    throw new UnsupportedOperationException("helper: GET /objects/?after=&limit=");
+    return listing(server, OBJECTS, after, limit, "the content stored whole", ListedWhole::parse);
   }
 
+  /**
+   * A {@code DELETE /objects/<hex>?hold-written-before=<epoch millis>}: 204 held, 404 absent, 412
+   * written since.
+   */
   @Override
   public Hold holdWhole(ServerAddress server, ContentHash hash, Instant writtenBefore)
       throws IOException {
-    throw new UnsupportedOperationException("helper: DELETE /objects/<hex>?hold-written-before=");
+    // Milliseconds cut down: the server then keeps content written within the one cut off.
+    String path = OBJECTS + hash.hex() + "?" + HOLD_PARAMETER + "=" + writtenBefore.toEpochMilli();
+    try {
+      transfers.call(server, "DELETE", path, Map.of());
+      return Hold.HELD;
+    } catch (OstoreException e) {
+      if (e.code() == ErrorCode.NOT_FOUND) {
+        return Hold.ABSENT;
+      }
+      if (e.code() == ErrorCode.PRECONDITION_FAILED) {
+        return Hold.WRITTEN_SINCE;
+      }
+      throw named("hold", server, "content " + hash, e);
+    }
   }
 
   @Override
   public List<HeldWhole> listHeldWhole(ServerAddress server, Optional<ContentHash> after,
       int limit) throws IOException {
-    throw new UnsupportedOperationException("helper: GET /held-objects/?after=&limit=");
+    return listing(server, HELD_OBJECTS, after, limit, "the content held whole",
+        HeldWhole::parse);
   }
 
   @Override
   public boolean restoreWhole(ServerAddress server, ContentHash hash) throws IOException {
-    throw new UnsupportedOperationException("helper: POST /held-objects/<hex>");
+    return callIfHeld(server, "POST", HELD_OBJECTS + hash.hex(), "restore",
+        "held content " + hash);
   }
 
   /**

@@ -1,13 +1,18 @@
 package dev.ostore.storage;
 
+import static java.util.Objects.requireNonNull;
+
 import dev.ostore.ContentHash;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
 
 /**
  * Objects stored under the SHA-256 of their bytes, as a data server keeps them: each content is
@@ -19,7 +24,11 @@ import java.util.OptionalLong;
  * under its hash, only if that is the hash the caller expects. A temporary object not written to
  * for the expiry is deleted, and so are all of them when the store is opened again. At most a
  * given number are open at once, each holding an open file until it ends or the store is closed.
- * Thread-safe; closing is idempotent, and a store closed takes no more temporary objects.
+ * Each content records when it was last written (stored, or committed again), so that a
+ * collection can {@link #hold} only content written before it began: held content waits in
+ * {@code root/holding-objects/}, out of the index, until {@link #restore}d or, after the hold
+ * period, deleted for good by {@link #purgeHeld}. Thread-safe; closing is idempotent, and a store
+ * closed takes no more temporary objects.
  *
  * <pre>{@code
  * ContentStore store = ContentStore.onDisk(root, InstantSource.system(), Duration.ofHours(1),
@@ -40,7 +49,16 @@ public interface ContentStore extends AutoCloseable {
    */
   static ContentStore onDisk(Path root, InstantSource clock, Duration tempExpiry, int maxTemps)
       throws IOException {
-    return IndexedContentStore.open(Storage.onDisk(root), clock, tempExpiry, maxTemps);
+    return onDisk(root, clock, tempExpiry, maxTemps, ShardStore.DEFAULT_HOLD_FOR);
+  }
+
+  /**
+   * As {@link #onDisk(Path, InstantSource, Duration, int)}, held content kept for {@code
+   * holdFor}: what was held longer is deleted as the store opens, and by each {@link #purgeHeld}.
+   */
+  static ContentStore onDisk(Path root, InstantSource clock, Duration tempExpiry, int maxTemps,
+      Duration holdFor) throws IOException {
+    return IndexedContentStore.open(root, clock, tempExpiry, maxTemps, holdFor);
   }
 
   /** Whether the content is stored here, from the index. */
@@ -57,6 +75,47 @@ public interface ContentStore extends AutoCloseable {
    * and dropped from the index.
    */
   void quarantine(ContentHash hash) throws IOException;
+
+  /** Content as {@link #listed} gives it: its size and when it was last written. */
+  record Listed(ContentHash hash, long size, Instant written) {
+    public Listed {
+      requireNonNull(hash, "hash");
+      requireNonNull(written, "written");
+      if (size < 0) {
+        throw new IllegalArgumentException("size (" + size + ") is negative");
+      }
+    }
+  }
+
+  /**
+   * Up to {@code limit} of the contents stored here after {@code after} (exclusive, empty = from
+   * the start), in hash order, each with its size and when it was last written.
+   */
+  List<Listed> listed(Optional<ContentHash> after, int limit) throws IOException;
+
+  /**
+   * Moves the content to {@code root/holding-objects/} and out of the index, unless it was
+   * written at or after {@code writtenBefore}: decided under the lock that {@link #commit} takes
+   * for the hash, so that a commit racing a collection either keeps the content in place or,
+   * finding it held, stores it anew. A copy held already is replaced. Not forced: a crash may put
+   * held content back in place, never lose it.
+   */
+  ShardStore.Hold hold(ContentHash hash, Instant writtenBefore) throws IOException;
+
+  /**
+   * Up to {@code limit} held contents after {@code after} (exclusive, empty = from the start), in
+   * hash order, each with when it was held.
+   */
+  SortedMap<ContentHash, Instant> listHeld(Optional<ContentHash> after, int limit);
+
+  /**
+   * Puts held content back in place and in the index, as written now, durably; when it was
+   * stored again meanwhile, drops the held copy instead. False when none is held.
+   */
+  boolean restore(ContentHash hash) throws IOException;
+
+  /** Deletes for good, logging each, the contents held longer than the hold period; how many. */
+  int purgeHeld() throws IOException;
 
   /**
    * Starts a temporary object that may take at most {@code limit} bytes, if given. With as many
@@ -76,8 +135,8 @@ public interface ContentStore extends AutoCloseable {
 
   /**
    * Stores the temporary object under its hash, which must be {@code expected} ({@code
-   * BAD_REQUEST} otherwise, and the object is deleted). Content stored already is not stored again.
-   * Returns the size.
+   * BAD_REQUEST} otherwise, and the object is deleted). Content stored already is not stored again,
+   * but recorded as written now. Returns the size.
    */
   long commit(String id, ContentHash expected) throws IOException;
 

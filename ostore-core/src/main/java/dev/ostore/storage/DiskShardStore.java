@@ -48,7 +48,7 @@ final class DiskShardStore implements ShardStore {
   private final Path shards;
   private final Path temp;
   private final Path corrupt;
-  private final HoldingArea holding;
+  private final HoldingArea<ShardId> holding;
   private final InstantSource clock;
   private final Duration holdFor;
   private final int maxUploads;
@@ -68,7 +68,7 @@ final class DiskShardStore implements ShardStore {
   private final Writeback writeback = new Writeback(8, "shard-writeback");
   private DiskResumableShards resumable;
 
-  private DiskShardStore(Path shards, Path temp, Path corrupt, HoldingArea holding,
+  private DiskShardStore(Path shards, Path temp, Path corrupt, HoldingArea<ShardId> holding,
       InstantSource clock, Duration holdFor, int maxUploads) {
     this.shards = shards;
     this.temp = temp;
@@ -94,7 +94,7 @@ final class DiskShardStore implements ShardStore {
     DiskShardStore store = new DiskShardStore(Files.createDirectories(root.resolve("shards")),
         Files.createDirectories(root.resolve("temp")),
         Files.createDirectories(root.resolve("corrupt")),
-        HoldingArea.open(root.resolve("holding")), clock, holdFor, maxUploads);
+        HoldingArea.ofShards(root.resolve("holding")), clock, holdFor, maxUploads);
     store.removeDeadUploads();
     ShardPaths.scan(store.shards, (id, file) -> store.index.add(id));
     store.purgeHeld();

@@ -2,54 +2,65 @@ package dev.ostore.storage;
 
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
+import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ContentHash;
-import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.storage.ShardStore.Hold;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.System.Logger;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
-/** {@link ContentStore} on a {@link Storage} keyed by hex hashes, with an in-memory index. */
+/**
+ * {@link ContentStore} on a {@link DiskStorage} keyed by hex hashes, with an in-memory index in
+ * hash order and a {@link HoldingArea} for the content a collection takes.
+ */
 final class IndexedContentStore implements ContentStore {
   private static final Logger log = System.getLogger(IndexedContentStore.class.getName());
 
-  private final Storage storage;
+  private final DiskStorage storage;
+  private final TempObjects temps;
+  private final HoldingArea<ContentHash> holding;
   private final InstantSource clock;
-  private final Duration tempExpiry;
-  private final int maxTemps;
-  private final Set<ContentHash> index = ConcurrentHashMap.newKeySet();
-  private final Map<String, TempObject> temps = new ConcurrentHashMap<>();
-  /** One permit per temporary object that may still be opened: each holds an open file. */
-  private final Semaphore tempSlots;
-  private final AtomicBoolean open = new AtomicBoolean(true);
+  private final Duration holdFor;
+  private final NavigableSet<ContentHash> index = new ConcurrentSkipListSet<>();
+  /** Commits, holds and restores of one hash take turns: a hold never moves what is stored. */
+  private final HashLocks locks = new HashLocks();
 
-  private IndexedContentStore(Storage storage, InstantSource clock, Duration tempExpiry,
-      int maxTemps) {
-    if (maxTemps < 1) {
-      throw new IllegalArgumentException("maxTemps (" + maxTemps + ") must be positive");
-    }
+  private IndexedContentStore(DiskStorage storage, TempObjects temps,
+      HoldingArea<ContentHash> holding, InstantSource clock, Duration holdFor) {
     this.storage = storage;
+    this.temps = temps;
+    this.holding = holding;
     this.clock = clock;
-    this.tempExpiry = tempExpiry;
-    this.maxTemps = maxTemps;
-    this.tempSlots = new Semaphore(maxTemps);
+    this.holdFor = holdFor;
   }
 
-  static IndexedContentStore open(Storage storage, InstantSource clock, Duration tempExpiry,
-      int maxTemps) throws IOException {
-    IndexedContentStore store = new IndexedContentStore(storage, clock, tempExpiry, maxTemps);
+  static IndexedContentStore open(Path root, InstantSource clock, Duration tempExpiry,
+      int maxTemps, Duration holdFor) throws IOException {
+    if (holdFor.isNegative()) {
+      throw new IllegalArgumentException("holdFor (" + holdFor + ") is negative");
+    }
+    DiskStorage storage = DiskStorage.open(root);
+    IndexedContentStore store = new IndexedContentStore(storage,
+        new TempObjects(storage, clock, tempExpiry, maxTemps),
+        HoldingArea.ofWhole(root.resolve("holding-objects")), clock, holdFor);
     for (String key : storage.keys()) {
       try {
         store.index.add(ContentHash.parse(key));
@@ -57,7 +68,9 @@ final class IndexedContentStore implements ContentStore {
         log.log(WARNING, () -> "ignored a file not named by a hash in " + storage + ": " + key);
       }
     }
-    log.log(INFO, () -> storage + " holds " + store.index.size() + " objects");
+    store.purgeHeld();
+    log.log(INFO, () -> storage + " holds " + store.index.size() + " objects, and "
+        + store.holding.size() + " held for a collection");
     return store;
   }
 
@@ -77,55 +90,147 @@ final class IndexedContentStore implements ContentStore {
   }
 
   /** What storage found of {@code hash}; if nothing, the file was removed behind our back. */
-  private <T> Optional<T> forgetIfGone(ContentHash hash, Optional<T> found) {
+  private <T> Optional<T> forgetIfGone(ContentHash hash, Optional<T> found) throws IOException {
     if (found.isEmpty()) {
-      index.remove(hash); // stop announcing it
+      // Looked at again under the lock: content restored or stored since stays announced.
+      locks.locked(hash, () -> {
+        if (!Files.exists(pathOf(hash))) {
+          index.remove(hash);
+        }
+        return null;
+      });
     }
     return found;
   }
 
   @Override
   public void quarantine(ContentHash hash) throws IOException {
-    index.remove(hash);
-    storage.quarantine(hash.hex());
+    locks.locked(hash, () -> {
+      index.remove(hash);
+      return storage.quarantine(hash.hex());
+    });
+  }
+
+  @Override
+  public List<Listed> listed(Optional<ContentHash> after, int limit) throws IOException {
+    checkLimit(limit);
+    Set<ContentHash> rest = after.isPresent() ? index.tailSet(after.get(), false) : index;
+    List<Listed> page = new ArrayList<>();
+    for (ContentHash hash : rest.stream().limit(limit).toList()) {
+      try {
+        BasicFileAttributes file = Files.readAttributes(pathOf(hash), BasicFileAttributes.class);
+        page.add(new Listed(hash, file.size(), file.lastModifiedTime().toInstant()));
+      } catch (NoSuchFileException e) {
+        // held or removed since the index was read: no longer here
+      } catch (IOException e) {
+        throw DiskStorage.failed(hash.hex(), e);
+      }
+    }
+    return page;
+  }
+
+  /**
+   * Not forced, as {@link DiskShardStore#hold} is not: a crash can only undo the move, leaving
+   * the content in place, looking written at its hold time; a later collection takes it again.
+   */
+  @Override
+  public Hold hold(ContentHash hash, Instant writtenBefore) throws IOException {
+    requireNonNull(writtenBefore, "writtenBefore");
+    Path file = pathOf(hash);
+    return locks.locked(hash, () -> {
+      try {
+        if (!Files.getLastModifiedTime(file).toInstant().isBefore(writtenBefore)) {
+          return Hold.WRITTEN_SINCE;
+        }
+        holding.take(hash, file, now());
+      } catch (NoSuchFileException e) {
+        index.remove(hash);
+        return Hold.ABSENT;
+      } catch (IOException e) {
+        throw DiskStorage.failed(hash.hex(), e);
+      }
+      index.remove(hash);
+      log.log(INFO, () -> "held content " + hash + " for a collection");
+      return Hold.HELD;
+    });
+  }
+
+  @Override
+  public SortedMap<ContentHash, Instant> listHeld(Optional<ContentHash> after, int limit) {
+    checkLimit(limit);
+    return holding.list(after, limit);
+  }
+
+  @Override
+  public boolean restore(ContentHash hash) throws IOException {
+    Path target = pathOf(hash);
+    return locks.locked(hash, () -> {
+      try {
+        if (Files.exists(target)) {
+          // Stored again since it was held: the copy in place is as good, and newer.
+          return holding.drop(hash);
+        }
+        if (!holding.putBack(hash, target, now())) {
+          return false;
+        }
+      } catch (IOException e) {
+        throw DiskStorage.failed("held content " + hash, e);
+      }
+      index.add(hash);
+      log.log(INFO, () -> "restored held content " + hash);
+      return true;
+    });
+  }
+
+  @Override
+  public int purgeHeld() throws IOException {
+    Instant cutoff = clock.instant().minus(holdFor);
+    int purged = 0;
+    for (ContentHash hash : holding.heldBy(cutoff)) {
+      boolean dropped = locks.locked(hash, () -> {
+        // Restored, or held again, since the list was taken: then it is not due.
+        if (holding.heldAt(hash).filter(at -> !at.isAfter(cutoff)).isEmpty()) {
+          return false;
+        }
+        try {
+          return holding.drop(hash);
+        } catch (IOException e) {
+          throw DiskStorage.failed("held content " + hash, e);
+        }
+      });
+      if (dropped) {
+        purged++;
+        log.log(INFO, () -> "deleted content " + hash + " for good: held longer than "
+            + holdFor);
+      }
+    }
+    return purged;
   }
 
   @Override
   public String createTemp(OptionalLong limit) throws IOException {
-    if (!open.get()) {
-      throw new IllegalStateException("content store is closed");
-    }
-    if (!tempSlots.tryAcquire()) {
-      throw new OstoreException(ErrorCode.BUSY,
-          "too many uploads in progress on this data server (" + maxTemps + ")");
-    }
-    String id = UUID.randomUUID().toString();
-    try {
-      temps.put(id, new TempObject(id, storage.create(), limit, clock.instant()));
-    } catch (IOException | RuntimeException e) {
-      tempSlots.release();
-      throw e;
-    }
-    return id;
+    return temps.create(limit);
   }
 
   @Override
   public OutputStream append(String id) throws IOException {
-    TempObject temp = acquire(id);
-    return temp.appender(clock, () -> discard(temp));
+    return temps.append(id);
   }
 
   @Override
   public OptionalLong tempSize(String id) {
-    TempObject temp = temps.get(id);
-    return temp == null ? OptionalLong.empty() : OptionalLong.of(temp.size());
+    return temps.size(id);
   }
 
+  /**
+   * Stores the content, or finds it stored and records it as written now, under the lock {@link
+   * #hold} takes: a collection that began before can no longer hold it, and one that held it
+   * already leaves no file in place, so it is stored anew.
+   */
   @Override
   public long commit(String id, ContentHash expected) throws IOException {
-    TempObject temp = acquire(id);
+    TempObject temp = temps.take(id);
     try {
-      forget(temp);
       ContentHash actual = temp.hash();
       if (!actual.equals(expected)) {
         temp.delete();
@@ -133,12 +238,16 @@ final class IndexedContentStore implements ContentStore {
             + actual.hex() + ", not " + expected.hex());
       }
       long size = temp.size();
-      if (index.contains(actual)) {
-        temp.delete();
-      } else {
-        temp.commit(actual.hex());
-        index.add(actual);
-      }
+      locks.locked(actual, () -> {
+        FileTime now = now();
+        try {
+          Files.setLastModifiedTime(pathOf(actual), now);
+          temp.delete();
+        } catch (NoSuchFileException e) {
+          temp.commit(actual.hex(), now);
+        }
+        return index.add(actual);
+      });
       return size;
     } finally {
       temp.busy.release();
@@ -147,90 +256,30 @@ final class IndexedContentStore implements ContentStore {
 
   @Override
   public boolean abort(String id) throws IOException {
-    TempObject temp = temps.get(id);
-    if (temp == null || !forget(temp)) {
-      return false;
-    }
-    // Waits for a write in progress to finish: the file goes away under nobody.
-    temp.busy.acquireUninterruptibly();
-    try {
-      temp.delete();
-      return true;
-    } finally {
-      temp.busy.release();
-    }
+    return temps.abort(id);
   }
 
   @Override
   public int expireTemps() throws IOException {
-    Instant cutoff = clock.instant().minus(tempExpiry);
-    int expired = 0;
-    for (TempObject temp : temps.values()) {
-      // One being written to is busy, not idle, whatever its last write.
-      if (temp.lastActive().isBefore(cutoff) && temp.busy.tryAcquire()) {
-        try {
-          if (forget(temp)) {
-            temp.delete();
-            expired++;
-            log.log(INFO, () -> "temporary object " + temp.id + " expired after " + tempExpiry);
-          }
-        } finally {
-          temp.busy.release();
-        }
-      }
-    }
-    return expired;
-  }
-
-  private TempObject acquire(String id) throws OstoreException {
-    TempObject temp = temps.get(id);
-    if (temp == null) {
-      throw OstoreException.notFound("no temporary object " + id);
-    }
-    if (!temp.busy.tryAcquire()) {
-      throw new OstoreException(ErrorCode.CONFLICT,
-          "temporary object " + id + " is being written by another request");
-    }
-    if (temps.get(id) != temp) {
-      temp.busy.release();
-      throw OstoreException.notFound("no temporary object " + id);
-    }
-    return temp;
+    return temps.expire();
   }
 
   @Override
   public void close() {
-    if (!open.compareAndSet(true, false)) {
-      return;
-    }
-    for (TempObject temp : temps.values()) {
-      if (forget(temp)) {
-        try {
-          temp.release();
-        } catch (IOException e) {
-          log.log(WARNING, () -> "cannot close temporary object " + temp.id + ": " + e);
-        }
-      }
-    }
+    temps.close();
   }
 
-  /** Takes the temporary object out of the store, freeing its slot; true if this call did. */
-  private boolean forget(TempObject temp) {
-    if (temps.remove(temp.id, temp)) {
-      tempSlots.release();
-      return true;
-    }
-    return false;
+  private Path pathOf(ContentHash hash) {
+    return storage.pathOf(hash.hex());
   }
 
-  /** A failed append leaves a temporary object nobody can trust: it goes at once. */
-  private void discard(TempObject temp) {
-    if (forget(temp)) {
-      try {
-        temp.delete();
-      } catch (IOException e) {
-        log.log(WARNING, () -> "cannot delete temporary object " + temp.id + ": " + e);
-      }
+  private FileTime now() {
+    return ShardPaths.stamp(clock.instant());
+  }
+
+  private static void checkLimit(int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit (" + limit + ") is negative");
     }
   }
 }

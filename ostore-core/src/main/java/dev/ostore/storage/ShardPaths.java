@@ -55,8 +55,9 @@ final class ShardPaths {
   }
 
   /**
-   * The time a shard's file records as when it was written or held. Rounded up to the second:
-   * some file systems keep whole seconds only, and a time that can only err later keeps a shard.
+   * The time a file records as when it was written or held, a shard's or content's stored whole.
+   * Rounded up to the second: some file systems keep whole seconds only, and a time that can only
+   * err later keeps what it stamps.
    */
   static FileTime stamp(Instant now) {
     Instant second = now.truncatedTo(ChronoUnit.SECONDS);

@@ -104,13 +104,13 @@ public interface ShardStore extends AutoCloseable {
    */
   List<Listed> listed(Optional<ShardId> after, int limit) throws IOException;
 
-  /** What {@link #hold} did. */
+  /** What {@link #hold} did with a shard, or {@link ContentStore#hold} with content. */
   enum Hold {
-    /** The shard is held now. */
+    /** It is held now. */
     HELD,
-    /** No such shard is here. */
+    /** It is not here. */
     ABSENT,
-    /** The shard was written at or after the time given, so it stays in place. */
+    /** It was written at or after the time given, so it stays in place. */
     WRITTEN_SINCE
   }
 

@@ -4,6 +4,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.OptionalLong;
@@ -53,7 +54,9 @@ final class TempObject {
     return ContentHash.of(digest.digest());
   }
 
-  long commit(String key) throws IOException {
+  /** Stores the object under {@code key}, durably, as written at {@code written}. */
+  long commit(String key, FileTime written) throws IOException {
+    upload.stamp(written);
     return upload.commit(key);
   }
 

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 
 /**
  * An object being written to a temporary file. {@link #commit(String)} forces it to disk and
@@ -70,6 +71,19 @@ public final class Upload extends OutputStream {
       throw DiskStorage.failed(key, e);
     } finally {
       close();
+    }
+  }
+
+  /**
+   * Records {@code at} as when the object was written, in the file's modification time, which
+   * the rename of {@link #commit} keeps: a store whose times come from its own clock sets it last.
+   */
+  void stamp(FileTime at) throws IOException {
+    checkOpen();
+    try {
+      Files.setLastModifiedTime(temp, at);
+    } catch (IOException e) {
+      throw DiskStorage.failed(toString(), e);
     }
   }
 

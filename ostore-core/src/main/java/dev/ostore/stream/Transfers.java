@@ -158,11 +158,6 @@ public final class Transfers {
     return GetStream.open(HttpCall.open(server, path, "GET", connectTimeout, readTimeout));
   }
 
-  /** The size of the object at {@code path} on {@code server}, asked with a {@code HEAD}. */
-  public long size(ServerAddress server, String path) throws IOException {
-    return head(server, path, HttpCall::expectOk);
-  }
-
   /** Header {@code name} of the answer to a {@code HEAD} of {@code path} on {@code server}. */
   public Optional<String> header(ServerAddress server, String path, String name)
       throws IOException {

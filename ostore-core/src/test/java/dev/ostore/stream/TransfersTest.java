@@ -26,6 +26,7 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -200,9 +201,9 @@ class TransfersTest {
     OstoreException get = assertThrows(OstoreException.class,
         () -> transfers.get(closed, "/objects/x"));
     assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, get.code());
-    OstoreException size = assertThrows(OstoreException.class,
-        () -> transfers.size(closed, "/objects/x"));
-    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, size.code());
+    OstoreException head = assertThrows(OstoreException.class,
+        () -> transfers.header(closed, "/objects/x", "Stored-Length"));
+    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, head.code());
   }
 
   @Test
@@ -426,12 +427,14 @@ class TransfersTest {
   }
 
   @Test
-  void sizeAsksWithHead() throws Exception {
+  void headerAsksWithHead() throws Exception {
     stored.put("/objects/sized", new byte[12345]);
-    assertEquals(12345, transfers.size(address, "/objects/sized"));
-    assertEquals(12345, transfers.size(address, "/objects/sized"), "reusing the connection");
+    assertEquals(Optional.of("12345"),
+        transfers.header(address, "/objects/sized", "Stored-Length"));
+    assertEquals(Optional.empty(), transfers.header(address, "/objects/sized", "Absent"),
+        "reusing the connection");
     OstoreException e = assertThrows(OstoreException.class,
-        () -> transfers.size(address, "/objects/missing"));
+        () -> transfers.header(address, "/objects/missing", "Stored-Length"));
     assertEquals(ErrorCode.NOT_FOUND, e.code());
   }
 
@@ -489,6 +492,7 @@ class TransfersTest {
     if (data == null) {
       throw OstoreException.notFound("no such object: " + exchange.path());
     }
+    exchange.setHeader("Stored-Length", Integer.toString(data.length));
     exchange.respond(200, data.length).close();
   }
 

@@ -52,8 +52,8 @@ import java.util.function.BooleanSupplier;
 public final class DataServer implements AutoCloseable {
   private static final Logger log = System.getLogger(DataServer.class.getName());
   /**
-   * How often resumable uploads past their expiry, and shards held past their time, are sought:
-   * at most this long apart, and more often when the hold period is shorter.
+   * How often resumable uploads past their expiry, and shards and content held past their time,
+   * are sought: at most this long apart, and more often when the hold period is shorter.
    */
   static final Duration SHARD_SWEEP = Duration.ofMinutes(1);
 
@@ -131,12 +131,13 @@ public final class DataServer implements AutoCloseable {
     try {
       ServerId id = ServerIdFile.readOrCreate(root);
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
-          config.maxTempObjects());
+          config.maxTempObjects(), config.holdFor());
       // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
       shards = ShardStore.onDisk(root.path(), config.maxTempObjects(), clock,
           config.holdFor());
       Routes.Builder routes = Routes.builder();
-      new ContentEndpoints(store).addTo(routes);
+      new ContentEndpoints(store, id).addTo(routes);
+      new HeldContentEndpoints(store, id).addTo(routes);
       new TempEndpoints(store).addTo(routes);
       new ShardEndpoints(shards, id).addTo(routes);
       new HoldingEndpoints(shards, id).addTo(routes);
@@ -162,8 +163,8 @@ public final class DataServer implements AutoCloseable {
           TimeUnit.MILLISECONDS);
       long shardSweep = Math.max(1, Math.min(SHARD_SWEEP.toMillis(),
           config.holdFor().toMillis() / 2));
-      scheduler.scheduleWithFixedDelay(() -> sweep(openedShards), shardSweep, shardSweep,
-          TimeUnit.MILLISECONDS);
+      scheduler.scheduleWithFixedDelay(() -> sweep(openedShards, opened), shardSweep,
+          shardSweep, TimeUnit.MILLISECONDS);
       return new DataServer(root, id, store, shards, http, scheduler, scrubbing, responder,
           heartbeat, metrics);
     } catch (IOException | RuntimeException e) {
@@ -284,10 +285,10 @@ public final class DataServer implements AutoCloseable {
   }
 
   /**
-   * Deletes resumable uploads past their expiry, and shards held longer than the hold period;
-   * both are also at start, and expired uploads when asked for.
+   * Deletes resumable uploads past their expiry, and shards and content held longer than the
+   * hold period; all are also at start, and expired uploads when asked for.
    */
-  private static void sweep(ShardStore shards) {
+  private static void sweep(ShardStore shards, ContentStore store) {
     try {
       int expired = shards.resumable().expire();
       if (expired > 0) {
@@ -300,6 +301,11 @@ public final class DataServer implements AutoCloseable {
       shards.purgeHeld(); // logs each shard it deletes
     } catch (IOException | RuntimeException e) {
       log.log(WARNING, () -> "deleting shards held past their time failed: " + e.getMessage());
+    }
+    try {
+      store.purgeHeld(); // logs each content it deletes
+    } catch (IOException | RuntimeException e) {
+      log.log(WARNING, () -> "deleting content held past its time failed: " + e.getMessage());
     }
   }
 

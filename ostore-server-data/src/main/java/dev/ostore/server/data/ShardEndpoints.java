@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -309,12 +310,21 @@ final class ShardEndpoints {
   }
 
   static Optional<ShardId> afterIn(Exchange exchange) throws OstoreException {
+    return afterIn(exchange, ShardId::parse);
+  }
+
+  /**
+   * {@code ?after=}, where a listing resumes, read by {@code parse}, if given; what {@code parse}
+   * refuses is a 400.
+   */
+  static <T> Optional<T> afterIn(Exchange exchange, Function<String, T> parse)
+      throws OstoreException {
     Optional<String> text = exchange.query("after");
     if (text.isEmpty()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(ShardId.parse(text.get()));
+      return Optional.of(parse.apply(text.get()));
     } catch (IllegalArgumentException e) {
       throw OstoreException.badRequest("after: " + e.getMessage());
     }

@@ -17,7 +17,9 @@ import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.DataServerClient.Hold;
 import dev.ostore.dataserver.HeldShard;
+import dev.ostore.dataserver.HeldWhole;
 import dev.ostore.dataserver.ListedShard;
+import dev.ostore.dataserver.ListedWhole;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.erasure.Striping;
@@ -391,20 +393,87 @@ class DataServerClientTest {
   }
 
   @Test
-  void contentStoredWholeReadsBackWithItsSize() throws IOException {
+  void contentStoredWholeReadsBack() throws IOException {
     byte[] bytes = TestData.randomBytes(70_000, 8);
     ContentHash hash = storeWhole(bytes);
-    assertEquals(bytes.length, client.wholeSize(server.address(), hash));
     try (GetStream in = client.readWhole(server.address(), hash)) {
       assertEquals(bytes.length, in.length());
       assertArrayEquals(bytes, in.readAllBytes());
     }
     ContentHash missing = ContentHash.sha256(new byte[] {1});
     OstoreException e = assertThrows(OstoreException.class,
-        () -> client.wholeSize(server.address(), missing));
+        () -> client.readWhole(server.address(), missing));
     assertEquals(ErrorCode.NOT_FOUND, e.code());
-    e = assertThrows(OstoreException.class, () -> client.readWhole(server.address(), missing));
+  }
+
+  @Test
+  void contentStoredWholeIsListedInHashOrderAPageAtATime() throws IOException {
+    List<ListedWhole> all = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      byte[] bytes = TestData.randomBytes(100 + i, 30 + i);
+      all.add(new ListedWhole(storeWhole(bytes), bytes.length, clock.instant()));
+      clock.advance(Duration.ofMinutes(1));
+    }
+    all.sort((a, b) -> a.hash().compareTo(b.hash()));
+    assertEquals(all, client.listWhole(server.address(), Optional.empty(), 10));
+    assertEquals(all.subList(0, 2), client.listWhole(server.address(), Optional.empty(), 2));
+    assertEquals(all.subList(2, 3),
+        client.listWhole(server.address(), Optional.of(all.get(1).hash()), 2));
+  }
+
+  @Test
+  void contentWrittenSinceIsNotHeldAndHeldContentIsNeitherReadNorListedUntilRestored()
+      throws IOException {
+    byte[] bytes = TestData.randomBytes(1000, 31);
+    ContentHash hash = storeWhole(bytes);
+    clock.advance(Duration.ofMinutes(1));
+    assertEquals(Hold.WRITTEN_SINCE, client.holdWhole(server.address(), hash, START));
+    assertArrayEquals(bytes, readWhole(hash));
+    assertEquals(Hold.HELD, client.holdWhole(server.address(), hash, START.plusMillis(1)));
+    assertEquals(Hold.ABSENT, client.holdWhole(server.address(), hash, clock.instant()));
+    OstoreException e = assertThrows(OstoreException.class, () -> readWhole(hash));
     assertEquals(ErrorCode.NOT_FOUND, e.code());
+    assertEquals(List.of(), client.listWhole(server.address(), Optional.empty(), 10));
+    assertEquals(List.of(new HeldWhole(hash, clock.instant())),
+        client.listHeldWhole(server.address(), Optional.empty(), 10));
+    assertEquals(List.of(), client.listHeldWhole(server.address(), Optional.of(hash), 10));
+    clock.advance(Duration.ofMinutes(1));
+    assertTrue(client.restoreWhole(server.address(), hash));
+    assertFalse(client.restoreWhole(server.address(), hash));
+    assertArrayEquals(bytes, readWhole(hash));
+    assertEquals(List.of(new ListedWhole(hash, bytes.length, clock.instant())),
+        client.listWhole(server.address(), Optional.empty(), 10));
+    assertEquals(List.of(), client.listHeldWhole(server.address(), Optional.empty(), 10));
+  }
+
+  @Test
+  void storingContentWholeAgainKeepsItFromAHoldThatBeganBefore() throws IOException {
+    byte[] bytes = TestData.randomBytes(1000, 32);
+    ContentHash hash = storeWhole(bytes);
+    clock.advance(Duration.ofHours(1));
+    Instant condemned = clock.instant();
+    storeWhole(bytes);
+    assertEquals(Hold.WRITTEN_SINCE, client.holdWhole(server.address(), hash, condemned));
+    assertArrayEquals(bytes, readWhole(hash));
+  }
+
+  @Test
+  void aHoldOfContentOnAnUnreachableServerFailsNamingServerAndContent() throws IOException {
+    ServerAddress nobody;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      nobody = new ServerAddress("127.0.0.1", socket.getLocalPort());
+    }
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> client.holdWhole(nobody, HASH, START));
+    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code());
+    assertTrue(e.getMessage().contains("hold content " + HASH.hex() + " on " + nobody),
+        e.getMessage());
+  }
+
+  private byte[] readWhole(ContentHash hash) throws IOException {
+    try (GetStream in = client.readWhole(server.address(), hash)) {
+      return in.readAllBytes();
+    }
   }
 
   /** Stores content whole as api servers did before erasure coding: temp, append, commit. */

@@ -151,7 +151,7 @@ class DataServerTest {
     assertEquals(400, badId.statusCode());
     HttpResponse<String> put = put("/objects/" + "0".repeat(64), "x");
     assertEquals(405, put.statusCode());
-    assertEquals("GET, HEAD", put.headers().firstValue("Allow").orElseThrow());
+    assertEquals("DELETE, GET, HEAD", put.headers().firstValue("Allow").orElseThrow());
   }
 
   @Test
