@@ -27,11 +27,12 @@ final class ContentTable {
   /** Below every hash: where a walk starts. */
   private static final byte[] START = new byte[0];
 
-  // A content recorded already keeps its first layout, and is touched and revived.
+  // A content recorded already is touched and revived if of the same layout, else left as it is.
   private static final String RECORD = "INSERT INTO ostore_contents"
       + " (hash, size, layout, created_millis, touched_millis) VALUES (?, ?, ?, ?, ?)"
       + " ON CONFLICT (hash) DO UPDATE"
-      + " SET touched_millis = excluded.touched_millis, condemned_millis = NULL";
+      + " SET touched_millis = excluded.touched_millis, condemned_millis = NULL"
+      + " WHERE ostore_contents.layout = excluded.layout";
   private static final String REVIVE = "UPDATE ostore_contents"
       + " SET touched_millis = ?, condemned_millis = NULL WHERE hash = ?";
   private static final String TOUCH = "UPDATE ostore_contents SET touched_millis = ?"
@@ -69,12 +70,15 @@ final class ContentTable {
   }
 
   /**
-   * Records how content {@code digest} is laid out unless that is recorded already, and touches
-   * and revives it either way: a version is about to refer to it, or its shards were just written.
+   * Records how content {@code digest} is laid out, or touches and revives it when recorded
+   * already with that layout: a version is about to refer to it, or its shards were just written.
+   * False, changing nothing, when it is recorded with another layout: shards of the two layouts
+   * share their names, so the content cannot be both.
    */
-  static void record(Session session, byte[] digest, long size, String layout, long nowMillis)
-      throws SQLException {
-    session.statement(RECORD, digest, size, layout, nowMillis, nowMillis).executeUpdate();
+  static boolean record(Session session, byte[] digest, long size, String layout,
+      long nowMillis) throws SQLException {
+    return session.statement(RECORD, digest, size, layout, nowMillis, nowMillis)
+        .executeUpdate() == 1;
   }
 
   /** Touches content {@code digest} and takes a condemned mark away, if it has a row. */

@@ -103,7 +103,9 @@ public interface MetadataStore extends AutoCloseable {
   /**
    * Adds a version as {@link #add(String, long, ContentHash)} does, and records in the same
    * transaction how its content is laid out on the data servers, unless that is recorded already
-   * (content is stored once, and keeps the layout it was first stored with).
+   * (content is stored once). Content recorded with another layout (stored under other settings)
+   * is a {@code CONFLICT}, and nothing is recorded: its shards and the new ones share names, so
+   * a version must not refer to it as either.
    */
   Version add(String name, long size, ContentHash hash, String layout) throws IOException;
 
@@ -114,7 +116,9 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * Records how content is laid out without adding a version, unless that is recorded already:
-   * for content that versions refer to already, converted from a whole copy to shards.
+   * for content that versions refer to already, converted from a whole copy to shards. Another
+   * layout recorded already is a {@code CONFLICT}, as for {@link #add(String, long, ContentHash,
+   * String)}.
    */
   void recordLayout(ContentHash hash, long size, String layout) throws IOException;
 

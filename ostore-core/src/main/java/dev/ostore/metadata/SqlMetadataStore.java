@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -189,18 +190,35 @@ final class SqlMetadataStore implements MetadataStore {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
     byte[] digest = HEX.parseHex(hash.hex());
-    long number = write("add a version of " + name, session -> {
+    OptionalLong number = write("add a version of " + name, session -> {
       // Touches and revives the content in the transaction that refers to it: see ContentTable.
       if (layout.isPresent()) {
-        ContentTable.record(session, digest, size, layout.get(), clock.millis());
+        if (!ContentTable.record(session, digest, size, layout.get(), clock.millis())) {
+          return OptionalLong.empty();
+        }
       } else {
         ContentTable.revive(session, digest, clock.millis());
       }
       long next = returning(session, NEXT_NUMBER, name).orElseThrow();
       update(session, INSERT_VERSION, name, next, size, digest, clock.millis());
-      return next;
+      return OptionalLong.of(next);
     });
-    return new Version(name, number, size, Optional.of(hash));
+    if (number.isEmpty()) {
+      throw otherLayout(hash, layout.orElseThrow(), "no version of " + name + " recorded");
+    }
+    return new Version(name, number.getAsLong(), size, Optional.of(hash));
+  }
+
+  /**
+   * The content is recorded with a layout other than {@code layout}, which a write made under
+   * other settings (erasure code, small-object limit, compression) than those it was stored with.
+   */
+  private OstoreException otherLayout(ContentHash hash, String layout, String outcome)
+      throws OstoreException {
+    String recorded = layout(hash).map(ContentLayout::layout).orElse("another");
+    return new OstoreException(ErrorCode.CONFLICT, "content " + hash.hex() + " is stored as "
+        + recorded + ", not as " + layout + " (settings changed since it was stored): " + outcome
+        + "; it can be stored so once a collection has taken the old content");
   }
 
   @Override
@@ -219,10 +237,11 @@ final class SqlMetadataStore implements MetadataStore {
   public void recordLayout(ContentHash hash, long size, String layout) throws OstoreException {
     requireNonNull(layout, "layout");
     new ContentLayout(size, layout);
-    write("record the layout of " + hash, session -> {
-      ContentTable.record(session, ContentTable.bytes(hash), size, layout, clock.millis());
-      return null;
-    });
+    boolean recorded = write("record the layout of " + hash, session ->
+        ContentTable.record(session, ContentTable.bytes(hash), size, layout, clock.millis()));
+    if (!recorded) {
+      throw otherLayout(hash, layout, "not recorded");
+    }
   }
 
   @Override

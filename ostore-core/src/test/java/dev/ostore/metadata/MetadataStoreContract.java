@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
 import dev.ostore.heartbeat.FakeClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -381,7 +383,7 @@ abstract class MetadataStoreContract {
       store.add("n" + i, i, hash, "4+2/65536");
     }
     store.recordLayout(OTHER, 99, "1+2/65536");
-    store.recordLayout(OTHER, 5, "4+2/65536"); // recorded already: kept as it was
+    store.recordLayout(OTHER, 5, "1+2/65536"); // recorded already: kept as it was
     hashes.add(OTHER);
     hashes.sort(Comparator.comparing(ContentHash::hex));
     List<ContentEntry> listed = new ArrayList<>();
@@ -503,10 +505,18 @@ abstract class MetadataStoreContract {
     Version first = store.add("a", 10, HASH, "4+2/65536");
     assertEquals(new Version("a", 1, 10, Optional.of(HASH)), first);
     assertEquals(Optional.of(new ContentLayout(10, "4+2/65536")), store.layout(HASH));
-    // Stored again under another name, with another code: the content keeps its first layout.
-    store.add("b", 10, HASH, "6+3/65536");
+    store.add("b", 10, HASH, "4+2/65536");
     store.add("c", 10, HASH);
+    // Stored again under another code: refused, since both layouts' shards have the same names.
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> store.add("d", 10, HASH, "6+3/65536"));
+    assertEquals(ErrorCode.CONFLICT, e.code());
+    assertTrue(e.getMessage().startsWith("content " + HASH.hex() + " is stored as 4+2/65536,"
+        + " not as 6+3/65536"), e.getMessage());
+    assertEquals(ErrorCode.CONFLICT, assertThrows(OstoreException.class,
+        () -> store.recordLayout(HASH, 10, "6+3/65536")).code());
     assertEquals(Optional.of(new ContentLayout(10, "4+2/65536")), store.layout(HASH));
+    assertEquals(Optional.empty(), store.latest("d"));
     assertEquals(Optional.empty(), store.layout(OTHER));
     assertEquals(3, store.allVersions("", Optional.empty(), 10).versions().size());
   }
@@ -861,7 +871,7 @@ abstract class MetadataStoreContract {
     assertTrue(condemn(HASH, new ContentLayout(5, LAYOUT), cutoff, condemned));
     clock.advance(Duration.ofSeconds(1));
     store.add("a", 6, OTHER);
-    store.add("b", 5, HASH, "6+3/65536");
+    store.add("b", 5, HASH, LAYOUT);
     for (ContentHash revived : List.of(OTHER, HASH)) {
       assertTrue(wanted(revived));
       assertFalse(forget(revived, condemned), "revived");

@@ -2,10 +2,13 @@ package dev.ostore.object;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ByteRange;
+import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
+import dev.ostore.OstoreException;
 import dev.ostore.TestData;
 import dev.ostore.compress.Compression;
 import dev.ostore.metadata.ContentLayout;
@@ -71,6 +74,22 @@ class CompressedObjectsTest {
     }
     assertArrayEquals(new byte[0], read(objects, version, new ByteRange(5, 5)));
     assertArrayEquals(text, gunzip(objects, version));
+  }
+
+  @Test
+  void contentStoredUncompressedIsNeverRecordedAgainCompressed() throws IOException {
+    byte[] text = TestData.logLines(3 * STRIPE, 3);
+    Version plain = put(store(Compression.OFF), "plain", text);
+    assertTrue(metadata.deleteVersion("plain", 1).isPresent());
+    // Its row waits for a collection; compression is turned on and the same bytes come again.
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> put(store(Compression.DEFAULT), "again", text));
+
+    assertEquals(ErrorCode.CONFLICT, e.code());
+    assertTrue(e.getMessage().contains("settings changed since it was stored"), e.getMessage());
+    assertEquals(Optional.empty(), metadata.latest("again"), "no version refers to it");
+    assertEquals(Optional.empty(), metadata.layout(plain.hash().orElseThrow()).orElseThrow()
+        .compressed());
   }
 
   @Test
