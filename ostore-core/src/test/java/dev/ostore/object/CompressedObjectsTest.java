@@ -86,7 +86,7 @@ class CompressedObjectsTest {
         () -> put(store(Compression.DEFAULT), "again", text));
 
     assertEquals(ErrorCode.CONFLICT, e.code());
-    assertTrue(e.getMessage().contains("settings changed since it was stored"), e.getMessage());
+    assertTrue(e.getMessage().contains("stored under other settings"), e.getMessage());
     assertEquals(Optional.empty(), metadata.latest("again"), "no version refers to it");
     assertEquals(Optional.empty(), metadata.layout(plain.hash().orElseThrow()).orElseThrow()
         .compressed());
