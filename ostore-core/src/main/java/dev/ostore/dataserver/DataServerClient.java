@@ -4,6 +4,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.erasure.Striping;
+import dev.ostore.storage.ShardLayout;
 import dev.ostore.stream.GetStream;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
@@ -67,11 +68,13 @@ public interface DataServerClient {
 
   /**
    * Streams blocks {@code [fromBlock, toBlock)} of a shard, verified by the server; a shard the
-   * server does not hold is a {@link java.nio.file.NoSuchFileException}, a transfer cut short an
+   * server does not hold is a {@link java.nio.file.NoSuchFileException}, one it holds under
+   * another layout than {@code layout} (stored by a write under other settings: the shards of
+   * both share their names) an {@link IOException} before any byte, a transfer cut short an
    * {@link IOException} from the stream's {@code read}. Close the stream when done.
    */
-  InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
-      throws IOException;
+  InputStream read(ServerAddress server, ShardId id, ShardLayout layout, long fromBlock,
+      long toBlock) throws IOException;
 
   /** Deletes a shard; false when the server did not hold it. */
   boolean delete(ServerAddress server, ShardId id) throws IOException;

@@ -15,7 +15,10 @@ public record HeldWhole(ContentHash hash, Instant heldAt) {
     requireNonNull(heldAt, "heldAt");
   }
 
-  /** Reads {@code "<hex> <held at, epoch millis>"}; anything else is an IllegalArgumentException. */
+  /**
+   * Reads {@code "<hex> <held at, epoch millis>"}; anything else is an
+   * IllegalArgumentException.
+   */
   static HeldWhole parse(String line) {
     String[] fields = line.strip().split(" ");
     if (fields.length != 2 || !fields[1].matches("[0-9]{1,18}")) {

@@ -98,14 +98,18 @@ final class HttpDataServerClient implements DataServerClient {
    * on the wire (or by the sender after its own check) never reaches the reader.
    */
   @Override
-  public InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
-      throws IOException {
-    return readBlocks(server, SHARDS + id, "shard " + id, fromBlock, toBlock);
+  public InputStream read(ServerAddress server, ShardId id, ShardLayout layout, long fromBlock,
+      long toBlock) throws IOException {
+    return readBlocks(server, SHARDS + id, "shard " + id, Optional.of(layout), fromBlock,
+        toBlock);
   }
 
-  /** Blocks {@code [fromBlock, toBlock)} of the shard or upload at {@code path}, checked. */
-  private InputStream readBlocks(ServerAddress server, String path, String what, long fromBlock,
-      long toBlock) throws IOException {
+  /**
+   * Blocks {@code [fromBlock, toBlock)} of the shard or upload at {@code path}, checked, and of
+   * the layout {@code expected}, if given.
+   */
+  private InputStream readBlocks(ServerAddress server, String path, String what,
+      Optional<ShardLayout> expected, long fromBlock, long toBlock) throws IOException {
     if (fromBlock < 0 || fromBlock > toBlock) {
       throw new IllegalArgumentException("blocks [" + fromBlock + ", " + toBlock + ")");
     }
@@ -122,6 +126,10 @@ final class HttpDataServerClient implements DataServerClient {
     try {
       ShardLayout layout = ShardLayout.parse(in.header(LAYOUT_HEADER).orElse(null),
           Long.parseLong(in.header(SIZE_HEADER).orElse("-1")));
+      if (expected.isPresent() && !expected.get().equals(layout)) {
+        throw new IllegalArgumentException("it holds it as " + describe(layout) + ", not as "
+            + describe(expected.get()) + ": stored by a write under other settings");
+      }
       if (in.length() != ShardRecords.length(layout, fromBlock, toBlock)) {
         throw new IllegalArgumentException("it sent " + in.length() + " bytes for blocks ["
             + fromBlock + ", " + toBlock + ") of " + layout);
@@ -132,6 +140,10 @@ final class HttpDataServerClient implements DataServerClient {
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
           + " answered a read of " + what + " wrongly: " + e.getMessage(), e);
     }
+  }
+
+  private static String describe(ShardLayout layout) {
+    return layout.layoutText() + " of " + layout.objectSize() + " bytes";
   }
 
   /** A {@code PATCH /uploads/<id>?from=<block>} of framed blocks, the end, and no trailer. */
@@ -167,7 +179,8 @@ final class HttpDataServerClient implements DataServerClient {
   @Override
   public InputStream readUpload(ServerAddress server, UploadShardId id, long fromBlock,
       long toBlock) throws IOException {
-    return readBlocks(server, UPLOADS + id, "upload " + id, fromBlock, toBlock);
+    return readBlocks(server, UPLOADS + id, "upload " + id, Optional.empty(), fromBlock,
+        toBlock);
   }
 
   /** A {@code PUT /shards/<hex>.<i>?upload=<upload>}: no body, 201 or 200. */

@@ -218,8 +218,9 @@ final class SqlMetadataStore implements MetadataStore {
       throws OstoreException {
     String recorded = layout(hash).map(ContentLayout::layout).orElse("another");
     return new OstoreException(ErrorCode.CONFLICT, "content " + hash.hex() + " is stored as "
-        + recorded + ", not as " + layout + " (stored under other settings, or by a resumable upload, which does not compress): " + outcome
-        + "; it can be stored so once a collection has taken the old content");
+        + recorded + ", not as " + layout + " (stored under other settings, or by a resumable"
+        + " upload, which does not compress): " + outcome + "; it can be stored so once a"
+        + " collection has taken the old content");
   }
 
   @Override

@@ -11,7 +11,9 @@ import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.StripeSource;
 import dev.ostore.erasure.Striping;
 import dev.ostore.locate.Locations;
+import dev.ostore.storage.ShardLayout;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger;
 import java.nio.file.NoSuchFileException;
@@ -222,8 +224,9 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     for (ServerAddress server : locations.holders(index)) {
       ShardId id = new ShardId(hash, index);
       try {
-        feeds.put(index, ShardFeed.start(index, server, client.read(server, id, stripe, to),
-            striping, size, stripe, to, arrivals, executor));
+        InputStream blocks = client.read(server, id, ShardLayout.of(striping, size), stripe, to);
+        feeds.put(index, ShardFeed.start(index, server, blocks, striping, size, stripe, to,
+            arrivals, executor));
         early.remove(index);
         return true;
       } catch (IOException e) {

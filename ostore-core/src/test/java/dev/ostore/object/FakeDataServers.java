@@ -266,8 +266,8 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   }
 
   @Override
-  public InputStream read(ServerAddress server, ShardId id, long fromBlock, long toBlock)
-      throws IOException {
+  public InputStream read(ServerAddress server, ShardId id, ShardLayout expected,
+      long fromBlock, long toBlock) throws IOException {
     checkUp(server);
     reads.add(new BlockRead(id.index(), fromBlock, toBlock));
     byte[] shard = held.get(server).get(id);
@@ -276,6 +276,10 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     }
     ListedShard listing = listed.get(id.hash()).apply(id);
     ShardLayout layout = ShardLayout.of(listing.striping(), listing.objectSize());
+    if (!layout.equals(expected)) {
+      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, server + " holds " + id + " as "
+          + layout + ", not as " + expected);
+    }
     byte[] records = records(shard, checksums.get(id), layout, fromBlock, toBlock);
     boolean corrupt = this.corrupt.contains(id);
     int limit = corrupt ? layout.chunkSize() / 2

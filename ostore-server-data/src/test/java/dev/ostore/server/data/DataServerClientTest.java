@@ -114,9 +114,25 @@ class DataServerClientTest {
   }
 
   @Test
+  void aShardHeldUnderAnotherLayoutIsRefusedBeforeAnyByte() throws IOException {
+    ShardId id = new ShardId(HASH, 1);
+    upload(id, TestData.randomBytes(250, 1));
+    ShardLayout other = new ShardLayout(LAYOUT.dataShards(), LAYOUT.parityShards(),
+        LAYOUT.chunkSize(), LAYOUT.objectSize() - 1);
+
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> client.read(server.address(), id, other, 0, 3));
+
+    assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+    assertTrue(e.getMessage().contains("it holds it as " + LAYOUT.layoutText() + " of "
+        + LAYOUT.objectSize() + " bytes, not as " + LAYOUT.layoutText() + " of "
+        + other.objectSize() + " bytes"), e.getMessage());
+  }
+
+  @Test
   void aShardNotHeldIsNoSuchFile() {
     NoSuchFileException e = assertThrows(NoSuchFileException.class,
-        () -> client.read(server.address(), new ShardId(HASH, 0), 0, 1));
+        () -> client.read(server.address(), new ShardId(HASH, 0), LAYOUT, 0, 1));
     assertTrue(e.getMessage().contains(HASH.hex() + ".0"), e.getMessage());
   }
 
@@ -146,7 +162,7 @@ class DataServerClientTest {
       assertTrue(e.getMessage().contains(server.address().toString()), e.getMessage());
       assertTrue(e.getMessage().contains("250"), e.getMessage());
     }
-    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
+    assertThrows(NoSuchFileException.class, () -> read(id, 0, 3));
   }
 
   @Test
@@ -157,7 +173,7 @@ class DataServerClientTest {
       writer.abort();
       writer.abort();
     }
-    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
+    assertThrows(NoSuchFileException.class, () -> read(id, 0, 3));
     // The server sees the cut once its read fails; its temporary file then goes.
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (filesUnder("temp") > 0) {
@@ -172,7 +188,7 @@ class DataServerClientTest {
     upload(id, TestData.randomBytes(250, 5));
     assertTrue(client.delete(server.address(), id));
     assertFalse(client.delete(server.address(), id));
-    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, 0, 3));
+    assertThrows(NoSuchFileException.class, () -> read(id, 0, 3));
   }
 
   @Test
@@ -330,7 +346,7 @@ class DataServerClientTest {
     byte[] stored = Files.readAllBytes(file);
     stored[stored.length - 10] ^= 1; // in the last block
     Files.write(file, stored);
-    try (InputStream in = client.read(server.address(), id, 0, 8)) {
+    try (InputStream in = client.read(server.address(), id, big, 0, 8)) {
       assertThrows(IOException.class, in::readAllBytes);
     }
   }
@@ -350,7 +366,7 @@ class DataServerClientTest {
       Future<?> served = executor.submit(() -> answerOnce(wire, "Shard-Layout: "
           + LAYOUT.layoutText() + "\r\nObject-Size: " + LAYOUT.objectSize() + "\r\n", answer));
       try (InputStream in = client.read(
-          new ServerAddress("127.0.0.1", wire.getLocalPort()), id, 0, 3)) {
+          new ServerAddress("127.0.0.1", wire.getLocalPort()), id, LAYOUT, 0, 3)) {
         assertArrayEquals(Arrays.copyOfRange(bytes, 0, 100), in.readNBytes(100));
         OstoreException e = assertThrows(OstoreException.class, () -> in.readNBytes(100));
         assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
@@ -514,7 +530,7 @@ class DataServerClientTest {
   }
 
   private byte[] read(ShardId id, long from, long to) throws IOException {
-    try (InputStream in = client.read(server.address(), id, from, to)) {
+    try (InputStream in = client.read(server.address(), id, LAYOUT, from, to)) {
       return in.readAllBytes();
     }
   }

@@ -19,6 +19,7 @@ import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.Striping;
+import dev.ostore.storage.ShardLayout;
 import dev.ostore.stream.Transfers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,7 +82,8 @@ class UploadClientTest {
     assertArrayEquals(Arrays.copyOfRange(SHARD, 100, 250), readUpload(1, 3));
     assertEquals(ShardWrite.STORED, client.commitUpload(server.address(), ID, HASH));
     ShardId shard = new ShardId(HASH, 1);
-    try (InputStream in = client.read(server.address(), shard, 0, 3)) {
+    ShardLayout layout = ShardLayout.of(STRIPING, SIZE);
+    try (InputStream in = client.read(server.address(), shard, layout, 0, 3)) {
       assertArrayEquals(SHARD, in.readAllBytes());
     }
     NoSuchFileException gone = assertThrows(NoSuchFileException.class,
