@@ -28,7 +28,8 @@ final class CollectWait {
       String shown = status;
       terminal.ifPresent(err -> err.print("\rcollect: " + count(shown, "contentsChecked")
           + " contents checked, " + count(shown, "contentsCollected") + " collected, "
-          + count(shown, "shardsHeld") + " shards held" + ERASE_TO_END));
+          + count(shown, "shardsHeld") + " shards and " + count(shown, "wholeCopiesHeld")
+          + " whole copies held" + ERASE_TO_END));
       Thread.sleep(POLL.toMillis());
       status = client.collectStatus();
     }
