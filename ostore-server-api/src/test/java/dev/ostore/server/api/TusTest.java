@@ -277,12 +277,16 @@ class TusTest {
     http().sendAndHangUp("PATCH " + location + " HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n"
         + "Content-Type: " + OCTETS + "\r\nUpload-Offset: 0\r\nContent-Length: " + bytes.length
         + "\r\n\r\n", Arrays.copyOf(bytes, 2 * MIB));
-    // As a client resumes: HEAD, then PATCH the rest; 409 while the cut PATCH still holds it.
+    // The server may take the cut PATCH up after a HEAD sent now: wait until it has kept some.
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (offset(location) == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    // As a client resumes: HEAD, then PATCH the rest; 409 while the cut PATCH still holds it.
     long held;
     HttpResponse<String> rest;
     do {
-      held = Long.parseLong(head(location).headers().firstValue("Upload-Offset").orElseThrow());
+      held = offset(location);
       rest = patch(location, held, Arrays.copyOfRange(bytes, (int) held, bytes.length));
     } while (rest.statusCode() == 409 && System.nanoTime() < deadline);
     assertEquals(204, rest.statusCode(), rest.body());
@@ -374,6 +378,11 @@ class TusTest {
 
   static HttpResponse<String> head(String location) throws Exception {
     return http().head(location, "Tus-Resumable", TUS);
+  }
+
+  /** The bytes the upload at {@code location} holds, as a HEAD tells them. */
+  static long offset(String location) throws Exception {
+    return Long.parseLong(head(location).headers().firstValue("Upload-Offset").orElseThrow());
   }
 
   /** PATCHes {@code body} at {@code offset}, with more headers as name, value, name, value... */
