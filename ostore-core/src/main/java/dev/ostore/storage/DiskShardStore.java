@@ -147,7 +147,13 @@ final class DiskShardStore implements ShardStore {
     try {
       channel = FileChannel.open(pathOf(id), READ);
     } catch (NoSuchFileException e) {
-      unindex(id); // removed behind our back: stop announcing it
+      // Removed behind our back: stop announcing it, unless it was restored or stored since,
+      // which happens under the lock, as this second look does.
+      synchronized (lockOf(id)) {
+        if (!Files.exists(pathOf(id))) {
+          unindex(id);
+        }
+      }
       return Optional.empty();
     } catch (IOException e) {
       throw DiskStorage.failed("shard " + id, e);
