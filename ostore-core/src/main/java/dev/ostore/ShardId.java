@@ -16,8 +16,9 @@ public record ShardId(ContentHash hash, int index) implements Comparable<ShardId
   public static final int MAX_SHARDS = 255;
 
   private static final Pattern TEXT = Pattern.compile("[0-9a-f]{64}\\.(0|[1-9][0-9]{0,2})");
+  // ContentHash sorts as its hex does, without making the strings.
   private static final Comparator<ShardId> ORDER =
-      Comparator.comparing((ShardId id) -> id.hash.hex()).thenComparingInt(ShardId::index);
+      Comparator.comparing(ShardId::hash).thenComparingInt(ShardId::index);
 
   public ShardId {
     requireNonNull(hash, "hash");
