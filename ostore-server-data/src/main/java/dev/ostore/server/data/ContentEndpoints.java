@@ -11,7 +11,6 @@ import dev.ostore.storage.StoredObject;
 import dev.ostore.stream.VerifiedCopy;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
@@ -63,14 +62,10 @@ final class ContentEndpoints {
 
   /** Lines of {@code <hex> <size> <written, epoch millis>}. */
   private void list(Exchange exchange) throws IOException {
-    StringBuilder lines = new StringBuilder();
-    for (ContentStore.Listed content : store.listed(
-        ShardEndpoints.afterIn(exchange, ContentHash::parse), ShardEndpoints.limitIn(exchange))) {
-      lines.append(content.hash()).append(' ').append(content.size()).append(' ')
-          .append(content.written().toEpochMilli()).append('\n');
-    }
-    exchange.respond(200, "text/plain; charset=utf-8",
-        lines.toString().getBytes(StandardCharsets.US_ASCII));
+    ShardEndpoints.respondLines(exchange, store.listed(
+        ShardEndpoints.afterIn(exchange, ContentHash::parse), ShardEndpoints.limitIn(exchange)),
+        content -> content.hash() + " " + content.size() + " "
+            + content.written().toEpochMilli());
   }
 
   /**

@@ -7,9 +7,6 @@ import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.storage.ContentStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Map;
 
 /**
  * The holding area for content stored whole, where a collection puts what it takes ({@code
@@ -36,15 +33,8 @@ final class HeldContentEndpoints {
 
   /** Lines of {@code <hex> <held at, epoch millis>}. */
   private void list(Exchange exchange) throws IOException {
-    StringBuilder lines = new StringBuilder();
-    for (Map.Entry<ContentHash, Instant> held : store.listHeld(
-        ShardEndpoints.afterIn(exchange, ContentHash::parse), ShardEndpoints.limitIn(exchange))
-        .entrySet()) {
-      lines.append(held.getKey()).append(' ').append(held.getValue().toEpochMilli())
-          .append('\n');
-    }
-    exchange.respond(200, "text/plain; charset=utf-8",
-        lines.toString().getBytes(StandardCharsets.US_ASCII));
+    ShardEndpoints.respondHeld(exchange, store.listHeld(
+        ShardEndpoints.afterIn(exchange, ContentHash::parse), ShardEndpoints.limitIn(exchange)));
   }
 
   /** 200 once the content is in place again (a copy stored meanwhile is kept); 404 none held. */
@@ -53,7 +43,6 @@ final class HeldContentEndpoints {
     if (!store.restore(hash)) {
       throw OstoreException.notFound("content " + hash + " is not held");
     }
-    exchange.respond(200, "text/plain; charset=utf-8",
-        (hash + "\n").getBytes(StandardCharsets.US_ASCII));
+    exchange.respondText(200, hash.toString());
   }
 }

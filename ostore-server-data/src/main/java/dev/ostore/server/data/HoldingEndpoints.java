@@ -8,10 +8,8 @@ import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.storage.ShardStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The holding area, where a collection puts the shards it takes until the server deletes them
@@ -51,11 +49,8 @@ final class HoldingEndpoints {
         OstoreException.badRequest("a hold needs ?" + ShardEndpoints.HOLD_PARAMETER
             + "=<epoch millis>"));
     List<ShardId> ids = ShardIdLines.read(exchange, MAX_HOLD);
-    StringBuilder lines = new StringBuilder();
-    store.hold(ids, writtenBefore).forEach((id, hold) ->
-        lines.append(id).append(' ').append(word(hold)).append('\n'));
-    exchange.respond(200, "text/plain; charset=utf-8",
-        lines.toString().getBytes(StandardCharsets.US_ASCII));
+    ShardEndpoints.respondLines(exchange, store.hold(ids, writtenBefore).entrySet(),
+        answer -> answer.getKey() + " " + word(answer.getValue()));
   }
 
   private static String word(ShardStore.Hold hold) {
@@ -68,14 +63,8 @@ final class HoldingEndpoints {
 
   /** Lines of {@code <hex>.<i> <held at, epoch millis>}. */
   private void list(Exchange exchange) throws IOException {
-    StringBuilder lines = new StringBuilder();
-    for (Map.Entry<ShardId, Instant> held : store.listHeld(ShardEndpoints.afterIn(exchange),
-        ShardEndpoints.limitIn(exchange)).entrySet()) {
-      lines.append(held.getKey()).append(' ').append(held.getValue().toEpochMilli())
-          .append('\n');
-    }
-    exchange.respond(200, "text/plain; charset=utf-8",
-        lines.toString().getBytes(StandardCharsets.US_ASCII));
+    ShardEndpoints.respondHeld(exchange, store.listHeld(ShardEndpoints.afterIn(exchange),
+        ShardEndpoints.limitIn(exchange)));
   }
 
   /** 200 once the shard is in place again (a copy stored meanwhile is kept); 404 none held. */
@@ -84,7 +73,6 @@ final class HoldingEndpoints {
     if (!store.restore(id)) {
       throw OstoreException.notFound("shard " + id + " is not held");
     }
-    exchange.respond(200, "text/plain; charset=utf-8",
-        (id + "\n").getBytes(StandardCharsets.US_ASCII));
+    exchange.respondText(200, id.toString());
   }
 }

@@ -21,7 +21,9 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -145,8 +147,7 @@ final class ShardEndpoints {
   /** Answers a shard's id: 201 when stored now, 200 when it was held already. */
   private static void stored(Exchange exchange, ShardId id, boolean keptExisting)
       throws IOException {
-    exchange.respond(keptExisting ? 200 : 201, "text/plain; charset=utf-8",
-        (id + "\n").getBytes(StandardCharsets.US_ASCII));
+    exchange.respondText(keptExisting ? 200 : 201, id.toString());
   }
 
   /**
@@ -217,17 +218,9 @@ final class ShardEndpoints {
   }
 
   private void list(Exchange exchange) throws IOException {
-    Optional<ShardId> after = afterIn(exchange);
-    int limit = limitIn(exchange);
-    StringBuilder lines = new StringBuilder();
-    for (ShardStore.Listed shard : store.listed(after, limit)) {
-      ShardLayout layout = shard.layout();
-      lines.append(shard.id()).append(' ').append(layout.layoutText()).append(' ')
-          .append(layout.objectSize()).append(' ').append(shard.written().toEpochMilli())
-          .append('\n');
-    }
-    exchange.respond(200, "text/plain; charset=utf-8",
-        lines.toString().getBytes(StandardCharsets.US_ASCII));
+    respondLines(exchange, store.listed(afterIn(exchange), limitIn(exchange)),
+        shard -> shard.id() + " " + shard.layout().layoutText() + " "
+            + shard.layout().objectSize() + " " + shard.written().toEpochMilli());
   }
 
   private ShardFile open(ShardId id) throws IOException {
@@ -307,6 +300,21 @@ final class ShardEndpoints {
           + blocks + " blocks");
     }
     return new long[] {from, last + 1};
+  }
+
+  /** Answers 200 with one plain-text line per item, as {@code line} writes it: a listing. */
+  static <T> void respondLines(Exchange exchange, Collection<T> items, Function<T, String> line)
+      throws IOException {
+    StringBuilder lines = new StringBuilder();
+    items.forEach(item -> lines.append(line.apply(item)).append('\n'));
+    exchange.respond(200, "text/plain; charset=utf-8",
+        lines.toString().getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** A listing of {@code <key> <held at, epoch millis>} lines, of shards or whole content. */
+  static void respondHeld(Exchange exchange, SortedMap<?, Instant> held) throws IOException {
+    respondLines(exchange, held.entrySet(),
+        entry -> entry.getKey() + " " + entry.getValue().toEpochMilli());
   }
 
   static Optional<ShardId> afterIn(Exchange exchange) throws OstoreException {
