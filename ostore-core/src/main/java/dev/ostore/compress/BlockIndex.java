@@ -72,6 +72,11 @@ public final class BlockIndex {
     return new BlockIndex(first, entries);
   }
 
+  /** The index of blocks {@code [0, entries.length)}, from their entries. */
+  static BlockIndex of(long[] entries) {
+    return new BlockIndex(0, entries.clone());
+  }
+
   /** The index of content of a single block: its compressed segment ends at {@code end}. */
   public static BlockIndex single(long end) {
     return new BlockIndex(0, new long[] {end});

@@ -31,6 +31,7 @@ public final class CompressingStream extends OutputStream {
 
   private final OutputStream stored;
   private final BlockCodec codec;
+  private final int level;
   private final ObjectCompressor rule;
   /** Original bytes not written yet: the probe until it decided, then at most one block. */
   private final byte[] pending;
@@ -38,21 +39,29 @@ public final class CompressingStream extends OutputStream {
   private final byte[] segments;
   /** Null until the probe decided; then whether the content is stored compressed. */
   private Boolean compressed;
-  private long[] index = new long[16];
+  private long[] index;
   private int blocks;
   private long storedSize;
-  private long gzipSize = GzipAssembler.FRAMING;
+  private long gzipSize;
   private boolean finished;
 
-  private CompressingStream(OutputStream stored, Compression compression, int probeBytes,
-      int held) {
-    checkArgument(compression.enabled(), "compression is off");
-    checkArgument(probeBytes > 0 && probeBytes % BLOCK == 0,
-        "the probe (%s bytes) must be whole blocks of %s", probeBytes, BLOCK);
+  private CompressingStream(OutputStream stored, CompressorState state, int held) {
     this.stored = requireNonNull(stored, "stored");
-    this.codec = BlockCodec.gzip(compression.level());
-    this.rule = ObjectCompressor.start(codec, probeBytes);
-    this.pending = new byte[held];
+    checkArgument(state.codec == GzipBlockCodec.ID, "no compressing codec has id %s",
+        state.codec);
+    this.codec = BlockCodec.gzip(state.level);
+    this.level = state.level;
+    this.rule = ObjectCompressor.resume(codec, state.probeBytes, state.tried, state.saved);
+    this.compressed = state.compressed.orElse(null);
+    long[] index = state.index();
+    this.index = Arrays.copyOf(index, Math.max(16, index.length));
+    this.blocks = index.length;
+    this.storedSize = state.storedSize;
+    this.gzipSize = state.gzipSize;
+    byte[] pending = state.pending();
+    checkArgument(pending.length <= held, "%s bytes held, room for %s", pending.length, held);
+    this.pending = Arrays.copyOf(pending, held);
+    this.pendingLength = pending.length;
     this.segments = new byte[held];
   }
 
@@ -63,11 +72,28 @@ public final class CompressingStream extends OutputStream {
    */
   public static CompressingStream to(OutputStream stored, Compression compression,
       OptionalLong length) {
-    int probe = ObjectCompressor.DEFAULT_PROBE_BYTES;
-    long declared = length.orElse(probe);
+    return resume(stored, CompressorState.start(compression), length);
+  }
+
+  /**
+   * A stream that goes on from {@code state}, writing to {@code stored} the rest of the stored
+   * stream of content of {@code length} bytes, if known: what it writes is what the stream that
+   * left {@code state} would have written next.
+   */
+  public static CompressingStream resume(OutputStream stored, CompressorState state,
+      OptionalLong length) {
+    long declared = length.orElse(state.probeBytes);
     long held = declared < BLOCK ? Math.max(1, declared)
-        : Math.min(probe, (declared + BLOCK - 1) / BLOCK * BLOCK);
-    return new CompressingStream(stored, compression, probe, (int) held);
+        : Math.min(state.probeBytes, (declared + BLOCK - 1) / BLOCK * BLOCK);
+    return new CompressingStream(stored, state, (int) held);
+  }
+
+  /** Where this stream stands now, for {@link #resume}. */
+  public CompressorState state() {
+    checkState(!finished, "finished already");
+    return new CompressorState(codec.id(), level, rule.probeBytes(),
+        Optional.ofNullable(compressed), rule.tried(), rule.saved(), storedSize, gzipSize,
+        Arrays.copyOf(index, blocks), Arrays.copyOf(pending, pendingLength));
   }
 
   @Override

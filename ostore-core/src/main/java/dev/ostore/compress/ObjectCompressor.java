@@ -45,6 +45,26 @@ public final class ObjectCompressor {
     return new ObjectCompressor(codec, probeBytes);
   }
 
+  /** The rule for an object whose blocks so far {@code tried} bytes and {@code saved} some. */
+  static ObjectCompressor resume(BlockCodec codec, int probeBytes, long tried, long saved) {
+    ObjectCompressor rule = new ObjectCompressor(codec, probeBytes);
+    rule.tried = tried;
+    rule.saved = saved;
+    return rule;
+  }
+
+  int probeBytes() {
+    return probeBytes;
+  }
+
+  long tried() {
+    return tried;
+  }
+
+  long saved() {
+    return saved;
+  }
+
   /**
    * Compresses one block of the object into {@code dst} from {@code dstOff}, which has room for
    * {@code len} bytes, unless the block or the object is not worth it.
