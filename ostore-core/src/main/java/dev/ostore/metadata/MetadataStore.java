@@ -152,9 +152,9 @@ public interface MetadataStore extends AutoCloseable {
   Optional<UploadRecord> upload(String id) throws IOException;
 
   /**
-   * Records how far {@code upload} got (its stripes, tail and failed shards), but only while
-   * {@code holder} holds its lease ({@link UploadRecord#leaseName()}) unexpired at {@code now}:
-   * returns whether it did. The check and the update are one atomic step.
+   * Records how far {@code upload} got (its stripes, tail, compressor and failed shards), but
+   * only while {@code holder} holds its lease ({@link UploadRecord#leaseName()}) unexpired at
+   * {@code now}: returns whether it did. The check and the update are one atomic step.
    */
   boolean advanceUpload(UploadRecord upload, String holder, Instant now) throws IOException;
 

@@ -113,6 +113,14 @@ final class PostgresDialect implements Dialect {
       "ALTER TABLE ostore_contents ADD COLUMN condemned_millis BIGINT",
       "CREATE INDEX ostore_contents_touched ON ostore_contents (touched_millis)");
 
+  /**
+   * Resumable uploads of content stored compressed: where the compressor stood after the bytes
+   * held ({@link dev.ostore.compress.CompressorState}); null for uploads stored as they come,
+   * as every upload of an earlier release is.
+   */
+  private static final List<String> VERSION_7 = List.of(
+      "ALTER TABLE ostore_uploads ADD COLUMN compressor BYTEA");
+
   private PostgresDialect() {}
 
   @Override
@@ -197,7 +205,7 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7);
   }
 
   /** Class 08 is a connection exception; 57P01-57P03 are the server shutting down or starting. */

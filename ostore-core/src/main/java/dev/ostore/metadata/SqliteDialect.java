@@ -110,6 +110,14 @@ final class SqliteDialect implements Dialect {
       "ALTER TABLE ostore_contents ADD COLUMN condemned_millis INTEGER",
       "CREATE INDEX ostore_contents_touched ON ostore_contents (touched_millis)");
 
+  /**
+   * Resumable uploads of content stored compressed: where the compressor stood after the bytes
+   * held ({@link dev.ostore.compress.CompressorState}); null for uploads stored as they come,
+   * as every upload of an earlier release is.
+   */
+  private static final List<String> VERSION_7 = List.of(
+      "ALTER TABLE ostore_uploads ADD COLUMN compressor BLOB");
+
   private SqliteDialect() {}
 
   @Override
@@ -163,7 +171,7 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7);
   }
 
   @Override

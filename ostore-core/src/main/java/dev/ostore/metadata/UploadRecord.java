@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.ServerId;
+import dev.ostore.compress.CompressorState;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -19,12 +20,15 @@ import java.util.regex.Pattern;
  * {@code i} on {@code servers[i]}, whose id is {@code serverIds[i]} when it sent one: a server
  * that comes back at another address is found by it), when it expires, and how far it got:
  * {@code stripes} whole stripes sent to the shards, except those that {@code failed}, and the
- * bytes of the unfinished stripe after them, the {@code tail}. The record owns {@code tail}:
- * nobody changes it; records are equal when their tails hold the same bytes.
+ * bytes of the unfinished stripe after them, the {@code tail}. Content stored compressed is
+ * compressed as it arrives: the stripes and the tail are then of its stored stream, and {@code
+ * compressor} tells where the compressor stood after the bytes held (absent for content stored
+ * as it comes). The record owns {@code tail}: nobody changes it; records are equal when their
+ * tails hold the same bytes.
  */
 public record UploadRecord(String id, String name, long size, Optional<ContentHash> declared,
     String layout, List<ServerAddress> servers, List<Optional<ServerId>> serverIds,
-    Instant expires, long stripes, byte[] tail,
+    Instant expires, long stripes, byte[] tail, Optional<CompressorState> compressor,
     Set<Integer> failed) {
   private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
 
@@ -35,6 +39,7 @@ public record UploadRecord(String id, String name, long size, Optional<ContentHa
     requireNonNull(layout, "layout");
     requireNonNull(expires, "expires");
     requireNonNull(tail, "tail");
+    requireNonNull(compressor, "compressor");
     if (!ID.matcher(id).matches()) {
       throw new IllegalArgumentException("not an upload id (32 lowercase hex): " + id);
     }
@@ -62,7 +67,7 @@ public record UploadRecord(String id, String name, long size, Optional<ContentHa
         && servers.equals(that.servers) && serverIds.equals(that.serverIds)
         && expires.equals(that.expires)
         && stripes == that.stripes && Arrays.equals(tail, that.tail)
-        && failed.equals(that.failed);
+        && compressor.equals(that.compressor) && failed.equals(that.failed);
   }
 
   @Override
@@ -74,7 +79,8 @@ public record UploadRecord(String id, String name, long size, Optional<ContentHa
   public String toString() {
     return "upload " + id + " of " + name + " (" + size + " bytes, " + layout + " on " + servers
         + ", expires " + expires + "): " + stripes + " stripes and " + tail.length
-        + " bytes held, failed shards " + failed;
+        + " bytes held" + compressor.map(state -> " (" + state + ")").orElse("")
+        + ", failed shards " + failed;
   }
 
   /** The name of the lease its writer holds while it appends. */
@@ -86,15 +92,19 @@ public record UploadRecord(String id, String name, long size, Optional<ContentHa
     return "upload/" + id;
   }
 
-  /** The same upload, got as far as {@code stripes} and {@code tail}, with {@code failed}. */
-  public UploadRecord advanced(long stripes, byte[] tail, Set<Integer> failed) {
+  /**
+   * The same upload, got as far as {@code stripes} and {@code tail}, its compressor at {@code
+   * compressor}, with {@code failed}.
+   */
+  public UploadRecord advanced(long stripes, byte[] tail, Optional<CompressorState> compressor,
+      Set<Integer> failed) {
     return new UploadRecord(id, name, size, declared, layout, servers, serverIds, expires,
-        stripes, tail, failed);
+        stripes, tail, compressor, failed);
   }
 
   /** The same upload, its shards on {@code servers} now. */
   public UploadRecord on(List<ServerAddress> servers) {
     return new UploadRecord(id, name, size, declared, layout, servers, serverIds, expires,
-        stripes, tail, failed);
+        stripes, tail, compressor, failed);
   }
 }

@@ -3,6 +3,7 @@ package dev.ostore.metadata;
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.ServerId;
+import dev.ostore.compress.CompressorState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,13 +21,13 @@ import java.util.stream.Collectors;
  */
 final class UploadTable {
   private static final String COLUMNS = "id, name, size, declared, layout, servers,"
-      + " server_ids, expires_millis, stripes, tail, failed";
+      + " server_ids, expires_millis, stripes, tail, compressor, failed";
   private static final String INSERT = "INSERT INTO ostore_uploads (" + COLUMNS
-      + ", created_millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      + ", created_millis) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String SELECT = "SELECT " + COLUMNS + " FROM ostore_uploads WHERE id = ?";
   // Only while the writer's lease is its own and unexpired: a writer that lost it keeps nothing.
   private static final String ADVANCE = "UPDATE ostore_uploads SET stripes = ?, tail = ?,"
-      + " failed = ? WHERE id = ? AND EXISTS (SELECT 1 FROM ostore_leases"
+      + " compressor = ?, failed = ? WHERE id = ? AND EXISTS (SELECT 1 FROM ostore_leases"
       + " WHERE name = ? AND holder = ? AND expires_millis > ?)";
   private static final String DELETE = "DELETE FROM ostore_uploads WHERE id = ?";
   private static final String DELETE_LEASE = "DELETE FROM ostore_leases WHERE name = ?";
@@ -44,7 +45,7 @@ final class UploadTable {
         join(upload.servers()),
         join(upload.serverIds().stream().map(id -> id.map(ServerId::toString).orElse(""))
             .toList()), upload.expires().toEpochMilli(), upload.stripes(),
-        upload.tail(), join(upload.failed()), nowMillis).executeUpdate();
+        upload.tail(), compressor(upload), join(upload.failed()), nowMillis).executeUpdate();
   }
 
   static Optional<UploadRecord> select(Session session, String id) throws SQLException {
@@ -55,8 +56,9 @@ final class UploadTable {
 
   static boolean advance(Session session, UploadRecord upload, String holder, long nowMillis)
       throws SQLException {
-    return session.statement(ADVANCE, upload.stripes(), upload.tail(), join(upload.failed()),
-        upload.id(), upload.leaseName(), holder, nowMillis).executeUpdate() == 1;
+    return session.statement(ADVANCE, upload.stripes(), upload.tail(), compressor(upload),
+        join(upload.failed()), upload.id(), upload.leaseName(), holder, nowMillis)
+        .executeUpdate() == 1;
   }
 
   static boolean delete(Session session, String id) throws SQLException {
@@ -86,7 +88,8 @@ final class UploadTable {
 
   private static UploadRecord upload(ResultSet row) throws SQLException {
     byte[] declared = row.getBytes(4);
-    String failed = row.getString(11);
+    byte[] compressor = row.getBytes(11);
+    String failed = row.getString(12);
     return new UploadRecord(row.getString(1), row.getString(2), row.getLong(3),
         Optional.ofNullable(declared).map(ContentHash::of), row.getString(5),
         Arrays.stream(row.getString(6).split(",")).map(ServerAddress::parse).toList(),
@@ -94,8 +97,12 @@ final class UploadTable {
             .map(id -> id.isEmpty() ? Optional.<ServerId>empty() : Optional.of(ServerId.parse(id)))
             .toList(),
         Instant.ofEpochMilli(row.getLong(8)), row.getLong(9), row.getBytes(10),
-        failed.isEmpty() ? Set.of() : Arrays.stream(failed.split(","))
+        Optional.ofNullable(compressor).map(CompressorState::parse), failed.isEmpty() ? Set.of() : Arrays.stream(failed.split(","))
             .map(Integer::valueOf).collect(Collectors.toSet()));
+  }
+
+  private static byte[] compressor(UploadRecord upload) {
+    return upload.compressor().map(CompressorState::bytes).orElse(null);
   }
 
   private static String join(Iterable<?> items) {

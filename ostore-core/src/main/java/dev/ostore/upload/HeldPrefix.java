@@ -9,9 +9,11 @@ import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.StripeSource;
 import dev.ostore.erasure.Striping;
 import dev.ostore.metadata.UploadRecord;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HashMap;
@@ -42,21 +44,29 @@ final class HeldPrefix implements StripeSource, AutoCloseable {
     this.unusable = new HashSet<>(upload.failed());
   }
 
-  /** The SHA-256 state after the bytes {@code upload} holds. */
+  /**
+   * The SHA-256 state after the bytes {@code upload} holds: of the original bytes, which for
+   * an upload stored compressed are decoded from its stored stream and its compressor's.
+   */
   static MessageDigest digest(DataServerClient client, UploadRecord upload, Striping striping,
       ErasureCode code, MessageDigest digest) throws IOException {
     long whole = upload.stripes() * striping.stripeSize();
+    OutputStream original = new DigestOutputStream(OutputStream.nullOutputStream(), digest);
+    // Whole stripes are whole chunks under the object's size, which the shards are told.
     try (HeldPrefix source = new HeldPrefix(client, upload, striping.dataShards());
-        InputStream in = ErasureStreams.decoder(code, striping, upload.size(), source, 0,
-            whole)) {
-      in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), digest));
+        InputStream stored = new SequenceInputStream(ErasureStreams.decoder(code, striping,
+            upload.size(), source, 0, whole), new ByteArrayInputStream(upload.tail()))) {
+      if (upload.compressor().isPresent()) {
+        upload.compressor().get().decode(stored, original);
+      } else {
+        stored.transferTo(original);
+      }
     } catch (OstoreException e) {
       throw e;
     } catch (IOException e) {
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "cannot read back the " + whole
           + " bytes upload " + upload.id() + " holds on its data servers: " + e.getMessage(), e);
     }
-    digest.update(upload.tail());
     return digest;
   }
 

@@ -10,6 +10,10 @@ import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
+import dev.ostore.compress.CompressedForm;
+import dev.ostore.compress.CompressingStream;
+import dev.ostore.compress.Compression;
+import dev.ostore.compress.CompressorState;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.ShardCalls;
 import dev.ostore.dataserver.ShardWrite;
@@ -25,6 +29,7 @@ import dev.ostore.object.Codes;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ShardedContents;
 import dev.ostore.object.StoredContent;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,7 +57,10 @@ import java.util.concurrent.Executor;
  * {@link Uploads} over the metadata store and the data servers' resumable shard uploads. Whole
  * stripes go to the shards, the rest of a request's bytes to the upload's row as its tail; the
  * row advances only once the shards forced the stripes and only while the writer's lease is its
- * own, so the row always tells bytes that are durable. Each upload's SHA-256 state at its last
+ * own, so the row always tells bytes that are durable. With compression on when it starts, an
+ * upload is compressed as it arrives, exactly as a PUT of the same bytes would be (see {@link
+ * CompressorState}): its stripes and tail are then of the stored stream, whose size the shards
+ * are told once the last byte is in. Each upload's SHA-256 state at its last
  * acknowledged byte is kept in memory by the api server that wrote it; another one reads the
  * held bytes back to hash them.
  */
@@ -71,6 +79,7 @@ final class RealUploads implements Uploads {
   private final InstantSource clock;
   private final Duration expiry;
   private final Duration lease;
+  private final Compression compression;
   private final StoredContent contents;
   private final UploadTokens tokens;
   private final Codes codes = new Codes();
@@ -90,7 +99,7 @@ final class RealUploads implements Uploads {
 
   RealUploads(MetadataStore metadata, LiveServers live, DataServerClient client,
       Layouts layouts, StoredContent contents, Executor executor, InstantSource clock,
-      Duration expiry, Duration lease) {
+      Duration expiry, Duration lease, Compression compression) {
     this.metadata = metadata;
     this.live = live;
     this.client = client;
@@ -100,6 +109,7 @@ final class RealUploads implements Uploads {
     this.clock = clock;
     this.expiry = expiry;
     this.lease = lease;
+    this.compression = compression;
     this.tokens = new UploadTokens(metadata);
   }
 
@@ -135,7 +145,8 @@ final class RealUploads implements Uploads {
     List<ServerAddress> chosen = servers.subList(0, striping.totalShards());
     UploadRecord upload = new UploadRecord(HEX.formatHex(id), name.value(), size, declared,
         striping.toString(), chosen, chosen.stream().map(live::idOf).toList(), expires, 0,
-        new byte[0], Set.of());
+        new byte[0], compression.enabled() ? Optional.of(CompressorState.start(compression))
+            : Optional.empty(), Set.of());
     String token = tokens.sign(upload.id(), expires);
     metadata.createUpload(upload);
     checkpoints.put(upload.id(), new Checkpoint(0, ContentHash.newDigest()));
@@ -221,9 +232,10 @@ final class RealUploads implements Uploads {
         upload.expires());
   }
 
+  /** The bytes of the object an upload holds: its compressor's, or its stripes' and tail's. */
   private static long held(UploadRecord upload) {
-    return upload.stripes() * Striping.parse(upload.layout()).stripeSize()
-        + upload.tail().length;
+    return upload.compressor().map(CompressorState::original).orElseGet(() ->
+        upload.stripes() * Striping.parse(upload.layout()).stripeSize() + upload.tail().length);
   }
 
   /** Deletes the row, then the shards: without a row, no request reaches them any more. */
@@ -262,6 +274,12 @@ final class RealUploads implements Uploads {
     private long stripesSent;
     private ShardAppends shards;
     private OutputStream encoder;
+    /** Null for content stored as it comes. */
+    private final CompressingStream compressing;
+    /** The size the shards are told: the object's until the stored size is known. */
+    private long declaredSize;
+    /** Where stored bytes go instead of the stripes while the stored size is not known yet. */
+    private ByteArrayOutputStream heldBack;
 
     Append(String token, UploadRecord upload, String holder) {
       this.token = token;
@@ -271,6 +289,19 @@ final class RealUploads implements Uploads {
       this.stripe = new byte[Math.toIntExact(striping.stripeSize())];
       System.arraycopy(upload.tail(), 0, stripe, 0, upload.tail().length);
       this.filled = upload.tail().length;
+      this.declaredSize = upload.size();
+      this.compressing = upload.compressor().map(state -> CompressingStream.resume(
+          new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+              write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+              stored(b, off, len);
+            }
+          }, state, OptionalLong.of(upload.size()))).orElse(null);
     }
 
     Appended run(long offset, OptionalLong length, InputStream body, Optional<byte[]> bodySha256)
@@ -309,7 +340,11 @@ final class RealUploads implements Uploads {
             bodyDigest.get().update(buffer, 0, n);
           }
           received += n;
-          take(buffer, n);
+          if (compressing == null) {
+            take(buffer, 0, n);
+          } else {
+            compressing.write(buffer, 0, n);
+          }
           renewLease();
         }
         if (bodySha256.isPresent() && (cut != null
@@ -333,6 +368,9 @@ final class RealUploads implements Uploads {
         }
         return new Appended(status(token, advanced), Optional.empty());
       } finally {
+        if (compressing != null) {
+          compressing.close();
+        }
         if (shards != null) {
           shards.close();
         }
@@ -353,9 +391,19 @@ final class RealUploads implements Uploads {
           ContentHash.newDigest());
     }
 
-    /** Adds bytes to the stripe under way; a stripe once full goes to the shards. */
-    private void take(byte[] buffer, int n) throws IOException {
-      int at = 0;
+    /** Bytes of the stored stream: to the stripes, unless they are held back. */
+    private void stored(byte[] b, int off, int len) throws IOException {
+      if (heldBack != null) {
+        heldBack.write(b, off, len);
+      } else {
+        take(b, off, len);
+      }
+    }
+
+    /** Adds stored bytes to the stripe under way; a stripe once full goes to the shards. */
+    private void take(byte[] buffer, int off, int len) throws IOException {
+      int at = off;
+      int n = off + len;
       while (at < n) {
         int copied = Math.min(n - at, stripe.length - filled);
         System.arraycopy(buffer, at, stripe, filled, copied);
@@ -371,8 +419,8 @@ final class RealUploads implements Uploads {
 
     private OutputStream encoder() throws IOException {
       if (encoder == null) {
-        shards = ShardAppends.open(client, upload, striping, layouts.quorum(striping),
-            executor);
+        shards = ShardAppends.open(client, upload, striping, declaredSize,
+            layouts.quorum(striping), executor);
         encoder = ErasureStreams.encoder(codes.of(striping), striping, shards);
       }
       return encoder;
@@ -400,7 +448,8 @@ final class RealUploads implements Uploads {
         failed = shards.failed();
       }
       UploadRecord advanced = upload.advanced(upload.stripes() + stripesSent,
-          Arrays.copyOf(stripe, filled), failed);
+          Arrays.copyOf(stripe, filled),
+          Optional.ofNullable(compressing).map(CompressingStream::state), failed);
       if (!metadata.advanceUpload(advanced, holder, clock.instant())) {
         throw metadata.upload(upload.id()).isEmpty()
             ? OstoreException.notFound("upload " + token + " was cancelled meanwhile")
@@ -415,9 +464,20 @@ final class RealUploads implements Uploads {
      * already, or from the shards committed on their servers.
      */
     private Version complete(MessageDigest digest) throws IOException {
+      Optional<CompressedForm> form = Optional.empty();
+      if (compressing != null) {
+        // The stored size is known once the compressor is finished: until the shards are told
+        // it, they take whole stripes only, so what it writes last waits.
+        heldBack = new ByteArrayOutputStream();
+        form = compressing.finish();
+        byte[] last = heldBack.toByteArray();
+        heldBack = null;
+        storedSize(form.map(CompressedForm::storedSize).orElse(upload.size()));
+        take(last, 0, last.length);
+      }
       encoder().write(stripe, 0, filled);
       encoder.close();
-      shards.finish(striping.stripeCount(upload.size()));
+      shards.finish(striping.stripeCount(declaredSize));
       ContentHash hash = ContentHash.of(digest.digest());
       ObjectName name = ObjectName.of(upload.name());
       if (upload.declared().isPresent() && !upload.declared().get().equals(hash)) {
@@ -433,7 +493,7 @@ final class RealUploads implements Uploads {
         deleteShards(upload);
       } else {
         long committing = System.nanoTime();
-        version = contents.record(name, commit(hash, shards.failed(), shards.reasons()),
+        version = contents.record(name, commit(hash, shards.failed(), shards.reasons(), form),
             committing, "upload of " + name);
       }
       checkpoints.remove(upload.id());
@@ -441,9 +501,22 @@ final class RealUploads implements Uploads {
       return version;
     }
 
+    /**
+     * Tells the shards the size of the stored stream, which they take as the object's: the
+     * appends under way end where they are and go on under it.
+     */
+    private void storedSize(long size) throws IOException {
+      if (size != declaredSize) {
+        declaredSize = size;
+        if (shards != null) {
+          shards.redeclare(size, upload.stripes() + stripesSent);
+        }
+      }
+    }
+
     /** Turns the upload's shards into the content's, all at once; below the quorum, none. */
     private ShardedContents.Stored commit(ContentHash hash, Set<Integer> failed,
-        Map<Integer, String> reasons) throws IOException {
+        Map<Integer, String> reasons, Optional<CompressedForm> form) throws IOException {
       Map<Integer, ShardCalls.Call<ShardWrite>> commits = new LinkedHashMap<>();
       for (int index = 0; index < upload.servers().size(); index++) {
         if (!failed.contains(index)) {
@@ -473,7 +546,7 @@ final class RealUploads implements Uploads {
       return new ShardedContents.Stored(hash, upload.size(), striping,
           new Locations(committed),
           ShardWrite.kept(outcomes.done(), index -> upload.servers().get(index)),
-          Map.copyOf(missing), Optional.empty());
+          Map.copyOf(missing), form);
     }
 
     private void deleteShard(ServerAddress server, ShardId id) {

@@ -30,7 +30,9 @@ import java.util.concurrent.Executor;
 final class ShardAppends implements StripeSink, AutoCloseable {
   private static final Logger log = System.getLogger(ShardAppends.class.getName());
 
+  private final DataServerClient client;
   private final UploadRecord upload;
+  private final Striping striping;
   private final int quorum;
   private final Executor executor;
   private final Map<Integer, BlockAppend> appends = new LinkedHashMap<>();
@@ -38,31 +40,50 @@ final class ShardAppends implements StripeSink, AutoCloseable {
   /** Why each shard failed in this request, for the error and for repair. */
   private final Map<Integer, String> reasons = new TreeMap<>();
 
-  private ShardAppends(UploadRecord upload, int quorum, Executor executor) {
+  private ShardAppends(DataServerClient client, UploadRecord upload, Striping striping,
+      int quorum, Executor executor) {
+    this.client = client;
     this.upload = upload;
+    this.striping = striping;
     this.quorum = quorum;
     this.executor = executor;
     this.failed = new HashSet<>(upload.failed());
   }
 
-  /** Starts an append on each shard of {@code upload} still going; fails below {@code quorum}. */
+  /**
+   * Starts an append on each shard of {@code upload} still going, declaring content of {@code
+   * objectSize} bytes; fails below {@code quorum}.
+   */
   static ShardAppends open(DataServerClient client, UploadRecord upload, Striping striping,
-      int quorum, Executor executor) throws IOException {
-    ShardAppends shards = new ShardAppends(upload, quorum, executor);
+      long objectSize, int quorum, Executor executor) throws IOException {
+    ShardAppends shards = new ShardAppends(client, upload, striping, quorum, executor);
+    shards.start(objectSize, upload.stripes());
+    return shards;
+  }
+
+  /**
+   * Ends every append at {@code blocks}, forced, and goes on from there declaring content of
+   * {@code objectSize} bytes: the stored size of compressed content, known only at its end.
+   */
+  void redeclare(long objectSize, long blocks) throws IOException {
+    finish(blocks);
+    start(objectSize, blocks);
+  }
+
+  private void start(long objectSize, long fromBlock) throws IOException {
     for (int index = 0; index < upload.servers().size(); index++) {
-      if (shards.failed.contains(index)) {
+      if (failed.contains(index)) {
         continue;
       }
       ServerAddress server = upload.servers().get(index);
       try {
-        shards.appends.put(index, client.append(server, new UploadShardId(upload.id(), index),
-            striping, upload.size(), upload.expires(), upload.stripes()));
+        appends.put(index, client.append(server, new UploadShardId(upload.id(), index),
+            striping, objectSize, upload.expires(), fromBlock));
       } catch (IOException e) {
-        shards.fail(index, e);
+        fail(index, e);
       }
     }
-    shards.checkQuorum();
-    return shards;
+    checkQuorum();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.ostore.upload;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ObjectName;
+import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
@@ -48,13 +49,14 @@ public interface Uploads {
    * {@code repairs} are those of {@link dev.ostore.object.ObjectStore#create}, shard commits run
    * on {@code executor}. Uploads expire {@code expiry} after they start; a writer holds an
    * upload for {@code lease}, renewed while its body arrives, so that a writer that died lets go.
+   * Uploads started with {@code compression} on are stored compressed as a PUT's content is.
    */
   static Uploads create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, RepairQueue repairs, Executor executor,
-      InstantSource clock, Duration expiry, Duration lease) {
+      InstantSource clock, Duration expiry, Duration lease, Compression compression) {
     return new RealUploads(metadata, live, client, layouts,
         new StoredContent(metadata, locator, client, layouts, repairs), executor, clock, expiry,
-        lease);
+        lease, compression);
   }
 
   /**

@@ -439,7 +439,7 @@ abstract class MetadataStoreContract {
         List.of(Optional.of(dev.ostore.ServerId.random()), Optional.empty(),
             Optional.of(dev.ostore.ServerId.random()), Optional.empty(), Optional.empty(),
             Optional.of(dev.ostore.ServerId.random())),
-        expires, 0, new byte[0], java.util.Set.of());
+        expires, 0, new byte[0], Optional.empty(), java.util.Set.of());
   }
 
   @Test
@@ -450,7 +450,8 @@ abstract class MetadataStoreContract {
     store.createUpload(created);
     try (MetadataStore other = newStore()) {
       assertEquals(created, other.upload(created.id()).orElseThrow());
-      UploadRecord further = created.advanced(3, new byte[] {1, 2, 3}, java.util.Set.of(1, 4));
+      UploadRecord further = created.advanced(3, new byte[] {1, 2, 3}, Optional.empty(),
+          java.util.Set.of(1, 4));
       assertFalse(store.advanceUpload(further, "writer", now), "no lease taken");
       assertTrue(store.lease(created.leaseName(), "writer", now, term));
       assertTrue(store.advanceUpload(further, "writer", now.plusSeconds(29)));
@@ -459,6 +460,33 @@ abstract class MetadataStoreContract {
       assertFalse(store.advanceUpload(created, "writer", now.plusSeconds(30)), "lease lapsed");
       assertEquals(further, store.upload(created.id()).orElseThrow());
       assertThrows(dev.ostore.OstoreException.class, () -> other.createUpload(created));
+    }
+  }
+
+  @Test
+  void aCompressedUploadKeepsWhereItsCompressorStood() throws Exception {
+    java.time.Instant now = java.time.Instant.parse("2024-01-01T00:00:00Z");
+    UploadRecord plain = upload("0123456789abcdef0123456789abcde0", now.plusSeconds(86400));
+    UploadRecord created = plain.advanced(0, new byte[0], Optional.of(
+        dev.ostore.compress.CompressorState.start(dev.ostore.compress.Compression.DEFAULT)),
+        java.util.Set.of());
+    store.createUpload(created);
+    assertEquals(created, store.upload(created.id()).orElseThrow());
+    java.io.ByteArrayOutputStream stored = new java.io.ByteArrayOutputStream();
+    dev.ostore.compress.CompressorState state;
+    try (dev.ostore.compress.CompressingStream in = dev.ostore.compress.CompressingStream.resume(
+        stored, created.compressor().orElseThrow(), java.util.OptionalLong.of(created.size()))) {
+      in.write(dev.ostore.TestData.jsonLines(700_000, 1));
+      state = in.state();
+    }
+    UploadRecord further = created.advanced(0, stored.toByteArray(), Optional.of(state),
+        java.util.Set.of(2));
+    assertTrue(store.lease(created.leaseName(), "writer", now, java.time.Duration.ofMinutes(1)));
+    assertTrue(store.advanceUpload(further, "writer", now));
+    try (MetadataStore other = newStore()) {
+      UploadRecord read = other.upload(created.id()).orElseThrow();
+      assertEquals(further, read);
+      assertEquals(700_000, read.compressor().orElseThrow().original());
     }
   }
 

@@ -353,7 +353,8 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
         upload = new HeldUpload(striping, objectSize);
         uploads.put(id, upload);
       }
-      if (!upload.striping.equals(striping) || upload.objectSize != objectSize) {
+      if (!upload.striping.equals(striping) || upload.objectSize != objectSize
+          && !wholeChunks(striping, fromBlock, upload.objectSize, objectSize)) {
         throw OstoreException.badRequest("upload " + id + " is " + upload.striping + " of "
             + upload.objectSize + " bytes");
       }
@@ -363,6 +364,7 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
       }
       upload.appending = true;
       upload.blocks.subList((int) fromBlock, upload.blocks.size()).clear();
+      upload.objectSize = objectSize;
     }
     HeldUpload appended = upload;
     int limit = Math.min(failAfter.getOrDefault(server, Integer.MAX_VALUE),
@@ -505,10 +507,18 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     return appendsStarted.get();
   }
 
+  /**
+   * Whether the first {@code blocks} blocks of a shard are whole chunks under both sizes, as a
+   * data server requires of an append that declares another object size.
+   */
+  private static boolean wholeChunks(Striping striping, long blocks, long size, long other) {
+    return blocks <= Math.min(size, other) / striping.stripeSize();
+  }
+
   /** A resumable shard upload as a server holds it: its layout and its blocks. */
   private static final class HeldUpload {
     final Striping striping;
-    final long objectSize;
+    long objectSize;
     final List<byte[]> blocks = new ArrayList<>();
     boolean appending;
 

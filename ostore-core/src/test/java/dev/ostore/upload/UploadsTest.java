@@ -73,7 +73,8 @@ class UploadsTest {
   /** Another api server's uploads, over {@code shared}: nothing of this one's memory. */
   Uploads newUploads(MetadataStore shared) {
     return Uploads.create(shared, store.live, locator, servers, Layouts.DEFAULT,
-        RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30));
+        RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
+        Compression.DEFAULT);
   }
 
   @AfterEach
@@ -128,6 +129,57 @@ class UploadsTest {
       assertEquals(Optional.of(ContentHash.sha256(bytes)), done.version().orElseThrow().hash());
     }
     assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  @Test
+  void textIsStoredCompressedJustAsAPutStoresItWhereverItIsResumed() throws IOException {
+    byte[] text = TestData.jsonLines(5 * STRIPE + 12_345, 4);
+    String token = startOf(text);
+    // Within the probe, which decides on the first stripe; then into its third block.
+    assertEquals(100_000, append(token, 0, text, 0, 100_000).status().offset());
+    assertEquals(2 * STRIPE + 3, append(token, 100_000, text, 100_000, 2 * STRIPE + 3).status()
+        .offset());
+    assertTrue(record(token).compressor().isPresent());
+    try (MetadataStore other = MetadataStore.embedded(root.resolve("metadata.db"))) {
+      // Another api server, with compression off: the upload goes on as it started.
+      Uploads second = Uploads.create(other, store.live, locator, servers, Layouts.DEFAULT,
+          RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
+          Compression.OFF);
+      int cut = 4 * STRIPE + 999;
+      assertThrows(OstoreException.class, () -> second.append(token, 2 * STRIPE + 3,
+          OptionalLong.empty(), breakingAfter(Arrays.copyOfRange(text, 2 * STRIPE + 3,
+              text.length), cut - 2 * STRIPE - 3), Optional.empty()));
+      assertEquals(cut, second.status(token).offset(), "all that arrived is kept");
+      second.append(token, cut, OptionalLong.empty(),
+          new ByteArrayInputStream(text, cut, text.length - cut), Optional.empty());
+    }
+    assertArrayEquals(text, read("big.bin"));
+    ContentHash hash = ContentHash.sha256(text);
+    var layout = metadata.layout(hash).orElseThrow();
+    assertTrue(layout.storedSize() * 3 < text.length, layout.toString());
+    try (FakeStore fresh = new FakeStore(root.resolve("fresh"))) {
+      fresh.objects(Compression.DEFAULT).put(ObjectName.of("put"),
+          ObjectStore.Body.of(text, Optional.empty()));
+      assertEquals(fresh.metadata.layout(hash), Optional.of(layout), "as a PUT lays it out");
+    }
+    // So the same bytes PUT again are the same content, whatever way each came.
+    objects.put(ObjectName.of("again"), ObjectStore.Body.of(text, Optional.empty()));
+    assertArrayEquals(text, read("again"));
+  }
+
+  @Test
+  void anUploadStartedWithCompressionOffIsStoredAsItCame() throws IOException {
+    byte[] text = TestData.logLines(2 * STRIPE + 77, 5);
+    Uploads off = Uploads.create(metadata, store.live, locator, servers, Layouts.DEFAULT,
+        RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
+        Compression.OFF);
+    String token = off.start(NAME, text.length, Optional.empty()).upload().orElseThrow()
+        .token();
+    append(token, 0, text, 0, STRIPE + 5);
+    append(token, STRIPE + 5, text, STRIPE + 5, text.length);
+    assertArrayEquals(text, read("big.bin"));
+    assertEquals(Optional.empty(), metadata.layout(ContentHash.sha256(text)).orElseThrow()
+        .compressed());
   }
 
   @Test

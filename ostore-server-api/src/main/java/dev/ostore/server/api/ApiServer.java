@@ -142,7 +142,8 @@ public final class ApiServer implements AutoCloseable {
           config.compression());
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
-          background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease());
+          background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease(),
+          config.compression());
       new UploadsEndpoints(resumable).addTo(routes);
       new TusEndpoints(resumable).addTo(routes);
       background.sweep(resumable, config.uploadExpiry());
