@@ -211,16 +211,15 @@ final class SqlMetadataStore implements MetadataStore {
 
   /**
    * The content is recorded with a layout other than {@code layout}, which a write made under
-   * other settings (erasure code, small-object limit, compression) than those it was stored with,
-   * or another way (a resumable upload stores content uncompressed, a PUT compressed).
+   * other settings (erasure code, small-object limit, compression) than those it was stored
+   * with.
    */
   private OstoreException otherLayout(ContentHash hash, String layout, String outcome)
       throws OstoreException {
     String recorded = layout(hash).map(ContentLayout::layout).orElse("another");
     return new OstoreException(ErrorCode.CONFLICT, "content " + hash.hex() + " is stored as "
-        + recorded + ", not as " + layout + " (stored under other settings, or by a resumable"
-        + " upload, which does not compress): " + outcome + "; it can be stored so once a"
-        + " collection has taken the old content");
+        + recorded + ", not as " + layout + " (stored under other settings): " + outcome
+        + "; it can be stored so once a collection has taken the old content");
   }
 
   @Override
