@@ -250,12 +250,13 @@ class ResumableUploadsTest {
 
   /**
    * Last: kills the api server while a PUT is under way, and finishes the upload through another
-   * one, which has none of the first one's memory: it reads the held bytes back to hash them.
+   * one, which has none of the first one's memory: it reads the held bytes back, decodes them
+   * from how they are stored compressed, and hashes them.
    */
   @Test
   @Order(6)
   void anUploadKilledMidPutIsFinishedThroughAnotherApiServer() throws Exception {
-    byte[] bytes = TestData.randomBytes(4 * MIB + 99, 6);
+    byte[] bytes = TestData.jsonLines(4 * MIB + 99, 6);
     String location = post("/objects/killed", bytes).headers().firstValue("Location")
         .orElseThrow();
     int acknowledged = 1_500_000;
@@ -293,6 +294,14 @@ class ResumableUploadsTest {
     assertNotNull(rest, "every PUT was reset");
     assertEquals(200, rest.statusCode(), rest.body());
     assertArrayEquals(bytes, http().getBytes("/objects/killed").body());
+    // Stored compressed: a client that takes gzip gets the stored blocks, a fraction of the size.
+    HttpResponse<byte[]> gzip = http().getBytes("/objects/killed", "Accept-Encoding", "gzip");
+    assertEquals(java.util.Optional.of("gzip"), gzip.headers().firstValue("Content-Encoding"));
+    assertTrue(gzip.body().length * 3 < bytes.length, gzip.body().length + " bytes");
+    try (InputStream in = new java.util.zip.GZIPInputStream(
+        new java.io.ByteArrayInputStream(gzip.body()))) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
   }
 
   static Http http() {
