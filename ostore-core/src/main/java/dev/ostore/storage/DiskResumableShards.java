@@ -50,7 +50,8 @@ final class DiskResumableShards implements ResumableShards {
   static final class Upload {
     final String name;
     final Path file;
-    final ShardLayout layout;
+    /** Set by an append that holds {@link #busy}, re-declaring the size ({@link UploadResize}). */
+    volatile ShardLayout layout;
     final Instant expires;
     final AtomicBoolean busy = new AtomicBoolean();
     volatile long blocks;
@@ -117,7 +118,7 @@ final class DiskResumableShards implements ResumableShards {
       if (upload == null) {
         upload = create(name, layout, expires);
       }
-      if (!upload.layout.equals(layout)) {
+      if (!upload.layout.striping().equals(layout.striping())) {
         throw OstoreException.badRequest(upload + " is of " + upload.layout + ", not " + layout);
       }
       if (!upload.busy.compareAndSet(false, true)) {
@@ -128,13 +129,35 @@ final class DiskResumableShards implements ResumableShards {
         throw new OstoreException(ErrorCode.CONFLICT, upload + " holds " + upload.blocks
             + " blocks: it cannot be appended to from block " + from);
       }
-      return new DiskShardAppend(this, upload, truncated(upload, from), from, writeback);
+      boolean resized = !upload.layout.equals(layout);
+      if (resized) {
+        UploadResize.check(upload, layout, from);
+      }
+      FileChannel channel = truncated(upload, from);
+      if (resized) {
+        resize(upload, channel, layout);
+      }
+      return new DiskShardAppend(this, upload, channel, from, writeback);
     } catch (IOException | RuntimeException e) {
       if (upload != null) {
         upload.busy.set(false);
       }
       appendSlots.release();
       throw e;
+    }
+  }
+
+  /** Re-declares the upload's size on its channel, which is closed if that fails. */
+  private void resize(Upload upload, FileChannel channel, ShardLayout layout)
+      throws IOException {
+    try {
+      UploadResize.apply(upload, channel, layout);
+    } catch (IOException e) {
+      // Its header may hold either size now: no request appends under a guess. A restart reads
+      // what the disk kept, and the blocks it holds are whole chunks under both.
+      uploads.remove(upload.name, upload);
+      channel.close();
+      throw DiskStorage.failed(upload.toString(), e);
     }
   }
 

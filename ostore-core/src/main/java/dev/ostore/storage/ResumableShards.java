@@ -11,9 +11,10 @@ import java.util.Optional;
  * (format: {@link UploadFormat}), kept across restarts: a shard whose blocks arrive over several
  * requests, appended to from the last block its writer knows durable, and made a shard of the
  * {@link ShardStore} it belongs to by {@link #commit} once its content is named. An upload names
- * its object's layout and size when created, so every block's length is known as it arrives; and
- * its expiry, past which it is deleted (when the store opens, by {@link #expire}, and when asked
- * for). One request appends to an upload at a time. Thread-safe; the store that owns it closes it.
+ * its object's layout and size when created (an append may re-declare the size, see {@link
+ * #append}), so every block's length is known as it arrives; and its expiry, past which it is
+ * deleted (when the store opens, by {@link #expire}, and when asked for). One request appends to
+ * an upload at a time. Thread-safe; the store that owns it closes it.
  *
  * <pre>{@code
  * try (ShardAppend append = uploads.append("<32 hex>.2", layout, expires, held)) {
@@ -31,10 +32,14 @@ public interface ResumableShards {
    * Starts appending to upload {@code name} (lowercase letters, digits and dots, such as {@code
    * "<upload>.<index>"}) from block {@code from} on: the blocks it held past it are dropped (they
    * were never acknowledged). At block 0 an upload not held is created for an object of {@code
-   * layout}, expiring at {@code expires}. {@code NOT_FOUND} when {@code from} is past 0 and the
-   * upload is not held; {@code BAD_REQUEST} when it is of another layout; {@code CONFLICT} when it
-   * holds fewer than {@code from} blocks, or another request is appending to it; {@code BUSY}
-   * while as many appends as the store takes are open.
+   * layout}, expiring at {@code expires}. A {@code layout} of the upload's striping but another
+   * object size re-declares the size, durably before any block is taken, when the {@code from}
+   * blocks kept are whole chunks of full stripes under both sizes: a writer that learns the size
+   * only at the end appends full stripes first. {@code NOT_FOUND} when {@code from} is past 0
+   * and the upload is not held; {@code BAD_REQUEST} when it is of another striping, or of
+   * another size that cannot be re-declared; {@code CONFLICT} when it holds fewer than {@code
+   * from} blocks, or another request is appending to it; {@code BUSY} while as many appends as
+   * the store takes are open.
    */
   ShardAppend append(String name, ShardLayout layout, Instant expires, long from)
       throws IOException;

@@ -76,6 +76,15 @@ public record ShardLayout(int dataShards, int parityShards, int chunkSize, long 
     return striping().stripeCount(objectSize);
   }
 
+  /**
+   * The stripes of {@link #stripeSize} bytes, all but a short last one: blocks {@code [0,
+   * fullStripes())} of every shard are whole chunks of the object. A short last stripe's blocks
+   * may be {@code chunkSize} bytes long too, but end in padding.
+   */
+  public long fullStripes() {
+    return objectSize / stripeSize();
+  }
+
   /** The bytes of each shard: full chunks for every stripe but the last. */
   public long shardLength() {
     return striping().shardLength(objectSize);

@@ -12,7 +12,8 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  *  0  magic "OSUP", format version, k, m, chunk size (u32 each), object size (u64),
- *     expiry (u64 epoch seconds), CRC32C of those 36 bytes      written once, at creation
+ *     expiry (u64 epoch seconds), CRC32C of those 36 bytes      written at creation, and
+ *                                                             again to re-declare the size
  * 40  blocks checked (u64), CRC32C of those 8 bytes            rewritten after each force
  * 52  zeros to 68
  * </pre>
@@ -39,12 +40,18 @@ final class UploadFormat {
   /** The whole slot of a new upload, which has checked no block yet. */
   static ByteBuffer header(ShardLayout layout, Instant expires) {
     ByteBuffer slot = ByteBuffer.allocate(ShardFormat.HEADER);
-    slot.putInt(MAGIC).putInt(VERSION).putInt(layout.dataShards()).putInt(layout.parityShards())
-        .putInt(layout.chunkSize()).putLong(layout.objectSize())
-        .putLong(expires.getEpochSecond());
-    slot.putInt(crc(slot.array(), 0, FIXED));
-    slot.put(count(0));
+    slot.put(fixed(layout, expires)).put(count(0));
     return slot.clear();
+  }
+
+  /** The bytes to write at 0, before {@link #COUNT_AT}: the layout and expiry, checksummed. */
+  static ByteBuffer fixed(ShardLayout layout, Instant expires) {
+    ByteBuffer fixed = ByteBuffer.allocate(COUNT_AT);
+    fixed.putInt(MAGIC).putInt(VERSION).putInt(layout.dataShards())
+        .putInt(layout.parityShards()).putInt(layout.chunkSize()).putLong(layout.objectSize())
+        .putLong(expires.getEpochSecond());
+    fixed.putInt(crc(fixed.array(), 0, FIXED));
+    return fixed.flip();
   }
 
   /** The bytes to write at {@link #COUNT_AT}: {@code blocks} checked, with their checksum. */

@@ -65,7 +65,8 @@ final class UploadRecovery {
     try {
       header = UploadFormat.readHeader(slot);
     } catch (IllegalArgumentException e) {
-      // Its creation was never acknowledged: the header is forced before the first answer.
+      // Torn as it was written, which was never acknowledged: its creation, or a re-declared
+      // size (UploadResize), forces the header before answering.
       channel.close();
       Files.delete(file);
       log.log(WARNING, () -> "deleted upload " + name + ": " + e.getMessage());

@@ -69,12 +69,7 @@ class ResumableShardsTest {
     assertFalse(uploads.commit(NAME, new ShardId(HASH, 2)), "not stored before");
     assertEquals(Optional.empty(), uploads.held(NAME));
     assertEquals(List.of(2), store.held(HASH));
-    try (ShardFile file = store.open(new ShardId(HASH, 2)).orElseThrow()) {
-      assertEquals(LAYOUT, file.layout());
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      file.copyBlocks(0, 3, out);
-      assertArrayEquals(SHARD, out.toByteArray());
-    }
+    assertShard(LAYOUT, SHARD);
     assertEquals(0, TestData.filesUnder(root.resolve("uploads")));
     assertTrue(uploads.commit(NAME, new ShardId(HASH, 2)), "a repeated commit finds it stored");
   }
@@ -108,12 +103,13 @@ class ResumableShardsTest {
   }
 
   @Test
-  void anAppendMustStartWithinTheBlocksHeldAndAloneOnAnUploadOfItsLayout() throws IOException {
+  void anAppendMustStartWithinTheBlocksHeldAndAloneOnAnUploadOfItsStriping() throws IOException {
     assertEquals(ErrorCode.NOT_FOUND, codeOf(() -> uploads.append(NAME, LAYOUT, expires, 1)));
     append(0, 0, 1);
     assertEquals(ErrorCode.CONFLICT, codeOf(() -> uploads.append(NAME, LAYOUT, expires, 2)));
-    ShardLayout other = ShardLayout.of(new Striping(4, 2, 100), 999);
-    assertBadRequest(() -> uploads.append(NAME, other, expires, 1), "is of 4+2/100 of 1000");
+    ShardLayout other = ShardLayout.of(new Striping(4, 2, 50), 1000);
+    assertBadRequest(() -> uploads.append(NAME, other, expires, 0),
+        "upload " + NAME + " is of 4+2/100 of 1000 bytes, not 4+2/50 of 1000 bytes");
     try (ShardAppend first = uploads.append(NAME, LAYOUT, expires, 1)) {
       OstoreException second = assertThrows(OstoreException.class,
           () -> uploads.append(NAME, LAYOUT, expires, 1));
@@ -123,6 +119,69 @@ class ResumableShardsTest {
       assertEquals(ErrorCode.CONFLICT, codeOf(() -> uploads.commit(NAME, new ShardId(HASH, 2))));
     }
     assertEquals(2, append(1, 1, 2), "free again once the first is closed");
+  }
+
+  @Test
+  void aSmallerSizeReDeclaredAfterFullBlocksTakesItsShortLastBlockAndIsCommitted()
+      throws IOException {
+    ShardLayout provisional = ShardLayout.of(LAYOUT.striping(), 2000);
+    assertEquals(2, append(provisional, SHARD, 0, 0, 2));
+    try (ShardAppend append = uploads.append(NAME, LAYOUT, expires, 2)) {
+      assertEquals(new ResumableShards.Held(LAYOUT, expires, 2), uploads.held(NAME).orElseThrow(),
+          "re-declared before any block comes");
+      assertBadRequest(() -> append.append(new byte[100], 0, 100), "has 50 bytes (4+2/100 of 1000");
+      append.append(SHARD, 200, 50);
+      assertEquals(3, append.finish());
+    }
+    assertFalse(uploads.commit(NAME, new ShardId(HASH, 2)));
+    assertShard(LAYOUT, SHARD);
+  }
+
+  @Test
+  void aLargerSizeMayBeReDeclaredToo() throws IOException {
+    // 1,300 bytes: shards of 4 blocks (100, 100, 100, 25 bytes).
+    ShardLayout larger = ShardLayout.of(LAYOUT.striping(), 1300);
+    byte[] shard = TestData.randomBytes(325, 3);
+    append(LAYOUT, shard, 0, 0, 2);
+    assertEquals(4, append(larger, shard, 2, 2, 4));
+    assertFalse(uploads.commit(NAME, new ShardId(HASH, 2)));
+    assertShard(larger, shard);
+  }
+
+  @Test
+  void aSizeIsReDeclaredOnlyWhileTheBlocksKeptAreWholeChunksOfBoth() throws IOException {
+    append(0, 0, 3);
+    assertBadRequest(() -> uploads.append(NAME, ShardLayout.of(LAYOUT.striping(), 2000), expires,
+        3), "upload " + NAME + " of 4+2/100 of 1000 bytes cannot be re-declared as 4+2/100 of 2000"
+        + " bytes: it keeps 3 blocks (appending from block 3), not all whole chunks of the old"
+        + " size (only the first 2 are)");
+    assertBadRequest(() -> uploads.append(NAME, ShardLayout.of(LAYOUT.striping(), 500), expires,
+        2), "keeps 2 blocks (appending from block 2), not all whole chunks of the new size (only"
+        + " the first 1 are)");
+    assertBadRequest(() -> uploads.append(NAME, ShardLayout.of(LAYOUT.striping(), 797), expires,
+        2), "of the new size (only the first 1 are)"); // its block 1 is 100 bytes, but padded
+    assertEquals(new ResumableShards.Held(LAYOUT, expires, 3), uploads.held(NAME).orElseThrow(),
+        "a refusal changes nothing");
+    assertArrayEquals(SHARD, copy(0, 3, false));
+    ShardLayout larger = ShardLayout.of(LAYOUT.striping(), 2000);
+    assertEquals(2, append(larger, SHARD, 2, 2, 2), "the short block dropped, it may be");
+    assertEquals(new ResumableShards.Held(larger, expires, 2), uploads.held(NAME).orElseThrow());
+  }
+
+  @Test
+  void aReDeclaredSizeOutlivesARestart() throws IOException {
+    ShardLayout provisional = ShardLayout.of(LAYOUT.striping(), 2000);
+    append(provisional, SHARD, 0, 0, 2);
+    append(2, 2, 2); // re-declares, appends nothing
+    reopen();
+    assertEquals(new ResumableShards.Held(LAYOUT, expires, 2), uploads.held(NAME).orElseThrow());
+    try (ShardAppend append = uploads.append(NAME, LAYOUT, expires, 2)) {
+      append.append(SHARD, 200, 50); // not finished, so not counted: a restart checks it
+    }
+    reopen();
+    assertEquals(3, uploads.held(NAME).orElseThrow().blocks(), "50 bytes, as 1,000 cut it");
+    assertFalse(uploads.commit(NAME, new ShardId(HASH, 2)));
+    assertShard(LAYOUT, SHARD);
   }
 
   @Test
@@ -259,11 +318,27 @@ class ResumableShardsTest {
 
   /** Appends blocks {@code [from, to)} of {@link #SHARD} from block {@code start}. */
   private long append(long start, int from, int to) throws IOException {
-    try (ShardAppend append = uploads.append(NAME, LAYOUT, expires, start)) {
+    return append(LAYOUT, SHARD, start, from, to);
+  }
+
+  /** Appends blocks {@code [from, to)} of {@code shard}, cut as {@code layout} says. */
+  private long append(ShardLayout layout, byte[] shard, long start, int from, int to)
+      throws IOException {
+    try (ShardAppend append = uploads.append(NAME, layout, expires, start)) {
       for (int b = from; b < to; b++) {
-        append.append(SHARD, b * 100, LAYOUT.blockLength(b));
+        append.append(shard, b * layout.chunkSize(), layout.blockLength(b));
       }
       return append.finish();
+    }
+  }
+
+  /** Checks that shard 2 of {@link #HASH} is stored with {@code layout} and {@code shard}. */
+  private void assertShard(ShardLayout layout, byte[] shard) throws IOException {
+    try (ShardFile file = store.open(new ShardId(HASH, 2)).orElseThrow()) {
+      assertEquals(layout, file.layout());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      file.copyBlocks(0, layout.blockCount(), out);
+      assertArrayEquals(shard, out.toByteArray());
     }
   }
 

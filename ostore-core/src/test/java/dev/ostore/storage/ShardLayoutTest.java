@@ -11,20 +11,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShardLayoutTest {
   @ParameterizedTest
   @CsvSource({
-      // k, m, chunk, object size, blocks, last block, shard length
-      "4, 2, 100, 0, 0, -1, 0",
-      "4, 2, 100, 1, 1, 1, 1",
-      "4, 2, 100, 400, 1, 100, 100",
-      "4, 2, 100, 401, 2, 1, 101",
-      "4, 2, 100, 403, 2, 1, 101",
-      "4, 2, 100, 405, 2, 2, 102",
-      "4, 2, 100, 1000, 3, 50, 250",
-      "1, 0, 65536, 70000, 2, 4464, 70000",
+      // k, m, chunk, object size, blocks, last block, shard length, full stripes
+      "4, 2, 100, 0, 0, -1, 0, 0",
+      "4, 2, 100, 1, 1, 1, 1, 0",
+      "4, 2, 100, 397, 1, 100, 100, 0",
+      "4, 2, 100, 400, 1, 100, 100, 1",
+      "4, 2, 100, 401, 2, 1, 101, 1",
+      "4, 2, 100, 403, 2, 1, 101, 1",
+      "4, 2, 100, 405, 2, 2, 102, 1",
+      "4, 2, 100, 1000, 3, 50, 250, 2",
+      "1, 0, 65536, 70000, 2, 4464, 70000, 1",
   })
   void cutsAnObjectIntoBlocks(int k, int m, int chunk, long size, long blocks, int last,
-      long length) {
+      long length, long fullStripes) {
     ShardLayout layout = new ShardLayout(k, m, chunk, size);
     assertEquals(blocks, layout.blockCount());
+    assertEquals(fullStripes, layout.fullStripes());
     assertEquals(length, layout.shardLength());
     if (blocks > 0) {
       assertEquals(last, layout.blockLength(blocks - 1));

@@ -51,7 +51,8 @@ final class UploadEndpoints {
   /**
    * Drops the blocks past {@code from}, appends the body's, each checked against its CRC32C and
    * the layout as it arrives, and forces them before answering. A body that breaks off keeps the
-   * whole blocks that came.
+   * whole blocks that came. An {@code Object-Size} other than the upload's re-declares its size
+   * when the blocks kept allow it ({@link ResumableShards#append} says when).
    */
   private void patch(Exchange exchange) throws IOException {
     UploadShardId id = idIn(exchange);

@@ -92,8 +92,7 @@ class UploadEndpointsTest {
         .header("X-HTTP-Method-Override", "PATCH"));
     assertEquals(200, rest.statusCode(), rest.body());
     assertEquals("3", blocksOf(rest));
-    HttpResponse<String> head = send(HttpRequest.newBuilder(base.resolve(PATH))
-        .method("HEAD", HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> head = send(head(PATH));
     assertEquals(200, head.statusCode());
     assertEquals("3", blocksOf(head));
     assertEquals(LAYOUT, head.headers().firstValue("Shard-Layout").orElseThrow());
@@ -143,8 +142,36 @@ class UploadEndpointsTest {
       send(delete(PATH)); // some keep the whole blocks before the bad one
     }
     patch(PATH, 0, new byte[4]);
-    assertEquals(400, send(patchRequest(PATH + "?from=0", 0, new byte[4], LAYOUT, "999"))
-        .statusCode(), "the upload is of another size");
+    assertEquals(400, send(patchRequest(PATH + "?from=0", 0, new byte[4], "4+2/50", "1000"))
+        .statusCode(), "the upload is of another striping");
+  }
+
+  @Test
+  void theRealSizeDeclaredWithTheLastStripeIsTheCommittedShards() throws Exception {
+    HttpResponse<String> full = send(patchRequest(PATH, 0, frames(0, 2), LAYOUT, "2000"));
+    assertEquals("2", blocksOf(full), "two full stripes under a provisional size: " + full.body());
+    HttpResponse<String> last = patch(PATH, 2, frames(2, 3));
+    assertEquals(200, last.statusCode(), "Object-Size: 1000, block 2 of 50 bytes: " + last.body());
+    assertEquals("3", blocksOf(last));
+    assertEquals("1000", send(head(PATH)).headers().firstValue("Object-Size").orElseThrow());
+    assertEquals(201, commit(HASH, 2, UPLOAD).statusCode());
+    HttpResponse<byte[]> shard = getBytes("/shards/" + new ShardId(HASH, 2));
+    assertEquals(200, shard.statusCode());
+    assertEquals("1000", shard.headers().firstValue("Object-Size").orElseThrow());
+    assertArrayEquals(SHARD, shard.body());
+  }
+
+  @Test
+  void aSizeIsNotReDeclaredOverABlockShortUnderTheOldOne() throws Exception {
+    patch(PATH, 0, frames(0, 3));
+    HttpResponse<String> refused = send(patchRequest(PATH, 3, frames(3, 3), LAYOUT, "2000"));
+    assertEquals(400, refused.statusCode());
+    assertEquals("upload " + UPLOAD + ".2 of 4+2/100 of 1000 bytes cannot be re-declared as"
+        + " 4+2/100 of 2000 bytes: it keeps 3 blocks (appending from block 3), not all whole"
+        + " chunks of the old size (only the first 2 are)\n", refused.body());
+    HttpResponse<String> head = send(head(PATH));
+    assertEquals("1000", head.headers().firstValue("Object-Size").orElseThrow());
+    assertEquals("3", blocksOf(head));
   }
 
   @Test
@@ -167,8 +194,7 @@ class UploadEndpointsTest {
     int held;
     do {
       Thread.sleep(20); // the server may not have seen the connection close yet
-      held = Integer.parseInt(blocksOf(send(HttpRequest.newBuilder(base.resolve(PATH))
-          .method("HEAD", HttpRequest.BodyPublishers.noBody()))));
+      held = Integer.parseInt(blocksOf(send(head(PATH))));
       rest = patch(PATH, held, frames(held, 3));
     } while (rest.statusCode() == 409);
     assertTrue(held <= 2, "held " + held);
@@ -312,6 +338,11 @@ class UploadEndpointsTest {
 
   private HttpRequest.Builder get(String path) {
     return HttpRequest.newBuilder(base.resolve(path)).GET();
+  }
+
+  private HttpRequest.Builder head(String path) {
+    return HttpRequest.newBuilder(base.resolve(path))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody());
   }
 
   private HttpRequest.Builder delete(String path) {
