@@ -36,17 +36,23 @@ public interface ObjectStore {
    * commits and reads run on {@code executor}, and a shard read lagging {@code hedgeAfter} gets a
    * parity shard read beside it. With {@code instantUpload}, a body whose declared hash is
    * stored already is not read at all when it {@link Body#mayStayUnsent may stay unsent}. Small
-   * contents once read are kept in memory, up to about an eighth of the heap (64 MiB at most).
-   * Shards that a read finds damaged, or that a write could not store, go to {@code repairs}.
-   * New content is stored compressed as {@code compression} says, when worth it.
+   * contents once written or read are kept in memory, up to {@code smallContentCache} bytes (see
+   * {@link #defaultSmallContentCache}). Shards that a read finds damaged, or that a write could
+   * not store, go to {@code repairs}. New content is stored compressed as {@code compression}
+   * says, when worth it.
    */
   static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, Executor executor, Duration hedgeAfter,
-      boolean instantUpload, RepairQueue repairs, Compression compression) {
+      boolean instantUpload, RepairQueue repairs, Compression compression,
+      long smallContentCache) {
     return new StoredObjects(metadata, live, locator, client,
         ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter, repairs),
-        layouts, instantUpload, new SmallContents(SmallContents.defaultBytes()), repairs,
-        compression);
+        layouts, instantUpload, new SmallContents(smallContentCache), repairs, compression);
+  }
+
+  /** Bytes of small content kept in memory unless told otherwise: an eighth of the heap. */
+  static long defaultSmallContentCache() {
+    return SmallContents.defaultBytes();
   }
 
   /**

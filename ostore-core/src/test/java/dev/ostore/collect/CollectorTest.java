@@ -156,7 +156,8 @@ class CollectorTest {
       assertEquals(1, pass(collector, false).contentsCollected());
     });
     ObjectStore.create(racing, store.live, store.newLocator(), store.servers, Layouts.DEFAULT,
-        store.executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.OFF)
+        store.executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.OFF,
+        ObjectStore.defaultSmallContentCache())
         .put(ObjectName.of("b"), ObjectStore.Body.of(body, Optional.empty()));
     // The shards kept are restored by the write itself, the rest by the next holding scan.
     assertTrue(store.servers.shardsOf(hash).values().stream().mapToInt(List::size).sum()

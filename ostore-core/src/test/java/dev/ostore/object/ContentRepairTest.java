@@ -66,7 +66,7 @@ class ContentRepairTest {
     // Repairs queued by reads and writes run inline, so the test sees them done on return.
     objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
         Duration.ofSeconds(1), false, RepairQueue.start(repair, 16, Runnable::run),
-        Compression.DEFAULT);
+        Compression.DEFAULT, ObjectStore.defaultSmallContentCache());
   }
 
   @AfterEach

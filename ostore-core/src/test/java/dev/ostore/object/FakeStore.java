@@ -56,8 +56,13 @@ public final class FakeStore implements AutoCloseable {
 
   /** Objects over this store, in the default layouts, finding content with {@code locator}. */
   public ObjectStore objects(Compression compression, Locator locator) {
+    return objects(compression, locator, ObjectStore.defaultSmallContentCache());
+  }
+
+  /** The same, keeping {@code smallContentCache} bytes of small content in memory. */
+  public ObjectStore objects(Compression compression, Locator locator, long smallContentCache) {
     return ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
-        Duration.ofSeconds(1), false, RepairQueue.NONE, compression);
+        Duration.ofSeconds(1), false, RepairQueue.NONE, compression, smallContentCache);
   }
 
   @Override

@@ -111,6 +111,18 @@ class ObjectStoreTest {
   }
 
   @Test
+  void withoutMemoryForSmallContentEveryReadAsksTheDataServers() throws IOException {
+    objects = store.objects(Compression.DEFAULT, store.newLocator(), 0);
+    byte[] small = TestData.randomBytes(4096, 10);
+    put("small", small, Optional.empty());
+    assertArrayEquals(small, get("small"));
+    servers.servers().forEach(servers::takeDown);
+    servers.servers().forEach(live::dropUntilHeard);
+    assertEquals(ErrorCode.NO_DATA_SERVER,
+        assertThrows(OstoreException.class, () -> get("small")).code());
+  }
+
+  @Test
   void aSmallUploadThatFailsLeavesNothingInMemory() throws IOException {
     byte[] small = TestData.randomBytes(4096, 9);
     servers.servers().forEach(server -> servers.failNextUploadAfter(server, 100));

@@ -60,7 +60,8 @@ class RepairServiceTest {
     metadata = MetadataStore.embedded(dir.resolve("metadata.db"));
     repair = ContentRepair.create(metadata, live, locator, servers, Layouts.DEFAULT, executor);
     ObjectStore objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT,
-        executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT);
+        executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT,
+        ObjectStore.defaultSmallContentCache());
     Random random = new Random(1);
     for (int i = 0; i < CONTENTS; i++) {
       byte[] body = new byte[i % 2 == 0 ? 300_000 : 3_000];

@@ -139,7 +139,8 @@ public final class ApiServer implements AutoCloseable {
           config.repair(), config.collect(), clock, listener.address().toString());
       ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
           uploads, HEDGE_AFTER, config.instantUpload(), background.queue(),
-          config.compression());
+          config.compression(), config.smallContentCache().orElseGet(
+              ObjectStore::defaultSmallContentCache));
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
           background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease(),

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * Everything an api server is configured with, built once in {@code main}. Without a broker
@@ -28,7 +29,8 @@ import java.util.OptionalInt;
  * ({@code dataServers}, when given, must say the same; it sets the number of a new store).
  * Versions are kept in the database at {@code metadataUrl} (a JDBC URL; PostgreSQL lets several
  * api servers share them), or else in an embedded one at {@code storageRoot/metadata.db}, in a
- * cluster too.
+ * cluster too. {@code smallContentCache}, when given, is how many bytes of small content the api
+ * server keeps in memory.
  */
 public record ApiServerConfig(
     ServerAddress listenAddress,
@@ -47,7 +49,8 @@ public record ApiServerConfig(
     CollectSettings collect,
     Duration uploadExpiry,
     Duration uploadLease,
-    Compression compression) implements ServerMain.Config {
+    Compression compression,
+    OptionalLong smallContentCache) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -114,11 +117,16 @@ public record ApiServerConfig(
   static final Option COMPRESSION_LEVEL = new Option("COMPRESSION_LEVEL", "compression-level",
       Integer.toString(BlockCodec.DEFAULT_GZIP_LEVEL),
       "gzip level of new content, 1 (fastest) to 9 (smallest)");
+  static final Option SMALL_CONTENT_CACHE = new Option("SMALL_CONTENT_CACHE",
+      "small-content-cache", null, "bytes of small content (below SMALL_OBJECT_LIMIT) kept in "
+          + "memory once written or read, so that GETs of it need no data server, such as 0, "
+          + "512K or 64M (default: an eighth of the heap, at most 64M; 0 keeps none)");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
       STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM, REPAIR_INTERVAL,
       REPAIR_AFTER, REPAIR_RATE, VERSIONS_KEPT, VERSIONS_MAX_AGE, COLLECT_INTERVAL,
-      COLLECT_GRACE, COLLECT_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION, COMPRESSION_LEVEL);
+      COLLECT_GRACE, COLLECT_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION, COMPRESSION_LEVEL,
+      SMALL_CONTENT_CACHE);
   /** Up to this, small content is held in memory while its size is unknown: bounded. */
   static final long MAX_SMALL_OBJECT_LIMIT = 1 << 20;
 
@@ -149,6 +157,7 @@ public record ApiServerConfig(
     checkArgument(isPositive(uploadExpiry), "upload expiry must be positive: %s", uploadExpiry);
     checkArgument(isPositive(uploadLease), "upload lease must be positive: %s", uploadLease);
     requireNonNull(compression, "compression");
+    requireNonNull(smallContentCache, "smallContentCache");
     checkArgument(smallObjectLimit >= 0 && smallObjectLimit <= MAX_SMALL_OBJECT_LIMIT,
         "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
         smallObjectLimit);
@@ -193,7 +202,7 @@ public record ApiServerConfig(
         Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty(),
         RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
             RepairSettings.DEFAULT_RATE), CollectSettings.defaults(), DEFAULT_UPLOAD_EXPIRY,
-        DEFAULT_UPLOAD_LEASE, Compression.DEFAULT);
+        DEFAULT_UPLOAD_LEASE, Compression.DEFAULT, OptionalLong.empty());
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -228,7 +237,10 @@ public record ApiServerConfig(
         collect(options),
         options.getDuration(UPLOAD_EXPIRY),
         options.getDuration(UPLOAD_LEASE),
-        compression(options));
+        compression(options),
+        options.get(SMALL_CONTENT_CACHE).isPresent()
+            ? OptionalLong.of(options.getBytes(SMALL_CONTENT_CACHE))
+            : OptionalLong.empty());
   }
 
   private static CollectSettings collect(Options options) {
@@ -262,14 +274,16 @@ public record ApiServerConfig(
   public ApiServerConfig withDataServers(int n) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression);
+        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
+        smallContentCache);
   }
 
   /** The same, with instant upload on or off. */
   public ApiServerConfig withInstantUpload(boolean on) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression);
+        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
+        smallContentCache);
   }
 
   /** The same, keeping versions in the database at {@code url}. */
@@ -277,7 +291,8 @@ public record ApiServerConfig(
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
         erasureCode, smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-        compression);
+        compression,
+        smallContentCache);
   }
 
   /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
@@ -285,28 +300,40 @@ public record ApiServerConfig(
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
         Optional.of(code), smallObjectLimit, writeQuorum, repair, collect, uploadExpiry,
-        uploadLease, compression);
+        uploadLease, compression,
+        smallContentCache);
   }
 
   /** The same, with the repair service run as {@code settings} say. */
   public ApiServerConfig withRepair(RepairSettings settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, settings, collect, uploadExpiry, uploadLease, compression);
+        smallObjectLimit, writeQuorum, settings, collect, uploadExpiry, uploadLease, compression,
+        smallContentCache);
   }
 
   /** The same, with retention and garbage collection run as {@code settings} say. */
   public ApiServerConfig withCollect(CollectSettings settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, settings, uploadExpiry, uploadLease, compression);
+        smallObjectLimit, writeQuorum, repair, settings, uploadExpiry, uploadLease, compression,
+        smallContentCache);
   }
 
   /** The same, storing new content compressed as {@code settings} say. */
   public ApiServerConfig withCompression(Compression settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, settings);
+        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, settings,
+        smallContentCache);
+  }
+
+  /** The same, keeping {@code bytes} of small content in memory. */
+  public ApiServerConfig withSmallContentCache(long bytes) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
+        OptionalLong.of(bytes));
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
@@ -343,7 +370,9 @@ public record ApiServerConfig(
         + " COLLECT_RATE=" + collect.contentsPerSecond()
         + " UPLOAD_EXPIRY=" + uploadExpiry + " UPLOAD_LEASE=" + uploadLease
         + " COMPRESSION=" + compression.enabled()
-        + " COMPRESSION_LEVEL=" + compression.level();
+        + " COMPRESSION_LEVEL=" + compression.level()
+        + " SMALL_CONTENT_CACHE=" + (smallContentCache.isPresent()
+            ? Long.toString(smallContentCache.getAsLong()) : "(default)");
   }
 
   private static boolean isPositive(Duration duration) {

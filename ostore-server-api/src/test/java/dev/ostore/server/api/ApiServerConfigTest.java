@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,6 +58,22 @@ class ApiServerConfigTest {
         () -> ApiServerConfig.from(Map.of("COMPRESSION_LEVEL", "10"), new String[0]));
     assertEquals("COMPRESSION_LEVEL (--compression-level) must be 1 to 9: 10",
         level.getMessage());
+  }
+
+  @Test
+  void memoryForSmallContentIsSetInBytes() {
+    assertEquals(OptionalLong.empty(),
+        ApiServerConfig.from(Map.of(), new String[0]).smallContentCache());
+    ApiServerConfig config = ApiServerConfig.from(Map.of("SMALL_CONTENT_CACHE", "0"),
+        new String[0]);
+    assertEquals(OptionalLong.of(0), config.smallContentCache());
+    assertTrue(config.describe().endsWith(" SMALL_CONTENT_CACHE=0"), config.describe());
+    assertEquals(OptionalLong.of(512 << 10), ApiServerConfig.from(Map.of(),
+        new String[] {"--small-content-cache", "512K"}).smallContentCache());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("SMALL_CONTENT_CACHE", "-1"), new String[0]));
+    assertTrue(bad.getMessage().startsWith("SMALL_CONTENT_CACHE (--small-content-cache)"),
+        bad.getMessage());
   }
 
   @Test
