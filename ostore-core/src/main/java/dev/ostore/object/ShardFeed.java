@@ -10,21 +10,37 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One shard read on a thread of its own, chunk by chunk, a few stripes ahead of the reader at
- * most, into a queue that all the shards of a read share: so that shards are read in parallel,
- * and a shard that lags is seen lagging while the others go on. The chunks go into a ring of
- * {@link #AHEAD} buffers, reused: the reader must be done with a chunk, and say so with {@link
- * #consumed()}, before it takes the next of the same feed, and takes them in order.
+ * One shard read on a thread of its own, a batch of up to {@link #BATCH} stripes' chunks at a
+ * time, a few batches ahead of the reader at most, into a queue that all the shards of a read
+ * share: so that shards are read in parallel, and a shard that lags is seen lagging while the
+ * others go on. Batches, not single chunks, because each hand-off between this thread and the
+ * reader's costs a thread switch, and this machine's switches cost more than copying a chunk. The
+ * batches go into a ring of {@link #AHEAD} buffers, reused: the reader must be done with a
+ * batch, and say so with {@link #consumed()}, before it takes the next of the same feed, and
+ * takes them in order.
  */
 final class ShardFeed implements AutoCloseable {
-  /** How many chunks a shard may read ahead of the stripe being put together. */
-  static final int AHEAD = 3;
+  /** How many batches a shard may read ahead of the one being put together. */
+  static final int AHEAD = 2;
+  /** The most stripes in a batch: 256 KiB of 64 KiB chunks. */
+  static final int BATCH = 4;
 
   /**
-   * A chunk of shard {@code index} for {@code stripe} (its first {@code chunkLength(stripe)}
-   * bytes of {@code chunk}), or the failure that ended the shard.
+   * The chunks of shard {@code index} for stripes {@code [stripe, stripe + count)}, back to back
+   * in {@code chunks} (every one but the object's last a whole chunk), or the failure that ended
+   * the shard.
    */
-  record Item(ShardFeed feed, long stripe, byte[] chunk, IOException failure) {}
+  record Item(ShardFeed feed, long stripe, int count, byte[] chunks, IOException failure) {
+    /** Whether {@code at} is the batch's last stripe. */
+    boolean last(long at) {
+      return at == stripe + count - 1;
+    }
+
+    /** Where the chunk of stripe {@code at} starts in {@code chunks}. */
+    int offset(long at, int chunkSize) {
+      return Math.toIntExact((at - stripe) * chunkSize);
+    }
+  }
 
   final int index;
   final ServerAddress server;
@@ -32,16 +48,16 @@ final class ShardFeed implements AutoCloseable {
   private final Semaphore ahead = new Semaphore(AHEAD);
   private final AtomicBoolean closed = new AtomicBoolean();
   /**
-   * Where chunks are read: chunk {@code n} of the feed into {@code ring[n % AHEAD]}, free again
-   * since the reader released chunk {@code n - AHEAD} before this feed could take its permit.
+   * Where batches are read: batch {@code n} of the feed into {@code ring[n % AHEAD]}, free again
+   * since the reader released batch {@code n - AHEAD} before this feed could take its permit.
    */
   private final byte[][] ring;
 
-  private ShardFeed(int index, ServerAddress server, InputStream in, int longestChunk) {
+  private ShardFeed(int index, ServerAddress server, InputStream in, int longestBatch) {
     this.index = index;
     this.server = server;
     this.in = in;
-    this.ring = new byte[AHEAD][longestChunk];
+    this.ring = new byte[AHEAD][longestBatch];
   }
 
   /**
@@ -51,17 +67,17 @@ final class ShardFeed implements AutoCloseable {
   static ShardFeed start(int index, ServerAddress server, InputStream in, Striping striping,
       long size, long from, long to, BlockingQueue<Item> out, Executor executor) {
     ShardFeed feed = new ShardFeed(index, server, in,
-        from < to ? striping.chunkLength(size, from) : 0);
+        from < to ? striping.chunkLength(size, from) * (int) Math.min(BATCH, to - from) : 0);
     executor.execute(() -> feed.run(striping, size, from, to, out));
     return feed;
   }
 
-  /** Lets the feed read one more chunk ahead: the reader is done with one of its chunks. */
+  /** Lets the feed read one more batch ahead: the reader is done with one of its batches. */
   void consumed() {
     ahead.release();
   }
 
-  /** Stops reading: the thread ends at its next chunk, and the connection is closed. */
+  /** Stops reading: the thread ends at its next batch, and the connection is closed. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
@@ -76,22 +92,26 @@ final class ShardFeed implements AutoCloseable {
 
   private void run(Striping striping, long size, long from, long to, BlockingQueue<Item> out) {
     try {
-      for (long stripe = from; stripe < to; stripe++) {
+      long batches = 0;
+      for (long stripe = from; stripe < to; stripe += BATCH, batches++) {
         ahead.acquire();
         if (closed.get()) {
           return;
         }
-        int length = striping.chunkLength(size, stripe);
-        byte[] chunk = ring[(int) ((stripe - from) % AHEAD)];
-        int read = in.readNBytes(chunk, 0, length);
+        int count = (int) Math.min(BATCH, to - stripe);
+        // Only the object's last stripe may be short, and it ends a batch.
+        int length = striping.chunkSize() * (count - 1)
+            + striping.chunkLength(size, stripe + count - 1);
+        byte[] chunks = ring[(int) (batches % AHEAD)];
+        int read = in.readNBytes(chunks, 0, length);
         if (read < length) {
           throw new IOException("the shard ended " + (length - read) + " bytes early");
         }
-        out.add(new Item(this, stripe, chunk, null));
+        out.add(new Item(this, stripe, count, chunks, null));
       }
     } catch (IOException e) {
       if (!closed.get()) {
-        out.add(new Item(this, -1, null, e));
+        out.add(new Item(this, -1, 0, null, e));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -118,11 +118,15 @@ final class ShardStripes implements StripeSource, AutoCloseable {
           continue;
         }
         if (!present[entry.getKey()] && filled < striping.dataShards()) {
-          System.arraycopy(item.chunk(), 0, chunks[entry.getKey()], 0, length);
+          System.arraycopy(item.chunks(), item.offset(stripe, striping.chunkSize()),
+              chunks[entry.getKey()], 0, length);
           present[entry.getKey()] = true;
           filled++;
         }
-        item.feed().consumed(); // only now: the feed reuses the chunk's buffer
+        if (item.last(stripe)) {
+          entry.getValue().poll();
+          item.feed().consumed(); // only now: the feed reuses the batch's buffer
+        }
       }
       if (filled == striping.dataShards() || allIn(wanted, present)) {
         return;
@@ -160,17 +164,18 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   }
 
   /**
-   * The first chunk of {@code stripe} in {@code queue}, dropping older ones; null if none yet.
-   * The caller releases it ({@link ShardFeed#consumed}) once done with its bytes.
+   * The batch in {@code queue} that holds {@code stripe}, left at its head, dropping older ones;
+   * null if none yet. The caller takes it off and releases it ({@link ShardFeed#consumed}) once
+   * done with its last stripe.
    */
   private ShardFeed.Item take(Deque<ShardFeed.Item> queue, long stripe) {
-    while (!queue.isEmpty() && queue.peek().stripe() < stripe) {
+    while (!queue.isEmpty() && queue.peek().stripe() + queue.peek().count() <= stripe) {
       queue.poll().feed().consumed();
     }
-    if (queue.isEmpty() || queue.peek().stripe() != stripe) {
+    if (queue.isEmpty() || queue.peek().stripe() > stripe) {
       return null;
     }
-    return queue.poll();
+    return queue.peek();
   }
 
   private ShardFeed.Item poll(long nanos) throws IOException {
