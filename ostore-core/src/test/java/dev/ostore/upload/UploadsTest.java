@@ -168,6 +168,18 @@ class UploadsTest {
   }
 
   @Test
+  void smallTextIsStoredCompressedInItsCopiesToo() throws IOException {
+    byte[] text = TestData.logLines(30_000, 6);
+    String token = startOf(text);
+    append(token, 0, text, 0, 10_000);
+    append(token, 10_000, text, 10_000, text.length);
+    assertArrayEquals(text, read("big.bin"));
+    var layout = metadata.layout(ContentHash.sha256(text)).orElseThrow();
+    assertEquals("1+2/65536", layout.striping().toString());
+    assertTrue(layout.storedSize() * 2 < text.length, layout.toString());
+  }
+
+  @Test
   void anUploadStartedWithCompressionOffIsStoredAsItCame() throws IOException {
     byte[] text = TestData.logLines(2 * STRIPE + 77, 5);
     Uploads off = Uploads.create(metadata, store.live, locator, servers, Layouts.DEFAULT,
