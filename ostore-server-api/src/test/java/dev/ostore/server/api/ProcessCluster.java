@@ -27,6 +27,8 @@ import java.util.stream.Stream;
  */
 final class ProcessCluster implements AutoCloseable {
   static final Path LOGS = Path.of("target", "server-logs");
+  /** Starts of one server on fresh ports when the port picked is taken before it binds. */
+  private static final int PORT_ATTEMPTS = 3;
 
   private final Path root;
   private final String name;
@@ -126,17 +128,32 @@ final class ProcessCluster implements AutoCloseable {
    */
   void startData(Set<Integer> indexes) throws Exception {
     for (int i : indexes) {
-      Map<String, String> env = new HashMap<>(dataEnv);
-      env.put("RABBITMQ_SERVER", vhost.uri());
-      env.put("LISTEN_ADDRESS", "127.0.0.1:" + dataPorts[i]);
-      env.put("STORAGE_ROOT", dataRoot(i).toString());
-      dataServers[i] = ServerProcess.start(DataServerMain.class, dataJvm, env, List.of(),
-          LOGS.resolve(name + "-data-" + i + ".log"));
-      started.add(dataServers[i]);
+      launchData(i);
     }
     for (int i : indexes) {
-      dataServers[i].awaitStarted(dataPorts[i], Duration.ofSeconds(60));
+      for (int attempt = 1; ; attempt++) {
+        try {
+          dataServers[i].awaitStarted(dataPorts[i], Duration.ofSeconds(60));
+          break;
+        } catch (AssertionError e) {
+          if (attempt == PORT_ATTEMPTS || !dataServers[i].lostItsPort()) {
+            throw e;
+          }
+          dataPorts[i] = ServerProcess.freePort();
+          launchData(i);
+        }
+      }
     }
+  }
+
+  private void launchData(int i) throws IOException {
+    Map<String, String> env = new HashMap<>(dataEnv);
+    env.put("RABBITMQ_SERVER", vhost.uri());
+    env.put("LISTEN_ADDRESS", "127.0.0.1:" + dataPorts[i]);
+    env.put("STORAGE_ROOT", dataRoot(i).toString());
+    dataServers[i] = ServerProcess.start(DataServerMain.class, dataJvm, env, List.of(),
+        LOGS.resolve(name + "-data-" + i + ".log"));
+    started.add(dataServers[i]);
   }
 
   /** Kills the api server at once, as {@code kill -9} would, and waits for it to die. */
@@ -171,16 +188,26 @@ final class ProcessCluster implements AutoCloseable {
     apiJvm = jvm;
     apiEnv = env;
     String suffix = apiServers++ == 0 ? "" : "-" + apiServers;
-    int port = ServerProcess.freePort();
-    Map<String, String> all = new HashMap<>(env);
-    all.put("RABBITMQ_SERVER", vhost.uri());
-    all.put("LISTEN_ADDRESS", "127.0.0.1:" + port);
-    all.put("STORAGE_ROOT", root.resolve("api" + suffix).toString());
-    api = ServerProcess.start(ApiServerMain.class, jvm, all, List.of(),
-        LOGS.resolve(name + "-api" + suffix + ".log"));
-    started.add(api);
-    api.awaitStarted(port, Duration.ofSeconds(60));
-    http = new Http(URI.create("http://127.0.0.1:" + port));
+    for (int attempt = 1; ; attempt++) {
+      int port = ServerProcess.freePort();
+      Map<String, String> all = new HashMap<>(env);
+      all.put("RABBITMQ_SERVER", vhost.uri());
+      all.put("LISTEN_ADDRESS", "127.0.0.1:" + port);
+      all.put("STORAGE_ROOT", root.resolve("api" + suffix).toString());
+      api = ServerProcess.start(ApiServerMain.class, jvm, all, List.of(),
+          LOGS.resolve(name + "-api" + suffix + ".log"));
+      started.add(api);
+      try {
+        api.awaitStarted(port, Duration.ofSeconds(60));
+      } catch (AssertionError e) {
+        if (attempt == PORT_ATTEMPTS || !api.lostItsPort()) {
+          throw e;
+        }
+        continue;
+      }
+      http = new Http(URI.create("http://127.0.0.1:" + port));
+      return;
+    }
   }
 
   /** The api server's {@code GET /servers}: the data servers it uses now. */

@@ -112,6 +112,14 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the server exited because its port was taken: a port found free a moment before
+   * may become a connection's own end in between (any process's, this machine's tests run many).
+   */
+  boolean lostItsPort() throws IOException {
+    return !process.isAlive() && output().contains(" is in use by another process");
+  }
+
   /** Sends SIGTERM, as {@code kill} or a service manager would, without waiting. */
   void terminate() {
     process.destroy();
