@@ -35,8 +35,9 @@ class GracefulStopTest {
 
   @Test
   void aStoreFinishesTheUploadInFlightThenSaysItStopped() throws Exception {
-    int port = ServerProcess.freePort();
-    try (ServerProcess store = startStore(port, Map.of(), "graceful-store")) {
+    ServerProcess.Listening listening = startStore(Map.of(), "graceful-store");
+    int port = listening.port();
+    try (ServerProcess store = listening.server()) {
       try (SlowRequest upload = SlowRequest.start(port, "PUT /objects/slow")) {
         store.terminate();
         store.awaitLog("api server stopping", Duration.ofSeconds(30));
@@ -56,8 +57,9 @@ class GracefulStopTest {
 
   @Test
   void aRequestStillRunningAfterTheStopTimeoutIsCutOff() throws Exception {
-    int port = ServerProcess.freePort();
-    try (ServerProcess store = startStore(port, Map.of("STOP_TIMEOUT", "1s"), "cut-store");
+    ServerProcess.Listening listening = startStore(Map.of("STOP_TIMEOUT", "1s"), "cut-store");
+    int port = listening.port();
+    try (ServerProcess store = listening.server();
         SlowRequest upload = SlowRequest.start(port, "PUT /objects/never")) {
       store.terminate();
       assertEquals(SIGTERM_STATUS, store.awaitExit());
@@ -76,38 +78,39 @@ class GracefulStopTest {
   @Test
   void aDataServerFinishesTheAppendInFlightThenSaysItStopped() throws Exception {
     Broker.requireRunning();
-    int port = ServerProcess.freePort();
-    try (Broker.VirtualHost vhost = new Broker.VirtualHost();
-        ServerProcess data = ServerProcess.start(DataServerMain.class, List.of(), Map.of(
-            "RABBITMQ_SERVER", vhost.uri(), "LISTEN_ADDRESS", "127.0.0.1:" + port,
-            "STORAGE_ROOT", root.toString()), List.of(),
-            OneStorePerRootTest.LOGS.resolve("graceful-data.log"))) {
-      data.awaitStarted(port, Duration.ofSeconds(30));
-      Http http = new Http(URI.create("http://127.0.0.1:" + port));
-      String id = http.method("POST", "/temp/").body().strip();
-      try (SlowRequest append = SlowRequest.start(port, "PATCH /temp/" + id)) {
-        data.terminate();
-        data.awaitLog("data server stopping", Duration.ofSeconds(30));
-        append.finish();
-        assertTrue(append.statusLine().startsWith("HTTP/1.1 20"), append.statusLine());
-      }
-      assertEquals(SIGTERM_STATUS, data.awaitExit());
-      assertTrue(Files.readString(data.log).strip().endsWith("data server stopped"),
-          Files.readString(data.log));
-      try (var temps = Files.list(root.resolve("temp"))) {
-        assertEquals(List.of(10L), temps.map(GracefulStopTest::size).toList(),
-            "the appended bytes are kept");
+    try (Broker.VirtualHost vhost = new Broker.VirtualHost()) {
+      ServerProcess.Listening listening = ServerProcess.startOnFreePort(
+          free -> ServerProcess.start(DataServerMain.class, List.of(), Map.of(
+              "RABBITMQ_SERVER", vhost.uri(), "LISTEN_ADDRESS", "127.0.0.1:" + free,
+              "STORAGE_ROOT", root.toString()), List.of(),
+              OneStorePerRootTest.LOGS.resolve("graceful-data.log")), Duration.ofSeconds(30));
+      int port = listening.port();
+      try (ServerProcess data = listening.server()) {
+        Http http = new Http(URI.create("http://127.0.0.1:" + port));
+        String id = http.method("POST", "/temp/").body().strip();
+        try (SlowRequest append = SlowRequest.start(port, "PATCH /temp/" + id)) {
+          data.terminate();
+          data.awaitLog("data server stopping", Duration.ofSeconds(30));
+          append.finish();
+          assertTrue(append.statusLine().startsWith("HTTP/1.1 20"), append.statusLine());
+        }
+        assertEquals(SIGTERM_STATUS, data.awaitExit());
+        assertTrue(Files.readString(data.log).strip().endsWith("data server stopped"),
+            Files.readString(data.log));
+        try (var temps = Files.list(root.resolve("temp"))) {
+          assertEquals(List.of(10L), temps.map(GracefulStopTest::size).toList(),
+              "the appended bytes are kept");
+        }
       }
     }
   }
 
-  private ServerProcess startStore(int port, Map<String, String> env, String name)
+  private ServerProcess.Listening startStore(Map<String, String> env, String name)
       throws Exception {
-    ServerProcess store = ServerProcess.start(ApiServerMain.class, List.of(), env,
+    return ServerProcess.startOnFreePort(port -> ServerProcess.start(ApiServerMain.class,
+        List.of(), env,
         List.of("--listen-address", "127.0.0.1:" + port, "--storage-root", root.toString()),
-        OneStorePerRootTest.LOGS.resolve(name + ".log"));
-    store.awaitStarted(port, Duration.ofSeconds(30));
-    return store;
+        OneStorePerRootTest.LOGS.resolve(name + ".log")), Duration.ofSeconds(30));
   }
 
   private static long size(Path file) {

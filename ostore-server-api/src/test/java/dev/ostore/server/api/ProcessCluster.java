@@ -27,8 +27,6 @@ import java.util.stream.Stream;
  */
 final class ProcessCluster implements AutoCloseable {
   static final Path LOGS = Path.of("target", "server-logs");
-  /** Starts of one server on fresh ports when the port picked is taken before it binds. */
-  private static final int PORT_ATTEMPTS = 3;
 
   private final Path root;
   private final String name;
@@ -136,7 +134,7 @@ final class ProcessCluster implements AutoCloseable {
           dataServers[i].awaitStarted(dataPorts[i], Duration.ofSeconds(60));
           break;
         } catch (AssertionError e) {
-          if (attempt == PORT_ATTEMPTS || !dataServers[i].lostItsPort()) {
+          if (attempt == ServerProcess.PORT_ATTEMPTS || !dataServers[i].lostItsPort()) {
             throw e;
           }
           dataPorts[i] = ServerProcess.freePort();
@@ -188,26 +186,18 @@ final class ProcessCluster implements AutoCloseable {
     apiJvm = jvm;
     apiEnv = env;
     String suffix = apiServers++ == 0 ? "" : "-" + apiServers;
-    for (int attempt = 1; ; attempt++) {
-      int port = ServerProcess.freePort();
+    ServerProcess.Listening listening = ServerProcess.startOnFreePort(port -> {
       Map<String, String> all = new HashMap<>(env);
       all.put("RABBITMQ_SERVER", vhost.uri());
       all.put("LISTEN_ADDRESS", "127.0.0.1:" + port);
       all.put("STORAGE_ROOT", root.resolve("api" + suffix).toString());
-      api = ServerProcess.start(ApiServerMain.class, jvm, all, List.of(),
+      ServerProcess server = ServerProcess.start(ApiServerMain.class, jvm, all, List.of(),
           LOGS.resolve(name + "-api" + suffix + ".log"));
-      started.add(api);
-      try {
-        api.awaitStarted(port, Duration.ofSeconds(60));
-      } catch (AssertionError e) {
-        if (attempt == PORT_ATTEMPTS || !api.lostItsPort()) {
-          throw e;
-        }
-        continue;
-      }
-      http = new Http(URI.create("http://127.0.0.1:" + port));
-      return;
-    }
+      started.add(server);
+      return server;
+    }, Duration.ofSeconds(60));
+    api = listening.server();
+    http = new Http(URI.create("http://127.0.0.1:" + listening.port()));
   }
 
   /** The api server's {@code GET /servers}: the data servers it uses now. */

@@ -29,14 +29,14 @@ class RefusedRequestsTest {
 
   @BeforeAll
   static void startApiServer() throws Exception {
-    int port = ServerProcess.freePort();
-    api = ServerProcess.start(ApiServerMain.class, List.of(), Map.of(
-            "LISTEN_ADDRESS", "127.0.0.1:" + port,
-            "STORAGE_ROOT", root.toString(),
-            "DATA_SERVERS", "1"),
-        List.of(), root.resolve("api.log"));
-    api.awaitStarted(port, Duration.ofSeconds(30));
-    http = new Http(URI.create("http://127.0.0.1:" + port));
+    ServerProcess.Listening listening = ServerProcess.startOnFreePort(
+        port -> ServerProcess.start(ApiServerMain.class, List.of(), Map.of(
+                "LISTEN_ADDRESS", "127.0.0.1:" + port,
+                "STORAGE_ROOT", root.toString(),
+                "DATA_SERVERS", "1"),
+            List.of(), root.resolve("api.log")), Duration.ofSeconds(30));
+    api = listening.server();
+    http = new Http(URI.create("http://127.0.0.1:" + listening.port()));
   }
 
   @AfterAll

@@ -27,6 +27,9 @@ final class ServerProcess implements AutoCloseable {
   /** Where this process's output starts in {@link #log}, which earlier runs may have filled. */
   private final long logStart;
 
+  /** Starts of one server on fresh ports when the port picked is taken before it binds. */
+  static final int PORT_ATTEMPTS = 3;
+
   private ServerProcess(Process process, Path log, long logStart) {
     this.process = process;
     this.log = log;
@@ -80,6 +83,35 @@ final class ServerProcess implements AutoCloseable {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A server started on a port of its own, and that port. */
+  record Listening(ServerProcess server, int port) {}
+
+  /** How a test starts its server on a given port. */
+  interface Launch {
+    ServerProcess on(int port) throws IOException;
+  }
+
+  /**
+   * Starts a server with {@code launch} on a port found free, and again on another when that
+   * one was taken before the server could bind it ({@link #lostItsPort}); returns once it has
+   * started, within {@code within} a start.
+   */
+  static Listening startOnFreePort(Launch launch, Duration within) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port = freePort();
+      ServerProcess server = launch.on(port);
+      try {
+        server.awaitStarted(port, within);
+        return new Listening(server, port);
+      } catch (AssertionError e) {
+        if (attempt == PORT_ATTEMPTS || !server.lostItsPort()) {
+          server.close(); // one that did not start in time is not left running
+          throw e;
+        }
+      }
     }
   }
 

@@ -36,12 +36,12 @@ class StreamingTest {
   @Test
   @Timeout(600)
   void a2GiBObjectAndThousandsOfSmallOnesPassThroughAStoreWith64MiBOfHeap() throws Exception {
-    int port = ServerProcess.freePort();
-    try (ServerProcess store = ServerProcess.start(ApiServerMain.class, List.of("-Xmx64m"),
-        Map.of(), List.of("--listen-address", "127.0.0.1:" + port,
-            "--storage-root", root.toString()),
-        Path.of("target", "server-logs", "streaming-64m.log"))) {
-      store.awaitStarted(port, Duration.ofSeconds(30));
+    ServerProcess.Listening listening = ServerProcess.startOnFreePort(
+        free -> ServerProcess.start(ApiServerMain.class, List.of("-Xmx64m"), Map.of(),
+            List.of("--listen-address", "127.0.0.1:" + free, "--storage-root", root.toString()),
+            Path.of("target", "server-logs", "streaming-64m.log")), Duration.ofSeconds(30));
+    int port = listening.port();
+    try (ServerProcess store = listening.server()) {
       putAndGet("http://127.0.0.1:" + port, 2048 * MIB, 11);
       // Nor does memory grow with the number of uploads: each must leave nothing behind.
       Http http = new Http(java.net.URI.create("http://127.0.0.1:" + port));
