@@ -122,12 +122,14 @@ public final class CompressorState {
     }
   }
 
+  /** The index entries, not to be changed: a stream resumed from this state copies them. */
   long[] index() {
-    return index.clone();
+    return index;
   }
 
+  /** The original bytes held, not to be changed: a stream resumed from this state copies them. */
   byte[] pending() {
-    return pending.clone();
+    return pending;
   }
 
   /** The state as bytes, for {@link #parse}. */

@@ -97,7 +97,8 @@ final class UploadTable {
             .map(id -> id.isEmpty() ? Optional.<ServerId>empty() : Optional.of(ServerId.parse(id)))
             .toList(),
         Instant.ofEpochMilli(row.getLong(8)), row.getLong(9), row.getBytes(10),
-        Optional.ofNullable(compressor).map(CompressorState::parse), failed.isEmpty() ? Set.of() : Arrays.stream(failed.split(","))
+        Optional.ofNullable(compressor).map(CompressorState::parse),
+        failed.isEmpty() ? Set.of() : Arrays.stream(failed.split(","))
             .map(Integer::valueOf).collect(Collectors.toSet()));
   }
 

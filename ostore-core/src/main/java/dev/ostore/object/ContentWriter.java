@@ -13,6 +13,7 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
 import dev.ostore.object.ShardedContents.Stored;
+import dev.ostore.stream.ByteSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -109,33 +110,14 @@ final class ContentWriter {
 
     private Upload(Object what, Compression compression, OptionalLong length) {
       this.what = what;
-      this.compressing = compression.enabled() ? CompressingStream.to(new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          store(b, off, len);
-        }
-      }, compression, length) : null;
+      this.compressing = compression.enabled()
+          ? CompressingStream.to(ByteSink.stream(this::store), compression, length) : null;
     }
 
     /** Where the content's bytes go. */
     @Override
     public OutputStream body() {
-      return new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          accept(b, off, len);
-        }
-      };
+      return ByteSink.stream(this::accept);
     }
 
     @Override

@@ -29,6 +29,7 @@ import dev.ostore.object.Codes;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ShardedContents;
 import dev.ostore.object.StoredContent;
+import dev.ostore.stream.ByteSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -291,17 +292,7 @@ final class RealUploads implements Uploads {
       this.filled = upload.tail().length;
       this.declaredSize = upload.size();
       this.compressing = upload.compressor().map(state -> CompressingStream.resume(
-          new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-              write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-              stored(b, off, len);
-            }
-          }, state, OptionalLong.of(upload.size()))).orElse(null);
+          ByteSink.stream(this::stored), state, OptionalLong.of(upload.size()))).orElse(null);
     }
 
     Appended run(long offset, OptionalLong length, InputStream body, Optional<byte[]> bodySha256)

@@ -291,8 +291,7 @@ public record ApiServerConfig(
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
         erasureCode, smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-        compression,
-        smallContentCache);
+        compression, smallContentCache);
   }
 
   /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
@@ -300,8 +299,7 @@ public record ApiServerConfig(
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
         Optional.of(code), smallObjectLimit, writeQuorum, repair, collect, uploadExpiry,
-        uploadLease, compression,
-        smallContentCache);
+        uploadLease, compression, smallContentCache);
   }
 
   /** The same, with the repair service run as {@code settings} say. */
@@ -326,14 +324,6 @@ public record ApiServerConfig(
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
         smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, settings,
         smallContentCache);
-  }
-
-  /** The same, keeping {@code bytes} of small content in memory. */
-  public ApiServerConfig withSmallContentCache(long bytes) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
-        OptionalLong.of(bytes));
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
