@@ -175,7 +175,7 @@ final class DiskResumableShards implements ResumableShards {
       throw OstoreException.badRequest(upload + " holds " + upload.blocks + " blocks, not " + to);
     }
     try (FileChannel channel = FileChannel.open(upload.file, READ)) {
-      DiskShardFile.copy(channel, upload.layout, from, to, out, records,
+      DiskShardFile.copy(FileReads.buffered(channel), upload.layout, from, to, out, records,
           new DiskShardFile.Failures() {
             @Override
             public IOException corrupt(String what) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /** A {@link ShardFile} on an open file whose header {@link DiskShardStore} checked. */
@@ -19,14 +20,16 @@ final class DiskShardFile implements ShardFile {
   private final DiskShardStore store;
   private final ShardId id;
   private final FileChannel channel;
+  private final Path file;
   private final ShardLayout layout;
   private final Instant written;
 
-  DiskShardFile(DiskShardStore store, ShardId id, FileChannel channel, ShardLayout layout,
-      Instant written) {
+  DiskShardFile(DiskShardStore store, ShardId id, FileChannel channel, Path file,
+      ShardLayout layout, Instant written) {
     this.store = store;
     this.id = id;
     this.channel = channel;
+    this.file = file;
     this.layout = layout;
     this.written = written;
   }
@@ -62,7 +65,14 @@ final class DiskShardFile implements ShardFile {
   }
 
   private void copy(long from, long to, OutputStream out, boolean records) throws IOException {
-    copy(channel, layout, from, to, out, records, new Failures() {
+    long length = ShardRecords.length(layout, from, to);
+    try (FileReads reads = FileReads.forRead(channel, file, store.directIo() ? length : 0, BATCH_BYTES)) {
+      copy(reads, layout, from, to, out, records, failures());
+    }
+  }
+
+  private Failures failures() {
+    return new Failures() {
       @Override
       public IOException corrupt(String what) throws IOException {
         return store.corrupt(id, what);
@@ -72,7 +82,7 @@ final class DiskShardFile implements ShardFile {
       public IOException failed(IOException e) {
         return DiskStorage.failed("shard " + id, e);
       }
-    });
+    };
   }
 
   /** What a copy throws when a block fails its checksum, and when the disk fails. */
@@ -88,7 +98,7 @@ final class DiskShardFile implements ShardFile {
    * checks every block of a batch, then writes them: for a shard's file, and for a resumable
    * upload's, whose records lie where its shard's will.
    */
-  static void copy(FileChannel channel, ShardLayout layout, long from, long to, OutputStream out,
+  static void copy(FileReads reads, ShardLayout layout, long from, long to, OutputStream out,
       boolean records, Failures failures) throws IOException {
     layout.rangeLength(from, to); // checks the range
     if (from == to) {
@@ -101,7 +111,7 @@ final class DiskShardFile implements ShardFile {
       int n = (int) Math.min(batch, to - b);
       // Every block but the last is a whole chunk, so records lie back to back from b on.
       int length = (int) ShardRecords.length(layout, b, b + n);
-      read(channel, buffer.clear().limit(length), ShardFormat.blockPosition(layout, b), b,
+      read(reads, buffer.clear().limit(length), ShardFormat.blockPosition(layout, b), b,
           failures);
       for (int i = 0; i < n; i++) {
         int at = i * record;
@@ -120,12 +130,12 @@ final class DiskShardFile implements ShardFile {
     }
   }
 
-  private static void read(FileChannel channel, ByteBuffer into, long position, long block,
+  private static void read(FileReads reads, ByteBuffer into, long position, long block,
       Failures failures) throws IOException {
     while (into.hasRemaining()) {
       int n;
       try {
-        n = channel.read(into, position + into.position());
+        n = reads.read(into, position + into.position());
       } catch (IOException e) {
         throw failures.failed(e);
       }

@@ -52,6 +52,7 @@ final class DiskShardStore implements ShardStore {
   private final InstantSource clock;
   private final Duration holdFor;
   private final int maxUploads;
+  private final boolean directIo;
   private final Semaphore uploadSlots;
   private final NavigableSet<ShardId> index = new ConcurrentSkipListSet<>();
   /**
@@ -69,7 +70,7 @@ final class DiskShardStore implements ShardStore {
   private DiskResumableShards resumable;
 
   private DiskShardStore(Path shards, Path temp, Path corrupt, HoldingArea<ShardId> holding,
-      InstantSource clock, Duration holdFor, int maxUploads) {
+      InstantSource clock, Duration holdFor, int maxUploads, boolean directIo) {
     this.shards = shards;
     this.temp = temp;
     this.corrupt = corrupt;
@@ -77,14 +78,15 @@ final class DiskShardStore implements ShardStore {
     this.clock = clock;
     this.holdFor = holdFor;
     this.maxUploads = maxUploads;
+    this.directIo = directIo;
     this.uploadSlots = new Semaphore(maxUploads);
     for (int i = 0; i < directoryLocks.length; i++) {
       directoryLocks[i] = new Object();
     }
   }
 
-  static DiskShardStore open(Path root, int maxUploads, InstantSource clock, Duration holdFor)
-      throws IOException {
+  static DiskShardStore open(Path root, int maxUploads, InstantSource clock, Duration holdFor,
+      boolean directIo) throws IOException {
     if (maxUploads < 1) {
       throw new IllegalArgumentException("maxUploads (" + maxUploads + ") must be positive");
     }
@@ -94,7 +96,7 @@ final class DiskShardStore implements ShardStore {
     DiskShardStore store = new DiskShardStore(Files.createDirectories(root.resolve("shards")),
         Files.createDirectories(root.resolve("temp")),
         Files.createDirectories(root.resolve("corrupt")),
-        HoldingArea.ofShards(root.resolve("holding")), clock, holdFor, maxUploads);
+        HoldingArea.ofShards(root.resolve("holding")), clock, holdFor, maxUploads, directIo);
     store.removeDeadUploads();
     ShardPaths.scan(store.shards, (id, file) -> store.index.add(id));
     store.purgeHeld();
@@ -124,7 +126,8 @@ final class DiskShardStore implements ShardStore {
     }
     Path partial = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
     try {
-      FileChannel channel = FileChannel.open(partial, CREATE_NEW, WRITE);
+      // READ too: a FileBody reads back the bytes it writes again directly.
+      FileChannel channel = FileChannel.open(partial, CREATE_NEW, READ, WRITE);
       DiskShardUpload upload = new DiskShardUpload(this, index, striping, channel, partial,
           writeback);
       uploads.add(upload);
@@ -133,6 +136,11 @@ final class DiskShardStore implements ShardStore {
       uploadSlots.release();
       throw DiskStorage.failed("a new upload of a shard " + index, e);
     }
+  }
+
+  /** Whether big shards bypass the page cache: {@link FileBody}, {@link FileReads}. */
+  boolean directIo() {
+    return directIo;
   }
 
   @Override
@@ -168,7 +176,8 @@ final class DiskShardStore implements ShardStore {
       throw DiskStorage.failed("shard " + id, e);
     }
     try {
-      return Optional.of(new DiskShardFile(this, id, channel, checkHeader(id, channel), written));
+      return Optional.of(new DiskShardFile(this, id, channel, pathOf(id),
+          checkHeader(id, channel), written));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;

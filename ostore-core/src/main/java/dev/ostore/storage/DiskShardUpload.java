@@ -22,6 +22,7 @@ final class DiskShardUpload implements ShardUpload {
   private final Striping striping;
   private final FileChannel channel;
   private final Path partial;
+  private final FileBody body;
   /** The block being written, with room for its checksum after it. */
   private final ByteBuffer block;
   private final Writeback.File writeback;
@@ -40,7 +41,7 @@ final class DiskShardUpload implements ShardUpload {
     this.partial = partial;
     this.block = ByteBuffer.allocate(striping.chunkSize() + ShardFormat.CRC_BYTES);
     this.writeback = writeback.follow(channel);
-    channel.position(ShardFormat.HEADER);
+    this.body = new FileBody(partial, channel, ShardFormat.HEADER, store.directIo());
   }
 
   @Override
@@ -62,7 +63,9 @@ final class DiskShardUpload implements ShardUpload {
     blocks++;
     written += length;
     lastLength = length;
-    writeback.appended(written);
+    if (!body.direct()) {
+      writeback.appended(written);
+    }
   }
 
   @Override
@@ -76,6 +79,7 @@ final class DiskShardUpload implements ShardUpload {
             + blocks + " of " + written);
       }
       ShardId id = new ShardId(hash, index);
+      writeFinish();
       keptExisting = store.commit(id, layout, channel, partial);
       return id;
     } finally {
@@ -93,7 +97,7 @@ final class DiskShardUpload implements ShardUpload {
     if (!ended.compareAndSet(false, true)) {
       return;
     }
-    try {
+    try (FileBody closing = body) {
       channel.close();
       Files.deleteIfExists(partial); // gone already once installed
     } catch (IOException e) {
@@ -111,9 +115,15 @@ final class DiskShardUpload implements ShardUpload {
 
   private void writeFully(ByteBuffer bytes) throws IOException {
     try {
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
-      }
+      body.write(bytes);
+    } catch (IOException e) {
+      throw DiskStorage.failed(toString(), e);
+    }
+  }
+
+  private void writeFinish() throws IOException {
+    try {
+      body.finish();
     } catch (IOException e) {
       throw DiskStorage.failed(toString(), e);
     }

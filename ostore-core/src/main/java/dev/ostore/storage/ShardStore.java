@@ -59,7 +59,18 @@ public interface ShardStore extends AutoCloseable {
    */
   static ShardStore onDisk(Path root, int maxUploads, InstantSource clock, Duration holdFor)
       throws IOException {
-    return DiskShardStore.open(root, maxUploads, clock, holdFor);
+    return onDisk(root, maxUploads, clock, holdFor, true);
+  }
+
+  /**
+   * As {@link #onDisk(Path, int, InstantSource, Duration)}; {@code directIo} false keeps every
+   * shard's bytes in the page cache, where true (the default) writes big shards past their first
+   * MiB, and reads long runs of blocks, straight to and from the disk where the file system
+   * takes it.
+   */
+  static ShardStore onDisk(Path root, int maxUploads, InstantSource clock, Duration holdFor,
+      boolean directIo) throws IOException {
+    return DiskShardStore.open(root, maxUploads, clock, holdFor, directIo);
   }
 
   /**

@@ -43,7 +43,12 @@ class ShardStoreTest {
 
   @BeforeEach
   void open() throws IOException {
-    store = ShardStore.onDisk(root, MAX_UPLOADS);
+    store = openStore();
+  }
+
+  /** The store under test, on {@link #root}: big shards bypass the page cache. */
+  ShardStore openStore() throws IOException {
+    return ShardStore.onDisk(root, MAX_UPLOADS);
   }
 
   @AfterEach
@@ -185,7 +190,7 @@ class ShardStoreTest {
     unfinished.append(TestData.randomBytes(100, 12), 0, 100);
     assertEquals(1, filesUnder("temp"));
     // As after a crash: the upload is never closed, its file stays behind.
-    ShardStore reopened = ShardStore.onDisk(root, MAX_UPLOADS);
+    ShardStore reopened = openStore();
     try (reopened) {
       assertEquals(0, filesUnder("temp"));
       assertEquals(List.of(4), reopened.held(HASH));
@@ -291,7 +296,7 @@ class ShardStoreTest {
     assertEquals(List.of(), store.list(Optional.of(all.get(3)), 10));
     // The same order after a restart, which rebuilds the index from the files.
     store.close();
-    store = ShardStore.onDisk(root, MAX_UPLOADS);
+    store = openStore();
     assertEquals(all, store.list(Optional.empty(), 100));
     assertEquals(List.of(2, 10), store.held(low));
   }
@@ -330,6 +335,26 @@ class ShardStoreTest {
     put(new ShardId(HASH, 0), layout, bytes);
     try (ShardFile file = store.open(new ShardId(HASH, 0)).orElseThrow()) {
       assertArrayEquals(bytes, read(file, 0, layout.blockCount()));
+    }
+  }
+
+  @Test
+  void aBigShardReadsBackWholeAndInRangesOfEveryLength() throws IOException {
+    // Past the first MiB written and read straight to and from the disk, where it takes it; a
+    // file whose end is on no aligned edge.
+    Striping wide = new Striping(1, 0, 64 * 1024);
+    ShardLayout layout = ShardLayout.of(wide, (9L << 20) + 12_345);
+    byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 20);
+    ShardId id = new ShardId(HASH, 0);
+    put(id, layout, bytes);
+    long blocks = layout.blockCount();
+    try (ShardFile file = store.open(id).orElseThrow()) {
+      assertArrayEquals(bytes, read(file, 0, blocks));
+      for (long[] range : new long[][] {{1, blocks}, {blocks - 1, blocks}, {3, 80}, {70, 71}}) {
+        assertArrayEquals(Arrays.copyOfRange(bytes, (int) range[0] << 16,
+            (int) Math.min(bytes.length, range[1] << 16)), read(file, range[0], range[1]),
+            () -> "blocks " + Arrays.toString(range));
+      }
     }
   }
 

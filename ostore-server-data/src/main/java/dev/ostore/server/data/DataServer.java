@@ -134,7 +134,7 @@ public final class DataServer implements AutoCloseable {
           config.maxTempObjects(), config.holdFor());
       // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
       shards = ShardStore.onDisk(root.path(), config.maxTempObjects(), clock,
-          config.holdFor());
+          config.holdFor(), config.directIo());
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store, id).addTo(routes);
       new HeldContentEndpoints(store, id).addTo(routes);

@@ -30,7 +30,8 @@ public record DataServerConfig(
     int maxTempObjects,
     long scrubRate,
     Duration scrubInterval,
-    Duration holdFor) implements ServerMain.Config {
+    Duration holdFor,
+    boolean directIo) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
       "host:port to listen on and to announce to api servers (not 0.0.0.0)");
@@ -55,9 +56,13 @@ public record DataServerConfig(
   static final Option HOLD_FOR = new Option("HOLD_FOR", "hold-for", "168h",
       "a shard a collection took is kept in the holding area this long, to be restored if"
           + " wanted, before it is deleted for good");
+  static final Option DIRECT_IO = new Option("DIRECT_IO", "direct-io", "true",
+      "true: big shards are written past their first MiB, and read in long runs, straight to and"
+          + " from the disk (O_DIRECT, where the file system takes it); false: always through"
+          + " the page cache");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER,
       HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT, MAX_TEMP_OBJECTS, SCRUB_RATE,
-      SCRUB_INTERVAL, HOLD_FOR);
+      SCRUB_INTERVAL, HOLD_FOR, DIRECT_IO);
 
   /** The default heartbeat interval, the tutorial's five seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -103,7 +108,7 @@ public record DataServerConfig(
   public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
     return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT,
         DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT, DEFAULT_MAX_TEMP_OBJECTS, DEFAULT_SCRUB_RATE,
-        DEFAULT_SCRUB_INTERVAL, DEFAULT_HOLD_FOR);
+        DEFAULT_SCRUB_INTERVAL, DEFAULT_HOLD_FOR, true);
   }
 
   /** Reads the configuration of a standalone data server, which needs a broker. */
@@ -119,7 +124,8 @@ public record DataServerConfig(
         options.getInt(MAX_TEMP_OBJECTS),
         options.getBytes(SCRUB_RATE),
         options.getDuration(SCRUB_INTERVAL),
-        options.getDuration(HOLD_FOR));
+        options.getDuration(HOLD_FOR),
+        options.getBoolean(DIRECT_IO));
   }
 
   /** The whole configuration on one line, broker password hidden, for the start-up log. */
@@ -133,7 +139,8 @@ public record DataServerConfig(
         + " MAX_TEMP_OBJECTS=" + maxTempObjects
         + " SCRUB_RATE=" + scrubRate
         + " SCRUB_INTERVAL=" + scrubInterval
-        + " HOLD_FOR=" + holdFor;
+        + " HOLD_FOR=" + holdFor
+        + " DIRECT_IO=" + directIo;
   }
 
   private static boolean isPositive(Duration duration) {

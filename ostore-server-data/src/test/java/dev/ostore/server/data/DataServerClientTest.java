@@ -89,7 +89,7 @@ class DataServerClientTest {
     return DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL, HOLD_FOR), bus, clock);
+        DataServerConfig.DEFAULT_SCRUB_INTERVAL, HOLD_FOR, true), bus, clock);
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import dev.ostore.ServerAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -63,6 +64,21 @@ class DataServerConfigTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> DataServerConfig.from(ENV, new String[] {"--hold-for=0s"}));
     assertTrue(e.getMessage().startsWith("HOLD_FOR (--hold-for) must be positive"),
+        e.getMessage());
+  }
+
+  @Test
+  void bigShardsBypassThePageCacheUnlessDirectIoIsFalse() {
+    DataServerConfig config = DataServerConfig.from(ENV, new String[0]);
+    assertTrue(config.directIo());
+    assertTrue(config.describe().contains(" DIRECT_IO=true"), config.describe());
+    assertFalse(DataServerConfig.from(ENV, new String[] {"--direct-io=false"}).directIo());
+    Map<String, String> off = new HashMap<>(ENV);
+    off.put("DIRECT_IO", "FALSE");
+    assertFalse(DataServerConfig.from(off, new String[0]).directIo());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> DataServerConfig.from(ENV, new String[] {"--direct-io=no"}));
+    assertTrue(e.getMessage().startsWith("DIRECT_IO (--direct-io) is not true or false"),
         e.getMessage());
   }
 

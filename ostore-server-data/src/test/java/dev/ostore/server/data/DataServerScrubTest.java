@@ -46,7 +46,7 @@ class DataServerScrubTest {
         Optional.empty(), DataServerConfig.DEFAULT_HEARTBEAT,
         DataServerConfig.DEFAULT_TEMP_EXPIRY, DataServerConfig.DEFAULT_STOP_TIMEOUT,
         DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, 1 << 20, Duration.ofHours(24),
-        DataServerConfig.DEFAULT_HOLD_FOR);
+        DataServerConfig.DEFAULT_HOLD_FOR, true);
     HttpClient http = HttpClient.newHttpClient();
     try (MessageBus bus = MessageBus.inMemory();
         DataServer server = DataServer.start(config, bus)) {

@@ -55,7 +55,7 @@ class DataServerTest {
         java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, DataServerConfig.DEFAULT_SCRUB_RATE,
         DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR), bus);
+        DataServerConfig.DEFAULT_HOLD_FOR, true), bus);
     base = server.address().baseUri();
   }
 
@@ -174,7 +174,7 @@ class DataServerTest {
         new ServerAddress("127.0.0.1", 0), capped, java.util.Optional.empty(),
         Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2, DataServerConfig.DEFAULT_SCRUB_RATE,
         DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR),
+        DataServerConfig.DEFAULT_HOLD_FOR, true),
         bus)) {
       HttpRequest.Builder create = HttpRequest.newBuilder(small.address().baseUri()
           .resolve("/temp/")).POST(HttpRequest.BodyPublishers.noBody());
@@ -194,7 +194,7 @@ class DataServerTest {
         Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT,
         10, DataServerConfig.DEFAULT_SCRUB_RATE,
         DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR), bus)) {
+        DataServerConfig.DEFAULT_HOLD_FOR, true), bus)) {
       URI quickBase = quick.address().baseUri();
       String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),

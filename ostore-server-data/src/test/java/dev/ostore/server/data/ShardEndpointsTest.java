@@ -70,7 +70,7 @@ class ShardEndpointsTest {
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, MAX_UPLOADS, DataServerConfig.DEFAULT_SCRUB_RATE,
         DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR), bus);
+        DataServerConfig.DEFAULT_HOLD_FOR, true), bus);
     base = server.address().baseUri();
   }
 

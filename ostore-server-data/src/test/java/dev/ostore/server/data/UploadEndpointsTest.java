@@ -71,7 +71,7 @@ class UploadEndpointsTest {
         Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
         DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
         DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR), bus, clock);
+        DataServerConfig.DEFAULT_HOLD_FOR, true), bus, clock);
     base = server.address().baseUri();
   }
 

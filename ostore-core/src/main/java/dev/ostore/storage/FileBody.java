@@ -1,0 +1,133 @@
+package dev.ostore.storage;
+
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes a new file front to back. Its first {@link #DIRECT_AFTER} bytes go through the page
+ * cache; past them, where the file system takes it, the rest goes straight to the disk
+ * ({@code O_DIRECT}) in aligned writes of {@link #DIRECT_WRITE} bytes.
+ *
+ * <p>Why: a big shard is forced at its commit anyway and seldom read soon after, and copying it
+ * into the page cache first is most of what a data server spends on it (benchmarks.md, section
+ * 27). Small files, most shards, keep the cheaper buffered path: nothing is allocated for them.
+ */
+final class FileBody implements AutoCloseable {
+  static final long DIRECT_AFTER = 1 << 20;
+  static final int DIRECT_WRITE = 1 << 20;
+
+  private final Path file;
+  private final FileChannel channel;
+  private boolean directAllowed;
+  private FileChannel direct;
+  private int align;
+  /** Bytes not yet written, starting at {@link #heldFrom}, an aligned position. */
+  private ByteBuffer held;
+  private long heldFrom;
+  private long position;
+
+  /**
+   * Writes {@code file}, open for reading and writing as {@code channel} (which stays the
+   * caller's to close), from {@code start} on; {@code directAllowed} false keeps it all buffered.
+   */
+  FileBody(Path file, FileChannel channel, long start, boolean directAllowed) {
+    this.file = file;
+    this.channel = channel;
+    this.directAllowed = directAllowed;
+    this.position = start;
+  }
+
+  /** The file's length once everything given so far is written. */
+  long position() {
+    return position;
+  }
+
+  /** Whether bytes now bypass the page cache, so that nobody need force them early. */
+  boolean direct() {
+    return direct != null;
+  }
+
+  /** Appends all of {@code bytes}. */
+  void write(ByteBuffer bytes) throws IOException {
+    if (direct == null && directAllowed && position >= DIRECT_AFTER) {
+      startDirect();
+    }
+    if (direct == null) {
+      while (bytes.hasRemaining()) {
+        position += channel.write(bytes, position);
+      }
+      return;
+    }
+    while (bytes.hasRemaining()) {
+      int n = Math.min(bytes.remaining(), held.remaining());
+      held.put(bytes.slice(bytes.position(), n));
+      bytes.position(bytes.position() + n);
+      position += n;
+      if (!held.hasRemaining()) {
+        writeHeld(held.position());
+      }
+    }
+  }
+
+  /** Writes what is held; the file is then exactly {@link #position} bytes long. */
+  void finish() throws IOException {
+    if (direct == null || held.position() == 0) {
+      return;
+    }
+    int padded = (held.position() + align - 1) / align * align;
+    while (held.position() < padded) {
+      held.put((byte) 0);
+    }
+    writeHeld(padded);
+    channel.truncate(position);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (direct != null) {
+      direct.close();
+    }
+  }
+
+  /**
+   * Opens the file again for direct writes from the last aligned position, reading the bytes
+   * between it and {@link #position} back into the held buffer. Where the file system refuses
+   * (tmpfs, for one), the body stays buffered.
+   */
+  private void startDirect() throws IOException {
+    directAllowed = false;
+    try {
+      align = Math.toIntExact(Files.getFileStore(file).getBlockSize());
+      direct = FileChannel.open(file, WRITE, ExtendedOpenOption.DIRECT);
+    } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+      return;
+    }
+    held = ByteBuffer.allocateDirect(DIRECT_WRITE + align).alignedSlice(align);
+    heldFrom = position / align * align;
+    held.limit((int) (position - heldFrom));
+    while (held.hasRemaining()) {
+      if (channel.read(held, heldFrom + held.position()) < 0) {
+        throw new IOException(file + " is shorter than the " + position + " bytes written");
+      }
+    }
+    held.limit(DIRECT_WRITE);
+  }
+
+  /** Writes the first {@code length} held bytes, rounded down to aligned, and keeps the rest. */
+  private void writeHeld(int length) throws IOException {
+    int aligned = length / align * align;
+    ByteBuffer out = held.duplicate().flip().limit(aligned);
+    while (out.hasRemaining()) {
+      direct.write(out, heldFrom + out.position());
+    }
+    held.flip().position(aligned);
+    held.compact().limit(DIRECT_WRITE);
+    heldFrom += aligned;
+  }
+}

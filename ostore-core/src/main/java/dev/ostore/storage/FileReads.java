@@ -1,0 +1,114 @@
+package dev.ostore.storage;
+
+import static java.nio.file.StandardOpenOption.READ;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Positional reads of a file: through the page cache, or for a long read, where the file system
+ * takes it, straight from the disk ({@code O_DIRECT}), in aligned reads into a buffer of its own.
+ *
+ * <p>Why: {@link FileBody} writes big shards past the page cache, and reading one through it
+ * would put all of it there, at about the cost the write saved (benchmarks.md, section 27). A
+ * shard's bytes never change, so a direct read cannot miss a newer write.
+ */
+abstract class FileReads implements AutoCloseable {
+  /** Reads this long or longer go straight to the disk; shorter ones (ranges, small shards) not. */
+  static final long DIRECT_FROM = 4 << 20;
+
+  /** Reads {@code channel} through the page cache. */
+  static FileReads buffered(FileChannel channel) {
+    return new FileReads() {
+      @Override
+      int read(ByteBuffer into, long position) throws IOException {
+        return channel.read(into, position);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /**
+   * Reads {@code file}, open as {@code channel}, for a read of about {@code length} bytes in
+   * pieces of at most {@code piece}: straight from the disk if the read is long and the file
+   * system takes it, else through {@code channel}.
+   */
+  static FileReads forRead(FileChannel channel, Path file, long length, int piece) {
+    if (length < DIRECT_FROM) {
+      return buffered(channel);
+    }
+    try {
+      int align = Math.toIntExact(Files.getFileStore(file).getBlockSize());
+      return new Direct(FileChannel.open(file, READ, ExtendedOpenOption.DIRECT), align, piece);
+    } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+      return buffered(channel); // refused (tmpfs, for one) or gone: the open channel still reads
+    }
+  }
+
+  /**
+   * Reads bytes at {@code position} into {@code into}, as {@link FileChannel#read(ByteBuffer,
+   * long)} does: how many, or -1 at the end of the file.
+   */
+  abstract int read(ByteBuffer into, long position) throws IOException;
+
+  @Override
+  public abstract void close() throws IOException;
+
+  /**
+   * Aligned reads of {@link #WINDOW} bytes into an aligned buffer, the window, from which reads
+   * are copied: a sequential copy costs the disk one request per window, not per piece.
+   */
+  private static final class Direct extends FileReads {
+    static final int WINDOW = 2 << 20;
+
+    private final FileChannel channel;
+    private final int align;
+    private final ByteBuffer window;
+    private long windowFrom;
+
+    Direct(FileChannel channel, int align, int piece) {
+      this.channel = channel;
+      this.align = align;
+      int size = Math.max(WINDOW, piece + 2 * align) / align * align + align;
+      this.window = ByteBuffer.allocateDirect(size + align).alignedSlice(align).limit(size);
+      this.window.flip(); // empty
+    }
+
+    @Override
+    int read(ByteBuffer into, long position) throws IOException {
+      if (position < windowFrom || position + into.remaining() > windowFrom + window.limit()) {
+        fill(position / align * align);
+      }
+      int skip = (int) (position - windowFrom);
+      int n = Math.min(window.limit() - skip, into.remaining());
+      if (n <= 0) {
+        return -1; // the end of the file
+      }
+      into.put(window.duplicate().position(skip).limit(skip + n));
+      return n;
+    }
+
+    private void fill(long from) throws IOException {
+      windowFrom = from;
+      window.clear();
+      // Only the file's end makes a read short of an aligned length; after it, stop.
+      while (window.hasRemaining() && window.position() % align == 0) {
+        if (channel.read(window, from + window.position()) <= 0) {
+          break;
+        }
+      }
+      window.flip();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}
