@@ -3,7 +3,8 @@
 # 23100) started by cluster.sh (OUT=/tmp/ob); ROUNDS rounds (3), alternating which goes first,
 # a fresh 64-byte prefix before each PUT so that no content is stored already. Prints per round
 # and cluster the MB/s of each transfer (curl) and the CPU centiseconds (user + system) that all
-# of the cluster's JVMs spent on it (/proc/<pid>/stat). Needs the file BIG (/tmp/big1g).
+# of the cluster's JVMs spent on it (/proc/<pid>/stat); GETS (1) GETs follow each PUT. Needs the
+# file BIG (/tmp/big1g).
 set -euo pipefail
 OUT=${OUT:-/tmp/ob}
 BIG=${BIG:-/tmp/big1g}
@@ -18,9 +19,14 @@ for r in $(seq "${ROUNDS:-3}"); do
     c0=$(cpu "$n")
     put=$(curl -s -o /dev/null -w '%{speed_upload}' -T "$BIG" "http://127.0.0.1:$p/objects/big-$r")
     c1=$(cpu "$n")
-    get=$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$p/objects/big-$r")
-    c2=$(cpu "$n")
-    echo "$r $n put $((${put%.*} / 1000000)) MB/s cpu $((c1 - c0))cs get $((${get%.*} / 1000000)) MB/s cpu $((c2 - c1))cs"
+    line="$r $n put $((${put%.*} / 1000000)) MB/s cpu $((c1 - c0))cs"
+    for _ in $(seq "${GETS:-1}"); do
+      get=$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$p/objects/big-$r")
+      c2=$(cpu "$n")
+      line="$line get $((${get%.*} / 1000000)) MB/s cpu $((c2 - c1))cs"
+      c1=$c2
+    done
+    echo "$line"
     curl -s -X DELETE "http://127.0.0.1:$p/objects/big-$r" >/dev/null
   done
 done
