@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.Json;
-import dev.ostore.ServerAddress;
 import dev.ostore.TestData;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,10 +51,8 @@ class ContentEndpointsTest {
   @BeforeEach
   void start() throws Exception {
     bus = MessageBus.inMemory();
-    server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, 2, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL, HOLD_FOR, true), bus, clock);
+    server = DataServer.start(TestConfig.at(root).maxTempObjects(2).holdFor(HOLD_FOR).build(),
+        bus, clock);
     base = server.address().baseUri();
   }
 

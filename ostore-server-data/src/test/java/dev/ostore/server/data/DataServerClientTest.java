@@ -86,10 +86,8 @@ class DataServerClientTest {
 
   /** A data server on {@link #root}, on the fake clock, holding shards for a week. */
   private DataServer startServer() throws IOException {
-    return DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL, HOLD_FOR, true), bus, clock);
+    return DataServer.start(TestConfig.at(root).maxTempObjects(8).holdFor(HOLD_FOR).build(),
+        bus, clock);
   }
 
   @AfterEach

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.Json;
-import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.erasure.Striping;
@@ -19,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,11 +40,7 @@ class DataServerScrubTest {
       bytes.seek(1000);
       bytes.write(old ^ 0x80);
     }
-    DataServerConfig config = new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        Optional.empty(), DataServerConfig.DEFAULT_HEARTBEAT,
-        DataServerConfig.DEFAULT_TEMP_EXPIRY, DataServerConfig.DEFAULT_STOP_TIMEOUT,
-        DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, 1 << 20, Duration.ofHours(24),
-        DataServerConfig.DEFAULT_HOLD_FOR, true);
+    DataServerConfig config = TestConfig.at(root).scrub(1 << 20, Duration.ofHours(24)).build();
     HttpClient http = HttpClient.newHttpClient();
     try (MessageBus bus = MessageBus.inMemory();
         DataServer server = DataServer.start(config, bus)) {

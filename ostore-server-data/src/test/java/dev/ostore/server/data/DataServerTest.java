@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.Json;
-import dev.ostore.ServerAddress;
 import dev.ostore.ServerId;
 import dev.ostore.bus.Message;
 import dev.ostore.bus.MessageBus;
@@ -51,11 +50,8 @@ class DataServerTest {
   void start() throws Exception {
     bus = MessageBus.inMemory();
     listening = bus.subscribe(MessageBus.API_SERVERS, heartbeats::add);
-    server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        java.util.Optional.empty(), Duration.ofMillis(100), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, DataServerConfig.DEFAULT_MAX_TEMP_OBJECTS, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR, true), bus);
+    server = DataServer.start(TestConfig.at(root).heartbeat(Duration.ofMillis(100)).build(),
+        bus);
     base = server.address().baseUri();
   }
 
@@ -170,11 +166,7 @@ class DataServerTest {
   @Test
   void pastItsCapOfUploadsInProgressAPostTempIsRefused503() throws Exception {
     Path capped = root.resolve("capped");
-    try (DataServer small = DataServer.start(new DataServerConfig(
-        new ServerAddress("127.0.0.1", 0), capped, java.util.Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofHours(1), DataServerConfig.DEFAULT_STOP_TIMEOUT, 2, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR, true),
+    try (DataServer small = DataServer.start(TestConfig.at(capped).maxTempObjects(2).build(),
         bus)) {
       HttpRequest.Builder create = HttpRequest.newBuilder(small.address().baseUri()
           .resolve("/temp/")).POST(HttpRequest.BodyPublishers.noBody());
@@ -189,12 +181,8 @@ class DataServerTest {
 
   @Test
   void anAppendCutShortCommitsNothingAndItsTemporaryObjectExpires() throws Exception {
-    try (DataServer quick = DataServer.start(new DataServerConfig(
-        new ServerAddress("127.0.0.1", 0), root.resolve("quick"), java.util.Optional.empty(),
-        Duration.ofSeconds(5), Duration.ofMillis(300), DataServerConfig.DEFAULT_STOP_TIMEOUT,
-        10, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR, true), bus)) {
+    try (DataServer quick = DataServer.start(TestConfig.at(root.resolve("quick"))
+        .tempExpiry(Duration.ofMillis(300)).maxTempObjects(10).build(), bus)) {
       URI quickBase = quick.address().baseUri();
       String id = http.send(HttpRequest.newBuilder(quickBase.resolve("/temp/"))
           .POST(HttpRequest.BodyPublishers.noBody()).build(),

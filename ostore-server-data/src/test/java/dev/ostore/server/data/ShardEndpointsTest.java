@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.Json;
-import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.TestData;
 import dev.ostore.bus.Message;
@@ -32,7 +31,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -66,11 +64,7 @@ class ShardEndpointsTest {
   @BeforeEach
   void start() throws Exception {
     bus = MessageBus.inMemory();
-    server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, MAX_UPLOADS, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR, true), bus);
+    server = DataServer.start(TestConfig.at(root).maxTempObjects(MAX_UPLOADS).build(), bus);
     base = server.address().baseUri();
   }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.Json;
-import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.TestData;
 import dev.ostore.bus.Message;
@@ -67,11 +66,7 @@ class UploadEndpointsTest {
   @BeforeEach
   void start() throws Exception {
     bus = MessageBus.inMemory();
-    server = DataServer.start(new DataServerConfig(new ServerAddress("127.0.0.1", 0), root,
-        Optional.empty(), Duration.ofSeconds(5), Duration.ofHours(1),
-        DataServerConfig.DEFAULT_STOP_TIMEOUT, 8, DataServerConfig.DEFAULT_SCRUB_RATE,
-        DataServerConfig.DEFAULT_SCRUB_INTERVAL,
-        DataServerConfig.DEFAULT_HOLD_FOR, true), bus, clock);
+    server = DataServer.start(TestConfig.at(root).maxTempObjects(8).build(), bus, clock);
     base = server.address().baseUri();
   }
 
