@@ -65,8 +65,9 @@ final class DiskShardFile implements ShardFile {
   }
 
   private void copy(long from, long to, OutputStream out, boolean records) throws IOException {
-    long length = ShardRecords.length(layout, from, to);
-    try (FileReads reads = FileReads.forRead(channel, file, store.directIo() ? length : 0, BATCH_BYTES)) {
+    try (FileReads reads = store.directIo()
+        ? FileReads.forRead(channel, file, ShardRecords.length(layout, from, to), BATCH_BYTES)
+        : FileReads.buffered(channel)) {
       copy(reads, layout, from, to, out, records, failures());
     }
   }

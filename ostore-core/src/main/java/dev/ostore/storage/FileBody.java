@@ -2,11 +2,9 @@ package dev.ostore.storage;
 
 import static java.nio.file.StandardOpenOption.WRITE;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,9 +22,9 @@ final class FileBody implements AutoCloseable {
 
   private final Path file;
   private final FileChannel channel;
-  private boolean directAllowed;
-  private FileChannel direct;
-  private int align;
+  /** Whether direct writes are allowed and not tried yet: a file tries once. */
+  private boolean directToTry;
+  private DirectChannel direct;
   /** Bytes not yet written, starting at {@link #heldFrom}, an aligned position. */
   private ByteBuffer held;
   private long heldFrom;
@@ -39,7 +37,7 @@ final class FileBody implements AutoCloseable {
   FileBody(Path file, FileChannel channel, long start, boolean directAllowed) {
     this.file = file;
     this.channel = channel;
-    this.directAllowed = directAllowed;
+    this.directToTry = directAllowed;
     this.position = start;
   }
 
@@ -55,7 +53,7 @@ final class FileBody implements AutoCloseable {
 
   /** Appends all of {@code bytes}. */
   void write(ByteBuffer bytes) throws IOException {
-    if (direct == null && directAllowed && position >= DIRECT_AFTER) {
+    if (directToTry && position >= DIRECT_AFTER) {
       startDirect();
     }
     if (direct == null) {
@@ -80,6 +78,7 @@ final class FileBody implements AutoCloseable {
     if (direct == null || held.position() == 0) {
       return;
     }
+    int align = direct.align();
     int padded = (held.position() + align - 1) / align * align;
     while (held.position() < padded) {
       held.put((byte) 0);
@@ -91,7 +90,7 @@ final class FileBody implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (direct != null) {
-      direct.close();
+      direct.channel().close();
     }
   }
 
@@ -101,15 +100,13 @@ final class FileBody implements AutoCloseable {
    * (tmpfs, for one), the body stays buffered.
    */
   private void startDirect() throws IOException {
-    directAllowed = false;
-    try {
-      align = Math.toIntExact(Files.getFileStore(file).getBlockSize());
-      direct = FileChannel.open(file, WRITE, ExtendedOpenOption.DIRECT);
-    } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
+    directToTry = false;
+    direct = DirectChannel.open(file, WRITE).orElse(null);
+    if (direct == null) {
       return;
     }
-    held = ByteBuffer.allocateDirect(DIRECT_WRITE + align).alignedSlice(align);
-    heldFrom = position / align * align;
+    held = direct.buffer(DIRECT_WRITE);
+    heldFrom = position / direct.align() * direct.align();
     held.limit((int) (position - heldFrom));
     while (held.hasRemaining()) {
       if (channel.read(held, heldFrom + held.position()) < 0) {
@@ -121,10 +118,10 @@ final class FileBody implements AutoCloseable {
 
   /** Writes the first {@code length} held bytes, rounded down to aligned, and keeps the rest. */
   private void writeHeld(int length) throws IOException {
-    int aligned = length / align * align;
+    int aligned = length / direct.align() * direct.align();
     ByteBuffer out = held.duplicate().flip().limit(aligned);
     while (out.hasRemaining()) {
-      direct.write(out, heldFrom + out.position());
+      direct.channel().write(out, heldFrom + out.position());
     }
     held.flip().position(aligned);
     held.compact().limit(DIRECT_WRITE);

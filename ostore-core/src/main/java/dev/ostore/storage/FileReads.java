@@ -2,11 +2,9 @@ package dev.ostore.storage;
 
 import static java.nio.file.StandardOpenOption.READ;
 
-import com.sun.nio.file.ExtendedOpenOption;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -43,12 +41,9 @@ abstract class FileReads implements AutoCloseable {
     if (length < DIRECT_FROM) {
       return buffered(channel);
     }
-    try {
-      int align = Math.toIntExact(Files.getFileStore(file).getBlockSize());
-      return new Direct(FileChannel.open(file, READ, ExtendedOpenOption.DIRECT), align, piece);
-    } catch (IOException | UnsupportedOperationException | ArithmeticException e) {
-      return buffered(channel); // refused (tmpfs, for one) or gone: the open channel still reads
-    }
+    // Refused (tmpfs, for one) or gone: the open channel still reads.
+    return DirectChannel.open(file, READ).<FileReads>map(direct -> new Direct(direct, piece))
+        .orElseGet(() -> buffered(channel));
   }
 
   /**
@@ -72,11 +67,11 @@ abstract class FileReads implements AutoCloseable {
     private final ByteBuffer window;
     private long windowFrom;
 
-    Direct(FileChannel channel, int align, int piece) {
-      this.channel = channel;
-      this.align = align;
+    Direct(DirectChannel direct, int piece) {
+      this.channel = direct.channel();
+      this.align = direct.align();
       int size = Math.max(WINDOW, piece + 2 * align) / align * align + align;
-      this.window = ByteBuffer.allocateDirect(size + align).alignedSlice(align).limit(size);
+      this.window = direct.buffer(size).limit(size);
       this.window.flip(); // empty
     }
 
