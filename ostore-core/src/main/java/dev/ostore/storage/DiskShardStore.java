@@ -436,16 +436,20 @@ final class DiskShardStore implements ShardStore {
     Path target = pathOf(id);
     synchronized (lockOf(id)) {
       FileTime now = now();
-      try {
-        Files.setLastModifiedTime(target, now);
-        Files.deleteIfExists(partial);
-        reindex(id);
-        return true;
-      } catch (NoSuchFileException e) {
-        // not stored yet: this file becomes the shard
+      // The index holds every shard in place but those removed by hand, so a shard it lacks is
+      // new, and the file need not be looked for: new content is the common case.
+      if (index.contains(id)) {
+        try {
+          Files.setLastModifiedTime(target, now);
+          Files.deleteIfExists(partial);
+          reindex(id);
+          return true;
+        } catch (NoSuchFileException e) {
+          // removed by hand: this file becomes the shard
+        }
       }
       // Before the rename, so that the shard appears in place with its written time.
-      Files.setLastModifiedTime(partial, now);
+      ShardPaths.setWritten(partial, now);
       ShardPaths.move(partial, target);
       reindex(id);
       return false;

@@ -31,6 +31,8 @@ final class DiskShardUpload implements ShardUpload {
   private long blocks;
   private int lastLength;
   private boolean keptExisting;
+  /** Whether the store took the file, renamed into place or deleted as a copy it had. */
+  private boolean installed;
 
   DiskShardUpload(DiskShardStore store, int index, Striping striping, FileChannel channel,
       Path partial, Writeback writeback) throws IOException {
@@ -81,6 +83,7 @@ final class DiskShardUpload implements ShardUpload {
       ShardId id = new ShardId(hash, index);
       writeFinish();
       keptExisting = store.commit(id, layout, channel, partial);
+      installed = true;
       return id;
     } finally {
       close();
@@ -99,7 +102,9 @@ final class DiskShardUpload implements ShardUpload {
     }
     try (FileBody closing = body) {
       channel.close();
-      Files.deleteIfExists(partial); // gone already once installed
+      if (!installed) {
+        Files.deleteIfExists(partial);
+      }
     } catch (IOException e) {
       System.getLogger(DiskShardUpload.class.getName()).log(System.Logger.Level.WARNING,
           () -> "cannot delete " + partial + ": " + e);

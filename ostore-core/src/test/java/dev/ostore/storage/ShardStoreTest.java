@@ -182,6 +182,20 @@ class ShardStoreTest {
   }
 
   @Test
+  void aShardRemovedByHandWithItsDirectoryIsStoredAgain() throws IOException {
+    ShardId id = new ShardId(HASH, 2);
+    put(id, LAYOUT, TestData.randomBytes(250, 9));
+    Files.delete(shardFile(id));
+    Files.delete(shardFile(id).getParent());
+    byte[] again = TestData.randomBytes(250, 10);
+    assertFalse(put(id, LAYOUT, again), "not kept: the store still listed it, but it was gone");
+    try (ShardFile file = store.open(id).orElseThrow()) {
+      assertArrayEquals(again, read(file, 0, 3));
+    }
+    assertEquals(0, filesUnder("temp"));
+  }
+
+  @Test
   void aReopenedStoreKeepsCommittedShardsAndDeletesTemporaryFiles() throws IOException {
     ShardId kept = new ShardId(HASH, 4);
     byte[] bytes = TestData.randomBytes(250, 11);
