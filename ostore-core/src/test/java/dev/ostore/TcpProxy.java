@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Started late, it plays a service that comes up after its clients; it also counts the
  * connections clients open through it, tells which of the service's connections they are, and
  * can drop them as a lost network would. Pointed at a port where nothing listens, it plays a
- * service that is down behind a load balancer: it accepts each connection and closes it.
+ * service that is down behind a load balancer: it accepts each connection and closes it; {@link
+ * #cut} plays that outage on its own port.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -23,13 +24,15 @@ public final class TcpProxy implements AutoCloseable {
   private final AtomicInteger accepted = new AtomicInteger();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private final Set<Socket> upstreams = ConcurrentHashMap.newKeySet();
+  /** Between {@link #cut} and {@link #restore}; guarded by {@code this}. */
+  private boolean cut;
 
   private TcpProxy(ServerSocket server, InetSocketAddress target) {
     this.server = server;
     this.target = target;
   }
 
-  /** Forwards {@code port} on the loopback address to {@code target}. */
+  /** Forwards {@code port} (0: one the system picks) on the loopback address to {@code target}. */
   public static TcpProxy start(int port, InetSocketAddress target) throws IOException {
     ServerSocket server = new ServerSocket();
     // The port was taken and released a moment ago to learn that it was free.
@@ -58,6 +61,11 @@ public final class TcpProxy implements AutoCloseable {
     return socket;
   }
 
+  /** The loopback port it listens on. */
+  public int port() {
+    return server.getLocalPort();
+  }
+
   public int connectionsAccepted() {
     return accepted.get();
   }
@@ -80,6 +88,21 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Plays the service going down: drops every connection, and closes each new one at once until
+   * {@link #restore}. The proxy keeps its port meanwhile: closed and started again, it would leave
+   * the port free for any process on the machine to take before the service's return.
+   */
+  public synchronized void cut() throws IOException {
+    cut = true;
+    dropConnections();
+  }
+
+  /** Plays the service's return after {@link #cut}: forwards new connections again. */
+  public synchronized void restore() {
+    cut = false;
+  }
+
   @Override
   public void close() throws IOException {
     server.close();
@@ -95,17 +118,26 @@ public final class TcpProxy implements AutoCloseable {
         return; // closed
       }
       accepted.incrementAndGet();
-      try {
-        Socket upstream = new Socket(target.getAddress(), target.getPort());
-        sockets.add(client);
-        sockets.add(upstream);
-        upstreams.add(upstream);
-        daemon(() -> pipe(client, upstream));
-        daemon(() -> pipe(upstream, client));
-      } catch (IOException e) {
-        // The service is down: its client sees the connection closed, as behind a load balancer.
-        closeQuietly(client);
-      }
+      forward(client);
+    }
+  }
+
+  /** Under the lock, so that no connection forwarded while {@link #cut} runs outlives it. */
+  private synchronized void forward(Socket client) {
+    if (cut) {
+      closeQuietly(client);
+      return;
+    }
+    try {
+      Socket upstream = new Socket(target.getAddress(), target.getPort());
+      sockets.add(client);
+      sockets.add(upstream);
+      upstreams.add(upstream);
+      daemon(() -> pipe(client, upstream));
+      daemon(() -> pipe(upstream, client));
+    } catch (IOException e) {
+      // The service is down: its client sees the connection closed, as behind a load balancer.
+      closeQuietly(client);
     }
   }
 

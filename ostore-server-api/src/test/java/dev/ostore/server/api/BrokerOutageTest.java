@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.TcpProxy;
 import dev.ostore.server.data.DataServerMain;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -22,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A broker outage as a cluster lives it: an api server and a data server, each in its own JVM,
  * reach the broker through one {@link TcpProxy}, which the test cuts (every connection dropped,
- * new ones refused) and restores. The outage lasts until the api server has forgotten the data
- * server, so that only a heartbeat can bring it back.
+ * new ones closed at once) and restores. The outage lasts until the api server has forgotten the
+ * data server, so that only a heartbeat can bring it back.
  */
 @Timeout(120)
 class BrokerOutageTest {
@@ -34,28 +34,22 @@ class BrokerOutageTest {
   Path root;
   Broker.VirtualHost vhost;
   final List<ServerProcess> processes = new ArrayList<>();
-  final int brokerPort = freePort();
-  final int dataPort = freePort();
   TcpProxy broker;
+  int dataPort;
   Http http;
 
   @BeforeEach
   void startCluster() throws Exception {
     Broker.requireRunning();
     vhost = new Broker.VirtualHost();
-    broker = TcpProxy.start(brokerPort, new InetSocketAddress("127.0.0.1", 5672));
-    String uri = "amqp://guest:guest@127.0.0.1:" + brokerPort + "/" + vhost.name;
+    broker = TcpProxy.start(0, new InetSocketAddress("127.0.0.1", 5672));
+    String uri = "amqp://guest:guest@127.0.0.1:" + broker.port() + "/" + vhost.name;
     // The tutorial's heartbeat, and an expiry just above it, so that the outage is short.
-    ServerProcess data = start(DataServerMain.class, "data", Map.of("RABBITMQ_SERVER", uri,
-        "LISTEN_ADDRESS", "127.0.0.1:" + dataPort, "STORAGE_ROOT", root.resolve("data") + "",
-        "HEARTBEAT_INTERVAL", "5s"));
-    int apiPort = freePort();
-    ServerProcess api = start(ApiServerMain.class, "api", Map.of("RABBITMQ_SERVER", uri,
-        "LISTEN_ADDRESS", "127.0.0.1:" + apiPort, "STORAGE_ROOT", root.resolve("api") + "",
-        "HEARTBEAT_EXPIRY", "6s", "ERASURE_CODE", "1+0"));
-    data.awaitStarted(dataPort, Duration.ofSeconds(30));
-    api.awaitStarted(apiPort, Duration.ofSeconds(30));
-    http = new Http(URI.create("http://127.0.0.1:" + apiPort));
+    dataPort = start(DataServerMain.class, "data", Map.of("RABBITMQ_SERVER", uri,
+        "STORAGE_ROOT", root.resolve("data") + "", "HEARTBEAT_INTERVAL", "5s")).port();
+    ServerProcess.Listening api = start(ApiServerMain.class, "api", Map.of("RABBITMQ_SERVER", uri,
+        "STORAGE_ROOT", root.resolve("api") + "", "HEARTBEAT_EXPIRY", "6s", "ERASURE_CODE", "1+0"));
+    http = new Http(api.uri());
     awaitDataServerLive(true, Duration.ofSeconds(30));
   }
 
@@ -76,12 +70,12 @@ class BrokerOutageTest {
   @Test
   void theDataServerIsLiveAgainWithinASecondAndAHalfOfTheBrokersReturn() throws Exception {
     assertEquals(200, http.put("/objects/before", "stored before").statusCode());
-    broker.close();
+    broker.cut();
     awaitDataServerLive(false, Duration.ofSeconds(30));
     HttpResponse<String> during = http.put("/objects/during", "no data server is live");
     assertEquals(503, during.statusCode(), during.body());
 
-    broker = TcpProxy.start(brokerPort, new InetSocketAddress("127.0.0.1", 5672));
+    broker.restore();
     long back = System.nanoTime();
     awaitDataServerLive(true, Duration.ofSeconds(30));
     Duration recovery = Duration.ofNanos(System.nanoTime() - back);
@@ -90,12 +84,17 @@ class BrokerOutageTest {
     assertEquals("stored before", http.get("/objects/before").body());
   }
 
-  private ServerProcess start(Class<?> main, String name, Map<String, String> env)
+  /** Starts {@code main} with {@code env} and a {@code LISTEN_ADDRESS} of its own. */
+  private ServerProcess.Listening start(Class<?> main, String name, Map<String, String> env)
       throws Exception {
-    ServerProcess process = ServerProcess.start(main, List.of(), env, List.of(),
-        ProcessCluster.LOGS.resolve("broker-outage-" + name + ".log"));
-    processes.add(process);
-    return process;
+    return ServerProcess.startOnFreePort(port -> {
+      Map<String, String> all = new HashMap<>(env);
+      all.put("LISTEN_ADDRESS", "127.0.0.1:" + port);
+      ServerProcess process = ServerProcess.start(main, List.of(), all, List.of(),
+          ProcessCluster.LOGS.resolve("broker-outage-" + name + ".log"));
+      processes.add(process);
+      return process;
+    }, Duration.ofSeconds(30));
   }
 
   /** Polls {@code /servers} until the data server is listed ({@code live}) or no longer is. */
@@ -104,14 +103,6 @@ class BrokerOutageTest {
     while (http.get("/servers").body().contains(":" + dataPort + "\"") != live) {
       assertTrue(System.nanoTime() < deadline, "data server live: " + !live + " after " + within);
       Thread.sleep(20);
-    }
-  }
-
-  private static int freePort() {
-    try {
-      return ServerProcess.freePort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -40,9 +40,9 @@ class KilledApiServerTest {
         uploaded.countDown();
         awaitQuietly(release);
       };
-      int port = ServerProcess.freePort();
-      Http http = new Http(URI.create("http://127.0.0.1:" + port));
-      try (ServerProcess api = startApiServer(port, vhost)) {
+      ServerProcess.Listening first = startApiServer(vhost);
+      try (ServerProcess api = first.server()) {
+        Http http = new Http(first.uri());
         awaitLive(http, data);
         CompletableFuture<HttpResponse<String>> put = CompletableFuture.supplyAsync(() -> {
           try {
@@ -56,7 +56,10 @@ class KilledApiServerTest {
         release.countDown();
         assertEquals(null, put.get(30, TimeUnit.SECONDS), "the client got no answer");
       }
-      try (ServerProcess restarted = startApiServer(port, vhost)) {
+      // On a port of its own: all it must find is in the STORAGE_ROOT it shares with the first.
+      ServerProcess.Listening second = startApiServer(vhost);
+      try (ServerProcess restarted = second.server()) {
+        Http http = new Http(second.uri());
         awaitLive(http, data);
         assertEquals(404, http.get("/objects/doomed").statusCode());
         assertEquals("", http.get("/versions/doomed").body());
@@ -68,16 +71,15 @@ class KilledApiServerTest {
     }
   }
 
-  private ServerProcess startApiServer(int port, Broker.VirtualHost vhost) throws Exception {
-    ServerProcess api = ServerProcess.start(ApiServerMain.class, List.of(), Map.of(
+  private ServerProcess.Listening startApiServer(Broker.VirtualHost vhost) throws Exception {
+    return ServerProcess.startOnFreePort(port -> ServerProcess.start(ApiServerMain.class,
+        List.of(), Map.of(
             "RABBITMQ_SERVER", vhost.uri(),
             "LISTEN_ADDRESS", "127.0.0.1:" + port,
             "STORAGE_ROOT", root.resolve("api").toString(),
             // One data server: each content is one shard, the whole of it.
             "ERASURE_CODE", "1+0"),
-        List.of(), Path.of("target", "server-logs", "killed-api.log"));
-    api.awaitStarted(port, Duration.ofSeconds(30));
-    return api;
+        List.of(), Path.of("target", "server-logs", "killed-api.log")), Duration.ofSeconds(30));
   }
 
   private static void awaitLive(Http http, FakeDataServer data) throws Exception {

@@ -9,7 +9,6 @@ import dev.ostore.bus.MessageBus;
 import dev.ostore.server.data.DataServer;
 import dev.ostore.server.data.DataServerConfig;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,11 +35,11 @@ class OneStorePerRootTest {
 
   @Test
   void aSecondStoreOnARootInUseRefusesToStartUntilTheFirstIsKilled() throws Exception {
-    int port = ServerProcess.freePort();
-    Http http = new Http(URI.create("http://127.0.0.1:" + port));
-    try (ServerProcess first = startStore(port, "first")) {
+    ServerProcess.Listening started = startStore("first");
+    try (ServerProcess first = started.server()) {
+      Http http = new Http(started.uri());
       assertEquals(200, http.put("/objects/a", "stored by the first").statusCode());
-      ServerProcess.Exited second = runStore("--listen-address", freeAddress());
+      ServerProcess.Exited second = runStore("--listen-address", ServerProcess.ANY_PORT);
       assertEquals("ostore-server-api: the storage root " + root + " is in use by another"
           + " ostore server (process " + first.pid() + ")\n", second.stderr());
       assertEquals(2, second.status());
@@ -48,8 +47,9 @@ class OneStorePerRootTest {
       first.kill();
     }
     // kill -9 ran none of its code: the operating system released its lock.
-    try (ServerProcess third = startStore(port, "third")) {
-      assertEquals("stored by the first", http.get("/objects/a").body());
+    started = startStore("third");
+    try (ServerProcess third = started.server()) {
+      assertEquals("stored by the first", new Http(started.uri()).get("/objects/a").body());
     }
   }
 
@@ -81,7 +81,7 @@ class OneStorePerRootTest {
     try (Broker.VirtualHost vhost = new Broker.VirtualHost()) {
       ServerProcess.Exited api = ServerProcess.run(ApiServerMain.class, work,
           Map.of("RABBITMQ_SERVER", vhost.uri()),
-          List.of("--storage-root", root.toString(), "--listen-address", freeAddress()));
+          List.of("--storage-root", root.toString(), "--listen-address", ServerProcess.ANY_PORT));
       List<String> lines = api.stderr().lines().toList();
       assertEquals("ostore-server-api: the metadata in jdbc:sqlite:" + root.resolve("metadata.db")
           + " belongs to a one-command store, whose content is in its STORAGE_ROOT, not on the"
@@ -112,7 +112,7 @@ class OneStorePerRootTest {
   void aStoreRunsTheDataServersItWasCreatedWithAndRefusesAnotherNumber() throws Exception {
     LocalCluster.start(root, 3).close();
     ServerProcess.Exited fewer = runStore("--data-servers", "1",
-        "--listen-address", freeAddress());
+        "--listen-address", ServerProcess.ANY_PORT);
     assertEquals("ostore-server-api: the store in " + root + " has 3 data servers, not 1"
         + " (DATA_SERVERS): its content is spread over them, so it runs them all; start it"
         + " without DATA_SERVERS, or give a store of 1 another STORAGE_ROOT\n", fewer.stderr());
@@ -133,21 +133,16 @@ class OneStorePerRootTest {
     assertThrows(IllegalArgumentException.class, () -> LocalCluster.start(root, 3));
   }
 
-  private ServerProcess startStore(int port, String name) throws Exception {
-    ServerProcess store = ServerProcess.start(ApiServerMain.class, List.of(), Map.of(),
+  private ServerProcess.Listening startStore(String name) throws Exception {
+    return ServerProcess.startOnFreePort(port -> ServerProcess.start(ApiServerMain.class,
+        List.of(), Map.of(),
         List.of("--listen-address", "127.0.0.1:" + port, "--storage-root", root.toString()),
-        LOGS.resolve("one-store-per-root-" + name + ".log"));
-    store.awaitStarted(port, Duration.ofSeconds(30));
-    return store;
+        LOGS.resolve("one-store-per-root-" + name + ".log")), Duration.ofSeconds(30));
   }
 
   private ServerProcess.Exited runStore(String... args) throws Exception {
     List<String> all = new java.util.ArrayList<>(List.of("--storage-root", root.toString()));
     all.addAll(List.of(args));
     return ServerProcess.run(ApiServerMain.class, work, Map.of(), all);
-  }
-
-  private static String freeAddress() throws Exception {
-    return "127.0.0.1:" + ServerProcess.freePort();
   }
 }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,11 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /** A server started on a port of its own, and that port. */
-  record Listening(ServerProcess server, int port) {}
+  record Listening(ServerProcess server, int port) {
+    URI uri() {
+      return URI.create("http://127.0.0.1:" + port);
+    }
+  }
 
   /** How a test starts its server on a given port. */
   interface Launch {
@@ -114,6 +119,12 @@ final class ServerProcess implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * A listen address for a server that must refuse to start: it binds a port the system picks,
+   * which no other process can take first, as it could a {@link #freePort} picked beforehand.
+   */
+  static final String ANY_PORT = "127.0.0.1:0";
 
   /** A loopback port nothing listens on right now. */
   static int freePort() throws IOException {
