@@ -137,7 +137,7 @@ final class DiskResumableShards implements ResumableShards {
       if (resized) {
         resize(upload, channel, layout);
       }
-      return new DiskShardAppend(this, upload, channel, from, writeback);
+      return new DiskShardAppend(this, upload, channel, from, writeback, shards.directIo());
     } catch (IOException | RuntimeException e) {
       if (upload != null) {
         upload.busy.set(false);
@@ -317,7 +317,8 @@ final class DiskResumableShards implements ResumableShards {
   private FileChannel truncated(Upload upload, long from) throws IOException {
     FileChannel channel;
     try {
-      channel = FileChannel.open(upload.file, WRITE);
+      // READ too: a FileBody reads back the bytes it writes again directly.
+      channel = FileChannel.open(upload.file, READ, WRITE);
     } catch (NoSuchFileException e) {
       throw notFound(upload.name); // deleted since
     } catch (IOException e) {
@@ -332,7 +333,6 @@ final class DiskResumableShards implements ResumableShards {
       }
       channel.truncate(UploadFormat.end(upload.layout, from));
       upload.blocks = from;
-      channel.position(UploadFormat.end(upload.layout, from));
       return channel;
     } catch (IOException e) {
       channel.close();

@@ -9,13 +9,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link ShardAppend} on an upload's file, opened at the end of its blocks: each block goes in
- * as a record, where its shard will have it; {@link #finish} forces them, then counts them in
- * the header as checked.
+ * as a record, where its shard will have it, past the file's first MiB straight to the disk as a
+ * shard upload's do ({@link FileBody}); {@link #finish} forces them, then counts them in the
+ * header as checked.
  */
 final class DiskShardAppend implements ShardAppend {
   private final DiskResumableShards uploads;
   private final DiskResumableShards.Upload upload;
   private final FileChannel channel;
+  private final FileBody body;
   private final ShardLayout layout;
   /** The block being written, with room for its checksum after it. */
   private final ByteBuffer record;
@@ -23,12 +25,17 @@ final class DiskShardAppend implements ShardAppend {
   private final AtomicBoolean ended = new AtomicBoolean();
   private long next;
 
+  /**
+   * Appends to {@code upload}, open for reading and writing as {@code channel} and cut to {@code
+   * from} blocks; {@code directIo} false keeps every write in the page cache.
+   */
   DiskShardAppend(DiskResumableShards uploads, DiskResumableShards.Upload upload,
-      FileChannel channel, long from, Writeback writeback) {
+      FileChannel channel, long from, Writeback writeback, boolean directIo) {
     this.uploads = uploads;
     this.upload = upload;
     this.channel = channel;
     this.layout = upload.layout;
+    this.body = new FileBody(upload.file, channel, UploadFormat.end(layout, from), directIo);
     this.record = ByteBuffer.allocate(
         (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES);
     this.writeback = writeback.follow(channel);
@@ -51,21 +58,22 @@ final class DiskShardAppend implements ShardAppend {
     record.putInt(ShardRecords.crc(record.array(), 0, length, next));
     record.flip();
     try {
-      while (record.hasRemaining()) {
-        channel.write(record);
-      }
+      body.write(record);
     } catch (IOException e) {
       cutTorn();
       throw DiskStorage.failed(upload.toString(), e);
     }
     next++;
-    writeback.appended(channel.position());
+    if (!body.direct()) {
+      writeback.appended(body.position());
+    }
   }
 
   @Override
   public long finish() throws IOException {
     checkOpen();
     try {
+      body.finish();
       channel.force(true);
       // After the force: the count never runs ahead of the blocks on disk.
       DiskResumableShards.writeCount(channel, next);
@@ -84,8 +92,13 @@ final class DiskShardAppend implements ShardAppend {
       return;
     }
     // The whole blocks written, forced or not: what a request that broke off leaves.
-    upload.blocks = next;
     try {
+      body.finish();
+    } catch (IOException e) {
+      cutTorn();
+    }
+    upload.blocks = next;
+    try (FileBody closing = body) {
       channel.close();
     } catch (IOException e) {
       System.getLogger(DiskShardAppend.class.getName()).log(System.Logger.Level.WARNING,
@@ -100,8 +113,14 @@ final class DiskShardAppend implements ShardAppend {
     return "append to " + upload + " at block " + next;
   }
 
-  /** After a failed write: whatever part of the block reached the file is cut off. */
+  /**
+   * After a failed write: the blocks not whole in the file are no longer counted, and whatever
+   * part of them reached it is cut off. Blocks held for a direct write may be lost with it.
+   */
   private void cutTorn() {
+    while (next > 0 && UploadFormat.end(layout, next) > body.written()) {
+      next--;
+    }
     try {
       channel.truncate(UploadFormat.end(layout, next));
     } catch (IOException e) {

@@ -29,6 +29,8 @@ final class FileBody implements AutoCloseable {
   private ByteBuffer held;
   private long heldFrom;
   private long position;
+  /** How far the file holds what was given: not the bytes still held. */
+  private long written;
 
   /**
    * Writes {@code file}, open for reading and writing as {@code channel} (which stays the
@@ -39,11 +41,20 @@ final class FileBody implements AutoCloseable {
     this.channel = channel;
     this.directToTry = directAllowed;
     this.position = start;
+    this.written = start;
   }
 
   /** The file's length once everything given so far is written. */
   long position() {
     return position;
+  }
+
+  /**
+   * How far the file holds the bytes given so far, forced or not: short of {@link #position} by
+   * those held for the next aligned write. What a write that failed left is beyond it.
+   */
+  long written() {
+    return written;
   }
 
   /** Whether bytes now bypass the page cache, so that nobody need force them early. */
@@ -60,6 +71,7 @@ final class FileBody implements AutoCloseable {
       while (bytes.hasRemaining()) {
         position += channel.write(bytes, position);
       }
+      written = position;
       return;
     }
     while (bytes.hasRemaining()) {
@@ -85,6 +97,7 @@ final class FileBody implements AutoCloseable {
     }
     writeHeld(padded);
     channel.truncate(position);
+    written = position;
   }
 
   @Override
@@ -126,5 +139,6 @@ final class FileBody implements AutoCloseable {
     held.flip().position(aligned);
     held.compact().limit(DIRECT_WRITE);
     heldFrom += aligned;
+    written = Math.max(written, Math.min(heldFrom, position)); // a padded last write ends past
   }
 }

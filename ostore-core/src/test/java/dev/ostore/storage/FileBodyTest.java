@@ -6,6 +6,7 @@ import static java.nio.file.StandardOpenOption.WRITE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.ostore.TestData;
@@ -77,14 +78,22 @@ class FileBodyTest {
   void aBodyNotFinishedIsNoLongerThanWhatWasWritten(boolean directAllowed) throws IOException {
     Path file = root.resolve("file");
     byte[] bytes = TestData.randomBytes(3 * FileBody.DIRECT_WRITE, 3);
+    long written;
     try (FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE);
         FileBody body = new FileBody(file, channel, 0, directAllowed)) {
-      body.write(ByteBuffer.wrap(bytes, 0, bytes.length - 10));
+      for (int at = 0; at < bytes.length - 10; at += RECORD) {
+        body.write(ByteBuffer.wrap(bytes, at, Math.min(RECORD, bytes.length - 10 - at)));
+      }
+      written = body.written();
+      assertEquals(bytes.length - 10, body.position());
     }
     // What a cut upload leaves: never bytes that were not written, whatever is still held.
     byte[] stored = Files.readAllBytes(file);
     assertArrayEquals(Arrays.copyOf(bytes, stored.length), stored);
     assertFalse(stored.length > bytes.length - 10);
+    // And at least what it said was written, which is short of the bytes held when direct.
+    assertTrue(stored.length >= written, stored.length + " bytes, " + written + " written");
+    assertEquals(directAllowed && takesDirect(root), written < bytes.length - 10);
   }
 
   /** Whether the file system under {@code root} takes direct writes (tmpfs does not). */

@@ -41,6 +41,8 @@ class ResumableShardsTest {
   static final ShardLayout LAYOUT = ShardLayout.of(new Striping(4, 2, 100), 1000);
   static final String NAME = "0123456789abcdef0123456789abcdef.2";
   static final byte[] SHARD = TestData.randomBytes(250, 1);
+  /** A 12 MiB object in chunks of 64 KiB: shards of 49 blocks, past the first MiB by block 16. */
+  static final ShardLayout BIG = ShardLayout.of(new Striping(4, 2, 64 * 1024), (12L << 20) + 1000);
 
   @TempDir
   Path root;
@@ -196,6 +198,35 @@ class ResumableShardsTest {
     assertArrayEquals(Arrays.copyOfRange(SHARD, 0, 100), copy(0, 1, false));
     assertArrayEquals(Arrays.copyOfRange(other, 100, 200), copy(1, 2, false));
     assertEquals(UploadFormat.end(LAYOUT, 2), Files.size(uploadFile()));
+  }
+
+  @Test
+  void bigAppendsPastTheFirstMiBStartingMidBlockCommitWhole() throws IOException {
+    byte[] shard = TestData.randomBytes((int) BIG.shardLength(), 3);
+    int blocks = Math.toIntExact(BIG.blockCount());
+    // The first goes direct once past the first MiB; the next two start where an aligned block
+    // of the disk is part written already.
+    assertEquals(20, append(BIG, shard, 0, 0, 20));
+    assertEquals(33, append(BIG, shard, 20, 20, 33));
+    assertEquals(blocks, append(BIG, shard, 33, 33, blocks));
+    assertArrayEquals(shard, copy(0, blocks, false));
+    assertFalse(uploads.commit(NAME, new ShardId(HASH, 2)));
+    assertShard(BIG, shard);
+  }
+
+  @Test
+  void anAppendCutOffPastTheFirstMiBKeepsEveryWholeBlockItWasGiven() throws IOException {
+    byte[] shard = TestData.randomBytes((int) BIG.shardLength(), 4);
+    ShardAppend append = uploads.append(NAME, BIG, expires, 0);
+    for (int b = 0; b < 30; b++) {
+      append.append(shard, b * BIG.chunkSize(), BIG.blockLength(b));
+    }
+    append.close(); // as when its request breaks off: not finished
+    assertEquals(30, uploads.held(NAME).orElseThrow().blocks());
+    assertArrayEquals(Arrays.copyOf(shard, 30 * BIG.chunkSize()), copy(0, 30, false));
+    reopen();
+    assertEquals(30, uploads.held(NAME).orElseThrow().blocks(), "checked again by a restart");
+    assertEquals(UploadFormat.end(BIG, 30), Files.size(uploadFile()));
   }
 
   @Test
