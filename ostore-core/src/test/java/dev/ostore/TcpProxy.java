@@ -12,11 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP forwarder on a loopback port to a real service of the tests (the broker, the database).
- * Started late, it plays a service that comes up after its clients; it also counts the
- * connections clients open through it, tells which of the service's connections they are, and
- * can drop them as a lost network would. Pointed at a port where nothing listens, it plays a
- * service that is down behind a load balancer: it accepts each connection and closes it; {@link
- * #cut} plays that outage on its own port.
+ * Started {@linkplain #startCut cut} and then restored, it plays a service that comes up after
+ * its clients; it also counts the connections clients open through it, tells which of the
+ * service's connections they are, and can drop them as a lost network would. Pointed at a port
+ * where nothing listens, it plays a service that is down behind a load balancer: it accepts each
+ * connection and closes it; {@link #cut} plays that outage on its own port.
  */
 public final class TcpProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -32,28 +32,31 @@ public final class TcpProxy implements AutoCloseable {
     this.target = target;
   }
 
-  /** Forwards {@code port} (0: one the system picks) on the loopback address to {@code target}. */
-  public static TcpProxy start(int port, InetSocketAddress target) throws IOException {
-    ServerSocket server = new ServerSocket();
-    // The port was taken and released a moment ago to learn that it was free.
-    server.setReuseAddress(true);
-    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+  /**
+   * Forwards a loopback port the system picks, its {@link #port}, to {@code target}. Not a port
+   * picked free beforehand: any process on the machine could take that one before the bind.
+   */
+  public static TcpProxy start(InetSocketAddress target) throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     TcpProxy proxy = new TcpProxy(server, target);
     daemon(proxy::acceptAll);
     return proxy;
   }
 
-  /** A loopback port nothing listens on. */
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
+  /**
+   * Starts {@linkplain #cut cut}: clients given its {@link #port} find the service down until
+   * {@link #restore}, and the port is the proxy's all along.
+   */
+  public static TcpProxy startCut(InetSocketAddress target) throws IOException {
+    TcpProxy proxy = start(target);
+    proxy.cut();
+    return proxy;
   }
 
   /**
    * A loopback port bound but not listening, held until the socket is closed: connections to it
    * are refused, and no other process on the machine can take it meanwhile, as it could take a
-   * {@link #freePort}.
+   * port found free and let go.
    */
   public static Socket reservedPort() throws IOException {
     Socket socket = new Socket();
@@ -66,6 +69,7 @@ public final class TcpProxy implements AutoCloseable {
     return server.getLocalPort();
   }
 
+  /** The connections clients opened through it, but those closed at once while {@link #cut}. */
   public int connectionsAccepted() {
     return accepted.get();
   }
@@ -117,7 +121,6 @@ public final class TcpProxy implements AutoCloseable {
       } catch (IOException e) {
         return; // closed
       }
-      accepted.incrementAndGet();
       forward(client);
     }
   }
@@ -128,6 +131,8 @@ public final class TcpProxy implements AutoCloseable {
       closeQuietly(client);
       return;
     }
+    // Not at accept: those closed while cut were never a client's connection to the service.
+    accepted.incrementAndGet();
     try {
       Socket upstream = new Socket(target.getAddress(), target.getPort());
       sockets.add(client);

@@ -146,12 +146,11 @@ class RabbitMqBusTest extends MessageBusContract {
 
   @Test
   void requestsInARowReusePooledChannelsAndLeaveNoConsumerBehind() throws Exception {
-    int port = TcpProxy.freePort();
     Set<String> addresses = ConcurrentHashMap.newKeySet();
-    try (TcpProxy proxy = TcpProxy.start(port,
+    try (TcpProxy proxy = TcpProxy.start(
             new InetSocketAddress(BROKER.getHost(), BROKER.getPort()));
         MessageBus proxied = MessageBus.rabbitMq(
-            URI.create("amqp://guest:guest@127.0.0.1:" + port));
+            URI.create("amqp://guest:guest@127.0.0.1:" + proxy.port()));
         Subscription responder = proxied.subscribe(exchange, m -> {
           addresses.add(m.replyTo().orElseThrow());
           RabbitMqRecoveryTest.reply(proxied, m);

@@ -92,10 +92,11 @@ class RabbitMqRecoveryTest {
   @Test
   @Timeout(60)
   void busStartedBeforeItsBrokerFailsFastThenConnectsOnceTheBrokerIsUp() throws Exception {
-    int port = TcpProxy.freePort();
-    URI late = URI.create("amqp://guest:guest@127.0.0.1:" + port);
     long started = System.nanoTime();
-    try (MessageBus bus = MessageBus.rabbitMq(late)) {
+    try (TcpProxy broker = TcpProxy.startCut(new InetSocketAddress(
+            BROKER.getHost(), BROKER.getPort()));
+        MessageBus bus = MessageBus.rabbitMq(
+            URI.create("amqp://guest:guest@127.0.0.1:" + broker.port()))) {
       Message request = new Message("\"who\"", Optional.of("nowhere"), Optional.empty());
       List<IOException> failures = List.of(
           assertThrows(IOException.class, () -> bus.publish(exchange, "1")),
@@ -107,15 +108,13 @@ class RabbitMqRecoveryTest {
       for (IOException failure : failures) {
         assertTrue(failure.getMessage().contains("unreachable"), failure.getMessage());
       }
-      try (TcpProxy broker = TcpProxy.start(port, new InetSocketAddress(
-          BROKER.getHost(), BROKER.getPort()))) {
-        awaitDelivery(bus);
-        for (int i = 0; i < 20; i++) {
-          bus.publish(exchange, Integer.toString(i));
-          bus.request(exchange, Integer.toString(i), m -> {}).close();
-        }
-        assertEquals(1, broker.connectionsAccepted(), "connections opened by one bus");
+      broker.restore();
+      awaitDelivery(bus);
+      for (int i = 0; i < 20; i++) {
+        bus.publish(exchange, Integer.toString(i));
+        bus.request(exchange, Integer.toString(i), m -> {}).close();
       }
+      assertEquals(1, broker.connectionsAccepted(), "connections opened by one bus");
       s.close();
     }
   }
@@ -124,17 +123,16 @@ class RabbitMqRecoveryTest {
   @Timeout(60)
   void aBrokerThatStaysDownIsLoggedOnceAMinuteNotAtEachAttempt() throws Exception {
     FakeClock clock = new FakeClock();
-    int port = TcpProxy.freePort();
     try (Socket nothingListens = TcpProxy.reservedPort();
-        TcpProxy down = TcpProxy.start(port,
+        TcpProxy down = TcpProxy.start(
             (InetSocketAddress) nothingListens.getLocalSocketAddress());
         MessageBus bus = RabbitMqBus.connect(
-            URI.create("amqp://guest:guest@127.0.0.1:" + port), clock)) {
+            URI.create("amqp://guest:guest@127.0.0.1:" + down.port()), clock)) {
       awaitAttempts(down, 5);
       assertEquals(1, connectionLog.linesFrom(Level.WARNING).size(),
           connectionLog.linesFrom(Level.WARNING).toString());
       assertTrue(connectionLog.lines(Level.WARNING, "cannot reach RabbitMQ broker 127.0.0.1:"
-          + port).size() == 1);
+          + down.port()).size() == 1);
 
       clock.advance(Duration.ofSeconds(59));
       awaitAttempts(down, down.connectionsAccepted() + 3);
@@ -151,11 +149,11 @@ class RabbitMqRecoveryTest {
   @Test
   @Timeout(60)
   void requestOpenAcrossAReconnectGetsNoMoreRepliesAndClosesQuietly() throws Exception {
-    int port = TcpProxy.freePort();
     BlockingQueue<Message> replies = new LinkedBlockingQueue<>();
-    try (TcpProxy broker = TcpProxy.start(port, new InetSocketAddress(
+    try (TcpProxy broker = TcpProxy.start(new InetSocketAddress(
             BROKER.getHost(), BROKER.getPort()));
-        MessageBus bus = MessageBus.rabbitMq(URI.create("amqp://guest:guest@127.0.0.1:" + port));
+        MessageBus bus = MessageBus.rabbitMq(
+            URI.create("amqp://guest:guest@127.0.0.1:" + broker.port()));
         Subscription s = bus.subscribe(exchange, received::add)) {
       Subscription request = bus.request(exchange, "\"who\"", replies::add);
       Message asked = takeRequest();

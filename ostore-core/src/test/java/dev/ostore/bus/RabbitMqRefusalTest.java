@@ -78,11 +78,10 @@ class RabbitMqRefusalTest {
     rabbitmqctl("add_user", user, "first");
     rabbitmqctl("set_permissions", "-p", "/", user, ".*", ".*", ".*");
     FakeClock clock = new FakeClock();
-    int port = TcpProxy.freePort();
-    try (TcpProxy broker = TcpProxy.start(port,
+    try (TcpProxy broker = TcpProxy.start(
             new InetSocketAddress(BROKER.getHost(), BROKER.getPort()));
         MessageBus bus = RabbitMqBus.connect(
-            URI.create("amqp://" + user + ":first@127.0.0.1:" + port), clock)) {
+            URI.create("amqp://" + user + ":first@127.0.0.1:" + broker.port()), clock)) {
       rabbitmqctl("change_password", user, "second");
       broker.dropConnections();
       connectionLog.await(Level.SEVERE, "refused user " + user, 1, RECOVERY);

@@ -163,17 +163,16 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
   void aStoreOpenedWhileItsServerIsDownAnswersUnavailableThenRecoversByItself()
       throws Exception {
     String schema = newSchema();
-    int port = TcpProxy.freePort();
-    try (MetadataStore waiting = MetadataStore.open("jdbc:postgresql://127.0.0.1:" + port
-        + "/test?user=postgres&password=secret&currentSchema=" + schema)) {
+    try (TcpProxy server = TcpProxy.startCut(new InetSocketAddress("127.0.0.1", 5432));
+        MetadataStore waiting = MetadataStore.open("jdbc:postgresql://127.0.0.1:" + server.port()
+            + "/test?user=postgres&password=secret&currentSchema=" + schema)) {
       OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
       assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
       assertEquals("metadata store unavailable", e.getMessage());
 
-      try (TcpProxy server = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
-        assertEquals(1, waiting.add("a", 5, HASH).number());
-        assertEquals(Optional.of(1L), waiting.latest("a").map(Version::number));
-      }
+      server.restore();
+      assertEquals(1, waiting.add("a", 5, HASH).number());
+      assertEquals(Optional.of(1L), waiting.latest("a").map(Version::number));
     }
     try (Connection c = DriverManager.getConnection(SERVER);
         Statement s = c.createStatement();
@@ -190,10 +189,10 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     int newer = PostgresDialect.INSTANCE.migrations().size() + 1;
     admin("INSERT INTO " + schema + ".ostore_schema (version, applied_millis) VALUES ("
         + newer + ", 0)");
-    int port = TcpProxy.freePort();
-    try (MetadataStore waiting = MetadataStore.open("jdbc:postgresql://127.0.0.1:" + port
-        + "/test?user=postgres&currentSchema=" + schema);
-        TcpProxy server = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
+    try (TcpProxy server = TcpProxy.startCut(new InetSocketAddress("127.0.0.1", 5432));
+        MetadataStore waiting = MetadataStore.open("jdbc:postgresql://127.0.0.1:" + server.port()
+            + "/test?user=postgres&currentSchema=" + schema)) {
+      server.restore();
       for (int call = 0; call < 2; call++) {
         OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
         assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());

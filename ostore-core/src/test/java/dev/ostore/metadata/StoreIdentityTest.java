@@ -100,14 +100,15 @@ class StoreIdentityTest {
   void aStoreStartedWhileItsDatabaseWasDownRefusesItOnceReached() throws Exception {
     String schema = newSchema();
     MetadataStore.open(url(schema), StoreIdentity.local("store-a")).close();
-    int port = TcpProxy.freePort();
-    String viaProxy = "jdbc:postgresql://127.0.0.1:" + port + "/test?user=postgres"
-        + "&currentSchema=" + schema;
-    try (MetadataStore waiting = MetadataStore.open(viaProxy, StoreIdentity.cluster());
-        TcpProxy server = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
-      OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
-      assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
-      assertEquals("the metadata in " + viaProxy + " " + CLUSTER_REFUSAL, e.getMessage());
+    try (TcpProxy server = TcpProxy.startCut(new InetSocketAddress("127.0.0.1", 5432))) {
+      String viaProxy = "jdbc:postgresql://127.0.0.1:" + server.port() + "/test?user=postgres"
+          + "&currentSchema=" + schema;
+      try (MetadataStore waiting = MetadataStore.open(viaProxy, StoreIdentity.cluster())) {
+        server.restore();
+        OstoreException e = assertThrows(OstoreException.class, () -> waiting.latest("a"));
+        assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+        assertEquals("the metadata in " + viaProxy + " " + CLUSTER_REFUSAL, e.getMessage());
+      }
     }
   }
 

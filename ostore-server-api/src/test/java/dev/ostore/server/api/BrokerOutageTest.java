@@ -42,7 +42,7 @@ class BrokerOutageTest {
   void startCluster() throws Exception {
     Broker.requireRunning();
     vhost = new Broker.VirtualHost();
-    broker = TcpProxy.start(0, new InetSocketAddress("127.0.0.1", 5672));
+    broker = TcpProxy.start(new InetSocketAddress("127.0.0.1", 5672));
     String uri = "amqp://guest:guest@127.0.0.1:" + broker.port() + "/" + vhost.name;
     // The tutorial's heartbeat, and an expiry just above it, so that the outage is short.
     dataPort = start(DataServerMain.class, "data", Map.of("RABBITMQ_SERVER", uri,

@@ -13,6 +13,7 @@ import dev.ostore.metrics.PrometheusText;
 import dev.ostore.server.data.DataServer;
 import dev.ostore.server.data.DataServerConfig;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,38 +68,38 @@ class HealthEndpointTest {
 
   @Test
   void theApiServerIsNotReadyWhileItsMetadataDatabaseIsUnreachable() throws Exception {
-    int port = TcpProxy.freePort();
     try (TestPostgres postgres = new TestPostgres();
-        DataServer data = startDataServer("data")) {
-      TcpProxy database = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432));
-      String url = postgres.url().replace(":5432/", ":" + port + "/");
+        DataServer data = startDataServer("data");
+        TcpProxy database = TcpProxy.start(new InetSocketAddress("127.0.0.1", 5432))) {
+      String url = postgres.url().replace(":5432/", ":" + database.port() + "/");
       ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
           root.resolve("api"), 1);
       start(embedded.withMetadataUrl(url));
       awaitLive(1);
       assertHealth(200, "ready");
 
-      database.close();
+      database.cut();
       assertHealth(503, "metadata store unavailable");
       assertEquals(0, metric("ostore_metadata_reachable"));
       assertEquals(1, metric("ostore_metadata_outages_total"));
 
-      database = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432));
-      try (TcpProxy back = database) {
-        assertHealth(200, "ready");
-        assertEquals(1, metric("ostore_metadata_reachable"));
-        assertEquals(1, metric("ostore_metadata_reconnects_total"));
-      }
+      database.restore();
+      assertHealth(200, "ready");
+      assertEquals(1, metric("ostore_metadata_reachable"));
+      assertEquals(1, metric("ostore_metadata_reconnects_total"));
     }
   }
 
   @Test
   void bothMissingAreNamedOnOneLine() throws Exception {
-    int port = TcpProxy.freePort();
     ApiServerConfig embedded = ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
         root.resolve("api"), 1);
-    start(embedded.withMetadataUrl("jdbc:postgresql://127.0.0.1:" + port + "/x"));
-    assertHealth(503, "metadata store unavailable; 0 data servers are live, 1 needed for a write");
+    try (Socket nothingListens = TcpProxy.reservedPort()) {
+      start(embedded.withMetadataUrl("jdbc:postgresql://127.0.0.1:"
+          + nothingListens.getLocalPort() + "/x"));
+      assertHealth(503,
+          "metadata store unavailable; 0 data servers are live, 1 needed for a write");
+    }
   }
 
   @Test

@@ -121,12 +121,10 @@ class ResumableUploadsTest {
     byte[] bytes = TestData.randomBytes(3 * MIB, 2);
     String location = post("/objects/cut", bytes).headers().firstValue("Location").orElseThrow();
     URI api = http().uri("/");
-    int port = TcpProxy.freePort();
-    try (TcpProxy proxy = TcpProxy.start(port,
-        new InetSocketAddress(api.getHost(), api.getPort()))) {
+    try (TcpProxy proxy = TcpProxy.start(new InetSocketAddress(api.getHost(), api.getPort()))) {
       CountDownLatch sent = new CountDownLatch(1);
       CountDownLatch cut = new CountDownLatch(1);
-      Http through = new Http(URI.create("http://127.0.0.1:" + port + "/"));
+      Http through = new Http(URI.create("http://127.0.0.1:" + proxy.port() + "/"));
       CompletableFuture<Void> put = CompletableFuture.runAsync(() -> {
         try {
           through.send(HttpRequest.newBuilder(through.uri(location)).PUT(

@@ -126,18 +126,18 @@ class SharedMetadataTest {
 
   @Test
   void anApiServerStartedWhilePostgresIsDownAnswers503ThenRecoversByItself() throws Exception {
-    int port = TcpProxy.freePort();
-    Http late = new Http(startApiServer("late", postgres.url().replace(":5432/", ":" + port + "/"))
-        .address().baseUri());
-    awaitLive();
-    HttpResponse<String> down = late.put("/objects/early", "too early");
-    assertEquals(503, down.statusCode());
-    // Nothing of where the database is, or who we are there, reaches a client.
-    assertEquals("metadata store unavailable\n", down.body());
-    HttpResponse<String> listing = late.get("/versions/");
-    assertEquals(503, listing.statusCode());
-    assertEquals("metadata store unavailable\n", listing.body());
-    try (TcpProxy database = TcpProxy.start(port, new InetSocketAddress("127.0.0.1", 5432))) {
+    try (TcpProxy database = TcpProxy.startCut(new InetSocketAddress("127.0.0.1", 5432))) {
+      Http late = new Http(startApiServer("late",
+          postgres.url().replace(":5432/", ":" + database.port() + "/")).address().baseUri());
+      awaitLive();
+      HttpResponse<String> down = late.put("/objects/early", "too early");
+      assertEquals(503, down.statusCode());
+      // Nothing of where the database is, or who we are there, reaches a client.
+      assertEquals("metadata store unavailable\n", down.body());
+      HttpResponse<String> listing = late.get("/versions/");
+      assertEquals(503, listing.statusCode());
+      assertEquals("metadata store unavailable\n", listing.body());
+      database.restore();
       assertEquals(200, late.put("/objects/early", "in time").statusCode());
       assertEquals("in time", first.get("/objects/early").body());
       assertEquals(List.of("early 1"), VersionsTest.namesAndVersions(late.get("/versions/")));

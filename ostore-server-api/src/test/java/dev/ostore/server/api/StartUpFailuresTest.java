@@ -51,9 +51,9 @@ class StartUpFailuresTest {
     String refusal = "RABBITMQ_SERVER (--rabbitmq-server) is not an amqp:// or amqps:// URI"
         + " with a host: http://x (see --help)";
     assertRefused(ApiServerMain.class, "ostore-server-api: " + refusal,
-        "--rabbitmq-server", "http://x", "--listen-address", freeAddress());
+        "--rabbitmq-server", "http://x", "--listen-address", ServerProcess.ANY_PORT);
     assertRefused(DataServerMain.class, "ostore-server-data: " + refusal,
-        "--rabbitmq-server", "http://x", "--listen-address", freeAddress(),
+        "--rabbitmq-server", "http://x", "--listen-address", ServerProcess.ANY_PORT,
         "--storage-root", "data");
   }
 
@@ -61,9 +61,9 @@ class StartUpFailuresTest {
   void aStorageRootThatCannotBeCreatedIsNamedInOneLine() throws Exception {
     String refusal = "cannot create the storage root /proc/nope: No such file or directory";
     assertRefused(ApiServerMain.class, "ostore-server-api: " + refusal,
-        "--storage-root", "/proc/nope", "--listen-address", freeAddress());
+        "--storage-root", "/proc/nope", "--listen-address", ServerProcess.ANY_PORT);
     assertRefused(DataServerMain.class, "ostore-server-data: " + refusal,
-        "--storage-root", "/proc/nope", "--listen-address", freeAddress(),
+        "--storage-root", "/proc/nope", "--listen-address", ServerProcess.ANY_PORT,
         "--rabbitmq-server", BROKER);
   }
 
@@ -85,9 +85,5 @@ class StartUpFailuresTest {
     assertEquals("", exited.stdout());
     assertEquals(2, exited.status());
     assertEquals(List.of(), new ArrayList<>(List.of(Files.list(work).toArray())));
-  }
-
-  private static String freeAddress() throws Exception {
-    return "127.0.0.1:" + ServerProcess.freePort();
   }
 }
