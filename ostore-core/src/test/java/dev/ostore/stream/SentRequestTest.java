@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.http.Exchange;
@@ -104,13 +105,11 @@ class SentRequestTest {
 
   @Test
   void aServerThatCannotBeReachedFailsAtOnce() throws Exception {
-    int port;
-    try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = closed.getLocalPort();
+    try (Socket nothingListens = TcpProxy.reservedPort()) {
+      OstoreException unreachable = assertThrows(OstoreException.class, () -> transfers.send(
+          loopback(nothingListens.getLocalPort()), "PUT", "/x", Map.of(), bytes(1)));
+      assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, unreachable.code());
     }
-    OstoreException unreachable = assertThrows(OstoreException.class,
-        () -> transfers.send(loopback(port), "PUT", "/x", Map.of(), bytes(1)));
-    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, unreachable.code());
   }
 
   private static void awaitClosed(RawServer server) throws InterruptedException {

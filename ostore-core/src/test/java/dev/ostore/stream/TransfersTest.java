@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.http.Exchange;
@@ -19,8 +20,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -190,20 +190,22 @@ class TransfersTest {
 
   @Test
   void unreachableServerFailsBeforeAnyWrite() throws Exception {
-    ServerAddress closed = closedPort();
-    for (OptionalLong length : bothModes(10)) {
-      OstoreException e = assertThrows(OstoreException.class,
-          () -> transfers.upload(closed, "PUT", "/objects/x", length));
-      assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code());
-      assertTrue(e.getMessage().startsWith("data server " + closed + " is unreachable"),
-          e.getMessage());
+    try (Socket nothingListens = TcpProxy.reservedPort()) {
+      ServerAddress nobody = new ServerAddress("127.0.0.1", nothingListens.getLocalPort());
+      for (OptionalLong length : bothModes(10)) {
+        OstoreException e = assertThrows(OstoreException.class,
+            () -> transfers.upload(nobody, "PUT", "/objects/x", length));
+        assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code());
+        assertTrue(e.getMessage().startsWith("data server " + nobody + " is unreachable"),
+            e.getMessage());
+      }
+      OstoreException get = assertThrows(OstoreException.class,
+          () -> transfers.get(nobody, "/objects/x"));
+      assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, get.code());
+      OstoreException head = assertThrows(OstoreException.class,
+          () -> transfers.header(nobody, "/objects/x", "Stored-Length"));
+      assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, head.code());
     }
-    OstoreException get = assertThrows(OstoreException.class,
-        () -> transfers.get(closed, "/objects/x"));
-    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, get.code());
-    OstoreException head = assertThrows(OstoreException.class,
-        () -> transfers.header(closed, "/objects/x", "Stored-Length"));
-    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, head.code());
   }
 
   @Test
@@ -537,12 +539,6 @@ class TransfersTest {
 
   private static String sha256(byte[] bytes) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-  }
-
-  private static ServerAddress closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return new ServerAddress("127.0.0.1", socket.getLocalPort());
-    }
   }
 
   /** Gives {@code task} a moment to finish, without minding whether it did. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.client.FakeOstoreServer;
+import dev.ostore.client.ReservedPort;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -234,11 +235,12 @@ class MainTest {
   }
 
   @Test
-  void unreachableServerIsNamed() {
-    URI closed = server.uri();
-    server.close();
-    assertFailure("ostore: cannot reach " + closed + ": Connection refused\n",
-        "--server", closed.toString(), "head", "x");
+  void unreachableServerIsNamed() throws IOException {
+    try (ReservedPort nothingListens = new ReservedPort()) {
+      URI nobody = nothingListens.uri();
+      assertFailure("ostore: cannot reach " + nobody + ": Connection refused\n",
+          "--server", nobody.toString(), "head", "x");
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ServerId;
+import dev.ostore.TcpProxy;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.compress.Compression;
 import dev.ostore.heartbeat.Heartbeat;
@@ -20,7 +21,7 @@ import dev.ostore.storage.ShardLayout;
 import dev.ostore.storage.ShardRecords;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -93,14 +94,14 @@ class FaultsTest {
   @Test
   void anUnreachableDataServerCostsNoFailedPut() throws Exception {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    try (ServerSocket closed = new ServerSocket(0);
+    try (Socket nothingListens = TcpProxy.reservedPort();
         DataServer real = DataServer.start(DataServerConfig.embedded(
             new ServerAddress("127.0.0.1", 0), root.resolve("real")), bus)) {
-      int deadPort = closed.getLocalPort();
-      closed.close();
-      // Announced as live, but nothing listens there: like a server that died a moment ago.
+      // Announced as live, but nothing listens there, nor can while the port is held: like a
+      // server that died a moment ago.
       try (HeartbeatPublisher ghost = HeartbeatPublisher.start(bus,
-          new Heartbeat(new ServerAddress("127.0.0.1", deadPort), ServerId.random()),
+          new Heartbeat(new ServerAddress("127.0.0.1", nothingListens.getLocalPort()),
+              ServerId.random()),
           Duration.ofSeconds(5), scheduler)) {
         awaitLive(api, 2);
         for (int i = 0; i < 20; i++) {

@@ -12,6 +12,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
+import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
@@ -257,11 +258,11 @@ class DataServerClientTest {
 
   @Test
   void anEmptyBatchHoldAsksNoServer() throws IOException {
-    ServerAddress nobody;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      nobody = new ServerAddress("127.0.0.1", socket.getLocalPort());
+    // Held, so that nothing listens there: a hold that asked would fail, not be answered.
+    try (Socket nothingListens = TcpProxy.reservedPort()) {
+      ServerAddress nobody = new ServerAddress("127.0.0.1", nothingListens.getLocalPort());
+      assertEquals(Map.of(), client.hold(nobody, List.of(), START));
     }
-    assertEquals(Map.of(), client.hold(nobody, List.of(), START));
   }
 
   @Test
@@ -322,13 +323,12 @@ class DataServerClientTest {
 
   @Test
   void anUnreachableServerFailsAtOnceNamingServerAndShard() throws IOException {
-    ServerAddress nobody;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      nobody = new ServerAddress("127.0.0.1", socket.getLocalPort());
+    try (Socket nothingListens = TcpProxy.reservedPort()) {
+      ServerAddress nobody = new ServerAddress("127.0.0.1", nothingListens.getLocalPort());
+      IOException e = assertThrows(IOException.class, () -> client.upload(nobody, 4, STRIPING));
+      assertTrue(e.getMessage().contains(nobody.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("shard 4"), e.getMessage());
     }
-    IOException e = assertThrows(IOException.class, () -> client.upload(nobody, 4, STRIPING));
-    assertTrue(e.getMessage().contains(nobody.toString()), e.getMessage());
-    assertTrue(e.getMessage().contains("shard 4"), e.getMessage());
   }
 
   @Test
@@ -473,15 +473,14 @@ class DataServerClientTest {
 
   @Test
   void aHoldOfContentOnAnUnreachableServerFailsNamingServerAndContent() throws IOException {
-    ServerAddress nobody;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      nobody = new ServerAddress("127.0.0.1", socket.getLocalPort());
+    try (Socket nothingListens = TcpProxy.reservedPort()) {
+      ServerAddress nobody = new ServerAddress("127.0.0.1", nothingListens.getLocalPort());
+      OstoreException e = assertThrows(OstoreException.class,
+          () -> client.holdWhole(nobody, HASH, START));
+      assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code());
+      assertTrue(e.getMessage().contains("hold content " + HASH.hex() + " on " + nobody),
+          e.getMessage());
     }
-    OstoreException e = assertThrows(OstoreException.class,
-        () -> client.holdWhole(nobody, HASH, START));
-    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code());
-    assertTrue(e.getMessage().contains("hold content " + HASH.hex() + " on " + nobody),
-        e.getMessage());
   }
 
   private byte[] readWhole(ContentHash hash) throws IOException {
