@@ -240,12 +240,18 @@ final class IndexedContentStore implements ContentStore {
       long size = temp.size();
       locks.locked(actual, () -> {
         FileTime now = now();
-        try {
-          Files.setLastModifiedTime(pathOf(actual), now);
-          temp.delete();
-        } catch (NoSuchFileException e) {
-          temp.commit(actual.hex(), now);
+        // The index holds all content in place but what was removed by hand, so content it lacks
+        // is new, and its file need not be looked for (as DiskShardStore.install).
+        if (index.contains(actual)) {
+          try {
+            Files.setLastModifiedTime(pathOf(actual), now);
+            temp.delete();
+            return false;
+          } catch (NoSuchFileException e) {
+            // removed by hand: the temporary object becomes the content
+          }
         }
+        temp.commit(actual.hex(), now);
         return index.add(actual);
       });
       return size;

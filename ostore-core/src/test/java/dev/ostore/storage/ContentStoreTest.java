@@ -216,13 +216,29 @@ class ContentStoreTest {
 
   @Test
   void aFileRemovedBehindItsBackIsNoLongerAnnounced() throws IOException {
-    byte[] bytes = "vanishing".getBytes(UTF_8);
+    ContentHash hash = putThenRemoveByHand("vanishing".getBytes(UTF_8));
+    assertEquals(Optional.empty(), store.open(hash));
+    assertFalse(store.contains(hash));
+  }
+
+  @Test
+  void contentRemovedByHandIsStoredAgain() throws IOException {
+    byte[] bytes = "again".getBytes(UTF_8);
+    ContentHash hash = putThenRemoveByHand(bytes);
+    put(bytes);
+    try (StoredObject object = store.open(hash).orElseThrow()) {
+      assertArrayEquals(bytes, object.stream().readAllBytes());
+    }
+    assertEquals(List.of(), files("temp"));
+  }
+
+  /** Stores {@code bytes}, then deletes their file behind the store's back; their hash. */
+  private ContentHash putThenRemoveByHand(byte[] bytes) throws IOException {
     put(bytes);
     ContentHash hash = ContentHash.sha256(bytes);
     Files.delete(root.resolve("objects").resolve(hash.hex()));
     assertTrue(store.contains(hash), "the index cannot know yet");
-    assertEquals(Optional.empty(), store.open(hash));
-    assertFalse(store.contains(hash));
+    return hash;
   }
 
   private long put(byte[] bytes) throws IOException {
