@@ -9,7 +9,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** A {@link ShardFile} on an open file whose header {@link DiskShardStore} checked. */
+/**
+ * A {@link ShardFile} on an open file whose header {@link DiskShardStore} checked: the shard's
+ * own file, or a pack that holds it ({@link ShardPacks}).
+ */
 final class DiskShardFile implements ShardFile {
   /**
    * How many bytes of records one read takes: a few blocks, so that a long read costs a system
@@ -20,16 +23,20 @@ final class DiskShardFile implements ShardFile {
   private final DiskShardStore store;
   private final ShardId id;
   private final FileChannel channel;
+  /** The shard's own file; null for a shard in a pack. */
   private final Path file;
+  /** Where the shard's bytes begin in the file: past its record's header in a pack. */
+  private final long base;
   private final ShardLayout layout;
   private final Instant written;
 
-  DiskShardFile(DiskShardStore store, ShardId id, FileChannel channel, Path file,
+  DiskShardFile(DiskShardStore store, ShardId id, FileChannel channel, Path file, long base,
       ShardLayout layout, Instant written) {
     this.store = store;
     this.id = id;
     this.channel = channel;
     this.file = file;
+    this.base = base;
     this.layout = layout;
     this.written = written;
   }
@@ -65,9 +72,10 @@ final class DiskShardFile implements ShardFile {
   }
 
   private void copy(long from, long to, OutputStream out, boolean records) throws IOException {
-    try (FileReads reads = store.directIo()
+    // Packed shards are small: they are never read straight from the disk.
+    try (FileReads reads = file != null && store.directIo()
         ? FileReads.forRead(channel, file, ShardRecords.length(layout, from, to), BATCH_BYTES)
-        : FileReads.buffered(channel)) {
+        : FileReads.buffered(channel, base)) {
       copy(reads, layout, from, to, out, records, failures());
     }
   }

@@ -12,6 +12,8 @@ import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ShardId;
 import dev.ostore.erasure.Striping;
+import dev.ostore.storage.ShardPacks.Packed;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
@@ -33,13 +35,19 @@ import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** {@link ShardStore} in plain files, in the format of {@link ShardFormat}. */
+/**
+ * {@link ShardStore} in plain files, in the format of {@link ShardFormat}, but for small shards,
+ * kept in packs ({@link ShardPacks}) in the same format. A crash can leave a shard both in a pack
+ * and as a file (a copy that lost a race to store it): the packed copy is the one read, and a
+ * delete, hold or quarantine takes both.
+ */
 final class DiskShardStore implements ShardStore {
   private static final Logger log = System.getLogger(DiskShardStore.class.getName());
   /** Not DiskStorage's {@code .part}: each store deletes only its own leftovers. */
@@ -49,6 +57,7 @@ final class DiskShardStore implements ShardStore {
   private final Path temp;
   private final Path corrupt;
   private final HoldingArea<ShardId> holding;
+  private ShardPacks packs;
   private final InstantSource clock;
   private final Duration holdFor;
   private final int maxUploads;
@@ -99,12 +108,15 @@ final class DiskShardStore implements ShardStore {
         HoldingArea.ofShards(root.resolve("holding")), clock, holdFor, maxUploads, directIo);
     store.removeDeadUploads();
     ShardPaths.scan(store.shards, (id, file) -> store.index.add(id));
+    store.packs = ShardPacks.open(root.resolve("packs"), ShardPacks.PACK_SIZE, store::lockOf);
+    store.index.addAll(store.packs.live().keySet());
     store.purgeHeld();
     // After the index: an upload committed but not yet renamed into place is installed now.
     store.resumable = DiskResumableShards.open(store, root.resolve("uploads"), clock, maxUploads,
         store.writeback);
-    log.log(INFO, () -> store + " holds " + store.index.size() + " shards, and "
-        + store.holding.size() + " held for a collection");
+    log.log(INFO, () -> store + " holds " + store.index.size() + " shards, "
+        + store.packs.live().size() + " of them in packs, and " + store.holding.size()
+        + " held for a collection");
     return store;
   }
 
@@ -124,16 +136,20 @@ final class DiskShardStore implements ShardStore {
       throw new OstoreException(ErrorCode.BUSY,
           "too many uploads in progress on this data server (" + maxUploads + ")");
     }
+    DiskShardUpload upload = new DiskShardUpload(this, index, striping, writeback);
+    uploads.add(upload);
+    return upload;
+  }
+
+  /** A temporary file for a shard upload too big for a pack, open to read and write. */
+  record Partial(Path file, FileChannel channel) {}
+
+  Partial newPartial(int index) throws IOException {
     Path partial = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
     try {
       // READ too: a FileBody reads back the bytes it writes again directly.
-      FileChannel channel = FileChannel.open(partial, CREATE_NEW, READ, WRITE);
-      DiskShardUpload upload = new DiskShardUpload(this, index, striping, channel, partial,
-          writeback);
-      uploads.add(upload);
-      return upload;
+      return new Partial(partial, FileChannel.open(partial, CREATE_NEW, READ, WRITE));
     } catch (IOException e) {
-      uploadSlots.release();
       throw DiskStorage.failed("a new upload of a shard " + index, e);
     }
   }
@@ -150,6 +166,10 @@ final class DiskShardStore implements ShardStore {
 
   @Override
   public Optional<ShardFile> open(ShardId id) throws IOException {
+    Optional<Packed> packed = packs.get(id);
+    if (packed.isPresent()) {
+      return openPacked(id, packed.get());
+    }
     FileChannel channel;
     Instant written;
     try {
@@ -158,7 +178,7 @@ final class DiskShardStore implements ShardStore {
       // Removed behind our back: stop announcing it, unless it was restored or stored since,
       // which happens under the lock, as this second look does.
       synchronized (lockOf(id)) {
-        if (!Files.exists(pathOf(id))) {
+        if (!Files.exists(pathOf(id)) && packs.get(id).isEmpty()) {
           unindex(id);
         }
       }
@@ -176,17 +196,41 @@ final class DiskShardStore implements ShardStore {
       throw DiskStorage.failed("shard " + id, e);
     }
     try {
-      return Optional.of(new DiskShardFile(this, id, channel, pathOf(id),
-          checkHeader(id, channel), written));
+      return Optional.of(new DiskShardFile(this, id, channel, pathOf(id), 0,
+          checkHeader(id, channel, 0, channel.size()), written));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
-  private ShardLayout checkHeader(ShardId id, FileChannel channel) throws IOException {
+  /** Opens a shard kept in a pack, following it when a compaction moved it meanwhile. */
+  private Optional<ShardFile> openPacked(ShardId id, Packed packed) throws IOException {
+    FileChannel channel;
+    try {
+      channel = packs.openForReading(packed);
+    } catch (NoSuchFileException e) {
+      Optional<Packed> now = packs.get(id);
+      return now.isEmpty() || now.get().equals(packed) ? Optional.empty()
+          : openPacked(id, now.get());
+    } catch (IOException e) {
+      throw DiskStorage.failed("shard " + id, e);
+    }
+    long base = packed.at().offset() + PackFormat.HEADER;
+    try {
+      return Optional.of(new DiskShardFile(this, id, channel, null, base,
+          checkHeader(id, channel, base, packed.length()), packed.written()));
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Checks the header of a shard's {@code length} bytes at {@code base} in {@code channel}. */
+  private ShardLayout checkHeader(ShardId id, FileChannel channel, long base, long length)
+      throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(ShardFormat.HEADER);
-    while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) >= 0) {
+    while (bytes.hasRemaining() && channel.read(bytes, base + bytes.position()) >= 0) {
       // reads until the header is in or the file ends
     }
     ShardFormat.Header header;
@@ -199,11 +243,37 @@ final class DiskShardStore implements ShardStore {
       throw corrupt(id, "its header names shard " + header.id());
     }
     long expected = ShardFormat.fileLength(header.layout());
-    long actual = channel.size();
-    if (actual != expected) {
-      throw corrupt(id, "the file has " + actual + " bytes, not " + expected);
+    if (length != expected) {
+      throw corrupt(id, "the file has " + length + " bytes, not " + expected);
     }
     return header.layout();
+  }
+
+  @Override
+  public Optional<Placed> whereIs(ShardId id) throws IOException {
+    Optional<Packed> packed = packs.get(id);
+    if (packed.isPresent()) {
+      return Optional.of(new Placed(packs.fileOf(packed.get()),
+          packed.get().at().offset() + PackFormat.HEADER, packed.get().length()));
+    }
+    try {
+      return Optional.of(new Placed(pathOf(id), 0, Files.size(pathOf(id))));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  static SortedMap<ShardId, Placed> inspect(Path root) throws IOException {
+    SortedMap<ShardId, Placed> placed = new TreeMap<>();
+    Path shards = root.resolve("shards");
+    if (Files.isDirectory(shards)) {
+      ShardPaths.scan(shards,
+          (id, file) -> placed.put(id, new Placed(file, 0, Files.size(file))));
+    }
+    ShardPacks.inspect(root.resolve("packs")).forEach((id, packed) -> placed.put(id,
+        new Placed(ShardPacks.fileOf(root.resolve("packs"), packed),
+            packed.at().offset() + PackFormat.HEADER, packed.length())));
+    return placed;
   }
 
   @Override
@@ -222,11 +292,12 @@ final class DiskShardStore implements ShardStore {
     synchronized (lockOf(id)) {
       unindex(id);
       try {
+        boolean dropped = packs.drop(id, true);
         boolean deleted = Files.deleteIfExists(file);
         if (deleted) {
           DiskStorage.forceDirectory(file.getParent());
         }
-        return deleted;
+        return dropped || deleted;
       } catch (IOException e) {
         throw DiskStorage.failed("shard " + id, e);
       }
@@ -240,6 +311,16 @@ final class DiskShardStore implements ShardStore {
     synchronized (lockOf(id)) {
       unindex(id);
       try {
+        Optional<Packed> packed = packs.get(id);
+        if (packed.isPresent()) {
+          copyOut(packed.get(), aside, false);
+          packs.drop(id, false);
+          log.log(WARNING, () -> "copied shard " + id + " out of its pack, aside to " + aside);
+          if (Files.exists(file)) {
+            reindex(id); // a copy that lost a race to the packed one is the shard now
+          }
+          return;
+        }
         Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         DiskStorage.forceDirectory(file.getParent());
         log.log(WARNING, () -> "moved shard " + id + " aside to " + aside);
@@ -284,11 +365,20 @@ final class DiskShardStore implements ShardStore {
         }
       }
     }
+    // Empty when held or deleted since it was listed.
+    return writtenOf(id).map(written -> new Listed(id, layout, written));
+  }
+
+  /** When shard {@code id} was last written; empty when it is not here. */
+  private Optional<Instant> writtenOf(ShardId id) throws IOException {
+    Optional<Packed> packed = packs.get(id);
+    if (packed.isPresent()) {
+      return Optional.of(packed.get().written());
+    }
     try {
-      return Optional.of(new Listed(id, layout,
-          Files.getLastModifiedTime(pathOf(id)).toInstant()));
+      return Optional.of(Files.getLastModifiedTime(pathOf(id)).toInstant());
     } catch (NoSuchFileException e) {
-      return Optional.empty(); // held or deleted since it was listed
+      return Optional.empty();
     } catch (IOException e) {
       throw DiskStorage.failed("shard " + id, e);
     }
@@ -329,10 +419,20 @@ final class DiskShardStore implements ShardStore {
     Path file = pathOf(id);
     synchronized (lockOf(id)) {
       try {
-        if (!Files.getLastModifiedTime(file).toInstant().isBefore(writtenBefore)) {
+        Optional<Instant> written = writtenOf(id);
+        if (written.isEmpty()) {
+          unindex(id);
+          return Hold.ABSENT;
+        }
+        if (!written.get().isBefore(writtenBefore)) {
           return Hold.WRITTEN_SINCE;
         }
-        holding.take(id, file, now());
+        Optional<Packed> packed = packs.get(id);
+        if (packed.isPresent()) {
+          holdPacked(id, packed.get());
+        } else {
+          holding.take(id, file, now());
+        }
       } catch (NoSuchFileException e) {
         unindex(id);
         return Hold.ABSENT;
@@ -342,6 +442,38 @@ final class DiskShardStore implements ShardStore {
       unindex(id);
       log.log(INFO, () -> "held shard " + id + " for a collection");
       return Hold.HELD;
+    }
+  }
+
+  /**
+   * Holds a shard kept in a pack as a file of its own, like any other: the file is forced before
+   * the pack drops the shard, for the drop may be forced with the next store, and the file must
+   * not be lost then.
+   */
+  private void holdPacked(ShardId id, Packed packed) throws IOException {
+    Path copy = temp.resolve(UUID.randomUUID() + PARTIAL_SUFFIX);
+    copyOut(packed, copy, true);
+    holding.take(id, copy, now());
+    holding.forceHeld(id);
+    packs.drop(id, false);
+    Files.deleteIfExists(pathOf(id)); // a copy that lost a race to the packed one
+  }
+
+  /** Writes the bytes of {@code packed} to a new file, {@code target}. */
+  private void copyOut(Packed packed, Path target, boolean force) throws IOException {
+    try (FileChannel in = packs.openForReading(packed);
+        FileChannel out = FileChannel.open(target, CREATE_NEW, WRITE)) {
+      long base = packed.at().offset() + PackFormat.HEADER;
+      for (long done = 0; done < packed.length(); ) {
+        long n = in.transferTo(base + done, packed.length() - done, out);
+        if (n <= 0) {
+          throw new EOFException(target + ": its pack ends inside it");
+        }
+        done += n;
+      }
+      if (force) {
+        out.force(true);
+      }
     }
   }
 
@@ -356,7 +488,7 @@ final class DiskShardStore implements ShardStore {
     Path target = pathOf(id);
     synchronized (lockOf(id)) {
       try {
-        if (Files.exists(target)) {
+        if (Files.exists(target) || packs.get(id).isPresent()) {
           // Stored again since it was held: the copy in place is as good, and newer.
           return holding.drop(id);
         }
@@ -399,6 +531,7 @@ final class DiskShardStore implements ShardStore {
     if (open.compareAndSet(true, false)) {
       uploads.forEach(DiskShardUpload::close);
       writeback.close();
+      packs.close();
     }
   }
 
@@ -436,22 +569,69 @@ final class DiskShardStore implements ShardStore {
     Path target = pathOf(id);
     synchronized (lockOf(id)) {
       FileTime now = now();
-      // The index holds every shard in place but those removed by hand, so a shard it lacks is
-      // new, and the file need not be looked for: new content is the common case.
-      if (index.contains(id)) {
-        try {
-          Files.setLastModifiedTime(target, now);
-          Files.deleteIfExists(partial);
-          reindex(id);
-          return true;
-        } catch (NoSuchFileException e) {
-          // removed by hand: this file becomes the shard
-        }
+      if (kept(id, now)) {
+        Files.deleteIfExists(partial);
+        return true;
       }
       // Before the rename, so that the shard appears in place with its written time.
       ShardPaths.setWritten(partial, now);
       ShardPaths.move(partial, target);
       reindex(id);
+      return false;
+    }
+  }
+
+  /**
+   * Makes {@code record}, a pack record's room and then a shard's file, shard {@code id}, in a
+   * pack, durably, unless the shard is stored already; returns whether it was. As {@link
+   * #install}, the shard is written now either way. The pack is forced outside the shard's lock,
+   * so that stores of shards that share a lock share a force too.
+   */
+  boolean commitPacked(ShardId id, ByteBuffer record) throws IOException {
+    FileTime now = now();
+    try {
+      synchronized (lockOf(id)) {
+        if (kept(id, now)) {
+          return true;
+        }
+      }
+      Packed packed = packs.write(id, record, now.toInstant());
+      synchronized (lockOf(id)) {
+        if (index.contains(id) && packs.get(id).isEmpty() && kept(id, now)) {
+          packs.discard(id, packed); // a file of it came in meanwhile, and stays
+          return true;
+        }
+        // A packed copy that came in meanwhile has the same bytes: this one replaces it.
+        boolean stored = index.contains(id);
+        packs.commit(id, packed);
+        reindex(id);
+        return stored;
+      }
+    } catch (IOException e) {
+      throw DiskStorage.failed("shard " + id, e);
+    }
+  }
+
+  /**
+   * Whether shard {@code id} is here, and then marks it written at {@code now}. Under its lock.
+   * The index holds every shard in place but files removed by hand, so a shard it lacks is new,
+   * and no file need be looked for: new content is the common case.
+   */
+  private boolean kept(ShardId id, FileTime now) throws IOException {
+    if (!index.contains(id)) {
+      return false;
+    }
+    if (packs.get(id).isPresent()) {
+      packs.touch(id, now.toInstant());
+      reindex(id);
+      return true;
+    }
+    try {
+      Files.setLastModifiedTime(pathOf(id), now);
+      reindex(id);
+      return true;
+    } catch (NoSuchFileException e) {
+      unindex(id); // removed by hand: the new copy becomes the shard
       return false;
     }
   }

@@ -13,19 +13,27 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A {@link ShardUpload} into a temporary file: each block with its checksum as it comes, after
- * room for the header, which is written last, once the content's hash and size are known.
+ * A {@link ShardUpload}: each block with its checksum as it comes, after room for the header,
+ * which is written last, once the content's hash and size are known. The blocks are held in
+ * memory while they fit a pack ({@link ShardPacks#MAX_SHARD}), and a shard that fits is stored
+ * there; past that, they go to a temporary file, which becomes the shard's.
  */
 final class DiskShardUpload implements ShardUpload {
   private final DiskShardStore store;
   private final int index;
   private final Striping striping;
-  private final FileChannel channel;
-  private final Path partial;
-  private final FileBody body;
-  /** The block being written, with room for its checksum after it. */
-  private final ByteBuffer block;
-  private final Writeback.File writeback;
+  private final Writeback writebacks;
+  /**
+   * The blocks while they fit a pack, after room for a pack record's header and the shard's;
+   * null once they went to a file.
+   */
+  private ByteBuffer held;
+  private FileChannel channel;
+  private Path partial;
+  private FileBody body;
+  /** The block being written to the file, with room for its checksum after it. */
+  private ByteBuffer block;
+  private Writeback.File writeback;
   private final AtomicBoolean ended = new AtomicBoolean();
   private long written;
   private long blocks;
@@ -34,17 +42,19 @@ final class DiskShardUpload implements ShardUpload {
   /** Whether the store took the file, renamed into place or deleted as a copy it had. */
   private boolean installed;
 
-  DiskShardUpload(DiskShardStore store, int index, Striping striping, FileChannel channel,
-      Path partial, Writeback writeback) throws IOException {
+  DiskShardUpload(DiskShardStore store, int index, Striping striping, Writeback writebacks) {
     this.store = store;
     this.index = index;
     this.striping = striping;
-    this.channel = channel;
-    this.partial = partial;
-    this.block = ByteBuffer.allocate(striping.chunkSize() + ShardFormat.CRC_BYTES);
-    this.writeback = writeback.follow(channel);
-    this.body = new FileBody(partial, channel, ShardFormat.HEADER, store.directIo());
+    this.writebacks = writebacks;
+    this.held = ByteBuffer.allocate(HELD_FROM + Math.min(FIRST_HELD,
+        striping.chunkSize() + ShardFormat.CRC_BYTES)).position(HELD_FROM);
   }
+
+  /** Where the first block goes in {@link #held}. */
+  private static final int HELD_FROM = PackFormat.HEADER + ShardFormat.HEADER;
+  /** Room for the first blocks: most shards are small, and this is made for each. */
+  private static final int FIRST_HELD = 8192;
 
   @Override
   public void append(byte[] bytes, int offset, int length) throws IOException {
@@ -58,16 +68,56 @@ final class DiskShardUpload implements ShardUpload {
       throw OstoreException.badRequest("only the last block of " + this + " may be short, and "
           + "block " + (blocks - 1) + " had " + lastLength + " bytes");
     }
-    block.put(bytes, offset, length);
-    block.putInt(ShardRecords.crc(block.array(), 0, length, blocks));
-    writeFully(block.flip());
-    block.clear();
+    if (held != null && written + length > ShardPacks.MAX_SHARD) {
+      spill();
+    }
+    if (held != null) {
+      hold(bytes, offset, length);
+    } else {
+      block.put(bytes, offset, length);
+      block.putInt(ShardRecords.crc(block.array(), 0, length, blocks));
+      writeFully(block.flip());
+      block.clear();
+    }
     blocks++;
     written += length;
     lastLength = length;
-    if (!body.direct()) {
+    if (held == null && !body.direct()) {
       writeback.appended(written);
     }
+  }
+
+  private void hold(byte[] bytes, int offset, int length) {
+    int needed = length + ShardFormat.CRC_BYTES;
+    if (held.remaining() < needed) {
+      int capacity = Math.max(held.position() + needed, Math.min(2 * held.capacity(),
+          HELD_FROM + ShardPacks.MAX_SHARD + (int) (blocks + 1) * ShardFormat.CRC_BYTES));
+      held = ByteBuffer.allocate(capacity).put(held.flip());
+    }
+    int at = held.position();
+    held.put(bytes, offset, length);
+    held.putInt(ShardRecords.crc(held.array(), at, length, blocks));
+  }
+
+  /** Moves the blocks held so far to a temporary file, where the rest will follow them. */
+  private void spill() throws IOException {
+    DiskShardStore.Partial file = store.newPartial(index);
+    synchronized (this) {
+      // A close from another thread either sees the file, and deletes it, or ended it before.
+      if (ended.get()) {
+        file.channel().close();
+        Files.deleteIfExists(file.file());
+        checkOpen();
+      }
+      channel = file.channel();
+      partial = file.file();
+    }
+    writeback = writebacks.follow(channel);
+    body = new FileBody(partial, channel, ShardFormat.HEADER, store.directIo());
+    block = ByteBuffer.allocate(striping.chunkSize() + ShardFormat.CRC_BYTES);
+    ByteBuffer records = held.flip().position(HELD_FROM);
+    held = null;
+    writeFully(records);
   }
 
   @Override
@@ -81,8 +131,13 @@ final class DiskShardUpload implements ShardUpload {
             + blocks + " of " + written);
       }
       ShardId id = new ShardId(hash, index);
-      writeFinish();
-      keptExisting = store.commit(id, layout, channel, partial);
+      if (held != null) {
+        held.put(PackFormat.HEADER, ShardFormat.header(id, layout), 0, ShardFormat.HEADER).flip();
+        keptExisting = store.commitPacked(id, held);
+      } else {
+        writeFinish();
+        keptExisting = store.commit(id, layout, channel, partial);
+      }
       installed = true;
       return id;
     } finally {
@@ -99,6 +154,12 @@ final class DiskShardUpload implements ShardUpload {
   public void close() {
     if (!ended.compareAndSet(false, true)) {
       return;
+    }
+    synchronized (this) {
+      if (channel == null) {
+        store.ended(this); // held in memory: nothing to delete
+        return;
+      }
     }
     try (FileBody closing = body) {
       channel.close();

@@ -21,10 +21,18 @@ abstract class FileReads implements AutoCloseable {
 
   /** Reads {@code channel} through the page cache. */
   static FileReads buffered(FileChannel channel) {
+    return buffered(channel, 0);
+  }
+
+  /**
+   * Reads {@code channel} through the page cache as if it began at {@code base}: for a shard
+   * kept in a pack.
+   */
+  static FileReads buffered(FileChannel channel, long base) {
     return new FileReads() {
       @Override
       int read(ByteBuffer into, long position) throws IOException {
-        return channel.read(into, position);
+        return channel.read(into, base + position);
       }
 
       @Override

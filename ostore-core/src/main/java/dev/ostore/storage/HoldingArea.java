@@ -129,6 +129,11 @@ final class HoldingArea<K extends Comparable<K>> {
     held.put(key, at.toInstant());
   }
 
+  /** Forces the directory of the file held under {@code key}: its {@link #take} is durable. */
+  void forceHeld(K key) throws IOException {
+    DiskStorage.forceDirectory(layout.of(directory, key).getParent());
+  }
+
   /**
    * Moves the file held under {@code key} to {@code target}, where no file may be, as written at
    * {@code at}, durably; false when none is held.

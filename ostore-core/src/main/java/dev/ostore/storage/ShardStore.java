@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.SortedMap;
 
 /**
- * The shards a data server holds, one file each under {@code root/shards/<first 2 hex>/}, and
- * indexed in memory so that {@link #held} answers a locate request without touching the disk.
+ * The shards a data server holds, one file each under {@code root/shards/<first 2 hex>/}, but
+ * for small ones, kept back to back in a few files under {@code root/packs/} and forced together
+ * as they come; all indexed in memory so that {@link #held} answers a locate request without
+ * touching the disk.
  * A shard arrives through a {@link ShardUpload} (a temporary file in {@code root/temp/}, renamed
  * into place once durable) and is read through a {@link ShardFile}, which checks every block it
  * serves. Shards that fail a check go to {@code root/corrupt/}. Shards may also arrive over
@@ -88,6 +90,24 @@ public interface ShardStore extends AutoCloseable {
    * shows it damaged is quarantined and is a {@link CorruptShardException}.
    */
   Optional<ShardFile> open(ShardId id) throws IOException;
+
+  /**
+   * Where a shard lies on disk: {@code length} bytes of {@code file} from {@code offset}, in the
+   * format of a shard's own file. For an operator, or a test, to look at or damage.
+   */
+  record Placed(Path file, long offset, long length) {}
+
+  /** Where shard {@code id} lies on disk; empty when it is not here. */
+  Optional<Placed> whereIs(ShardId id) throws IOException;
+
+  /**
+   * Where every shard in place under {@code root} lies, read without opening a store there:
+   * nothing is changed, so it may run beside a data server on that root, for a look at what it
+   * holds (it may miss a shard being stored meanwhile).
+   */
+  static SortedMap<ShardId, Placed> inspect(Path root) throws IOException {
+    return DiskShardStore.inspect(root);
+  }
 
   /** Indexes of {@code hash}'s shards held here (for locate), from memory, sorted. */
   List<Integer> held(ContentHash hash);

@@ -173,12 +173,11 @@ class ScrubberTest {
   }
 
   private void flipByteIn(ShardId id, long offset) throws IOException {
-    Path file = root.resolve("shards").resolve(id.hash().hex().substring(0, 2))
-        .resolve(id.toString());
-    try (RandomAccessFile bytes = new RandomAccessFile(file.toFile(), "rw")) {
-      bytes.seek(offset);
+    ShardStore.Placed placed = store.whereIs(id).orElseThrow();
+    try (RandomAccessFile bytes = new RandomAccessFile(placed.file().toFile(), "rw")) {
+      bytes.seek(placed.offset() + offset);
       int old = bytes.read();
-      bytes.seek(offset);
+      bytes.seek(placed.offset() + offset);
       bytes.write(old ^ 0x01);
     }
   }

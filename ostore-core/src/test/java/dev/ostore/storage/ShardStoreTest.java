@@ -36,6 +36,9 @@ class ShardStoreTest {
   static final Striping STRIPING = new Striping(4, 2, 100);
   /** A 1,000-byte object cut 4+2 in chunks of 100: shards of 3 blocks (100, 100, 50 bytes). */
   static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
+  /** Shards of 700 blocks, 70,000 bytes: too big for a pack, so each is a file of its own. */
+  static final ShardLayout FILE_LAYOUT = ShardLayout.of(STRIPING, 280_000);
+  static final int FILE_SHARD = (int) FILE_LAYOUT.shardLength();
 
   @TempDir
   Path root;
@@ -72,7 +75,19 @@ class ShardStoreTest {
       assertThrows(IndexOutOfBoundsException.class, () -> read(file, 2, 4));
     }
     assertEquals(List.of(3), store.held(HASH));
-    assertTrue(Files.exists(shardFile(id)));
+  }
+
+  @Test
+  void smallShardsGoToAPackAndBigOnesToFilesOfTheirOwn() throws IOException {
+    ShardId small = new ShardId(HASH, 0);
+    ShardId big = new ShardId(HASH, 1);
+    put(small, LAYOUT, TestData.randomBytes(250, 1));
+    put(big, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 2));
+    assertFalse(Files.exists(shardFile(small)));
+    assertTrue(Files.exists(shardFile(big)));
+    assertEquals(1, filesUnder("shards"));
+    assertEquals(1, filesUnder("packs"));
+    assertEquals(0, filesUnder("temp"));
   }
 
   @Test
@@ -184,13 +199,14 @@ class ShardStoreTest {
   @Test
   void aShardRemovedByHandWithItsDirectoryIsStoredAgain() throws IOException {
     ShardId id = new ShardId(HASH, 2);
-    put(id, LAYOUT, TestData.randomBytes(250, 9));
+    put(id, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 9));
     Files.delete(shardFile(id));
     Files.delete(shardFile(id).getParent());
-    byte[] again = TestData.randomBytes(250, 10);
-    assertFalse(put(id, LAYOUT, again), "not kept: the store still listed it, but it was gone");
+    byte[] again = TestData.randomBytes(FILE_SHARD, 10);
+    assertFalse(put(id, FILE_LAYOUT, again),
+        "not kept: the store still listed it, but it was gone");
     try (ShardFile file = store.open(id).orElseThrow()) {
-      assertArrayEquals(again, read(file, 0, 3));
+      assertArrayEquals(again, read(file, 0, 700));
     }
     assertEquals(0, filesUnder("temp"));
   }
@@ -201,7 +217,8 @@ class ShardStoreTest {
     byte[] bytes = TestData.randomBytes(250, 11);
     put(kept, LAYOUT, bytes);
     ShardUpload unfinished = store.create(0, STRIPING);
-    unfinished.append(TestData.randomBytes(100, 12), 0, 100);
+    byte[] partial = TestData.randomBytes(FILE_SHARD, 12);
+    appendBlocks(unfinished, FILE_LAYOUT, partial); // past what a pack takes: in a file
     assertEquals(1, filesUnder("temp"));
     // As after a crash: the upload is never closed, its file stays behind.
     ShardStore reopened = openStore();
@@ -217,13 +234,13 @@ class ShardStoreTest {
   @Test
   void aFlippedByteQuarantinesTheShardAndIsAnError() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, TestData.randomBytes(250, 13));
+    put(id, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 13));
     Path file = shardFile(id);
     flipByte(file, ShardFormat.HEADER + 104 + 50); // in block 1
     try (ShardFile shard = store.open(id).orElseThrow()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       CorruptShardException e =
-          assertThrows(CorruptShardException.class, () -> shard.copyBlocks(0, 3, out));
+          assertThrows(CorruptShardException.class, () -> shard.copyBlocks(0, 700, out));
       assertEquals(id, e.id());
       assertEquals(100, out.size(), "block 0 was good, block 1 never left");
     }
@@ -234,9 +251,66 @@ class ShardStoreTest {
   }
 
   @Test
+  void aFlippedByteInAPackedShardQuarantinesACopyOfIt() throws IOException {
+    ShardId id = new ShardId(HASH, 1);
+    put(id, LAYOUT, TestData.randomBytes(250, 13));
+    ShardStore.Placed placed = store.whereIs(id).orElseThrow();
+    assertEquals(ShardFormat.fileLength(LAYOUT), placed.length());
+    flipByte(placed.file(), (int) placed.offset() + ShardFormat.HEADER + 104 + 50); // block 1
+    byte[] damaged = Arrays.copyOfRange(Files.readAllBytes(placed.file()),
+        (int) placed.offset(), (int) (placed.offset() + placed.length()));
+    try (ShardFile shard = store.open(id).orElseThrow()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThrows(CorruptShardException.class, () -> shard.copyBlocks(0, 3, out));
+      assertEquals(100, out.size(), "block 0 was good, block 1 never left");
+    }
+    assertEquals(List.of(), store.held(HASH));
+    try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
+      assertArrayEquals(damaged, Files.readAllBytes(aside.findFirst().orElseThrow()));
+    }
+    store.close();
+    store = openStore();
+    assertEquals(Optional.empty(), store.open(id), "still gone after a restart");
+  }
+
+  @Test
+  void packedShardsTheirTouchesAndTheirDeletesSurviveARestart() throws IOException {
+    ShardId deleted = new ShardId(HASH, 0);
+    ShardId kept = new ShardId(HASH, 1);
+    byte[] bytes = TestData.randomBytes(250, 21);
+    put(deleted, LAYOUT, TestData.randomBytes(250, 22));
+    assertFalse(put(kept, LAYOUT, bytes));
+    assertTrue(store.delete(deleted));
+    assertTrue(put(kept, LAYOUT, TestData.randomBytes(250, 23)), "stored already: kept");
+    Instant written = store.listed(Optional.empty(), 10).get(0).written();
+    store.close();
+    store = openStore();
+    assertEquals(List.of(1), store.held(HASH));
+    assertEquals(List.of(new ShardStore.Listed(kept, LAYOUT, written)),
+        store.listed(Optional.empty(), 10));
+    try (ShardFile file = store.open(kept).orElseThrow()) {
+      assertArrayEquals(bytes, read(file, 0, 3));
+    }
+  }
+
+  @Test
+  void anInspectionSaysWhereEachShardLiesAndChangesNothing() throws IOException {
+    ShardId small = new ShardId(HASH, 0);
+    ShardId big = new ShardId(HASH, 1);
+    put(small, LAYOUT, TestData.randomBytes(250, 24));
+    put(big, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 25));
+    Path pack = store.whereIs(small).orElseThrow().file();
+    Files.write(pack, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND); // torn
+    long size = Files.size(pack);
+    assertEquals(java.util.Map.of(small, store.whereIs(small).orElseThrow(),
+        big, store.whereIs(big).orElseThrow()), ShardStore.inspect(root));
+    assertEquals(size, Files.size(pack), "the torn tail is left for the store to cut");
+  }
+
+  @Test
   void aTruncatedShardIsCorruptWhenOpened() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, TestData.randomBytes(250, 14));
+    put(id, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 14));
     Path file = shardFile(id);
     byte[] stored = Files.readAllBytes(file);
     Files.write(file, Arrays.copyOf(stored, stored.length - 1));
@@ -248,7 +322,7 @@ class ShardStoreTest {
   @Test
   void aDamagedHeaderIsCorruptWhenOpened() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, TestData.randomBytes(250, 15));
+    put(id, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 15));
     flipByte(shardFile(id), 60); // in the object size, written at commit
     CorruptShardException e = assertThrows(CorruptShardException.class, () -> store.open(id));
     assertTrue(e.getMessage().contains("header"), e.getMessage());
@@ -257,7 +331,7 @@ class ShardStoreTest {
   @Test
   void aShardRenamedToAnotherIdIsCorrupt() throws IOException {
     ShardId id = new ShardId(HASH, 1);
-    put(id, LAYOUT, TestData.randomBytes(250, 16));
+    put(id, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 16));
     ShardId other = new ShardId(HASH, 2);
     Files.copy(shardFile(id), shardFile(other));
     assertThrows(CorruptShardException.class, () -> store.open(other));
@@ -319,18 +393,18 @@ class ShardStoreTest {
   void aListingGivesLayoutsAndWrittenTimesAndNeverALayoutOfAShardGone() throws IOException {
     ShardId id = new ShardId(HASH, 0);
     ShardId damaged = new ShardId(HASH, 1);
-    put(id, LAYOUT, TestData.randomBytes(250, 18));
-    put(damaged, LAYOUT, TestData.randomBytes(250, 19));
+    put(id, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 18));
+    put(damaged, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 19));
     flipByte(shardFile(damaged), 60); // in its header
     Instant written = Files.getLastModifiedTime(shardFile(id)).toInstant();
-    List<ShardStore.Listed> expected = List.of(new ShardStore.Listed(id, LAYOUT, written));
+    List<ShardStore.Listed> expected = List.of(new ShardStore.Listed(id, FILE_LAYOUT, written));
     assertEquals(expected, store.listed(Optional.empty(), 10), "the damaged one left out");
     assertEquals(expected, store.listed(Optional.empty(), 10), "the same from memory");
     assertEquals(List.of(id), store.list(Optional.empty(), 10), "the damaged one put aside");
 
-    ShardLayout smaller = ShardLayout.of(STRIPING, 400);
+    ShardLayout smaller = ShardLayout.of(STRIPING, 276_000);
     assertTrue(store.delete(id));
-    put(id, smaller, TestData.randomBytes(100, 20));
+    put(id, smaller, TestData.randomBytes((int) smaller.shardLength(), 20));
     Files.setLastModifiedTime(shardFile(id), FileTime.from(written.plusSeconds(5)));
     assertEquals(List.of(new ShardStore.Listed(id, smaller, written.plusSeconds(5))),
         store.listed(Optional.empty(), 10), "stored anew: its new layout, its file's time");
@@ -375,7 +449,8 @@ class ShardStoreTest {
   @Test
   void closingTheStoreDeletesOpenUploads() throws IOException {
     ShardUpload upload = store.create(0, STRIPING);
-    upload.append(TestData.randomBytes(100, 18), 0, 100);
+    appendBlocks(upload, FILE_LAYOUT, TestData.randomBytes(FILE_SHARD, 18)); // in a file
+    assertEquals(1, filesUnder("temp"));
     store.close();
     assertEquals(0, filesUnder("temp"));
     assertThrows(IllegalStateException.class, () -> store.create(1, STRIPING));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.TestData;
+import dev.ostore.storage.ShardStore;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -156,9 +157,7 @@ class ApiServerTest extends ClusterTest {
       http.put("/objects/spread-" + i, "object " + i);
     }
     for (int i = 1; i <= cluster.dataServerAddresses().size(); i++) {
-      try (Stream<Path> files = Files.walk(root.resolve("data-" + i).resolve("shards"))) {
-        assertEquals(30, files.filter(Files::isRegularFile).count(), "data server " + i);
-      }
+      assertEquals(30, ShardStore.inspect(root.resolve("data-" + i)).size(), "data server " + i);
     }
   }
 
@@ -187,13 +186,9 @@ class ApiServerTest extends ClusterTest {
     assertTrue(body.endsWith("\n") && body.indexOf('\n') == body.length() - 1, "one line: " + body);
   }
 
-  /** The shard files of content {@code hash} in the data servers' directories. */
-  private List<Path> holders(ContentHash hash) throws Exception {
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(p -> p.getFileName().toString().startsWith(hash.hex() + "."))
-          .filter(p -> p.getParent().getParent().getFileName().toString().equals("shards"))
-          .toList();
-    }
+  /** The shards of content {@code hash} the data servers hold, in files or packs. */
+  private List<ShardsOnDisk.Found> holders(ContentHash hash) throws Exception {
+    return ShardsOnDisk.of(root, hash);
   }
 
   static String utf8(byte[] bytes) {

@@ -122,7 +122,7 @@ class CollectionUnderFireTest {
       }
       Thread.sleep(10_000); // a hold period and a sweep: what the last pass held is purged too
       for (int i = 0; i < 6; i++) {
-        for (String file : cluster.filesOf(i, "shards")) {
+        for (String file : cluster.shardsOf(i)) {
           String shard = Path.of(file).getFileName().toString();
           ContentHash hash = ContentHash.parse(shard.substring(0, shard.indexOf('.')));
           assertTrue(referenced.contains(hash), "data server " + i + " keeps " + file

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
+import dev.ostore.storage.ShardStore;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -117,11 +118,9 @@ class ContentAddressingTest extends ClusterTest {
     http.put("/objects/fragile", content);
     // Shard 0, the one a GET reads while it is healthy; stored compressed, a few hundred bytes,
     // whose middle is in its data.
-    Path shard = shardFiles(hash(content)).stream()
-        .filter(p -> p.getFileName().toString().endsWith(".0")).findFirst().orElseThrow();
-    byte[] bytes = Files.readAllBytes(shard);
-    bytes[bytes.length / 2] ^= 1;
-    Files.write(shard, bytes);
+    ShardStore.Placed shard = shardFiles(hash(content)).stream()
+        .filter(found -> found.id().index() == 0).findFirst().orElseThrow().placed();
+    ShardsOnDisk.flipByte(shard, shard.length() / 2);
     for (int i = 0; i < 2; i++) {
       HttpResponse<String> got = http.get("/objects/fragile");
       assertEquals(200, got.statusCode(), got.body());
@@ -163,25 +162,13 @@ class ContentAddressingTest extends ClusterTest {
 
   /** The contents the data servers hold shards of, by hash in hex. */
   private List<String> storedContents() throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(ContentAddressingTest::isShard)
-          .map(p -> p.getFileName().toString().replaceFirst("\\.[0-9]+$", ""))
-          .distinct().sorted().toList();
-    }
+    return ShardsOnDisk.all(root).stream().map(found -> found.id().hash().hex()).distinct()
+        .sorted().toList();
   }
 
-  /** The shard files of {@code hash} on every data server. */
-  private List<Path> shardFiles(ContentHash hash) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(ContentAddressingTest::isShard)
-          .filter(p -> p.getFileName().toString().startsWith(hash.hex() + ".")).sorted()
-          .toList();
-    }
-  }
-
-  private static boolean isShard(Path file) {
-    return file.getNameCount() > 2
-        && file.getParent().getParent().getFileName().toString().equals("shards");
+  /** The shards of {@code hash} on every data server. */
+  private List<ShardsOnDisk.Found> shardFiles(ContentHash hash) throws IOException {
+    return ShardsOnDisk.of(root, hash);
   }
 
   private void awaitNoTemporaryFiles() throws Exception {

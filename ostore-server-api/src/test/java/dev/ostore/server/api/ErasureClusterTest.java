@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ContentHash;
+import dev.ostore.ShardId;
+import dev.ostore.storage.ShardStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -159,14 +162,9 @@ class ErasureClusterTest {
       assertPut(object);
     }
     for (SeededObject object : List.of(flipped, flippedCopy)) {
-      Path shard = shardFile(object, 0);
-      try (RandomAccessFile file = new RandomAccessFile(shard.toFile(), "rw")) {
-        long at = 68 + 100; // past the header, in the first block
-        file.seek(at);
-        int b = file.read();
-        file.seek(at);
-        file.write(b ^ 0x01);
-      }
+      ShardStore.Placed placed = placed(object, 0); // the copy of small content is in a pack
+      Path shard = placed.file();
+      ShardsOnDisk.flipByte(placed, 68 + 100); // past the header, in the first block
       assertReadsBack(object, "a byte flipped in " + shard);
       if (object.size > 64 * KIB) {
         // Smaller content is read from the api server's memory, kept there since its PUT.
@@ -175,12 +173,12 @@ class ErasureClusterTest {
             .anyMatch(f -> f.contains(aside)), "the damaged shard moved aside");
       }
     }
-    Path shard = shardFile(truncated, 0);
+    Path shard = placed(truncated, 0).file();
     try (RandomAccessFile file = new RandomAccessFile(shard.toFile(), "rw")) {
       file.setLength(file.length() / 2);
     }
     assertReadsBack(truncated, "shard truncated: " + shard);
-    shard = shardFile(deleted, 0);
+    shard = placed(deleted, 0).file();
     Files.delete(shard);
     assertReadsBack(deleted, "shard deleted: " + shard);
   }
@@ -257,7 +255,7 @@ class ErasureClusterTest {
 
   /** Which data server holds shard {@code index} of the object (fails if none does). */
   private static int holderOf(SeededObject object, int index) throws IOException {
-    return holderOf(shardFile(object, index));
+    return holderOf(placed(object, index).file());
   }
 
   private static int holderOf(Path shard) {
@@ -269,14 +267,16 @@ class ErasureClusterTest {
     throw new AssertionError("no data server holds " + shard);
   }
 
-  /** The file of shard {@code index} of the object: {@code shards/<hh>/<hex>.<index>}. */
-  private static Path shardFile(SeededObject object, int index) throws IOException {
-    String hex = object.hex();
+  /**
+   * Where shard {@code index} of the object lies on a data server's disk: a file of its own, or a
+   * place in a pack for a small one (fails if no data server holds it).
+   */
+  private static ShardStore.Placed placed(SeededObject object, int index) throws IOException {
+    ShardId id = new ShardId(ContentHash.parse(object.hex()), index);
     for (int i = 0; i < SERVERS; i++) {
-      Path file = cluster.dataRoot(i).resolve("shards").resolve(hex.substring(0, 2))
-          .resolve(hex + "." + index);
-      if (Files.exists(file)) {
-        return file;
+      ShardStore.Placed placed = ShardStore.inspect(cluster.dataRoot(i)).get(id);
+      if (placed != null) {
+        return placed;
       }
     }
     throw new AssertionError("no data server holds shard " + index + " of " + object.name);
@@ -292,7 +292,7 @@ class ErasureClusterTest {
   private static List<String> allShardFiles() throws IOException {
     List<String> files = new ArrayList<>();
     for (int i = 0; i < SERVERS; i++) {
-      for (String file : cluster.filesOf(i, "shards")) {
+      for (String file : cluster.shardsOf(i)) {
         files.add(i + ":" + file);
       }
     }

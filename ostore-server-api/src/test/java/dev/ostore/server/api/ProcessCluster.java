@@ -3,7 +3,9 @@ package dev.ostore.server.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ShardId;
 import dev.ostore.server.data.DataServerMain;
+import dev.ostore.storage.ShardStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -243,6 +245,14 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** The files under {@code sub} of data server {@code i}'s root, relative to it, sorted. */
+  /**
+   * The shards data server {@code i} holds in place, as {@code <hex>.<index>}: in files or packs
+   * alike, as {@link ShardStore#inspect} reads them.
+   */
+  List<String> shardsOf(int i) throws IOException {
+    return ShardStore.inspect(dataRoot(i)).keySet().stream().map(ShardId::toString).toList();
+  }
+
   List<String> filesOf(int i, String sub) throws IOException {
     Path dir = dataRoot(i).resolve(sub);
     if (!Files.isDirectory(dir)) {

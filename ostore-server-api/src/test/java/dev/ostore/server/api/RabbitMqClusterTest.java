@@ -127,8 +127,8 @@ class RabbitMqClusterTest {
     }
   }
 
-  /** How many shard files data server {@code server} holds. */
+  /** How many shards data server {@code server} holds. */
   private long shardsIn(int server) throws Exception {
-    return cluster.filesOf(server, "shards").size();
+    return cluster.shardsOf(server).size();
   }
 }

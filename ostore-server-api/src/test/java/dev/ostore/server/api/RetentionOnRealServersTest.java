@@ -86,12 +86,15 @@ class RetentionOnRealServersTest {
     return awaitPass(http, PassEndpoint.COLLECT);
   }
 
-  /** The files of content {@code hex} under {@code area} on every data server. */
+  /**
+   * The shards of content {@code hex} in {@code area} on every data server: in place ({@code
+   * shards}, files or packs) or held ({@code holding}).
+   */
   private static List<String> filesOf(ProcessCluster cluster, String area, String hex)
       throws Exception {
     List<String> files = new ArrayList<>();
     for (int i = 0; i < cluster.dataServerCount(); i++) {
-      cluster.filesOf(i, area).stream()
+      (area.equals("shards") ? cluster.shardsOf(i) : cluster.filesOf(i, area)).stream()
           .filter(file -> Path.of(file).getFileName().toString().startsWith(hex + "."))
           .forEach(files::add);
     }

@@ -32,12 +32,14 @@ class DataServerScrubTest {
   void aFlippedByteIsFoundReportedAndQuarantined() throws Exception {
     ShardId bad = storeShard("bad");
     ShardId good = storeShard("good");
-    Path file = root.resolve("shards").resolve(bad.hash().hex().substring(0, 2))
-        .resolve(bad.toString());
-    try (RandomAccessFile bytes = new RandomAccessFile(file.toFile(), "rw")) {
-      bytes.seek(1000);
+    ShardStore.Placed placed;
+    try (ShardStore store = ShardStore.onDisk(root, 1)) {
+      placed = store.whereIs(bad).orElseThrow();
+    }
+    try (RandomAccessFile bytes = new RandomAccessFile(placed.file().toFile(), "rw")) {
+      bytes.seek(placed.offset() + 1000);
       int old = bytes.read();
-      bytes.seek(1000);
+      bytes.seek(placed.offset() + 1000);
       bytes.write(old ^ 0x80);
     }
     DataServerConfig config = TestConfig.at(root).scrub(1 << 20, Duration.ofHours(24)).build();

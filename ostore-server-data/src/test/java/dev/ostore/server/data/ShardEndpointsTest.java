@@ -266,8 +266,9 @@ class ShardEndpointsTest {
 
   @Test
   void aCorruptFirstBlockIsA404AndTheShardIsMovedAside() throws Exception {
-    ShardId id = new ShardId(HASH, 3);
-    post(3, LAYOUT, OBJECT_SIZE, TestData.randomBytes(250, 7));
+    ShardId id = new ShardId(HASH, 0);
+    byte[] bytes = TestData.randomBytes(2 * 65536, 7); // too big for a pack: a file of its own
+    assertEquals(201, post(0, "1+0/65536", bytes.length, bytes).statusCode());
     flipByte(id, 68 + 10);
     HttpResponse<String> got = get("/shards/" + id);
     assertEquals(404, got.statusCode());

@@ -1,0 +1,604 @@
+package dev.ostore.storage;
+
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import dev.ostore.ShardId;
+import dev.ostore.storage.PackFormat.Header;
+import dev.ostore.storage.PackFormat.Kind;
+import dev.ostore.storage.PackFormat.Location;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * Small shards kept back to back in a few big files, packs ({@code <n>.pack}), rather than a file
+ * each: storing one appends a record and forces the pack once for every store that appended
+ * meanwhile (group commit), where a file of its own costs its creation, two forces and a rename
+ * (benchmarks.md, sections 28 and 30). The shards held are indexed in memory, rebuilt by
+ * replaying every pack as they open; a torn record at the end of the last pack, what a crash
+ * during an append leaves, is cut off then. A pack whose live shards fill less than half of it is
+ * compacted on a thread of its own: its live records are copied into the pack being appended to,
+ * which is forced, and then it is deleted.
+ *
+ * <p>Callers change one shard at a time under a lock of theirs that {@code lockOf} gives, which
+ * compaction takes too before it moves a shard.
+ */
+final class ShardPacks implements AutoCloseable {
+  private static final Logger log = System.getLogger(ShardPacks.class.getName());
+  /** The most bytes of blocks a shard kept in a pack may have; bigger ones get files. */
+  static final int MAX_SHARD = 64 * 1024;
+  /** A pack takes records until it is this long, then a new one is begun. */
+  static final long PACK_SIZE = 64L << 20;
+  private static final String SUFFIX = ".pack";
+
+  /** A shard in a pack: where its record starts, its file's length, when it was written. */
+  record Packed(Location at, int length, Instant written) {
+    Packed writtenAt(Instant time) {
+      return new Packed(at, length, time);
+    }
+
+    long recordLength() {
+      return PackFormat.HEADER + (long) length;
+    }
+  }
+
+  private final Path directory;
+  private final long packSize;
+  private final Function<ShardId, Object> lockOf;
+  private final Map<ShardId, Packed> live = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<Integer, Pack> packs = new ConcurrentSkipListMap<>();
+  private final Set<Integer> compacting = ConcurrentHashMap.newKeySet();
+  private final ExecutorService compactor;
+  /** Guards {@link #current} and the appends to it. */
+  private final Object appendLock = new Object();
+  /** Taken by whoever forces a pack: the others wait, then mostly find their records forced. */
+  private final Object forceLock = new Object();
+  private Pack current;
+  /** Set once replayed: compaction waits for the index to be whole. */
+  private volatile boolean started;
+  private volatile boolean closed;
+
+  private ShardPacks(Path directory, long packSize, Function<ShardId, Object> lockOf) {
+    this.directory = directory;
+    this.packSize = packSize;
+    this.lockOf = lockOf;
+    this.compactor = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "pack-compaction " + directory);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Opens the packs in {@code directory}, creating it if need be, and replays them; a pack takes
+   * records up to {@code packSize} bytes, and shards are locked by {@code lockOf}.
+   */
+  static ShardPacks open(Path directory, long packSize, Function<ShardId, Object> lockOf)
+      throws IOException {
+    ShardPacks opened = new ShardPacks(Files.createDirectories(directory), packSize, lockOf);
+    opened.register();
+    for (Pack pack : opened.packs.values()) {
+      opened.replay(pack, pack == opened.packs.lastEntry().getValue());
+    }
+    opened.current = opened.packs.isEmpty() || opened.packs.lastEntry().getValue().size >= packSize
+        ? opened.begin(opened.packs.isEmpty() ? 1 : opened.packs.lastKey() + 1)
+        : opened.packs.lastEntry().getValue().openForAppends();
+    opened.started = true;
+    opened.packs.keySet().forEach(opened::compactIfSparse);
+    return opened;
+  }
+
+  /**
+   * The shards the packs in {@code directory} hold, read without changing a byte: no torn tail
+   * is cut, nothing compacted, so that it may run beside a store appending to them (whose
+   * appends in flight it may miss).
+   */
+  static Map<ShardId, Packed> inspect(Path directory) throws IOException {
+    ShardPacks read = new ShardPacks(directory, PACK_SIZE, id -> id);
+    if (Files.isDirectory(directory)) {
+      read.register();
+      for (Pack pack : read.packs.values()) {
+        read.replay(pack, false);
+      }
+    }
+    read.compactor.shutdown();
+    return read.live;
+  }
+
+  /** The shards held, each with where it is. */
+  Map<ShardId, Packed> live() {
+    return live;
+  }
+
+  Optional<Packed> get(ShardId id) {
+    return Optional.ofNullable(live.get(id));
+  }
+
+  /** How many packs there are: for tests. */
+  int packCount() {
+    return packs.size();
+  }
+
+  /**
+   * Appends a store record of {@code id}, and forces it: {@code record} holds the shard's file
+   * after {@link PackFormat#HEADER} bytes of room. The shard is live only once {@link #commit}ted;
+   * until then, or until {@link #discard}ed, its pack is not compacted.
+   */
+  Packed write(ShardId id, ByteBuffer record, Instant written) throws IOException {
+    PackFormat.putHeader(record, Kind.STORE, id, written, Location.NONE);
+    Appended appended = append(record, true);
+    try {
+      force(appended);
+    } catch (IOException e) {
+      settled(appended.pack());
+      throw e;
+    }
+    return new Packed(appended.at(), record.limit() - PackFormat.HEADER, written);
+  }
+
+  /** Makes {@code packed}, {@link #write}n for {@code id}, the shard held. Under its lock. */
+  void commit(ShardId id, Packed packed) {
+    put(id, packed);
+    settled(pack(packed.at()));
+  }
+
+  /**
+   * Drops {@code packed}, {@link #write}n for {@code id} but never committed: a copy that lost a
+   * race to a file of the shard. Not forced: a crash that undoes it leaves a copy of the same
+   * bytes.
+   */
+  void discard(ShardId id, Packed packed) throws IOException {
+    try {
+      append(PackFormat.bare(Kind.DROP, id, Instant.EPOCH, packed.at()), false);
+    } finally {
+      settled(pack(packed.at()));
+    }
+  }
+
+  /** One write into {@code pack} was committed or given up: it may be compacted once none is. */
+  private void settled(Pack pack) {
+    pack.pending.decrementAndGet();
+    compactIfSparse(pack.number);
+  }
+
+  /** Makes {@code packed}, in a pack, the shard {@code id} held. */
+  private void put(ShardId id, Packed packed) {
+    Packed before = live.put(id, packed);
+    if (before != null) {
+      dead(before);
+    }
+    pack(packed.at()).live.addAndGet(packed.recordLength());
+  }
+
+  /** Records that {@code id}, held, was written again at {@code time}; not forced. */
+  void touch(ShardId id, Instant time) throws IOException {
+    Packed packed = live.get(id);
+    if (packed != null) {
+      append(PackFormat.bare(Kind.TOUCH, id, time, packed.at()), false);
+      live.put(id, packed.writtenAt(time));
+    }
+  }
+
+  /** Drops shard {@code id}, forced when {@code durably}; false when it is not held. */
+  boolean drop(ShardId id, boolean durably) throws IOException {
+    Packed packed = live.remove(id);
+    if (packed == null) {
+      return false;
+    }
+    Appended appended = append(PackFormat.bare(Kind.DROP, id, Instant.EPOCH, packed.at()), false);
+    dead(packed);
+    if (durably) {
+      force(appended);
+    }
+    return true;
+  }
+
+  /** Opens the pack that holds {@code packed} for reading; gone if compacted meanwhile. */
+  FileChannel openForReading(Packed packed) throws IOException {
+    return FileChannel.open(fileOf(packed), READ);
+  }
+
+  /** The pack that holds {@code packed}. */
+  Path fileOf(Packed packed) {
+    return fileOf(directory, packed);
+  }
+
+  /** The pack in {@code directory} that holds {@code packed}. */
+  static Path fileOf(Path directory, Packed packed) {
+    return pathOf(directory, packed.at().pack());
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    compactor.shutdownNow();
+    synchronized (appendLock) {
+      synchronized (forceLock) {
+        try {
+          current.close();
+        } catch (IOException e) {
+          log.log(WARNING, () -> "could not close " + current.file + ": " + e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ShardPacks(" + directory + ")";
+  }
+
+  /** Finds the packs in the directory. */
+  private void register() throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+      for (Path file : files) {
+        int number = parse(file);
+        packs.put(number, new Pack(number, file));
+      }
+    }
+  }
+
+  private Pack pack(Location at) {
+    return packs.get(at.pack());
+  }
+
+  private void dead(Packed packed) {
+    Pack pack = pack(packed.at());
+    if (pack != null) {
+      pack.live.addAndGet(-packed.recordLength());
+      compactIfSparse(pack.number);
+    }
+  }
+
+  /** Where a record was appended, and how far its pack then held records. */
+  private record Appended(Pack pack, Location at, long end) {}
+
+  /**
+   * Appends {@code record} to the current pack; one that is {@code pending} keeps the pack from
+   * compaction until {@link #settled}.
+   */
+  private Appended append(ByteBuffer record, boolean pending) throws IOException {
+    synchronized (appendLock) {
+      if (closed) {
+        throw new IOException(this + " is closed");
+      }
+      if (current.size >= packSize) {
+        seal(current);
+        current = begin(current.number + 1);
+      }
+      Pack pack = current;
+      long offset = pack.size;
+      ByteBuffer bytes = record.duplicate().position(0);
+      while (bytes.hasRemaining()) {
+        pack.channel().write(bytes, offset + bytes.position());
+      }
+      pack.size = offset + record.limit();
+      if (pending) {
+        pack.pending.incrementAndGet();
+      }
+      return new Appended(pack, new Location(pack.number, offset), pack.size);
+    }
+  }
+
+  /** Forces the pack of {@code appended} at least up to its record's end. */
+  private void force(Appended appended) throws IOException {
+    Pack pack = appended.pack();
+    if (pack.forced >= appended.end()) {
+      return;
+    }
+    synchronized (forceLock) {
+      if (pack.forced >= appended.end()) {
+        return; // forced by whoever held the lock before
+      }
+      long end = pack.size; // every record appended so far is written: all are forced at once
+      pack.channel().force(false);
+      pack.forced = end;
+    }
+  }
+
+  /** Forces a full pack and closes it for appends. Under the append lock. */
+  private void seal(Pack pack) throws IOException {
+    synchronized (forceLock) {
+      pack.channel().truncate(pack.size); // what a failed append left past the last record
+      pack.channel().force(false);
+      pack.forced = pack.size;
+      pack.close();
+    }
+  }
+
+  private Pack begin(int number) throws IOException {
+    Pack pack = new Pack(number, pathOf(number));
+    pack.channel = FileChannel.open(pack.file, CREATE_NEW, WRITE);
+    DiskStorage.forceDirectory(directory);
+    packs.put(number, pack);
+    return pack;
+  }
+
+  private void compactIfSparse(int number) {
+    Pack pack = packs.get(number);
+    if (pack == null || !started || closed || pack == currentPack() || pack.pending.get() > 0
+        || pack.live.get() * 2 >= pack.size || !compacting.add(number)) {
+      return;
+    }
+    compactor.execute(() -> {
+      try {
+        compact(pack);
+      } catch (IOException | RuntimeException e) {
+        log.log(ERROR, () -> "could not compact " + pack.file + ": " + e, e);
+      } finally {
+        compacting.remove(number);
+      }
+    });
+  }
+
+  private Pack currentPack() {
+    synchronized (appendLock) {
+      return current;
+    }
+  }
+
+  /**
+   * Copies the live shards of {@code pack} forward, and the touches and drops in it that apply
+   * to other packs still there; forces them; deletes the pack.
+   */
+  private void compact(Pack pack) throws IOException {
+    long before = pack.size;
+    Appended last = null;
+    try (FileChannel in = FileChannel.open(pack.file, READ)) {
+      for (Map.Entry<ShardId, Packed> entry : live.entrySet()) {
+        if (entry.getValue().at().pack() == pack.number) {
+          last = moved(entry.getKey(), pack.number, in, last);
+        }
+      }
+      last = carryForward(pack, in, last);
+    }
+    if (last != null) {
+      force(last);
+    }
+    packs.remove(pack.number);
+    Files.deleteIfExists(pack.file);
+    DiskStorage.forceDirectory(directory);
+    log.log(INFO, () -> "compacted " + pack.file + ": " + before + " bytes, " + pack.live.get()
+        + " of them live, moved to pack " + currentPack().number);
+  }
+
+  /** Copies shard {@code id} out of the pack {@code in} reads, if it is still there. */
+  private Appended moved(ShardId id, int from, FileChannel in, Appended last) throws IOException {
+    synchronized (lockOf.apply(id)) {
+      Packed packed = live.get(id);
+      if (packed == null || packed.at().pack() != from) {
+        return last; // dropped or moved meanwhile
+      }
+      ByteBuffer record = ByteBuffer.allocate((int) packed.recordLength());
+      readFully(in, record, packed.at().offset());
+      PackFormat.putHeader(record.clear(), Kind.STORE, id, packed.written(), Location.NONE);
+      Appended appended = append(record, false);
+      put(id, new Packed(appended.at(), packed.length(), packed.written()));
+      return appended;
+    }
+  }
+
+  /**
+   * Appends again what the touches and drops of {@code pack} still say about other packs: a
+   * drop of a shard in an older pack would otherwise be undone by the next replay.
+   */
+  private Appended carryForward(Pack pack, FileChannel in, Appended last) throws IOException {
+    try (Records records = new Records(in)) {
+      for (Header header; (header = records.next()) != null; ) {
+        Location target = header.target();
+        if (header.kind() == Kind.STORE || target.pack() == pack.number
+            || !packs.containsKey(target.pack())) {
+          continue;
+        }
+        synchronized (lockOf.apply(header.id())) {
+          Packed packed = live.get(header.id());
+          if (header.kind() == Kind.DROP) {
+            last = append(PackFormat.bare(Kind.DROP, header.id(), Instant.EPOCH, target), false);
+          } else if (packed != null && packed.at().equals(target)) {
+            last = append(PackFormat.bare(Kind.TOUCH, header.id(), packed.written(), target),
+                false);
+          }
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      log.log(WARNING, () -> "compacting " + pack.file + ": stopped at a damaged record: "
+          + e.getMessage());
+    }
+    return last;
+  }
+
+  /** Rebuilds the index from {@code pack}; a torn tail of the {@code last} pack is cut off. */
+  private void replay(Pack pack, boolean last) throws IOException {
+    try (FileChannel in = FileChannel.open(pack.file, READ); Records records = new Records(in)) {
+      pack.size = in.size();
+      try {
+        for (Header header; (header = records.next()) != null; ) {
+          if (!records.intact) {
+            if (last && records.start + PackFormat.HEADER + header.length() == pack.size) {
+              throw new IllegalArgumentException("its last record fails its checksum");
+            }
+            // Damaged at rest, not torn: what follows was forced after it. Indexed all the same,
+            // so that reading it finds it corrupt and puts it aside, as a shard file would be.
+            String what = "shard " + header.id() + " in " + pack.file + " at byte "
+                + records.start + " fails its record's checksum";
+            log.log(WARNING, what);
+          }
+          apply(header, new Location(pack.number, records.start));
+        }
+      } catch (IllegalArgumentException | EOFException e) {
+        long end = records.start;
+        if (!last) {
+          log.log(WARNING, () -> "pack " + pack.file + " is damaged at byte " + end + " ("
+              + e.getMessage() + "): the records after it are not read");
+          return;
+        }
+        log.log(WARNING, () -> "cut pack " + pack.file + " back to " + end + " bytes from "
+            + pack.size + ": its last record is torn (" + e.getMessage() + ")");
+        try (FileChannel cut = FileChannel.open(pack.file, WRITE)) {
+          cut.truncate(end);
+          cut.force(true);
+        }
+        pack.size = end;
+      }
+    }
+    pack.forced = pack.size;
+  }
+
+  private void apply(Header header, Location at) {
+    Packed packed = live.get(header.id());
+    switch (header.kind()) {
+      case STORE -> put(header.id(), new Packed(at, header.length(), header.time()));
+      case TOUCH -> {
+        if (packed != null && packed.at().equals(header.target())) {
+          live.put(header.id(), packed.writtenAt(header.time()));
+        }
+      }
+      case DROP -> {
+        if (packed != null && packed.at().equals(header.target())) {
+          live.remove(header.id());
+          dead(packed);
+        }
+      }
+    }
+  }
+
+  private Path pathOf(int number) {
+    return pathOf(directory, number);
+  }
+
+  private static Path pathOf(Path directory, int number) {
+    return directory.resolve(String.format("%08x", number) + SUFFIX);
+  }
+
+  private static int parse(Path file) throws IOException {
+    String name = file.getFileName().toString();
+    try {
+      return Integer.parseUnsignedInt(name.substring(0, name.length() - SUFFIX.length()), 16);
+    } catch (NumberFormatException e) {
+      throw new IOException("not a pack's name: " + file);
+    }
+  }
+
+  private static void readFully(FileChannel in, ByteBuffer into, long position)
+      throws IOException {
+    while (into.hasRemaining()) {
+      if (in.read(into, position + into.position()) < 0) {
+        throw new EOFException("a pack ends inside a record at " + position);
+      }
+    }
+  }
+
+  /** One pack file: how far records fill it, how far they are forced, how many bytes live. */
+  private static final class Pack {
+    final int number;
+    final Path file;
+    final AtomicLong live = new AtomicLong();
+    /** Stores written here and not yet committed or given up. */
+    final AtomicInteger pending = new AtomicInteger();
+    volatile long size;
+    volatile long forced;
+    /** Open for appends while the pack is the current one. */
+    FileChannel channel;
+
+    Pack(int number, Path file) {
+      this.number = number;
+      this.file = file;
+    }
+
+    Pack openForAppends() throws IOException {
+      channel = FileChannel.open(file, WRITE);
+      return this;
+    }
+
+    /**
+     * The channel appends go to, opened again if an interrupt closed it: the thread interrupted
+     * lost its write, and the rest must not lose theirs.
+     */
+    synchronized FileChannel channel() throws IOException {
+      if (!channel.isOpen()) {
+        channel = FileChannel.open(file, WRITE);
+      }
+      return channel;
+    }
+
+    synchronized void close() throws IOException {
+      if (channel != null) {
+        channel.close();
+        channel = null;
+      }
+    }
+  }
+
+  /** Reads a pack's records front to back, each checked whole. */
+  private static final class Records implements AutoCloseable {
+    private final DataInputStream in;
+    private final long size;
+    /** Where the record last returned starts; after the last one, where the next would. */
+    long start;
+    /** Whether the record last returned has the bytes its header's checksum says. */
+    boolean intact;
+    private long position;
+
+    Records(FileChannel channel) throws IOException {
+      this.in = new DataInputStream(new BufferedInputStream(
+          Channels.newInputStream(channel.position(0)), 1 << 20));
+      this.size = channel.size();
+    }
+
+    /**
+     * The next record's header, null at the end; {@link #intact} says whether its payload passed
+     * its checksum. A header that is damaged or runs past the end is an
+     * IllegalArgumentException.
+     */
+    Header next() throws IOException {
+      start = position;
+      if (position == size) {
+        return null;
+      }
+      byte[] header = new byte[PackFormat.HEADER];
+      in.readFully(header);
+      Header read = PackFormat.readHeader(ByteBuffer.wrap(header));
+      if (read.length() < 0 || read.length() > size - position - PackFormat.HEADER) {
+        throw new IllegalArgumentException("a record of " + read.length()
+            + " bytes runs past the pack's end");
+      }
+      byte[] payload = new byte[read.length()];
+      in.readFully(payload);
+      intact = PackFormat.crc(ByteBuffer.wrap(payload)) == read.crc();
+      position += PackFormat.HEADER + read.length();
+      return read;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}

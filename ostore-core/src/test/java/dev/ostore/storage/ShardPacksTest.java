@@ -1,0 +1,236 @@
+package dev.ostore.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ShardId;
+import dev.ostore.TestData;
+import dev.ostore.storage.ShardPacks.Packed;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ShardPacks}: what a replay makes of the records, torn tails, and compaction, on packs
+ * small enough that a few records fill one.
+ */
+class ShardPacksTest {
+  /** Two store records of {@link #PAYLOAD} bytes and a bit more fill a pack. */
+  static final int PAYLOAD = 200;
+  static final long PACK_SIZE = 600;
+  static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
+
+  @TempDir
+  Path root;
+  private final Object lock = new Object();
+  private ShardPacks packs;
+  private final Map<ShardId, byte[]> stored = new HashMap<>();
+
+  @AfterEach
+  void close() {
+    if (packs != null) {
+      packs.close();
+    }
+  }
+
+  @Test
+  void aReplayKeepsWhatWasStoredAndTouchedAndNotWhatWasDropped() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    ShardId c = store("c", T0);
+    packs.touch(b, T0.plusSeconds(60));
+    assertTrue(packs.drop(c, true));
+    assertFalse(packs.drop(c, true), "dropped once");
+
+    reopen();
+    assertEquals(Set.of(a, b), packs.live().keySet());
+    assertEquals(T0.plusSeconds(60), packs.get(b).orElseThrow().written());
+    assertEquals(T0, packs.get(a).orElseThrow().written());
+    assertBytes(a);
+    assertBytes(b);
+  }
+
+  @Test
+  void aTornRecordAtTheEndIsCutOffAndAppendsGoOnAfterIt() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    Path pack = packs.fileOf(packs.get(a).orElseThrow());
+    long size = Files.size(pack);
+    // As a crash during an append leaves it: a record's first bytes, the rest never written.
+    ByteBuffer record = record(TestData.randomBytes(PAYLOAD, 1));
+    PackFormat.putHeader(record, PackFormat.Kind.STORE, new ShardId(hash("torn"), 0), T0,
+        PackFormat.Location.NONE);
+    Files.write(pack, java.util.Arrays.copyOf(record.array(), 150), StandardOpenOption.APPEND);
+
+    reopen();
+    assertEquals(size, Files.size(pack), "cut back to its last whole record");
+    assertEquals(Set.of(a), packs.live().keySet());
+    ShardId b = store("b", T0);
+    reopen();
+    assertEquals(Set.of(a, b), packs.live().keySet());
+    assertBytes(b);
+  }
+
+  @Test
+  void aRecordWhosePayloadFailsItsChecksumAtTheEndIsCutOff() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    Packed last = packs.get(b).orElseThrow();
+    flip(packs.fileOf(last), last.at().offset() + PackFormat.HEADER + 10);
+
+    reopen();
+    assertEquals(Set.of(a), packs.live().keySet(), "written but never forced whole: not kept");
+  }
+
+  @Test
+  void aRecordDamagedAtRestBeforeOthersIsIndexedAndTheRestKept() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    Packed damaged = packs.get(a).orElseThrow();
+    flip(packs.fileOf(damaged), damaged.at().offset() + PackFormat.HEADER + 10);
+
+    reopen();
+    assertEquals(Set.of(a, b), packs.live().keySet(), "a is left for a read to find corrupt");
+    assertBytes(b);
+  }
+
+  @Test
+  void compactionMovesLiveShardsForwardAndDeletesThePack() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0.plusSeconds(1));
+    ShardId c = store("c", T0.plusSeconds(2)); // fills pack 1
+    int first = packs.get(a).orElseThrow().at().pack();
+    packs.touch(c, T0.plusSeconds(30));
+    assertEquals(first, packs.get(c).orElseThrow().at().pack());
+    packs.drop(a, true);
+    packs.drop(b, true); // pack 1 now mostly dead: compacted
+    awaitTrue(() -> packs.get(c).orElseThrow().at().pack() != first
+        && !Files.exists(packDir().resolve(String.format("%08x.pack", first))));
+    assertBytes(c);
+
+    reopen();
+    assertEquals(Set.of(c), packs.live().keySet());
+    assertEquals(T0.plusSeconds(30), packs.get(c).orElseThrow().written());
+    assertBytes(c);
+  }
+
+  @Test
+  void aDropOfAShardInAnOlderPackOutlivesTheCompactionOfItsOwnPack() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    ShardId c = store("c", T0); // pack 1: a, b, c
+    packs.drop(a, true); // in pack 2, about pack 1, which stays: two thirds of it live
+    ShardId d = store("d", T0);
+    ShardId e = store("e", T0); // pack 2 full
+    int second = packs.get(d).orElseThrow().at().pack();
+    packs.drop(d, true);
+    packs.drop(e, true); // pack 2 all dead: compacted, its drop of a carried forward
+    awaitTrue(() -> !Files.exists(packDir().resolve(String.format("%08x.pack", second))));
+
+    reopen();
+    assertEquals(Set.of(b, c), packs.live().keySet(), "a stays dropped");
+  }
+
+  @Test
+  void anInterruptedAppendLosesOnlyItsOwnRecord() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    Thread.currentThread().interrupt();
+    try {
+      store("interrupted", T0);
+    } catch (IOException expected) {
+      // the channel was closed under it
+    } finally {
+      Thread.interrupted();
+    }
+    ShardId b = store("b", T0);
+    reopen();
+    assertTrue(packs.live().keySet().containsAll(Set.of(a, b)));
+    assertBytes(a);
+    assertBytes(b);
+  }
+
+  private void open() throws IOException {
+    packs = ShardPacks.open(packDir(), PACK_SIZE, id -> lock);
+  }
+
+  private void reopen() throws IOException {
+    packs.close();
+    open();
+  }
+
+  private Path packDir() {
+    return root.resolve("packs");
+  }
+
+  /** Stores a shard of random bytes, named after {@code seed}, written at {@code time}. */
+  private ShardId store(String seed, Instant time) throws IOException {
+    ShardId id = new ShardId(hash(seed), 0);
+    byte[] payload = TestData.randomBytes(PAYLOAD, seed.hashCode());
+    Packed packed = packs.write(id, record(payload), time);
+    synchronized (lock) {
+      packs.commit(id, packed);
+    }
+    stored.put(id, payload);
+    return id;
+  }
+
+  private static ByteBuffer record(byte[] payload) {
+    ByteBuffer record = ByteBuffer.allocate(PackFormat.HEADER + payload.length);
+    record.position(PackFormat.HEADER).put(payload).flip();
+    return record;
+  }
+
+  private void assertBytes(ShardId id) throws IOException {
+    Packed packed = packs.get(id).orElseThrow();
+    ByteBuffer read = ByteBuffer.allocate(packed.length());
+    try (FileChannel in = packs.openForReading(packed)) {
+      in.read(read, packed.at().offset() + PackFormat.HEADER);
+    }
+    assertArrayEquals(stored.get(id), read.array(), id::toString);
+  }
+
+  private static ContentHash hash(String seed) {
+    return ContentHash.sha256(seed.getBytes(UTF_8));
+  }
+
+  private static void flip(Path file, long position) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      channel.read(one, position);
+      one.put(0, (byte) (one.get(0) ^ 1)).rewind();
+      channel.write(one, position);
+    }
+  }
+
+  /** Compaction runs on a thread of its own: waits for what it does, for at most 10 s. */
+  private static void awaitTrue(BooleanSupplier done) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "not done within 10 s");
+      Thread.onSpinWait();
+    }
+  }
+}
