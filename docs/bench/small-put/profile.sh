@@ -26,6 +26,8 @@ done
 echo "# data-1"
 "$here/shares.py" "$OUT/$name/profile-data-1.collapsed" \
   'directory fsync=forceDirectory' \
+  'pack force (fdatasync)=ShardPacks\.force' \
+  'pack append, index=ShardPacks\.|DiskShardStore\.commitPacked' \
   'file fsync=DiskShardStore\.commit.*FileChannelImpl\.force' \
   'rename=ShardPaths\.(move|rename)' \
   'time stamps=setWritten|setLastModified' \
