@@ -55,9 +55,9 @@ class ShardPacksTest {
     ShardId a = store("a", T0);
     ShardId b = store("b", T0);
     ShardId c = store("c", T0);
-    packs.touch(b, T0.plusSeconds(60));
-    assertTrue(packs.drop(c, true));
-    assertFalse(packs.drop(c, true), "dropped once");
+    touch(b, T0.plusSeconds(60));
+    assertTrue(drop(c));
+    assertFalse(drop(c), "dropped once");
 
     reopen();
     assertEquals(Set.of(a, b), packs.live().keySet());
@@ -120,10 +120,10 @@ class ShardPacksTest {
     ShardId b = store("b", T0.plusSeconds(1));
     ShardId c = store("c", T0.plusSeconds(2)); // fills pack 1
     int first = packs.get(a).orElseThrow().at().pack();
-    packs.touch(c, T0.plusSeconds(30));
+    touch(c, T0.plusSeconds(30));
     assertEquals(first, packs.get(c).orElseThrow().at().pack());
-    packs.drop(a, true);
-    packs.drop(b, true); // pack 1 now mostly dead: compacted
+    drop(a);
+    drop(b); // pack 1 now mostly dead: compacted
     awaitTrue(() -> packs.get(c).orElseThrow().at().pack() != first
         && !Files.exists(packDir().resolve(String.format("%08x.pack", first))));
     assertBytes(c);
@@ -140,12 +140,12 @@ class ShardPacksTest {
     ShardId a = store("a", T0);
     ShardId b = store("b", T0);
     ShardId c = store("c", T0); // pack 1: a, b, c
-    packs.drop(a, true); // in pack 2, about pack 1, which stays: two thirds of it live
+    drop(a); // in pack 2, about pack 1, which stays: two thirds of it live
     ShardId d = store("d", T0);
     ShardId e = store("e", T0); // pack 2 full
     int second = packs.get(d).orElseThrow().at().pack();
-    packs.drop(d, true);
-    packs.drop(e, true); // pack 2 all dead: compacted, its drop of a carried forward
+    drop(d);
+    drop(e); // pack 2 all dead: compacted, its drop of a carried forward
     awaitTrue(() -> !Files.exists(packDir().resolve(String.format("%08x.pack", second))));
 
     reopen();
@@ -194,6 +194,19 @@ class ShardPacksTest {
     }
     stored.put(id, payload);
     return id;
+  }
+
+  /** Drops a shard, durably, under its lock, as a store does. */
+  private boolean drop(ShardId id) throws IOException {
+    synchronized (lock) {
+      return packs.drop(id, true);
+    }
+  }
+
+  private void touch(ShardId id, Instant time) throws IOException {
+    synchronized (lock) {
+      packs.touch(id, time);
+    }
   }
 
   private static ByteBuffer record(byte[] payload) {

@@ -19,9 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -305,6 +310,41 @@ class ShardStoreTest {
     assertEquals(java.util.Map.of(small, store.whereIs(small).orElseThrow(),
         big, store.whereIs(big).orElseThrow()), ShardStore.inspect(root));
     assertEquals(size, Files.size(pack), "the torn tail is left for the store to cut");
+  }
+
+  @Test
+  void packedShardsStoredAtOnceAllReadBackAfterARestart() throws Exception {
+    int threads = MAX_UPLOADS;
+    int each = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> stores = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        stores.add(pool.submit(() -> {
+          for (int i = 0; i < each; i++) {
+            ContentHash hash = ContentHash.sha256(("content " + thread + "/" + i).getBytes(UTF_8));
+            put(new ShardId(hash, 0), LAYOUT, TestData.randomBytes(250, thread * each + i));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> store : stores) {
+        store.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    store.close();
+    store = openStore();
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < each; i++) {
+        ContentHash hash = ContentHash.sha256(("content " + t + "/" + i).getBytes(UTF_8));
+        try (ShardFile file = store.open(new ShardId(hash, 0)).orElseThrow()) {
+          assertArrayEquals(TestData.randomBytes(250, t * each + i), read(file, 0, 3));
+        }
+      }
+    }
   }
 
   @Test
