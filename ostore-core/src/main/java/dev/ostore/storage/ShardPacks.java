@@ -101,9 +101,16 @@ final class ShardPacks implements AutoCloseable {
       throws IOException {
     ShardPacks opened = new ShardPacks(Files.createDirectories(directory), packSize, lockOf);
     opened.register();
+    long start = System.nanoTime();
+    long bytes = 0;
     for (Pack pack : opened.packs.values()) {
       opened.replay(pack, pack == opened.packs.lastEntry().getValue());
+      bytes += pack.size;
     }
+    long read = bytes;
+    log.log(INFO, () -> "read " + opened.packs.size() + " packs in " + directory + " (" + read
+        + " bytes, " + opened.live.size() + " shards) in "
+        + (System.nanoTime() - start) / 1_000_000 + " ms");
     opened.current = opened.packs.isEmpty() || opened.packs.lastEntry().getValue().size >= packSize
         ? opened.begin(opened.packs.isEmpty() ? 1 : opened.packs.lastKey() + 1)
         : opened.packs.lastEntry().getValue().openForAppends();
