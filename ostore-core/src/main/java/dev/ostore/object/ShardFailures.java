@@ -9,9 +9,9 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Why the shards of one write that did not make it failed, by index, and the error of a write
@@ -56,13 +56,22 @@ final class ShardFailures {
     return Map.copyOf(reasons);
   }
 
-  /** The error of a write of {@code what} as {@code striping} with {@code left} shards stored. */
+  /**
+   * The error of a write of {@code what} as {@code striping} with {@code left} shards stored. It
+   * names the first shard's failure only, and how many more there were: each was logged as it
+   * happened, and six of them in one line, each with a path, made a message no one reads.
+   */
   OstoreException shortOfQuorum(Object what, Striping striping, int left, int quorum) {
     ErrorCode code = refusedBusy && !failedOtherwise ? ErrorCode.BUSY
         : ErrorCode.DATA_SERVER_FAILED;
+    String why = new TreeMap<>(reasons).entrySet().stream().findFirst()
+        .map(first -> " (shard " + first.getKey() + ": " + first.getValue()
+            + (reasons.size() > 1 ? "; and " + (reasons.size() - 1)
+                + " more, each in the api server's log" : "") + ")")
+        .orElse("");
     return new OstoreException(code, "cannot store " + what + ": "
         + left + " of its " + striping.totalShards() + " shards could be stored, "
-        + quorum + " needed (" + new ArrayList<>(reasons.values()) + ")");
+        + quorum + " needed" + why);
   }
 
   private void record(int index, ServerAddress server, Throwable e) {

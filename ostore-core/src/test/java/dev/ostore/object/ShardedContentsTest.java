@@ -304,7 +304,9 @@ class ShardedContentsTest {
     OstoreException e = assertThrows(OstoreException.class,
         () -> put(body, OptionalLong.of(body.length)));
     assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
-    assertTrue(e.getMessage().contains("5 needed"), e.getMessage());
+    assertTrue(e.getMessage().contains("5 needed (shard "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("; and 1 more, each in the api server's log)"),
+        "one failure named, the other counted: " + e.getMessage());
     assertEquals(0, servers.shardCount());
   }
 
