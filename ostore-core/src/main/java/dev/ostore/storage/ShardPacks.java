@@ -145,11 +145,6 @@ final class ShardPacks implements AutoCloseable {
     return Optional.ofNullable(live.get(id));
   }
 
-  /** How many packs there are: for tests. */
-  int packCount() {
-    return packs.size();
-  }
-
   /**
    * Appends a store record of {@code id}, and forces it: {@code record} holds the shard's file
    * after {@link PackFormat#HEADER} bytes of room. The shard is live only once {@link #commit}ted;
@@ -212,11 +207,13 @@ final class ShardPacks implements AutoCloseable {
 
   /** Drops shard {@code id}, forced when {@code durably}; false when it is not held. */
   boolean drop(ShardId id, boolean durably) throws IOException {
-    Packed packed = live.remove(id);
+    Packed packed = live.get(id);
     if (packed == null) {
       return false;
     }
+    // Appended first: a drop that fails to be recorded leaves the shard held, as on disk.
     Appended appended = append(PackFormat.bare(Kind.DROP, id, Instant.EPOCH, packed.at()), false);
+    live.remove(id);
     dead(packed);
     if (durably) {
       force(appended);
