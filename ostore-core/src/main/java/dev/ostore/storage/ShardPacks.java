@@ -373,7 +373,8 @@ final class ShardPacks implements AutoCloseable {
    * to other packs still there; forces them; deletes the pack.
    */
   private void compact(Pack pack) throws IOException {
-    long before = pack.size;
+    long size = pack.size;
+    long liveBefore = pack.live.get();
     Appended last = null;
     try (FileChannel in = FileChannel.open(pack.file, READ)) {
       for (Map.Entry<ShardId, Packed> entry : live.entrySet()) {
@@ -389,7 +390,7 @@ final class ShardPacks implements AutoCloseable {
     packs.remove(pack.number);
     Files.deleteIfExists(pack.file);
     DiskStorage.forceDirectory(directory);
-    log.log(INFO, () -> "compacted " + pack.file + ": " + before + " bytes, " + pack.live.get()
+    log.log(INFO, () -> "compacted " + pack.file + ": " + size + " bytes, " + liveBefore
         + " of them live, moved to pack " + currentPack().number);
   }
 
