@@ -9,7 +9,6 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -21,7 +20,8 @@ import java.util.TreeMap;
 final class ShardFailures {
   private static final Logger log = System.getLogger(ShardFailures.class.getName());
 
-  private final Map<Integer, String> reasons = new HashMap<>();
+  /** By index: the lowest is the one an error names. */
+  private final TreeMap<Integer, String> reasons = new TreeMap<>();
   /** Whether a server refused a shard as busy, and whether one failed for another reason. */
   private boolean refusedBusy;
   private boolean failedOtherwise;
@@ -64,11 +64,10 @@ final class ShardFailures {
   OstoreException shortOfQuorum(Object what, Striping striping, int left, int quorum) {
     ErrorCode code = refusedBusy && !failedOtherwise ? ErrorCode.BUSY
         : ErrorCode.DATA_SERVER_FAILED;
-    String why = new TreeMap<>(reasons).entrySet().stream().findFirst()
-        .map(first -> " (shard " + first.getKey() + ": " + first.getValue()
-            + (reasons.size() > 1 ? "; and " + (reasons.size() - 1)
-                + " more, each in the api server's log" : "") + ")")
-        .orElse("");
+    Map.Entry<Integer, String> first = reasons.firstEntry();
+    String why = first == null ? "" : " (shard " + first.getKey() + ": " + first.getValue()
+        + (reasons.size() > 1 ? "; and " + (reasons.size() - 1)
+            + " more, each in the api server's log" : "") + ")";
     return new OstoreException(code, "cannot store " + what + ": "
         + left + " of its " + striping.totalShards() + " shards could be stored, "
         + quorum + " needed" + why);

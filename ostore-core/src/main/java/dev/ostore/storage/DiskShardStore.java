@@ -216,10 +216,9 @@ final class DiskShardStore implements ShardStore {
     } catch (IOException e) {
       throw DiskStorage.failed("shard " + id, e);
     }
-    long base = packed.at().offset() + PackFormat.HEADER;
     try {
-      return Optional.of(new DiskShardFile(this, id, channel, null, base,
-          checkHeader(id, channel, base, packed.length()), packed.written()));
+      return Optional.of(new DiskShardFile(this, id, channel, null, packed.start(),
+          checkHeader(id, channel, packed.start(), packed.length()), packed.written()));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -253,8 +252,7 @@ final class DiskShardStore implements ShardStore {
   public Optional<Placed> whereIs(ShardId id) throws IOException {
     Optional<Packed> packed = packs.get(id);
     if (packed.isPresent()) {
-      return Optional.of(new Placed(packs.fileOf(packed.get()),
-          packed.get().at().offset() + PackFormat.HEADER, packed.get().length()));
+      return Optional.of(packs.placed(packed.get()));
     }
     try {
       return Optional.of(new Placed(pathOf(id), 0, Files.size(pathOf(id))));
@@ -270,9 +268,9 @@ final class DiskShardStore implements ShardStore {
       ShardPaths.scan(shards,
           (id, file) -> placed.put(id, new Placed(file, 0, Files.size(file))));
     }
-    ShardPacks.inspect(root.resolve("packs")).forEach((id, packed) -> placed.put(id,
-        new Placed(ShardPacks.fileOf(root.resolve("packs"), packed),
-            packed.at().offset() + PackFormat.HEADER, packed.length())));
+    Path packs = root.resolve("packs");
+    ShardPacks.inspect(packs)
+        .forEach((id, packed) -> placed.put(id, ShardPacks.placed(packs, packed)));
     return placed;
   }
 
@@ -463,9 +461,8 @@ final class DiskShardStore implements ShardStore {
   private void copyOut(Packed packed, Path target, boolean force) throws IOException {
     try (FileChannel in = packs.openForReading(packed);
         FileChannel out = FileChannel.open(target, CREATE_NEW, WRITE)) {
-      long base = packed.at().offset() + PackFormat.HEADER;
       for (long done = 0; done < packed.length(); ) {
-        long n = in.transferTo(base + done, packed.length() - done, out);
+        long n = in.transferTo(packed.start() + done, packed.length() - done, out);
         if (n <= 0) {
           throw new EOFException(target + ": its pack ends inside it");
         }

@@ -64,6 +64,11 @@ final class ShardPacks implements AutoCloseable {
     long recordLength() {
       return PackFormat.HEADER + (long) length;
     }
+
+    /** Where the shard's bytes begin in its pack: past its record's header. */
+    long start() {
+      return at.offset() + PackFormat.HEADER;
+    }
   }
 
   private final Path directory;
@@ -111,9 +116,9 @@ final class ShardPacks implements AutoCloseable {
     log.log(INFO, () -> "read " + opened.packs.size() + " packs in " + directory + " (" + read
         + " bytes, " + opened.live.size() + " shards) in "
         + (System.nanoTime() - start) / 1_000_000 + " ms");
-    opened.current = opened.packs.isEmpty() || opened.packs.lastEntry().getValue().size >= packSize
-        ? opened.begin(opened.packs.isEmpty() ? 1 : opened.packs.lastKey() + 1)
-        : opened.packs.lastEntry().getValue().openForAppends();
+    Pack last = opened.packs.isEmpty() ? null : opened.packs.lastEntry().getValue();
+    opened.current = last == null ? opened.begin(1)
+        : last.size >= packSize ? opened.begin(last.number + 1) : last.openForAppends();
     opened.started = true;
     opened.packs.keySet().forEach(opened::compactIfSparse);
     return opened;
@@ -234,6 +239,16 @@ final class ShardPacks implements AutoCloseable {
   /** The pack in {@code directory} that holds {@code packed}. */
   static Path fileOf(Path directory, Packed packed) {
     return pathOf(directory, packed.at().pack());
+  }
+
+  /** Where the bytes of {@code packed} lie. */
+  ShardStore.Placed placed(Packed packed) {
+    return placed(directory, packed);
+  }
+
+  /** Where the bytes of {@code packed}, in a pack in {@code directory}, lie. */
+  static ShardStore.Placed placed(Path directory, Packed packed) {
+    return new ShardStore.Placed(fileOf(directory, packed), packed.start(), packed.length());
   }
 
   @Override

@@ -93,8 +93,7 @@ class ShardPacksTest {
     open();
     ShardId a = store("a", T0);
     ShardId b = store("b", T0);
-    Packed last = packs.get(b).orElseThrow();
-    flip(packs.fileOf(last), last.at().offset() + PackFormat.HEADER + 10);
+    damagePayload(b);
 
     reopen();
     assertEquals(Set.of(a), packs.live().keySet(), "written but never forced whole: not kept");
@@ -105,8 +104,7 @@ class ShardPacksTest {
     open();
     ShardId a = store("a", T0);
     ShardId b = store("b", T0);
-    Packed damaged = packs.get(a).orElseThrow();
-    flip(packs.fileOf(damaged), damaged.at().offset() + PackFormat.HEADER + 10);
+    damagePayload(a);
 
     reopen();
     assertEquals(Set.of(a, b), packs.live().keySet(), "a is left for a read to find corrupt");
@@ -219,13 +217,19 @@ class ShardPacksTest {
     Packed packed = packs.get(id).orElseThrow();
     ByteBuffer read = ByteBuffer.allocate(packed.length());
     try (FileChannel in = packs.openForReading(packed)) {
-      in.read(read, packed.at().offset() + PackFormat.HEADER);
+      in.read(read, packed.start());
     }
     assertArrayEquals(stored.get(id), read.array(), id::toString);
   }
 
   private static ContentHash hash(String seed) {
     return ContentHash.sha256(seed.getBytes(UTF_8));
+  }
+
+  /** Flips a bit in the bytes of shard {@code id}, past its record's header. */
+  private void damagePayload(ShardId id) throws IOException {
+    Packed packed = packs.get(id).orElseThrow();
+    flip(packs.fileOf(packed), packed.start() + 10);
   }
 
   private static void flip(Path file, long position) throws IOException {

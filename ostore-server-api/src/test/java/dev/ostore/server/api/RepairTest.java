@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
-import dev.ostore.storage.ShardStore;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -141,25 +140,23 @@ class RepairTest extends ClusterTest {
 
   /**
    * The shard indexes of {@code hex} on the six data servers under {@code root}, one entry per
-   * copy: in place ({@code shards}, in files or packs, as {@link ShardStore#inspect} finds them),
-   * or held ({@code holding}, files).
+   * copy: in place ({@code shards}, in files or packs, as {@link ShardsOnDisk} finds them), or
+   * held ({@code holding}, files).
    */
   static List<Integer> indexesOnDisk(Path root, String area, String hex) throws IOException {
     List<Integer> indexes = new ArrayList<>();
-    for (int i = 1; i <= 6; i++) {
-      Path data = root.resolve("data-" + i);
-      if (area.equals("shards")) {
-        ShardStore.inspect(data).keySet().stream().filter(id -> id.hash().hex().equals(hex))
-            .forEach(id -> indexes.add(id.index()));
-        continue;
-      }
-      Path dir = data.resolve(area).resolve(hex.substring(0, 2));
-      if (!Files.isDirectory(dir)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.list(dir)) {
-        files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(hex + "."))
-            .forEach(n -> indexes.add(Integer.parseInt(n.substring(hex.length() + 1))));
+    if (area.equals("shards")) {
+      ShardsOnDisk.of(root, ContentHash.parse(hex)).forEach(f -> indexes.add(f.id().index()));
+    } else {
+      for (int i = 1; i <= 6; i++) {
+        Path dir = root.resolve("data-" + i).resolve(area).resolve(hex.substring(0, 2));
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+          files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(hex + "."))
+              .forEach(n -> indexes.add(Integer.parseInt(n.substring(hex.length() + 1))));
+        }
       }
     }
     indexes.sort(Comparator.naturalOrder());
