@@ -6,6 +6,7 @@ import dev.ostore.ServerAddress;
 import dev.ostore.http.Exchange;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
@@ -83,9 +84,17 @@ final class HttpCall {
     if (status >= 200 && status < 300) {
       return connection.getContentLengthLong();
     }
-    String message = errorMessage();
+    throw answered(server, method, path, status, errorMessage());
+  }
+
+  /**
+   * The exception for a data server's answer {@code status}, not a success, to {@code method}
+   * {@code path}, with the first line of its body {@code message}.
+   */
+  static OstoreException answered(ServerAddress server, String method, String path, int status,
+      String message) {
     if (status == HttpURLConnection.HTTP_NOT_FOUND) {
-      throw OstoreException.notFound(message.isEmpty() ? "no such object" : message);
+      return OstoreException.notFound(message.isEmpty() ? "no such object" : message);
     }
     ErrorCode code = switch (status) {
       case HttpURLConnection.HTTP_UNAVAILABLE -> ErrorCode.BUSY;
@@ -93,13 +102,18 @@ final class HttpCall {
       case HttpURLConnection.HTTP_PRECON_FAILED -> ErrorCode.PRECONDITION_FAILED;
       default -> ErrorCode.DATA_SERVER_FAILED;
     };
-    throw new OstoreException(code,
+    return new OstoreException(code,
         "data server " + server + " answered " + status + " to " + method + " " + path
             + (message.isEmpty() ? "" : ": " + message));
   }
 
   /** The exception for an I/O failure talking to the server. */
   OstoreException failure(IOException e) {
+    return failure(server, e);
+  }
+
+  /** The exception for an I/O failure talking to {@code server}. */
+  static OstoreException failure(ServerAddress server, IOException e) {
     if (e instanceof OstoreException ostore) {
       return ostore;
     }
@@ -108,6 +122,17 @@ final class HttpCall {
     ErrorCode code = unreachable ? ErrorCode.DATA_SERVER_UNREACHABLE : ErrorCode.DATA_SERVER_FAILED;
     return new OstoreException(code,
         "data server " + server + (unreachable ? " is unreachable: " : " failed: ") + e, e);
+  }
+
+  /** Sends {@code body}, whole; a failure aborts the call and says what it was. */
+  void send(byte[] body) throws OstoreException {
+    connection.setDoOutput(true);
+    try (OutputStream out = connection.getOutputStream()) {
+      out.write(body);
+    } catch (IOException e) {
+      abort();
+      throw failure(e);
+    }
   }
 
   /** Ends an exchange whose body was read whole (or had none): the connection can be reused. */
@@ -124,15 +149,19 @@ final class HttpCall {
     connection.disconnect();
   }
 
+  /** The first line of an error answer's {@code body}, stripped. */
+  static String firstLine(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8).strip();
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline);
+  }
+
   private String errorMessage() {
     try (InputStream error = connection.getErrorStream()) {
       if (error == null) {
         return "";
       }
-      byte[] bytes = error.readNBytes(MAX_MESSAGE_BYTES);
-      String text = new String(bytes, StandardCharsets.UTF_8).strip();
-      int newline = text.indexOf('\n');
-      return newline < 0 ? text : text.substring(0, newline);
+      return firstLine(error.readNBytes(MAX_MESSAGE_BYTES));
     } catch (IOException e) {
       return "";
     }

@@ -1,49 +1,70 @@
 package dev.ostore.stream;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.SocketTimeoutException;
+import java.util.Map;
 
 /**
- * A request whose whole body, of known length, left on a kept-alive connection as one piece,
- * before its answer is read: a caller sends to several servers, then reads their answers, and
- * the servers work at once with no thread of ours per request. {@link #answer()} reads the
- * short answer. A request that fails before any answer came, as one on a pooled connection the
- * server has closed since does, is sent once more, and then on a fresh connection; so a request
- * must be one that may arrive twice. Not thread-safe.
+ * A request whose whole body, of known length, left on a kept-alive connection in one piece with
+ * its head, before its answer is read: a caller sends to several servers, then reads their
+ * answers, and the servers work at once with no thread of ours per request. {@link #answer()}
+ * reads the short answer. A request that gets no answer at all, as one on a kept connection the
+ * server has closed since does not, is sent once more on a fresh connection; so a request must
+ * be one that may arrive twice. Not thread-safe.
  */
 public final class SentRequest {
-  private final Transfers.Opener opener;
-  private final byte[] body;
-  private HttpCall call;
+  private static final int MAX_ANSWER = 1024;
+
+  private final KeptConnections connections;
+  private final ServerAddress server;
+  private final String method;
+  private final String path;
+  /** The request's head and body, as sent. */
+  private final byte[] request;
+  private KeptConnection connection;
   /** Why sending failed, when it did; the answer is then asked for with a second attempt. */
   private OstoreException unsent;
 
-  private SentRequest(Transfers.Opener opener, byte[] body) {
-    this.opener = opener;
-    this.body = body;
+  private SentRequest(KeptConnections connections, ServerAddress server, String method,
+      String path, byte[] request) {
+    this.connections = connections;
+    this.server = server;
+    this.method = method;
+    this.path = path;
+    this.request = request;
   }
 
   /**
-   * Sends the request at once, in fixed-length streaming mode so that nothing waits for the
-   * answer. A server that cannot be reached fails here.
+   * Sends the request at once, on an idle connection to {@code server} if there is one. A
+   * server that cannot be reached fails here.
    */
-  static SentRequest send(Transfers.Opener opener, byte[] body) throws IOException {
-    SentRequest request = new SentRequest(opener, body);
-    HttpCall call = opener.open();
-    call.connection.setFixedLengthStreamingMode(body.length);
+  static SentRequest send(KeptConnections connections, ServerAddress server, String method,
+      String path, Map<String, String> headers, byte[] body) throws IOException {
+    SentRequest sent = new SentRequest(connections, server, method, path,
+        encode(server, method, path, headers, body));
+    KeptConnection connection = connections.idle(server);
     try {
-      write(call, body);
-      request.call = call;
-    } catch (OstoreException failure) {
+      if (connection == null) {
+        connection = connections.fresh(server);
+      }
+      connection.write(sent.request);
+      sent.connection = connection;
+    } catch (IOException e) {
+      if (connection != null) {
+        connection.close();
+      }
+      OstoreException failure = HttpCall.failure(server, e);
       if (failure.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
         throw failure;
       }
-      request.unsent = failure;
+      sent.unsent = failure;
     }
-    return request;
+    return sent;
   }
 
   /**
@@ -51,49 +72,94 @@ public final class SentRequest {
    * Transfers#call} does.
    */
   public Answer answer() throws IOException {
-    if (call != null) {
+    if (connection != null) {
+      KeptConnection sentOn = connection;
+      connection = null;
       try {
-        return Transfers.answerOf(call);
-      } catch (OstoreException e) {
-        if (!beforeAnyAnswer(e)) {
-          throw e;
-        }
-        unsent = e;
-      } finally {
-        call = null;
+        return answerOn(sentOn);
+      } catch (KeptConnection.NoAnswer e) {
+        unsent = HttpCall.failure(server, e);
       }
     }
     if (unsent == null) {
       throw new IllegalStateException("answered already");
     }
-    return again();
-  }
-
-  /**
-   * Sends the request once more, buffered: the JDK then sends it again on a new connection
-   * when the pooled one it took fails before an answer, as it does not for a streamed body.
-   */
-  private Answer again() throws IOException {
     unsent = null;
-    HttpCall retry = opener.open();
-    write(retry, body);
-    return Transfers.answerOf(retry);
-  }
-
-  /** Sends {@code body} on {@code call}; a failure aborts the call and says what it was. */
-  static void write(HttpCall call, byte[] body) throws OstoreException {
-    call.connection.setDoOutput(true);
-    try (OutputStream out = call.connection.getOutputStream()) {
-      out.write(body);
+    KeptConnection fresh;
+    try {
+      fresh = connections.fresh(server);
     } catch (IOException e) {
-      call.abort();
-      throw call.failure(e);
+      throw HttpCall.failure(server, e);
+    }
+    try {
+      fresh.write(request);
+      return answerOn(fresh);
+    } catch (IOException e) {
+      fresh.close();
+      throw HttpCall.failure(server, e);
     }
   }
 
-  /** A failure of the connection rather than an answer, and not a server too slow to answer. */
-  private static boolean beforeAnyAnswer(OstoreException e) {
-    return e.code() == ErrorCode.DATA_SERVER_FAILED && e.getCause() instanceof IOException cause
-        && !(cause instanceof SocketTimeoutException) && !(cause instanceof OstoreException);
+  /**
+   * Reads the answer on {@code sentOn}, then gives the connection back or closes it. A {@link
+   * KeptConnection.NoAnswer} is thrown as is, every other failure as an {@link OstoreException}.
+   */
+  private Answer answerOn(KeptConnection sentOn) throws IOException {
+    KeptConnection.Response response;
+    try {
+      response = sentOn.read(MAX_ANSWER);
+    } catch (IOException e) {
+      sentOn.close();
+      throw e instanceof KeptConnection.NoAnswer ? e : HttpCall.failure(server, e);
+    }
+    if (response.reusable()) {
+      connections.release(sentOn);
+    } else {
+      sentOn.close();
+    }
+    if (response.status() / 100 == 2) {
+      return new Answer(response.status(), new String(response.text(), UTF_8));
+    }
+    throw HttpCall.answered(server, method, path, response.status(),
+        HttpCall.firstLine(response.text()));
+  }
+
+  /** The request's head, in one line per field, followed by {@code body}. */
+  private static byte[] encode(ServerAddress server, String method, String path,
+      Map<String, String> headers, byte[] body) {
+    StringBuilder head = new StringBuilder(256).append(token(method)).append(' ')
+        .append(target(path)).append(" HTTP/1.1\r\nHost: ").append(server)
+        .append("\r\nContent-Length: ").append(body.length).append("\r\n");
+    headers.forEach((name, value) ->
+        head.append(token(name)).append(": ").append(inLine(value)).append("\r\n"));
+    byte[] headBytes = head.append("\r\n").toString().getBytes(ISO_8859_1);
+    byte[] request = new byte[headBytes.length + body.length];
+    System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+    System.arraycopy(body, 0, request, headBytes.length, body.length);
+    return request;
+  }
+
+  /** {@code text}, which must have no space or control character: a method or header name. */
+  private static String token(String text) {
+    if (text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ':')) {
+      throw new IllegalArgumentException("not an HTTP token: " + text);
+    }
+    return text;
+  }
+
+  /** {@code path}, which must be an absolute path with no space or control character. */
+  private static String target(String path) {
+    if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+      throw new IllegalArgumentException("not a request target: " + path);
+    }
+    return path;
+  }
+
+  /** {@code text}, which must not break the line it is written on. */
+  private static String inLine(String text) {
+    if (text.chars().anyMatch(c -> c == '\r' || c == '\n' || c >= 0x100)) {
+      throw new IllegalArgumentException("not one line of Latin-1 text: " + text);
+    }
+    return text;
   }
 }

@@ -20,17 +20,19 @@ import java.util.concurrent.ScheduledExecutorService;
  * Opens streams to and from data servers over HTTP. Every failure is an {@link
  * dev.ostore.OstoreException}: {@code NOT_FOUND} when the server has no such object, {@code
  * DATA_SERVER_UNREACHABLE} when it could not be reached (nothing was sent, so another server may
- * be tried), {@code DATA_SERVER_FAILED} when it failed or answered an error later on.
+ * be tried), {@code DATA_SERVER_FAILED} when it failed or answered an error later on. It keeps
+ * the connections that {@link #send} used open for the next request to the same server; closing
+ * closes them, and is idempotent.
  *
  * <pre>{@code
- * Transfers transfers = Transfers.create(executor, scheduler, InstantSource.system(),
- *     Duration.ofSeconds(2), Duration.ofSeconds(30));
- * try (GetStream in = transfers.get(server, "/objects/" + hash.hex())) {
+ * try (Transfers transfers = Transfers.create(executor, scheduler, InstantSource.system(),
+ *         Duration.ofSeconds(2), Duration.ofSeconds(30));
+ *     GetStream in = transfers.get(server, "/objects/" + hash.hex())) {
  *   in.transferTo(out);
  * }
  * }</pre>
  */
-public final class Transfers {
+public final class Transfers implements AutoCloseable {
   private static final int MAX_ANSWER = 1024;
 
   /** Bytes buffered between the writer of a {@link PutStream} and its HTTP transfer. */
@@ -42,6 +44,7 @@ public final class Transfers {
   private final Duration connectTimeout;
   private final Duration readTimeout;
   private final int pipeCapacity;
+  private final KeptConnections connections;
 
   private Transfers(Executor executor, ScheduledExecutorService watchdog, InstantSource clock,
       Duration connectTimeout, Duration readTimeout, int pipeCapacity) {
@@ -52,6 +55,7 @@ public final class Transfers {
     this.readTimeout = positive(readTimeout, "readTimeout");
     checkArgument(pipeCapacity > 0, "pipeCapacity (%s) must be positive", pipeCapacity);
     this.pipeCapacity = pipeCapacity;
+    this.connections = new KeptConnections(clock, connectTimeout, readTimeout);
   }
 
   /**
@@ -100,13 +104,14 @@ public final class Transfers {
   }
 
   /**
-   * Sends a request with {@code body}, whole, on a kept-alive connection, and returns without
-   * waiting for the answer: see {@link SentRequest}. Unlike {@link #upload}, no thread, pipe or
-   * watch is involved; the read timeout bounds the wait for the answer.
+   * Sends a request with {@code body}, whole and in one piece with its head, on a kept-alive
+   * connection, and returns without waiting for the answer: see {@link SentRequest}. Unlike
+   * {@link #upload}, no thread, pipe or watch is involved; the read timeout bounds the wait for
+   * the answer.
    */
   public SentRequest send(ServerAddress server, String method, String path,
       Map<String, String> headers, byte[] body) throws IOException {
-    return SentRequest.send(() -> open(server, method, path, headers), body);
+    return SentRequest.send(connections, server, method, path, headers, body);
   }
 
   /**
@@ -120,7 +125,7 @@ public final class Transfers {
     HttpCall call = open(server, method, path, headers);
     // Streamed, the body is not sent again on a fresh connection as the JDK does a buffered one.
     call.connection.setFixedLengthStreamingMode(body.length);
-    SentRequest.write(call, body);
+    call.send(body);
     return GetStream.open(call);
   }
 
@@ -130,11 +135,6 @@ public final class Transfers {
     HttpCall call = HttpCall.open(server, path, method, connectTimeout, readTimeout);
     headers.forEach(call.connection::setRequestProperty);
     return call;
-  }
-
-  /** Opens a call ready to send, the same each time. */
-  interface Opener {
-    HttpCall open() throws IOException;
   }
 
   /** {@code call}'s short answer, which must be a success. */
@@ -182,6 +182,12 @@ public final class Transfers {
 
   private interface HeadReader<T> {
     T read(HttpCall call) throws IOException;
+  }
+
+  /** Closes the connections kept open for {@link #send}s to come. */
+  @Override
+  public void close() {
+    connections.close();
   }
 
   private static Duration positive(Duration duration, String what) {

@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,6 +50,7 @@ class SentRequestTest {
 
   @AfterEach
   void stop() {
+    transfers.close();
     executor.shutdownNow();
   }
 
@@ -84,7 +87,7 @@ class SentRequestTest {
       ServerAddress address = loopback(server.port());
       assertEquals("ok\n",
           transfers.send(address, "PUT", "/x", Map.of(), bytes(10)).answer().text());
-      awaitClosed(server);
+      awaitClosed(server, 1);
       assertEquals("ok\n",
           transfers.send(address, "PUT", "/x", Map.of(), bytes(20)).answer().text());
       assertEquals(List.of(10, 20), server.bodies, "each arrived once, whole");
@@ -112,12 +115,112 @@ class SentRequestTest {
     }
   }
 
-  private static void awaitClosed(RawServer server) throws InterruptedException {
+  @Test
+  void aRequestLeavesInOnePieceHeadAndBodyTogether() throws Exception {
+    try (RawServer server = new RawServer("201 Created", false)) {
+      transfers.send(loopback(server.port()), "PUT", "/shards/x", Map.of("Shard-Layout", "4+2"),
+          bytes(4096)).answer();
+      assertEquals(List.of(4096), server.bodies);
+      assertTrue(server.firstReads.get(0) > 4096,
+          "the server's first read took the head and the whole body: " + server.firstReads);
+    }
+  }
+
+  @Test
+  void requestsOneAfterAnotherToAServerShareOneConnection() throws Exception {
+    try (RawServer server = new RawServer("201 Created", false)) {
+      for (int i = 1; i <= 3; i++) {
+        assertEquals(201,
+            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer()
+                .status());
+      }
+      assertEquals(List.of(1, 2, 3), server.bodies);
+      assertEquals(1, server.accepted.get());
+    }
+  }
+
+  @Test
+  void aConnectionIdleForLongerThanItIsKeptIsClosedNotUsed() throws Exception {
+    try (RawServer server = new RawServer("201 Created", false)) {
+      transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(1)).answer();
+      clock.advance(KeptConnections.KEEP_IDLE);
+      transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(2)).answer();
+      assertEquals(2, server.accepted.get());
+      awaitClosed(server, 1);
+      assertEquals(List.of(1, 2), server.bodies);
+    }
+  }
+
+  @Test
+  void aChunkedAnswerAfterAnInterimOneIsReadAndItsConnectionKept() throws Exception {
+    try (RawServer server = new RawServer(false, "HTTP/1.1 100 Continue\r\n\r\n"
+        + "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
+        + "2\r\nok\r\n1;x=y\r\n\n\r\n0\r\n\r\n")) {
+      for (int i = 1; i <= 2; i++) {
+        Answer answer =
+            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer();
+        assertEquals(new Answer(201, "ok\n"), answer);
+      }
+      assertEquals(1, server.accepted.get());
+    }
+  }
+
+  @Test
+  void anAnswerClosingItsConnectionIsReadAndTheNextRequestOpensAnother() throws Exception {
+    try (RawServer server = new RawServer(false,
+        "HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 3\r\n\r\nok\n")) {
+      for (int i = 1; i <= 2; i++) {
+        assertEquals("ok\n",
+            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer()
+                .text());
+      }
+      assertEquals(2, server.accepted.get());
+      assertEquals(List.of(1, 2), server.bodies, "each arrived once");
+    }
+  }
+
+  @Test
+  void aServerThatNeverAnswersTimesOutAndGetsTheRequestOnce() throws Exception {
+    try (RawServer server = new RawServer(false, null);
+        Transfers impatient = Transfers.create(executor, new FakeScheduler(clock), clock,
+            Duration.ofSeconds(2), Duration.ofMillis(300))) {
+      SentRequest sent = impatient.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(5));
+      OstoreException failed = assertThrows(OstoreException.class, sent::answer);
+      assertEquals(ErrorCode.DATA_SERVER_FAILED, failed.code());
+      assertTrue(failed.getMessage().contains("timed out"), failed.getMessage());
+      assertEquals(List.of(5), server.bodies);
+      assertEquals(1, server.accepted.get());
+    }
+  }
+
+  @Test
+  void closingClosesTheConnectionsKeptOpen() throws Exception {
+    try (RawServer server = new RawServer("201 Created", false)) {
+      transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(1)).answer();
+      assertEquals(0, server.closed.get());
+      transfers.close();
+      awaitClosed(server, 1);
+    }
+  }
+
+  @Test
+  void aHeaderThatWouldBreakItsLineIsRefusedAndNothingIsSent() throws Exception {
+    try (RawServer server = new RawServer("201 Created", false)) {
+      assertThrows(IllegalArgumentException.class, () -> transfers.send(loopback(server.port()),
+          "PUT", "/x", Map.of("Name", "a\r\nX-Injected: y"), bytes(1)));
+      assertThrows(IllegalArgumentException.class, () -> transfers.send(loopback(server.port()),
+          "PUT", "/x y", Map.of(), bytes(1)));
+      assertEquals(0, server.accepted.get());
+    }
+  }
+
+  private static void awaitClosed(RawServer server, int connections)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (server.closed == 0 && System.nanoTime() < deadline) {
+    while (server.closed.get() < connections && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
-    assertEquals(1, server.closed, "the server closed the first connection");
+    assertEquals(connections, server.closed.get(), "connections closed");
   }
 
   private static ServerAddress loopback(int port) {
@@ -128,26 +231,39 @@ class SentRequestTest {
     return TestData.randomBytes(n, n);
   }
 
-  /** HTTP/1.1 on a socket: reads each request whole and answers {@code status} with "ok". */
+  /** An answer of {@code status} with the body "ok\n", its length given. */
+  private static String answer(String status) {
+    return "HTTP/1.1 " + status + "\r\nContent-Length: 3\r\n\r\nok\n";
+  }
+
+  /**
+   * HTTP/1.1 on sockets, a thread per connection: reads each request whole and writes {@code
+   * answer}, or nothing when it is null; closes each connection after one request if asked.
+   */
   private static final class RawServer implements AutoCloseable {
     final List<Integer> bodies = new CopyOnWriteArrayList<>();
-    volatile int closed;
+    /** The length of the first read of each request: how much of it came in one piece. */
+    final List<Integer> firstReads = new CopyOnWriteArrayList<>();
+    final AtomicInteger accepted = new AtomicInteger();
+    /** Connections the client closed, or the server after its one request. */
+    final AtomicInteger closed = new AtomicInteger();
     private final ServerSocket socket;
-    private volatile Socket current;
+    private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final Thread thread;
 
     RawServer(String status, boolean closeAfterEach) throws IOException {
+      this(closeAfterEach, answer(status));
+    }
+
+    RawServer(boolean closeAfterEach, String answer) throws IOException {
       socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
       thread = new Thread(() -> {
         try {
           while (true) {
-            try (Socket connection = socket.accept()) {
-              current = connection;
-              serve(connection, status, closeAfterEach);
-            }
-            if (closeAfterEach) {
-              closed++;
-            }
+            Socket connection = socket.accept();
+            accepted.incrementAndGet();
+            connections.add(connection);
+            new Thread(() -> serve(connection, answer, closeAfterEach)).start();
           }
         } catch (IOException e) {
           // closed by the test
@@ -160,21 +276,34 @@ class SentRequestTest {
       return socket.getLocalPort();
     }
 
-    private void serve(Socket connection, String status, boolean once) throws IOException {
-      InputStream in = connection.getInputStream();
-      OutputStream out = connection.getOutputStream();
-      do {
-        int length = -1;
-        for (String line; !(line = readLine(in)).isEmpty(); ) {
-          if (line.toLowerCase().startsWith("content-length:")) {
-            length = Integer.parseInt(line.substring(15).strip());
+    private void serve(Socket connection, String answer, boolean once) {
+      try (connection) {
+        PushbackInputStream in = new PushbackInputStream(connection.getInputStream(), 65536);
+        OutputStream out = connection.getOutputStream();
+        do {
+          byte[] first = new byte[65536];
+          int n = in.read(first);
+          if (n < 0) {
+            break;
           }
-        }
-        bodies.add(in.readNBytes(length).length);
-        out.write(("HTTP/1.1 " + status + "\r\nContent-Length: 3\r\n\r\nok\n")
-            .getBytes(ISO_8859_1));
-        out.flush();
-      } while (!once);
+          firstReads.add(n);
+          in.unread(first, 0, n);
+          int length = -1;
+          for (String line; !(line = readLine(in)).isEmpty(); ) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+              length = Integer.parseInt(line.substring(15).strip());
+            }
+          }
+          bodies.add(in.readNBytes(length).length);
+          if (answer != null) {
+            out.write(answer.getBytes(ISO_8859_1));
+            out.flush();
+          }
+        } while (!once);
+      } catch (IOException e) {
+        // the connection ended
+      }
+      closed.incrementAndGet();
     }
 
     /** One line without its CRLF; a connection that ends is an IOException. */
@@ -194,8 +323,7 @@ class SentRequestTest {
     @Override
     public void close() throws Exception {
       socket.close();
-      Socket connection = current;
-      if (connection != null) {
+      for (Socket connection : connections) {
         connection.close();
       }
       thread.join(5000);

@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
   private final RollCall rollCall;
   private final ExecutorService uploads;
   private final ScheduledExecutorService watchdog;
+  private final Transfers transfers;
   private final Background background;
   private final HttpService http;
   private final Optional<StorageRoot> root;
@@ -57,13 +58,15 @@ public final class ApiServer implements AutoCloseable {
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private ApiServer(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, HttpService http,
-      Optional<StorageRoot> root, ServerMetrics metrics, Background background) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Transfers transfers,
+      HttpService http, Optional<StorageRoot> root, ServerMetrics metrics,
+      Background background) {
     this.metadata = metadata;
     this.live = live;
     this.rollCall = rollCall;
     this.uploads = uploads;
     this.watchdog = watchdog;
+    this.transfers = transfers;
     this.http = http;
     this.root = root;
     this.metrics = metrics;
@@ -118,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
     RollCall rollCall = null;
     ExecutorService uploads = null;
     ScheduledExecutorService watchdog = null;
+    Transfers transfers = null;
     ServerMetrics metrics = null;
     Background background = null;
     try {
@@ -131,7 +135,7 @@ public final class ApiServer implements AutoCloseable {
       uploads = Executors.newCachedThreadPool(
           new ThreadFactoryBuilder().setNameFormat("upload-%d").setDaemon(true).build());
       watchdog = watchdog();
-      Transfers transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
+      transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
       DataServerClient client = DataServerClient.overHttp(transfers);
@@ -158,11 +162,11 @@ public final class ApiServer implements AutoCloseable {
       MetricsEndpoint.addTo(routes, metrics.metrics());
       HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));
       HttpService http = listener.serve(routes.build(), metrics.requests());
-      return new ApiServer(metadata, live, rollCall, uploads, watchdog, http, root, metrics,
-          background);
+      return new ApiServer(metadata, live, rollCall, uploads, watchdog, transfers, http, root,
+          metrics, background);
     } catch (IOException | RuntimeException e) {
       listener.close();
-      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
+      release(metadata, live, rollCall, uploads, watchdog, transfers, root, metrics, background);
       throw e;
     }
   }
@@ -181,7 +185,7 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     if (open.compareAndSet(true, false)) {
       http.close();
-      release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
+      release(metadata, live, rollCall, uploads, watchdog, transfers, root, metrics, background);
     }
   }
 
@@ -194,7 +198,7 @@ public final class ApiServer implements AutoCloseable {
       return true;
     }
     boolean finished = http.stop(grace);
-    release(metadata, live, rollCall, uploads, watchdog, root, metrics, background);
+    release(metadata, live, rollCall, uploads, watchdog, transfers, root, metrics, background);
     return finished;
   }
 
@@ -208,8 +212,8 @@ public final class ApiServer implements AutoCloseable {
 
   /** Frees what a server holds besides its HTTP service: whatever of it was started. */
   private static void release(MetadataStore metadata, LiveServers live, RollCall rollCall,
-      ExecutorService uploads, ScheduledExecutorService watchdog, Optional<StorageRoot> root,
-      ServerMetrics metrics, Background background) {
+      ExecutorService uploads, ScheduledExecutorService watchdog, Transfers transfers,
+      Optional<StorageRoot> root, ServerMetrics metrics, Background background) {
     // Repairs and collections first: they use everything below.
     if (background != null) {
       background.close();
@@ -228,6 +232,9 @@ public final class ApiServer implements AutoCloseable {
     }
     if (watchdog != null) {
       watchdog.shutdownNow();
+    }
+    if (transfers != null) {
+      transfers.close();
     }
     if (metadata != null) {
       metadata.close();
