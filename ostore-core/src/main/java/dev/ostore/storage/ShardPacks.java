@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
@@ -80,8 +81,12 @@ final class ShardPacks implements AutoCloseable {
   private final ExecutorService compactor;
   /** Guards {@link #current} and the appends to it. */
   private final Object appendLock = new Object();
-  /** Taken by whoever forces a pack: the others wait, then mostly find their records forced. */
+  /** Held while a pack is forced, sealed or closed, so that none is closed under a force. */
   private final Object forceLock = new Object();
+  /** Guards {@link #round}; held for no I/O. */
+  private final Object roundLock = new Object();
+  /** The force of {@link #force} under way, completed when it ends; null when none is. */
+  private CompletableFuture<Void> round;
   private Pack current;
   /** Set once replayed: compaction waits for the index to be whole. */
   private volatile boolean started;
@@ -326,19 +331,42 @@ final class ShardPacks implements AutoCloseable {
     }
   }
 
-  /** Forces the pack of {@code appended} at least up to its record's end. */
+  /**
+   * Forces the pack of {@code appended} at least up to its record's end. One thread forces at a
+   * time, every record appended so far at once; those that come meanwhile wait for its round to
+   * end all together, then find their records forced or take the next round. Waiting on a lock
+   * instead, they were woken one after another, each a thread switch, which this VM makes dear.
+   */
   private void force(Appended appended) throws IOException {
     Pack pack = appended.pack();
-    if (pack.forced >= appended.end()) {
-      return;
-    }
-    synchronized (forceLock) {
-      if (pack.forced >= appended.end()) {
-        return; // forced by whoever held the lock before
+    while (pack.forced < appended.end()) {
+      CompletableFuture<Void> underWay;
+      synchronized (roundLock) {
+        underWay = round;
+        if (underWay == null) {
+          round = new CompletableFuture<>();
+        }
       }
-      long end = pack.size; // every record appended so far is written: all are forced at once
-      pack.channel().force(false);
-      pack.forced = end;
+      if (underWay != null) {
+        underWay.join();
+        continue;
+      }
+      try {
+        synchronized (forceLock) {
+          if (pack.forced < appended.end()) {
+            long end = pack.size; // every record appended so far is written: all are forced
+            pack.channel().force(false);
+            pack.forced = end;
+          }
+        }
+      } finally {
+        CompletableFuture<Void> done;
+        synchronized (roundLock) {
+          done = round;
+          round = null;
+        }
+        done.complete(null);
+      }
     }
   }
 

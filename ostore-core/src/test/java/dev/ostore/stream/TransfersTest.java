@@ -125,6 +125,8 @@ class TransfersTest {
   void stopServer() {
     releaseStall.countDown();
     server.close();
+    transfers.close();
+    impatient.close();
     executor.shutdownNow();
   }
 

@@ -93,6 +93,7 @@ class DataServerClientTest {
 
   @AfterEach
   void stop() {
+    transfers.close();
     server.close();
     bus.close();
     executor.shutdownNow();

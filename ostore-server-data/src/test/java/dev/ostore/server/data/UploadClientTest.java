@@ -54,6 +54,7 @@ class UploadClientTest {
   DataServer server;
   ExecutorService executor = Executors.newCachedThreadPool();
   ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  Transfers transfers;
   DataServerClient client;
   final Instant expires = Instant.now().plus(Duration.ofHours(1));
 
@@ -62,12 +63,14 @@ class UploadClientTest {
     bus = MessageBus.inMemory();
     server = DataServer.start(DataServerConfig.embedded(new ServerAddress("127.0.0.1", 0), root),
         bus);
-    client = DataServerClient.overHttp(Transfers.create(executor, scheduler,
-        InstantSource.system(), Duration.ofSeconds(2), Duration.ofSeconds(10)));
+    transfers = Transfers.create(executor, scheduler, InstantSource.system(),
+        Duration.ofSeconds(2), Duration.ofSeconds(10));
+    client = DataServerClient.overHttp(transfers);
   }
 
   @AfterEach
   void stop() {
+    transfers.close();
     server.close();
     bus.close();
     executor.shutdownNow();
