@@ -83,8 +83,10 @@ final class KeptConnection implements AutoCloseable {
     while (head.status / 100 == 1) { // 100 Continue and its kind: the answer follows
       head = readHead(readLine());
     }
-    byte[] text = head.chunked ? readChunked(maxText) : readBody(head.length, maxText);
-    boolean reusable = head.keepAlive && (head.chunked || head.length >= 0)
+    boolean bodiless = head.status == 204 || head.status == 304;
+    byte[] text = bodiless ? new byte[0]
+        : head.chunked ? readChunked(maxText) : readBody(head.length, maxText);
+    boolean reusable = head.keepAlive && (bodiless || head.chunked || head.length >= 0)
         && head.length <= MAX_DRAINED;
     return new Response(head.status, text, reusable);
   }
@@ -184,8 +186,11 @@ final class KeptConnection implements AutoCloseable {
         return text.toByteArray();
       }
       total += size;
-      if (total > MAX_DRAINED || keep(text, maxText, size) < size) {
+      if (total > MAX_DRAINED) {
         throw new IOException("an answer longer than " + MAX_DRAINED + " bytes");
+      }
+      if (keep(text, maxText, size) < size) {
+        throw new EOFException("the answer ended early");
       }
       readLine(); // the chunk's CRLF
     }

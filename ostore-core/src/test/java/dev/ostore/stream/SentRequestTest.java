@@ -180,6 +180,29 @@ class SentRequestTest {
   }
 
   @Test
+  void anAnswerWithNoContentIsReadAtOnceAndItsConnectionKept() throws Exception {
+    try (RawServer server = new RawServer(false, "HTTP/1.1 204 No Content\r\n\r\n")) {
+      for (int i = 1; i <= 2; i++) {
+        assertEquals(new Answer(204, ""),
+            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer());
+      }
+      assertEquals(1, server.accepted.get());
+    }
+  }
+
+  @Test
+  void anAnswerCutShortFailsAndTheRequestIsNotSentAgain() throws Exception {
+    try (RawServer server = new RawServer(true,
+        "HTTP/1.1 201 Created\r\nContent-Length: 10\r\n\r\nok")) {
+      SentRequest sent = transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(7));
+      OstoreException failed = assertThrows(OstoreException.class, sent::answer);
+      assertEquals(ErrorCode.DATA_SERVER_FAILED, failed.code());
+      assertTrue(failed.getMessage().contains("ended early"), failed.getMessage());
+      assertEquals(List.of(7), server.bodies);
+    }
+  }
+
+  @Test
   void aServerThatNeverAnswersTimesOutAndGetsTheRequestOnce() throws Exception {
     try (RawServer server = new RawServer(false, null);
         Transfers impatient = Transfers.create(executor, new FakeScheduler(clock), clock,
