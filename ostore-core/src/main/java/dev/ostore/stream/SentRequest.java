@@ -13,13 +13,11 @@ import java.util.Map;
  * A request whose whole body, of known length, left on a kept-alive connection in one piece with
  * its head, before its answer is read: a caller sends to several servers, then reads their
  * answers, and the servers work at once with no thread of ours per request. {@link #answer()}
- * reads the short answer. A request that gets no answer at all, as one on a kept connection the
- * server has closed since does not, is sent once more on a fresh connection; so a request must
+ * reads the short answer. A request that gets no answer at all (one on a kept connection that
+ * the server has closed since, say) is sent once more on a fresh connection; so a request must
  * be one that may arrive twice. Not thread-safe.
  */
 public final class SentRequest {
-  private static final int MAX_ANSWER = 1024;
-
   private final KeptConnections connections;
   private final ServerAddress server;
   private final String method;
@@ -107,7 +105,7 @@ public final class SentRequest {
   private Answer answerOn(KeptConnection sentOn) throws IOException {
     KeptConnection.Response response;
     try {
-      response = sentOn.read(MAX_ANSWER);
+      response = sentOn.read(Transfers.MAX_ANSWER);
     } catch (IOException e) {
       sentOn.close();
       throw e instanceof KeptConnection.NoAnswer ? e : HttpCall.failure(server, e);

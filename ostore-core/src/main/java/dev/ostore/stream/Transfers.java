@@ -33,7 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * }</pre>
  */
 public final class Transfers implements AutoCloseable {
-  private static final int MAX_ANSWER = 1024;
+  /** The most of a short answer's text read. */
+  static final int MAX_ANSWER = 1024;
 
   /** Bytes buffered between the writer of a {@link PutStream} and its HTTP transfer. */
   public static final int DEFAULT_PIPE_CAPACITY = 256 * 1024;
