@@ -2,9 +2,11 @@ package dev.ostore.stream;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,30 +23,142 @@ import java.util.Optional;
  */
 public final class GetStream extends InputStream {
   private static final int COPY_BUFFER = 64 * 1024;
-  private final HttpCall call;
-  private final InputStream body;
+  private final ServerAddress server;
+  private final String path;
+  private final Source source;
   private final long length;
   private long read;
   private boolean closed;
 
-  private GetStream(HttpCall call, InputStream body, long length) {
-    this.call = call;
-    this.body = body;
+  private GetStream(ServerAddress server, String path, Source source, long length) {
+    this.server = server;
+    this.path = path;
+    this.source = source;
     this.length = length;
   }
 
+  /** Where the bytes come from, and how the exchange ends. */
+  private interface Source {
+    int read(byte[] bytes, int offset, int count) throws IOException;
+
+    Optional<String> header(String name);
+
+    /** Ends an exchange whose body was read whole: its connection may carry another. */
+    void finish();
+
+    /** Ends an exchange cut short by closing its connection. */
+    void abort();
+  }
+
+  /** The answer to {@code call}, sent, on {@link java.net.HttpURLConnection}. */
   static GetStream open(HttpCall call) throws IOException {
     try {
       long length = call.expectOk();
       if (length < 0) {
-        throw new OstoreException(ErrorCode.DATA_SERVER_FAILED,
-            "data server " + call.server + " sent " + call.path + " without a Content-Length");
+        throw withoutLength(call.server, call.path);
       }
-      return new GetStream(call, call.connection.getInputStream(), length);
+      InputStream body = call.connection.getInputStream();
+      return new GetStream(call.server, call.path, new Source() {
+        @Override
+        public int read(byte[] bytes, int offset, int count) throws IOException {
+          return body.read(bytes, offset, count);
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+          return Optional.ofNullable(call.connection.getHeaderField(name));
+        }
+
+        @Override
+        public void finish() {
+          call.finish();
+        }
+
+        @Override
+        public void abort() {
+          call.abort();
+        }
+      }, length);
     } catch (IOException e) {
       call.abort();
       throw call.failure(e);
     }
+  }
+
+  /**
+   * A {@code GET} of {@code path} on {@code server}, on an idle kept connection if there is
+   * one, and once more on a fresh one if that gets no answer (the server closed it since, say).
+   * Its body is read straight from the socket, 64 KiB at a time as the reader asks.
+   */
+  static GetStream get(KeptConnections connections, ServerAddress server, String path)
+      throws IOException {
+    byte[] request = KeptConnection.request(server, "GET", path, Map.of(), null);
+    KeptConnection idle = connections.idle(server);
+    if (idle != null) {
+      try {
+        return get(connections, idle, path, request);
+      } catch (KeptConnection.NoAnswer e) {
+        // closed since it was last used: a fresh connection below
+      }
+    }
+    try {
+      return get(connections, connections.fresh(server), path, request);
+    } catch (IOException e) {
+      throw HttpCall.failure(server, e);
+    }
+  }
+
+  /**
+   * Sends {@code request} on {@code connection} and reads the answer's head. Throws a {@link
+   * KeptConnection.NoAnswer} as it is, and any other failure as an {@link OstoreException}.
+   */
+  private static GetStream get(KeptConnections connections, KeptConnection connection,
+      String path, byte[] request) throws IOException {
+    ServerAddress server = connection.server;
+    try {
+      connection.write(request);
+      KeptConnection.Head head = connection.readHead();
+      if (head.status() / 100 != 2) {
+        throw HttpCall.answered(server, "GET", path, head.status(),
+            HttpCall.firstLine(connection.readText(head, Transfers.MAX_ANSWER)));
+      }
+      if (head.length() < 0) {
+        throw withoutLength(server, path);
+      }
+      return new GetStream(server, path, new Source() {
+        @Override
+        public int read(byte[] bytes, int offset, int count) throws IOException {
+          return connection.readBody(bytes, offset, count);
+        }
+
+        @Override
+        public Optional<String> header(String name) {
+          return head.field(name);
+        }
+
+        @Override
+        public void finish() {
+          if (head.keepAlive()) {
+            connections.release(connection);
+          } else {
+            connection.close();
+          }
+        }
+
+        @Override
+        public void abort() {
+          connection.close();
+        }
+      }, head.length());
+    } catch (IOException e) {
+      connection.close();
+      throw e instanceof KeptConnection.NoAnswer ? e : HttpCall.failure(server, e);
+    }
+  }
+
+  private static OstoreException withoutLength(ServerAddress server, String path) {
+    return new OstoreException(ErrorCode.DATA_SERVER_FAILED,
+        "data server " + server + " sent " + path + " without a Content-Length");
   }
 
   /** The object's size in bytes. */
@@ -54,7 +168,7 @@ public final class GetStream extends InputStream {
 
   /** A header of the answer, if the server sent it. */
   public Optional<String> header(String name) {
-    return Optional.ofNullable(call.connection.getHeaderField(name));
+    return source.header(name);
   }
 
   @Override
@@ -73,15 +187,15 @@ public final class GetStream extends InputStream {
     }
     int n;
     try {
-      n = body.read(bytes, offset, (int) Math.min(count, length - read));
+      n = source.read(bytes, offset, (int) Math.min(count, length - read));
     } catch (IOException e) {
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED,
-          "data server " + call.server + " failed after " + read + " of " + length
-              + " bytes of " + call.path + ": " + e, e);
+          "data server " + server + " failed after " + read + " of " + length
+              + " bytes of " + path + ": " + e, e);
     }
     if (n < 0) {
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED,
-          "data server " + call.server + " ended " + call.path + " after " + read + " of "
+          "data server " + server + " ended " + path + " after " + read + " of "
               + length + " bytes");
     }
     read += n;
@@ -110,14 +224,14 @@ public final class GetStream extends InputStream {
     }
     closed = true;
     if (read == length) {
-      call.finish();
+      source.finish();
     } else {
-      call.abort();
+      source.abort();
     }
   }
 
   @Override
   public String toString() {
-    return "GetStream(" + call.server + call.path + ")";
+    return "GetStream(" + server + path + ")";
   }
 }

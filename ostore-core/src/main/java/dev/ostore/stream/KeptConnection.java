@@ -1,5 +1,7 @@
 package dev.ostore.stream;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+
 import dev.ostore.ServerAddress;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -9,7 +11,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A connection to a data server on which whole requests are written as one piece, head and body
@@ -57,17 +62,24 @@ final class KeptConnection implements AutoCloseable {
     }
   }
 
-  /** Writes {@code request}, a whole request, in one piece. */
-  void write(byte[] request) throws IOException {
-    out.write(request);
+  /**
+   * Writes {@code request}, a whole request, in one piece. A failure is a {@link NoAnswer}: the
+   * server cannot have answered a request it did not get whole.
+   */
+  void write(byte[] request) throws NoAnswer {
+    try {
+      out.write(request);
+    } catch (IOException e) {
+      throw new NoAnswer(e.toString());
+    }
   }
 
   /**
-   * Reads the answer to the request written last, keeping at most {@code maxText} bytes of its
-   * body. An answer that does not come at all, the connection closed or reset before its first
-   * byte, is a {@link NoAnswer}.
+   * Reads the head of the answer to the request written last, past any interim answer. An
+   * answer that does not come at all, the connection closed or reset before its first byte, is a
+   * {@link NoAnswer}.
    */
-  Response read(int maxText) throws IOException {
+  Head readHead() throws IOException {
     int first;
     try {
       first = next();
@@ -79,16 +91,44 @@ final class KeptConnection implements AutoCloseable {
     if (first < 0) {
       throw new NoAnswer("the connection was closed");
     }
-    Head head = readHead((char) first + readLine());
+    Head head = parseHead((char) first + readLine());
     while (head.status / 100 == 1) { // 100 Continue and its kind: the answer follows
-      head = readHead(readLine());
+      head = parseHead(readLine());
     }
+    return head;
+  }
+
+  /**
+   * Reads the answer to the request written last, keeping at most {@code maxText} bytes of its
+   * body; as {@link #readHead()} for an answer that does not come.
+   */
+  Response read(int maxText) throws IOException {
+    Head head = readHead();
     boolean bodiless = head.status == 204 || head.status == 304;
     byte[] text = bodiless ? new byte[0]
-        : head.chunked ? readChunked(maxText) : readBody(head.length, maxText);
+        : head.chunked ? readChunked(maxText) : readShortBody(head.length, maxText);
     boolean reusable = head.keepAlive && (bodiless || head.chunked || head.length >= 0)
         && head.length <= MAX_DRAINED;
     return new Response(head.status, text, reusable);
+  }
+
+  /** Reads the error text of an answer whose head was read: at most {@code maxText} bytes. */
+  byte[] readText(Head head, int maxText) throws IOException {
+    return head.chunked ? readChunked(maxText) : readShortBody(head.length, maxText);
+  }
+
+  /**
+   * Reads at most {@code count} bytes of a body whose head was read, straight from the socket
+   * when none are buffered; -1 at the connection's end.
+   */
+  int readBody(byte[] bytes, int offset, int count) throws IOException {
+    if (at < end) {
+      int n = Math.min(count, end - at);
+      System.arraycopy(buffer, at, bytes, offset, n);
+      at += n;
+      return n;
+    }
+    return in.read(bytes, offset, count);
   }
 
   /** A status, the first {@code maxText} bytes of the body, and whether the connection can go on. */
@@ -101,9 +141,18 @@ final class KeptConnection implements AutoCloseable {
     }
   }
 
-  private record Head(int status, long length, boolean chunked, boolean keepAlive) {}
+  /**
+   * An answer's status and fields, the names in lower case; its body's length (-1 when chunked
+   * or not given), and whether the connection may carry another request after it.
+   */
+  record Head(int status, long length, boolean chunked, boolean keepAlive,
+      Map<String, String> fields) {
+    Optional<String> field(String name) {
+      return Optional.ofNullable(fields.get(name.toLowerCase(Locale.ROOT)));
+    }
+  }
 
-  private Head readHead(String statusLine) throws IOException {
+  private Head parseHead(String statusLine) throws IOException {
     // "HTTP/1.1 201 Created"
     if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12
         || statusLine.charAt(8) != ' ') {
@@ -118,6 +167,7 @@ final class KeptConnection implements AutoCloseable {
     long length = -1;
     boolean chunked = false;
     boolean keepAlive = statusLine.startsWith("HTTP/1.1");
+    Map<String, String> fields = new HashMap<>();
     int headBytes = statusLine.length();
     for (String line = readLine(); !line.isEmpty(); line = readLine()) {
       headBytes += line.length();
@@ -129,7 +179,9 @@ final class KeptConnection implements AutoCloseable {
         continue;
       }
       String name = line.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = line.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+      String given = line.substring(colon + 1).trim();
+      fields.put(name, given);
+      String value = given.toLowerCase(Locale.ROOT);
       switch (name) {
         case "content-length" -> length = parseLength(value);
         case "transfer-encoding" -> chunked = value.endsWith("chunked");
@@ -137,7 +189,7 @@ final class KeptConnection implements AutoCloseable {
         default -> { }
       }
     }
-    return new Head(status, chunked ? -1 : length, chunked, keepAlive);
+    return new Head(status, chunked ? -1 : length, chunked, keepAlive, fields);
   }
 
   private static long parseLength(String value) throws IOException {
@@ -153,7 +205,7 @@ final class KeptConnection implements AutoCloseable {
   }
 
   /** A body of {@code length} bytes (to the connection's end when -1), up to {@code maxText}. */
-  private byte[] readBody(long length, int maxText) throws IOException {
+  private byte[] readShortBody(long length, int maxText) throws IOException {
     if (length < 0) {
       ByteArrayOutputStream text = new ByteArrayOutputStream();
       keep(text, maxText, Long.MAX_VALUE);
@@ -239,6 +291,52 @@ final class KeptConnection implements AutoCloseable {
       }
     }
     return line.toString();
+  }
+
+  /**
+   * A request to {@code server}: its head, in one line per field, followed by {@code body}; with
+   * no body at all (no {@code Content-Length}) when that is null.
+   */
+  static byte[] request(ServerAddress server, String method, String path,
+      Map<String, String> headers, byte[] body) {
+    StringBuilder head = new StringBuilder(256).append(token(method)).append(' ')
+        .append(target(path)).append(" HTTP/1.1\r\nHost: ").append(server).append("\r\n");
+    if (body == null) {
+      body = new byte[0];
+    } else {
+      head.append("Content-Length: ").append(body.length).append("\r\n");
+    }
+    headers.forEach((name, value) ->
+        head.append(token(name)).append(": ").append(inLine(value)).append("\r\n"));
+    byte[] headBytes = head.append("\r\n").toString().getBytes(ISO_8859_1);
+    byte[] request = new byte[headBytes.length + body.length];
+    System.arraycopy(headBytes, 0, request, 0, headBytes.length);
+    System.arraycopy(body, 0, request, headBytes.length, body.length);
+    return request;
+  }
+
+  /** {@code text}, which must have no space or control character: a method or header name. */
+  private static String token(String text) {
+    if (text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ':')) {
+      throw new IllegalArgumentException("not an HTTP token: " + text);
+    }
+    return text;
+  }
+
+  /** {@code path}, which must be an absolute path with no space or control character. */
+  private static String target(String path) {
+    if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
+      throw new IllegalArgumentException("not a request target: " + path);
+    }
+    return path;
+  }
+
+  /** {@code text}, which must not break the line it is written on. */
+  private static String inLine(String text) {
+    if (text.chars().anyMatch(c -> c == '\r' || c == '\n' || c >= 0x100)) {
+      throw new IllegalArgumentException("not one line of Latin-1 text: " + text);
+    }
+    return text;
   }
 
   private static String abbreviate(String text) {

@@ -1,6 +1,5 @@
 package dev.ostore.stream;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.ostore.ErrorCode;
@@ -44,7 +43,7 @@ public final class SentRequest {
   static SentRequest send(KeptConnections connections, ServerAddress server, String method,
       String path, Map<String, String> headers, byte[] body) throws IOException {
     SentRequest sent = new SentRequest(connections, server, method, path,
-        encode(server, method, path, headers, body));
+        KeptConnection.request(server, method, path, headers, body));
     KeptConnection connection = connections.idle(server);
     try {
       if (connection == null) {
@@ -120,44 +119,5 @@ public final class SentRequest {
     }
     throw HttpCall.answered(server, method, path, response.status(),
         HttpCall.firstLine(response.text()));
-  }
-
-  /** The request's head, in one line per field, followed by {@code body}. */
-  private static byte[] encode(ServerAddress server, String method, String path,
-      Map<String, String> headers, byte[] body) {
-    StringBuilder head = new StringBuilder(256).append(token(method)).append(' ')
-        .append(target(path)).append(" HTTP/1.1\r\nHost: ").append(server)
-        .append("\r\nContent-Length: ").append(body.length).append("\r\n");
-    headers.forEach((name, value) ->
-        head.append(token(name)).append(": ").append(inLine(value)).append("\r\n"));
-    byte[] headBytes = head.append("\r\n").toString().getBytes(ISO_8859_1);
-    byte[] request = new byte[headBytes.length + body.length];
-    System.arraycopy(headBytes, 0, request, 0, headBytes.length);
-    System.arraycopy(body, 0, request, headBytes.length, body.length);
-    return request;
-  }
-
-  /** {@code text}, which must have no space or control character: a method or header name. */
-  private static String token(String text) {
-    if (text.isEmpty() || text.chars().anyMatch(c -> c <= ' ' || c >= 0x7f || c == ':')) {
-      throw new IllegalArgumentException("not an HTTP token: " + text);
-    }
-    return text;
-  }
-
-  /** {@code path}, which must be an absolute path with no space or control character. */
-  private static String target(String path) {
-    if (!path.startsWith("/") || path.chars().anyMatch(c -> c <= ' ' || c >= 0x7f)) {
-      throw new IllegalArgumentException("not a request target: " + path);
-    }
-    return path;
-  }
-
-  /** {@code text}, which must not break the line it is written on. */
-  private static String inLine(String text) {
-    if (text.chars().anyMatch(c -> c == '\r' || c == '\n' || c >= 0x100)) {
-      throw new IllegalArgumentException("not one line of Latin-1 text: " + text);
-    }
-    return text;
   }
 }

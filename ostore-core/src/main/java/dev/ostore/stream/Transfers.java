@@ -21,8 +21,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * dev.ostore.OstoreException}: {@code NOT_FOUND} when the server has no such object, {@code
  * DATA_SERVER_UNREACHABLE} when it could not be reached (nothing was sent, so another server may
  * be tried), {@code DATA_SERVER_FAILED} when it failed or answered an error later on. It keeps
- * the connections that {@link #send} used open for the next request to the same server; closing
- * closes them, and is idempotent.
+ * the connections that {@link #send} and {@link #get} used open for the next request to the same
+ * server; closing closes them, and is idempotent.
  *
  * <pre>{@code
  * try (Transfers transfers = Transfers.create(executor, scheduler, InstantSource.system(),
@@ -154,9 +154,12 @@ public final class Transfers implements AutoCloseable {
     }
   }
 
-  /** Starts a {@code GET} of {@code path} on {@code server}; returns once the headers are in. */
+  /**
+   * Starts a {@code GET} of {@code path} on {@code server}, on a kept connection; returns once
+   * the headers are in.
+   */
   public GetStream get(ServerAddress server, String path) throws IOException {
-    return GetStream.open(HttpCall.open(server, path, "GET", connectTimeout, readTimeout));
+    return GetStream.get(connections, server, path);
   }
 
   /** Header {@code name} of the answer to a {@code HEAD} of {@code path} on {@code server}. */

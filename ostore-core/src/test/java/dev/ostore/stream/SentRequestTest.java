@@ -1,6 +1,5 @@
 package dev.ostore.stream;
 
-import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,16 +11,9 @@ import dev.ostore.ServerAddress;
 import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
 import dev.ostore.heartbeat.FakeClock;
-import dev.ostore.http.Exchange;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PushbackInputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,17 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link Transfers#send}: whole requests sent before their answers are read, against a real
- * server on loopback and against a raw socket that closes connections behind the client's back.
+ * server on loopback and against a raw one ({@link RawHttpServer}) that tells what the client's
+ * connections did.
  */
 @Timeout(60)
 class SentRequestTest {
@@ -83,7 +74,7 @@ class SentRequestTest {
   @Test
   void aRequestOnAConnectionTheServerClosedSinceIsSentAgainOnAFreshOne() throws Exception {
     // Answers each request on a connection, then closes it without saying so beforehand.
-    try (RawServer server = new RawServer("201 Created", true)) {
+    try (RawHttpServer server = new RawHttpServer("201 Created", true)) {
       ServerAddress address = loopback(server.port());
       assertEquals("ok\n",
           transfers.send(address, "PUT", "/x", Map.of(), bytes(10)).answer().text());
@@ -96,7 +87,7 @@ class SentRequestTest {
 
   @Test
   void anErrorAnswerIsNotSentAgainAndCarriesTheServersMessage() throws Exception {
-    try (RawServer server = new RawServer("500 Server Error", false)) {
+    try (RawHttpServer server = new RawHttpServer("500 Server Error", false)) {
       SentRequest sent = transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(5));
       OstoreException failed = assertThrows(OstoreException.class, sent::answer);
       assertEquals(ErrorCode.DATA_SERVER_FAILED, failed.code());
@@ -117,7 +108,7 @@ class SentRequestTest {
 
   @Test
   void aRequestLeavesInOnePieceHeadAndBodyTogether() throws Exception {
-    try (RawServer server = new RawServer("201 Created", false)) {
+    try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
       transfers.send(loopback(server.port()), "PUT", "/shards/x", Map.of("Shard-Layout", "4+2"),
           bytes(4096)).answer();
       assertEquals(List.of(4096), server.bodies);
@@ -128,7 +119,7 @@ class SentRequestTest {
 
   @Test
   void requestsOneAfterAnotherToAServerShareOneConnection() throws Exception {
-    try (RawServer server = new RawServer("201 Created", false)) {
+    try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
       for (int i = 1; i <= 3; i++) {
         assertEquals(201,
             transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer()
@@ -141,7 +132,7 @@ class SentRequestTest {
 
   @Test
   void aConnectionIdleForLongerThanItIsKeptIsClosedNotUsed() throws Exception {
-    try (RawServer server = new RawServer("201 Created", false)) {
+    try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
       transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(1)).answer();
       clock.advance(KeptConnections.KEEP_IDLE);
       transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(2)).answer();
@@ -153,7 +144,7 @@ class SentRequestTest {
 
   @Test
   void aChunkedAnswerAfterAnInterimOneIsReadAndItsConnectionKept() throws Exception {
-    try (RawServer server = new RawServer(false, "HTTP/1.1 100 Continue\r\n\r\n"
+    try (RawHttpServer server = new RawHttpServer(false, "HTTP/1.1 100 Continue\r\n\r\n"
         + "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
         + "2\r\nok\r\n1;x=y\r\n\n\r\n0\r\n\r\n")) {
       for (int i = 1; i <= 2; i++) {
@@ -167,7 +158,7 @@ class SentRequestTest {
 
   @Test
   void anAnswerClosingItsConnectionIsReadAndTheNextRequestOpensAnother() throws Exception {
-    try (RawServer server = new RawServer(false,
+    try (RawHttpServer server = new RawHttpServer(false,
         "HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 3\r\n\r\nok\n")) {
       for (int i = 1; i <= 2; i++) {
         assertEquals("ok\n",
@@ -181,7 +172,7 @@ class SentRequestTest {
 
   @Test
   void anAnswerWithNoContentIsReadAtOnceAndItsConnectionKept() throws Exception {
-    try (RawServer server = new RawServer(false, "HTTP/1.1 204 No Content\r\n\r\n")) {
+    try (RawHttpServer server = new RawHttpServer(false, "HTTP/1.1 204 No Content\r\n\r\n")) {
       for (int i = 1; i <= 2; i++) {
         assertEquals(new Answer(204, ""),
             transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer());
@@ -192,7 +183,7 @@ class SentRequestTest {
 
   @Test
   void anAnswerCutShortFailsAndTheRequestIsNotSentAgain() throws Exception {
-    try (RawServer server = new RawServer(true,
+    try (RawHttpServer server = new RawHttpServer(true,
         "HTTP/1.1 201 Created\r\nContent-Length: 10\r\n\r\nok")) {
       SentRequest sent = transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(7));
       OstoreException failed = assertThrows(OstoreException.class, sent::answer);
@@ -204,7 +195,7 @@ class SentRequestTest {
 
   @Test
   void aServerThatNeverAnswersTimesOutAndGetsTheRequestOnce() throws Exception {
-    try (RawServer server = new RawServer(false, null);
+    try (RawHttpServer server = new RawHttpServer(false, null);
         Transfers impatient = Transfers.create(executor, new FakeScheduler(clock), clock,
             Duration.ofSeconds(2), Duration.ofMillis(300))) {
       SentRequest sent = impatient.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(5));
@@ -218,7 +209,7 @@ class SentRequestTest {
 
   @Test
   void closingClosesTheConnectionsKeptOpen() throws Exception {
-    try (RawServer server = new RawServer("201 Created", false)) {
+    try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
       transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(1)).answer();
       assertEquals(0, server.closed.get());
       transfers.close();
@@ -228,7 +219,7 @@ class SentRequestTest {
 
   @Test
   void aHeaderThatWouldBreakItsLineIsRefusedAndNothingIsSent() throws Exception {
-    try (RawServer server = new RawServer("201 Created", false)) {
+    try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
       assertThrows(IllegalArgumentException.class, () -> transfers.send(loopback(server.port()),
           "PUT", "/x", Map.of("Name", "a\r\nX-Injected: y"), bytes(1)));
       assertThrows(IllegalArgumentException.class, () -> transfers.send(loopback(server.port()),
@@ -237,7 +228,7 @@ class SentRequestTest {
     }
   }
 
-  private static void awaitClosed(RawServer server, int connections)
+  private static void awaitClosed(RawHttpServer server, int connections)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (server.closed.get() < connections && System.nanoTime() < deadline) {
@@ -252,104 +243,5 @@ class SentRequestTest {
 
   private static byte[] bytes(int n) {
     return TestData.randomBytes(n, n);
-  }
-
-  /** An answer of {@code status} with the body "ok\n", its length given. */
-  private static String answer(String status) {
-    return "HTTP/1.1 " + status + "\r\nContent-Length: 3\r\n\r\nok\n";
-  }
-
-  /**
-   * HTTP/1.1 on sockets, a thread per connection: reads each request whole and writes {@code
-   * answer}, or nothing when it is null; closes each connection after one request if asked.
-   */
-  private static final class RawServer implements AutoCloseable {
-    final List<Integer> bodies = new CopyOnWriteArrayList<>();
-    /** The length of the first read of each request: how much of it came in one piece. */
-    final List<Integer> firstReads = new CopyOnWriteArrayList<>();
-    final AtomicInteger accepted = new AtomicInteger();
-    /** Connections the client closed, or the server after its one request. */
-    final AtomicInteger closed = new AtomicInteger();
-    private final ServerSocket socket;
-    private final List<Socket> connections = new CopyOnWriteArrayList<>();
-    private final Thread thread;
-
-    RawServer(String status, boolean closeAfterEach) throws IOException {
-      this(closeAfterEach, answer(status));
-    }
-
-    RawServer(boolean closeAfterEach, String answer) throws IOException {
-      socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-      thread = new Thread(() -> {
-        try {
-          while (true) {
-            Socket connection = socket.accept();
-            accepted.incrementAndGet();
-            connections.add(connection);
-            new Thread(() -> serve(connection, answer, closeAfterEach)).start();
-          }
-        } catch (IOException e) {
-          // closed by the test
-        }
-      });
-      thread.start();
-    }
-
-    int port() {
-      return socket.getLocalPort();
-    }
-
-    private void serve(Socket connection, String answer, boolean once) {
-      try (connection) {
-        PushbackInputStream in = new PushbackInputStream(connection.getInputStream(), 65536);
-        OutputStream out = connection.getOutputStream();
-        do {
-          byte[] first = new byte[65536];
-          int n = in.read(first);
-          if (n < 0) {
-            break;
-          }
-          firstReads.add(n);
-          in.unread(first, 0, n);
-          int length = -1;
-          for (String line; !(line = readLine(in)).isEmpty(); ) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-              length = Integer.parseInt(line.substring(15).strip());
-            }
-          }
-          bodies.add(in.readNBytes(length).length);
-          if (answer != null) {
-            out.write(answer.getBytes(ISO_8859_1));
-            out.flush();
-          }
-        } while (!once);
-      } catch (IOException e) {
-        // the connection ended
-      }
-      closed.incrementAndGet();
-    }
-
-    /** One line without its CRLF; a connection that ends is an IOException. */
-    private static String readLine(InputStream in) throws IOException {
-      StringBuilder line = new StringBuilder();
-      for (int c; (c = in.read()) != '\n'; ) {
-        if (c < 0) {
-          throw new IOException("connection ended");
-        }
-        if (c != '\r') {
-          line.append((char) c);
-        }
-      }
-      return line.toString();
-    }
-
-    @Override
-    public void close() throws Exception {
-      socket.close();
-      for (Socket connection : connections) {
-        connection.close();
-      }
-      thread.join(5000);
-    }
   }
 }
