@@ -18,9 +18,10 @@ import java.util.Optional;
 
 /**
  * A connection to a data server on which whole requests are written as one piece, head and body
- * together, and short answers read: HTTP/1.1 spoken directly on a socket. {@link
- * java.net.HttpURLConnection} writes a request's head and body apart, and a data server then
- * wakes twice for it. Kept open between requests by {@link KeptConnections}. Not thread-safe.
+ * together, and answers read, a short one whole or a long body straight from the socket: HTTP/1.1
+ * spoken directly. {@link java.net.HttpURLConnection} writes a request's head and body apart, so
+ * that a data server wakes twice for it, and asks the socket how much it holds before each read
+ * of a body. Kept open between requests by {@link KeptConnections}. Not thread-safe.
  */
 final class KeptConnection implements AutoCloseable {
   /** The longest head of an answer read: a data server's are a few hundred bytes. */
