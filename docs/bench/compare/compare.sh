@@ -16,10 +16,12 @@
 #                 5 to accept a PUT of 64 KiB or more, 6 for every shard; a build from before
 #                 erasure coding runs on 3); OSTORE_ENV: extra VAR=value words for every ostore
 #                 server, e.g. OSTORE_ENV='ERASURE_CODE=2+1' with DATA_SERVERS=3
+#   OSTORE_LOCAL  1: ostore as the README runs it, one process with its six data servers and no
+#                 broker (DATA_SERVERS and DOWN_AFTER_PUT do not apply)
 #   DOWN_AFTER_PUT  N > 0: after the measurements, kill N data servers one by one and measure
 #                 4 KiB and big GETs with each one more down (system ostore-down1, ...; ostore.sh)
-#   OSTORE_TREE2, DATA_SERVERS2, OSTORE_ENV2, DOWN_AFTER_PUT2  the same for system ostore2, a
-#                 second build (or the same build with other settings) in the same rounds
+#   OSTORE_TREE2, DATA_SERVERS2, OSTORE_ENV2, OSTORE_LOCAL2, DOWN_AFTER_PUT2  the same for system
+#                 ostore2, a second build (or the same build with other settings) in the same rounds
 #   GO_API, GO_DATA  the tutorial's chapter-2 apiServer and dataServer binaries, built by you
 #   S3PROXY_JAR   S3Proxy's jar-with-dependencies (default: get-s3proxy.sh fetches 4.1.1)
 #   BROKER        amqp://guest:guest@127.0.0.1:5672 (virtual hosts bench-* are made and dropped)

@@ -1,6 +1,6 @@
 # Sourced by compare.sh: ostore builds as systems. `ostore` runs OSTORE_TREE with DATA_SERVERS,
-# OSTORE_ENV and DOWN_AFTER_PUT; `ostore2` the same from the variables ending in 2, so that two
-# builds (or two settings of one) meet in the same rounds.
+# OSTORE_ENV, OSTORE_LOCAL and DOWN_AFTER_PUT; `ostore2` the same from the variables ending in 2,
+# so that two builds (or two settings of one) meet in the same rounds.
 
 # ostore_setting SYSTEM NAME DEFAULT: NAME for `ostore`, NAME2 for `ostore2`, else DEFAULT.
 ostore_setting() {
@@ -24,18 +24,32 @@ ostore_describe() {
   local tree count
   tree=$(ostore_setting "$1" OSTORE_TREE "")
   count=$(ostore_setting "$1" DATA_SERVERS "$DATA_SERVERS")
+  [ "$(ostore_setting "$1" OSTORE_LOCAL 0)" = 1 ] &&
+    count="6 (the README's one-command store: one process, no broker)"
   echo "$1 = $(git -C "$tree" rev-parse --short HEAD 2>/dev/null || echo '?') ($tree) with" \
     "$count data servers$(ostore_setting "$1" OSTORE_ENV "" |
       sed 's/^./ and &/')$(ostore_setting "$1" DOWN_AFTER_PUT 0 | sed '/^0$/d; s/.*/, up to & stopped after the PUTs/')"
 }
 
 # start_ostore SYSTEM DIR: 1 api + N data servers over RabbitMQ, SQLite metadata; sets STORE_URL
-# (the api server), DATA_URLS and DATA_PIDS (the data servers, in the same order).
+# (the api server), DATA_URLS and DATA_PIDS (the data servers, in the same order). With
+# OSTORE_LOCAL=1, the api server alone, as the README runs it: its six data servers in its own
+# process on the in-process bus (DATA_PIDS empty: DOWN_AFTER_PUT cannot stop them).
 start_ostore() {
   local system=$1 dir=$2 tree count env ports i
   tree=$(ostore_setting "$system" OSTORE_TREE "")
   count=$(ostore_setting "$system" DATA_SERVERS "$DATA_SERVERS")
   env=$(ostore_setting "$system" OSTORE_ENV "")
+  if [ "$(ostore_setting "$system" OSTORE_LOCAL 0)" = 1 ]; then
+    read -ra ports <<<"$(free_ports 1)"
+    DATA_URLS=() DATA_PIDS=()
+    STORE_URL=http://127.0.0.1:${ports[0]}
+    # shellcheck disable=SC2086
+    spawn "$LOGS/$system-api.r$RUN.log" env $env LISTEN_ADDRESS="127.0.0.1:${ports[0]}" \
+      STORAGE_ROOT="$dir/local" java $JAVA_OPTS -jar "$tree/ostore-server-api/target/ostore-server-api.jar"
+    wait_for 60 "$system in one process" live_data_servers_are 6
+    return
+  fi
   make_vhost "$system"
   read -ra ports <<<"$(free_ports $((count + 1)))"
   DATA_URLS=() DATA_PIDS=()
