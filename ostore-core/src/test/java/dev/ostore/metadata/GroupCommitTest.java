@@ -9,9 +9,11 @@ import dev.ostore.OstoreException;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes to SQLite that queue behind a running one are committed in one batch: each caller still
- * gets its own result, and only once its write is committed; one write's error is its own.
+ * gets its own result, and only once its write is committed; one write's error is its own; a
+ * write that cannot start within its wait fails and is never run.
  */
 @Timeout(60)
 class GroupCommitTest {
@@ -77,6 +80,33 @@ class GroupCommitTest {
       }
     }
     assertEquals(List.of(0, 1, 2, 4, 5), rows());
+  }
+
+  @Test
+  void aWriteThatCannotStartWithinItsWaitFailsAndIsNeverRun() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    GroupCommit commits = new GroupCommit(Duration.ofSeconds(1), batch -> {
+      for (GroupCommit.Queued<?> queued : batch) {
+        ran.add(queued.what());
+        if (queued.what().equals("stuck")) {
+          running.countDown();
+          awaitQuietly(release);
+        }
+        queued.succeeded(null);
+      }
+    });
+    Future<Object> stuck = callers.submit(() -> commits.write("stuck", session -> null));
+    running.await();
+    OstoreException late = assertThrows(OstoreException.class,
+        () -> commits.write("late", session -> null));
+    assertEquals(ErrorCode.METADATA_UNAVAILABLE, late.code());
+    assertEquals("no write to the metadata store could start within 1 s", late.getMessage());
+    release.countDown();
+    stuck.get(10, TimeUnit.SECONDS);
+    assertEquals(List.of("stuck"), ran, "the late write never ran");
+    assertEquals(0, commits.queued());
   }
 
   /**
