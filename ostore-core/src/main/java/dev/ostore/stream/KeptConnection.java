@@ -105,17 +105,21 @@ final class KeptConnection implements AutoCloseable {
    */
   Response read(int maxText) throws IOException {
     Head head = readHead();
-    boolean bodiless = head.status == 204 || head.status == 304;
-    byte[] text = bodiless ? new byte[0]
-        : head.chunked ? readChunked(maxText) : readShortBody(head.length, maxText);
-    boolean reusable = head.keepAlive && (bodiless || head.chunked || head.length >= 0)
+    byte[] text = readText(head, maxText);
+    boolean reusable = head.keepAlive && (bodiless(head) || head.chunked || head.length >= 0)
         && head.length <= MAX_DRAINED;
     return new Response(head.status, text, reusable);
   }
 
-  /** Reads the error text of an answer whose head was read: at most {@code maxText} bytes. */
+  /** Reads the body of an answer whose head was read, keeping at most {@code maxText} bytes. */
   byte[] readText(Head head, int maxText) throws IOException {
-    return head.chunked ? readChunked(maxText) : readShortBody(head.length, maxText);
+    return bodiless(head) ? new byte[0]
+        : head.chunked ? readChunked(maxText) : readShortBody(head.length, maxText);
+  }
+
+  /** Whether an answer has no body whatever its fields say. */
+  private static boolean bodiless(Head head) {
+    return head.status == 204 || head.status == 304;
   }
 
   /**

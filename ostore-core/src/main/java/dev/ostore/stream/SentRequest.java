@@ -24,8 +24,8 @@ public final class SentRequest {
   /** The request's head and body, as sent. */
   private final byte[] request;
   private KeptConnection connection;
-  /** Why sending failed, when it did; the answer is then asked for with a second attempt. */
-  private OstoreException unsent;
+  /** Whether it got no answer yet because sending failed: it is then sent once more. */
+  private boolean resend;
 
   private SentRequest(KeptConnections connections, ServerAddress server, String method,
       String path, byte[] request) {
@@ -59,7 +59,7 @@ public final class SentRequest {
       if (failure.code() == ErrorCode.DATA_SERVER_UNREACHABLE) {
         throw failure;
       }
-      sent.unsent = failure;
+      sent.resend = true;
     }
     return sent;
   }
@@ -75,13 +75,13 @@ public final class SentRequest {
       try {
         return answerOn(sentOn);
       } catch (KeptConnection.NoAnswer e) {
-        unsent = HttpCall.failure(server, e);
+        resend = true; // on a kept connection the server closed since, say
       }
     }
-    if (unsent == null) {
+    if (!resend) {
       throw new IllegalStateException("answered already");
     }
-    unsent = null;
+    resend = false;
     KeptConnection fresh;
     try {
       fresh = connections.fresh(server);

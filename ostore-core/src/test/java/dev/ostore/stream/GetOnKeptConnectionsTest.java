@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
-import dev.ostore.ServerAddress;
-import dev.ostore.heartbeat.FakeClock;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,22 +20,19 @@ class GetOnKeptConnectionsTest {
   private static final String SHARD = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
       + "Shard-Layout: 4+2/65536\r\n\r\nbytes";
 
-  private final ExecutorService executor = Executors.newCachedThreadPool();
-  private final FakeClock clock = new FakeClock();
-  private final Transfers transfers = Transfers.create(executor, new FakeScheduler(clock), clock,
-      Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private final FakeClockTransfers fixture = new FakeClockTransfers();
+  private final Transfers transfers = fixture.transfers;
 
   @AfterEach
   void stop() {
-    transfers.close();
-    executor.shutdownNow();
+    fixture.close();
   }
 
   @Test
   void getsReadWholeOneAfterAnotherShareOneConnection() throws Exception {
     try (RawHttpServer server = new RawHttpServer(false, SHARD)) {
       for (int i = 0; i < 3; i++) {
-        try (GetStream in = transfers.get(loopback(server), "/shards/x")) {
+        try (GetStream in = transfers.get(server.address(), "/shards/x")) {
           assertEquals(5, in.length());
           assertEquals(Optional.of("4+2/65536"), in.header("shard-layout"));
           assertEquals("bytes", new String(in.readAllBytes()));
@@ -53,10 +45,10 @@ class GetOnKeptConnectionsTest {
   @Test
   void aGetClosedBeforeItsEndClosesItsConnection() throws Exception {
     try (RawHttpServer server = new RawHttpServer(false, SHARD)) {
-      try (GetStream in = transfers.get(loopback(server), "/shards/x")) {
+      try (GetStream in = transfers.get(server.address(), "/shards/x")) {
         assertEquals('b', in.read());
       }
-      try (GetStream in = transfers.get(loopback(server), "/shards/x")) {
+      try (GetStream in = transfers.get(server.address(), "/shards/x")) {
         assertEquals("bytes", new String(in.readAllBytes()));
       }
       assertEquals(2, server.accepted.get());
@@ -66,13 +58,13 @@ class GetOnKeptConnectionsTest {
   @Test
   void aGetOnAConnectionTheServerClosedSinceIsSentAgainOnAFreshOne() throws Exception {
     try (RawHttpServer server = new RawHttpServer(true, SHARD)) {
-      try (GetStream in = transfers.get(loopback(server), "/shards/x")) {
+      try (GetStream in = transfers.get(server.address(), "/shards/x")) {
         in.readAllBytes();
       }
       while (server.closed.get() == 0) {
         Thread.sleep(5);
       }
-      try (GetStream in = transfers.get(loopback(server), "/shards/x")) {
+      try (GetStream in = transfers.get(server.address(), "/shards/x")) {
         assertEquals("bytes", new String(in.readAllBytes()));
       }
       assertEquals(2, server.accepted.get());
@@ -85,13 +77,9 @@ class GetOnKeptConnectionsTest {
     try (RawHttpServer server = new RawHttpServer(false,
         "HTTP/1.1 404 Not Found\r\nContent-Length: 19\r\n\r\nno shard x here\nxx\n")) {
       OstoreException missing = assertThrows(OstoreException.class,
-          () -> transfers.get(loopback(server), "/shards/x"));
+          () -> transfers.get(server.address(), "/shards/x"));
       assertEquals(ErrorCode.NOT_FOUND, missing.code());
       assertEquals("no shard x here", missing.getMessage());
     }
-  }
-
-  private static ServerAddress loopback(RawHttpServer server) {
-    return new ServerAddress("127.0.0.1", server.port());
   }
 }

@@ -2,6 +2,7 @@ package dev.ostore.stream;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
+import dev.ostore.ServerAddress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -56,8 +57,9 @@ final class RawHttpServer implements AutoCloseable {
     thread.start();
   }
 
-  int port() {
-    return socket.getLocalPort();
+  /** Where it listens. */
+  ServerAddress address() {
+    return new ServerAddress("127.0.0.1", socket.getLocalPort());
   }
 
   private void serve(Socket connection, String answer, boolean once) {

@@ -10,7 +10,6 @@ import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
-import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.http.HttpService;
 import dev.ostore.http.Routes;
 import java.io.ByteArrayOutputStream;
@@ -21,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,15 +31,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class SentRequestTest {
-  private final ExecutorService executor = Executors.newCachedThreadPool();
-  private final FakeClock clock = new FakeClock();
-  private final Transfers transfers = Transfers.create(executor, new FakeScheduler(clock), clock,
-      Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private final FakeClockTransfers fixture = new FakeClockTransfers();
+  private final Transfers transfers = fixture.transfers;
 
   @AfterEach
   void stop() {
-    transfers.close();
-    executor.shutdownNow();
+    fixture.close();
   }
 
   @Test
@@ -75,7 +69,7 @@ class SentRequestTest {
   void aRequestOnAConnectionTheServerClosedSinceIsSentAgainOnAFreshOne() throws Exception {
     // Answers each request on a connection, then closes it without saying so beforehand.
     try (RawHttpServer server = new RawHttpServer("201 Created", true)) {
-      ServerAddress address = loopback(server.port());
+      ServerAddress address = server.address();
       assertEquals("ok\n",
           transfers.send(address, "PUT", "/x", Map.of(), bytes(10)).answer().text());
       awaitClosed(server, 1);
@@ -88,7 +82,7 @@ class SentRequestTest {
   @Test
   void anErrorAnswerIsNotSentAgainAndCarriesTheServersMessage() throws Exception {
     try (RawHttpServer server = new RawHttpServer("500 Server Error", false)) {
-      SentRequest sent = transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(5));
+      SentRequest sent = transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(5));
       OstoreException failed = assertThrows(OstoreException.class, sent::answer);
       assertEquals(ErrorCode.DATA_SERVER_FAILED, failed.code());
       assertTrue(failed.getMessage().contains("answered 500") && failed.getMessage()
@@ -109,7 +103,7 @@ class SentRequestTest {
   @Test
   void aRequestLeavesInOnePieceHeadAndBodyTogether() throws Exception {
     try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
-      transfers.send(loopback(server.port()), "PUT", "/shards/x", Map.of("Shard-Layout", "4+2"),
+      transfers.send(server.address(), "PUT", "/shards/x", Map.of("Shard-Layout", "4+2"),
           bytes(4096)).answer();
       assertEquals(List.of(4096), server.bodies);
       assertTrue(server.firstReads.get(0) > 4096,
@@ -122,7 +116,7 @@ class SentRequestTest {
     try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
       for (int i = 1; i <= 3; i++) {
         assertEquals(201,
-            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer()
+            transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(i)).answer()
                 .status());
       }
       assertEquals(List.of(1, 2, 3), server.bodies);
@@ -133,9 +127,9 @@ class SentRequestTest {
   @Test
   void aConnectionIdleForLongerThanItIsKeptIsClosedNotUsed() throws Exception {
     try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
-      transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(1)).answer();
-      clock.advance(KeptConnections.KEEP_IDLE);
-      transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(2)).answer();
+      transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(1)).answer();
+      fixture.clock.advance(KeptConnections.KEEP_IDLE);
+      transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(2)).answer();
       assertEquals(2, server.accepted.get());
       awaitClosed(server, 1);
       assertEquals(List.of(1, 2), server.bodies);
@@ -149,7 +143,7 @@ class SentRequestTest {
         + "2\r\nok\r\n1;x=y\r\n\n\r\n0\r\n\r\n")) {
       for (int i = 1; i <= 2; i++) {
         Answer answer =
-            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer();
+            transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(i)).answer();
         assertEquals(new Answer(201, "ok\n"), answer);
       }
       assertEquals(1, server.accepted.get());
@@ -162,7 +156,7 @@ class SentRequestTest {
         "HTTP/1.1 201 Created\r\nConnection: close\r\nContent-Length: 3\r\n\r\nok\n")) {
       for (int i = 1; i <= 2; i++) {
         assertEquals("ok\n",
-            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer()
+            transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(i)).answer()
                 .text());
       }
       assertEquals(2, server.accepted.get());
@@ -175,7 +169,7 @@ class SentRequestTest {
     try (RawHttpServer server = new RawHttpServer(false, "HTTP/1.1 204 No Content\r\n\r\n")) {
       for (int i = 1; i <= 2; i++) {
         assertEquals(new Answer(204, ""),
-            transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(i)).answer());
+            transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(i)).answer());
       }
       assertEquals(1, server.accepted.get());
     }
@@ -185,7 +179,7 @@ class SentRequestTest {
   void anAnswerCutShortFailsAndTheRequestIsNotSentAgain() throws Exception {
     try (RawHttpServer server = new RawHttpServer(true,
         "HTTP/1.1 201 Created\r\nContent-Length: 10\r\n\r\nok")) {
-      SentRequest sent = transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(7));
+      SentRequest sent = transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(7));
       OstoreException failed = assertThrows(OstoreException.class, sent::answer);
       assertEquals(ErrorCode.DATA_SERVER_FAILED, failed.code());
       assertTrue(failed.getMessage().contains("ended early"), failed.getMessage());
@@ -196,9 +190,9 @@ class SentRequestTest {
   @Test
   void aServerThatNeverAnswersTimesOutAndGetsTheRequestOnce() throws Exception {
     try (RawHttpServer server = new RawHttpServer(false, null);
-        Transfers impatient = Transfers.create(executor, new FakeScheduler(clock), clock,
+        Transfers impatient = Transfers.create(fixture.executor, new FakeScheduler(fixture.clock), fixture.clock,
             Duration.ofSeconds(2), Duration.ofMillis(300))) {
-      SentRequest sent = impatient.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(5));
+      SentRequest sent = impatient.send(server.address(), "PUT", "/x", Map.of(), bytes(5));
       OstoreException failed = assertThrows(OstoreException.class, sent::answer);
       assertEquals(ErrorCode.DATA_SERVER_FAILED, failed.code());
       assertTrue(failed.getMessage().contains("timed out"), failed.getMessage());
@@ -210,7 +204,7 @@ class SentRequestTest {
   @Test
   void closingClosesTheConnectionsKeptOpen() throws Exception {
     try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
-      transfers.send(loopback(server.port()), "PUT", "/x", Map.of(), bytes(1)).answer();
+      transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(1)).answer();
       assertEquals(0, server.closed.get());
       transfers.close();
       awaitClosed(server, 1);
@@ -220,9 +214,9 @@ class SentRequestTest {
   @Test
   void aHeaderThatWouldBreakItsLineIsRefusedAndNothingIsSent() throws Exception {
     try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
-      assertThrows(IllegalArgumentException.class, () -> transfers.send(loopback(server.port()),
+      assertThrows(IllegalArgumentException.class, () -> transfers.send(server.address(),
           "PUT", "/x", Map.of("Name", "a\r\nX-Injected: y"), bytes(1)));
-      assertThrows(IllegalArgumentException.class, () -> transfers.send(loopback(server.port()),
+      assertThrows(IllegalArgumentException.class, () -> transfers.send(server.address(),
           "PUT", "/x y", Map.of(), bytes(1)));
       assertEquals(0, server.accepted.get());
     }
