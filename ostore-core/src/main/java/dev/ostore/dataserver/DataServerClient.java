@@ -52,9 +52,7 @@ public interface DataServerClient {
       long objectSize, byte[] shard) throws IOException {
     ShardWriter writer = upload(server, id.index(), striping);
     try {
-      for (int at = 0; at < shard.length; at += striping.chunkSize()) {
-        writer.writeBlock(shard, at, Math.min(striping.chunkSize(), shard.length - at));
-      }
+      ShardBlocks.split(shard, striping, writer::writeBlock);
     } catch (IOException | RuntimeException e) {
       writer.close();
       throw e;

@@ -73,9 +73,8 @@ final class HttpDataServerClient implements DataServerClient {
       long objectSize, byte[] shard) throws IOException {
     // Room for one block's frame and the trailer: a small shard is one block.
     ByteArrayOutputStream body = new ByteArrayOutputStream(shard.length + 64);
-    for (int at = 0; at < shard.length; at += striping.chunkSize()) {
-      BlockFrames.writeBlock(body, shard, at, Math.min(striping.chunkSize(), shard.length - at));
-    }
+    ShardBlocks.split(shard, striping,
+        (bytes, offset, length) -> BlockFrames.writeBlock(body, bytes, offset, length));
     BlockFrames.writeEnd(body, id.hash(), objectSize);
     SentRequest sent;
     try {
@@ -127,8 +126,7 @@ final class HttpDataServerClient implements DataServerClient {
       ShardLayout layout = ShardLayout.parse(in.header(LAYOUT_HEADER).orElse(null),
           Long.parseLong(in.header(SIZE_HEADER).orElse("-1")));
       if (expected.isPresent() && !expected.get().equals(layout)) {
-        throw new IllegalArgumentException("it holds it as " + describe(layout) + ", not as "
-            + describe(expected.get()) + ": stored by a write under other settings");
+        throw new IllegalArgumentException(heldOtherwise(layout, expected.get()));
       }
       if (in.length() != ShardRecords.length(layout, fromBlock, toBlock)) {
         throw new IllegalArgumentException("it sent " + in.length() + " bytes for blocks ["
@@ -140,6 +138,12 @@ final class HttpDataServerClient implements DataServerClient {
       throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
           + " answered a read of " + what + " wrongly: " + e.getMessage(), e);
     }
+  }
+
+  /** Why a shard held as {@code held} cannot be read as {@code expected}. */
+  static String heldOtherwise(ShardLayout held, ShardLayout expected) {
+    return "it holds it as " + describe(held) + ", not as " + describe(expected)
+        + ": stored by a write under other settings";
   }
 
   private static String describe(ShardLayout layout) {

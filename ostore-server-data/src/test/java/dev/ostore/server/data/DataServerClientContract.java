@@ -21,6 +21,7 @@ import dev.ostore.dataserver.HeldShard;
 import dev.ostore.dataserver.HeldWhole;
 import dev.ostore.dataserver.ListedShard;
 import dev.ostore.dataserver.ListedWhole;
+import dev.ostore.dataserver.PendingShard;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.erasure.Striping;
@@ -56,9 +57,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link DataServerClient} against a real data server on a loopback port. */
+/**
+ * What every {@link DataServerClient} does, against a real data server on a loopback port: over
+ * HTTP ({@link HttpDataServerClientTest}) and by calling it in this process ({@link
+ * InProcessDataServerClientTest}).
+ */
 @Timeout(30)
-class DataServerClientTest {
+abstract class DataServerClientContract {
   static final ContentHash HASH = ContentHash.sha256("object".getBytes(UTF_8));
   static final Striping STRIPING = new Striping(4, 2, 100);
   /** A 1,000-byte object's shards have 3 blocks (100, 100, 50 bytes). */
@@ -82,13 +87,21 @@ class DataServerClientTest {
     server = startServer();
     transfers = Transfers.create(executor, scheduler, InstantSource.system(),
         Duration.ofSeconds(2), Duration.ofSeconds(10));
-    client = DataServerClient.overHttp(transfers);
+    client = client(transfers);
   }
+
+  /** The client under test, talking HTTP through {@code transfers} where it does. */
+  abstract DataServerClient client(Transfers transfers);
+
+  /** Tells the client of a data server started, as its own kind of client needs. */
+  void started(DataServer server) {}
 
   /** A data server on {@link #root}, on the fake clock, holding shards for a week. */
   private DataServer startServer() throws IOException {
-    return DataServer.start(TestConfig.at(root).maxTempObjects(8).holdFor(HOLD_FOR).build(),
-        bus, clock);
+    DataServer started = DataServer.start(
+        TestConfig.at(root).maxTempObjects(8).holdFor(HOLD_FOR).build(), bus, clock);
+    started(started);
+    return started;
   }
 
   @AfterEach
@@ -127,6 +140,65 @@ class DataServerClientTest {
     assertTrue(e.getMessage().contains("it holds it as " + LAYOUT.layoutText() + " of "
         + LAYOUT.objectSize() + " bytes, not as " + LAYOUT.layoutText() + " of "
         + other.objectSize() + " bytes"), e.getMessage());
+  }
+
+  @Test
+  void aShardSentWholeIsStoredOnceAndReadsBackAfterARestart() throws IOException {
+    ShardId id = new ShardId(HASH, 2);
+    byte[] bytes = TestData.randomBytes(250, 3);
+    assertEquals(ShardWrite.STORED, store(id, bytes));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 100, 250), read(id, 1, 3));
+    assertEquals(ShardWrite.KEPT_EXISTING, store(id, TestData.randomBytes(250, 4)));
+
+    server.close();
+    server = startServer();
+
+    assertArrayEquals(bytes, read(id, 0, 3));
+  }
+
+  @Test
+  void shardsSentWholeBeforeAnyIsAwaitedAreAllStored() throws IOException {
+    List<PendingShard> pending = new ArrayList<>();
+    List<byte[]> shards = new ArrayList<>();
+    for (int i = 0; i < STRIPING.totalShards(); i++) {
+      shards.add(TestData.randomBytes(250, 20 + i));
+      pending.add(client.store(server.address(), new ShardId(HASH, i), STRIPING,
+          LAYOUT.objectSize(), shards.get(i)));
+    }
+    for (int i = 0; i < pending.size(); i++) {
+      assertEquals(ShardWrite.STORED, pending.get(i).await());
+      assertArrayEquals(shards.get(i), read(new ShardId(HASH, i), 0, 3));
+    }
+  }
+
+  @Test
+  void aShardSentWholeToAServerStoppedFailsAsUnreachableNamingServerAndShard() {
+    ServerAddress stopped = server.address();
+    server.close();
+    ShardId id = new ShardId(HASH, 5);
+
+    OstoreException e = assertThrows(OstoreException.class, () -> client.store(stopped, id,
+        STRIPING, LAYOUT.objectSize(), new byte[250]).await());
+
+    assertEquals(ErrorCode.DATA_SERVER_UNREACHABLE, e.code());
+    assertTrue(e.getMessage().contains("shard " + id + " on " + stopped), e.getMessage());
+  }
+
+  @Test
+  void aShardCorruptInItsFirstBlockIsNotHeld() throws IOException {
+    ShardId id = new ShardId(HASH, 0);
+    ShardLayout big = new ShardLayout(1, 0, 65536, 2 * 65536);
+    byte[] bytes = TestData.randomBytes(2 * 65536, 7);
+    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
+      writeBlocks(writer, big, bytes);
+      writer.finish(HASH, big.objectSize());
+    }
+    Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2)).resolve(id.toString());
+    byte[] stored = Files.readAllBytes(file);
+    stored[stored.length / 4] ^= 1; // in the first block
+    Files.write(file, stored);
+
+    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, big, 0, 2));
   }
 
   @Test
@@ -333,6 +405,23 @@ class DataServerClientTest {
   }
 
   @Test
+  void aShardOfManyBlocksReadsBackWholeAndFromItsMiddle() throws IOException {
+    ShardId id = new ShardId(HASH, 0);
+    ShardLayout big = new ShardLayout(1, 0, 65536, 9 * 65536 - 5);
+    byte[] bytes = TestData.randomBytes(9 * 65536 - 5, 8);
+    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
+      writeBlocks(writer, big, bytes);
+      writer.finish(HASH, big.objectSize());
+    }
+    try (InputStream in = client.read(server.address(), id, big, 0, 9)) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+    try (InputStream in = client.read(server.address(), id, big, 3, 9)) {
+      assertArrayEquals(Arrays.copyOfRange(bytes, 3 * 65536, bytes.length), in.readAllBytes());
+    }
+  }
+
+  @Test
   void aShardCorruptMidwayIsACutStreamNeverWrongBytes() throws IOException {
     ShardId id = new ShardId(HASH, 0);
     ShardLayout big = new ShardLayout(1, 0, 65536, 8 * 65536);
@@ -525,6 +614,11 @@ class DataServerClientTest {
   /** Holds one shard, as a batch of one. */
   private Hold hold(ShardId id, Instant writtenBefore) throws IOException {
     return client.hold(server.address(), List.of(id), writtenBefore).get(id);
+  }
+
+  /** Sends shard {@code id} whole and waits for it to be stored. */
+  private ShardWrite store(ShardId id, byte[] bytes) throws IOException {
+    return client.store(server.address(), id, STRIPING, LAYOUT.objectSize(), bytes).await();
   }
 
   private byte[] read(ShardId id, long from, long to) throws IOException {
