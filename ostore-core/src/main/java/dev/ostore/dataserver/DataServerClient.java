@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /**
  * What an api server asks of a data server about shards, over one protocol whose paths and
@@ -32,6 +33,17 @@ public interface DataServerClient {
   /** A client that talks HTTP through {@code transfers}, whose executors the caller owns. */
   static DataServerClient overHttp(Transfers transfers) {
     return new HttpDataServerClient(transfers);
+  }
+
+  /**
+   * A client that stores shards sent whole ({@link #store}) and reads shards ({@link #read}) of
+   * the data servers in {@code local} by calling their stores, those on {@code executor}, and
+   * asks {@code remote} for all else: the one-process store's client, with no loopback HTTP
+   * on its paths of every object.
+   */
+  static DataServerClient preferringInProcess(InProcessDataServers local,
+      DataServerClient remote, Executor executor) {
+    return new InProcessDataServerClient(local, remote, executor);
   }
 
   /**

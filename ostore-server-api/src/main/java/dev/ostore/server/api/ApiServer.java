@@ -5,6 +5,7 @@ import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.InProcessDataServers;
 import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.http.HttpService;
@@ -82,7 +83,8 @@ public final class ApiServer implements AutoCloseable {
       throws IOException {
     HttpService.Listener listener = listen(config);
     Optional<StorageRoot> root = lockRootIfUsed(config, listener);
-    return start(config, listener, root, StoreIdentity.cluster(), layouts(config), bus, clock);
+    return start(config, listener, root, StoreIdentity.cluster(), layouts(config), bus, clock,
+        Optional.empty());
   }
 
   /** How a server of a cluster lays out new content: as configured, 4+2 by default. */
@@ -111,11 +113,12 @@ public final class ApiServer implements AutoCloseable {
 
   /**
    * Starts an api server on {@code listener}, serving the metadata of the store {@code
-   * identity}. It owns {@code listener} and {@code root} from here on, even when it fails.
+   * identity}; it calls the data servers of {@code inProcess}, if given, in this process. It
+   * owns {@code listener} and {@code root} from here on, even when it fails.
    */
   static ApiServer start(ApiServerConfig config, HttpService.Listener listener,
       Optional<StorageRoot> root, StoreIdentity identity, Layouts layouts, MessageBus bus,
-      InstantSource clock) throws IOException {
+      InstantSource clock, Optional<InProcessDataServers> inProcess) throws IOException {
     MetadataStore metadata = null;
     LiveServers live = null;
     RollCall rollCall = null;
@@ -138,7 +141,11 @@ public final class ApiServer implements AutoCloseable {
       transfers = Transfers.create(uploads, watchdog, clock, CONNECT_TIMEOUT,
           READ_TIMEOUT);
       Routes.Builder routes = Routes.builder();
-      DataServerClient client = DataServerClient.overHttp(transfers);
+      DataServerClient overHttp = DataServerClient.overHttp(transfers);
+      ExecutorService stores = uploads;
+      DataServerClient client = inProcess.map(
+          local -> DataServerClient.preferringInProcess(local, overHttp, stores))
+          .orElse(overHttp);
       background = Background.start(metadata, live, locator, client, layouts, uploads,
           config.repair(), config.collect(), clock, listener.address().toString());
       ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,

@@ -46,7 +46,7 @@ public final class ApiServerMain {
     MessageBus bus = MessageBus.rabbitMq(config.rabbitMqServer().orElseThrow());
     try {
       ApiServer api = ApiServer.start(config, listener, root, StoreIdentity.cluster(),
-          ApiServer.layouts(config), bus, InstantSource.system());
+          ApiServer.layouts(config), bus, InstantSource.system(), Optional.empty());
       return grace -> {
         boolean finished = api.stop(grace);
         bus.close();

@@ -5,6 +5,7 @@ import static java.lang.System.Logger.Level.INFO;
 import dev.ostore.ServerAddress;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.compress.Compression;
+import dev.ostore.dataserver.InProcessDataServers;
 import dev.ostore.http.HttpService;
 import dev.ostore.metadata.StoreIdentity;
 import dev.ostore.server.data.DataServer;
@@ -25,8 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A whole ostore in this process: an api server and data servers on loopback ports, talking over
- * the in-memory bus through the same heartbeat, locate and stream code as a real cluster. It is
- * the one-command store, and the test double for applications that use ostore:
+ * the in-memory bus through the same heartbeat, locate and stream code as a real cluster, but
+ * that the api server stores small shards and reads shards by calling the data servers' stores
+ * (see {@link InProcessDataServers}). It is the one-command store, and the test double for
+ * applications that use ostore:
  *
  * <pre>{@code
  * @Test
@@ -53,13 +56,16 @@ public final class LocalCluster implements AutoCloseable {
 
   private final StorageRoot root;
   private final MessageBus bus;
+  private final InProcessDataServers inProcess;
   private final List<DataServer> dataServers = new ArrayList<>();
   private final ApiServer api;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private LocalCluster(StorageRoot root, MessageBus bus, ApiServer api) {
+  private LocalCluster(StorageRoot root, MessageBus bus, InProcessDataServers inProcess,
+      ApiServer api) {
     this.root = root;
     this.bus = bus;
+    this.inProcess = inProcess;
     this.api = api;
   }
 
@@ -150,12 +156,14 @@ public final class LocalCluster implements AutoCloseable {
       throw e;
     }
     MessageBus bus = MessageBus.inMemory();
+    // The api server stores and reads shards by calling the data servers, not over loopback.
+    InProcessDataServers inProcess = InProcessDataServers.create();
     LocalCluster cluster;
     try {
       // The api server listens first, so it hears each data server's first heartbeat.
-      cluster = new LocalCluster(root, bus, ApiServer.start(config, listener, Optional.empty(),
+      cluster = new LocalCluster(root, bus, inProcess, ApiServer.start(config, listener, Optional.empty(),
           StoreIdentity.local(record.id()), config.layouts(record.dataServers()), bus,
-          InstantSource.system()));
+          InstantSource.system(), Optional.of(inProcess)));
     } catch (IOException | RuntimeException e) {
       bus.close();
       root.close();
@@ -165,8 +173,7 @@ public final class LocalCluster implements AutoCloseable {
       record.saveIfMissing(root);
       for (int i = 1; i <= record.dataServers(); i++) {
         Path dir = root.path().resolve(StoreRecord.dataDirectory(i));
-        cluster.dataServers.add(DataServer.start(
-            DataServerConfig.embedded(new ServerAddress("127.0.0.1", 0), dir), bus));
+        cluster.dataServers.add(cluster.startDataServer(new ServerAddress("127.0.0.1", 0), dir));
       }
       cluster.awaitDataServers();
     } catch (IOException | RuntimeException e) {
@@ -204,7 +211,13 @@ public final class LocalCluster implements AutoCloseable {
   public void startDataServer(int i) throws IOException {
     ServerAddress address = dataServers.get(i - 1).address();
     Path dir = root.path().resolve(StoreRecord.dataDirectory(i));
-    dataServers.set(i - 1, DataServer.start(DataServerConfig.embedded(address, dir), bus));
+    dataServers.set(i - 1, startDataServer(address, dir));
+  }
+
+  private DataServer startDataServer(ServerAddress address, Path dir) throws IOException {
+    DataServer server = DataServer.start(DataServerConfig.embedded(address, dir), bus);
+    server.serveInProcess(inProcess);
+    return server;
   }
 
   /** Stops every server at once: requests in flight are cut off. */

@@ -8,6 +8,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ServerAddress;
 import dev.ostore.ServerId;
 import dev.ostore.bus.MessageBus;
+import dev.ostore.dataserver.InProcessDataServers;
 import dev.ostore.health.HealthEndpoint;
 import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.HeartbeatPublisher;
@@ -68,6 +69,7 @@ public final class DataServer implements AutoCloseable {
   private final HeartbeatPublisher heartbeat;
   private final ServerMetrics metrics;
   private final AtomicBoolean open = new AtomicBoolean(true);
+  private volatile Optional<InProcessDataServers> inProcess = Optional.empty();
 
   private DataServer(StorageRoot root, ServerId id, ContentStore store, ShardStore shards,
       HttpService http, ScheduledExecutorService scheduler, Optional<Scrubbing> scrubbing,
@@ -229,6 +231,15 @@ public final class DataServer implements AutoCloseable {
     return id;
   }
 
+  /**
+   * Lets the api servers of this process store and read this server's shards through {@code
+   * servers} by calling its store, besides over HTTP, until it stops.
+   */
+  public void serveInProcess(InProcessDataServers servers) {
+    inProcess = Optional.of(servers);
+    servers.add(address(), shards);
+  }
+
   /** Stops at once: requests in flight are cut off. */
   @Override
   public void close() {
@@ -251,6 +262,7 @@ public final class DataServer implements AutoCloseable {
     if (!open.compareAndSet(true, false)) {
       return true;
     }
+    inProcess.ifPresent(servers -> servers.remove(address(), shards));
     // Still announced and answering locates while the last transfers finish.
     boolean finished = stopHttp.getAsBoolean();
     heartbeat.close();

@@ -1,0 +1,236 @@
+package dev.ostore.dataserver;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.erasure.Striping;
+import dev.ostore.storage.CorruptShardException;
+import dev.ostore.storage.ShardFile;
+import dev.ostore.storage.ShardLayout;
+import dev.ostore.storage.ShardStore;
+import dev.ostore.storage.ShardUpload;
+import dev.ostore.stream.GetStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.NoSuchFileException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+
+/**
+ * {@link DataServerClient} that stores shards sent whole and reads shards by calling the {@link
+ * ShardStore} of a data server in this process, and otherwise asks {@code remote}: a data server
+ * elsewhere, or anything else of one here. A failure reads as it would over HTTP.
+ */
+final class InProcessDataServerClient implements DataServerClient {
+  private final InProcessDataServers local;
+  private final DataServerClient remote;
+  private final Executor executor;
+
+  InProcessDataServerClient(InProcessDataServers local, DataServerClient remote,
+      Executor executor) {
+    this.local = local;
+    this.remote = remote;
+    this.executor = executor;
+  }
+
+  /**
+   * Stores the shard on {@code executor}, so that shards sent to several servers are stored at
+   * once; one no thread of it has taken yet is stored by the thread that awaits it.
+   */
+  @Override
+  public PendingShard store(ServerAddress server, ShardId id, Striping striping,
+      long objectSize, byte[] shard) throws IOException {
+    Optional<ShardStore> shards = local.shards(server);
+    if (shards.isEmpty()) {
+      return remote.store(server, id, striping, objectSize, shard);
+    }
+    FutureTask<ShardWrite> task = new FutureTask<>(
+        () -> store(shards.get(), id, striping, objectSize, shard));
+    executor.execute(task);
+    return () -> {
+      task.run(); // does nothing once started elsewhere
+      try {
+        return task.get();
+      } catch (ExecutionException e) {
+        throw heard("upload", server, "shard " + id, e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while storing shard " + id);
+      }
+    };
+  }
+
+  private static ShardWrite store(ShardStore shards, ShardId id, Striping striping,
+      long objectSize, byte[] shard) throws IOException {
+    try (ShardUpload upload = shards.create(id.index(), striping)) {
+      ShardBlocks.split(shard, striping, upload::append);
+      upload.commit(id.hash(), objectSize);
+      return upload.keptExisting() ? ShardWrite.KEPT_EXISTING : ShardWrite.STORED;
+    }
+  }
+
+  @Override
+  public InputStream read(ServerAddress server, ShardId id, ShardLayout layout, long fromBlock,
+      long toBlock) throws IOException {
+    Optional<ShardStore> shards = local.shards(server);
+    if (shards.isEmpty() || fromBlock < 0 || fromBlock >= toBlock) {
+      return remote.read(server, id, layout, fromBlock, toBlock); // it checks the range
+    }
+    String what = "shard " + id;
+    ShardFile file;
+    try {
+      file = shards.get().open(id).orElseThrow(() -> notHeld(server, what));
+    } catch (NoSuchFileException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw heard("read", server, what, e);
+    }
+    try {
+      if (!file.layout().equals(layout)) {
+        throw wrongly(server, what, HttpDataServerClient.heldOtherwise(file.layout(), layout));
+      }
+      if (toBlock > layout.blockCount()) {
+        throw wrongly(server, what, "it has " + layout.blockCount() + " blocks, not "
+            + toBlock);
+      }
+      ShardWindows blocks = new ShardWindows(file, fromBlock, toBlock);
+      blocks.fill(); // a shard found corrupt now is one not held, as over HTTP
+      return blocks;
+    } catch (CorruptShardException e) {
+      file.close();
+      NoSuchFileException missing = notHeld(server, what);
+      missing.initCause(e);
+      throw missing;
+    } catch (OstoreException e) {
+      file.close();
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw heard("read", server, what, e);
+    }
+  }
+
+  private static NoSuchFileException notHeld(ServerAddress server, String what) {
+    return new NoSuchFileException(what, null, "data server " + server + " does not hold it");
+  }
+
+  private static OstoreException wrongly(ServerAddress server, String what, String why) {
+    return new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
+        + " answered a read of " + what + " wrongly: " + why);
+  }
+
+  /**
+   * A data server's failure as an api server hears it over HTTP, where its status tells busy,
+   * a conflict or a failed precondition apart from the rest: each a {@code DATA_SERVER_FAILED}.
+   */
+  static OstoreException heard(String verb, ServerAddress server, String what, Throwable e) {
+    if (e instanceof Error error) {
+      throw error;
+    }
+    ErrorCode code = e instanceof OstoreException failure ? switch (failure.code()) {
+      case NO_DATA_SERVER, BUS_UNAVAILABLE, METADATA_UNAVAILABLE, BUSY, STOPPING -> ErrorCode.BUSY;
+      case CONFLICT, PRECONDITION_FAILED -> failure.code();
+      default -> ErrorCode.DATA_SERVER_FAILED;
+    } : ErrorCode.DATA_SERVER_FAILED;
+    return new OstoreException(code, "cannot " + verb + " " + what + " on " + server
+        + ": data server " + server + " failed: " + e.getMessage(), e);
+  }
+
+  @Override
+  public ShardWriter upload(ServerAddress server, int index, Striping striping)
+      throws IOException {
+    return remote.upload(server, index, striping);
+  }
+
+  @Override
+  public boolean delete(ServerAddress server, ShardId id) throws IOException {
+    return remote.delete(server, id);
+  }
+
+  @Override
+  public Map<ShardId, Hold> hold(ServerAddress server, List<ShardId> ids, Instant writtenBefore)
+      throws IOException {
+    return remote.hold(server, ids, writtenBefore);
+  }
+
+  @Override
+  public List<HeldShard> listHeld(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException {
+    return remote.listHeld(server, after, limit);
+  }
+
+  @Override
+  public boolean restore(ServerAddress server, ShardId id) throws IOException {
+    return remote.restore(server, id);
+  }
+
+  @Override
+  public GetStream readWhole(ServerAddress server, ContentHash hash) throws IOException {
+    return remote.readWhole(server, hash);
+  }
+
+  @Override
+  public List<ListedShard> list(ServerAddress server, Optional<ShardId> after, int limit)
+      throws IOException {
+    return remote.list(server, after, limit);
+  }
+
+  @Override
+  public List<ListedWhole> listWhole(ServerAddress server, Optional<ContentHash> after,
+      int limit) throws IOException {
+    return remote.listWhole(server, after, limit);
+  }
+
+  @Override
+  public Hold holdWhole(ServerAddress server, ContentHash hash, Instant writtenBefore)
+      throws IOException {
+    return remote.holdWhole(server, hash, writtenBefore);
+  }
+
+  @Override
+  public List<HeldWhole> listHeldWhole(ServerAddress server, Optional<ContentHash> after,
+      int limit) throws IOException {
+    return remote.listHeldWhole(server, after, limit);
+  }
+
+  @Override
+  public boolean restoreWhole(ServerAddress server, ContentHash hash) throws IOException {
+    return remote.restoreWhole(server, hash);
+  }
+
+  @Override
+  public BlockAppend append(ServerAddress server, UploadShardId id, Striping striping,
+      long objectSize, Instant expires, long fromBlock) throws IOException {
+    return remote.append(server, id, striping, objectSize, expires, fromBlock);
+  }
+
+  @Override
+  public long uploadedBlocks(ServerAddress server, UploadShardId id) throws IOException {
+    return remote.uploadedBlocks(server, id);
+  }
+
+  @Override
+  public InputStream readUpload(ServerAddress server, UploadShardId id, long fromBlock,
+      long toBlock) throws IOException {
+    return remote.readUpload(server, id, fromBlock, toBlock);
+  }
+
+  @Override
+  public ShardWrite commitUpload(ServerAddress server, UploadShardId id, ContentHash hash)
+      throws IOException {
+    return remote.commitUpload(server, id, hash);
+  }
+
+  @Override
+  public boolean deleteUpload(ServerAddress server, UploadShardId id) throws IOException {
+    return remote.deleteUpload(server, id);
+  }
+}

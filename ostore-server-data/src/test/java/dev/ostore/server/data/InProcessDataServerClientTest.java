@@ -1,0 +1,108 @@
+package dev.ostore.server.data;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.TcpProxy;
+import dev.ostore.TestData;
+import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.InProcessDataServers;
+import dev.ostore.dataserver.ShardWrite;
+import dev.ostore.dataserver.ShardWriter;
+import dev.ostore.storage.ShardStore;
+import dev.ostore.storage.ShardUpload;
+import dev.ostore.stream.Transfers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link DataServerClient#preferringInProcess}: shards sent whole and shard reads by calling the
+ * data server's store, the rest over HTTP, all as the contract says.
+ */
+class InProcessDataServerClientTest extends DataServerClientContract {
+  private final InProcessDataServers inProcess = InProcessDataServers.create();
+
+  @TempDir
+  Path elsewhere;
+
+  @Override
+  DataServerClient client(Transfers transfers) {
+    return DataServerClient.preferringInProcess(inProcess, DataServerClient.overHttp(transfers),
+        executor);
+  }
+
+  @Override
+  void started(DataServer server) {
+    server.serveInProcess(inProcess);
+  }
+
+  @Test
+  void shardsSentWholeAndReadNeverReachTheServersHttp() throws IOException {
+    ShardId id = new ShardId(HASH, 3);
+    byte[] bytes = TestData.randomBytes(250, 11);
+    assertEquals(ShardWrite.STORED,
+        client.store(server.address(), id, STRIPING, LAYOUT.objectSize(), bytes).await());
+    try (InputStream in = client.read(server.address(), id, LAYOUT, 0, 3)) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+    assertFalse(metrics().contains("endpoint=\"/shards/"), metrics());
+
+    try (ShardWriter writer = client.upload(server.address(), 4, STRIPING)) {
+      writer.writeBlock(bytes, 0, 100);
+      writer.writeBlock(bytes, 100, 100);
+      writer.writeBlock(bytes, 200, 50);
+      writer.finish(HASH, LAYOUT.objectSize());
+    }
+    assertTrue(metrics().contains("endpoint=\"/shards/"), "a streamed upload goes over HTTP");
+  }
+
+  private String metrics() throws IOException {
+    try (InputStream in = server.address().baseUri().resolve("/metrics").toURL().openStream()) {
+      return new String(in.readAllBytes(), UTF_8);
+    }
+  }
+
+  @Test
+  void aStoreWithNoRoomLeftIsBusyAsOverHttp() throws Exception {
+    try (Socket nothingListens = TcpProxy.reservedPort();
+        ShardStore full = ShardStore.onDisk(elsewhere, 1);
+        ShardUpload holdingTheOnlySlot = full.create(0, STRIPING)) {
+      ServerAddress address = new ServerAddress("127.0.0.1", nothingListens.getLocalPort());
+      inProcess.add(address, full);
+
+      OstoreException e = assertThrows(OstoreException.class, () -> client.store(address,
+          new ShardId(HASH, 1), STRIPING, LAYOUT.objectSize(), new byte[250]).await());
+
+      assertEquals(ErrorCode.BUSY, e.code());
+      assertTrue(e.getMessage().contains("shard " + HASH.hex() + ".1 on " + address),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void aStoreClosedUnderTheClientIsADataServerFailure() throws Exception {
+    try (Socket nothingListens = TcpProxy.reservedPort()) {
+      ServerAddress address = new ServerAddress("127.0.0.1", nothingListens.getLocalPort());
+      ShardStore closed = ShardStore.onDisk(elsewhere, 1);
+      closed.close();
+      inProcess.add(address, closed);
+
+      OstoreException e = assertThrows(OstoreException.class, () -> client.store(address,
+          new ShardId(HASH, 1), STRIPING, LAYOUT.objectSize(), new byte[250]).await());
+
+      assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
+    }
+  }
+}
