@@ -26,8 +26,9 @@ import java.util.concurrent.FutureTask;
 
 /**
  * {@link DataServerClient} that stores shards sent whole and reads shards by calling the {@link
- * ShardStore} of a data server in this process, and otherwise asks {@code remote}: a data server
- * elsewhere, or anything else of one here. A failure reads as it would over HTTP.
+ * ShardStore} of a data server in this process, those and the reads past their first blocks on
+ * {@code executor}, and otherwise asks {@code remote}: a data server elsewhere, or anything else
+ * of one here. A failure reads as it would over HTTP.
  */
 final class InProcessDataServerClient implements DataServerClient {
   private final InProcessDataServers local;
@@ -101,10 +102,8 @@ final class InProcessDataServerClient implements DataServerClient {
         throw wrongly(server, what, "it has " + layout.blockCount() + " blocks, not "
             + toBlock);
       }
-      ShardWindows blocks = new ShardWindows(file, fromBlock, toBlock);
-      blocks.fill(); // a shard found corrupt now is one not held, as over HTTP
-      return blocks;
-    } catch (CorruptShardException e) {
+      return ShardReads.read(file, fromBlock, toBlock, executor);
+    } catch (CorruptShardException e) { // before any byte: one not held, as over HTTP
       file.close();
       NoSuchFileException missing = notHeld(server, what);
       missing.initCause(e);
