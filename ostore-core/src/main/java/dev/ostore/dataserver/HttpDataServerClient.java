@@ -397,9 +397,14 @@ final class HttpDataServerClient implements DataServerClient {
     if (e.code() != ErrorCode.NOT_FOUND) {
       return named(verb, server, what, e);
     }
+    return missing(server, what, e);
+  }
+
+  /** That {@code server} does not hold {@code what}, as {@code cause} told. */
+  static NoSuchFileException missing(ServerAddress server, String what, IOException cause) {
     NoSuchFileException missing = new NoSuchFileException(
         what, null, "data server " + server + " does not hold it");
-    missing.initCause(e);
+    missing.initCause(cause);
     return missing;
   }
 

@@ -15,7 +15,6 @@ import dev.ostore.stream.GetStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -86,14 +85,18 @@ final class InProcessDataServerClient implements DataServerClient {
       return remote.read(server, id, layout, fromBlock, toBlock); // it checks the range
     }
     String what = "shard " + id;
-    ShardFile file;
+    Optional<ShardFile> opened;
     try {
-      file = shards.get().open(id).orElseThrow(() -> notHeld(server, what));
-    } catch (NoSuchFileException e) {
-      throw e;
+      opened = shards.get().open(id);
+    } catch (CorruptShardException e) { // as over HTTP, where it is a 404
+      throw HttpDataServerClient.missing(server, what, e);
     } catch (IOException | RuntimeException e) {
       throw heard("read", server, what, e);
     }
+    if (opened.isEmpty()) {
+      throw HttpDataServerClient.missing(server, what, null);
+    }
+    ShardFile file = opened.get();
     try {
       if (!file.layout().equals(layout)) {
         throw wrongly(server, what, HttpDataServerClient.heldOtherwise(file.layout(), layout));
@@ -105,9 +108,7 @@ final class InProcessDataServerClient implements DataServerClient {
       return ShardReads.read(file, fromBlock, toBlock, executor);
     } catch (CorruptShardException e) { // before any byte: one not held, as over HTTP
       file.close();
-      NoSuchFileException missing = notHeld(server, what);
-      missing.initCause(e);
-      throw missing;
+      throw HttpDataServerClient.missing(server, what, e);
     } catch (OstoreException e) {
       file.close();
       throw e;
@@ -115,10 +116,6 @@ final class InProcessDataServerClient implements DataServerClient {
       file.close();
       throw heard("read", server, what, e);
     }
-  }
-
-  private static NoSuchFileException notHeld(ServerAddress server, String what) {
-    return new NoSuchFileException(what, null, "data server " + server + " does not hold it");
   }
 
   private static OstoreException wrongly(ServerAddress server, String what, String why) {

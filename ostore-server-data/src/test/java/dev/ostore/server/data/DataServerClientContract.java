@@ -202,6 +202,22 @@ abstract class DataServerClientContract {
   }
 
   @Test
+  void aShardWhoseHeaderIsCorruptIsNotHeld() throws IOException {
+    ShardId id = new ShardId(HASH, 0);
+    ShardLayout big = new ShardLayout(1, 0, 65536, 2 * 65536);
+    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
+      writeBlocks(writer, big, TestData.randomBytes(2 * 65536, 5));
+      writer.finish(HASH, big.objectSize());
+    }
+    Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2)).resolve(id.toString());
+    byte[] stored = Files.readAllBytes(file);
+    stored[5] ^= 1;
+    Files.write(file, stored);
+
+    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, big, 0, 2));
+  }
+
+  @Test
   void aShardNotHeldIsNoSuchFile() {
     NoSuchFileException e = assertThrows(NoSuchFileException.class,
         () -> client.read(server.address(), new ShardId(HASH, 0), LAYOUT, 0, 1));
