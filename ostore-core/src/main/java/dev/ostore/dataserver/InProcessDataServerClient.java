@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@link DataServerClient} that stores shards sent whole and reads shards by calling the {@link
@@ -43,7 +44,8 @@ final class InProcessDataServerClient implements DataServerClient {
 
   /**
    * Stores the shard on {@code executor}, so that shards sent to several servers are stored at
-   * once; one no thread of it has taken yet is stored by the thread that awaits it.
+   * once; one no thread of it has taken yet (or that it refused, closing) is stored by the
+   * thread that awaits it.
    */
   @Override
   public PendingShard store(ServerAddress server, ShardId id, Striping striping,
@@ -54,7 +56,11 @@ final class InProcessDataServerClient implements DataServerClient {
     }
     FutureTask<ShardWrite> task = new FutureTask<>(
         () -> store(shards.get(), id, striping, objectSize, shard));
-    executor.execute(task);
+    try {
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      // Stored by the awaiting thread.
+    }
     return () -> {
       task.run(); // does nothing once started elsewhere
       try {

@@ -233,7 +233,7 @@ public final class DataServer implements AutoCloseable {
 
   /**
    * Lets the api servers of this process store and read this server's shards through {@code
-   * servers} by calling its store, besides over HTTP, until it stops.
+   * servers} by calling its store, besides over HTTP, until it stops. Once, to one set.
    */
   public void serveInProcess(InProcessDataServers servers) {
     inProcess = Optional.of(servers);

@@ -24,6 +24,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +73,23 @@ class InProcessDataServerClientTest extends DataServerClientContract {
   private String metrics() throws IOException {
     try (InputStream in = server.address().baseUri().resolve("/metrics").toURL().openStream()) {
       return new String(in.readAllBytes(), UTF_8);
+    }
+  }
+
+  @Test
+  void aShardSentWholeWhileThePoolRefusesIsStoredByTheThreadThatAwaitsIt() throws IOException {
+    ExecutorService closing = Executors.newSingleThreadExecutor();
+    closing.shutdown();
+    DataServerClient refused = DataServerClient.preferringInProcess(inProcess,
+        DataServerClient.overHttp(transfers), closing);
+    ShardId id = new ShardId(HASH, 2);
+    byte[] bytes = TestData.randomBytes(250, 12);
+
+    assertEquals(ShardWrite.STORED,
+        refused.store(server.address(), id, STRIPING, LAYOUT.objectSize(), bytes).await());
+
+    try (InputStream in = client.read(server.address(), id, LAYOUT, 0, 3)) {
+      assertArrayEquals(bytes, in.readAllBytes());
     }
   }
 
