@@ -36,8 +36,8 @@ public interface DataServerClient {
   }
 
   /**
-   * A client that stores shards sent whole ({@link #store}) and reads shards ({@link #read}) of
-   * the data servers in {@code local} by calling their stores, on {@code executor}, and
+   * A client that stores shards ({@link #store}, {@link #upload}) and reads them ({@link #read})
+   * on the data servers in {@code local} by calling their stores, on {@code executor}, and
    * asks {@code remote} for all else: the one-process store's client, with no loopback HTTP
    * on its paths of every object.
    */

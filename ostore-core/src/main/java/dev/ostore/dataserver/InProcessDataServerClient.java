@@ -25,10 +25,10 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * {@link DataServerClient} that stores shards sent whole and reads shards by calling the {@link
- * ShardStore} of a data server in this process, those and the reads past their first blocks on
- * {@code executor}, and otherwise asks {@code remote}: a data server elsewhere, or anything else
- * of one here. A failure reads as it would over HTTP.
+ * {@link DataServerClient} that stores shards (sent whole or streamed) and reads them by calling
+ * the {@link ShardStore} of a data server in this process, on {@code executor} where the work
+ * can run beside the caller's, and otherwise asks {@code remote}: a data server elsewhere, or
+ * anything else of one here. A failure reads as it would over HTTP.
  */
 final class InProcessDataServerClient implements DataServerClient {
   private final InProcessDataServers local;
@@ -149,7 +149,22 @@ final class InProcessDataServerClient implements DataServerClient {
   @Override
   public ShardWriter upload(ServerAddress server, int index, Striping striping)
       throws IOException {
-    return remote.upload(server, index, striping);
+    Optional<ShardStore> shards = local.shards(server);
+    if (shards.isEmpty()) {
+      return remote.upload(server, index, striping);
+    }
+    ShardUpload upload;
+    try {
+      upload = shards.get().create(index, striping);
+    } catch (IOException | RuntimeException e) {
+      throw heard("upload", server, "shard " + index, e);
+    }
+    try {
+      return QueuedShardWriter.start(upload, server, index, executor);
+    } catch (RejectedExecutionException e) {
+      upload.close();
+      throw heard("upload", server, "shard " + index, e);
+    }
   }
 
   @Override

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A whole ostore in this process: an api server and data servers on loopback ports, talking over
  * the in-memory bus through the same heartbeat, locate and stream code as a real cluster, but
- * that the api server stores small shards and reads shards by calling the data servers' stores
+ * that the api server stores and reads shards by calling the data servers' stores
  * (see {@link InProcessDataServers}). It is the one-command store, and the test double for
  * applications that use ostore:
  *

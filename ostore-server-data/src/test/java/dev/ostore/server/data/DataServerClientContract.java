@@ -236,6 +236,20 @@ abstract class DataServerClientContract {
   }
 
   @Test
+  void aBlockLongerThanAChunkFailsTheUploadAndStoresNothing() {
+    try (ShardWriter writer = client.upload(server.address(), 1, STRIPING)) {
+      assertThrows(IOException.class, () -> {
+        writer.writeBlock(new byte[150], 0, 150);
+        writer.writeBlock(new byte[100], 0, 100);
+        writer.finish(HASH, LAYOUT.objectSize());
+      });
+    } catch (IOException e) {
+      throw new AssertionError("the upload could not even start", e);
+    }
+    assertThrows(NoSuchFileException.class, () -> read(new ShardId(HASH, 1), 0, 3));
+  }
+
+  @Test
   void anUploadShortOfTheShardsLengthFailsAndStoresNothing() throws IOException {
     ShardId id = new ShardId(HASH, 2);
     try (ShardWriter writer = client.upload(server.address(), 2, STRIPING)) {

@@ -1,0 +1,137 @@
+package dev.ostore.dataserver;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ServerAddress;
+import dev.ostore.ShardId;
+import dev.ostore.storage.ShardUpload;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.Arrays;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A shard written into the store of a data server in this process by a task of its own, as a
+ * data server's thread would over HTTP: the writer hands each block over through a queue of at
+ * most {@value #QUEUED_BLOCKS} blocks and goes on, so that the shards of one object are written
+ * at once; {@link #finish} waits for the task to commit.
+ */
+final class QueuedShardWriter implements ShardWriter {
+  static final int QUEUED_BLOCKS = 16;
+  private static final byte[] END = new byte[0];
+  private static final long CHECK_MILLIS = 100;
+
+  private final BlockingQueue<byte[]> blocks = new ArrayBlockingQueue<>(QUEUED_BLOCKS);
+  private final CompletableFuture<ShardWrite> stored = new CompletableFuture<>();
+  private final ShardUpload upload;
+  private final ServerAddress server;
+  private final int index;
+  private volatile boolean aborted;
+  private volatile ContentHash hash;
+  private volatile long objectSize;
+
+  private QueuedShardWriter(ShardUpload upload, ServerAddress server, int index) {
+    this.upload = upload;
+    this.server = server;
+    this.index = index;
+  }
+
+  /** The shard, named by its content once that is known. */
+  private String what() {
+    ContentHash named = hash;
+    return "shard " + (named == null ? Integer.toString(index) : new ShardId(named, index));
+  }
+
+  /** Starts the task that stores {@code upload}'s blocks on {@code executor}. */
+  static QueuedShardWriter start(ShardUpload upload, ServerAddress server, int index,
+      Executor executor) {
+    QueuedShardWriter writer = new QueuedShardWriter(upload, server, index);
+    executor.execute(writer::store);
+    return writer;
+  }
+
+  private void store() {
+    try (upload) {
+      for (byte[] block = blocks.take(); block != END; block = blocks.take()) {
+        upload.append(block, 0, block.length);
+      }
+      if (aborted) { // its END, not finish's
+        throw new IOException("aborted");
+      }
+      upload.commit(hash, objectSize);
+      stored.complete(upload.keptExisting() ? ShardWrite.KEPT_EXISTING : ShardWrite.STORED);
+    } catch (IOException | RuntimeException e) {
+      stored.completeExceptionally(e);
+    } catch (InterruptedException e) {
+      stored.completeExceptionally(e);
+      Thread.currentThread().interrupt();
+    } catch (Error e) {
+      stored.completeExceptionally(e); // a writer waiting for room must not wait forever
+      throw e;
+    }
+  }
+
+  @Override
+  public void writeBlock(byte[] bytes, int offset, int length) throws IOException {
+    hand(Arrays.copyOfRange(bytes, offset, offset + length));
+  }
+
+  @Override
+  public ShardWrite finish(ContentHash hash, long objectSize) throws IOException {
+    this.hash = hash;
+    this.objectSize = objectSize;
+    hand(END);
+    try {
+      return stored.get();
+    } catch (ExecutionException e) {
+      throw InProcessDataServerClient.heard("upload", server, what(), e.getCause());
+    } catch (InterruptedException e) {
+      throw interrupted();
+    }
+  }
+
+  /** Queues {@code block}, waiting for room while the task still stores. */
+  private void hand(byte[] block) throws IOException {
+    try {
+      while (!blocks.offer(block, CHECK_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (stored.isDone()) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      throw interrupted();
+    }
+    if (stored.isCompletedExceptionally()) {
+      try {
+        stored.join();
+      } catch (RuntimeException e) {
+        throw InProcessDataServerClient.heard("upload", server, what(), e.getCause());
+      }
+    }
+  }
+
+  private InterruptedIOException interrupted() {
+    abort();
+    Thread.currentThread().interrupt();
+    return new InterruptedIOException("interrupted while storing " + what());
+  }
+
+  @Override
+  public void abort() {
+    aborted = true;
+    upload.close();
+    blocks.clear();
+    blocks.offer(END); // wakes a task waiting for a block; it finds the upload closed
+  }
+
+  @Override
+  public void close() {
+    if (!stored.isDone() || stored.isCompletedExceptionally()) {
+      abort();
+    }
+  }
+}
