@@ -135,9 +135,15 @@ final class HttpDataServerClient implements DataServerClient {
       return ShardRecords.checking(in, layout, fromBlock, toBlock, what + " from " + server);
     } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
       in.close();
-      throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
-          + " answered a read of " + what + " wrongly: " + e.getMessage(), e);
+      throw wrongRead(server, what, e.getMessage(), e);
     }
+  }
+
+  /** A read of {@code what} that {@code server} answered with other blocks than asked for. */
+  static OstoreException wrongRead(ServerAddress server, String what, String why,
+      Throwable cause) {
+    return new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
+        + " answered a read of " + what + " wrongly: " + why, cause);
   }
 
   /** Why a shard held as {@code held} cannot be read as {@code expected}. */

@@ -105,11 +105,12 @@ final class InProcessDataServerClient implements DataServerClient {
     ShardFile file = opened.get();
     try {
       if (!file.layout().equals(layout)) {
-        throw wrongly(server, what, HttpDataServerClient.heldOtherwise(file.layout(), layout));
+        throw HttpDataServerClient.wrongRead(server, what,
+            HttpDataServerClient.heldOtherwise(file.layout(), layout), null);
       }
       if (toBlock > layout.blockCount()) {
-        throw wrongly(server, what, "it has " + layout.blockCount() + " blocks, not "
-            + toBlock);
+        throw HttpDataServerClient.wrongRead(server, what,
+            "it has " + layout.blockCount() + " blocks, not " + toBlock, null);
       }
       return ShardReads.read(file, fromBlock, toBlock, executor);
     } catch (CorruptShardException e) { // before any byte: one not held, as over HTTP
@@ -124,14 +125,9 @@ final class InProcessDataServerClient implements DataServerClient {
     }
   }
 
-  private static OstoreException wrongly(ServerAddress server, String what, String why) {
-    return new OstoreException(ErrorCode.DATA_SERVER_FAILED, "data server " + server
-        + " answered a read of " + what + " wrongly: " + why);
-  }
-
   /**
-   * A data server's failure as an api server hears it over HTTP, where its status tells busy,
-   * a conflict or a failed precondition apart from the rest: each a {@code DATA_SERVER_FAILED}.
+   * A data server's failure as an api server hears it over HTTP, whose status tells only busy,
+   * a conflict and a failed precondition apart: anything else is a {@code DATA_SERVER_FAILED}.
    */
   static OstoreException heard(String verb, ServerAddress server, String what, Throwable e) {
     if (e instanceof Error error) {

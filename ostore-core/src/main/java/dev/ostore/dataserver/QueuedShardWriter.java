@@ -130,7 +130,7 @@ final class QueuedShardWriter implements ShardWriter {
 
   @Override
   public void close() {
-    if (!stored.isDone() || stored.isCompletedExceptionally()) {
+    if (!stored.isDone()) { // a task that failed closed its upload itself
       abort();
     }
   }
