@@ -50,6 +50,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +71,8 @@ abstract class DataServerClientContract {
   static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
   static final Duration HOLD_FOR = Duration.ofDays(7);
   static final Instant START = FakeClock.START;
+  /** The shard the tests of big shards' files store, as a whole copy. */
+  static final ShardId WHOLE_COPY = new ShardId(HASH, 0);
 
   @TempDir
   Path root;
@@ -186,35 +189,22 @@ abstract class DataServerClientContract {
 
   @Test
   void aShardCorruptInItsFirstBlockIsNotHeld() throws IOException {
-    ShardId id = new ShardId(HASH, 0);
     ShardLayout big = new ShardLayout(1, 0, 65536, 2 * 65536);
-    byte[] bytes = TestData.randomBytes(2 * 65536, 7);
-    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
-      writeBlocks(writer, big, bytes);
-      writer.finish(HASH, big.objectSize());
-    }
-    Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2)).resolve(id.toString());
-    byte[] stored = Files.readAllBytes(file);
-    stored[stored.length / 4] ^= 1; // in the first block
-    Files.write(file, stored);
+    uploadWholeCopy(big, 7);
+    flipStoredByte(length -> length / 4); // in the first block
 
-    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, big, 0, 2));
+    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), WHOLE_COPY, big,
+        0, 2));
   }
 
   @Test
   void aShardWhoseHeaderIsCorruptIsNotHeld() throws IOException {
-    ShardId id = new ShardId(HASH, 0);
     ShardLayout big = new ShardLayout(1, 0, 65536, 2 * 65536);
-    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
-      writeBlocks(writer, big, TestData.randomBytes(2 * 65536, 5));
-      writer.finish(HASH, big.objectSize());
-    }
-    Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2)).resolve(id.toString());
-    byte[] stored = Files.readAllBytes(file);
-    stored[5] ^= 1;
-    Files.write(file, stored);
+    uploadWholeCopy(big, 5);
+    flipStoredByte(length -> 5);
 
-    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), id, big, 0, 2));
+    assertThrows(NoSuchFileException.class, () -> client.read(server.address(), WHOLE_COPY, big,
+        0, 2));
   }
 
   @Test
@@ -436,35 +426,22 @@ abstract class DataServerClientContract {
 
   @Test
   void aShardOfManyBlocksReadsBackWholeAndFromItsMiddle() throws IOException {
-    ShardId id = new ShardId(HASH, 0);
     ShardLayout big = new ShardLayout(1, 0, 65536, 9 * 65536 - 5);
-    byte[] bytes = TestData.randomBytes(9 * 65536 - 5, 8);
-    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
-      writeBlocks(writer, big, bytes);
-      writer.finish(HASH, big.objectSize());
-    }
-    try (InputStream in = client.read(server.address(), id, big, 0, 9)) {
+    byte[] bytes = uploadWholeCopy(big, 8);
+    try (InputStream in = client.read(server.address(), WHOLE_COPY, big, 0, 9)) {
       assertArrayEquals(bytes, in.readAllBytes());
     }
-    try (InputStream in = client.read(server.address(), id, big, 3, 9)) {
+    try (InputStream in = client.read(server.address(), WHOLE_COPY, big, 3, 9)) {
       assertArrayEquals(Arrays.copyOfRange(bytes, 3 * 65536, bytes.length), in.readAllBytes());
     }
   }
 
   @Test
   void aShardCorruptMidwayIsACutStreamNeverWrongBytes() throws IOException {
-    ShardId id = new ShardId(HASH, 0);
     ShardLayout big = new ShardLayout(1, 0, 65536, 8 * 65536);
-    byte[] bytes = TestData.randomBytes(8 * 65536, 6);
-    try (ShardWriter writer = client.upload(server.address(), 0, big.striping())) {
-      writeBlocks(writer, big, bytes);
-      writer.finish(HASH, big.objectSize());
-    }
-    Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2)).resolve(id.toString());
-    byte[] stored = Files.readAllBytes(file);
-    stored[stored.length - 10] ^= 1; // in the last block
-    Files.write(file, stored);
-    try (InputStream in = client.read(server.address(), id, big, 0, 8)) {
+    uploadWholeCopy(big, 6);
+    flipStoredByte(length -> length - 10); // in the last block
+    try (InputStream in = client.read(server.address(), WHOLE_COPY, big, 0, 8)) {
       assertThrows(IOException.class, in::readAllBytes);
     }
   }
@@ -628,6 +605,28 @@ abstract class DataServerClientContract {
       writeBlocks(writer, LAYOUT, bytes);
       return writer.finish(id.hash(), LAYOUT.objectSize());
     }
+  }
+
+  /**
+   * Uploads {@link #WHOLE_COPY}, random bytes of {@code layout} (a whole copy: {@code 1+0}),
+   * big enough to have a file of its own; returns them.
+   */
+  private byte[] uploadWholeCopy(ShardLayout layout, long seed) throws IOException {
+    byte[] bytes = TestData.randomBytes(Math.toIntExact(layout.objectSize()), seed);
+    try (ShardWriter writer = client.upload(server.address(), 0, layout.striping())) {
+      writeBlocks(writer, layout, bytes);
+      writer.finish(HASH, layout.objectSize());
+    }
+    return bytes;
+  }
+
+  /** Flips a bit of {@link #WHOLE_COPY}'s file, at the offset {@code at} gives for its length. */
+  private void flipStoredByte(IntUnaryOperator at) throws IOException {
+    Path file = root.resolve("shards").resolve(HASH.hex().substring(0, 2))
+        .resolve(WHOLE_COPY.toString());
+    byte[] stored = Files.readAllBytes(file);
+    stored[at.applyAsInt(stored.length)] ^= 1;
+    Files.write(file, stored);
   }
 
   /** Writes {@code bytes} cut into the blocks {@code layout} makes of a shard. */
