@@ -11,6 +11,7 @@ import dev.ostore.storage.ShardFile;
 import dev.ostore.storage.ShardLayout;
 import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.ShardUpload;
+import dev.ostore.stream.DataServerErrors;
 import dev.ostore.stream.GetStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,18 +127,15 @@ final class InProcessDataServerClient implements DataServerClient {
   }
 
   /**
-   * A data server's failure as an api server hears it over HTTP, whose status tells only busy,
-   * a conflict and a failed precondition apart: anything else is a {@code DATA_SERVER_FAILED}.
+   * A data server's failure as an api server hears it over HTTP ({@link DataServerErrors}); a
+   * failure that is not an {@link OstoreException} is a {@code DATA_SERVER_FAILED}.
    */
   static OstoreException heard(String verb, ServerAddress server, String what, Throwable e) {
     if (e instanceof Error error) {
       throw error;
     }
-    ErrorCode code = e instanceof OstoreException failure ? switch (failure.code()) {
-      case NO_DATA_SERVER, BUS_UNAVAILABLE, METADATA_UNAVAILABLE, BUSY, STOPPING -> ErrorCode.BUSY;
-      case CONFLICT, PRECONDITION_FAILED -> failure.code();
-      default -> ErrorCode.DATA_SERVER_FAILED;
-    } : ErrorCode.DATA_SERVER_FAILED;
+    ErrorCode code = e instanceof OstoreException failure
+        ? DataServerErrors.heard(failure.code()) : ErrorCode.DATA_SERVER_FAILED;
     return new OstoreException(code, "cannot " + verb + " " + what + " on " + server
         + ": data server " + server + " failed: " + e.getMessage(), e);
   }

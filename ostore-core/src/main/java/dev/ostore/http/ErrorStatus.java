@@ -3,10 +3,11 @@ package dev.ostore.http;
 import dev.ostore.ErrorCode;
 
 /** The HTTP status for each {@link ErrorCode}: one exhaustive switch, so none is forgotten. */
-final class ErrorStatus {
+public final class ErrorStatus {
   private ErrorStatus() {}
 
-  static int of(ErrorCode code) {
+  /** The status a server answers a request that failed with {@code code}. */
+  public static int of(ErrorCode code) {
     return switch (code) {
       case BAD_REQUEST -> 400;
       case NOT_FOUND -> 404;

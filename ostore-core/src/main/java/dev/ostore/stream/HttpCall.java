@@ -96,13 +96,7 @@ final class HttpCall {
     if (status == HttpURLConnection.HTTP_NOT_FOUND) {
       return OstoreException.notFound(message.isEmpty() ? "no such object" : message);
     }
-    ErrorCode code = switch (status) {
-      case HttpURLConnection.HTTP_UNAVAILABLE -> ErrorCode.BUSY;
-      case HttpURLConnection.HTTP_CONFLICT -> ErrorCode.CONFLICT;
-      case HttpURLConnection.HTTP_PRECON_FAILED -> ErrorCode.PRECONDITION_FAILED;
-      default -> ErrorCode.DATA_SERVER_FAILED;
-    };
-    return new OstoreException(code,
+    return new OstoreException(DataServerErrors.heard(status),
         "data server " + server + " answered " + status + " to " + method + " " + path
             + (message.isEmpty() ? "" : ": " + message));
   }
