@@ -57,15 +57,18 @@ public final class LocalCluster implements AutoCloseable {
   private final StorageRoot root;
   private final MessageBus bus;
   private final InProcessDataServers inProcess;
+  /** Each data server's share of one disk's scrub rate: they all scrub the same disk. */
+  private final long scrubRate;
   private final List<DataServer> dataServers = new ArrayList<>();
   private final ApiServer api;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private LocalCluster(StorageRoot root, MessageBus bus, InProcessDataServers inProcess,
-      ApiServer api) {
+      int dataServers, ApiServer api) {
     this.root = root;
     this.bus = bus;
     this.inProcess = inProcess;
+    this.scrubRate = DataServerConfig.DEFAULT_SCRUB_RATE / dataServers;
     this.api = api;
   }
 
@@ -161,9 +164,10 @@ public final class LocalCluster implements AutoCloseable {
     LocalCluster cluster;
     try {
       // The api server listens first, so it hears each data server's first heartbeat.
-      cluster = new LocalCluster(root, bus, inProcess, ApiServer.start(config, listener, Optional.empty(),
-          StoreIdentity.local(record.id()), config.layouts(record.dataServers()), bus,
-          InstantSource.system(), Optional.of(inProcess)));
+      cluster = new LocalCluster(root, bus, inProcess, record.dataServers(),
+          ApiServer.start(config, listener, Optional.empty(), StoreIdentity.local(record.id()),
+              config.layouts(record.dataServers()), bus, InstantSource.system(),
+              Optional.of(inProcess)));
     } catch (IOException | RuntimeException e) {
       bus.close();
       root.close();
@@ -215,7 +219,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private DataServer startDataServer(ServerAddress address, Path dir) throws IOException {
-    DataServer server = DataServer.start(DataServerConfig.embedded(address, dir), bus);
+    DataServer server = DataServer.start(
+        DataServerConfig.embedded(address, dir).withScrubRate(scrubRate), bus);
     server.serveInProcess(inProcess);
     return server;
   }

@@ -111,6 +111,16 @@ public record DataServerConfig(
         DEFAULT_SCRUB_INTERVAL, DEFAULT_HOLD_FOR, true);
   }
 
+  /**
+   * This configuration, scrubbing at {@code bytesPerSecond} ({@code 0}: not at all): data
+   * servers sharing one disk share its rate.
+   */
+  public DataServerConfig withScrubRate(long bytesPerSecond) {
+    return new DataServerConfig(listenAddress, storageRoot, rabbitMqServer, heartbeatInterval,
+        tempExpiry, stopTimeout, maxTempObjects, bytesPerSecond, scrubInterval, holdFor,
+        directIo);
+  }
+
   /** Reads the configuration of a standalone data server, which needs a broker. */
   public static DataServerConfig from(Map<String, String> env, String[] args) {
     Options options = Options.parse(OPTIONS, env, args);
