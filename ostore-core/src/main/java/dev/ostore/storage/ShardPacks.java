@@ -23,6 +23,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -39,9 +43,10 @@ import java.util.function.Function;
  * Small shards kept back to back in a few big files, packs ({@code <n>.pack}), rather than a file
  * each: storing one appends a record and forces the pack once for every store that appended
  * meanwhile (group commit), where a file of its own costs its creation, two forces and a rename
- * (benchmarks.md, sections 28 and 30). The shards held are indexed in memory, rebuilt by
- * replaying every pack as they open; a torn record at the end of the last pack, what a crash
- * during an append leaves, is cut off then. A pack whose live shards fill less than half of it is
+ * (benchmarks.md, sections 28 and 30). The shards held are indexed in memory, rebuilt as the
+ * packs open: a full pack, sealed, from the headers of its records kept beside it ({@link
+ * PackIndex}, written on a thread of its own once it is sealed), any other by replaying it; a
+ * torn record at the end of the last pack, what a crash during an append leaves, is cut off then. A pack whose live shards fill less than half of it is
  * compacted on a thread of its own: its live records are copied into the pack being appended to,
  * which is forced, and then it is deleted.
  *
@@ -111,20 +116,32 @@ final class ShardPacks implements AutoCloseable {
       throws IOException {
     ShardPacks opened = new ShardPacks(Files.createDirectories(directory), packSize, lockOf);
     opened.register();
+    opened.deleteStrayIndexes();
     long start = System.nanoTime();
     long bytes = 0;
+    int indexed = 0;
     for (Pack pack : opened.packs.values()) {
-      opened.replay(pack, pack == opened.packs.lastEntry().getValue());
-      bytes += pack.size;
+      if (opened.replayIndex(pack)) {
+        indexed++;
+      } else {
+        opened.replay(pack, pack == opened.packs.lastEntry().getValue());
+        bytes += pack.size;
+      }
     }
     long read = bytes;
-    log.log(INFO, () -> "read " + opened.packs.size() + " packs in " + directory + " (" + read
-        + " bytes, " + opened.live.size() + " shards) in "
-        + (System.nanoTime() - start) / 1_000_000 + " ms");
+    int fromIndexes = indexed;
+    log.log(INFO, () -> "read " + opened.packs.size() + " packs in " + directory + " ("
+        + fromIndexes + " from their indexes, " + read + " bytes of the rest, "
+        + opened.live.size() + " shards) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     Pack last = opened.packs.isEmpty() ? null : opened.packs.lastEntry().getValue();
     opened.current = last == null ? opened.begin(1)
         : last.size >= packSize ? opened.begin(last.number + 1) : last.openForAppends();
     opened.started = true;
+    for (Pack pack : opened.packs.values()) {
+      if (pack != opened.current && !pack.indexed) {
+        opened.indexLater(pack);
+      }
+    }
     opened.packs.keySet().forEach(opened::compactIfSparse);
     return opened;
   }
@@ -289,6 +306,20 @@ final class ShardPacks implements AutoCloseable {
     }
   }
 
+  /** Deletes what an index being written, or one whose pack was compacted, left at a stop. */
+  private void deleteStrayIndexes() throws IOException {
+    Set<Path> kept = new HashSet<>();
+    packs.keySet().forEach(number -> kept.add(indexOf(number)));
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory,
+        "*" + PackIndex.SUFFIX + "*")) {
+      for (Path file : files) {
+        if (!kept.contains(file)) {
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
   private Pack pack(Location at) {
     return packs.get(at.pack());
   }
@@ -315,6 +346,7 @@ final class ShardPacks implements AutoCloseable {
       }
       if (current.size >= packSize) {
         seal(current);
+        indexLater(current);
         current = begin(current.number + 1);
       }
       Pack pack = current;
@@ -431,6 +463,7 @@ final class ShardPacks implements AutoCloseable {
       force(last);
     }
     packs.remove(pack.number);
+    Files.deleteIfExists(indexOf(pack.number)); // first: an index never outlives its pack
     Files.deleteIfExists(pack.file);
     DiskStorage.forceDirectory(directory);
     log.log(INFO, () -> "compacted " + pack.file + ": " + size + " bytes, " + liveBefore
@@ -480,6 +513,53 @@ final class ShardPacks implements AutoCloseable {
           + e.getMessage());
     }
     return last;
+  }
+
+  /**
+   * Rebuilds the index from {@code pack}'s own index file, if it has one that matches it; false
+   * if not, and the pack is to be replayed.
+   */
+  private boolean replayIndex(Pack pack) throws IOException {
+    long size = Files.size(pack.file);
+    Optional<List<Header>> headers = PackIndex.read(indexOf(pack.number), size);
+    if (headers.isEmpty()) {
+      return false;
+    }
+    long at = 0;
+    for (Header header : headers.get()) {
+      apply(header, new Location(pack.number, at));
+      at += PackFormat.HEADER + (long) header.length();
+    }
+    pack.size = size;
+    pack.forced = size;
+    pack.indexed = true;
+    return true;
+  }
+
+  /** Has {@code pack}, sealed, indexed on the compaction thread. */
+  private void indexLater(Pack pack) {
+    try {
+      compactor.execute(() -> index(pack));
+    } catch (RejectedExecutionException e) {
+      // Closing: the pack is indexed at the next start.
+    }
+  }
+
+  private void index(Pack pack) {
+    if (closed || !packs.containsKey(pack.number)) {
+      return; // compacted meanwhile
+    }
+    List<byte[]> headers = new ArrayList<>();
+    try (FileChannel in = FileChannel.open(pack.file, READ); Records records = new Records(in)) {
+      for (Header header; (header = records.next()) != null; ) {
+        headers.add(records.header);
+      }
+      PackIndex.write(indexOf(pack.number), headers, records.start);
+      pack.indexed = true;
+    } catch (IOException | IllegalArgumentException e) {
+      // Not indexed, it is replayed at each start, which reports a damaged record.
+      log.log(WARNING, () -> "could not index " + pack.file + ": " + e);
+    }
   }
 
   /** Rebuilds the index from {@code pack}; a torn tail of the {@code last} pack is cut off. */
@@ -541,6 +621,10 @@ final class ShardPacks implements AutoCloseable {
     return pathOf(directory, number);
   }
 
+  private Path indexOf(int number) {
+    return directory.resolve(String.format("%08x", number) + PackIndex.SUFFIX);
+  }
+
   private static Path pathOf(Path directory, int number) {
     return directory.resolve(String.format("%08x", number) + SUFFIX);
   }
@@ -572,6 +656,8 @@ final class ShardPacks implements AutoCloseable {
     final AtomicInteger pending = new AtomicInteger();
     volatile long size;
     volatile long forced;
+    /** Whether its index file is written: it is sealed, and was read whole once. */
+    volatile boolean indexed;
     /** Open for appends while the pack is the current one. */
     FileChannel channel;
 
@@ -612,6 +698,8 @@ final class ShardPacks implements AutoCloseable {
     long start;
     /** Whether the record last returned has the bytes its header's checksum says. */
     boolean intact;
+    /** The header last returned, as it is in the pack. */
+    byte[] header;
     private long position;
 
     Records(FileChannel channel) throws IOException {
@@ -630,7 +718,7 @@ final class ShardPacks implements AutoCloseable {
       if (position == size) {
         return null;
       }
-      byte[] header = new byte[PackFormat.HEADER];
+      header = new byte[PackFormat.HEADER];
       in.readFully(header);
       Header read = PackFormat.readHeader(ByteBuffer.wrap(header));
       if (read.length() < 0 || read.length() > size - position - PackFormat.HEADER) {

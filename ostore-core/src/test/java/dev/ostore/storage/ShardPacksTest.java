@@ -124,6 +124,7 @@ class ShardPacksTest {
     drop(b); // pack 1 now mostly dead: compacted
     awaitTrue(() -> packs.get(c).orElseThrow().at().pack() != first
         && !Files.exists(packDir().resolve(String.format("%08x.pack", first))));
+    assertFalse(Files.exists(indexOf(first)), "its index went with it");
     assertBytes(c);
 
     reopen();
@@ -148,6 +149,78 @@ class ShardPacksTest {
 
     reopen();
     assertEquals(Set.of(b, c), packs.live().keySet(), "a stays dropped");
+  }
+
+  @Test
+  void aSealedPackOpensFromItsIndexWithoutItsRecordsBeingRead() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    ShardId c = store("c", T0); // pack 1 full
+    ShardId d = store("d", T0); // pack 1 sealed, d in pack 2
+    touch(b, T0.plusSeconds(60));
+    drop(a);
+    int first = packs.get(b).orElseThrow().at().pack();
+    awaitTrue(() -> Files.exists(indexOf(first)));
+    // A replay would stop at this header, which fails its checksum, and lose b and c.
+    flip(packs.fileOf(packs.get(b).orElseThrow()), packs.get(b).orElseThrow().at().offset() + 5);
+
+    reopen();
+    assertEquals(Set.of(b, c, d), packs.live().keySet());
+    assertEquals(T0.plusSeconds(60), packs.get(b).orElseThrow().written());
+    assertBytes(c);
+    assertBytes(d);
+  }
+
+  @Test
+  void aDamagedIndexIsNotUsedAndIsWrittenAgain() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    ShardId c = store("c", T0);
+    ShardId d = store("d", T0);
+    int first = packs.get(a).orElseThrow().at().pack();
+    awaitTrue(() -> Files.exists(indexOf(first)));
+    byte[] index = Files.readAllBytes(indexOf(first));
+    flip(indexOf(first), 100);
+
+    reopen();
+    assertEquals(Set.of(a, b, c, d), packs.live().keySet());
+    awaitTrue(() -> java.util.Arrays.equals(index, readOrEmpty(indexOf(first))));
+  }
+
+  @Test
+  void aPackNoLongerTheLengthItsIndexSaysIsReadWhole() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    ShardId c = store("c", T0);
+    ShardId d = store("d", T0);
+    Path pack = packs.fileOf(packs.get(c).orElseThrow());
+    long cut = packs.get(c).orElseThrow().at().offset();
+    awaitTrue(() -> Files.exists(indexOf(packs.get(c).orElseThrow().at().pack())));
+    packs.close();
+    try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+      channel.truncate(cut); // c's record gone, as the index cannot know
+    }
+
+    open();
+    assertEquals(Set.of(a, b, d), packs.live().keySet());
+  }
+
+  @Test
+  void strayIndexesAreDeletedAtOpen() throws IOException {
+    open();
+    store("a", T0);
+    packs.close();
+    Path orphan = indexOf(99);
+    Path halfWritten = packDir().resolve("00000001" + PackIndex.SUFFIX + ".tmp");
+    Files.write(orphan, new byte[10]);
+    Files.write(halfWritten, new byte[10]);
+
+    open();
+    assertFalse(Files.exists(orphan), "no pack 99");
+    assertFalse(Files.exists(halfWritten));
   }
 
   @Test
@@ -180,6 +253,18 @@ class ShardPacksTest {
 
   private Path packDir() {
     return root.resolve("packs");
+  }
+
+  private Path indexOf(int pack) {
+    return packDir().resolve(String.format("%08x", pack) + PackIndex.SUFFIX);
+  }
+
+  private static byte[] readOrEmpty(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      return new byte[0];
+    }
   }
 
   /** Stores a shard of random bytes, named after {@code seed}, written at {@code time}. */
