@@ -557,8 +557,11 @@ final class ShardPacks implements AutoCloseable {
       PackIndex.write(indexOf(pack.number), headers, records.start);
       pack.indexed = true;
     } catch (IOException | IllegalArgumentException e) {
-      // Not indexed, it is replayed at each start, which reports a damaged record.
-      log.log(WARNING, () -> "could not index " + pack.file + ": " + e);
+      // Not indexed, it is replayed at each start, which reports a damaged record. A close
+      // interrupts this thread: the pack is indexed at the next start, with nothing to report.
+      if (!closed) {
+        log.log(WARNING, () -> "could not index " + pack.file + ": " + e);
+      }
     }
   }
 
