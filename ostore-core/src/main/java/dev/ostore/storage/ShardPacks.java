@@ -46,9 +46,10 @@ import java.util.function.Function;
  * (benchmarks.md, sections 28 and 30). The shards held are indexed in memory, rebuilt as the
  * packs open: a full pack, sealed, from the headers of its records kept beside it ({@link
  * PackIndex}, written on a thread of its own once it is sealed), any other by replaying it; a
- * torn record at the end of the last pack, what a crash during an append leaves, is cut off then. A pack whose live shards fill less than half of it is
- * compacted on a thread of its own: its live records are copied into the pack being appended to,
- * which is forced, and then it is deleted.
+ * torn record at the end of the last pack, what a crash during an append leaves, is cut off
+ * then. A pack whose live shards fill less than half of it is compacted on a thread of its own:
+ * its live records are copied into the pack being appended to, which is forced, and then it is
+ * deleted.
  *
  * <p>Callers change one shard at a time under a lock of theirs that {@code lockOf} gives, which
  * compaction takes too before it moves a shard.
