@@ -62,10 +62,26 @@ final class ShardPacks implements AutoCloseable {
   static final long PACK_SIZE = 64L << 20;
   private static final String SUFFIX = ".pack";
 
-  /** A shard in a pack: where its record starts, its file's length, when it was written. */
-  record Packed(Location at, int length, Instant written) {
+  /**
+   * A shard in a pack: where its record starts, its file's length, when it was written (to the
+   * millisecond, as its record keeps it). Numbers rather than a {@link Location} and an {@link
+   * Instant}: a data server holds one of these for every small shard, 32 bytes fewer each.
+   */
+  record Packed(int pack, long offset, int length, long writtenMillis) {
+    Packed(Location at, int length, Instant written) {
+      this(at.pack(), at.offset(), length, written.toEpochMilli());
+    }
+
+    Location at() {
+      return new Location(pack, offset);
+    }
+
+    Instant written() {
+      return Instant.ofEpochMilli(writtenMillis);
+    }
+
     Packed writtenAt(Instant time) {
-      return new Packed(at, length, time);
+      return new Packed(pack, offset, length, time.toEpochMilli());
     }
 
     long recordLength() {
@@ -74,7 +90,7 @@ final class ShardPacks implements AutoCloseable {
 
     /** Where the shard's bytes begin in its pack: past its record's header. */
     long start() {
-      return at.offset() + PackFormat.HEADER;
+      return offset + PackFormat.HEADER;
     }
   }
 
@@ -193,7 +209,7 @@ final class ShardPacks implements AutoCloseable {
   /** Makes {@code packed}, {@link #write}n for {@code id}, the shard held. Under its lock. */
   void commit(ShardId id, Packed packed) {
     put(id, packed);
-    settled(pack(packed.at()));
+    settled(pack(packed));
   }
 
   /**
@@ -205,7 +221,7 @@ final class ShardPacks implements AutoCloseable {
     try {
       append(PackFormat.bare(Kind.DROP, id, Instant.EPOCH, packed.at()), false);
     } finally {
-      settled(pack(packed.at()));
+      settled(pack(packed));
     }
   }
 
@@ -221,7 +237,7 @@ final class ShardPacks implements AutoCloseable {
     if (before != null) {
       dead(before);
     }
-    pack(packed.at()).live.addAndGet(packed.recordLength());
+    pack(packed).live.addAndGet(packed.recordLength());
   }
 
   /** Records that {@code id}, held, was written again at {@code time}; not forced. */
@@ -261,7 +277,7 @@ final class ShardPacks implements AutoCloseable {
 
   /** The pack in {@code directory} that holds {@code packed}. */
   static Path fileOf(Path directory, Packed packed) {
-    return pathOf(directory, packed.at().pack());
+    return pathOf(directory, packed.pack());
   }
 
   /** Where the bytes of {@code packed} lie. */
@@ -321,12 +337,12 @@ final class ShardPacks implements AutoCloseable {
     }
   }
 
-  private Pack pack(Location at) {
-    return packs.get(at.pack());
+  private Pack pack(Packed packed) {
+    return packs.get(packed.pack());
   }
 
   private void dead(Packed packed) {
-    Pack pack = pack(packed.at());
+    Pack pack = pack(packed);
     if (pack != null) {
       pack.live.addAndGet(-packed.recordLength());
       compactIfSparse(pack.number);
@@ -454,7 +470,7 @@ final class ShardPacks implements AutoCloseable {
     Appended last = null;
     try (FileChannel in = FileChannel.open(pack.file, READ)) {
       for (Map.Entry<ShardId, Packed> entry : live.entrySet()) {
-        if (entry.getValue().at().pack() == pack.number) {
+        if (entry.getValue().pack() == pack.number) {
           last = moved(entry.getKey(), pack.number, in, last);
         }
       }
@@ -475,11 +491,11 @@ final class ShardPacks implements AutoCloseable {
   private Appended moved(ShardId id, int from, FileChannel in, Appended last) throws IOException {
     synchronized (lockOf.apply(id)) {
       Packed packed = live.get(id);
-      if (packed == null || packed.at().pack() != from) {
+      if (packed == null || packed.pack() != from) {
         return last; // dropped or moved meanwhile
       }
       ByteBuffer record = ByteBuffer.allocate((int) packed.recordLength());
-      readFully(in, record, packed.at().offset());
+      readFully(in, record, packed.offset());
       PackFormat.putHeader(record.clear(), Kind.STORE, id, packed.written(), Location.NONE);
       Appended appended = append(record, false);
       put(id, new Packed(appended.at(), packed.length(), packed.written()));
