@@ -6,23 +6,23 @@
 # of the cluster's JVMs spent on it (/proc/<pid>/stat); GETS (1) GETs follow each PUT. Needs the
 # file BIG (/tmp/big1g).
 set -euo pipefail
+. "$(dirname "$0")/cpu.sh"
 OUT=${OUT:-/tmp/ob}
 BIG=${BIG:-/tmp/big1g}
 [ -f "$BIG" ] || head -c $((1 << 30)) /dev/urandom >"$BIG"
-cpu() { local s=0 p; for p in $(cat "$OUT/$1"/*.pid); do s=$((s + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $s; }
 for r in $(seq "${ROUNDS:-3}"); do
   if [ $((r % 2)) = 1 ]; then order="a:${PORT_A:-23000} b:${PORT_B:-23100}"
   else order="b:${PORT_B:-23100} a:${PORT_A:-23000}"; fi
   for s in $order; do
     n=${s%%:*} p=${s##*:}
     head -c 64 /dev/urandom | dd of="$BIG" conv=notrunc status=none
-    c0=$(cpu "$n")
+    c0=$(cpu_ticks_of "$OUT/$n"/*.pid)
     put=$(curl -s -o /dev/null -w '%{speed_upload}' -T "$BIG" "http://127.0.0.1:$p/objects/big-$r")
-    c1=$(cpu "$n")
+    c1=$(cpu_ticks_of "$OUT/$n"/*.pid)
     line="$r $n put $((${put%.*} / 1000000)) MB/s cpu $((c1 - c0))cs"
     for _ in $(seq "${GETS:-1}"); do
       get=$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$p/objects/big-$r")
-      c2=$(cpu "$n")
+      c2=$(cpu_ticks_of "$OUT/$n"/*.pid)
       line="$line get $((${get%.*} / 1000000)) MB/s cpu $((c2 - c1))cs"
       c1=$c2
     done

@@ -5,9 +5,9 @@
 # the MB/s of the GET (curl), the CPU centiseconds (user + system) of the api server and of the
 # whole cluster, and the api server's thread switches (voluntary and not, all its threads).
 set -euo pipefail
+. "$(dirname "$0")/cpu.sh"
 OUT=${OUT:-/tmp/ob}
 NAME=${NAME:-getab}
-cpu() { local s=0 p; for p in "$@"; do s=$((s + $(awk '{print $14 + $15}' /proc/$p/stat))); done; echo $s; }
 switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s}'; }
 for r in $(seq "${ROUNDS:-10}"); do
   if [ $((r % 2)) = 1 ]; then order="a:${PORT_A:-23000} b:${PORT_B:-23100}"
@@ -16,9 +16,9 @@ for r in $(seq "${ROUNDS:-10}"); do
     n=${s%%:*} p=${s##*:}
     api=$(cat "$OUT/$n/api.pid")
     all=$(cat "$OUT/$n"/*.pid)
-    c0=$(cpu "$api") a0=$(cpu $all) w0=$(switches "$api")
+    c0=$(cpu_ticks "$api") a0=$(cpu_ticks $all) w0=$(switches "$api")
     get=$(curl -s -o /dev/null -w '%{speed_download}' "http://127.0.0.1:$p/objects/$NAME")
-    c1=$(cpu "$api") a1=$(cpu $all) w1=$(switches "$api")
+    c1=$(cpu_ticks "$api") a1=$(cpu_ticks $all) w1=$(switches "$api")
     echo "$r $n get $((${get%.*} / 1000000)) MB/s api_cpu $((c1 - c0))cs all_cpu $((a1 - a0))cs api_switches $((w1 - w0))"
   done
 done

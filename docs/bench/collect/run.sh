@@ -22,6 +22,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tree=$(cd "$here/../../.." && pwd)
+. "$here/../cpu.sh"
 export OUT=${OUT:-/tmp/gcb} DATA_SERVERS=6 JAVA_OPTS=${JAVA_OPTS:--Xmx1g}
 N=${N:-30000} GARBAGE=${GARBAGE:-2500} ROUNDS=${ROUNDS:-5} PHASES=${PHASES:-"rate cpu cost"}
 BUILDS=${BUILDS:-$tree} SETTLE=${SETTLE:-20}
@@ -42,7 +43,7 @@ pass() { # POST /collect, wait for the pass to end, print its report
   curl -sf "$api/collect"; echo
 }
 # CPU ticks (1/100 s) of the cluster's JVMs together.
-ticks() { for f in "$OUT"/gc/*.pid; do awk '{print $14 + $15}' "/proc/$(cat "$f")/stat"; done | awk '{s += $1} END {print s}'; }
+ticks() { cpu_ticks_of "$OUT"/gc/*.pid; }
 start() { env "$@" "$tree/docs/bench/cluster.sh" start gc $port; }
 boot() { # a fresh cluster of checkout $1 (its short commit in rev), warmed up, a pass included
   rm -rf "$OUT/gc"

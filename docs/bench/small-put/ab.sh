@@ -11,20 +11,13 @@ TREE=${TREE:-$(cd "$here/../../.." && pwd)}
 OUT=${OUT:-/tmp/ostore-bench}
 first=$1 second=$2 rounds=${3:-6}
 tck=$(getconf CLK_TCK)
-cpu() {
-  local ticks=0
-  for pidfile in "$OUT/$1"/*.pid; do
-    set -- $(cut -d' ' -f14,15 "/proc/$(cat "$pidfile")/stat")
-    ticks=$((ticks + $1 + $2))
-  done
-  echo "$ticks"
-}
+. "$here/../cpu.sh"
 run() { # name port concurrency count
   local before after res
-  before=$(cpu "$1")
+  before=$(cpu_ticks_of "$OUT/$1"/*.pid)
   res=$(java -jar "$TREE/ostore-client/target/ostore-client.jar" --server "http://127.0.0.1:$2" \
     bench --size 4096 --count "$4" --concurrency "$3" --op put --warmup 100 --keep 2>&1)
-  after=$(cpu "$1")
+  after=$(cpu_ticks_of "$OUT/$1"/*.pid)
   printf '%s\tc%s\t%s\t%s\t%.3f\t%s\t%s/%s\n' "$round" "$3" "$1" \
     "$(awk '/^ops_per_s/{print $2}' <<<"$res")" \
     "$(echo "($after - $before) * 1000 / $tck / ($4 + 100)" | bc -l)" \
