@@ -111,7 +111,7 @@ final class DiskShardStore implements ShardStore {
     ShardPaths.scan(store.shards, (id, file) -> stored.add(id));
     store.packs = ShardPacks.open(root.resolve("packs"), ShardPacks.PACK_SIZE, store::lockOf);
     stored.addAll(store.packs.live().keySet());
-    // In order, each id goes at the skip list's end: about three times as fast as at random.
+    // In order, each id goes at the skip list's end: 1.5 to 3 times as fast as at random.
     stored.sort(null);
     store.index.addAll(stored);
     store.purgeHeld();
