@@ -76,6 +76,22 @@ class HttpServiceTest {
         .add("PUT", "/refuse/{x}", exchange -> {
           throw new OstoreException(ErrorCode.NO_DATA_SERVER, "refused before reading");
         })
+        .add("PUT", "/fail-midway/{x}", exchange -> exchange.copyRequestBodyTo(new OutputStream() {
+          private long written;
+
+          @Override
+          public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+          }
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
+            if (written > 1_000_000) {
+              throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "failed midway");
+            }
+          }
+        }, exchange.path()))
         .add("HEAD", "/gone/", exchange -> {
           throw OstoreException.notFound("object r\u00e9sum\u00e9 100% gone");
         })
@@ -497,19 +513,29 @@ class HttpServiceTest {
 
   @Test
   void anErrorAnsweredBeforeTheBodyWasReadReachesAClientStillSendingIt() throws Exception {
+    assertAnsweredWhileSending("/refuse/x", 503, "refused before reading\n");
+  }
+
+  /** As when a PUT's shards fail while its body still comes: the rest is read, then answered. */
+  @Test
+  void anErrorMidwayThroughTheBodyReachesAClientStillSendingIt() throws Exception {
+    assertAnsweredWhileSending("/fail-midway/x", 502, "failed midway\n");
+  }
+
+  private void assertAnsweredWhileSending(String path, int status, String message)
+      throws Exception {
     for (int size : new int[] {4_000_000, 12_000_000}) {
       java.net.HttpURLConnection connection = (java.net.HttpURLConnection)
-          server.address().baseUri().resolve("/refuse/x").toURL().openConnection();
+          server.address().baseUri().resolve(path).toURL().openConnection();
       connection.setRequestMethod("PUT");
       connection.setDoOutput(true);
       connection.setFixedLengthStreamingMode(size);
       try (OutputStream out = connection.getOutputStream()) {
         out.write(new byte[size]);
       }
-      assertEquals(503, connection.getResponseCode(), "body of " + size + " bytes");
+      assertEquals(status, connection.getResponseCode(), "body of " + size + " bytes");
       try (var error = connection.getErrorStream()) {
-        assertEquals("refused before reading\n",
-            new String(error.readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(message, new String(error.readAllBytes(), StandardCharsets.UTF_8));
       }
     }
   }
