@@ -10,6 +10,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.stream.ByteSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -27,6 +28,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -76,22 +78,14 @@ class HttpServiceTest {
         .add("PUT", "/refuse/{x}", exchange -> {
           throw new OstoreException(ErrorCode.NO_DATA_SERVER, "refused before reading");
         })
-        .add("PUT", "/fail-midway/{x}", exchange -> exchange.copyRequestBodyTo(new OutputStream() {
-          private long written;
-
-          @Override
-          public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            written += len;
-            if (written > 1_000_000) {
+        .add("PUT", "/fail-midway/{x}", exchange -> {
+          AtomicLong written = new AtomicLong();
+          exchange.copyRequestBodyTo(ByteSink.stream((b, off, len) -> {
+            if (written.addAndGet(len) > 1_000_000) {
               throw new OstoreException(ErrorCode.DATA_SERVER_FAILED, "failed midway");
             }
-          }
-        }, exchange.path()))
+          }), exchange.path());
+        })
         .add("HEAD", "/gone/", exchange -> {
           throw OstoreException.notFound("object r\u00e9sum\u00e9 100% gone");
         })
