@@ -18,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -77,7 +79,7 @@ class ShardPacksTest {
     ByteBuffer record = record(TestData.randomBytes(PAYLOAD, 1));
     PackFormat.putHeader(record, PackFormat.Kind.STORE, new ShardId(hash("torn"), 0), T0,
         PackFormat.Location.NONE);
-    Files.write(pack, java.util.Arrays.copyOf(record.array(), 150), StandardOpenOption.APPEND);
+    Files.write(pack, Arrays.copyOf(record.array(), 150), StandardOpenOption.APPEND);
 
     reopen();
     assertEquals(size, Files.size(pack), "cut back to its last whole record");
@@ -153,15 +155,13 @@ class ShardPacksTest {
 
   @Test
   void aSealedPackOpensFromItsIndexWithoutItsRecordsBeingRead() throws IOException {
-    open();
-    ShardId a = store("a", T0);
-    ShardId b = store("b", T0);
-    ShardId c = store("c", T0); // pack 1 full
-    ShardId d = store("d", T0); // pack 1 sealed, d in pack 2
+    List<ShardId> stored = fourWithTheFirstPackIndexed();
+    ShardId a = stored.get(0);
+    ShardId b = stored.get(1);
+    ShardId c = stored.get(2);
+    ShardId d = stored.get(3);
     touch(b, T0.plusSeconds(60));
     drop(a);
-    int first = packs.get(b).orElseThrow().at().pack();
-    awaitTrue(() -> Files.exists(indexOf(first)));
     // A replay would stop at this header, which fails its checksum, and lose b and c.
     flip(packs.fileOf(packs.get(b).orElseThrow()), packs.get(b).orElseThrow().at().offset() + 5);
 
@@ -174,38 +174,28 @@ class ShardPacksTest {
 
   @Test
   void aDamagedIndexIsNotUsedAndIsWrittenAgain() throws IOException {
-    open();
-    ShardId a = store("a", T0);
-    ShardId b = store("b", T0);
-    ShardId c = store("c", T0);
-    ShardId d = store("d", T0);
-    int first = packs.get(a).orElseThrow().at().pack();
-    awaitTrue(() -> Files.exists(indexOf(first)));
+    List<ShardId> stored = fourWithTheFirstPackIndexed();
+    int first = packs.get(stored.get(0)).orElseThrow().pack();
     byte[] index = Files.readAllBytes(indexOf(first));
     flip(indexOf(first), 100);
 
     reopen();
-    assertEquals(Set.of(a, b, c, d), packs.live().keySet());
-    awaitTrue(() -> java.util.Arrays.equals(index, readOrEmpty(indexOf(first))));
+    assertEquals(Set.copyOf(stored), packs.live().keySet());
+    awaitTrue(() -> Arrays.equals(index, readOrEmpty(indexOf(first))));
   }
 
   @Test
   void aPackNoLongerTheLengthItsIndexSaysIsReadWhole() throws IOException {
-    open();
-    ShardId a = store("a", T0);
-    ShardId b = store("b", T0);
-    ShardId c = store("c", T0);
-    ShardId d = store("d", T0);
-    Path pack = packs.fileOf(packs.get(c).orElseThrow());
-    long cut = packs.get(c).orElseThrow().at().offset();
-    awaitTrue(() -> Files.exists(indexOf(packs.get(c).orElseThrow().at().pack())));
+    List<ShardId> stored = fourWithTheFirstPackIndexed();
+    Packed c = packs.get(stored.get(2)).orElseThrow();
+    Path pack = packs.fileOf(c);
     packs.close();
     try (FileChannel channel = FileChannel.open(pack, StandardOpenOption.WRITE)) {
-      channel.truncate(cut); // c's record gone, as the index cannot know
+      channel.truncate(c.offset()); // c's record gone, as the index cannot know
     }
 
     open();
-    assertEquals(Set.of(a, b, d), packs.live().keySet());
+    assertEquals(Set.of(stored.get(0), stored.get(1), stored.get(3)), packs.live().keySet());
   }
 
   @Test
@@ -240,6 +230,19 @@ class ShardPacksTest {
     assertTrue(packs.live().keySet().containsAll(Set.of(a, b)));
     assertBytes(a);
     assertBytes(b);
+  }
+
+  /**
+   * Opens the packs and stores a, b and c, which fill pack 1, then d, which seals it and goes to
+   * pack 2; returns the four once pack 1's index is written.
+   */
+  private List<ShardId> fourWithTheFirstPackIndexed() throws IOException {
+    open();
+    List<ShardId> stored = List.of(store("a", T0), store("b", T0), store("c", T0),
+        store("d", T0));
+    int first = packs.get(stored.get(0)).orElseThrow().pack();
+    awaitTrue(() -> Files.exists(indexOf(first)));
+    return stored;
   }
 
   private void open() throws IOException {
