@@ -136,17 +136,16 @@ final class ShardPacks implements AutoCloseable {
     opened.deleteStrayIndexes();
     long start = System.nanoTime();
     long bytes = 0;
-    int indexed = 0;
+    List<Pack> replayed = new ArrayList<>();
     for (Pack pack : opened.packs.values()) {
-      if (opened.replayIndex(pack)) {
-        indexed++;
-      } else {
+      if (!opened.replayIndex(pack)) {
         opened.replay(pack, pack == opened.packs.lastEntry().getValue());
         bytes += pack.size;
+        replayed.add(pack);
       }
     }
     long read = bytes;
-    int fromIndexes = indexed;
+    int fromIndexes = opened.packs.size() - replayed.size();
     log.log(INFO, () -> "read " + opened.packs.size() + " packs in " + directory + " ("
         + fromIndexes + " from their indexes, " + read + " bytes of the rest, "
         + opened.live.size() + " shards) in " + (System.nanoTime() - start) / 1_000_000 + " ms");
@@ -154,8 +153,8 @@ final class ShardPacks implements AutoCloseable {
     opened.current = last == null ? opened.begin(1)
         : last.size >= packSize ? opened.begin(last.number + 1) : last.openForAppends();
     opened.started = true;
-    for (Pack pack : opened.packs.values()) {
-      if (pack != opened.current && !pack.indexed) {
+    for (Pack pack : replayed) {
+      if (pack != opened.current) {
         opened.indexLater(pack);
       }
     }
@@ -549,7 +548,6 @@ final class ShardPacks implements AutoCloseable {
     }
     pack.size = size;
     pack.forced = size;
-    pack.indexed = true;
     return true;
   }
 
@@ -572,7 +570,6 @@ final class ShardPacks implements AutoCloseable {
         headers.add(records.header);
       }
       PackIndex.write(indexOf(pack.number), headers, records.start);
-      pack.indexed = true;
     } catch (IOException | IllegalArgumentException e) {
       // Not indexed, it is replayed at each start, which reports a damaged record. A close
       // interrupts this thread: the pack is indexed at the next start, with nothing to report.
@@ -642,11 +639,16 @@ final class ShardPacks implements AutoCloseable {
   }
 
   private Path indexOf(int number) {
-    return directory.resolve(String.format("%08x", number) + PackIndex.SUFFIX);
+    return directory.resolve(stem(number) + PackIndex.SUFFIX);
   }
 
   private static Path pathOf(Path directory, int number) {
-    return directory.resolve(String.format("%08x", number) + SUFFIX);
+    return directory.resolve(stem(number) + SUFFIX);
+  }
+
+  /** What a pack's file and its index are named after: its number in 8 hex digits. */
+  private static String stem(int number) {
+    return String.format("%08x", number);
   }
 
   private static int parse(Path file) throws IOException {
@@ -676,8 +678,6 @@ final class ShardPacks implements AutoCloseable {
     final AtomicInteger pending = new AtomicInteger();
     volatile long size;
     volatile long forced;
-    /** Whether its index file is written: it is sealed, and was read whole once. */
-    volatile boolean indexed;
     /** Open for appends while the pack is the current one. */
     FileChannel channel;
 
