@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -38,7 +39,8 @@ public final class Exchange {
   private final AtomicLong bytesOut = new AtomicLong();
   private String endpoint = RequestObserver.NO_ENDPOINT;
   private Query query;
-  private boolean bodyRequested;
+  /** The request body, read through one stream however many times an endpoint asks for it. */
+  private InputStream body;
   private OutputStream responseBody;
   /** Headers an error answer keeps: {@link #setLastingHeader}. */
   private final Map<String, String> lasting = new LinkedHashMap<>();
@@ -125,11 +127,34 @@ public final class Exchange {
 
   /**
    * The request body. A body that ends before its declared length, or a chunked body whose last
-   * chunk never comes, makes {@code read} throw rather than report a clean end.
+   * chunk never comes, makes {@code read} throw rather than report a clean end. Closing it does
+   * nothing: the exchange lets go of the body once it is answered, and an error answer first
+   * reads and drops what is left of it (closed early, the request's content would fail, the rest
+   * go unread, and the connection be reset under a client still sending, the answer lost).
    */
   public InputStream requestBody() {
-    bodyRequested = true;
-    return new CountingInputStream(Content.Source.asInputStream(request), bytesIn);
+    return new FilterInputStream(body()) {
+      @Override
+      public void close() {}
+    };
+  }
+
+  private InputStream body() {
+    if (body == null) {
+      body = new CountingInputStream(Content.Source.asInputStream(request), bytesIn);
+    }
+    return body;
+  }
+
+  /** Lets go of the request body once the request is answered; what is left unread fails. */
+  void releaseBody() {
+    if (body != null) {
+      try {
+        body.close();
+      } catch (IOException e) {
+        // The body failed or broke off: nothing is left to let go of.
+      }
+    }
   }
 
   /**
@@ -142,24 +167,23 @@ public final class Exchange {
     byte[] buffer = new byte[(int) Math.max(1,
         Math.min(COPY_BUFFER, requestLength().orElse(COPY_BUFFER)))];
     long copied = 0;
-    try (InputStream body = requestBody()) {
-      while (true) {
-        // Whole buffers, not whatever the network had: fewer, larger writes downstream.
-        int n = 0;
-        try {
-          int read;
-          while (n < buffer.length && (read = body.read(buffer, n, buffer.length - n)) != -1) {
-            n += read;
-          }
-        } catch (IOException e) {
-          throw bodyBrokenOff(what, copied + n, e);
+    InputStream in = body();
+    while (true) {
+      // Whole buffers, not whatever the network had: fewer, larger writes downstream.
+      int n = 0;
+      try {
+        int read;
+        while (n < buffer.length && (read = in.read(buffer, n, buffer.length - n)) != -1) {
+          n += read;
         }
-        if (n == 0) {
-          return copied;
-        }
-        out.write(buffer, 0, n);
-        copied += n;
+      } catch (IOException e) {
+        throw bodyBrokenOff(what, copied + n, e);
       }
+      if (n == 0) {
+        return copied;
+      }
+      out.write(buffer, 0, n);
+      copied += n;
     }
   }
 
@@ -181,7 +205,7 @@ public final class Exchange {
    * asked for it yet: reading the body would ask for it, so an error must be answered unread.
    */
   public boolean awaitsContinue() {
-    return !bodyRequested && header("Expect").filter("100-continue"::equalsIgnoreCase).isPresent();
+    return body == null && header("Expect").filter("100-continue"::equalsIgnoreCase).isPresent();
   }
 
   /**
@@ -193,8 +217,9 @@ public final class Exchange {
     byte[] buffer = new byte[COPY_BUFFER];
     long left = limit;
     long deadline = System.nanoTime() + within.toNanos();
-    try (InputStream body = requestBody()) {
-      for (int n; (n = body.read(buffer)) != -1; ) {
+    try {
+      InputStream in = body();
+      for (int n; (n = in.read(buffer)) != -1; ) {
         left -= n;
         if (left < 0 || System.nanoTime() - deadline > 0) {
           return false;
@@ -205,6 +230,7 @@ public final class Exchange {
       return false;
     }
   }
+
 
   /**
    * Sets a response header that an error answer keeps too, where the others are dropped: one

@@ -58,7 +58,7 @@ final class RoutingHandler extends Handler.Abstract {
     try {
       route(exchange);
       exchange.finish();
-      observe(exchange, request, response.getStatus());
+      complete(exchange, request, response.getStatus());
       callback.succeeded();
     } catch (OstoreException e) {
       int status = ErrorStatus.of(e.code());
@@ -72,7 +72,7 @@ final class RoutingHandler extends Handler.Abstract {
       // Not an ostore error: the connection to the client itself failed, nothing to answer.
       log.log(DEBUG, () -> RequestLog.describe(serverName, exchange.method(), exchange.path())
           + " connection failed: " + e);
-      observe(exchange, request, RequestObserver.ABORTED);
+      complete(exchange, request, RequestObserver.ABORTED);
       callback.failed(e);
     } catch (RuntimeException e) {
       RequestLog.bug(serverName, exchange.method(), exchange.path(), e);
@@ -82,10 +82,12 @@ final class RoutingHandler extends Handler.Abstract {
   }
 
   /**
-   * Before the callback completes the request: the client may send its next request on the
-   * same connection only then, so a scrape it sends next counts this one.
+   * Lets go of the request body and counts the request, before the callback completes it: the
+   * client may send its next request on the same connection only then, so a scrape it sends
+   * next counts this one.
    */
-  private void observe(Exchange exchange, Request request, int status) {
+  private void complete(Exchange exchange, Request request, int status) {
+    exchange.releaseBody();
     observer.answered(exchange.endpoint(), boundedMethod(exchange.method()), status,
         exchange.bytesIn(), exchange.bytesOut(), request.getBeginNanoTime());
   }
@@ -118,7 +120,7 @@ final class RoutingHandler extends Handler.Abstract {
       String message, Throwable cause) {
     // An endpoint may have started a response it has sent nothing of yet: the error replaces it.
     if (exchange.isSent()) {
-      observe(exchange, request, RequestObserver.ABORTED);
+      complete(exchange, request, RequestObserver.ABORTED);
       callback.failed(cause);
       return;
     }
@@ -138,10 +140,10 @@ final class RoutingHandler extends Handler.Abstract {
       }
       // One line, as promised: a client shows it as is, and the log has the whole message.
       exchange.respondError(status, RequestLog.firstLine(message));
-      observe(exchange, request, status);
+      complete(exchange, request, status);
       callback.succeeded();
     } catch (IOException | RuntimeException e) {
-      observe(exchange, request, RequestObserver.ABORTED);
+      complete(exchange, request, RequestObserver.ABORTED);
       callback.failed(e);
     }
   }
