@@ -231,7 +231,6 @@ public final class Exchange {
     }
   }
 
-
   /**
    * Sets a response header that an error answer keeps too, where the others are dropped: one
    * that describes the error (a 416's {@code Content-Range}, say).
