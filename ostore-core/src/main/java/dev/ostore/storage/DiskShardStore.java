@@ -65,9 +65,9 @@ final class DiskShardStore implements ShardStore {
   private final Semaphore uploadSlots;
   private final NavigableSet<ShardId> index = new ConcurrentSkipListSet<>();
   /**
-   * The layouts of shards listed before, so that a listing reads no shard file twice: each
-   * collection or repair pass lists every shard. Dropped whenever the index drops or (re)adds the
-   * shard, under its lock.
+   * The layouts of shard files listed before, so that a listing reads no shard file twice: each
+   * collection or repair pass lists every shard. A packed shard keeps its layout in its pack's
+   * entry instead. Dropped whenever the index drops or (re)adds the shard, under its lock.
    */
   private final Map<ShardId, ShardLayout> layouts = new ConcurrentHashMap<>();
   private final Set<DiskShardUpload> uploads = ConcurrentHashMap.newKeySet();
@@ -352,15 +352,18 @@ final class DiskShardStore implements ShardStore {
 
   /** Shard {@code id} as listed: its layout from memory once read, its written time now. */
   private Optional<Listed> describe(ShardId id) throws IOException {
-    ShardLayout layout = layouts.get(id);
-    if (layout == null) {
+    Optional<ShardLayout> known = packs.get(id).map(Packed::layout)
+        .orElseGet(() -> Optional.ofNullable(layouts.get(id)));
+    if (known.isEmpty()) {
       // Under the lock, so that a store replacing the file cannot slip in before the put.
       synchronized (lockOf(id)) {
         try (ShardFile file = open(id).orElse(null)) {
           if (file == null) {
             return Optional.empty();
           }
-          layouts.put(id, file.layout());
+          if (!packs.learn(id, file.layout())) {
+            layouts.put(id, file.layout());
+          }
           return Optional.of(new Listed(id, file.layout(), file.written()));
         } catch (CorruptShardException e) {
           return Optional.empty(); // quarantined on the way: no longer held, so not listed
@@ -368,7 +371,7 @@ final class DiskShardStore implements ShardStore {
       }
     }
     // Empty when held or deleted since it was listed.
-    return writtenOf(id).map(written -> new Listed(id, layout, written));
+    return writtenOf(id).map(written -> new Listed(id, known.get(), written));
   }
 
   /** When shard {@code id} was last written; empty when it is not here. */
@@ -583,12 +586,12 @@ final class DiskShardStore implements ShardStore {
   }
 
   /**
-   * Makes {@code record}, a pack record's room and then a shard's file, shard {@code id}, in a
-   * pack, durably, unless the shard is stored already; returns whether it was. As {@link
-   * #install}, the shard is written now either way. The pack is forced outside the shard's lock,
-   * so that stores of shards that share a lock share a force too.
+   * Makes {@code record}, a pack record's room and then a shard's file, shard {@code id} of
+   * {@code layout}, in a pack, durably, unless the shard is stored already; returns whether it
+   * was. As {@link #install}, the shard is written now either way. The pack is forced outside the
+   * shard's lock, so that stores of shards that share a lock share a force too.
    */
-  boolean commitPacked(ShardId id, ByteBuffer record) throws IOException {
+  boolean commitPacked(ShardId id, ByteBuffer record, ShardLayout layout) throws IOException {
     FileTime now = now();
     try {
       synchronized (lockOf(id)) {
@@ -596,7 +599,7 @@ final class DiskShardStore implements ShardStore {
           return true;
         }
       }
-      Packed packed = packs.write(id, record, now.toInstant());
+      Packed packed = packs.write(id, record, now.toInstant(), layout);
       synchronized (lockOf(id)) {
         if (index.contains(id) && packs.get(id).isEmpty() && kept(id, now)) {
           packs.discard(id, packed); // a file of it came in meanwhile, and stays

@@ -133,7 +133,7 @@ final class DiskShardUpload implements ShardUpload {
       ShardId id = new ShardId(hash, index);
       if (held != null) {
         held.put(PackFormat.HEADER, ShardFormat.header(id, layout), 0, ShardFormat.HEADER).flip();
-        keptExisting = store.commitPacked(id, held);
+        keptExisting = store.commitPacked(id, held, layout);
       } else {
         writeFinish();
         keptExisting = store.commit(id, layout, channel, partial);

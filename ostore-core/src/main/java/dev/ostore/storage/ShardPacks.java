@@ -61,15 +61,19 @@ final class ShardPacks implements AutoCloseable {
   /** A pack takes records until it is this long, then a new one is begun. */
   static final long PACK_SIZE = 64L << 20;
   private static final String SUFFIX = ".pack";
+  private static final int SHARED_LAYOUTS = 4096;
 
   /**
    * A shard in a pack: where its record starts, its file's length, when it was written (to the
-   * millisecond, as its record keeps it). Numbers rather than a {@link Location} and an {@link
-   * Instant}: a data server holds one of these for every small shard, 32 bytes fewer each.
+   * millisecond, as its record keeps it), and its layout once known (null until then: a shard
+   * found at open is not read for it). Numbers rather than a {@link Location} and an {@link
+   * Instant}: a data server holds one of these for every small shard, 32 bytes fewer each. The
+   * layout here, one instance for shards alike, spares a listing of every shard a map of layouts
+   * beside this one: about 70 bytes a shard.
    */
-  record Packed(int pack, long offset, int length, long writtenMillis) {
-    Packed(Location at, int length, Instant written) {
-      this(at.pack(), at.offset(), length, written.toEpochMilli());
+  record Packed(int pack, long offset, int length, long writtenMillis, ShardLayout knownLayout) {
+    Packed(Location at, int length, Instant written, ShardLayout knownLayout) {
+      this(at.pack(), at.offset(), length, written.toEpochMilli(), knownLayout);
     }
 
     Location at() {
@@ -80,8 +84,16 @@ final class ShardPacks implements AutoCloseable {
       return Instant.ofEpochMilli(writtenMillis);
     }
 
+    Optional<ShardLayout> layout() {
+      return Optional.ofNullable(knownLayout);
+    }
+
     Packed writtenAt(Instant time) {
-      return new Packed(pack, offset, length, time.toEpochMilli());
+      return new Packed(pack, offset, length, time.toEpochMilli(), knownLayout);
+    }
+
+    Packed withLayout(ShardLayout layout) {
+      return new Packed(pack, offset, length, writtenMillis, layout);
     }
 
     long recordLength() {
@@ -98,6 +110,11 @@ final class ShardPacks implements AutoCloseable {
   private final long packSize;
   private final Function<ShardId, Object> lockOf;
   private final Map<ShardId, Packed> live = new ConcurrentHashMap<>();
+  /**
+   * One instance of each layout that packed shards have, up to {@value #SHARED_LAYOUTS} of them:
+   * small objects come in few sizes, and their shards then hold one layout between them.
+   */
+  private final Map<ShardLayout, ShardLayout> layouts = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Integer, Pack> packs = new ConcurrentSkipListMap<>();
   private final Set<Integer> compacting = ConcurrentHashMap.newKeySet();
   private final ExecutorService compactor;
@@ -189,11 +206,34 @@ final class ShardPacks implements AutoCloseable {
   }
 
   /**
+   * Keeps {@code layout}, read from shard {@code id}'s record, with the shard, unless it moved
+   * or went meanwhile; false when the shard is not in a pack. Under the shard's lock.
+   */
+  boolean learn(ShardId id, ShardLayout layout) {
+    Packed packed = live.get(id);
+    if (packed == null) {
+      return false;
+    }
+    live.replace(id, packed, packed.withLayout(shared(layout)));
+    return true;
+  }
+
+  /** {@code layout}, or an equal one kept already: see {@link #layouts}. */
+  private ShardLayout shared(ShardLayout layout) {
+    ShardLayout kept = layouts.get(layout);
+    if (kept == null && layouts.size() < SHARED_LAYOUTS) {
+      kept = layouts.putIfAbsent(layout, layout);
+    }
+    return kept != null ? kept : layout;
+  }
+
+  /**
    * Appends a store record of {@code id}, and forces it: {@code record} holds the shard's file
    * after {@link PackFormat#HEADER} bytes of room. The shard is live only once {@link #commit}ted;
    * until then, or until {@link #discard}ed, its pack is not compacted.
    */
-  Packed write(ShardId id, ByteBuffer record, Instant written) throws IOException {
+  Packed write(ShardId id, ByteBuffer record, Instant written, ShardLayout layout)
+      throws IOException {
     PackFormat.putHeader(record, Kind.STORE, id, written, Location.NONE);
     Appended appended = append(record, true);
     try {
@@ -202,7 +242,8 @@ final class ShardPacks implements AutoCloseable {
       settled(appended.pack());
       throw e;
     }
-    return new Packed(appended.at(), record.limit() - PackFormat.HEADER, written);
+    return new Packed(appended.at(), record.limit() - PackFormat.HEADER, written,
+        shared(layout));
   }
 
   /** Makes {@code packed}, {@link #write}n for {@code id}, the shard held. Under its lock. */
@@ -497,7 +538,8 @@ final class ShardPacks implements AutoCloseable {
       readFully(in, record, packed.offset());
       PackFormat.putHeader(record.clear(), Kind.STORE, id, packed.written(), Location.NONE);
       Appended appended = append(record, false);
-      put(id, new Packed(appended.at(), packed.length(), packed.written()));
+      put(id, new Packed(appended.at(), packed.length(), packed.written(),
+          packed.knownLayout()));
       return appended;
     }
   }
@@ -619,7 +661,7 @@ final class ShardPacks implements AutoCloseable {
   private void apply(Header header, Location at) {
     Packed packed = live.get(header.id());
     switch (header.kind()) {
-      case STORE -> put(header.id(), new Packed(at, header.length(), header.time()));
+      case STORE -> put(header.id(), new Packed(at, header.length(), header.time(), null));
       case TOUCH -> {
         if (packed != null && packed.at().equals(header.target())) {
           live.put(header.id(), packed.writtenAt(header.time()));

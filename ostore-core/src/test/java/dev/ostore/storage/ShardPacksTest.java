@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
@@ -22,6 +23,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +39,8 @@ class ShardPacksTest {
   static final int PAYLOAD = 200;
   static final long PACK_SIZE = 600;
   static final Instant T0 = Instant.parse("2026-12-04T10:00:00Z");
+  /** The layout every shard here is stored with: packs keep it, not read it. */
+  static final ShardLayout LAYOUT = new ShardLayout(1, 0, PAYLOAD, PAYLOAD);
 
   @TempDir
   Path root;
@@ -128,11 +132,28 @@ class ShardPacksTest {
         && !Files.exists(packDir().resolve(String.format("%08x.pack", first))));
     assertFalse(Files.exists(indexOf(first)), "its index went with it");
     assertBytes(c);
+    assertEquals(Optional.of(LAYOUT), packs.get(c).orElseThrow().layout(),
+        "carried through its touch and the compaction");
 
     reopen();
     assertEquals(Set.of(c), packs.live().keySet());
     assertEquals(T0.plusSeconds(30), packs.get(c).orElseThrow().written());
     assertBytes(c);
+    assertEquals(Optional.empty(), packs.get(c).orElseThrow().layout(), "not read at open");
+  }
+
+  /** A listing learns a shard's layout once; shards alike then hold one instance of it. */
+  @Test
+  void aLearnedLayoutStaysWithItsShardAndShardsAlikeShareIt() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    reopen();
+    assertTrue(packs.learn(a, new ShardLayout(1, 0, PAYLOAD, PAYLOAD)));
+    ShardId b = store("b", T0);
+    assertSame(packs.get(a).orElseThrow().knownLayout(), packs.get(b).orElseThrow().knownLayout());
+    touch(a, T0.plusSeconds(1));
+    assertEquals(Optional.of(LAYOUT), packs.get(a).orElseThrow().layout());
+    assertFalse(packs.learn(new ShardId(hash("never stored"), 0), LAYOUT));
   }
 
   @Test
@@ -274,7 +295,7 @@ class ShardPacksTest {
   private ShardId store(String seed, Instant time) throws IOException {
     ShardId id = new ShardId(hash(seed), 0);
     byte[] payload = TestData.randomBytes(PAYLOAD, seed.hashCode());
-    Packed packed = packs.write(id, record(payload), time);
+    Packed packed = packs.write(id, record(payload), time, LAYOUT);
     synchronized (lock) {
       packs.commit(id, packed);
     }

@@ -299,6 +299,27 @@ class ShardStoreTest {
   }
 
   @Test
+  void aListingGivesPackedShardsTheirLayoutsBeforeAndAfterARestart() throws IOException {
+    ShardId one = new ShardId(HASH, 0);
+    ShardId other = new ShardId(HASH, 1);
+    ShardLayout smaller = ShardLayout.of(STRIPING, 600);
+    put(one, LAYOUT, TestData.randomBytes((int) LAYOUT.shardLength(), 26));
+    put(other, smaller, TestData.randomBytes((int) smaller.shardLength(), 27));
+    assertEquals(List.of(LAYOUT, smaller), layoutsListed(), "as stored");
+    store.close();
+    store = openStore();
+    assertEquals(List.of(LAYOUT, smaller), layoutsListed(), "read from their records");
+    assertEquals(List.of(LAYOUT, smaller), layoutsListed(), "the same from memory");
+    assertTrue(store.delete(other));
+    put(other, LAYOUT, TestData.randomBytes((int) LAYOUT.shardLength(), 28));
+    assertEquals(List.of(LAYOUT, LAYOUT), layoutsListed(), "stored anew: its new layout");
+  }
+
+  private List<ShardLayout> layoutsListed() throws IOException {
+    return store.listed(Optional.empty(), 10).stream().map(ShardStore.Listed::layout).toList();
+  }
+
+  @Test
   void anInspectionSaysWhereEachShardLiesAndChangesNothing() throws IOException {
     ShardId small = new ShardId(HASH, 0);
     ShardId big = new ShardId(HASH, 1);
