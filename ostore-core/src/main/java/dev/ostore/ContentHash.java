@@ -2,11 +2,11 @@ package dev.ostore;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import com.google.common.io.BaseEncoding;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -17,24 +17,37 @@ import java.util.Optional;
  * sort as their hex does.
  */
 public final class ContentHash implements Comparable<ContentHash> {
-  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
   private static final int BYTES = 32;
+  private static final HexFormat HEX = HexFormat.of();
 
-  private final byte[] bytes;
+  /**
+   * The 32 bytes as four big-endian numbers: 48 bytes of heap where an array and its holder took
+   * 64, for every shard a data server holds.
+   */
+  private final long first;
+  private final long second;
+  private final long third;
+  private final long fourth;
 
+  /** Reads the 32 bytes of {@code bytes}, which it does not keep. */
   private ContentHash(byte[] bytes) {
-    this.bytes = bytes;
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    this.first = in.getLong();
+    this.second = in.getLong();
+    this.third = in.getLong();
+    this.fourth = in.getLong();
   }
 
   /** The hash whose 32 bytes are {@code digest}. */
   public static ContentHash of(byte[] digest) {
     checkArgument(digest.length == BYTES, "a SHA-256 is 32 bytes, not %s", digest.length);
-    return new ContentHash(digest.clone());
+    return new ContentHash(digest);
   }
 
   /** Its 32 bytes, a copy. */
   public byte[] bytes() {
-    return bytes.clone();
+    return ByteBuffer.allocate(BYTES).putLong(first).putLong(second).putLong(third)
+        .putLong(fourth).array();
   }
 
   /** The hash of {@code data}. */
@@ -56,7 +69,7 @@ public final class ContentHash implements Comparable<ContentHash> {
     checkArgument(text != null, "hash is null");
     try {
       if (text.length() == 2 * BYTES) {
-        return new ContentHash(HEX.decode(text.toLowerCase(java.util.Locale.ROOT)));
+        return new ContentHash(HEX.parseHex(text));
       }
       if (text.length() == 44 && text.endsWith("=")) {
         return of(Base64.getDecoder().decode(text));
@@ -69,22 +82,26 @@ public final class ContentHash implements Comparable<ContentHash> {
 
   /** 64 lowercase hex digits: the form used inside the system and on disk. */
   public String hex() {
-    return HEX.encode(bytes);
+    return new StringBuilder(2 * BYTES).append(HEX.toHexDigits(first))
+        .append(HEX.toHexDigits(second)).append(HEX.toHexDigits(third))
+        .append(HEX.toHexDigits(fourth)).toString();
   }
 
   /** Standard base64 with padding: the form of {@code Digest} headers and listings. */
   public String base64() {
-    return Base64.getEncoder().encodeToString(bytes);
+    return Base64.getEncoder().encodeToString(bytes());
   }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ContentHash hash && MessageDigest.isEqual(bytes, hash.bytes);
+    // Every bit looked at, whatever differs first, as MessageDigest.isEqual does.
+    return other instanceof ContentHash hash && ((first ^ hash.first) | (second ^ hash.second)
+        | (third ^ hash.third) | (fourth ^ hash.fourth)) == 0;
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bytes);
+    return Long.hashCode(first ^ second ^ third ^ fourth);
   }
 
   @Override
@@ -92,10 +109,17 @@ public final class ContentHash implements Comparable<ContentHash> {
     return hex();
   }
 
-  /** The order of {@link #hex}, without making the strings: byte by byte, unsigned. */
+  /** The order of {@link #hex}, without making the strings: eight bytes at a time, unsigned. */
   @Override
   public int compareTo(ContentHash other) {
-    return Arrays.compareUnsigned(bytes, other.bytes);
+    int order = Long.compareUnsigned(first, other.first);
+    if (order == 0) {
+      order = Long.compareUnsigned(second, other.second);
+    }
+    if (order == 0) {
+      order = Long.compareUnsigned(third, other.third);
+    }
+    return order != 0 ? order : Long.compareUnsigned(fourth, other.fourth);
   }
 
   /**

@@ -56,9 +56,12 @@ class ContentHashTest {
 
   @Test
   void hashesSortAsTheirHexDoes() {
-    // 0x7f and 0x80 differ in sign as Java bytes: a signed comparison would put 80 first.
-    List<ContentHash> hashes = Stream.of("80", "7f", "ff", "00", "0a")
-        .map(first -> ContentHash.parse(first + "1".repeat(62))).toList();
+    // 0x7f and 0x80 differ in sign as Java bytes: a signed comparison would put 80 first. The
+    // same at each eighth byte, where a comparison by numbers of eight bytes turns.
+    List<ContentHash> hashes = Stream.of(0, 15, 16, 31, 32, 48, 62)
+        .flatMap(at -> Stream.of("80", "7f", "ff", "00", "0a")
+            .map(pair -> "1".repeat(at) + pair + "1".repeat(62 - at)))
+        .map(ContentHash::parse).toList();
     assertEquals(hashes.stream().map(ContentHash::hex).sorted().toList(),
         hashes.stream().sorted().map(ContentHash::hex).toList());
     assertEquals(0, ContentHash.parse(ABC_HEX).compareTo(ContentHash.parse(ABC_BASE64)));
