@@ -217,8 +217,8 @@ public final class Exchange {
     byte[] buffer = new byte[COPY_BUFFER];
     long left = limit;
     long deadline = System.nanoTime() + within.toNanos();
+    InputStream in = body();
     try {
-      InputStream in = body();
       for (int n; (n = in.read(buffer)) != -1; ) {
         left -= n;
         if (left < 0 || System.nanoTime() - deadline > 0) {

@@ -518,8 +518,9 @@ class HttpServiceTest {
 
   /**
    * Sends bodies of several sizes, the largest past what the sockets' buffers hold, on a raw
-   * socket that reads nothing before its whole body is sent, as curl and HttpURLConnection do: a
-   * connection reset under it would break the sending and lose the answer.
+   * socket that reads nothing before its whole body is sent: a connection reset under it breaks
+   * the sending and loses the answer every time, where the JDK's clients, reading as they send,
+   * lose it only now and then.
    */
   private void assertAnsweredWhileSending(String path, int status, String message)
       throws Exception {
