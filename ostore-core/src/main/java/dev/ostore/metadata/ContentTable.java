@@ -5,7 +5,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +22,6 @@ import java.util.Optional;
  * fresh touch and refuses.
  */
 final class ContentTable {
-  private static final HexFormat HEX = HexFormat.of();
   /** Below every hash: where a walk starts. */
   private static final byte[] START = new byte[0];
 
@@ -65,10 +63,6 @@ final class ContentTable {
 
   private ContentTable() {}
 
-  static byte[] bytes(ContentHash hash) {
-    return HEX.parseHex(hash.hex());
-  }
-
   /**
    * Records how content {@code digest} is laid out, or touches and revives it when recorded
    * already with that layout: a version is about to refer to it, or its shards were just written.
@@ -104,7 +98,7 @@ final class ContentTable {
   /** See {@link MetadataStore#condemn}; to run in a write transaction. */
   static boolean condemn(Session session, ContentHash hash, ContentLayout layout,
       long touchedBeforeMillis, long atMillis) throws SQLException {
-    byte[] digest = bytes(hash);
+    byte[] digest = hash.bytes();
     if (session.statement(CONDEMN, atMillis, digest, touchedBeforeMillis).executeUpdate() == 1) {
       return true;
     }
@@ -115,11 +109,11 @@ final class ContentTable {
 
   static boolean forget(Session session, ContentHash hash, long condemnedMillis)
       throws SQLException {
-    return session.statement(FORGET, bytes(hash), condemnedMillis).executeUpdate() == 1;
+    return session.statement(FORGET, hash.bytes(), condemnedMillis).executeUpdate() == 1;
   }
 
   static boolean wanted(Session session, ContentHash hash) throws SQLException {
-    byte[] digest = bytes(hash);
+    byte[] digest = hash.bytes();
     try (ResultSet row = session.statement(WANTED, digest, digest).executeQuery()) {
       row.next();
       return row.getBoolean(1);
@@ -149,6 +143,6 @@ final class ContentTable {
   }
 
   private static byte[] from(Optional<ContentHash> after) {
-    return after.map(ContentTable::bytes).orElse(START);
+    return after.map(ContentHash::bytes).orElse(START);
   }
 }

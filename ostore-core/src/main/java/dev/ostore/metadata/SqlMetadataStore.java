@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +33,6 @@ import java.util.Set;
  * tombstone are atomic too. Removals lock the row as well (see {@link VersionRemoval}).
  */
 final class SqlMetadataStore implements MetadataStore {
-  private static final HexFormat HEX = HexFormat.of();
 
   // The right-hand sides read the row as it was, on SQLite as on PostgreSQL.
   private static final String NEXT_NUMBER = "INSERT INTO ostore_names"
@@ -189,7 +187,7 @@ final class SqlMetadataStore implements MetadataStore {
     if (size < 0) {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
-    byte[] digest = HEX.parseHex(hash.hex());
+    byte[] digest = hash.bytes();
     OptionalLong number = write("add a version of " + name, session -> {
       // Touches and revives the content in the transaction that refers to it: see ContentTable.
       if (layout.isPresent()) {
@@ -224,7 +222,7 @@ final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public Optional<ContentLayout> layout(ContentHash hash) throws OstoreException {
-    byte[] digest = HEX.parseHex(hash.hex());
+    byte[] digest = hash.bytes();
     return read("look up the layout of " + hash, session -> {
       try (ResultSet rows = session.statement(LAYOUT, digest).executeQuery()) {
         return rows.next()
@@ -239,7 +237,7 @@ final class SqlMetadataStore implements MetadataStore {
     requireNonNull(layout, "layout");
     new ContentLayout(size, layout);
     boolean recorded = write("record the layout of " + hash, session ->
-        ContentTable.record(session, ContentTable.bytes(hash), size, layout, clock.millis()));
+        ContentTable.record(session, hash.bytes(), size, layout, clock.millis()));
     if (!recorded) {
       throw otherLayout(hash, layout, "not recorded");
     }
@@ -389,7 +387,7 @@ final class SqlMetadataStore implements MetadataStore {
   @Override
   public boolean references(ContentHash hash) throws OstoreException {
     requireNonNull(hash, "hash");
-    byte[] digest = HEX.parseHex(hash.hex());
+    byte[] digest = hash.bytes();
     return read("look for versions of " + hash, session -> {
       try (ResultSet rows = session.statement(REFERENCES, digest).executeQuery()) {
         return rows.next();

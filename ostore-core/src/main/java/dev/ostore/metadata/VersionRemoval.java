@@ -55,7 +55,7 @@ final class VersionRemoval {
       return removed;
     }
     if (removed.get().hash().isPresent()) {
-      ContentTable.touch(session, ContentTable.bytes(removed.get().hash().get()), nowMillis);
+      ContentTable.touch(session, removed.get().hash().get().bytes(), nowMillis);
     }
     if (number == latest) {
       // Listings of the live objects join on latest: it names the newest version left, 0 none.
@@ -121,7 +121,7 @@ final class VersionRemoval {
       }
     }
     for (ContentHash hash : contents) {
-      ContentTable.touch(session, ContentTable.bytes(hash), nowMillis);
+      ContentTable.touch(session, hash.bytes(), nowMillis);
     }
     return removed;
   }

@@ -1,6 +1,5 @@
 package dev.ostore.storage;
 
-import com.google.common.io.BaseEncoding;
 import dev.ostore.ContentHash;
 import dev.ostore.ShardId;
 import java.nio.ByteBuffer;
@@ -23,7 +22,6 @@ final class ShardFormat {
   static final int CRC_BYTES = ShardRecords.CRC_BYTES;
   private static final int MAGIC = 0x4f535348; // "OSSH"
   private static final int VERSION = 1;
-  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
 
   /** What a valid header says. */
   record Header(ShardId id, ShardLayout layout) {}
@@ -32,7 +30,7 @@ final class ShardFormat {
 
   static ByteBuffer header(ShardId id, ShardLayout layout) {
     ByteBuffer header = ByteBuffer.allocate(HEADER);
-    header.putInt(MAGIC).putInt(VERSION).put(HEX.decode(id.hash().hex())).putInt(id.index())
+    header.putInt(MAGIC).putInt(VERSION).put(id.hash().bytes()).putInt(id.index())
         .putInt(layout.dataShards()).putInt(layout.parityShards()).putInt(layout.chunkSize())
         .putLong(layout.objectSize());
     header.putInt(crc(header.array(), 0, HEADER - CRC_BYTES));

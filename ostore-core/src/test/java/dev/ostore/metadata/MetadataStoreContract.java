@@ -942,14 +942,14 @@ abstract class MetadataStoreContract {
           + " (name, version, size, hash, created_millis) VALUES ('a', ?, 5, ?, 1000)")) {
         for (int version = 1; version <= 2; version++) {
           insert.setInt(1, version);
-          insert.setBytes(2, ContentTable.bytes(HASH));
+          insert.setBytes(2, HASH.bytes());
           insert.executeUpdate();
         }
       }
       try (PreparedStatement insert = c.prepareStatement("INSERT INTO ostore_contents"
           + " (hash, size, layout, created_millis) VALUES (?, 5, '4+2/65536', 1000)")) {
         for (ContentHash hash : List.of(HASH, OTHER)) {
-          insert.setBytes(1, ContentTable.bytes(hash));
+          insert.setBytes(1, hash.bytes());
           insert.executeUpdate();
         }
       }
