@@ -28,12 +28,12 @@ final class RoutingHandler extends Handler.Abstract {
   /** Marks a request this handler took, so that the error handler does not log it again. */
   static final String ROUTED = RoutingHandler.class.getName() + ".routed";
   /**
-   * How much of a body an error answered before reading it is read and dropped, and for how
-   * long: a client still sending (HttpURLConnection, java.net.http, curl) only sees the answer
-   * once its body is in, and a connection closed on unread bytes is reset, the answer lost with
-   * it. A PUT failing with a data server is answered a few seconds later at worst (a GiB drains in
-   * about one on a LAN); past either bound the connection is closed instead. Clients that wait
-   * for {@code 100 Continue} send nothing.
+   * How much of a body is read and dropped after an error answered before all of it was read,
+   * and for how long: a client that reads only once it has sent everything (HttpURLConnection,
+   * java.net.http) sees the answer then, and a connection closed on unread bytes is reset, the
+   * answer lost with it. A client that reads as it sends (curl) has the answer at once, and stops.
+   * Past either bound the connection is closed instead. Clients that wait for {@code 100
+   * Continue} send nothing.
    */
   static final long UNREAD_BODY_LIMIT = 1L << 30;
   static final Duration UNREAD_BODY_TIME = Duration.ofSeconds(5);
@@ -133,13 +133,14 @@ final class RoutingHandler extends Handler.Abstract {
         // Uploads end in seconds: a client that honours this comes back when one may have.
         exchange.setHeader("Retry-After", "1");
       }
+      // One line, as promised: a client shows it as is, and the log has the whole message.
+      // Answered first, so that a client reading as it sends need not send the rest for nothing.
+      exchange.respondError(status, RequestLog.firstLine(message));
       // A client waiting for 100 Continue has sent nothing: reading would ask it for the body
-      // only to drop it. Unread, the server answers and closes the connection.
+      // only to drop it. Unread, the server closes the connection.
       if (!exchange.awaitsContinue()) {
         exchange.discardRequestBody(UNREAD_BODY_LIMIT, UNREAD_BODY_TIME);
       }
-      // One line, as promised: a client shows it as is, and the log has the whole message.
-      exchange.respondError(status, RequestLog.firstLine(message));
       complete(exchange, request, status);
       callback.succeeded();
     } catch (IOException | RuntimeException e) {

@@ -517,6 +517,24 @@ class HttpServiceTest {
   }
 
   /**
+   * A client that reads as it sends (curl) has the error as soon as it is known, and stops
+   * sending: here it sends 2 MB of a 50 MB body and then only reads.
+   */
+  @Test
+  void anErrorMidwayReachesAClientReadingAsItSendsBeforeItsBodyEnds() throws Exception {
+    try (Socket socket = new Socket(server.address().host(), server.address().port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("PUT /fail-midway/x HTTP/1.1\r\nHost: ostore\r\n"
+          + "Content-Length: 50000000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[2_000_000]);
+      out.flush();
+      String head = new String(socket.getInputStream().readNBytes(40), StandardCharsets.UTF_8);
+      assertTrue(head.startsWith("HTTP/1.1 502 "), head);
+    }
+  }
+
+  /**
    * Sends bodies of several sizes, the largest past what the sockets' buffers hold, on a raw
    * socket that reads nothing before its whole body is sent: a connection reset under it breaks
    * the sending and loses the answer every time, where the JDK's clients, reading as they send,
