@@ -1,6 +1,7 @@
 package dev.ostore.metadata;
 
 import dev.ostore.ContentHash;
+import dev.ostore.Precondition;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,14 +92,33 @@ public interface MetadataStore extends AutoCloseable {
   Optional<Version> version(String name, long number) throws IOException;
 
   /** Records the next version of {@code name}, whose content is {@code hash}. */
-  Version add(String name, long size, ContentHash hash) throws IOException;
+  default Version add(String name, long size, ContentHash hash) throws IOException {
+    return add(name, size, hash, Precondition.NONE);
+  }
+
+  /**
+   * Records the next version of {@code name}, whose content is {@code hash}, if {@code
+   * condition} holds for the name's current content, checked in the same transaction; else
+   * records nothing and fails with {@code PRECONDITION_FAILED}.
+   */
+  Version add(String name, long size, ContentHash hash, Precondition condition)
+      throws IOException;
 
   /**
    * Records a tombstone as the next version of {@code name}, unless there is no live object of
    * that name: it never existed, or its latest version is already a tombstone, which the answer
    * then gives. The check, the record and the answer are one atomic step.
    */
-  Deletion delete(String name) throws IOException;
+  default Deletion delete(String name) throws IOException {
+    return delete(name, Precondition.NONE);
+  }
+
+  /**
+   * Deletes as {@link #delete(String)} does when there is a live object of that name and {@code
+   * condition} holds for its content, checked in the same step; fails with {@code
+   * PRECONDITION_FAILED}, recording nothing, when there is one and the condition does not hold.
+   */
+  Deletion delete(String name, Precondition condition) throws IOException;
 
   /**
    * Adds a version as {@link #add(String, long, ContentHash)} does, and records in the same
@@ -107,7 +127,17 @@ public interface MetadataStore extends AutoCloseable {
    * is a {@code CONFLICT}, and nothing is recorded: its shards and the new ones share names, so
    * a version must not refer to it as either.
    */
-  Version add(String name, long size, ContentHash hash, String layout) throws IOException;
+  default Version add(String name, long size, ContentHash hash, String layout)
+      throws IOException {
+    return add(name, size, hash, layout, Precondition.NONE);
+  }
+
+  /**
+   * Adds a version with its layout as {@link #add(String, long, ContentHash, String)} does, if
+   * {@code condition} holds, as {@link #add(String, long, ContentHash, Precondition)} says.
+   */
+  Version add(String name, long size, ContentHash hash, String layout, Precondition condition)
+      throws IOException;
 
   /**
    * How the content is laid out, as recorded by {@link #add(String, long, ContentHash, String)}.

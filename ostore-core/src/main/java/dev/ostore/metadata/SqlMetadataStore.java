@@ -7,6 +7,7 @@ import dev.ostore.config.Options;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.Precondition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,10 @@ final class SqlMetadataStore implements MetadataStore {
   // Locks the name's row (a no-op update) and reads it: what a failed delete answers.
   static final String LOCK_NAME = "UPDATE ostore_names SET live = live WHERE name = ?"
       + " RETURNING latest, live";
+  // The same for a name that may have no row yet: it gets one as if all its versions were removed.
+  private static final String LOCK_OR_CREATE_NAME = "INSERT INTO ostore_names"
+      + " (name, latest, live, highest) VALUES (?, 0, FALSE, 0) ON CONFLICT (name) DO UPDATE"
+      + " SET live = ostore_names.live RETURNING latest, live";
   private static final String INSERT_VERSION = "INSERT INTO ostore_versions"
       + " (name, version, size, hash, created_millis) VALUES (?, ?, ?, ?, ?)";
   private static final String INSERT_TOMBSTONE = "INSERT INTO ostore_versions"
@@ -170,41 +175,87 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   @Override
-  public Version add(String name, long size, ContentHash hash) throws OstoreException {
-    return addVersion(name, size, hash, Optional.empty());
+  public Version add(String name, long size, ContentHash hash, Precondition condition)
+      throws OstoreException {
+    return addVersion(name, size, hash, Optional.empty(), condition);
   }
 
   @Override
-  public Version add(String name, long size, ContentHash hash, String layout)
-      throws OstoreException {
-    return addVersion(name, size, hash, Optional.of(layout));
+  public Version add(String name, long size, ContentHash hash, String layout,
+      Precondition condition) throws OstoreException {
+    return addVersion(name, size, hash, Optional.of(layout), condition);
   }
 
-  private Version addVersion(String name, long size, ContentHash hash, Optional<String> layout)
-      throws OstoreException {
+  /**
+   * What a write under a condition did: its result, or, when the condition refused it, the
+   * name's live version as the write found it (empty: none).
+   */
+  private record Conditional<T>(T result, boolean refused, Optional<Version> live) {
+    static <T> Conditional<T> done(T result) {
+      return new Conditional<>(result, false, Optional.empty());
+    }
+
+    static <T> Conditional<T> refused(Optional<Version> live) {
+      return new Conditional<>(null, true, live);
+    }
+
+    T orRefusedBy(Precondition condition, String name) throws OstoreException {
+      if (refused) {
+        throw condition.refused(name, live.map(Version::number).orElse(0L),
+            live.flatMap(Version::hash));
+      }
+      return result;
+    }
+  }
+
+  private Version addVersion(String name, long size, ContentHash hash, Optional<String> layout,
+      Precondition condition) throws OstoreException {
     checkName(name);
     requireNonNull(hash, "hash");
+    requireNonNull(condition, "condition");
     if (size < 0) {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
     byte[] digest = hash.bytes();
     OptionalLong number = write("add a version of " + name, session -> {
+      if (!condition.isNone()) {
+        Optional<Version> live = lockedLive(session, name, true);
+        if (!condition.holds(live.flatMap(Version::hash))) {
+          return Conditional.<OptionalLong>refused(live);
+        }
+      }
       // Touches and revives the content in the transaction that refers to it: see ContentTable.
       if (layout.isPresent()) {
         if (!ContentTable.record(session, digest, size, layout.get(), clock.millis())) {
-          return OptionalLong.empty();
+          return Conditional.done(OptionalLong.empty());
         }
       } else {
         ContentTable.revive(session, digest, clock.millis());
       }
       long next = returning(session, NEXT_NUMBER, name).orElseThrow();
       update(session, INSERT_VERSION, name, next, size, digest, clock.millis());
-      return OptionalLong.of(next);
-    });
+      return Conditional.done(OptionalLong.of(next));
+    }).orRefusedBy(condition, name);
     if (number.isEmpty()) {
       throw otherLayout(hash, layout.orElseThrow(), "no version of " + name + " recorded");
     }
     return new Version(name, number.getAsLong(), size, Optional.of(hash));
+  }
+
+  /**
+   * The live version of {@code name}, its row locked for the rest of the transaction; with
+   * {@code create}, a name never seen gets a row (with no version) to lock, so that two writes of
+   * a new name under a condition are one after the other too.
+   */
+  private Optional<Version> lockedLive(Session session, String name, boolean create)
+      throws SQLException {
+    try (ResultSet row = session.statement(create ? LOCK_OR_CREATE_NAME : LOCK_NAME, name)
+        .executeQuery()) {
+      if (!row.next() || row.getLong(1) == 0 || !row.getBoolean(2)) {
+        return Optional.empty();
+      }
+      return first(session, VERSION, name, row.getLong(1));
+    }
   }
 
   /**
@@ -322,28 +373,39 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   @Override
-  public Deletion delete(String name) throws OstoreException {
+  public Deletion delete(String name, Precondition condition) throws OstoreException {
     checkName(name);
+    requireNonNull(condition, "condition");
     return write("delete " + name, session -> {
-      Optional<Long> next = returning(session, NEXT_TOMBSTONE, name);
-      if (next.isEmpty()) {
-        // Nothing was live when the update looked. Why is read with the row locked, in this
-        // transaction: re-read after it, the answer could name a version added since.
-        try (ResultSet row = session.statement(LOCK_NAME, name).executeQuery()) {
-          // Latest 0: every version of the name was removed, which is as if it never existed.
-          if (!row.next() || row.getLong(1) == 0) {
-            return Deletion.neverExisted();
-          }
-          if (!row.getBoolean(2)) {
-            return Deletion.deletedAlready(tombstone(name, row.getLong(1)));
-          }
+      if (!condition.isNone()) {
+        Optional<Version> live = lockedLive(session, name, false);
+        if (live.isPresent() && !condition.holds(live.get().hash())) {
+          return Conditional.<Deletion>refused(live);
         }
-        // Added after the update looked (PostgreSQL's snapshot) and locked now: delete it.
-        next = returning(session, NEXT_TOMBSTONE, name);
       }
-      update(session, INSERT_TOMBSTONE, name, next.orElseThrow(), clock.millis());
-      return Deletion.recorded(tombstone(name, next.get()));
-    });
+      return Conditional.done(deleteLive(session, name));
+    }).orRefusedBy(condition, name);
+  }
+
+  private Deletion deleteLive(Session session, String name) throws SQLException {
+    Optional<Long> next = returning(session, NEXT_TOMBSTONE, name);
+    if (next.isEmpty()) {
+      // Nothing was live when the update looked. Why is read with the row locked, in this
+      // transaction: re-read after it, the answer could name a version added since.
+      try (ResultSet row = session.statement(LOCK_NAME, name).executeQuery()) {
+        // Latest 0: every version of the name was removed, which is as if it never existed.
+        if (!row.next() || row.getLong(1) == 0) {
+          return Deletion.neverExisted();
+        }
+        if (!row.getBoolean(2)) {
+          return Deletion.deletedAlready(tombstone(name, row.getLong(1)));
+        }
+      }
+      // Added after the update looked (PostgreSQL's snapshot) and locked now: delete it.
+      next = returning(session, NEXT_TOMBSTONE, name);
+    }
+    update(session, INSERT_TOMBSTONE, name, next.orElseThrow(), clock.millis());
+    return Deletion.recorded(tombstone(name, next.get()));
   }
 
   private static Version tombstone(String name, long number) {

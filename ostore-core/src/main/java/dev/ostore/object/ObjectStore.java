@@ -3,6 +3,7 @@ package dev.ostore.object;
 import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ObjectName;
+import dev.ostore.Precondition;
 import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.heartbeat.LiveServers;
@@ -133,6 +134,15 @@ public interface ObjectStore {
 
     /** Whether the client waits to be told to send it, so that it may never be sent. */
     boolean mayStayUnsent();
+
+    /**
+     * What the client asks of the name's current content ({@code If-Match}, {@code
+     * If-None-Match}): checked where the version is recorded, so that no other write in between
+     * escapes it. A body that fails it is stored and left to a collection.
+     */
+    default Precondition precondition() {
+      return Precondition.NONE;
+    }
 
     /**
      * Copies the whole body to {@code out} and returns its length; a client that breaks off is

@@ -6,6 +6,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.Precondition;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.dataserver.DataServerClient;
@@ -57,14 +58,15 @@ public final class StoredContent {
    * name}, with its layout in the same transaction; shards that did not make it go to repair,
    * queued only now, since the repair reads the layout just recorded. {@code how} says which
    * write stored it, for the log; {@code committedSince} ({@link System#nanoTime}) is when the
-   * commit of its shards began, which {@link #checkInTime} bounds.
+   * commit of its shards began, which {@link #checkInTime} bounds. The version is recorded only
+   * if {@code condition} holds then.
    */
   public Version record(ObjectName name, ShardedContents.Stored stored, long committedSince,
-      String how) throws IOException {
+      String how, Precondition condition) throws IOException {
     checkInTime(committedSince, name, "its shards were committed");
     locator.rememberShards(stored.hash(), stored.locations());
     Version version = metadata.add(name.value(), stored.size(), stored.hash(),
-        stored.layout().layout());
+        stored.layout().layout(), condition);
     restoreKept(stored);
     if (!stored.failed().isEmpty()) {
       log.log(WARNING, () -> "stored " + name + " (" + stored.hash() + ") without shards "

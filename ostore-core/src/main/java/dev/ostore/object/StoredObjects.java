@@ -5,6 +5,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.Precondition;
 import dev.ostore.ServerAddress;
 import dev.ostore.compress.Compression;
 import dev.ostore.dataserver.DataServerClient;
@@ -65,20 +66,21 @@ final class StoredObjects implements ObjectStore {
   @Override
   public Version put(ObjectName name, Body body) throws IOException {
     Optional<ContentHash> declared = body.declared();
+    Precondition condition = body.precondition();
     if (declared.isPresent()) {
       OptionalLong size = contents.size(declared.get(), name);
       long found = System.nanoTime();
       if (size.isPresent()) {
         // Answering before the body without 100-continue would break the client's upload.
         if (instantUpload && body.mayStayUnsent()) {
-          return metadata.add(name.value(), size.getAsLong(), declared.get());
+          return metadata.add(name.value(), size.getAsLong(), declared.get(), condition);
         }
         MessageDigest digest = ContentHash.newDigest();
         long read = body.copyTo(
             new DigestOutputStream(OutputStream.nullOutputStream(), digest));
         ContentHash hash = ContentHash.of(digest.digest()).checkDeclared(declared);
         StoredContent.checkInTime(found, name, "its content was found stored");
-        return metadata.add(name.value(), read, hash);
+        return metadata.add(name.value(), read, hash, condition);
       }
     }
     try (ShardedContents.Upload upload = sharded.start(body.length(), name, compression)) {
@@ -87,11 +89,12 @@ final class StoredObjects implements ObjectStore {
       ContentHash hash = upload.seal(declared);
       // Undeclared content is known only now: if it is stored already, no shard is committed.
       if (declared.isEmpty() && contents.size(hash, name).isPresent()) {
-        return metadata.add(name.value(), size, hash);
+        return metadata.add(name.value(), size, hash, condition);
       }
       long committing = System.nanoTime();
       ShardedContents.Stored stored = upload.commit();
-      Version version = contents.record(name, stored, committing, "PUT of " + name);
+      Version version = contents.record(name, stored, committing, "PUT of " + name,
+          condition);
       copy.keep(stored.hash(), stored.layout());
       return version;
     }

@@ -8,6 +8,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.Precondition;
 import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.compress.CompressedForm;
@@ -485,7 +486,7 @@ final class RealUploads implements Uploads {
       } else {
         long committing = System.nanoTime();
         version = contents.record(name, commit(hash, shards.failed(), shards.reasons(), form),
-            committing, "upload of " + name);
+            committing, "upload of " + name, Precondition.NONE);
       }
       checkpoints.remove(upload.id());
       metadata.deleteUpload(upload.id());

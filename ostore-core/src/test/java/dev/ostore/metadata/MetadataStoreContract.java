@@ -1,5 +1,7 @@
 package dev.ostore.metadata;
 
+import static dev.ostore.Precondition.ifMatch;
+import static dev.ostore.Precondition.ifNoneMatch;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.Precondition;
+import dev.ostore.Precondition.Tags;
 import dev.ostore.heartbeat.FakeClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -202,6 +206,91 @@ abstract class MetadataStoreContract {
       assertFalse(listed.get(i).isTombstone() && listed.get(i - 1).isTombstone(),
           "a delete succeeded on a deleted object at version " + listed.get(i).number());
     }
+  }
+
+  @Test
+  void aConditionalAddRecordsOnlyWhenTheCurrentContentIsAsAsked() throws Exception {
+    assertRefused(() -> store.add("c", 5, HASH, ifMatch(Tags.ANY)),
+        "object c does not exist");
+    assertEquals(1, store.add("c", 5, HASH, "L", ifNoneMatch(Tags.ANY)).number());
+    assertRefused(() -> store.add("c", 5, OTHER, ifNoneMatch(Tags.ANY)),
+        "is at version 1");
+    assertRefused(() -> store.add("c", 5, OTHER, "L", ifMatch(Tags.of(OTHER))), "is at version 1");
+    assertEquals(2, store.add("c", 5, OTHER, ifMatch(Tags.of(OTHER, HASH))).number());
+    assertRefused(() -> store.add("c", 5, HASH, ifNoneMatch(Tags.of(OTHER))), "is at version 2");
+    assertEquals(3, store.add("c", 5, HASH, ifNoneMatch(Tags.of(HASH))).number());
+    store.delete("c");
+    // A tombstone is no current content: the name may be created again, not matched.
+    assertRefused(() -> store.add("c", 5, HASH, ifMatch(Tags.ANY)),
+        "does not exist");
+    assertEquals(5, store.add("c", 5, OTHER, ifNoneMatch(Tags.ANY)).number());
+    assertEquals(5, store.latest("c").orElseThrow().number(), "a refused add records nothing");
+    assertEquals(Optional.of(OTHER), store.latest("c").orElseThrow().hash());
+  }
+
+  @Test
+  void aConditionalDeleteDeletesOnlyWhatItNames() throws Exception {
+    store.add("d", 5, HASH);
+    assertRefused(() -> store.delete("d", ifMatch(Tags.of(OTHER))), "is at version 1");
+    assertRefused(() -> store.delete("d", ifNoneMatch(Tags.ANY)), "is at version 1");
+    assertFalse(store.latest("d").orElseThrow().isTombstone());
+    assertEquals(2, store.delete("d", ifMatch(Tags.of(HASH))).tombstone().orElseThrow().number());
+    // Nothing live: as an unconditional delete says, whatever the condition.
+    assertEquals(Deletion.deletedAlready(new Version("d", 2, 0, Optional.empty())),
+        store.delete("d", ifMatch(Tags.of(HASH))));
+    assertEquals(Deletion.neverExisted(), store.delete("never", ifMatch(Tags.ANY)));
+  }
+
+  /** Two api servers creating one name at once: exactly one of them may. */
+  @Test
+  void concurrentAddsOfANewNameThatMustNotExistRecordOne() throws Exception {
+    try (MetadataStore other = newStore()) {
+      for (int round = 0; round < 20; round++) {
+        String name = "new-" + round;
+        List<Long> numbers = inParallel(8, worker -> {
+          try {
+            return List.of((worker % 2 == 0 ? store : other).add(name, worker, HASH,
+                ifNoneMatch(Tags.ANY)).number());
+          } catch (OstoreException e) {
+            assertEquals(ErrorCode.PRECONDITION_FAILED, e.code(), e.getMessage());
+            return List.<Long>of();
+          }
+        });
+        assertEquals(List.of(1L), numbers, name);
+        assertEquals(1, store.versions(name, Optional.empty(), 10).versions().size(), name);
+      }
+    }
+  }
+
+  /** Updates that each name the content they read: none is lost to another. */
+  @Test
+  void concurrentConditionalAddsNeverOverwriteAnUpdateTheyDidNotSee() throws Exception {
+    store.add("counter", 0, ContentHash.sha256(new byte[] {0}));
+    List<Long> applied = inParallel(4, worker -> {
+      List<Long> mine = new ArrayList<>();
+      while (mine.size() < 10) {
+        Version seen = store.latest("counter").orElseThrow();
+        long next = seen.size() + 1;
+        try {
+          store.add("counter", next, ContentHash.sha256(Long.toString(next).getBytes(UTF_8)),
+              ifMatch(Tags.of(seen.hash().orElseThrow())));
+          mine.add(next);
+        } catch (OstoreException e) {
+          assertEquals(ErrorCode.PRECONDITION_FAILED, e.code(), e.getMessage());
+        }
+      }
+      return mine;
+    });
+    assertEquals(LongStream.rangeClosed(1, 40).boxed().collect(Collectors.toList()),
+        applied.stream().sorted().collect(Collectors.toList()), "each value written once");
+    assertEquals(40, store.latest("counter").orElseThrow().size());
+  }
+
+  private static void assertRefused(org.junit.jupiter.api.function.Executable write,
+      String why) {
+    OstoreException e = assertThrows(OstoreException.class, write);
+    assertEquals(ErrorCode.PRECONDITION_FAILED, e.code());
+    assertTrue(e.getMessage().contains(why), e.getMessage());
   }
 
   @Test
