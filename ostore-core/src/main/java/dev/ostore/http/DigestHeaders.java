@@ -66,22 +66,6 @@ public final class DigestHeaders {
     return "\"" + hash.base64() + "-gzip\"";
   }
 
-  /**
-   * Whether {@code If-None-Match} names the entity tag {@code etag} (or is {@code *}), making a
-   * 304 due.
-   */
-  public static boolean matchesIfNoneMatch(Exchange exchange, String etag) {
-    return exchange.header("If-None-Match").map(value -> {
-      for (String tag : value.split(",")) {
-        String trimmed = tag.strip();
-        if (trimmed.equals("*") || trimmed.equals(etag) || trimmed.equals("W/" + etag)) {
-          return true;
-        }
-      }
-      return false;
-    }).orElse(false);
-  }
-
   private static Optional<ContentHash> entry(String header, String prefix, String suffix,
       String name) {
     for (String entry : header.split(",")) {

@@ -108,6 +108,11 @@ public final class Exchange {
     return Optional.ofNullable(request.getHeaders().get(name));
   }
 
+  /** Every field of that name the request carries, in order: a list header sent in several. */
+  public List<String> headers(String name) {
+    return request.getHeaders().getValuesList(name);
+  }
+
   /** The declared length of the request body; empty when it is sent chunked. */
   public OptionalLong requestLength() {
     long length = request.getLength();

@@ -245,7 +245,8 @@ class ExchangeTest {
         return;
       }
       DigestHeaders.write(exchange, declared.get());
-      if (DigestHeaders.matchesIfNoneMatch(exchange, DigestHeaders.etag(declared.get()))) {
+      if (EntityTags.names(exchange, EntityTags.IF_NONE_MATCH,
+          DigestHeaders.etag(declared.get()))) {
         exchange.respond(304, "text/plain", new byte[0]);
         return;
       }

@@ -4,8 +4,10 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.Precondition;
 import dev.ostore.http.AcceptEncoding;
 import dev.ostore.http.DigestHeaders;
+import dev.ostore.http.EntityTags;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.RangeHeader;
 import dev.ostore.http.Routes;
@@ -55,6 +57,11 @@ final class ObjectsEndpoints {
   private void put(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
     Optional<ContentHash> declared = DigestHeaders.read(exchange);
+    Precondition condition = EntityTags.precondition(exchange);
+    if (!condition.isNone()) {
+      // Refused before the body is asked for; checked again where the version is recorded.
+      check(condition, name, metadata.latest(name.value()));
+    }
     Version version = objects.put(name, new ObjectStore.Body() {
       @Override
       public OptionalLong length() {
@@ -69,6 +76,11 @@ final class ObjectsEndpoints {
       @Override
       public boolean mayStayUnsent() {
         return exchange.awaitsContinue();
+      }
+
+      @Override
+      public Precondition precondition() {
+        return condition;
       }
 
       @Override
@@ -144,10 +156,14 @@ final class ObjectsEndpoints {
     ObjectName name = exchange.objectName(PREFIX);
     Optional<String> asked = exchange.query(VERSION);
     if (asked.isPresent()) {
+      if (!EntityTags.precondition(exchange).isNone()) {
+        throw OstoreException.badRequest("If-Match and If-None-Match are about the latest version"
+            + " of " + name + ", not about version " + asked.get() + " that ?version removes");
+      }
       removeVersion(exchange, name, versionNumber(asked.get()));
       return;
     }
-    Deletion deletion = metadata.delete(name.value());
+    Deletion deletion = metadata.delete(name.value(), EntityTags.precondition(exchange));
     if (!deletion.recorded()) {
       // As the delete found it: a version read afterwards may be one added since.
       throw deletion.tombstone().map(found -> OstoreException.notFound("object " + name
@@ -184,8 +200,13 @@ final class ObjectsEndpoints {
     exchange.setHeader("Object-Version", Long.toString(version.number()));
     exchange.setHeader("Object-Size", Long.toString(version.size()));
     exchange.setHeader("Accept-Ranges", "bytes");
-    if (DigestHeaders.matchesIfNoneMatch(exchange,
-        gzip ? DigestHeaders.gzipEtag(hash) : DigestHeaders.etag(hash))) {
+    String etag = gzip ? DigestHeaders.gzipEtag(hash) : DigestHeaders.etag(hash);
+    if (exchange.header(EntityTags.IF_MATCH).isPresent()
+        && !EntityTags.names(exchange, EntityTags.IF_MATCH, etag)) {
+      throw new OstoreException(ErrorCode.PRECONDITION_FAILED, "version " + version.number()
+          + " of " + version.name() + " has ETag " + etag + ", which If-Match does not name");
+    }
+    if (EntityTags.names(exchange, EntityTags.IF_NONE_MATCH, etag)) {
       exchange.respond(304, 0);
       return true;
     }
@@ -193,6 +214,19 @@ final class ObjectsEndpoints {
       exchange.setHeader("Content-Encoding", "gzip");
     }
     return false;
+  }
+
+  /**
+   * Refuses a write of {@code name} whose {@code condition} does not hold for {@code latest},
+   * the name's latest version if any.
+   */
+  private static void check(Precondition condition, ObjectName name, Optional<Version> latest)
+      throws OstoreException {
+    Optional<Version> live = latest.filter(version -> !version.isTombstone());
+    if (!condition.holds(live.flatMap(Version::hash))) {
+      throw condition.refused(name.value(), live.map(Version::number).orElse(0L),
+          live.flatMap(Version::hash));
+    }
   }
 
   /** The version the request asks for; a tombstone, an unknown name or version is a 404. */
