@@ -139,6 +139,33 @@ public final class OstoreClient {
   }
 
   /**
+   * Stores {@code bytes} as the next version of the object {@code name} if {@code condition}
+   * holds when the server records it, and returns it; throws {@link PreconditionFailedException},
+   * recording nothing, if it does not. Sent as one request, never resumably.
+   */
+  public ObjectVersion put(String name, byte[] bytes, WriteCondition condition)
+      throws IOException {
+    requireNonNull(condition, "condition");
+    return upload(new ObjectName(name), new ByteArrayInputStream(bytes), bytes.length,
+        Sha256.of(bytes), condition);
+  }
+
+  /**
+   * Stores the content of {@code file} as {@link #put(String, Path)} does, if {@code condition}
+   * holds, as {@link #put(String, byte[], WriteCondition)} says: sent as one request whatever its
+   * size, never resumably, so that the condition is checked when the version is recorded.
+   */
+  public ObjectVersion put(String name, Path file, WriteCondition condition)
+      throws IOException {
+    requireNonNull(condition, "condition");
+    ObjectName objectName = new ObjectName(name);
+    Sha256.FileDigest digest = Sha256.of(file);
+    try (InputStream in = FileStreams.reading(file)) {
+      return upload(objectName, in, digest.size(), digest.base64(), condition);
+    }
+  }
+
+  /**
    * Stores the content of {@code file} as the next version of the object {@code name}, and
    * returns it. The file is read twice, first for its digest and then streamed to the server,
    * never held in memory; it must not change meanwhile (if it does, the server refuses it). A
@@ -179,6 +206,16 @@ public final class OstoreClient {
   public ObjectVersion put(String name, InputStream in) throws IOException {
     ObjectName objectName = new ObjectName(name);
     return upload(objectName, requireNonNull(in, "in"), -1, null);
+  }
+
+  /**
+   * Stores everything {@code in} yields as {@link #put(String, InputStream)} does, if {@code
+   * condition} holds, as {@link #put(String, byte[], WriteCondition)} says.
+   */
+  public ObjectVersion put(String name, InputStream in, WriteCondition condition)
+      throws IOException {
+    requireNonNull(condition, "condition");
+    return upload(new ObjectName(name), requireNonNull(in, "in"), -1, null, condition);
   }
 
   /**
@@ -344,8 +381,21 @@ public final class OstoreClient {
    * live object of that name (it never existed, or it is deleted already).
    */
   public ObjectVersion delete(String name) throws IOException {
+    return delete(name, null);
+  }
+
+  /**
+   * Deletes the object {@code name} as {@link #delete(String)} does, if {@code condition} holds
+   * for its latest version; throws {@link PreconditionFailedException}, deleting nothing, if it
+   * does not, and {@link ObjectNotFoundException} when there is no live object, whatever the
+   * condition.
+   */
+  public ObjectVersion delete(String name, WriteCondition condition) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Exchange exchange = send("DELETE", objectPath(objectName, LATEST));
+    if (condition != null) {
+      condition.applyTo(exchange);
+    }
     exchange.expectSuccess();
     ObjectVersion tombstone = Answers.version(exchange, objectName, "DELETE " + objectName);
     if (!tombstone.isDeleted()) {
@@ -517,9 +567,18 @@ public final class OstoreClient {
 
   private ObjectVersion upload(ObjectName name, InputStream in, long size, String declared)
       throws IOException {
+    return upload(name, in, size, declared, null);
+  }
+
+  /** One PUT, under {@code condition} unless it is null. */
+  private ObjectVersion upload(ObjectName name, InputStream in, long size, String declared,
+      WriteCondition condition) throws IOException {
     Exchange exchange = send("PUT", objectPath(name, LATEST));
     if (declared != null) {
       exchange.header("Digest", "SHA-256=" + declared);
+    }
+    if (condition != null) {
+      condition.applyTo(exchange);
     }
     // Without a declared digest the server cannot check the body: hash it on the way instead.
     MessageDigest digest = declared == null ? Sha256.newDigest() : null;

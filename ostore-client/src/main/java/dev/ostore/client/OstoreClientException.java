@@ -12,6 +12,8 @@ import java.io.IOException;
  *       again will not help.
  *   <li>{@link ObjectNotFoundException}, 404: no object has this name, it is deleted, it has no
  *       such version, or no data server holds it.
+ *   <li>{@link PreconditionFailedException}, 412: the {@link WriteCondition} of a write did not
+ *       hold, another write came first; read the object again before deciding.
  *   <li>{@link ServiceUnavailableException}, 503: no data server is live, or the metadata store
  *       is unreachable; retry later.
  *   <li>this class itself for any other status, notably 409 (the request conflicts with another
@@ -25,7 +27,8 @@ import java.io.IOException;
  * catch (OstoreClientException e)} sees only what the server said.
  */
 public sealed class OstoreClientException extends IOException
-    permits BadRequestException, ObjectNotFoundException, ServiceUnavailableException {
+    permits BadRequestException, ObjectNotFoundException, PreconditionFailedException,
+    ServiceUnavailableException {
   private static final long serialVersionUID = 1L;
 
   private final int status;
@@ -48,6 +51,7 @@ public sealed class OstoreClientException extends IOException
     return switch (status) {
       case 400 -> new BadRequestException(message);
       case 404 -> new ObjectNotFoundException(message);
+      case 412 -> new PreconditionFailedException(message);
       case 503 -> new ServiceUnavailableException(message);
       default -> new OstoreClientException(status, message);
     };

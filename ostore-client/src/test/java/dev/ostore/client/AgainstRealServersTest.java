@@ -60,6 +60,48 @@ class AgainstRealServersTest {
   }
 
   @Test
+  void aConditionalPutCreatesOnceAndUpdatesOnlyWhatWasRead() throws Exception {
+    ObjectVersion first = client.put("c", new byte[] {1}, WriteCondition.ifAbsent());
+    PreconditionFailedException taken = assertThrows(PreconditionFailedException.class,
+        () -> client.put("c", new byte[] {2}, WriteCondition.ifAbsent()));
+    assertEquals(412, taken.status());
+    assertTrue(taken.getMessage().startsWith("object c is at version 1 (ETag \""
+        + first.hash() + "\")"), taken.getMessage());
+    ObjectVersion second = client.put("c", new byte[] {2}, WriteCondition.ifUnchangedSince(first));
+    assertEquals(2, second.version());
+    assertThrows(PreconditionFailedException.class,
+        () -> client.put("c", new byte[] {3}, WriteCondition.ifUnchangedSince(first)));
+    assertEquals(3, client.put("c", new byte[] {3},
+        WriteCondition.ifUnchangedSince(client.head("c"))).version());
+    assertEquals(List.of(1L, 2L, 3L), client.versions("c").map(ObjectVersion::version).toList());
+  }
+
+  /** Resumable uploads take no condition: a conditional put of a big file is one PUT. */
+  @Test
+  void aConditionalPutOfAFileAboveTheResumableSizeIsOneRequest() throws Exception {
+    OstoreClient resumable = OstoreClient.builder(cluster.uri()).resumableAbove(1024).build();
+    Path file = root.resolve("big");
+    Files.write(file, new byte[64 * 1024]);
+    ObjectVersion stored = resumable.put("big", file, WriteCondition.ifAbsent());
+    assertEquals(64 * 1024, stored.size());
+    assertThrows(PreconditionFailedException.class,
+        () -> resumable.put("big", file, WriteCondition.ifAbsent()));
+    assertEquals(1, client.versions("big").count());
+  }
+
+  @Test
+  void aConditionalDeleteDeletesOnlyWhatWasRead() throws Exception {
+    ObjectVersion first = client.put("d", new byte[] {1});
+    client.put("d", new byte[] {2});
+    assertThrows(PreconditionFailedException.class,
+        () -> client.delete("d", WriteCondition.ifUnchangedSince(first)));
+    assertEquals(2, client.head("d").version());
+    assertTrue(client.delete("d", WriteCondition.ifUnchangedSince(client.head("d"))).isDeleted());
+    assertThrows(ObjectNotFoundException.class,
+        () -> client.delete("d", WriteCondition.ifContent(first.hash())));
+  }
+
+  @Test
   void deleteVersionRemovesOneVersionForGood() throws Exception {
     client.put("v", new byte[] {1});
     client.put("v", new byte[] {2});

@@ -3,6 +3,7 @@ package dev.ostore.client.cli;
 import dev.ostore.client.ObjectInfo;
 import dev.ostore.client.ObjectVersion;
 import dev.ostore.client.OstoreClient;
+import dev.ostore.client.WriteCondition;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -34,13 +35,14 @@ public final class Main {
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
   private static final Set<String> VALUED = Set.of(
-      "server", "timeout", "size", "count", "concurrency", "op", "warmup", "version");
+      "server", "timeout", "size", "count", "concurrency", "op", "warmup", "version", "if-match");
   private static final Set<String> FLAGS =
-      Set.of("verbose", "help", "keep", "resume", "dry-run", "wait");
+      Set.of("verbose", "help", "keep", "resume", "dry-run", "wait", "if-absent");
   private static final Set<String> GC_ONLY = Set.of("dry-run", "wait");
   private static final Set<String> BENCH_ONLY =
       Set.of("size", "count", "concurrency", "op", "warmup", "keep");
   private static final Set<String> VERSIONED = Set.of("get", "head", "delete");
+  private static final Set<String> CONDITIONAL = Set.of("put", "delete");
   /** Lines of a listing between checks that standard output still takes them. */
   private static final int CHECK_EVERY = 1000;
 
@@ -115,11 +117,13 @@ public final class Main {
     int status = OK;
     try {
       switch (command) {
-        case "put" -> stdout.println(VersionText.line(put(client, rest, io)));
+        case "put" -> stdout.println(VersionText.line(put(client, rest, condition(args), io)));
         case "get" -> get(client, rest, version, args.flag("resume"), io);
         case "head" -> stdout.println(VersionText.line(
             head(client, only(rest, "head NAME [--version N]"), version)));
-        case "delete" -> delete(client, only(rest, "delete NAME [--version N]"), version, stdout);
+        case "delete" -> delete(client,
+            only(rest, "delete NAME [--version N | --if-match HASH]"), version, condition(args),
+            stdout);
         case "versions" -> print(client.versions(only(rest, "versions NAME")), stdout);
         case "list" -> print(client.list(optional(rest, "list [PREFIX]")), stdout);
         case "locate" -> stdout.println(client.locate(only(rest, "locate NAME")));
@@ -160,6 +164,29 @@ public final class Main {
     if (!command.equals("get") && args.flag("resume")) {
       throw new UsageException("option --resume is for get only");
     }
+    if (!CONDITIONAL.contains(command)
+        && (args.flag("if-absent") || args.option("if-match").isPresent())) {
+      throw new UsageException("options --if-absent and --if-match are for put and delete only");
+    }
+    if (command.equals("delete") && args.flag("if-absent")) {
+      throw new UsageException("option --if-absent is for put only: a delete of nothing fails");
+    }
+  }
+
+  /** The condition of --if-absent or --if-match HASH, if one is given; both are refused. */
+  private static Optional<WriteCondition> condition(Args args) throws UsageException {
+    Optional<String> hash = args.option("if-match");
+    if (args.flag("if-absent")) {
+      if (hash.isPresent()) {
+        throw new UsageException("--if-absent and --if-match cannot both hold");
+      }
+      return Optional.of(WriteCondition.ifAbsent());
+    }
+    try {
+      return hash.map(WriteCondition::ifContent);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--if-match: " + e.getMessage());
+    }
   }
 
   /** Prints a listing as it comes, and stops it when standard output is gone (a closed pipe). */
@@ -175,14 +202,19 @@ public final class Main {
   }
 
   /**
-   * {@code delete NAME}: a tombstone, printed as a version line; with {@code --version N}, that
-   * version removed for good, printed as {@code removed NAME version N}.
+   * {@code delete NAME}: a tombstone, printed as a version line, under {@code condition} if
+   * given; with {@code --version N}, that version removed for good, printed as {@code removed
+   * NAME version N}.
    */
   private static void delete(OstoreClient client, String name, OptionalLong version,
-      PrintStream stdout) throws IOException {
+      Optional<WriteCondition> condition, PrintStream stdout) throws IOException, UsageException {
     if (version.isEmpty()) {
-      stdout.println(VersionText.line(client.delete(name)));
+      stdout.println(VersionText.line(client.delete(name, condition.orElse(null))));
       return;
+    }
+    if (condition.isPresent()) {
+      throw new UsageException("--if-absent and --if-match are about the latest version, not"
+          + " --version");
     }
     client.deleteVersion(name, version.getAsLong());
     stdout.println("removed " + name + " version " + version.getAsLong());
@@ -250,14 +282,18 @@ public final class Main {
   }
 
   /** Stores a file, or standard input for {@code -}, and returns the version. */
-  private static ObjectVersion put(OstoreClient client, List<String> rest, StdStreams io)
-      throws UsageException, IOException {
+  private static ObjectVersion put(OstoreClient client, List<String> rest,
+      Optional<WriteCondition> condition, StdStreams io) throws UsageException, IOException {
     if (rest.size() != 2) {
-      throw new UsageException("usage: put NAME FILE|-");
+      throw new UsageException("usage: put NAME FILE|- [--if-absent | --if-match HASH]");
     }
     String name = rest.get(0);
-    return rest.get(1).equals("-") ? client.put(name, io.in())
-        : client.put(name, Path.of(rest.get(1)));
+    boolean stdin = rest.get(1).equals("-");
+    if (condition.isPresent()) {
+      return stdin ? client.put(name, io.in(), condition.get())
+          : client.put(name, Path.of(rest.get(1)), condition.get());
+    }
+    return stdin ? client.put(name, io.in()) : client.put(name, Path.of(rest.get(1)));
   }
 
   /**

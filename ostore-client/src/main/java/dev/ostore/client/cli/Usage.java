@@ -10,12 +10,17 @@ final class Usage {
                                          COMMAND [ARGS]
 
       commands:
-        put NAME FILE|-     store FILE (or standard input, streamed, for -) as the next version
+        put NAME FILE|- [--if-absent | --if-match HASH]
+                            store FILE (or standard input, streamed, for -) as the next version
                             of object NAME; print that version. A FILE of 64 MiB or more is
                             sent resumably: when the connection breaks (or the server answers
                             5xx), put asks how many bytes the server holds and sends the rest,
                             up to 5 times in a row without the server gaining a byte, after
-                            1, 2, 4, 8 and 16 s; if it still fails, the upload is deleted
+                            1, 2, 4, 8 and 16 s; if it still fails, the upload is deleted.
+                            --if-absent stores it only if NAME has no live object, --if-match
+                            only if NAME's latest version has the content of that SHA-256 (in
+                            base64, as versions print it); else nothing is stored and the exit
+                            status is 1. A conditional put is one request, never resumed
         get NAME [FILE|-] [--version N] [--resume]
                             write object NAME (version N, else the latest) to FILE, or to
                             standard output (the default), checking its SHA-256 on the way:
@@ -28,11 +33,12 @@ final class Usage {
                             whole file
         head NAME [--version N]
                             print the latest version of NAME (or version N), without its bytes
-        delete NAME [--version N]
+        delete NAME [--version N | --if-match HASH]
                             delete object NAME and print the tombstone version; its earlier
                             versions stay readable with get --version. With --version N,
                             remove version N for good instead (its content is freed by a
-                            later gc, once no version refers to it)
+                            later gc, once no version refers to it). --if-match deletes it
+                            only if its latest version has the content of that SHA-256
         versions NAME       print every version of NAME, oldest first, tombstones included
         list [PREFIX]       print the latest version of each object (whose name starts with
                             PREFIX), in name order; deleted objects are left out

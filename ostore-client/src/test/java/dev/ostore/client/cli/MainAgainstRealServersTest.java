@@ -65,6 +65,25 @@ class MainAgainstRealServersTest {
   }
 
   @Test
+  void aConditionalPutOrDeleteWritesOnlyWhenItsConditionHolds() throws Exception {
+    Path file = Files.write(dir.resolve("one"), new byte[] {1});
+    assertEquals(0, run("put", "c", file.toString(), "--if-absent").status());
+    Run again = run("put", "c", file.toString(), "--if-absent");
+    assertEquals(1, again.status());
+    assertTrue(again.err().contains("object c is at version 1"), again.err());
+    String first = sha256(new byte[] {1});
+    Path two = Files.write(dir.resolve("two"), new byte[] {2});
+    Run stale = run("put", "c", two.toString(), "--if-match", sha256(new byte[] {9}));
+    assertEquals(1, stale.status());
+    assertTrue(stale.err().contains("which If-Match does not name"), stale.err());
+    Run update = run("put", "c", two.toString(), "--if-match", first);
+    assertEquals(0, update.status(), update.err());
+    assertTrue(update.text().startsWith("2\t1\t"), update.text());
+    assertEquals(1, run("delete", "c", "--if-match", first).status());
+    assertEquals(0, run("delete", "c", "--if-match", sha256(new byte[] {2})).status());
+  }
+
+  @Test
   void putOfABigFileGoesOnAfterBreaksAndSaysSo() throws Exception {
     byte[] bytes = new byte[(64 << 20) + 1];
     new Random(6).nextBytes(bytes);

@@ -68,12 +68,20 @@ class MainTest {
     assertUsageError("unknown command frobnicate", "frobnicate");
     assertUsageError("unknown option --fast", "--fast", "head", "x");
     assertUsageError("unknown option -x", "-x");
-    assertUsageError("usage: put NAME FILE|-", "put", "x");
+    assertUsageError("usage: put NAME FILE|- [--if-absent | --if-match HASH]", "put", "x");
+    assertUsageError("options --if-absent and --if-match are for put and delete only", "get",
+        "x", "--if-absent");
+    assertUsageError("option --if-absent is for put only: a delete of nothing fails", "delete",
+        "x", "--if-absent");
+    assertUsageError("--if-absent and --if-match cannot both hold", "put", "x", "-",
+        "--if-absent", "--if-match", "abc");
+    assertUsageError("--if-match: not a SHA-256 in base64: abc", "put", "x", "-", "--if-match",
+        "abc");
     assertUsageError("usage: get NAME [FILE|-] [--version N] [--resume]", "get", "x", "a", "b");
     assertUsageError("usage: head NAME [--version N]", "head");
     assertUsageError("usage: get NAME [FILE|-] [--version N] [--resume]", "get");
     assertUsageError("option --version needs a value", "get", "x", "--version");
-    assertUsageError("usage: delete NAME [--version N]", "delete", "a", "b");
+    assertUsageError("usage: delete NAME [--version N | --if-match HASH]", "delete", "a", "b");
     assertUsageError("usage: versions NAME", "versions");
     assertUsageError("usage: list [PREFIX]", "list", "a", "b");
     assertUsageError("option --version is for get, head and delete only", "put", "x", "-",
