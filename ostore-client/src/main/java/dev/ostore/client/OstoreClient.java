@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ProtocolException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -141,7 +142,8 @@ public final class OstoreClient {
   /**
    * Stores {@code bytes} as the next version of the object {@code name} if {@code condition}
    * holds when the server records it, and returns it; throws {@link PreconditionFailedException},
-   * recording nothing, if it does not. Sent as one request, never resumably.
+   * recording nothing, if it does not. Sent as one request, never resumably, and its body only
+   * once the server asks for it ({@code Expect: 100-continue}): a refused one sends none.
    */
   public ObjectVersion put(String name, byte[] bytes, WriteCondition condition)
       throws IOException {
@@ -579,11 +581,13 @@ public final class OstoreClient {
     }
     if (condition != null) {
       condition.applyTo(exchange);
+      // Refused, the body is never sent: past what the server drains (1 GiB) it would be reset.
+      exchange.header("Expect", "100-continue");
     }
     // Without a declared digest the server cannot check the body: hash it on the way instead.
     MessageDigest digest = declared == null ? Sha256.newDigest() : null;
     long sent;
-    try (OutputStream body = exchange.sendBody(size)) {
+    try (OutputStream body = startBody(exchange, size)) {
       OutputStream out = digest != null ? new DigestOutputStream(body, digest) : body;
       sent = copy(in, out, size, size, listener);
       if (size >= 0 && sent < size) {
@@ -599,6 +603,19 @@ public final class OstoreClient {
       throw DigestMismatchException.upload(what, version, hash, sent);
     }
     return version;
+  }
+
+  /**
+   * Starts the body; a request the server answered before asking for it (under {@code Expect:
+   * 100-continue}) throws the server's error, as {@link Exchange#expectSuccess} reads it.
+   */
+  private static OutputStream startBody(Exchange exchange, long size) throws IOException {
+    try {
+      return exchange.sendBody(size);
+    } catch (ProtocolException e) {
+      exchange.expectSuccess();
+      throw e;
+    }
   }
 
   /**

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -87,6 +88,21 @@ class AgainstRealServersTest {
     assertThrows(PreconditionFailedException.class,
         () -> resumable.put("big", file, WriteCondition.ifAbsent()));
     assertEquals(1, client.versions("big").count());
+  }
+
+  /** Refused before its body is asked for, a conditional put sends none of it. */
+  @Test
+  void aRefusedConditionalPutSendsNothing() throws Exception {
+    client.put("taken", new byte[] {1});
+    AtomicLong sent = new AtomicLong();
+    OstoreClient watched = OstoreClient.builder(cluster.uri())
+        .transferListener((bytes, size) -> sent.accumulateAndGet(bytes, Math::max)).build();
+    Path file = Files.write(root.resolve("eight"), new byte[8 << 20]);
+    assertThrows(PreconditionFailedException.class,
+        () -> watched.put("taken", file, WriteCondition.ifAbsent()));
+    assertEquals(0, sent.get());
+    assertEquals(8 << 20, watched.put("free", file, WriteCondition.ifAbsent()).size());
+    assertEquals(8 << 20, sent.get(), "a condition that holds sends the body");
   }
 
   @Test
