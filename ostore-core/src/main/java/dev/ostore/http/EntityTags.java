@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * The entity-tag lists of {@code If-Match} and {@code If-None-Match} (RFC 9110, sections 8.8.3 and
- * 13.1), read strictly: a malformed list is a 400, never taken for no condition, since a write it
- * was meant to stop would then go ahead. {@code If-Match} compares tags strongly (a weak tag
+ * 13.1). A write's are read strictly: a malformed list is a 400, never taken for no condition,
+ * since a write it was meant to stop would then go ahead. {@code If-Match} compares tags strongly (a weak tag
  * never matches), {@code If-None-Match} weakly.
  */
 public final class EntityTags {
@@ -26,11 +26,16 @@ public final class EntityTags {
 
   /**
    * Whether the request's {@code header} names {@code etag}, the tag of the representation
-   * chosen, or is {@code *}; false when the request has no such header.
+   * chosen, or is {@code *}; false when the request has no such header, or a malformed one: a
+   * read is safe, so that a client's odd header costs it a 200 or a 412, never a 400.
    */
-  public static boolean names(Exchange exchange, String header, String etag)
-      throws OstoreException {
-    Optional<List<Tag>> tags = read(exchange, header);
+  public static boolean names(Exchange exchange, String header, String etag) {
+    Optional<List<Tag>> tags;
+    try {
+      tags = read(exchange, header);
+    } catch (OstoreException malformed) {
+      return false;
+    }
     if (tags.isEmpty()) {
       return false;
     }

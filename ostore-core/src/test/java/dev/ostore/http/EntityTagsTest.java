@@ -82,6 +82,12 @@ class EntityTagsTest {
     assertEquals("false false", names("If-Match", "\"x\"", "If-None-Match", "\"x\""));
   }
 
+  /** A read is safe: a malformed list names nothing, a 200 or a 412, never a 400. */
+  @Test
+  void aMalformedListNamesNothingOnARead() throws Exception {
+    assertEquals("false false", names("If-Match", TAG_A + ", abc", "If-None-Match", "abc"));
+  }
+
   @Test
   void aTagOfNoContentOfOursNamesNone() throws Exception {
     assertEquals(ifMatch(Tags.of()), written("If-Match", "\"v1\", \"" + A.hex() + "\""));
@@ -90,7 +96,7 @@ class EntityTagsTest {
 
   /** Taken for no condition, a malformed list would let through the write it was to stop. */
   @Test
-  void aMalformedListIsABadRequestNamingTheHeader() throws Exception {
+  void aMalformedListOfAWriteIsABadRequestNamingTheHeader() throws Exception {
     for (String value : new String[] {"abc", TAG_A + ", abc", "\"unclosed", "W/abc", ", ,"}) {
       HttpResponse<String> answer = put("If-Match", value);
       assertEquals(400, answer.statusCode(), value);

@@ -126,6 +126,8 @@ class ConditionalWritesTest extends ClusterTest {
         other.body());
     assertEquals(412, http.head("/objects/doc?version=1", "If-Match", "W/" + etag("one"))
         .statusCode(), "If-Match compares strongly");
+    assertEquals(200, http.head("/objects/doc", "If-None-Match", "one").statusCode(),
+        "a read is safe: a malformed list names nothing");
   }
 
   @Test
