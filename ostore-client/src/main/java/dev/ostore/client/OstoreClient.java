@@ -383,7 +383,7 @@ public final class OstoreClient {
    * live object of that name (it never existed, or it is deleted already).
    */
   public ObjectVersion delete(String name) throws IOException {
-    return delete(name, null);
+    return deleteLatest(name, null);
   }
 
   /**
@@ -393,6 +393,11 @@ public final class OstoreClient {
    * condition.
    */
   public ObjectVersion delete(String name, WriteCondition condition) throws IOException {
+    return deleteLatest(name, requireNonNull(condition, "condition"));
+  }
+
+  /** A tombstone for {@code name}, under {@code condition} unless it is null. */
+  private ObjectVersion deleteLatest(String name, WriteCondition condition) throws IOException {
     ObjectName objectName = new ObjectName(name);
     Exchange exchange = send("DELETE", objectPath(objectName, LATEST));
     if (condition != null) {

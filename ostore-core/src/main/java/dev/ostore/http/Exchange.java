@@ -133,9 +133,10 @@ public final class Exchange {
   /**
    * The request body. A body that ends before its declared length, or a chunked body whose last
    * chunk never comes, makes {@code read} throw rather than report a clean end. Closing it does
-   * nothing: the exchange lets go of the body once it is answered, and an error answer first
-   * reads and drops what is left of it (closed early, the request's content would fail, the rest
-   * go unread, and the connection be reset under a client still sending, the answer lost).
+   * nothing: the exchange lets go of the body once it is answered, and an error answer is
+   * followed by reading and dropping what is left of it (closed early, the request's content
+   * would fail, the rest go unread, and the connection be reset under a client still sending, the
+   * answer lost).
    */
   public InputStream requestBody() {
     return new FilterInputStream(body()) {

@@ -91,6 +91,21 @@ public interface MetadataStore extends AutoCloseable {
   /** Version {@code number} of {@code name}; empty when there is no such version. */
   Optional<Version> version(String name, long number) throws IOException;
 
+  /**
+   * Fails with {@code PRECONDITION_FAILED} when {@code condition} does not hold for the name's
+   * current content as a plain read finds it: an early answer only, which spares a write sure to
+   * fail its body; the write checks again where it records.
+   */
+  default void check(String name, Precondition condition) throws IOException {
+    if (condition.isNone()) {
+      return;
+    }
+    Optional<Version> live = latest(name).filter(version -> !version.isTombstone());
+    if (!condition.holds(live.flatMap(Version::hash))) {
+      throw Version.refusal(condition, name, live);
+    }
+  }
+
   /** Records the next version of {@code name}, whose content is {@code hash}. */
   default Version add(String name, long size, ContentHash hash) throws IOException {
     return add(name, size, hash, Precondition.NONE);

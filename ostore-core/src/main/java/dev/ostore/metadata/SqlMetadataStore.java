@@ -201,8 +201,7 @@ final class SqlMetadataStore implements MetadataStore {
 
     T orRefusedBy(Precondition condition, String name) throws OstoreException {
       if (refused) {
-        throw condition.refused(name, live.map(Version::number).orElse(0L),
-            live.flatMap(Version::hash));
+        throw Version.refusal(condition, name, live);
       }
       return result;
     }

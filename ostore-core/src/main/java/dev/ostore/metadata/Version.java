@@ -3,6 +3,8 @@ package dev.ostore.metadata;
 import static java.util.Objects.requireNonNull;
 
 import dev.ostore.ContentHash;
+import dev.ostore.OstoreException;
+import dev.ostore.Precondition;
 import java.util.Optional;
 
 /**
@@ -31,5 +33,14 @@ public record Version(String name, long number, long size, Optional<ContentHash>
   /** Whether the object was deleted at this version. */
   public boolean isTombstone() {
     return hash.isEmpty();
+  }
+
+  /**
+   * The error of a write of {@code name} that {@code condition} refused with {@code live} the
+   * name's live version (empty: none): a 412 that says what is current.
+   */
+  static OstoreException refusal(Precondition condition, String name, Optional<Version> live) {
+    return condition.refused(name, live.map(Version::number).orElse(0L),
+        live.flatMap(Version::hash));
   }
 }

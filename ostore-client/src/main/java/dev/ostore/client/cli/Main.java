@@ -209,7 +209,8 @@ public final class Main {
   private static void delete(OstoreClient client, String name, OptionalLong version,
       Optional<WriteCondition> condition, PrintStream stdout) throws IOException, UsageException {
     if (version.isEmpty()) {
-      stdout.println(VersionText.line(client.delete(name, condition.orElse(null))));
+      stdout.println(VersionText.line(condition.isPresent() ? client.delete(name, condition.get())
+          : client.delete(name)));
       return;
     }
     if (condition.isPresent()) {

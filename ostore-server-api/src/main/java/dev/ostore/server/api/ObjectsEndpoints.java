@@ -58,10 +58,8 @@ final class ObjectsEndpoints {
     ObjectName name = exchange.objectName(PREFIX);
     Optional<ContentHash> declared = DigestHeaders.read(exchange);
     Precondition condition = EntityTags.precondition(exchange);
-    if (!condition.isNone()) {
-      // Refused before the body is asked for; checked again where the version is recorded.
-      check(condition, name, metadata.latest(name.value()));
-    }
+    // Refused before the body is asked for; checked again where the version is recorded.
+    metadata.check(name.value(), condition);
     Version version = objects.put(name, new ObjectStore.Body() {
       @Override
       public OptionalLong length() {
@@ -214,19 +212,6 @@ final class ObjectsEndpoints {
       exchange.setHeader("Content-Encoding", "gzip");
     }
     return false;
-  }
-
-  /**
-   * Refuses a write of {@code name} whose {@code condition} does not hold for {@code latest},
-   * the name's latest version if any.
-   */
-  private static void check(Precondition condition, ObjectName name, Optional<Version> latest)
-      throws OstoreException {
-    Optional<Version> live = latest.filter(version -> !version.isTombstone());
-    if (!condition.holds(live.flatMap(Version::hash))) {
-      throw condition.refused(name.value(), live.map(Version::number).orElse(0L),
-          live.flatMap(Version::hash));
-    }
   }
 
   /** The version the request asks for; a tombstone, an unknown name or version is a 404. */
