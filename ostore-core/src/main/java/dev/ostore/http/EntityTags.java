@@ -11,9 +11,9 @@ import java.util.Set;
 
 /**
  * The entity-tag lists of {@code If-Match} and {@code If-None-Match} (RFC 9110, sections 8.8.3 and
- * 13.1). A write's are read strictly: a malformed list is a 400, never taken for no condition,
- * since a write it was meant to stop would then go ahead. {@code If-Match} compares tags strongly (a weak tag
- * never matches), {@code If-None-Match} weakly.
+ * 13.1). A write's are read strictly ({@link ConditionalHeaders#ofWrite}): a malformed list is a
+ * 400. {@code If-Match} compares tags strongly (a weak tag never matches), {@code If-None-Match}
+ * weakly.
  */
 public final class EntityTags {
   public static final String IF_MATCH = "If-Match";
@@ -29,7 +29,7 @@ public final class EntityTags {
    * chosen, or is {@code *}; false when the request has no such header, or a malformed one: a
    * read is safe, so that a client's odd header costs it a 200 or a 412, never a 400.
    */
-  public static boolean names(Exchange exchange, String header, String etag) {
+  static boolean names(Exchange exchange, String header, String etag) {
     Optional<List<Tag>> tags;
     try {
       tags = read(exchange, header);
@@ -49,15 +49,11 @@ public final class EntityTags {
   }
 
   /**
-   * What a write asks of the name's current content: a tag names a content whether it is the
-   * identity or the gzip one ({@link DigestHeaders#etag}, {@link DigestHeaders#gzipEtag}), since
-   * both are of the same content; a tag of no form of ours names none.
+   * The contents a write's {@code header} names, strictly read: a tag names a content whether it
+   * is the identity or the gzip one ({@link DigestHeaders#etag}, {@link DigestHeaders#gzipEtag}),
+   * since both are of the same content; a tag of no form of ours names none.
    */
-  public static Precondition precondition(Exchange exchange) throws OstoreException {
-    return new Precondition(contents(exchange, IF_MATCH), contents(exchange, IF_NONE_MATCH));
-  }
-
-  private static Optional<Precondition.Tags> contents(Exchange exchange, String header)
+  static Optional<Precondition.Tags> contents(Exchange exchange, String header)
       throws OstoreException {
     Optional<List<Tag>> tags = read(exchange, header);
     if (tags.isEmpty()) {

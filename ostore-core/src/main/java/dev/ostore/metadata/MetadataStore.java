@@ -44,7 +44,7 @@ public interface MetadataStore extends AutoCloseable {
    * missing: the default of the one-command store and of the in-process cluster.
    */
   static MetadataStore embedded(Path file) throws IOException {
-    return SqlMetadataStore.embedded(file, Optional.empty());
+    return SqlMetadataStore.embedded(file, Optional.empty(), InstantSource.system());
   }
 
   /**
@@ -53,7 +53,7 @@ public interface MetadataStore extends AutoCloseable {
    * what to do when it belongs to another store (see {@link StoreIdentity}).
    */
   static MetadataStore embedded(Path file, StoreIdentity owner) throws IOException {
-    return SqlMetadataStore.embedded(file, Optional.of(owner));
+    return SqlMetadataStore.embedded(file, Optional.of(owner), InstantSource.system());
   }
 
   /**
@@ -101,7 +101,7 @@ public interface MetadataStore extends AutoCloseable {
       return;
     }
     Optional<Version> live = latest(name).filter(version -> !version.isTombstone());
-    if (!condition.holds(live.flatMap(Version::hash))) {
+    if (!Version.allows(condition, live)) {
       throw Version.refusal(condition, name, live);
     }
   }

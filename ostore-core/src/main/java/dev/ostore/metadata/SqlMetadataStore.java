@@ -21,7 +21,6 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -54,24 +53,27 @@ final class SqlMetadataStore implements MetadataStore {
       + " (name, version, size, hash, created_millis) VALUES (?, ?, ?, ?, ?)";
   private static final String INSERT_TOMBSTONE = "INSERT INTO ostore_versions"
       + " (name, version, size, hash, created_millis) VALUES (?, ?, 0, NULL, ?)";
-  private static final String LATEST = "SELECT name, version, size, hash FROM ostore_versions"
+  // A version's columns, in the order version(ResultSet) reads them.
+  private static final String COLUMNS = "name, version, size, hash, created_millis";
+  private static final String LATEST = "SELECT " + COLUMNS + " FROM ostore_versions"
       + " WHERE name = ? ORDER BY version DESC LIMIT 1";
-  private static final String VERSION = "SELECT name, version, size, hash FROM ostore_versions"
+  private static final String VERSION = "SELECT " + COLUMNS + " FROM ostore_versions"
       + " WHERE name = ? AND version = ?";
-  private static final String VERSIONS = "SELECT name, version, size, hash FROM ostore_versions"
+  private static final String VERSIONS = "SELECT " + COLUMNS + " FROM ostore_versions"
       + " WHERE name = ? AND version > ? ORDER BY version LIMIT ?";
   // A prefix is a range of names, [prefix, prefixEnd): LIKE would take % and _ as wildcards.
   // Where the listing resumes is the range's one lower bound (see Cursor.resume).
-  private static final String ALL_VERSIONS = "SELECT name, version, size, hash"
+  private static final String ALL_VERSIONS = "SELECT " + COLUMNS
       + " FROM ostore_versions WHERE (name, version) > (?, ?) AND name < ?"
       + " ORDER BY name, version LIMIT ?";
-  private static final String ALL_VERSIONS_TO_END = "SELECT name, version, size, hash"
+  private static final String ALL_VERSIONS_TO_END = "SELECT " + COLUMNS
       + " FROM ostore_versions WHERE (name, version) > (?, ?) ORDER BY name, version LIMIT ?";
   // From a name, inclusive, but for the one the cursor names (or "", which no name is).
-  private static final String LIVE = "SELECT v.name, v.version, v.size, v.hash"
+  private static final String LIVE = "SELECT v.name, v.version, v.size, v.hash, v.created_millis"
       + " FROM ostore_names n JOIN ostore_versions v ON v.name = n.name AND v.version = n.latest"
       + " WHERE n.live AND n.name >= ? AND n.name <> ? AND n.name < ? ORDER BY n.name LIMIT ?";
-  private static final String LIVE_TO_END = "SELECT v.name, v.version, v.size, v.hash"
+  private static final String LIVE_TO_END = "SELECT v.name, v.version, v.size, v.hash,"
+      + " v.created_millis"
       + " FROM ostore_names n JOIN ostore_versions v ON v.name = n.name AND v.version = n.latest"
       + " WHERE n.live AND n.name >= ? AND n.name <> ? ORDER BY n.name LIMIT ?";
   private static final String LAYOUT = "SELECT size, layout FROM ostore_contents WHERE hash = ?";
@@ -88,7 +90,7 @@ final class SqlMetadataStore implements MetadataStore {
     this.clock = clock;
   }
 
-  static MetadataStore embedded(Path file, Optional<StoreIdentity> owner)
+  static MetadataStore embedded(Path file, Optional<StoreIdentity> owner, InstantSource clock)
       throws OstoreException {
     Path absolute = file.toAbsolutePath();
     try {
@@ -97,8 +99,7 @@ final class SqlMetadataStore implements MetadataStore {
       throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE,
           "cannot create the directory of the metadata store " + absolute + ": " + e, e);
     }
-    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false, owner,
-        InstantSource.system());
+    return start(SqliteDialect.INSTANCE, JdbcUrls.sqlite(absolute), false, owner, clock);
   }
 
   /** A store at {@code jdbcUrl}; {@code clock} dates versions and times outages. */
@@ -216,29 +217,31 @@ final class SqlMetadataStore implements MetadataStore {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
     byte[] digest = hash.bytes();
-    OptionalLong number = write("add a version of " + name, session -> {
+    Optional<Version> added = write("add a version of " + name, session -> {
       if (!condition.isNone()) {
         Optional<Version> live = lockedLive(session, name, true);
-        if (!condition.holds(live.flatMap(Version::hash))) {
-          return Conditional.<OptionalLong>refused(live);
+        if (!Version.allows(condition, live)) {
+          return Conditional.<Optional<Version>>refused(live);
         }
       }
       // Touches and revives the content in the transaction that refers to it: see ContentTable.
       if (layout.isPresent()) {
         if (!ContentTable.record(session, digest, size, layout.get(), clock.millis())) {
-          return Conditional.done(OptionalLong.empty());
+          return Conditional.done(Optional.<Version>empty());
         }
       } else {
         ContentTable.revive(session, digest, clock.millis());
       }
       long next = returning(session, NEXT_NUMBER, name).orElseThrow();
-      update(session, INSERT_VERSION, name, next, size, digest, clock.millis());
-      return Conditional.done(OptionalLong.of(next));
+      long now = clock.millis();
+      update(session, INSERT_VERSION, name, next, size, digest, now);
+      return Conditional.done(Optional.of(
+          new Version(name, next, size, Optional.of(hash), Instant.ofEpochMilli(now))));
     }).orRefusedBy(condition, name);
-    if (number.isEmpty()) {
+    if (added.isEmpty()) {
       throw otherLayout(hash, layout.orElseThrow(), "no version of " + name + " recorded");
     }
-    return new Version(name, number.getAsLong(), size, Optional.of(hash));
+    return added.get();
   }
 
   /**
@@ -378,7 +381,7 @@ final class SqlMetadataStore implements MetadataStore {
     return write("delete " + name, session -> {
       if (!condition.isNone()) {
         Optional<Version> live = lockedLive(session, name, false);
-        if (live.isPresent() && !condition.holds(live.get().hash())) {
+        if (live.isPresent() && !Version.allows(condition, live)) {
           return Conditional.<Deletion>refused(live);
         }
       }
@@ -397,18 +400,17 @@ final class SqlMetadataStore implements MetadataStore {
           return Deletion.neverExisted();
         }
         if (!row.getBoolean(2)) {
-          return Deletion.deletedAlready(tombstone(name, row.getLong(1)));
+          return Deletion.deletedAlready(
+              first(session, VERSION, name, row.getLong(1)).orElseThrow());
         }
       }
       // Added after the update looked (PostgreSQL's snapshot) and locked now: delete it.
       next = returning(session, NEXT_TOMBSTONE, name);
     }
-    update(session, INSERT_TOMBSTONE, name, next.orElseThrow(), clock.millis());
-    return Deletion.recorded(tombstone(name, next.get()));
-  }
-
-  private static Version tombstone(String name, long number) {
-    return new Version(name, number, 0, Optional.empty());
+    long now = clock.millis();
+    update(session, INSERT_TOMBSTONE, name, next.orElseThrow(), now);
+    return Deletion.recorded(
+        new Version(name, next.get(), 0, Optional.empty(), Instant.ofEpochMilli(now)));
   }
 
   @Override
@@ -564,7 +566,7 @@ final class SqlMetadataStore implements MetadataStore {
   static Version version(ResultSet row) throws SQLException {
     byte[] hash = row.getBytes(4);
     return new Version(row.getString(1), row.getLong(2), row.getLong(3),
-        Optional.ofNullable(hash).map(ContentHash::of));
+        Optional.ofNullable(hash).map(ContentHash::of), Instant.ofEpochMilli(row.getLong(5)));
   }
 
   @Override

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class VersionRemoval {
   private static final String DELETE = "DELETE FROM ostore_versions WHERE name = ? AND version = ?"
-      + " RETURNING name, version, size, hash";
+      + " RETURNING name, version, size, hash, created_millis";
   private static final String NEWEST = "SELECT version, hash IS NULL FROM ostore_versions"
       + " WHERE name = ? ORDER BY version DESC LIMIT 1";
   private static final String SET_LATEST = "UPDATE ostore_names SET latest = ?, live = ?"

@@ -9,10 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.ContentHash;
 import dev.ostore.Precondition;
 import dev.ostore.Precondition.Tags;
-import dev.ostore.ServerAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -25,30 +21,18 @@ class EntityTagsTest {
   private static final ContentHash B = ContentHash.sha256("b".getBytes(UTF_8));
   private static final String TAG_A = DigestHeaders.etag(A);
 
-  private final HttpClient client = HttpClient.newBuilder()
-      .proxy(HttpClient.Builder.NO_PROXY).version(HttpClient.Version.HTTP_1_1).build();
-  private HttpService server;
-  /** What the endpoint last read. */
-  private Precondition read;
+  private HeaderProbe probe;
 
   @BeforeEach
   void start() throws Exception {
-    server = HttpService.start("entity-tags-test", new ServerAddress("127.0.0.1", 0),
-        Routes.builder()
-            .add("PUT", "/write", exchange -> {
-              read = EntityTags.precondition(exchange);
-              exchange.respondText(200, "read");
-            })
-            .add("GET", "/names", exchange -> exchange.respondText(200,
-                EntityTags.names(exchange, EntityTags.IF_MATCH, TAG_A) + " "
-                    + EntityTags.names(exchange, EntityTags.IF_NONE_MATCH, TAG_A)))
-            .build(),
-        HttpService.Settings.DEFAULT);
+    probe = new HeaderProbe(exchange -> exchange.respondText(200,
+        EntityTags.names(exchange, EntityTags.IF_MATCH, TAG_A) + " "
+            + EntityTags.names(exchange, EntityTags.IF_NONE_MATCH, TAG_A)));
   }
 
   @AfterEach
   void stop() {
-    server.close();
+    probe.close();
   }
 
   @Test
@@ -62,7 +46,7 @@ class EntityTagsTest {
     assertEquals(ifNoneMatch(Tags.ANY), written("If-None-Match", " * "));
     assertEquals(ifMatch(Tags.of(A, B)),
         written("If-Match", TAG_A + ", " + DigestHeaders.gzipEtag(B)));
-    assertEquals(new Precondition(Optional.of(Tags.of(A)), Optional.of(Tags.of(B))),
+    assertEquals(new Precondition(Optional.of(Tags.of(A)), Optional.of(Tags.of(B)), Optional.empty()),
         written("If-Match", TAG_A, "If-None-Match", DigestHeaders.etag(B)));
   }
 
@@ -98,33 +82,17 @@ class EntityTagsTest {
   @Test
   void aMalformedListOfAWriteIsABadRequestNamingTheHeader() throws Exception {
     for (String value : new String[] {"abc", TAG_A + ", abc", "\"unclosed", "W/abc", ", ,"}) {
-      HttpResponse<String> answer = put("If-Match", value);
+      HttpResponse<String> answer = probe.write("If-Match", value);
       assertEquals(400, answer.statusCode(), value);
       assertTrue(answer.body().contains("If-Match header"), answer.body());
     }
   }
 
   private Precondition written(String... headers) throws Exception {
-    read = null;
-    assertEquals(200, put(headers).statusCode());
-    return read;
-  }
-
-  private HttpResponse<String> put(String... headers) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri("/write"))
-        .PUT(HttpRequest.BodyPublishers.noBody());
-    if (headers.length > 0) {
-      request.headers(headers);
-    }
-    return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return probe.written(headers);
   }
 
   private String names(String... headers) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri("/names")).headers(headers).build(),
-        HttpResponse.BodyHandlers.ofString()).body().strip();
-  }
-
-  private URI uri(String path) {
-    return URI.create(server.address().baseUri() + path);
+    return probe.read(headers).body().strip();
   }
 }

@@ -2,6 +2,7 @@ package dev.ostore.metadata;
 
 import static dev.ostore.Precondition.ifMatch;
 import static dev.ostore.Precondition.ifNoneMatch;
+import static dev.ostore.Precondition.ifUnmodifiedSince;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,12 +65,13 @@ abstract class MetadataStoreContract {
   /** The JDBC URL of another database of this test, empty, with no schema yet. */
   abstract String newDatabase() throws Exception;
 
-  /** What stores opened with {@link #useClock} tell the time by. */
+  /** What {@link #store} tells the time by. */
   final FakeClock clock = new FakeClock();
 
+  /** Opens a store that tells the time by {@link #clock}, so that versions' times are known. */
   @BeforeEach
   void openStore() throws Exception {
-    store = newStore();
+    store = newStore(clock);
   }
 
   @AfterEach
@@ -83,15 +85,41 @@ abstract class MetadataStoreContract {
     assertEquals(2, store.add("a", 20, OTHER).number());
     assertEquals(1, store.add("b", 30, HASH).number());
     assertEquals(3, store.add("a", 40, HASH).number());
-    assertEquals(new Version("a", 3, 40, Optional.of(HASH)), store.latest("a").orElseThrow());
-    assertEquals(new Version("a", 2, 20, Optional.of(OTHER)), store.version("a", 2).orElseThrow());
-    assertEquals(new Version("b", 1, 30, Optional.of(HASH)), store.latest("b").orElseThrow());
+    assertEquals(recorded("a", 3, 40, Optional.of(HASH)), store.latest("a").orElseThrow());
+    assertEquals(recorded("a", 2, 20, Optional.of(OTHER)), store.version("a", 2).orElseThrow());
+    assertEquals(recorded("b", 1, 30, Optional.of(HASH)), store.latest("b").orElseThrow());
+  }
+
+  /** Each version keeps when it was recorded, to the millisecond, wherever it is read. */
+  @Test
+  void versionsKeepTheTimeTheyWereRecorded() throws Exception {
+    Instant first = clock.instant();
+    store.add("t", 1, HASH);
+    clock.advance(Duration.ofMinutes(5).plusMillis(123));
+    Instant second = clock.instant();
+    store.add("t", 2, OTHER);
+    clock.advance(Duration.ofHours(1));
+    Instant deleted = clock.instant();
+    assertEquals(deleted, store.delete("t").tombstone().orElseThrow().created());
+    clock.advance(Duration.ofHours(1));
+    List<Version> expected = List.of(new Version("t", 1, 1, Optional.of(HASH), first),
+        new Version("t", 2, 2, Optional.of(OTHER), second),
+        new Version("t", 3, 0, Optional.empty(), deleted));
+    assertEquals(expected, store.versions("t", Optional.empty(), 10).versions());
+    assertEquals(expected, store.allVersions("", Optional.empty(), 10).versions());
+    assertEquals(Deletion.deletedAlready(expected.get(2)), store.delete("t"));
+    store.close();
+    store = newStore(clock);
+    assertEquals(Optional.of(expected.get(1)), store.version("t", 2));
+    store.add("t", 2, OTHER);
+    assertEquals(clock.instant(), store.latestVersions("", Optional.empty(), 10).versions()
+        .get(0).created());
   }
 
   @Test
   void addReturnsWhatIsRecorded() throws Exception {
     Version added = store.add("report.pdf", 1234, HASH);
-    assertEquals(new Version("report.pdf", 1, 1234, Optional.of(HASH)), added);
+    assertEquals(recorded("report.pdf", 1, 1234, Optional.of(HASH)), added);
     assertEquals(Optional.of(added), store.version("report.pdf", 1));
   }
 
@@ -109,7 +137,7 @@ abstract class MetadataStoreContract {
   void deleteOfALiveObjectAddsATombstoneAndKeepsOldVersionsReadable() throws Exception {
     Version first = store.add("a", 5, HASH);
     Version tombstone = store.delete("a").tombstone().orElseThrow();
-    assertEquals(new Version("a", 2, 0, Optional.empty()), tombstone);
+    assertEquals(recorded("a", 2, 0, Optional.empty()), tombstone);
     assertTrue(tombstone.isTombstone());
     assertEquals(Optional.of(tombstone), store.latest("a"));
     assertEquals(Optional.of(first), store.version("a", 1));
@@ -121,7 +149,7 @@ abstract class MetadataStoreContract {
     assertEquals(Optional.empty(), store.latest("never"));
     store.add("a", 5, HASH);
     assertTrue(store.delete("a").recorded());
-    assertEquals(new Deletion(false, Optional.of(new Version("a", 2, 0, Optional.empty()))),
+    assertEquals(new Deletion(false, Optional.of(recorded("a", 2, 0, Optional.empty()))),
         store.delete("a"));
     assertEquals(2, store.latest("a").orElseThrow().number());
     assertEquals(2, store.versions("a", Optional.empty(), 10).versions().size());
@@ -131,7 +159,7 @@ abstract class MetadataStoreContract {
   void addAfterDeleteContinuesTheNumbering() throws Exception {
     store.add("a", 5, HASH);
     store.delete("a");
-    assertEquals(new Version("a", 3, 6, Optional.of(OTHER)), store.add("a", 6, OTHER));
+    assertEquals(recorded("a", 3, 6, Optional.of(OTHER)), store.add("a", 6, OTHER));
     assertEquals(4, store.delete("a").tombstone().orElseThrow().number());
   }
 
@@ -236,9 +264,29 @@ abstract class MetadataStoreContract {
     assertFalse(store.latest("d").orElseThrow().isTombstone());
     assertEquals(2, store.delete("d", ifMatch(Tags.of(HASH))).tombstone().orElseThrow().number());
     // Nothing live: as an unconditional delete says, whatever the condition.
-    assertEquals(Deletion.deletedAlready(new Version("d", 2, 0, Optional.empty())),
+    assertEquals(Deletion.deletedAlready(recorded("d", 2, 0, Optional.empty())),
         store.delete("d", ifMatch(Tags.of(HASH))));
     assertEquals(Deletion.neverExisted(), store.delete("never", ifMatch(Tags.ANY)));
+  }
+
+  /** If-Unmodified-Since: to the second, about the live version only, and If-Match decides. */
+  @Test
+  void aWriteUnmodifiedSinceADateRecordsOnlyWhenNothingLaterIsCurrent() throws Exception {
+    Instant before = clock.instant();
+    clock.advance(Duration.ofMillis(1700));
+    Instant firstWritten = clock.instant();
+    // No current content: nothing to be later than the date.
+    assertEquals(1, store.add("u", 5, HASH, ifUnmodifiedSince(before)).number());
+    assertRefused(() -> store.add("u", 5, OTHER, ifUnmodifiedSince(before)),
+        "written at " + firstWritten + ", after the If-Unmodified-Since date " + before);
+    assertRefused(() -> store.delete("u", ifUnmodifiedSince(before)), "is at version 1");
+    // The date's second holds the write: 00:00:01 covers 00:00:01.700.
+    assertEquals(2, store.add("u", 5, OTHER, ifUnmodifiedSince(before.plusSeconds(1))).number());
+    assertEquals(3, store.add("u", 5, HASH,
+        new Precondition(Optional.of(Tags.of(OTHER)), Optional.empty(), Optional.of(before)))
+        .number(), "If-Match given, the date is not asked");
+    assertEquals(4, store.delete("u", ifUnmodifiedSince(clock.instant())).tombstone()
+        .orElseThrow().number());
   }
 
   /** Two api servers creating one name at once: exactly one of them may. */
@@ -320,7 +368,7 @@ abstract class MetadataStoreContract {
     store.close();
     store = newStore();
     assertEquals(2, store.latest("a").orElseThrow().number());
-    assertEquals(Optional.of(new Version("a", 1, 5, Optional.of(HASH))), store.version("a", 1));
+    assertEquals(Optional.of(recorded("a", 1, 5, Optional.of(HASH))), store.version("a", 1));
     assertEquals(3, store.add("a", 7, HASH).number());
   }
 
@@ -378,7 +426,7 @@ abstract class MetadataStoreContract {
         ids(listAll((after, limit) -> store.latestVersions("a", after, limit), 1)));
     assertEquals(List.of("b2#1"),
         ids(listAll((after, limit) -> store.latestVersions("b", after, limit), 1)));
-    assertEquals(new Version("c", 3, 3, Optional.of(OTHER)),
+    assertEquals(recorded("c", 3, 3, Optional.of(OTHER)),
         store.latestVersions("c", Optional.empty(), 10).versions().get(0));
   }
 
@@ -620,7 +668,7 @@ abstract class MetadataStoreContract {
   void theTableOfContentsKeepsTheLayoutAContentWasFirstStoredWith() throws Exception {
     assertEquals(Optional.empty(), store.layout(HASH));
     Version first = store.add("a", 10, HASH, "4+2/65536");
-    assertEquals(new Version("a", 1, 10, Optional.of(HASH)), first);
+    assertEquals(recorded("a", 1, 10, Optional.of(HASH)), first);
     assertEquals(Optional.of(new ContentLayout(10, "4+2/65536")), store.layout(HASH));
     store.add("b", 10, HASH, "4+2/65536");
     store.add("c", 10, HASH);
@@ -659,10 +707,9 @@ abstract class MetadataStoreContract {
         () -> store.allVersions("a\u0000", Optional.empty(), 10));
   }
 
-  /** Replaces {@link #store} with one on the same database that reads {@link #clock}. */
-  void useClock() throws Exception {
-    store.close();
-    store = newStore(clock);
+  /** A version the store recorded at the start of {@link #clock}, as every test's store does. */
+  static Version recorded(String name, long number, long size, Optional<ContentHash> hash) {
+    return new Version(name, number, size, hash, FakeClock.START);
   }
 
   static ContentHash hash(int i) {
@@ -718,7 +765,7 @@ abstract class MetadataStoreContract {
     Version first = store.add("a", 1, HASH);
     store.add("a", 2, OTHER);
     Version tombstone = store.delete("a").tombstone().orElseThrow();
-    assertEquals(Optional.of(new Version("a", 2, 2, Optional.of(OTHER))),
+    assertEquals(Optional.of(recorded("a", 2, 2, Optional.of(OTHER))),
         store.deleteVersion("a", 2));
     assertEquals(Optional.of(tombstone), store.latest("a"));
     assertEquals(List.of(), store.latestVersions("", Optional.empty(), 10).versions());
@@ -809,7 +856,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void retentionNeverRemovesTheNewestLiveVersionNorTheNewestVersion() throws Exception {
-    useClock();
     store.add("a", 1, HASH);
     store.add("a", 2, HASH);
     store.delete("a");
@@ -826,7 +872,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void retentionByAgeRemovesVersionsCreatedBeforeTheCutoff() throws Exception {
-    useClock();
     Instant start = clock.instant();
     for (int i = 1; i <= 3; i++) {
       store.add("a", i, HASH);
@@ -862,7 +907,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void removingAVersionTouchesItsContent() throws Exception {
-    useClock();
     store.add("a", 5, HASH, LAYOUT);
     store.add("b", 6, OTHER, LAYOUT);
     store.add("b", 7, hash(3), LAYOUT);
@@ -878,7 +922,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void unreferencedListsTheContentsNoVersionHasTouchedBeforeInHashOrder() throws Exception {
-    useClock();
     List<ContentEntry> expected = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
       store.recordLayout(hash(i), i, LAYOUT);
@@ -906,7 +949,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void condemnRefusesReferencedOrRecentlyTouchedContent() throws Exception {
-    useClock();
     Instant start = clock.instant();
     store.add("a", 5, HASH, LAYOUT);
     store.recordLayout(OTHER, 6, LAYOUT);
@@ -932,7 +974,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void condemningAnUnknownHashRecordsItCondemned() throws Exception {
-    useClock();
     Instant now = clock.instant();
     ContentLayout layout = new ContentLayout(10, LAYOUT);
     assertFalse(wanted(hash(9)));
@@ -950,7 +991,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void aPageIsCondemnedAndForgottenContentByContent() throws Exception {
-    useClock();
     store.add("a", 5, HASH, LAYOUT);
     for (int i = 0; i < 3; i++) {
       store.recordLayout(hash(i), i, LAYOUT);
@@ -978,7 +1018,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void addingAVersionRevivesCondemnedContent() throws Exception {
-    useClock();
     store.recordLayout(OTHER, 6, LAYOUT);
     store.recordLayout(HASH, 5, LAYOUT);
     clock.advance(Duration.ofHours(2));
@@ -1003,7 +1042,6 @@ abstract class MetadataStoreContract {
 
   @Test
   void recordingALayoutTouchesTheContent() throws Exception {
-    useClock();
     store.recordLayout(OTHER, 6, LAYOUT);
     clock.advance(Duration.ofHours(2));
     Instant now = clock.instant();

@@ -34,7 +34,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
 
   @Override
   MetadataStore newStore(InstantSource clock) throws Exception {
-    return SqlMetadataStore.open(JdbcUrls.sqlite(file()), Optional.empty(), clock);
+    return SqlMetadataStore.embedded(file(), Optional.empty(), clock);
   }
 
   @Override

@@ -366,8 +366,10 @@ class UploadsTest {
     Uploads.Started started = uploads.start(NAME, bytes.length,
         Optional.of(ContentHash.sha256(bytes)));
     assertEquals(Optional.empty(), started.upload());
+    Version recorded = started.version().orElseThrow();
     assertEquals(new Version(NAME.value(), 1, bytes.length,
-        Optional.of(ContentHash.sha256(bytes))), started.version().orElseThrow());
+        Optional.of(ContentHash.sha256(bytes)), recorded.created()), recorded);
+    assertEquals(Optional.of(recorded), metadata.latest(NAME.value()));
     assertArrayEquals(bytes, read(NAME.value()));
   }
 

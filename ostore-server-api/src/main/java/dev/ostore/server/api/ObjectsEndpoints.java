@@ -7,8 +7,9 @@ import dev.ostore.OstoreException;
 import dev.ostore.Precondition;
 import dev.ostore.http.AcceptEncoding;
 import dev.ostore.http.DigestHeaders;
-import dev.ostore.http.EntityTags;
+import dev.ostore.http.ConditionalHeaders;
 import dev.ostore.http.Exchange;
+import dev.ostore.http.HttpDates;
 import dev.ostore.http.RangeHeader;
 import dev.ostore.http.Routes;
 import dev.ostore.metadata.Deletion;
@@ -57,7 +58,7 @@ final class ObjectsEndpoints {
   private void put(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(PREFIX);
     Optional<ContentHash> declared = DigestHeaders.read(exchange);
-    Precondition condition = EntityTags.precondition(exchange);
+    Precondition condition = ConditionalHeaders.ofWrite(exchange);
     // Refused before the body is asked for; checked again where the version is recorded.
     metadata.check(name.value(), condition);
     Version version = objects.put(name, new ObjectStore.Body() {
@@ -98,7 +99,7 @@ final class ObjectsEndpoints {
 
   /**
    * The object, or the parts of it a {@code Range} header asks for ({@link PartialAnswers}),
-   * after {@code If-None-Match}: sent gzip when {@link #gzipBody} says so.
+   * after its conditional headers: sent gzip when {@link #gzipBody} says so.
    */
   private void get(Exchange exchange) throws IOException {
     exchange.setLastingHeader("Vary", AcceptEncoding.HEADER);
@@ -154,14 +155,15 @@ final class ObjectsEndpoints {
     ObjectName name = exchange.objectName(PREFIX);
     Optional<String> asked = exchange.query(VERSION);
     if (asked.isPresent()) {
-      if (!EntityTags.precondition(exchange).isNone()) {
-        throw OstoreException.badRequest("If-Match and If-None-Match are about the latest version"
-            + " of " + name + ", not about version " + asked.get() + " that ?version removes");
+      if (!ConditionalHeaders.ofWrite(exchange).isNone()) {
+        throw OstoreException.badRequest("If-Match, If-None-Match and If-Unmodified-Since are"
+            + " about the latest version of " + name + ", not about version " + asked.get()
+            + " that ?version removes");
       }
       removeVersion(exchange, name, versionNumber(asked.get()));
       return;
     }
-    Deletion deletion = metadata.delete(name.value(), EntityTags.precondition(exchange));
+    Deletion deletion = metadata.delete(name.value(), ConditionalHeaders.ofWrite(exchange));
     if (!deletion.recorded()) {
       // As the delete found it: a version read afterwards may be one added since.
       throw deletion.tombstone().map(found -> OstoreException.notFound("object " + name
@@ -185,7 +187,7 @@ final class ObjectsEndpoints {
 
   /**
    * Sets the version's headers, of its representation sent {@code gzip} or identity; true when
-   * {@code If-None-Match} made it a 304 (for that representation's entity tag), now answered.
+   * its conditional headers made it a 304 (for that representation's entity tag), now answered.
    */
   private static boolean notModified(Exchange exchange, Version version, boolean gzip)
       throws IOException {
@@ -198,13 +200,10 @@ final class ObjectsEndpoints {
     exchange.setHeader("Object-Version", Long.toString(version.number()));
     exchange.setHeader("Object-Size", Long.toString(version.size()));
     exchange.setHeader("Accept-Ranges", "bytes");
+    exchange.setHeader("Last-Modified", HttpDates.format(version.created()));
     String etag = gzip ? DigestHeaders.gzipEtag(hash) : DigestHeaders.etag(hash);
-    if (exchange.header(EntityTags.IF_MATCH).isPresent()
-        && !EntityTags.names(exchange, EntityTags.IF_MATCH, etag)) {
-      throw new OstoreException(ErrorCode.PRECONDITION_FAILED, "version " + version.number()
-          + " of " + version.name() + " has ETag " + etag + ", which If-Match does not name");
-    }
-    if (EntityTags.names(exchange, EntityTags.IF_NONE_MATCH, etag)) {
+    if (ConditionalHeaders.notModified(exchange,
+        "version " + version.number() + " of " + version.name(), etag, version.created())) {
       exchange.respond(304, 0);
       return true;
     }

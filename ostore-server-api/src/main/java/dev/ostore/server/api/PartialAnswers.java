@@ -23,7 +23,8 @@ import java.util.Optional;
  * range as a 206 with its {@code Content-Range}, several as a 206 of {@code
  * multipart/byteranges}, none that exists as a 416 with {@code Content-Range: bytes *}{@code
  * /size}. An {@code If-Range} that is not the object's entity tag, compared strongly, asks for
- * the whole object, as does a date: no object answer carries a {@code Last-Modified}.
+ * the whole object, as does a date: a name may get two versions in one second, so that its {@code
+ * Last-Modified} is no strong validator (RFC 9110, section 8.8.2.2).
  */
 final class PartialAnswers {
   static final String RANGE = "Range";

@@ -5,7 +5,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.DigestHeaders;
-import dev.ostore.http.EntityTags;
+import dev.ostore.http.ConditionalHeaders;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.metadata.Version;
@@ -48,10 +48,11 @@ final class UploadsEndpoints {
           + " PUT to the upload it answers");
     }
     Optional<ContentHash> declared = DigestHeaders.read(exchange);
-    if (!EntityTags.precondition(exchange).isNone()) {
+    if (!ConditionalHeaders.ofWrite(exchange).isNone()) {
       // Checked here, it could be stale by the upload's last byte; not taken, it would be lost.
-      throw OstoreException.badRequest("a resumable upload of " + name + " takes no If-Match or"
-          + " If-None-Match: only PUT /objects/" + name + " writes under a condition");
+      throw OstoreException.badRequest("a resumable upload of " + name + " takes no If-Match,"
+          + " If-None-Match or If-Unmodified-Since: only PUT /objects/" + name
+          + " writes under a condition");
     }
     Uploads.Started started = uploads.start(name, bytes, declared);
     if (started.version().isPresent()) {

@@ -9,11 +9,15 @@ import dev.ostore.metadata.Version;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
  * Versions as the reference system writes them: one JSON object per line, {@code
- * {"Name":"a","Version":1,"Size":20,"Hash":"<base64>"}}, with {@code "Hash":""} for a tombstone.
+ * {"Name":"a","Version":1,"Size":20,"Hash":"<base64>"}}, with {@code "Hash":""} for a tombstone,
+ * and a member the reference has not, {@code "Created":"2026-12-05T04:31:22.123Z"}: when the
+ * version was recorded, in UTC to the millisecond.
  * A listing is streamed page by page from the metadata store, so it is never cut short and never
  * held whole; with {@code ?limit=N} it is one page, and a {@code Next-Cursor} header tells how to
  * ask for the next ({@code ?cursor=...}).
@@ -29,6 +33,9 @@ final class VersionLines {
   /** The query parameters of a listing of one name's versions: which page. */
   static final String[] PAGE_PARAMETERS = {LIMIT_PARAMETER, CURSOR_PARAMETER};
   private static final int PAGE = 1000;
+  // ISO 8601 with the milliseconds always written, so that every line has one width of time.
+  private static final DateTimeFormatter CREATED =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private VersionLines() {}
 
@@ -42,7 +49,7 @@ final class VersionLines {
         + ",\"Version\":" + version.number()
         + ",\"Size\":" + version.size()
         + ",\"Hash\":" + Json.quote(version.hash().map(h -> h.base64()).orElse(""))
-        + "}\n";
+        + ",\"Created\":\"" + CREATED.format(version.created()) + "\"}\n";
   }
 
   /** Answers with one version as a single line of JSON. */

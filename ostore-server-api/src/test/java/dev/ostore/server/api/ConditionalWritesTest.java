@@ -110,7 +110,8 @@ class ConditionalWritesTest extends ClusterTest {
     assertEquals(404, delete("/objects/doc", "If-Match", etag("two")).statusCode());
     HttpResponse<String> removal = delete("/objects/doc?version=1", "If-Match", first);
     assertEquals(400, removal.statusCode());
-    assertTrue(removal.body().startsWith("If-Match and If-None-Match are about the latest"),
+    assertTrue(removal.body().startsWith("If-Match, If-None-Match and If-Unmodified-Since are"
+        + " about the latest"),
         removal.body());
   }
 
@@ -146,8 +147,9 @@ class ConditionalWritesTest extends ClusterTest {
     HttpResponse<String> refused = http.send(HttpRequest.newBuilder(http.uri("/objects/doc"))
         .headers("Size", "5", "If-None-Match", "*").POST(HttpRequest.BodyPublishers.noBody()));
     assertEquals(400, refused.statusCode());
-    assertEquals("a resumable upload of doc takes no If-Match or If-None-Match: only PUT"
-        + " /objects/doc writes under a condition\n", refused.body());
+    assertEquals("a resumable upload of doc takes no If-Match, If-None-Match or"
+        + " If-Unmodified-Since: only PUT /objects/doc writes under a condition\n",
+        refused.body());
   }
 
   private HttpResponse<String> put(String name, String body, String... headers)

@@ -27,7 +27,7 @@ class ContentAddressingTest extends ClusterTest {
     ContentHash hash = hash("content");
     HttpResponse<String> put = http.put("/objects/doc", "content");
     assertEquals("{\"Name\":\"doc\",\"Version\":1,\"Size\":7,\"Hash\":\"" + hash.base64()
-        + "\"}\n", put.body());
+        + "\"}", VersionsTest.withoutCreated(put.body().strip()));
     assertEquals("SHA-256=" + hash.base64(), header(put, "Digest"));
     HttpResponse<String> got = http.get("/objects/doc");
     assertEquals("\"" + hash.base64() + "\"", header(got, "ETag"));

@@ -24,7 +24,8 @@ class VersionsTest extends ClusterTest {
     http.put("/objects/doc", "two");
     HttpResponse<String> delete = http.method("DELETE", "/objects/doc");
     assertEquals(200, delete.statusCode());
-    assertEquals("{\"Name\":\"doc\",\"Version\":3,\"Size\":0,\"Hash\":\"\"}\n", delete.body());
+    assertEquals("{\"Name\":\"doc\",\"Version\":3,\"Size\":0,\"Hash\":\"\"}",
+        withoutCreated(delete.body().strip()));
     HttpResponse<String> gone = http.get("/objects/doc");
     assertEquals(404, gone.statusCode());
     assertEquals("object doc was deleted at version 3\n", gone.body());
@@ -73,7 +74,7 @@ class VersionsTest extends ClusterTest {
     assertEquals(List.of(
         "{\"Name\":\"a\",\"Version\":1,\"Size\":2,\"Hash\":\"" + base64("ay") + "\"}",
         "{\"Name\":\"a\",\"Version\":2,\"Size\":8,\"Hash\":\"" + base64("ay again") + "\"}"),
-        lines(versions.body()));
+        lines(versions.body()).stream().map(VersionsTest::withoutCreated).toList());
     assertEquals(List.of("a 1", "a 2", "b 1", "b 2"), namesAndVersions(http.get("/versions/")));
     assertEquals(List.of("b 1", "b 2"), namesAndVersions(http.get("/versions/?prefix=b")));
     assertEquals(List.of("a 2"), namesAndVersions(http.get("/objects/")));
@@ -148,6 +149,11 @@ class VersionsTest extends ClusterTest {
         .map(line -> dev.ostore.Json.parseObject(line))
         .map(fields -> fields.get("Name") + " " + fields.get("Version"))
         .toList();
+  }
+
+  /** A version's line without its {@code Created} member, whose time a test cannot know. */
+  static String withoutCreated(String line) {
+    return line.replaceFirst(",\"Created\":\"[^\"]*\"}$", "}");
   }
 
   static String base64(String content) {
