@@ -3,6 +3,10 @@ package dev.ostore.client;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -42,9 +46,27 @@ final class Answers {
       throw new IOException(what + ": the answer has no valid Object-Version: " + number);
     }
     try {
-      return new ObjectInfo(name.value(), Long.parseLong(number), size, hash);
+      return new ObjectInfo(name.value(), Long.parseLong(number), size, hash,
+          lastModified(exchange));
     } catch (NumberFormatException e) {
       throw new IOException(what + ": the answer has no valid Object-Version: " + number, e);
+    }
+  }
+
+  /**
+   * The answer's {@code Last-Modified}, which ostore writes as IMF-fixdate; empty when it has none
+   * or one in another form: it describes the object, and a head is no less valid without it.
+   */
+  private static Optional<Instant> lastModified(Exchange exchange) {
+    String date = exchange.responseHeader("Last-Modified");
+    if (date == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
+          .toInstant());
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
     }
   }
 

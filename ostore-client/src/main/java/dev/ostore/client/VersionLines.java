@@ -7,15 +7,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Versions as the api server writes them: one JSON object per line, {@code
- * {"Name":"a","Version":1,"Size":20,"Hash":"<base64>"}} with {@code "Hash":""} for a tombstone,
- * in UTF-8, each line ended by a newline. The answer to a PUT or DELETE is one such line, a page
- * of a listing several. Members other than these four are ignored, so the server can add some.
+ * {"Name":"a","Version":1,"Size":20,"Hash":"<base64>","Created":"2026-12-05T04:31:22.123Z"}} with
+ * {@code "Hash":""} for a tombstone, in UTF-8, each line ended by a newline. The answer to a PUT or DELETE is one such line, a page
+ * of a listing several. Other members are ignored, so the server can add some.
  */
 final class VersionLines {
   /**
@@ -30,7 +33,22 @@ final class VersionLines {
   static ObjectVersion parse(String line) {
     Map<String, Object> members = Json.object(line);
     return new ObjectVersion(string(members, "Name"), integer(members, "Version"),
-        integer(members, "Size"), string(members, "Hash"));
+        integer(members, "Size"), string(members, "Hash"), created(members));
+  }
+
+  /**
+   * When the version was recorded: {@code Created} in ISO 8601 UTC, as ostore writes it; a server
+   * that writes it otherwise, or not at all, does not say, which leaves the version as valid.
+   */
+  private static Optional<Instant> created(Map<String, Object> members) {
+    if (!(members.get("Created") instanceof String created)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Instant.parse(created));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
   }
 
   /**

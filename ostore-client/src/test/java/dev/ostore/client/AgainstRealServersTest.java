@@ -22,7 +22,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -34,6 +36,7 @@ import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,18 +155,49 @@ class AgainstRealServersTest {
     }
   }
 
+  /** A version says when it was written: to the millisecond when listed, to the second in a head. */
+  @Test
+  void versionsAndHeadsSayWhenTheyWereWritten() throws Exception {
+    Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ObjectVersion first = client.put("timed", new byte[] {1});
+    ObjectVersion tombstone = client.delete("timed");
+    ObjectVersion again = client.put("timed", new byte[] {2});
+    Instant after = Instant.now();
+    List<Instant> times = List.of(first.created().orElseThrow(),
+        tombstone.created().orElseThrow(), again.created().orElseThrow());
+    assertEquals(times.stream().sorted().toList(), times);
+    assertTrue(!times.get(0).isBefore(before) && !times.get(2).isAfter(after),
+        before + " " + times + " " + after);
+    try (Stream<ObjectVersion> listed = client.versions("timed")) {
+      assertEquals(List.of(first, tombstone, again), listed.toList());
+    }
+    assertEquals(Optional.of(times.get(0).truncatedTo(ChronoUnit.SECONDS)),
+        client.head("timed", 1).lastModified());
+    assertEquals(Optional.of(times.get(2).truncatedTo(ChronoUnit.SECONDS)),
+        client.head("timed").lastModified());
+  }
+
+  /** What a version or head says but for its time, which a test cannot know beforehand. */
+  private static ObjectVersion untimed(ObjectVersion version) {
+    return new ObjectVersion(version.name(), version.version(), version.size(), version.hash());
+  }
+
+  private static ObjectInfo untimed(ObjectInfo info) {
+    return new ObjectInfo(info.name(), info.version(), info.size(), info.hash());
+  }
+
   @Test
   void bytesFilesAndStreamsRoundTrip() throws Exception {
     byte[] bytes = random(1_500_000, 1);
     String hash = sha256(bytes);
     assertEquals(new ObjectVersion("from-bytes", 1, bytes.length, hash),
-        client.put("from-bytes", bytes));
+        untimed(client.put("from-bytes", bytes)));
     Path file = root.resolve("upload.bin");
     Files.write(file, bytes);
     assertEquals(new ObjectVersion("from-file", 1, bytes.length, hash),
-        client.put("from-file", file));
+        untimed(client.put("from-file", file)));
     assertEquals(new ObjectVersion("from-stream", 1, bytes.length, hash),
-        client.put("from-stream", new ByteArrayInputStream(bytes)));
+        untimed(client.put("from-stream", new ByteArrayInputStream(bytes))));
     for (String name : List.of("from-bytes", "from-file", "from-stream")) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertEquals(bytes.length, client.get(name, out));
@@ -174,7 +208,7 @@ class AgainstRealServersTest {
       Path target = root.resolve(name + ".out");
       client.get(name, target);
       assertArrayEquals(bytes, Files.readAllBytes(target), name);
-      assertEquals(new ObjectInfo(name, 1, bytes.length, hash), client.head(name));
+      assertEquals(new ObjectInfo(name, 1, bytes.length, hash), untimed(client.head(name)));
     }
   }
 
@@ -253,7 +287,7 @@ class AgainstRealServersTest {
         assertArrayEquals(expected, in.readAllBytes());
       }
       assertEquals(new ObjectInfo("doc", version.version(), version.size(), version.hash()),
-          client.head("doc", version.version()));
+          untimed(client.head("doc", version.version())));
     }
     assertEquals(3, client.head("doc").version());
     assertThrows(ObjectNotFoundException.class, () -> client.head("doc", 4));
@@ -268,7 +302,7 @@ class AgainstRealServersTest {
     client.put("doc", bytes);
     ObjectVersion tombstone = client.delete("doc");
 
-    assertEquals(new ObjectVersion("doc", 2, 0, ""), tombstone);
+    assertEquals(new ObjectVersion("doc", 2, 0, ""), untimed(tombstone));
     ObjectNotFoundException gone = assertThrows(ObjectNotFoundException.class,
         () -> client.get("doc", new ByteArrayOutputStream()));
     assertEquals("object doc was deleted at version 2", gone.getMessage());
@@ -350,7 +384,7 @@ class AgainstRealServersTest {
   @Test
   void anEmptyObjectRoundTripsVerified() throws Exception {
     ObjectVersion stored = client.put("empty", new byte[0]);
-    assertEquals(new ObjectVersion("empty", 1, 0, sha256(new byte[0])), stored);
+    assertEquals(new ObjectVersion("empty", 1, 0, sha256(new byte[0])), untimed(stored));
     assertEquals(0, client.get("empty", new ByteArrayOutputStream()));
     try (InputStream in = client.open("empty")) {
       assertEquals(-1, in.read());
@@ -376,7 +410,7 @@ class AgainstRealServersTest {
       assertEquals(1, fast.put("big", bytes).version());
       for (int i = 2; i <= 4; i++) {
         assertEquals(new ObjectVersion("big", i, bytes.length, sha256(bytes)),
-            i % 2 == 0 ? fast.put("big", bytes) : fast.put("big", file));
+            untimed(i % 2 == 0 ? fast.put("big", bytes) : fast.put("big", file)));
       }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       fast.get("big", 3, out);

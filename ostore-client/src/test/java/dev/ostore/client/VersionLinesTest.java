@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Version lines as the api server writes them, and what is refused. */
@@ -21,6 +23,16 @@ class VersionLinesTest {
         "{\"Name\":\"report.pdf\",\"Version\":3,\"Size\":123,\"Hash\":\"" + HASH + "\"}");
     assertEquals(new ObjectVersion("report.pdf", 3, 123, HASH), version);
     assertFalse(version.isDeleted());
+  }
+
+  @Test
+  void parsesWhenAVersionWasRecorded() {
+    String line = "{\"Name\":\"a\",\"Version\":1,\"Size\":0,\"Hash\":\"" + HASH
+        + "\",\"Created\":\"2026-12-05T04:31:22.123Z\"}";
+    assertEquals(Optional.of(Instant.parse("2026-12-05T04:31:22.123Z")),
+        VersionLines.parse(line).created());
+    assertEquals(Optional.empty(), VersionLines.parse(line.replace("22.123Z", "22 UTC")).created(),
+        "a time in another form says nothing, and the version stands");
   }
 
   @Test
