@@ -37,12 +37,14 @@ public final class Main {
   private static final Set<String> VALUED = Set.of(
       "server", "timeout", "size", "count", "concurrency", "op", "warmup", "version", "if-match");
   private static final Set<String> FLAGS =
-      Set.of("verbose", "help", "keep", "resume", "dry-run", "wait", "if-absent");
+      Set.of("verbose", "help", "keep", "resume", "dry-run", "wait", "if-absent", "long");
   private static final Set<String> GC_ONLY = Set.of("dry-run", "wait");
   private static final Set<String> BENCH_ONLY =
       Set.of("size", "count", "concurrency", "op", "warmup", "keep");
   private static final Set<String> VERSIONED = Set.of("get", "head", "delete");
   private static final Set<String> CONDITIONAL = Set.of("put", "delete");
+  private static final Set<String> PRINTING_VERSIONS =
+      Set.of("put", "head", "delete", "versions", "list");
   /** Lines of a listing between checks that standard output still takes them. */
   private static final int CHECK_EVERY = 1000;
 
@@ -114,18 +116,19 @@ public final class Main {
     }
     OstoreClient client = builder.build();
     PrintStream stdout = text(io);
+    VersionText text = args.flag("long") ? VersionText.LONG : VersionText.SHORT;
     int status = OK;
     try {
       switch (command) {
-        case "put" -> stdout.println(VersionText.line(put(client, rest, condition(args), io)));
+        case "put" -> stdout.println(text.line(put(client, rest, condition(args), io)));
         case "get" -> get(client, rest, version, args.flag("resume"), io);
-        case "head" -> stdout.println(VersionText.line(
+        case "head" -> stdout.println(text.line(
             head(client, only(rest, "head NAME [--version N]"), version)));
         case "delete" -> delete(client,
             only(rest, "delete NAME [--version N | --if-match HASH]"), version, condition(args),
-            stdout);
-        case "versions" -> print(client.versions(only(rest, "versions NAME")), stdout);
-        case "list" -> print(client.list(optional(rest, "list [PREFIX]")), stdout);
+            stdout, text);
+        case "versions" -> print(client.versions(only(rest, "versions NAME")), stdout, text);
+        case "list" -> print(client.list(optional(rest, "list [PREFIX]")), stdout, text);
         case "locate" -> stdout.println(client.locate(only(rest, "locate NAME")));
         case "repair" -> stdout.print(repair(client, rest));
         case "gc" -> stdout.print(gc(client, rest, args, io));
@@ -152,6 +155,9 @@ public final class Main {
           throw new UsageException("option --" + option + " is for bench only");
         }
       }
+    }
+    if (!PRINTING_VERSIONS.contains(command) && args.flag("long")) {
+      throw new UsageException("option --long is for put, head, delete, versions and list only");
     }
     if (!VERSIONED.contains(command) && args.option("version").isPresent()) {
       throw new UsageException("option --version is for get, head and delete only");
@@ -190,11 +196,11 @@ public final class Main {
   }
 
   /** Prints a listing as it comes, and stops it when standard output is gone (a closed pipe). */
-  private static void print(Stream<ObjectVersion> versions, PrintStream stdout)
-      throws IOException {
+  private static void print(Stream<ObjectVersion> versions, PrintStream stdout,
+      VersionText text) throws IOException {
     Iterator<ObjectVersion> lines = versions.iterator();
     for (long n = 1; lines.hasNext(); n++) {
-      stdout.println(VersionText.line(lines.next()));
+      stdout.println(text.line(lines.next()));
       if (n % CHECK_EVERY == 0 && stdout.checkError()) {
         throw new IOException("cannot write to standard output");
       }
@@ -207,9 +213,10 @@ public final class Main {
    * NAME version N}.
    */
   private static void delete(OstoreClient client, String name, OptionalLong version,
-      Optional<WriteCondition> condition, PrintStream stdout) throws IOException, UsageException {
+      Optional<WriteCondition> condition, PrintStream stdout, VersionText text)
+      throws IOException, UsageException {
     if (version.isEmpty()) {
-      stdout.println(VersionText.line(condition.isPresent() ? client.delete(name, condition.get())
+      stdout.println(text.line(condition.isPresent() ? client.delete(name, condition.get())
           : client.delete(name)));
       return;
     }

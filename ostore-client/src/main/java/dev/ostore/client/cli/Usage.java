@@ -66,13 +66,19 @@ final class Usage {
         --timeout T         how long to wait for each answer of the server, such as 500ms,
                             30s or 2m (default 60s)
         --verbose           print the stack trace of a failure
+        --long              put, head, delete, versions and list: print when each version
+                            was written too
         -h, --help          print this help
         --                  end of options, for names that start with a dash
 
       put, head, delete, versions and list print one line per version:
         VERSION<TAB>SIZE<TAB>SHA256<TAB>NAME
+      or with --long:
+        VERSION<TAB>SIZE<TAB>SHA256<TAB>WRITTEN<TAB>NAME
       SHA256 is the base64 SHA-256 of the bytes (as in the Digest header), or "deleted" for the
-      tombstone a delete records. Names hold no tab or newline, so NAME is the rest of the line.
+      tombstone a delete records. WRITTEN is when the server recorded the version, in UTC
+      (2026-12-05T04:31:22.123Z; head knows only the second), or - if the server does not say.
+      Names hold no tab or newline, so NAME is the rest of the line.
       A NAME is 1 to 255 bytes of UTF-8, without '/' or control characters, and not . or ..
       Sizes are bytes, or take a suffix k, m, g or t (powers of 1024): 4k = 4096.
       put and get show their progress on standard error when it is a terminal, on one line

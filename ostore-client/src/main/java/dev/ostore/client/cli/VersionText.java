@@ -2,28 +2,43 @@ package dev.ostore.client.cli;
 
 import dev.ostore.client.ObjectInfo;
 import dev.ostore.client.ObjectVersion;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * How the command line prints a version: {@code VERSION<TAB>SIZE<TAB>SHA256<TAB>NAME}, with the
- * base64 SHA-256 of the bytes, or {@code deleted} for a tombstone. The name comes last and no
- * name holds a tab or a newline, so a line splits at its first three tabs and shell scripts can
- * {@code IFS=$'\t' read -r version size hash name}, like the output of {@code sha256sum}.
+ * base64 SHA-256 of the bytes, or {@code deleted} for a tombstone; with {@code --long}, when it was
+ * written comes before the name ({@code 2026-12-05T04:31:22.123Z}, UTC; to the second for {@code
+ * head}, which has only {@code Last-Modified}; {@code -} when the server did not say). The name
+ * comes last and no name holds a tab or a newline, so a line splits at its first tabs and shell
+ * scripts can {@code IFS=$'\t' read -r version size hash name}, like the output of {@code
+ * sha256sum}.
  */
 final class VersionText {
   static final String DELETED = "deleted";
+  /** The lines without the time, as scripts read them. */
+  static final VersionText SHORT = new VersionText(false);
+  /** The lines with the time, for {@code --long}. */
+  static final VersionText LONG = new VersionText(true);
 
-  private VersionText() {}
+  private final boolean withTime;
 
-  static String line(ObjectVersion version) {
+  private VersionText(boolean withTime) {
+    this.withTime = withTime;
+  }
+
+  String line(ObjectVersion version) {
     return line(version.version(), version.size(),
-        version.isDeleted() ? DELETED : version.hash(), version.name());
+        version.isDeleted() ? DELETED : version.hash(), version.created(), version.name());
   }
 
-  static String line(ObjectInfo info) {
-    return line(info.version(), info.size(), info.hash(), info.name());
+  String line(ObjectInfo info) {
+    return line(info.version(), info.size(), info.hash(), info.lastModified(), info.name());
   }
 
-  private static String line(long version, long size, String hash, String name) {
-    return version + "\t" + size + "\t" + hash + "\t" + name;
+  private String line(long version, long size, String hash, Optional<Instant> written,
+      String name) {
+    String time = withTime ? written.map(Instant::toString).orElse("-") + "\t" : "";
+    return version + "\t" + size + "\t" + hash + "\t" + time + name;
   }
 }

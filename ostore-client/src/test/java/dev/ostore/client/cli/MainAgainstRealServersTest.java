@@ -17,7 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Arrays;
 import java.util.Random;
@@ -146,6 +150,32 @@ class MainAgainstRealServersTest {
     assertEquals(0, run("get", "doc é", out.toString(), "--version", "2").status());
     assertEquals("second!", Files.readString(out));
     assertEquals(1, run("delete", "doc é").status());
+  }
+
+  /** --long puts when each version was written before its name: listed to the millisecond. */
+  @Test
+  void longLinesSayWhenEachVersionWasWritten() throws Exception {
+    Path file = Files.writeString(dir.resolve("in"), "content");
+    String hash = sha256("content".getBytes());
+    String put = run("put", "doc", file.toString(), "--long").text();
+    String deleted = run("delete", "doc", "--long").text();
+    List<String> versions = run("versions", "doc", "--long").text().lines().toList();
+    assertEquals(List.of(put.strip(), deleted.strip()), versions);
+    String[] first = versions.get(0).split("\t");
+    String[] tombstone = versions.get(1).split("\t");
+    assertEquals(List.of("1", "7", hash, "doc"), List.of(first[0], first[1], first[2], first[4]));
+    assertEquals(List.of("2", "0", "deleted", "doc"),
+        List.of(tombstone[0], tombstone[1], tombstone[2], tombstone[4]));
+    Instant written = Instant.parse(first[3]);
+    assertTrue(Duration.between(written, Instant.now()).abs().toMinutes() < 5, first[3]);
+    assertTrue(!Instant.parse(tombstone[3]).isBefore(written), versions.toString());
+    assertEquals("1\t7\t" + hash + "\t" + written.truncatedTo(ChronoUnit.SECONDS) + "\tdoc\n",
+        run("head", "doc", "--version", "1", "--long").text(), "a head knows the second");
+    assertEquals("1\t7\t" + hash + "\tdoc\n", run("head", "doc", "--version", "1").text());
+    Run misplaced = run("get", "doc", "--long");
+    assertEquals(2, misplaced.status());
+    assertTrue(misplaced.err().contains("option --long is for put, head, delete, versions and"
+        + " list only"), misplaced.err());
   }
 
   @Test
