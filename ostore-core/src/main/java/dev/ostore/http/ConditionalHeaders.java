@@ -6,6 +6,7 @@ import dev.ostore.Precondition;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The conditional request headers (RFC 9110, section 13) of an object's requests, evaluated in the
@@ -45,18 +46,18 @@ public final class ConditionalHeaders {
    * etag} and which was written at {@code written}; {@code what} names it in an error. True when
    * the answer is a 304; a {@code PRECONDITION_FAILED} when it is a 412.
    */
-  public static boolean notModified(Exchange exchange, String what, String etag, Instant written)
-      throws OstoreException {
+  public static boolean notModified(Exchange exchange, Supplier<String> what, String etag,
+      Instant written) throws OstoreException {
     Instant lastModified = HttpDates.toSecond(written);
     if (exchange.header(EntityTags.IF_MATCH).isPresent()) {
       if (!EntityTags.names(exchange, EntityTags.IF_MATCH, etag)) {
         throw new OstoreException(ErrorCode.PRECONDITION_FAILED,
-            what + " has ETag " + etag + ", which If-Match does not name");
+            what.get() + " has ETag " + etag + ", which If-Match does not name");
       }
     } else {
       Optional<Instant> date = readDate(exchange, IF_UNMODIFIED_SINCE);
       if (date.isPresent() && lastModified.isAfter(date.get())) {
-        throw new OstoreException(ErrorCode.PRECONDITION_FAILED, what + " was last modified "
+        throw new OstoreException(ErrorCode.PRECONDITION_FAILED, what.get() + " was last modified "
             + HttpDates.format(written) + ", after " + IF_UNMODIFIED_SINCE + ": "
             + HttpDates.format(date.get()));
       }
@@ -70,6 +71,10 @@ public final class ConditionalHeaders {
 
   /** The one date of a read's {@code header}; empty when there is none, or it is malformed. */
   private static Optional<Instant> readDate(Exchange exchange, String header) {
+    // Most reads carry no such header: asked first, that costs no list.
+    if (exchange.header(header).isEmpty()) {
+      return Optional.empty();
+    }
     List<String> fields = exchange.headers(header);
     return fields.size() == 1 ? HttpDates.parse(fields.get(0)) : Optional.empty();
   }

@@ -1,6 +1,7 @@
 package dev.ostore.http;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,6 +19,9 @@ import java.util.Optional;
 public final class HttpDates {
   private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter
       .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+  private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+  private static final String[] MONTHS =
+      {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   // Its weekday is left out: read with a two-digit year, it would be checked against 20yy.
   private static final DateTimeFormatter RFC_850_AFTER_WEEKDAY = DateTimeFormatter
       .ofPattern("dd-MMM-yy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
@@ -26,9 +30,48 @@ public final class HttpDates {
 
   private HttpDates() {}
 
-  /** {@code instant} as IMF-fixdate, to the second below it. */
+  /**
+   * {@code instant} as IMF-fixdate, to the second below it. Written by hand, as {@link
+   * #isoMillis} is: a {@link DateTimeFormatter} costs 10 to 180 microseconds a call until the JIT
+   * compiles it, a share of a small request's time that a fresh server would pay.
+   */
   public static String format(Instant instant) {
-    return IMF_FIXDATE.format(instant);
+    LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    StringBuilder text = new StringBuilder(29)
+        .append(DAYS[time.getDayOfWeek().ordinal()]).append(", ");
+    digits(text, time.getDayOfMonth(), 2).append(' ')
+        .append(MONTHS[time.getMonthValue() - 1]).append(' ');
+    digits(text, time.getYear(), 4).append(' ');
+    return clock(text, time).append(" GMT").toString();
+  }
+
+  /**
+   * {@code instant} as the JSON of version lines carries it: ISO 8601 in UTC with three digits of
+   * milliseconds, {@code 2026-12-05T04:31:22.123Z}.
+   */
+  public static String isoMillis(Instant instant) {
+    LocalDateTime time = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+    StringBuilder text = new StringBuilder(24);
+    digits(text, time.getYear(), 4).append('-');
+    digits(text, time.getMonthValue(), 2).append('-');
+    digits(text, time.getDayOfMonth(), 2).append('T');
+    clock(text, time).append('.');
+    return digits(text, instant.getNano() / 1_000_000, 3).append('Z').toString();
+  }
+
+  private static StringBuilder clock(StringBuilder text, LocalDateTime time) {
+    digits(text, time.getHour(), 2).append(':');
+    digits(text, time.getMinute(), 2).append(':');
+    return digits(text, time.getSecond(), 2);
+  }
+
+  /** {@code value}, not negative, in at least {@code width} digits. */
+  private static StringBuilder digits(StringBuilder text, int value, int width) {
+    String number = Integer.toString(value);
+    for (int i = number.length(); i < width; i++) {
+      text.append('0');
+    }
+    return text.append(number);
   }
 
   /** {@code instant} to the second below it, the precision of an HTTP date. */

@@ -27,7 +27,7 @@ class ConditionalHeadersTest {
   @BeforeEach
   void start() throws Exception {
     probe = new HeaderProbe(exchange -> {
-      if (ConditionalHeaders.notModified(exchange, "the thing", TAG, WRITTEN)) {
+      if (ConditionalHeaders.notModified(exchange, () -> "the thing", TAG, WRITTEN)) {
         exchange.respond(304, 0);
       } else {
         exchange.respondText(200, "sent");

@@ -3,7 +3,11 @@ package dev.ostore.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** {@link HttpDates}: the three forms RFC 9110 gives, read, and the one written. */
@@ -15,6 +19,24 @@ class HttpDatesTest {
   void writesImfFixdateToTheSecond() {
     assertEquals("Sun, 06 Nov 1994 08:49:37 GMT", HttpDates.format(NOV_1994.plusMillis(999)));
     assertEquals(NOV_1994, HttpDates.toSecond(NOV_1994.plusMillis(999)));
+  }
+
+  /** Written by hand, both forms say what the JDK's formatters say, over four centuries. */
+  @Test
+  void writtenAsTheJdkFormatsThem() {
+    DateTimeFormatter http = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'",
+        Locale.US).withZone(ZoneOffset.UTC);
+    DateTimeFormatter iso = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+        .withZone(ZoneOffset.UTC);
+    Random random = new Random(5);
+    long end = Instant.parse("2400-01-01T00:00:00Z").toEpochMilli();
+    for (int i = 0; i < 20_000; i++) {
+      Instant instant = Instant.ofEpochMilli((long) (random.nextDouble() * end));
+      assertEquals(http.format(instant), HttpDates.format(instant), instant.toString());
+      assertEquals(iso.format(instant), HttpDates.isoMillis(instant), instant.toString());
+    }
+    assertEquals("2026-12-05T04:31:22.000Z",
+        HttpDates.isoMillis(Instant.parse("2026-12-05T04:31:22Z")));
   }
 
   @Test

@@ -203,7 +203,7 @@ final class ObjectsEndpoints {
     exchange.setHeader("Last-Modified", HttpDates.format(version.created()));
     String etag = gzip ? DigestHeaders.gzipEtag(hash) : DigestHeaders.etag(hash);
     if (ConditionalHeaders.notModified(exchange,
-        "version " + version.number() + " of " + version.name(), etag, version.created())) {
+        () -> "version " + version.number() + " of " + version.name(), etag, version.created())) {
       exchange.respond(304, 0);
       return true;
     }

@@ -3,14 +3,13 @@ package dev.ostore.server.api;
 import dev.ostore.Json;
 import dev.ostore.OstoreException;
 import dev.ostore.http.Exchange;
+import dev.ostore.http.HttpDates;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Page;
 import dev.ostore.metadata.Version;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
@@ -33,9 +32,6 @@ final class VersionLines {
   /** The query parameters of a listing of one name's versions: which page. */
   static final String[] PAGE_PARAMETERS = {LIMIT_PARAMETER, CURSOR_PARAMETER};
   private static final int PAGE = 1000;
-  // ISO 8601 with the milliseconds always written, so that every line has one width of time.
-  private static final DateTimeFormatter CREATED =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private VersionLines() {}
 
@@ -49,7 +45,7 @@ final class VersionLines {
         + ",\"Version\":" + version.number()
         + ",\"Size\":" + version.size()
         + ",\"Hash\":" + Json.quote(version.hash().map(h -> h.base64()).orElse(""))
-        + ",\"Created\":\"" + CREATED.format(version.created()) + "\"}\n";
+        + ",\"Created\":\"" + HttpDates.isoMillis(version.created()) + "\"}\n";
   }
 
   /** Answers with one version as a single line of JSON. */
