@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
@@ -54,20 +51,12 @@ final class Answers {
   }
 
   /**
-   * The answer's {@code Last-Modified}, which ostore writes as IMF-fixdate; empty when it has none
-   * or one in another form: it describes the object, and a head is no less valid without it.
+   * The answer's {@code Last-Modified}; empty when it has none or one that is no date: it
+   * describes the object, and a head is no less valid without it.
    */
   private static Optional<Instant> lastModified(Exchange exchange) {
     String date = exchange.responseHeader("Last-Modified");
-    if (date == null) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(ZonedDateTime.parse(date.strip(), DateTimeFormatter.RFC_1123_DATE_TIME)
-          .toInstant());
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
+    return date == null ? Optional.empty() : UtcTimes.httpDate(date.strip());
   }
 
   /** The base64 SHA-256 an answer declares for its body; an answer without one is refused. */

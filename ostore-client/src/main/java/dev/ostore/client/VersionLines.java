@@ -8,7 +8,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,14 +40,8 @@ final class VersionLines {
    * that writes it otherwise, or not at all, does not say, which leaves the version as valid.
    */
   private static Optional<Instant> created(Map<String, Object> members) {
-    if (!(members.get("Created") instanceof String created)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Instant.parse(created));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
+    return members.get("Created") instanceof String created
+        ? UtcTimes.iso(created) : Optional.empty();
   }
 
   /**
