@@ -16,8 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * At most a fixed number of JDBC connections, opened when first needed and kept for reuse. A
- * borrower waits its turn (first come, first served) at most a bounded time, then fails with
- * {@code METADATA_UNAVAILABLE}; a connection that cannot be opened is the driver's {@link
+ * borrower waits at most a bounded time, then fails with {@code METADATA_UNAVAILABLE}; a connection that cannot be opened is the driver's {@link
  * SQLException}. A connection comes back into the pool only when its borrower said it is
  * {@linkplain Lease#keep() fit}; any other is closed and a new one opened on demand, which is how
  * the store recovers when the database restarts.
@@ -39,7 +38,10 @@ final class ConnectionPool implements AutoCloseable {
   /** A pool of up to {@code size} connections that {@code connector} opens. */
   ConnectionPool(int size, Duration maxWait, Connector connector) {
     this.connector = connector;
-    this.permits = new Semaphore(size, true);
+    // Not fair: a fair semaphore hands every connection given back to a parked waiter, a thread
+    // switch per query, which took a fifth of a busy api server's CPU (benchmarks.md, 38); a
+    // borrower that finds one free takes it, and waiters still get theirs within the bounded wait.
+    this.permits = new Semaphore(size);
     this.maxWait = maxWait;
   }
 

@@ -140,7 +140,9 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public int poolSize() {
-    return 4;
+    // Readers in WAL mode never wait for one another: enough that 16 requests at once do not
+    // queue for a connection (benchmarks.md, 38); each keeps a page cache of at most 2 MB.
+    return 16;
   }
 
   @Override
