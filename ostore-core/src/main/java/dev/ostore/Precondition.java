@@ -13,7 +13,7 @@ import java.util.Set;
  * {@code PUT} or {@code DELETE}. The current content is that of the name's latest version, none
  * when the name never existed or its latest version is a tombstone. The metadata store checks it
  * in the transaction that records the write, so that no write in between can make it stale; {@code
- * http.WriteConditions} reads it.
+ * http.ConditionalHeaders} reads it.
  *
  * @param ifMatch the contents one of which must be current, if given
  * @param ifNoneMatch the contents none of which may be current, if given

@@ -16,8 +16,9 @@ import java.util.Optional;
 /**
  * Versions as the api server writes them: one JSON object per line, {@code
  * {"Name":"a","Version":1,"Size":20,"Hash":"<base64>","Created":"2026-12-05T04:31:22.123Z"}} with
- * {@code "Hash":""} for a tombstone, in UTF-8, each line ended by a newline. The answer to a PUT or DELETE is one such line, a page
- * of a listing several. Other members are ignored, so the server can add some.
+ * {@code "Hash":""} for a tombstone, in UTF-8, each line ended by a newline. The answer to a PUT
+ * or DELETE is one such line, a page of a listing several. Other members are ignored, so the
+ * server can add some.
  */
 final class VersionLines {
   /**

@@ -47,7 +47,7 @@ public final class WriteCondition {
    */
   public static WriteCondition ifContent(String sha256) {
     requireNonNull(sha256, "sha256");
-    if (!sha256.matches("[A-Za-z0-9+/]{43}=")) {
+    if (!Sha256.isBase64(sha256)) {
       throw new IllegalArgumentException("not a SHA-256 in base64: " + sha256);
     }
     return new WriteCondition("If-Match", "\"" + sha256 + "\"");

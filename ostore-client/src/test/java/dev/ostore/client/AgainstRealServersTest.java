@@ -155,7 +155,7 @@ class AgainstRealServersTest {
     }
   }
 
-  /** A version says when it was written: to the millisecond when listed, to the second in a head. */
+  /** A version says when it was written: to the millisecond when listed, to the second in heads. */
   @Test
   void versionsAndHeadsSayWhenTheyWereWritten() throws Exception {
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);

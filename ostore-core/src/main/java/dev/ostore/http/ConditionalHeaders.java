@@ -27,15 +27,11 @@ public final class ConditionalHeaders {
    * for no condition would let through the write it was meant to stop.
    */
   public static Precondition ofWrite(Exchange exchange) throws OstoreException {
-    Optional<Instant> unmodifiedSince = Optional.empty();
-    List<String> fields = exchange.headers(IF_UNMODIFIED_SINCE);
-    if (!fields.isEmpty()) {
-      unmodifiedSince = fields.size() == 1 ? HttpDates.parse(fields.get(0)) : Optional.empty();
-      if (unmodifiedSince.isEmpty()) {
-        throw OstoreException.badRequest("malformed " + IF_UNMODIFIED_SINCE + " header: "
-            + String.join(", ", fields) + " (one HTTP date, such as "
-            + HttpDates.format(Instant.EPOCH) + ")");
-      }
+    Optional<Instant> unmodifiedSince = date(exchange, IF_UNMODIFIED_SINCE);
+    if (unmodifiedSince.isEmpty() && exchange.header(IF_UNMODIFIED_SINCE).isPresent()) {
+      throw OstoreException.badRequest("malformed " + IF_UNMODIFIED_SINCE + " header: "
+          + String.join(", ", exchange.headers(IF_UNMODIFIED_SINCE)) + " (one HTTP date, such as "
+          + HttpDates.format(Instant.EPOCH) + ")");
     }
     return new Precondition(EntityTags.contents(exchange, EntityTags.IF_MATCH),
         EntityTags.contents(exchange, EntityTags.IF_NONE_MATCH), unmodifiedSince);
@@ -55,7 +51,7 @@ public final class ConditionalHeaders {
             what.get() + " has ETag " + etag + ", which If-Match does not name");
       }
     } else {
-      Optional<Instant> date = readDate(exchange, IF_UNMODIFIED_SINCE);
+      Optional<Instant> date = date(exchange, IF_UNMODIFIED_SINCE);
       if (date.isPresent() && lastModified.isAfter(date.get())) {
         throw new OstoreException(ErrorCode.PRECONDITION_FAILED, what.get() + " was last modified "
             + HttpDates.format(written) + ", after " + IF_UNMODIFIED_SINCE + ": "
@@ -65,12 +61,12 @@ public final class ConditionalHeaders {
     if (exchange.header(EntityTags.IF_NONE_MATCH).isPresent()) {
       return EntityTags.names(exchange, EntityTags.IF_NONE_MATCH, etag);
     }
-    Optional<Instant> date = readDate(exchange, IF_MODIFIED_SINCE);
+    Optional<Instant> date = date(exchange, IF_MODIFIED_SINCE);
     return date.isPresent() && !lastModified.isAfter(date.get());
   }
 
-  /** The one date of a read's {@code header}; empty when there is none, or it is malformed. */
-  private static Optional<Instant> readDate(Exchange exchange, String header) {
+  /** The one date of {@code header}; empty when there is none, or it is malformed. */
+  private static Optional<Instant> date(Exchange exchange, String header) {
     // Most reads carry no such header: asked first, that costs no list.
     if (exchange.header(header).isEmpty()) {
       return Optional.empty();

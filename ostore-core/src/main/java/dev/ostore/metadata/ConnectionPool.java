@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * At most a fixed number of JDBC connections, opened when first needed and kept for reuse. A
- * borrower waits at most a bounded time, then fails with {@code METADATA_UNAVAILABLE}; a connection that cannot be opened is the driver's {@link
+ * borrower waits at most a bounded time, then fails with {@code METADATA_UNAVAILABLE}; a
+ * connection that cannot be opened is the driver's {@link
  * SQLException}. A connection comes back into the pool only when its borrower said it is
  * {@linkplain Lease#keep() fit}; any other is closed and a new one opened on demand, which is how
  * the store recovers when the database restarts.

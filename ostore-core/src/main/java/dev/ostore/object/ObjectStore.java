@@ -137,7 +137,7 @@ public interface ObjectStore {
 
     /**
      * What the client asks of the name's current content ({@code If-Match}, {@code
-     * If-None-Match}): checked where the version is recorded, so that no other write in between
+     * If-None-Match}, {@code If-Unmodified-Since}): checked where the version is recorded, so that no other write in between
      * escapes it. A body that fails it is stored and left to a collection.
      */
     default Precondition precondition() {

@@ -46,7 +46,8 @@ class EntityTagsTest {
     assertEquals(ifNoneMatch(Tags.ANY), written("If-None-Match", " * "));
     assertEquals(ifMatch(Tags.of(A, B)),
         written("If-Match", TAG_A + ", " + DigestHeaders.gzipEtag(B)));
-    assertEquals(new Precondition(Optional.of(Tags.of(A)), Optional.of(Tags.of(B)), Optional.empty()),
+    assertEquals(
+        new Precondition(Optional.of(Tags.of(A)), Optional.of(Tags.of(B)), Optional.empty()),
         written("If-Match", TAG_A, "If-None-Match", DigestHeaders.etag(B)));
   }
 
