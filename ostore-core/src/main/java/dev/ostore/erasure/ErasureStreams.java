@@ -20,6 +20,30 @@ public final class ErasureStreams {
   }
 
   /**
+   * The k+m shards of an object held whole in {@code content}, each byte for byte what {@link
+   * #encoder} hands on for it, stripe after stripe: made in place, with no stripe of scratch.
+   * For small objects, whose one short stripe would otherwise cost k+m chunks of chunkSize.
+   */
+  public static byte[][] encodeWhole(ErasureCode code, Striping striping, byte[] content) {
+    checkMatch(code, striping);
+    int shardLength = Math.toIntExact(striping.shardLength(content.length));
+    byte[][] shards = new byte[striping.totalShards()][shardLength];
+    for (long stripe = 0; stripe < striping.stripeCount(content.length); stripe++) {
+      int start = Math.toIntExact(striping.stripeStart(stripe));
+      int length = striping.stripeLength(content.length, stripe);
+      int chunk = striping.chunkLength(content.length, stripe);
+      int at = Math.toIntExact(stripe * striping.chunkSize());
+      for (int i = 0; i < striping.dataShards() && i * chunk < length; i++) {
+        // Past the object's end the chunk stays zero, as a short stripe is padded.
+        System.arraycopy(content, start + i * chunk, shards[i], at,
+            Math.min(chunk, length - i * chunk));
+      }
+      code.encode(shards, at, chunk);
+    }
+    return shards;
+  }
+
+  /**
    * The object's objectSize bytes, read stripe by stripe from source: missing data chunks are
    * reconstructed from whatever parity the source filled in. A source that fills fewer than k
    * chunks of a stripe makes the read fail with an IOException. Holds one stripe and its parity;

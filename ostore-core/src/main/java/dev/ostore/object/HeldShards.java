@@ -12,9 +12,7 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
 import dev.ostore.object.ShardPlacement.Placed;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +40,7 @@ final class HeldShards {
   static HeldShards store(DataServerClient client, LiveServers live,
       List<ServerAddress> candidates, Striping striping, ErasureCode code, byte[] content,
       ContentHash hash, int quorum, Object what) throws IOException {
-    byte[][] shards = encode(code, striping, content);
+    byte[][] shards = ErasureStreams.encodeWhole(code, striping, content);
     HeldShards held = new HeldShards();
     Map<Integer, Placed<PendingShard>> sent = ShardPlacement.place(
         IntStream.range(0, shards.length).boxed().toList(), candidates,
@@ -78,27 +76,5 @@ final class HeldShards {
   /** The shards that did not make it, by index, with why. */
   Map<Integer, String> failures() {
     return failures.reasons();
-  }
-
-  /** Each shard's blocks back to back, by index. */
-  private static byte[][] encode(ErasureCode code, Striping striping, byte[] content)
-      throws IOException {
-    ByteArrayOutputStream[] shards = new ByteArrayOutputStream[striping.totalShards()];
-    for (int i = 0; i < shards.length; i++) {
-      shards[i] = new ByteArrayOutputStream(
-          Math.toIntExact(striping.shardLength(content.length)));
-    }
-    try (OutputStream encoder = ErasureStreams.encoder(code, striping, (stripe, chunks, n) -> {
-      for (int i = 0; i < shards.length; i++) {
-        shards[i].write(chunks[i], 0, n);
-      }
-    })) {
-      encoder.write(content);
-    }
-    byte[][] bytes = new byte[shards.length][];
-    for (int i = 0; i < shards.length; i++) {
-      bytes[i] = shards[i].toByteArray();
-    }
-    return bytes;
   }
 }

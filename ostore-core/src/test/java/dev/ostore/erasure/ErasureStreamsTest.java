@@ -41,6 +41,33 @@ class ErasureStreamsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1+2/65536", "4+2/65536", "4+2/1000", "10+4/7", "1+0/3", "3+2/5"})
+  void testEncodeWhole_givesTheShardsTheEncoderStreams(String text) throws IOException {
+    Striping striping = Striping.parse(text);
+    ErasureCode code = ErasureCode.reedSolomon(striping.dataShards(), striping.parityShards());
+    Random random = new Random(text.hashCode());
+    for (long size : sizes(striping, random)) {
+      byte[] object = new byte[(int) size];
+      random.nextBytes(object);
+      ByteArrayOutputStream[] streamed = new ByteArrayOutputStream[striping.totalShards()];
+      Arrays.setAll(streamed, i -> new ByteArrayOutputStream());
+      try (OutputStream out = ErasureStreams.encoder(code, striping, (stripe, chunks, n) -> {
+        for (int i = 0; i < chunks.length; i++) {
+          streamed[i].write(chunks[i], 0, n);
+        }
+      })) {
+        out.write(object);
+      }
+      byte[][] whole = ErasureStreams.encodeWhole(code, striping, object);
+      assertEquals(striping.totalShards(), whole.length);
+      for (int i = 0; i < whole.length; i++) {
+        assertArrayEquals(streamed[i].toByteArray(), whole[i], text + ", " + size + " bytes, shard "
+            + i);
+      }
+    }
+  }
+
   @Test
   void testEncoder_singleStripe_givesTheReferenceShards() throws IOException {
     ErasureCode code = ErasureCode.reedSolomon(4, 2);
