@@ -160,7 +160,9 @@ final class ReedSolomon implements ErasureCode {
           "got " + shards.length + " shards, need " + totalShards());
     }
     for (int i = 0; i < shards.length; i++) {
-      Objects.requireNonNull(shards[i], "shard " + i);
+      if (shards[i] == null) { // not requireNonNull: its message would be built on every call
+        throw new NullPointerException("shard " + i);
+      }
       Objects.checkFromIndexSize(offset, length, shards[i].length);
     }
   }
