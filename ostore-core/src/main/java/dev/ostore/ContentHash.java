@@ -87,6 +87,11 @@ public final class ContentHash implements Comparable<ContentHash> {
         .append(HEX.toHexDigits(fourth)).toString();
   }
 
+  /** The first byte, 0 to 255: the first two of {@link #hex}'s digits, without the string. */
+  public int firstByte() {
+    return (int) (first >>> 56);
+  }
+
   /** Standard base64 with padding: the form of {@code Digest} headers and listings. */
   public String base64() {
     return Base64.getEncoder().encodeToString(bytes());

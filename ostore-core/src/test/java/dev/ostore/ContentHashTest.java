@@ -66,4 +66,12 @@ class ContentHashTest {
         hashes.stream().sorted().map(ContentHash::hex).toList());
     assertEquals(0, ContentHash.parse(ABC_HEX).compareTo(ContentHash.parse(ABC_BASE64)));
   }
+
+  @Test
+  void firstByteIsTheFirstTwoHexDigits() {
+    for (String pair : List.of("00", "0a", "7f", "80", "c3", "ff")) {
+      ContentHash hash = ContentHash.parse(pair + "e".repeat(62));
+      assertEquals(Integer.parseInt(pair, 16), hash.firstByte(), pair);
+    }
+  }
 }

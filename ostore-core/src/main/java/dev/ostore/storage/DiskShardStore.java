@@ -668,7 +668,7 @@ final class DiskShardStore implements ShardStore {
   }
 
   private Object lockOf(ShardId id) {
-    return directoryLocks[Integer.parseInt(id.hash().hex().substring(0, 2), 16)];
+    return directoryLocks[id.hash().firstByte()];
   }
 
   private void removeDeadUploads() throws IOException {
