@@ -763,6 +763,8 @@ final class ShardPacks implements AutoCloseable {
     /** The header last returned, as it is in the pack. */
     byte[] header;
     private long position;
+    /** Where each payload is read to be checked, reused: a pack holds thousands of records. */
+    private byte[] payload = new byte[0];
 
     Records(FileChannel channel) throws IOException {
       this.in = new DataInputStream(new BufferedInputStream(
@@ -787,9 +789,11 @@ final class ShardPacks implements AutoCloseable {
         throw new IllegalArgumentException("a record of " + read.length()
             + " bytes runs past the pack's end");
       }
-      byte[] payload = new byte[read.length()];
-      in.readFully(payload);
-      intact = PackFormat.crc(ByteBuffer.wrap(payload)) == read.crc();
+      if (payload.length < read.length()) {
+        payload = new byte[read.length()];
+      }
+      in.readFully(payload, 0, read.length());
+      intact = PackFormat.crc(ByteBuffer.wrap(payload, 0, read.length())) == read.crc();
       position += PackFormat.HEADER + read.length();
       return read;
     }
