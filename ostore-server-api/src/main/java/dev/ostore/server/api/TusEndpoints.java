@@ -83,6 +83,7 @@ final class TusEndpoints {
         .badRequest("a tus creation needs Upload-Length, the upload's size in bytes"));
     long size = UploadExchanges.bytes("Upload-Length", length);
     ObjectName name = TusMetadata.objectName(exchange.header(TusMetadata.HEADER));
+    UploadExchanges.refuseConditions(exchange, name);
     Uploads.Status upload = uploads.start(name, size, Optional.empty()).upload().orElseThrow();
     exchange.setHeader("Location", PREFIX + upload.token());
     if (size == 0) {

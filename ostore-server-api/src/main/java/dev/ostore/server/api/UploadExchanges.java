@@ -1,7 +1,9 @@
 package dev.ostore.server.api;
 
 import dev.ostore.ErrorCode;
+import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import dev.ostore.http.ConditionalHeaders;
 import dev.ostore.http.Exchange;
 import dev.ostore.upload.Uploads;
 import java.io.IOException;
@@ -33,6 +35,19 @@ final class UploadExchanges {
     exchange.setHeader(UPLOAD_OFFSET, Long.toString(upload.offset()));
     exchange.setHeader("Upload-Length", Long.toString(upload.size()));
     exchange.setHeader("Upload-Expires", HTTP_DATE.format(upload.expires()));
+  }
+
+  /**
+   * A 400 when the start of an upload of {@code name} carries a write condition ({@code
+   * If-Match}, {@code If-None-Match}, {@code If-Unmodified-Since}): checked there, it could be
+   * stale by the upload's last byte; not taken, it would be lost without a word.
+   */
+  static void refuseConditions(Exchange exchange, ObjectName name) throws OstoreException {
+    if (!ConditionalHeaders.ofWrite(exchange).isNone()) {
+      throw OstoreException.badRequest("a resumable upload of " + name + " takes no If-Match,"
+          + " If-None-Match or If-Unmodified-Since: only PUT /objects/" + name
+          + " writes under a condition");
+    }
   }
 
   /** A number of bytes given in header {@code name}: decimal digits only, else a 400. */

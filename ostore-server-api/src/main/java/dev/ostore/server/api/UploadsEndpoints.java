@@ -5,7 +5,6 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.DigestHeaders;
-import dev.ostore.http.ConditionalHeaders;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.metadata.Version;
@@ -48,12 +47,7 @@ final class UploadsEndpoints {
           + " PUT to the upload it answers");
     }
     Optional<ContentHash> declared = DigestHeaders.read(exchange);
-    if (!ConditionalHeaders.ofWrite(exchange).isNone()) {
-      // Checked here, it could be stale by the upload's last byte; not taken, it would be lost.
-      throw OstoreException.badRequest("a resumable upload of " + name + " takes no If-Match,"
-          + " If-None-Match or If-Unmodified-Since: only PUT /objects/" + name
-          + " writes under a condition");
-    }
+    UploadExchanges.refuseConditions(exchange, name);
     Uploads.Started started = uploads.start(name, bytes, declared);
     if (started.version().isPresent()) {
       respond(exchange, started.version().get());

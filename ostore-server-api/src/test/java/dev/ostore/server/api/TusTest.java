@@ -232,6 +232,19 @@ class TusTest {
     HttpResponse<String> concat = http().send(creation().header("Upload-Concat", "partial")
         .header("Upload-Length", "10").header("Upload-Metadata", "name " + base64("part")));
     assertEquals(400, concat.statusCode());
+    // As POST /objects/: checked at creation, a condition could be stale by the last byte.
+    for (String[] condition : List.of(new String[] {"If-None-Match", "*"},
+        new String[] {"If-Match", "\"abc\""},
+        new String[] {"If-Unmodified-Since", "Sat, 05 Dec 2026 10:00:00 GMT"})) {
+      HttpResponse<String> refused = http().send(creation().header("Upload-Length", "3")
+          .header("Upload-Metadata", "name " + base64("guarded")).header(condition[0],
+              condition[1]));
+      assertEquals(400, refused.statusCode(), condition[0]);
+      assertEquals("a resumable upload of guarded takes no If-Match, If-None-Match or"
+          + " If-Unmodified-Since: only PUT /objects/guarded writes under a condition",
+          refused.body().strip());
+      assertHeader(TUS, refused, "Tus-Resumable");
+    }
   }
 
   @Test
