@@ -5,12 +5,10 @@ import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.ConditionalHeaders;
 import dev.ostore.http.Exchange;
+import dev.ostore.http.HttpDates;
 import dev.ostore.upload.Uploads;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
@@ -23,9 +21,6 @@ import java.util.regex.Pattern;
  */
 final class UploadExchanges {
   static final String UPLOAD_OFFSET = "Upload-Offset";
-  /** RFC 9110's IMF-fixdate. */
-  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
-      "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
   private static final Pattern SIZE = Pattern.compile("[0-9]{1,18}");
 
   private UploadExchanges() {}
@@ -34,7 +29,7 @@ final class UploadExchanges {
   static void setHeaders(Exchange exchange, Uploads.Status upload) {
     exchange.setHeader(UPLOAD_OFFSET, Long.toString(upload.offset()));
     exchange.setHeader("Upload-Length", Long.toString(upload.size()));
-    exchange.setHeader("Upload-Expires", HTTP_DATE.format(upload.expires()));
+    exchange.setHeader("Upload-Expires", HttpDates.format(upload.expires()));
   }
 
   /**
