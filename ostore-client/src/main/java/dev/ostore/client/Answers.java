@@ -2,8 +2,8 @@ package dev.ostore.client;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**

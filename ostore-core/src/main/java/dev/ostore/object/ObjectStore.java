@@ -137,8 +137,9 @@ public interface ObjectStore {
 
     /**
      * What the client asks of the name's current content ({@code If-Match}, {@code
-     * If-None-Match}, {@code If-Unmodified-Since}): checked where the version is recorded, so that no other write in between
-     * escapes it. A body that fails it is stored and left to a collection.
+     * If-None-Match}, {@code If-Unmodified-Since}): checked where the version is recorded, so
+     * that no other write in between escapes it. A body that fails it is stored and left to a
+     * collection.
      */
     default Precondition precondition() {
       return Precondition.NONE;
