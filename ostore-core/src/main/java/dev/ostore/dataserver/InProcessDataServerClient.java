@@ -20,16 +20,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@link DataServerClient} that stores shards (sent whole or streamed) and reads them by calling
- * the {@link ShardStore} of a data server in this process, on {@code executor} where the work
- * can run beside the caller's, and otherwise asks {@code remote}: a data server elsewhere, or
- * anything else of one here. A failure reads as it would over HTTP.
+ * the {@link ShardStore} of a data server in this process, with what can run beside the caller
+ * (a pack's force, a streamed shard's writes, reads ahead) on {@code executor}, and otherwise
+ * asks {@code remote}: a data server elsewhere, or anything else of one here. A failure reads as
+ * it would over HTTP.
  */
 final class InProcessDataServerClient implements DataServerClient {
   private final InProcessDataServers local;
@@ -44,9 +45,9 @@ final class InProcessDataServerClient implements DataServerClient {
   }
 
   /**
-   * Stores the shard on {@code executor}, so that shards sent to several servers are stored at
-   * once; one no thread of it has taken yet (or that it refused, closing) is stored by the
-   * thread that awaits it.
+   * Stores the shard with the calling thread, up to what is left to wait for (the force of the
+   * data server's pack, which runs on {@code executor}, shared with other shards'): shards sent
+   * to several servers are then forced at once, and their sender parks once for all of them.
    */
   @Override
   public PendingShard store(ServerAddress server, ShardId id, Striping striping,
@@ -55,17 +56,16 @@ final class InProcessDataServerClient implements DataServerClient {
     if (shards.isEmpty()) {
       return remote.store(server, id, striping, objectSize, shard);
     }
-    FutureTask<ShardWrite> task = new FutureTask<>(
-        () -> store(shards.get(), id, striping, objectSize, shard));
+    CompletableFuture<ShardWrite> stored;
     try {
-      executor.execute(task);
-    } catch (RejectedExecutionException e) {
-      // Stored by the awaiting thread.
+      stored = store(shards.get(), id, striping, objectSize, shard);
+    } catch (IOException | RuntimeException e) {
+      stored = CompletableFuture.failedFuture(e); // heard at the await, as over HTTP
     }
+    CompletableFuture<ShardWrite> write = stored;
     return () -> {
-      task.run(); // does nothing once started elsewhere
       try {
-        return task.get();
+        return write.get();
       } catch (ExecutionException e) {
         throw heard("upload", server, "shard " + id, e.getCause());
       } catch (InterruptedException e) {
@@ -75,12 +75,12 @@ final class InProcessDataServerClient implements DataServerClient {
     };
   }
 
-  private static ShardWrite store(ShardStore shards, ShardId id, Striping striping,
-      long objectSize, byte[] shard) throws IOException {
+  private CompletableFuture<ShardWrite> store(ShardStore shards, ShardId id,
+      Striping striping, long objectSize, byte[] shard) throws IOException {
     try (ShardUpload upload = shards.create(id.index(), striping)) {
       ShardBlocks.split(shard, striping, upload::append);
-      upload.commit(id.hash(), objectSize);
-      return upload.keptExisting() ? ShardWrite.KEPT_EXISTING : ShardWrite.STORED;
+      return upload.commitLater(id.hash(), objectSize, executor).thenApply(
+          stored -> upload.keptExisting() ? ShardWrite.KEPT_EXISTING : ShardWrite.STORED);
     }
   }
 

@@ -36,7 +36,10 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -591,21 +594,63 @@ final class DiskShardStore implements ShardStore {
           return true;
         }
       }
-      Packed packed = packs.write(id, record, now.toInstant(), layout);
-      synchronized (lockOf(id)) {
-        // Looked up once: a walk of the index costs cache misses, and this is on every store.
-        boolean stored = index.contains(id);
-        if (stored && packs.get(id).isEmpty() && kept(id, now)) {
-          packs.discard(id, packed); // a file of it came in meanwhile, and stays
-          return true;
-        }
-        // A packed copy that came in meanwhile has the same bytes: this one replaces it.
-        packs.commit(id, packed);
-        reindex(id);
-        return stored;
-      }
+      return installPacked(id, packs.write(id, record, now.toInstant(), layout), now);
     } catch (IOException e) {
       throw DiskStorage.failed("shard " + id, e);
+    }
+  }
+
+  /**
+   * As {@link #commitPacked}, but returns once the record is appended: the future completes as
+   * that returns, once the pack is forced on {@code executor} with the records of other stores,
+   * or fails with what it throws.
+   */
+  CompletableFuture<Boolean> commitPackedLater(ShardId id, ByteBuffer record, ShardLayout layout,
+      Executor executor) {
+    FileTime now = now();
+    try {
+      synchronized (lockOf(id)) {
+        if (kept(id, now)) {
+          return CompletableFuture.completedFuture(true);
+        }
+      }
+      return packs.writeLater(id, record, now.toInstant(), layout, executor)
+          .thenApply(packed -> {
+            try {
+              return installPacked(id, packed, now);
+            } catch (IOException e) {
+              throw new CompletionException(e);
+            }
+          })
+          .exceptionallyCompose(e -> CompletableFuture.failedFuture(failed(id, e)));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(DiskStorage.failed("shard " + id, e));
+    }
+  }
+
+  /** What a store of shard {@code id} that failed with {@code e}, maybe wrapped, throws. */
+  private static Throwable failed(ShardId id, Throwable e) {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null
+        ? e.getCause() : e;
+    return cause instanceof IOException io ? DiskStorage.failed("shard " + id, io) : cause;
+  }
+
+  /**
+   * Makes {@code packed}, written and forced, shard {@code id} unless a file of it came in
+   * meanwhile; returns whether the shard was stored already.
+   */
+  private boolean installPacked(ShardId id, Packed packed, FileTime now) throws IOException {
+    synchronized (lockOf(id)) {
+      // Looked up once: a walk of the index costs cache misses, and this is on every store.
+      boolean stored = index.contains(id);
+      if (stored && packs.get(id).isEmpty() && kept(id, now)) {
+        packs.discard(id, packed); // a file of it came in meanwhile, and stays
+        return true;
+      }
+      // A packed copy that came in meanwhile has the same bytes: this one replaces it.
+      packs.commit(id, packed);
+      reindex(id);
+      return stored;
     }
   }
 

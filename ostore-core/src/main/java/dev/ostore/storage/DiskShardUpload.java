@@ -10,6 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -124,16 +126,10 @@ final class DiskShardUpload implements ShardUpload {
   public ShardId commit(ContentHash hash, long objectSize) throws IOException {
     checkOpen();
     try {
-      ShardLayout layout = ShardLayout.of(striping, objectSize);
-      if (blocks != layout.blockCount() || written != layout.shardLength()) {
-        throw OstoreException.badRequest("shard " + index + " of " + layout + " has "
-            + layout.blockCount() + " blocks of " + layout.shardLength() + " bytes in all, not "
-            + blocks + " of " + written);
-      }
+      ShardLayout layout = layoutOf(objectSize);
       ShardId id = new ShardId(hash, index);
       if (held != null) {
-        held.put(PackFormat.HEADER, ShardFormat.header(id, layout), 0, ShardFormat.HEADER).flip();
-        keptExisting = store.commitPacked(id, held, layout);
+        keptExisting = store.commitPacked(id, headed(id, layout), layout);
       } else {
         writeFinish();
         keptExisting = store.commit(id, layout, channel, partial);
@@ -143,6 +139,47 @@ final class DiskShardUpload implements ShardUpload {
     } finally {
       close();
     }
+  }
+
+  /** Stores a shard held in memory as {@link #commit} does, its pack forced on {@code executor}. */
+  @Override
+  public CompletableFuture<ShardId> commitLater(ContentHash hash, long objectSize,
+      Executor executor) {
+    if (held == null) {
+      return ShardUpload.super.commitLater(hash, objectSize, executor);
+    }
+    checkOpen();
+    try {
+      ShardLayout layout = layoutOf(objectSize);
+      ShardId id = new ShardId(hash, index);
+      return store.commitPackedLater(id, headed(id, layout), layout, executor)
+          .thenApply(kept -> {
+            keptExisting = kept;
+            installed = true;
+            return id;
+          });
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    } finally {
+      close(); // the blocks are in the pack, or given up: the upload's slot is free
+    }
+  }
+
+  /** The layout of a content of {@code objectSize} bytes, which the blocks must fit. */
+  private ShardLayout layoutOf(long objectSize) throws OstoreException {
+    ShardLayout layout = ShardLayout.of(striping, objectSize);
+    if (blocks != layout.blockCount() || written != layout.shardLength()) {
+      throw OstoreException.badRequest("shard " + index + " of " + layout + " has "
+          + layout.blockCount() + " blocks of " + layout.shardLength() + " bytes in all, not "
+          + blocks + " of " + written);
+    }
+    return layout;
+  }
+
+  /** The blocks held, with the shard's header written before them: a pack record's room. */
+  private ByteBuffer headed(ShardId id, ShardLayout layout) {
+    return held.put(PackFormat.HEADER, ShardFormat.header(id, layout), 0, ShardFormat.HEADER)
+        .flip();
   }
 
   @Override

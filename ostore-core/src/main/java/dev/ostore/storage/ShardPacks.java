@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -30,8 +31,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -126,6 +129,10 @@ final class ShardPacks implements AutoCloseable {
   private final Object roundLock = new Object();
   /** The force of {@link #force} under way, completed when it ends; null when none is. */
   private CompletableFuture<Void> round;
+  /** Records of {@link #writeLater} waiting for a force, in the order appended. */
+  private final List<Waiting> waiting = new ArrayList<>();
+  /** Whether a task of {@link #forceWaiting} is running or about to: guarded by roundLock. */
+  private boolean forcing;
   private Pack current;
   /** Set once replayed: compaction waits for the index to be whole. */
   private volatile boolean started;
@@ -244,6 +251,82 @@ final class ShardPacks implements AutoCloseable {
     }
     return new Packed(appended.at(), record.limit() - PackFormat.HEADER, written,
         shared(layout));
+  }
+
+  /**
+   * As {@link #write}, but the caller does not wait for the force: the record is appended now,
+   * and the future completes with it once forced, or fails with the force's error. The forces
+   * run on {@code executor}, one task at a time, each round covering every record appended
+   * before it began, so that stores from threads that do not wait share forces without a thread
+   * parked per store.
+   */
+  CompletableFuture<Packed> writeLater(ShardId id, ByteBuffer record, Instant written,
+      ShardLayout layout, Executor executor) throws IOException {
+    PackFormat.putHeader(record, Kind.STORE, id, written, Location.NONE);
+    Appended appended = append(record, true);
+    Packed packed = new Packed(appended.at(), record.limit() - PackFormat.HEADER, written,
+        shared(layout));
+    CompletableFuture<Void> forced = new CompletableFuture<>();
+    boolean start;
+    synchronized (roundLock) {
+      waiting.add(new Waiting(appended, forced));
+      start = !forcing;
+      forcing = true;
+    }
+    if (start) {
+      try {
+        executor.execute(this::forceWaiting);
+      } catch (RejectedExecutionException e) {
+        forceWaiting(); // a pool closing: this thread forces
+      }
+    }
+    return forced.handle((done, failure) -> {
+      if (failure != null) {
+        settled(appended.pack());
+        throw new CompletionException(failure);
+      }
+      return packed;
+    });
+  }
+
+  /** A record of {@link #writeLater} and the future its force completes. */
+  private record Waiting(Appended appended, CompletableFuture<Void> forced) {}
+
+  /**
+   * Forces the packs of the records waiting, and completes their futures, in rounds until none
+   * waits. A round forces every record appended so far, not only those it took: those appended
+   * meanwhile find themselves forced when the next begins, so that under load one thread
+   * forces round after round, and no store waits for a thread to be woken to force it.
+   */
+  private void forceWaiting() {
+    while (true) {
+      List<Waiting> round;
+      synchronized (roundLock) {
+        if (waiting.isEmpty()) {
+          forcing = false;
+          return;
+        }
+        round = List.copyOf(waiting);
+        waiting.clear();
+      }
+      Exception failure = null;
+      try {
+        synchronized (forceLock) {
+          for (Waiting each : round) { // mostly one pack; two when one was sealed meanwhile
+            forceThrough(each.appended());
+          }
+        }
+      } catch (IOException | RuntimeException e) { // each store hears it; none waits forever
+        failure = e;
+      }
+      for (Waiting each : round) {
+        if (failure == null) {
+          each.forced().complete(null);
+        } else {
+          each.forced().completeExceptionally(failure);
+        }
+      }
+    }
   }
 
   /** Makes {@code packed}, {@link #write}n for {@code id}, the shard held. Under its lock. */
@@ -442,11 +525,7 @@ final class ShardPacks implements AutoCloseable {
       }
       try {
         synchronized (forceLock) {
-          if (pack.forced < appended.end()) {
-            long end = pack.size; // every record appended so far is written: all are forced
-            pack.channel().force(false);
-            pack.forced = end;
-          }
+          forceThrough(appended);
         }
       } finally {
         CompletableFuture<Void> done;
@@ -456,6 +535,16 @@ final class ShardPacks implements AutoCloseable {
         }
         done.complete(null);
       }
+    }
+  }
+
+  /** Forces the pack of {@code appended} unless its record is forced already. Under forceLock. */
+  private static void forceThrough(Appended appended) throws IOException {
+    Pack pack = appended.pack();
+    if (pack.forced < appended.end()) {
+      long end = pack.size; // every record appended so far is written: all are forced
+      pack.channel().force(false);
+      pack.forced = end;
     }
   }
 
@@ -738,6 +827,9 @@ final class ShardPacks implements AutoCloseable {
      * lost its write, and the rest must not lose theirs.
      */
     synchronized FileChannel channel() throws IOException {
+      if (channel == null) {
+        throw new ClosedChannelException(); // sealed or closed: a force of it must not pass
+      }
       if (!channel.isOpen()) {
         channel = FileChannel.open(file, WRITE);
       }

@@ -3,6 +3,8 @@ package dev.ostore.storage;
 import dev.ostore.ContentHash;
 import dev.ostore.ShardId;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * A shard being written before its content's hash is known: blocks are {@link #append}ed as
@@ -26,7 +28,26 @@ public interface ShardUpload extends AutoCloseable {
    */
   ShardId commit(ContentHash hash, long objectSize) throws IOException;
 
-  /** After a successful {@link #commit}: whether the shard was stored already, and kept. */
+  /**
+   * Does what {@link #commit} does, but may return before the shard is durable: the future
+   * completes as {@code commit} returns, or fails with what it throws, and the shard is visible
+   * only then. What is left to wait for (forcing the shard to disk, shared with other shards')
+   * runs on {@code executor}, so that a thread storing several shards at once parks once for
+   * all, and none is parked per shard. The upload is over once this returns.
+   */
+  default CompletableFuture<ShardId> commitLater(ContentHash hash, long objectSize,
+      Executor executor) {
+    try {
+      return CompletableFuture.completedFuture(commit(hash, objectSize));
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * After a successful {@link #commit}, or once {@link #commitLater}'s future completed: whether
+   * the shard was stored already, and kept.
+   */
   boolean keptExisting();
 
   /** Ends the upload, deleting its bytes unless committed. Idempotent. */
