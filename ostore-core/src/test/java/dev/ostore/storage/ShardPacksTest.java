@@ -74,24 +74,59 @@ class ShardPacksTest {
   }
 
   @Test
-  void aTornRecordAtTheEndIsCutOffAndAppendsGoOnAfterIt() throws IOException {
+  void aTornRecordAtTheEndIsCutOffWithTheRoomAfterItAndAppendsGoOnAfterIt() throws IOException {
     open();
     ShardId a = store("a", T0);
+    long end = endOf(a);
     Path pack = packs.fileOf(packs.get(a).orElseThrow());
-    long size = Files.size(pack);
+    assertTrue(Files.size(pack) > end, "zeros past the records, for the next");
     // As a crash during an append leaves it: a record's first bytes, the rest never written.
-    ByteBuffer record = record(TestData.randomBytes(PAYLOAD, 1));
-    PackFormat.putHeader(record, PackFormat.Kind.STORE, new ShardId(hash("torn"), 0), T0,
-        PackFormat.Location.NONE);
-    Files.write(pack, Arrays.copyOf(record.array(), 150), StandardOpenOption.APPEND);
+    tornRecordAt(pack, end);
 
     reopen();
-    assertEquals(size, Files.size(pack), "cut back to its last whole record");
+    assertEquals(end, Files.size(pack), "cut back to its last whole record");
     assertEquals(Set.of(a), packs.live().keySet());
     ShardId b = store("b", T0);
     reopen();
     assertEquals(Set.of(a, b), packs.live().keySet());
     assertBytes(b);
+  }
+
+  @Test
+  void aPackWithNoRoomPastItsRecordsHasATornRecordCutOffToo() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    long end = endOf(a);
+    Path pack = packs.fileOf(packs.get(a).orElseThrow());
+    packs.close();
+    try (FileChannel file = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+      file.truncate(end); // as packs were written before they had room
+    }
+    tornRecordAt(pack, end);
+
+    open();
+    assertEquals(end, Files.size(pack));
+    assertEquals(Set.of(a), packs.live().keySet());
+    assertBytes(a);
+  }
+
+  @Test
+  void theRoomOfAPackClosedCleanlyIsCutAtOpenAndItsRecordsAreAllKept() throws IOException {
+    open();
+    ShardId a = store("a", T0);
+    ShardId b = store("b", T0);
+    long end = endOf(b);
+    Path pack = packs.fileOf(packs.get(b).orElseThrow());
+
+    reopen();
+    assertEquals(end, Files.size(pack), "the zeros are not taken for a torn record, nor kept");
+    assertEquals(Set.of(a, b), packs.live().keySet());
+    ShardId c = store("c", T0);
+    assertTrue(Files.size(pack) > endOf(c), "room made again for the next appends");
+    reopen();
+    assertEquals(Set.of(a, b, c), packs.live().keySet());
+    assertBytes(a);
+    assertBytes(c);
   }
 
   @Test
@@ -288,6 +323,22 @@ class ShardPacksTest {
       return Files.readAllBytes(file);
     } catch (IOException e) {
       return new byte[0];
+    }
+  }
+
+  /** Where the record of {@code id}, the last appended, ends: the end of its pack's records. */
+  private long endOf(ShardId id) {
+    Packed packed = packs.get(id).orElseThrow();
+    return packed.start() + packed.length();
+  }
+
+  /** Writes the first 150 bytes of a record at {@code at}, as a crash during an append leaves. */
+  private void tornRecordAt(Path pack, long at) throws IOException {
+    ByteBuffer record = record(TestData.randomBytes(PAYLOAD, 1));
+    PackFormat.putHeader(record, PackFormat.Kind.STORE, new ShardId(hash("torn"), 0), T0,
+        PackFormat.Location.NONE);
+    try (FileChannel file = FileChannel.open(pack, StandardOpenOption.WRITE)) {
+      file.write(ByteBuffer.wrap(record.array(), 0, 150), at);
     }
   }
 
