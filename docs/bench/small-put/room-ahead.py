@@ -1,8 +1,8 @@
 # What a pack's room costs and saves (docs/benchmarks.md, section 40): COUNT records of 4,200
 # bytes (a 4 KiB copy with its headers and checksum) appended to one file and fdatasync'd one by
 # one, first to a file that each append makes longer, then to one filled with zeros 1 MiB ahead
-# of the appends, as ShardPacks does. Prints per forced append: the time, the kernel's CPU, and
-# the device's writes and flushes (/sys/block/DEV/stat), for ROUNDS rounds of each.
+# of the appends, as ShardPacks does. Prints per forced append: the time, the kernel's CPU, the
+# device's writes and what they wrote, and its flushes (/sys/block/DEV/stat), ROUNDS times each.
 # usage: python3 room-ahead.py DIR COUNT [ROUNDS] [DEV]
 import os
 import resource
@@ -19,14 +19,14 @@ ROOM = 1 << 20
 
 def disk():
     f = open("/sys/block/%s/stat" % dev).read().split()
-    return int(f[4]), int(f[15])  # writes completed, flushes completed
+    return int(f[4]), int(f[15]), int(f[6])  # writes completed, flushes completed, sectors written
 
 
 def run(room_ahead):
     name = os.path.join(d, "room-ahead-%d" % room_ahead)
     fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
     data, zeros, room = os.urandom(RECORD), bytes(ROOM), 0
-    w0, f0 = disk()
+    w0, f0, s0 = disk()
     cpu0 = resource.getrusage(resource.RUSAGE_SELF).ru_stime
     t0 = time.perf_counter()
     for i in range(n):
@@ -38,10 +38,10 @@ def run(room_ahead):
         os.fdatasync(fd)
     took = (time.perf_counter() - t0) / n
     cpu = (resource.getrusage(resource.RUSAGE_SELF).ru_stime - cpu0) / n
-    w1, f1 = disk()
-    print("%-14s %.3f ms per forced append, kernel CPU %.3f ms, device writes %.2f, flushes %.2f"
-          % ("room ahead" if room_ahead else "growing file", took * 1000, cpu * 1000,
-             (w1 - w0) / n, (f1 - f0) / n))
+    w1, f1, s1 = disk()
+    print("%-14s %.3f ms per forced append, kernel CPU %.3f ms, device writes %.2f of %.1f KiB"
+          " in all, flushes %.2f" % ("room ahead" if room_ahead else "growing file", took * 1000,
+                                     cpu * 1000, (w1 - w0) / n, (s1 - s0) / 2 / n, (f1 - f0) / n))
     os.close(fd)
     os.unlink(name)
 

@@ -69,8 +69,12 @@ final class ShardPacks implements AutoCloseable {
    * within the file: forcing one then writes its pages alone, not the file's new length too.
    */
   static final int ROOM = 1 << 20;
-  /** What a pack's room is written with; read-only, and direct, so that no write copies it. */
-  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ROOM).asReadOnlyBuffer();
+  /**
+   * What a pack's room is written with, a piece at a time; read-only, and direct, so that no
+   * write copies it. Pieces of 64 KiB, not 1 MiB: the page cache keeps a write's pages as one
+   * folio, and the kernel walks all of a folio's blocks for each record written into it.
+   */
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
   private static final int SHARED_LAYOUTS = 4096;
 
   /**
@@ -553,11 +557,9 @@ final class ShardPacks implements AutoCloseable {
    */
   private static void makeRoom(Pack pack, long end) throws IOException {
     while (pack.room < end) {
-      ByteBuffer zeros = ZEROS.duplicate();
-      while (zeros.hasRemaining()) {
-        pack.channel().write(zeros, pack.room + zeros.position());
+      for (long until = pack.room + ROOM; pack.room < until; ) {
+        pack.room += pack.channel().write(ZEROS.duplicate(), pack.room);
       }
-      pack.room += ROOM;
     }
   }
 
