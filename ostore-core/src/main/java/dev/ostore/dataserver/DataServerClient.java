@@ -39,7 +39,9 @@ public interface DataServerClient {
    * A client that stores shards ({@link #store}, {@link #upload}) and reads them ({@link #read})
    * on the data servers in {@code local} by calling their stores, on {@code executor}, and
    * asks {@code remote} for all else: the one-process store's client, with no loopback HTTP
-   * on its paths of every object.
+   * on its paths of every object. {@code executor} should start each task at once, as a cached
+   * pool does: a copy waits for its pack's force, which runs there, and a streamed shard for
+   * the task that writes it.
    */
   static DataServerClient preferringInProcess(InProcessDataServers local,
       DataServerClient remote, Executor executor) {
