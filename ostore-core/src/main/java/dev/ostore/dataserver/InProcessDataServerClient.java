@@ -28,7 +28,7 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * {@link DataServerClient} that stores shards (sent whole or streamed) and reads them by calling
  * the {@link ShardStore} of a data server in this process, with what can run beside the caller
- * (a pack's force, a streamed shard's writes, reads ahead) on {@code executor}, and otherwise
+ * (a pack's force, a streamed shard's writes) on {@code executor}, and otherwise
  * asks {@code remote}: a data server elsewhere, or anything else of one here. A failure reads as
  * it would over HTTP.
  */
@@ -113,7 +113,7 @@ final class InProcessDataServerClient implements DataServerClient {
         throw HttpDataServerClient.wrongRead(server, what,
             "it has " + layout.blockCount() + " blocks, not " + toBlock, null);
       }
-      return ShardReads.read(file, fromBlock, toBlock, executor);
+      return file.openBlocks(fromBlock, toBlock);
     } catch (CorruptShardException e) { // before any byte: one not held, as over HTTP
       file.close();
       throw HttpDataServerClient.missing(server, what, e);

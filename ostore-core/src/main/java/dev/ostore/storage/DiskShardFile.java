@@ -3,8 +3,8 @@ package dev.ostore.storage;
 import dev.ostore.ContentHash;
 import dev.ostore.ShardId;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -71,13 +71,20 @@ final class DiskShardFile implements ShardFile {
     copy(from, to, out, true);
   }
 
+  @Override
+  public InputStream openBlocks(long from, long to) throws IOException {
+    return BlockStream.open(new BlockBatches(reads(from, to), layout, from, to, failures()), this);
+  }
+
   private void copy(long from, long to, OutputStream out, boolean records) throws IOException {
-    // Packed shards are small: they are never read straight from the disk.
-    try (FileReads reads = file != null && store.directIo()
+    copy(reads(from, to), layout, from, to, out, records, failures());
+  }
+
+  /** How blocks {@code [from, to)} are read: packed shards are small, never read past the cache. */
+  private FileReads reads(long from, long to) {
+    return file != null && store.directIo()
         ? FileReads.forRead(channel, file, ShardRecords.length(layout, from, to), BATCH_BYTES)
-        : FileReads.buffered(channel, base)) {
-      copy(reads, layout, from, to, out, records, failures());
-    }
+        : FileReads.buffered(channel, base);
   }
 
   private Failures failures() {
@@ -102,54 +109,22 @@ final class DiskShardFile implements ShardFile {
   }
 
   /**
-   * Reads the records of blocks {@code [from, to)} of a file in the format of {@link ShardFormat}
-   * a batch at a time (one read and, for records, one write per batch rather than per block),
-   * checks every block of a batch, then writes them: for a shard's file, and for a resumable
-   * upload's, whose records lie where its shard's will.
+   * Copies blocks {@code [from, to)} of a file in the format of {@link ShardFormat} to {@code
+   * out}, with their checksums if {@code records}, a batch at a time ({@link BlockBatches}), and
+   * closes {@code reads}: for a shard's file, and for a resumable upload's, whose records lie
+   * where its shard's will.
    */
   static void copy(FileReads reads, ShardLayout layout, long from, long to, OutputStream out,
       boolean records, Failures failures) throws IOException {
-    layout.rangeLength(from, to); // checks the range
-    if (from == to) {
-      return;
-    }
-    int record = (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES;
-    int batch = (int) Math.min(to - from, Math.max(1, BATCH_BYTES / record));
-    ByteBuffer buffer = ByteBuffer.allocate(batch * record);
-    for (long b = from; b < to; b += batch) {
-      int n = (int) Math.min(batch, to - b);
-      // Every block but the last is a whole chunk, so records lie back to back from b on.
-      int length = (int) ShardRecords.length(layout, b, b + n);
-      read(reads, buffer.clear().limit(length), ShardFormat.blockPosition(layout, b), b,
-          failures);
-      for (int i = 0; i < n; i++) {
-        int at = i * record;
-        int blockLength = layout.blockLength(b + i);
-        if (buffer.getInt(at + blockLength)
-            != ShardRecords.crc(buffer.array(), at, blockLength, b + i)) {
-          throw failures.corrupt("block " + (b + i) + " fails its checksum");
+    try (BlockBatches batches = new BlockBatches(reads, layout, from, to, failures)) {
+      while (batches.next()) {
+        if (records) {
+          out.write(batches.array(), 0, batches.length());
+        } else {
+          for (int i = 0; i < batches.count(); i++) {
+            out.write(batches.array(), batches.offset(i), batches.blockLength(i));
+          }
         }
-        if (!records) {
-          out.write(buffer.array(), at, blockLength);
-        }
-      }
-      if (records) {
-        out.write(buffer.array(), 0, length);
-      }
-    }
-  }
-
-  private static void read(FileReads reads, ByteBuffer into, long position, long block,
-      Failures failures) throws IOException {
-    while (into.hasRemaining()) {
-      int n;
-      try {
-        n = reads.read(into, position + into.position());
-      } catch (IOException e) {
-        throw failures.failed(e);
-      }
-      if (n < 0) {
-        throw failures.corrupt("the file ends in block " + block);
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.ostore.storage;
 
 import dev.ostore.ContentHash;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 
@@ -22,6 +23,14 @@ public interface ShardFile extends AutoCloseable {
 
   /** Copies blocks {@code [from, to)} to {@code out}, verifying each before writing it. */
   void copyBlocks(long from, long to, OutputStream out) throws IOException;
+
+  /**
+   * Blocks {@code [from, to)} as a stream read on the calling thread, a batch of blocks per read
+   * of the disk, each batch checked before a byte of it is returned. The first batch is read
+   * here: a shard found corrupt there fails before a byte is read, and the caller still owns
+   * this file; once returned, the stream owns it and closes it when closed.
+   */
+  InputStream openBlocks(long from, long to) throws IOException;
 
   /**
    * Copies blocks {@code [from, to)} to {@code out} as {@link ShardRecords}, each with its

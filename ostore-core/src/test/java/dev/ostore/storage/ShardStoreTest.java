@@ -15,6 +15,7 @@ import dev.ostore.TestData;
 import dev.ostore.erasure.Striping;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -247,7 +248,7 @@ class ShardStoreTest {
       CorruptShardException e =
           assertThrows(CorruptShardException.class, () -> shard.copyBlocks(0, 700, out));
       assertEquals(id, e.id());
-      assertEquals(100, out.size(), "block 0 was good, block 1 never left");
+      assertEquals(0, out.size(), "no byte of the batch that holds block 1 left");
     }
     assertEquals(List.of(), store.held(HASH));
     assertFalse(Files.exists(file));
@@ -267,7 +268,7 @@ class ShardStoreTest {
     try (ShardFile shard = store.open(id).orElseThrow()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       assertThrows(CorruptShardException.class, () -> shard.copyBlocks(0, 3, out));
-      assertEquals(100, out.size(), "block 0 was good, block 1 never left");
+      assertEquals(0, out.size(), "no byte of the batch that holds block 1 left");
     }
     assertEquals(List.of(), store.held(HASH));
     try (Stream<Path> aside = Files.list(root.resolve("corrupt"))) {
@@ -505,6 +506,68 @@ class ShardStoreTest {
             () -> "blocks " + Arrays.toString(range));
       }
     }
+  }
+
+  @Test
+  void aShardStreamsItsBlocksWholeAndInRangesInReadsOfAnyLength() throws IOException {
+    // Several batches, read straight from the disk where it takes it; and a packed shard.
+    ShardLayout layout = ShardLayout.of(new Striping(1, 0, 64 * 1024), (9L << 20) + 12_345);
+    byte[] big = TestData.randomBytes((int) layout.shardLength(), 22);
+    ShardId bigId = new ShardId(HASH, 0);
+    put(bigId, layout, big);
+    byte[] small = TestData.randomBytes(250, 23);
+    ShardId smallId = new ShardId(HASH, 1);
+    put(smallId, LAYOUT, small);
+    long blocks = layout.blockCount();
+    for (long[] range : new long[][] {{0, blocks}, {1, blocks}, {blocks - 1, blocks}, {3, 80},
+        {70, 71}, {5, 5}}) {
+      byte[] expected = Arrays.copyOfRange(big, (int) range[0] << 16,
+          (int) Math.min(big.length, range[1] << 16));
+      for (int piece : new int[] {1, 1000, 1 << 20}) {
+        assertArrayEquals(expected, stream(bigId, range[0], range[1], piece),
+            () -> "blocks " + Arrays.toString(range) + " in reads of " + piece);
+      }
+    }
+    assertArrayEquals(small, stream(smallId, 0, 3, 7));
+    assertArrayEquals(Arrays.copyOfRange(small, 100, 200), stream(smallId, 1, 2, 1000));
+  }
+
+  @Test
+  void aStreamOfBlocksFailsAtOpenOnItsFirstBatchAndLaterBeforeTheBadBatch() throws IOException {
+    ShardLayout layout = ShardLayout.of(new Striping(1, 0, 64 * 1024), 9L << 20);
+    int perBatch = DiskShardFile.BATCH_BYTES / (64 * 1024 + ShardFormat.CRC_BYTES);
+    ShardId early = new ShardId(HASH, 0);
+    put(early, layout, TestData.randomBytes((int) layout.shardLength(), 24));
+    flipByte(shardFile(early), (int) ShardFormat.blockPosition(layout, perBatch - 1) + 9);
+    try (ShardFile file = store.open(early).orElseThrow()) {
+      assertThrows(CorruptShardException.class, () -> file.openBlocks(0, layout.blockCount()));
+    }
+    assertEquals(Optional.empty(), store.open(early), "quarantined");
+
+    ShardId late = new ShardId(ContentHash.sha256("later".getBytes(UTF_8)), 0);
+    put(late, layout, TestData.randomBytes((int) layout.shardLength(), 25));
+    flipByte(shardFile(late), (int) ShardFormat.blockPosition(layout, 2 * perBatch + 1) + 9);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (InputStream in = store.open(late).orElseThrow().openBlocks(0, layout.blockCount())) {
+      CorruptShardException e = assertThrows(CorruptShardException.class,
+          () -> in.transferTo(out));
+      assertEquals(late, e.id());
+    }
+    assertEquals(2 * perBatch * 64 * 1024, out.size(), "the two good batches, none of the third");
+    assertEquals(Optional.empty(), store.open(late), "quarantined");
+  }
+
+  /** Blocks {@code [from, to)} of the shard, read through a stream in reads of {@code piece}. */
+  private byte[] stream(ShardId id, long from, long to, int piece) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (InputStream in = store.open(id).orElseThrow().openBlocks(from, to)) {
+      byte[] buffer = new byte[piece];
+      for (int n; (n = in.read(buffer, 0, piece)) >= 0; ) {
+        assertTrue(n > 0, "a read of " + piece + " bytes returned none");
+        out.write(buffer, 0, n);
+      }
+    }
+    return out.toByteArray();
   }
 
   @Test
