@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkState;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
+import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,13 @@ public final class Exchange {
   private static final List<String> OVERRIDABLE = List.of("PATCH", "DELETE");
   private static final int COPY_BUFFER = 64 * 1024;
 
+  /**
+   * The size of the writes of a long response body. A big object is written a chunk (64 KiB) at
+   * a time, and a write to a socket costs more than copying its bytes once more: gathered into
+   * writes of 1 MiB, a 1 GiB GET ran about 1.2 times as fast (benchmarks, section 41).
+   */
+  static final int WRITES_OF = 1 << 20;
+
   private final Request request;
   private final Response response;
   /** Body bytes read and sent; an endpoint may move them on another thread than its own. */
@@ -42,6 +50,7 @@ public final class Exchange {
   /** The request body, read through one stream however many times an endpoint asks for it. */
   private InputStream body;
   private OutputStream responseBody;
+
   /** Headers an error answer keeps: {@link #setLastingHeader}. */
   private final Map<String, String> lasting = new LinkedHashMap<>();
 
@@ -256,7 +265,9 @@ public final class Exchange {
 
   /**
    * Starts the response and gives the stream for its body: {@code length} bytes exactly, or a
-   * chunked body when {@code length} is -1. A HEAD response sends the headers only.
+   * chunked body when {@code length} is -1. A HEAD response sends the headers only. A body of
+   * {@link #WRITES_OF} bytes or more leaves in writes of that size, however small the pieces it
+   * is written in.
    */
   public OutputStream respond(int status, long length) {
     checkState(responseBody == null, "response already started");
@@ -265,6 +276,9 @@ public final class Exchange {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
     }
     OutputStream body = Content.Sink.asOutputStream(response);
+    if (length >= WRITES_OF) {
+      body = new BufferedOutputStream(body, WRITES_OF);
+    }
     // HTTP drops whatever a HEAD answer writes: none of it is sent.
     responseBody = request.getMethod().equals("HEAD") ? body
         : new CountingOutputStream(body, bytesOut);
