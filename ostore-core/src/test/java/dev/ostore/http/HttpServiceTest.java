@@ -1,5 +1,6 @@
 package dev.ostore.http;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,6 +11,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.TestData;
 import dev.ostore.stream.ByteSink;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,6 +45,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class HttpServiceTest {
   private static final String PLAIN_TEXT = "text/plain; charset=utf-8";
   private static final int CUT_LENGTH = 1_000_000;
+  /** A body long enough to leave in writes of {@link Exchange#WRITES_OF}. */
+  private static final byte[] LONG = TestData.randomBytes(3 * Exchange.WRITES_OF + 12_345, 1);
 
   private final HttpClient client = HttpClient.newBuilder()
       .proxy(HttpClient.Builder.NO_PROXY)
@@ -115,6 +119,18 @@ class HttpServiceTest {
           OutputStream out = exchange.respond(200, -1);
           out.write(new byte[CUT_LENGTH / 10]);
           out.flush();
+          throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk failed on purpose");
+        })
+        .add("GET", "/long/", exchange -> {
+          try (OutputStream out = exchange.respond(200, LONG.length)) {
+            for (int at = 0; at < LONG.length; at += 1000) {
+              out.write(LONG, at, Math.min(1000, LONG.length - at));
+            }
+          }
+        })
+        .add("GET", "/long-failing-early/", exchange -> {
+          OutputStream out = exchange.respond(200, LONG.length);
+          out.write(LONG, 0, Exchange.WRITES_OF - 1);
           throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk failed on purpose");
         })
         .add("GET", "/cut-before-body/", exchange -> {
@@ -342,6 +358,21 @@ class HttpServiceTest {
     assertEquals(404, response.statusCode());
     assertEquals("gone on purpose\n", response.body());
     assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  @Test
+  void aLongBodyWrittenInSmallPiecesArrivesWhole() throws Exception {
+    HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(uri("/long/"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(200, response.statusCode());
+    assertArrayEquals(LONG, response.body());
+  }
+
+  @Test
+  void anErrorBeforeTheFirstWriteOfALongBodyLeftAnswersItsOwnStatus() throws Exception {
+    HttpResponse<String> response = get("/long-failing-early/");
+    assertEquals(ErrorStatus.of(ErrorCode.STORAGE_FAILED), response.statusCode());
+    assertEquals("disk failed on purpose\n", response.body());
   }
 
   @Test
