@@ -226,6 +226,20 @@ abstract class DataServerClientContract {
   }
 
   @Test
+  void aShardOfManyBlocksUploadedOneByOneReadsBackWhole() throws IOException {
+    ShardLayout layout = ShardLayout.of(STRIPING, 5_380); // 14 blocks, the last of 45 bytes
+    byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 6);
+    ShardId id = new ShardId(HASH, 0);
+    try (ShardWriter writer = client.upload(server.address(), id.index(), STRIPING)) {
+      writeBlocks(writer, layout, bytes);
+      writer.finish(HASH, layout.objectSize());
+    }
+    try (InputStream in = client.read(server.address(), id, layout, 0, layout.blockCount())) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+  }
+
+  @Test
   void aBlockLongerThanAChunkFailsTheUploadAndStoresNothing() {
     try (ShardWriter writer = client.upload(server.address(), 1, STRIPING)) {
       assertThrows(IOException.class, () -> {
