@@ -24,7 +24,7 @@ final class ShardFeed implements AutoCloseable {
    * How many batches a shard may read ahead of the one being put together: 2 MiB of chunks. A
    * shard in this process is read from the disk by the feed's own thread, 2 MiB per read; with
    * less in hand, the reader used up what the feed had read before its next read of the disk
-   * came back (a 1 GiB GET at 0.78 of the speed with 2 batches ahead, benchmarks section 41).
+   * came back (a 1 GiB GET at 0.77 of the speed with 2 batches ahead, benchmarks section 41).
    */
   static final int AHEAD = 8;
   /** The most stripes in a batch: 256 KiB of 64 KiB chunks. */
