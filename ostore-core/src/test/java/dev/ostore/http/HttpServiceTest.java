@@ -128,6 +128,12 @@ class HttpServiceTest {
             }
           }
         })
+        .add("GET", "/long-cut/", exchange -> {
+          OutputStream out = exchange.respond(200, LONG.length);
+          out.write(LONG, 0, 1000);
+          out.flush();
+          throw new OstoreException(ErrorCode.STORAGE_FAILED, "disk failed on purpose");
+        })
         .add("GET", "/long-failing-early/", exchange -> {
           OutputStream out = exchange.respond(200, LONG.length);
           out.write(LONG, 0, Exchange.WRITES_OF - 1);
@@ -373,6 +379,15 @@ class HttpServiceTest {
     HttpResponse<String> response = get("/long-failing-early/");
     assertEquals(ErrorStatus.of(ErrorCode.STORAGE_FAILED), response.statusCode());
     assertEquals("disk failed on purpose\n", response.body());
+  }
+
+  @Test
+  void aLongBodyFlushedBeforeAnErrorIsCutShort() throws Exception {
+    String raw = RawHttp.send(server.address(),
+        "GET /long-cut/ HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n", false);
+    assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(raw));
+    assertTrue(raw.contains("Content-Length: " + LONG.length + "\r\n"), raw.substring(0, 200));
+    assertEquals(1000, RawHttp.body(raw).length(), "what was flushed, and no more");
   }
 
   @Test
