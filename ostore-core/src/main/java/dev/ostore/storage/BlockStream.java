@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * The bytes of a range of blocks, read a batch at a time on the reader's own thread: for a reader
- * that has a thread of its own already, which a producer thread and a pipe between them would
- * only cost a copy and a hand-off per batch. Closing it closes the file it reads.
+ * that has a thread of its own already, to which a producer thread and a pipe would only add a
+ * copy and a hand-off per batch. Closing it closes the file it reads, also from another thread
+ * than the reader's, whose read then fails.
  */
 final class BlockStream extends InputStream {
   private final BlockBatches batches;
@@ -16,7 +17,7 @@ final class BlockStream extends InputStream {
   private int block = -1;
   private int at;
   private int end;
-  private boolean closed;
+  private volatile boolean closed;
 
   private BlockStream(BlockBatches batches, ShardFile file) {
     this.batches = batches;
