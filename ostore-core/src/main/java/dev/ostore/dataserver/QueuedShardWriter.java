@@ -32,13 +32,13 @@ final class QueuedShardWriter implements ShardWriter {
 
   private final BlockingQueue<byte[][]> batches =
       new ArrayBlockingQueue<>(QUEUED_BLOCKS / BATCH);
-  /** The blocks not handed over yet: {@code pending[0, count)}. */
-  private byte[][] pending = new byte[BATCH][];
-  private int count;
   private final CompletableFuture<ShardWrite> stored = new CompletableFuture<>();
   private final ShardUpload upload;
   private final ServerAddress server;
   private final int index;
+  /** The blocks not handed over yet: {@code pending[0, count)}; the writer's alone. */
+  private byte[][] pending = new byte[BATCH][];
+  private int count;
   private volatile boolean aborted;
   private volatile ContentHash hash;
   private volatile long objectSize;
