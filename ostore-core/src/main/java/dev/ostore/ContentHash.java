@@ -89,7 +89,15 @@ public final class ContentHash implements Comparable<ContentHash> {
 
   /** The first byte, 0 to 255: the first two of {@link #hex}'s digits, without the string. */
   public int firstByte() {
-    return (int) (first >>> 56);
+    return prefix(8);
+  }
+
+  /** The first {@code bits} bits (1 to 31) as a number: {@link #firstByte} is {@code prefix(8)}. */
+  public int prefix(int bits) {
+    if (bits < 1 || bits > 31) {
+      throw new IllegalArgumentException("a prefix has 1 to 31 bits, not " + bits);
+    }
+    return (int) (first >>> (64 - bits));
   }
 
   /** Standard base64 with padding: the form of {@code Digest} headers and listings. */

@@ -74,4 +74,15 @@ class ContentHashTest {
       assertEquals(Integer.parseInt(pair, 16), hash.firstByte(), pair);
     }
   }
+
+  @Test
+  void prefixIsTheFirstBitsAsANumber() {
+    ContentHash hash = ContentHash.parse("f3a" + "0".repeat(61));
+    assertEquals(1, hash.prefix(1));
+    assertEquals(0xf3, hash.prefix(8));
+    assertEquals(0xf3a, hash.prefix(12));
+    assertEquals(0x79d0_0000, hash.prefix(31));
+    assertThrows(IllegalArgumentException.class, () -> hash.prefix(0));
+    assertThrows(IllegalArgumentException.class, () -> hash.prefix(32));
+  }
 }

@@ -3,50 +3,72 @@ package dev.ostore.storage;
 import dev.ostore.ContentHash;
 import dev.ostore.ShardId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The shards a store holds, in {@link ShardId} order, as 256 skip lists, one for each first byte
- * of the content's hash. Every store of a shard looks it up, and a walk of one skip list of all
- * the shards meets a cache miss at each of its many steps; a list of a 256th of them has fewer
- * steps. Thread-safe, as each list is.
+ * The shards a store holds, in hash sets by the first 12 bits of the content's hash. Every store
+ * of a shard looks it up, and a hash set finds it in a few steps where a sorted structure walks
+ * many, each a cache miss in a big index. Listings, which page through the shards in {@link
+ * ShardId} order, sort the sets they reach instead: a set holds a 4,096th of the shards. Thread-
+ * safe; a listing sees each shard added or removed during it, or not, as a set's iterator does.
  */
 final class ShardIndex {
-  private final List<ConcurrentSkipListSet<ShardId>> lists = new ArrayList<>(256);
+  private static final int BUCKET_BITS = 12;
+  private static final int BUCKETS = 1 << BUCKET_BITS;
 
-  ShardIndex() {
-    for (int i = 0; i < 256; i++) {
-      lists.add(new ConcurrentSkipListSet<>());
-    }
-  }
+  /** Made when first needed: a store with few shards (a test's, a new server's) costs little. */
+  private final AtomicReferenceArray<Set<ShardId>> buckets = new AtomicReferenceArray<>(BUCKETS);
+  /** The highest index ever added, never lowered: how far {@link #indexesOf} looks. */
+  private final AtomicInteger highestIndex = new AtomicInteger(-1);
 
   boolean contains(ShardId id) {
-    return listOf(id.hash()).contains(id);
+    Set<ShardId> bucket = buckets.get(bucketOf(id.hash()));
+    return bucket != null && bucket.contains(id);
   }
 
   /** Adds {@code id}; false when it was there already. */
   boolean add(ShardId id) {
-    return listOf(id.hash()).add(id);
+    highestIndex.accumulateAndGet(id.index(), Math::max);
+    int at = bucketOf(id.hash());
+    Set<ShardId> bucket = buckets.get(at);
+    if (bucket == null) {
+      buckets.compareAndSet(at, null, ConcurrentHashMap.newKeySet());
+      bucket = buckets.get(at);
+    }
+    return bucket.add(id);
   }
 
   void remove(ShardId id) {
-    listOf(id.hash()).remove(id);
+    Set<ShardId> bucket = buckets.get(bucketOf(id.hash()));
+    if (bucket != null) {
+      bucket.remove(id);
+    }
   }
 
-  /** How many shards; a walk of them all, so for logs, not for every request. */
+  /** How many shards; a walk of the sets, so for logs, not for every request. */
   int size() {
-    return lists.stream().mapToInt(Set::size).sum();
+    int size = 0;
+    for (int i = 0; i < BUCKETS; i++) {
+      Set<ShardId> bucket = buckets.get(i);
+      size += bucket == null ? 0 : bucket.size();
+    }
+    return size;
   }
 
   /** The indexes of the shards of {@code hash} held, lowest first. */
   List<Integer> indexesOf(ContentHash hash) {
+    Set<ShardId> bucket = buckets.get(bucketOf(hash));
     List<Integer> indexes = new ArrayList<>();
-    for (ShardId id : listOf(hash).subSet(new ShardId(hash, 0), true,
-        new ShardId(hash, ShardId.MAX_SHARDS - 1), true)) {
-      indexes.add(id.index());
+    for (int i = 0, highest = highestIndex.get(); bucket != null && i <= highest; i++) {
+      if (bucket.contains(new ShardId(hash, i))) {
+        indexes.add(i);
+      }
     }
     return indexes;
   }
@@ -54,21 +76,27 @@ final class ShardIndex {
   /** Up to {@code limit} shards in order, those after {@code after} when it is given. */
   List<ShardId> list(Optional<ShardId> after, int limit) {
     List<ShardId> page = new ArrayList<>(Math.min(limit, 1024));
-    int first = after.map(id -> id.hash().firstByte()).orElse(0);
-    for (int i = first; i < lists.size() && page.size() < limit; i++) {
-      Set<ShardId> rest = i == first && after.isPresent()
-          ? lists.get(i).tailSet(after.get(), false) : lists.get(i);
-      for (ShardId id : rest) {
-        if (page.size() == limit) {
-          break;
-        }
-        page.add(id);
+    int first = after.map(id -> bucketOf(id.hash())).orElse(0);
+    for (int i = first; i < BUCKETS && page.size() < limit; i++) {
+      Set<ShardId> bucket = buckets.get(i);
+      if (bucket == null) {
+        continue;
+      }
+      ShardId[] sorted = bucket.toArray(ShardId[]::new);
+      Arrays.sort(sorted);
+      int from = 0;
+      if (i == first && after.isPresent()) {
+        int found = Arrays.binarySearch(sorted, after.get());
+        from = found >= 0 ? found + 1 : -found - 1;
+      }
+      for (int j = from; j < sorted.length && page.size() < limit; j++) {
+        page.add(sorted[j]);
       }
     }
     return page;
   }
 
-  private ConcurrentSkipListSet<ShardId> listOf(ContentHash hash) {
-    return lists.get(hash.firstByte());
+  private static int bucketOf(ContentHash hash) {
+    return hash.prefix(BUCKET_BITS);
   }
 }

@@ -84,6 +84,41 @@ class ShardIndexTest {
         index.list(Optional.of(new ShardId(hash, 7)), 2).stream().map(ShardId::index).toList());
   }
 
+  @Test
+  void findsTheIndexesOfAHash_upToTheHighestEverAdded() {
+    ShardIndex index = new ShardIndex();
+    ContentHash hash = ContentHash.parse(hex(32));
+    ContentHash other = ContentHash.parse(hex(32));
+    assertEquals(List.of(), index.indexesOf(hash));
+    index.add(new ShardId(hash, 254));
+    index.add(new ShardId(hash, 2));
+    index.add(new ShardId(other, 0));
+    assertEquals(List.of(2, 254), index.indexesOf(hash));
+    assertEquals(List.of(0), index.indexesOf(other));
+    index.remove(new ShardId(hash, 254));
+    assertEquals(List.of(2), index.indexesOf(hash));
+    assertEquals(2, index.size());
+  }
+
+  @Test
+  void listsInOrderWhereHashesShareTheirFirstBits() {
+    ShardIndex index = new ShardIndex();
+    TreeSet<ShardId> model = new TreeSet<>();
+    // Twelve bits pick a hash's set: these share eight, eleven or all twelve of them.
+    for (String start : List.of("ab0", "ab1", "ab7", "ab8", "abf", "ab00", "ab0f")) {
+      for (int i = 0; i < 20; i++) {
+        String text = start + hex(32).substring(start.length());
+        ShardId id = new ShardId(ContentHash.parse(text), random.nextInt(3));
+        index.add(id);
+        model.add(id);
+      }
+    }
+    assertEquals(new ArrayList<>(model), index.list(Optional.empty(), Integer.MAX_VALUE));
+    ShardId middle = new ArrayList<>(model).get(model.size() / 2);
+    assertEquals(new ArrayList<>(model.tailSet(middle, false)).subList(0, 30),
+        index.list(Optional.of(middle), 30));
+  }
+
   private String hex(int bytes) {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < bytes; i++) {
