@@ -21,8 +21,9 @@ final class GzipBlockCodec implements BlockCodec {
   static final int CRC_BYTES = 4;
 
   private final int level;
-  private final Deflater deflater;
-  private final Inflater inflater;
+  /** Made on first use: each holds native memory, and most content stored is never deflated. */
+  private Deflater deflater;
+  private Inflater inflater;
   private final CRC32 crc = new CRC32();
   private final byte[] spare = new byte[1];
   private boolean closed;
@@ -30,8 +31,6 @@ final class GzipBlockCodec implements BlockCodec {
   GzipBlockCodec(int level) {
     checkArgument(level >= 1 && level <= 9, "gzip level (%s) must be 1 to 9", level);
     this.level = level;
-    this.deflater = new Deflater(level, true);
-    this.inflater = new Inflater(true);
   }
 
   @Override
@@ -53,6 +52,7 @@ final class GzipBlockCodec implements BlockCodec {
     if (room <= 0) {
       return NOT_SMALLER;
     }
+    Deflater deflater = deflater();
     deflater.reset();
     deflater.setInput(src, srcOff, len);
     // With FULL_FLUSH, filling the whole room means the segment may not be complete: give up.
@@ -74,10 +74,11 @@ final class GzipBlockCodec implements BlockCodec {
     if (len <= CRC_BYTES) {
       throw corrupt(len, originalLength, "too short to be one");
     }
+    Inflater inflater = inflater();
     inflater.reset();
     inflater.setInput(src, srcOff, len - CRC_BYTES);
     try {
-      int n = inflate(dst, dstOff, originalLength);
+      int n = inflate(inflater, dst, dstOff, originalLength);
       if (n < originalLength) {
         throw corrupt(len, originalLength, "it ends after " + n + " bytes");
       }
@@ -100,7 +101,8 @@ final class GzipBlockCodec implements BlockCodec {
     }
   }
 
-  private int inflate(byte[] dst, int dstOff, int len) throws DataFormatException {
+  private static int inflate(Inflater inflater, byte[] dst, int dstOff, int len)
+      throws DataFormatException {
     int n = 0;
     while (n < len) {
       int got = inflater.inflate(dst, dstOff + n, len - n);
@@ -123,9 +125,27 @@ final class GzipBlockCodec implements BlockCodec {
   public void close() {
     if (!closed) {
       closed = true;
-      deflater.end();
-      inflater.end();
+      if (deflater != null) {
+        deflater.end();
+      }
+      if (inflater != null) {
+        inflater.end();
+      }
     }
+  }
+
+  private Deflater deflater() {
+    if (deflater == null) {
+      deflater = new Deflater(level, true);
+    }
+    return deflater;
+  }
+
+  private Inflater inflater() {
+    if (inflater == null) {
+      inflater = new Inflater(true);
+    }
+    return inflater;
   }
 
   @Override
