@@ -49,14 +49,13 @@ final class DiskShardUpload implements ShardUpload {
     this.index = index;
     this.striping = striping;
     this.writebacks = writebacks;
-    this.held = ByteBuffer.allocate(HELD_FROM + Math.min(FIRST_HELD,
-        striping.chunkSize() + ShardFormat.CRC_BYTES)).position(HELD_FROM);
+    // Room for the headers alone: the first block makes room for itself, so that a shard of one
+    // short block (most small shards) takes no more memory than it needs.
+    this.held = ByteBuffer.allocate(HELD_FROM).position(HELD_FROM);
   }
 
   /** Where the first block goes in {@link #held}. */
   private static final int HELD_FROM = PackFormat.HEADER + ShardFormat.HEADER;
-  /** Room for the first blocks: most shards are small, and this is made for each. */
-  private static final int FIRST_HELD = 8192;
 
   @Override
   public void append(byte[] bytes, int offset, int length) throws IOException {
