@@ -40,6 +40,12 @@ public final class Scrubber implements AutoCloseable {
   static final Duration STEP = Duration.ofMillis(100);
   /** What opening a shard is charged, so that a store of empty shards is walked at a bound too. */
   static final long OPEN_COST = 4096;
+  /**
+   * How many shards one listing of the store gives: a listing costs more than a step of one
+   * shard (a data server sorts a part of its index for it). A shard stored after its page was
+   * listed waits for the next pass.
+   */
+  static final int PAGE = 256;
 
   private static final Logger log = System.getLogger(Scrubber.class.getName());
   private static final OutputStream DISCARD = OutputStream.nullOutputStream();
@@ -55,6 +61,7 @@ public final class Scrubber implements AutoCloseable {
   private Instant lastStep;
   private double allowance;
   private Optional<ShardId> cursor = Optional.empty();
+  private final Deque<ShardId> listed = new ArrayDeque<>();
   private ShardFile current;
   private long nextBlock;
   private boolean passing;
@@ -136,6 +143,7 @@ public final class Scrubber implements AutoCloseable {
     lastStep = now;
     allowance = 0;
     cursor = Optional.empty();
+    listed.clear();
     log.log(INFO, () -> "scrub pass started over " + store + " at " + bytesPerSecond
         + " bytes/s");
   }
@@ -143,14 +151,17 @@ public final class Scrubber implements AutoCloseable {
   /** Opens the next shard, or checks the next block of the one open, or ends the pass. */
   private void checkSome(Instant now) {
     if (current == null) {
-      List<ShardId> next = store.list(cursor, 1);
-      if (next.isEmpty()) {
+      if (listed.isEmpty()) {
+        listed.addAll(store.list(cursor, PAGE));
+      }
+      ShardId next = listed.poll();
+      if (next == null) {
         endPass(now);
         return;
       }
-      cursor = Optional.of(next.get(0));
+      cursor = Optional.of(next);
       allowance -= OPEN_COST;
-      openShard(next.get(0));
+      openShard(next);
       return;
     }
     ShardId id = new ShardId(current.hash(), current.index());

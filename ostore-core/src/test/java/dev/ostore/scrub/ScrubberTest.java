@@ -97,6 +97,23 @@ class ScrubberTest {
   }
 
   @Test
+  void checksEveryShardOfAStoreOfSeveralPages() throws Exception {
+    int shards = 2 * Scrubber.PAGE + 3;
+    for (int i = 0; i < shards; i++) {
+      store("content " + i, i % 6, 100);
+    }
+    scrubber = Scrubber.start(store, 10 * shards * Scrubber.OPEN_COST, INTERVAL, clock,
+        scheduler);
+
+    runFor(Duration.ofSeconds(5));
+
+    ScrubReport report = scrubber.report();
+    assertEquals(1, report.passesFinished());
+    assertEquals(shards, report.shardsChecked());
+    assertEquals(0, report.corruptFound());
+  }
+
+  @Test
   void readsNoFasterThanTheRate() throws Exception {
     for (int i = 0; i < 10; i++) {
       store("content " + i, 0, 40_960); // 10 KiB per shard
