@@ -8,7 +8,8 @@
 #                                               (default: ostore go s3proxy)
 #
 # Each round starts every system afresh on empty storage under $OUT, on free loopback ports and a
-# private RabbitMQ virtual host, warms it up, measures it, and stops it. Baselines in the same
+# private RabbitMQ virtual host, warms it up (small requests), measures it (big objects twice: the
+# first PUT and GET on a JVM that never moved one, then a second), and stops it. Baselines in the same
 # round: one data server straight (ostore: GETs of the small content, whole or one copy, and of the
 # big one if stored whole; the Go code: everything) and the disk itself (disk.py). Environment:
 #   OSTORE_TREE   checkout whose */target/*.jar to run (default: this one; mvn -o -q package -DskipTests)

@@ -60,14 +60,15 @@ run_wrk() {
             END { print n + 0 }' <<<"$out")"
 }
 
-# big_put SYSTEM URL / big_get SYSTEM URL: one BIG_MIB transfer with curl. Before each PUT the
-# file's first 64 bytes change, so every PUT brings content no store holds yet.
+# big_put SYSTEM URL [WORKLOAD] / big_get SYSTEM URL [WORKLOAD]: one BIG_MIB transfer with curl
+# (recorded as put1g, get1g unless WORKLOAD says otherwise). Before each PUT the file's first 64
+# bytes change, so every PUT brings content no store holds yet.
 big_put() {
   head -c 64 /dev/urandom | dd of="$BIG_FILE" conv=notrunc status=none
-  big_transfer "$1" put1g size_upload -T "$BIG_FILE" "$2"
+  big_transfer "$1" "${3:-put1g}" size_upload -T "$BIG_FILE" "$2"
 }
 
-big_get() { big_transfer "$1" get1g size_download "$2"; }
+big_get() { big_transfer "$1" "${3:-get1g}" size_download "$2"; }
 
 # big_transfer SYSTEM WORKLOAD COUNTED CURL_ARGS...: COUNTED is the curl variable of the bytes
 # that must be BIG_MIB MiB (the body sent, or the body received).
@@ -106,7 +107,10 @@ store_loads() {
   run_wrk "$system" get4k-c16 "$WRK_SECONDS" "$base" get.lua "$OUT/$system.paths"
   big_put "$system" "$base/objects/$tag-big"
   big_get "$system" "$base/objects/$tag-big"
-  BIG_PATH=/objects/$tag-big
+  # Once more, new content again: a JVM's first big transfer runs slower than later ones.
+  big_put "$system" "$base/objects/$tag-big2" put1g-2
+  big_get "$system" "$base/objects/$tag-big2" get1g-2
+  BIG_PATH=/objects/$tag-big2 # the content BIG_FILE holds now
 }
 
 # disk_loads: the disk's own rates, in the directory the stores use.

@@ -17,6 +17,8 @@ WORKLOADS = [
     ("get4k-c16", "4 KiB GET, 16 at once (wrk)"),
     ("put1g", "1 GiB PUT (curl)"),
     ("get1g", "1 GiB GET (curl)"),
+    ("put1g-2", "1 GiB PUT, the second one (curl)"),
+    ("get1g-2", "1 GiB GET of the second (curl)"),
     ("forced4k", "4 KiB forced append, sequential"),
 ]
 SYSTEMS = [
@@ -36,7 +38,8 @@ SYSTEMS = [
 
 
 # Ratios shown when both systems ran: (numerator, denominator).
-RATIOS = [("ostore", "ostore2"), ("ostore-down1", "ostore"), ("ostore-down2", "ostore"),
+RATIOS = [("ostore", "ostore2"), ("ostore", "go"), ("ostore", "s3proxy"),
+          ("ostore-down1", "ostore"), ("ostore-down2", "ostore"),
           ("ostore2-down1", "ostore2"), ("ostore2-down2", "ostore2")]
 
 

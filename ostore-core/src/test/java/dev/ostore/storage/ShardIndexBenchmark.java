@@ -4,6 +4,7 @@ import dev.ostore.ContentHash;
 import dev.ostore.ShardId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The lookup every store of a shard makes in its data server's index: of a shard not held (new
  * content, the common case) and of one held, in {@link ShardIndex} and, as the baseline, in one
- * skip list of all the shards (the index before it). Queries cycle through 65,536 ids, so that
- * few of them are in the CPU's caches, as in a store that serves many contents. Not a test:
- * surefire never runs it.
+ * skip list of all the shards. Queries cycle through 65,536 ids, so that few of them are in the
+ * CPU's caches, as in a store that serves many contents. And what a listing pays for the hash
+ * sets: a page of 1,000 shards after a random one. Not a test: surefire never runs it.
  *
  * <pre>{@code
  * mvn -q -o -pl ostore-core test-compile
@@ -42,6 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class ShardIndexBenchmark {
   private static final int QUERIES = 1 << 16;
+  private static final int PAGE = 1000;
 
   @Param({"43000", "1000000"})
   int shards;
@@ -86,6 +88,23 @@ public class ShardIndexBenchmark {
   @Benchmark
   public boolean heldInOneSkipList() {
     return oneList.contains(held[next++ & (QUERIES - 1)]);
+  }
+
+  @Benchmark
+  public List<ShardId> pageInShardIndex() {
+    return index.list(Optional.of(absent[next++ & (QUERIES - 1)]), PAGE);
+  }
+
+  @Benchmark
+  public List<ShardId> pageInOneSkipList() {
+    List<ShardId> page = new ArrayList<>(PAGE);
+    for (ShardId id : oneList.tailSet(absent[next++ & (QUERIES - 1)], false)) {
+      if (page.size() == PAGE) {
+        break;
+      }
+      page.add(id);
+    }
+    return page;
   }
 
   private static ShardId randomId(Random random) {
