@@ -131,6 +131,10 @@ final class SqliteDialect implements Dialect {
     properties.setProperty("journal_mode", "WAL");
     properties.setProperty("synchronous", "FULL");
     properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
+    // Otherwise sqlite-jdbc runs "SELECT last_insert_rowid()" after every INSERT, for
+    // getGeneratedKeys(), which ostore never calls (RETURNING gives what a write needs): 2% of a
+    // one-process store's CPU under small PUTs.
+    properties.setProperty("jdbc.get_generated_keys", "false");
     Connection connection = DRIVER.connect(url, properties);
     if (connection == null) {
       throw new SQLException("not an SQLite URL");
