@@ -641,7 +641,7 @@ final class DiskShardStore implements ShardStore {
    */
   private boolean installPacked(ShardId id, Packed packed, FileTime now) throws IOException {
     synchronized (lockOf(id)) {
-      // Looked up once: a walk of the index costs cache misses, and this is on every store.
+      // Looked up once: every store comes here, and a lookup in a big index is a cache miss or two.
       boolean stored = index.contains(id);
       if (stored && packs.get(id).isEmpty() && kept(id, now)) {
         packs.discard(id, packed); // a file of it came in meanwhile, and stays
