@@ -50,7 +50,6 @@ public final class Exchange {
   /** The request body, read through one stream however many times an endpoint asks for it. */
   private InputStream body;
   private OutputStream responseBody;
-
   /** Headers an error answer keeps: {@link #setLastingHeader}. */
   private final Map<String, String> lasting = new LinkedHashMap<>();
 
