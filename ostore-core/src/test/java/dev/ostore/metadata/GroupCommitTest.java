@@ -3,6 +3,7 @@ package dev.ostore.metadata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -20,6 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +114,113 @@ class GroupCommitTest {
     assertEquals(0, commits.queued());
   }
 
+  @Test
+  void aWriteQueuedAfterTheRunningBatchWasTakenRunsInTheNextOne() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    GroupCommit commits = new GroupCommit(Duration.ofSeconds(60), batch -> {
+      batches.add(batch.stream().map(GroupCommit.Queued::what).toList());
+      for (GroupCommit.Queued<?> queued : batch) {
+        if (queued.what().equals("first")) {
+          running.countDown();
+          awaitQuietly(release);
+        }
+        succeed(queued, queued.what() + " done");
+      }
+    });
+    Future<Object> first = callers.submit(() -> commits.write("first", session -> null));
+    running.await();
+    Future<Object> second = callers.submit(() -> commits.write("second", session -> null));
+    while (commits.queued() < 1) {
+      Thread.sleep(5);
+    }
+    release.countDown();
+    assertEquals("first done", first.get(10, TimeUnit.SECONDS));
+    assertEquals("second done", second.get(10, TimeUnit.SECONDS));
+    assertEquals(List.of(List.of("first"), List.of("second")), batches);
+  }
+
+  @Test
+  void manyConcurrentCallersEachGetTheirOwnResultOnceAndInBatches() throws Exception {
+    int threads = 32;
+    int each = 200;
+    List<String> ran = new CopyOnWriteArrayList<>();
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    GroupCommit commits = new GroupCommit(Duration.ofSeconds(60), batch -> {
+      sizes.add(batch.size());
+      LockSupport.parkNanos(20_000); // a commit's forced write, long enough for others to queue
+      for (GroupCommit.Queued<?> queued : batch) {
+        ran.add(queued.what());
+        succeed(queued, queued.what());
+      }
+    });
+    List<Future<List<Object>>> all = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      all.add(callers.submit(() -> {
+        List<Object> results = new ArrayList<>();
+        for (int i = 0; i < each; i++) {
+          results.add(commits.write(thread + "/" + i, session -> null));
+        }
+        return results;
+      }));
+    }
+    for (int t = 0; t < threads; t++) {
+      List<Object> results = all.get(t).get(30, TimeUnit.SECONDS);
+      for (int i = 0; i < each; i++) {
+        assertEquals(t + "/" + i, results.get(i));
+      }
+    }
+    assertEquals(threads * each, ran.size());
+    assertEquals(threads * each, Set.copyOf(ran).size(), "no write ran twice");
+    assertTrue(sizes.size() < threads * each, "some writes shared a batch: " + sizes.size());
+    assertEquals(0, commits.queued());
+  }
+
+  @Test
+  void aCallerInterruptedWhileItWaitsGivesUpAndItsWriteNeverRuns() throws Exception {
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    GroupCommit commits = new GroupCommit(Duration.ofSeconds(60), batch -> {
+      for (GroupCommit.Queued<?> queued : batch) {
+        ran.add(queued.what());
+        if (queued.what().equals("stuck")) {
+          running.countDown();
+          awaitQuietly(release);
+        }
+        succeed(queued, queued.what());
+      }
+    });
+    Future<Object> stuck = callers.submit(() -> commits.write("stuck", session -> null));
+    running.await();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicBoolean stillInterrupted = new AtomicBoolean();
+    Thread waiting = new Thread(() -> {
+      try {
+        commits.write("interrupted", session -> null);
+      } catch (OstoreException | RuntimeException e) {
+        failure.set(e);
+      }
+      stillInterrupted.set(Thread.currentThread().isInterrupted());
+    });
+    waiting.start();
+    while (commits.queued() < 1) {
+      Thread.sleep(5);
+    }
+    waiting.interrupt();
+    waiting.join(10_000);
+    OstoreException gaveUp = assertInstanceOf(OstoreException.class, failure.get());
+    assertEquals(ErrorCode.METADATA_UNAVAILABLE, gaveUp.code());
+    assertTrue(stillInterrupted.get(), "the caller keeps its interrupt");
+    release.countDown();
+    assertEquals("stuck", stuck.get(10, TimeUnit.SECONDS));
+    Future<Object> after = callers.submit(() -> commits.write("after", session -> null));
+    assertEquals("after", after.get(10, TimeUnit.SECONDS), "the writer was given up");
+    assertEquals(List.of("stuck", "after"), ran, "the interrupted write never ran");
+  }
+
   /**
    * Starts a write of 0 that holds the writer until {@link #QUEUED} more, of 1, 2..., have
    * queued behind it, then lets it go; write {@code failing} also runs a statement that fails.
@@ -155,6 +267,12 @@ class GroupCommitTest {
       }
       return values;
     });
+  }
+
+  /** Settles {@code queued} with {@code value}, as a runner settles a write with its result. */
+  @SuppressWarnings("unchecked")
+  private static void succeed(GroupCommit.Queued<?> queued, Object value) {
+    ((GroupCommit.Queued<Object>) queued).succeeded(value);
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
