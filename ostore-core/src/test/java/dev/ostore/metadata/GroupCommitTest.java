@@ -43,6 +43,11 @@ class GroupCommitTest {
   @TempDir
   Path dir;
   private final ExecutorService callers = Executors.newCachedThreadPool();
+  /** Of {@link #heldAt}: counted down once the writer holds, released by the test. */
+  private final CountDownLatch writerHeld = new CountDownLatch(1);
+  private final CountDownLatch letWriterGo = new CountDownLatch(1);
+  /** Of {@link #heldAt}: each batch run, by its writes' names. */
+  private final List<List<String>> batches = new CopyOnWriteArrayList<>();
   private Database database;
 
   @BeforeEach
@@ -89,55 +94,31 @@ class GroupCommitTest {
 
   @Test
   void aWriteThatCannotStartWithinItsWaitFailsAndIsNeverRun() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    List<String> ran = new CopyOnWriteArrayList<>();
-    GroupCommit commits = new GroupCommit(Duration.ofSeconds(1), batch -> {
-      for (GroupCommit.Queued<?> queued : batch) {
-        ran.add(queued.what());
-        if (queued.what().equals("stuck")) {
-          running.countDown();
-          awaitQuietly(release);
-        }
-        queued.succeeded(null);
-      }
-    });
+    GroupCommit commits = heldAt("stuck", Duration.ofSeconds(1));
     Future<Object> stuck = callers.submit(() -> commits.write("stuck", session -> null));
-    running.await();
+    writerHeld.await();
     OstoreException late = assertThrows(OstoreException.class,
         () -> commits.write("late", session -> null));
     assertEquals(ErrorCode.METADATA_UNAVAILABLE, late.code());
     assertEquals("no write to the metadata store could start within 1 s", late.getMessage());
-    release.countDown();
+    letWriterGo.countDown();
     stuck.get(10, TimeUnit.SECONDS);
-    assertEquals(List.of("stuck"), ran, "the late write never ran");
+    assertEquals(List.of("stuck"), ran(), "the late write never ran");
     assertEquals(0, commits.queued());
   }
 
   @Test
   void aWriteQueuedAfterTheRunningBatchWasTakenRunsInTheNextOne() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    GroupCommit commits = new GroupCommit(Duration.ofSeconds(60), batch -> {
-      batches.add(batch.stream().map(GroupCommit.Queued::what).toList());
-      for (GroupCommit.Queued<?> queued : batch) {
-        if (queued.what().equals("first")) {
-          running.countDown();
-          awaitQuietly(release);
-        }
-        succeed(queued, queued.what() + " done");
-      }
-    });
+    GroupCommit commits = heldAt("first", Duration.ofSeconds(60));
     Future<Object> first = callers.submit(() -> commits.write("first", session -> null));
-    running.await();
+    writerHeld.await();
     Future<Object> second = callers.submit(() -> commits.write("second", session -> null));
     while (commits.queued() < 1) {
       Thread.sleep(5);
     }
-    release.countDown();
-    assertEquals("first done", first.get(10, TimeUnit.SECONDS));
-    assertEquals("second done", second.get(10, TimeUnit.SECONDS));
+    letWriterGo.countDown();
+    assertEquals("first", first.get(10, TimeUnit.SECONDS));
+    assertEquals("second", second.get(10, TimeUnit.SECONDS));
     assertEquals(List.of(List.of("first"), List.of("second")), batches);
   }
 
@@ -180,21 +161,9 @@ class GroupCommitTest {
 
   @Test
   void aCallerInterruptedWhileItWaitsGivesUpAndItsWriteNeverRuns() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    List<String> ran = new CopyOnWriteArrayList<>();
-    GroupCommit commits = new GroupCommit(Duration.ofSeconds(60), batch -> {
-      for (GroupCommit.Queued<?> queued : batch) {
-        ran.add(queued.what());
-        if (queued.what().equals("stuck")) {
-          running.countDown();
-          awaitQuietly(release);
-        }
-        succeed(queued, queued.what());
-      }
-    });
+    GroupCommit commits = heldAt("stuck", Duration.ofSeconds(60));
     Future<Object> stuck = callers.submit(() -> commits.write("stuck", session -> null));
-    running.await();
+    writerHeld.await();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicBoolean stillInterrupted = new AtomicBoolean();
     Thread waiting = new Thread(() -> {
@@ -214,11 +183,11 @@ class GroupCommitTest {
     OstoreException gaveUp = assertInstanceOf(OstoreException.class, failure.get());
     assertEquals(ErrorCode.METADATA_UNAVAILABLE, gaveUp.code());
     assertTrue(stillInterrupted.get(), "the caller keeps its interrupt");
-    release.countDown();
+    letWriterGo.countDown();
     assertEquals("stuck", stuck.get(10, TimeUnit.SECONDS));
     Future<Object> after = callers.submit(() -> commits.write("after", session -> null));
     assertEquals("after", after.get(10, TimeUnit.SECONDS), "the writer was given up");
-    assertEquals(List.of("stuck", "after"), ran, "the interrupted write never ran");
+    assertEquals(List.of("stuck", "after"), ran(), "the interrupted write never ran");
   }
 
   /**
@@ -267,6 +236,29 @@ class GroupCommitTest {
       }
       return values;
     });
+  }
+
+  /**
+   * Group commit whose runner records each batch in {@link #batches}, holds the writer at write
+   * {@code held} (counting down {@link #writerHeld}) until {@link #letWriterGo}, and settles each
+   * write with its name.
+   */
+  private GroupCommit heldAt(String held, Duration maxWait) {
+    return new GroupCommit(maxWait, batch -> {
+      batches.add(batch.stream().map(GroupCommit.Queued::what).toList());
+      for (GroupCommit.Queued<?> queued : batch) {
+        if (queued.what().equals(held)) {
+          writerHeld.countDown();
+          awaitQuietly(letWriterGo);
+        }
+        succeed(queued, queued.what());
+      }
+    });
+  }
+
+  /** The names of the writes run, in order. */
+  private List<String> ran() {
+    return batches.stream().flatMap(List::stream).toList();
   }
 
   /** Settles {@code queued} with {@code value}, as a runner settles a write with its result. */
