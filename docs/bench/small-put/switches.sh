@@ -18,7 +18,7 @@ OUT=${OUT:-/tmp/ostore-bench}
 first=$1 second=$2 rounds=${3:-6} seconds=${4:-8}
 tck=$(getconf CLK_TCK)
 . "$here/../cpu.sh"
-# blocks PID...: "group count" lines, a thread's group being its name without its number.
+# blocks PID...: "group count" lines, a thread's group being its name without its numbers.
 blocks() {
   local pid
   for pid in "$@"; do

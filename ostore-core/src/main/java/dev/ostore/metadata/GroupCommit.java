@@ -51,7 +51,7 @@ final class GroupCommit {
       try {
         writeUntilSettled(mine);
       } finally {
-        handOver();
+        passWriterOn();
       }
     }
     return mine.outcome();
@@ -87,7 +87,7 @@ final class GroupCommit {
    * nobody. A caller that queues meanwhile finds the writer free, or is in the queue when it is
    * looked at.
    */
-  private void handOver() {
+  private void passWriterOn() {
     while (true) {
       writing.set(false);
       if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
