@@ -49,6 +49,10 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String LOCK_OR_CREATE_NAME = "INSERT INTO ostore_names"
       + " (name, latest, live, highest) VALUES (?, 0, FALSE, 0) ON CONFLICT (name) DO UPDATE"
       + " SET live = ostore_names.live RETURNING latest, live";
+  // A row that never gave out a number: only LOCK_OR_CREATE_NAME makes one, for a write that then
+  // recorded nothing.
+  private static final String DROP_UNNUMBERED_NAME = "DELETE FROM ostore_names"
+      + " WHERE name = ? AND highest = 0";
   private static final String INSERT_VERSION = "INSERT INTO ostore_versions"
       + " (name, version, size, hash, created_millis) VALUES (?, ?, ?, ?, ?)";
   private static final String INSERT_TOMBSTONE = "INSERT INTO ostore_versions"
@@ -221,12 +225,14 @@ final class SqlMetadataStore implements MetadataStore {
       if (!condition.isNone()) {
         Optional<Version> live = lockedLive(session, name, true);
         if (!Version.allows(condition, live)) {
+          update(session, DROP_UNNUMBERED_NAME, name);
           return Conditional.<Optional<Version>>refused(live);
         }
       }
       // Touches and revives the content in the transaction that refers to it: see ContentTable.
       if (layout.isPresent()) {
         if (!ContentTable.record(session, digest, size, layout.get(), clock.millis())) {
+          update(session, DROP_UNNUMBERED_NAME, name);
           return Conditional.done(Optional.<Version>empty());
         }
       } else {
@@ -247,7 +253,8 @@ final class SqlMetadataStore implements MetadataStore {
   /**
    * The live version of {@code name}, its row locked for the rest of the transaction; with
    * {@code create}, a name never seen gets a row (with no version) to lock, so that two writes of
-   * a new name under a condition are one after the other too.
+   * a new name under a condition are one after the other too; a write that then records nothing
+   * drops it again ({@link #DROP_UNNUMBERED_NAME}), so that refused names leave no rows behind.
    */
   private Optional<Version> lockedLive(Session session, String name, boolean create)
       throws SQLException {

@@ -17,6 +17,7 @@ import dev.ostore.Precondition.Tags;
 import dev.ostore.heartbeat.FakeClock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -254,6 +255,33 @@ abstract class MetadataStoreContract {
     assertEquals(5, store.add("c", 5, OTHER, ifNoneMatch(Tags.ANY)).number());
     assertEquals(5, store.latest("c").orElseThrow().number(), "a refused add records nothing");
     assertEquals(Optional.of(OTHER), store.latest("c").orElseThrow().hash());
+  }
+
+  /** What an operator finds in the tables: no row for a name that no write recorded. */
+  @Test
+  void aWriteThatRecordsNothingLeavesNoNameBehind() throws Exception {
+    String url = newDatabase();
+    try (MetadataStore fresh = MetadataStore.open(url)) {
+      assertRefused(() -> fresh.add("refused", 5, HASH, ifMatch(Tags.ANY)), "does not exist");
+      assertRefused(() -> fresh.add("refused", 5, HASH, LAYOUT, ifMatch(Tags.of(HASH))),
+          "does not exist");
+      fresh.add("kept", 5, HASH, LAYOUT);
+      assertThrows(OstoreException.class,
+          () -> fresh.add("other-layout", 5, HASH, "1+2/4096", ifNoneMatch(Tags.ANY)));
+      fresh.delete("kept");
+      assertRefused(() -> fresh.add("kept", 5, HASH, ifMatch(Tags.ANY)), "does not exist");
+      assertEquals(3, fresh.add("kept", 5, HASH, ifNoneMatch(Tags.ANY)).number(),
+          "a name keeps its numbers through a refused write");
+    }
+    Dialect dialect = JdbcUrls.dialectOf(url);
+    try (Connection c = dialect.connect(url); Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT name FROM ostore_names ORDER BY name")) {
+      List<String> names = new ArrayList<>();
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+      assertEquals(List.of("kept"), names);
+    }
   }
 
   @Test
