@@ -28,7 +28,9 @@
 #   BROKER        amqp://guest:guest@127.0.0.1:5672 (virtual hosts bench-* are made and dropped)
 #   RUNS (3), SMALL_COUNT (200 sequential requests), WRK_SECONDS (10), WRK_CONNECTIONS (16),
 #   WRK_THREADS (2), WARMUP_SECONDS (5), BIG_MIB (1024), DISK_SECONDS (5), JAVA_OPTS (-Xmx2g),
-#   OUT (/tmp/ostore-compare-DATE: results.tsv, table.md, logs/)
+#   OUT (/tmp/ostore-compare-DATE: results.tsv, table.md, logs/). A cluster's seven fresh JVMs
+#   compile for about a minute of load on two cores: WARMUP_SECONDS=30 shows more of its steady
+#   state (benchmarks.md, section 44), for every system alike
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 OSTORE_TREE=${OSTORE_TREE:-$(cd "$HERE/../../.." && pwd)}
