@@ -103,6 +103,10 @@ store_loads() {
   sed "s|^|$base|" "$OUT/$system.paths" >"$OUT/$system.urls"
   seq_get "$system" "$OUT/$system.urls"
   seq_get "$system" "$OUT/$system.urls" get4k-seq2
+  # The same reads on wrk's one connection, whose client costs less a request than curl's: a
+  # store answering near curl's own rate shows its speed here (benchmarks.md, section 44).
+  WRK_CONNECTIONS=1 WRK_THREADS=1 run_wrk "$system" get4k-wrk1 "$WRK_SECONDS" "$base" get.lua \
+    "$OUT/$system.paths"
   run_wrk "$system" put4k-c16 "$WRK_SECONDS" "$base" put.lua "/objects/$tag-c-"
   run_wrk "$system" get4k-c16 "$WRK_SECONDS" "$base" get.lua "$OUT/$system.paths"
   big_put "$system" "$base/objects/$tag-big"

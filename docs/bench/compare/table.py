@@ -13,6 +13,7 @@ WORKLOADS = [
     ("put4k-seq", "4 KiB PUT, sequential (curl, keep-alive)"),
     ("get4k-seq", "4 KiB GET, sequential (curl, keep-alive)"),
     ("get4k-seq2", "4 KiB GET, sequential, second read of each"),
+    ("get4k-wrk1", "4 KiB GET, sequential (wrk, one connection, each read again and again)"),
     ("put4k-c16", "4 KiB PUT, 16 at once (wrk, distinct content)"),
     ("get4k-c16", "4 KiB GET, 16 at once (wrk)"),
     ("put1g", "1 GiB PUT (curl)"),
