@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,8 +96,7 @@ class GroupCommitTest {
   @Test
   void aWriteThatCannotStartWithinItsWaitFailsAndIsNeverRun() throws Exception {
     GroupCommit commits = heldAt("stuck", Duration.ofSeconds(1));
-    Future<Object> stuck = callers.submit(() -> commits.write("stuck", session -> null));
-    writerHeld.await();
+    Future<Object> stuck = writeHoldingTheWriter(commits, "stuck");
     OstoreException late = assertThrows(OstoreException.class,
         () -> commits.write("late", session -> null));
     assertEquals(ErrorCode.METADATA_UNAVAILABLE, late.code());
@@ -110,12 +110,9 @@ class GroupCommitTest {
   @Test
   void aWriteQueuedAfterTheRunningBatchWasTakenRunsInTheNextOne() throws Exception {
     GroupCommit commits = heldAt("first", Duration.ofSeconds(60));
-    Future<Object> first = callers.submit(() -> commits.write("first", session -> null));
-    writerHeld.await();
+    Future<Object> first = writeHoldingTheWriter(commits, "first");
     Future<Object> second = callers.submit(() -> commits.write("second", session -> null));
-    while (commits.queued() < 1) {
-      Thread.sleep(5);
-    }
+    awaitQueued(commits::queued, 1);
     letWriterGo.countDown();
     assertEquals("first", first.get(10, TimeUnit.SECONDS));
     assertEquals("second", second.get(10, TimeUnit.SECONDS));
@@ -162,8 +159,7 @@ class GroupCommitTest {
   @Test
   void aCallerInterruptedWhileItWaitsGivesUpAndItsWriteNeverRuns() throws Exception {
     GroupCommit commits = heldAt("stuck", Duration.ofSeconds(60));
-    Future<Object> stuck = callers.submit(() -> commits.write("stuck", session -> null));
-    writerHeld.await();
+    Future<Object> stuck = writeHoldingTheWriter(commits, "stuck");
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicBoolean stillInterrupted = new AtomicBoolean();
     Thread waiting = new Thread(() -> {
@@ -175,9 +171,7 @@ class GroupCommitTest {
       stillInterrupted.set(Thread.currentThread().isInterrupted());
     });
     waiting.start();
-    while (commits.queued() < 1) {
-      Thread.sleep(5);
-    }
+    awaitQueued(commits::queued, 1);
     waiting.interrupt();
     waiting.join(10_000);
     OstoreException gaveUp = assertInstanceOf(OstoreException.class, failure.get());
@@ -213,9 +207,7 @@ class GroupCommitTest {
         return insert(session, value);
       })));
     }
-    while (database.queuedWrites() < QUEUED) {
-      Thread.sleep(5);
-    }
+    awaitQueued(database::queuedWrites, QUEUED);
     release.countDown();
     assertEquals(0, first.get(10, TimeUnit.SECONDS));
     return writes;
@@ -254,6 +246,21 @@ class GroupCommitTest {
         succeed(queued, queued.what());
       }
     });
+  }
+
+  /** Starts write {@code held} of {@link #heldAt} and returns once it holds the writer. */
+  private Future<Object> writeHoldingTheWriter(GroupCommit commits, String held)
+      throws InterruptedException {
+    Future<Object> write = callers.submit(() -> commits.write(held, session -> null));
+    writerHeld.await();
+    return write;
+  }
+
+  /** Waits until {@code queued} counts at least {@code count} writes waiting for the writer. */
+  private static void awaitQueued(IntSupplier queued, int count) throws InterruptedException {
+    while (queued.getAsInt() < count) {
+      Thread.sleep(5);
+    }
   }
 
   /** The names of the writes run, in order. */
