@@ -63,14 +63,22 @@ final class InProcessDataServerClient implements DataServerClient {
       stored = CompletableFuture.failedFuture(e); // heard at the await, as over HTTP
     }
     CompletableFuture<ShardWrite> write = stored;
-    return () -> {
-      try {
-        return write.get();
-      } catch (ExecutionException e) {
-        throw heard("upload", server, "shard " + id, e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while storing shard " + id);
+    return new PendingShard() {
+      @Override
+      public ShardWrite await() throws IOException {
+        try {
+          return write.get();
+        } catch (ExecutionException e) {
+          throw heard("upload", server, "shard " + id, e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while storing shard " + id);
+        }
+      }
+
+      @Override
+      public CompletableFuture<?> settled() {
+        return write;
       }
     };
   }

@@ -13,9 +13,12 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
 import dev.ostore.object.ShardPlacement.Placed;
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 
 /**
@@ -47,6 +50,7 @@ final class HeldShards {
         (server, index) -> client.store(server, new ShardId(hash, index), striping,
             content.length, shards[index]),
         held.failures, live, what);
+    settle(sent.values());
     Map<Integer, List<ServerAddress>> stored = new HashMap<>();
     Map<Integer, ShardWrite> writes = new HashMap<>();
     sent.forEach((index, shard) -> {
@@ -61,6 +65,22 @@ final class HeldShards {
         what);
     held.kept = ShardWrite.kept(writes, index -> sent.get(index).server());
     return held;
+  }
+
+  /**
+   * Waits until every shard sent is settled, as far as that can be known before awaiting each:
+   * a thread woken once a shard costs tens of microseconds on a virtual machine (benchmarks.md,
+   * section 45). How each went is heard from its own await.
+   */
+  private static void settle(Collection<Placed<PendingShard>> sent) {
+    try {
+      CompletableFuture.allOf(sent.stream().map(shard -> shard.shard().settled())
+          .toArray(CompletableFuture[]::new)).get();
+    } catch (ExecutionException e) {
+      // One failed: its await says how, and the others' theirs.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the awaits give up on it
+    }
   }
 
   /** Where the shards went. */

@@ -46,10 +46,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -160,7 +162,7 @@ abstract class DataServerClientContract {
   }
 
   @Test
-  void shardsSentWholeBeforeAnyIsAwaitedAreAllStored() throws IOException {
+  void shardsSentWholeBeforeAnyIsAwaitedAreAllStored() throws Exception {
     List<PendingShard> pending = new ArrayList<>();
     List<byte[]> shards = new ArrayList<>();
     for (int i = 0; i < STRIPING.totalShards(); i++) {
@@ -168,6 +170,9 @@ abstract class DataServerClientContract {
       pending.add(client.store(server.address(), new ShardId(HASH, i), STRIPING,
           LAYOUT.objectSize(), shards.get(i)));
     }
+    // As a sender of several waits first: all of them settle.
+    CompletableFuture.allOf(pending.stream().map(PendingShard::settled)
+        .toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     for (int i = 0; i < pending.size(); i++) {
       assertEquals(ShardWrite.STORED, pending.get(i).await());
       assertArrayEquals(shards.get(i), read(new ShardId(HASH, i), 0, 3));

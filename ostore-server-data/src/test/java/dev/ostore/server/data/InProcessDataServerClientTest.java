@@ -15,6 +15,7 @@ import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.InProcessDataServers;
+import dev.ostore.dataserver.PendingShard;
 import dev.ostore.dataserver.ShardWrite;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.storage.ShardStore;
@@ -26,6 +27,7 @@ import java.net.Socket;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,8 +124,10 @@ class InProcessDataServerClientTest extends DataServerClientContract {
       closed.close();
       inProcess.add(address, closed);
 
-      OstoreException e = assertThrows(OstoreException.class, () -> client.store(address,
-          new ShardId(HASH, 1), STRIPING, LAYOUT.objectSize(), new byte[250]).await());
+      PendingShard pending = client.store(address, new ShardId(HASH, 1), STRIPING,
+          LAYOUT.objectSize(), new byte[250]);
+      pending.settled().handle((written, failure) -> failure).get(30, TimeUnit.SECONDS);
+      OstoreException e = assertThrows(OstoreException.class, pending::await);
 
       assertEquals(ErrorCode.DATA_SERVER_FAILED, e.code());
     }
