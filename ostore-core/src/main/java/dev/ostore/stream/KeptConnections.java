@@ -4,10 +4,12 @@ import dev.ostore.ServerAddress;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
  * The {@link KeptConnection}s to data servers that are open and idle, for the next request to the
@@ -23,7 +25,7 @@ final class KeptConnections implements AutoCloseable {
   private final InstantSource clock;
   private final Duration connectTimeout;
   private final Duration readTimeout;
-  private final Map<ServerAddress, Deque<KeptConnection>> idle = new ConcurrentHashMap<>();
+  private final Map<ServerAddress, Idle> idle = new ConcurrentHashMap<>();
   private volatile boolean open = true;
   /** When idle connections of every server were last looked over, by {@link #clock}. */
   private volatile long sweptMillis;
@@ -37,9 +39,9 @@ final class KeptConnections implements AutoCloseable {
 
   /** The most recently used idle connection to {@code server}, or null when none is. */
   KeptConnection idle(ServerAddress server) {
-    Deque<KeptConnection> kept = idle.get(server);
+    Idle kept = idle.get(server);
     long now = clock.millis();
-    for (KeptConnection connection; kept != null && (connection = kept.pollFirst()) != null; ) {
+    for (KeptConnection connection; kept != null && (connection = kept.poll()) != null; ) {
       if (now - connection.idleSinceMillis < KEEP_IDLE.toMillis()) {
         return connection;
       }
@@ -57,15 +59,12 @@ final class KeptConnections implements AutoCloseable {
   void release(KeptConnection connection) {
     long now = clock.millis();
     connection.idleSinceMillis = now;
-    Deque<KeptConnection> kept =
-        idle.computeIfAbsent(connection.server, server -> new ConcurrentLinkedDeque<>());
-    if (open && kept.size() < MAX_IDLE_PER_SERVER) {
-      kept.addFirst(connection);
-    } else {
+    Idle kept = idle.computeIfAbsent(connection.server, server -> new Idle());
+    if (!open || !kept.offer(connection)) {
       connection.close();
     }
     if (!open) {
-      closeAll(kept); // close() may have emptied it before this connection came in
+      closeAll(kept.takeAll()); // close() may have emptied it before this connection came in
     }
     if (now - sweptMillis >= KEEP_IDLE.toMillis()) {
       sweptMillis = now;
@@ -75,30 +74,64 @@ final class KeptConnections implements AutoCloseable {
 
   /** How many connections are idle, to every server: for tests. */
   int idleCount() {
-    return idle.values().stream().mapToInt(Deque::size).sum();
+    return idle.values().stream().mapToInt(Idle::size).sum();
   }
 
   /** Closes the connections idle for too long, so none to a server gone stays open for long. */
   private void sweep(long now) {
-    for (Deque<KeptConnection> kept : idle.values()) {
-      for (KeptConnection connection : kept) {
-        // Removed first: one taken meanwhile by idle() is in use, not to be closed here.
-        if (now - connection.idleSinceMillis >= KEEP_IDLE.toMillis() && kept.remove(connection)) {
-          connection.close();
-        }
-      }
+    for (Idle kept : idle.values()) {
+      closeAll(kept.takeGivenBackBy(now - KEEP_IDLE.toMillis()));
     }
   }
 
   @Override
   public void close() {
     open = false;
-    idle.values().forEach(KeptConnections::closeAll);
+    idle.values().forEach(kept -> closeAll(kept.takeAll()));
   }
 
-  private static void closeAll(Deque<KeptConnection> kept) {
-    for (KeptConnection connection; (connection = kept.pollFirst()) != null; ) {
-      connection.close();
+  private static void closeAll(List<KeptConnection> connections) {
+    connections.forEach(KeptConnection::close);
+  }
+
+  /**
+   * One server's idle connections, the most recently given back first. A lock rather than a
+   * concurrent deque, whose size is a walk over it on every connection given back; connections
+   * are closed outside it.
+   */
+  private static final class Idle {
+    private final Deque<KeptConnection> connections = new ArrayDeque<>();
+
+    synchronized KeptConnection poll() {
+      return connections.pollFirst();
+    }
+
+    /** Keeps {@code connection}, unless the most kept per server are kept already. */
+    synchronized boolean offer(KeptConnection connection) {
+      if (connections.size() >= MAX_IDLE_PER_SERVER) {
+        return false;
+      }
+      connections.addFirst(connection);
+      return true;
+    }
+
+    /** Takes out those given back at {@code millis} or before: the last ones. */
+    synchronized List<KeptConnection> takeGivenBackBy(long millis) {
+      List<KeptConnection> taken = new ArrayList<>();
+      while (!connections.isEmpty() && connections.peekLast().idleSinceMillis <= millis) {
+        taken.add(connections.pollLast());
+      }
+      return taken;
+    }
+
+    synchronized List<KeptConnection> takeAll() {
+      List<KeptConnection> taken = new ArrayList<>(connections);
+      connections.clear();
+      return taken;
+    }
+
+    synchronized int size() {
+      return connections.size();
     }
   }
 }

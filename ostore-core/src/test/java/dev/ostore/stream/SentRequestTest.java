@@ -137,6 +137,41 @@ class SentRequestTest {
   }
 
   @Test
+  void aConnectionToAServerNoLongerAskedIsClosedOnceIdleForLongerThanItIsKept()
+      throws Exception {
+    try (RawHttpServer left = new RawHttpServer("201 Created", false);
+        RawHttpServer asked = new RawHttpServer("201 Created", false)) {
+      transfers.send(left.address(), "PUT", "/x", Map.of(), bytes(1)).answer();
+      fixture.clock.advance(KeptConnections.KEEP_IDLE);
+      transfers.send(asked.address(), "PUT", "/x", Map.of(), bytes(2)).answer();
+      awaitClosed(left, 1);
+      assertEquals(0, asked.closed.get());
+    }
+  }
+
+  @Test
+  void atMostSoManyIdleConnectionsAreKeptPerServerAndTheRestClosed() throws Exception {
+    int kept = KeptConnections.MAX_IDLE_PER_SERVER;
+    try (RawHttpServer server = new RawHttpServer("201 Created", false)) {
+      List<SentRequest> atOnce = new ArrayList<>();
+      for (int i = 0; i <= kept; i++) {
+        atOnce.add(transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(1)));
+      }
+      for (SentRequest sent : atOnce) {
+        sent.answer();
+      }
+      awaitClosed(server, 1);
+      for (int i = 0; i < kept; i++) {
+        atOnce.set(i, transfers.send(server.address(), "PUT", "/x", Map.of(), bytes(2)));
+      }
+      for (int i = 0; i < kept; i++) {
+        atOnce.get(i).answer();
+      }
+      assertEquals(kept + 1, server.accepted.get(), "the kept ones were used again");
+    }
+  }
+
+  @Test
   void aChunkedAnswerAfterAnInterimOneIsReadAndItsConnectionKept() throws Exception {
     try (RawHttpServer server = new RawHttpServer(false, "HTTP/1.1 100 Continue\r\n\r\n"
         + "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n"
