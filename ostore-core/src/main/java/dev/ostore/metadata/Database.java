@@ -52,6 +52,8 @@ final class Database implements AutoCloseable {
   private final ConnectionPool writers;
   /** Batches the writes of a database with one writer; null when writers are many. */
   private final GroupCommit batches;
+  /** Checkpoints the log beside the writer; null when the database does that itself. */
+  private final WalCheckpointer checkpointer;
   private final Outages outages;
 
   /** A database at {@code jdbcUrl}; {@code url} names it in logs, without its password. */
@@ -64,6 +66,7 @@ final class Database implements AutoCloseable {
     writers = dialect.oneWriter() ? new ConnectionPool(1, MAX_WAIT, connector) : readers;
     // Many writers commit at once on their own, and their database shares the forced writes.
     batches = dialect.oneWriter() ? new GroupCommit(MAX_WAIT, this::runTogether) : null;
+    checkpointer = dialect.checkpointer(name, connector).orElse(null);
     outages = new Outages(name, clock);
   }
 
@@ -106,6 +109,9 @@ final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     readers.close();
     writers.close();
   }
@@ -128,7 +134,7 @@ final class Database implements AutoCloseable {
           settle.add(runIn(lease.session(), queued));
         }
         ranAll = true;
-        dialect.commit(connection);
+        commit(connection);
         lease.keep();
         outages.reachable(began);
         settle.forEach(Runnable::run);
@@ -199,7 +205,7 @@ final class Database implements AutoCloseable {
         dialect.begin(connection);
         result = work.run(session);
         committing = true;
-        dialect.commit(connection);
+        commit(connection);
       } else {
         result = work.run(session);
       }
@@ -219,6 +225,13 @@ final class Database implements AutoCloseable {
     } catch (RuntimeException e) {
       outages.reachable(began);
       throw e;
+    }
+  }
+
+  private void commit(Connection connection) throws SQLException {
+    dialect.commit(connection);
+    if (checkpointer != null) {
+      checkpointer.committed();
     }
   }
 

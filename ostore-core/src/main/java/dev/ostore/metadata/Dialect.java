@@ -3,6 +3,7 @@ package dev.ostore.metadata;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What differs between the databases a {@link SqlMetadataStore} runs on: connecting, transaction
@@ -24,6 +25,15 @@ interface Dialect {
    * connection of its own, so that its writers queue in this process instead of polling a lock.
    */
   boolean oneWriter();
+
+  /**
+   * Starts what keeps the database's log short beside its writer, told of every commit; empty
+   * when the database does that itself. {@code name} names the database in logs.
+   */
+  default Optional<WalCheckpointer> checkpointer(String name,
+      ConnectionPool.Connector connector) {
+    return Optional.empty();
+  }
 
   /** Starts a transaction that will write, taking the database's write lock if it has one. */
   void begin(Connection connection) throws SQLException;

@@ -5,6 +5,7 @@ import java.sql.Driver;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -19,6 +20,11 @@ final class SqliteDialect implements Dialect {
 
   private static final Driver DRIVER = new org.sqlite.JDBC();
   private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+  /**
+   * The log's size, in pages, at which a commit checkpoints it itself: ten times SQLite's own
+   * limit, reached only while the {@link WalCheckpointer} falls behind (40 MB of 4 KiB pages).
+   */
+  private static final int WRITER_CHECKPOINT_PAGES = 10_000;
 
   private static final List<String> VERSION_1 = List.of(
       """
@@ -131,6 +137,7 @@ final class SqliteDialect implements Dialect {
     properties.setProperty("journal_mode", "WAL");
     properties.setProperty("synchronous", "FULL");
     properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
+    properties.setProperty("wal_autocheckpoint", Integer.toString(WRITER_CHECKPOINT_PAGES));
     // Otherwise sqlite-jdbc runs "SELECT last_insert_rowid()" after every INSERT, for
     // getGeneratedKeys(), which ostore never calls (RETURNING gives what a write needs): 2% of a
     // one-process store's CPU under small PUTs.
@@ -152,6 +159,12 @@ final class SqliteDialect implements Dialect {
   @Override
   public boolean oneWriter() {
     return true;
+  }
+
+  @Override
+  public Optional<WalCheckpointer> checkpointer(String name, ConnectionPool.Connector connector) {
+    return Optional.of(
+        new WalCheckpointer(name, connector, WalCheckpointer.COMMITS_PER_CHECKPOINT));
   }
 
   @Override

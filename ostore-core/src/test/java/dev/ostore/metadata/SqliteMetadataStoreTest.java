@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.InstantSource;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the {@link MetadataStoreContract} on SQLite files, plus what only a file shows. */
@@ -86,6 +87,18 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     OstoreException e = assertThrows(OstoreException.class,
         () -> MetadataStore.embedded(notADirectory.resolve("metadata.db")));
     assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+  }
+
+  @Test
+  @Timeout(30)
+  void versionsReachTheDatabaseFileBesideItsLog() throws Exception {
+    // Twice as many commits as a checkpoint waits for, since the schema's took some of the first.
+    for (int i = 0; i < 2 * WalCheckpointer.COMMITS_PER_CHECKPOINT; i++) {
+      store.add("name-" + i, 5, HASH);
+    }
+    // Not a commit's own checkpoint: those wait for ten thousand pages of log.
+    WalCheckpointerTest.awaitRowsInFile(file(), "ostore_versions",
+        WalCheckpointer.COMMITS_PER_CHECKPOINT);
   }
 
   @Test
