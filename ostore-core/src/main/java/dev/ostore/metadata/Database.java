@@ -25,7 +25,8 @@ import java.util.Optional;
  * carries the driver's exception as its cause.
  *
  * <p>With one writer (SQLite), writes of concurrent callers that queue for it are committed
- * together, as a {@link GroupCommit}: one forced write of the log for all of them.
+ * together, as a {@link GroupCommit}: one forced write of the log for all of them; and a {@link
+ * WalCheckpointer}, told of each commit, copies the log into the database beside the writer.
  *
  * <p>One failure is hidden from the caller: a connection found dead (the server restarted, or an
  * administrator ended it) before anything was committed on it. Nothing of that transaction can
