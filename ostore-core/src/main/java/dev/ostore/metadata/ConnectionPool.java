@@ -106,11 +106,15 @@ final class ConnectionPool implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(Session session) {
+  /** Closes {@code session}, if any, which is being thrown away. */
+  static void closeQuietly(Session session) {
+    if (session == null) {
+      return;
+    }
     try {
       session.close();
     } catch (SQLException e) {
-      // It is being thrown away because it failed; a failure to close it says nothing new.
+      // Thrown away (it failed, or is done with): a failure to close it changes nothing.
       log.log(DEBUG, () -> "closing a discarded metadata connection failed", e);
     }
   }

@@ -1,12 +1,10 @@
 package dev.ostore.metadata;
 
-import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 import java.lang.System.Logger;
-import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -24,6 +22,7 @@ final class WalCheckpointer implements AutoCloseable {
   private static final Logger log = System.getLogger(WalCheckpointer.class.getName());
   /** Commits between checkpoints: a small PUT's commit logs a few pages, SQLite's limit 1,000. */
   static final int COMMITS_PER_CHECKPOINT = 128;
+  private static final String CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
 
   private final String name;
   private final ConnectionPool.Connector connector;
@@ -76,42 +75,28 @@ final class WalCheckpointer implements AutoCloseable {
   }
 
   private void checkpointWhenAsked() {
-    Connection connection = null;
+    Session session = null;
     while (open.get()) {
       if (!requested.getAndSet(false)) {
         LockSupport.park(this);
         continue;
       }
       try {
-        if (connection == null) {
-          connection = connector.connect();
+        if (session == null) {
+          session = new Session(connector.connect());
         }
-        checkpoint(connection);
+        // Closing its result set readies the statement for the next checkpoint.
+        try (ResultSet outcome = session.statement(CHECKPOINT).executeQuery()) {
+          outcome.next();
+        }
       } catch (SQLException e) {
         // The writer meets whatever failed here too, and reports it to its callers; the log
         // meanwhile grows up to the writer's own limit, which checkpoints it.
         log.log(WARNING, "checkpointing the metadata store " + name + " failed: " + e);
-        closeQuietly(connection);
-        connection = null;
+        ConnectionPool.closeQuietly(session);
+        session = null;
       }
     }
-    closeQuietly(connection);
-  }
-
-  private static void checkpoint(Connection connection) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
-    }
-  }
-
-  private static void closeQuietly(Connection connection) {
-    if (connection == null) {
-      return;
-    }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      log.log(DEBUG, () -> "closing the metadata checkpoint connection failed", e);
-    }
+    ConnectionPool.closeQuietly(session);
   }
 }
