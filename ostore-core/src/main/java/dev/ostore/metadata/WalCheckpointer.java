@@ -89,9 +89,10 @@ final class WalCheckpointer implements AutoCloseable {
         try (ResultSet outcome = session.statement(CHECKPOINT).executeQuery()) {
           outcome.next();
         }
-      } catch (SQLException e) {
-        // The writer meets whatever failed here too, and reports it to its callers; the log
-        // meanwhile grows up to the writer's own limit, which checkpoints it.
+      } catch (SQLException | RuntimeException e) {
+        // The writer meets a failing database too, and reports it to its callers; the log
+        // meanwhile grows up to the writer's own limit, which checkpoints it. A driver's
+        // unchecked failure must not end this thread, or it would stay at that limit for good.
         log.log(WARNING, "checkpointing the metadata store " + name + " failed: " + e);
         ConnectionPool.closeQuietly(session);
         session = null;

@@ -11,11 +11,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What a {@link WalCheckpointer} shows from outside: the rows committed reach the database file
@@ -61,12 +64,21 @@ class WalCheckpointerTest {
     }
   }
 
-  @Test
-  void aConnectionThatFailsIsOpenedAgainForTheNextCheckpoint() throws Exception {
+  /** A driver may fail with unchecked exceptions too: neither may end the checkpoints. */
+  static Stream<Exception> failures() {
+    return Stream.of(new SQLException("refused once"), new IllegalStateException("broke once"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("failures")
+  void aConnectionThatFailsIsOpenedAgainForTheNextCheckpoint(Exception failure) throws Exception {
     AtomicInteger attempts = new AtomicInteger();
     ConnectionPool.Connector failingFirst = () -> {
       if (attempts.incrementAndGet() == 1) {
-        throw new SQLException("refused once");
+        if (failure instanceof SQLException checked) {
+          throw checked;
+        }
+        throw (RuntimeException) failure;
       }
       return connect();
     };
