@@ -37,7 +37,8 @@ class WalCheckpointerTest {
     url = JdbcUrls.sqlite(dir.resolve("db"));
     writer = SqliteDialect.INSTANCE.connect(url);
     execute(writer, "CREATE TABLE t (i INTEGER)");
-    execute(writer, "PRAGMA wal_checkpoint(TRUNCATE)"); // the table is in the file; rows will not be
+    // The table is in the file; rows will not be.
+    execute(writer, "PRAGMA wal_checkpoint(TRUNCATE)");
   }
 
   @AfterEach
@@ -105,7 +106,8 @@ class WalCheckpointerTest {
 
   @Test
   void refusesToCheckpointNever() {
-    assertThrows(IllegalArgumentException.class, () -> new WalCheckpointer("test", this::connect, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> new WalCheckpointer("test", this::connect, 0));
   }
 
   private Connection connect() throws SQLException {
