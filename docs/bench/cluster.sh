@@ -45,6 +45,7 @@ stop)
     pid=$(cat "$pidfile"); rm -f "$pidfile"
     kill "$pid" 2>/dev/null || continue
     for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  done ;;
+  done
+  rabbitmqctl -q delete_vhost "ostore-$name" 2>/dev/null || true ;;
 *) echo "usage: $0 start NAME PORT | stop NAME" >&2; exit 2 ;;
 esac
