@@ -5,6 +5,7 @@ import java.sql.Driver;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 
@@ -145,7 +146,29 @@ final class PostgresDialect implements Dialect {
     if (connection == null) {
       throw new SQLException("not a PostgreSQL URL");
     }
+    try {
+      planEveryExecution(connection);
+    } catch (SQLException | RuntimeException e) {
+      connection.close();
+      throw e;
+    }
     return connection;
+  }
+
+  /**
+   * Has the server plan each execution of a prepared statement for its parameters. Otherwise,
+   * after five executions, it may keep one plan for all of them, made for the table as it was
+   * then: on a new store's empty table a sequential scan, kept for the connection's life unless
+   * an ANALYZE happens to invalidate it, so that every PUT's look-up of its content's hash read
+   * every version (docs/benchmarks.md, section 48). Planning these short statements costs far
+   * less than one such scan. PostgreSQL before 12 has no such setting and keeps its default.
+   */
+  private static void planEveryExecution(Connection connection) throws SQLException {
+    if (connection.getMetaData().getDatabaseMajorVersion() >= 12) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("SET plan_cache_mode = force_custom_plan");
+      }
+    }
   }
 
   @Override

@@ -104,6 +104,47 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
    * restart that is over), no call fails. A call that finds its connection dead before
    * committing anything runs again on a new one.
    */
+  /**
+   * A look-up by hash, prepared and run while its table (shaped as the versions') was empty,
+   * still uses the index once the table has grown: no plan made for the empty table is kept.
+   */
+  @Test
+  void aLookUpPreparedOnAnEmptyTableUsesTheIndexOnceTheTableGrew() throws Exception {
+    String schema = newSchema();
+    try (Connection connection = PostgresDialect.INSTANCE.connect(url(schema));
+        Statement statement = connection.createStatement();
+        PreparedStatement lookUp = connection.prepareStatement(
+            "SELECT 1 FROM keyed WHERE hash = ? LIMIT 1")) {
+      statement.execute("CREATE TABLE keyed (name TEXT NOT NULL, version BIGINT NOT NULL,"
+          + " hash BYTEA, PRIMARY KEY (name, version))");
+      statement.execute("CREATE INDEX keyed_hash ON keyed (hash)");
+      lookUp.setBytes(1, new byte[] {1});
+      for (int i = 0; i < 20; i++) { // past the driver's and the server's thresholds for reuse
+        try (ResultSet none = lookUp.executeQuery()) {
+          assertFalse(none.next());
+        }
+      }
+      statement.execute("INSERT INTO keyed SELECT 'n' || i, 1,"
+          + " decode(lpad(to_hex(i), 64, '0'), 'hex') FROM generate_series(1, 20000) i");
+      connection.setAutoCommit(false); // no statistics are flushed within a transaction
+      long before = indexScans(statement);
+      try (ResultSet none = lookUp.executeQuery()) {
+        assertFalse(none.next());
+      }
+      assertEquals(1, indexScans(statement) - before, "index scans of the look-up");
+      connection.rollback();
+    }
+  }
+
+  /** The scans of index keyed_hash this connection made and has not yet reported. */
+  private static long indexScans(Statement statement) throws SQLException {
+    try (ResultSet scans = statement.executeQuery(
+        "SELECT pg_stat_get_xact_numscans('keyed_hash'::regclass)")) {
+      assertTrue(scans.next());
+      return scans.getLong(1);
+    }
+  }
+
   @Test
   void noCallFailsAfterTheServerEndsEveryConnection() throws Exception {
     store.add("a", 1, HASH);
