@@ -100,11 +100,6 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
   }
 
   /**
-   * What we guarantee: once the server has ended the connections (an administrator, or a
-   * restart that is over), no call fails. A call that finds its connection dead before
-   * committing anything runs again on a new one.
-   */
-  /**
    * A look-up by hash, prepared and run while its table (shaped as the versions') was empty,
    * still uses the index once the table has grown: no plan made for the empty table is kept.
    */
@@ -145,6 +140,11 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
     }
   }
 
+  /**
+   * What we guarantee: once the server has ended the connections (an administrator, or a
+   * restart that is over), no call fails. A call that finds its connection dead before
+   * committing anything runs again on a new one.
+   */
   @Test
   void noCallFailsAfterTheServerEndsEveryConnection() throws Exception {
     store.add("a", 1, HASH);
