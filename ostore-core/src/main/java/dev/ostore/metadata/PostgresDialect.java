@@ -149,7 +149,11 @@ final class PostgresDialect implements Dialect {
     try {
       planEveryExecution(connection);
     } catch (SQLException | RuntimeException e) {
-      connection.close();
+      try {
+        connection.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing); // the failure to set it up is what the caller must hear
+      }
       throw e;
     }
     return connection;
