@@ -8,11 +8,14 @@ import java.util.Optional;
 
 /**
  * A content's entry in the table of contents: its size (of its original bytes) and how it is
- * laid out in shards. The layout's text is its striping ({@code 4+2/65536}), for content stored
+ * laid out: in shards, or inline, its stored bytes kept in the metadata store itself. The
+ * layout's text is its striping ({@code 4+2/65536}) or {@value #INLINE}, for content stored
  * compressed followed by how ({@code 4+2/65536 codec=1 stored=N index=I gzip=G}, see {@link
  * CompressedForm}); rows of earlier releases have no such part and are stored as they came.
  */
 public record ContentLayout(long size, String layout) {
+  /** The text that stands for the striping of content kept in the metadata store. */
+  public static final String INLINE = "inline";
   private static final String CODEC = "codec=";
   private static final String STORED = "stored=";
   private static final String INDEX = "index=";
@@ -29,15 +32,43 @@ public record ContentLayout(long size, String layout) {
   /** The entry of content of {@code size} bytes striped as {@code striping}, maybe compressed. */
   public static ContentLayout of(long size, Striping striping,
       Optional<CompressedForm> compressed) {
-    return new ContentLayout(size, striping + compressed.map(form -> " " + CODEC + form.codec()
-        + " " + STORED + form.storedSize() + " " + INDEX + form.indexAt() + " " + GZIP
-        + form.gzipSize()).orElse(""));
+    return of(size, striping.toString(), compressed);
   }
 
-  /** How the stored stream is cut into shards. */
+  /**
+   * The entry of content of {@code size} bytes kept in the metadata store, maybe compressed: its
+   * stored stream is there whole, in no shard.
+   */
+  public static ContentLayout inline(long size, Optional<CompressedForm> compressed) {
+    return of(size, INLINE, compressed);
+  }
+
+  private static ContentLayout of(long size, String placement,
+      Optional<CompressedForm> compressed) {
+    return new ContentLayout(size, placement + compressed.map(form -> " " + CODEC
+        + form.codec() + " " + STORED + form.storedSize() + " " + INDEX + form.indexAt() + " "
+        + GZIP + form.gzipSize()).orElse(""));
+  }
+
+  /** Whether the stored stream is kept in the metadata store, not in shards. */
+  public boolean isInline() {
+    return placement(layout).equals(INLINE);
+  }
+
+  /**
+   * How the stored stream is cut into shards; an {@link IllegalStateException} for content kept
+   * inline, which has none.
+   */
   public Striping striping() {
+    if (isInline()) {
+      throw new IllegalStateException("content kept in the metadata store has no shards");
+    }
+    return Striping.parse(placement(layout));
+  }
+
+  private static String placement(String layout) {
     int space = layout.indexOf(' ');
-    return Striping.parse(space < 0 ? layout : layout.substring(0, space));
+    return space < 0 ? layout : layout.substring(0, space);
   }
 
   /** How the content is compressed; empty when it is stored as it came. */
@@ -52,7 +83,9 @@ public record ContentLayout(long size, String layout) {
 
   private static Optional<CompressedForm> compressed(String layout) {
     String[] parts = layout.split(" ");
-    Striping.parse(parts[0]);
+    if (!parts[0].equals(INLINE)) {
+      Striping.parse(parts[0]);
+    }
     if (parts.length == 1) {
       return Optional.empty();
     }

@@ -51,6 +51,10 @@ final class ContentTable {
   private static final String FORGET = "DELETE FROM ostore_contents"
       + " WHERE hash = ? AND condemned_millis = ? AND NOT EXISTS"
       + " (SELECT 1 FROM ostore_versions v WHERE v.hash = ostore_contents.hash)";
+  private static final String KEEP_INLINE = "INSERT INTO ostore_inline (hash, content)"
+      + " VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
+  private static final String INLINE = "SELECT content FROM ostore_inline WHERE hash = ?";
+  private static final String FORGET_INLINE = "DELETE FROM ostore_inline WHERE hash = ?";
   private static final String WANTED = "SELECT"
       + " EXISTS (SELECT 1 FROM ostore_versions WHERE hash = ?)"
       + " OR EXISTS (SELECT 1 FROM ostore_contents WHERE hash = ? AND condemned_millis IS NULL)";
@@ -107,9 +111,30 @@ final class ContentTable {
         atMillis, atMillis, digest).executeUpdate() == 1;
   }
 
+  /**
+   * Keeps the stored bytes of content {@code digest}, recorded in this transaction with an
+   * inline layout, unless they are kept already (content never changes under its hash).
+   */
+  static void keepInline(Session session, byte[] digest, byte[] stored) throws SQLException {
+    session.statement(KEEP_INLINE, digest, stored).executeUpdate();
+  }
+
+  /** The stored bytes of content {@code digest} kept inline; null when none are. */
+  static byte[] inline(Session session, byte[] digest) throws SQLException {
+    try (ResultSet row = session.statement(INLINE, digest).executeQuery()) {
+      return row.next() ? row.getBytes(1) : null;
+    }
+  }
+
+  /** Deletes the row of a condemned content, and its bytes if they were kept inline. */
   static boolean forget(Session session, ContentHash hash, long condemnedMillis)
       throws SQLException {
-    return session.statement(FORGET, hash.bytes(), condemnedMillis).executeUpdate() == 1;
+    byte[] digest = hash.bytes();
+    if (session.statement(FORGET, digest, condemnedMillis).executeUpdate() != 1) {
+      return false;
+    }
+    session.statement(FORGET_INLINE, digest).executeUpdate();
+    return true;
   }
 
   static boolean wanted(Session session, ContentHash hash) throws SQLException {

@@ -155,9 +155,26 @@ public interface MetadataStore extends AutoCloseable {
       throws IOException;
 
   /**
+   * Adds a version with its layout as {@link #add(String, long, ContentHash, String,
+   * Precondition)} does, for content kept in the metadata store: its stored bytes are recorded
+   * in the same transaction, unless they are already, so that the one commit makes the content
+   * durable. Content recorded with another layout (in shards) is a {@code CONFLICT}, and nothing
+   * is recorded.
+   */
+  Version add(String name, ContentHash hash, InlineContent content, Precondition condition)
+      throws IOException;
+
+  /**
    * How the content is laid out, as recorded by {@link #add(String, long, ContentHash, String)}.
    */
   Optional<ContentLayout> layout(ContentHash hash) throws IOException;
+
+  /**
+   * The stored bytes of content kept in the metadata store ({@link ContentLayout#isInline});
+   * empty when none are kept. They are as the database returns them: the caller checks them
+   * against the hash.
+   */
+  Optional<byte[]> inline(ContentHash hash) throws IOException;
 
   /**
    * Records how content is laid out without adding a version, unless that is recorded already:
@@ -277,8 +294,8 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * In one transaction, deletes the row of each content of {@code hashes} that is still condemned
-   * as of {@code condemnedAt} (nothing revived it since) and that no version refers to; returns
-   * the hashes whose rows it deleted.
+   * as of {@code condemnedAt} (nothing revived it since) and that no version refers to, with its
+   * bytes if it is kept inline; returns the hashes whose rows it deleted.
    */
   Set<ContentHash> forget(Collection<ContentHash> hashes, Instant condemnedAt) throws IOException;
 

@@ -122,6 +122,20 @@ final class PostgresDialect implements Dialect {
   private static final List<String> VERSION_7 = List.of(
       "ALTER TABLE ostore_uploads ADD COLUMN compressor BYTEA");
 
+  /**
+   * The stored bytes of small content kept in the metadata store rather than on data servers
+   * ({@link ContentLayout#INLINE}): a table of its own, so that walks over the table of contents
+   * do not read them.
+   */
+  private static final List<String> VERSION_8 = List.of(
+      """
+      CREATE TABLE ostore_inline (
+        hash BYTEA PRIMARY KEY,
+        content BYTEA NOT NULL
+      )""",
+      // Kept out of line, uncompressed: ostore compresses what is worth it before it comes.
+      "ALTER TABLE ostore_inline ALTER COLUMN content SET STORAGE EXTERNAL");
+
   private PostgresDialect() {}
 
   @Override
@@ -232,7 +246,8 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7,
+        VERSION_8);
   }
 
   /** Class 08 is a connection exception; 57P01-57P03 are the server shutting down or starting. */

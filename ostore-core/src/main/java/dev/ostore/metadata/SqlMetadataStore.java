@@ -182,13 +182,23 @@ final class SqlMetadataStore implements MetadataStore {
   @Override
   public Version add(String name, long size, ContentHash hash, Precondition condition)
       throws OstoreException {
-    return addVersion(name, size, hash, Optional.empty(), condition);
+    return addVersion(name, size, hash, Optional.empty(), Optional.empty(), condition);
   }
 
   @Override
   public Version add(String name, long size, ContentHash hash, String layout,
       Precondition condition) throws OstoreException {
-    return addVersion(name, size, hash, Optional.of(layout), condition);
+    requireNonNull(layout, "layout");
+    refuseInline(new ContentLayout(size, layout));
+    return addVersion(name, size, hash, Optional.of(layout), Optional.empty(), condition);
+  }
+
+  @Override
+  public Version add(String name, ContentHash hash, InlineContent content,
+      Precondition condition) throws OstoreException {
+    requireNonNull(content, "content");
+    return addVersion(name, content.layout().size(), hash,
+        Optional.of(content.layout().layout()), Optional.of(content.stored()), condition);
   }
 
   /**
@@ -212,8 +222,12 @@ final class SqlMetadataStore implements MetadataStore {
     }
   }
 
+  /**
+   * Adds a version; with {@code layout}, records it for the content in the same transaction, and
+   * with {@code inline} the content's stored bytes too.
+   */
   private Version addVersion(String name, long size, ContentHash hash, Optional<String> layout,
-      Precondition condition) throws OstoreException {
+      Optional<byte[]> inline, Precondition condition) throws OstoreException {
     checkName(name);
     requireNonNull(hash, "hash");
     requireNonNull(condition, "condition");
@@ -234,6 +248,9 @@ final class SqlMetadataStore implements MetadataStore {
         if (!ContentTable.record(session, digest, size, layout.get(), clock.millis())) {
           update(session, DROP_UNNUMBERED_NAME, name);
           return Conditional.done(Optional.<Version>empty());
+        }
+        if (inline.isPresent()) {
+          ContentTable.keepInline(session, digest, inline.get());
         }
       } else {
         ContentTable.revive(session, digest, clock.millis());
@@ -292,10 +309,25 @@ final class SqlMetadataStore implements MetadataStore {
     });
   }
 
+  /** Content kept inline is recorded with its bytes, or a reader would find none. */
+  private static void refuseInline(ContentLayout layout) {
+    if (layout.isInline()) {
+      throw new IllegalArgumentException("content kept inline is recorded with its bytes: "
+          + layout.layout());
+    }
+  }
+
+  @Override
+  public Optional<byte[]> inline(ContentHash hash) throws OstoreException {
+    byte[] digest = hash.bytes();
+    return read("read the content " + hash,
+        session -> Optional.ofNullable(ContentTable.inline(session, digest)));
+  }
+
   @Override
   public void recordLayout(ContentHash hash, long size, String layout) throws OstoreException {
     requireNonNull(layout, "layout");
-    new ContentLayout(size, layout);
+    refuseInline(new ContentLayout(size, layout));
     boolean recorded = write("record the layout of " + hash, session ->
         ContentTable.record(session, hash.bytes(), size, layout, clock.millis()));
     if (!recorded) {

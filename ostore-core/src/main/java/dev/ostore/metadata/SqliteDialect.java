@@ -124,6 +124,19 @@ final class SqliteDialect implements Dialect {
   private static final List<String> VERSION_7 = List.of(
       "ALTER TABLE ostore_uploads ADD COLUMN compressor BLOB");
 
+  /**
+   * The stored bytes of small content kept in the metadata store rather than on data servers
+   * ({@link ContentLayout#INLINE}): a table of its own, so that walks over the table of contents
+   * do not read them; with a row id, since a {@code WITHOUT ROWID} table keeps its rows in its
+   * index's pages, where large ones fit badly.
+   */
+  private static final List<String> VERSION_8 = List.of(
+      """
+      CREATE TABLE ostore_inline (
+        hash BLOB PRIMARY KEY,
+        content BLOB NOT NULL
+      ) STRICT""");
+
   private SqliteDialect() {}
 
   @Override
@@ -190,7 +203,8 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public List<List<String>> migrations() {
-    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7);
+    return List.of(VERSION_1, VERSION_2, VERSION_3, VERSION_4, VERSION_5, VERSION_6, VERSION_7,
+        VERSION_8);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static dev.ostore.Precondition.ifMatch;
 import static dev.ostore.Precondition.ifNoneMatch;
 import static dev.ostore.Precondition.ifUnmodifiedSince;
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -241,10 +242,11 @@ abstract class MetadataStoreContract {
   void aConditionalAddRecordsOnlyWhenTheCurrentContentIsAsAsked() throws Exception {
     assertRefused(() -> store.add("c", 5, HASH, ifMatch(Tags.ANY)),
         "object c does not exist");
-    assertEquals(1, store.add("c", 5, HASH, "L", ifNoneMatch(Tags.ANY)).number());
+    assertEquals(1, store.add("c", 5, HASH, LAYOUT, ifNoneMatch(Tags.ANY)).number());
     assertRefused(() -> store.add("c", 5, OTHER, ifNoneMatch(Tags.ANY)),
         "is at version 1");
-    assertRefused(() -> store.add("c", 5, OTHER, "L", ifMatch(Tags.of(OTHER))), "is at version 1");
+    assertRefused(() -> store.add("c", 5, OTHER, LAYOUT, ifMatch(Tags.of(OTHER))),
+        "is at version 1");
     assertEquals(2, store.add("c", 5, OTHER, ifMatch(Tags.of(OTHER, HASH))).number());
     assertRefused(() -> store.add("c", 5, HASH, ifNoneMatch(Tags.of(OTHER))), "is at version 2");
     assertEquals(3, store.add("c", 5, HASH, ifNoneMatch(Tags.of(HASH))).number());
@@ -712,6 +714,77 @@ abstract class MetadataStoreContract {
     assertEquals(Optional.empty(), store.latest("d"));
     assertEquals(Optional.empty(), store.layout(OTHER));
     assertEquals(3, store.allVersions("", Optional.empty(), 10).versions().size());
+  }
+
+  @Test
+  void inlineContentIsKeptWithItsFirstVersionAndOnlyOnce() throws Exception {
+    byte[] bytes = "hello".getBytes(UTF_8);
+    InlineContent content = new InlineContent(ContentLayout.inline(5, Optional.empty()), bytes);
+    assertEquals(Optional.empty(), store.inline(HASH));
+    assertEquals(recorded("a", 1, 5, Optional.of(HASH)),
+        store.add("a", HASH, content, Precondition.NONE));
+    assertEquals(Optional.of(new ContentLayout(5, "inline")), store.layout(HASH));
+    assertArrayEquals(bytes, store.inline(HASH).orElseThrow());
+    // Content never changes under its hash: later bytes are not written over the first.
+    byte[] other = "HELLO".getBytes(UTF_8);
+    store.add("b", HASH, new InlineContent(content.layout(), other), Precondition.NONE);
+    assertArrayEquals(bytes, store.inline(HASH).orElseThrow());
+    assertEquals(recorded("b", 1, 5, Optional.of(HASH)), store.latest("b").orElseThrow());
+    assertEquals(Optional.empty(), store.inline(OTHER));
+  }
+
+  @Test
+  void inlineContentIsRefusedWhereItsContentIsStoredInShards() throws Exception {
+    store.add("a", 5, HASH, LAYOUT);
+    InlineContent content = new InlineContent(ContentLayout.inline(5, Optional.empty()),
+        "hello".getBytes(UTF_8));
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> store.add("b", HASH, content, Precondition.NONE));
+    assertEquals(ErrorCode.CONFLICT, e.code());
+    assertEquals(Optional.empty(), store.latest("b"));
+    assertEquals(Optional.empty(), store.inline(HASH), "no bytes kept for shards' content");
+    assertEquals(Optional.of(new ContentLayout(5, LAYOUT)), store.layout(HASH));
+  }
+
+  @Test
+  void inlineContentUnderAConditionIsKeptOnlyWhenTheConditionHolds() throws Exception {
+    InlineContent content = new InlineContent(ContentLayout.inline(5, Optional.empty()),
+        "hello".getBytes(UTF_8));
+    assertRefused(() -> store.add("a", HASH, content, ifMatch(Tags.ANY)), "does not exist");
+    assertEquals(Optional.empty(), store.inline(HASH));
+    assertEquals(Optional.empty(), store.layout(HASH));
+    store.add("a", HASH, content, Precondition.NONE);
+    assertTrue(store.inline(HASH).isPresent());
+  }
+
+  @Test
+  void inlineLayoutsComeWithTheirBytesOrNotAtAll() {
+    String inline = ContentLayout.inline(5, Optional.empty()).layout();
+    assertThrows(IllegalArgumentException.class, () -> store.add("a", 5, HASH, inline));
+    assertThrows(IllegalArgumentException.class, () -> store.recordLayout(HASH, 5, inline));
+    assertThrows(IllegalArgumentException.class, () -> new InlineContent(
+        ContentLayout.inline(5, Optional.empty()), new byte[4]));
+    assertThrows(IllegalArgumentException.class, () -> new InlineContent(
+        new ContentLayout(5, LAYOUT), new byte[5]));
+  }
+
+  @Test
+  void forgettingInlineContentDeletesItsBytes() throws Exception {
+    InlineContent content = new InlineContent(ContentLayout.inline(5, Optional.empty()),
+        "hello".getBytes(UTF_8));
+    store.add("a", HASH, content, Precondition.NONE);
+    store.deleteVersion("a", 1);
+    clock.advance(Duration.ofHours(2));
+    Instant now = clock.instant();
+    assertEquals(List.of(new ContentEntry(HASH, content.layout())),
+        store.unreferenced(now.minus(Duration.ofHours(1)), Optional.empty(), 10));
+    assertTrue(condemn(HASH, content.layout(), now.minus(Duration.ofHours(1)), now));
+    assertTrue(forget(HASH, now));
+    assertEquals(Optional.empty(), store.inline(HASH));
+    assertEquals(Optional.empty(), store.layout(HASH));
+    // Stored again afterwards, it is kept again.
+    store.add("b", HASH, content, Precondition.NONE);
+    assertArrayEquals(content.stored(), store.inline(HASH).orElseThrow());
   }
 
   @Test
