@@ -208,8 +208,9 @@ final class CollectPass {
         .toList();
     Set<Integer> found = shards.stream().map(p -> p.shard().id().index())
         .collect(Collectors.toSet());
-    Set<ServerAddress> gone = found.size() < entry.layout().striping().totalShards()
-        ? sightings.gone() : Set.of();
+    // Content kept inline has no shards to wait for (any listed are left from an earlier write).
+    int total = entry.layout().isInline() ? 0 : entry.layout().striping().totalShards();
+    Set<ServerAddress> gone = found.size() < total ? sightings.gone() : Set.of();
     if (!gone.isEmpty()) {
       // Shards not found may be on a server that comes back: collected once it has, or, if it
       // never does, left alone (its shards, once repaired elsewhere, are found).

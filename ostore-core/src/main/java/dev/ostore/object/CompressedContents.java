@@ -17,15 +17,21 @@ import java.util.Optional;
 
 /**
  * Reads content as its layout says it is stored: as it came, through {@link ContentReader}; or
- * compressed, in two reads of its stored stream, each only of the stripes and chunks that hold
- * what it needs: first the index entries of the blocks a range touches (16 bytes for a range
- * within one block), then those blocks' segments, decoded as they arrive, or sent on undecoded
- * as one gzip member. Both reads are checked block by block (CRC32C) as any; the segments too,
- * as they are decoded (CRC-32); and content small enough, whole against its SHA-256, as content
- * stored as it came.
+ * compressed, in two reads of its stored stream (from shards, or from memory for content kept
+ * inline), each only of the stripes and chunks that hold what it needs: first the index entries
+ * of the blocks a range touches (16 bytes for a range within one block), then those blocks'
+ * segments, decoded as they arrive, or sent on undecoded as one gzip member. Reads of shards are
+ * checked block by block (CRC32C) as any; the segments too, as they are decoded (CRC-32); and
+ * content small enough, whole against its SHA-256, as content stored as it came.
  */
 final class CompressedContents {
   private final ContentReader reader;
+
+  /** Where the bytes of a content's stored stream are read from, a range at a time. */
+  interface StoredStream {
+    /** The stored stream's bytes in {@code range}. */
+    ObjectStore.Content open(ByteRange range) throws IOException;
+  }
 
   CompressedContents(ContentReader reader) {
     this.reader = reader;
@@ -38,16 +44,29 @@ final class CompressedContents {
     if (compressed.isEmpty()) {
       return reader.open(hash, layout.size(), layout.striping(), what, range);
     }
-    CompressedForm form = compressed.get();
+    return decoded(hash, layout, compressed.get(), what, range, sharded(hash, layout, what));
+  }
+
+  /** The stored stream of content in shards. */
+  private StoredStream sharded(ContentHash hash, ContentLayout layout, Object what) {
+    return range -> reader.openStream(hash, layout.storedSize(), layout.striping(), what, range);
+  }
+
+  /**
+   * The bytes in {@code range} of content stored compressed as {@code form}, its stored stream
+   * read from {@code streamed}.
+   */
+  static ObjectStore.Content decoded(ContentHash hash, ContentLayout layout, CompressedForm form,
+      Object what, ByteRange range, StoredStream streamed) throws IOException {
     long size = layout.size();
     if (range.length() == 0) {
       return new Opened(size, out -> {}, () -> {});
     }
     long first = range.from() / BlockIndex.BLOCK_SIZE;
     long end = (range.to() - 1) / BlockIndex.BLOCK_SIZE + 1;
-    BlockIndex index = index(hash, layout, form, what, first, end);
-    ObjectStore.Content stored = reader.openStream(hash, form.storedSize(), layout.striping(),
-        what, new ByteRange(index.start(first), index.end(end - 1)));
+    BlockIndex index = index(layout, form, what, first, end, streamed);
+    ObjectStore.Content stored =
+        streamed.open(new ByteRange(index.start(first), index.end(end - 1)));
     boolean hashChecked = range.isAll(size) && size <= ContentReader.WHOLE_HASH_CHECKED;
     return new Opened(size, out -> {
       ByteArrayOutputStream whole = hashChecked ? new ByteArrayOutputStream((int) size) : null;
@@ -73,15 +92,20 @@ final class CompressedContents {
   Optional<ObjectStore.Content> openGzip(ContentHash hash, ContentLayout layout, Object what)
       throws IOException {
     Optional<CompressedForm> compressed = layout.compressed();
-    if (compressed.isEmpty()) {
-      return Optional.empty();
-    }
-    CompressedForm form = compressed.get();
+    return compressed.isEmpty() ? Optional.empty()
+        : Optional.of(gzip(layout, compressed.get(), what, sharded(hash, layout, what)));
+  }
+
+  /**
+   * Content stored compressed as {@code form} as one gzip member of its stored segments, its
+   * stored stream read from {@code streamed}.
+   */
+  static ObjectStore.Content gzip(ContentLayout layout, CompressedForm form, Object what,
+      StoredStream streamed) throws IOException {
     long size = layout.size();
-    BlockIndex index = index(hash, layout, form, what, 0, BlockIndex.blocks(size));
-    ObjectStore.Content stored = reader.openStream(hash, form.storedSize(), layout.striping(),
-        what, new ByteRange(0, form.indexAt()));
-    return Optional.of(new Opened(form.gzipSize(), out -> {
+    BlockIndex index = index(layout, form, what, 0, BlockIndex.blocks(size), streamed);
+    ObjectStore.Content stored = streamed.open(new ByteRange(0, form.indexAt()));
+    return new Opened(form.gzipSize(), out -> {
       SegmentStream gzip = SegmentStream.gzip(index, size, out);
       try {
         stored.copyTo(gzip);
@@ -89,12 +113,12 @@ final class CompressedContents {
       } catch (CorruptBlockException e) {
         throw failed(what, e);
       }
-    }, stored::close));
+    }, stored::close);
   }
 
   /** The index entries of blocks {@code [first, end)} and of the block before them. */
-  private BlockIndex index(ContentHash hash, ContentLayout layout, CompressedForm form,
-      Object what, long first, long end) throws IOException {
+  private static BlockIndex index(ContentLayout layout, CompressedForm form, Object what,
+      long first, long end, StoredStream streamed) throws IOException {
     if (!BlockIndex.indexed(layout.size())) {
       return BlockIndex.single(form.indexAt());
     }
@@ -102,8 +126,7 @@ final class CompressedContents {
     ByteRange entries = new ByteRange(form.indexAt() + from * BlockIndex.ENTRY_BYTES,
         form.indexAt() + end * BlockIndex.ENTRY_BYTES);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) entries.length());
-    try (ObjectStore.Content index = reader.openStream(hash, form.storedSize(),
-        layout.striping(), what, entries)) {
+    try (ObjectStore.Content index = streamed.open(entries)) {
       index.copyTo(bytes);
     }
     if (bytes.size() != entries.length()) {

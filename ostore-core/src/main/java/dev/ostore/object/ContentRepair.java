@@ -40,6 +40,9 @@ public interface ContentRepair {
         if (layout.isEmpty()) {
           return conversion.convert(hash, pace);
         }
+        if (layout.get().isInline()) {
+          return Outcome.NOTHING; // kept in the metadata store, in no shard
+        }
         locator.forget(hash.hex());
         return rebuild.rebuild(hash, layout.get(), locator.locateShards(hash), only, pace);
       }
@@ -60,8 +63,9 @@ public interface ContentRepair {
   /**
    * Repairs {@code hash} where it is now: located afresh, its shards that no live server holds
    * are rebuilt (only those in {@code only}, unless empty); without a table-of-contents entry it
-   * is converted. {@code NO_DATA_SERVER} when fewer than {@code k} shards, or no server to write
-   * to, are live; {@code DATA_SERVER_FAILED} when reads or writes fail.
+   * is converted; content kept inline needs nothing. {@code NO_DATA_SERVER} when fewer than
+   * {@code k} shards, or no server to write to, are live; {@code DATA_SERVER_FAILED} when reads
+   * or writes fail.
    */
   Outcome repair(ContentHash hash, Set<Integer> only, Pace pace) throws IOException;
 

@@ -12,6 +12,8 @@ import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
+import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metadata.InlineContent;
 import dev.ostore.object.ShardedContents.Stored;
 import dev.ostore.stream.ByteSink;
 import java.io.ByteArrayOutputStream;
@@ -29,8 +31,9 @@ import java.util.stream.IntStream;
 /**
  * Writes new content as shards on distinct live data servers. Content below the small-object
  * limit is held in memory until it ends and then sent as {@link HeldShards}, one request per
- * shard, named up front; larger content is encoded stripe by stripe as it arrives. Content of
- * unknown size is held until it passes the limit, so small content still gets the small way.
+ * shard, named up front, or, below the inline limit, handed to the metadata store whole ({@link
+ * Upload#inline}); larger content is encoded stripe by stripe as it arrives. Content of unknown
+ * size is held until it passes the limit, so small content still gets the small way.
  */
 final class ContentWriter {
   private final LiveServers live;
@@ -51,14 +54,17 @@ final class ContentWriter {
   /**
    * Starts writing content of {@code length} bytes, if known. With fewer live data servers than
    * the layout's quorum it is {@code NO_DATA_SERVER}, before a byte of the body was read when
-   * the length is known. With {@code compression} on, its stored stream is what {@link
-   * CompressingStream} makes of it; the layout is chosen by the length as it comes.
+   * the length is known (content to keep inline needs none). With {@code compression} on, its
+   * stored stream is what {@link CompressingStream} makes of it; the layout is chosen by the
+   * length as it comes.
    */
   Upload start(OptionalLong length, Object what, Compression compression) throws IOException {
     Upload upload = new Upload(what, compression, length);
     if (length.isPresent()) {
       Striping chosen = layouts.of(length.getAsLong());
-      if (length.getAsLong() < layouts.smallBelow()) {
+      if (layouts.inline(length.getAsLong())) {
+        return upload;
+      } else if (length.getAsLong() < layouts.smallBelow()) {
         candidates(chosen, what); // fails now, not once the body is in
       } else {
         upload.begin(chosen);
@@ -135,6 +141,17 @@ final class ContentWriter {
       }
       hash = ContentHash.of(digest.digest()).checkDeclared(declared);
       return hash;
+    }
+
+    @Override
+    public Optional<InlineContent> inline() {
+      if (hash == null) {
+        throw new IllegalStateException("inline before seal");
+      }
+      return writers == null && layouts.inline(size)
+          ? Optional.of(new InlineContent(ContentLayout.inline(size, compressed),
+              head.toByteArray()))
+          : Optional.empty();
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locations;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metadata.InlineContent;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -113,6 +114,13 @@ public interface ShardedContents {
      * BAD_REQUEST}.
      */
     ContentHash seal(Optional<ContentHash> declared) throws IOException;
+
+    /**
+     * The sealed content as the metadata store keeps it, when the layouts keep content of its
+     * size inline ({@link Layouts#inline}); then no shard was written, and none is unless
+     * {@link #commit} is called.
+     */
+    Optional<InlineContent> inline();
 
     /**
      * Commits the sealed content: at least the layout's quorum of shards durable, or {@code

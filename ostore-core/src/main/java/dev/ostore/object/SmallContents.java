@@ -111,7 +111,8 @@ final class SmallContents {
     }
   }
 
-  private record InMemory(byte[] bytes) implements ObjectStore.Content {
+  /** Content in memory, whole. */
+  record InMemory(byte[] bytes) implements ObjectStore.Content {
     @Override
     public long size() {
       return bytes.length;

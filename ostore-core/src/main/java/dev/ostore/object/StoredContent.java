@@ -106,7 +106,7 @@ public final class StoredContent {
    * whole before erasure coding is stored again, as shards: so no new version ever refers to a
    * whole copy, and a whole copy that no version refers to can be collected without racing a
    * write. Without the broker content is stored again too: that costs space, while refusing the
-   * write would cost the client its write.
+   * write would cost the client its write. Content kept inline is stored wherever its row is.
    */
   public OptionalLong size(ContentHash hash, Object what) throws IOException {
     if (!metadata.references(hash)) {
@@ -115,6 +115,9 @@ public final class StoredContent {
     Optional<ContentLayout> layout = metadata.layout(hash);
     if (layout.isEmpty()) {
       return OptionalLong.empty();
+    }
+    if (layout.get().isInline()) {
+      return OptionalLong.of(layout.get().size()); // recorded with its bytes, in one transaction
     }
     try {
       locator.forget(hash.hex());

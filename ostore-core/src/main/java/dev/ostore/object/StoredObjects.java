@@ -13,6 +13,7 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metadata.InlineContent;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import dev.ostore.stream.GetStream;
@@ -26,8 +27,9 @@ import java.util.OptionalLong;
 
 /**
  * {@link ObjectStore} over the metadata store and the data servers. New content is stored in
- * shards and recorded in the table of contents with its version; content stored whole on one
- * data server before erasure coding (no entry in the table of contents) is still read there.
+ * shards, or, when small enough, in the metadata store itself (inline), and recorded in the table
+ * of contents with its version; content stored whole on one data server before erasure coding
+ * (no entry in the table of contents) is still read there.
  */
 final class StoredObjects implements ObjectStore {
   private final MetadataStore metadata;
@@ -39,6 +41,7 @@ final class StoredObjects implements ObjectStore {
   private final SmallContents small;
   private final RepairQueue repairs;
   private final StoredContent contents;
+  private final InlineContents inline;
   private final Compression compression;
 
   StoredObjects(MetadataStore metadata, LiveServers live, Locator locator,
@@ -53,6 +56,7 @@ final class StoredObjects implements ObjectStore {
     this.small = small;
     this.repairs = repairs;
     this.contents = new StoredContent(metadata, locator, client, layouts, repairs);
+    this.inline = new InlineContents(metadata);
     this.compression = compression;
   }
 
@@ -60,8 +64,10 @@ final class StoredObjects implements ObjectStore {
    * Content stored already is not stored again: when the declared hash is known to be stored,
    * the body is only read and checked, or, with instant upload on and a client waiting for
    * {@code 100 Continue}, not even sent; an undeclared one is streamed to the data servers and
-   * dropped there, uncommitted, once its hash shows it stored. Otherwise the version is added
-   * only once its content is durable, with the content's layout in the same transaction.
+   * dropped there, uncommitted, once its hash shows it stored. Content small enough to keep
+   * inline goes to the metadata store with its version, in one transaction, unless it is
+   * recorded in shards already. Otherwise the version is added only once its content is
+   * durable, with the content's layout in the same transaction.
    */
   @Override
   public Version put(ObjectName name, Body body) throws IOException {
@@ -87,6 +93,14 @@ final class StoredObjects implements ObjectStore {
       SmallContents.Copy copy = small.copying(upload.body(), body.length());
       long size = body.copyTo(copy);
       ContentHash hash = upload.seal(declared);
+      Optional<InlineContent> small = upload.inline();
+      if (small.isPresent()) {
+        Optional<Version> kept = keepInline(name, hash, small.get(), condition);
+        if (kept.isPresent()) {
+          copy.keep(hash, small.get().layout());
+          return kept.get();
+        }
+      }
       // Undeclared content is known only now: if it is stored already, no shard is committed.
       if (declared.isEmpty() && contents.size(hash, name).isPresent()) {
         return metadata.add(name.value(), size, hash, condition);
@@ -97,6 +111,23 @@ final class StoredObjects implements ObjectStore {
           condition);
       copy.keep(stored.hash(), stored.layout());
       return version;
+    }
+  }
+
+  /**
+   * Adds a version of {@code name} with its content kept inline; empty when the content is
+   * recorded in shards already (stored before inline content, or under another inline limit):
+   * it is then stored as such content is, which puts back shards it may have lost.
+   */
+  private Optional<Version> keepInline(ObjectName name, ContentHash hash, InlineContent content,
+      Precondition condition) throws IOException {
+    try {
+      return Optional.of(metadata.add(name.value(), hash, content, condition));
+    } catch (OstoreException e) {
+      if (e.code() != ErrorCode.CONFLICT) {
+        throw e;
+      }
+      return Optional.empty();
     }
   }
 
@@ -154,8 +185,12 @@ final class StoredObjects implements ObjectStore {
   @Override
   public Optional<Content> openGzip(Version version) throws IOException {
     Optional<ContentLayout> layout = layoutOf(version);
-    return layout.isEmpty() ? Optional.empty()
-        : sharded.openGzip(version.hash().orElseThrow(), layout.get(), version.name());
+    if (layout.isEmpty()) {
+      return Optional.empty();
+    }
+    ContentHash hash = version.hash().orElseThrow();
+    return layout.get().isInline() ? inline.openGzip(hash, layout.get(), version.name())
+        : sharded.openGzip(hash, layout.get(), version.name());
   }
 
   /** How {@code version}'s content is stored: known in memory when the content is kept. */
@@ -169,7 +204,9 @@ final class StoredObjects implements ObjectStore {
   private Content openStored(Version version, ContentHash hash, Optional<ContentLayout> layout,
       ByteRange range) throws IOException {
     Content content;
-    if (layout.isPresent()) {
+    if (layout.isPresent() && layout.get().isInline()) {
+      content = inline.open(hash, layout.get(), version.name(), range);
+    } else if (layout.isPresent()) {
       content = sharded.open(hash, layout.get(), version.name(), range);
     } else {
       content = openWholeOrConverted(hash, version.name(), range);

@@ -79,24 +79,30 @@ final class RepairPass {
       int recentlyGone = sightings.recentlyGone(settings.after()).size();
       for (ContentEntry entry : page) {
         progress.checked();
-        Locations locations = merge.locate(entry.hash());
-        int total = entry.layout().striping().totalShards();
-        int missing = total - locations.distinctShards();
-        if (missing > 0) {
-          progress.missing(missing);
-          // Each shard of a content is on its own server: a server gone for less than
-          // REPAIR_AFTER may hold one, and come back with it.
-          if (missing <= recentlyGone) {
-            progress.deferred();
-          } else {
-            repair(entry.hash(), () -> repair.rebuild(entry.hash(), entry.layout(), locations,
-                this::pace));
-          }
+        // Content kept in the metadata store has nothing on data servers to rebuild.
+        if (!entry.layout().isInline()) {
+          rebuildMissing(entry, merge.locate(entry.hash()), recentlyGone);
         }
         lease.renew();
       }
       after = page.isEmpty() ? after : Optional.of(page.get(page.size() - 1).hash());
     } while (page.size() == settings.pageSize());
+  }
+
+  private void rebuildMissing(ContentEntry entry, Locations locations, int recentlyGone)
+      throws IOException {
+    int missing = entry.layout().striping().totalShards() - locations.distinctShards();
+    if (missing > 0) {
+      progress.missing(missing);
+      // Each shard of a content is on its own server: a server gone for less than REPAIR_AFTER
+      // may hold one, and come back with it.
+      if (missing <= recentlyGone) {
+        progress.deferred();
+      } else {
+        repair(entry.hash(), () -> repair.rebuild(entry.hash(), entry.layout(), locations,
+            this::pace));
+      }
+    }
   }
 
   private void convertWhole() throws IOException {

@@ -367,6 +367,28 @@ class CollectorTest {
   }
 
   @Test
+  void contentKeptInlineIsCollectedWithItsBytesWhileAServerIsAway() throws IOException {
+    byte[] small = new byte[4096];
+    random.nextBytes(small);
+    ContentHash hash = put("small", small);
+    assertTrue(store.metadata.inline(hash).isPresent());
+    store.metadata.deleteVersion("small", 1);
+    ScheduledCollector collector = collector(0);
+    pass(collector, false); // sees every server live
+    ServerAddress away = store.servers.servers().get(0);
+    store.servers.takeDown(away);
+    store.live.dropUntilHeard(away);
+    clock.advance(LATER);
+
+    // No shard of it can be on the server away: nothing to wait for.
+    CollectReport report = pass(collector, false);
+    assertEquals(1, report.contentsCollected(), report.toJson());
+    assertEquals(0, report.shardsHeld());
+    assertEquals(Optional.empty(), store.metadata.layout(hash));
+    assertEquals(Optional.empty(), store.metadata.inline(hash));
+  }
+
+  @Test
   void onlyOneCollectorRunsAtATime() throws IOException {
     assertTrue(store.metadata.lease(CollectPass.LEASE, "other", clock.instant(),
         Duration.ofMinutes(2)));

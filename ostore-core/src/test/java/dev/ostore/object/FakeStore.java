@@ -61,7 +61,13 @@ public final class FakeStore implements AutoCloseable {
 
   /** The same, keeping {@code smallContentCache} bytes of small content in memory. */
   public ObjectStore objects(Compression compression, Locator locator, long smallContentCache) {
-    return ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT, executor,
+    return objects(Layouts.DEFAULT, compression, locator, smallContentCache);
+  }
+
+  /** The same, laying new content out as {@code layouts} say. */
+  public ObjectStore objects(Layouts layouts, Compression compression, Locator locator,
+      long smallContentCache) {
+    return ObjectStore.create(metadata, live, locator, servers, layouts, executor,
         Duration.ofSeconds(1), false, RepairQueue.NONE, compression, smallContentCache);
   }
 

@@ -112,7 +112,8 @@ class ObjectStoreTest {
 
   @Test
   void withoutMemoryForSmallContentEveryReadAsksTheDataServers() throws IOException {
-    objects = store.objects(Compression.DEFAULT, store.newLocator(), 0);
+    objects = store.objects(Layouts.DEFAULT.withInlineBelow(0), Compression.DEFAULT,
+        store.newLocator(), 0);
     byte[] small = TestData.randomBytes(4096, 10);
     put("small", small, Optional.empty());
     assertArrayEquals(small, get("small"));
@@ -124,6 +125,8 @@ class ObjectStoreTest {
 
   @Test
   void aSmallUploadThatFailsLeavesNothingInMemory() throws IOException {
+    objects = store.objects(Layouts.DEFAULT.withInlineBelow(0), Compression.DEFAULT,
+        store.newLocator(), ObjectStore.defaultSmallContentCache());
     byte[] small = TestData.randomBytes(4096, 9);
     servers.servers().forEach(server -> servers.failNextUploadAfter(server, 100));
     assertThrows(OstoreException.class, () -> put("small", small, Optional.empty()));

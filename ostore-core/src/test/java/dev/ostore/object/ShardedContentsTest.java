@@ -16,6 +16,8 @@ import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
+import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metadata.InlineContent;
 import dev.ostore.object.ShardedContents.Stored;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +41,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ShardedContentsTest {
   static final int CHUNK = Layouts.CHUNK_SIZE;
+  /** The default layouts, small content in shards too: what these tests are about. */
+  static final Layouts SHARDS_ONLY = Layouts.DEFAULT.withInlineBelow(0);
   static final Duration HEDGE_AFTER = Duration.ofMillis(300);
 
   final MessageBus bus = MessageBus.inMemory();
@@ -54,7 +58,7 @@ class ShardedContentsTest {
     live = LiveServers.listen(bus, new FakeClock(), Duration.ofSeconds(10));
     servers.servers().forEach(live::heard);
     locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
-    contents = ShardedContents.create(live, locator, servers, Layouts.DEFAULT, executor,
+    contents = ShardedContents.create(live, locator, servers, SHARDS_ONLY, executor,
         HEDGE_AFTER, RepairQueue.NONE);
   }
 
@@ -329,6 +333,22 @@ class ShardedContentsTest {
         () -> contents.start(OptionalLong.of(4096), "small"));
     assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
     assertTrue(e.getMessage().contains("needs 2 live data servers"), e.getMessage());
+  }
+
+  @Test
+  void contentToKeepInlineNeedsNoLiveServerAndWritesNoShardUntilCommitted() throws IOException {
+    ShardedContents inline = ShardedContents.create(live, locator, servers, Layouts.DEFAULT,
+        executor, HEDGE_AFTER, RepairQueue.NONE);
+    servers.servers().forEach(live::dropUntilHeard);
+    byte[] body = TestData.randomBytes(4096, 12);
+    try (ShardedContents.Upload upload = inline.start(OptionalLong.of(body.length), "small")) {
+      upload.body().write(body);
+      upload.seal(Optional.empty());
+      InlineContent kept = upload.inline().orElseThrow();
+      assertArrayEquals(body, kept.stored());
+      assertEquals(ContentLayout.inline(body.length, Optional.empty()), kept.layout());
+    }
+    assertEquals(0, servers.shardCount());
   }
 
   @Test

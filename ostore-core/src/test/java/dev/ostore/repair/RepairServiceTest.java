@@ -59,8 +59,9 @@ class RepairServiceTest {
     Locator locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
     metadata = MetadataStore.embedded(dir.resolve("metadata.db"));
     repair = ContentRepair.create(metadata, live, locator, servers, Layouts.DEFAULT, executor);
-    ObjectStore objects = ObjectStore.create(metadata, live, locator, servers, Layouts.DEFAULT,
-        executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT,
+    // Small contents in shards too (not inline), to be rebuilt with the large ones.
+    ObjectStore objects = ObjectStore.create(metadata, live, locator, servers,
+        Layouts.DEFAULT.withInlineBelow(0), executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT,
         ObjectStore.defaultSmallContentCache());
     Random random = new Random(1);
     for (int i = 0; i < CONTENTS; i++) {
@@ -93,6 +94,24 @@ class RepairServiceTest {
     assertEquals(lost, report.shardsRebuilt());
     assertEquals(List.of(), report.failures());
     assertTrue(report.bytesRead() > 0 && report.bytesWritten() > 0, report.toJson());
+    IntStream.range(0, CONTENTS).forEach(this::assertFullyRedundant);
+  }
+
+  @Test
+  void contentKeptInlineIsCheckedAndNeedsNoRebuild() throws IOException {
+    ObjectStore inline = ObjectStore.create(metadata, live,
+        Locator.overBus(bus, live, Duration.ofSeconds(1)), servers, Layouts.DEFAULT, executor,
+        Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT, 0);
+    byte[] small = new byte[3_000];
+    new Random(2).nextBytes(small);
+    inline.put(ObjectName.of("small"), body(small));
+    servers.wipe(servers.servers().get(3));
+
+    PassReport report = service("a", 50_000_000, Duration.ofMinutes(15)).pass().orElseThrow();
+
+    assertEquals("completed", report.result(), report.toJson());
+    assertEquals(CONTENTS + 1, report.contentsChecked());
+    assertEquals(List.of(), report.failures());
     IntStream.range(0, CONTENTS).forEach(this::assertFullyRedundant);
   }
 
