@@ -214,7 +214,9 @@ class AgainstRealServersTest {
 
   @Test
   void locateNamesADataServerForEachShard() throws Exception {
-    client.put("located", new byte[] {1, 2, 3});
+    byte[] copied = new byte[20_000];
+    new java.util.Random(1).nextBytes(copied);
+    client.put("located", copied);
     Location location = client.locate("located");
     // Small content is kept as 1 + m copies, each a shard on a data server of its own.
     assertEquals(java.util.Optional.empty(), location.whole());
@@ -223,6 +225,15 @@ class AgainstRealServersTest {
         new java.util.HashSet<>(location.shards().values()).size(), location.toString());
     assertTrue(cluster.dataServerAddresses().stream().map(ServerAddress::toString).toList()
         .containsAll(location.shards().values()), location.toString());
+  }
+
+  @Test
+  void locateOfContentKeptInTheMetadataStoreNamesNoDataServer() throws Exception {
+    client.put("tiny", new byte[] {1, 2, 3});
+    Location location = client.locate("tiny");
+    assertEquals(java.util.Optional.empty(), location.whole());
+    assertEquals(java.util.Map.of(), location.shards());
+    assertEquals("", location.toString());
   }
 
   @Test

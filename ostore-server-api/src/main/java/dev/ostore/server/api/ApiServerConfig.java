@@ -44,6 +44,7 @@ public record ApiServerConfig(
     Duration stopTimeout,
     Optional<String> erasureCode,
     long smallObjectLimit,
+    long inlineBelow,
     OptionalInt writeQuorum,
     RepairSettings repair,
     CollectSettings collect,
@@ -81,6 +82,10 @@ public record ApiServerConfig(
   static final Option SMALL_OBJECT_LIMIT = new Option("SMALL_OBJECT_LIMIT",
       "small-object-limit", "65536", "content smaller than this many bytes is stored as 1+m "
           + "whole copies instead of k+m shards: one request to read");
+  static final Option INLINE_BELOW = new Option("INLINE_BELOW", "inline-below",
+      Long.toString(Layouts.INLINE_BELOW), "content smaller than this many bytes (and than "
+          + "SMALL_OBJECT_LIMIT) is kept in the metadata store, written in the transaction that "
+          + "records its version, instead of on data servers (0: none)");
   static final Option WRITE_QUORUM = new Option("WRITE_QUORUM", "write-quorum", null,
       "how many shards must be durable before a PUT is acknowledged (default k+1: an "
           + "acknowledged object survives losing any one of its servers before repair)");
@@ -123,7 +128,7 @@ public record ApiServerConfig(
           + "512K or 64M (default: an eighth of the heap, at most 64M; 0 keeps none)");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
-      STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, WRITE_QUORUM, REPAIR_INTERVAL,
+      STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, INLINE_BELOW, WRITE_QUORUM, REPAIR_INTERVAL,
       REPAIR_AFTER, REPAIR_RATE, VERSIONS_KEPT, VERSIONS_MAX_AGE, COLLECT_INTERVAL,
       COLLECT_GRACE, COLLECT_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION, COMPRESSION_LEVEL,
       SMALL_CONTENT_CACHE);
@@ -161,6 +166,8 @@ public record ApiServerConfig(
     checkArgument(smallObjectLimit >= 0 && smallObjectLimit <= MAX_SMALL_OBJECT_LIMIT,
         "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
         smallObjectLimit);
+    checkArgument(inlineBelow >= 0 && inlineBelow <= MAX_SMALL_OBJECT_LIMIT,
+        "INLINE_BELOW must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT, inlineBelow);
     // Validates them now, so that a bad setting stops the server before it starts.
     layouts(erasureCode, smallObjectLimit, writeQuorum, rabbitMqServer.isEmpty(),
         Layouts.DEFAULT.large().totalShards());
@@ -171,7 +178,8 @@ public record ApiServerConfig(
    * broker, as the store's {@code dataServers} allow.
    */
   public Layouts layouts(int dataServers) {
-    return layouts(erasureCode, smallObjectLimit, writeQuorum, standalone(), dataServers);
+    return layouts(erasureCode, smallObjectLimit, writeQuorum, standalone(), dataServers)
+        .withInlineBelow(inlineBelow);
   }
 
   private static Layouts layouts(Optional<String> erasureCode, long smallObjectLimit,
@@ -199,7 +207,8 @@ public record ApiServerConfig(
       OptionalInt dataServers) {
     return new ApiServerConfig(listenAddress, Optional.empty(), storageRoot, dataServers,
         DEFAULT_EXPIRY, DEFAULT_LOCATE_TIMEOUT, Optional.empty(), false, DEFAULT_STOP_TIMEOUT,
-        Optional.empty(), Layouts.DEFAULT.smallBelow(), OptionalInt.empty(),
+        Optional.empty(), Layouts.DEFAULT.smallBelow(), Layouts.INLINE_BELOW,
+        OptionalInt.empty(),
         RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
             RepairSettings.DEFAULT_RATE), CollectSettings.defaults(), DEFAULT_UPLOAD_EXPIRY,
         DEFAULT_UPLOAD_LEASE, Compression.DEFAULT, OptionalLong.empty());
@@ -229,6 +238,7 @@ public record ApiServerConfig(
         options.getDuration(STOP_TIMEOUT),
         options.get(ERASURE_CODE),
         options.getInt(SMALL_OBJECT_LIMIT),
+        options.getBytes(INLINE_BELOW),
         options.get(WRITE_QUORUM).isPresent()
             ? OptionalInt.of(options.getInt(WRITE_QUORUM))
             : OptionalInt.empty(),
@@ -274,56 +284,64 @@ public record ApiServerConfig(
   public ApiServerConfig withDataServers(int n) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
-        smallContentCache);
+        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
+        compression, smallContentCache);
   }
 
   /** The same, with instant upload on or off. */
   public ApiServerConfig withInstantUpload(boolean on) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
+        heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode, smallObjectLimit,
+        inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
         smallContentCache);
   }
 
   /** The same, keeping versions in the database at {@code url}. */
   public ApiServerConfig withMetadataUrl(String url) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout,
-        erasureCode, smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease,
+        heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
         compression, smallContentCache);
   }
 
   /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
   public ApiServerConfig withErasureCode(String code) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout,
-        Optional.of(code), smallObjectLimit, writeQuorum, repair, collect, uploadExpiry,
-        uploadLease, compression, smallContentCache);
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, Optional.of(code),
+        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
+        compression, smallContentCache);
+  }
+
+  /** The same, keeping content below {@code limit} bytes in the metadata store (0: none). */
+  public ApiServerConfig withInlineBelow(long limit) {
+    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+        smallObjectLimit, limit, writeQuorum, repair, collect, uploadExpiry, uploadLease,
+        compression, smallContentCache);
   }
 
   /** The same, with the repair service run as {@code settings} say. */
   public ApiServerConfig withRepair(RepairSettings settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, settings, collect, uploadExpiry, uploadLease, compression,
-        smallContentCache);
+        smallObjectLimit, inlineBelow, writeQuorum, settings, collect, uploadExpiry, uploadLease,
+        compression, smallContentCache);
   }
 
   /** The same, with retention and garbage collection run as {@code settings} say. */
   public ApiServerConfig withCollect(CollectSettings settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, settings, uploadExpiry, uploadLease, compression,
-        smallContentCache);
+        smallObjectLimit, inlineBelow, writeQuorum, repair, settings, uploadExpiry, uploadLease,
+        compression, smallContentCache);
   }
 
   /** The same, storing new content compressed as {@code settings} say. */
   public ApiServerConfig withCompression(Compression settings) {
     return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
         heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, writeQuorum, repair, collect, uploadExpiry, uploadLease, settings,
-        smallContentCache);
+        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
+        settings, smallContentCache);
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */
@@ -350,6 +368,7 @@ public record ApiServerConfig(
         + " STOP_TIMEOUT=" + stopTimeout
         + " ERASURE_CODE=" + erasureCode.orElse("(default)")
         + " SMALL_OBJECT_LIMIT=" + smallObjectLimit
+        + " INLINE_BELOW=" + inlineBelow
         + " WRITE_QUORUM=" + (writeQuorum.isPresent()
             ? Integer.toString(writeQuorum.getAsInt()) : "(k+1)")
         + " REPAIR_INTERVAL=" + repair.interval() + " REPAIR_AFTER=" + repair.after()

@@ -10,19 +10,23 @@ import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.locate.Locations;
 import dev.ostore.locate.Locator;
+import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import dev.ostore.object.Missing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * {@code GET /locate/<name>}: where the content of the name's latest version is. Content stored
  * in shards answers a JSON object from each shard index to the address of a live data server
  * holding it, as the reference's chapter 5 does ({@code {"0":"10.0.0.1:8081",...}}); content
- * stored whole before erasure coding answers the JSON string of its server's address. {@code GET
- * /locate/?hash=<hash>}: the same for content given by its SHA-256 (hex or base64).
+ * stored whole before erasure coding answers the JSON string of its server's address; content
+ * kept in the metadata store (inline) is on no data server, and answers the empty object {@code
+ * {}}. {@code GET /locate/?hash=<hash>}: the same for content given by its SHA-256 (hex or
+ * base64).
  */
 final class LocateEndpoint {
   static final String PREFIX = "/locate/";
@@ -44,11 +48,13 @@ final class LocateEndpoint {
   }
 
   private void locate(Exchange exchange, ContentHash hash) throws IOException {
-    if (live.live().isEmpty()) {
-      throw Missing.noDataServer();
-    }
+    Optional<ContentLayout> layout = metadata.layout(hash);
     String json;
-    if (metadata.layout(hash).isPresent()) {
+    if (layout.isPresent() && layout.get().isInline()) {
+      json = "{}";
+    } else if (live.live().isEmpty()) {
+      throw Missing.noDataServer();
+    } else if (layout.isPresent()) {
       locator.forget(hash.hex());
       Locations locations = locator.locateShards(hash);
       if (locations.distinctShards() == 0) {

@@ -61,6 +61,22 @@ class ApiServerConfigTest {
   }
 
   @Test
+  void theInlineLimitIsSetInBytesAndLaysOutSmallContent() {
+    ApiServerConfig defaults = ApiServerConfig.from(Map.of(), new String[0]);
+    assertEquals(16 * 1024, defaults.inlineBelow());
+    assertTrue(defaults.layouts(6).inline(16 * 1024 - 1));
+    assertFalse(defaults.layouts(6).inline(16 * 1024));
+    ApiServerConfig none = ApiServerConfig.from(Map.of("INLINE_BELOW", "0"), new String[0]);
+    assertFalse(none.layouts(6).inline(0));
+    assertTrue(none.describe().contains(" INLINE_BELOW=0 "), none.describe());
+    ApiServerConfig flag = ApiServerConfig.from(Map.of(), new String[] {"--inline-below", "4K"});
+    assertEquals(4096, flag.layouts(6).inlineBelow());
+    IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("INLINE_BELOW", "2M"), new String[0]));
+    assertTrue(big.getMessage().startsWith("INLINE_BELOW must be from 0 to"), big.getMessage());
+  }
+
+  @Test
   void memoryForSmallContentIsSetInBytes() {
     assertEquals(OptionalLong.empty(),
         ApiServerConfig.from(Map.of(), new String[0]).smallContentCache());

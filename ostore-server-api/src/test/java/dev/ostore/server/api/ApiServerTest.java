@@ -50,7 +50,8 @@ class ApiServerTest extends ClusterTest {
 
   @Test
   void locateAnswersWhichDataServerHoldsEachShard() throws Exception {
-    http.put("/objects/located", "here");
+    String content = "here, and too large for the metadata store ".repeat(500);
+    http.put("/objects/located", content);
     HttpResponse<String> located = http.get("/locate/located");
     assertEquals(200, located.statusCode());
     // Small content on three data servers: shards 0, 1 and 2 are three copies, one on each.
@@ -58,7 +59,7 @@ class ApiServerTest extends ClusterTest {
     assertEquals(java.util.Set.of("0", "1", "2"), shards.keySet(), located.body());
     assertEquals(cluster.dataServerAddresses().stream().map(Object::toString)
         .collect(java.util.stream.Collectors.toSet()), new java.util.HashSet<>(shards.values()));
-    ContentHash hash = ContentHash.sha256("here".getBytes(UTF_8));
+    ContentHash hash = ContentHash.sha256(content.getBytes(UTF_8));
     assertEquals(3, holders(hash).size());
     assertEquals(located.body(), http.get("/locate/?hash=" + hash.hex()).body());
     assertEquals(located.body(), http.get("/locate/?hash="
@@ -117,6 +118,16 @@ class ApiServerTest extends ClusterTest {
   }
 
   @Test
+  void smallContentIsLocatedInTheMetadataStoreOnNoDataServer() throws Exception {
+    http.put("/objects/small", "here");
+    HttpResponse<String> located = http.get("/locate/small");
+    assertEquals(200, located.statusCode());
+    assertEquals("{}", located.body());
+    assertEquals("{}", http.get("/locate/?hash="
+        + ContentHash.sha256("here".getBytes(UTF_8)).hex()).body());
+  }
+
+  @Test
   void eachPutOfANameAddsAVersionAndGetReturnsTheLatest() throws Exception {
     for (int i = 1; i <= 10; i++) {
       HttpResponse<String> put = http.put("/objects/doc", "version " + i);
@@ -126,7 +137,8 @@ class ApiServerTest extends ClusterTest {
     }
     assertEquals("version 3", http.get("/objects/doc?version=3").body());
     for (int i = 1; i <= 10; i++) {
-      assertEquals(3, holders(ContentHash.sha256(("version " + i).getBytes(UTF_8))).size());
+      // Kept in the metadata store, below INLINE_BELOW: no data server holds a copy.
+      assertEquals(0, holders(ContentHash.sha256(("version " + i).getBytes(UTF_8))).size());
     }
   }
 
@@ -154,7 +166,8 @@ class ApiServerTest extends ClusterTest {
   @Test
   void everyDataServerOfASmallStoreHoldsAShardOfEachObject() throws Exception {
     for (int i = 0; i < 30; i++) {
-      http.put("/objects/spread-" + i, "object " + i);
+      // 20 KB: too large for the metadata store, small enough for whole copies.
+      http.put("/objects/spread-" + i, ("object " + i + "\n").repeat(2_000));
     }
     for (int i = 1; i <= cluster.dataServerAddresses().size(); i++) {
       assertEquals(30, ShardStore.inspect(root.resolve("data-" + i)).size(), "data server " + i);

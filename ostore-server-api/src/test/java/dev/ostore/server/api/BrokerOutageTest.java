@@ -72,8 +72,12 @@ class BrokerOutageTest {
     assertEquals(200, http.put("/objects/before", "stored before").statusCode());
     broker.cut();
     awaitDataServerLive(false, Duration.ofSeconds(30));
-    HttpResponse<String> during = http.put("/objects/during", "no data server is live");
+    HttpResponse<String> during = http.put("/objects/during",
+        "no data server is live, and this is too large for the metadata store ".repeat(300));
     assertEquals(503, during.statusCode(), during.body());
+    // Small content is kept in the metadata store, so it needs no data server.
+    HttpResponse<String> small = http.put("/objects/small", "kept in the metadata store");
+    assertEquals(200, small.statusCode(), small.body());
 
     broker.restore();
     long back = System.nanoTime();
@@ -82,6 +86,7 @@ class BrokerOutageTest {
     assertTrue(recovery.compareTo(RECOVERY) < 0, "live again after " + recovery);
     assertEquals(200, http.put("/objects/after", "stored after").statusCode());
     assertEquals("stored before", http.get("/objects/before").body());
+    assertEquals("kept in the metadata store", http.get("/objects/small").body());
   }
 
   /** Starts {@code main} with {@code env} and a {@code LISTEN_ADDRESS} of its own. */

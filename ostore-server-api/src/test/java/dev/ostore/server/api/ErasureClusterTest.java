@@ -157,7 +157,7 @@ class ErasureClusterTest {
     SeededObject flipped = new SeededObject("flipped", MIB + 3, 500);
     SeededObject truncated = new SeededObject("truncated", MIB + 3, 501);
     SeededObject deleted = new SeededObject("deleted", MIB + 3, 502);
-    SeededObject flippedCopy = new SeededObject("flipped-copy", 4 * KIB, 503);
+    SeededObject flippedCopy = new SeededObject("flipped-copy", 20 * KIB, 503);
     for (SeededObject object : List.of(flipped, truncated, deleted, flippedCopy)) {
       assertPut(object);
     }

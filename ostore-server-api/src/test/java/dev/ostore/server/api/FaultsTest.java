@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the api server answers when data servers are missing, unreachable or failing. It runs
- * for one data server, so content is one shard (1+0): the whole content, on one server.
+ * for one data server, so content is one shard (1+0): the whole content, on one server, small
+ * content too (none is kept in the metadata store).
  */
 @Timeout(60)
 class FaultsTest {
@@ -272,7 +273,8 @@ class FaultsTest {
   /** Compression off: the fake data servers serve shards of content as it came. */
   private ApiServer startApiServer(int dataServers, Path dir) throws IOException {
     return ApiServer.start(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0), dir,
-        dataServers).withCompression(Compression.OFF), bus, InstantSource.system());
+        dataServers).withCompression(Compression.OFF).withInlineBelow(0), bus,
+        InstantSource.system());
   }
 
   private static void awaitLive(ApiServer api, int servers) throws InterruptedException {

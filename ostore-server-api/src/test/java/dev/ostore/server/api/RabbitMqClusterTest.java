@@ -24,6 +24,8 @@ class RabbitMqClusterTest {
   private static final Set<Integer> ALL = ProcessCluster.allData(3);
   /** Three copies of everything, two enough to write: any one data server may die. */
   static final String CODE = "1+2";
+  /** Every content on the data servers, small ones too (none in the metadata store). */
+  static final Map<String, String> ENV = Map.of("ERASURE_CODE", CODE, "INLINE_BELOW", "0");
 
   @TempDir
   Path root;
@@ -33,7 +35,7 @@ class RabbitMqClusterTest {
   @BeforeEach
   void startCluster() throws Exception {
     cluster = ProcessCluster.start(root, new ProcessCluster.Spec("cluster", 3, List.of(),
-        Map.of("ERASURE_CODE", CODE), List.of(), Map.of()));
+        ENV, List.of(), Map.of()));
     http = cluster.http();
   }
 

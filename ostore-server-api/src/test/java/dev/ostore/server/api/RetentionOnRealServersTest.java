@@ -36,14 +36,14 @@ class RetentionOnRealServersTest {
     try (ProcessCluster cluster = ProcessCluster.start(root, new ProcessCluster.Spec(
         six.name(), 6, six.apiJvm(), api, six.dataJvm(), six.dataEnv()))) {
       Http http = cluster.http();
-      List<byte[]> versions = List.of(bytes(300_000, 1), bytes(300_000, 2), bytes(3_000, 3),
+      List<byte[]> versions = List.of(bytes(300_000, 1), bytes(300_000, 2), bytes(30_000, 3),
           bytes(300_000, 4));
       for (byte[] body : versions) {
         assertEquals(200, http.put("/objects/kept", body).statusCode());
       }
-      byte[] removed = bytes(3_000, 5);
+      byte[] removed = bytes(30_000, 5);
       assertEquals(200, http.put("/objects/other", removed).statusCode());
-      assertEquals(200, http.put("/objects/other", bytes(3_000, 6)).statusCode());
+      assertEquals(200, http.put("/objects/other", bytes(30_000, 6)).statusCode());
       assertEquals(204, http.method("DELETE", "/objects/other?version=1").statusCode());
       assertEquals(404, http.method("DELETE", "/objects/other?version=1").statusCode());
 

@@ -1,10 +1,13 @@
 package dev.ostore.server.api;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ServerAddress;
 import dev.ostore.TcpProxy;
+import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.server.data.DataServer;
 import dev.ostore.server.data.DataServerConfig;
@@ -33,6 +36,7 @@ class SharedMetadataTest {
   TestPostgres postgres;
   MessageBus bus;
   final List<AutoCloseable> servers = new ArrayList<>();
+  final List<DataServer> dataServers = new ArrayList<>();
   Http first;
   Http second;
 
@@ -43,8 +47,10 @@ class SharedMetadataTest {
     first = new Http(startApiServer("first").address().baseUri());
     second = new Http(startApiServer("second").address().baseUri());
     for (int i = 1; i <= 2; i++) {
-      servers.add(DataServer.start(DataServerConfig.embedded(
-          new ServerAddress("127.0.0.1", 0), root.resolve("data-" + i)), bus));
+      DataServer data = DataServer.start(DataServerConfig.embedded(
+          new ServerAddress("127.0.0.1", 0), root.resolve("data-" + i)), bus);
+      dataServers.add(data);
+      servers.add(data);
     }
     awaitLive();
   }
@@ -72,6 +78,25 @@ class SharedMetadataTest {
     HttpResponse<String> gone = first.get("/objects/shared");
     assertEquals(404, gone.statusCode());
     assertEquals("written through the first", first.get("/objects/shared?version=1").body());
+  }
+
+  @Test
+  void smallContentKeptInPostgresIsReadThroughTheOtherApiServerWithNoDataServer()
+      throws Exception {
+    byte[] small = TestData.randomBytes(4096, 1);
+    byte[] large = TestData.randomBytes(100_000, 2);
+    assertEquals(200, first.put("/objects/small", small).statusCode());
+    assertEquals(200, first.put("/objects/large", large).statusCode());
+    assertEquals("{}", first.get("/locate/small").body());
+    for (DataServer data : dataServers) {
+      data.close();
+    }
+    // The second api server never saw the small object: it reads it from PostgreSQL.
+    assertArrayEquals(small, second.getBytes("/objects/small").body());
+    assertNotEquals(200, second.get("/objects/large").statusCode(), "its data servers are gone");
+    byte[] later = TestData.randomBytes(4096, 3);
+    assertEquals(200, second.put("/objects/later", later).statusCode());
+    assertArrayEquals(later, first.getBytes("/objects/later").body());
   }
 
   @Test
