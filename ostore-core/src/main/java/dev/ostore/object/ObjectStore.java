@@ -19,8 +19,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Objects by name, as an api server serves them, without HTTP: versions in the metadata store,
- * content erasure-coded on the data servers (see {@link ShardedContents}), each content stored
- * once. An api server's endpoints are a thin layer over it; anything else can store and read
+ * content erasure-coded on the data servers (see {@link ShardedContents}), or, when small, kept
+ * in the metadata store ({@link Layouts#inline}), each content stored once. An api server's endpoints are a thin layer over it; anything else can store and read
  * objects through it too. Thread-safe.
  *
  * <pre>{@code
@@ -59,8 +59,9 @@ public interface ObjectStore {
   /**
    * Stores {@code body} as the next version of {@code name}, once its content is durable:
    * {@code BAD_REQUEST} when it is not what its declared hash says, {@code NO_DATA_SERVER} when
-   * too few data servers are live, {@code DATA_SERVER_FAILED} when too many fail, {@code BUSY}
-   * when those that failed were all too busy to take it.
+   * too few data servers are live for content that is not kept in the metadata store ({@link
+   * Layouts#inline}), {@code DATA_SERVER_FAILED} when too many fail, {@code BUSY} when those that
+   * failed were all too busy to take it.
    */
   Version put(ObjectName name, Body body) throws IOException;
 
