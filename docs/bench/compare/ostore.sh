@@ -115,6 +115,8 @@ for line in sys.stdin:
         where = "-"
     if isinstance(where, str):
         print(where, "/objects/%s")
+    elif not where:  # {}: kept in the metadata store, on no data server
+        print("-", "/objects/%s")
     else:  # copies: each shard is the whole content; the lowest index held
         i = min(where, key=int)
         print(where[i], "/shards/%s." + i)'
