@@ -20,8 +20,9 @@ import java.util.concurrent.Executor;
 /**
  * Objects by name, as an api server serves them, without HTTP: versions in the metadata store,
  * content erasure-coded on the data servers (see {@link ShardedContents}), or, when small, kept
- * in the metadata store ({@link Layouts#inline}), each content stored once. An api server's endpoints are a thin layer over it; anything else can store and read
- * objects through it too. Thread-safe.
+ * in the metadata store ({@link Layouts#inline}), each content stored once. An api server's
+ * endpoints are a thin layer over it; anything else can store and read objects through it too.
+ * Thread-safe.
  *
  * <pre>{@code
  * Version v = objects.put(ObjectName.of("report.pdf"), ObjectStore.Body.of(bytes, Optional.empty()));

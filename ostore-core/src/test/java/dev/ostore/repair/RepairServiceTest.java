@@ -59,10 +59,10 @@ class RepairServiceTest {
     Locator locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
     metadata = MetadataStore.embedded(dir.resolve("metadata.db"));
     repair = ContentRepair.create(metadata, live, locator, servers, Layouts.DEFAULT, executor);
-    // Small contents in shards too (not inline), to be rebuilt with the large ones.
+    // Small contents on data servers too (none in the metadata store), rebuilt with the large.
     ObjectStore objects = ObjectStore.create(metadata, live, locator, servers,
-        Layouts.DEFAULT.withInlineBelow(0), executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT,
-        ObjectStore.defaultSmallContentCache());
+        Layouts.DEFAULT.withInlineBelow(0), executor, Duration.ofSeconds(1), false,
+        RepairQueue.NONE, Compression.DEFAULT, ObjectStore.defaultSmallContentCache());
     Random random = new Random(1);
     for (int i = 0; i < CONTENTS; i++) {
       byte[] body = new byte[i % 2 == 0 ? 300_000 : 3_000];
