@@ -20,8 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class WalCheckpointer implements AutoCloseable {
   private static final Logger log = System.getLogger(WalCheckpointer.class.getName());
-  /** Commits between checkpoints: a small PUT's commit logs a few pages, SQLite's limit 1,000. */
-  static final int COMMITS_PER_CHECKPOINT = 128;
+  /**
+   * Commits between checkpoints: few, so that each forces few pages into the database file, and
+   * a commit's force of the log, which may wait for it, waits briefly. At 128, with small content
+   * in the metadata store (three pages a 4 KiB PUT), p99 was 3–4 times as long, for the same PUTs
+   * a second (docs/benchmarks.md, section 51).
+   */
+  static final int COMMITS_PER_CHECKPOINT = 16;
   private static final String CHECKPOINT = "PRAGMA wal_checkpoint(PASSIVE)";
 
   private final String name;
