@@ -93,11 +93,11 @@ final class StoredObjects implements ObjectStore {
       SmallContents.Copy copy = small.copying(upload.body(), body.length());
       long size = body.copyTo(copy);
       ContentHash hash = upload.seal(declared);
-      Optional<InlineContent> small = upload.inline();
-      if (small.isPresent()) {
-        Optional<Version> kept = keepInline(name, hash, small.get(), condition);
+      Optional<InlineContent> inlined = upload.inline();
+      if (inlined.isPresent()) {
+        Optional<Version> kept = keepInline(name, hash, inlined.get(), condition);
         if (kept.isPresent()) {
-          copy.keep(hash, small.get().layout());
+          copy.keep(hash, inlined.get().layout());
           return kept.get();
         }
       }
