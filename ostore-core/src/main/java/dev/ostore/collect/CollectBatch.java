@@ -25,7 +25,8 @@ import java.util.Set;
  * transaction. A content stays safe content by content: one refused by the condemnation is left
  * alone; one with a shard written since the grace began, or revived before the forget, gets its
  * held shards back; one a data server failed on stays condemned, what was held held, for the next
- * pass. Used by {@link CollectPass}, which has already counted the contents as checked.
+ * pass. Orphan shards of content kept inline are only held: its row and bytes stay. Used by
+ * {@link CollectPass}, which has already counted the contents as checked.
  */
 final class CollectBatch {
   private final MetadataStore metadata;
@@ -38,6 +39,16 @@ final class CollectBatch {
   record Candidate(ContentEntry entry, List<Placed> shards, boolean orphan) {
     ContentHash hash() {
       return entry.hash();
+    }
+
+    /**
+     * Whether only the shards go: left from a write in shards of content now kept inline, which
+     * versions may refer to, so it is neither condemned nor forgotten. No write records it in
+     * shards while its row is inline, and its shards are never wanted ({@link
+     * MetadataStore#wanted}).
+     */
+    boolean shardsOnly() {
+      return orphan && entry.layout().isInline();
     }
   }
 
@@ -83,11 +94,12 @@ final class CollectBatch {
       return;
     }
     Instant at = clock.instant();
-    Set<ContentHash> condemned = metadata.condemn(
-        candidates.stream().map(Candidate::entry).toList(), touchedBefore, at);
+    Set<ContentHash> condemned = metadata.condemn(candidates.stream()
+        .filter(candidate -> !candidate.shardsOnly()).map(Candidate::entry).toList(),
+        touchedBefore, at);
     Map<ContentHash, Outcome> outcomes = new LinkedHashMap<>();
     for (Candidate candidate : candidates) {
-      if (condemned.contains(candidate.hash())) {
+      if (candidate.shardsOnly() || condemned.contains(candidate.hash())) {
         outcomes.put(candidate.hash(), new Outcome(candidate));
       } // else referenced or touched again since it was listed
     }
@@ -100,6 +112,8 @@ final class CollectBatch {
       } else if (outcome.writtenSince) {
         // A write stored a shard of it lately: it may be reviving the content.
         revive(outcome);
+      } else if (outcome.candidate.shardsOnly()) {
+        progress.collected(true, outcome.held.size(), bytes(outcome.held));
       } else {
         forgettable.put(hash, outcome);
       }

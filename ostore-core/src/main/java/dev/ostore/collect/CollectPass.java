@@ -34,13 +34,13 @@ import java.util.stream.Collectors;
  * wanted (an undo, or a pass that died half way), and held whole copies that are needed; applies
  * the retention rule; collects the contents no version has referred to for the grace period, then
  * the orphan shards (listed by a data server, written before the grace period, with no row in the
- * table of contents), then the whole copies of content stored before erasure coding that readers
- * no longer need ({@link CollectWhole}); and restores what is wanted once more. Contents are
- * collected in batches ({@link CollectBatch}): condemned in the metadata store, their shards held
- * on the live servers listing them, their rows forgotten; a write that revived one meanwhile
- * makes its forget fail and its shards go back. Errors of a data server keep the content
- * (condemned, what was held held, for the next pass); an error of the metadata store ends the
- * pass. A dry run counts and changes nothing.
+ * table of contents or a row that keeps the content inline), then the whole copies of content
+ * stored before erasure coding that readers no longer need ({@link CollectWhole}); and restores
+ * what is wanted once more. Contents are collected in batches ({@link CollectBatch}): condemned
+ * in the metadata store, their shards held on the live servers listing them, their rows
+ * forgotten; a write that revived one meanwhile makes its forget fail and its shards go back.
+ * Errors of a data server keep the content (condemned, what was held held, for the next pass);
+ * an error of the metadata store ends the pass. A dry run counts and changes nothing.
  */
 final class CollectPass {
   static final String LEASE = "collect";
@@ -161,9 +161,10 @@ final class CollectPass {
   }
 
   /**
-   * Walks every shard listing, beside the table of contents, for contents without a row whose
-   * every listed shard was written before {@code before}: shards of a write that never recorded
-   * its version, or that outlived their content on a server down while it was collected.
+   * Walks every shard listing, beside the table of contents, for contents without a row, or kept
+   * inline, whose every listed shard was written before {@code before}: shards of a write that
+   * never recorded its version, or that outlived their content on a server down while it was
+   * collected. Content kept inline never reads its shards, and its row stays.
    */
   private void collectOrphans(Instant before) throws IOException {
     ListingMerge merge = new ListingMerge(client, sightings.look(), settings.pageSize());
@@ -186,10 +187,14 @@ final class CollectPass {
       }
       boolean old = listed.values().stream().flatMap(List::stream)
           .allMatch(shard -> shard.written().isBefore(before));
-      if (old && !contents.has(hash)) {
+      if (!old) {
+        continue;
+      }
+      Optional<ContentEntry> row = contents.row(hash);
+      if (row.isEmpty() || row.get().layout().isInline()) {
         ListedShard any = listed.values().iterator().next().get(0);
-        consider(new ContentEntry(hash, new ContentLayout(any.objectSize(),
-            any.striping().toString())), listed, before, true);
+        consider(row.orElseGet(() -> new ContentEntry(hash, new ContentLayout(any.objectSize(),
+            any.striping().toString()))), listed, before, true);
       }
     }
     flush(before);
@@ -264,25 +269,25 @@ final class CollectPass {
 
   /** The table of contents, a page at a time, asked about in ascending hash order. */
   private final class Contents {
-    private final Deque<ContentHash> page = new ArrayDeque<>();
+    private final Deque<ContentEntry> page = new ArrayDeque<>();
     private Optional<ContentHash> after = Optional.empty();
     private boolean over;
 
-    boolean has(ContentHash hash) throws IOException {
+    Optional<ContentEntry> row(ContentHash hash) throws IOException {
       while (true) {
         if (page.isEmpty()) {
           if (over) {
-            return false;
+            return Optional.empty();
           }
           List<ContentEntry> more = metadata.contents(after, settings.pageSize());
-          more.forEach(entry -> page.add(entry.hash()));
+          page.addAll(more);
           over = more.size() < settings.pageSize();
           after = more.isEmpty() ? after : Optional.of(more.get(more.size() - 1).hash());
           continue;
         }
-        int order = page.peek().hex().compareTo(hash.hex());
+        int order = page.peek().hash().hex().compareTo(hash.hex());
         if (order >= 0) {
-          return order == 0;
+          return order == 0 ? Optional.of(page.peek()) : Optional.empty();
         }
         page.poll();
       }

@@ -10,10 +10,10 @@ import java.util.Optional;
 
 /**
  * What one collection pass did, so far or in all: versions the retention rule removed, contents
- * looked at, collected (their shards held and their row forgotten; those with no row, orphan
- * shards, counted apart too) and revived by a write meanwhile, shards, whole copies (content
- * stored before erasure coding) and bytes moved to the holding areas, shards and whole copies
- * restored from them, and what failed (each failure kept its data). A dry
+ * looked at, collected (their shards held and their row forgotten; orphan shards, of content with
+ * no row or kept inline, whose row stays, counted apart too) and revived by a write meanwhile,
+ * shards, whole copies (content stored before erasure coding) and bytes moved to the holding areas,
+ * shards and whole copies restored from them, and what failed (each failure kept its data). A dry
  * run counts what it would collect, hold and free, and changes nothing.
  */
 public record CollectReport(Instant started, Optional<Instant> finished, String result,

@@ -55,9 +55,11 @@ final class ContentTable {
       + " VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
   private static final String INLINE = "SELECT content FROM ostore_inline WHERE hash = ?";
   private static final String FORGET_INLINE = "DELETE FROM ostore_inline WHERE hash = ?";
+  // Content kept inline reads no shard: any of it are left from a write in shards.
   private static final String WANTED = "SELECT"
-      + " EXISTS (SELECT 1 FROM ostore_versions WHERE hash = ?)"
-      + " OR EXISTS (SELECT 1 FROM ostore_contents WHERE hash = ? AND condemned_millis IS NULL)";
+      + " NOT EXISTS (SELECT 1 FROM ostore_inline WHERE hash = ?)"
+      + " AND (EXISTS (SELECT 1 FROM ostore_versions WHERE hash = ?)"
+      + " OR EXISTS (SELECT 1 FROM ostore_contents WHERE hash = ? AND condemned_millis IS NULL))";
   private static final String PAGE = "SELECT hash, size, layout FROM ostore_contents"
       + " WHERE hash > ? ORDER BY hash LIMIT ?";
   // ostore_versions_hash serves both the order and the range; tombstones have no hash.
@@ -139,7 +141,7 @@ final class ContentTable {
 
   static boolean wanted(Session session, ContentHash hash) throws SQLException {
     byte[] digest = hash.bytes();
-    try (ResultSet row = session.statement(WANTED, digest, digest).executeQuery()) {
+    try (ResultSet row = session.statement(WANTED, digest, digest, digest).executeQuery()) {
       row.next();
       return row.getBoolean(1);
     }

@@ -301,8 +301,9 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * Which of {@code hashes} are of content that is wanted, read in one transaction: a version
-   * refers to it, or its row in the table of contents is not condemned. Shards of unwanted
-   * content may be collected.
+   * refers to it, or its row in the table of contents is not condemned; but never content kept
+   * inline, whose shards are left from a write in shards. Shards of unwanted content may be
+   * collected.
    */
   Set<ContentHash> wanted(Collection<ContentHash> hashes) throws IOException;
 

@@ -3,6 +3,7 @@ package dev.ostore.collect;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
@@ -386,6 +387,36 @@ class CollectorTest {
     assertEquals(0, report.shardsHeld());
     assertEquals(Optional.empty(), store.metadata.layout(hash));
     assertEquals(Optional.empty(), store.metadata.inline(hash));
+  }
+
+  @Test
+  void shardsLeftBesideContentKeptInlineAreCollectedAsOrphans() throws IOException {
+    byte[] small = new byte[4096];
+    random.nextBytes(small);
+    // A write that stored no content inline died after its shards, before its version.
+    ObjectStore inShards = ObjectStore.create(failingOn("add"), store.live, store.newLocator(),
+        store.servers, Layouts.DEFAULT.withInlineBelow(0), store.executor,
+        Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.OFF,
+        ObjectStore.defaultSmallContentCache());
+    assertThrows(OstoreException.class, () -> inShards.put(ObjectName.of("small"),
+        ObjectStore.Body.of(small, Optional.empty())));
+    int leftOver = store.servers.shardCount();
+    assertTrue(leftOver > 0);
+    ContentHash hash = put("small", small);
+    assertTrue(store.metadata.layout(hash).orElseThrow().isInline());
+    assertEquals(leftOver, store.servers.shardsOf(hash).values().stream()
+        .mapToInt(List::size).sum());
+    clock.advance(LATER);
+
+    CollectReport report = pass(collector(0), false);
+    assertEquals(1, report.orphansCollected(), report.toJson());
+    assertEquals(leftOver, report.shardsHeld());
+    assertEquals(0, report.shardsRestored(), "not wanted: the content reads no shard");
+    assertEquals(Map.of(), store.servers.shardsOf(hash));
+    assertEquals(leftOver, store.servers.heldAwayCount());
+    assertTrue(store.metadata.layout(hash).orElseThrow().isInline(), "its row kept");
+    assertArrayEquals(small, store.metadata.inline(hash).orElseThrow());
+    assertArrayEquals(small, get("small"));
   }
 
   @Test

@@ -725,6 +725,7 @@ abstract class MetadataStoreContract {
         store.add("a", HASH, content, Precondition.NONE));
     assertEquals(Optional.of(new ContentLayout(5, "inline")), store.layout(HASH));
     assertArrayEquals(bytes, store.inline(HASH).orElseThrow());
+    assertFalse(wanted(HASH), "referred to, but it reads no shard: any are left over");
     // Content never changes under its hash: later bytes are not written over the first.
     byte[] other = "HELLO".getBytes(UTF_8);
     store.add("b", HASH, new InlineContent(content.layout(), other), Precondition.NONE);
