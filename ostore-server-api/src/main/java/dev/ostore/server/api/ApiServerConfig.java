@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 
 /**
  * Everything an api server is configured with, built once in {@code main}. Without a broker
@@ -282,66 +283,104 @@ public record ApiServerConfig(
 
   /** The same, for a store of {@code n} data servers. */
   public ApiServerConfig withDataServers(int n) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, OptionalInt.of(n),
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-        compression, smallContentCache);
+    return edit(edit -> edit.dataServers = OptionalInt.of(n));
   }
 
   /** The same, with instant upload on or off. */
   public ApiServerConfig withInstantUpload(boolean on) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, on, stopTimeout, erasureCode, smallObjectLimit,
-        inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease, compression,
-        smallContentCache);
+    return edit(edit -> edit.instantUpload = on);
   }
 
   /** The same, keeping versions in the database at {@code url}. */
   public ApiServerConfig withMetadataUrl(String url) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, Optional.of(url), instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-        compression, smallContentCache);
+    return edit(edit -> edit.metadataUrl = Optional.of(url));
   }
 
   /** The same, laying new content out as the erasure code {@code code} ("k+m") says. */
   public ApiServerConfig withErasureCode(String code) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, Optional.of(code),
-        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-        compression, smallContentCache);
+    return edit(edit -> edit.erasureCode = Optional.of(code));
   }
 
   /** The same, keeping content below {@code limit} bytes in the metadata store (0: none). */
   public ApiServerConfig withInlineBelow(long limit) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, limit, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-        compression, smallContentCache);
+    return edit(edit -> edit.inlineBelow = limit);
   }
 
   /** The same, with the repair service run as {@code settings} say. */
   public ApiServerConfig withRepair(RepairSettings settings) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, inlineBelow, writeQuorum, settings, collect, uploadExpiry, uploadLease,
-        compression, smallContentCache);
+    return edit(edit -> edit.repair = settings);
   }
 
   /** The same, with retention and garbage collection run as {@code settings} say. */
   public ApiServerConfig withCollect(CollectSettings settings) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, inlineBelow, writeQuorum, repair, settings, uploadExpiry, uploadLease,
-        compression, smallContentCache);
+    return edit(edit -> edit.collect = settings);
   }
 
   /** The same, storing new content compressed as {@code settings} say. */
   public ApiServerConfig withCompression(Compression settings) {
-    return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
-        heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
-        smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-        settings, smallContentCache);
+    return edit(edit -> edit.compression = settings);
+  }
+
+  /** A copy with what {@code change} sets changed, checked as any config is. */
+  private ApiServerConfig edit(Consumer<Edit> change) {
+    Edit edit = new Edit(this);
+    change.accept(edit);
+    return edit.build();
+  }
+
+  /**
+   * The components of a config being copied with some changed: so that each {@code with} method
+   * names only what it changes, and a new component is added here once, not to each of them.
+   */
+  private static final class Edit {
+    private ServerAddress listenAddress;
+    private Optional<URI> rabbitMqServer;
+    private Path storageRoot;
+    private OptionalInt dataServers;
+    private Duration heartbeatExpiry;
+    private Duration locateTimeout;
+    private Optional<String> metadataUrl;
+    private boolean instantUpload;
+    private Duration stopTimeout;
+    private Optional<String> erasureCode;
+    private long smallObjectLimit;
+    private long inlineBelow;
+    private OptionalInt writeQuorum;
+    private RepairSettings repair;
+    private CollectSettings collect;
+    private Duration uploadExpiry;
+    private Duration uploadLease;
+    private Compression compression;
+    private OptionalLong smallContentCache;
+
+    private Edit(ApiServerConfig config) {
+      listenAddress = config.listenAddress;
+      rabbitMqServer = config.rabbitMqServer;
+      storageRoot = config.storageRoot;
+      dataServers = config.dataServers;
+      heartbeatExpiry = config.heartbeatExpiry;
+      locateTimeout = config.locateTimeout;
+      metadataUrl = config.metadataUrl;
+      instantUpload = config.instantUpload;
+      stopTimeout = config.stopTimeout;
+      erasureCode = config.erasureCode;
+      smallObjectLimit = config.smallObjectLimit;
+      inlineBelow = config.inlineBelow;
+      writeQuorum = config.writeQuorum;
+      repair = config.repair;
+      collect = config.collect;
+      uploadExpiry = config.uploadExpiry;
+      uploadLease = config.uploadLease;
+      compression = config.compression;
+      smallContentCache = config.smallContentCache;
+    }
+
+    private ApiServerConfig build() {
+      return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
+          heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
+          smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
+          compression, smallContentCache);
+    }
   }
 
   /** The file of the embedded metadata database, used when no {@code METADATA_URL} is set. */

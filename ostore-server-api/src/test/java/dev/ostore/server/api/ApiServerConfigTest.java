@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -90,6 +91,38 @@ class ApiServerConfigTest {
         () -> ApiServerConfig.from(Map.of("SMALL_CONTENT_CACHE", "-1"), new String[0]));
     assertTrue(bad.getMessage().startsWith("SMALL_CONTENT_CACHE (--small-content-cache)"),
         bad.getMessage());
+  }
+
+  @Test
+  void eachWithChangesItsOwnSettingAndKeepsEveryOther() {
+    Map<String, String> env = new HashMap<>(Map.ofEntries(
+        Map.entry("LISTEN_ADDRESS", "127.0.0.1:9999"), Map.entry("STORAGE_ROOT", "/srv/o"),
+        Map.entry("DATA_SERVERS", "5"), Map.entry("HEARTBEAT_EXPIRY", "7s"),
+        Map.entry("LOCATE_TIMEOUT", "2s"), Map.entry("METADATA_URL", "jdbc:sqlite:/srv/m.db"),
+        Map.entry("INSTANT_UPLOAD", "true"), Map.entry("STOP_TIMEOUT", "3s"),
+        Map.entry("ERASURE_CODE", "3+1"), Map.entry("SMALL_OBJECT_LIMIT", "32768"),
+        Map.entry("INLINE_BELOW", "1024"), Map.entry("WRITE_QUORUM", "4"),
+        Map.entry("REPAIR_INTERVAL", "2h"), Map.entry("VERSIONS_KEPT", "3"),
+        Map.entry("UPLOAD_EXPIRY", "5h"), Map.entry("UPLOAD_LEASE", "20s"),
+        Map.entry("COMPRESSION", "false"), Map.entry("SMALL_CONTENT_CACHE", "1M")));
+    ApiServerConfig config = ApiServerConfig.from(env, new String[0]);
+    ApiServerConfig none = ApiServerConfig.from(Map.of(), new String[0]);
+    assertEquals(changed(env, "DATA_SERVERS", "2"), config.withDataServers(2));
+    assertEquals(changed(env, "INSTANT_UPLOAD", "false"), config.withInstantUpload(false));
+    assertEquals(changed(env, "METADATA_URL", "jdbc:sqlite:/x.db"),
+        config.withMetadataUrl("jdbc:sqlite:/x.db"));
+    assertEquals(changed(env, "ERASURE_CODE", "2+2"), config.withErasureCode("2+2"));
+    assertEquals(changed(env, "INLINE_BELOW", "0"), config.withInlineBelow(0));
+    assertEquals(changed(env, "REPAIR_INTERVAL", "1h"), config.withRepair(none.repair()));
+    assertEquals(changed(env, "VERSIONS_KEPT", "0"), config.withCollect(none.collect()));
+    assertEquals(changed(env, "COMPRESSION", "true"),
+        config.withCompression(none.compression()));
+  }
+
+  private static ApiServerConfig changed(Map<String, String> env, String name, String value) {
+    Map<String, String> changed = new HashMap<>(env);
+    changed.put(name, value);
+    return ApiServerConfig.from(changed, new String[0]);
   }
 
   @Test
