@@ -8,7 +8,8 @@ import java.util.Objects;
 
 /**
  * {@link ErasureStreams#decoder}: gets one stripe at a time from the source, rebuilds its missing
- * data chunks and serves its bytes, those of the window {@code [from, to)} only.
+ * data chunks and serves its bytes, those of the window {@code [from, to)} only. It serves them
+ * from the arrays the source lends where it can: a copy less of every byte of a big GET.
  */
 final class StripeDecoder extends InputStream {
   private final ErasureCode code;
@@ -19,8 +20,12 @@ final class StripeDecoder extends InputStream {
   private final long to;
   /** The stripe after the last one the window reaches. */
   private final long end;
-  /** k data then m parity chunks, reused for every stripe; only as long as the longest chunk. */
+  /** k data then m parity arrays of its own, reused for every stripe; as long as the longest. */
+  private final byte[][] own;
+  /** The stripe's k data then m parity chunks: arrays of its own or lent by the source. */
   private final byte[][] chunks;
+  /** Where each chunk starts in its array: 0 in one of its own. */
+  private final int[] offsets;
   private final boolean[] present;
   /** The data chunks of the stripe being loaded that hold bytes of the window. */
   private final boolean[] wanted;
@@ -44,7 +49,9 @@ final class StripeDecoder extends InputStream {
     this.next = striping.stripeOf(from);
     this.end = from == to ? next : striping.stripeOf(to - 1) + 1;
     int longest = next == end ? 0 : striping.chunkLength(objectSize, next);
-    this.chunks = new byte[striping.totalShards()][longest];
+    this.own = new byte[striping.totalShards()][longest];
+    this.chunks = new byte[striping.totalShards()][];
+    this.offsets = new int[striping.totalShards()];
     this.present = new boolean[striping.totalShards()];
     this.wanted = new boolean[striping.dataShards()];
   }
@@ -54,7 +61,8 @@ final class StripeDecoder extends InputStream {
     if (!ensureBytes()) {
       return -1;
     }
-    int b = chunks[position / chunkLength][position % chunkLength] & 0xff;
+    int chunk = position / chunkLength;
+    int b = chunks[chunk][offsets[chunk] + position % chunkLength] & 0xff;
     position++;
     return b;
   }
@@ -69,7 +77,8 @@ final class StripeDecoder extends InputStream {
     while (copied < length && ensureBytes()) {
       int at = position % chunkLength;
       int n = Math.min(length - copied, Math.min(chunkLength - at, servedEnd - position));
-      System.arraycopy(chunks[position / chunkLength], at, bytes, offset + copied, n);
+      int chunk = position / chunkLength;
+      System.arraycopy(chunks[chunk], offsets[chunk] + at, bytes, offset + copied, n);
       position += n;
       copied += n;
     }
@@ -83,7 +92,8 @@ final class StripeDecoder extends InputStream {
     while (ensureBytes()) {
       int at = position % chunkLength;
       int n = Math.min(chunkLength - at, servedEnd - position);
-      out.write(chunks[position / chunkLength], at, n);
+      int chunk = position / chunkLength;
+      out.write(chunks[chunk], offsets[chunk] + at, n);
       position += n;
       copied += n;
     }
@@ -127,7 +137,9 @@ final class StripeDecoder extends InputStream {
     // Until the source has succeeded no byte of the old stripe may be served as the new one's.
     servedEnd = 0;
     position = 0;
-    source.read(stripe, length, chunks, present, wanted);
+    System.arraycopy(own, 0, chunks, 0, own.length);
+    Arrays.fill(offsets, 0);
+    source.lend(stripe, length, chunks, offsets, present, wanted);
     int filled = 0;
     boolean missingWanted = false;
     for (int i = 0; i < present.length; i++) {
@@ -139,11 +151,23 @@ final class StripeDecoder extends InputStream {
         throw new IOException("stripe " + stripe + ": source filled " + filled + " of "
             + code.totalShards() + " chunks, need " + code.dataShards());
       }
+      takeBackLent(length);
       code.reconstructData(chunks, present, 0, length);
     }
     chunkLength = length;
     position = first;
     servedEnd = last;
+  }
+
+  /** Copies the lent chunks into its own arrays: the code rebuilds from chunks at one offset. */
+  private void takeBackLent(int length) {
+    for (int i = 0; i < chunks.length; i++) {
+      if (present[i] && chunks[i] != own[i]) {
+        System.arraycopy(chunks[i], offsets[i], own[i], 0, length);
+        chunks[i] = own[i];
+        offsets[i] = 0;
+      }
+    }
   }
 
   private void checkOpen() throws IOException {

@@ -21,4 +21,16 @@ public interface StripeSource {
       boolean[] wanted) throws IOException {
     read(stripe, length, chunks, present);
   }
+
+  /**
+   * As {@link #read(long, int, byte[][], boolean[], boolean[])}, but a source that holds the
+   * chunks in arrays of its own may lend those rather than copy them: it sets chunks[i] to its
+   * array and offsets[i] to where the chunk starts in it. A lent chunk is the reader's to read,
+   * not to write, until the source's next read or its close. Offsets arrive 0; by default the
+   * source copies.
+   */
+  default void lend(long stripe, int length, byte[][] chunks, int[] offsets, boolean[] present,
+      boolean[] wanted) throws IOException {
+    read(stripe, length, chunks, present, wanted);
+  }
 }

@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * that fails mid-read is replaced, from that stripe on, by another copy of it or by a parity
  * shard; one that lags more than {@code hedgeAfter} behind a stripe gets a parity shard beside it
  * (a hedge), and the first {@code k} chunks of each stripe win. The decoder rebuilds what is
- * missing. The reader's thread only puts stripes together.
+ * missing. The reader's thread only puts stripes together, by lending the feeds' batches where
+ * the reader takes them ({@link #lend}) rather than copying them.
  */
 final class ShardStripes implements StripeSource, AutoCloseable {
   private static final Logger log = System.getLogger(ShardStripes.class.getName());
@@ -55,6 +56,11 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   /** Chunks that arrived ahead of the stripe being put together, by shard index. */
   private final Map<Integer, Deque<ShardFeed.Item>> early = new TreeMap<>();
   private final BlockingQueue<ShardFeed.Item> arrivals = new LinkedBlockingQueue<>();
+  /**
+   * Feeds whose batch the last read finished with, released at the next read (or close): until
+   * then the batch may be lent to the reader.
+   */
+  private final List<ShardFeed> finished = new ArrayList<>();
   /** What failed, for the error should too much fail. */
   private final List<String> failures = new ArrayList<>();
   /**
@@ -109,6 +115,21 @@ final class ShardStripes implements StripeSource, AutoCloseable {
   @Override
   public void read(long stripe, int length, byte[][] chunks, boolean[] present,
       boolean[] wanted) throws IOException {
+    fill(stripe, length, chunks, null, present, wanted);
+  }
+
+  /** As {@link #read(long, int, byte[][], boolean[], boolean[])}, lending the feeds' batches. */
+  @Override
+  public void lend(long stripe, int length, byte[][] chunks, int[] offsets, boolean[] present,
+      boolean[] wanted) throws IOException {
+    fill(stripe, length, chunks, offsets, present, wanted);
+  }
+
+  /** Copies the chunks into {@code chunks}, or lends them when given {@code offsets}. */
+  private void fill(long stripe, int length, byte[][] chunks, int[] offsets, boolean[] present,
+      boolean[] wanted) throws IOException {
+    finished.forEach(ShardFeed::consumed); // the reader is done with the last stripe
+    finished.clear();
     int filled = 0;
     long deadline = System.nanoTime() + hedgeNanos;
     while (true) {
@@ -117,15 +138,21 @@ final class ShardStripes implements StripeSource, AutoCloseable {
         if (item == null) {
           continue;
         }
-        if (!present[entry.getKey()] && filled < striping.dataShards()) {
-          System.arraycopy(item.chunks(), item.offset(stripe, striping.chunkSize()),
-              chunks[entry.getKey()], 0, length);
-          present[entry.getKey()] = true;
+        int index = entry.getKey();
+        if (!present[index] && filled < striping.dataShards()) {
+          int at = item.offset(stripe, striping.chunkSize());
+          if (offsets == null) {
+            System.arraycopy(item.chunks(), at, chunks[index], 0, length);
+          } else {
+            chunks[index] = item.chunks();
+            offsets[index] = at;
+          }
+          present[index] = true;
           filled++;
         }
         if (item.last(stripe)) {
           entry.getValue().poll();
-          item.feed().consumed(); // only now: the feed reuses the batch's buffer
+          finished.add(item.feed()); // not released yet: the feed reuses the batch's buffer
         }
       }
       if (filled == striping.dataShards() || allIn(wanted, present)) {
@@ -161,12 +188,13 @@ final class ShardStripes implements StripeSource, AutoCloseable {
     feeds.values().forEach(ShardFeed::close);
     feeds.clear();
     early.clear();
+    finished.clear();
   }
 
   /**
    * The batch in {@code queue} that holds {@code stripe}, left at its head, dropping older ones;
-   * null if none yet. The caller takes it off and releases it ({@link ShardFeed#consumed}) once
-   * done with its last stripe.
+   * null if none yet. The caller takes it off once done with its last stripe, and releases it
+   * ({@link ShardFeed#consumed}) at the next read.
    */
   private ShardFeed.Item take(Deque<ShardFeed.Item> queue, long stripe) {
     while (!queue.isEmpty() && queue.peek().stripe() + queue.peek().count() <= stripe) {

@@ -20,7 +20,9 @@ import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.InlineContent;
 import dev.ostore.object.ShardedContents.Stored;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -29,6 +31,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -159,6 +162,26 @@ class ShardedContentsTest {
         get(stored, new ByteRange(from, from + CHUNK)));
     Duration took = Duration.ofNanos(System.nanoTime() - started);
     assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took);
+  }
+
+  @Test
+  void aReaderSlowerThanTheShardsGetsTheBytesTheyReadAheadAsWritten() throws IOException {
+    // 48 stripes: each shard fills all the batches it may read ahead, then reuses their buffers.
+    byte[] body = TestData.randomBytes(48 * 4 * CHUNK + 5, 21);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    OutputStream slow = new FilterOutputStream(received) {
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        LockSupport.parkNanos(200_000); // the shards read on meanwhile
+        received.write(bytes, offset, length);
+      }
+    };
+    try (ObjectStore.Content content = contents.open(stored.hash(), stored.layout(), "object",
+        ByteRange.all(body.length))) {
+      content.copyTo(slow);
+    }
+    assertArrayEquals(body, received.toByteArray());
   }
 
   @Test
