@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * A shard written into the store of a data server in this process by a task of its own, as a
  * data server's thread would over HTTP: the writer hands the blocks over {@value #BATCH} at a
  * time through a queue of at most {@value #QUEUED_BLOCKS} blocks and goes on, so that the shards
- * of one object are written at once; {@link #finish} waits for the task to commit.
+ * of one object are written at once; {@link #finish} waits for the task to commit. Blocks
+ * handed over whole ({@link #handOver}) are queued as they are, not copied, and once stored
+ * given back to the writer in exchange for the next: a copy less of every byte of a big PUT.
  */
 final class QueuedShardWriter implements ShardWriter {
   static final int QUEUED_BLOCKS = 16;
@@ -34,6 +36,9 @@ final class QueuedShardWriter implements ShardWriter {
       new ArrayBlockingQueue<>(QUEUED_BLOCKS / BATCH);
   private final CompletableFuture<ShardWrite> stored = new CompletableFuture<>();
   private final ShardUpload upload;
+  /** Blocks handed over whole and stored, to give back in exchange for the next. */
+  private final BlockingQueue<byte[]> spare =
+      new ArrayBlockingQueue<>(QUEUED_BLOCKS + 2 * BATCH);
   private final ServerAddress server;
   private final int index;
   /** The blocks not handed over yet: {@code pending[0, count)}; the writer's alone. */
@@ -68,6 +73,7 @@ final class QueuedShardWriter implements ShardWriter {
       for (byte[][] batch = batches.take(); batch != END; batch = batches.take()) {
         for (byte[] block : batch) {
           upload.append(block, 0, block.length);
+          spare.offer(block); // or, when full, left to the collector
         }
       }
       if (aborted) { // its END, not finish's
@@ -88,7 +94,23 @@ final class QueuedShardWriter implements ShardWriter {
 
   @Override
   public void writeBlock(byte[] bytes, int offset, int length) throws IOException {
-    pending[count++] = Arrays.copyOfRange(bytes, offset, offset + length);
+    queue(Arrays.copyOfRange(bytes, offset, offset + length));
+  }
+
+  /** Queues {@code block} itself when it is whole: only an object's last block is not. */
+  @Override
+  public byte[] handOver(byte[] block, int length) throws IOException {
+    if (length != block.length) {
+      writeBlock(block, 0, length);
+      return block;
+    }
+    byte[] exchange = spare.poll();
+    queue(block);
+    return exchange != null && exchange.length == length ? exchange : new byte[length];
+  }
+
+  private void queue(byte[] block) throws IOException {
+    pending[count++] = block;
     if (count == BATCH) {
       handPending();
     }

@@ -14,6 +14,16 @@ public interface ShardWriter extends AutoCloseable {
   void writeBlock(byte[] bytes, int offset, int length) throws IOException;
 
   /**
+   * Sends {@code block[0, length)} as {@link #writeBlock} does, but may keep the array rather
+   * than copy it: returns the array for the caller to use in its place from now on, {@code block}
+   * itself or one of the same length that the writer is done with. By default it copies.
+   */
+  default byte[] handOver(byte[] block, int length) throws IOException {
+    writeBlock(block, 0, length);
+    return block;
+  }
+
+  /**
    * Names the content the blocks belong to and waits until the server has stored the shard
    * durably (or held it already, which it says).
    */

@@ -13,7 +13,7 @@ final class StripeEncoder extends OutputStream {
   private final int dataShards;
   private final int chunkSize;
   private final long stripeSize;
-  /** k data then m parity chunks of chunkSize, reused for every stripe. */
+  /** k data then m parity chunks of chunkSize, reused for every stripe or swapped by the sink. */
   private final byte[][] chunks;
   /** Bytes of the current stripe written so far, laid out chunkSize per data chunk. */
   private int filled;

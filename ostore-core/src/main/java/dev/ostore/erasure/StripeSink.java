@@ -6,8 +6,9 @@ import java.io.IOException;
  * i to shard server i). */
 public interface StripeSink {
   /**
-   * chunks[i] holds shard i's chunk of this stripe in bytes [0, length). May keep no reference to
-   * the arrays after returning (the encoder reuses them).
+   * chunks[i] holds shard i's chunk of this stripe in bytes [0, length). The sink may keep an
+   * array rather than copy it if it puts another of the same length in its place in {@code
+   * chunks}; it keeps no reference to any other after returning: the caller reuses them.
    */
   void write(long stripe, byte[][] chunks, int length) throws IOException;
 }

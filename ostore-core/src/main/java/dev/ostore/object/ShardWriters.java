@@ -67,15 +67,17 @@ final class ShardWriters implements StripeSink, AutoCloseable {
     return writers;
   }
 
+  /** Hands each chunk over to its shard's writer, which may keep it (see {@link StripeSink}). */
   @Override
   public void write(long stripe, byte[][] chunks, int length) throws IOException {
     for (var it = uploads.entrySet().iterator(); it.hasNext(); ) {
       var entry = it.next();
+      int index = entry.getKey();
       try {
-        entry.getValue().shard().writeBlock(chunks[entry.getKey()], 0, length);
+        chunks[index] = entry.getValue().shard().handOver(chunks[index], length);
       } catch (IOException e) {
-        it.remove();
-        fail(entry.getKey(), entry.getValue(), e);
+        it.remove(); // and aborted: what it may still read of the array is not stored
+        fail(index, entry.getValue(), e);
       }
     }
     checkQuorum();

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,28 +23,35 @@ class ErasureStreamsTest {
   @ParameterizedTest
   @ValueSource(strings = {"4+2/1000", "10+4/7", "6+3/64", "1+0/3", "1+2/5", "4+2/65536"})
   void testRoundTrip_manySizes_withUpToMChunksLostPerStripe(String text) throws IOException {
-    roundTrip(text, false);
+    roundTrip(text, servers -> servers);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"4+2/1000", "10+4/7", "1+2/5", "4+2/65536"})
   void testRoundTrip_fromASourceThatLendsItsChunks_neverWritesNorKeepsThem(String text)
       throws IOException {
-    roundTrip(text, true);
+    roundTrip(text, FakeShardServers::lending);
   }
 
-  /** Objects of every size {@link #sizes} names written, then read back losing up to m. */
-  private static void roundTrip(String text, boolean lending) throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"4+2/1000", "10+4/7", "1+2/5", "4+2/65536"})
+  void testRoundTrip_toASinkThatKeepsTheChunksAndSwapsInOthers(String text) throws IOException {
+    roundTrip(text, FakeShardServers::swapping);
+  }
+
+  /**
+   * Objects of every size {@link #sizes} names written to servers set up by {@code mode}, then
+   * read back losing up to m.
+   */
+  private static void roundTrip(String text, UnaryOperator<FakeShardServers> mode)
+      throws IOException {
     Striping striping = Striping.parse(text);
     ErasureCode code = ErasureCode.reedSolomon(striping.dataShards(), striping.parityShards());
     Random random = new Random(text.hashCode());
     for (long size : sizes(striping, random)) {
       byte[] object = new byte[(int) size];
       random.nextBytes(object);
-      FakeShardServers servers = new FakeShardServers(striping.dataShards());
-      if (lending) {
-        servers.lending();
-      }
+      FakeShardServers servers = mode.apply(new FakeShardServers(striping.dataShards()));
       try (OutputStream out = ErasureStreams.encoder(code, striping, servers)) {
         writeInRandomPieces(out, object, random);
       }

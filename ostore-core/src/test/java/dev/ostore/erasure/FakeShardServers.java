@@ -12,7 +12,8 @@ import java.util.function.LongFunction;
  * Stands in for the object layer in tests: a sink that keeps a copy of every stripe's chunks, and
  * a source that serves them back with the shards {@code lost} names for each stripe missing,
  * filling the first k shards it has (data first) as a real source would, copying them or, once
- * {@link #lending}, lending them.
+ * {@link #lending}, lending them. As a sink it copies the chunks or, once {@link #swapping}, keeps
+ * them.
  */
 final class FakeShardServers implements StripeSink, StripeSource {
   private final int dataShards;
@@ -21,6 +22,7 @@ final class FakeShardServers implements StripeSink, StripeSource {
   private LongFunction<Set<Integer>> lost = stripe -> Set.of();
   private boolean throwWhenShort = true;
   private boolean lends;
+  private boolean swaps;
   /** The chunks the last read lent: each in an array of its own, at an offset past 0. */
   private final List<Lent> lent = new ArrayList<>();
 
@@ -51,6 +53,15 @@ final class FakeShardServers implements StripeSink, StripeSource {
     return this;
   }
 
+  /**
+   * A sink that keeps the whole chunks it is given and puts arrays of its own in their place,
+   * full of other bytes, as {@link StripeSink} allows.
+   */
+  FakeShardServers swapping() {
+    this.swaps = true;
+    return this;
+  }
+
   List<byte[][]> stripes() {
     return stripes;
   }
@@ -62,7 +73,13 @@ final class FakeShardServers implements StripeSink, StripeSource {
     }
     byte[][] copy = new byte[chunks.length][];
     for (int i = 0; i < chunks.length; i++) {
-      copy[i] = Arrays.copyOf(chunks[i], length);
+      if (swaps && chunks[i].length == length) {
+        copy[i] = chunks[i];
+        chunks[i] = new byte[length];
+        Arrays.fill(chunks[i], (byte) 0x5a);
+      } else {
+        copy[i] = Arrays.copyOf(chunks[i], length);
+      }
     }
     stripes.add(copy);
   }

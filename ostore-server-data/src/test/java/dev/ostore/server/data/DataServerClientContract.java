@@ -245,6 +245,29 @@ abstract class DataServerClientContract {
   }
 
   @Test
+  void aShardHandedOverInTheArraysTheWriterGivesBackReadsBackWhole() throws IOException {
+    // As the encoder hands a shard over: each block filled into the array the last one returned.
+    ShardLayout layout = ShardLayout.of(STRIPING, 50_150); // 126 blocks, the last of 38 bytes
+    byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 7);
+    ShardId id = new ShardId(HASH, 1);
+    try (ShardWriter writer = client.upload(server.address(), id.index(), STRIPING)) {
+      byte[] block = new byte[STRIPING.chunkSize()];
+      int at = 0;
+      for (long b = 0; b < layout.blockCount(); b++) {
+        int length = layout.blockLength(b);
+        System.arraycopy(bytes, at, block, 0, length);
+        block = writer.handOver(block, length);
+        assertEquals(STRIPING.chunkSize(), block.length);
+        at += length;
+      }
+      writer.finish(HASH, layout.objectSize());
+    }
+    try (InputStream in = client.read(server.address(), id, layout, 0, layout.blockCount())) {
+      assertArrayEquals(bytes, in.readAllBytes());
+    }
+  }
+
+  @Test
   void aBlockLongerThanAChunkFailsTheUploadAndStoresNothing() {
     try (ShardWriter writer = client.upload(server.address(), 1, STRIPING)) {
       assertThrows(IOException.class, () -> {
