@@ -2,6 +2,7 @@ package dev.ostore.http;
 
 import static com.google.common.base.Preconditions.checkState;
 
+import dev.ostore.BufferTaker;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
@@ -196,7 +197,7 @@ public final class Exchange {
       if (n == 0) {
         return copied;
       }
-      out.write(buffer, 0, n);
+      buffer = BufferTaker.give(out, buffer, n); // same length: only full ones are read again
       copied += n;
     }
   }

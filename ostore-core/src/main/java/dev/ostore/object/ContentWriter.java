@@ -1,5 +1,6 @@
 package dev.ostore.object;
 
+import dev.ostore.BufferTaker;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.IntStream;
 
 /**
@@ -36,6 +38,12 @@ import java.util.stream.IntStream;
  * size is held until it passes the limit, so small content still gets the small way.
  */
 final class ContentWriter {
+  /**
+   * From this many bytes on, content is hashed by a task of its own ({@link BackgroundDigest}):
+   * for shorter content the hand-overs would cost more than the hashing saves.
+   */
+  static final long HASH_APART_FROM = 1 << 20;
+
   private final LiveServers live;
   private final DataServerClient client;
   private final Layouts layouts;
@@ -103,6 +111,8 @@ final class ContentWriter {
   final class Upload implements ShardedContents.Upload {
     private final Object what;
     private final MessageDigest digest = ContentHash.newDigest();
+    /** Hashes in place of this thread once the content is long; null before. */
+    private BackgroundDigest background;
     private final ByteArrayOutputStream head = new ByteArrayOutputStream();
     /** Null when compression is off. */
     private final CompressingStream compressing;
@@ -120,10 +130,40 @@ final class ContentWriter {
           ? CompressingStream.to(ByteSink.stream(this::store), compression, length) : null;
     }
 
-    /** Where the content's bytes go. */
+    /**
+     * Where the content's bytes go. It takes buffers handed over ({@link BufferTaker}) to hash
+     * them on a task of its own without copying them, once the content is long.
+     */
     @Override
     public OutputStream body() {
-      return ByteSink.stream(this::accept);
+      return new Body();
+    }
+
+    private final class Body extends OutputStream implements BufferTaker {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (background == null) {
+          digest.update(b, off, len);
+        } else {
+          background.update(b, off, len);
+        }
+        accept(b, off, len);
+      }
+
+      @Override
+      public byte[] take(byte[] buffer, int length) throws IOException {
+        if (background == null) {
+          write(buffer, 0, length);
+          return buffer;
+        }
+        accept(buffer, 0, length);
+        return background.take(buffer, length);
+      }
     }
 
     @Override
@@ -139,7 +179,8 @@ final class ContentWriter {
       } else {
         encoder.close();
       }
-      hash = ContentHash.of(digest.digest()).checkDeclared(declared);
+      hash = ContentHash.of(background == null ? digest.digest() : background.digest())
+          .checkDeclared(declared);
       return hash;
     }
 
@@ -179,11 +220,17 @@ final class ContentWriter {
       if (writers != null) {
         writers.close();
       }
+      if (background != null) {
+        background.close();
+      }
     }
 
+    /** Stores bytes hashed already. */
     private void accept(byte[] b, int off, int len) throws IOException {
-      digest.update(b, off, len);
       size += len;
+      if (background == null && size >= HASH_APART_FROM) {
+        hashApart();
+      }
       if (compressing == null) {
         store(b, off, len);
       } else {
@@ -200,6 +247,15 @@ final class ContentWriter {
         head.write(b, off, len);
       } else {
         encoder.write(b, off, len);
+      }
+    }
+
+    /** Hands the hashing to a task of its own, unless the pool refuses it. */
+    private void hashApart() {
+      try {
+        background = BackgroundDigest.start(digest, executor);
+      } catch (RejectedExecutionException e) {
+        // This thread goes on hashing: slower, not wrong.
       }
     }
 

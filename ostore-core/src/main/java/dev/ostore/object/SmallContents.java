@@ -2,6 +2,7 @@ package dev.ostore.object;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import dev.ostore.BufferTaker;
 import dev.ostore.ContentHash;
 import dev.ostore.metadata.ContentLayout;
 import java.io.ByteArrayOutputStream;
@@ -75,8 +76,8 @@ final class SmallContents {
     return new Copy(out, length.orElse(0) <= LARGEST);
   }
 
-  /** See {@link #copying}; not thread-safe. */
-  final class Copy extends FilterOutputStream {
+  /** See {@link #copying}; passes on buffers to an {@code out} that takes them; not thread-safe. */
+  final class Copy extends FilterOutputStream implements BufferTaker {
     /** Null once the bytes are too many to keep. */
     private ByteArrayOutputStream bytes;
 
@@ -93,6 +94,16 @@ final class SmallContents {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
+      setAside(b, off, len);
+    }
+
+    @Override
+    public byte[] take(byte[] buffer, int length) throws IOException {
+      setAside(buffer, 0, length); // before it is given on
+      return BufferTaker.give(out, buffer, length);
+    }
+
+    private void setAside(byte[] b, int off, int len) {
       if (bytes != null && bytes.size() + len > LARGEST) {
         bytes = null;
       } else if (bytes != null) {
