@@ -3,7 +3,6 @@ package dev.ostore.object;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
@@ -17,11 +16,14 @@ import java.util.concurrent.TimeUnit;
  * A digest of a long stream computed by a task of its own, so that the thread writing the stream
  * does not: a big PUT waits on its request thread, which SHA-256 kept busy for half its time
  * (benchmarks, section 53). The writer hands its buffers over ({@link #take}) and gets back ones
- * the task has hashed; at most {@value #PIECES} are waiting or being hashed, so a writer that
- * outruns the task waits and memory stays bounded. One thread uses it.
+ * the task has hashed, or has its bytes copied ({@link #update}); at most {@value #PIECES}
+ * pieces are waiting or being hashed, so a writer that outruns the task waits and memory stays
+ * bounded. One thread uses it.
  */
 final class BackgroundDigest implements AutoCloseable {
   static final int PIECES = 16;
+  /** How much of a writer's bytes {@link #update} gathers before handing them over. */
+  static final int PIECE = 64 << 10;
   private static final long CHECK_MILLIS = 100;
   private static final Piece END = new Piece(new byte[0], 0);
 
@@ -34,6 +36,9 @@ final class BackgroundDigest implements AutoCloseable {
   /** Buffers hashed, to give back in exchange for the next. */
   private final BlockingQueue<byte[]> spare = new ArrayBlockingQueue<>(PIECES);
   private final CompletableFuture<byte[]> done = new CompletableFuture<>();
+  /** Bytes of {@link #update} gathered, {@code gathered[0, filled)}; null when none are. */
+  private byte[] gathered;
+  private int filled;
 
   private BackgroundDigest(MessageDigest digest) {
     this.digest = digest;
@@ -49,9 +54,25 @@ final class BackgroundDigest implements AutoCloseable {
     return background;
   }
 
-  /** Hashes a copy of {@code bytes[offset, offset + length)}: for a writer that keeps them. */
+  /**
+   * Hashes a copy of {@code bytes[offset, offset + length)}, for a writer that keeps them: copies
+   * gathered into pieces of {@value #PIECE}, so that small writes cost no hand-over each.
+   */
   void update(byte[] bytes, int offset, int length) throws IOException {
-    hand(new Piece(Arrays.copyOfRange(bytes, offset, offset + length), length));
+    while (length > 0) {
+      if (gathered == null) {
+        gathered = spare(PIECE);
+        filled = 0;
+      }
+      int n = Math.min(length, PIECE - filled);
+      System.arraycopy(bytes, offset, gathered, filled, n);
+      filled += n;
+      offset += n;
+      length -= n;
+      if (filled == PIECE) {
+        handGathered();
+      }
+    }
   }
 
   /**
@@ -59,14 +80,14 @@ final class BackgroundDigest implements AutoCloseable {
    * use in its place (as {@link dev.ostore.BufferTaker#take}).
    */
   byte[] take(byte[] buffer, int length) throws IOException {
+    handGathered(); // first: they came first
     hand(new Piece(buffer, length));
-    byte[] exchange = spare.poll();
-    return exchange != null && exchange.length == buffer.length
-        ? exchange : new byte[buffer.length];
+    return spare(buffer.length);
   }
 
   /** Waits for the task to hash what it was given and returns the digest. */
   byte[] digest() throws IOException {
+    handGathered();
     try {
       pieces.put(END);
       return done.get();
@@ -103,6 +124,19 @@ final class BackgroundDigest implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       done.completeExceptionally(e);
       throw e;
+    }
+  }
+
+  /** A buffer of {@code length} bytes the task is done with, or a new one. */
+  private byte[] spare(int length) {
+    byte[] buffer = spare.poll();
+    return buffer != null && buffer.length == length ? buffer : new byte[length];
+  }
+
+  private void handGathered() throws IOException {
+    if (gathered != null && filled > 0) {
+      hand(new Piece(gathered, filled));
+      gathered = null;
     }
   }
 
