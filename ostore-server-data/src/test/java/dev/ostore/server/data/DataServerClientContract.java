@@ -59,6 +59,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What every {@link DataServerClient} does, against a real data server on a loopback port: over
@@ -230,35 +232,18 @@ abstract class DataServerClientContract {
     assertArrayEquals(bytes, read(new ShardId(other, 5), 0, 3));
   }
 
-  @Test
-  void aShardOfManyBlocksUploadedOneByOneReadsBackWhole() throws IOException {
-    ShardLayout layout = ShardLayout.of(STRIPING, 5_380); // 14 blocks, the last of 45 bytes
+  /** Written block by block, or handed over as the encoder does ({@link #handOverBlocks}). */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aShardOfManyBlocksSentOneByOneReadsBackWhole(boolean handedOver) throws IOException {
+    ShardLayout layout = ShardLayout.of(STRIPING, 50_150); // 126 blocks, the last of 38 bytes
     byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 6);
     ShardId id = new ShardId(HASH, 0);
     try (ShardWriter writer = client.upload(server.address(), id.index(), STRIPING)) {
-      writeBlocks(writer, layout, bytes);
-      writer.finish(HASH, layout.objectSize());
-    }
-    try (InputStream in = client.read(server.address(), id, layout, 0, layout.blockCount())) {
-      assertArrayEquals(bytes, in.readAllBytes());
-    }
-  }
-
-  @Test
-  void aShardHandedOverInTheArraysTheWriterGivesBackReadsBackWhole() throws IOException {
-    // As the encoder hands a shard over: each block filled into the array the last one returned.
-    ShardLayout layout = ShardLayout.of(STRIPING, 50_150); // 126 blocks, the last of 38 bytes
-    byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 7);
-    ShardId id = new ShardId(HASH, 1);
-    try (ShardWriter writer = client.upload(server.address(), id.index(), STRIPING)) {
-      byte[] block = new byte[STRIPING.chunkSize()];
-      int at = 0;
-      for (long b = 0; b < layout.blockCount(); b++) {
-        int length = layout.blockLength(b);
-        System.arraycopy(bytes, at, block, 0, length);
-        block = writer.handOver(block, length);
-        assertEquals(STRIPING.chunkSize(), block.length);
-        at += length;
+      if (handedOver) {
+        handOverBlocks(writer, layout, bytes);
+      } else {
+        writeBlocks(writer, layout, bytes);
       }
       writer.finish(HASH, layout.objectSize());
     }
@@ -678,6 +663,24 @@ abstract class DataServerClientContract {
     for (long b = 0; b < layout.blockCount(); b++) {
       writer.writeBlock(bytes, at, layout.blockLength(b));
       at += layout.blockLength(b);
+    }
+    assertEquals(bytes.length, at, "the test's bytes are one shard of " + layout);
+  }
+
+  /**
+   * As {@link #writeBlocks}, but each block filled into the array the last hand-over returned, as
+   * the encoder hands a shard over.
+   */
+  private static void handOverBlocks(ShardWriter writer, ShardLayout layout, byte[] bytes)
+      throws IOException {
+    byte[] block = new byte[STRIPING.chunkSize()];
+    int at = 0;
+    for (long b = 0; b < layout.blockCount(); b++) {
+      int length = layout.blockLength(b);
+      System.arraycopy(bytes, at, block, 0, length);
+      block = writer.handOver(block, length);
+      assertEquals(STRIPING.chunkSize(), block.length);
+      at += length;
     }
     assertEquals(bytes.length, at, "the test's bytes are one shard of " + layout);
   }
