@@ -1,14 +1,16 @@
 package dev.ostore.storage;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 
 /**
  * The records of blocks {@code [from, to)} of a file in the format of {@link ShardFormat}, read
  * a batch at a time (one read of the file per batch, not per block), every block of a batch
  * checked against its CRC32C before any of them is handed on: what a copy of blocks and a stream
- * of them share. Holds one batch of at most {@link DiskShardFile#BATCH_BYTES}, or one record.
- * Closing it closes its reads.
+ * of them share. A batch is at most {@link DiskShardFile#BATCH_BYTES}, or one record, and is what
+ * its reads lend ({@link FileReads#view}): read past the page cache, it is checked and handed on
+ * in the buffer the disk filled, not copied out of it first. Closing it closes its reads.
  */
 final class BlockBatches implements AutoCloseable {
   private final FileReads reads;
@@ -17,7 +19,12 @@ final class BlockBatches implements AutoCloseable {
   private final DiskShardFile.Failures failures;
   /** The length of a whole block's record. */
   private final int record;
-  private final ByteBuffer buffer;
+  /** The most blocks in a batch. */
+  private final int most;
+  /** The current batch's records, from index 0; empty before the first. */
+  private ByteBuffer batch = ByteBuffer.allocate(0);
+  /** Where {@link #writeTo} copies a batch that is not an array; made when first needed. */
+  private byte[] copied;
   /** The current batch's first block, and how many it holds (none before the first). */
   private long first;
   private int count;
@@ -30,9 +37,8 @@ final class BlockBatches implements AutoCloseable {
     this.to = to;
     this.failures = failures;
     this.record = (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES;
-    int most = (int) Math.min(Math.max(1, to - from),
+    this.most = (int) Math.min(Math.max(1, to - from),
         Math.max(1, DiskShardFile.BATCH_BYTES / record));
-    this.buffer = ByteBuffer.allocate(most * record);
     this.first = from;
   }
 
@@ -42,17 +48,23 @@ final class BlockBatches implements AutoCloseable {
    */
   boolean next() throws IOException {
     first += count;
-    count = (int) Math.min(buffer.capacity() / record, to - first);
+    count = (int) Math.min(most, to - first);
     if (count == 0) {
       return false;
     }
     // Every block but the shard's last is a whole chunk, so records lie back to back.
     int length = (int) ShardRecords.length(layout, first, first + count);
-    read(buffer.clear().limit(length), ShardFormat.blockPosition(layout, first));
+    try {
+      batch = reads.view(ShardFormat.blockPosition(layout, first), length);
+    } catch (IOException e) {
+      throw failures.failed(e);
+    }
+    if (batch.limit() < length) {
+      throw failures.corrupt("the file ends in block " + (first + batch.limit() / record));
+    }
     for (int i = 0; i < count; i++) {
       int n = blockLength(i);
-      if (buffer.getInt(offset(i) + n)
-          != ShardRecords.crc(buffer.array(), offset(i), n, first + i)) {
+      if (batch.getInt(offset(i) + n) != ShardRecords.crc(batch, offset(i), n, first + i)) {
         throw failures.corrupt("block " + (first + i) + " fails its checksum");
       }
     }
@@ -64,7 +76,7 @@ final class BlockBatches implements AutoCloseable {
     return count;
   }
 
-  /** Where the {@code i}th block of the batch begins in {@link #array()}. */
+  /** Where the {@code i}th block of the batch begins in {@link #batch()}. */
   int offset(int i) {
     return i * record;
   }
@@ -74,32 +86,32 @@ final class BlockBatches implements AutoCloseable {
     return layout.blockLength(first + i);
   }
 
-  /** The current batch's records, back to back from index 0, with their checksums. */
-  byte[] array() {
-    return buffer.array();
+  /**
+   * The current batch's records, back to back from index 0 to the limit, with their checksums:
+   * valid until the next batch, and not to be written to.
+   */
+  ByteBuffer batch() {
+    return batch;
   }
 
-  /** The length of the current batch's records. */
-  int length() {
-    return buffer.limit();
+  /**
+   * Writes the current batch's bytes {@code [offset, offset + length)} to {@code out}: from the
+   * batch's own array, or from a copy where the batch lies outside the heap.
+   */
+  void writeTo(OutputStream out, int offset, int length) throws IOException {
+    if (batch.hasArray()) {
+      out.write(batch.array(), batch.arrayOffset() + offset, length);
+      return;
+    }
+    if (copied == null) {
+      copied = new byte[most * record];
+    }
+    batch.get(offset, copied, 0, length);
+    out.write(copied, 0, length);
   }
 
   @Override
   public void close() throws IOException {
     reads.close();
-  }
-
-  private void read(ByteBuffer into, long position) throws IOException {
-    while (into.hasRemaining()) {
-      int n;
-      try {
-        n = reads.read(into, position + into.position());
-      } catch (IOException e) {
-        throw failures.failed(e);
-      }
-      if (n < 0) {
-        throw failures.corrupt("the file ends in block " + first);
-      }
-    }
   }
 }

@@ -56,7 +56,7 @@ final class BlockStream extends InputStream {
     int copied = 0;
     while (copied < length && (at < end || advance())) {
       int n = Math.min(length - copied, end - at);
-      System.arraycopy(batches.array(), at, bytes, offset + copied, n);
+      batches.batch().get(at, bytes, offset + copied, n);
       at += n;
       copied += n;
     }

@@ -119,10 +119,10 @@ final class DiskShardFile implements ShardFile {
     try (BlockBatches batches = new BlockBatches(reads, layout, from, to, failures)) {
       while (batches.next()) {
         if (records) {
-          out.write(batches.array(), 0, batches.length());
+          batches.writeTo(out, 0, batches.batch().limit());
         } else {
           for (int i = 0; i < batches.count(); i++) {
-            out.write(batches.array(), batches.offset(i), batches.blockLength(i));
+            batches.writeTo(out, batches.offset(i), batches.blockLength(i));
           }
         }
       }

@@ -29,15 +29,7 @@ abstract class FileReads implements AutoCloseable {
    * kept in a pack.
    */
   static FileReads buffered(FileChannel channel, long base) {
-    return new FileReads() {
-      @Override
-      int read(ByteBuffer into, long position) throws IOException {
-        return channel.read(into, base + position);
-      }
-
-      @Override
-      public void close() {}
-    };
+    return new Buffered(channel, base);
   }
 
   /**
@@ -55,17 +47,48 @@ abstract class FileReads implements AutoCloseable {
   }
 
   /**
-   * Reads bytes at {@code position} into {@code into}, as {@link FileChannel#read(ByteBuffer,
-   * long)} does: how many, or -1 at the end of the file.
+   * The file's bytes {@code [position, position + length)}, fewer only where the file ends, as a
+   * buffer from index 0 to its limit that stays valid until the next view or the close: lent,
+   * not copied, where the bytes are in hand already. Not to be written to. A direct read's
+   * {@code length} is at most the {@code piece} it was made for.
    */
-  abstract int read(ByteBuffer into, long position) throws IOException;
+  abstract ByteBuffer view(long position, int length) throws IOException;
 
   @Override
   public abstract void close() throws IOException;
 
+  /** Reads through the page cache into a buffer of its own, as long as the longest view yet. */
+  private static final class Buffered extends FileReads {
+    private final FileChannel channel;
+    private final long base;
+    private ByteBuffer bytes = ByteBuffer.allocate(0);
+
+    Buffered(FileChannel channel, long base) {
+      this.channel = channel;
+      this.base = base;
+    }
+
+    @Override
+    ByteBuffer view(long position, int length) throws IOException {
+      if (bytes.capacity() < length) {
+        bytes = ByteBuffer.allocate(length);
+      }
+      bytes.clear().limit(length);
+      while (bytes.hasRemaining()) {
+        if (channel.read(bytes, base + position + bytes.position()) < 0) {
+          break; // the file ends
+        }
+      }
+      return bytes.flip();
+    }
+
+    @Override
+    public void close() {}
+  }
+
   /**
-   * Aligned reads of {@link #WINDOW} bytes into an aligned buffer, the window, from which reads
-   * are copied: a sequential copy costs the disk one request per window, not per piece. The
+   * Aligned reads of {@link #WINDOW} bytes into an aligned buffer, the window, of which views
+   * are lent: a sequential copy costs the disk one request per window, not per piece. The
    * first read of the disk takes only what the first piece asks: a shard's first blocks are read
    * and checked before a GET answers, on the request's thread and one shard after another, and
    * waiting there for whole windows doubled a 20 MiB GET's time to its first byte.
@@ -88,19 +111,19 @@ abstract class FileReads implements AutoCloseable {
     }
 
     @Override
-    int read(ByteBuffer into, long position) throws IOException {
-      if (position < windowFrom || position + into.remaining() > windowFrom + window.limit()) {
+    ByteBuffer view(long position, int length) throws IOException {
+      if (position < windowFrom || position + length > windowFrom + window.limit()) {
         long from = position / align * align;
+        if (position + length - from > window.capacity()) {
+          throw new IllegalArgumentException("a view of " + length + " bytes is longer than "
+              + "the window of " + window.capacity() + " can hold from an aligned position");
+        }
         fill(from, filled ? window.capacity()
-            : Math.min(window.capacity(), alignUp(position + into.remaining() - from)));
+            : Math.min(window.capacity(), alignUp(position + length - from)));
       }
-      int skip = (int) (position - windowFrom);
-      int n = Math.min(window.limit() - skip, into.remaining());
-      if (n <= 0) {
-        return -1; // the end of the file
-      }
-      into.put(window.duplicate().position(skip).limit(skip + n));
-      return n;
+      int skip = (int) Math.min(position - windowFrom, window.limit());
+      return window.duplicate().position(skip).limit(Math.min(window.limit(), skip + length))
+          .slice();
     }
 
     private int alignUp(long length) {

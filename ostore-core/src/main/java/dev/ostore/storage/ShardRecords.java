@@ -23,8 +23,17 @@ public final class ShardRecords {
 
   /** The checksum of block {@code number}, whose bytes are {@code data[offset, offset+length)}. */
   public static int crc(byte[] data, int offset, int length, long number) {
+    return crc(ByteBuffer.wrap(data), offset, length, number);
+  }
+
+  /**
+   * The checksum of block {@code number}, whose bytes are {@code data}'s from index {@code
+   * offset} for {@code length}: as {@link #crc(byte[], int, int, long)}, also for bytes outside
+   * the heap. {@code data}'s position and limit are left as they were.
+   */
+  static int crc(ByteBuffer data, int offset, int length, long number) {
     CRC32C crc = new CRC32C();
-    crc.update(data, offset, length);
+    crc.update(data.duplicate().limit(offset + length).position(offset));
     crc.update(ByteBuffer.allocate(Long.BYTES).putLong(0, number));
     return (int) crc.getValue();
   }

@@ -14,7 +14,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link FileReads}: direct or not, a read brings the file's bytes, and -1 at its end. */
+/** {@link FileReads}: direct or not, a view holds the file's bytes, and none past its end. */
 class FileReadsTest {
   private static final int PIECE = 8 * (64 * 1024 + 4);
   /** Long enough for direct reads, and not a whole number of aligned blocks. */
@@ -24,7 +24,7 @@ class FileReadsTest {
   Path root;
 
   @Test
-  void readsBringTheFileBytesAtAnyPositionDirectOrNot() throws IOException {
+  void viewsHoldTheFileBytesAtAnyPositionDirectOrNot() throws IOException {
     byte[] bytes = TestData.randomBytes(LENGTH, 7);
     Path file = Files.write(root.resolve("file"), bytes);
     try (FileChannel channel = FileChannel.open(file, READ)) {
@@ -32,13 +32,13 @@ class FileReadsTest {
         try (FileReads reads = FileReads.forRead(channel, file, asked, PIECE)) {
           // Front to back in pieces, as a copy reads; then back, across and past the end.
           for (int at = 68; at < LENGTH; at += PIECE) {
-            assertArrayEquals(expected(bytes, at, PIECE), readFully(reads, at, PIECE));
+            assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
           }
           for (int at : new int[] {0, 1, 4095, 4096, LENGTH - PIECE, LENGTH - 5, 70_000}) {
-            assertArrayEquals(expected(bytes, at, PIECE), readFully(reads, at, PIECE));
+            assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
           }
-          assertEquals(-1, reads.read(ByteBuffer.allocate(10), LENGTH));
-          assertEquals(-1, reads.read(ByteBuffer.allocate(10), LENGTH + 5000));
+          assertEquals(0, reads.view(LENGTH, 10).remaining());
+          assertEquals(0, reads.view(LENGTH + 5000, 10).remaining());
         }
       }
     }
@@ -48,15 +48,12 @@ class FileReadsTest {
     return Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + length));
   }
 
-  /** Reads up to {@code length} bytes at {@code at}: fewer only at the end of the file. */
-  private static byte[] readFully(FileReads reads, long at, int length) throws IOException {
-    ByteBuffer into = ByteBuffer.allocate(length);
-    while (into.hasRemaining()) {
-      int n = reads.read(into, at + into.position());
-      if (n < 0) {
-        break;
-      }
-    }
-    return Arrays.copyOf(into.array(), into.position());
+  /** The bytes of a view of {@code length} at {@code at}, taken from its index 0 on. */
+  private static byte[] view(FileReads reads, long at, int length) throws IOException {
+    ByteBuffer view = reads.view(at, length);
+    assertEquals(0, view.position());
+    byte[] bytes = new byte[view.limit()];
+    view.get(0, bytes);
+    return bytes;
   }
 }
