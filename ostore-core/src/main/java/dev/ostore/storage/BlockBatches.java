@@ -36,10 +36,21 @@ final class BlockBatches implements AutoCloseable {
     this.layout = layout;
     this.to = to;
     this.failures = failures;
-    this.record = (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES;
-    this.most = (int) Math.min(Math.max(1, to - from),
-        Math.max(1, DiskShardFile.BATCH_BYTES / record));
+    this.record = record(layout);
+    this.most = (int) Math.min(Math.max(1, to - from), longestBatch(layout) / record);
     this.first = from;
+  }
+
+  /**
+   * The most bytes a batch of a shard of {@code layout} reads: {@link DiskShardFile#BATCH_BYTES},
+   * or one record where a record is longer.
+   */
+  static int longestBatch(ShardLayout layout) {
+    return Math.max(1, DiskShardFile.BATCH_BYTES / record(layout)) * record(layout);
+  }
+
+  private static int record(ShardLayout layout) {
+    return (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES;
   }
 
   /**

@@ -83,7 +83,8 @@ final class DiskShardFile implements ShardFile {
   /** How blocks {@code [from, to)} are read: packed shards are small, never read past the cache. */
   private FileReads reads(long from, long to) {
     return file != null && store.directIo()
-        ? FileReads.forRead(channel, file, ShardRecords.length(layout, from, to), BATCH_BYTES)
+        ? FileReads.forRead(channel, file, ShardRecords.length(layout, from, to),
+            BlockBatches.longestBatch(layout))
         : FileReads.buffered(channel, base);
   }
 

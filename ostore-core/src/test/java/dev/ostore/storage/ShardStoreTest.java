@@ -533,6 +533,21 @@ class ShardStoreTest {
   }
 
   @Test
+  void blocksLongerThanAReadOfTheDiskReadBackWholeAndStreamed() throws IOException {
+    // A striping another api server may ask for: each block longer than a direct read's window.
+    ShardLayout layout = ShardLayout.of(new Striping(1, 0, 3 << 20), (7L << 20) + 5);
+    byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 26);
+    ShardId id = new ShardId(HASH, 0);
+    put(id, layout, bytes);
+    try (ShardFile file = store.open(id).orElseThrow()) {
+      assertArrayEquals(bytes, read(file, 0, layout.blockCount()));
+    }
+    assertArrayEquals(bytes, stream(id, 0, layout.blockCount(), 1 << 20));
+    assertArrayEquals(Arrays.copyOfRange(bytes, 3 << 20, bytes.length),
+        stream(id, 1, layout.blockCount(), 4096));
+  }
+
+  @Test
   void aStreamOfBlocksFailsAtOpenOnItsFirstBatchAndLaterBeforeTheBadBatch() throws IOException {
     ShardLayout layout = ShardLayout.of(new Striping(1, 0, 64 * 1024), 9L << 20);
     int perBatch = DiskShardFile.BATCH_BYTES / (64 * 1024 + ShardFormat.CRC_BYTES);
