@@ -21,13 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ShardFeed implements AutoCloseable {
   /**
-   * How many batches a shard may read ahead of the one being put together: 4 MiB of chunks,
-   * twice what the feed's thread reads from the disk at a time in this process. With less in
-   * hand the reader used up what a feed had read before its next read of the disk came back (a
-   * 1 GiB GET at 0.77 of the speed with 2 batches ahead, benchmarks section 41, and at 0.83–0.88
-   * with 8, section 54).
+   * How many batches a shard may read ahead of the one being put together: 2 MiB of chunks. A
+   * shard in this process is read from the disk by the feed's own thread, 2 MiB per read; with
+   * less in hand, the reader used up what the feed had read before its next read of the disk
+   * came back (a 1 GiB GET at 0.77 of the speed with 2 batches ahead, benchmarks section 41).
    */
-  static final int AHEAD = 16;
+  static final int AHEAD = 8;
   /** The most stripes in a batch: 256 KiB of 64 KiB chunks. */
   static final int BATCH = 4;
 
@@ -56,16 +55,14 @@ final class ShardFeed implements AutoCloseable {
   /**
    * Where batches are read: batch {@code n} of the feed into {@code ring[n % AHEAD]}, free again
    * since the reader released batch {@code n - AHEAD} before this feed could take its permit.
-   * Each made when first needed, so that a shorter read holds no more than it reads.
    */
-  private final byte[][] ring = new byte[AHEAD][];
-  private final int longestBatch;
+  private final byte[][] ring;
 
   private ShardFeed(int index, ServerAddress server, InputStream in, int longestBatch) {
     this.index = index;
     this.server = server;
     this.in = in;
-    this.longestBatch = longestBatch;
+    this.ring = new byte[AHEAD][longestBatch];
   }
 
   /**
@@ -110,11 +107,7 @@ final class ShardFeed implements AutoCloseable {
         // Only the object's last stripe may be short, and it ends a batch.
         int length = striping.chunkSize() * (count - 1)
             + striping.chunkLength(size, stripe + count - 1);
-        int slot = (int) (batches % AHEAD);
-        if (ring[slot] == null) {
-          ring[slot] = new byte[longestBatch];
-        }
-        byte[] chunks = ring[slot];
+        byte[] chunks = ring[(int) (batches % AHEAD)];
         int read = in.readNBytes(chunks, 0, length);
         if (read < length) {
           throw new IOException("the shard ended " + (length - read) + " bytes early");
