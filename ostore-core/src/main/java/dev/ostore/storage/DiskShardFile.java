@@ -83,8 +83,9 @@ final class DiskShardFile implements ShardFile {
   /** How blocks {@code [from, to)} are read: packed shards are small, never read past the cache. */
   private FileReads reads(long from, long to) {
     return file != null && store.directIo()
-        ? FileReads.forRead(channel, file, ShardRecords.length(layout, from, to),
-            BlockBatches.longestBatch(layout))
+        ? FileReads.forRead(channel, file, ShardFormat.blockPosition(layout, from),
+            ShardRecords.length(layout, from, to), BlockBatches.longestBatch(layout),
+            store.readAhead())
         : FileReads.buffered(channel, base);
   }
 

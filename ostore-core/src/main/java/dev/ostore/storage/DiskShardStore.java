@@ -40,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -77,6 +78,11 @@ final class DiskShardStore implements ShardStore {
   private final AtomicBoolean open = new AtomicBoolean(true);
   /** Eight files forced at once keep a disk busy; more threads would only wait longer. */
   private final Writeback writeback = new Writeback(8, "shard-writeback");
+  /**
+   * Read the next windows of long reads ahead ({@link FileReads}), one for each read; past 32
+   * reads at once the disk has all it can serve, and a read past that reads when it needs to.
+   */
+  private final ExecutorService readAhead = SpareThreads.upTo(32, "shard-read-ahead");
   private DiskResumableShards resumable;
 
   private DiskShardStore(Path shards, Path temp, Path corrupt, HoldingArea<ShardId> holding,
@@ -162,6 +168,11 @@ final class DiskShardStore implements ShardStore {
   /** Whether big shards bypass the page cache: {@link FileBody}, {@link FileReads}. */
   boolean directIo() {
     return directIo;
+  }
+
+  /** Where long reads read ahead: a task may be refused. */
+  Executor readAhead() {
+    return readAhead;
   }
 
   @Override
@@ -530,6 +541,7 @@ final class DiskShardStore implements ShardStore {
     if (open.compareAndSet(true, false)) {
       uploads.forEach(DiskShardUpload::close);
       writeback.close();
+      readAhead.shutdown(); // not interrupted: that would close a reader's file under it
       packs.close();
     }
   }

@@ -2,10 +2,17 @@ package dev.ostore.storage;
 
 import static java.nio.file.StandardOpenOption.READ;
 
+import com.google.common.base.Throwables;
+import com.google.common.util.concurrent.Uninterruptibles;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Positional reads of a file: through the page cache, or for a long read, where the file system
@@ -33,16 +40,21 @@ abstract class FileReads implements AutoCloseable {
   }
 
   /**
-   * Reads {@code file}, open as {@code channel}, for a read of about {@code length} bytes in
-   * pieces of at most {@code piece}: straight from the disk if the read is long and the file
-   * system takes it, else through {@code channel}.
+   * Reads {@code file}, open as {@code channel}, for a read of bytes {@code [from, from +
+   * length)} front to back in pieces of at most {@code piece}: straight from the disk if the read
+   * is long and the file system takes it, reading the next stretch of the file ahead on a thread
+   * of {@code ahead} while its reader works through the last; else through {@code channel}.
+   * {@code ahead} may refuse a task ({@link java.util.concurrent.RejectedExecutionException}):
+   * that stretch is then read when it is needed.
    */
-  static FileReads forRead(FileChannel channel, Path file, long length, int piece) {
+  static FileReads forRead(FileChannel channel, Path file, long from, long length, int piece,
+      Executor ahead) {
     if (length < DIRECT_FROM) {
       return buffered(channel);
     }
     // Refused (tmpfs, for one) or gone: the open channel still reads.
-    return DirectChannel.open(file, READ).<FileReads>map(direct -> new Direct(direct, piece))
+    return DirectChannel.open(file, READ)
+        .<FileReads>map(direct -> new Direct(direct, piece, from + length, ahead))
         .orElseGet(() -> buffered(channel));
   }
 
@@ -87,39 +99,62 @@ abstract class FileReads implements AutoCloseable {
   }
 
   /**
-   * Aligned reads of {@link #WINDOW} bytes into an aligned buffer, the window, of which views
-   * are lent: a sequential copy costs the disk one request per window, not per piece. The
-   * first read of the disk takes only what the first piece asks: a shard's first blocks are read
-   * and checked before a GET answers, on the request's thread and one shard after another, and
-   * waiting there for whole windows doubled a 20 MiB GET's time to its first byte.
+   * Aligned reads of {@link #WINDOW} bytes into aligned buffers, windows, of which views are
+   * lent: a sequential copy costs the disk one request per window, not per piece. While its reader
+   * works through one window the next is read on another thread, so that the disk always has a
+   * read of this file to serve: reading the next window only once a view asked for it left the
+   * disk idle while the reader checked and copied the last one, and a 1 GiB GET ran at about 0.7
+   * of the speed (benchmarks.md, section 55). The first read of the disk takes only what the first
+   * piece asks: a shard's first blocks are read and checked before a GET answers, on the
+   * request's thread and one shard after another, and waiting there for whole windows doubled a
+   * 20 MiB GET's time to its first byte.
    */
   private static final class Direct extends FileReads {
     static final int WINDOW = 2 << 20;
 
-    private final FileChannel channel;
+    private final DirectChannel direct;
     private final int align;
-    private final ByteBuffer window;
+    /** What a read of a window asks of the disk. */
+    private final int size;
+    /**
+     * Room before each window's bytes for the end of the window before it: a view that begins in
+     * one window and ends in the next is lent from the next, the first part copied in front.
+     */
+    private final int carry;
+    /** Where the read of the file is to end: no window is read ahead from there on. */
+    private final long end;
+    private final Executor ahead;
+    /** The buffer that holds the window, and the one the next window is read into. */
+    private ByteBuffer holding;
+    private ByteBuffer spare;
+    /** The file's bytes from {@code windowFrom}, from index 0 to the limit. */
+    private ByteBuffer window;
     private long windowFrom;
     private boolean filled;
+    /** The read of the window at {@code nextFrom} into {@code spare}, or null. */
+    private FutureTask<Integer> next;
+    private long nextFrom;
 
-    Direct(DirectChannel direct, int piece) {
-      this.channel = direct.channel();
+    Direct(DirectChannel direct, int piece, long end, Executor ahead) {
+      this.direct = direct;
       this.align = direct.align();
-      int size = Math.max(WINDOW, piece + 2 * align) / align * align + align;
-      this.window = direct.buffer(size).limit(size);
-      this.window.flip(); // empty
+      this.size = Math.max(WINDOW, piece + 2 * align) / align * align + align;
+      this.carry = alignUp(piece + (long) align);
+      this.end = end;
+      this.ahead = ahead;
+      this.holding = direct.buffer(carry + size);
+      this.window = holding.duplicate().limit(0).slice();
     }
 
     @Override
     ByteBuffer view(long position, int length) throws IOException {
       if (position < windowFrom || position + length > windowFrom + window.limit()) {
         long from = position / align * align;
-        if (position + length - from > window.capacity()) {
+        if (position + length - from > size) {
           throw new IllegalArgumentException("a view of " + length + " bytes is longer than "
-              + "the window of " + window.capacity() + " can hold from an aligned position");
+              + "the window of " + size + " can hold from an aligned position");
         }
-        fill(from, filled ? window.capacity()
-            : Math.min(window.capacity(), alignUp(position + length - from)));
+        fill(from, filled ? size : Math.min(size, alignUp(position + length - from)));
       }
       int skip = (int) Math.min(position - windowFrom, window.limit());
       return window.duplicate().position(skip).limit(Math.min(window.limit(), skip + length))
@@ -127,26 +162,103 @@ abstract class FileReads implements AutoCloseable {
     }
 
     private int alignUp(long length) {
-      return (int) ((length + align - 1) / align * align);
+      return Math.toIntExact((length + align - 1) / align * align);
     }
 
-    /** Reads {@code length} bytes from {@code from} into the window, fewer at the file's end. */
+    /**
+     * Makes the window the file's bytes from {@code from}, {@code length} of them or fewer at
+     * the file's end: the window read ahead where it follows on, else a read now.
+     */
     private void fill(long from, int length) throws IOException {
+      boolean first = !filled;
       filled = true;
+      FutureTask<Integer> readAhead = next;
+      next = null;
+      long kept = nextFrom - from;
+      boolean whole;
+      if (readAhead != null && from >= windowFrom && kept >= 0 && kept <= carry) {
+        int read = done(readAhead);
+        // The end of this window, where the view begins, goes in front of the next.
+        spare.put(carry - (int) kept, window, (int) (from - windowFrom), (int) kept);
+        ByteBuffer swap = holding;
+        holding = spare;
+        spare = swap;
+        show(from, carry - (int) kept, (int) kept + read);
+        whole = read == size;
+      } else {
+        if (readAhead != null) {
+          settle(readAhead); // read ahead of a jump elsewhere: its buffer is to be reused
+        }
+        int read = read(holding.duplicate().position(carry).limit(carry + length), from);
+        show(from, carry, read);
+        whole = read == length;
+      }
+      // Not after the first read: the GET waits for the first reads of all its shards.
+      long readTo = windowFrom + window.limit();
+      if (!first && whole && readTo < end) {
+        readAhead(readTo);
+      }
+    }
+
+    private void show(long from, int at, int length) {
       windowFrom = from;
-      window.clear().limit(length);
+      window = holding.duplicate().position(at).limit(at + length).slice();
+    }
+
+    /** Starts reading the window at {@code from} into the spare buffer, unless refused. */
+    private void readAhead(long from) {
+      if (spare == null) {
+        spare = direct.buffer(carry + size);
+      }
+      ByteBuffer into = spare.duplicate().position(carry).limit(carry + size);
+      FutureTask<Integer> task = new FutureTask<>(() -> read(into, from));
+      try {
+        ahead.execute(task);
+      } catch (RejectedExecutionException e) {
+        return; // every thread busy: the window is read when the view asks for it
+      }
+      next = task;
+      nextFrom = from;
+    }
+
+    /** Reads into {@code into} from {@code from}: the bytes read, fewer only at the file's end. */
+    private int read(ByteBuffer into, long from) throws IOException {
+      int start = into.position();
       // Only the file's end makes a read short of an aligned length; after it, stop.
-      while (window.hasRemaining() && window.position() % align == 0) {
-        if (channel.read(window, from + window.position()) <= 0) {
+      while (into.hasRemaining() && (into.position() - start) % align == 0) {
+        if (direct.channel().read(into, from + into.position() - start) <= 0) {
           break;
         }
       }
-      window.flip();
+      return into.position() - start;
+    }
+
+    /** Waits for a read ahead, however long (one read of the disk), and returns what it read. */
+    private static int done(FutureTask<Integer> read) throws IOException {
+      try {
+        return Uninterruptibles.getUninterruptibly(read);
+      } catch (ExecutionException e) {
+        Throwables.throwIfInstanceOf(e.getCause(), IOException.class);
+        throw new IOException(e.getCause());
+      }
+    }
+
+    /** Waits for a read ahead that no view asked for: how it ended is of no matter. */
+    private static void settle(FutureTask<Integer> read) {
+      try {
+        done(read);
+      } catch (IOException e) {
+        // Not asked for: a view that wants these bytes reads them again, and sees its failure.
+      }
     }
 
     @Override
     public void close() throws IOException {
-      channel.close();
+      if (next != null) {
+        settle(next); // not closing the file under it
+        next = null;
+      }
+      direct.channel().close();
     }
   }
 }

@@ -3,11 +3,9 @@ package dev.ostore.storage;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Has the disk write a file's bytes while more are still being appended, so that the force at
@@ -19,15 +17,10 @@ import java.util.concurrent.TimeUnit;
 final class Writeback implements AutoCloseable {
   static final long EVERY = 8L << 20;
 
-  private final ThreadPoolExecutor threads;
+  private final ExecutorService threads;
 
   Writeback(int maxThreads, String name) {
-    threads = new ThreadPoolExecutor(0, maxThreads, 10, TimeUnit.SECONDS,
-        new SynchronousQueue<>(), runnable -> {
-          Thread thread = new Thread(runnable, name);
-          thread.setDaemon(true);
-          return thread;
-        });
+    threads = SpareThreads.upTo(maxThreads, name);
   }
 
   /** Follows {@code channel} as it is appended to. */

@@ -11,10 +11,19 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link FileReads}: direct or not, a view holds the file's bytes, and none past its end. */
+/**
+ * {@link FileReads}: direct or not, read ahead or not, a view holds the file's bytes, and none
+ * past its end.
+ */
 class FileReadsTest {
   private static final int PIECE = 8 * (64 * 1024 + 4);
   /** Long enough for direct reads, and not a whole number of aligned blocks. */
@@ -22,14 +31,56 @@ class FileReadsTest {
 
   @TempDir
   Path root;
+  private final ExecutorService threads = Executors.newCachedThreadPool();
+
+  @AfterEach
+  void stopThreads() {
+    threads.shutdownNow();
+  }
 
   @Test
   void viewsHoldTheFileBytesAtAnyPositionDirectOrNot() throws IOException {
+    viewsHoldTheFileBytes(threads);
+  }
+
+  @Test
+  void viewsHoldTheFileBytesWhenEveryReadAheadIsRefused() throws IOException {
+    viewsHoldTheFileBytes(task -> {
+      throw new RejectedExecutionException("busy");
+    });
+  }
+
+  @Test
+  void viewsHoldTheFileBytesWhenReadAheadRunsAtOnce() throws IOException {
+    viewsHoldTheFileBytes(Runnable::run);
+  }
+
+  @Test
+  void aLongReadReadsAheadUpToItsEndAndNoFurther() throws IOException {
+    byte[] bytes = TestData.randomBytes(LENGTH, 8);
+    Path file = Files.write(root.resolve("file"), bytes);
+    AtomicInteger readsAhead = new AtomicInteger();
+    try (FileChannel channel = FileChannel.open(file, READ);
+        FileReads reads = FileReads.forRead(channel, file, 0, FileReads.DIRECT_FROM, PIECE,
+            task -> {
+              readsAhead.incrementAndGet();
+              task.run();
+            })) {
+      for (int at = 0; at < FileReads.DIRECT_FROM; at += PIECE) {
+        assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
+      }
+    }
+    // The reader reads its first piece, then its first 2 MiB window; the next window is read
+    // ahead and reaches past the 4 MiB asked for, so nothing more is read ahead.
+    assertEquals(1, readsAhead.get());
+  }
+
+  private void viewsHoldTheFileBytes(Executor ahead) throws IOException {
     byte[] bytes = TestData.randomBytes(LENGTH, 7);
     Path file = Files.write(root.resolve("file"), bytes);
     try (FileChannel channel = FileChannel.open(file, READ)) {
       for (long asked : new long[] {FileReads.DIRECT_FROM - 1, LENGTH}) {
-        try (FileReads reads = FileReads.forRead(channel, file, asked, PIECE)) {
+        try (FileReads reads = FileReads.forRead(channel, file, 68, asked, PIECE, ahead)) {
           // Front to back in pieces, as a copy reads; then back, across and past the end.
           for (int at = 68; at < LENGTH; at += PIECE) {
             assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
