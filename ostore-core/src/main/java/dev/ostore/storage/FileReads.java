@@ -44,8 +44,8 @@ abstract class FileReads implements AutoCloseable {
    * length)} front to back in pieces of at most {@code piece}: straight from the disk if the read
    * is long and the file system takes it, reading the next stretch of the file ahead on a thread
    * of {@code ahead} while its reader works through the last; else through {@code channel}.
-   * {@code ahead} may refuse a task ({@link java.util.concurrent.RejectedExecutionException}):
-   * that stretch is then read when it is needed.
+   * {@code ahead} may refuse a task ({@link RejectedExecutionException}): that stretch is then
+   * read when it is needed.
    */
   static FileReads forRead(FileChannel channel, Path file, long from, long length, int piece,
       Executor ahead) {
