@@ -79,8 +79,9 @@ final class DiskShardStore implements ShardStore {
   /** Eight files forced at once keep a disk busy; more threads would only wait longer. */
   private final Writeback writeback = new Writeback(8, "shard-writeback");
   /**
-   * Read the next windows of long reads ahead ({@link FileReads}), one for each read; past 32
-   * reads at once the disk has all it can serve, and a read past that reads when it needs to.
+   * Read the next windows of long reads ahead ({@link FileReads}), one for each read. A read that
+   * finds all 32 busy reads its next window when it needs it, as every read did before; 32 is a
+   * guess at plenty for one disk, not a measured limit.
    */
   private final ExecutorService readAhead = SpareThreads.upTo(32, "shard-read-ahead");
   private DiskResumableShards resumable;
