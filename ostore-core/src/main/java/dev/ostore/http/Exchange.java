@@ -22,10 +22,13 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * One HTTP request and its response, as an {@link Endpoint} sees them: blocking streams for both
- * bodies and nothing more of the server underneath. Not thread-safe.
+ * bodies and nothing more of the server underneath. A quick exchange, tried on the thread that
+ * read the request ({@link Routes.Builder#answerQuickly}), has no request body and collects a
+ * short response body in memory. Not thread-safe.
  */
 public final class Exchange {
   /** The header by which a {@code POST} stands for a {@code PATCH}. */
@@ -43,6 +46,7 @@ public final class Exchange {
 
   private final Request request;
   private final Response response;
+  private final boolean quick;
   /** Body bytes read and sent; an endpoint may move them on another thread than its own. */
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
@@ -51,12 +55,26 @@ public final class Exchange {
   /** The request body, read through one stream however many times an endpoint asks for it. */
   private InputStream body;
   private OutputStream responseBody;
+  /** The response body of a quick exchange, once it responded. */
+  private QuickBody quickBody;
   /** Headers an error answer keeps: {@link #setLastingHeader}. */
   private final Map<String, String> lasting = new LinkedHashMap<>();
 
-  Exchange(Request request, Response response) {
+  Exchange(Request request, Response response, boolean quick) {
     this.request = request;
     this.response = response;
+    this.quick = quick;
+  }
+
+  /**
+   * Says that what the endpoint does next may wait on a disk, a network or a lock. On a quick
+   * exchange that stops the endpoint here: the request is run again from the start on a thread
+   * that may wait. Otherwise it does nothing.
+   */
+  public void aboutToWait() {
+    if (quick) {
+      throw new WaitNeeded();
+    }
   }
 
   /**
@@ -155,6 +173,7 @@ public final class Exchange {
   }
 
   private InputStream body() {
+    aboutToWait();
     if (body == null) {
       body = new CountingInputStream(Content.Source.asInputStream(request), bytesIn);
     }
@@ -267,18 +286,28 @@ public final class Exchange {
    * Starts the response and gives the stream for its body: {@code length} bytes exactly, or a
    * chunked body when {@code length} is -1. A HEAD response sends the headers only. A body of
    * {@link #WRITES_OF} bytes or more leaves in writes of that size, however small the pieces it
-   * is written in.
+   * is written in. On a quick exchange, a chunked body or one longer than {@link QuickBody#LIMIT}
+   * is {@linkplain #aboutToWait about to wait}.
    */
   public OutputStream respond(int status, long length) {
     checkState(responseBody == null, "response already started");
+    // HTTP drops whatever a HEAD answer writes: none of it is sent.
+    boolean head = request.getMethod().equals("HEAD");
+    if (quick && (length < 0 || (!head && length > QuickBody.LIMIT))) {
+      aboutToWait();
+    }
     response.setStatus(status);
     if (length >= 0) {
       response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
     }
-    // HTTP drops whatever a HEAD answer writes: none of it is sent.
-    boolean head = request.getMethod().equals("HEAD");
-    OutputStream body = !head && length >= WRITES_OF ? new GatheredBody(response, WRITES_OF)
-        : Content.Sink.asOutputStream(response);
+    OutputStream body;
+    if (quick) {
+      quickBody = new QuickBody(response, !head, head ? 0 : (int) length);
+      body = quickBody;
+    } else {
+      body = !head && length >= WRITES_OF ? new GatheredBody(response, WRITES_OF)
+          : Content.Sink.asOutputStream(response);
+    }
     responseBody = head ? body : new CountingOutputStream(body, bytesOut);
     return responseBody;
   }
@@ -342,6 +371,18 @@ public final class Exchange {
       respond(200, 0);
     }
     responseBody.close();
+  }
+
+  /**
+   * Sends the answer of a quick exchange, in a write that waits on nothing, then completes {@code
+   * done}: an endpoint that sent nothing answers 200 with no body.
+   */
+  void finishQuickly(Callback done) {
+    checkState(quick, "only a quick exchange finishes quickly");
+    if (responseBody == null) {
+      respond(200, 0);
+    }
+    quickBody.send(done);
   }
 
   /** Resets an unsent response so that an error can replace it. */

@@ -18,7 +18,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * An HTTP/1.1 server serving {@link Routes}, on Jetty's core API (measured faster than the JDK's
- * server here; see docs/decisions.md). Endpoints run on a bounded pool of threads and may block.
+ * server here; see docs/decisions.md). Endpoints run on a bounded pool of threads and may block;
+ * those of routes {@linkplain Routes.Builder#answerQuickly answered quickly} are tried first on
+ * the thread that read the request, where they may not.
  * Closing stops it at once, {@link #stop} gracefully; both are idempotent.
  *
  * <pre>{@code

@@ -19,6 +19,8 @@ import java.util.TreeMap;
  * not serve 405 with an {@code Allow} header, and a query parameter the route does not take, or
  * one given twice, 400: before the endpoint runs. A pattern may have a guard, which runs on every
  * request under it before any of that, 405 included: what a protocol asks of all its answers.
+ * A route may be {@linkplain Builder#answerQuickly answered quickly}: first tried on the thread
+ * that read the request.
  *
  * <pre>{@code
  * Routes routes = Routes.builder()
@@ -29,8 +31,12 @@ import java.util.TreeMap;
  * }</pre>
  */
 public final class Routes {
-  /** What serves one method on one pattern: the endpoint and the query parameters it takes. */
-  record Route(String method, String pattern, Endpoint endpoint, List<String> parameters) {
+  /**
+   * What serves one method on one pattern: the endpoint, the query parameters it takes, and
+   * whether it is tried first on the thread that read the request.
+   */
+  record Route(String method, String pattern, Endpoint endpoint, List<String> parameters,
+      boolean quick) {
     /** How the route reads in messages, e.g. {@code GET /objects/{name}}. */
     @Override
     public String toString() {
@@ -68,6 +74,12 @@ public final class Routes {
 
   Optional<Route> route(String pattern, String method) {
     return Optional.ofNullable(byPattern.get(pattern).get(method));
+  }
+
+  /** Whether any route is {@linkplain Builder#answerQuickly answered quickly}. */
+  boolean anyQuick() {
+    return byPattern.values().stream().flatMap(methods -> methods.values().stream())
+        .anyMatch(Route::quick);
   }
 
   /** The guard of {@code pattern}, if it has one. */
@@ -108,7 +120,8 @@ public final class Routes {
       checkArgument(brace < 0 || (brace > pattern.lastIndexOf('/') && isWildcard(pattern)),
           "a pattern may only end in a wildcard such as /objects/{name}: %s", pattern);
       Map<String, Route> methods = byPattern.computeIfAbsent(pattern, p -> new TreeMap<>());
-      Route route = new Route(method, pattern, endpoint, ImmutableList.copyOf(parameters));
+      Route route =
+          new Route(method, pattern, endpoint, ImmutableList.copyOf(parameters), false);
       checkArgument(methods.putIfAbsent(method, route) == null,
           "route added twice: %s %s", method, pattern);
       return this;
@@ -124,6 +137,23 @@ public final class Routes {
     public Builder guard(String pattern, Endpoint guard) {
       checkArgument(guards.putIfAbsent(pattern, guard) == null, "guard added twice: %s",
           pattern);
+      return this;
+    }
+
+    /**
+     * Tries the endpoint of {@code method} on {@code pattern}, added before, on the thread that
+     * read the request, where nothing may wait: an answer it can give from memory then costs no
+     * hand-over to another thread. Before anything that may wait on a disk, a network or a lock
+     * it calls {@link Exchange#aboutToWait}, and is then run again from the start on a thread
+     * that may block, as is any request it fails or answers at length; a request with a body is
+     * not tried. So it must have no effect before it calls {@code aboutToWait} but its answer.
+     */
+    public Builder answerQuickly(String method, String pattern) {
+      Route route = Optional.ofNullable(byPattern.get(pattern)).map(methods -> methods.get(method))
+          .orElseThrow(() -> new IllegalArgumentException(
+              "no route " + method + " " + pattern + " to answer quickly"));
+      byPattern.get(pattern).put(method, new Route(route.method(), route.pattern(),
+          route.endpoint(), route.parameters(), true));
       return this;
     }
 

@@ -314,6 +314,13 @@ public interface MetadataStore extends AutoCloseable {
   void check() throws IOException;
 
   /**
+   * Whether a read is answered from a file on this machine, by this process (SQLite), rather
+   * than by a database server over a network: such a read waits on no other machine, so that an
+   * api server may answer a small GET on the thread that read it.
+   */
+  boolean readsLocally();
+
+  /**
    * Tells {@code listener} each time the database stops answering and answers again, and at
    * once if it is not answering now. For metrics: the log tells operators already.
    */

@@ -200,6 +200,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean local() {
+    return false;
+  }
+
+  @Override
   public void begin(Connection connection) throws SQLException {
     connection.setAutoCommit(false);
   }

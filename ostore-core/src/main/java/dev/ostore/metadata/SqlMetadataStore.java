@@ -84,12 +84,14 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
 
   private final Database database;
+  private final boolean local;
   private final Migration migration;
   private final InstantSource clock;
 
   private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock,
       Optional<StoreIdentity> owner) {
     this.database = database;
+    this.local = dialect.local();
     this.migration = new Migration(database, dialect, clock, owner);
     this.clock = clock;
   }
@@ -504,6 +506,11 @@ final class SqlMetadataStore implements MetadataStore {
         return rows.next();
       }
     });
+  }
+
+  @Override
+  public boolean readsLocally() {
+    return local;
   }
 
   @Override

@@ -88,6 +88,12 @@ public interface ObjectStore {
   Content open(Version version, ByteRange range) throws IOException;
 
   /**
+   * As {@link #open(Version, ByteRange)}, from this server's memory alone: empty when it does not
+   * hold the content, so that the caller waits on no data server, disk or database.
+   */
+  Optional<Content> openHeld(Version version, ByteRange range);
+
+  /**
    * The length of the gzip body that {@link #openGzip} would send for {@code version}, known
    * without reading any of it; empty when its content is not stored compressed.
    */

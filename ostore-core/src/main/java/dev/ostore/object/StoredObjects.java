@@ -155,10 +155,7 @@ final class StoredObjects implements ObjectStore {
   public Content open(Version version, ByteRange range) throws IOException {
     ContentHash hash = version.hash().orElseThrow(
         () -> Missing.deleted(version.name(), version.number()));
-    if (!range.within(version.size())) {
-      throw new IllegalArgumentException(range + " is not within the " + version.size()
-          + " bytes of " + version.name());
-    }
+    checkWithin(version, range);
     if (version.size() > SmallContents.LARGEST) {
       return openStored(version, hash, metadata.layout(hash), range);
     }
@@ -169,6 +166,19 @@ final class StoredObjects implements ObjectStore {
     Optional<ContentLayout> layout = metadata.layout(hash);
     return Slice.cut(small.read(hash, layout,
         openStored(version, hash, layout, ByteRange.all(version.size()))), range);
+  }
+
+  @Override
+  public Optional<Content> openHeld(Version version, ByteRange range) {
+    checkWithin(version, range);
+    return version.hash().flatMap(small::get).map(held -> Slice.cut(held, range));
+  }
+
+  private static void checkWithin(Version version, ByteRange range) {
+    if (!range.within(version.size())) {
+      throw new IllegalArgumentException(range + " is not within the " + version.size()
+          + " bytes of " + version.name());
+    }
   }
 
   /**

@@ -56,11 +56,11 @@ class HttpServiceTest {
   private final CyclicBarrier pair = new CyclicBarrier(2);
   private final CountDownLatch entered = new CountDownLatch(1);
   private final CountDownLatch release = new CountDownLatch(1);
-  private HttpService server;
+  HttpService server;
 
   @BeforeEach
   void start() throws IOException {
-    Routes routes = Routes.builder()
+    Routes.Builder routes = Routes.builder()
         .add("GET", "/hello/{x}", exchange -> exchange.respondText(200, "hello"))
         .add("GET", "/hello/deeper/{x}", exchange -> exchange.respondText(200, "deeper"))
         .add("GET", "/objects/{name}", exchange -> exchange.respondText(200, "got"))
@@ -154,6 +154,7 @@ class HttpServiceTest {
           }
         })
         .add("GET", "/pair/", exchange -> {
+          exchange.aboutToWait();
           try {
             pair.await(10, TimeUnit.SECONDS);
           } catch (Exception e) {
@@ -162,6 +163,7 @@ class HttpServiceTest {
           exchange.respondText(200, "paired");
         })
         .add("GET", "/held/", exchange -> {
+          exchange.aboutToWait();
           entered.countDown();
           try {
             release.await();
@@ -170,10 +172,14 @@ class HttpServiceTest {
             throw new IllegalStateException("interrupted", e);
           }
           exchange.respondText(200, "held");
-        })
-        .build();
-    server = HttpService.start("http-test", new ServerAddress("127.0.0.1", 0), routes,
-        HttpService.Settings.DEFAULT);
+        });
+    server = HttpService.start("http-test", new ServerAddress("127.0.0.1", 0),
+        answerQuickly(routes).build(), HttpService.Settings.DEFAULT);
+  }
+
+  /** Adds routes of its own and marks those answered quickly: none here. */
+  Routes.Builder answerQuickly(Routes.Builder routes) {
+    return routes;
   }
 
   @AfterEach
@@ -538,16 +544,16 @@ class HttpServiceTest {
     assertFalse(body.contains("<"), "not HTML: " + body);
   }
 
-  private HttpResponse<String> get(String path) throws Exception {
+  HttpResponse<String> get(String path) throws Exception {
     return send(HttpRequest.newBuilder(uri(path)));
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+  HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return client.send(request.timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  private URI uri(String path) {
+  URI uri(String path) {
     return URI.create(server.address().baseUri() + path);
   }
 

@@ -87,6 +87,11 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
+  void aDatabaseServerIsNotReadLocally() {
+    assertFalse(store.readsLocally());
+  }
+
+  @Test
   void twoStoresOnOneDatabaseSeeEachOthersWrites() throws Exception {
     try (MetadataStore other = newStore()) {
       store.add("a", 5, HASH);

@@ -49,11 +49,13 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
-  void openWithAnSqliteUrlReachesTheSameFile() throws Exception {
+  void openWithAnSqliteUrlReachesTheSameFileAndReadsItLocally() throws Exception {
     store.add("a", 5, HASH);
     try (MetadataStore same = MetadataStore.open("jdbc:sqlite:" + file())) {
       assertEquals(store.latest("a"), same.latest("a"));
+      assertTrue(same.readsLocally());
     }
+    assertTrue(store.readsLocally());
   }
 
   @Test

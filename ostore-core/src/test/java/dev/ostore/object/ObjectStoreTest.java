@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
@@ -18,6 +19,7 @@ import dev.ostore.metadata.Version;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
@@ -124,6 +126,31 @@ class ObjectStoreTest {
   }
 
   @Test
+  void contentHeldInMemoryOpensWithoutAskingTheMetadataStoreOrAnyDataServer()
+      throws IOException {
+    byte[] small = TestData.randomBytes(4096, 11);
+    byte[] large = TestData.randomBytes(100_000, 12);
+    Version smallVersion = put("small", small, Optional.empty());
+    Version largeVersion = put("large", large, Optional.empty());
+    metadata.close();
+    servers.servers().forEach(servers::takeDown);
+    assertArrayEquals(Arrays.copyOfRange(small, 100, 1100),
+        read(objects.openHeld(smallVersion, new ByteRange(100, 1100)).orElseThrow()));
+    assertArrayEquals(small, read(objects.openHeld(smallVersion, ByteRange.all(4096)).get()));
+    assertEquals(Optional.empty(), objects.openHeld(largeVersion, ByteRange.all(100_000)),
+        "too large to be held");
+  }
+
+  @Test
+  void withoutMemoryForSmallContentNoneIsHeld() throws IOException {
+    objects = store.objects(Layouts.DEFAULT, Compression.DEFAULT, store.newLocator(), 0);
+    byte[] small = TestData.randomBytes(4096, 13);
+    Version version = put("small", small, Optional.empty());
+    assertArrayEquals(small, get("small"));
+    assertEquals(Optional.empty(), objects.openHeld(version, ByteRange.all(4096)));
+  }
+
+  @Test
   void aSmallUploadThatFailsLeavesNothingInMemory() throws IOException {
     objects = store.objects(Layouts.DEFAULT.withInlineBelow(0), Compression.DEFAULT,
         store.newLocator(), ObjectStore.defaultSmallContentCache());
@@ -163,8 +190,12 @@ class ObjectStoreTest {
   }
 
   byte[] read(Version version) throws IOException {
+    return read(objects.open(version));
+  }
+
+  static byte[] read(ObjectStore.Content opened) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ObjectStore.Content content = objects.open(version)) {
+    try (ObjectStore.Content content = opened) {
       content.copyTo(out);
     }
     return out.toByteArray();

@@ -1,5 +1,6 @@
 package dev.ostore.server.api;
 
+import dev.ostore.ByteRange;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
@@ -49,6 +50,11 @@ final class ObjectsEndpoints {
         .add("GET", OBJECT, this::get, VERSION)
         .add("HEAD", OBJECT, this::head, VERSION)
         .add("DELETE", OBJECT, this::delete, VERSION);
+    if (metadata.readsLocally()) {
+      // A version read from a file of this machine, and content held in memory, wait on no
+      // other machine: such a GET, and a HEAD, is answered on the thread that read it.
+      routes.answerQuickly("GET", OBJECT).answerQuickly("HEAD", OBJECT);
+    }
   }
 
   /**
@@ -110,14 +116,31 @@ final class ObjectsEndpoints {
       return;
     }
     if (gzip.isEmpty() && asked.kind() != RangeHeader.Kind.WHOLE) {
-      PartialAnswers.answer(exchange, objects, version, asked);
+      PartialAnswers.answer(exchange, range -> open(exchange, version, range), version, asked);
       return;
     }
-    try (ObjectStore.Content content = gzip.isPresent()
-        ? objects.openGzip(version).orElseThrow() : objects.open(version)) {
+    try (ObjectStore.Content content = gzip.isPresent() ? openGzip(exchange, version)
+        : open(exchange, version, ByteRange.all(version.size()))) {
       exchange.setHeader("Content-Type", "application/octet-stream");
       content.copyTo(exchange.respond(200, content.size()));
     }
+  }
+
+  /** {@code range} of the content: from memory if this server holds it, else where it is kept. */
+  private ObjectStore.Content open(Exchange exchange, Version version, ByteRange range)
+      throws IOException {
+    Optional<ObjectStore.Content> held = objects.openHeld(version, range);
+    if (held.isPresent()) {
+      return held.get();
+    }
+    exchange.aboutToWait();
+    return objects.open(version, range);
+  }
+
+  /** The content as one gzip member, read from the data servers or the metadata store. */
+  private ObjectStore.Content openGzip(Exchange exchange, Version version) throws IOException {
+    exchange.aboutToWait();
+    return objects.openGzip(version).orElseThrow();
   }
 
   /** Answered from the metadata alone, as the GET without {@code Range} would be. */

@@ -44,8 +44,17 @@ final class PartialAnswers {
     return RangeHeader.of(range, version.size());
   }
 
-  /** Answers the parts of {@code version} that {@code asked} names, or the 416. */
-  static void answer(Exchange exchange, ObjectStore objects, Version version, RangeHeader asked)
+  /** Opens one range of the version answered. */
+  @FunctionalInterface
+  interface Opener {
+    ObjectStore.Content open(ByteRange range) throws IOException;
+  }
+
+  /**
+   * Answers the parts of {@code version} that {@code asked} names, each opened by {@code parts},
+   * or the 416.
+   */
+  static void answer(Exchange exchange, Opener parts, Version version, RangeHeader asked)
       throws IOException {
     long size = version.size();
     if (asked.kind() == RangeHeader.Kind.UNSATISFIABLE) {
@@ -56,7 +65,7 @@ final class PartialAnswers {
     }
     List<ByteRange> ranges = asked.ranges();
     // The first part is opened before any answer: a content that cannot be read is a status.
-    try (ObjectStore.Content first = objects.open(version, ranges.get(0))) {
+    try (ObjectStore.Content first = parts.open(ranges.get(0))) {
       if (ranges.size() == 1) {
         exchange.setHeader("Content-Type", "application/octet-stream");
         exchange.setHeader("Content-Range", RangeHeader.contentRange(ranges.get(0), size));
@@ -71,7 +80,7 @@ final class PartialAnswers {
         if (i == 0) {
           first.copyTo(out);
         } else {
-          try (ObjectStore.Content part = objects.open(version, ranges.get(i))) {
+          try (ObjectStore.Content part = parts.open(ranges.get(i))) {
             part.copyTo(out);
           }
         }
