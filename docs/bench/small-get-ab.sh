@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Interleaved rounds of 4 KiB GETs on two running stores, alternating which goes first: wrk on
+# CONCURRENCY connections for SECONDS (5), or, with CONCURRENCY "curl", 1,000 GETs one after
+# another on one keep-alive connection, timed by curl itself as compare.sh's get4k is. Before
+# the first round each store gets 200 objects of 4,000 random bytes (/objects/ab-1..ab-200, PUT
+# again when missing) and 10 s of GETs at 8 connections. CPU from /proc/<pid>/stat.
+#   small-get-ab.sh NAME:PORT:PID NAME:PORT:PID ROUNDS CONCURRENCY
+# Prints one line per round and store: round, concurrency, store, GET/s, CPU us per GET (user +
+# system of PID; with curl, over curl's whole run, its pauses between requests included).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+a=$1 b=$2 rounds=$3 conc=$4
+seconds=${SECONDS_A_ROUND:-5}
+tck=$(getconf CLK_TCK)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+seq 1 200 | sed 's,^,/objects/ab-,' >"$work/paths"
+for s in $a $b; do
+  IFS=: read -r n p pid <<<"$s"
+  for i in $(seq 1 200); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' -I "http://127.0.0.1:$p/objects/ab-$i")" != 200 ]
+    then
+      head -c 4000 /dev/urandom |
+        curl -s -o /dev/null -X PUT --data-binary @- "http://127.0.0.1:$p/objects/ab-$i"
+    fi
+  done
+  for _ in 1 2 3 4 5; do
+    sed "s,.*,url = \"http://127.0.0.1:$p&\"\noutput = \"/dev/null\"," "$work/paths"
+  done >"$work/$n.curl"
+  wrk -t 2 -c 8 -d 10s -s "$here/compare/get.lua" "http://127.0.0.1:$p" -- "$work/paths" >/dev/null
+done
+for r in $(seq "$rounds"); do
+  order="$a $b"
+  [ $((r % 2)) = 1 ] || order="$b $a"
+  for s in $order; do
+    IFS=: read -r n p pid <<<"$s"
+    c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    if [ "$conc" = curl ]; then
+      read -r reqs rate < <(curl -s -K "$work/$n.curl" -w '%{http_code} %{time_total}\n' |
+        awk '$1 == 200 {n++; t += $2} END {printf "%d %.0f\n", n, n / t}')
+    else
+      out=$(wrk -t "$([ "$conc" = 1 ] && echo 1 || echo 2)" -c "$conc" -d "${seconds}s" \
+        -s "$here/compare/get.lua" "http://127.0.0.1:$p" -- "$work/paths")
+      reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+      rate=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+    fi
+    c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    printf '%s\t%s\t%s\t%s\t%.0f\n' "$r" "$conc" "$n" "$rate" \
+      "$(echo "($c1 - $c0) * 1000000 / $tck / $reqs" | bc -l)"
+  done
+done
