@@ -67,9 +67,10 @@ public final class Exchange {
   }
 
   /**
-   * Says that what the endpoint does next may wait on a disk, a network or a lock. On a quick
-   * exchange that stops the endpoint here: the request is run again from the start on a thread
-   * that may wait. Otherwise it does nothing.
+   * Says that what the endpoint does next may wait: on another machine, on the client, or on a
+   * lock held across requests (a read of a file of this machine does not count, no more than a
+   * page fault does). On a quick exchange that stops the endpoint here: the request is run again
+   * from the start on a thread that may wait. Otherwise it does nothing.
    */
   public void aboutToWait() {
     if (quick) {

@@ -143,10 +143,11 @@ public final class Routes {
     /**
      * Tries the endpoint of {@code method} on {@code pattern}, added before, on the thread that
      * read the request, where nothing may wait: an answer it can give from memory then costs no
-     * hand-over to another thread. Before anything that may wait on a disk, a network or a lock
-     * it calls {@link Exchange#aboutToWait}, and is then run again from the start on a thread
-     * that may block, as is any request it fails or answers at length; a request with a body is
-     * not tried. So it must have no effect before it calls {@code aboutToWait} but its answer.
+     * hand-over to another thread. Before anything that may wait (see {@link
+     * Exchange#aboutToWait}) it calls {@code aboutToWait}, and is then run again from the start
+     * on a thread that may block, as is any request it fails or answers at length; a request
+     * with a body is not tried. So it must have no effect before it calls {@code aboutToWait}
+     * but its answer.
      */
     public Builder answerQuickly(String method, String pattern) {
       Route route = Optional.ofNullable(byPattern.get(pattern)).map(methods -> methods.get(method))
