@@ -1,5 +1,6 @@
 package dev.ostore.storage;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
@@ -14,13 +15,9 @@ import java.util.concurrent.TimeUnit;
 final class SpareThreads {
   private SpareThreads() {}
 
-  /** A pool of at most {@code most} threads named {@code name}. */
+  /** A pool of at most {@code most} threads named {@code name}, each with its number. */
   static ExecutorService upTo(int most, String name) {
     return new ThreadPoolExecutor(0, most, 10, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        runnable -> {
-          Thread thread = new Thread(runnable, name);
-          thread.setDaemon(true);
-          return thread;
-        });
+        new ThreadFactoryBuilder().setNameFormat(name + "-%d").setDaemon(true).build());
   }
 }
