@@ -9,6 +9,7 @@
 # system of PID; with curl, over curl's whole run, its pauses between requests included).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/cpu.sh"
 a=$1 b=$2 rounds=$3 conc=$4
 seconds=${SECONDS_A_ROUND:-5}
 tck=$(getconf CLK_TCK)
@@ -34,7 +35,7 @@ for r in $(seq "$rounds"); do
   [ $((r % 2)) = 1 ] || order="$b $a"
   for s in $order; do
     IFS=: read -r n p pid <<<"$s"
-    c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    c0=$(cpu_ticks "$pid")
     if [ "$conc" = curl ]; then
       read -r reqs rate < <(curl -s -K "$work/$n.curl" -w '%{http_code} %{time_total}\n' |
         awk '$1 == 200 {n++; t += $2} END {printf "%d %.0f\n", n, n / t}')
@@ -44,7 +45,7 @@ for r in $(seq "$rounds"); do
       reqs=$(awk '/requests in/ {print $1}' <<<"$out")
       rate=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
     fi
-    c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    c1=$(cpu_ticks "$pid")
     printf '%s\t%s\t%s\t%s\t%.0f\n' "$r" "$conc" "$n" "$rate" \
       "$(echo "($c1 - $c0) * 1000000 / $tck / $reqs" | bc -l)"
   done

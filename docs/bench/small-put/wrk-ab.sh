@@ -6,6 +6,7 @@
 # (user + system of PID), p50, p99, lines of errors in wrk's report.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../cpu.sh"
 a=$1 b=$2 rounds=$3 conc=$4 size=$5
 tck=$(getconf CLK_TCK)
 threads=$([ "$conc" = 1 ] && echo 1 || echo 2)
@@ -14,10 +15,10 @@ for r in $(seq "$rounds"); do
   [ $((r % 2)) = 1 ] || order="$b $a"
   for s in $order; do
     IFS=: read -r n p pid <<<"$s"
-    c0=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    c0=$(cpu_ticks "$pid")
     out=$(wrk -t "$threads" -c "$conc" -d 10s --latency -s "$here/../compare/put.lua" \
       "http://127.0.0.1:$p" -- "/objects/r$r-$size-" "$size")
-    c1=$(awk '{print $14 + $15}' "/proc/$pid/stat")
+    c1=$(cpu_ticks "$pid")
     reqs=$(awk '/requests in/ {print $1}' <<<"$out")
     printf '%s\tc%s\t%s\t%s\t%s\t%.3f\t%s\t%s\t%s\n' "$r" "$conc" "$size" "$n" \
       "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
