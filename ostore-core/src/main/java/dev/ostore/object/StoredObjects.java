@@ -159,9 +159,9 @@ final class StoredObjects implements ObjectStore {
     if (version.size() > SmallContents.LARGEST) {
       return openStored(version, hash, metadata.layout(hash), range);
     }
-    Optional<Content> kept = small.get(hash);
-    if (kept.isPresent()) {
-      return Slice.cut(kept.get(), range);
+    Optional<Content> held = held(hash, range);
+    if (held.isPresent()) {
+      return held.get();
     }
     Optional<ContentLayout> layout = metadata.layout(hash);
     return Slice.cut(small.read(hash, layout,
@@ -171,7 +171,12 @@ final class StoredObjects implements ObjectStore {
   @Override
   public Optional<Content> openHeld(Version version, ByteRange range) {
     checkWithin(version, range);
-    return version.hash().flatMap(small::get).map(held -> Slice.cut(held, range));
+    return version.hash().flatMap(hash -> held(hash, range));
+  }
+
+  /** {@code range} of the content, if this server holds it in memory. */
+  private Optional<Content> held(ContentHash hash, ByteRange range) {
+    return small.get(hash).map(whole -> Slice.cut(whole, range));
   }
 
   private static void checkWithin(Version version, ByteRange range) {
