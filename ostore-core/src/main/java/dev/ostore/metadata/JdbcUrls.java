@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.ostore.config.Options;
 import java.nio.file.Path;
+import java.util.Optional;
 
 
 /** What a metadata store's JDBC URL says: which database, and how to show it without secrets. */
@@ -20,7 +21,7 @@ final class JdbcUrls {
       return PostgresDialect.INSTANCE;
     }
     if (url.startsWith(SQLITE)) {
-      String file = url.substring(SQLITE.length()).replaceFirst("^file:", "");
+      String file = sqliteTarget(url);
       // Each connection of the pool would get a database of its own.
       if (file.isEmpty() || file.startsWith("?") || file.contains(":memory:")
           || file.contains("mode=memory")) {
@@ -31,6 +32,21 @@ final class JdbcUrls {
     }
     throw new IllegalArgumentException(
         "not a jdbc:postgresql: or jdbc:sqlite: URL: " + Options.redact(url));
+  }
+
+  /** The file of an SQLite URL that {@link #dialectOf} accepted; empty for any other URL. */
+  static Optional<Path> sqliteFile(String url) {
+    if (!url.startsWith(SQLITE)) {
+      return Optional.empty();
+    }
+    String target = sqliteTarget(url);
+    int settings = target.indexOf('?');
+    return Optional.of(Path.of(settings < 0 ? target : target.substring(0, settings)));
+  }
+
+  /** What follows {@code jdbc:sqlite:} and an optional {@code file:}: a file, then settings. */
+  private static String sqliteTarget(String url) {
+    return url.substring(SQLITE.length()).replaceFirst("^file:", "");
   }
 
   /** The URL of the SQLite database in {@code file}. */

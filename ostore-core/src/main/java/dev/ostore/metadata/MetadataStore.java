@@ -41,7 +41,10 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * A store in the SQLite database {@code file}, created with its parent directories when
-   * missing: the default of the one-command store and of the in-process cluster.
+   * missing: the default of the one-command store and of the in-process cluster. The file is this
+   * process's while any store of it here is open (another process's store of it is refused with
+   * {@code METADATA_UNAVAILABLE}), which lets the stores of this process keep the latest versions
+   * of names read lately in memory.
    */
   static MetadataStore embedded(Path file) throws IOException {
     return SqlMetadataStore.embedded(file, Optional.empty(), InstantSource.system());
@@ -58,7 +61,8 @@ public interface MetadataStore extends AutoCloseable {
 
   /**
    * A store in the database at {@code jdbcUrl}: PostgreSQL for {@code jdbc:postgresql:} URLs, so
-   * that several api servers share one store, SQLite for {@code jdbc:sqlite:} URLs. Any other URL
+   * that several api servers share one store, SQLite for {@code jdbc:sqlite:} URLs (one process's
+   * file, as for {@link #embedded(Path)}). Any other URL
    * is an {@link IllegalArgumentException} naming it, password hidden. The schema is created or
    * migrated before this returns; when the database cannot be reached, the store opens anyway, its
    * calls fail with {@code METADATA_UNAVAILABLE} until it can, and the first that reaches it

@@ -87,13 +87,16 @@ final class SqlMetadataStore implements MetadataStore {
   private final boolean local;
   private final Migration migration;
   private final InstantSource clock;
+  /** An SQLite file's claim, whose cache of latest versions this store reads and keeps true. */
+  private final Optional<SqliteClaims.Claim> claim;
 
   private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock,
-      Optional<StoreIdentity> owner) {
+      Optional<StoreIdentity> owner, Optional<SqliteClaims.Claim> claim) {
     this.database = database;
     this.local = dialect.local();
     this.migration = new Migration(database, dialect, clock, owner);
     this.clock = clock;
+    this.claim = claim;
   }
 
   static MetadataStore embedded(Path file, Optional<StoreIdentity> owner, InstantSource clock)
@@ -119,12 +122,22 @@ final class SqlMetadataStore implements MetadataStore {
    * of our own, a database server may be down when an api server starts, as the broker may: with
    * {@code waitForDatabase} the store then starts anyway, each call is METADATA_UNAVAILABLE until
    * the database answers, and the first call that reaches it migrates the schema. Any other
-   * failure stops the start, with what an operator needs to know in its message.
+   * failure stops the start, with what an operator needs to know in its message. An SQLite
+   * file is claimed first: another process that has it open refuses the start.
    */
   private static MetadataStore start(Dialect dialect, String jdbcUrl, boolean waitForDatabase,
       Optional<StoreIdentity> owner, InstantSource clock) throws OstoreException {
-    Database database = new Database(dialect, jdbcUrl, Options.redact(jdbcUrl), clock);
-    SqlMetadataStore store = new SqlMetadataStore(database, dialect, clock, owner);
+    Optional<Path> file = JdbcUrls.sqliteFile(jdbcUrl);
+    Optional<SqliteClaims.Claim> claim =
+        file.isPresent() ? Optional.of(SqliteClaims.claim(file.get())) : Optional.empty();
+    Database database;
+    try {
+      database = new Database(dialect, jdbcUrl, Options.redact(jdbcUrl), clock);
+    } catch (RuntimeException e) {
+      claim.ifPresent(SqliteClaims.Claim::close);
+      throw e;
+    }
+    SqlMetadataStore store = new SqlMetadataStore(database, dialect, clock, owner, claim);
     try {
       store.migration.ensure();
     } catch (OstoreException e) {
@@ -167,11 +180,23 @@ final class SqlMetadataStore implements MetadataStore {
     return database.write(what, work);
   }
 
+  /** A write of {@code name}'s versions: the cache forgets the name once it ended, however. */
+  private <T> T writeVersions(String name, String what, Database.Work<T> work)
+      throws OstoreException {
+    claim.ifPresent(SqliteClaims.Claim::writing);
+    try {
+      return write(what, work);
+    } finally {
+      claim.ifPresent(c -> c.wrote(name));
+    }
+  }
+
   @Override
   public Optional<Version> latest(String name) throws OstoreException {
     checkName(name);
-    return read("read the latest version of " + name,
+    LatestVersions.Read read = () -> read("read the latest version of " + name,
         session -> first(session, LATEST, name));
+    return claim.isPresent() ? claim.get().latest(name, read) : read.latest();
   }
 
   @Override
@@ -237,7 +262,7 @@ final class SqlMetadataStore implements MetadataStore {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
     byte[] digest = hash.bytes();
-    Optional<Version> added = write("add a version of " + name, session -> {
+    Optional<Version> added = writeVersions(name, "add a version of " + name, session -> {
       if (!condition.isNone()) {
         Optional<Version> live = lockedLive(session, name, true);
         if (!Version.allows(condition, live)) {
@@ -419,7 +444,7 @@ final class SqlMetadataStore implements MetadataStore {
   public Deletion delete(String name, Precondition condition) throws OstoreException {
     checkName(name);
     requireNonNull(condition, "condition");
-    return write("delete " + name, session -> {
+    return writeVersions(name, "delete " + name, session -> {
       if (!condition.isNone()) {
         Optional<Version> live = lockedLive(session, name, false);
         if (live.isPresent() && !Version.allows(condition, live)) {
@@ -521,6 +546,7 @@ final class SqlMetadataStore implements MetadataStore {
   @Override
   public void close() {
     database.close();
+    claim.ifPresent(SqliteClaims.Claim::close);
   }
 
   /**
@@ -621,7 +647,7 @@ final class SqlMetadataStore implements MetadataStore {
     if (number < 1) {
       return Optional.empty();
     }
-    return write("remove version " + number + " of " + name,
+    return writeVersions(name, "remove version " + number + " of " + name,
         session -> VersionRemoval.remove(session, name, number, clock.millis()));
   }
 
@@ -648,7 +674,7 @@ final class SqlMetadataStore implements MetadataStore {
       long expired = read("apply retention to " + name,
           session -> VersionRemoval.expired(session, name, keep, cutoff));
       if (expired > 0) {
-        removed += write("apply retention to " + name, session ->
+        removed += writeVersions(name, "apply retention to " + name, session ->
             VersionRemoval.removeExpired(session, name, keep, cutoff, clock.millis()));
       }
     }

@@ -92,6 +92,22 @@ abstract class MetadataStoreContract {
     assertEquals(recorded("b", 1, 30, Optional.of(HASH)), store.latest("b").orElseThrow());
   }
 
+  /** A store may keep latest versions in memory: never one that another store replaced. */
+  @Test
+  void theLatestVersionIsWhatAnotherStoreOfTheDatabaseWroteLast() throws Exception {
+    assertEquals(Optional.empty(), store.latest("a"));
+    try (MetadataStore other = newStore()) {
+      Version first = other.add("a", 10, HASH);
+      assertEquals(Optional.of(first), store.latest("a"));
+      Version second = other.add("a", 20, OTHER);
+      assertEquals(Optional.of(second), store.latest("a"));
+      Version tombstone = other.delete("a").tombstone().orElseThrow();
+      assertEquals(Optional.of(tombstone), store.latest("a"));
+      other.deleteVersion("a", tombstone.number());
+      assertEquals(Optional.of(second), store.latest("a"));
+    }
+  }
+
   /** Each version keeps when it was recorded, to the millisecond, wherever it is read. */
   @Test
   void versionsKeepTheTimeTheyWereRecorded() throws Exception {
@@ -790,6 +806,8 @@ abstract class MetadataStoreContract {
 
   @Test
   void closeIsIdempotentAndLaterCallsAreRefused() throws Exception {
+    store.add("a", 5, HASH);
+    store.latest("a"); // Kept, where a store keeps latest versions: refused all the same.
     store.close();
     store.close();
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.latest("a"));

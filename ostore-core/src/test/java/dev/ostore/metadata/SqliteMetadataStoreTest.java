@@ -1,11 +1,14 @@
 package dev.ostore.metadata;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,9 +17,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the {@link MetadataStoreContract} on SQLite files, plus what only a file shows. */
@@ -111,6 +116,43 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     assertEquals("metadata store failed to read the latest version of a", e.getMessage());
     assertTrue(e.getCause().getMessage().contains("no such table: ostore_versions"),
         "the driver's message is left for the log: " + e.getCause());
+  }
+
+  @Test
+  @Timeout(60)
+  void aFileOpenInAnotherProcessIsRefusedSayingWhatToDo() throws Exception {
+    store.close();
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-cp", System.getProperty("java.class.path"), Holder.class.getName(),
+        file().toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(),
+          UTF_8));
+      assertEquals("open", out.readLine());
+      Path file = dir.toRealPath().resolve("var/ostore/metadata.db");
+      for (Executable open : List.<Executable>of(() -> MetadataStore.embedded(file()),
+          () -> MetadataStore.open("jdbc:sqlite:" + file()))) {
+        OstoreException e = assertThrows(OstoreException.class, open);
+        assertEquals(ErrorCode.METADATA_UNAVAILABLE, e.code());
+        assertEquals("metadata store " + file + " is open in another process (it holds "
+            + file + ".ostore-lock): an SQLite file serves one api server; api servers that"
+            + " share their metadata use PostgreSQL", e.getMessage());
+      }
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+    // kill -9 runs no code in the holder: the operating system released its lock.
+    store = newStore();
+    assertEquals(Optional.empty(), store.latest("a"));
+  }
+
+  /** Holds the store of the file it is given open until killed. */
+  public static final class Holder {
+    public static void main(String[] args) throws Exception {
+      MetadataStore.embedded(Path.of(args[0]));
+      System.out.println("open");
+      Thread.sleep(Long.MAX_VALUE);
+    }
   }
 
   void execute(String sql) throws SQLException {

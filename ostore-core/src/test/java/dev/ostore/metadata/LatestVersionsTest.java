@@ -1,0 +1,71 @@
+package dev.ostore.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ostore.ContentHash;
+import dev.ostore.ErrorCode;
+import dev.ostore.OstoreException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class LatestVersionsTest {
+  final LatestVersions latest = new LatestVersions();
+  final AtomicInteger reads = new AtomicInteger();
+
+  static Optional<Version> version(long number) {
+    return Optional.of(new Version("a", number, 5, Optional.of(ContentHash.sha256(new byte[0])),
+        Instant.EPOCH));
+  }
+
+  LatestVersions.Read reading(long number) {
+    return () -> {
+      reads.incrementAndGet();
+      return version(number);
+    };
+  }
+
+  @Test
+  void aNameReadBeforeIsNotReadAgainUntilAWriteOfItEnds() throws Exception {
+    assertEquals(version(1), latest.latest("a", reading(1)));
+    assertEquals(version(1), latest.latest("a", reading(2)));
+    assertEquals(1, reads.get());
+    latest.forget("a");
+    assertEquals(version(2), latest.latest("a", reading(2)));
+    assertEquals(version(2), latest.latest("a", reading(3)));
+    assertEquals(2, reads.get());
+  }
+
+  @Test
+  void aReadThatAWriteOverlappedKeepsNothing() throws Exception {
+    // The read saw version 1; a write of version 2 ended while it was under way.
+    assertEquals(version(1), latest.latest("a", () -> {
+      latest.forget("a");
+      return version(1);
+    }));
+    assertEquals(version(2), latest.latest("a", reading(2)));
+    assertEquals(1, reads.get());
+  }
+
+  @Test
+  void aReadWhileAnotherOfTheSameNameIsUnderWayKeepsNothingOfItsOwn() throws Exception {
+    assertEquals(version(1), latest.latest("a", () -> {
+      // Started after the outer read, it may have seen a write the outer one did not.
+      assertEquals(version(2), latest.latest("a", reading(2)));
+      return version(1);
+    }));
+    assertEquals(version(1), latest.latest("a", reading(3)));
+    assertEquals(1, reads.get(), "the outer read's version was kept; the inner one's was not");
+  }
+
+  @Test
+  void aFailedReadKeepsNothing() throws Exception {
+    assertThrows(OstoreException.class, () -> latest.latest("a", () -> {
+      throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, "down");
+    }));
+    assertEquals(version(1), latest.latest("a", reading(1)));
+    assertEquals(1, reads.get());
+  }
+}
