@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# A sequential small GET's floor on this machine, beside running stores: the least an HTTP server
+# does (PlainFloor.java) and the least Jetty does (JettyFloor.java, on the api server's Jetty),
+# through compare.sh's client for a sequential GET: curl, 1,000 GETs one after another on one
+# keep-alive connection, timed by curl itself. ROUNDS rounds, the order rotating each round.
+# Before the first, each store gets 200 objects of 4,096 random bytes (/objects/floor-1..200, PUT
+# when missing), and every system 10 s of GETs at 8 connections (wrk).
+#   small-get-floor.sh ROUNDS [NAME=BASE_URL...]      e.g. ostore=http://127.0.0.1:8080
+#   OSTORE_JAR  the api server's jar, whose Jetty JettyFloor runs on (default: this checkout's)
+# Prints one line per round and system (round, system, GET/s), then each system's median and the
+# median of its rounds' ratios to each floor.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/../compare/systems.sh"
+rounds=$1; shift
+jar=${OSTORE_JAR:-$here/../../../ostore-server-api/target/ostore-server-api.jar}
+[ -f "$jar" ] || { echo "small-get-floor: no $jar (mvn package, or set OSTORE_JAR)" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'stop_servers; rm -rf "$work"' EXIT
+read -r plain jetty <<<"$(free_ports 2)"
+spawn "$work/plain.log" java "$here/PlainFloor.java" "$plain"
+spawn "$work/jetty.log" java -cp "$jar" "$here/JettyFloor.java" "$jetty"
+LOGS=$work
+wait_for 30 "PlainFloor" curl -sf -o /dev/null "http://127.0.0.1:$plain/"
+wait_for 30 "JettyFloor" curl -sf -o /dev/null "http://127.0.0.1:$jetty/"
+systems=("floor-plain=http://127.0.0.1:$plain" "floor-jetty=http://127.0.0.1:$jetty" "$@")
+seq 1 200 | sed 's,^,/objects/floor-,' >"$work/paths"
+for s in "${systems[@]}"; do
+  name=${s%%=*} base=${s#*=}
+  if [[ $name != floor-* ]]; then
+    for i in $(seq 1 200); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' -I "$base/objects/floor-$i")" = 200 ] || {
+        head -c 4096 /dev/urandom >"$work/body"
+        curl -sf -o /dev/null -T "$work/body" "$base/objects/floor-$i" ||
+          { echo "small-get-floor: cannot PUT $base/objects/floor-$i" >&2; exit 1; }
+      }
+    done
+  fi
+  for _ in 1 2 3 4 5; do
+    sed "s,.*,url = \"$base&\"\noutput = \"/dev/null\"," "$work/paths"
+  done >"$work/$name.curl"
+  wrk -t 2 -c 8 -d 10s -s "$here/../compare/get.lua" "$base" -- "$work/paths" >/dev/null
+done
+for r in $(seq "$rounds"); do
+  for s in "${systems[@]}"; do
+    name=${s%%=*}
+    curl -s -K "$work/$name.curl" -w '%{http_code} %{time_total}\n' |
+      awk -v r="$r" -v n="$name" '$1 == 200 { ok++; t += $2 }
+        END { printf "%d\t%s\t%.0f\n", r, n, ok / t }'
+  done | tee -a "$work/rounds"
+  systems=("${systems[@]:1}" "${systems[0]}")
+done
+python3 - "$work/rounds" <<'PY'
+import collections, statistics, sys
+rate = collections.defaultdict(dict)
+for line in open(sys.argv[1]):
+    r, name, value = line.split()
+    rate[name][r] = float(value)
+print("system\tmedian GET/s\t÷ floor-plain\t÷ floor-jetty")
+for name, rounds in rate.items():
+    ratios = [statistics.median(v / rate[f][r] for r, v in rounds.items())
+              for f in ("floor-plain", "floor-jetty")]
+    print(f"{name}\t{statistics.median(rounds.values()):.0f}\t{ratios[0]:.2f}\t{ratios[1]:.2f}")
+PY
