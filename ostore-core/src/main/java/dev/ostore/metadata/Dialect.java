@@ -35,12 +35,6 @@ interface Dialect {
     return Optional.empty();
   }
 
-  /**
-   * Whether the database is a file that this process reads itself, with no server between: a
-   * read then waits on no network, only on this machine's disk.
-   */
-  boolean local();
-
   /** Starts a transaction that will write, taking the database's write lock if it has one. */
   void begin(Connection connection) throws SQLException;
 

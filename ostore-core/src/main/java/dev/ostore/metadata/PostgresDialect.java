@@ -200,11 +200,6 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public boolean local() {
-    return false;
-  }
-
-  @Override
   public void begin(Connection connection) throws SQLException {
     connection.setAutoCommit(false);
   }

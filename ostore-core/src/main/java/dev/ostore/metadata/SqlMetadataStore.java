@@ -84,16 +84,17 @@ final class SqlMetadataStore implements MetadataStore {
   private static final String REFERENCES = "SELECT 1 FROM ostore_versions WHERE hash = ? LIMIT 1";
 
   private final Database database;
-  private final boolean local;
   private final Migration migration;
   private final InstantSource clock;
-  /** An SQLite file's claim, whose cache of latest versions this store reads and keeps true. */
+  /**
+   * An SQLite file's claim, whose cache of latest versions this store reads and keeps true;
+   * empty for a database server.
+   */
   private final Optional<SqliteClaims.Claim> claim;
 
   private SqlMetadataStore(Database database, Dialect dialect, InstantSource clock,
       Optional<StoreIdentity> owner, Optional<SqliteClaims.Claim> claim) {
     this.database = database;
-    this.local = dialect.local();
     this.migration = new Migration(database, dialect, clock, owner);
     this.clock = clock;
     this.claim = claim;
@@ -535,7 +536,7 @@ final class SqlMetadataStore implements MetadataStore {
 
   @Override
   public boolean readsLocally() {
-    return local;
+    return claim.isPresent();
   }
 
   @Override

@@ -175,11 +175,6 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public boolean local() {
-    return true;
-  }
-
-  @Override
   public Optional<WalCheckpointer> checkpointer(String name, ConnectionPool.Connector connector) {
     return Optional.of(
         new WalCheckpointer(name, connector, WalCheckpointer.COMMITS_PER_CHECKPOINT));
