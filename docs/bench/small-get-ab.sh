@@ -10,25 +10,17 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/cpu.sh"
+. "$here/small-objects.sh"
 a=$1 b=$2 rounds=$3 conc=$4
 seconds=${SECONDS_A_ROUND:-5}
 tck=$(getconf CLK_TCK)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-seq 1 200 | sed 's,^,/objects/ab-,' >"$work/paths"
+small_paths ab- >"$work/paths"
 for s in $a $b; do
   IFS=: read -r n p pid <<<"$s"
-  for i in $(seq 1 200); do
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' -I "http://127.0.0.1:$p/objects/ab-$i")" != 200 ]
-    then
-      head -c 4000 /dev/urandom |
-        curl -s -o /dev/null -X PUT --data-binary @- "http://127.0.0.1:$p/objects/ab-$i"
-    fi
-  done
-  for _ in 1 2 3 4 5; do
-    sed "s,.*,url = \"http://127.0.0.1:$p&\"\noutput = \"/dev/null\"," "$work/paths"
-  done >"$work/$n.curl"
-  wrk -t 2 -c 8 -d 10s -s "$here/compare/get.lua" "http://127.0.0.1:$p" -- "$work/paths" >/dev/null
+  small_objects "http://127.0.0.1:$p" ab- 4000 "$work"
+  small_gets "http://127.0.0.1:$p" "$work/paths" "$work/$n.curl"
 done
 for r in $(seq "$rounds"); do
   order="$a $b"

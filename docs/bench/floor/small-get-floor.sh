@@ -12,6 +12,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../compare/systems.sh"
+source "$here/../small-objects.sh"
 rounds=$1; shift
 jar=${OSTORE_JAR:-$here/../../../ostore-server-api/target/ostore-server-api.jar}
 [ -f "$jar" ] || { echo "small-get-floor: no $jar (mvn package, or set OSTORE_JAR)" >&2; exit 2; }
@@ -24,22 +25,12 @@ LOGS=$work
 wait_for 30 "PlainFloor" curl -sf -o /dev/null "http://127.0.0.1:$plain/"
 wait_for 30 "JettyFloor" curl -sf -o /dev/null "http://127.0.0.1:$jetty/"
 systems=("floor-plain=http://127.0.0.1:$plain" "floor-jetty=http://127.0.0.1:$jetty" "$@")
-seq 1 200 | sed 's,^,/objects/floor-,' >"$work/paths"
+small_paths floor- >"$work/paths"
 for s in "${systems[@]}"; do
   name=${s%%=*} base=${s#*=}
-  if [[ $name != floor-* ]]; then
-    for i in $(seq 1 200); do
-      [ "$(curl -s -o /dev/null -w '%{http_code}' -I "$base/objects/floor-$i")" = 200 ] || {
-        head -c 4096 /dev/urandom >"$work/body"
-        curl -sf -o /dev/null -T "$work/body" "$base/objects/floor-$i" ||
-          { echo "small-get-floor: cannot PUT $base/objects/floor-$i" >&2; exit 1; }
-      }
-    done
-  fi
-  for _ in 1 2 3 4 5; do
-    sed "s,.*,url = \"$base&\"\noutput = \"/dev/null\"," "$work/paths"
-  done >"$work/$name.curl"
-  wrk -t 2 -c 8 -d 10s -s "$here/../compare/get.lua" "$base" -- "$work/paths" >/dev/null
+  # The floor servers answer any path.
+  [[ $name == floor-* ]] || small_objects "$base" floor- 4096 "$work"
+  small_gets "$base" "$work/paths" "$work/$name.curl"
 done
 for r in $(seq "$rounds"); do
   for s in "${systems[@]}"; do
