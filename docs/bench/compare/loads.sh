@@ -23,15 +23,22 @@ curl_seq() {
     awk '$1 ~ /^2/ { ok++ } $1 !~ /^2/ { bad++ } { t += $2 } END { printf "%d %d %f\n", ok, bad, t }'
 }
 
+# put_config BASE PATH_PREFIX FILES_DIR: a curl config of one PUT per file, to BASE, PATH_PREFIX
+# and the file's name.
+put_config() {
+  local base=$1 prefix=$2 files=$3 f
+  for f in "$files"/*; do
+    printf 'url = "%s%s%s"\nupload-file = "%s"\noutput = "/dev/null"\n' "$base" "$prefix" "${f##*/}" "$f"
+  done
+}
+
 # seq_put SYSTEM BASE PATH_PREFIX FILES_DIR PATHS_OUT: one PUT per file, in sequence; the paths
 # written go to PATHS_OUT.
 seq_put() {
   local system=$1 base=$2 prefix=$3 files=$4 paths=$5 f ok bad secs
   : >"$paths"
   for f in "$files"/*; do echo "$prefix${f##*/}" >>"$paths"; done
-  for f in "$files"/*; do
-    printf 'url = "%s%s%s"\nupload-file = "%s"\noutput = "/dev/null"\n' "$base" "$prefix" "${f##*/}" "$f"
-  done >"$OUT/put.curl"
+  put_config "$base" "$prefix" "$files" >"$OUT/put.curl"
   note_load
   read -r ok bad secs < <(curl_seq "$OUT/put.curl")
   record "$system" put4k-seq "$(rate "$ok" "$secs")" /s "$bad"
