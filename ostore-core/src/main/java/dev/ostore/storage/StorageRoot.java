@@ -22,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 
 /**
  * A server's {@code STORAGE_ROOT}, held for as long as the server runs: the directory is created
@@ -43,12 +44,15 @@ public final class StorageRoot implements AutoCloseable {
   public static final String LOCK_FILE = "ostore.lock";
 
   private final Path path;
+  /** The outermost directory {@link #lock} created for the root; empty when the root existed. */
+  private final Optional<Path> made;
   private final FileChannel channel;
   private final FileLock lock;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
-  private StorageRoot(Path path, FileChannel channel, FileLock lock) {
+  private StorageRoot(Path path, Optional<Path> made, FileChannel channel, FileLock lock) {
     this.path = path;
+    this.made = made;
     this.channel = channel;
     this.lock = lock;
   }
@@ -59,6 +63,7 @@ public final class StorageRoot implements AutoCloseable {
    */
   public static StorageRoot lock(Path dir) throws IOException {
     Path root = dir.toAbsolutePath().normalize();
+    Optional<Path> made = outermostMissing(root);
     try {
       Files.createDirectories(root);
     } catch (IOException e) {
@@ -75,7 +80,7 @@ public final class StorageRoot implements AutoCloseable {
       // For the operator who finds the root in use: which process holds it.
       channel.truncate(0);
       channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(UTF_8)), 0);
-      return new StorageRoot(root, channel, lock);
+      return new StorageRoot(root, made, channel, lock);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -95,6 +100,15 @@ public final class StorageRoot implements AutoCloseable {
           + holder(root));
     }
     return lock;
+  }
+
+  /** The outermost of {@code dir} and its parents that does not exist; empty when it exists. */
+  private static Optional<Path> outermostMissing(Path dir) {
+    Path missing = null;
+    for (Path d = dir; d != null && !Files.exists(d); d = d.getParent()) {
+      missing = d;
+    }
+    return Optional.ofNullable(missing);
   }
 
   /** " (process 1234)" from the lock file, or nothing when it cannot be read. */
@@ -159,6 +173,31 @@ public final class StorageRoot implements AutoCloseable {
         System.getLogger(StorageRoot.class.getName()).log(System.Logger.Level.WARNING,
             () -> "cannot release the lock on " + path + ": " + e.getMessage());
       }
+    }
+  }
+
+  /**
+   * Closes the root after a start that failed. A root that {@link #lock} created, and that holds
+   * nothing but the lock file, is removed again with the directories created for it, so that a
+   * server refused at start leaves nothing behind; one that holds anything else is kept.
+   */
+  public void abandon() {
+    close();
+    if (made.isEmpty()) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(path)) {
+      if (!files.allMatch(file -> file.getFileName().toString().equals(LOCK_FILE))) {
+        return;
+      }
+      Files.deleteIfExists(path.resolve(LOCK_FILE));
+      for (Path dir = path; dir.startsWith(made.get()); dir = dir.getParent()) {
+        Files.delete(dir);
+      }
+    } catch (IOException e) {
+      // Someone else wrote in it meanwhile: theirs now.
+      System.getLogger(StorageRoot.class.getName()).log(System.Logger.Level.DEBUG,
+          () -> "kept " + path + " after a failed start: " + e.getMessage());
     }
   }
 

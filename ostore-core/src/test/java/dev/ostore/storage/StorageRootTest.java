@@ -73,6 +73,30 @@ class StorageRootTest {
   }
 
   @Test
+  void anAbandonedRootThatHoldsNothingGoesWithTheDirectoriesMadeForIt() throws IOException {
+    Path made = dir.resolve("a");
+    StorageRoot.lock(made.resolve("b/root")).abandon();
+    assertEquals(List.of(), List.of(Files.list(dir).toArray()));
+    // One that existed stays, its lock free again.
+    StorageRoot existed = StorageRoot.lock(dir);
+    existed.abandon();
+    existed.abandon();
+    assertTrue(Files.isDirectory(dir));
+    StorageRoot.lock(dir).close();
+  }
+
+  @Test
+  void anAbandonedRootThatHoldsMoreThanItsLockStays() throws IOException {
+    Path made = dir.resolve("a/root");
+    StorageRoot root = StorageRoot.lock(made);
+    root.write("store.properties", new Properties(), "which store this is");
+    root.abandon();
+    assertEquals(List.of(StorageRoot.LOCK_FILE, "store.properties"),
+        Files.list(made).map(p -> p.getFileName().toString()).sorted().toList());
+    StorageRoot.lock(made).close();
+  }
+
+  @Test
   void aRecordIsReadBackAndReplacedWhole() throws IOException {
     try (StorageRoot root = StorageRoot.lock(dir)) {
       assertEquals(Optional.empty(), root.read("store.properties"));

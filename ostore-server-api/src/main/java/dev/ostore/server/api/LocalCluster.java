@@ -155,7 +155,7 @@ public final class LocalCluster implements AutoCloseable {
       record = StoreRecord.of(root, config.dataServers());
     } catch (IOException | RuntimeException e) {
       listener.close();
-      root.close();
+      root.abandon();
       throw e;
     }
     MessageBus bus = MessageBus.inMemory();
@@ -169,8 +169,9 @@ public final class LocalCluster implements AutoCloseable {
               config.layouts(record.dataServers()), bus, InstantSource.system(),
               Optional.of(inProcess)));
     } catch (IOException | RuntimeException e) {
+      // Such as metadata that METADATA_URL names and another process holds.
       bus.close();
-      root.close();
+      root.abandon();
       throw e;
     }
     try {

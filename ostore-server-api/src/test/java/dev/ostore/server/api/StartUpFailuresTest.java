@@ -2,6 +2,7 @@ package dev.ostore.server.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ostore.metadata.MetadataStore;
 import dev.ostore.server.data.DataServerMain;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -44,6 +45,20 @@ class StartUpFailuresTest {
     assertRefused(ApiServerMain.class, "ostore-server-api: METADATA_URL (--metadata-url): not a"
         + " jdbc:postgresql: or jdbc:sqlite: URL: jdbc:mysql://db/ostore?user=u&password=****"
         + " (see --help)", "--metadata-url", "jdbc:mysql://db/ostore?user=u&password=secret");
+  }
+
+  /** The one-command store locks its root before it opens the metadata: the root goes again. */
+  @Test
+  void anSqliteFileThatAnotherProcessHoldsIsNamedInOneLine(@TempDir Path elsewhere)
+      throws Exception {
+    Path file = elsewhere.resolve("metadata.db");
+    try (MetadataStore held = MetadataStore.open("jdbc:sqlite:" + file)) {
+      assertRefused(ApiServerMain.class, "ostore-server-api: metadata store " + file
+          + " is open in another process (it holds " + file + ".ostore-lock): an SQLite file"
+          + " serves one api server; api servers that share their metadata use PostgreSQL",
+          "--metadata-url", "jdbc:sqlite:" + file, "--storage-root", "store/root",
+          "--listen-address", ServerProcess.ANY_PORT);
+    }
   }
 
   @Test
