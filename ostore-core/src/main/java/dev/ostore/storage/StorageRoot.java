@@ -182,22 +182,25 @@ public final class StorageRoot implements AutoCloseable {
    * server refused at start leaves nothing behind; one that holds anything else is kept.
    */
   public void abandon() {
-    close();
-    if (made.isEmpty()) {
-      return;
-    }
-    try (Stream<Path> files = Files.list(path)) {
-      if (!files.allMatch(file -> file.getFileName().toString().equals(LOCK_FILE))) {
-        return;
-      }
-      Files.deleteIfExists(path.resolve(LOCK_FILE));
-      for (Path dir = path; dir.startsWith(made.get()); dir = dir.getParent()) {
-        Files.delete(dir);
+    try {
+      if (open.get() && made.isPresent() && holdsOnlyItsLock()) {
+        // Removed while still locked: a server that locks the path meanwhile makes its own.
+        Files.delete(path.resolve(LOCK_FILE));
+        for (Path dir = path; dir.startsWith(made.get()); dir = dir.getParent()) {
+          Files.delete(dir);
+        }
       }
     } catch (IOException e) {
-      // Someone else wrote in it meanwhile: theirs now.
+      // Something else wrote in it meanwhile: theirs now.
       System.getLogger(StorageRoot.class.getName()).log(System.Logger.Level.DEBUG,
           () -> "kept " + path + " after a failed start: " + e.getMessage());
+    }
+    close();
+  }
+
+  private boolean holdsOnlyItsLock() throws IOException {
+    try (Stream<Path> files = Files.list(path)) {
+      return files.allMatch(file -> file.getFileName().toString().equals(LOCK_FILE));
     }
   }
 
