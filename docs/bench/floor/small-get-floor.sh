@@ -11,17 +11,13 @@
 # median of its rounds' ratios to each floor.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../compare/systems.sh"
+source "$here/floors.sh"
 source "$here/../small-objects.sh"
 rounds=$1; shift
-jar=${OSTORE_JAR:-$here/../../../ostore-server-api/target/ostore-server-api.jar}
-[ -f "$jar" ] || { echo "small-get-floor: no $jar (mvn package, or set OSTORE_JAR)" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'stop_servers; rm -rf "$work"' EXIT
+floor_setup small-get-floor
 read -r plain jetty <<<"$(free_ports 2)"
 spawn "$work/plain.log" java "$here/PlainFloor.java" "$plain"
 spawn "$work/jetty.log" java -cp "$jar" "$here/JettyFloor.java" "$jetty"
-LOGS=$work
 wait_for 30 "PlainFloor" curl -sf -o /dev/null "http://127.0.0.1:$plain/"
 wait_for 30 "JettyFloor" curl -sf -o /dev/null "http://127.0.0.1:$jetty/"
 systems=("floor-plain=http://127.0.0.1:$plain" "floor-jetty=http://127.0.0.1:$jetty" "$@")
@@ -32,24 +28,14 @@ for s in "${systems[@]}"; do
   [[ $name == floor-* ]] || small_objects "$base" floor- 4096 "$work"
   small_gets "$base" "$work/paths" "$work/$name.curl"
 done
-for r in $(seq "$rounds"); do
-  for s in "${systems[@]}"; do
-    name=${s%%=*}
-    curl -s -K "$work/$name.curl" -w '%{http_code} %{time_total}\n' |
-      awk -v r="$r" -v n="$name" '$1 == 200 { ok++; t += $2 }
-        END { printf "%d\t%s\t%.0f\n", r, n, ok / t }'
-  done | tee -a "$work/rounds"
-  systems=("${systems[@]:1}" "${systems[0]}")
-done
-python3 - "$work/rounds" <<'PY'
-import collections, statistics, sys
-rate = collections.defaultdict(dict)
-for line in open(sys.argv[1]):
-    r, name, value = line.split()
-    rate[name][r] = float(value)
-print("system\tmedian GET/s\t÷ floor-plain\t÷ floor-jetty")
-for name, rounds in rate.items():
-    ratios = [statistics.median(v / rate[f][r] for r, v in rounds.items())
-              for f in ("floor-plain", "floor-jetty")]
-    print(f"{name}\t{statistics.median(rounds.values()):.0f}\t{ratios[0]:.2f}\t{ratios[1]:.2f}")
-PY
+
+# get_round ROUND SYSTEM: SYSTEM's 1,000 GETs; prints "ROUND NAME GET/s".
+get_round() {
+  local name=${2%%=*}
+  curl -s -K "$work/$name.curl" -w '%{http_code} %{time_total}\n' |
+    awk -v r="$1" -v n="$name" '$1 == 200 { ok++; t += $2 }
+      END { printf "%d\t%s\t%.0f\n", r, n, ok / t }'
+}
+
+floor_rounds "$rounds" get_round "${systems[@]}"
+floor_table GET/s floor-plain floor-jetty

@@ -12,14 +12,11 @@
 # median of its rounds' ratios to each floor.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-source "$here/../compare/systems.sh"
+source "$here/floors.sh"
 source "$here/../compare/loads.sh"
 rounds=$1; shift
-jar=${OSTORE_JAR:-$here/../../../ostore-server-api/target/ostore-server-api.jar}
-[ -f "$jar" ] || { echo "small-put-floor: no $jar (mvn package, or set OSTORE_JAR)" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'stop_servers; rm -rf "$work"' EXIT
-LOGS=$work SMALL_COUNT=1000
+floor_setup small-put-floor
+SMALL_COUNT=1000
 floors=()
 for pages in ${FLOOR_PAGES:-0 3 9 14}; do
   port=$(free_ports 1)
@@ -44,20 +41,5 @@ put_round() {
 }
 
 for s in "${systems[@]}"; do put_round warm "$s" >/dev/null; done
-for r in $(seq "$rounds"); do
-  for s in "${systems[@]}"; do put_round "$r" "$s"; done | tee -a "$work/rounds"
-  systems=("${systems[@]:1}" "${systems[0]}")
-done
-python3 - "$work/rounds" ${FLOOR_PAGES:-0 3 9 14} <<'PY'
-import collections, statistics, sys
-rate = collections.defaultdict(dict)
-for line in open(sys.argv[1]):
-    r, name, value = line.split()
-    rate[name][r] = float(value)
-floors = [f"floor-{p}" for p in sys.argv[2:]]
-print("system\tmedian PUT/s\t" + "\t".join(f"÷ {f}" for f in floors))
-for name, rounds in rate.items():
-    ratios = [statistics.median(v / rate[f][r] for r, v in rounds.items()) for f in floors]
-    print(f"{name}\t{statistics.median(rounds.values()):.0f}\t" +
-          "\t".join(f"{x:.2f}" for x in ratios))
-PY
+floor_rounds "$rounds" put_round "${systems[@]}"
+floor_table PUT/s "${floors[@]%%=*}"
