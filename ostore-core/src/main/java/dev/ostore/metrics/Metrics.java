@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -92,9 +94,40 @@ public final class Metrics {
   /** A gauge without labels whose value is read from {@code value} at each scrape. */
   public void gauge(String name, String help, DoubleSupplier value) {
     requireNonNull(value, "value");
+    readAtScrape(name, help, "gauge", List.of(),
+        Map.of(List.of(), () -> TextFormat.number(value.getAsDouble())));
+  }
+
+  /**
+   * A gauge per value of {@code label}, in the order {@code values} gives, each read from its
+   * supplier at each scrape.
+   */
+  public void gauges(String name, String help, String label,
+      Map<String, DoubleSupplier> values) {
+    Map<List<String>, Supplier<String>> samples = new LinkedHashMap<>();
+    values.forEach((value, supplier) -> samples.put(List.of(value),
+        () -> TextFormat.number(supplier.getAsDouble())));
+    readAtScrape(name, help, "gauge", labelNames(label), samples);
+  }
+
+  /**
+   * A counter per value of {@code label}, in the order {@code values} gives, each read from its
+   * supplier at each scrape: for counts that something else keeps, and never lowers.
+   */
+  public void counters(String name, String help, String label, Map<String, LongSupplier> values) {
+    Map<List<String>, Supplier<String>> samples = new LinkedHashMap<>();
+    values.forEach((value, supplier) -> samples.put(List.of(value),
+        () -> Long.toString(supplier.getAsLong())));
+    readAtScrape(name, help, "counter", labelNames(label), samples);
+  }
+
+  private void readAtScrape(String name, String help, String type, List<String> labels,
+      Map<List<String>, Supplier<String>> samples) {
+    samples.values().forEach(supplier -> requireNonNull(supplier, "value"));
+    Map<List<String>, Supplier<String>> copy = new LinkedHashMap<>(samples);
     register(name, help, List.of(), out -> {
-      out.family(name, help, "gauge");
-      out.sample(name, List.of(), List.of(), TextFormat.number(value.getAsDouble()));
+      out.family(name, help, type);
+      copy.forEach((values, number) -> out.sample(name, labels, values, number.get()));
     });
   }
 

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 /** The registry, read back through the strict {@link PrometheusText} parser. */
@@ -30,6 +33,33 @@ class MetricsTest {
     assertEquals(1, PrometheusText.sum(families, "requests_total", Map.of("status", "404")));
     assertEquals("gauge", families.get("live").type());
     assertEquals(2, PrometheusText.sum(families, "live", Map.of()), "read at the scrape");
+  }
+
+  @Test
+  void labelledCountersAndGaugesKeptElsewhereAreReadAtEachScrape() {
+    AtomicLong hits = new AtomicLong(7);
+    Map<String, LongSupplier> counts = new LinkedHashMap<>();
+    counts.put("small", hits::get);
+    counts.put("names", () -> 2);
+    metrics.counters("hits_total", "Hits.", "cache", counts);
+    metrics.gauges("entries", "Entries.", "cache", Map.of("small", () -> 1.5));
+    counts.put("added_after", () -> 9); // registered already: not scraped
+
+    Map<String, PrometheusText.Family> first = PrometheusText.parse(metrics.scrape());
+    hits.set(11);
+    Map<String, PrometheusText.Family> second = PrometheusText.parse(metrics.scrape());
+    assertEquals("counter", first.get("hits_total").type());
+    assertEquals(List.of("small", "names"), first.get("hits_total").samples().stream()
+        .map(sample -> sample.labels().get("cache")).toList());
+    assertEquals(7, PrometheusText.sum(first, "hits_total", Map.of("cache", "small")));
+    assertEquals(11, PrometheusText.sum(second, "hits_total", Map.of("cache", "small")));
+    assertEquals(2, PrometheusText.sum(second, "hits_total", Map.of("cache", "names")));
+    assertEquals("gauge", second.get("entries").type());
+    assertEquals(1.5, PrometheusText.sum(second, "entries", Map.of("cache", "small")));
+    assertThrows(IllegalArgumentException.class,
+        () -> metrics.gauges("entries", "Again.", "cache", Map.of()));
+    assertThrows(IllegalArgumentException.class,
+        () -> metrics.counters("other_total", "Bad label.", "le-bad", Map.of()));
   }
 
   @Test
