@@ -2,8 +2,10 @@ package dev.ostore.metadata;
 
 import com.google.common.cache.CacheBuilder;
 import dev.ostore.OstoreException;
+import dev.ostore.metrics.CacheStats;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The latest version of names read lately, kept in memory for a metadata store whose database
@@ -32,13 +34,17 @@ final class LatestVersions {
 
   private final ConcurrentMap<String, Slot> slots =
       CacheBuilder.newBuilder().maximumSize(NAMES).<String, Slot>build().asMap();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   /** The latest version of {@code name}: kept, or read with {@code read} and kept if it may. */
   Optional<Version> latest(String name, Read read) throws OstoreException {
     Slot kept = slots.get(name);
     if (kept != null && kept.version != null) {
+      hits.increment();
       return kept.version;
     }
+    misses.increment();
     Slot reading = new Slot(null);
     // Another read of the name under way marked it already: this one reads and keeps nothing.
     boolean marked = slots.putIfAbsent(name, reading) == null;
@@ -53,6 +59,14 @@ final class LatestVersions {
         slots.remove(name, reading);
       }
     }
+  }
+
+  /**
+   * Reads answered from memory and from the database so far, and the names held (with any whose
+   * read is under way).
+   */
+  CacheStats stats() {
+    return new CacheStats(hits.sum(), misses.sum(), slots.size());
   }
 
   /** To be called once a write of {@code name}'s versions has ended, committed or not. */

@@ -2,6 +2,7 @@ package dev.ostore.metadata;
 
 import dev.ostore.ContentHash;
 import dev.ostore.Precondition;
+import dev.ostore.metrics.CacheStats;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -323,6 +324,12 @@ public interface MetadataStore extends AutoCloseable {
    * api server may answer a small GET on the thread that read it.
    */
   boolean readsLocally();
+
+  /**
+   * What the cache of names' latest versions in this process has served, for metrics; empty
+   * where there is none (PostgreSQL: other api servers write the database too).
+   */
+  Optional<CacheStats> latestVersionsCache();
 
   /**
    * Tells {@code listener} each time the database stops answering and answers again, and at

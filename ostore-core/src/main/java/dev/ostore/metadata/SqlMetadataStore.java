@@ -8,6 +8,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.Precondition;
+import dev.ostore.metrics.CacheStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -537,6 +538,11 @@ final class SqlMetadataStore implements MetadataStore {
   @Override
   public boolean readsLocally() {
     return claim.isPresent();
+  }
+
+  @Override
+  public Optional<CacheStats> latestVersionsCache() {
+    return claim.map(SqliteClaims.Claim::latestVersions);
   }
 
   @Override

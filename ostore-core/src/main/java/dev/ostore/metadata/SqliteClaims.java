@@ -2,6 +2,7 @@ package dev.ostore.metadata;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.metrics.CacheStats;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -65,6 +66,11 @@ final class SqliteClaims {
         throw new IllegalStateException("closed");
       }
       return held.latest.latest(name, read);
+    }
+
+    /** What the shared cache of latest versions has served, to every store of the file. */
+    CacheStats latestVersions() {
+      return held.latest.stats();
     }
 
     /** To be called before a write of versions, which must call {@link #wrote} at its end. */

@@ -10,6 +10,7 @@ import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
+import dev.ostore.metrics.CacheStats;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
@@ -92,6 +93,12 @@ public interface ObjectStore {
    * hold the content, so that the caller waits on no data server, disk or database.
    */
   Optional<Content> openHeld(Version version, ByteRange range);
+
+  /**
+   * What the memory of small contents has served, for metrics: a hit is a read of small content
+   * answered from it, a miss one that had to read the content from where it is stored.
+   */
+  CacheStats smallContentsCache();
 
   /**
    * The length of the gzip body that {@link #openGzip} would send for {@code version}, known

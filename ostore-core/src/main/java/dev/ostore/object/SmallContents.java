@@ -5,12 +5,14 @@ import com.google.common.cache.CacheBuilder;
 import dev.ostore.BufferTaker;
 import dev.ostore.ContentHash;
 import dev.ostore.metadata.ContentLayout;
+import dev.ostore.metrics.CacheStats;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Small contents kept in the api server's memory once written or read and checked, up to a
@@ -22,6 +24,9 @@ final class SmallContents {
   static final int LARGEST = 64 * 1024;
 
   private final Cache<ContentHash, Kept> kept;
+  /** Contents answered from memory ({@link #get}), and read as they were not ({@link #read}). */
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
 
   /**
    * Content kept: its bytes, and how it is stored ({@code layout}, none for content stored whole
@@ -40,9 +45,13 @@ final class SmallContents {
     return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8);
   }
 
-  /** The content, if kept. */
+  /** The content, if kept: a hit when it is. */
   Optional<ObjectStore.Content> get(ContentHash hash) {
-    return held(hash).map(content -> new InMemory(content.bytes()));
+    Optional<ObjectStore.Content> content = held(hash).map(kept -> new InMemory(kept.bytes()));
+    if (content.isPresent()) {
+      hits.increment();
+    }
+    return content;
   }
 
   /** The content and its layout, if kept. */
@@ -57,6 +66,7 @@ final class SmallContents {
    */
   ObjectStore.Content read(ContentHash hash, Optional<ContentLayout> layout,
       ObjectStore.Content content) throws IOException {
+    misses.increment();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) content.size());
     try (content) {
       content.copyTo(bytes);
@@ -64,6 +74,11 @@ final class SmallContents {
     byte[] whole = bytes.toByteArray();
     kept.put(hash, new Kept(whole, layout));
     return new InMemory(whole);
+  }
+
+  /** Contents answered from memory and read elsewhere so far, and the contents kept now. */
+  CacheStats stats() {
+    return new CacheStats(hits.sum(), misses.sum(), kept.size());
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.InlineContent;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
+import dev.ostore.metrics.CacheStats;
 import dev.ostore.stream.GetStream;
 import dev.ostore.stream.VerifiedCopy;
 import java.io.IOException;
@@ -172,6 +173,11 @@ final class StoredObjects implements ObjectStore {
   public Optional<Content> openHeld(Version version, ByteRange range) {
     checkWithin(version, range);
     return version.hash().flatMap(hash -> held(hash, range));
+  }
+
+  @Override
+  public CacheStats smallContentsCache() {
+    return small.stats();
   }
 
   /** {@code range} of the content, if this server holds it in memory. */

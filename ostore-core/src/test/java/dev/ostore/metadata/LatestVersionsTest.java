@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.metrics.CacheStats;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +37,20 @@ class LatestVersionsTest {
     assertEquals(version(2), latest.latest("a", reading(2)));
     assertEquals(version(2), latest.latest("a", reading(3)));
     assertEquals(2, reads.get());
+  }
+
+  @Test
+  void readsAnsweredFromMemoryAreHitsAndThoseOfTheDatabaseMisses() throws Exception {
+    assertEquals(new CacheStats(0, 0, 0), latest.stats());
+    latest.latest("a", reading(1));
+    latest.latest("a", reading(1));
+    latest.latest("b", reading(1));
+    latest.latest("a", reading(1));
+    assertEquals(new CacheStats(2, 2, 2), latest.stats());
+    latest.forget("a");
+    latest.latest("a", reading(2));
+    assertEquals(new CacheStats(2, 3, 2), latest.stats());
+    assertEquals(reads.get(), latest.stats().misses());
   }
 
   @Test

@@ -87,8 +87,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
-  void aDatabaseServerIsNotReadLocally() {
+  void aDatabaseServerIsNotReadLocallyNorItsLatestVersionsKept() {
     assertFalse(store.readsLocally());
+    assertEquals(Optional.empty(), store.latestVersionsCache());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
+import dev.ostore.metrics.CacheStats;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -61,6 +62,19 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
       assertTrue(same.readsLocally());
     }
     assertTrue(store.readsLocally());
+  }
+
+  /** The stores of one file in a process share one cache, and count its reads together. */
+  @Test
+  void storesOfOneFileCountTheReadsOfTheirSharedCacheOfLatestVersions() throws Exception {
+    store.add("a", 5, HASH);
+    store.latest("a");
+    try (MetadataStore same = MetadataStore.open("jdbc:sqlite:" + file())) {
+      same.latest("a");
+      same.latest("b");
+      assertEquals(Optional.of(new CacheStats(1, 2, 2)), same.latestVersionsCache());
+      assertEquals(same.latestVersionsCache(), store.latestVersionsCache());
+    }
   }
 
   @Test

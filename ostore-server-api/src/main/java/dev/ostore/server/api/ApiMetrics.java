@@ -1,23 +1,33 @@
 package dev.ostore.server.api;
 
+import com.google.common.collect.Maps;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.OutageListener;
+import dev.ostore.metrics.CacheStats;
 import dev.ostore.metrics.Counter;
 import dev.ostore.metrics.Metrics;
 import dev.ostore.metrics.ServerMetrics;
+import dev.ostore.object.ObjectStore;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
-/** An api server's metrics: every server's, the live data servers, metadata outages. */
+/**
+ * An api server's metrics: every server's, the live data servers, metadata outages, and what its
+ * caches in memory serve.
+ */
 final class ApiMetrics {
   private ApiMetrics() {}
 
   static ServerMetrics start(InstantSource clock, MessageBus bus, LiveServers live,
-      MetadataStore metadata) {
+      MetadataStore metadata, ObjectStore objects) {
     ServerMetrics server = ServerMetrics.start(clock, System::nanoTime, bus);
     Metrics metrics = server.metrics();
+    registerCaches(metrics, metadata, objects);
     metrics.gauge("ostore_live_data_servers",
         "Data servers whose heartbeat arrived within the expiry.", () -> live.live().size());
     Counter outages = metrics.counter("ostore_metadata_outages_total",
@@ -42,5 +52,22 @@ final class ApiMetrics {
       }
     });
     return server;
+  }
+
+  /** Hits, misses and entries of each cache, labelled with its name; read at each scrape. */
+  private static void registerCaches(Metrics metrics, MetadataStore metadata,
+      ObjectStore objects) {
+    Map<String, Supplier<CacheStats>> caches = new LinkedHashMap<>();
+    caches.put("small_contents", objects::smallContentsCache);
+    if (metadata.latestVersionsCache().isPresent()) {
+      caches.put("latest_versions", () -> metadata.latestVersionsCache().orElseThrow());
+    }
+    metrics.counters("ostore_cache_hits_total", "Reads a cache in memory answered.", "cache",
+        Maps.transformValues(caches, cache -> () -> cache.get().hits()));
+    metrics.counters("ostore_cache_misses_total",
+        "Reads a cache in memory could not answer, which read elsewhere.", "cache",
+        Maps.transformValues(caches, cache -> () -> cache.get().misses()));
+    metrics.gauges("ostore_cache_entries", "Entries a cache in memory holds.", "cache",
+        Maps.transformValues(caches, cache -> () -> cache.get().entries()));
   }
 }

@@ -164,7 +164,7 @@ public final class ApiServer implements AutoCloseable {
       new ServersEndpoint(live).addTo(routes);
       PassEndpoint.repair(background.service()).addTo(routes);
       PassEndpoint.collect(background.collector()).addTo(routes);
-      metrics = ApiMetrics.start(clock, bus, live, metadata);
+      metrics = ApiMetrics.start(clock, bus, live, metadata, objects);
       PassMetrics.register(metrics.metrics(), background.service(), background.collector());
       MetricsEndpoint.addTo(routes, metrics.metrics());
       HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));

@@ -1,6 +1,7 @@
 package dev.ostore.server.api;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,38 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class MetricsEndpointTest extends ClusterTest {
   static final String OBJECT = "/objects/{name}";
+
+  /**
+   * A fresh api server holds neither the small content nor the name: its first GET reads both,
+   * from the database, and the next ones are answered from memory.
+   */
+  @Test
+  void cachesCountTheReadsTheyAnswerAndThoseTheyCouldNot() throws Exception {
+    byte[] small = random(4096, 3);
+    assertEquals(200, http.put("/objects/small", small).statusCode());
+    assertEquals(200, http.put("/objects/big", random(70_000, 4)).statusCode());
+    restart();
+    Map<String, Family> before = scrape(http);
+    for (int i = 0; i < 3; i++) {
+      assertArrayEquals(small, http.getBytes("/objects/small").body());
+      http.getBytes("/objects/big");
+    }
+    Map<String, Family> after = scrape(http);
+    assertEquals(0, cache(before, "ostore_cache_hits_total", "small_contents"));
+    assertEquals(0, cache(before, "ostore_cache_entries", "small_contents"));
+    assertEquals(2, cache(after, "ostore_cache_hits_total", "small_contents"));
+    assertEquals(1, cache(after, "ostore_cache_misses_total", "small_contents"),
+        "content above the limit is not the cache's to count");
+    assertEquals(1, cache(after, "ostore_cache_entries", "small_contents"));
+    assertEquals(2, cache(after, "ostore_cache_misses_total", "latest_versions"));
+    assertEquals(2, cache(after, "ostore_cache_entries", "latest_versions"));
+    assertTrue(cache(after, "ostore_cache_hits_total", "latest_versions") >= 4,
+        "the second and third GET of each name, at least");
+  }
+
+  static double cache(Map<String, Family> metrics, String name, String cache) {
+    return PrometheusText.sum(metrics, name, Map.of("cache", cache));
+  }
 
   @Test
   void everyRequestIsCountedByRouteMethodAndStatusWithItsBodyBytes() throws Exception {
