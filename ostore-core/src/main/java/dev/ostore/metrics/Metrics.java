@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -104,10 +105,8 @@ public final class Metrics {
    */
   public void gauges(String name, String help, String label,
       Map<String, DoubleSupplier> values) {
-    Map<List<String>, Supplier<String>> samples = new LinkedHashMap<>();
-    values.forEach((value, supplier) -> samples.put(List.of(value),
-        () -> TextFormat.number(supplier.getAsDouble())));
-    readAtScrape(name, help, "gauge", labelNames(label), samples);
+    readAtScrape(name, help, "gauge", label, values,
+        value -> TextFormat.number(value.getAsDouble()));
   }
 
   /**
@@ -115,19 +114,24 @@ public final class Metrics {
    * supplier at each scrape: for counts that something else keeps, and never lowers.
    */
   public void counters(String name, String help, String label, Map<String, LongSupplier> values) {
+    readAtScrape(name, help, "counter", label, values, value -> Long.toString(value.getAsLong()));
+  }
+
+  private <T> void readAtScrape(String name, String help, String type, String label,
+      Map<String, T> values, Function<T, String> read) {
     Map<List<String>, Supplier<String>> samples = new LinkedHashMap<>();
-    values.forEach((value, supplier) -> samples.put(List.of(value),
-        () -> Long.toString(supplier.getAsLong())));
-    readAtScrape(name, help, "counter", labelNames(label), samples);
+    values.forEach((value, supplier) -> {
+      requireNonNull(supplier, "value");
+      samples.put(List.of(value), () -> read.apply(supplier));
+    });
+    readAtScrape(name, help, type, labelNames(label), samples);
   }
 
   private void readAtScrape(String name, String help, String type, List<String> labels,
       Map<List<String>, Supplier<String>> samples) {
-    samples.values().forEach(supplier -> requireNonNull(supplier, "value"));
-    Map<List<String>, Supplier<String>> copy = new LinkedHashMap<>(samples);
     register(name, help, List.of(), out -> {
       out.family(name, help, type);
-      copy.forEach((values, number) -> out.sample(name, labels, values, number.get()));
+      samples.forEach((values, number) -> out.sample(name, labels, values, number.get()));
     });
   }
 
