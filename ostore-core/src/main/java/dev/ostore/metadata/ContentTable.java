@@ -25,12 +25,14 @@ final class ContentTable {
   /** Below every hash: where a walk starts. */
   private static final byte[] START = new byte[0];
 
-  // A content recorded already is touched and revived if of the same layout, else left as it is.
+  // A content recorded already is touched and revived if of the same layout, else left as it is;
+  // inline bytes it has stay its own.
   private static final String RECORD = "INSERT INTO ostore_contents"
-      + " (hash, size, layout, created_millis, touched_millis) VALUES (?, ?, ?, ?, ?)"
-      + " ON CONFLICT (hash) DO UPDATE"
-      + " SET touched_millis = excluded.touched_millis, condemned_millis = NULL"
-      + " WHERE ostore_contents.layout = excluded.layout";
+      + " (hash, size, layout, created_millis, touched_millis, inline_id)"
+      + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE"
+      + " SET touched_millis = excluded.touched_millis, condemned_millis = NULL,"
+      + " inline_id = COALESCE(ostore_contents.inline_id, excluded.inline_id)"
+      + " WHERE ostore_contents.layout = excluded.layout RETURNING inline_id";
   private static final String REVIVE = "UPDATE ostore_contents"
       + " SET touched_millis = ?, condemned_millis = NULL WHERE hash = ?";
   private static final String TOUCH = "UPDATE ostore_contents SET touched_millis = ?"
@@ -50,14 +52,16 @@ final class ContentTable {
       + " (SELECT 1 FROM ostore_versions WHERE hash = ?) ON CONFLICT (hash) DO NOTHING";
   private static final String FORGET = "DELETE FROM ostore_contents"
       + " WHERE hash = ? AND condemned_millis = ? AND NOT EXISTS"
-      + " (SELECT 1 FROM ostore_versions v WHERE v.hash = ostore_contents.hash)";
-  private static final String KEEP_INLINE = "INSERT INTO ostore_inline (hash, content)"
-      + " VALUES (?, ?) ON CONFLICT (hash) DO NOTHING";
-  private static final String INLINE = "SELECT content FROM ostore_inline WHERE hash = ?";
-  private static final String FORGET_INLINE = "DELETE FROM ostore_inline WHERE hash = ?";
+      + " (SELECT 1 FROM ostore_versions v WHERE v.hash = ostore_contents.hash)"
+      + " RETURNING inline_id";
+  private static final String KEEP_INLINE = "INSERT INTO ostore_inline (content) VALUES (?)"
+      + " RETURNING id";
+  private static final String INLINE = "SELECT i.content FROM ostore_contents c"
+      + " JOIN ostore_inline i ON i.id = c.inline_id WHERE c.hash = ?";
+  private static final String FORGET_INLINE = "DELETE FROM ostore_inline WHERE id = ?";
   // Content kept inline reads no shard: any of it are left from a write in shards.
   private static final String WANTED = "SELECT"
-      + " NOT EXISTS (SELECT 1 FROM ostore_inline WHERE hash = ?)"
+      + " NOT EXISTS (SELECT 1 FROM ostore_contents WHERE hash = ? AND inline_id IS NOT NULL)"
       + " AND (EXISTS (SELECT 1 FROM ostore_versions WHERE hash = ?)"
       + " OR EXISTS (SELECT 1 FROM ostore_contents WHERE hash = ? AND condemned_millis IS NULL))";
   private static final String PAGE = "SELECT hash, size, layout FROM ostore_contents"
@@ -77,8 +81,39 @@ final class ContentTable {
    */
   static boolean record(Session session, byte[] digest, long size, String layout,
       long nowMillis) throws SQLException {
-    return session.statement(RECORD, digest, size, layout, nowMillis, nowMillis)
-        .executeUpdate() == 1;
+    return recordWith(session, digest, size, layout, nowMillis, null).isPresent();
+  }
+
+  /**
+   * As {@link #record}, for content kept inline: its {@code stored} bytes are kept unless the
+   * content has some already (content never changes under its hash). False, keeping nothing,
+   * when the content is recorded with another layout.
+   */
+  static boolean recordInline(Session session, byte[] digest, long size, String layout,
+      long nowMillis, byte[] stored) throws SQLException {
+    long kept;
+    try (ResultSet row = session.statement(KEEP_INLINE, stored).executeQuery()) {
+      row.next();
+      kept = row.getLong(1);
+    }
+    // Kept first, so that new content, the common case, is one row written once.
+    Optional<Long> recorded = recordWith(session, digest, size, layout, nowMillis, kept);
+    if (recorded.isEmpty() || recorded.get() != kept) {
+      session.statement(FORGET_INLINE, kept).executeUpdate();
+    }
+    return recorded.isPresent();
+  }
+
+  /**
+   * Runs {@link #RECORD}: empty when the content is recorded with another layout, else the number
+   * of its inline bytes (0 for none).
+   */
+  private static Optional<Long> recordWith(Session session, byte[] digest, long size,
+      String layout, long nowMillis, Long inlineId) throws SQLException {
+    try (ResultSet row = session.statement(RECORD, digest, size, layout, nowMillis, nowMillis,
+        inlineId).executeQuery()) {
+      return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
+    }
   }
 
   /** Touches content {@code digest} and takes a condemned mark away, if it has a row. */
@@ -113,14 +148,6 @@ final class ContentTable {
         atMillis, atMillis, digest).executeUpdate() == 1;
   }
 
-  /**
-   * Keeps the stored bytes of content {@code digest}, recorded in this transaction with an
-   * inline layout, unless they are kept already (content never changes under its hash).
-   */
-  static void keepInline(Session session, byte[] digest, byte[] stored) throws SQLException {
-    session.statement(KEEP_INLINE, digest, stored).executeUpdate();
-  }
-
   /** The stored bytes of content {@code digest} kept inline; null when none are. */
   static byte[] inline(Session session, byte[] digest) throws SQLException {
     try (ResultSet row = session.statement(INLINE, digest).executeQuery()) {
@@ -131,11 +158,16 @@ final class ContentTable {
   /** Deletes the row of a condemned content, and its bytes if they were kept inline. */
   static boolean forget(Session session, ContentHash hash, long condemnedMillis)
       throws SQLException {
-    byte[] digest = hash.bytes();
-    if (session.statement(FORGET, digest, condemnedMillis).executeUpdate() != 1) {
-      return false;
+    long inlineId;
+    try (ResultSet row = session.statement(FORGET, hash.bytes(), condemnedMillis).executeQuery()) {
+      if (!row.next()) {
+        return false;
+      }
+      inlineId = row.getLong(1);
     }
-    session.statement(FORGET_INLINE, digest).executeUpdate();
+    if (inlineId != 0) {
+      session.statement(FORGET_INLINE, inlineId).executeUpdate();
+    }
     return true;
   }
 

@@ -274,12 +274,12 @@ final class SqlMetadataStore implements MetadataStore {
       }
       // Touches and revives the content in the transaction that refers to it: see ContentTable.
       if (layout.isPresent()) {
-        if (!ContentTable.record(session, digest, size, layout.get(), clock.millis())) {
+        if (!(inline.isPresent()
+            ? ContentTable.recordInline(session, digest, size, layout.get(), clock.millis(),
+                inline.get())
+            : ContentTable.record(session, digest, size, layout.get(), clock.millis()))) {
           update(session, DROP_UNNUMBERED_NAME, name);
           return Conditional.done(Optional.<Version>empty());
-        }
-        if (inline.isPresent()) {
-          ContentTable.keepInline(session, digest, inline.get());
         }
       } else {
         ContentTable.revive(session, digest, clock.millis());

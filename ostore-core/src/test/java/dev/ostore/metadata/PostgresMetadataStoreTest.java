@@ -93,6 +93,18 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
+  void inlineContentKeptUnderSchemaVersion8IsReadAndKeptApartAfterTheMigration()
+      throws Exception {
+    String schema = newSchema();
+    try (Connection connection = PostgresDialect.INSTANCE.connect(url(schema))) {
+      InlineUnderVersion8.keep(connection, PostgresDialect.INSTANCE);
+    }
+    try (MetadataStore migrated = open(schema)) {
+      InlineUnderVersion8.check(migrated);
+    }
+  }
+
+  @Test
   void twoStoresOnOneDatabaseSeeEachOthersWrites() throws Exception {
     try (MetadataStore other = newStore()) {
       store.add("a", 5, HASH);

@@ -78,6 +78,18 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
   }
 
   @Test
+  void inlineContentKeptUnderSchemaVersion8IsReadAndKeptApartAfterTheMigration()
+      throws Exception {
+    Path old = dir.resolve("version-8.db");
+    try (Connection connection = SqliteDialect.INSTANCE.connect(JdbcUrls.sqlite(old))) {
+      InlineUnderVersion8.keep(connection, SqliteDialect.INSTANCE);
+    }
+    try (MetadataStore migrated = MetadataStore.embedded(old)) {
+      InlineUnderVersion8.check(migrated);
+    }
+  }
+
+  @Test
   void theSchemaIsMigratedOnceHoweverOftenTheStoreStarts() throws Exception {
     newStore().close();
     newStore().close();

@@ -202,7 +202,8 @@ class InlineObjectsTest {
     try (Connection connection = DriverManager.getConnection(
             "jdbc:sqlite:" + root.resolve("metadata.db"));
         PreparedStatement update = connection.prepareStatement(
-            "UPDATE ostore_inline SET content = ? WHERE hash = ?")) {
+            "UPDATE ostore_inline SET content = ? WHERE id ="
+                + " (SELECT inline_id FROM ostore_contents WHERE hash = ?)")) {
       update.setBytes(1, bytes);
       update.setBytes(2, hash.bytes());
       assertEquals(1, update.executeUpdate());
