@@ -25,6 +25,11 @@ final class SqliteDialect implements Dialect {
    * limit, reached only while the {@link WalCheckpointer} falls behind (40 MB of 4 KiB pages).
    */
   private static final int WRITER_CHECKPOINT_PAGES = 10_000;
+  /**
+   * The bytes of log file kept once a checkpoint has emptied it: a big transaction (a migration
+   * of the schema, say) no longer leaves a log of its size on disk until the store stops.
+   */
+  private static final long LOG_BYTES_KEPT = 64L << 20;
 
   private static final List<String> VERSION_1 = List.of(
       """
@@ -171,6 +176,7 @@ final class SqliteDialect implements Dialect {
     properties.setProperty("synchronous", "FULL");
     properties.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MILLIS));
     properties.setProperty("wal_autocheckpoint", Integer.toString(WRITER_CHECKPOINT_PAGES));
+    properties.setProperty("journal_size_limit", Long.toString(LOG_BYTES_KEPT));
     // Otherwise sqlite-jdbc runs "SELECT last_insert_rowid()" after every INSERT, for
     // getGeneratedKeys(), which ostore never calls (RETURNING gives what a write needs): 2% of a
     // one-process store's CPU under small PUTs.

@@ -89,6 +89,25 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     }
   }
 
+  /** A migration of the schema is one such transaction, as big as the tables it rewrites. */
+  @Test
+  void aBigTransactionLeavesNoLogOfItsSizeOnceTheNextWriteStartsTheLogOver() throws Exception {
+    Path log = file().resolveSibling(file().getFileName() + "-wal");
+    long limit = 64 << 20;
+    try (Connection raw = SqliteDialect.INSTANCE.connect(JdbcUrls.sqlite(file()));
+        Statement statement = raw.createStatement()) {
+      statement.execute("BEGIN IMMEDIATE");
+      statement.execute("CREATE TABLE big (bytes BLOB)");
+      for (int i = 0; i < 80; i++) {
+        statement.execute("INSERT INTO big VALUES (randomblob(1048576))");
+      }
+      statement.execute("COMMIT");
+    }
+    assertTrue(Files.size(log) > limit, "the log took the whole transaction");
+    store.add("a", 5, HASH);
+    assertTrue(Files.size(log) <= limit, Files.size(log) + " bytes of log kept");
+  }
+
   @Test
   void theSchemaIsMigratedOnceHoweverOftenTheStoreStarts() throws Exception {
     newStore().close();
