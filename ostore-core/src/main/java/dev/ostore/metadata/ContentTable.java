@@ -91,11 +91,7 @@ final class ContentTable {
    */
   static boolean recordInline(Session session, byte[] digest, long size, String layout,
       long nowMillis, byte[] stored) throws SQLException {
-    long kept;
-    try (ResultSet row = session.statement(KEEP_INLINE, stored).executeQuery()) {
-      row.next();
-      kept = row.getLong(1);
-    }
+    long kept = session.returning(KEEP_INLINE, stored).orElseThrow();
     // Kept first, so that new content, the common case, is one row written once.
     Optional<Long> recorded = recordWith(session, digest, size, layout, nowMillis, kept);
     if (recorded.isEmpty() || recorded.get() != kept) {
@@ -110,10 +106,7 @@ final class ContentTable {
    */
   private static Optional<Long> recordWith(Session session, byte[] digest, long size,
       String layout, long nowMillis, Long inlineId) throws SQLException {
-    try (ResultSet row = session.statement(RECORD, digest, size, layout, nowMillis, nowMillis,
-        inlineId).executeQuery()) {
-      return row.next() ? Optional.of(row.getLong(1)) : Optional.empty();
-    }
+    return session.returning(RECORD, digest, size, layout, nowMillis, nowMillis, inlineId);
   }
 
   /** Touches content {@code digest} and takes a condemned mark away, if it has a row. */
@@ -158,17 +151,11 @@ final class ContentTable {
   /** Deletes the row of a condemned content, and its bytes if they were kept inline. */
   static boolean forget(Session session, ContentHash hash, long condemnedMillis)
       throws SQLException {
-    long inlineId;
-    try (ResultSet row = session.statement(FORGET, hash.bytes(), condemnedMillis).executeQuery()) {
-      if (!row.next()) {
-        return false;
-      }
-      inlineId = row.getLong(1);
+    Optional<Long> inlineId = session.returning(FORGET, hash.bytes(), condemnedMillis);
+    if (inlineId.isPresent() && inlineId.get() != 0) {
+      session.statement(FORGET_INLINE, inlineId.get()).executeUpdate();
     }
-    if (inlineId != 0) {
-      session.statement(FORGET_INLINE, inlineId).executeUpdate();
-    }
-    return true;
+    return inlineId.isPresent();
   }
 
   static boolean wanted(Session session, ContentHash hash) throws SQLException {

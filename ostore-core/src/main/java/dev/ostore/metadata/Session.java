@@ -2,9 +2,11 @@ package dev.ostore.metadata;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One pooled connection and the statements prepared on it, kept open for its next borrower:
@@ -38,6 +40,16 @@ final class Session implements AutoCloseable {
       statement.setObject(i + 1, parameters[i]);
     }
     return statement;
+  }
+
+  /**
+   * Runs {@code sql}, a write or query whose first column is a number (a write's {@code
+   * RETURNING}), and returns that number of its first row (0 for SQL NULL); empty with no row.
+   */
+  Optional<Long> returning(String sql, Object... parameters) throws SQLException {
+    try (ResultSet rows = statement(sql, parameters).executeQuery()) {
+      return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+    }
   }
 
   /** Closes the connection, which closes its statements (JDBC 4.3, section 13.1.4). */

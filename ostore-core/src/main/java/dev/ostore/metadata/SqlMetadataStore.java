@@ -284,7 +284,7 @@ final class SqlMetadataStore implements MetadataStore {
       } else {
         ContentTable.revive(session, digest, clock.millis());
       }
-      long next = returning(session, NEXT_NUMBER, name).orElseThrow();
+      long next = session.returning(NEXT_NUMBER, name).orElseThrow();
       long now = clock.millis();
       update(session, INSERT_VERSION, name, next, size, digest, now);
       return Conditional.done(Optional.of(
@@ -458,7 +458,7 @@ final class SqlMetadataStore implements MetadataStore {
   }
 
   private Deletion deleteLive(Session session, String name) throws SQLException {
-    Optional<Long> next = returning(session, NEXT_TOMBSTONE, name);
+    Optional<Long> next = session.returning(NEXT_TOMBSTONE, name);
     if (next.isEmpty()) {
       // Nothing was live when the update looked. Why is read with the row locked, in this
       // transaction: re-read after it, the answer could name a version added since.
@@ -473,7 +473,7 @@ final class SqlMetadataStore implements MetadataStore {
         }
       }
       // Added after the update looked (PostgreSQL's snapshot) and locked now: delete it.
-      next = returning(session, NEXT_TOMBSTONE, name);
+      next = session.returning(NEXT_TOMBSTONE, name);
     }
     long now = clock.millis();
     update(session, INSERT_TOMBSTONE, name, next.orElseThrow(), now);
@@ -628,13 +628,6 @@ final class SqlMetadataStore implements MetadataStore {
         ? Optional.of(Cursor.after(versions.get(versions.size() - 1)).encode())
         : Optional.empty();
     return new Page(versions, next);
-  }
-
-  private static Optional<Long> returning(Session session, String sql, Object... parameters)
-      throws SQLException {
-    try (ResultSet rows = session.statement(sql, parameters).executeQuery()) {
-      return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
-    }
   }
 
   private static void update(Session session, String sql, Object... parameters)
