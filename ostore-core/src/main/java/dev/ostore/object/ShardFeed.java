@@ -53,16 +53,19 @@ final class ShardFeed implements AutoCloseable {
   private final Semaphore ahead = new Semaphore(AHEAD);
   private final AtomicBoolean closed = new AtomicBoolean();
   /**
-   * Where batches are read: batch {@code n} of the feed into {@code ring[n % AHEAD]}, free again
-   * since the reader released batch {@code n - AHEAD} before this feed could take its permit.
+   * Where batches are read: batch {@code n} of the feed into {@code ring[n % ring.length]}, free
+   * again since the reader released batch {@code n - AHEAD} before this feed could take its
+   * permit (the ring is shorter than {@code AHEAD} only when it never wraps).
    */
   private final byte[][] ring;
 
-  private ShardFeed(int index, ServerAddress server, InputStream in, int longestBatch) {
+  private ShardFeed(int index, ServerAddress server, InputStream in, int batches,
+      int longestBatch) {
     this.index = index;
     this.server = server;
     this.in = in;
-    this.ring = new byte[AHEAD][longestBatch];
+    // No more than the read has batches: a short read holds a stripe's chunks, not eight.
+    this.ring = new byte[Math.min(AHEAD, batches)][longestBatch];
   }
 
   /**
@@ -71,7 +74,7 @@ final class ShardFeed implements AutoCloseable {
    */
   static ShardFeed start(int index, ServerAddress server, InputStream in, Striping striping,
       long size, long from, long to, BlockingQueue<Item> out, Executor executor) {
-    ShardFeed feed = new ShardFeed(index, server, in,
+    ShardFeed feed = new ShardFeed(index, server, in, (int) ((to - from + BATCH - 1) / BATCH),
         from < to ? striping.chunkLength(size, from) * (int) Math.min(BATCH, to - from) : 0);
     executor.execute(() -> feed.run(striping, size, from, to, out));
     return feed;
@@ -107,7 +110,7 @@ final class ShardFeed implements AutoCloseable {
         // Only the object's last stripe may be short, and it ends a batch.
         int length = striping.chunkSize() * (count - 1)
             + striping.chunkLength(size, stripe + count - 1);
-        byte[] chunks = ring[(int) (batches % AHEAD)];
+        byte[] chunks = ring[(int) (batches % ring.length)];
         int read = in.readNBytes(chunks, 0, length);
         if (read < length) {
           throw new IOException("the shard ended " + (length - read) + " bytes early");
@@ -115,11 +118,19 @@ final class ShardFeed implements AutoCloseable {
         out.add(new Item(this, stripe, count, chunks, null));
       }
     } catch (IOException e) {
-      if (!closed.get()) {
-        out.add(new Item(this, -1, 0, null, e));
-      }
+      fail(e, out);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (RuntimeException | Error e) {
+      // Out of memory, say: the reader waits for this feed's next item, so it must get one.
+      fail(new IOException("reading shard " + index + " failed: " + e, e), out);
+      throw e;
+    }
+  }
+
+  private void fail(IOException e, BlockingQueue<Item> out) {
+    if (!closed.get()) {
+      out.add(new Item(this, -1, 0, null, e));
     }
   }
 }
