@@ -100,6 +100,16 @@ public final class Metrics {
   }
 
   /**
+   * A counter without labels whose value is read from {@code value} at each scrape: for a count
+   * that something else keeps, and never lowers.
+   */
+  public void counter(String name, String help, LongSupplier value) {
+    requireNonNull(value, "value");
+    readAtScrape(name, help, "counter", List.of(),
+        Map.of(List.of(), () -> Long.toString(value.getAsLong())));
+  }
+
+  /**
    * A gauge per value of {@code label}, in the order {@code values} gives, each read from its
    * supplier at each scrape.
    */

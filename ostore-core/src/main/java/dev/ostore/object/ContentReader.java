@@ -33,20 +33,23 @@ final class ContentReader {
   private final Executor executor;
   private final Duration hedgeAfter;
   private final RepairQueue repairs;
+  private final TransferLimit transfers;
 
   /**
    * Reads shards on {@code executor}, a thread each while they are read, and reads one more
    * beside a shard that lags {@code hedgeAfter} behind a stripe; shards found missing or damaged
-   * go to {@code repairs}.
+   * go to {@code repairs}. Each read of more than {@link #WHOLE_HASH_CHECKED} bytes holds a slot
+   * of {@code transfers} until closed.
    */
   ContentReader(Locator locator, DataServerClient client, Codes codes, Executor executor,
-      Duration hedgeAfter, RepairQueue repairs) {
+      Duration hedgeAfter, RepairQueue repairs, TransferLimit transfers) {
     this.locator = locator;
     this.client = client;
     this.codes = codes;
     this.executor = executor;
     this.hedgeAfter = hedgeAfter;
     this.repairs = repairs;
+    this.transfers = transfers;
   }
 
   /**
@@ -73,15 +76,23 @@ final class ContentReader {
   private ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
       ByteRange range, boolean hashChecked) throws IOException {
     Locations remembered = locator.locateShardsToRead(hash, striping.dataShards());
+    // Content that small is read into little memory: as a PUT of it, it counts for nothing.
+    TransferLimit.Slot slot = size <= WHOLE_HASH_CHECKED ? TransferLimit.Slot.NONE
+        : transfers.take(what);
     try {
-      return open(hash, size, striping, what, range, hashChecked, remembered);
-    } catch (IOException e) {
-      locator.forget(hash.hex());
-      Locations fresh = locator.locateShards(hash);
-      if (fresh.equals(remembered)) {
-        throw e;
+      try {
+        return open(hash, size, striping, what, range, hashChecked, remembered, slot);
+      } catch (IOException e) {
+        locator.forget(hash.hex());
+        Locations fresh = locator.locateShards(hash);
+        if (fresh.equals(remembered)) {
+          throw e;
+        }
+        return open(hash, size, striping, what, range, hashChecked, fresh, slot);
       }
-      return open(hash, size, striping, what, range, hashChecked, fresh);
+    } catch (IOException | RuntimeException e) {
+      slot.close();
+      throw e;
     }
   }
 
@@ -91,7 +102,8 @@ final class ContentReader {
    * whole content, checked.
    */
   private ObjectStore.Content open(ContentHash hash, long size, Striping striping, Object what,
-      ByteRange range, boolean hashChecked, Locations locations) throws IOException {
+      ByteRange range, boolean hashChecked, Locations locations, TransferLimit.Slot slot)
+      throws IOException {
     boolean partial = !range.isAll(size) && !hashChecked;
     ByteRange read = partial ? range : ByteRange.all(size);
     long first = read.length() == 0 ? 0 : striping.stripeOf(read.from());
@@ -109,7 +121,7 @@ final class ContentReader {
       locator.forget(hash.hex());
       throw e;
     }
-    Content content = new Content(hash, size, striping, stripes, what, read, hashChecked);
+    Content content = new Content(hash, size, striping, stripes, what, read, hashChecked, slot);
     return partial ? content : Slice.cut(content, range);
   }
 
@@ -135,9 +147,10 @@ final class ContentReader {
     private final Object what;
     private final ByteRange range;
     private final boolean hashChecked;
+    private final TransferLimit.Slot slot;
 
     private Content(ContentHash hash, long size, Striping striping, ShardStripes stripes,
-        Object what, ByteRange range, boolean hashChecked) {
+        Object what, ByteRange range, boolean hashChecked, TransferLimit.Slot slot) {
       this.hash = hash;
       this.size = size;
       this.striping = striping;
@@ -145,6 +158,7 @@ final class ContentReader {
       this.what = what;
       this.range = range;
       this.hashChecked = hashChecked;
+      this.slot = slot;
     }
 
     /**
@@ -175,10 +189,14 @@ final class ContentReader {
       return size;
     }
 
-    /** Lets go of the shards; those found missing or damaged are queued for repair. */
+    /**
+     * Lets go of the shards and the transfer's slot; those found missing or damaged are queued
+     * for repair.
+     */
     @Override
     public void close() {
       stripes.close();
+      slot.close();
       Map<Integer, String> damaged = stripes.damaged();
       if (!damaged.isEmpty()) {
         repairs.offer(hash, damaged.keySet(), "read of " + what + ": " + damaged.values());

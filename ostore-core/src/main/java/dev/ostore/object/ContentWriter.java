@@ -49,14 +49,16 @@ final class ContentWriter {
   private final Layouts layouts;
   private final Codes codes;
   private final Executor executor;
+  private final TransferLimit transfers;
 
   ContentWriter(LiveServers live, DataServerClient client, Layouts layouts, Codes codes,
-      Executor executor) {
+      Executor executor, TransferLimit transfers) {
     this.live = live;
     this.client = client;
     this.layouts = layouts;
     this.codes = codes;
     this.executor = executor;
+    this.transfers = transfers;
   }
 
   /**
@@ -118,6 +120,8 @@ final class ContentWriter {
     private final CompressingStream compressing;
     private Optional<CompressedForm> compressed = Optional.empty();
     private Striping striping;
+    /** Taken when the shards start streaming; null before. */
+    private TransferLimit.Slot slot;
     private ShardWriters writers;
     private OutputStream encoder;
     private long size;
@@ -223,6 +227,9 @@ final class ContentWriter {
       if (background != null) {
         background.close();
       }
+      if (slot != null) {
+        slot.close();
+      }
     }
 
     /** Stores bytes hashed already. */
@@ -260,7 +267,9 @@ final class ContentWriter {
     }
 
     private void begin(Striping chosen) throws IOException {
-      writers = ShardWriters.start(client, live, candidates(chosen, what), chosen,
+      List<ServerAddress> servers = candidates(chosen, what); // NO_DATA_SERVER before waiting
+      slot = transfers.take(what);
+      writers = ShardWriters.start(client, live, servers, chosen,
           IntStream.range(0, chosen.totalShards()).boxed().toList(), layouts.quorum(chosen),
           what, executor);
       striping = chosen;

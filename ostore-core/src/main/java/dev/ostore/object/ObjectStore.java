@@ -42,14 +42,16 @@ public interface ObjectStore {
    * contents once written or read are kept in memory, up to {@code smallContentCache} bytes (see
    * {@link #defaultSmallContentCache}). Shards that a read finds damaged, or that a write could
    * not store, go to {@code repairs}. New content is stored compressed as {@code compression}
-   * says, when worth it.
+   * says, when worth it. PUTs and GETs of content in shards hold a slot of {@code transfers}
+   * while they stream, so that their buffers do not outgrow the memory however many come.
    */
   static ObjectStore create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, Executor executor, Duration hedgeAfter,
       boolean instantUpload, RepairQueue repairs, Compression compression,
-      long smallContentCache) {
+      long smallContentCache, TransferLimit transfers) {
     return new StoredObjects(metadata, live, locator, client,
-        ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter, repairs),
+        ShardedContents.create(live, locator, client, layouts, executor, hedgeAfter, repairs,
+            transfers),
         layouts, instantUpload, new SmallContents(smallContentCache), repairs, compression);
   }
 
@@ -63,7 +65,7 @@ public interface ObjectStore {
    * {@code BAD_REQUEST} when it is not what its declared hash says, {@code NO_DATA_SERVER} when
    * too few data servers are live for content that is not kept in the metadata store ({@link
    * Layouts#inline}), {@code DATA_SERVER_FAILED} when too many fail, {@code BUSY} when those that
-   * failed were all too busy to take it.
+   * failed were all too busy to take it, or when no transfer ended within the wait for a slot.
    */
   Version put(ObjectName name, Body body) throws IOException;
 
@@ -75,7 +77,8 @@ public interface ObjectStore {
 
   /**
    * The content of {@code version}, opened where it is: {@code NO_DATA_SERVER} when too little of
-   * it is on live data servers, {@code DATA_SERVER_FAILED} when what is there cannot be read.
+   * it is on live data servers, {@code DATA_SERVER_FAILED} when what is there cannot be read,
+   * {@code BUSY} when it is in shards and no transfer ended within the wait for a slot.
    */
   default Content open(Version version) throws IOException {
     return open(version, ByteRange.all(version.size()));

@@ -38,14 +38,16 @@ public interface ShardedContents {
    * Contents over {@code client}'s data servers: writes go to {@code live} ones as {@code
    * layouts} says, reads find shards with {@code locator}; shard commits and shard reads run on
    * {@code executor}, and a shard that lags {@code hedgeAfter} behind gets a parity shard read
-   * beside it. Shards a read finds missing or damaged go to {@code repairs}.
+   * beside it. Shards a read finds missing or damaged go to {@code repairs}. Each upload past
+   * the small-object limit and each read takes a slot of {@code transfers} until closed.
    */
   static ShardedContents create(LiveServers live, Locator locator, DataServerClient client,
-      Layouts layouts, Executor executor, Duration hedgeAfter, RepairQueue repairs) {
+      Layouts layouts, Executor executor, Duration hedgeAfter, RepairQueue repairs,
+      TransferLimit transfers) {
     Codes codes = new Codes();
-    ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor);
+    ContentWriter writer = new ContentWriter(live, client, layouts, codes, executor, transfers);
     ContentReader reader = new ContentReader(locator, client, codes, executor, hedgeAfter,
-        repairs);
+        repairs, transfers);
     CompressedContents compressed = new CompressedContents(reader);
     return new ShardedContents() {
       @Override
@@ -72,7 +74,7 @@ public interface ShardedContents {
    * Starts storing content of {@code length} bytes, if known ({@code what} names it in errors
    * and logs), as it comes. Too few live data servers for the layout is {@code NO_DATA_SERVER}:
    * at once when the length is known, else once the small-object limit is passed or the body
-   * ends.
+   * ends. No slot for another transfer within the wait is {@code BUSY}, at the same points.
    */
   default Upload start(OptionalLong length, Object what) throws IOException {
     return start(length, what, Compression.OFF);
@@ -88,7 +90,8 @@ public interface ShardedContents {
    * Opens stored content, laid out as {@code layout} says, for reading its bytes in {@code
    * range} (of its bytes as they came, decoded if stored compressed): {@code NO_DATA_SERVER}
    * when fewer than {@code k} of its shards are on live servers (or of those holding the range,
-   * when they are fewer), {@code DATA_SERVER_FAILED} when they cannot be read.
+   * when they are fewer), {@code DATA_SERVER_FAILED} when they cannot be read, {@code BUSY}
+   * when no slot for another transfer came free within the wait.
    */
   ObjectStore.Content open(ContentHash hash, ContentLayout layout, Object what, ByteRange range)
       throws IOException;

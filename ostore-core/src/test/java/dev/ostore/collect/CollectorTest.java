@@ -22,6 +22,7 @@ import dev.ostore.object.FakeStore;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
 import dev.ostore.object.RepairQueue;
+import dev.ostore.object.TransferLimit;
 import dev.ostore.pass.Throttle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -158,7 +159,7 @@ class CollectorTest {
     });
     ObjectStore.create(racing, store.live, store.newLocator(), store.servers, Layouts.DEFAULT,
         store.executor, Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.OFF,
-        ObjectStore.defaultSmallContentCache())
+        ObjectStore.defaultSmallContentCache(), TransferLimit.sizedToHeap())
         .put(ObjectName.of("b"), ObjectStore.Body.of(body, Optional.empty()));
     // The shards kept are restored by the write itself, the rest by the next holding scan.
     assertTrue(store.servers.shardsOf(hash).values().stream().mapToInt(List::size).sum()
@@ -397,7 +398,7 @@ class CollectorTest {
     ObjectStore inShards = ObjectStore.create(failingOn("add"), store.live, store.newLocator(),
         store.servers, Layouts.DEFAULT.withInlineBelow(0), store.executor,
         Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.OFF,
-        ObjectStore.defaultSmallContentCache());
+        ObjectStore.defaultSmallContentCache(), TransferLimit.sizedToHeap());
     assertThrows(OstoreException.class, () -> inShards.put(ObjectName.of("small"),
         ObjectStore.Body.of(small, Optional.empty())));
     int leftOver = store.servers.shardCount();

@@ -68,7 +68,7 @@ class ContentRepairTest {
     objects = ObjectStore.create(metadata, live, locator, servers,
         Layouts.DEFAULT.withInlineBelow(0), executor, Duration.ofSeconds(1), false,
         RepairQueue.start(repair, 16, Runnable::run), Compression.DEFAULT,
-        ObjectStore.defaultSmallContentCache());
+        ObjectStore.defaultSmallContentCache(), TransferLimit.sizedToHeap());
   }
 
   @AfterEach

@@ -67,8 +67,16 @@ public final class FakeStore implements AutoCloseable {
   /** The same, laying new content out as {@code layouts} say. */
   public ObjectStore objects(Layouts layouts, Compression compression, Locator locator,
       long smallContentCache) {
+    return objects(layouts, compression, locator, smallContentCache,
+        TransferLimit.sizedToHeap());
+  }
+
+  /** The same, streaming content in shards within {@code transfers}. */
+  public ObjectStore objects(Layouts layouts, Compression compression, Locator locator,
+      long smallContentCache, TransferLimit transfers) {
     return ObjectStore.create(metadata, live, locator, servers, layouts, executor,
-        Duration.ofSeconds(1), false, RepairQueue.NONE, compression, smallContentCache);
+        Duration.ofSeconds(1), false, RepairQueue.NONE, compression, smallContentCache,
+        transfers);
   }
 
   @Override

@@ -62,7 +62,7 @@ class ShardedContentsTest {
     servers.servers().forEach(live::heard);
     locator = Locator.overBus(bus, live, Duration.ofSeconds(1));
     contents = ShardedContents.create(live, locator, servers, SHARDS_ONLY, executor,
-        HEDGE_AFTER, RepairQueue.NONE);
+        HEDGE_AFTER, RepairQueue.NONE, TransferLimit.sizedToHeap());
   }
 
   @AfterEach
@@ -361,7 +361,7 @@ class ShardedContentsTest {
   @Test
   void contentToKeepInlineNeedsNoLiveServerAndWritesNoShardUntilCommitted() throws IOException {
     ShardedContents inline = ShardedContents.create(live, locator, servers, Layouts.DEFAULT,
-        executor, HEDGE_AFTER, RepairQueue.NONE);
+        executor, HEDGE_AFTER, RepairQueue.NONE, TransferLimit.sizedToHeap());
     servers.servers().forEach(live::dropUntilHeard);
     byte[] body = TestData.randomBytes(4096, 12);
     try (ShardedContents.Upload upload = inline.start(OptionalLong.of(body.length), "small")) {

@@ -17,6 +17,7 @@ import dev.ostore.object.FakeDataServers;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
 import dev.ostore.object.RepairQueue;
+import dev.ostore.object.TransferLimit;
 import dev.ostore.pass.Throttle;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,7 +63,8 @@ class RepairServiceTest {
     // Small contents on data servers too (none in the metadata store), rebuilt with the large.
     ObjectStore objects = ObjectStore.create(metadata, live, locator, servers,
         Layouts.DEFAULT.withInlineBelow(0), executor, Duration.ofSeconds(1), false,
-        RepairQueue.NONE, Compression.DEFAULT, ObjectStore.defaultSmallContentCache());
+        RepairQueue.NONE, Compression.DEFAULT, ObjectStore.defaultSmallContentCache(),
+        TransferLimit.sizedToHeap());
     Random random = new Random(1);
     for (int i = 0; i < CONTENTS; i++) {
       byte[] body = new byte[i % 2 == 0 ? 300_000 : 3_000];
@@ -101,7 +103,8 @@ class RepairServiceTest {
   void contentKeptInlineIsCheckedAndNeedsNoRebuild() throws IOException {
     ObjectStore inline = ObjectStore.create(metadata, live,
         Locator.overBus(bus, live, Duration.ofSeconds(1)), servers, Layouts.DEFAULT, executor,
-        Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT, 0);
+        Duration.ofSeconds(1), false, RepairQueue.NONE, Compression.DEFAULT, 0,
+        TransferLimit.sizedToHeap());
     byte[] small = new byte[3_000];
     new Random(2).nextBytes(small);
     inline.put(ObjectName.of("small"), body(small));

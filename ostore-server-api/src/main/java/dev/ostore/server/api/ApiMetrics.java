@@ -10,6 +10,7 @@ import dev.ostore.metrics.Counter;
 import dev.ostore.metrics.Metrics;
 import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.object.ObjectStore;
+import dev.ostore.object.TransferLimit;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,17 +18,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * An api server's metrics: every server's, the live data servers, metadata outages, and what its
- * caches in memory serve.
+ * An api server's metrics: every server's, the live data servers, metadata outages, what its
+ * caches in memory serve, and its transfers in shards against their limit.
  */
 final class ApiMetrics {
   private ApiMetrics() {}
 
   static ServerMetrics start(InstantSource clock, MessageBus bus, LiveServers live,
-      MetadataStore metadata, ObjectStore objects) {
+      MetadataStore metadata, ObjectStore objects, TransferLimit transfers) {
     ServerMetrics server = ServerMetrics.start(clock, System::nanoTime, bus);
     Metrics metrics = server.metrics();
     registerCaches(metrics, metadata, objects);
+    metrics.gauge("ostore_transfers_in_progress",
+        "PUTs and GETs of content in shards streaming now.", transfers::running);
+    metrics.gauge("ostore_transfers_limit",
+        "The most PUTs and GETs of content in shards streamed at once (MAX_TRANSFERS).",
+        transfers::most);
+    metrics.counter("ostore_transfers_refused_total",
+        "PUTs and GETs answered 503 having waited TRANSFER_WAIT for a transfer to end.",
+        transfers::refused);
     metrics.gauge("ostore_live_data_servers",
         "Data servers whose heartbeat arrived within the expiry.", () -> live.live().size());
     Counter outages = metrics.counter("ostore_metadata_outages_total",

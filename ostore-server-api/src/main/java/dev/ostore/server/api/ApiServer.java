@@ -18,6 +18,7 @@ import dev.ostore.metrics.MetricsEndpoint;
 import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
+import dev.ostore.object.TransferLimit;
 import dev.ostore.storage.StorageRoot;
 import dev.ostore.upload.Uploads;
 import dev.ostore.stream.Transfers;
@@ -148,10 +149,11 @@ public final class ApiServer implements AutoCloseable {
           .orElse(overHttp);
       background = Background.start(metadata, live, locator, client, layouts, uploads,
           config.repair(), config.collect(), clock, listener.address().toString());
+      TransferLimit transferLimit = config.newTransferLimit();
       ObjectStore objects = ObjectStore.create(metadata, live, locator, client, layouts,
           uploads, HEDGE_AFTER, config.instantUpload(), background.queue(),
           config.compression(), config.smallContentCache().orElseGet(
-              ObjectStore::defaultSmallContentCache));
+              ObjectStore::defaultSmallContentCache), transferLimit);
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
           background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease(),
@@ -164,7 +166,7 @@ public final class ApiServer implements AutoCloseable {
       new ServersEndpoint(live).addTo(routes);
       PassEndpoint.repair(background.service()).addTo(routes);
       PassEndpoint.collect(background.collector()).addTo(routes);
-      metrics = ApiMetrics.start(clock, bus, live, metadata, objects);
+      metrics = ApiMetrics.start(clock, bus, live, metadata, objects, transferLimit);
       PassMetrics.register(metrics.metrics(), background.service(), background.collector());
       MetricsEndpoint.addTo(routes, metrics.metrics());
       HealthEndpoint.addTo(routes, new ApiHealth(metadata, live, layouts.serversNeeded()));

@@ -12,6 +12,7 @@ import dev.ostore.config.Options;
 import dev.ostore.config.ServerMain;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.Layouts;
+import dev.ostore.object.TransferLimit;
 import dev.ostore.repair.RepairSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -31,7 +32,9 @@ import java.util.function.Consumer;
  * Versions are kept in the database at {@code metadataUrl} (a JDBC URL; PostgreSQL lets several
  * api servers share them), or else in an embedded one at {@code storageRoot/metadata.db}, in a
  * cluster too. {@code smallContentCache}, when given, is how many bytes of small content the api
- * server keeps in memory.
+ * server keeps in memory. {@code maxTransfers}, when given, is how many PUTs and GETs of content
+ * in shards it streams at once (by default as many as its heap holds); one more waits up to
+ * {@code transferWait} for a slot, and is answered 503 if none comes free.
  */
 public record ApiServerConfig(
     ServerAddress listenAddress,
@@ -52,7 +55,9 @@ public record ApiServerConfig(
     Duration uploadExpiry,
     Duration uploadLease,
     Compression compression,
-    OptionalLong smallContentCache) implements ServerMain.Config {
+    OptionalLong smallContentCache,
+    OptionalInt maxTransfers,
+    Duration transferWait) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -127,12 +132,18 @@ public record ApiServerConfig(
       "small-content-cache", null, "bytes of small content (below SMALL_OBJECT_LIMIT) kept in "
           + "memory once written or read, so that GETs of it need no data server, such as 0, "
           + "512K or 64M (default: an eighth of the heap, at most 64M; 0 keeps none)");
+  static final Option MAX_TRANSFERS = new Option("MAX_TRANSFERS", "max-transfers", null,
+      "most PUTs and GETs of content of SMALL_OBJECT_LIMIT or more streamed at once, each holding "
+          + "up to 16 MiB of buffers (default: as many as half the heap holds, at least 4)");
+  static final Option TRANSFER_WAIT = new Option("TRANSFER_WAIT", "transfer-wait", "10s",
+      "how long a PUT or GET past MAX_TRANSFERS waits for another to end before it is answered "
+          + "503 with Retry-After");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
       STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, INLINE_BELOW, WRITE_QUORUM, REPAIR_INTERVAL,
       REPAIR_AFTER, REPAIR_RATE, VERSIONS_KEPT, VERSIONS_MAX_AGE, COLLECT_INTERVAL,
       COLLECT_GRACE, COLLECT_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION, COMPRESSION_LEVEL,
-      SMALL_CONTENT_CACHE);
+      SMALL_CONTENT_CACHE, MAX_TRANSFERS, TRANSFER_WAIT);
   /** Up to this, small content is held in memory while its size is unknown: bounded. */
   static final long MAX_SMALL_OBJECT_LIMIT = 1 << 20;
 
@@ -141,6 +152,7 @@ public record ApiServerConfig(
   public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_UPLOAD_EXPIRY = Duration.ofHours(24);
   public static final Duration DEFAULT_UPLOAD_LEASE = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_TRANSFER_WAIT = TransferLimit.DEFAULT_WAIT;
 
   public ApiServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -164,6 +176,9 @@ public record ApiServerConfig(
     checkArgument(isPositive(uploadLease), "upload lease must be positive: %s", uploadLease);
     requireNonNull(compression, "compression");
     requireNonNull(smallContentCache, "smallContentCache");
+    requireNonNull(maxTransfers, "maxTransfers");
+    maxTransfers.ifPresent(n -> checkArgument(n >= 1, "MAX_TRANSFERS must be positive: %s", n));
+    checkArgument(isPositive(transferWait), "TRANSFER_WAIT must be positive: %s", transferWait);
     checkArgument(smallObjectLimit >= 0 && smallObjectLimit <= MAX_SMALL_OBJECT_LIMIT,
         "SMALL_OBJECT_LIMIT must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT,
         smallObjectLimit);
@@ -212,7 +227,8 @@ public record ApiServerConfig(
         OptionalInt.empty(),
         RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
             RepairSettings.DEFAULT_RATE), CollectSettings.defaults(), DEFAULT_UPLOAD_EXPIRY,
-        DEFAULT_UPLOAD_LEASE, Compression.DEFAULT, OptionalLong.empty());
+        DEFAULT_UPLOAD_LEASE, Compression.DEFAULT, OptionalLong.empty(), OptionalInt.empty(),
+        DEFAULT_TRANSFER_WAIT);
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -251,7 +267,11 @@ public record ApiServerConfig(
         compression(options),
         options.get(SMALL_CONTENT_CACHE).isPresent()
             ? OptionalLong.of(options.getBytes(SMALL_CONTENT_CACHE))
-            : OptionalLong.empty());
+            : OptionalLong.empty(),
+        options.get(MAX_TRANSFERS).isPresent()
+            ? OptionalInt.of(options.getInt(MAX_TRANSFERS))
+            : OptionalInt.empty(),
+        options.getDuration(TRANSFER_WAIT));
   }
 
   private static CollectSettings collect(Options options) {
@@ -321,6 +341,22 @@ public record ApiServerConfig(
     return edit(edit -> edit.compression = settings);
   }
 
+  /**
+   * The same, streaming at most {@code most} PUTs and GETs of content in shards at once, one
+   * more waiting up to {@code wait}.
+   */
+  public ApiServerConfig withTransfers(int most, Duration wait) {
+    return edit(edit -> {
+      edit.maxTransfers = OptionalInt.of(most);
+      edit.transferWait = wait;
+    });
+  }
+
+  /** A new limit of transfers in shards: as configured, or as many as the heap holds. */
+  public TransferLimit newTransferLimit() {
+    return TransferLimit.of(maxTransfers.orElseGet(TransferLimit::defaultMost), transferWait);
+  }
+
   /** A copy with what {@code change} sets changed, checked as any config is. */
   private ApiServerConfig edit(Consumer<Edit> change) {
     Edit edit = new Edit(this);
@@ -352,6 +388,8 @@ public record ApiServerConfig(
     private Duration uploadLease;
     private Compression compression;
     private OptionalLong smallContentCache;
+    private OptionalInt maxTransfers;
+    private Duration transferWait;
 
     private Edit(ApiServerConfig config) {
       listenAddress = config.listenAddress;
@@ -373,13 +411,15 @@ public record ApiServerConfig(
       uploadLease = config.uploadLease;
       compression = config.compression;
       smallContentCache = config.smallContentCache;
+      maxTransfers = config.maxTransfers;
+      transferWait = config.transferWait;
     }
 
     private ApiServerConfig build() {
       return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
           heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
           smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-          compression, smallContentCache);
+          compression, smallContentCache, maxTransfers, transferWait);
     }
   }
 
@@ -420,7 +460,11 @@ public record ApiServerConfig(
         + " COMPRESSION=" + compression.enabled()
         + " COMPRESSION_LEVEL=" + compression.level()
         + " SMALL_CONTENT_CACHE=" + (smallContentCache.isPresent()
-            ? Long.toString(smallContentCache.getAsLong()) : "(default)");
+            ? Long.toString(smallContentCache.getAsLong()) : "(default)")
+        + " MAX_TRANSFERS=" + (maxTransfers.isPresent()
+            ? Integer.toString(maxTransfers.getAsInt())
+            : "(default: " + TransferLimit.defaultMost() + ")")
+        + " TRANSFER_WAIT=" + transferWait;
   }
 
   private static boolean isPositive(Duration duration) {

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.compress.Compression;
+import dev.ostore.object.TransferLimit;
 import dev.ostore.server.data.DataServerMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -84,13 +86,38 @@ class ApiServerConfigTest {
     ApiServerConfig config = ApiServerConfig.from(Map.of("SMALL_CONTENT_CACHE", "0"),
         new String[0]);
     assertEquals(OptionalLong.of(0), config.smallContentCache());
-    assertTrue(config.describe().endsWith(" SMALL_CONTENT_CACHE=0"), config.describe());
+    assertTrue(config.describe().contains(" SMALL_CONTENT_CACHE=0 "), config.describe());
     assertEquals(OptionalLong.of(512 << 10), ApiServerConfig.from(Map.of(),
         new String[] {"--small-content-cache", "512K"}).smallContentCache());
     IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
         () -> ApiServerConfig.from(Map.of("SMALL_CONTENT_CACHE", "-1"), new String[0]));
     assertTrue(bad.getMessage().startsWith("SMALL_CONTENT_CACHE (--small-content-cache)"),
         bad.getMessage());
+  }
+
+  @Test
+  void transfersAtOnceAreSizedFromTheHeapUnlessSetAndTheirWaitIsADuration() throws Exception {
+    ApiServerConfig defaults = ApiServerConfig.from(Map.of(), new String[0]);
+    assertEquals(OptionalInt.empty(), defaults.maxTransfers());
+    assertTrue(defaults.describe().endsWith(" MAX_TRANSFERS=(default: "
+        + TransferLimit.defaultMost() + ") TRANSFER_WAIT=PT10S"), defaults.describe());
+    assertEquals(TransferLimit.defaultMost(), defaults.newTransferLimit().most());
+    ApiServerConfig set = ApiServerConfig.from(Map.of("MAX_TRANSFERS", "3"),
+        new String[] {"--transfer-wait", "1ms"});
+    assertTrue(set.describe().endsWith(" MAX_TRANSFERS=3 TRANSFER_WAIT=PT0.001S"),
+        set.describe());
+    TransferLimit limit = set.newTransferLimit();
+    assertEquals(3, limit.most());
+    limit.take("a");
+    limit.take("b");
+    limit.take("c");
+    assertThrows(OstoreException.class, () -> limit.take("d"));
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("MAX_TRANSFERS", "0"), new String[0]));
+    assertEquals("MAX_TRANSFERS must be positive: 0", none.getMessage());
+    IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+        () -> ApiServerConfig.from(Map.of("TRANSFER_WAIT", "-1s"), new String[0]));
+    assertTrue(negative.getMessage().startsWith("TRANSFER_WAIT"), negative.getMessage());
   }
 
   @Test
@@ -104,7 +131,8 @@ class ApiServerConfigTest {
         Map.entry("INLINE_BELOW", "1024"), Map.entry("WRITE_QUORUM", "4"),
         Map.entry("REPAIR_INTERVAL", "2h"), Map.entry("VERSIONS_KEPT", "3"),
         Map.entry("UPLOAD_EXPIRY", "5h"), Map.entry("UPLOAD_LEASE", "20s"),
-        Map.entry("COMPRESSION", "false"), Map.entry("SMALL_CONTENT_CACHE", "1M")));
+        Map.entry("COMPRESSION", "false"), Map.entry("SMALL_CONTENT_CACHE", "1M"),
+        Map.entry("MAX_TRANSFERS", "9"), Map.entry("TRANSFER_WAIT", "2s")));
     ApiServerConfig config = ApiServerConfig.from(env, new String[0]);
     ApiServerConfig none = ApiServerConfig.from(Map.of(), new String[0]);
     assertEquals(changed(env, "DATA_SERVERS", "2"), config.withDataServers(2));
@@ -117,6 +145,10 @@ class ApiServerConfigTest {
     assertEquals(changed(env, "VERSIONS_KEPT", "0"), config.withCollect(none.collect()));
     assertEquals(changed(env, "COMPRESSION", "true"),
         config.withCompression(none.compression()));
+    Map<String, String> transfers = new HashMap<>(env);
+    transfers.put("TRANSFER_WAIT", "1s");
+    assertEquals(changed(transfers, "MAX_TRANSFERS", "2"),
+        config.withTransfers(2, Duration.ofSeconds(1)));
   }
 
   private static ApiServerConfig changed(Map<String, String> env, String name, String value) {
