@@ -14,8 +14,8 @@ import java.io.IOException;
  *       such version, or no data server holds it.
  *   <li>{@link PreconditionFailedException}, 412: the {@link WriteCondition} of a write did not
  *       hold, another write came first; read the object again before deciding.
- *   <li>{@link ServiceUnavailableException}, 503: no data server is live, or the metadata store
- *       is unreachable; retry later.
+ *   <li>{@link ServiceUnavailableException}, 503: no data server is live, the metadata store is
+ *       unreachable, or the server is busy with as many big transfers as it takes; retry later.
  *   <li>this class itself for any other status, notably 409 (the request conflicts with another
  *       one in progress on the same object; retry later), 502 (a data server failed mid-request;
  *       a retry may succeed) and 405 (a client and server that disagree on the protocol).
