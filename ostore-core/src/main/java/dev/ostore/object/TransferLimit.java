@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * How many transfers of content in shards an api server runs at once: PUTs streamed to the data
- * servers and GETs (whole or ranges) streamed from them. Each holds buffers of some megabytes
- * (docs/operations.md), so without a bound the memory grows with the number of clients until the
- * process runs out of it. Past the bound a transfer waits for another to end, and is {@code BUSY}
- * when none does within the wait. Small content takes no slot: a PUT below the small-object limit
- * (held whole in memory, and kept inline or sent in one request per copy), or a read of 64 KiB or
- * less.
+ * How many transfers of content in shards an api server runs at once: PUTs and appends to
+ * resumable uploads streamed to the data servers, GETs (whole or ranges) streamed from them.
+ * Each holds buffers of some megabytes (docs/operations.md), so without a bound the memory grows
+ * with the number of clients until the process runs out of it. Past the bound a transfer waits
+ * for another to end, and is {@code BUSY} when none does within the wait. Small content takes no
+ * slot: a PUT below the small-object limit (held whole in memory, and kept inline or sent in one
+ * request per copy), or a read of 64 KiB or less.
  */
 public interface TransferLimit {
   /**

@@ -29,6 +29,7 @@ import dev.ostore.metadata.Version;
 import dev.ostore.object.Codes;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ShardedContents;
+import dev.ostore.object.TransferLimit;
 import dev.ostore.object.StoredContent;
 import dev.ostore.stream.ByteSink;
 import java.io.ByteArrayOutputStream;
@@ -82,6 +83,7 @@ final class RealUploads implements Uploads {
   private final Duration expiry;
   private final Duration lease;
   private final Compression compression;
+  private final TransferLimit transfers;
   private final StoredContent contents;
   private final UploadTokens tokens;
   private final Codes codes = new Codes();
@@ -101,7 +103,7 @@ final class RealUploads implements Uploads {
 
   RealUploads(MetadataStore metadata, LiveServers live, DataServerClient client,
       Layouts layouts, StoredContent contents, Executor executor, InstantSource clock,
-      Duration expiry, Duration lease, Compression compression) {
+      Duration expiry, Duration lease, Compression compression, TransferLimit transfers) {
     this.metadata = metadata;
     this.live = live;
     this.client = client;
@@ -112,6 +114,7 @@ final class RealUploads implements Uploads {
     this.expiry = expiry;
     this.lease = lease;
     this.compression = compression;
+    this.transfers = transfers;
     this.tokens = new UploadTokens(metadata);
   }
 
@@ -164,21 +167,24 @@ final class RealUploads implements Uploads {
   public Appended append(String token, long offset, OptionalLong length, InputStream body,
       Optional<byte[]> bodySha256) throws IOException {
     UploadRecord upload = find(token);
-    String holder = UUID.randomUUID().toString();
-    if (!metadata.lease(upload.leaseName(), holder, clock.instant(), lease)) {
-      throw new OstoreException(ErrorCode.CONFLICT, "upload " + token
-          + " is being written by another request: send once it is done, from the offset a"
-          + " HEAD tells");
-    }
-    try {
-      // Read again under the lease: a writer that had it may have advanced it meanwhile.
-      return new Append(token, find(token), holder).run(offset, length, body, bodySha256);
-    } finally {
+    // Before the lease, which must not lapse while the append waits for its turn.
+    try (TransferLimit.Slot slot = transfers.take("upload of " + upload.name())) {
+      String holder = UUID.randomUUID().toString();
+      if (!metadata.lease(upload.leaseName(), holder, clock.instant(), lease)) {
+        throw new OstoreException(ErrorCode.CONFLICT, "upload " + token
+            + " is being written by another request: send once it is done, from the offset a"
+            + " HEAD tells");
+      }
       try {
-        metadata.release(upload.leaseName(), holder);
-      } catch (IOException e) {
-        log.log(WARNING, () -> "cannot release the lease of upload " + upload.id()
-            + "; it lapses in " + lease + ": " + e.getMessage());
+        // Read again under the lease: a writer that had it may have advanced it meanwhile.
+        return new Append(token, find(token), holder).run(offset, length, body, bodySha256);
+      } finally {
+        try {
+          metadata.release(upload.leaseName(), holder);
+        } catch (IOException e) {
+          log.log(WARNING, () -> "cannot release the lease of upload " + upload.id()
+              + "; it lapses in " + lease + ": " + e.getMessage());
+        }
       }
     }
   }

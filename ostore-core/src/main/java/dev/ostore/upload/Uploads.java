@@ -10,6 +10,7 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.Version;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.RepairQueue;
+import dev.ostore.object.TransferLimit;
 import dev.ostore.object.StoredContent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,13 +51,15 @@ public interface Uploads {
    * on {@code executor}. Uploads expire {@code expiry} after they start; a writer holds an
    * upload for {@code lease}, renewed while its body arrives, so that a writer that died lets go.
    * Uploads started with {@code compression} on are stored compressed as a PUT's content is.
+   * Each append holds a slot of {@code transfers}, those of the object store's PUTs and GETs.
    */
   static Uploads create(MetadataStore metadata, LiveServers live, Locator locator,
       DataServerClient client, Layouts layouts, RepairQueue repairs, Executor executor,
-      InstantSource clock, Duration expiry, Duration lease, Compression compression) {
+      InstantSource clock, Duration expiry, Duration lease, Compression compression,
+      TransferLimit transfers) {
     return new RealUploads(metadata, live, client, layouts,
         new StoredContent(metadata, locator, client, layouts, repairs), executor, clock, expiry,
-        lease, compression);
+        lease, compression, transfers);
   }
 
   /**
@@ -74,7 +77,8 @@ public interface Uploads {
    * the bytes held. What arrives is kept even when the body breaks off, unless {@code bodySha256}
    * is given: then a body that is not whole and of that SHA-256 keeps nothing. Once the last byte
    * is in, the content is checked against its declared hash and recorded as the next version of
-   * the upload's name, and the upload is gone.
+   * the upload's name, and the upload is gone. {@code BUSY} when no slot for another transfer
+   * came free within the wait, before the body is read.
    */
   Appended append(String token, long offset, OptionalLong length, InputStream body,
       Optional<byte[]> bodySha256) throws IOException;

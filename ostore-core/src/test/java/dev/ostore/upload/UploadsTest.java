@@ -22,6 +22,7 @@ import dev.ostore.object.FakeStore;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.ObjectStore;
 import dev.ostore.object.RepairQueue;
+import dev.ostore.object.TransferLimit;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -72,9 +73,14 @@ class UploadsTest {
 
   /** Another api server's uploads, over {@code shared}: nothing of this one's memory. */
   Uploads newUploads(MetadataStore shared) {
+    return newUploads(shared, TransferLimit.sizedToHeap());
+  }
+
+  /** The same, appending within {@code transfers}. */
+  Uploads newUploads(MetadataStore shared, TransferLimit transfers) {
     return Uploads.create(shared, store.live, locator, servers, Layouts.DEFAULT,
         RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
-        Compression.DEFAULT);
+        Compression.DEFAULT, transfers);
   }
 
   @AfterEach
@@ -144,7 +150,7 @@ class UploadsTest {
       // Another api server, with compression off: the upload goes on as it started.
       Uploads second = Uploads.create(other, store.live, locator, servers, Layouts.DEFAULT,
           RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
-          Compression.OFF);
+          Compression.OFF, TransferLimit.sizedToHeap());
       int cut = 4 * STRIPE + 999;
       assertThrows(OstoreException.class, () -> second.append(token, 2 * STRIPE + 3,
           OptionalLong.empty(), breakingAfter(Arrays.copyOfRange(text, 2 * STRIPE + 3,
@@ -184,7 +190,7 @@ class UploadsTest {
     byte[] text = TestData.logLines(2 * STRIPE + 77, 5);
     Uploads off = Uploads.create(metadata, store.live, locator, servers, Layouts.DEFAULT,
         RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
-        Compression.OFF);
+        Compression.OFF, TransferLimit.sizedToHeap());
     String token = off.start(NAME, text.length, Optional.empty()).upload().orElseThrow()
         .token();
     append(token, 0, text, 0, STRIPE + 5);
@@ -387,6 +393,29 @@ class UploadsTest {
     assertEquals(1, uploads.sweep());
     assertEquals(0, servers.uploadShardCount());
     assertEquals(Optional.empty(), metadata.upload(expired.substring(0, 32)));
+  }
+
+  /**
+   * An append takes a slot of the transfers a PUT or GET takes, before its body: with none free
+   * within the wait it is {@code BUSY}, and the upload holds what it held.
+   */
+  @Test
+  void anAppendWithNoTransferSlotFreeIsBusyAndKeepsNothing() throws IOException {
+    TransferLimit limit = TransferLimit.of(1, Duration.ofMillis(50));
+    uploads = newUploads(metadata, limit);
+    byte[] bytes = TestData.randomBytes(STRIPE + 100, 7);
+    String token = startOf(bytes);
+    try (TransferLimit.Slot taken = limit.take("a GET")) {
+      OstoreException busy = assertThrows(OstoreException.class,
+          () -> append(token, 0, bytes, 0, bytes.length));
+      assertEquals(ErrorCode.BUSY, busy.code());
+      assertEquals("too many transfers in progress on this server (1, none ended within 50 ms)"
+          + " to take upload of " + NAME.value(), busy.getMessage());
+    }
+    assertEquals(0, uploads.status(token).offset());
+    assertEquals(bytes.length, append(token, 0, bytes, 0, bytes.length).status().offset());
+    assertEquals(0, limit.running());
+    assertArrayEquals(bytes, read(NAME.value()));
   }
 
   String startOf(byte[] bytes) throws IOException {

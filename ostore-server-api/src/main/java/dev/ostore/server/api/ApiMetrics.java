@@ -30,12 +30,13 @@ final class ApiMetrics {
     Metrics metrics = server.metrics();
     registerCaches(metrics, metadata, objects);
     metrics.gauge("ostore_transfers_in_progress",
-        "PUTs and GETs of content in shards streaming now.", transfers::running);
+        "PUTs, GETs and resumable appends of content in shards streaming now.",
+        transfers::running);
     metrics.gauge("ostore_transfers_limit",
-        "The most PUTs and GETs of content in shards streamed at once (MAX_TRANSFERS).",
+        "The most such transfers streamed at once (MAX_TRANSFERS).",
         transfers::most);
     metrics.counter("ostore_transfers_refused_total",
-        "PUTs and GETs answered 503 having waited TRANSFER_WAIT for a transfer to end.",
+        "Transfers answered 503 having waited TRANSFER_WAIT for another to end.",
         transfers::refused);
     metrics.gauge("ostore_live_data_servers",
         "Data servers whose heartbeat arrived within the expiry.", () -> live.live().size());

@@ -157,7 +157,7 @@ public final class ApiServer implements AutoCloseable {
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
           background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease(),
-          config.compression());
+          config.compression(), transferLimit);
       new UploadsEndpoints(resumable).addTo(routes);
       new TusEndpoints(resumable).addTo(routes);
       background.sweep(resumable, config.uploadExpiry());

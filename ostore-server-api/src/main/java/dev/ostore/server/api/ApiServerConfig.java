@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  * Versions are kept in the database at {@code metadataUrl} (a JDBC URL; PostgreSQL lets several
  * api servers share them), or else in an embedded one at {@code storageRoot/metadata.db}, in a
  * cluster too. {@code smallContentCache}, when given, is how many bytes of small content the api
- * server keeps in memory. {@code maxTransfers}, when given, is how many PUTs and GETs of content
- * in shards it streams at once (by default as many as its heap holds); one more waits up to
+ * server keeps in memory. {@code maxTransfers}, when given, is how many PUTs, GETs and resumable
+ * appends of content in shards it streams at once (by default as many as its heap holds); one more waits up to
  * {@code transferWait} for a slot, and is answered 503 if none comes free.
  */
 public record ApiServerConfig(
@@ -133,10 +133,11 @@ public record ApiServerConfig(
           + "memory once written or read, so that GETs of it need no data server, such as 0, "
           + "512K or 64M (default: an eighth of the heap, at most 64M; 0 keeps none)");
   static final Option MAX_TRANSFERS = new Option("MAX_TRANSFERS", "max-transfers", null,
-      "most PUTs and GETs of content of SMALL_OBJECT_LIMIT or more streamed at once, each holding "
-          + "up to 16 MiB of buffers (default: as many as half the heap holds, at least 4)");
+      "most PUTs of SMALL_OBJECT_LIMIT or more, GETs of over 64 KiB and appends to resumable "
+          + "uploads streamed at once, each holding up to 16 MiB of buffers (default: as many as "
+          + "half the heap holds, at least 4)");
   static final Option TRANSFER_WAIT = new Option("TRANSFER_WAIT", "transfer-wait", "10s",
-      "how long a PUT or GET past MAX_TRANSFERS waits for another to end before it is answered "
+      "how long a transfer past MAX_TRANSFERS waits for another to end before it is answered "
           + "503 with Retry-After");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ostore.TestData;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +27,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Api server processes that stream only so many PUTs and GETs of content in shards at once
- * ({@code MAX_TRANSFERS}): one more waits for a slot ({@code TRANSFER_WAIT}) and is answered 503
- * when none comes free, small objects go on meanwhile, and many big transfers at once in a small
+ * Api server processes that stream only so many PUTs, GETs and resumable appends of content in
+ * shards at once ({@code MAX_TRANSFERS}): one more waits for a slot ({@code TRANSFER_WAIT}) and is
+ * answered 503 when none comes free, small objects go on meanwhile, and many big transfers at once in a small
  * heap all end well, one after another, where each holding its buffers at once ran the server
  * out of memory.
  */
@@ -77,10 +78,20 @@ class BusyTransfersTest {
       assertEquals("too many transfers in progress on this server (1, none ended within 300 ms)"
           + " to take before\n", get.body());
       assertEquals(200, http.put("/objects/small", TestData.randomBytes(4096, 3)).statusCode());
+      // A resumable upload starts, but its append waits for a slot as a PUT does.
+      byte[] resumed = TestData.randomBytes(BIG, 6);
+      String location = http.send(HttpRequest.newBuilder(http.uri("/objects/resumed"))
+          .header("Size", Integer.toString(BIG)).POST(HttpRequest.BodyPublishers.noBody()))
+          .headers().firstValue("Location").orElseThrow();
+      String append = http.exchangeRaw("PUT " + location + " HTTP/1.1\r\nHost: x\r\n"
+          + "Range: bytes=0-\r\nContent-Length: " + BIG + "\r\nExpect: 100-continue\r\n"
+          + "Connection: close\r\n\r\n");
+      assertTrue(append.startsWith("HTTP/1.1 503 "), append);
+      assertTrue(append.endsWith(" to take upload of resumed\n"), append);
       String metrics = http.get("/metrics").body();
       assertTrue(metrics.contains("\nostore_transfers_in_progress 1\n"), metrics);
       assertTrue(metrics.contains("\nostore_transfers_limit 1\n"), metrics);
-      assertTrue(metrics.contains("\nostore_transfers_refused_total 2\n"), metrics);
+      assertTrue(metrics.contains("\nostore_transfers_refused_total 3\n"), metrics);
       api.awaitLog("api PUT /objects/other -> 503: " + reason.strip(), Duration.ofSeconds(10));
 
       resume.countDown();
@@ -90,6 +101,10 @@ class BusyTransfersTest {
       assertArrayEquals(other, http.getBytes("/objects/other").body());
       assertArrayEquals(held, http.getBytes("/objects/held").body());
       assertArrayEquals(before, http.getBytes("/objects/before").body());
+      assertEquals(200, http.send(HttpRequest.newBuilder(http.uri(location))
+          .header("Range", "bytes=0-").PUT(HttpRequest.BodyPublishers.ofByteArray(resumed)))
+          .statusCode());
+      assertArrayEquals(resumed, http.getBytes("/objects/resumed").body());
     }
   }
 
