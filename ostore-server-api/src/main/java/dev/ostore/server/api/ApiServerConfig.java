@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  * api servers share them), or else in an embedded one at {@code storageRoot/metadata.db}, in a
  * cluster too. {@code smallContentCache}, when given, is how many bytes of small content the api
  * server keeps in memory. {@code maxTransfers}, when given, is how many PUTs, GETs and resumable
- * appends of content in shards it streams at once (by default as many as its heap holds); one more waits up to
- * {@code transferWait} for a slot, and is answered 503 if none comes free.
+ * appends of content in shards it streams at once (by default as many as its heap holds); one
+ * more waits up to {@code transferWait} for a slot, and is answered 503 if none comes free.
  */
 public record ApiServerConfig(
     ServerAddress listenAddress,

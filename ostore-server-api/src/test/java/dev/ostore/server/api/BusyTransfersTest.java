@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Api server processes that stream only so many PUTs, GETs and resumable appends of content in
  * shards at once ({@code MAX_TRANSFERS}): one more waits for a slot ({@code TRANSFER_WAIT}) and is
- * answered 503 when none comes free, small objects go on meanwhile, and many big transfers at once in a small
- * heap all end well, one after another, where each holding its buffers at once ran the server
- * out of memory.
+ * answered 503 when none comes free, small objects go on meanwhile, and many big transfers at
+ * once in a small heap all end well, one after another, where each holding its buffers at once
+ * ran the server out of memory.
  */
 @Timeout(180)
 class BusyTransfersTest {
