@@ -70,17 +70,22 @@ final class ContentWriter {
    */
   Upload start(OptionalLong length, Object what, Compression compression) throws IOException {
     Upload upload = new Upload(what, compression, length);
-    if (length.isPresent()) {
-      Striping chosen = layouts.of(length.getAsLong());
-      if (layouts.inline(length.getAsLong())) {
-        return upload;
-      } else if (length.getAsLong() < layouts.smallBelow()) {
-        candidates(chosen, what); // fails now, not once the body is in
-      } else {
-        upload.begin(chosen);
+    try {
+      if (length.isPresent()) {
+        Striping chosen = layouts.of(length.getAsLong());
+        if (layouts.inline(length.getAsLong())) {
+          return upload;
+        } else if (length.getAsLong() < layouts.smallBelow()) {
+          candidates(chosen, what); // fails now, not once the body is in
+        } else {
+          upload.begin(chosen);
+        }
       }
+      return upload;
+    } catch (IOException | RuntimeException e) {
+      upload.close(); // its compressor, say: the caller never sees the upload to close it
+      throw e;
     }
-    return upload;
   }
 
   /**
