@@ -29,8 +29,8 @@ final class RequestLog {
             + causeOf(reason, cause));
   }
 
-  /** Logs a bug: an unexpected exception, with its stack trace. */
-  static void bug(String server, String method, String path, RuntimeException e) {
+  /** Logs a bug: an unexpected exception or error (out of memory, say), with its stack trace. */
+  static void bug(String server, String method, String path, Throwable e) {
     log.log(ERROR, () -> describe(server, method, path) + " failed unexpectedly", e);
   }
 

@@ -132,9 +132,14 @@ final class RoutingHandler extends Handler.Abstract {
           + " connection failed: " + e);
       complete(exchange, request, RequestObserver.ABORTED);
       callback.failed(e);
-    } catch (RuntimeException e) {
-      RequestLog.bug(serverName, exchange.method(), exchange.path(), e);
-      answerError(exchange, request, callback, 500, "internal error: " + e, e);
+    } catch (RuntimeException | Error e) {
+      // An Error too (out of memory, say): unanswered, the client would wait for ever.
+      try {
+        RequestLog.bug(serverName, exchange.method(), exchange.path(), e);
+        answerError(exchange, request, callback, 500, "internal error: " + e, e);
+      } catch (Error again) {
+        callback.failed(e); // no memory even for the answer: Jetty ends the exchange
+      }
     }
   }
 

@@ -103,6 +103,9 @@ class HttpServiceTest {
         .add("GET", "/bug/", exchange -> {
           throw new IllegalStateException("bug on purpose\nwith a second line");
         })
+        .add("GET", "/out-of-memory/", exchange -> {
+          throw new OutOfMemoryError("Java heap space, on purpose");
+        })
         .add("GET", "/cut/", exchange -> {
           OutputStream out = exchange.respond(200, CUT_LENGTH);
           out.write(new byte[CUT_LENGTH / 10]);
@@ -313,6 +316,19 @@ class HttpServiceTest {
     assertEquals("internal error: java.lang.IllegalStateException: bug on purpose\n",
         response.body());
     assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
+  }
+
+  /**
+   * An endpoint that dies of an Error (the heap ran out) is answered too: a client left without
+   * an answer would wait for one forever, its request never ended.
+   */
+  @Test
+  void anErrorSuchAsOutOfMemoryIs500WithAOneLineMessage() throws Exception {
+    HttpResponse<String> response = get("/out-of-memory/");
+    assertEquals(500, response.statusCode());
+    assertEquals("internal error: java.lang.OutOfMemoryError: Java heap space, on purpose\n",
+        response.body());
+    assertEquals(200, get("/hello/world").statusCode());
   }
 
   @Test
