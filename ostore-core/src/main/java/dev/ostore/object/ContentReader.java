@@ -80,19 +80,29 @@ final class ContentReader {
     TransferLimit.Slot slot = size <= WHOLE_HASH_CHECKED ? TransferLimit.Slot.NONE
         : transfers.take(what);
     try {
-      try {
-        return open(hash, size, striping, what, range, hashChecked, remembered, slot);
-      } catch (IOException e) {
-        locator.forget(hash.hex());
-        Locations fresh = locator.locateShards(hash);
-        if (fresh.equals(remembered)) {
-          throw e;
-        }
-        return open(hash, size, striping, what, range, hashChecked, fresh, slot);
-      }
+      return openFound(hash, size, striping, what, range, hashChecked, remembered, slot);
     } catch (IOException | RuntimeException e) {
       slot.close();
       throw e;
+    }
+  }
+
+  /**
+   * Opens the content where its shards were found, {@code remembered}; where that fails, asks
+   * the data servers afresh and, if they answer otherwise, opens it there.
+   */
+  private ObjectStore.Content openFound(ContentHash hash, long size, Striping striping,
+      Object what, ByteRange range, boolean hashChecked, Locations remembered,
+      TransferLimit.Slot slot) throws IOException {
+    try {
+      return open(hash, size, striping, what, range, hashChecked, remembered, slot);
+    } catch (IOException e) {
+      locator.forget(hash.hex());
+      Locations fresh = locator.locateShards(hash);
+      if (fresh.equals(remembered)) {
+        throw e;
+      }
+      return open(hash, size, striping, what, range, hashChecked, fresh, slot);
     }
   }
 
