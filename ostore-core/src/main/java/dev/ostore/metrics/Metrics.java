@@ -95,8 +95,7 @@ public final class Metrics {
   /** A gauge without labels whose value is read from {@code value} at each scrape. */
   public void gauge(String name, String help, DoubleSupplier value) {
     requireNonNull(value, "value");
-    readAtScrape(name, help, "gauge", List.of(),
-        Map.of(List.of(), () -> TextFormat.number(value.getAsDouble())));
+    readAtScrape(name, help, "gauge", () -> TextFormat.number(value.getAsDouble()));
   }
 
   /**
@@ -105,8 +104,7 @@ public final class Metrics {
    */
   public void counter(String name, String help, LongSupplier value) {
     requireNonNull(value, "value");
-    readAtScrape(name, help, "counter", List.of(),
-        Map.of(List.of(), () -> Long.toString(value.getAsLong())));
+    readAtScrape(name, help, "counter", () -> Long.toString(value.getAsLong()));
   }
 
   /**
@@ -125,6 +123,11 @@ public final class Metrics {
    */
   public void counters(String name, String help, String label, Map<String, LongSupplier> values) {
     readAtScrape(name, help, "counter", label, values, value -> Long.toString(value.getAsLong()));
+  }
+
+  /** One sample without labels, written as {@code sample} gives it at each scrape. */
+  private void readAtScrape(String name, String help, String type, Supplier<String> sample) {
+    readAtScrape(name, help, type, List.of(), Map.of(List.of(), sample));
   }
 
   private <T> void readAtScrape(String name, String help, String type, String label,
