@@ -309,25 +309,21 @@ class HttpServiceTest {
     assertEquals("first line\n", response.body());
   }
 
-  @Test
-  void unexpectedExceptionIs500WithAOneLineMessage() throws Exception {
-    HttpResponse<String> response = get("/bug/");
-    assertEquals(500, response.statusCode());
-    assertEquals("internal error: java.lang.IllegalStateException: bug on purpose\n",
-        response.body());
-    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
-  }
-
   /**
-   * An endpoint that dies of an Error (the heap ran out) is answered too: a client left without
-   * an answer would wait for one forever, its request never ended.
+   * An unexpected exception, or an Error (the heap ran out), is answered 500 with one line: a
+   * client left without an answer would wait for one forever, its request never ended. The
+   * server goes on serving.
    */
-  @Test
-  void anErrorSuchAsOutOfMemoryIs500WithAOneLineMessage() throws Exception {
-    HttpResponse<String> response = get("/out-of-memory/");
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "/bug/|java.lang.IllegalStateException: bug on purpose",
+      "/out-of-memory/|java.lang.OutOfMemoryError: Java heap space, on purpose"})
+  void unexpectedExceptionOrErrorIs500WithAOneLineMessage(String path, String failure)
+      throws Exception {
+    HttpResponse<String> response = get(path);
     assertEquals(500, response.statusCode());
-    assertEquals("internal error: java.lang.OutOfMemoryError: Java heap space, on purpose\n",
-        response.body());
+    assertEquals("internal error: " + failure + "\n", response.body());
+    assertEquals(Optional.of(PLAIN_TEXT), response.headers().firstValue("Content-Type"));
     assertEquals(200, get("/hello/world").statusCode());
   }
 
