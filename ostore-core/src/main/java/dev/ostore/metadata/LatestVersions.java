@@ -5,14 +5,17 @@ import dev.ostore.OstoreException;
 import dev.ostore.metrics.CacheStats;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The latest version of names read lately, kept in memory for a metadata store whose database
- * only this process writes, so that a GET of a name read before asks the database nothing. Every
- * write of a name's versions forgets the name once it has ended; a read that a write overlapped
- * keeps nothing: it marks the name before it reads, and keeps what it read only if the mark is
- * still there (a write that ended after the read began removed it).
+ * The latest version of names read or written lately, kept in memory for a metadata store whose
+ * database only this process writes, so that a GET of a name read or written before asks the
+ * database nothing. A write that added a version keeps it once committed; any other write of a
+ * name's versions (a deletion, a removal, a write that failed) forgets the name once it has
+ * ended. A read that a write overlapped keeps nothing: it marks the name before it reads, and
+ * keeps what it read only if the mark is still there (a write that ended after the read began
+ * replaced or removed it).
  */
 final class LatestVersions {
   /** The most names kept: a few megabytes, against a database of any size. */
@@ -36,6 +39,8 @@ final class LatestVersions {
       CacheBuilder.newBuilder().maximumSize(NAMES).<String, Slot>build().asMap();
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  /** How many times a name was forgotten: what {@link #added} checks its write's mark against. */
+  private final AtomicLong forgets = new AtomicLong();
 
   /** The latest version of {@code name}: kept, or read with {@code read} and kept if it may. */
   Optional<Version> latest(String name, Read read) throws OstoreException {
@@ -69,8 +74,35 @@ final class LatestVersions {
     return new CacheStats(hits.sum(), misses.sum(), slots.size());
   }
 
-  /** To be called once a write of {@code name}'s versions has ended, committed or not. */
+  /** The mark to take before a write of versions begins, for {@link #added}. */
+  long mark() {
+    return forgets.get();
+  }
+
+  /**
+   * To be called once a write that began at {@code mark} committed {@code version}, then the
+   * latest of its name: keeps it, unless a newer version of the name is kept already or any name
+   * was forgotten since the mark. Then the name is forgotten instead: a deletion or removal that
+   * committed after this write may have ended before it, and this version may be gone.
+   */
+  void added(Version version, long mark) {
+    slots.compute(version.name(), (name, kept) -> {
+      if (forgets.get() != mark) {
+        return null;
+      }
+      boolean newerKept = kept != null && kept.version != null && kept.version.isPresent()
+          && kept.version.get().number() >= version.number();
+      return newerKept ? kept : new Slot(Optional.of(version));
+    });
+  }
+
+  /**
+   * To be called once any other write of {@code name}'s versions has ended, committed or not.
+   * The count goes first, so that a version added meanwhile is either kept before the name is
+   * forgotten, or not kept at all.
+   */
   void forget(String name) {
+    forgets.incrementAndGet();
     slots.remove(name);
   }
 }

@@ -23,6 +23,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@link MetadataStore} in SQL tables, the same statements on SQLite and PostgreSQL. {@code
@@ -182,14 +183,29 @@ final class SqlMetadataStore implements MetadataStore {
     return database.write(what, work);
   }
 
-  /** A write of {@code name}'s versions: the cache forgets the name once it ended, however. */
+  /** A write of {@code name}'s versions that adds none: the cache forgets the name at its end. */
   private <T> T writeVersions(String name, String what, Database.Work<T> work)
       throws OstoreException {
-    claim.ifPresent(SqliteClaims.Claim::writing);
-    try {
+    return writeVersions(name, what, work, done -> Optional.empty());
+  }
+
+  /**
+   * A write of {@code name}'s versions; the version {@code added} finds in what it did, the
+   * name's latest once committed, is kept in the cache; without one the cache forgets the name.
+   */
+  private <T> T writeVersions(String name, String what, Database.Work<T> work,
+      Function<? super T, Optional<Version>> added) throws OstoreException {
+    if (claim.isEmpty()) {
       return write(what, work);
+    }
+    SqliteClaims.Write write = claim.get().writing();
+    Optional<Version> latest = Optional.empty();
+    try {
+      T done = write(what, work);
+      latest = added.apply(done);
+      return done;
     } finally {
-      claim.ifPresent(c -> c.wrote(name));
+      write.ended(name, latest);
     }
   }
 
@@ -289,7 +305,7 @@ final class SqlMetadataStore implements MetadataStore {
       update(session, INSERT_VERSION, name, next, size, digest, now);
       return Conditional.done(Optional.of(
           new Version(name, next, size, Optional.of(hash), Instant.ofEpochMilli(now))));
-    }).orRefusedBy(condition, name);
+    }, done -> done.refused() ? Optional.empty() : done.result()).orRefusedBy(condition, name);
     if (added.isEmpty()) {
       throw otherLayout(hash, layout.orElseThrow(), "no version of " + name + " recorded");
     }

@@ -73,29 +73,46 @@ final class SqliteClaims {
       return held.latest.stats();
     }
 
-    /** To be called before a write of versions, which must call {@link #wrote} at its end. */
-    void writing() {
+    /** To be called before a write of versions, whose {@link Write#ended} must be called. */
+    Write writing() {
       synchronized (HELD) {
         held.writes++;
       }
-    }
-
-    /**
-     * Ends a write of {@code name}'s versions, committed or not: the shared cache forgets the
-     * name, even once this claim is closed, since other stores of the file read it still.
-     */
-    void wrote(String name) {
-      held.latest.forget(name);
-      synchronized (HELD) {
-        held.writes--;
-        dropIfUnused(held);
-      }
+      return new Write(held, held.latest.mark());
     }
 
     @Override
     public void close() {
       if (open.compareAndSet(true, false)) {
         release(held);
+      }
+    }
+  }
+
+  /** A write of versions under way, which the shared cache hears of when it ends. */
+  static final class Write {
+    private final Held held;
+    private final long mark;
+
+    private Write(Held held, long mark) {
+      this.held = held;
+      this.mark = mark;
+    }
+
+    /**
+     * Ends a write of {@code name}'s versions: with the version it {@code added}, committed, the
+     * shared cache keeps it (see {@link LatestVersions#added}); else, committed or not, it
+     * forgets the name; even once the claim is closed, since other stores of the file read it.
+     */
+    void ended(String name, Optional<Version> added) {
+      if (added.isPresent()) {
+        held.latest.added(added.get(), mark);
+      } else {
+        held.latest.forget(name);
+      }
+      synchronized (HELD) {
+        held.writes--;
+        dropIfUnused(held);
       }
     }
   }

@@ -76,6 +76,48 @@ class LatestVersionsTest {
   }
 
   @Test
+  void aVersionAddedIsKeptSoThatTheFirstReadOfItAsksTheDatabaseNothing() throws Exception {
+    latest.added(version(1).orElseThrow(), latest.mark());
+    assertEquals(version(1), latest.latest("a", reading(2)));
+    assertEquals(0, reads.get());
+    assertEquals(new CacheStats(1, 0, 1), latest.stats());
+  }
+
+  @Test
+  void aVersionAddedReplacesAnOlderOneKeptButNotANewerOne() throws Exception {
+    latest.latest("a", reading(1));
+    long second = latest.mark();
+    long third = latest.mark();
+    latest.added(version(3).orElseThrow(), third);
+    // The write of version 2 committed first and ended last.
+    latest.added(version(2).orElseThrow(), second);
+    assertEquals(version(3), latest.latest("a", reading(4)));
+    assertEquals(1, reads.get());
+  }
+
+  @Test
+  void aVersionAddedIsNotKeptWhenANameWasForgottenSinceItsWriteBegan() throws Exception {
+    latest.latest("a", reading(1));
+    long mark = latest.mark();
+    // A deletion or removal ended meanwhile: it may have removed the version added.
+    latest.forget("b");
+    latest.added(version(2).orElseThrow(), mark);
+    assertEquals(version(3), latest.latest("a", reading(3)), "version 1 was forgotten too");
+    assertEquals(2, reads.get());
+  }
+
+  @Test
+  void aReadThatAnAddOverlappedKeepsNothingOfItsOwn() throws Exception {
+    long mark = latest.mark();
+    assertEquals(version(1), latest.latest("a", () -> {
+      latest.added(version(2).orElseThrow(), mark);
+      return version(1);
+    }));
+    assertEquals(version(2), latest.latest("a", reading(3)));
+    assertEquals(0, reads.get());
+  }
+
+  @Test
   void aFailedReadKeepsNothing() throws Exception {
     assertThrows(OstoreException.class, () -> latest.latest("a", () -> {
       throw new OstoreException(ErrorCode.METADATA_UNAVAILABLE, "down");
