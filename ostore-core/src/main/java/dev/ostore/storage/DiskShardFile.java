@@ -85,7 +85,7 @@ final class DiskShardFile implements ShardFile {
     return file != null && store.directIo()
         ? FileReads.forRead(channel, file, ShardFormat.blockPosition(layout, from),
             ShardRecords.length(layout, from, to), BlockBatches.longestBatch(layout),
-            store.readAhead())
+            store.readAhead(), ReadBuffers.ofThisJvm())
         : FileReads.buffered(channel, base);
   }
 

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.FutureTask;
@@ -41,20 +42,21 @@ abstract class FileReads implements AutoCloseable {
 
   /**
    * Reads {@code file}, open as {@code channel}, for a read of bytes {@code [from, from +
-   * length)} front to back in pieces of at most {@code piece}: straight from the disk if the read
-   * is long and the file system takes it, reading the next stretch of the file ahead on a thread
-   * of {@code ahead} while its reader works through the last; else through {@code channel}.
-   * {@code ahead} may refuse a task ({@link RejectedExecutionException}): that stretch is then
-   * read when it is needed.
+   * length)} front to back in pieces of at most {@code piece}: straight from the disk into
+   * buffers lent by {@code buffers} if the read is long, the file system takes it and a buffer is
+   * lent, reading the next stretch of the file ahead on a thread of {@code ahead} while its
+   * reader works through the last; else through {@code channel}. {@code ahead} may refuse a task
+   * ({@link RejectedExecutionException}) and {@code buffers} the buffer to read it into: that
+   * stretch is then read when it is needed.
    */
   static FileReads forRead(FileChannel channel, Path file, long from, long length, int piece,
-      Executor ahead) {
+      Executor ahead, ReadBuffers buffers) {
     if (length < DIRECT_FROM) {
       return buffered(channel);
     }
-    // Refused (tmpfs, for one) or gone: the open channel still reads.
+    // Refused (tmpfs, for one) or gone, or no buffer to spare: the open channel still reads.
     return DirectChannel.open(file, READ)
-        .<FileReads>map(direct -> new Direct(direct, piece, from + length, ahead))
+        .flatMap(direct -> Direct.open(direct, piece, from + length, ahead, buffers))
         .orElseGet(() -> buffered(channel));
   }
 
@@ -124,7 +126,8 @@ abstract class FileReads implements AutoCloseable {
     /** Where the read of the file is to end: no window is read ahead from there on. */
     private final long end;
     private final Executor ahead;
-    /** The buffer that holds the window, and the one the next window is read into. */
+    private final ReadBuffers buffers;
+    /** The buffer that holds the window, and the one the next window is read into, or null. */
     private ByteBuffer holding;
     private ByteBuffer spare;
     /** The file's bytes from {@code windowFrom}, from index 0 to the limit. */
@@ -135,15 +138,35 @@ abstract class FileReads implements AutoCloseable {
     private FutureTask<Integer> next;
     private long nextFrom;
 
-    Direct(DirectChannel direct, int piece, long end, Executor ahead) {
+    private Direct(DirectChannel direct, int size, int carry, long end, Executor ahead,
+        ReadBuffers buffers, ByteBuffer holding) {
       this.direct = direct;
       this.align = direct.align();
-      this.size = Math.max(WINDOW, piece + 2 * align) / align * align + align;
-      this.carry = alignUp(piece + (long) align);
+      this.size = size;
+      this.carry = carry;
       this.end = end;
       this.ahead = ahead;
-      this.holding = direct.buffer(carry + size);
+      this.buffers = buffers;
+      this.holding = holding;
       this.window = holding.duplicate().limit(0).slice();
+    }
+
+    /** A direct read of {@code direct}; empty, the file closed, when no buffer is lent. */
+    static Optional<FileReads> open(DirectChannel direct, int piece, long end, Executor ahead,
+        ReadBuffers buffers) {
+      int align = direct.align();
+      int size = Math.max(WINDOW, piece + 2 * align) / align * align + align;
+      int carry = alignUp(piece + (long) align, align);
+      Optional<ByteBuffer> holding = buffers.take(carry + size, align);
+      if (holding.isEmpty()) {
+        try {
+          direct.channel().close();
+        } catch (IOException e) {
+          // Opened only to read, and nothing read: nothing is lost.
+        }
+        return Optional.empty();
+      }
+      return Optional.of(new Direct(direct, size, carry, end, ahead, buffers, holding.get()));
     }
 
     @Override
@@ -162,6 +185,10 @@ abstract class FileReads implements AutoCloseable {
     }
 
     private int alignUp(long length) {
+      return alignUp(length, align);
+    }
+
+    private static int alignUp(long length, int align) {
       return Math.toIntExact((length + align - 1) / align * align);
     }
 
@@ -205,10 +232,16 @@ abstract class FileReads implements AutoCloseable {
       window = holding.duplicate().position(at).limit(at + length).slice();
     }
 
-    /** Starts reading the window at {@code from} into the spare buffer, unless refused. */
+    /**
+     * Starts reading the window at {@code from} into the spare buffer, unless refused a thread
+     * or the buffer.
+     */
     private void readAhead(long from) {
       if (spare == null) {
-        spare = direct.buffer(carry + size);
+        spare = buffers.take(carry + size, align).orElse(null);
+        if (spare == null) {
+          return; // every buffer lent: the window is read when the view asks for it
+        }
       }
       ByteBuffer into = spare.duplicate().position(carry).limit(carry + size);
       FutureTask<Integer> task = new FutureTask<>(() -> read(into, from));
@@ -255,8 +288,16 @@ abstract class FileReads implements AutoCloseable {
     @Override
     public void close() throws IOException {
       if (next != null) {
-        settle(next); // not closing the file under it
+        settle(next); // not closing the file under it, nor giving back the buffer it fills
         next = null;
+      }
+      if (holding != null) {
+        buffers.give(holding, align);
+        holding = null;
+      }
+      if (spare != null) {
+        buffers.give(spare, align);
+        spare = null;
       }
       direct.channel().close();
     }

@@ -38,49 +38,82 @@ class FileReadsTest {
     threads.shutdownNow();
   }
 
+  /** Room for the buffers of this many direct reads, each with one window read ahead. */
+  private static ReadBuffers buffersFor(int reads) {
+    return ReadBuffers.upTo(reads * 2L * (3 << 20));
+  }
+
   @Test
   void viewsHoldTheFileBytesAtAnyPositionDirectOrNot() throws IOException {
-    viewsHoldTheFileBytes(threads);
+    viewsHoldTheFileBytes(threads, buffersFor(1));
   }
 
   @Test
   void viewsHoldTheFileBytesWhenEveryReadAheadIsRefused() throws IOException {
     viewsHoldTheFileBytes(task -> {
       throw new RejectedExecutionException("busy");
-    });
+    }, buffersFor(1));
   }
 
   @Test
   void viewsHoldTheFileBytesWhenReadAheadRunsAtOnce() throws IOException {
-    viewsHoldTheFileBytes(Runnable::run);
+    viewsHoldTheFileBytes(Runnable::run, buffersFor(1));
   }
 
   @Test
-  void aLongReadReadsAheadUpToItsEndAndNoFurther() throws IOException {
-    byte[] bytes = TestData.randomBytes(LENGTH, 8);
-    Path file = Files.write(root.resolve("file"), bytes);
-    AtomicInteger readsAhead = new AtomicInteger();
-    try (FileChannel channel = FileChannel.open(file, READ);
-        FileReads reads = FileReads.forRead(channel, file, 0, FileReads.DIRECT_FROM, PIECE,
-            task -> {
-              readsAhead.incrementAndGet();
-              task.run();
-            })) {
-      for (int at = 0; at < FileReads.DIRECT_FROM; at += PIECE) {
-        assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
-      }
-    }
-    // The reader reads its first piece, then its first 2 MiB window; the next window is read
-    // ahead and reaches past the 4 MiB asked for, so nothing more is read ahead.
-    assertEquals(1, readsAhead.get());
+  void viewsHoldTheFileBytesWhenNoBufferIsLentOrNoneToReadAheadInto() throws IOException {
+    viewsHoldTheFileBytes(threads, ReadBuffers.upTo(0));
+    viewsHoldTheFileBytes(threads, ReadBuffers.upTo(3 << 20));
   }
 
-  private void viewsHoldTheFileBytes(Executor ahead) throws IOException {
+  @Test
+  void aLongReadGivesItsBuffersBackWhenClosedForTheNextToReadDirectAndAhead() throws IOException {
+    byte[] bytes = TestData.randomBytes(LENGTH, 9);
+    Path file = Files.write(root.resolve("file"), bytes);
+    ReadBuffers buffers = buffersFor(1);
+    AtomicInteger readsAhead = new AtomicInteger();
+    Executor counting = task -> {
+      readsAhead.incrementAndGet();
+      task.run();
+    };
+    try (FileChannel channel = FileChannel.open(file, READ)) {
+      for (int read = 1; read <= 3; read++) {
+        try (FileReads reads = FileReads.forRead(channel, file, 0, LENGTH, PIECE, counting,
+            buffers)) {
+          for (int at = 0; at < LENGTH; at += PIECE) {
+            assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
+          }
+        }
+        assertEquals(read * 3, readsAhead.get(), "read " + read + " read ahead as the first");
+      }
+      // Two reads at once: the room of one read and its window ahead holds a window of each.
+      try (FileReads first = FileReads.forRead(channel, file, 0, LENGTH, PIECE, counting,
+              buffers);
+          FileReads second = FileReads.forRead(channel, file, 0, LENGTH, PIECE, counting,
+              buffers)) {
+        for (int at = 0; at < LENGTH; at += PIECE) {
+          assertArrayEquals(expected(bytes, at, PIECE), view(first, at, PIECE));
+          assertArrayEquals(expected(bytes, at, PIECE), view(second, at, PIECE));
+        }
+      }
+      assertEquals(9, readsAhead.get(), "neither had room to read ahead");
+      try (FileReads reads = FileReads.forRead(channel, file, 0, LENGTH, PIECE, counting,
+          buffers)) {
+        for (int at = 0; at < LENGTH; at += PIECE) {
+          assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
+        }
+      }
+      assertEquals(12, readsAhead.get(), "both gave their buffers back");
+    }
+  }
+
+  private void viewsHoldTheFileBytes(Executor ahead, ReadBuffers buffers) throws IOException {
     byte[] bytes = TestData.randomBytes(LENGTH, 7);
     Path file = Files.write(root.resolve("file"), bytes);
     try (FileChannel channel = FileChannel.open(file, READ)) {
       for (long asked : new long[] {FileReads.DIRECT_FROM - 1, LENGTH}) {
-        try (FileReads reads = FileReads.forRead(channel, file, 68, asked, PIECE, ahead)) {
+        try (FileReads reads = FileReads.forRead(channel, file, 68, asked, PIECE, ahead,
+            buffers)) {
           // Front to back in pieces, as a copy reads; then back, across and past the end.
           for (int at = 68; at < LENGTH; at += PIECE) {
             assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));

@@ -1,5 +1,6 @@
 package dev.ostore.server.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -134,6 +135,40 @@ class BusyTransfersTest {
         }
         for (Future<byte[]> get : gets) {
           assertArrayEquals(body, get.get(120, TimeUnit.SECONDS));
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertFalse(api.output().contains("OutOfMemoryError"), api.output());
+    }
+  }
+
+  /**
+   * Long shard reads go past the page cache into buffers outside the heap, whose JVM limit is
+   * the heap's size: eight GETs of 32 MiB at once asked a 64 MiB JVM for more than it had.
+   */
+  @Test
+  void manyBigGetsAtOnceInASmallHeapAllEndWell() throws Exception {
+    int clients = 8;
+    byte[] body = TestData.randomBytes(32 << 20, 6);
+    ServerProcess.Listening listening = start(List.of("-Xmx64m"),
+        Map.of("TRANSFER_WAIT", "60s"));
+    try (ServerProcess api = listening.server()) {
+      Http http = http(listening);
+      for (int i = 0; i < clients; i++) {
+        assertEquals(200, http.put("/objects/big-" + i, body).statusCode());
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(clients);
+      try {
+        List<Future<HttpResponse<byte[]>>> gets = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+          String path = "/objects/big-" + i;
+          gets.add(pool.submit(() -> http.getBytes(path)));
+        }
+        for (Future<HttpResponse<byte[]>> get : gets) {
+          HttpResponse<byte[]> answer = get.get(120, TimeUnit.SECONDS);
+          assertEquals(200, answer.statusCode(), () -> new String(answer.body(), UTF_8));
+          assertArrayEquals(body, answer.body());
         }
       } finally {
         pool.shutdownNow();

@@ -1,0 +1,69 @@
+package dev.ostore.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ReadBuffersTest {
+  static final int ALIGN = 4096;
+  static final int SIZE = 64 * ALIGN;
+  /** What one buffer of {@link #SIZE} may count against a budget. */
+  static final long ONE = SIZE + 2L * ALIGN;
+
+  @Test
+  void lendsAlignedBuffersOutsideTheHeapUpToItsBudget() {
+    ReadBuffers buffers = ReadBuffers.upTo(3 * ONE);
+    for (int i = 0; i < 3; i++) {
+      ByteBuffer buffer = buffers.take(SIZE, ALIGN).orElseThrow();
+      assertTrue(buffer.isDirect());
+      assertEquals(0, buffer.alignmentOffset(0, ALIGN));
+      assertEquals(0, buffer.position());
+      assertEquals(SIZE, buffer.limit());
+    }
+    assertEquals(Optional.empty(), buffers.take(SIZE, ALIGN));
+    assertTrue(buffers.held() <= 3 * ONE);
+  }
+
+  @Test
+  void aBufferGivenBackIsLentAgainWholeAndNotAllocatedAnew() {
+    ReadBuffers buffers = ReadBuffers.upTo(ONE);
+    ByteBuffer first = buffers.take(SIZE, ALIGN).orElseThrow();
+    first.position(100).limit(200);
+    buffers.give(first, ALIGN);
+    ByteBuffer again = buffers.take(SIZE - ALIGN, ALIGN).orElseThrow();
+    assertSame(first, again);
+    assertEquals(0, again.position());
+    assertEquals(SIZE - ALIGN, again.limit());
+  }
+
+  @Test
+  void buffersKeptOfAnotherSizeMakeRoomForANewOne() {
+    ReadBuffers buffers = ReadBuffers.upTo(2 * ONE);
+    ByteBuffer small = buffers.take(SIZE / 2, ALIGN).orElseThrow();
+    buffers.give(small, ALIGN);
+    ByteBuffer big = buffers.take(2 * SIZE, ALIGN).orElseThrow();
+    assertNotSame(small, big);
+    assertTrue(buffers.held() <= 2 * ONE, "the small one was let go: " + buffers.held());
+  }
+
+  @Test
+  void beyondTheFewKeptBuffersGivenBackAreLetGoAndCountNoMore() {
+    int lent = ReadBuffers.KEPT + 3;
+    ReadBuffers buffers = ReadBuffers.upTo(lent * ONE);
+    List<ByteBuffer> taken = new ArrayList<>();
+    for (int i = 0; i < lent; i++) {
+      taken.add(buffers.take(SIZE, ALIGN).orElseThrow());
+    }
+    assertTrue(buffers.held() > lent * (long) SIZE);
+    taken.forEach(buffer -> buffers.give(buffer, ALIGN));
+    assertTrue(buffers.held() > ReadBuffers.KEPT * (long) SIZE, "kept: " + buffers.held());
+    assertTrue(buffers.held() <= ReadBuffers.KEPT * ONE, "let go: " + buffers.held());
+  }
+}
