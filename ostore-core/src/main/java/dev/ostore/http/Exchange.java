@@ -3,6 +3,7 @@ package dev.ostore.http;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.ostore.BufferTaker;
+import dev.ostore.DirectBuffers;
 import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
@@ -55,6 +56,8 @@ public final class Exchange {
   /** The request body, read through one stream however many times an endpoint asks for it. */
   private InputStream body;
   private OutputStream responseBody;
+  /** The long answer's body gathered for the socket, or null. */
+  private GatheredBody gathered;
   /** The response body of a quick exchange, once it responded. */
   private QuickBody quickBody;
   /** Headers an error answer keeps: {@link #setLastingHeader}. */
@@ -306,8 +309,10 @@ public final class Exchange {
       quickBody = new QuickBody(response, !head, head ? 0 : (int) length);
       body = quickBody;
     } else {
-      body = !head && length >= WRITES_OF ? new GatheredBody(response, WRITES_OF)
-          : Content.Sink.asOutputStream(response);
+      // Without a buffer lent, in the endpoint's own writes, as a shorter body is.
+      gathered = !head && length >= WRITES_OF
+          ? GatheredBody.of(response, WRITES_OF, DirectBuffers.ofThisJvm()).orElse(null) : null;
+      body = gathered != null ? gathered : Content.Sink.asOutputStream(response);
     }
     responseBody = head ? body : new CountingOutputStream(body, bytesOut);
     return responseBody;
@@ -386,8 +391,20 @@ public final class Exchange {
     quickBody.send(done);
   }
 
+  /**
+   * Lets go of what an answer that did not end well holds: called once the exchange is over,
+   * however it ended.
+   */
+  void releaseResponse() {
+    if (gathered != null) {
+      gathered.abandon();
+      gathered = null;
+    }
+  }
+
   /** Resets an unsent response so that an error can replace it. */
   void resetForError() {
+    releaseResponse();
     response.reset();
     responseBody = null;
     lasting.forEach(response.getHeaders()::put);

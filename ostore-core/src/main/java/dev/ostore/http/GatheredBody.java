@@ -1,25 +1,39 @@
 package dev.ostore.http;
 
+import dev.ostore.DirectBuffers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jetty.io.Content;
 
 /**
  * A long response body gathered into writes of a buffer's size, whatever the size of the pieces
  * it is written in. The buffer is outside the heap, so the socket takes it without copying it
- * once more, as it must a heap array. {@link #flush} sends what is gathered; {@link #close} sends
- * the rest as the body's end.
+ * once more, as it must a heap array; it is lent by {@link DirectBuffers}, given back once the
+ * body's end was sent, and counted no more without being lent again if the body fails or is
+ * abandoned ({@link #abandon}), since the socket may still be writing it. {@link #flush} sends
+ * what is gathered; {@link #close} sends the rest as the body's end.
  */
 final class GatheredBody extends OutputStream {
+  /** Gathered bytes need no alignment of their address. */
+  private static final int ALIGN = 1;
+
   private final Content.Sink sink;
   private final ByteBuffer buffer;
+  private final DirectBuffers buffers;
   private boolean closed;
 
-  GatheredBody(Content.Sink sink, int size) {
+  private GatheredBody(Content.Sink sink, ByteBuffer buffer, DirectBuffers buffers) {
     this.sink = sink;
-    this.buffer = ByteBuffer.allocateDirect(size);
+    this.buffer = buffer;
+    this.buffers = buffers;
+  }
+
+  /** A body sent to {@code sink} in writes of {@code size}; empty if no buffer is lent. */
+  static Optional<GatheredBody> of(Content.Sink sink, int size, DirectBuffers buffers) {
+    return buffers.take(size, ALIGN).map(buffer -> new GatheredBody(sink, buffer, buffers));
   }
 
   @Override
@@ -54,7 +68,21 @@ final class GatheredBody extends OutputStream {
   public void close() throws IOException {
     if (!closed) {
       closed = true;
-      send(true);
+      try {
+        send(true);
+      } catch (IOException | RuntimeException | Error e) {
+        buffers.discard(buffer, ALIGN);
+        throw e;
+      }
+      buffers.give(buffer, ALIGN);
+    }
+  }
+
+  /** Ends the body without its end, as a failed answer does: the buffer is counted no more. */
+  void abandon() {
+    if (!closed) {
+      closed = true;
+      buffers.discard(buffer, ALIGN);
     }
   }
 

@@ -140,6 +140,8 @@ final class RoutingHandler extends Handler.Abstract {
       } catch (Error again) {
         callback.failed(e); // no memory even for the answer: Jetty ends the exchange
       }
+    } finally {
+      exchange.releaseResponse();
     }
   }
 

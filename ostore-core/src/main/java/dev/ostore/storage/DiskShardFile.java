@@ -1,6 +1,7 @@
 package dev.ostore.storage;
 
 import dev.ostore.ContentHash;
+import dev.ostore.DirectBuffers;
 import dev.ostore.ShardId;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,7 +86,7 @@ final class DiskShardFile implements ShardFile {
     return file != null && store.directIo()
         ? FileReads.forRead(channel, file, ShardFormat.blockPosition(layout, from),
             ShardRecords.length(layout, from, to), BlockBatches.longestBatch(layout),
-            store.readAhead(), ReadBuffers.ofThisJvm())
+            store.readAhead(), DirectBuffers.ofThisJvm())
         : FileReads.buffered(channel, base);
   }
 

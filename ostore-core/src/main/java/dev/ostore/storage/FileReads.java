@@ -4,7 +4,7 @@ import static java.nio.file.StandardOpenOption.READ;
 
 import com.google.common.base.Throwables;
 import com.google.common.util.concurrent.Uninterruptibles;
-
+import dev.ostore.DirectBuffers;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -50,7 +50,7 @@ abstract class FileReads implements AutoCloseable {
    * stretch is then read when it is needed.
    */
   static FileReads forRead(FileChannel channel, Path file, long from, long length, int piece,
-      Executor ahead, ReadBuffers buffers) {
+      Executor ahead, DirectBuffers buffers) {
     if (length < DIRECT_FROM) {
       return buffered(channel);
     }
@@ -126,7 +126,7 @@ abstract class FileReads implements AutoCloseable {
     /** Where the read of the file is to end: no window is read ahead from there on. */
     private final long end;
     private final Executor ahead;
-    private final ReadBuffers buffers;
+    private final DirectBuffers buffers;
     /** The buffer that holds the window, and the one the next window is read into, or null. */
     private ByteBuffer holding;
     private ByteBuffer spare;
@@ -139,7 +139,7 @@ abstract class FileReads implements AutoCloseable {
     private long nextFrom;
 
     private Direct(DirectChannel direct, int size, int carry, long end, Executor ahead,
-        ReadBuffers buffers, ByteBuffer holding) {
+        DirectBuffers buffers, ByteBuffer holding) {
       this.direct = direct;
       this.align = direct.align();
       this.size = size;
@@ -153,7 +153,7 @@ abstract class FileReads implements AutoCloseable {
 
     /** A direct read of {@code direct}; empty, the file closed, when no buffer is lent. */
     static Optional<FileReads> open(DirectChannel direct, int piece, long end, Executor ahead,
-        ReadBuffers buffers) {
+        DirectBuffers buffers) {
       int align = direct.align();
       int size = Math.max(WINDOW, piece + 2 * align) / align * align + align;
       int carry = alignUp(piece + (long) align, align);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.DirectBuffers;
 import dev.ostore.ErrorCode;
 import dev.ostore.LogCapture;
 import dev.ostore.OstoreException;
@@ -406,6 +407,29 @@ class HttpServiceTest {
     assertEquals("HTTP/1.1 200 OK", RawHttp.statusLine(raw));
     assertTrue(raw.contains("Content-Length: " + LONG.length + "\r\n"), raw.substring(0, 200));
     assertEquals(1000, RawHttp.body(raw).length(), "what was flushed, and no more");
+  }
+
+  /**
+   * A long answer's buffer outside the heap is lent by the JVM's {@link DirectBuffers}: one that
+   * ends well gives it back to be lent again, one cut or failed counts it no more, so that no
+   * failure keeps a part of the budget for ever.
+   */
+  @Test
+  void aLongAnswerThatFailsOrIsCutHoldsNoBufferOnceOver() throws Exception {
+    DirectBuffers buffers = DirectBuffers.ofThisJvm();
+    aLongBodyWrittenInSmallPiecesArrivesWhole();
+    long held = buffers.held();
+    assertTrue(held >= Exchange.WRITES_OF, "a buffer kept for the next long answer: " + held);
+    for (int i = 0; i < 5; i++) {
+      aLongBodyFlushedBeforeAnErrorIsCutShort();
+      anErrorBeforeTheFirstWriteOfALongBodyLeftAnswersItsOwnStatus();
+      aLongBodyWrittenInSmallPiecesArrivesWhole();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (buffers.held() != held) {
+      assertTrue(System.nanoTime() < deadline, "held " + buffers.held() + ", not " + held);
+      Thread.sleep(10);
+    }
   }
 
   @Test

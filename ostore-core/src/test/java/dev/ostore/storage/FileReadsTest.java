@@ -4,6 +4,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ostore.DirectBuffers;
 import dev.ostore.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,8 +40,8 @@ class FileReadsTest {
   }
 
   /** Room for the buffers of this many direct reads, each with one window read ahead. */
-  private static ReadBuffers buffersFor(int reads) {
-    return ReadBuffers.upTo(reads * 2L * (3 << 20));
+  private static DirectBuffers buffersFor(int reads) {
+    return DirectBuffers.upTo(reads * 2L * (3 << 20));
   }
 
   @Test
@@ -62,15 +63,15 @@ class FileReadsTest {
 
   @Test
   void viewsHoldTheFileBytesWhenNoBufferIsLentOrNoneToReadAheadInto() throws IOException {
-    viewsHoldTheFileBytes(threads, ReadBuffers.upTo(0));
-    viewsHoldTheFileBytes(threads, ReadBuffers.upTo(3 << 20));
+    viewsHoldTheFileBytes(threads, DirectBuffers.upTo(0));
+    viewsHoldTheFileBytes(threads, DirectBuffers.upTo(3 << 20));
   }
 
   @Test
   void aLongReadGivesItsBuffersBackWhenClosedForTheNextToReadDirectAndAhead() throws IOException {
     byte[] bytes = TestData.randomBytes(LENGTH, 9);
     Path file = Files.write(root.resolve("file"), bytes);
-    ReadBuffers buffers = buffersFor(1);
+    DirectBuffers buffers = buffersFor(1);
     AtomicInteger readsAhead = new AtomicInteger();
     Executor counting = task -> {
       readsAhead.incrementAndGet();
@@ -107,7 +108,7 @@ class FileReadsTest {
     }
   }
 
-  private void viewsHoldTheFileBytes(Executor ahead, ReadBuffers buffers) throws IOException {
+  private void viewsHoldTheFileBytes(Executor ahead, DirectBuffers buffers) throws IOException {
     byte[] bytes = TestData.randomBytes(LENGTH, 7);
     Path file = Files.write(root.resolve("file"), bytes);
     try (FileChannel channel = FileChannel.open(file, READ)) {

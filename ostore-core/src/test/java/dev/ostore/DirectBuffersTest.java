@@ -1,4 +1,4 @@
-package dev.ostore.storage;
+package dev.ostore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class ReadBuffersTest {
+class DirectBuffersTest {
   static final int ALIGN = 4096;
   static final int SIZE = 64 * ALIGN;
   /** What one buffer of {@link #SIZE} may count against a budget. */
@@ -19,7 +19,7 @@ class ReadBuffersTest {
 
   @Test
   void lendsAlignedBuffersOutsideTheHeapUpToItsBudget() {
-    ReadBuffers buffers = ReadBuffers.upTo(3 * ONE);
+    DirectBuffers buffers = DirectBuffers.upTo(3 * ONE);
     for (int i = 0; i < 3; i++) {
       ByteBuffer buffer = buffers.take(SIZE, ALIGN).orElseThrow();
       assertTrue(buffer.isDirect());
@@ -33,7 +33,7 @@ class ReadBuffersTest {
 
   @Test
   void aBufferGivenBackIsLentAgainWholeAndNotAllocatedAnew() {
-    ReadBuffers buffers = ReadBuffers.upTo(ONE);
+    DirectBuffers buffers = DirectBuffers.upTo(ONE);
     ByteBuffer first = buffers.take(SIZE, ALIGN).orElseThrow();
     first.position(100).limit(200);
     buffers.give(first, ALIGN);
@@ -44,8 +44,18 @@ class ReadBuffersTest {
   }
 
   @Test
+  void aBufferDiscardedCountsNoMoreAndIsNotLentAgain() {
+    DirectBuffers buffers = DirectBuffers.upTo(ONE);
+    ByteBuffer first = buffers.take(SIZE, ALIGN).orElseThrow();
+    assertEquals(Optional.empty(), buffers.take(SIZE, ALIGN));
+    buffers.discard(first, ALIGN);
+    assertEquals(0, buffers.held());
+    assertNotSame(first, buffers.take(SIZE, ALIGN).orElseThrow());
+  }
+
+  @Test
   void buffersKeptOfAnotherSizeMakeRoomForANewOne() {
-    ReadBuffers buffers = ReadBuffers.upTo(2 * ONE);
+    DirectBuffers buffers = DirectBuffers.upTo(2 * ONE);
     ByteBuffer small = buffers.take(SIZE / 2, ALIGN).orElseThrow();
     buffers.give(small, ALIGN);
     ByteBuffer big = buffers.take(2 * SIZE, ALIGN).orElseThrow();
@@ -55,15 +65,15 @@ class ReadBuffersTest {
 
   @Test
   void beyondTheFewKeptBuffersGivenBackAreLetGoAndCountNoMore() {
-    int lent = ReadBuffers.KEPT + 3;
-    ReadBuffers buffers = ReadBuffers.upTo(lent * ONE);
+    int lent = DirectBuffers.KEPT + 3;
+    DirectBuffers buffers = DirectBuffers.upTo(lent * ONE);
     List<ByteBuffer> taken = new ArrayList<>();
     for (int i = 0; i < lent; i++) {
       taken.add(buffers.take(SIZE, ALIGN).orElseThrow());
     }
     assertTrue(buffers.held() > lent * (long) SIZE);
     taken.forEach(buffer -> buffers.give(buffer, ALIGN));
-    assertTrue(buffers.held() > ReadBuffers.KEPT * (long) SIZE, "kept: " + buffers.held());
-    assertTrue(buffers.held() <= ReadBuffers.KEPT * ONE, "let go: " + buffers.held());
+    assertTrue(buffers.held() > DirectBuffers.KEPT * (long) SIZE, "kept: " + buffers.held());
+    assertTrue(buffers.held() <= DirectBuffers.KEPT * ONE, "let go: " + buffers.held());
   }
 }

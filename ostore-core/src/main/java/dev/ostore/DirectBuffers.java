@@ -1,4 +1,4 @@
-package dev.ostore.storage;
+package dev.ostore;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
@@ -8,20 +8,22 @@ import java.util.Iterator;
 import java.util.Optional;
 
 /**
- * The buffers outside the heap that direct reads ({@link FileReads}) read the disk into: lent
- * while a read runs and taken back at its end, all of them together at most a budget of bytes.
- * A read refused one reads through the page cache instead, or reads no window ahead. Why: each
- * long read holds two windows of about 2.5 MiB outside the heap, and without a bound the reads at
- * once of a busy data server asked for more than the JVM's limit there (the JVM's heap size, by
- * default): a 64 MiB heap failed GETs with {@link OutOfMemoryError} at eight reads at once
- * (benchmarks.md, section 61). A few buffers are kept for the next reads rather than left to the
- * garbage collector, which alone frees memory outside the heap.
+ * The buffers outside the heap that ostore keeps for a while, lent from one budget: the windows
+ * of direct reads of shards and the bodies of long answers gathered for the socket. Each is lent
+ * while a read or an answer runs and taken back at its end; together they hold at most the
+ * budget, and a user refused one does without (reads through the page cache, answers in smaller
+ * writes). Why: each long read holds two windows of about 2.5 MiB, each long answer 1 MiB, and
+ * without a bound a busy server asked the JVM for more than its limit outside the heap (the
+ * heap's size, by default): eight GETs of 64 MiB at once in a 64 MiB store were five 500s, and
+ * thirty-two at once from 48 MiB data servers 28 502s (benchmarks.md, section 61). A few buffers
+ * are kept for the next users rather than left to the garbage collector, which alone frees such
+ * memory.
  */
-final class ReadBuffers {
-  /** The share of the JVM's memory outside the heap that reads may hold. */
+public final class DirectBuffers {
+  /** The share of the JVM's memory outside the heap that these buffers may hold: a half. */
   static final int SHARE_OF_DIRECT_MEMORY = 2;
   /** Buffers kept for reuse once given back; more are left to the garbage collector. */
-  static final int KEPT = 8;
+  static final int KEPT = 16;
 
   private final long budget;
   /** Bytes of the buffers lent and kept, guarded by this. */
@@ -31,7 +33,7 @@ final class ReadBuffers {
   /** A buffer given back, and what it counts against the budget. */
   private record Kept(ByteBuffer buffer, long cost) {}
 
-  private ReadBuffers(long budget) {
+  private DirectBuffers(long budget) {
     if (budget < 0) {
       throw new IllegalArgumentException("budget " + budget + " is negative");
     }
@@ -39,22 +41,22 @@ final class ReadBuffers {
   }
 
   /** Buffers of at most {@code budget} bytes at once. */
-  static ReadBuffers upTo(long budget) {
-    return new ReadBuffers(budget);
+  public static DirectBuffers upTo(long budget) {
+    return new DirectBuffers(budget);
   }
 
   /**
-   * The buffers every store of this JVM reads into, at most a half of what the JVM may hold
-   * outside its heap: one budget for all, since the limit is the JVM's (a one-command store runs
-   * six data servers' stores in one).
+   * The buffers of this JVM, at most a half of what it may hold outside its heap, the rest left
+   * to Jetty, uploads' writes and the JDK: one budget for all, since the limit is the JVM's (a
+   * one-command store runs six data servers' stores and an api server in one).
    */
-  static ReadBuffers ofThisJvm() {
+  public static DirectBuffers ofThisJvm() {
     return OfThisJvm.BUFFERS;
   }
 
   /** Made when first asked for. */
   private static final class OfThisJvm {
-    static final ReadBuffers BUFFERS = upTo(directMemory() / SHARE_OF_DIRECT_MEMORY);
+    static final DirectBuffers BUFFERS = upTo(directMemory() / SHARE_OF_DIRECT_MEMORY);
   }
 
   /** {@code -XX:MaxDirectMemorySize}, or the heap's size when it is not set, as the JVM takes it. */
@@ -73,7 +75,7 @@ final class ReadBuffers {
    * (a power of two), to be given back with {@link #give}; empty when lending it would pass the
    * budget.
    */
-  synchronized Optional<ByteBuffer> take(int size, int align) {
+  public synchronized Optional<ByteBuffer> take(int size, int align) {
     for (Iterator<Kept> i = kept.iterator(); i.hasNext(); ) {
       ByteBuffer buffer = i.next().buffer();
       if (buffer.capacity() >= size && buffer.alignmentOffset(0, align) == 0) {
@@ -93,8 +95,11 @@ final class ReadBuffers {
     return Optional.of(buffer.clear().limit(size));
   }
 
-  /** Takes back a buffer {@link #take} lent for {@code align}; it is not to be used after. */
-  synchronized void give(ByteBuffer buffer, int align) {
+  /**
+   * Takes back a buffer {@link #take} lent for {@code align}, to lend again: its user is done
+   * with it, and so is anything it handed the buffer to.
+   */
+  public synchronized void give(ByteBuffer buffer, int align) {
     if (kept.size() < KEPT) {
       kept.addFirst(new Kept(buffer, cost(buffer, align)));
     } else {
@@ -102,8 +107,16 @@ final class ReadBuffers {
     }
   }
 
+  /**
+   * Counts a buffer {@link #take} lent for {@code align} no more, without lending it again: for
+   * a user that failed while something else may still read the buffer (a socket's write).
+   */
+  public synchronized void discard(ByteBuffer buffer, int align) {
+    held -= cost(buffer, align);
+  }
+
   /** Bytes lent and kept now. */
-  synchronized long held() {
+  public synchronized long held() {
     return held;
   }
 
