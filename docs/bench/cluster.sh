@@ -4,13 +4,14 @@
 #   cluster.sh start NAME PORT   # api on PORT, data servers on PORT+1..PORT+N, files under $OUT/NAME
 #   cluster.sh stop NAME
 # Environment: TREE, DATA_SERVERS (3; the default 4+2 needs 5 for content of 64 KiB or more),
-# OUT (default /tmp/ostore-bench), JAVA_OPTS (default -Xmx2g), METADATA_URL (passed to the api
-# server when set).
+# OUT (default /tmp/ostore-bench), JAVA_OPTS (default -Xmx2g), API_JAVA_OPTS (the api server's,
+# default JAVA_OPTS), METADATA_URL (passed to the api server when set).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 TREE=${TREE:-$(cd "$here/../.." && pwd)}
 OUT=${OUT:-/tmp/ostore-bench}
 JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
+API_JAVA_OPTS=${API_JAVA_OPTS:-$JAVA_OPTS}
 DATA_SERVERS=${DATA_SERVERS:-3}
 cmd=$1 name=$2
 dir=$OUT/$name
@@ -28,7 +29,7 @@ start)
     echo $! >"$dir/data-$i.pid"
   done
   LISTEN_ADDRESS=127.0.0.1:$port STORAGE_ROOT=$dir/api RABBITMQ_SERVER=$broker \
-    nohup java $JAVA_OPTS -jar "$TREE/ostore-server-api/target/ostore-server-api.jar" \
+    nohup java $API_JAVA_OPTS -jar "$TREE/ostore-server-api/target/ostore-server-api.jar" \
     >"$dir/logs/api.log" 2>&1 &
   echo $! >"$dir/api.pid"
   # Ready when the api server lists all its data servers.
