@@ -5,12 +5,19 @@
 # counted and the seconds the GETs took.
 #   cluster-gets-at-once.sh PORT COUNT
 set -uo pipefail
-port=$1 count=$2 d=/tmp/clgets-$port
-rm -rf $d; mkdir -p $d
-head -c $((64<<20)) /dev/urandom > $d/body
-for i in $(seq $count); do head -c 64 /dev/urandom | dd of=$d/body conv=notrunc status=none
-  curl -s -o /dev/null -w '%{http_code}\n' -T $d/body localhost:$port/objects/cl$i; done | sort | uniq -c | tr -s ' \n' ' '; echo "(puts)"
+port=$1 count=$2
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+head -c $((64 << 20)) /dev/urandom >"$dir/body"
+for i in $(seq "$count"); do
+  head -c 64 /dev/urandom | dd of="$dir/body" conv=notrunc status=none
+  curl -s -o /dev/null -w '%{http_code}\n' -T "$dir/body" "localhost:$port/objects/cl$i"
+done | sort | uniq -c | tr -s ' \n' ' '
+echo "(puts)"
 start=$(date +%s.%N)
-for i in $(seq $count); do (timeout 120 curl -s -o /dev/null -w '%{http_code}\n' localhost:$port/objects/cl$i > $d/g$i; [ -s $d/g$i ] || echo hung > $d/g$i) & done; wait
-echo "gets: $(sort $d/g* | uniq -c | tr -s ' \n' ' ')in $(echo "$(date +%s.%N) - $start" | bc) s"
-rm -rf $d
+for i in $(seq "$count"); do
+  (timeout 120 curl -s -o /dev/null -w '%{http_code}\n' "localhost:$port/objects/cl$i" >"$dir/g$i"
+   [ -s "$dir/g$i" ] || echo hung >"$dir/g$i") &
+done
+wait
+echo "gets: $(sort "$dir"/g* | uniq -c | tr -s ' \n' ' ')in $(echo "$(date +%s.%N) - $start" | bc) s"
