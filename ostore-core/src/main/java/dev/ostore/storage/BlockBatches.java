@@ -87,6 +87,19 @@ final class BlockBatches implements AutoCloseable {
     return count;
   }
 
+  /** Whether the current batch is the range's last. */
+  boolean last() {
+    return first + count == to;
+  }
+
+  /**
+   * Says, on the reading thread, that it is done with every batch: the reads' buffers go back
+   * to be lent again ({@link FileReads#done}).
+   */
+  void done() throws IOException {
+    reads.done();
+  }
+
   /** Where the {@code i}th block of the batch begins in {@link #batch()}. */
   int offset(int i) {
     return i * record;

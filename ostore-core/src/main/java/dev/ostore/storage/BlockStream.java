@@ -60,6 +60,11 @@ final class BlockStream extends InputStream {
       at += n;
       copied += n;
     }
+    if (at == end && block == batches.count() - 1 && batches.last()) {
+      // The range's last byte is read, on the reader's thread: its buffers can go back now; a
+      // close from another thread could not tell that they were no longer read.
+      batches.done();
+    }
     return copied == 0 && length > 0 ? -1 : copied;
   }
 

@@ -129,6 +129,7 @@ final class DiskShardFile implements ShardFile {
           }
         }
       }
+      batches.done();
     }
   }
 

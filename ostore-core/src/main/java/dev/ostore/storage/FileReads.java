@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -68,6 +70,16 @@ abstract class FileReads implements AutoCloseable {
    */
   abstract ByteBuffer view(long position, int length) throws IOException;
 
+  /**
+   * Says the reader is done with every view, on the thread that read them and after its last
+   * use of the last: a direct read's buffers then go back to be lent again. Without it, the
+   * close counts them no more and leaves them to the garbage collector: a close from another
+   * thread cannot know that the reader is not still checking or copying a view, and a buffer
+   * lent again meanwhile would be filled by another read under it.
+   */
+  void done() throws IOException {}
+
+  /** Closes the file; may be called from another thread than the reader's, whose read fails. */
   @Override
   public abstract void close() throws IOException;
 
@@ -127,6 +139,10 @@ abstract class FileReads implements AutoCloseable {
     private final long end;
     private final Executor ahead;
     private final DirectBuffers buffers;
+    /** The buffers lent to this read, whichever holds the window now. Guarded by this. */
+    private final List<ByteBuffer> lent = new ArrayList<>(2);
+    /** Whether the buffers went back ({@link #done}) or were let go ({@link #close}). */
+    private boolean over;
     /** The buffer that holds the window, and the one the next window is read into, or null. */
     private ByteBuffer holding;
     private ByteBuffer spare;
@@ -149,6 +165,7 @@ abstract class FileReads implements AutoCloseable {
       this.buffers = buffers;
       this.holding = holding;
       this.window = holding.duplicate().limit(0).slice();
+      lent.add(holding);
     }
 
     /** A direct read of {@code direct}; empty, the file closed, when no buffer is lent. */
@@ -197,6 +214,17 @@ abstract class FileReads implements AutoCloseable {
      * the file's end: the window read ahead where it follows on, else a read now.
      */
     private void fill(long from, int length) throws IOException {
+      // The disk is read into the buffers only while they are this read's: a close from another
+      // thread waits for a read under way, and no read starts after it.
+      synchronized (this) {
+        if (over) {
+          throw new IOException("the file's reads are closed");
+        }
+        fillLent(from, length);
+      }
+    }
+
+    private void fillLent(long from, int length) throws IOException {
       boolean first = !filled;
       filled = true;
       FutureTask<Integer> readAhead = next;
@@ -242,6 +270,7 @@ abstract class FileReads implements AutoCloseable {
         if (spare == null) {
           return; // every buffer lent: the window is read when the view asks for it
         }
+        lent.add(spare);
       }
       ByteBuffer into = spare.duplicate().position(carry).limit(carry + size);
       FutureTask<Integer> task = new FutureTask<>(() -> read(into, from));
@@ -286,20 +315,37 @@ abstract class FileReads implements AutoCloseable {
     }
 
     @Override
+    void done() throws IOException {
+      end(true);
+    }
+
+    @Override
     public void close() throws IOException {
+      end(false);
+      direct.channel().close();
+    }
+
+    /**
+     * Ends the read's hold on its buffers, once: gives them back when the reader is {@code done},
+     * else counts them no more. Either way after any read of the disk into them has ended.
+     */
+    private synchronized void end(boolean done) throws IOException {
+      if (over) {
+        return;
+      }
+      over = true;
       if (next != null) {
         settle(next); // not closing the file under it, nor giving back the buffer it fills
         next = null;
       }
-      if (holding != null) {
-        buffers.give(holding, align);
-        holding = null;
+      for (ByteBuffer buffer : lent) {
+        if (done) {
+          buffers.give(buffer, align);
+        } else {
+          buffers.discard(buffer, align);
+        }
       }
-      if (spare != null) {
-        buffers.give(spare, align);
-        spare = null;
-      }
-      direct.channel().close();
+      lent.clear();
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.ostore.storage;
 import static java.nio.file.StandardOpenOption.READ;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.DirectBuffers;
 import dev.ostore.TestData;
@@ -68,7 +70,7 @@ class FileReadsTest {
   }
 
   @Test
-  void aLongReadGivesItsBuffersBackWhenClosedForTheNextToReadDirectAndAhead() throws IOException {
+  void aLongReadDoneGivesItsBuffersBackForTheNextToReadDirectAndAhead() throws IOException {
     byte[] bytes = TestData.randomBytes(LENGTH, 9);
     Path file = Files.write(root.resolve("file"), bytes);
     DirectBuffers buffers = buffersFor(1);
@@ -81,9 +83,8 @@ class FileReadsTest {
       for (int read = 1; read <= 3; read++) {
         try (FileReads reads = FileReads.forRead(channel, file, 0, LENGTH, PIECE, counting,
             buffers)) {
-          for (int at = 0; at < LENGTH; at += PIECE) {
-            assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
-          }
+          readWhole(reads, bytes);
+          reads.done();
         }
         assertEquals(read * 3, readsAhead.get(), "read " + read + " read ahead as the first");
       }
@@ -92,19 +93,48 @@ class FileReadsTest {
               buffers);
           FileReads second = FileReads.forRead(channel, file, 0, LENGTH, PIECE, counting,
               buffers)) {
-        for (int at = 0; at < LENGTH; at += PIECE) {
-          assertArrayEquals(expected(bytes, at, PIECE), view(first, at, PIECE));
-          assertArrayEquals(expected(bytes, at, PIECE), view(second, at, PIECE));
-        }
+        readWhole(first, bytes);
+        readWhole(second, bytes);
+        first.done();
+        second.done();
       }
       assertEquals(9, readsAhead.get(), "neither had room to read ahead");
       try (FileReads reads = FileReads.forRead(channel, file, 0, LENGTH, PIECE, counting,
           buffers)) {
-        for (int at = 0; at < LENGTH; at += PIECE) {
-          assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
-        }
+        readWhole(reads, bytes);
+        reads.done();
       }
       assertEquals(12, readsAhead.get(), "both gave their buffers back");
+      assertTrue(buffers.held() > 0, "kept for the next read");
+    }
+  }
+
+  /**
+   * A close without {@link FileReads#done} (from another thread, as when a reader is abandoned)
+   * lets the buffers go rather than lend them again, and the reader reads the disk no more.
+   */
+  @Test
+  void aLongReadClosedFromAnotherThreadLetsItsBuffersGoAndReadsNoMore() throws Exception {
+    byte[] bytes = TestData.randomBytes(LENGTH, 10);
+    Path file = Files.write(root.resolve("file"), bytes);
+    DirectBuffers buffers = buffersFor(1);
+    try (FileChannel channel = FileChannel.open(file, READ)) {
+      FileReads reads = FileReads.forRead(channel, file, 0, LENGTH, PIECE, threads, buffers);
+      assertArrayEquals(expected(bytes, 0, PIECE), view(reads, 0, PIECE));
+      threads.submit(() -> {
+        reads.close();
+        return null;
+      }).get();
+      assertEquals(0, buffers.held());
+      assertThrows(IOException.class, () -> reads.view(LENGTH - PIECE, PIECE));
+      reads.done(); // too late: nothing goes back
+      assertEquals(0, buffers.held());
+    }
+  }
+
+  private static void readWhole(FileReads reads, byte[] bytes) throws IOException {
+    for (int at = 0; at < LENGTH; at += PIECE) {
+      assertArrayEquals(expected(bytes, at, PIECE), view(reads, at, PIECE));
     }
   }
 
