@@ -10,4 +10,9 @@ class ShardStoreBufferedTest extends ShardStoreTest {
     return ShardStore.onDisk(root, MAX_UPLOADS, InstantSource.system(),
         ShardStore.DEFAULT_HOLD_FOR, false);
   }
+
+  @Override
+  boolean readsPastThePageCache() {
+    return false;
+  }
 }

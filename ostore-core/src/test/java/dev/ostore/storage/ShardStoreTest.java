@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ostore.ContentHash;
+import dev.ostore.DirectBuffers;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ShardId;
@@ -570,6 +571,49 @@ class ShardStoreTest {
     }
     assertEquals(2 * perBatch * 64 * 1024, out.size(), "the two good batches, none of the third");
     assertEquals(Optional.empty(), store.open(late), "quarantined");
+  }
+
+  /** Whether {@link #openStore} reads big shards past the page cache. */
+  boolean readsPastThePageCache() {
+    return true;
+  }
+
+  /**
+   * A long read straight from the disk borrows its windows from the JVM's {@link DirectBuffers}:
+   * read to its end, by a stream or by a copy, it gives them back to be lent to the next read,
+   * so that reads one after another hold no more than one; a read abandoned halfway lets its
+   * windows go (see {@link FileReads#done}). Through the page cache, reads borrow none.
+   */
+  @Test
+  void longReadsOneAfterAnotherLendTheSameWindowsAgain() throws IOException {
+    ShardLayout layout = ShardLayout.of(new Striping(1, 0, 64 * 1024), 9L << 20);
+    byte[] bytes = TestData.randomBytes((int) layout.shardLength(), 27);
+    ShardId id = new ShardId(HASH, 0);
+    put(id, layout, bytes);
+    DirectBuffers buffers = DirectBuffers.ofThisJvm();
+    long before = buffers.held();
+    assertArrayEquals(bytes, stream(id, 0, layout.blockCount(), 1 << 20));
+    long held = buffers.held();
+    if (readsPastThePageCache()) {
+      assertTrue(held >= 2 * (2 << 20), "two windows kept for the next read: " + held);
+    } else {
+      assertEquals(before, held);
+    }
+    for (int i = 0; i < 5; i++) {
+      assertArrayEquals(bytes, stream(id, 0, layout.blockCount(), 1 << 20));
+      try (ShardFile file = store.open(id).orElseThrow()) {
+        assertArrayEquals(bytes, read(file, 0, layout.blockCount()));
+      }
+      assertEquals(held, buffers.held(), "read " + i);
+      try (InputStream abandoned = store.open(id).orElseThrow().openBlocks(0, 100)) {
+        assertEquals(64 * 1024, abandoned.readNBytes(64 * 1024).length);
+      }
+      if (readsPastThePageCache()) {
+        assertTrue(buffers.held() < held, "the window it took is let go: " + buffers.held());
+      } else {
+        assertEquals(held, buffers.held());
+      }
+    }
   }
 
   /** Blocks {@code [from, to)} of the shard, read through a stream in reads of {@code piece}. */
