@@ -4,7 +4,9 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,8 +31,10 @@ public final class DirectBuffers {
   /** Bytes of the buffers lent and kept, guarded by this. */
   private long held;
   private final ArrayDeque<Kept> kept = new ArrayDeque<>();
+  /** The buffers lent now, each with what it cost: by identity, as users hand them back. */
+  private final Map<ByteBuffer, Long> lent = new IdentityHashMap<>();
 
-  /** A buffer given back, and what it counts against the budget. */
+  /** A buffer given back, and what it counts against the budget since it was allocated. */
   private record Kept(ByteBuffer buffer, long cost) {}
 
   private DirectBuffers(long budget) {
@@ -72,59 +76,68 @@ public final class DirectBuffers {
 
   /**
    * A buffer of {@code size} bytes from index 0, starting at an address aligned to {@code align}
-   * (a power of two), to be given back with {@link #give}; empty when lending it would pass the
-   * budget.
+   * (a power of two), to be given back with {@link #give} or {@link #discard}; empty when lending
+   * it would pass the budget.
    */
   public synchronized Optional<ByteBuffer> take(int size, int align) {
     for (Iterator<Kept> i = kept.iterator(); i.hasNext(); ) {
-      ByteBuffer buffer = i.next().buffer();
-      if (buffer.capacity() >= size && buffer.alignmentOffset(0, align) == 0) {
+      Kept one = i.next();
+      if (one.buffer().capacity() >= size && one.buffer().alignmentOffset(0, align) == 0) {
         i.remove();
-        return Optional.of(buffer.clear().limit(size));
+        return Optional.of(lend(one.buffer(), one.cost(), size));
       }
     }
+    // An aligned buffer costs its bytes and what was allocated around them to align it.
+    long cost = size + 2L * align;
     // Buffers of another size or alignment make room for this one.
-    while (held + size + 2L * align > budget && !kept.isEmpty()) {
+    while (held + cost > budget && !kept.isEmpty()) {
       held -= kept.removeFirst().cost();
     }
-    if (held + size + 2L * align > budget) {
+    if (held + cost > budget) {
       return Optional.empty();
     }
-    ByteBuffer buffer = ByteBuffer.allocateDirect(size + align).alignedSlice(align);
-    held += cost(buffer, align);
-    return Optional.of(buffer.clear().limit(size));
+    held += cost;
+    return Optional.of(lend(ByteBuffer.allocateDirect(size + align).alignedSlice(align), cost,
+        size));
+  }
+
+  private ByteBuffer lend(ByteBuffer buffer, long cost, int size) {
+    lent.put(buffer, cost);
+    return buffer.clear().limit(size);
   }
 
   /**
-   * Takes back a buffer {@link #take} lent for {@code align}, to lend again: its user is done
-   * with it, and so is anything it handed the buffer to.
+   * Takes back a buffer {@link #take} lent, to lend again: its user is done with it, and so is
+   * anything it handed the buffer to.
    */
-  public synchronized void give(ByteBuffer buffer, int align) {
+  public synchronized void give(ByteBuffer buffer) {
+    long cost = returned(buffer);
     if (kept.size() < KEPT) {
-      kept.addFirst(new Kept(buffer, cost(buffer, align)));
+      kept.addFirst(new Kept(buffer, cost));
     } else {
-      held -= cost(buffer, align);
+      held -= cost;
     }
   }
 
   /**
-   * Counts a buffer {@link #take} lent for {@code align} no more, without lending it again: for
-   * a user that failed while something else may still read the buffer (a socket's write).
+   * Counts a buffer {@link #take} lent no more, without lending it again: for a user that failed
+   * while something else may still use the buffer (a socket's write, a reader on another thread).
    */
-  public synchronized void discard(ByteBuffer buffer, int align) {
-    held -= cost(buffer, align);
+  public synchronized void discard(ByteBuffer buffer) {
+    held -= returned(buffer);
+  }
+
+  /** What {@code buffer}, lent and now back, cost when it was allocated. */
+  private long returned(ByteBuffer buffer) {
+    Long cost = lent.remove(buffer);
+    if (cost == null) {
+      throw new IllegalArgumentException("a buffer these buffers did not lend, or got back");
+    }
+    return cost;
   }
 
   /** Bytes lent and kept now. */
   public synchronized long held() {
     return held;
-  }
-
-  /**
-   * What an aligned buffer counts against the budget: its bytes and as many again as were
-   * allocated before and after them to align it, which is less than one {@code align}.
-   */
-  private static long cost(ByteBuffer buffer, int align) {
-    return buffer.capacity() + (long) align;
   }
 }

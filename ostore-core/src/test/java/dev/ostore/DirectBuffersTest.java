@@ -3,6 +3,7 @@ package dev.ostore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -36,7 +37,7 @@ class DirectBuffersTest {
     DirectBuffers buffers = DirectBuffers.upTo(ONE);
     ByteBuffer first = buffers.take(SIZE, ALIGN).orElseThrow();
     first.position(100).limit(200);
-    buffers.give(first, ALIGN);
+    buffers.give(first);
     ByteBuffer again = buffers.take(SIZE - ALIGN, ALIGN).orElseThrow();
     assertSame(first, again);
     assertEquals(0, again.position());
@@ -48,16 +49,35 @@ class DirectBuffersTest {
     DirectBuffers buffers = DirectBuffers.upTo(ONE);
     ByteBuffer first = buffers.take(SIZE, ALIGN).orElseThrow();
     assertEquals(Optional.empty(), buffers.take(SIZE, ALIGN));
-    buffers.discard(first, ALIGN);
+    buffers.discard(first);
     assertEquals(0, buffers.held());
     assertNotSame(first, buffers.take(SIZE, ALIGN).orElseThrow());
+  }
+
+  @Test
+  void aBufferCountsWhatItCostWhenLentAgainForAnotherAlignmentAndIsTakenBackOnce() {
+    DirectBuffers buffers = DirectBuffers.upTo(ONE);
+    ByteBuffer window = buffers.take(SIZE, ALIGN).orElseThrow();
+    long cost = buffers.held();
+    buffers.give(window);
+    for (int i = 0; i < 3; i++) {
+      ByteBuffer body = buffers.take(SIZE / 2, 1).orElseThrow();
+      assertSame(window, body);
+      buffers.give(body);
+      assertEquals(cost, buffers.held());
+    }
+    assertThrows(IllegalArgumentException.class, () -> buffers.give(window), "given back twice");
+    ByteBuffer again = buffers.take(SIZE, ALIGN).orElseThrow();
+    buffers.discard(again);
+    assertEquals(0, buffers.held());
+    assertThrows(IllegalArgumentException.class, () -> buffers.discard(again));
   }
 
   @Test
   void buffersKeptOfAnotherSizeMakeRoomForANewOne() {
     DirectBuffers buffers = DirectBuffers.upTo(2 * ONE);
     ByteBuffer small = buffers.take(SIZE / 2, ALIGN).orElseThrow();
-    buffers.give(small, ALIGN);
+    buffers.give(small);
     ByteBuffer big = buffers.take(2 * SIZE, ALIGN).orElseThrow();
     assertNotSame(small, big);
     assertTrue(buffers.held() <= 2 * ONE, "the small one was let go: " + buffers.held());
@@ -72,7 +92,7 @@ class DirectBuffersTest {
       taken.add(buffers.take(SIZE, ALIGN).orElseThrow());
     }
     assertTrue(buffers.held() > lent * (long) SIZE);
-    taken.forEach(buffer -> buffers.give(buffer, ALIGN));
+    taken.forEach(buffer -> buffers.give(buffer));
     assertTrue(buffers.held() > DirectBuffers.KEPT * (long) SIZE, "kept: " + buffers.held());
     assertTrue(buffers.held() <= DirectBuffers.KEPT * ONE, "let go: " + buffers.held());
   }

@@ -71,10 +71,10 @@ final class GatheredBody extends OutputStream {
       try {
         send(true);
       } catch (IOException | RuntimeException | Error e) {
-        buffers.discard(buffer, ALIGN);
+        buffers.discard(buffer);
         throw e;
       }
-      buffers.give(buffer, ALIGN);
+      buffers.give(buffer);
     }
   }
 
@@ -82,7 +82,7 @@ final class GatheredBody extends OutputStream {
   void abandon() {
     if (!closed) {
       closed = true;
-      buffers.discard(buffer, ALIGN);
+      buffers.discard(buffer);
     }
   }
 

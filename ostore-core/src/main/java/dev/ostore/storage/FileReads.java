@@ -340,9 +340,9 @@ abstract class FileReads implements AutoCloseable {
       }
       for (ByteBuffer buffer : lent) {
         if (done) {
-          buffers.give(buffer, align);
+          buffers.give(buffer);
         } else {
-          buffers.discard(buffer, align);
+          buffers.discard(buffer);
         }
       }
       lent.clear();
