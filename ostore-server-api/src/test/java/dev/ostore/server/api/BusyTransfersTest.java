@@ -128,13 +128,8 @@ class BusyTransfersTest {
         for (Future<Integer> put : puts) {
           assertEquals(200, put.get(120, TimeUnit.SECONDS));
         }
-        List<Future<byte[]>> gets = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-          String path = "/objects/big-" + i;
-          gets.add(pool.submit(() -> http.getBytes(path).body()));
-        }
-        for (Future<byte[]> get : gets) {
-          assertArrayEquals(body, get.get(120, TimeUnit.SECONDS));
+        for (HttpResponse<byte[]> answer : getBigAtOnce(http, pool, clients)) {
+          assertArrayEquals(body, answer.body());
         }
       } finally {
         pool.shutdownNow();
@@ -160,13 +155,7 @@ class BusyTransfersTest {
       }
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       try {
-        List<Future<HttpResponse<byte[]>>> gets = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-          String path = "/objects/big-" + i;
-          gets.add(pool.submit(() -> http.getBytes(path)));
-        }
-        for (Future<HttpResponse<byte[]>> get : gets) {
-          HttpResponse<byte[]> answer = get.get(120, TimeUnit.SECONDS);
+        for (HttpResponse<byte[]> answer : getBigAtOnce(http, pool, clients)) {
           assertEquals(200, answer.statusCode(), () -> new String(answer.body(), UTF_8));
           assertArrayEquals(body, answer.body());
         }
@@ -175,6 +164,21 @@ class BusyTransfersTest {
       }
       assertFalse(api.output().contains("OutOfMemoryError"), api.output());
     }
+  }
+
+  /** GETs of {@code /objects/big-0} to {@code big-<count - 1>} at once on {@code pool}. */
+  private static List<HttpResponse<byte[]>> getBigAtOnce(Http http, ExecutorService pool,
+      int count) throws Exception {
+    List<Future<HttpResponse<byte[]>>> gets = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String path = "/objects/big-" + i;
+      gets.add(pool.submit(() -> http.getBytes(path)));
+    }
+    List<HttpResponse<byte[]>> answers = new ArrayList<>();
+    for (Future<HttpResponse<byte[]>> get : gets) {
+      answers.add(get.get(120, TimeUnit.SECONDS));
+    }
+    return answers;
   }
 
   private static void awaitMetric(Http http, String line) throws Exception {
