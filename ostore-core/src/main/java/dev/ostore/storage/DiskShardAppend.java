@@ -64,9 +64,7 @@ final class DiskShardAppend implements ShardAppend {
       throw DiskStorage.failed(upload.toString(), e);
     }
     next++;
-    if (!body.direct()) {
-      writeback.appended(body.position());
-    }
+    writeback.appended(body.position());
   }
 
   @Override

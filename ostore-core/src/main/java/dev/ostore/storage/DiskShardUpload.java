@@ -83,7 +83,7 @@ final class DiskShardUpload implements ShardUpload {
     blocks++;
     written += length;
     lastLength = length;
-    if (held == null && !body.direct()) {
+    if (held == null) {
       writeback.appended(written);
     }
   }

@@ -57,7 +57,7 @@ final class FileBody implements AutoCloseable {
     return written;
   }
 
-  /** Whether bytes now bypass the page cache, so that nobody need force them early. */
+  /** Whether bytes now bypass the page cache. */
   boolean direct() {
     return direct != null;
   }

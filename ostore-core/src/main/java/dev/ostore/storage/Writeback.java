@@ -12,7 +12,9 @@ import java.util.concurrent.RejectedExecutionException;
  * its commit finds little left to write: every {@value #EVERY} bytes a file's pages are forced
  * on one of a few threads, unless that file's last force is still running or every thread is
  * busy (the commit's force then does it). Without it the kernel starts writing a big upload only
- * at its commit, and the upload waits for all of it there. Closing stops the threads.
+ * at its commit, and the upload waits for all of it there. Files written past the page cache
+ * ({@code O_DIRECT}) are followed too: such a write skips the page cache but not the disk's own
+ * write cache, which only a force empties (benchmarks.md, section 62). Closing stops the threads.
  */
 final class Writeback implements AutoCloseable {
   static final long EVERY = 8L << 20;
