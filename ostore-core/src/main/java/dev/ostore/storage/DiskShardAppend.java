@@ -2,7 +2,6 @@ package dev.ostore.storage;
 
 import dev.ostore.OstoreException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,8 +18,6 @@ final class DiskShardAppend implements ShardAppend {
   private final FileChannel channel;
   private final FileBody body;
   private final ShardLayout layout;
-  /** The block being written, with room for its checksum after it. */
-  private final ByteBuffer record;
   private final Writeback.File writeback;
   private final AtomicBoolean ended = new AtomicBoolean();
   private long next;
@@ -36,8 +33,6 @@ final class DiskShardAppend implements ShardAppend {
     this.channel = channel;
     this.layout = upload.layout;
     this.body = new FileBody(upload.file, channel, UploadFormat.end(layout, from), directIo);
-    this.record = ByteBuffer.allocate(
-        (int) Math.min(layout.chunkSize(), layout.shardLength()) + ShardFormat.CRC_BYTES);
     this.writeback = writeback.follow(channel);
     this.next = from;
   }
@@ -54,11 +49,8 @@ final class DiskShardAppend implements ShardAppend {
       throw OstoreException.badRequest("block " + next + " of " + upload + " has "
           + layout.blockLength(next) + " bytes (" + layout + "), not " + length);
     }
-    record.clear().put(block, offset, length);
-    record.putInt(ShardRecords.crc(record.array(), 0, length, next));
-    record.flip();
     try {
-      body.write(record);
+      body.writeRecord(block, offset, length, next);
     } catch (IOException e) {
       cutTorn();
       throw DiskStorage.failed(upload.toString(), e);

@@ -33,8 +33,6 @@ final class DiskShardUpload implements ShardUpload {
   private FileChannel channel;
   private Path partial;
   private FileBody body;
-  /** The block being written to the file, with room for its checksum after it. */
-  private ByteBuffer block;
   private Writeback.File writeback;
   private final AtomicBoolean ended = new AtomicBoolean();
   private long written;
@@ -75,10 +73,11 @@ final class DiskShardUpload implements ShardUpload {
     if (held != null) {
       hold(bytes, offset, length);
     } else {
-      block.put(bytes, offset, length);
-      block.putInt(ShardRecords.crc(block.array(), 0, length, blocks));
-      writeFully(block.flip());
-      block.clear();
+      try {
+        body.writeRecord(bytes, offset, length, blocks);
+      } catch (IOException e) {
+        throw DiskStorage.failed(toString(), e);
+      }
     }
     blocks++;
     written += length;
@@ -115,7 +114,6 @@ final class DiskShardUpload implements ShardUpload {
     }
     writeback = writebacks.follow(channel);
     body = new FileBody(partial, channel, ShardFormat.HEADER, store.directIo());
-    block = ByteBuffer.allocate(striping.chunkSize() + ShardFormat.CRC_BYTES);
     ByteBuffer records = held.flip().position(HELD_FROM);
     held = null;
     writeFully(records);

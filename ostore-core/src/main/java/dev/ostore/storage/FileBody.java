@@ -28,6 +28,8 @@ final class FileBody implements AutoCloseable {
   /** Bytes not yet written, starting at {@link #heldFrom}, an aligned position. */
   private ByteBuffer held;
   private long heldFrom;
+  /** A record's checksum on its way to the file. */
+  private final ByteBuffer crc = ByteBuffer.allocate(ShardRecords.CRC_BYTES);
   private long position;
   /** How far the file holds what was given: not the bytes still held. */
   private long written;
@@ -83,6 +85,17 @@ final class FileBody implements AutoCloseable {
         writeHeld(held.position());
       }
     }
+  }
+
+  /**
+   * Appends block {@code number}, {@code bytes[offset, offset + length)}, as a shard's record: its
+   * bytes, then their checksum ({@link ShardRecords}). Past the first MiB the bytes are copied
+   * once, into the direct write's buffer, not first beside their checksum.
+   */
+  void writeRecord(byte[] bytes, int offset, int length, long number) throws IOException {
+    crc.clear().putInt(ShardRecords.crc(bytes, offset, length, number)).flip();
+    write(ByteBuffer.wrap(bytes, offset, length));
+    write(crc);
   }
 
   /** Writes what is held; the file is then exactly {@link #position} bytes long. */

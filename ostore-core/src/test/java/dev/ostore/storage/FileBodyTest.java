@@ -10,12 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import dev.ostore.TestData;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,6 +96,32 @@ class FileBodyTest {
     // And at least what it said was written, which is short of the bytes held when direct.
     assertTrue(stored.length >= written, stored.length + " bytes, " + written + " written");
     assertEquals(directAllowed && takesDirect(root), written < bytes.length - 10);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aRecordIsTheBlocksBytesThenTheirChecksumWithTheBlocksNumber(boolean directAllowed)
+      throws IOException {
+    int block = RECORD - 4;
+    byte[] source = TestData.randomBytes(40 * block, 4); // past the first MiB, and two more
+    Path file = root.resolve("records");
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    try (FileChannel channel = FileChannel.open(file, CREATE_NEW, READ, WRITE);
+        FileBody body = new FileBody(file, channel, 68, directAllowed)) {
+      // Blocks from an offset within the caller's array, the last one short.
+      for (int number = 0, at = 7; at < source.length; number++, at += block) {
+        int length = Math.min(block, source.length - at);
+        body.writeRecord(source, at, length, 1_000 + number);
+        expected.write(source, at, length);
+        CRC32C crc = new CRC32C();
+        crc.update(source, at, length);
+        crc.update(ByteBuffer.allocate(Long.BYTES).putLong(1_000 + number).array());
+        expected.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+      }
+      body.finish();
+    }
+    byte[] stored = Files.readAllBytes(file);
+    assertArrayEquals(expected.toByteArray(), Arrays.copyOfRange(stored, 68, stored.length));
   }
 
   /** Whether the file system under {@code root} takes direct writes (tmpfs does not). */
