@@ -7,7 +7,10 @@
   disk.py forced DIR SECONDS           4 KiB appends/s to one file, each forced (fsync)
   disk.py big DIR MIB                  MB/s (10^6 bytes) writing MIB MiB to a new file, forced
                                        once at the end, the force included in the time
+  disk.py read DIR                     MB/s reading that file back past the page cache (O_DIRECT,
+                                       2 MiB reads), as a big GET reads its shards (DIRECT_IO)
 """
+import mmap
 import os
 import sys
 import threading
@@ -77,6 +80,19 @@ def big(root, mib):
     return mib * len(chunk) / (time.monotonic() - start) / 1e6
 
 
+def read(root):
+    window = mmap.mmap(-1, 2 << 20)  # page-aligned, as O_DIRECT wants
+    fd = os.open(os.path.join(root, "big"), os.O_RDONLY | os.O_DIRECT)
+    try:
+        total, start = 0, time.monotonic()
+        while (n := os.preadv(fd, [window], total)) > 0:
+            total += n
+        return total / (time.monotonic() - start) / 1e6
+    finally:
+        os.close(fd)
+        window.close()
+
+
 def main():
     mode, root = sys.argv[1], sys.argv[2]
     os.makedirs(root, exist_ok=True)
@@ -86,6 +102,8 @@ def main():
         rate = forced(root, float(sys.argv[3]))
     elif mode == "big":
         rate = big(root, int(sys.argv[3]))
+    elif mode == "read":
+        rate = read(root)
     else:
         sys.exit(f"unknown mode {mode}; see the docstring")
     print(f"{rate:.1f}")

@@ -132,5 +132,6 @@ disk_loads() {
   note_load; record disk put4k-c16 "$("$HERE/disk.py" durable "$d/c16" "$WRK_CONNECTIONS" "$DISK_SECONDS")" /s 0
   note_load; record disk forced4k "$("$HERE/disk.py" forced "$d" "$DISK_SECONDS")" /s 0
   note_load; record disk put1g "$("$HERE/disk.py" big "$d" "$BIG_MIB")" MB/s 0
+  note_load; record disk get1g "$("$HERE/disk.py" read "$d")" MB/s 0
   rm -rf "$d"
 }

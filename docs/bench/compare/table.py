@@ -34,7 +34,7 @@ SYSTEMS = [
     ("go", "tutorial's Go code (chapter 2)"),
     ("go-data", "one Go data server, direct"),
     ("s3proxy", "S3Proxy (filesystem)"),
-    ("disk", "disk (fsync'd writes)"),
+    ("disk", "disk (forced writes, direct reads)"),
 ]
 
 
