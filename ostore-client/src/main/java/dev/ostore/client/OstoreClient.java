@@ -143,7 +143,8 @@ public final class OstoreClient {
    * Stores {@code bytes} as the next version of the object {@code name} if {@code condition}
    * holds when the server records it, and returns it; throws {@link PreconditionFailedException},
    * recording nothing, if it does not. Sent as one request, never resumably, and its body only
-   * once the server asks for it ({@code Expect: 100-continue}): a refused one sends none.
+   * once the server asks for it ({@code Expect: 100-continue}): a refused one sends none, unless
+   * it is small enough (64 KiB) that an ostore server asks for it before checking.
    */
   public ObjectVersion put(String name, byte[] bytes, WriteCondition condition)
       throws IOException {

@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -36,6 +39,8 @@ public final class Exchange {
   public static final String METHOD_OVERRIDE = "X-HTTP-Method-Override";
   private static final List<String> OVERRIDABLE = List.of("PATCH", "DELETE");
   private static final int COPY_BUFFER = 64 * 1024;
+  /** Marks a request whose body was asked for before the exchange ran: {@link #askForBody}. */
+  private static final String ASKED_FOR_BODY = Exchange.class.getName() + ".askedForBody";
 
   /**
    * The size of the writes of a long response body ({@link GatheredBody}). A big object is
@@ -243,7 +248,18 @@ public final class Exchange {
    * asked for it yet: reading the body would ask for it, so an error must be answered unread.
    */
   public boolean awaitsContinue() {
-    return body == null && header("Expect").filter("100-continue"::equalsIgnoreCase).isPresent();
+    return body == null && request.getAttribute(ASKED_FOR_BODY) == null
+        && header("Expect").filter("100-continue"::equalsIgnoreCase).isPresent();
+  }
+
+  /**
+   * Sends {@code 100 Continue} now, for a client that {@linkplain #awaitsContinue awaits} it, and
+   * completes once it is sent: the body travels while the request goes on. An exchange made later
+   * for the same request knows the client was asked.
+   */
+  CompletableFuture<Void> askForBody() {
+    request.setAttribute(ASKED_FOR_BODY, Boolean.TRUE);
+    return response.writeInterim(HttpStatus.CONTINUE_100, HttpFields.EMPTY);
   }
 
   /**
@@ -295,6 +311,12 @@ public final class Exchange {
    */
   public OutputStream respond(int status, long length) {
     checkState(responseBody == null, "response already started");
+    if (request.getAttribute(ASKED_FOR_BODY) != null) {
+      // A client asked for its body reads no answer until it sent it: HttpURLConnection drops an
+      // answer that came with the 100 Continue, and waits. What is left of the little body
+      // (none, when the endpoint read it) is read first.
+      discardRequestBody(RoutingHandler.ASK_AT_ONCE_BELOW, RoutingHandler.UNREAD_BODY_TIME);
+    }
     // HTTP drops whatever a HEAD answer writes: none of it is sent.
     boolean head = request.getMethod().equals("HEAD");
     if (quick && (length < 0 || (!head && length > QuickBody.LIMIT))) {

@@ -6,8 +6,9 @@ import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.util.Optional;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.server.Handler;
@@ -42,6 +43,15 @@ final class RoutingHandler extends Handler.Abstract {
    */
   static final long UNREAD_BODY_LIMIT = 1L << 30;
   static final Duration UNREAD_BODY_TIME = Duration.ofSeconds(5);
+  /**
+   * A client waiting for {@code 100 Continue} before a body of fewer bytes than this, on a
+   * route that takes its method, is asked for it by the thread that read the request, before the
+   * request is handed over, rather than by the endpoint's first read: the body then travels while
+   * the request is handed to a thread and the endpoint starts. Should the endpoint answer an
+   * error, what it reads and drops is small. A larger one stays unsent until the endpoint reads
+   * it, after every check that may spare it (docs/decisions.md, "Small bodies asked for at once").
+   */
+  static final long ASK_AT_ONCE_BELOW = 64 << 10;
 
   private static final Set<String> STANDARD_METHODS = Set.of("GET", "HEAD", "PUT", "POST",
       "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT");
@@ -73,15 +83,38 @@ final class RoutingHandler extends Handler.Abstract {
     request.setAttribute(ROUTED, Boolean.TRUE);
     if (!anyQuick) {
       run(request, response, callback);
-    } else if (!answeredQuickly(request, response, callback)) {
-      try {
-        request.getComponents().getThreadPool().execute(() -> run(request, response, callback));
-      } catch (RejectedExecutionException e) {
-        // The server is stopping: nothing can answer.
-        callback.failed(e);
+    } else {
+      Exchange exchange = new Exchange(request, response, true);
+      if (exchange.hasBody() && asksAtOnce(exchange)) {
+        // Handed over once it is sent: the endpoint's answer must not overtake it.
+        exchange.askForBody().whenComplete((sent, failure) -> handOver(request, response,
+            callback));
+      } else if (!answeredQuickly(exchange, request, response, callback)) {
+        handOver(request, response, callback);
       }
     }
     return true;
+  }
+
+  /** Whether a client waits for a small body's {@code 100 Continue} on a route that takes it. */
+  private boolean asksAtOnce(Exchange exchange) {
+    if (!exchange.awaitsContinue()) {
+      return false;
+    }
+    OptionalLong length = exchange.requestLength();
+    return length.isPresent() && length.getAsLong() < ASK_AT_ONCE_BELOW
+        && routes.patternOf(exchange.path())
+            .flatMap(pattern -> routes.route(pattern, exchange.method())).isPresent();
+  }
+
+  /** Runs the request on a thread of the server's pool, which may wait. */
+  private void handOver(Request request, Response response, Callback callback) {
+    try {
+      request.getComponents().getThreadPool().execute(() -> run(request, response, callback));
+    } catch (RejectedExecutionException e) {
+      // The server is stopping: nothing can answer.
+      callback.failed(e);
+    }
   }
 
   /**
@@ -89,8 +122,8 @@ final class RoutingHandler extends Handler.Abstract {
    * thread that may wait. Whatever it did not answer, errors included, is answered and logged by
    * that run.
    */
-  private boolean answeredQuickly(Request request, Response response, Callback callback) {
-    Exchange exchange = new Exchange(request, response, true);
+  private boolean answeredQuickly(Exchange exchange, Request request, Response response,
+      Callback callback) {
     if (exchange.hasBody()) {
       return false;
     }
