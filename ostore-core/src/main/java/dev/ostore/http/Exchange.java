@@ -311,10 +311,10 @@ public final class Exchange {
    */
   public OutputStream respond(int status, long length) {
     checkState(responseBody == null, "response already started");
-    if (request.getAttribute(ASKED_FOR_BODY) != null) {
+    if (request.getAttribute(ASKED_FOR_BODY) != null && bytesIn.get() < request.getLength()) {
       // A client asked for its body reads no answer until it sent it: HttpURLConnection drops an
-      // answer that came with the 100 Continue, and waits. What is left of the little body
-      // (none, when the endpoint read it) is read first.
+      // answer that came with the 100 Continue, and waits. What is left of the little body is
+      // read first; when the endpoint read it all, nothing is (no read, no buffer).
       discardRequestBody(RoutingHandler.ASK_AT_ONCE_BELOW, RoutingHandler.UNREAD_BODY_TIME);
     }
     // HTTP drops whatever a HEAD answer writes: none of it is sent.
