@@ -37,8 +37,8 @@ final class ContentTable {
       + " SET touched_millis = ?, condemned_millis = NULL WHERE hash = ?";
   private static final String TOUCH = "UPDATE ostore_contents SET touched_millis = ?"
       + " WHERE hash = ?";
-  // ostore_contents_touched or the primary key, as the planner likes; then ostore_versions_hash
-  // answers each NOT EXISTS with one probe.
+  // The primary key, or on PostgreSQL ostore_contents_touched when few contents are old enough
+  // (SQLite has no such index); then ostore_versions_hash answers each NOT EXISTS with one probe.
   private static final String UNREFERENCED = "SELECT c.hash, c.size, c.layout"
       + " FROM ostore_contents c WHERE c.hash > ? AND c.touched_millis < ? AND NOT EXISTS"
       + " (SELECT 1 FROM ostore_versions v WHERE v.hash = c.hash) ORDER BY c.hash LIMIT ?";

@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ostore.ContentHash;
 import dev.ostore.Precondition;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,7 +26,7 @@ final class InlineUnderVersion8 {
 
   /** Brings {@code connection}'s schema to version 8 and keeps the two contents there. */
   static void keep(Connection connection, Dialect dialect) throws SQLException {
-    Schema.migrate(connection, upTo(dialect, 8), InstantSource.system());
+    SchemaAt.migrate(connection, dialect, 8);
     for (byte[] bytes : List.of(FIRST, SECOND)) {
       byte[] hash = ContentHash.sha256(bytes).bytes();
       try (PreparedStatement content = connection.prepareStatement("INSERT INTO ostore_contents"
@@ -70,13 +68,5 @@ final class InlineUnderVersion8 {
       throws IOException {
     store.add(name, ContentHash.sha256(content), new InlineContent(
         ContentLayout.inline(content.length, Optional.empty()), kept), Precondition.NONE);
-  }
-
-  /** {@code dialect} with only its first {@code version} migrations. */
-  private static Dialect upTo(Dialect dialect, int version) {
-    return (Dialect) Proxy.newProxyInstance(Dialect.class.getClassLoader(),
-        new Class<?>[] {Dialect.class}, (proxy, method, args) ->
-            method.getName().equals("migrations") ? dialect.migrations().subList(0, version)
-                : method.invoke(dialect, args));
   }
 }

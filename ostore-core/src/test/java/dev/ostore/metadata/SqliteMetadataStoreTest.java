@@ -17,7 +17,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,45 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
     try (MetadataStore migrated = MetadataStore.embedded(old)) {
       InlineUnderVersion8.check(migrated);
     }
+  }
+
+  /**
+   * Schema 10 drops the index of when contents were last touched, which SQLite's planner never
+   * took for the collector's walk: a database of schema 9 loses it, and the walk still finds
+   * what it found.
+   */
+  @Test
+  void theMigrationToSchema10DropsTheIndexOfTouchedContentsAndTheWalkStillFindsThem()
+      throws Exception {
+    Path old = dir.resolve("version-9.db");
+    try (Connection connection = SqliteDialect.INSTANCE.connect(JdbcUrls.sqlite(old))) {
+      SchemaAt.migrate(connection, SqliteDialect.INSTANCE, 9);
+      assertEquals(List.of("ostore_contents_touched", "ostore_uploads_expires",
+          "ostore_versions_hash"), indexes(connection));
+    }
+    try (MetadataStore migrated = MetadataStore.embedded(old)) {
+      migrated.recordLayout(OTHER, 6, LAYOUT);
+      migrated.add("a", 5, HASH, LAYOUT);
+      assertEquals(List.of(new ContentEntry(OTHER, new ContentLayout(6, LAYOUT))),
+          migrated.unreferenced(Instant.now().plusSeconds(1), Optional.empty(), 10));
+    }
+    try (Connection connection = SqliteDialect.INSTANCE.connect(JdbcUrls.sqlite(old))) {
+      assertEquals(List.of("ostore_uploads_expires", "ostore_versions_hash"),
+          indexes(connection));
+    }
+  }
+
+  /** The names of ostore's own indexes in the database, in order. */
+  private static List<String> indexes(Connection connection) throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT name FROM sqlite_schema"
+            + " WHERE type = 'index' AND name LIKE 'ostore%' ORDER BY name")) {
+      while (rows.next()) {
+        names.add(rows.getString(1));
+      }
+    }
+    return names;
   }
 
   /** A migration of the schema is one such transaction, as big as the tables it rewrites. */
