@@ -17,7 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,7 +97,7 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
   /**
    * Schema 10 drops the index of when contents were last touched, which SQLite's planner never
    * took for the collector's walk: a database of schema 9 loses it, and the walk still finds
-   * what it found.
+   * the content no version refers to.
    */
   @Test
   void theMigrationToSchema10DropsTheIndexOfTouchedContentsAndTheWalkStillFindsThem()
@@ -108,11 +108,12 @@ class SqliteMetadataStoreTest extends MetadataStoreContract {
       assertEquals(List.of("ostore_contents_touched", "ostore_uploads_expires",
           "ostore_versions_hash"), indexes(connection));
     }
-    try (MetadataStore migrated = MetadataStore.embedded(old)) {
+    try (MetadataStore migrated = SqlMetadataStore.embedded(old, Optional.empty(), clock)) {
       migrated.recordLayout(OTHER, 6, LAYOUT);
       migrated.add("a", 5, HASH, LAYOUT);
+      clock.advance(Duration.ofSeconds(1));
       assertEquals(List.of(new ContentEntry(OTHER, new ContentLayout(6, LAYOUT))),
-          migrated.unreferenced(Instant.now().plusSeconds(1), Optional.empty(), 10));
+          migrated.unreferenced(clock.instant(), Optional.empty(), 10));
     }
     try (Connection connection = SqliteDialect.INSTANCE.connect(JdbcUrls.sqlite(old))) {
       assertEquals(List.of("ostore_uploads_expires", "ostore_versions_hash"),
