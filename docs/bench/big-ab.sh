@@ -4,13 +4,21 @@
 # a fresh 64-byte prefix before each PUT so that no content is stored already. Prints per round
 # and cluster the MB/s of each transfer (curl) and the CPU centiseconds (user + system) that all
 # of the cluster's JVMs spent on it (/proc/<pid>/stat); GETS (1) GETs follow each PUT. Needs the
-# file BIG (/tmp/big1g).
+# file BIG (/tmp/big1g). A deleted object's versions keep their shards until they are collected,
+# so a round leaves 3 times BIG on the disk under OUT; the script stops before a round that would
+# leave less than that free, rather than time PUTs that fail for room.
 set -euo pipefail
 . "$(dirname "$0")/cpu.sh"
 OUT=${OUT:-/tmp/ob}
 BIG=${BIG:-/tmp/big1g}
 [ -f "$BIG" ] || head -c $((1 << 30)) /dev/urandom >"$BIG"
 for r in $(seq "${ROUNDS:-3}"); do
+  free_kib=$(df -Pk "$OUT" | awk 'NR == 2 {print $4}')
+  if [ $((free_kib * 1024)) -lt $((6 * $(stat -c %s "$BIG"))) ]; then
+    echo "big-ab.sh: $((free_kib >> 20)) GiB free under $OUT before round $r; start the" \
+      "clusters again on fresh directories" >&2
+    exit 1
+  fi
   if [ $((r % 2)) = 1 ]; then order="a:${PORT_A:-23000} b:${PORT_B:-23100}"
   else order="b:${PORT_B:-23100} a:${PORT_A:-23000}"; fi
   for s in $order; do
