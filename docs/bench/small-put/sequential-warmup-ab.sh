@@ -13,16 +13,17 @@ jar=$1 pairs=${2:-3} port=${3:-9151}
 work=$(mktemp -d)
 trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# seq_puts PREFIX: 1,000 sequential PUTs of fresh 4 KiB bodies; prints PUT/s.
+# The compare's own sequential PUTs (compare/loads.sh): fresh files, one curl config, PUT/s.
+. "$here/../compare/loads.sh"
+SMALL_COUNT=1000
+
+# seq_puts PREFIX: SMALL_COUNT sequential PUTs of fresh 4 KiB bodies; prints PUT/s.
 seq_puts() {
-  rm -rf "$work/files" && mkdir "$work/files"
-  head -c $((4096 * 1000)) /dev/urandom | split -b 4096 -d -a 5 - "$work/files/o"
-  for f in "$work/files"/*; do
-    printf 'url = "http://127.0.0.1:%s/objects/%s%s"\nupload-file = "%s"\noutput = "/dev/null"\n' \
-      "$port" "$1" "${f##*/}" "$f"
-  done >"$work/put.curl"
-  curl -s -K "$work/put.curl" -w '%{http_code} %{time_total}\n' |
-    awk '$1 ~ /^2/ { ok++ } { t += $2 } END { printf "%.0f", ok / t }'
+  local ok bad secs
+  small_files "$work/files"
+  put_config "http://127.0.0.1:$port" "/objects/$1" "$work/files" >"$work/put.curl"
+  read -r ok bad secs < <(curl_seq "$work/put.curl")
+  rate "$ok" "$secs"
 }
 
 one_store() {
