@@ -75,7 +75,10 @@ final class GfKernel {
     }
   }
 
-  /** out[start, stop) = the output whose bit terms are given; stop - start is a multiple of 8. */
+  /**
+   * out[start, stop) = the output whose bit terms are given; stop - start is a multiple of 8. Each
+   * pass takes up to two inputs, so that out is loaded and stored once for two of them.
+   */
   private static void horner(int[][] terms, byte[][] inputs, byte[] out, int start, int stop) {
     boolean started = false;
     for (int b = Byte.SIZE - 1; b >= 0; b--) {
@@ -83,13 +86,21 @@ final class GfKernel {
       int next = 0;
       if (started && added.length == 0) {
         twice(out, start, stop);
-      } else if (started) {
+      } else if (started && added.length == 1) {
         twiceXor(inputs[added[next++]], out, start, stop);
-      } else if (added.length > 0) {
+      } else if (started) {
+        twiceXor(inputs[added[next++]], inputs[added[next++]], out, start, stop);
+      } else if (added.length == 1) {
         System.arraycopy(inputs[added[next++]], start, out, start, stop - start);
         started = true;
+      } else if (added.length > 1) {
+        sum(inputs[added[next++]], inputs[added[next++]], out, start, stop);
+        started = true;
       }
-      for (; next < added.length; next++) {
+      for (; next + 1 < added.length; next += 2) {
+        xor(inputs[added[next]], inputs[added[next + 1]], out, start, stop);
+      }
+      if (next < added.length) {
         xor(inputs[added[next]], out, start, stop);
       }
     }
@@ -117,9 +128,32 @@ final class GfKernel {
     }
   }
 
+  /** out = 2 * out + in1 + in2. */
+  private static void twiceXor(byte[] in1, byte[] in2, byte[] out, int start, int stop) {
+    for (int j = start; j < stop; j += Long.BYTES) {
+      LONGS.set(out, j, twice((long) LONGS.get(out, j)) ^ (long) LONGS.get(in1, j)
+          ^ (long) LONGS.get(in2, j));
+    }
+  }
+
+  /** out = in1 + in2. */
+  private static void sum(byte[] in1, byte[] in2, byte[] out, int start, int stop) {
+    for (int j = start; j < stop; j += Long.BYTES) {
+      LONGS.set(out, j, (long) LONGS.get(in1, j) ^ (long) LONGS.get(in2, j));
+    }
+  }
+
   private static void xor(byte[] in, byte[] out, int start, int stop) {
     for (int j = start; j < stop; j += Long.BYTES) {
       LONGS.set(out, j, (long) LONGS.get(out, j) ^ (long) LONGS.get(in, j));
+    }
+  }
+
+  /** out = out + in1 + in2. */
+  private static void xor(byte[] in1, byte[] in2, byte[] out, int start, int stop) {
+    for (int j = start; j < stop; j += Long.BYTES) {
+      LONGS.set(out, j, (long) LONGS.get(out, j) ^ (long) LONGS.get(in1, j)
+          ^ (long) LONGS.get(in2, j));
     }
   }
 }
