@@ -41,7 +41,7 @@ tick=$(getconf CLK_TCK)
 # put_once NAME: one PUT of a fresh variant of BIG_FILE; prints MB/s, the servers' and curl's
 # CPU seconds, and the dirty MiB after it.
 put_once() {
-  local c0 c1 speed times
+  local c0 c1 speed times dirty
   head -c 64 /dev/urandom | dd of="$BIG_FILE" conv=notrunc status=none
   c0=$(cpu_ticks "${PIDS[@]}")
   times=$OUT/curl-times
