@@ -67,11 +67,13 @@ run_wrk() {
             END { print n + 0 }' <<<"$out")"
 }
 
+# freshen FILE: new first 64 bytes, so that a PUT of FILE brings content no store holds yet.
+freshen() { head -c 64 /dev/urandom | dd of="$1" conv=notrunc status=none; }
+
 # big_put SYSTEM URL [WORKLOAD] / big_get SYSTEM URL [WORKLOAD]: one BIG_MIB transfer with curl
-# (recorded as put1g, get1g unless WORKLOAD says otherwise). Before each PUT the file's first 64
-# bytes change, so every PUT brings content no store holds yet.
+# (recorded as put1g, get1g unless WORKLOAD says otherwise), each PUT of freshened content.
 big_put() {
-  head -c 64 /dev/urandom | dd of="$BIG_FILE" conv=notrunc status=none
+  freshen "$BIG_FILE"
   big_transfer "$1" "${3:-put1g}" size_upload -T "$BIG_FILE" "$2"
 }
 
