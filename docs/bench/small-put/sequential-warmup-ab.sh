@@ -13,9 +13,11 @@ jar=$1 pairs=${2:-3} port=${3:-9151}
 work=$(mktemp -d)
 trap 'kill "$(cat "$work/pid" 2>/dev/null)" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# The compare's own sequential PUTs (compare/loads.sh): fresh files, one curl config, PUT/s.
+# The compare's own sequential PUTs (compare/loads.sh): fresh files, one curl config, PUT/s; and
+# its wait for a server to come up (compare/systems.sh).
 . "$here/../compare/loads.sh"
-SMALL_COUNT=1000
+. "$here/../compare/systems.sh"
+SMALL_COUNT=1000 LOGS=$work
 
 # seq_puts PREFIX: SMALL_COUNT sequential PUTs of fresh 4 KiB bodies; prints PUT/s.
 seq_puts() {
@@ -32,7 +34,7 @@ one_store() {
   LISTEN_ADDRESS=127.0.0.1:$port STORAGE_ROOT=$work/data java -Xmx2g -jar "$jar" \
     >"$work/log" 2>&1 </dev/null &
   echo $! >"$work/pid"
-  for _ in $(seq 120); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.5; done
+  wait_for 60 "the store on port $port" curl -sf "http://127.0.0.1:$port/health"
   wrk -t2 -c16 -d30s -s "$here/../compare/put.lua" "http://127.0.0.1:$port" -- /objects/warm- \
     >/dev/null
   seq_puts r0- >/dev/null
