@@ -2,12 +2,14 @@ package dev.ostore;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -73,5 +75,38 @@ public final class TestData {
     try (Stream<Path> files = Files.walk(directory)) {
       return files.filter(Files::isRegularFile).count();
     }
+  }
+
+  /** {@code bytes}, of which {@code before} come at once and the rest once {@code go} opens. */
+  public static InputStream stallingAfter(byte[] bytes, int before, CountDownLatch sent,
+      CountDownLatch go) {
+    return new InputStream() {
+      int at;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (at == before) {
+          sent.countDown();
+          try {
+            go.await();
+          } catch (InterruptedException e) {
+            throw new IOException(e);
+          }
+        }
+        if (at == bytes.length) {
+          return -1;
+        }
+        int n = Math.min(len, (at < before ? before : bytes.length) - at);
+        System.arraycopy(bytes, at, b, off, n);
+        at += n;
+        return n;
+      }
+    };
   }
 }

@@ -78,6 +78,7 @@ final class RealUploads implements Uploads {
   private final LiveServers live;
   private final DataServerClient client;
   private final Layouts layouts;
+  private final boolean instantUpload;
   private final Executor executor;
   private final InstantSource clock;
   private final Duration expiry;
@@ -102,12 +103,14 @@ final class RealUploads implements Uploads {
   private record Checkpoint(long held, MessageDigest digest) {}
 
   RealUploads(MetadataStore metadata, LiveServers live, DataServerClient client,
-      Layouts layouts, StoredContent contents, Executor executor, InstantSource clock,
-      Duration expiry, Duration lease, Compression compression, TransferLimit transfers) {
+      Layouts layouts, boolean instantUpload, StoredContent contents, Executor executor,
+      InstantSource clock, Duration expiry, Duration lease, Compression compression,
+      TransferLimit transfers) {
     this.metadata = metadata;
     this.live = live;
     this.client = client;
     this.layouts = layouts;
+    this.instantUpload = instantUpload;
     this.contents = contents;
     this.executor = executor;
     this.clock = clock;
@@ -124,7 +127,7 @@ final class RealUploads implements Uploads {
     if (size < 0) {
       throw OstoreException.badRequest("an upload's size must not be negative: " + size);
     }
-    if (declared.isPresent()) {
+    if (instantUpload && declared.isPresent()) {
       OptionalLong stored = contents.size(declared.get(), name);
       if (stored.isPresent()) {
         if (stored.getAsLong() != size) {
@@ -191,7 +194,12 @@ final class RealUploads implements Uploads {
 
   @Override
   public void cancel(String token) throws IOException {
-    delete(find(token));
+    switch (deleteUnlessWritten(find(token))) {
+      case DELETED -> { }
+      case BEING_WRITTEN -> throw new OstoreException(ErrorCode.CONFLICT, "upload " + token
+          + " is being written by another request: cancel it once that is done");
+      case GONE -> throw OstoreException.notFound("upload " + token + " is finished or cancelled");
+    }
   }
 
   @Override
@@ -200,8 +208,8 @@ final class RealUploads implements Uploads {
     List<UploadRecord> expired;
     do {
       expired = metadata.expiredUploads(clock.instant(), SWEEP_PAGE);
-      for (UploadRecord upload : expired) {
-        if (delete(located(upload))) {
+      for (UploadRecord upload : expired) { // one being written is swept once it is not
+        if (deleteUnlessWritten(located(upload)) == Deletion.DELETED) {
           swept++;
         }
       }
@@ -247,6 +255,22 @@ final class RealUploads implements Uploads {
   }
 
   /** Deletes the row, then the shards: without a row, no request reaches them any more. */
+  /** What {@link #deleteUnlessWritten} did. */
+  private enum Deletion { DELETED, BEING_WRITTEN, GONE }
+
+  /** Deletes {@code upload} under its lease, so that no writer is recording it meanwhile. */
+  private Deletion deleteUnlessWritten(UploadRecord upload) throws IOException {
+    String holder = UUID.randomUUID().toString();
+    if (!metadata.lease(upload.leaseName(), holder, clock.instant(), lease)) {
+      return Deletion.BEING_WRITTEN;
+    }
+    if (delete(upload)) { // the lease with it
+      return Deletion.DELETED;
+    }
+    metadata.release(upload.leaseName(), holder);
+    return Deletion.GONE;
+  }
+
   private boolean delete(UploadRecord upload) throws IOException {
     checkpoints.remove(upload.id());
     if (!metadata.deleteUpload(upload.id())) {
@@ -436,6 +460,18 @@ final class RealUploads implements Uploads {
     }
 
     /**
+     * Renews the lease when due, then checks that the upload is still there: a cancel deletes it
+     * only under its lease, so it stays while this writer holds the lease, a third of its term
+     * at least from here.
+     */
+    private void checkNotCancelled() throws IOException {
+      renewLease();
+      if (metadata.upload(upload.id()).isEmpty()) {
+        throw cancelledMeanwhile();
+      }
+    }
+
+    /**
      * Makes what arrived durable: the whole stripes forced on their shards, then the row
      * advanced to them with the rest as its tail, and the digest kept at that point.
      */
@@ -449,9 +485,7 @@ final class RealUploads implements Uploads {
           Arrays.copyOf(stripe, filled),
           Optional.ofNullable(compressing).map(CompressingStream::state), failed);
       if (!metadata.advanceUpload(advanced, holder, clock.instant())) {
-        throw metadata.upload(upload.id()).isEmpty()
-            ? OstoreException.notFound("upload " + token + " was cancelled meanwhile")
-            : lostLease();
+        throw metadata.upload(upload.id()).isEmpty() ? cancelledMeanwhile() : lostLease();
       }
       checkpoints.put(upload.id(), new Checkpoint(held(advanced), digest));
       return advanced;
@@ -462,6 +496,7 @@ final class RealUploads implements Uploads {
      * already, or from the shards committed on their servers.
      */
     private Version complete(MessageDigest digest) throws IOException {
+      checkNotCancelled();
       Optional<CompressedForm> form = Optional.empty();
       if (compressing != null) {
         // The stored size is known once the compressor is finished: until the shards are told
@@ -484,7 +519,7 @@ final class RealUploads implements Uploads {
             + hash.base64() + ", not to the declared " + upload.declared().get().base64()
             + ": the upload is deleted");
       }
-      renewLease();
+      checkNotCancelled();
       Version version;
       if (contents.size(hash, name).isPresent()) {
         version = metadata.add(name.value(), upload.size(), hash);
@@ -559,6 +594,12 @@ final class RealUploads implements Uploads {
     private OstoreException tooLong(long end) {
       return OstoreException.badRequest("the body would end at byte " + end + ", past the "
           + upload.size() + " bytes of the upload: nothing of it was kept");
+    }
+
+    /** Deleted while this writer's lease had lapsed; what it wrote since is deleted too. */
+    private OstoreException cancelledMeanwhile() {
+      deleteShards(upload);
+      return OstoreException.notFound("upload " + token + " was cancelled meanwhile");
     }
 
     private OstoreException lostLease() {

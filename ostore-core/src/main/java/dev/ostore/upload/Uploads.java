@@ -30,7 +30,7 @@ import java.util.concurrent.Executor;
  *
  * <pre>{@code
  * Uploads.Started started = uploads.start(name, size, Optional.of(hash));
- * if (started.version().isEmpty()) {
+ * if (started.version().isEmpty()) { // else recorded at once: instant upload
  *   String token = started.upload().orElseThrow().token();
  *   Uploads.Appended done = uploads.append(token, 0, OptionalLong.of(size), in, Optional.empty());
  * }
@@ -52,19 +52,22 @@ public interface Uploads {
    * upload for {@code lease}, renewed while its body arrives, so that a writer that died lets go.
    * Uploads started with {@code compression} on are stored compressed as a PUT's content is.
    * Each append holds a slot of {@code transfers}, those of the object store's PUTs and GETs.
+   * With {@code instantUpload}, a start whose declared content is stored already records the
+   * version at once, as {@link dev.ostore.object.ObjectStore#create}'s does for a PUT; without
+   * it every upload sends its bytes, since knowing a hash must not be enough to claim content.
    */
   static Uploads create(MetadataStore metadata, LiveServers live, Locator locator,
-      DataServerClient client, Layouts layouts, RepairQueue repairs, Executor executor,
-      InstantSource clock, Duration expiry, Duration lease, Compression compression,
-      TransferLimit transfers) {
-    return new RealUploads(metadata, live, client, layouts,
+      DataServerClient client, Layouts layouts, boolean instantUpload, RepairQueue repairs,
+      Executor executor, InstantSource clock, Duration expiry, Duration lease,
+      Compression compression, TransferLimit transfers) {
+    return new RealUploads(metadata, live, client, layouts, instantUpload,
         new StoredContent(metadata, locator, client, layouts, repairs), executor, clock, expiry,
         lease, compression, transfers);
   }
 
   /**
-   * Starts an upload of {@code size} bytes for {@code name}; when {@code declared} content is
-   * stored already, records the version at once instead, as a PUT's dedup does. {@code
+   * Starts an upload of {@code size} bytes for {@code name}; with instant upload on, when {@code
+   * declared} content is stored already, records the version at once instead. {@code
    * NO_DATA_SERVER} when too few data servers are live.
    */
   Started start(ObjectName name, long size, Optional<ContentHash> declared) throws IOException;
@@ -83,7 +86,10 @@ public interface Uploads {
   Appended append(String token, long offset, OptionalLong length, InputStream body,
       Optional<byte[]> bodySha256) throws IOException;
 
-  /** Deletes upload {@code token}: its row and its shards. */
+  /**
+   * Deletes upload {@code token}: its row and its shards. {@code CONFLICT} while a request
+   * writes it, which would otherwise record it after it was cancelled.
+   */
   void cancel(String token) throws IOException;
 
   /** Deletes the uploads that expired by now, row then shards; returns how many. */

@@ -30,9 +30,11 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +49,8 @@ class UploadsTest {
   static final ObjectName NAME = ObjectName.of("big.bin");
   /** A stripe of the default 4+2 layout. */
   static final int STRIPE = 4 * 65536;
+  /** How long a writer holds an upload without renewing its lease. */
+  static final Duration LEASE = Duration.ofSeconds(30);
 
   @TempDir
   Path root;
@@ -78,9 +82,14 @@ class UploadsTest {
 
   /** The same, appending within {@code transfers}. */
   Uploads newUploads(MetadataStore shared, TransferLimit transfers) {
-    return Uploads.create(shared, store.live, locator, servers, Layouts.DEFAULT,
-        RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
-        Compression.DEFAULT, transfers);
+    return newUploads(shared, transfers, false, Compression.DEFAULT);
+  }
+
+  /** The same, with or without instant upload, compressing with {@code compression}. */
+  Uploads newUploads(MetadataStore shared, TransferLimit transfers, boolean instantUpload,
+      Compression compression) {
+    return Uploads.create(shared, store.live, locator, servers, Layouts.DEFAULT, instantUpload,
+        RepairQueue.NONE, executor, clock, Duration.ofHours(24), LEASE, compression, transfers);
   }
 
   @AfterEach
@@ -148,9 +157,7 @@ class UploadsTest {
     assertTrue(record(token).compressor().isPresent());
     try (MetadataStore other = MetadataStore.embedded(root.resolve("metadata.db"))) {
       // Another api server, with compression off: the upload goes on as it started.
-      Uploads second = Uploads.create(other, store.live, locator, servers, Layouts.DEFAULT,
-          RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
-          Compression.OFF, TransferLimit.sizedToHeap());
+      Uploads second = newUploads(other, TransferLimit.sizedToHeap(), false, Compression.OFF);
       int cut = 4 * STRIPE + 999;
       assertThrows(OstoreException.class, () -> second.append(token, 2 * STRIPE + 3,
           OptionalLong.empty(), breakingAfter(Arrays.copyOfRange(text, 2 * STRIPE + 3,
@@ -188,9 +195,7 @@ class UploadsTest {
   @Test
   void anUploadStartedWithCompressionOffIsStoredAsItCame() throws IOException {
     byte[] text = TestData.logLines(2 * STRIPE + 77, 5);
-    Uploads off = Uploads.create(metadata, store.live, locator, servers, Layouts.DEFAULT,
-        RepairQueue.NONE, executor, clock, Duration.ofHours(24), Duration.ofSeconds(30),
-        Compression.OFF, TransferLimit.sizedToHeap());
+    Uploads off = newUploads(metadata, TransferLimit.sizedToHeap(), false, Compression.OFF);
     String token = off.start(NAME, text.length, Optional.empty()).upload().orElseThrow()
         .token();
     append(token, 0, text, 0, STRIPE + 5);
@@ -310,30 +315,8 @@ class UploadsTest {
     String token = startOf(bytes);
     CountDownLatch reading = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    InputStream slow = new InputStream() {
-      int sent;
-
-      @Override
-      public int read() throws IOException {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (sent == 1000) {
-          reading.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            throw new IOException(e);
-          }
-          return -1;
-        }
-        System.arraycopy(bytes, 0, b, off, 1000);
-        sent = 1000;
-        return 1000;
-      }
-    };
+    InputStream slow = TestData.stallingAfter(Arrays.copyOf(bytes, 1000), 1000, reading,
+        release);
     Future<Uploads.Appended> first = executor.submit(
         () -> uploads.append(token, 0, OptionalLong.empty(), slow, Optional.empty()));
     reading.await();
@@ -344,6 +327,52 @@ class UploadsTest {
     assertEquals(1000, first.get().status().offset());
     append(token, 1000, bytes, 1000, bytes.length);
     assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  /** A cancel does not come between a writer and its record: it waits for the writer. */
+  @Test
+  void aCancelWhileARequestWritesIsAConflictAndTheUploadCompletes() throws Exception {
+    byte[] bytes = TestData.randomBytes(STRIPE + 10, 15);
+    String token = startOf(bytes);
+    CountDownLatch stalled = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    Future<Uploads.Appended> writing = appendStalling(token, bytes, stalled, go);
+    stalled.await();
+    OstoreException e = assertThrows(OstoreException.class, () -> uploads.cancel(token));
+    assertEquals(ErrorCode.CONFLICT, e.code());
+    assertEquals("upload " + token + " is being written by another request: cancel it once"
+        + " that is done", e.getMessage());
+    go.countDown();
+    assertEquals(Optional.of(ContentHash.sha256(bytes)),
+        writing.get().version().orElseThrow().hash());
+    assertArrayEquals(bytes, read(NAME.value()));
+    assertEquals(ErrorCode.NOT_FOUND, codeOf(() -> uploads.cancel(token)));
+  }
+
+  /** A writer stalled past its lease may be cancelled; it then records nothing. */
+  @Test
+  void aWriterWhoseLeaseLapsedFindsItsUploadCancelledAndRecordsNothing() throws Exception {
+    byte[] bytes = TestData.randomBytes(STRIPE + 10, 16);
+    String token = startOf(bytes);
+    CountDownLatch stalled = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    Future<Uploads.Appended> writing = appendStalling(token, bytes, stalled, go);
+    stalled.await();
+    clock.advance(LEASE.plusSeconds(1));
+    uploads.cancel(token);
+    go.countDown();
+    ExecutionException e = assertThrows(ExecutionException.class, writing::get);
+    assertEquals(ErrorCode.NOT_FOUND, ((OstoreException) e.getCause()).code());
+    assertEquals("upload " + token + " was cancelled meanwhile", e.getCause().getMessage());
+    assertEquals(Optional.empty(), metadata.latest(NAME.value()));
+    assertEquals(0, servers.uploadShardCount());
+  }
+
+  /** Appends all of {@code bytes} but the last, then the last once {@code go} opens. */
+  Future<Uploads.Appended> appendStalling(String token, byte[] bytes, CountDownLatch stalled,
+      CountDownLatch go) {
+    return executor.submit(() -> uploads.append(token, 0, OptionalLong.of(bytes.length),
+        TestData.stallingAfter(bytes, bytes.length - 1, stalled, go), Optional.empty()));
   }
 
   @Test
@@ -366,9 +395,10 @@ class UploadsTest {
   }
 
   @Test
-  void contentStoredAlreadyIsRecordedAtTheStart() throws IOException {
+  void contentStoredAlreadyIsRecordedAtTheStartWithInstantUpload() throws IOException {
     byte[] bytes = TestData.randomBytes(STRIPE, 11);
     objects.put(ObjectName.of("first"), ObjectStore.Body.of(bytes, Optional.empty()));
+    uploads = newUploads(metadata, TransferLimit.sizedToHeap(), true, Compression.DEFAULT);
     Uploads.Started started = uploads.start(NAME, bytes.length,
         Optional.of(ContentHash.sha256(bytes)));
     assertEquals(Optional.empty(), started.upload());
@@ -377,6 +407,28 @@ class UploadsTest {
         Optional.of(ContentHash.sha256(bytes)), recorded.created()), recorded);
     assertEquals(Optional.of(recorded), metadata.latest(NAME.value()));
     assertArrayEquals(bytes, read(NAME.value()));
+  }
+
+  /** Knowing a hash is not enough to claim its content: the bytes are sent, and checked. */
+  @Test
+  void contentStoredAlreadyIsUploadedAgainWithoutInstantUploadAndStoredOnce()
+      throws IOException {
+    byte[] bytes = TestData.randomBytes(STRIPE + 10, 13);
+    objects.put(ObjectName.of("first"), ObjectStore.Body.of(bytes, Optional.empty()));
+    ContentHash hash = ContentHash.sha256(bytes);
+    Uploads.Started claimed = uploads.start(NAME, bytes.length, Optional.of(hash));
+    assertEquals(Optional.empty(), claimed.version());
+    assertEquals(Optional.empty(), metadata.latest(NAME.value()));
+    byte[] other = TestData.randomBytes(bytes.length, 14);
+    String token = claimed.upload().orElseThrow().token();
+    assertEquals(ErrorCode.BAD_REQUEST, codeOf(() -> append(token, 0, other, 0, other.length)));
+    assertEquals(Optional.empty(), metadata.latest(NAME.value()));
+    Uploads.Appended done = append(startOf(bytes), 0, bytes, 0, bytes.length);
+    assertEquals(Optional.of(hash), done.version().orElseThrow().hash());
+    assertArrayEquals(bytes, read(NAME.value()));
+    assertEquals(6, servers.shardsOf(hash).values().stream().mapToInt(List::size).sum(),
+        "stored once: the first PUT's six shards");
+    assertEquals(0, servers.uploadShardCount());
   }
 
   @Test

@@ -156,8 +156,8 @@ public final class ApiServer implements AutoCloseable {
               ObjectStore::defaultSmallContentCache), transferLimit);
       new ObjectsEndpoints(metadata, objects).addTo(routes);
       Uploads resumable = Uploads.create(metadata, live, locator, client, layouts,
-          background.queue(), uploads, clock, config.uploadExpiry(), config.uploadLease(),
-          config.compression(), transferLimit);
+          config.instantUpload(), background.queue(), uploads, clock, config.uploadExpiry(),
+          config.uploadLease(), config.compression(), transferLimit);
       new UploadsEndpoints(resumable).addTo(routes);
       new TusEndpoints(resumable).addTo(routes);
       background.sweep(resumable, config.uploadExpiry());

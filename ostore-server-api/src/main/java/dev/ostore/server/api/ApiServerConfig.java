@@ -77,8 +77,8 @@ public record ApiServerConfig(
       "JDBC URL of the metadata database, e.g. jdbc:postgresql://db:5432/ostore?user=ostore; "
           + "unset keeps it in STORAGE_ROOT/metadata.db");
   static final Option INSTANT_UPLOAD = new Option("INSTANT_UPLOAD", "instant-upload", "false",
-      "true answers a PUT whose declared digest is stored already without reading its body; "
-          + "anyone who knows a hash can then claim that content");
+      "true answers a PUT, or starts a resumable upload, whose declared digest is stored already"
+          + " without reading its body; anyone who knows a hash can then claim that content");
   static final Option STOP_TIMEOUT = new Option("STOP_TIMEOUT", "stop-timeout", "10s",
       "on SIGTERM or Ctrl-C, how long requests in flight may take to finish");
   static final Option ERASURE_CODE = new Option("ERASURE_CODE", "erasure-code", null,

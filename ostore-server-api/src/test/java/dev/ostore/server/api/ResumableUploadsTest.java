@@ -30,6 +30,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
@@ -131,7 +132,7 @@ class ResumableUploadsTest {
         try {
           through.send(HttpRequest.newBuilder(through.uri(location)).PUT(
               HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
-                  () -> stallingAfter(bytes, 2 * MIB, sent, cut)), bytes.length)));
+                  () -> TestData.stallingAfter(bytes, 2 * MIB, sent, cut)), bytes.length)));
         } catch (Exception e) {
           // The proxy cut it: expected.
         }
@@ -248,6 +249,52 @@ class ResumableUploadsTest {
     assertArrayEquals(bytes, http().getBytes("/objects/offsets").body());
   }
 
+  /** Knowing a hash is not enough to claim its content: a POST with it starts an upload. */
+  @Test
+  @Order(5)
+  void aDigestOfStoredContentStartsAnUploadWhoseBytesAreSent() throws Exception {
+    byte[] bytes = TestData.randomBytes(300_000, 8);
+    assertEquals(200, http().put("/objects/original", bytes).statusCode());
+    HttpResponse<String> post = post("/objects/claimed", bytes);
+    assertEquals(201, post.statusCode(), post.body());
+    assertEquals(404, http().get("/objects/claimed").statusCode());
+    String location = post.headers().firstValue("Location").orElseThrow();
+    assertEquals(200, put(location, 0, bytes).statusCode());
+    assertArrayEquals(bytes, http().getBytes("/objects/claimed").body());
+  }
+
+  /** A DELETE waits for the PUT writing the upload, which would record it after a 204. */
+  @Test
+  @Order(5)
+  void aDeleteWhileAPutWritesIs409AndThePutCompletes() throws Exception {
+    byte[] bytes = TestData.randomBytes(16 * MIB, 9);
+    String location = post("/objects/written", bytes).headers().firstValue("Location")
+        .orElseThrow();
+    CountDownLatch sent = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    CompletableFuture<HttpResponse<String>> writing = CompletableFuture.supplyAsync(() -> {
+      try {
+        return send(HttpRequest.newBuilder(http().uri(location)).PUT(
+            HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(
+                () -> TestData.stallingAfter(bytes, bytes.length - 1, sent, go)),
+                bytes.length)));
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
+    // All but its last byte sent: more than loopback's socket buffers hold, so the api server
+    // is reading the body, under the upload's lease.
+    assertTrue(sent.await(60, TimeUnit.SECONDS));
+    HttpResponse<String> delete = http().method("DELETE", location);
+    assertEquals(409, delete.statusCode(), delete.body());
+    assertTrue(delete.body().endsWith(" is being written by another request: cancel it once"
+        + " that is done\n"), delete.body());
+    go.countDown();
+    assertEquals(200, writing.get(60, TimeUnit.SECONDS).statusCode());
+    assertArrayEquals(bytes, http().getBytes("/objects/written").body());
+    assertEquals(404, http().method("DELETE", location).statusCode());
+  }
+
   /**
    * Last: kills the api server while a PUT is under way, and finishes the upload through another
    * one, which has none of the first one's memory: it reads the held bytes back, decodes them
@@ -356,38 +403,5 @@ class ResumableUploadsTest {
         assertTrue(!file.contains(id), "data server " + i + " still holds " + file);
       }
     }
-  }
-
-  /** {@code bytes}, of which {@code before} come at once and the rest once {@code go} opens. */
-  static InputStream stallingAfter(byte[] bytes, int before, CountDownLatch sent,
-      CountDownLatch go) {
-    return new InputStream() {
-      int at;
-
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (at == before) {
-          sent.countDown();
-          try {
-            go.await();
-          } catch (InterruptedException e) {
-            throw new IOException(e);
-          }
-        }
-        if (at == bytes.length) {
-          return -1;
-        }
-        int n = Math.min(len, (at < before ? before : bytes.length) - at);
-        System.arraycopy(bytes, at, b, off, n);
-        at += n;
-        return n;
-      }
-    };
   }
 }
