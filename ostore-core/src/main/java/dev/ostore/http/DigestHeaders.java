@@ -17,18 +17,11 @@ public final class DigestHeaders {
 
   /**
    * The SHA-256 the request declares, if any. A header without a SHA-256 entry declares nothing;
-   * a malformed value, or two headers that disagree, is a {@code BAD_REQUEST}.
+   * a malformed SHA-256 entry, entries or headers that disagree, is a {@code BAD_REQUEST}.
    */
   public static Optional<ContentHash> read(Exchange exchange) throws OstoreException {
-    Optional<ContentHash> digest;
-    Optional<ContentHash> contentDigest;
-    try {
-      digest = exchange.header(DIGEST).flatMap(value -> entry(value, "sha-256=", "", DIGEST));
-      contentDigest = exchange.header(CONTENT_DIGEST)
-          .flatMap(value -> entry(value, "sha-256=:", ":", CONTENT_DIGEST));
-    } catch (IllegalArgumentException e) {
-      throw OstoreException.badRequest(e.getMessage());
-    }
+    Optional<ContentHash> digest = sha256(exchange, DIGEST, "", "");
+    Optional<ContentHash> contentDigest = sha256(exchange, CONTENT_DIGEST, ":", ":");
     if (digest.isPresent() && contentDigest.isPresent() && !digest.equals(contentDigest)) {
       throw OstoreException.badRequest(
           "the Digest and Content-Digest headers give different SHA-256s");
@@ -66,24 +59,45 @@ public final class DigestHeaders {
     return "\"" + hash.base64() + "-gzip\"";
   }
 
-  private static Optional<ContentHash> entry(String header, String prefix, String suffix,
-      String name) {
-    for (String entry : header.split(",")) {
-      String trimmed = entry.strip();
-      if (trimmed.regionMatches(true, 0, prefix, 0, prefix.length())) {
-        String value = trimmed.substring(prefix.length());
-        String malformed = "malformed " + name + " header: " + trimmed;
-        if (!value.endsWith(suffix)) {
-          throw new IllegalArgumentException(malformed);
+  /**
+   * The SHA-256 that the {@code sha-256} entries of every {@code name} header give, each value
+   * between {@code open} and {@code close} (RFC 9530's byte sequence is {@code :<base64>:}).
+   */
+  private static Optional<ContentHash> sha256(Exchange exchange, String name, String open,
+      String close) throws OstoreException {
+    // Most requests carry neither header: asked first, that costs no list.
+    if (exchange.header(name).isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ContentHash> found = Optional.empty();
+    for (String field : exchange.headers(name)) {
+      for (String entry : field.split(",")) {
+        String trimmed = entry.strip();
+        int equals = trimmed.indexOf('=');
+        if (equals < 0 || !trimmed.substring(0, equals).strip().equalsIgnoreCase("sha-256")) {
+          continue;
         }
-        try {
-          return Optional.of(ContentHash.parse(value.substring(0, value.length()
-              - suffix.length())));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(malformed, e);
+        String value = trimmed.substring(equals + 1).strip();
+        ContentHash hash = parse(value, open, close, "malformed " + name + " header: " + trimmed);
+        if (found.isPresent() && !found.get().equals(hash)) {
+          throw OstoreException.badRequest("the " + name + " header gives different SHA-256s");
         }
+        found = Optional.of(hash);
       }
     }
-    return Optional.empty();
+    return found;
+  }
+
+  private static ContentHash parse(String value, String open, String close, String malformed)
+      throws OstoreException {
+    if (value.length() < open.length() + close.length() || !value.startsWith(open)
+        || !value.endsWith(close)) {
+      throw OstoreException.badRequest(malformed);
+    }
+    try {
+      return ContentHash.parse(value.substring(open.length(), value.length() - close.length()));
+    } catch (IllegalArgumentException e) {
+      throw OstoreException.badRequest(malformed);
+    }
   }
 }

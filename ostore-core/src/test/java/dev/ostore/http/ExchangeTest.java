@@ -206,11 +206,25 @@ class ExchangeTest {
     HttpResponse<String> unclosed = digestSeen("Content-Digest", "sha-256=:" + ABC.base64());
     assertEquals(400, unclosed.statusCode());
     assertTrue(unclosed.body().startsWith("malformed Content-Digest header"), unclosed.body());
+    HttpResponse<String> unquoted = digestSeen("Content-Digest", "sha-256=" + ABC.base64());
+    assertEquals(400, unquoted.statusCode());
+    assertEquals("malformed Content-Digest header: sha-256=" + ABC.base64() + "\n",
+        unquoted.body());
+    String empty = ContentHash.sha256(new byte[0]).base64();
     HttpResponse<String> contradictory = digestSeen("Digest", "SHA-256=" + ABC.base64(),
-        "Content-Digest", "sha-256=:" + ContentHash.sha256(new byte[0]).base64() + ":");
+        "Content-Digest", "sha-256=:" + empty + ":");
     assertEquals(400, contradictory.statusCode());
     assertEquals("the Digest and Content-Digest headers give different SHA-256s\n",
         contradictory.body());
+    for (String[] twice : new String[][] {
+        {"Digest", "SHA-256=" + ABC.base64() + ", sha-256=" + empty},
+        {"Digest", "SHA-256=" + ABC.base64(), "Digest", "SHA-256=" + empty}}) {
+      HttpResponse<String> answer = digestSeen(twice);
+      assertEquals(400, answer.statusCode());
+      assertEquals("the Digest header gives different SHA-256s\n", answer.body());
+    }
+    assertEquals(ABC.hex() + "\n", digestSeen("Content-Digest", "sha-256=:" + ABC.base64()
+        + ":", "Content-Digest", "sha-256=:" + ABC.base64() + ":").body(), "the same twice");
   }
 
   @Test
