@@ -227,7 +227,7 @@ final class ObjectsEndpoints {
     String etag = gzip ? DigestHeaders.gzipEtag(hash) : DigestHeaders.etag(hash);
     if (ConditionalHeaders.notModified(exchange,
         () -> "version " + version.number() + " of " + version.name(), etag, version.created())) {
-      exchange.respond(304, 0);
+      exchange.respond(304, -1); // no Content-Length: a 304's would be the 200's (RFC 9110)
       return true;
     }
     if (gzip) {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -47,6 +48,9 @@ class LastModifiedTest extends ClusterTest {
         .header("If-Modified-Since", lastModified));
     assertEquals(304, unchanged.statusCode());
     assertEquals(lastModified, lastModified(unchanged));
+    assertEquals(Optional.empty(), unchanged.headers().firstValue("Content-Length"),
+        "a cache that takes a 304's headers must not take a length of 0");
+    assertEquals(Optional.empty(), unchanged.headers().firstValue("Transfer-Encoding"));
     assertTrue(unchanged.headers().firstValue("ETag").isPresent());
     assertEquals(200, http.head("/objects/doc", "If-Modified-Since", secondBefore(lastModified))
         .statusCode());
