@@ -57,6 +57,8 @@ public final class Exchange {
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
   private String endpoint = RequestObserver.NO_ENDPOINT;
+  /** What the request is about where its path does not say; null until an endpoint says. */
+  private String about;
   private Query query;
   /** The request body, read through one stream however many times an endpoint asks for it. */
   private InputStream body;
@@ -109,6 +111,19 @@ public final class Exchange {
   /** The request path exactly as sent, percent-encoding included. */
   public String path() {
     return request.getHttpURI().getPath();
+  }
+
+  /**
+   * Names what the request is about where its path does not (the object of an upload named by
+   * its token, say): the log line of its failure says it after the path.
+   */
+  public void about(String what) {
+    about = what;
+  }
+
+  /** What {@link #about} said; null when nothing was. */
+  String about() {
+    return about;
   }
 
   /**

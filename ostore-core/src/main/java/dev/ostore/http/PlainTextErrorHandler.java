@@ -45,7 +45,7 @@ final class PlainTextErrorHandler implements Request.Handler {
           : RequestLog.firstLine(reason);
     } else {
       message = explain(status, reason, head);
-      RequestLog.failed(serverName, head.method(), head.path(), status, message, null);
+      RequestLog.failed(serverName, head.method(), head.path(), null, status, message, null);
     }
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");

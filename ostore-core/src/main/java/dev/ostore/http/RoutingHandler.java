@@ -153,11 +153,12 @@ final class RoutingHandler extends Handler.Abstract {
       callback.succeeded();
     } catch (OstoreException e) {
       int status = ErrorStatus.of(e.code());
-      RequestLog.failed(serverName, exchange.method(), exchange.path(), status, e.getMessage(),
-          e.getCause());
+      RequestLog.failed(serverName, exchange.method(), exchange.path(), exchange.about(), status,
+          e.getMessage(), e.getCause());
       answerError(exchange, request, callback, status, e.getMessage(), e);
     } catch (MethodNotAllowed e) {
-      RequestLog.failed(serverName, exchange.method(), exchange.path(), 405, e.getMessage(), null);
+      RequestLog.failed(serverName, exchange.method(), exchange.path(), null, 405,
+          e.getMessage(), null);
       answerError(exchange, request, callback, 405, e.getMessage(), e);
     } catch (IOException e) {
       // Not an ostore error: the connection to the client itself failed, nothing to answer.

@@ -97,6 +97,11 @@ class HttpServiceTest {
         .add("GET", "/multiline/", exchange -> {
           throw new OstoreException(ErrorCode.BAD_REQUEST, "first line\nsecond line");
         })
+        .add("GET", "/about/{x}", exchange -> {
+          exchange.about("object big\u001bbin");
+          throw OstoreException.notFound("nothing is " + java.net.URLDecoder.decode(
+              exchange.path().substring(7), java.nio.charset.StandardCharsets.UTF_8));
+        })
         .add("GET", "/unreachable/", exchange -> {
           throw new OstoreException(ErrorCode.DATA_SERVER_UNREACHABLE,
               "data server 10.0.0.1:1 is unreachable", new ConnectException("Connection refused"));
@@ -454,6 +459,24 @@ class HttpServiceTest {
         HttpResponse.BodyHandlers.ofString());
     assertEquals("paired\n", first.get(15, TimeUnit.SECONDS).body());
     assertEquals("paired\n", second.get(15, TimeUnit.SECONDS).body());
+  }
+
+  /**
+   * What an endpoint says the request is about follows the path in the log; what a client sent
+   * shows its control characters escaped, in the log and in the answer.
+   */
+  @Test
+  void aFailureIsLoggedWithWhatItIsAboutAndNoControlCharacterOfTheClients() throws Exception {
+    try (LogCapture log = LogCapture.of("dev.ostore.http")) {
+      HttpResponse<String> answer = get("/about/a%1B%5B31mb%C2%9B");
+      assertEquals(404, answer.statusCode());
+      assertEquals("nothing is a\\u001b[31mb\\u009b\n", answer.body());
+      assertEquals(List.of("http-test GET /about/a%1B%5B31mb%C2%9B (object big\\u001bbin)"
+          + " -> 404: nothing is a\\u001b[31mb\\u009b"), log.containing("/about/").stream()
+          .map(LogRecord::getMessage).toList());
+    }
+    assertRefused("GET /hello/\u001b HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
+        "400 Bad Request", "Illegal character CNTL=0x1b", "http-test GET /hello/\\u001b -> 400: ");
   }
 
   @Test

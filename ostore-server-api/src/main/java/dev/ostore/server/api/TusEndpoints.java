@@ -4,6 +4,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.DigestHeaders;
+import dev.ostore.http.Endpoint;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.metadata.Version;
@@ -44,9 +45,9 @@ final class TusEndpoints {
           .add("POST", creation, this::create)
           .guard(creation, TusEndpoints::guard);
     }
-    routes.add("HEAD", PREFIX + "{token}", this::head)
-        .add("PATCH", PREFIX + "{token}", this::patch)
-        .add("DELETE", PREFIX + "{token}", this::terminate)
+    routes.add("HEAD", PREFIX + "{token}", naming(this::head))
+        .add("PATCH", PREFIX + "{token}", naming(this::patch))
+        .add("DELETE", PREFIX + "{token}", naming(this::terminate))
         .guard(PREFIX + "{token}", TusEndpoints::guard);
   }
 
@@ -192,5 +193,9 @@ final class TusEndpoints {
 
   private static String token(Exchange exchange) {
     return UploadExchanges.token(exchange, PREFIX);
+  }
+
+  private Endpoint naming(Endpoint endpoint) {
+    return UploadExchanges.namingTheObject(uploads, PREFIX, endpoint);
   }
 }

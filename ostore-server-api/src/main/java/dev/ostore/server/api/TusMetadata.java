@@ -22,6 +22,9 @@ final class TusMetadata {
   private static final String NAME = "name";
   private static final String FILENAME = "filename";
 
+  /** The characters of a refused name an error shows at most. */
+  private static final int MAX_SHOWN = 256;
+
   private TusMetadata() {}
 
   /** The object a tus upload creates, named by the {@code Upload-Metadata} of its creation. */
@@ -33,16 +36,22 @@ final class TusMetadata {
       throw OstoreException.badRequest("a tus upload names its object in " + HEADER + ": "
           + NAME + " <the name in base64> (or " + FILENAME + ")");
     }
+    String name;
     try {
-      return ObjectName.of(StandardCharsets.UTF_8.newDecoder()
+      name = StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value)).toString());
+          .decode(ByteBuffer.wrap(value)).toString();
     } catch (CharacterCodingException e) {
       throw OstoreException.badRequest("bad object name: the " + key + " in " + HEADER
           + " is not UTF-8");
+    }
+    try {
+      return ObjectName.of(name);
     } catch (IllegalArgumentException e) {
-      throw OstoreException.badRequest("bad object name: " + e.getMessage());
+      // Named, as the path names the object of a PUT refused so: the log says which it was.
+      String shown = name.length() <= MAX_SHOWN ? name : name.substring(0, MAX_SHOWN) + "...";
+      throw OstoreException.badRequest("bad object name \"" + shown + "\": " + e.getMessage());
     }
   }
 

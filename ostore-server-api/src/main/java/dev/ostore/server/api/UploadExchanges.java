@@ -4,6 +4,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.ConditionalHeaders;
+import dev.ostore.http.Endpoint;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.HttpDates;
 import dev.ostore.upload.Uploads;
@@ -56,6 +57,26 @@ final class UploadExchanges {
   /** The upload token: the rest of the path after {@code prefix}. */
   static String token(Exchange exchange, String prefix) {
     return exchange.path().substring(prefix.length());
+  }
+
+  /**
+   * {@code endpoint}, on an upload whose token follows {@code prefix} in the path, with the log
+   * line of a failure naming the upload's object, which the path does not: looked up only when
+   * it failed, and not named when there is none (a token forged, expired or of an upload over).
+   */
+  static Endpoint namingTheObject(Uploads uploads, String prefix, Endpoint endpoint) {
+    return exchange -> {
+      try {
+        endpoint.handle(exchange);
+      } catch (OstoreException e) {
+        try {
+          exchange.about("object " + uploads.status(token(exchange, prefix)).name());
+        } catch (IOException none) {
+          // No upload to name an object of; the error says why.
+        }
+        throw e;
+      }
+    };
   }
 
   /**

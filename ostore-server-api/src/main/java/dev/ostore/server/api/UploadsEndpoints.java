@@ -5,6 +5,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.http.DigestHeaders;
+import dev.ostore.http.Endpoint;
 import dev.ostore.http.Exchange;
 import dev.ostore.http.Routes;
 import dev.ostore.metadata.Version;
@@ -32,9 +33,9 @@ final class UploadsEndpoints {
 
   void addTo(Routes.Builder routes) {
     routes.add("POST", ObjectsEndpoints.OBJECT, this::start)
-        .add("HEAD", PREFIX + "{token}", this::head)
-        .add("PUT", PREFIX + "{token}", this::put)
-        .add("DELETE", PREFIX + "{token}", this::delete);
+        .add("HEAD", PREFIX + "{token}", naming(this::head))
+        .add("PUT", PREFIX + "{token}", naming(this::put))
+        .add("DELETE", PREFIX + "{token}", naming(this::delete));
   }
 
   private void start(Exchange exchange) throws IOException {
@@ -94,6 +95,10 @@ final class UploadsEndpoints {
 
   private static String token(Exchange exchange) {
     return UploadExchanges.token(exchange, PREFIX);
+  }
+
+  private Endpoint naming(Endpoint endpoint) {
+    return UploadExchanges.namingTheObject(uploads, PREFIX, endpoint);
   }
 
   /** Where a {@code PUT} appends: {@code Range: bytes=<offset>-}, or 0 without one. */

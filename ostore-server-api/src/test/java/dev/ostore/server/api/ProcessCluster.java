@@ -104,6 +104,11 @@ final class ProcessCluster implements AutoCloseable {
     return http;
   }
 
+  /** What the api server wrote, its log, since it started. */
+  String apiOutput() throws IOException {
+    return api.output();
+  }
+
   int dataServerCount() {
     return dataServers.length;
   }

@@ -146,6 +146,8 @@ class TusTest {
         wrongOffset.body().strip());
     assertHeader("500", wrongOffset, "Upload-Offset");
     assertHeader(TUS, wrongOffset, "Tus-Resumable");
+    assertTrue(cluster.apiOutput().contains("api PATCH " + location + " (object tus refusals)"
+        + " -> 409: the upload holds 500 bytes"), "the log names the upload's object");
 
     HttpResponse<String> wrongType = http().send(HttpRequest.newBuilder(http().uri(location))
         .header("Tus-Resumable", TUS).header("Upload-Offset", "500")
@@ -207,7 +209,7 @@ class TusTest {
         "filetype " + base64("text/plain"),
         "a tus upload names its object in Upload-Metadata: name <the name in base64>"
             + " (or filename)",
-        "name " + base64("a/b"), "bad object name: object name contains '/'",
+        "name " + base64("a/b"), "bad object name \"a/b\": object name contains '/'",
         "name not*base64", "malformed Upload-Metadata: the value of name is not base64",
         "name " + base64("a") + ",name " + base64("b"),
         "malformed Upload-Metadata: name is given twice",
