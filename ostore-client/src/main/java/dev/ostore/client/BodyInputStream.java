@@ -52,6 +52,7 @@ final class BodyInputStream extends FilterInputStream {
   /** The failure of the end-of-stream check, thrown again at every later end. */
   private IOException failed;
   private boolean verified;
+  private boolean closed;
 
   /**
    * {@code size} is the Content-Length, or -1 when the answer had none; {@code declared} the
@@ -88,6 +89,10 @@ final class BodyInputStream extends FilterInputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
+    if (closed) {
+      // Else the closed connection's failure would pass for a broken one, and be resumed.
+      throw new IOException(what + ": the stream is closed");
+    }
     if (size >= 0 && count >= size && length > 0) {
       atEnd(); // nothing is read past the size, as when it is a part of a longer body
       return -1;
@@ -126,6 +131,12 @@ final class BodyInputStream extends FilterInputStream {
       skipped += read;
     }
     return skipped;
+  }
+
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    super.close();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.ostore.client;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,18 @@ public final class DigestMismatchException extends IOException {
     return new DigestMismatchException(what + ": the bytes received have SHA-256 " + actual
         + ", not the " + declared + " the server declared: they are corrupt", declared, actual,
         null);
+  }
+
+  /**
+   * {@code file}'s first {@code kept} bytes with the rest of the object appended did not make the
+   * object ({@code mismatch}): those bytes were not its start, and the file is cut back to them.
+   */
+  static DigestMismatchException resumed(String what, Path file, long kept,
+      DigestMismatchException mismatch) {
+    return new DigestMismatchException(what + ": the " + kept + " bytes " + file + " held are not"
+        + " the start of the object (with the rest appended they hash to " + mismatch.actual
+        + ", not " + mismatch.expected + "); the file is left as it was: download it afresh",
+        mismatch.expected, mismatch.actual, null);
   }
 
   /** The server recorded {@code version} for an upload whose bytes had {@code sent} as hash. */

@@ -320,8 +320,8 @@ public final class OstoreClient {
    * appends them, then checks the SHA-256 of the whole file; returns the object's size. The file
    * is written in place, not replaced, so that a download broken again leaves more to keep. A
    * file whose bytes prove not to be the start of the object is a {@link
-   * DigestMismatchException} and is left as it is: download it afresh with {@link #get(String,
-   * Path)}.
+   * DigestMismatchException}, and is cut back to the bytes it held, left as it was: download it
+   * afresh with {@link #get(String, Path)}. A directory stands for the file {@code name} in it.
    */
   public long resume(String name, Path file) throws IOException {
     return resumeVersion(name, LATEST, file);
@@ -555,8 +555,9 @@ public final class OstoreClient {
   private long resumeVersion(String name, long version, Path file) throws IOException {
     requireNonNull(file, "file");
     ObjectName objectName = new ObjectName(name);
-    return reads.finish(file, objectPath(objectName, version),
-        "GET " + describe(objectName, version) + " into " + file);
+    Path target = DownloadTarget.of(file, name).path(); // a directory: the file NAME in it
+    return reads.finish(target, objectPath(objectName, version),
+        "GET " + describe(objectName, version) + " into " + target);
   }
 
   private InputStream openRange(String name, long version, ByteRange range) throws IOException {

@@ -20,7 +20,7 @@ import java.security.MessageDigest;
  * bytes the file holds are kept and hashed, only the rest is asked for ({@code Range}) and
  * appended in place, and the whole file is then checked against the object's SHA-256. A file
  * whose bytes turn out not to be the object's start is a {@link DigestMismatchException}, and
- * is left as it is.
+ * is cut back to the bytes it held: left as it was.
  */
 final class PartialFile {
   private PartialFile() {}
@@ -53,7 +53,19 @@ final class PartialFile {
       body.transferTo(out);
       channel.force(true);
     }
-    return checked(what, declared, digest, size);
+    try {
+      return checked(what, declared, digest, size);
+    } catch (DigestMismatchException e) {
+      if (!rest) {
+        throw e;
+      }
+      // Not the object's start after all: what was appended goes, the file is as it was.
+      try (FileChannel channel = FileChannel.open(file, WRITE)) {
+        channel.truncate(have);
+        channel.force(true);
+      }
+      throw DigestMismatchException.resumed(what, file, have, e);
+    }
   }
 
   /** The file holds as many bytes as the object, or more: no body to ask for, only a check. */

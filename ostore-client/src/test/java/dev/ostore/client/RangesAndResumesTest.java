@@ -72,6 +72,22 @@ class RangesAndResumesTest {
     assertArrayEquals(new byte[0], read(client.open("empty", ByteRange.last(5))));
   }
 
+  /** A stream read after it was closed fails, and asks the server for nothing more. */
+  @Test
+  void aClosedDownloadIsNotReopenedByAReadAfterItsClose() throws Exception {
+    ResumableUploadTest.Events events = new ResumableUploadTest.Events();
+    OstoreClient listened = OstoreClient.builder(cluster.uri()).transferListener(events).build();
+    for (InputStream in : List.of(listened.open("big"),
+        listened.open("big", ByteRange.of(10, 100_000)))) {
+      assertEquals(1000, in.readNBytes(1000).length);
+      in.close();
+      IOException closed = assertThrows(IOException.class, in::readAllBytes);
+      assertTrue(closed.getMessage().endsWith(": the stream is closed"), closed.getMessage());
+      in.close();
+    }
+    assertEquals(List.of(), events.resumed);
+  }
+
   @Test
   void aDownloadWhoseConnectionBreaksGoesOnFromWhereItBroke() throws Exception {
     try (CuttingProxy proxy = new CuttingProxy(cluster.uri(), 3, 700_000)) {
@@ -196,8 +212,21 @@ class RangesAndResumesTest {
     byte[] wrong = Arrays.copyOf(bytes, 1000);
     wrong[10] ^= 1;
     Files.write(file, wrong);
-    assertThrows(DigestMismatchException.class, () -> client.resume("big", file));
-    assertEquals(SIZE, Files.size(file), "left as it is");
+    DigestMismatchException notItsStart = assertThrows(DigestMismatchException.class,
+        () -> client.resume("big", file));
+    assertArrayEquals(wrong, Files.readAllBytes(file), "left as it was, nothing appended");
+    assertTrue(notItsStart.getMessage().endsWith(": the 1000 bytes " + file + " held are not the"
+        + " start of the object (with the rest appended they hash to " + notItsStart.actual()
+        + ", not " + notItsStart.expected() + "); the file is left as it was: download it"
+        + " afresh"), notItsStart.getMessage());
+
+    Files.delete(file);
+    Files.createDirectory(file);
+    Files.write(file.resolve("big"), Arrays.copyOf(bytes, 99));
+    assertEquals(SIZE, client.resume("big", file), "a directory: the file of the name in it");
+    assertArrayEquals(bytes, Files.readAllBytes(file.resolve("big")));
+    Files.delete(file.resolve("big"));
+    Files.delete(file);
 
     Files.write(file, Arrays.copyOf(bytes, SIZE + 1));
     IOException longer = assertThrows(IOException.class, () -> client.resume("big", file));
