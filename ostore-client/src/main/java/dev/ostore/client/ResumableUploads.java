@@ -30,6 +30,9 @@ final class ResumableUploads {
   private static final Pattern DIGITS = Pattern.compile("[0-9]{1,19}");
   /** A HEAD or error answer is a line; a Location body is one too. */
   private static final int MAX_LINE_BYTES = 4096;
+  /** Times a DELETE of an abandoned upload is sent while the server still answers 409. */
+  private static final int DELETE_ATTEMPTS = 8;
+  private static final long DELETE_PAUSE_MILLIS = 250;
 
   private final ObjectReads.Requests requests;
   private final TransferListener listener;
@@ -323,14 +326,39 @@ final class ResumableUploads {
       return (UploadBrokenException) abandon(broken);
     }
 
-    /** Best effort: the server deletes it at its expiry anyway. */
+    /**
+     * Best effort: the server deletes it at its expiry anyway. A 409 means the server is still
+     * letting go of the request that failed (it has yet to see its connection end), so it is
+     * asked again a few times, even by a thread interrupted to stop (Ctrl-C).
+     */
     private void delete(IOException failure) {
+      boolean interrupted = Thread.interrupted();
       try {
-        Exchange delete = requests.send("DELETE", location);
-        delete.expectSuccess();
-        delete.discardBody();
-      } catch (IOException e) {
-        failure.addSuppressed(e);
+        for (int attempt = 1; ; attempt++) {
+          try {
+            Exchange delete = requests.send("DELETE", location);
+            delete.expectSuccess();
+            delete.discardBody();
+            return;
+          } catch (OstoreClientException e) {
+            if (e.status() != 409 || attempt == DELETE_ATTEMPTS) {
+              failure.addSuppressed(e);
+              return;
+            }
+          } catch (IOException e) {
+            failure.addSuppressed(e);
+            return;
+          }
+          try {
+            Thread.sleep(DELETE_PAUSE_MILLIS);
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

@@ -199,6 +199,20 @@ class ResumableUploadTest {
     assertEquals(null, server.object("big"));
   }
 
+  /** The server may still hold the broken request's lease: its 409 is asked again. */
+  @Test
+  void aDeleteAnswered409WhileTheServerLetsGoIsSentAgain() throws IOException {
+    server.cutUploads(100, 0);
+    server.answerLaterWith(2, 409, "upload is being written by another request");
+    OstoreClient client = client().uploadRetries(0, Duration.ZERO).build();
+
+    assertThrows(UploadBrokenException.class, () -> client.put("big", file));
+
+    assertEquals("POST /objects/big, PUT /temp/, DELETE /temp/, DELETE /temp/",
+        summary(server.requests()));
+    assertEquals(0, server.openUploads());
+  }
+
   @Test
   void eachByteTheServerGainsStartsTheRetriesAgain() throws IOException {
     server.cutUploads(6, 100_000);
