@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.net.URI;
@@ -679,6 +680,9 @@ public final class OstoreClient {
         : (int) Math.max(1, Math.min(BUFFER_SIZE, expected))];
     long total = 0;
     while (limit < 0 || total < limit) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw interruptedAfter(total);
+      }
       int want = limit < 0 ? buffer.length : (int) Math.min(buffer.length, limit - total);
       int n = in.read(buffer, 0, want);
       if (n < 0) {
@@ -689,6 +693,18 @@ public final class OstoreClient {
       listener.transferred(total, limit);
     }
     return total;
+  }
+
+  /**
+   * What ends a transfer whose thread was interrupted (a task cancelled, a command line stopped
+   * by Ctrl-C) after {@code bytes}: checked between two writes, since neither a socket nor a
+   * stream from {@link java.nio.file.Files#newInputStream} heeds an interrupt itself.
+   */
+  static InterruptedIOException interruptedAfter(long bytes) {
+    InterruptedIOException interrupted =
+        new InterruptedIOException("interrupted after " + bytes + " bytes");
+    interrupted.bytesTransferred = (int) Math.min(bytes, Integer.MAX_VALUE);
+    return interrupted;
   }
 
   /** Settings of a client to build. Not thread-safe; the built clients are. */

@@ -244,6 +244,9 @@ final class ResumableUploads {
         throws IOException {
       byte[] buffer = new byte[(int) Math.min(OstoreClient.BUFFER_SIZE, Math.max(1, end - offset))];
       for (long at = offset; at < end; ) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new SourceFailure(OstoreClient.interruptedAfter(at)); // deleted, not resumed
+        }
         int n;
         try {
           n = in.read(buffer, 0, (int) Math.min(buffer.length, end - at));

@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
@@ -94,6 +95,9 @@ public final class FakeOstoreServer implements AutoCloseable {
   private static final Comparator<String> UTF8_ORDER = Comparator.comparing(
       name -> name.getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
 
+  /** The bytes of a GET body written between two pauses when {@link #slowly}. */
+  private static final int SLOW_PIECE = 8192;
+
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(8);
   /** Guarded by itself. */
@@ -108,6 +112,8 @@ public final class FakeOstoreServer implements AutoCloseable {
   private volatile long cutUploadsAfter;
   private final AtomicInteger staleHeads = new AtomicInteger();
   private volatile boolean loseCompletion;
+  private volatile boolean slowly;
+  private final AtomicLong uploadedBytes = new AtomicLong();
 
   public FakeOstoreServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -154,6 +160,16 @@ public final class FakeOstoreServer implements AutoCloseable {
   /** The request after the next {@code skip} ones gets this status and one-line message. */
   public void answerLaterWith(int skip, int status, String message) {
     nextError.set(new ScriptedError(status, message, skip));
+  }
+
+  /** Sends GET bodies, and reads upload bodies, about 4 MB a second: a transfer to stop. */
+  public void slowly() {
+    slowly = true;
+  }
+
+  /** Bytes that PUTs to {@code /temp/} brought so far, whether kept or not. */
+  public long uploadedBytes() {
+    return uploadedBytes.get();
   }
 
   /** GETs announce the whole Content-Length but send only half, then drop the connection. */
@@ -367,6 +383,8 @@ public final class FakeOstoreServer implements AutoCloseable {
           byte[] buffer = new byte[8192];
           boolean past = false;
           for (int n; !past && (cut < 0 || arrived < cut) && (n = in.read(buffer)) >= 0; ) {
+            uploadedBytes.addAndGet(n);
+            pause();
             int keep = cut < 0 ? n : (int) Math.min(n, cut - arrived);
             synchronized (upload) {
               past = upload.held() + keep > upload.size;
@@ -566,7 +584,22 @@ public final class FakeOstoreServer implements AutoCloseable {
     if (tamperGetBodies && sent.length > 0) {
       sent[0] ^= 1;
     }
-    out.write(sent);
+    for (int at = 0; at < sent.length; at += SLOW_PIECE) {
+      out.write(sent, at, Math.min(SLOW_PIECE, sent.length - at));
+      out.flush();
+      pause();
+    }
+  }
+
+  /** After each piece of a body, when {@link #slowly}: about 4 MB/s. */
+  private void pause() throws IOException {
+    if (slowly) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        throw new java.io.InterruptedIOException();
+      }
+    }
   }
 
   private boolean answeredScriptedError(HttpExchange exchange) throws IOException {

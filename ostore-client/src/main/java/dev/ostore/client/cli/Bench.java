@@ -200,7 +200,8 @@ final class Bench {
     Callable<Void> worker = () -> {
       for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
         long start = System.nanoTime();
-        if (start - phaseStart > budgetNanos) {
+        // An interrupt (Ctrl-C: the phase's tasks cancelled) ends it as the budget does.
+        if (start - phaseStart > budgetNanos || Thread.currentThread().isInterrupted()) {
           break;
         }
         try {

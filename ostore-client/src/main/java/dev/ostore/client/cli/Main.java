@@ -13,6 +13,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,10 @@ public final class Main {
   static final int USAGE = 2;
   /** What shells report for a process killed by SIGPIPE (128 + 13), as {@code yes | head} is. */
   static final int CLOSED_PIPE = 141;
+  /** What shells report for a process stopped by Ctrl-C (128 + SIGINT's 2). */
+  static final int INTERRUPTED = 130;
+  /** How long an interrupted command may take to clean up before the JVM stops it. */
+  static final Duration CLEANUP_WAIT = Duration.ofSeconds(10);
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
   private static final Set<String> VALUED = Set.of(
@@ -56,7 +61,10 @@ public final class Main {
     if (System.getProperty("http.maxConnections") == null) {
       System.setProperty("http.maxConnections", "64");
     }
-    System.exit(run(args, System.getenv(), StdStreams.ofProcess()));
+    Interruption interruption = Interruption.install(Thread.currentThread(), CLEANUP_WAIT);
+    int status = run(args, System.getenv(), StdStreams.ofProcess());
+    interruption.finished();
+    System.exit(status); // once interrupted, the JVM exits when the hook returns, as signalled
   }
 
   /** Runs one command line with {@code env} as the environment, and returns the exit status. */
@@ -89,6 +97,11 @@ public final class Main {
     }
     if (out.readerGone() || StandardOutput.isClosedPipe(failure)) {
       return CLOSED_PIPE; // the reader has what it wanted: nothing to say, as with SIGPIPE
+    }
+    if (Interruption.causedBy(failure)) {
+      io.err().println("ostore: interrupted" + (failure.getSuppressed().length == 0 ? ""
+          : "; cleaning up failed: " + failure.getSuppressed()[0].getMessage()));
+      return INTERRUPTED;
     }
     io.err().println("ostore: " + Failures.describe(failure, server));
     if (List.of(words).contains("--verbose")) {
