@@ -9,6 +9,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ProtocolException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
@@ -131,6 +132,7 @@ public final class OstoreClient {
    * resumably from {@link Builder#resumableAbove} bytes on, as {@link #put(String, Path)}.
    */
   public ObjectVersion put(String name, byte[] bytes) throws IOException {
+    requireNonNull(bytes, "bytes");
     ObjectName objectName = new ObjectName(name);
     String digest = Sha256.of(bytes);
     Optional<ObjectVersion> resumed = resumably(objectName, UploadSource.of(bytes), digest);
@@ -162,6 +164,11 @@ public final class OstoreClient {
   public ObjectVersion put(String name, Path file, WriteCondition condition)
       throws IOException {
     requireNonNull(condition, "condition");
+    if (readableOnce(file)) {
+      try (InputStream in = FileStreams.reading(file)) {
+        return put(name, in, condition);
+      }
+    }
     ObjectName objectName = new ObjectName(name);
     Sha256.FileDigest digest = Sha256.of(file);
     try (InputStream in = FileStreams.reading(file)) {
@@ -173,8 +180,9 @@ public final class OstoreClient {
    * Stores the content of {@code file} as the next version of the object {@code name}, and
    * returns it. The file is read twice, first for its digest and then streamed to the server,
    * never held in memory; it must not change meanwhile (if it does, the server refuses it). A
-   * file that cannot be read (missing, a directory, unreadable) throws a {@link
-   * java.nio.file.FileSystemException} naming it.
+   * file that can be read only once (a FIFO, a device such as {@code /dev/stdin}) is sent as
+   * {@link #put(String, InputStream)} sends a stream. A file that cannot be read (missing, a
+   * directory, unreadable) throws a {@link java.nio.file.FileSystemException} naming it.
    *
    * <p>A file of {@link Builder#resumableAbove} bytes or more is sent resumably: should the
    * connection break (or the server answer 5xx), the client asks how many bytes the server
@@ -183,6 +191,11 @@ public final class OstoreClient {
    * UploadBrokenException}.
    */
   public ObjectVersion put(String name, Path file) throws IOException {
+    if (readableOnce(file)) {
+      try (InputStream in = FileStreams.reading(file)) {
+        return put(name, in);
+      }
+    }
     ObjectName objectName = new ObjectName(name);
     Sha256.FileDigest digest = Sha256.of(file);
     Optional<ObjectVersion> resumed =
@@ -693,6 +706,11 @@ public final class OstoreClient {
       listener.transferred(total, limit);
     }
     return total;
+  }
+
+  /** Whether {@code file} is a FIFO or a device: what it yields cannot be read again. */
+  private static boolean readableOnce(Path file) {
+    return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
   }
 
   /**

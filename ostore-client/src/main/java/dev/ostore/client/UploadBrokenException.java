@@ -24,7 +24,8 @@ public final class UploadBrokenException extends IOException {
   UploadBrokenException(String what, String location, long held, long size, boolean kept,
       int retries, IOException cause) {
     super(what + ": the upload broke off with " + held + " of " + size + " bytes held, and "
-        + retries + " retries in a row did not take it further: " + cause.getMessage()
+        + retries + (retries == 1 ? " retry" : " retries") + " in a row did not take it further: "
+        + cause.getMessage()
         + (kept ? "; it is kept at " + location : ""), cause);
     this.location = location;
     this.held = held;

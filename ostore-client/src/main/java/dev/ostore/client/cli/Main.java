@@ -140,7 +140,8 @@ public final class Main {
         case "delete" -> delete(client,
             only(rest, "delete NAME [--version N | --if-match HASH]"), version, condition(args),
             stdout, text);
-        case "versions" -> print(client.versions(only(rest, "versions NAME")), stdout, text);
+        case "versions" -> status = versions(client, only(rest, "versions NAME"), stdout, text,
+            io.err());
         case "list" -> print(client.list(optional(rest, "list [PREFIX]")), stdout, text);
         case "locate" -> stdout.println(client.locate(only(rest, "locate NAME")));
         case "repair" -> stdout.print(repair(client, rest));
@@ -209,15 +210,28 @@ public final class Main {
   }
 
   /** Prints a listing as it comes, and stops it when standard output is gone (a closed pipe). */
-  private static void print(Stream<ObjectVersion> versions, PrintStream stdout,
+  /** Prints each version on a line, and returns how many. */
+  private static long print(Stream<ObjectVersion> versions, PrintStream stdout,
       VersionText text) throws IOException {
     Iterator<ObjectVersion> lines = versions.iterator();
-    for (long n = 1; lines.hasNext(); n++) {
+    long n = 0;
+    while (lines.hasNext()) {
       stdout.println(text.line(lines.next()));
-      if (n % CHECK_EVERY == 0 && stdout.checkError()) {
+      if (++n % CHECK_EVERY == 0 && stdout.checkError()) {
         throw new IOException("cannot write to standard output");
       }
     }
+    return n;
+  }
+
+  /** {@code versions NAME}: a name that never existed has none, a failure as for get. */
+  private static int versions(OstoreClient client, String name, PrintStream stdout,
+      VersionText text, PrintStream err) throws IOException {
+    if (print(client.versions(name), stdout, text) > 0) {
+      return OK;
+    }
+    err.println("ostore: object " + name + " has no versions: no object was ever named so");
+    return FAILED;
   }
 
   /**

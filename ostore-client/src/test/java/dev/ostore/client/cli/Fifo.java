@@ -2,6 +2,7 @@ package dev.ostore.client.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.concurrent.Executors;
 
 /**
  * A named pipe (made with mkfifo) and a reader of it on a thread of its own, which reads at most
- * {@code limit} bytes and then closes its end, as {@code head -c} does.
+ * {@code limit} bytes and then closes its end, as {@code head -c} does; or a writer of it.
  */
 final class Fifo implements AutoCloseable {
   /** The file type bits of {@code unix:mode}, and their values for a FIFO and a char device. */
@@ -39,6 +40,17 @@ final class Fifo implements AutoCloseable {
     return CompletableFuture.supplyAsync(() -> {
       try (InputStream in = Files.newInputStream(path)) {
         return in.readNBytes(limit);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }, reader);
+  }
+
+  /** Starts writing {@code bytes} into the pipe; the future ends once they are all taken. */
+  CompletableFuture<Void> write(byte[] bytes) {
+    return CompletableFuture.runAsync(() -> {
+      try (OutputStream out = Files.newOutputStream(path)) {
+        out.write(bytes);
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }

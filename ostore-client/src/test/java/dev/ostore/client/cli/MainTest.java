@@ -191,6 +191,8 @@ class MainTest {
     assertEquals("1\t3\t" + sha256(new byte[3]) + "\tb\n"
         + "1\t4\t" + sha256(new byte[4]) + "\tc\n", run("list").text());
     assertEquals("1\t4\t" + sha256(new byte[4]) + "\tc\n", run("list", "c").text());
+    assertFailure("ostore: object never has no versions: no object was ever named so\n",
+        "versions", "never");
     assertEquals("", run("versions", "never").text());
     assertFailure("ostore: object a not found (HTTP 404)\n", "delete", "a");
   }

@@ -72,7 +72,7 @@ public final class LocalCluster implements AutoCloseable {
     this.api = api;
   }
 
-  /** The data servers {@code root} has (3 for a new store), api server on a loopback port. */
+  /** The data servers {@code root} has (6 for a new store), api server on a loopback port. */
   public static LocalCluster start(Path root) throws IOException {
     return builder(root).start();
   }
