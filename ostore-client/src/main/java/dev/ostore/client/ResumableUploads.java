@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /**
  * Uploads through the api server's resumable protocol (docs/protocol.md). {@code POST
  * /objects/<name>} with {@code Size} (and {@code Digest} when known) creates an upload at {@code
- * /temp/<token>}, or answers the version at once when the content is stored already; each {@code
+ * /temp/<token>}, or, from a server run with {@code INSTANT_UPLOAD}, answers the version at once
+ * when the content is stored already; each {@code
  * PUT /temp/<token>} with {@code Range: bytes=<offset>-} appends bytes from where the server
  * stands, until the last one is answered with the version.
  *

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ostore.ServerAddress;
+import dev.ostore.server.api.ApiServerConfig;
 import dev.ostore.server.api.LocalCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -79,14 +81,31 @@ class ResumableUploadsAgainstRealServersTest {
     }
   }
 
+  /**
+   * Content stored already is sent again, since knowing its hash must not be enough to claim it,
+   * unless the server runs with INSTANT_UPLOAD: then its POST records the version at once.
+   */
   @Test
-  void contentStoredAlreadyIsNotSentAgain() throws Exception {
+  void contentStoredAlreadyIsSentAgainUnlessTheServerTakesItsDigest() throws Exception {
     direct.put("first", bytes);
-    ObjectVersion copy = OstoreClient.builder(cluster.uri()).resumableAbove(1 << 20)
-        .transferListener(events).build().put("copy", file);
-    assertEquals(FakeOstoreServer.sha256(bytes), copy.hash());
+    assertEquals(FakeOstoreServer.sha256(bytes), resumably().put("copy", file).hash());
+    assertEquals(SIZE, events.transferred.get(events.transferred.size() - 1), "all sent");
+    assertArrayEquals(bytes, read("copy"));
+
+    cluster.close();
+    cluster = LocalCluster.builder(ApiServerConfig.embedded(new ServerAddress("127.0.0.1", 0),
+        root.resolve("instant")).withInstantUpload(true)).start();
+    direct = OstoreClient.builder(cluster.uri()).build();
+    direct.put("first", bytes);
+    events.transferred.clear();
+    assertEquals(FakeOstoreServer.sha256(bytes), resumably().put("copy", file).hash());
     assertTrue(events.transferred.isEmpty(), "no byte sent");
     assertArrayEquals(bytes, read("copy"));
+  }
+
+  private OstoreClient resumably() {
+    return OstoreClient.builder(cluster.uri()).resumableAbove(1 << 20).transferListener(events)
+        .build();
   }
 
   @Test
