@@ -290,7 +290,7 @@ class MainTest {
 
     Outcome shown = run(noInput, true, "get", "obj", target.toString());
     // The first line shows what the first read brought, which the network decides.
-    assertTrue(shown.err().matches("(?s)\r[0-9.]+ (B|KiB) / 195\\.3 KiB \\([0-9]+%\\) .*"),
+    assertTrue(shown.err().matches("(?s)\r[0-9.]+ (B|KiB) / 195\\.3 KiB \\([0-9]+%\\).*"),
         shown.err());
     assertTrue(shown.err().endsWith("\r\033[K"), shown.err());
     assertEquals(200_000, Files.size(target));

@@ -17,6 +17,7 @@ class ProgressTest {
   private final Progress progress =
       new Progress(new PrintStream(bytes, true, StandardCharsets.UTF_8), clock::get);
 
+  /** The rate is counted from the first bytes: not over the file's hashing before them. */
   @Test
   void firstUpdateIsDrawnAtOnceThenAtMostEveryTenthOfASecond() {
     clock.addAndGet(1000 * MS);
@@ -26,8 +27,23 @@ class ProgressTest {
     clock.addAndGet(MS);
     progress.transferred(3 << 20, 4 << 20);
 
-    assertEquals("\r1.0 MiB / 4.0 MiB (25%) 1.0 MiB/s" + ERASE
-        + "\r3.0 MiB / 4.0 MiB (75%) 2.7 MiB/s" + ERASE, output());
+    assertEquals("\r1.0 MiB / 4.0 MiB (25%)" + ERASE
+        + "\r3.0 MiB / 4.0 MiB (75%) 20.0 MiB/s" + ERASE, output());
+  }
+
+  /** After a resume the rate is counted again, from where the transfer goes on. */
+  @Test
+  void aResumeStartsTheRateAgainAndSaysItsReasonOnOneLine() {
+    progress.transferred(1 << 20, 4 << 20);
+    clock.addAndGet(1000 * MS);
+    progress.resumed(3 << 20, 4 << 20, new java.io.IOException("refused\nsecond line\n"));
+    progress.transferred(3 << 20, 4 << 20);
+    clock.addAndGet(500 * MS);
+    progress.transferred(7 << 19, 4 << 20);
+    assertEquals("\r1.0 MiB / 4.0 MiB (25%)" + ERASE
+        + "\rresuming at 3.0 MiB / 4.0 MiB (75%) after: refused" + ERASE + "\n"
+        + "\r3.0 MiB / 4.0 MiB (75%)" + ERASE
+        + "\r3.5 MiB / 4.0 MiB (87%) 1.0 MiB/s" + ERASE, output());
   }
 
   @Test
@@ -55,7 +71,7 @@ class ProgressTest {
 
   @Test
   void unknownSizeShowsBytesAndRateOnly() {
-    assertEquals("1.5 MiB 1.5 MiB/s", Progress.line(3 << 19, -1, 1000 * MS));
+    assertEquals("1.5 MiB 1.0 MiB/s", Progress.line(3 << 19, -1, 1 << 20, 1000 * MS));
   }
 
   @Test
