@@ -3,7 +3,9 @@ package dev.ostore.http;
 import dev.ostore.PercentDecoding;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -19,6 +21,8 @@ import org.eclipse.jetty.util.Callback;
  * and path, read from the raw head since the server could not parse them.
  */
 final class PlainTextErrorHandler implements Request.Handler {
+  /** The start of an absolute target, {@code http://host/path}: a scheme and its colon. */
+  private static final Pattern ABSOLUTE_TARGET = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*:");
   private final String serverName;
   private final int maxHeadBytes;
   private final RequestObserver observer;
@@ -69,22 +73,56 @@ final class PlainTextErrorHandler implements Request.Handler {
     if (status == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431) {
       return "the request head is larger than the " + maxHeadBytes + " bytes this server reads";
     }
-    if (!head.hasWellFormedRequestLine()) {
-      return "malformed request line: " + RequestLog.firstLine(head.requestLine());
-    }
-    Optional<String> pathProblem = pathProblem(head.path());
-    if (pathProblem.isPresent()) {
-      return pathProblem.get();
+    Optional<String> problem = controlCharacter("the request line", head.requestLine(), false)
+        .or(() -> requestLineProblem(head))
+        .or(() -> head.headerLines().stream()
+            .flatMap(line -> controlCharacter("a header", line, true).stream()).findFirst())
+        .or(() -> lengthProblem(head.headers("Content-Length")))
+        .or(() -> TransferEncoding.refusal(head.headers(TransferEncoding.HEADER)));
+    if (problem.isPresent()) {
+      return RequestLog.firstLine(problem.get());
     }
     String jetty = reason == null ? "" : reason;
     if (jetty.startsWith("Invalid Content-Length")) {
-      return head.header("Content-Length").map(PlainTextErrorHandler::badLength)
-          .orElse("Content-Length is not a whole number of bytes");
+      return "Content-Length is not a whole number of bytes";
     }
     if (jetty.startsWith("Transfer-Encoding and Content-Length")) {
       return "a request with Transfer-Encoding: chunked may not have a Content-Length";
     }
     return jetty.isBlank() ? HttpStatus.getMessage(status) : RequestLog.firstLine(jetty);
+  }
+
+  /**
+   * The control character {@code line} has, which the server refuses anywhere in a head but for
+   * a tab inside a header ({@code tabAllowed}), with the line it is in, escaped.
+   */
+  private static Optional<String> controlCharacter(String what, String line,
+      boolean tabAllowed) {
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if ((c < 0x20 && !(tabAllowed && c == '\t')) || c == 0x7f) {
+        return Optional.of(what + " has a control character (U+" + String.format("%04X", (int) c)
+            + "): " + line);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** What is wrong with the request line or its target, if anything. */
+  private static Optional<String> requestLineProblem(RequestHead head) {
+    if (!head.hasWellFormedRequestLine()) {
+      return Optional.of("malformed request line: " + head.requestLine());
+    }
+    String path = head.path();
+    if (!path.startsWith("/")) {
+      // Jetty takes an absolute target (http://host/path); anything else is no path.
+      return ABSOLUTE_TARGET.matcher(path).lookingAt() ? Optional.empty()
+          : Optional.of("the request target must be a path starting with /: " + path);
+    }
+    if (path.contains("//")) {
+      return Optional.of("the path has an empty segment: " + path);
+    }
+    return pathProblem(path);
   }
 
   /** What ostore's own strict decoding finds wrong with a path, if anything. */
@@ -99,13 +137,30 @@ final class PlainTextErrorHandler implements Request.Handler {
     }
   }
 
-  private static String badLength(String value) {
+  /** What is wrong with the request's {@code Content-Length} fields, if anything. */
+  private static Optional<String> lengthProblem(List<String> values) {
+    if (values.size() > 1) {
+      return Optional.of((values.size() == 2 ? "two" : values.size()) + " Content-Length"
+          + " headers: " + String.join(", ", values));
+    }
+    if (values.isEmpty()) {
+      return Optional.empty();
+    }
+    String value = values.get(0);
+    if (value.isEmpty()) {
+      return Optional.of("Content-Length is empty");
+    }
     if (value.matches("-[0-9]+")) {
-      return "Content-Length is negative: " + value;
+      return Optional.of("Content-Length is negative: " + value);
     }
-    if (value.matches("[0-9]+")) {
-      return "Content-Length is too large: " + value;
+    if (!value.matches("[0-9]+")) {
+      return Optional.of("Content-Length is not a number: " + value);
     }
-    return "Content-Length is not a number: " + value;
+    try {
+      Long.parseLong(value);
+      return Optional.empty();
+    } catch (NumberFormatException e) {
+      return Optional.of("Content-Length is larger than any body: " + value);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ostore.http;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,12 +46,18 @@ record RequestHead(String requestLine, List<String> headerLines) {
 
   /** The value of the first header named {@code name} (in any case), trimmed. */
   Optional<String> header(String name) {
+    return headers(name).stream().findFirst();
+  }
+
+  /** The value of every header named {@code name} (in any case), trimmed, in order. */
+  List<String> headers(String name) {
+    List<String> values = new ArrayList<>();
     for (String line : headerLines) {
       int colon = line.indexOf(':');
       if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) {
-        return Optional.of(line.substring(colon + 1).strip());
+        values.add(line.substring(colon + 1).strip());
       }
     }
-    return Optional.empty();
+    return values;
   }
 }

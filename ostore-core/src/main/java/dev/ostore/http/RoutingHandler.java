@@ -22,9 +22,10 @@ import org.eclipse.jetty.util.Callback;
  * quickly}, Jetty calls this handler on the thread that read the request: a request on such a
  * route, without a body, is tried there, and every other request, or one whose endpoint was about
  * to wait, failed or answered at length, is handed to a thread of the server's pool and run from
- * the start. Before the endpoint runs, the route is checked: an unknown path is a
- * 404, then the pattern's guard runs if it has one, then a method the path does not serve is a
- * 405, a query parameter the route does not take a 400.
+ * the start. Before the endpoint runs, the request is checked: a {@code Transfer-Encoding}
+ * other than chunked is a 400, an unknown path a 404, then the pattern's guard runs if it has
+ * one, then a method the path does not serve is a 405, a query parameter the route does not take
+ * a 400.
  * An error before any of the response was sent becomes its status and a one-line message; an
  * error after that aborts the connection, so the client sees a broken transfer and never mistakes
  * a cut body for a whole one. Every error is logged by {@link RequestLog}.
@@ -196,6 +197,11 @@ final class RoutingHandler extends Handler.Abstract {
   }
 
   private void route(Exchange exchange) throws IOException, MethodNotAllowed {
+    Optional<String> badFraming = TransferEncoding.refusal(
+        exchange.headers(TransferEncoding.HEADER));
+    if (badFraming.isPresent()) {
+      throw OstoreException.badRequest(badFraming.get());
+    }
     String path = exchange.path();
     String pattern = routes.patternOf(path)
         .orElseThrow(() -> OstoreException.notFound("no endpoint at " + path));

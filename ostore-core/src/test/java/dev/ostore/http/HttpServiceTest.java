@@ -476,7 +476,43 @@ class HttpServiceTest {
           .map(LogRecord::getMessage).toList());
     }
     assertRefused("GET /hello/\u001b HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n",
-        "400 Bad Request", "Illegal character CNTL=0x1b", "http-test GET /hello/\\u001b -> 400: ");
+        "400 Bad Request", "the request line has a control character (U+001B): GET"
+            + " /hello/\\u001b HTTP/1.1", "http-test GET /hello/\\u001b -> 400: ");
+  }
+
+  /**
+   * A request Jetty refuses, or one it would take but misread, is answered in ostore's words,
+   * saying what it found: never Jetty's generic text ("Bad Request", "Multiple
+   * Content-Lengths", "Illegal character CNTL=0x1").
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "PUT /objects/a|Content-Length: 99999999999999999999999|PUT /objects/a|"
+          + "Content-Length is larger than any body: 99999999999999999999999",
+      "PUT /objects/a|Content-Length: 5;Content-Length: 6|PUT /objects/a|"
+          + "two Content-Length headers: 5, 6",
+      "PUT /objects/a|Content-Length:|PUT /objects/a|Content-Length is empty",
+      "PUT /objects/a|Transfer-Encoding: gzip|PUT /objects/a|"
+          + "Transfer-Encoding gzip is not supported: only chunked",
+      "PUT /objects/a|Transfer-Encoding: gzip, chunked|PUT /objects/a|"
+          + "Transfer-Encoding gzip, chunked is not supported: only chunked",
+      "PUT /objects/a|Transfer-Encoding: gzip;Transfer-Encoding: chunked|PUT /objects/a|"
+          + "Transfer-Encoding gzip, chunked is not supported: only chunked",
+      "GET /hello/a\tb|X-A: 1|GET /hello/a\\u0009b|"
+          + "the request line has a control character (U+0009): GET /hello/a\\u0009b HTTP/1.1",
+      "GET /hello/a|X-A: 1\u0001b|GET /hello/a|"
+          + "a header has a control character (U+0001): X-A: 1\\u0001b",
+      "GET //hello/a|X-A: 1|GET //hello/a|the path has an empty segment: //hello/a",
+      "GET /hello//a|X-A: 1|GET /hello//a|the path has an empty segment: /hello//a",
+      "GET *|X-A: 1|GET *|the request target must be a path starting with /: *",
+      "GET hello/a|X-A: 1|GET hello/a|the request target must be a path starting with /: hello/a"})
+  void aRefusedRequestIsAnsweredInOstoresWords(String target, String headers, String logged,
+      String reason) throws Exception {
+    // Headers are given one after another, separated by ';'; a chunked body is empty.
+    String head = target + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+        + headers.replace(";", "\r\n") + "\r\n\r\n";
+    assertRefused(head + (headers.contains("chunked") ? "0\r\n\r\n" : ""), "400 Bad Request",
+        reason, "http-test " + logged + " -> 400: ");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +19,15 @@ class RequestHeadTest {
     assertEquals("/objects/a%ZZ", head.path());
     assertEquals(Optional.of("abc"), head.header("Content-Length"));
     assertEquals(Optional.empty(), head.header("body"));
+  }
+
+  @Test
+  void readsEveryHeaderOfAName() {
+    RequestHead head = RequestHead.parse("PUT /a HTTP/1.1\r\nContent-Length: 5\r\nHost: h\r\n"
+        + "content-length: 6\r\n\r\n");
+    assertEquals(List.of("5", "6"), head.headers("Content-Length"));
+    assertEquals(Optional.of("5"), head.header("Content-Length"));
+    assertEquals(List.of(), head.headers("Transfer-Encoding"));
   }
 
   @Test

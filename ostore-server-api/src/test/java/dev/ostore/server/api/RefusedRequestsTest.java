@@ -58,6 +58,13 @@ class RefusedRequestsTest {
           + "the path contains an encoded NUL character (%00)",
       "/objects/minus|Content-Length: -1|400 Bad Request|Content-Length is negative: -1",
       "/objects/letters|Content-Length: abc|400 Bad Request|Content-Length is not a number: abc",
+      "/objects/huge|Content-Length: 99999999999999999999999|400 Bad Request|"
+          + "Content-Length is larger than any body: 99999999999999999999999",
+      "/objects/two|Content-Length: 1;Content-Length: 2|400 Bad Request|"
+          + "two Content-Length headers: 1, 2",
+      "/objects/gz|Transfer-Encoding: gzip|400 Bad Request|"
+          + "Transfer-Encoding gzip is not supported: only chunked",
+      "//objects/a|                 |400 Bad Request|the path has an empty segment: //objects/a",
       "/objects/both|Content-Length: 1;Transfer-Encoding: chunked|400 Bad Request|"
           + "a request with Transfer-Encoding: chunked may not have a Content-Length"})
   void aRefusedRequestIsAnsweredAndLoggedWithOstoresReason(String path, String headers,
