@@ -244,10 +244,16 @@ final class ObjectsEndpoints {
         ? OptionalLong.of(versionNumber(asked.get())) : OptionalLong.empty());
   }
 
+  /** A version number: any from 1 to the largest a version can have, else a 400 saying so. */
   private static long versionNumber(String text) throws OstoreException {
-    if (text.matches("[1-9][0-9]{0,17}")) {
-      return Long.parseLong(text);
+    if (text.matches("[1-9][0-9]{0,18}")) {
+      try {
+        return Long.parseLong(text);
+      } catch (NumberFormatException pastTheLargest) {
+        // Refused below, as any other text that is no version number.
+      }
     }
-    throw OstoreException.badRequest("version must be a whole number from 1 up: " + text);
+    throw OstoreException.badRequest("version must be a whole number from 1 to "
+        + Long.MAX_VALUE + ": " + text);
   }
 }

@@ -54,10 +54,18 @@ class VersionsTest extends ClusterTest {
     HttpResponse<String> unknown = http.get("/objects/doc?version=9");
     assertEquals(404, unknown.statusCode());
     assertEquals("object doc has no version 9\n", unknown.body());
-    for (String bad : List.of("abc", "0", "-1", "1.5", "01", "", "99999999999999999999")) {
+    for (String bad : List.of("abc", "0", "-1", "1.5", "01", "",
+        "9223372036854775808", "99999999999999999999")) {
       HttpResponse<String> got = http.get("/objects/doc?version=" + bad);
       assertEquals(400, got.statusCode(), bad);
-      assertTrue(got.body().startsWith("version must be a whole number"), got.body());
+      assertEquals("version must be a whole number from 1 to 9223372036854775807: " + bad
+          + "\n", got.body());
+    }
+    for (String large : List.of("1000000000000000000", "9223372036854775807")) {
+      assertEquals("object doc has no version " + large + "\n",
+          http.get("/objects/doc?version=" + large).body());
+      assertEquals("object doc has no version " + large + "\n",
+          http.method("DELETE", "/objects/doc?version=" + large).body());
     }
   }
 
