@@ -159,6 +159,20 @@ public final class Exchange {
     return Optional.ofNullable(request.getHeaders().get(name));
   }
 
+  /**
+   * The value of a header that has one, as {@link #header} reads it; a request that gives it more
+   * than once with values that differ is a {@code BAD_REQUEST} ({@code Size given twice: 5, 6}),
+   * since acting on the first would act on a value the client may not have meant.
+   */
+  public Optional<String> singleHeader(String name) throws OstoreException {
+    List<String> values = headers(name);
+    if (values.stream().map(String::strip).distinct().count() > 1) {
+      throw OstoreException.badRequest(name + " given " + (values.size() == 2 ? "twice"
+          : values.size() + " times") + ": " + String.join(", ", values));
+    }
+    return header(name);
+  }
+
   /** Every field of that name the request carries, in order: a list header sent in several. */
   public List<String> headers(String name) {
     return request.getHeaders().getValuesList(name);

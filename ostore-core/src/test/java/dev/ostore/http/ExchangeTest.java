@@ -61,6 +61,21 @@ class ExchangeTest {
   }
 
   @Test
+  void aHeaderOfOneValueGivenTwiceWithValuesThatDifferIsABadRequest() throws Exception {
+    serve("GET", "/size", exchange -> exchange.respondText(200,
+        exchange.singleHeader("Size").orElse("none")));
+    assertEquals("none\n", send(HttpRequest.newBuilder(uri("/size"))).body());
+    assertEquals("5\n", send(HttpRequest.newBuilder(uri("/size"))
+        .header("Size", "5").header("size", "5 ")).body(), "the same value twice is that value");
+    HttpResponse<String> twice = send(HttpRequest.newBuilder(uri("/size"))
+        .header("Size", "5").header("Size", "6"));
+    assertEquals(400, twice.statusCode());
+    assertEquals("Size given twice: 5, 6\n", twice.body());
+    assertEquals("Size given 3 times: 5, 5, 6\n", send(HttpRequest.newBuilder(uri("/size"))
+        .header("Size", "5").header("Size", "5").header("Size", "6")).body());
+  }
+
+  @Test
   void decodesAValidObjectName() throws Exception {
     serve("GET", "/objects/{name}", exchange ->
         exchange.respondText(200, exchange.objectName("/objects/").value()));

@@ -80,10 +80,10 @@ final class TusEndpoints {
    */
   private void create(Exchange exchange) throws IOException {
     refuseUnsupported(exchange);
-    String length = exchange.header("Upload-Length").orElseThrow(() -> OstoreException
+    String length = exchange.singleHeader("Upload-Length").orElseThrow(() -> OstoreException
         .badRequest("a tus creation needs Upload-Length, the upload's size in bytes"));
     long size = UploadExchanges.bytes("Upload-Length", length);
-    ObjectName name = TusMetadata.objectName(exchange.header(TusMetadata.HEADER));
+    ObjectName name = TusMetadata.objectName(exchange.singleHeader(TusMetadata.HEADER));
     UploadExchanges.refuseConditions(exchange, name);
     Uploads.Status upload = uploads.start(name, size, Optional.empty()).upload().orElseThrow();
     exchange.setHeader("Location", PREFIX + upload.token());
@@ -136,7 +136,7 @@ final class TusEndpoints {
           + exchange.header("Content-Type").orElse("none"));
     }
     long offset = UploadExchanges.bytes(UploadExchanges.UPLOAD_OFFSET,
-        exchange.header(UploadExchanges.UPLOAD_OFFSET).orElseThrow(() -> OstoreException
+        exchange.singleHeader(UploadExchanges.UPLOAD_OFFSET).orElseThrow(() -> OstoreException
             .badRequest("a tus PATCH needs Upload-Offset, the bytes the upload holds")));
     Optional<byte[]> checksum = checksum(exchange);
     Uploads.Appended appended = UploadExchanges.append(uploads, exchange, token, offset,
@@ -160,7 +160,7 @@ final class TusEndpoints {
 
   /** The SHA-256 that {@code Upload-Checksum: sha256 <base64>} gives the body, if any. */
   private static Optional<byte[]> checksum(Exchange exchange) throws OstoreException {
-    Optional<String> header = exchange.header("Upload-Checksum");
+    Optional<String> header = exchange.singleHeader("Upload-Checksum");
     if (header.isEmpty()) {
       return Optional.empty();
     }

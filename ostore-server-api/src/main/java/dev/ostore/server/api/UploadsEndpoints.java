@@ -40,7 +40,7 @@ final class UploadsEndpoints {
 
   private void start(Exchange exchange) throws IOException {
     ObjectName name = exchange.objectName(ObjectsEndpoints.PREFIX);
-    String size = exchange.header("Size").orElseThrow(() -> OstoreException.badRequest(
+    String size = exchange.singleHeader("Size").orElseThrow(() -> OstoreException.badRequest(
         "POST /objects/" + name + " needs the object's Size in bytes"));
     long bytes = UploadExchanges.bytes("Size", size);
     if (exchange.hasBody()) {
@@ -103,7 +103,7 @@ final class UploadsEndpoints {
 
   /** Where a {@code PUT} appends: {@code Range: bytes=<offset>-}, or 0 without one. */
   private static long offset(Exchange exchange) throws OstoreException {
-    Optional<String> range = exchange.header("Range");
+    Optional<String> range = exchange.singleHeader("Range");
     if (range.isEmpty()) {
       return 0;
     }

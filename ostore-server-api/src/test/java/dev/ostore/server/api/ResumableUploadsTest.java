@@ -236,6 +236,15 @@ class ResumableUploadsTest {
     }
     assertEquals(400, send(HttpRequest.newBuilder(http().uri("/objects/bad"))
         .POST(HttpRequest.BodyPublishers.noBody())).statusCode(), "no Size");
+    HttpResponse<String> sizeTwice = send(HttpRequest.newBuilder(http().uri("/objects/bad"))
+        .header("Size", "5").header("Size", "6").POST(HttpRequest.BodyPublishers.noBody()));
+    assertEquals(400, sizeTwice.statusCode());
+    assertEquals("Size given twice: 5, 6\n", sizeTwice.body());
+    HttpResponse<String> rangeTwice = send(HttpRequest.newBuilder(http().uri(location))
+        .header("Range", "bytes=500-").header("Range", "bytes=0-")
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(Arrays.copyOfRange(bytes, 500, 2000))));
+    assertEquals(400, rangeTwice.statusCode());
+    assertEquals("Range given twice: bytes=500-, bytes=0-\n", rangeTwice.body());
     assertEquals(400, send(HttpRequest.newBuilder(http().uri("/objects/bad")).header("Size", "3")
         .POST(HttpRequest.BodyPublishers.ofString("abc"))).statusCode(), "a body");
     // Neither Content-Length nor Transfer-Encoding: a request without a body (RFC 9112, 6.3).

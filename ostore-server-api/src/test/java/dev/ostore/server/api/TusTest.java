@@ -180,6 +180,9 @@ class TusTest {
       HttpResponse<String> unknown = patch(location, 500, rest, "Upload-Checksum", other);
       assertEquals(400, unknown.statusCode(), other);
     }
+    HttpResponse<String> offsetTwice = patch(location, 500, rest, "Upload-Offset", "0");
+    assertEquals(400, offsetTwice.statusCode());
+    assertEquals("Upload-Offset given twice: 500, 0", offsetTwice.body().strip());
     assertHeader("500", head(location), "Upload-Offset");
 
     assertEquals(204, patch(location, 500, rest, "Upload-Checksum", "sha256 " + sha256(rest))
@@ -223,6 +226,10 @@ class TusTest {
     }
     HttpResponse<String> noMetadata = http().send(creation().header("Upload-Length", "10"));
     assertEquals(400, noMetadata.statusCode());
+    HttpResponse<String> twice = http().send(creation().header("Upload-Length", "3")
+        .header("Upload-Length", "4").header("Upload-Metadata", "name " + base64("twice")));
+    assertEquals(400, twice.statusCode());
+    assertEquals("Upload-Length given twice: 3, 4", twice.body().strip());
     HttpResponse<String> hex = http().send(creation().header("Upload-Length", "0x10")
         .header("Upload-Metadata", "name " + base64("hex")));
     assertEquals("Upload-Length must be a decimal number of bytes: 0x10", hex.body().strip());
