@@ -111,9 +111,12 @@ public final class EntityTags {
     }
     int at = 0;
     boolean any = false;
+    // Each tag starts where the list starts or after a comma (empty elements are allowed).
+    boolean separated = true;
     while (true) {
       while (at < field.length() && (field.charAt(at) == ' ' || field.charAt(at) == '\t'
           || field.charAt(at) == ',')) {
+        separated |= field.charAt(at) == ',';
         at++;
       }
       if (at == field.length()) {
@@ -123,13 +126,14 @@ public final class EntityTags {
       int open = weak ? at + 2 : at;
       int close = open < field.length() && field.charAt(open) == '"'
           ? field.indexOf('"', open + 1) : -1;
-      if (close < 0) {
+      if (close < 0 || !separated) {
         throw OstoreException.badRequest("malformed " + header + " header: " + field
             + " (a list of quoted entity tags, or *)");
       }
       tags.add(new Tag(field.substring(open, close + 1), weak));
       any = true;
       at = close + 1;
+      separated = false;
     }
     if (!any) {
       throw OstoreException.badRequest("empty " + header + " header");

@@ -82,11 +82,14 @@ class EntityTagsTest {
   /** Taken for no condition, a malformed list would let through the write it was to stop. */
   @Test
   void aMalformedListOfAWriteIsABadRequestNamingTheHeader() throws Exception {
-    for (String value : new String[] {"abc", TAG_A + ", abc", "\"unclosed", "W/abc", ", ,"}) {
+    for (String value : new String[] {"abc", TAG_A + ", abc", "\"unclosed", "W/abc", ", ,",
+        "\"a\" \"b\"", "\"a\"\"b\"", TAG_A + "W/\"b\""}) {
       HttpResponse<String> answer = probe.write("If-Match", value);
       assertEquals(400, answer.statusCode(), value);
       assertTrue(answer.body().contains("If-Match header"), answer.body());
     }
+    assertEquals(ifMatch(Tags.of(A, B)), written("If-Match",
+        " ," + TAG_A + " ,\t," + DigestHeaders.etag(B) + ", "), "empty elements are allowed");
   }
 
   private Precondition written(String... headers) throws Exception {
