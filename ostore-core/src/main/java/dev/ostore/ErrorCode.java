@@ -7,6 +7,8 @@ package dev.ostore;
 public enum ErrorCode {
   /** The request itself is wrong (bad name, bad header, incomplete body); retrying will not help. */
   BAD_REQUEST,
+  /** The client stopped sending the request's body for longer than the server waits for it. */
+  STALLED,
   /** The object (or endpoint) does not exist. */
   NOT_FOUND,
   /** No data server is live: the caller should retry once data servers have announced themselves. */

@@ -10,6 +10,7 @@ public final class ErrorStatus {
   public static int of(ErrorCode code) {
     return switch (code) {
       case BAD_REQUEST -> 400;
+      case STALLED -> 408;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case FORBIDDEN -> 403;

@@ -19,11 +19,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -260,13 +262,23 @@ public final class Exchange {
   }
 
   /**
-   * Why a body broke off: the client's fault ({@code BAD_REQUEST}), unless this server is stopping
-   * and its grace ran out, which fails every read still waiting (Jetty does it by an idle timeout).
+   * Why a body broke off: the client's fault ({@code BAD_REQUEST}), or its silence for the
+   * connector's idle timeout ({@code STALLED}), unless this server is stopping and its grace ran
+   * out, which fails every read still waiting (Jetty does it by an idle timeout).
    */
   private OstoreException bodyBrokenOff(Object what, long after, IOException e) {
-    if (request.getConnectionMetaData().getConnector().isShutdown()) {
+    Connector connector = request.getConnectionMetaData().getConnector();
+    if (connector.isShutdown()) {
       return new OstoreException(ErrorCode.STOPPING, "server stopping: upload of " + what
           + " cut off after " + after + " bytes");
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof TimeoutException) {
+        long idle = connector.getIdleTimeout();
+        return new OstoreException(ErrorCode.STALLED, "the body of the upload of " + what
+            + " stalled: nothing came for " + (idle % 1000 == 0 ? idle / 1000 + " s"
+                : idle + " ms") + " after " + after + " bytes");
+      }
     }
     return OstoreException.badRequest("upload of " + what + " broken off after " + after
         + " bytes: " + e.getMessage());

@@ -15,6 +15,7 @@ class ErrorStatusTest {
   void mapsEachCodeToItsStatus() {
     Map<ErrorCode, Integer> expected = new EnumMap<>(Map.ofEntries(
         Map.entry(ErrorCode.BAD_REQUEST, 400),
+        Map.entry(ErrorCode.STALLED, 408),
         Map.entry(ErrorCode.NOT_FOUND, 404),
         Map.entry(ErrorCode.CONFLICT, 409),
         Map.entry(ErrorCode.NO_DATA_SERVER, 503),

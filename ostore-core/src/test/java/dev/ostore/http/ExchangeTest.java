@@ -127,6 +127,23 @@ class ExchangeTest {
     assertBrokenOffAfter(5);
   }
 
+  /** A client that stops sending, the connection open, is answered 408 once the server gives up. */
+  @Test
+  void aBodyThatStallsIsARequestTimeoutSayingHowLongItWaited() throws Exception {
+    server = HttpService.start("exchange-test", new ServerAddress("127.0.0.1", 0),
+        Routes.builder().add("PUT", "/copy/", this::copyBody).build(),
+        new HttpService.Settings(8, Duration.ofSeconds(1)));
+    String raw = RawHttp.send(server.address(), "PUT /copy/ HTTP/1.1\r\nHost: test\r\n"
+        + "Content-Length: 100\r\n\r\n0123456789", false);
+    assertEquals("HTTP/1.1 408 Request Timeout", RawHttp.statusLine(raw));
+    assertEquals("the body of the upload of the upload stalled: nothing came for 1 s after 10"
+        + " bytes\n", RawHttp.body(raw));
+    OstoreException stalled = assertInstanceOf(OstoreException.class,
+        org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+            () -> seen.get(10, TimeUnit.SECONDS)).getCause());
+    assertEquals(ErrorCode.STALLED, stalled.code());
+  }
+
   @Test
   void failureOfTheCopyTargetComesOutAsItIs() throws Exception {
     IOException diskFull = new IOException("disk full on purpose");
@@ -292,14 +309,17 @@ class ExchangeTest {
   }
 
   private void serveCopy() throws IOException {
-    serve("PUT", "/copy/", exchange -> {
-      try {
-        seen.complete(exchange.copyRequestBodyTo(new ByteArrayOutputStream(), "the upload"));
-      } catch (IOException | RuntimeException e) {
-        seen.completeExceptionally(e);
-        throw e;
-      }
-    });
+    serve("PUT", "/copy/", this::copyBody);
+  }
+
+  /** Copies the body, and completes {@link #seen} with its length or with how it failed. */
+  private void copyBody(Exchange exchange) throws IOException {
+    try {
+      seen.complete(exchange.copyRequestBodyTo(new ByteArrayOutputStream(), "the upload"));
+    } catch (IOException | RuntimeException e) {
+      seen.completeExceptionally(e);
+      throw e;
+    }
   }
 
   private void echoBody(Exchange exchange) throws IOException {
