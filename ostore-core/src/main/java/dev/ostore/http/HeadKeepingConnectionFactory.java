@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpCompliance;
+import org.eclipse.jetty.http.HttpGenerator;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
@@ -18,7 +19,8 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * Jetty's HTTP/1.1 connections, each keeping the raw head (request line and headers) of the
  * request it is parsing. When Jetty refuses a request as malformed it keeps neither the method,
  * nor the target it could not parse, nor the value of a bad header; the kept head lets {@link
- * PlainTextErrorHandler} say what was wrong and log the request like any other.
+ * PlainTextErrorHandler} say what was wrong and log the request like any other. Their responses
+ * carry the reason phrases Jetty lacks ({@link ReasonPhraseGenerator}).
  */
 final class HeadKeepingConnectionFactory extends HttpConnectionFactory {
   HeadKeepingConnectionFactory(HttpConfiguration config) {
@@ -45,6 +47,11 @@ final class HeadKeepingConnectionFactory extends HttpConnectionFactory {
         parser.setHeaderCacheSize(jettys.getHeaderCacheSize());
         parser.setHeaderCacheCaseSensitive(jettys.isHeaderCacheCaseSensitive());
         return parser;
+      }
+
+      @Override
+      protected HttpGenerator newHttpGenerator() {
+        return new ReasonPhraseGenerator();
       }
     };
     connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());

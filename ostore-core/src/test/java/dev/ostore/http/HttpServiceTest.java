@@ -279,6 +279,17 @@ class HttpServiceTest {
     assertEquals(message + "\n", RawHttp.body(raw));
   }
 
+  /** A status Jetty has no reason phrase for is sent with the one its protocol gives it. */
+  @ParameterizedTest
+  @CsvSource({"CHECKSUM_MISMATCH,460 Checksum Mismatch", "STALLED,408 Request Timeout",
+      "NOT_FOUND,404 Not Found"})
+  void theStatusLineNamesTheStatus(String code, String status) throws Exception {
+    String raw = RawHttp.send(server.address(), "GET /fail/" + code + " HTTP/1.1\r\n"
+        + "Host: test\r\nConnection: close\r\n\r\n", false);
+    assertEquals("HTTP/1.1 " + status, RawHttp.statusLine(raw));
+    assertEquals("failed as " + code + "\n", RawHttp.body(raw));
+  }
+
   @ParameterizedTest
   @CsvSource({"BAD_REQUEST,400", "NOT_FOUND,404", "CONFLICT,409", "NO_DATA_SERVER,503",
       "BUS_UNAVAILABLE,503", "METADATA_UNAVAILABLE,503", "DATA_SERVER_UNREACHABLE,502",
