@@ -240,6 +240,10 @@ final class RoutingHandler extends Handler.Abstract {
         // Uploads end in seconds: a client that honours this comes back when one may have.
         exchange.setHeader("Retry-After", "1");
       }
+      if (cause instanceof OstoreException stalled && stalled.code() == ErrorCode.STALLED) {
+        // The rest of the body may still come, or never: the connection cannot carry another.
+        exchange.setHeader("Connection", "close");
+      }
       // One line, as promised: a client shows it as is, and the log has the whole message.
       // Answered first, so that a client reading as it sends need not send the rest for nothing.
       exchange.respondError(status, RequestLog.firstLine(message));

@@ -136,6 +136,7 @@ class ExchangeTest {
     String raw = RawHttp.send(server.address(), "PUT /copy/ HTTP/1.1\r\nHost: test\r\n"
         + "Content-Length: 100\r\n\r\n0123456789", false);
     assertEquals("HTTP/1.1 408 Request Timeout", RawHttp.statusLine(raw));
+    assertTrue(raw.contains("\r\nConnection: close\r\n"), raw);
     assertEquals("the body of the upload of the upload stalled: nothing came for 1 s after 10"
         + " bytes\n", RawHttp.body(raw));
     OstoreException stalled = assertInstanceOf(OstoreException.class,
