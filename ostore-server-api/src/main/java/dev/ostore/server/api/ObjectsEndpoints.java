@@ -168,9 +168,11 @@ final class ObjectsEndpoints {
     return switch (accepted.choose(gzip.isPresent())) {
       case GZIP -> ranged && accepted.takesIdentity() ? OptionalLong.empty() : gzip;
       case IDENTITY -> OptionalLong.empty();
+      // Whether it can be sent gzip is looked up only for a client that takes gzip, or now.
       case NONE -> throw new OstoreException(ErrorCode.NOT_ACCEPTABLE, "object " + version.name()
-          + " can be sent " + (gzip.isPresent() ? "gzip or " : "") + "identity, and "
-          + AcceptEncoding.HEADER + ": " + header.orElseThrow() + " takes neither");
+          + " can be sent " + (gzip.isPresent() || objects.gzipSize(version).isPresent()
+              ? "gzip or " : "") + "identity, and " + AcceptEncoding.HEADER + ": "
+          + header.orElseThrow() + " takes neither");
     };
   }
 

@@ -10,6 +10,7 @@ import dev.ostore.compress.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -126,6 +127,8 @@ class CompressionTest {
     HttpResponse<byte[]> none = http.getBytes("/objects/q", "Accept-Encoding", "br, *;q=0");
     assertEquals(406, none.statusCode());
     assertEquals(Optional.of("Accept-Encoding"), none.headers().firstValue("Vary"));
+    assertEquals("object q can be sent gzip or identity, and Accept-Encoding: br, *;q=0 takes"
+        + " neither\n", new String(none.body(), StandardCharsets.UTF_8));
     assertEquals(406, http.head("/objects/q", "Accept-Encoding", "identity;q=0").statusCode());
   }
 
@@ -139,6 +142,11 @@ class CompressionTest {
       assertEquals(Optional.empty(), get.headers().firstValue("Content-Encoding"));
       assertEquals(Optional.of("Accept-Encoding"), get.headers().firstValue("Vary"));
       assertArrayEquals(bytes, get.body());
+      HttpResponse<byte[]> none = http.getBytes("/objects/" + name, "Accept-Encoding",
+          "br, *;q=0");
+      assertEquals(406, none.statusCode());
+      assertEquals("object " + name + " can be sent identity, and Accept-Encoding: br, *;q=0"
+          + " takes neither\n", new String(none.body(), StandardCharsets.UTF_8));
       assertEquals(406, http.getBytes("/objects/" + name, "Accept-Encoding", "gzip, *;q=0")
           .statusCode());
     }
