@@ -197,10 +197,13 @@ final class RoutingHandler extends Handler.Abstract {
   }
 
   private void route(Exchange exchange) throws IOException, MethodNotAllowed {
-    Optional<String> badFraming = TransferEncoding.refusal(
-        exchange.headers(TransferEncoding.HEADER));
-    if (badFraming.isPresent()) {
-      throw OstoreException.badRequest(badFraming.get());
+    // Most requests have no Transfer-Encoding: asked first, that costs no list.
+    if (exchange.header(TransferEncoding.HEADER).isPresent()) {
+      Optional<String> badFraming = TransferEncoding.refusal(
+          exchange.headers(TransferEncoding.HEADER));
+      if (badFraming.isPresent()) {
+        throw OstoreException.badRequest(badFraming.get());
+      }
     }
     String path = exchange.path();
     String pattern = routes.patternOf(path)
