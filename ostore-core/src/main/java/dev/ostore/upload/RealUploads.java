@@ -448,12 +448,23 @@ final class RealUploads implements Uploads {
       return encoder;
     }
 
-    /** Renews the lease a third of its term after the last time: a stalled client loses it. */
+    /**
+     * Renews the lease a third of its term after the last time. A stalled client lets it lapse:
+     * taken again, it is still this request's only if the upload is as this request found it,
+     * since another may have held it meanwhile and advanced the upload.
+     */
     private void renewLease() throws IOException {
       Instant now = clock.instant();
-      if (Duration.between(renewed, now).compareTo(lease.dividedBy(3)) >= 0) {
+      Duration since = Duration.between(renewed, now);
+      if (since.compareTo(lease.dividedBy(3)) >= 0) {
         if (!metadata.lease(upload.leaseName(), holder, now, lease)) {
           throw lostLease();
+        }
+        if (since.compareTo(lease) >= 0) {
+          UploadRecord row = metadata.upload(upload.id()).orElseThrow(this::cancelledMeanwhile);
+          if (held(row) != held(upload)) {
+            throw lostLease();
+          }
         }
         renewed = now;
       }
@@ -476,6 +487,7 @@ final class RealUploads implements Uploads {
      * advanced to them with the rest as its tail, and the digest kept at that point.
      */
     private UploadRecord keep(MessageDigest digest) throws IOException {
+      renewLease(); // a body that stalled past the lease, then broke off, keeps what arrived
       Set<Integer> failed = upload.failed();
       if (shards != null) {
         shards.finish(upload.stripes() + stripesSent);

@@ -294,6 +294,57 @@ class UploadsTest {
     assertArrayEquals(bytes, read("big.bin"));
   }
 
+  /**
+   * A body that stalls past the lease, then breaks off (the server's idle timeout), keeps what
+   * arrived: no other request took the upload meanwhile.
+   */
+  @Test
+  void aBodyStalledPastItsLeaseThenCutKeepsWhatArrived() throws IOException {
+    byte[] bytes = TestData.randomBytes(3 * STRIPE, 17);
+    String token = startOf(bytes);
+    int cut = STRIPE + 4321;
+    OstoreException e = assertThrows(OstoreException.class, () -> uploads.append(token, 0,
+        OptionalLong.of(bytes.length), stallingThenBreaking(bytes, cut, () -> { }),
+        Optional.empty()));
+    assertEquals(ErrorCode.BAD_REQUEST, e.code());
+    assertEquals(cut, uploads.status(token).offset());
+    append(token, cut, bytes, cut, bytes.length);
+    assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  /** Past its lease, a stalled request may find another took the upload: it keeps nothing. */
+  @Test
+  void aBodyStalledWhileAnotherRequestTookTheUploadKeepsNothing() throws IOException {
+    byte[] bytes = TestData.randomBytes(3 * STRIPE, 18);
+    String token = startOf(bytes);
+    Uploads other = newUploads(metadata);
+    OstoreException e = assertThrows(OstoreException.class, () -> uploads.append(token, 0,
+        OptionalLong.of(bytes.length), stallingThenBreaking(bytes, STRIPE + 4321,
+            () -> other.append(token, 0, OptionalLong.of(1000),
+                new ByteArrayInputStream(bytes, 0, 1000), Optional.empty())),
+        Optional.empty()));
+    assertEquals(ErrorCode.CONFLICT, e.code());
+    assertEquals(1000, uploads.status(token).offset(), "the other request's bytes");
+    append(token, 1000, bytes, 1000, bytes.length);
+    assertArrayEquals(bytes, read("big.bin"));
+  }
+
+  /**
+   * The first {@code cut} of {@code bytes}; then, read again, it stalls past the lease (the
+   * clock moves on), runs {@code meanwhile}, and breaks off as an idle timeout breaks a body.
+   */
+  InputStream stallingThenBreaking(byte[] bytes, int cut, Call meanwhile) {
+    return new java.io.SequenceInputStream(new ByteArrayInputStream(bytes, 0, cut),
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            clock.advance(LEASE.plusSeconds(1));
+            meanwhile.run();
+            throw new IOException("idle timeout");
+          }
+        });
+  }
+
   @Test
   void aBodyOfAnotherChecksumKeepsNothingOfIt() throws IOException {
     byte[] bytes = TestData.randomBytes(2 * STRIPE, 8);
