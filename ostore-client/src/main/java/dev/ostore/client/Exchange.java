@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
 import java.net.Proxy;
 import java.net.URI;
 import java.net.URL;
@@ -70,6 +71,21 @@ final class Exchange {
     }
     connect();
     return reaching(connection::getOutputStream);
+  }
+
+  /**
+   * As {@link #sendBody}, once the server asks for the body ({@code Expect: 100-continue}): a
+   * request it refuses at once (a condition that does not hold, an upload another request
+   * writes) sends none of it, and throws the server's error as {@link #expectSuccess} reads it.
+   */
+  OutputStream sendBodyOnceAsked(long length) throws IOException {
+    header("Expect", "100-continue");
+    try {
+      return sendBody(length);
+    } catch (ProtocolException refused) { // HttpURLConnection's word for an answer, not a 100
+      expectSuccess();
+      throw refused;
+    }
   }
 
   /**

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.ProtocolException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -602,13 +601,14 @@ public final class OstoreClient {
     }
     if (condition != null) {
       condition.applyTo(exchange);
-      // Refused, the body is never sent: past what the server drains (1 GiB) it would be reset.
-      exchange.header("Expect", "100-continue");
     }
     // Without a declared digest the server cannot check the body: hash it on the way instead.
     MessageDigest digest = declared == null ? Sha256.newDigest() : null;
     long sent;
-    try (OutputStream body = startBody(exchange, size)) {
+    // Refused under a condition, the body is never sent: past what the server drains (1 GiB)
+    // it would be reset.
+    try (OutputStream body = condition != null ? exchange.sendBodyOnceAsked(size)
+        : exchange.sendBody(size)) {
       OutputStream out = digest != null ? new DigestOutputStream(body, digest) : body;
       sent = copy(in, out, size, size, listener);
       if (size >= 0 && sent < size) {
@@ -624,19 +624,6 @@ public final class OstoreClient {
       throw DigestMismatchException.upload(what, version, hash, sent);
     }
     return version;
-  }
-
-  /**
-   * Starts the body; a request the server answered before asking for it (under {@code Expect:
-   * 100-continue}) throws the server's error, as {@link Exchange#expectSuccess} reads it.
-   */
-  private static OutputStream startBody(Exchange exchange, long size) throws IOException {
-    try {
-      return exchange.sendBody(size);
-    } catch (ProtocolException e) {
-      exchange.expectSuccess();
-      throw e;
-    }
   }
 
   /**

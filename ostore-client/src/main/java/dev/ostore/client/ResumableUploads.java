@@ -217,11 +217,13 @@ final class ResumableUploads {
       }
       Exchange put = requests.send("PUT", location);
       put.header("Range", "bytes=" + offset + "-");
-      try (in; OutputStream body = put.sendBody(end - offset)) {
-        copy(in, body, offset, end);
-      }
-      sentAll |= end == source.size();
+      // A 409 (the request that broke still holds the upload) or a 416 comes before the body,
+      // which the server would otherwise take in and drop for up to 5 s, one try after another.
       try {
+        try (in; OutputStream body = put.sendBodyOnceAsked(end - offset)) {
+          copy(in, body, offset, end);
+        }
+        sentAll |= end == source.size();
         put.expectSuccess();
       } catch (OstoreClientException e) {
         if (e.status() == 416) {

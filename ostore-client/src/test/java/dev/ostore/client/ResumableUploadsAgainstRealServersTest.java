@@ -11,9 +11,16 @@ import dev.ostore.server.api.LocalCluster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,6 +108,53 @@ class ResumableUploadsAgainstRealServersTest {
     assertEquals(FakeOstoreServer.sha256(bytes), resumably().put("copy", file).hash());
     assertTrue(events.transferred.isEmpty(), "no byte sent");
     assertArrayEquals(bytes, read("copy"));
+  }
+
+  /**
+   * A PUT of an upload another request holds is refused before its body: the client sends the
+   * body only once asked for it, not into a 409 (which the server would take in and drop).
+   */
+  @Test
+  void aPutRefusedWhileAnotherRequestWritesSendsNoneOfItsBody() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> post = http.send(HttpRequest.newBuilder(
+            cluster.uri().resolve("/objects/held")).header("Size", Integer.toString(SIZE))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    String location = post.headers().firstValue("Location").orElseThrow();
+    try (Socket writer = holding(http, location)) {
+      UploadBrokenException broken = assertThrows(UploadBrokenException.class,
+          () -> OstoreClient.builder(cluster.uri()).uploadRetries(0, Duration.ZERO)
+              .transferListener(events).build().resumeUpload("held", location, file));
+      assertEquals(409, ((OstoreClientException) broken.getCause()).status());
+      assertEquals(List.of(), events.transferred, "no byte of the body sent");
+    }
+  }
+
+  /**
+   * A connection whose PUT of part of the upload at {@code location} holds it, the rest unsent:
+   * once it does, a PUT at a wrong offset is a 409, where it is a 416 while the upload is free.
+   */
+  private Socket holding(HttpClient http, String location) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      Socket writer = new Socket(cluster.uri().getHost(), cluster.uri().getPort());
+      OutputStream out = writer.getOutputStream();
+      out.write(("PUT " + location + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + SIZE
+          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes, 0, 100_000);
+      out.flush();
+      for (int probe = 0; probe < 20; probe++) {
+        int status = http.send(HttpRequest.newBuilder(cluster.uri().resolve(location))
+            .header("Range", "bytes=1-").PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[1]))
+            .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status == 409) {
+          return writer;
+        }
+        Thread.sleep(50);
+      }
+      writer.close(); // a probe may have held the upload when this writer came: again
+      assertTrue(System.nanoTime() < deadline, "no writer came to hold the upload");
+    }
   }
 
   private OstoreClient resumably() {
