@@ -531,6 +531,8 @@ public final class FakeOstoreServer implements AutoCloseable {
       String name = name(exchange, "/locate/");
       if (name.startsWith("sharded")) {
         answer(exchange, 200, "{\"0\":\"127.0.0.1:9001\",\"1\":\"127.0.0.1:9002\"}");
+      } else if (name.startsWith("inline")) {
+        answer(exchange, 200, "{}"); // kept in the metadata store: on no data server
       } else if (object(name) != null || query(exchange, "hash", null) != null) {
         answer(exchange, 200, "\"127.0.0.1:9001\"");
       } else {

@@ -1,7 +1,9 @@
 package dev.ostore.client.cli;
 
+import dev.ostore.client.DigestMismatchException;
 import dev.ostore.client.OstoreClientException;
 import dev.ostore.client.ServerUnreachableException;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.FileSystemException;
@@ -15,8 +17,12 @@ final class Failures {
     if (e instanceof OstoreClientException answer) {
       return answer.getMessage() + " (HTTP " + answer.status() + ")";
     }
-    if (e instanceof ServerUnreachableException || e instanceof FileSystemException) {
-      return e.getMessage(); // names the server, or the file: "/tmp: Is a directory"
+    if (e instanceof ServerUnreachableException || e instanceof FileSystemException
+        || (e.getMessage() != null
+            && (e instanceof DigestMismatchException || e.getClass() == IOException.class))) {
+      // Names the server, or the file ("/tmp: Is a directory"), or says it all already: a
+      // class's name would add nothing. Other failures keep it (EOFException, SocketException).
+      return e.getMessage();
     }
     if (e instanceof SocketTimeoutException) {
       return "no answer from " + server + " in time: " + e.getMessage()

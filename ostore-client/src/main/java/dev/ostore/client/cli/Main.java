@@ -1,5 +1,6 @@
 package dev.ostore.client.cli;
 
+import dev.ostore.client.Location;
 import dev.ostore.client.ObjectInfo;
 import dev.ostore.client.ObjectVersion;
 import dev.ostore.client.OstoreClient;
@@ -35,6 +36,9 @@ public final class Main {
   static final int CLOSED_PIPE = 141;
   /** What shells report for a process stopped by Ctrl-C (128 + SIGINT's 2). */
   static final int INTERRUPTED = 130;
+  /** The bounds of --timeout: the SDK's, a connection's timeout being an int of milliseconds. */
+  private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+  private static final Duration MAX_TIMEOUT = Duration.ofHours(596);
   /** How long an interrupted command may take to clean up before the JVM stops it. */
   static final Duration CLEANUP_WAIT = Duration.ofSeconds(10);
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
@@ -75,9 +79,14 @@ public final class Main {
     Exception failure;
     try {
       Args args = Args.parse(words, VALUED, FLAGS);
-      if (args.flag("help") || args.operands().stream().findFirst().equals(Optional.of("help"))) {
+      List<String> operands = args.operands();
+      boolean helpWord = operands.stream().findFirst().equals(Optional.of("help"));
+      if (args.flag("help") || helpWord) {
+        // get --help, help get: that command's help; else all of it.
+        List<String> asked = helpWord ? operands.subList(1, operands.size()) : operands;
         PrintStream stdout = text(io);
-        stdout.print(Usage.TEXT);
+        stdout.print(asked.isEmpty() ? Usage.TEXT
+            : Usage.of(asked.get(0)).orElse(Usage.TEXT));
         stdout.flush();
         return out.readerGone() ? CLOSED_PIPE : OK;
       }
@@ -143,7 +152,7 @@ public final class Main {
         case "versions" -> status = versions(client, only(rest, "versions NAME"), stdout, text,
             io.err());
         case "list" -> print(client.list(optional(rest, "list [PREFIX]")), stdout, text);
-        case "locate" -> stdout.println(client.locate(only(rest, "locate NAME")));
+        case "locate" -> locate(client, only(rest, "locate NAME"), stdout, io.err());
         case "repair" -> stdout.print(repair(client, rest));
         case "gc" -> stdout.print(gc(client, rest, args, io));
         case "bench" -> status = bench(args, rest, client, stdout, io.err());
@@ -224,6 +233,20 @@ public final class Main {
     return n;
   }
 
+  /**
+   * {@code locate NAME}: a line an address; content small enough to be kept in the metadata
+   * store has none, which is said on standard error rather than printed as an empty line.
+   */
+  private static void locate(OstoreClient client, String name, PrintStream stdout,
+      PrintStream err) throws IOException {
+    Location location = client.locate(name);
+    if (location.shards().isEmpty() && location.whole().isEmpty()) {
+      err.println("ostore: " + name + " is kept in the metadata store, on no data server");
+      return;
+    }
+    stdout.println(location);
+  }
+
   /** {@code versions NAME}: a name that never existed has none, a failure as for get. */
   private static int versions(OstoreClient client, String name, PrintStream stdout,
       VersionText text, PrintStream err) throws IOException {
@@ -293,11 +316,18 @@ public final class Main {
   private static void timeout(Args args, OstoreClient.Builder builder) throws UsageException {
     Optional<String> text = args.option("timeout");
     if (text.isPresent()) {
+      Duration timeout;
       try {
-        builder.requestTimeout(DurationText.parse(text.get()));
+        timeout = DurationText.parse(text.get());
       } catch (IllegalArgumentException e) {
         throw new UsageException("--timeout: " + e.getMessage());
       }
+      // The SDK's own refusal names its setting and writes the time as ISO-8601.
+      if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new UsageException("--timeout must be from 1ms to " + MAX_TIMEOUT.toHours()
+            + "h: " + text.get());
+      }
+      builder.requestTimeout(timeout);
     }
   }
 

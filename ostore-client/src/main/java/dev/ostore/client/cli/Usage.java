@@ -43,6 +43,7 @@ final class Usage {
         list [PREFIX]       print the latest version of each object (whose name starts with
                             PREFIX), in name order; deleted objects are left out
         locate NAME         print where object NAME is: "<shard> <host:port>" a line
+                            (none for a small object kept in the metadata store)
         repair status       print the repair service's state, its pass running and its last
                             pass (contents checked, shards missing and rebuilt, bytes, failures)
                             as JSON
@@ -89,5 +90,32 @@ final class Usage {
       java -Dhttp.maxConnections=N -jar ostore-client.jar ...
       """.formatted(Main.DEFAULT_SERVER);
 
+  /** How a command's entry starts in {@link #TEXT}; its lines after it are indented further. */
+  private static final String ENTRY = "  ";
+
   private Usage() {}
+
+  /**
+   * The help of one command ({@code get --help}, {@code help get}): the usage line and the
+   * entries of {@link #TEXT} that start with {@code command}, all of them for {@code repair};
+   * empty for a word that is no command.
+   */
+  static java.util.Optional<String> of(String command) {
+    StringBuilder help = new StringBuilder();
+    boolean in = false;
+    for (String line : TEXT.lines().toList()) {
+      boolean entry = line.startsWith(ENTRY) && !line.startsWith(ENTRY + " ");
+      if (entry) {
+        in = line.equals(ENTRY + command) || line.startsWith(ENTRY + command + " ");
+      } else if (!line.startsWith(ENTRY)) {
+        in = false; // the end of the list of commands
+      }
+      if (in) {
+        help.append(line).append('\n');
+      }
+    }
+    return help.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(
+        TEXT.lines().limit(2).collect(java.util.stream.Collectors.joining("\n", "", "\n\n"))
+            + help + "\n(--help lists every command and option)\n");
+  }
 }

@@ -52,12 +52,26 @@ class MainTest {
 
   @Test
   void helpGoesToStdoutWithStatus0() {
-    for (String[] words : new String[][] {{"--help"}, {"-h"}, {"help"}, {"get", "x", "--help"}}) {
+    for (String[] words : new String[][] {{"--help"}, {"-h"}, {"help"}, {"nosuch", "--help"}}) {
       Outcome outcome = run(words);
       assertEquals(Main.OK, outcome.status());
       assertEquals(Usage.TEXT, outcome.text());
       assertEquals("", outcome.err());
     }
+    for (String[] words : new String[][] {{"get", "x", "--help"}, {"help", "get"}, {"get", "-h"}}) {
+      Outcome outcome = run(words);
+      assertEquals(Main.OK, outcome.status());
+      assertTrue(outcome.text().startsWith("usage: java -jar ostore-client.jar [--server URL]"),
+          outcome.text());
+      assertTrue(outcome.text().contains("\n  get NAME [FILE|-] [--version N] [--resume]\n"),
+          outcome.text());
+      assertTrue(outcome.text().contains("checking its SHA-256 on the way"), outcome.text());
+      assertTrue(!outcome.text().contains("put NAME") && !outcome.text().contains("head NAME"),
+          outcome.text());
+    }
+    String repair = run("repair", "--help").text();
+    assertTrue(repair.contains("  repair status ") && repair.contains("  repair start "),
+        repair);
     assertTrue(Usage.TEXT.contains("put and get show their progress on standard error when it"
         + " is a terminal"), Usage.TEXT);
   }
@@ -96,6 +110,9 @@ class MainTest {
     assertUsageError("option --keep is for bench only", "list", "--keep");
     assertUsageError("--timeout: not a time: 'soon' (use e.g. 500ms, 5s, 2m, 1h)",
         "--timeout", "soon", "list");
+    assertUsageError("--timeout must be from 1ms to 596h: 0s", "--timeout", "0s", "list");
+    assertUsageError("--timeout must be from 1ms to 596h: 99999999999s", "--timeout",
+        "99999999999s", "list");
     assertUsageError("object name contains '/': a/b", "head", "a/b");
     assertUsageError("object name is empty", "get", "", "out");
     assertUsageError("bad server URL: ftp://h", "--server", "ftp://h", "head", "x");
@@ -158,6 +175,11 @@ class MainTest {
         run("head", "obj", "--version", "1").text());
     assertEquals("127.0.0.1:9001\n", run("locate", "obj").text());
     assertEquals("0 127.0.0.1:9001\n1 127.0.0.1:9002\n", run("locate", "sharded").text());
+    Outcome inline = run("locate", "inline");
+    assertEquals(Main.OK, inline.status());
+    assertEquals("", inline.text(), "no line: no address");
+    assertEquals("ostore: inline is kept in the metadata store, on no data server\n",
+        inline.err());
   }
 
   @Test
@@ -277,6 +299,17 @@ class MainTest {
     assertEquals(URI.create("http://b:2"), Main.server(none, env));
     assertEquals(URI.create(Main.DEFAULT_SERVER), Main.server(none, Map.of("OSTORE_SERVER", " ")));
     assertEquals(URI.create(Main.DEFAULT_SERVER), Main.server(none, Map.of()));
+  }
+
+  /** A failure that says it all is its message alone, without its class's name. */
+  @Test
+  void corruptBytesAreOneLineWithoutAClassName() {
+    server.store("obj", new byte[1000]);
+    server.tamperGetBodies();
+    Outcome outcome = run("get", "obj");
+    assertEquals(Main.FAILED, outcome.status());
+    assertTrue(outcome.err().matches("ostore: GET obj: the bytes received have SHA-256 \\S+,"
+        + " not the \\S+ the server declared: they are corrupt\n"), outcome.err());
   }
 
   @Test
