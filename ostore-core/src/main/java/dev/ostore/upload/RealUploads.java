@@ -357,6 +357,8 @@ final class RealUploads implements Uploads {
           if (n > upload.size() - held - received) {
             throw tooLong(held + received + n);
           }
+          // Before the bytes go anywhere: after a stall they may no longer be this request's.
+          renewLease();
           digest.update(buffer, 0, n);
           if (bodyDigest.isPresent()) {
             bodyDigest.get().update(buffer, 0, n);
@@ -367,7 +369,6 @@ final class RealUploads implements Uploads {
           } else {
             compressing.write(buffer, 0, n);
           }
-          renewLease();
         }
         if (bodySha256.isPresent() && (cut != null
             || !MessageDigest.isEqual(bodySha256.get(), bodyDigest.orElseThrow().digest()))) {
