@@ -85,7 +85,8 @@ final class Usage {
       put and get show their progress on standard error when it is a terminal, on one line
       that they erase when done, and each resume on a line of its own.
       Exit status: 0 success, 1 failure (a missing object too), 2 usage error or bad name,
-      141 standard output closed early (as by SIGPIPE: ostore-client.jar list | head).
+      141 standard output closed early (as by SIGPIPE: ostore-client.jar list | head), 130
+      stopped by Ctrl-C (143 by SIGTERM), once it cleaned up as a failure would.
       The JVM keeps up to 64 idle connections per server for bench; for more concurrency run
       java -Dhttp.maxConnections=N -jar ostore-client.jar ...
       """.formatted(Main.DEFAULT_SERVER);
