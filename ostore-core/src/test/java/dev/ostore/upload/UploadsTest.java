@@ -37,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -283,15 +284,7 @@ class UploadsTest {
 
   @Test
   void aBodyCutShortKeepsWhatArrived() throws IOException {
-    byte[] bytes = TestData.randomBytes(3 * STRIPE, 7);
-    String token = startOf(bytes);
-    int cut = STRIPE + 4321;
-    OstoreException e = assertThrows(OstoreException.class, () -> uploads.append(token, 0,
-        OptionalLong.of(bytes.length), breakingAfter(bytes, cut), Optional.empty()));
-    assertEquals(ErrorCode.BAD_REQUEST, e.code());
-    assertEquals(cut, uploads.status(token).offset());
-    append(token, cut, bytes, cut, bytes.length);
-    assertArrayEquals(bytes, read("big.bin"));
+    assertACutBodyKeepsWhatArrived(7, UploadsTest::breakingAfter);
   }
 
   /**
@@ -300,12 +293,17 @@ class UploadsTest {
    */
   @Test
   void aBodyStalledPastItsLeaseThenCutKeepsWhatArrived() throws IOException {
-    byte[] bytes = TestData.randomBytes(3 * STRIPE, 17);
+    assertACutBodyKeepsWhatArrived(17, (bytes, cut) -> stallingThenBreaking(bytes, cut, () -> { }));
+  }
+
+  /** An append of a body that {@code cutting} breaks off keeps what arrived; the rest follows. */
+  void assertACutBodyKeepsWhatArrived(long seed, BiFunction<byte[], Integer, InputStream> cutting)
+      throws IOException {
+    byte[] bytes = TestData.randomBytes(3 * STRIPE, seed);
     String token = startOf(bytes);
     int cut = STRIPE + 4321;
     OstoreException e = assertThrows(OstoreException.class, () -> uploads.append(token, 0,
-        OptionalLong.of(bytes.length), stallingThenBreaking(bytes, cut, () -> { }),
-        Optional.empty()));
+        OptionalLong.of(bytes.length), cutting.apply(bytes, cut), Optional.empty()));
     assertEquals(ErrorCode.BAD_REQUEST, e.code());
     assertEquals(cut, uploads.status(token).offset());
     append(token, cut, bytes, cut, bytes.length);
