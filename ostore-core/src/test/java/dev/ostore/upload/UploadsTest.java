@@ -381,47 +381,48 @@ class UploadsTest {
   /** A cancel does not come between a writer and its record: it waits for the writer. */
   @Test
   void aCancelWhileARequestWritesIsAConflictAndTheUploadCompletes() throws Exception {
-    byte[] bytes = TestData.randomBytes(STRIPE + 10, 15);
-    String token = startOf(bytes);
-    CountDownLatch stalled = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(1);
-    Future<Uploads.Appended> writing = appendStalling(token, bytes, stalled, go);
-    stalled.await();
-    OstoreException e = assertThrows(OstoreException.class, () -> uploads.cancel(token));
+    StalledWriter writer = stalledWriter(15);
+    OstoreException e = assertThrows(OstoreException.class, () -> uploads.cancel(writer.token));
     assertEquals(ErrorCode.CONFLICT, e.code());
-    assertEquals("upload " + token + " is being written by another request: cancel it once"
-        + " that is done", e.getMessage());
-    go.countDown();
-    assertEquals(Optional.of(ContentHash.sha256(bytes)),
-        writing.get().version().orElseThrow().hash());
-    assertArrayEquals(bytes, read(NAME.value()));
-    assertEquals(ErrorCode.NOT_FOUND, codeOf(() -> uploads.cancel(token)));
+    assertEquals("upload " + writer.token + " is being written by another request: cancel it"
+        + " once that is done", e.getMessage());
+    writer.go.countDown();
+    assertEquals(Optional.of(ContentHash.sha256(writer.bytes)),
+        writer.writing.get().version().orElseThrow().hash());
+    assertArrayEquals(writer.bytes, read(NAME.value()));
+    assertEquals(ErrorCode.NOT_FOUND, codeOf(() -> uploads.cancel(writer.token)));
   }
 
   /** A writer stalled past its lease may be cancelled; it then records nothing. */
   @Test
   void aWriterWhoseLeaseLapsedFindsItsUploadCancelledAndRecordsNothing() throws Exception {
-    byte[] bytes = TestData.randomBytes(STRIPE + 10, 16);
-    String token = startOf(bytes);
-    CountDownLatch stalled = new CountDownLatch(1);
-    CountDownLatch go = new CountDownLatch(1);
-    Future<Uploads.Appended> writing = appendStalling(token, bytes, stalled, go);
-    stalled.await();
+    StalledWriter writer = stalledWriter(16);
     clock.advance(LEASE.plusSeconds(1));
-    uploads.cancel(token);
-    go.countDown();
-    ExecutionException e = assertThrows(ExecutionException.class, writing::get);
+    uploads.cancel(writer.token);
+    writer.go.countDown();
+    ExecutionException e = assertThrows(ExecutionException.class, writer.writing::get);
     assertEquals(ErrorCode.NOT_FOUND, ((OstoreException) e.getCause()).code());
-    assertEquals("upload " + token + " was cancelled meanwhile", e.getCause().getMessage());
+    assertEquals("upload " + writer.token + " was cancelled meanwhile",
+        e.getCause().getMessage());
     assertEquals(Optional.empty(), metadata.latest(NAME.value()));
     assertEquals(0, servers.uploadShardCount());
   }
 
-  /** Appends all of {@code bytes} but the last, then the last once {@code go} opens. */
-  Future<Uploads.Appended> appendStalling(String token, byte[] bytes, CountDownLatch stalled,
-      CountDownLatch go) {
-    return executor.submit(() -> uploads.append(token, 0, OptionalLong.of(bytes.length),
-        TestData.stallingAfter(bytes, bytes.length - 1, stalled, go), Optional.empty()));
+  /** An append under way, waiting for its last byte until {@code go} opens. */
+  record StalledWriter(String token, byte[] bytes, Future<Uploads.Appended> writing,
+      CountDownLatch go) {}
+
+  /** Starts appending all of an upload's bytes (from {@code seed}) but the last, and waits. */
+  StalledWriter stalledWriter(long seed) throws Exception {
+    byte[] bytes = TestData.randomBytes(STRIPE + 10, seed);
+    String token = startOf(bytes);
+    CountDownLatch stalled = new CountDownLatch(1);
+    CountDownLatch go = new CountDownLatch(1);
+    Future<Uploads.Appended> writing = executor.submit(() -> uploads.append(token, 0,
+        OptionalLong.of(bytes.length), TestData.stallingAfter(bytes, bytes.length - 1, stalled,
+            go), Optional.empty()));
+    stalled.await();
+    return new StalledWriter(token, bytes, writing, go);
   }
 
   @Test
