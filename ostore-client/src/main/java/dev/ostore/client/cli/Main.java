@@ -218,8 +218,10 @@ public final class Main {
     }
   }
 
-  /** Prints a listing as it comes, and stops it when standard output is gone (a closed pipe). */
-  /** Prints each version on a line, and returns how many. */
+  /**
+   * Prints a listing as it comes, a version a line, and returns how many; stops it when standard
+   * output is gone (a closed pipe).
+   */
   private static long print(Stream<ObjectVersion> versions, PrintStream stdout,
       VersionText text) throws IOException {
     Iterator<ObjectVersion> lines = versions.iterator();

@@ -1,5 +1,8 @@
 package dev.ostore.client.cli;
 
+import java.util.Optional;
+import java.util.stream.Collectors;
+
 /** The command line's help text, and the hint a usage error ends with. */
 final class Usage {
   /** Ends the one line of a usage error: the help is long, and a mistake is usually small. */
@@ -101,7 +104,7 @@ final class Usage {
    * entries of {@link #TEXT} that start with {@code command}, all of them for {@code repair};
    * empty for a word that is no command.
    */
-  static java.util.Optional<String> of(String command) {
+  static Optional<String> of(String command) {
     StringBuilder help = new StringBuilder();
     boolean in = false;
     for (String line : TEXT.lines().toList()) {
@@ -115,8 +118,8 @@ final class Usage {
         help.append(line).append('\n');
       }
     }
-    return help.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(
-        TEXT.lines().limit(2).collect(java.util.stream.Collectors.joining("\n", "", "\n\n"))
+    return help.isEmpty() ? Optional.empty() : Optional.of(
+        TEXT.lines().limit(2).collect(Collectors.joining("\n", "", "\n\n"))
             + help + "\n(--help lists every command and option)\n");
   }
 }
