@@ -134,18 +134,24 @@ public final class Options {
   }
 
   /**
-   * A count of bytes, zero or more: a whole number, or one followed by {@code K}, {@code M} or
-   * {@code G} for 2^10, 2^20 or 2^30 ({@code 20M}).
+   * A count of bytes, zero or more: a whole number, or one followed by {@code K}, {@code M},
+   * {@code G} or {@code T} for 2^10, 2^20, 2^30 or 2^40 ({@code 20M}); at most {@code
+   * Long.MAX_VALUE}, past which a count is refused rather than wrapped around.
    */
   public long getBytes(Option option) {
     String text = require(option);
-    int unit = "KMG".indexOf(text.isEmpty() ? ' ' : text.charAt(text.length() - 1));
+    int unit = "KMGT".indexOf(text.isEmpty() ? ' ' : text.charAt(text.length() - 1));
     String digits = unit < 0 ? text : text.substring(0, text.length() - 1);
-    if (!digits.matches("[0-9]{1,12}")) {
+    if (!digits.matches("[0-9]{1,19}")) {
       throw new IllegalArgumentException(describe(option)
           + " is not a number of bytes such as 0, 512K or 20M: " + text);
     }
-    return Long.parseLong(digits) << (10 * (unit + 1));
+    try {
+      return Math.multiplyExact(Long.parseLong(digits), 1L << (10 * (unit + 1)));
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(describe(option) + " is more than "
+          + Long.MAX_VALUE + " bytes: " + text);
+    }
   }
 
   /** A positive duration such as {@code 500ms}, {@code 5s}, {@code 2m} or ISO-8601 {@code PT5S}. */

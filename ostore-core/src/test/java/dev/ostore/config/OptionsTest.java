@@ -250,6 +250,26 @@ class OptionsTest {
         parse(Map.of("RABBITMQ_SERVER", "amqps://u:p@broker:5671/vhost")).getBrokerUri(BROKER));
   }
 
+  @Test
+  void bytesCountUpToTheLargestLongInUnitsOrNotAtAllPastIt() {
+    Option room = new Option("MIN_FREE_SPACE", "min-free-space", null, "bytes kept free");
+    long max = Long.MAX_VALUE;
+    assertEquals(max, bytes(room, Long.toString(max)));
+    assertEquals(3L << 40, bytes(room, "3T"));
+    assertEquals(8_388_607L << 40, bytes(room, "8388607T"));
+    for (String past : new String[] {"9223372036854775808", "8388608T", "9999999999999G"}) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> bytes(room, past));
+      assertEquals("MIN_FREE_SPACE (--min-free-space) is more than " + max + " bytes: " + past,
+          e.getMessage());
+    }
+  }
+
+  private static long bytes(Option option, String value) {
+    return Options.parse(List.of(option), Map.of(option.env(), value), new String[0])
+        .getBytes(option);
+  }
+
   private static Options parse(Map<String, String> env, String... args) {
     return Options.parse(ALL, env, args);
   }
