@@ -23,6 +23,11 @@ public enum ErrorCode {
   CONFLICT,
   /** This server's own disk failed (full, read-only, I/O error); nothing partial was kept. */
   STORAGE_FAILED,
+  /**
+   * No room for new content: a data server's free space is below the reserve it keeps, or not
+   * enough data servers have room for a write's shards. Reads go on; retry once space is freed.
+   */
+  INSUFFICIENT_STORAGE,
   /** The metadata store cannot be reached or failed; retry later. */
   METADATA_UNAVAILABLE,
   /** This server has as much in progress as it takes (uploads, say); retry later or elsewhere. */

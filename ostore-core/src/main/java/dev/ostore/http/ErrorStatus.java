@@ -24,6 +24,7 @@ public final class ErrorStatus {
       case NO_DATA_SERVER, BUS_UNAVAILABLE, METADATA_UNAVAILABLE, BUSY, STOPPING -> 503;
       case DATA_SERVER_UNREACHABLE, DATA_SERVER_FAILED -> 502;
       case STORAGE_FAILED -> 500;
+      case INSUFFICIENT_STORAGE -> 507;
     };
   }
 }

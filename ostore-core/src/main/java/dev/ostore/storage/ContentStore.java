@@ -58,7 +58,16 @@ public interface ContentStore extends AutoCloseable {
    */
   static ContentStore onDisk(Path root, InstantSource clock, Duration tempExpiry, int maxTemps,
       Duration holdFor) throws IOException {
-    return IndexedContentStore.open(root, clock, tempExpiry, maxTemps, holdFor);
+    return onDisk(root, clock, tempExpiry, maxTemps, holdFor, DiskRoom.of(root, 0, clock));
+  }
+
+  /**
+   * As {@link #onDisk(Path, InstantSource, Duration, int, Duration)}; new temporary objects are
+   * refused ({@code INSUFFICIENT_STORAGE}) while {@code room} has none left.
+   */
+  static ContentStore onDisk(Path root, InstantSource clock, Duration tempExpiry, int maxTemps,
+      Duration holdFor, DiskRoom room) throws IOException {
+    return IndexedContentStore.open(root, clock, tempExpiry, maxTemps, holdFor, room);
   }
 
   /** Whether the content is stored here, from the index. */
@@ -119,7 +128,8 @@ public interface ContentStore extends AutoCloseable {
 
   /**
    * Starts a temporary object that may take at most {@code limit} bytes, if given. With as many
-   * open as the store takes, it is {@code BUSY}.
+   * open as the store takes, it is {@code BUSY}; with no room on the disk, {@code
+   * INSUFFICIENT_STORAGE}.
    */
   String createTemp(OptionalLong limit) throws IOException;
 

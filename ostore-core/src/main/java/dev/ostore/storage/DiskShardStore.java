@@ -64,6 +64,7 @@ final class DiskShardStore implements ShardStore {
   private final Duration holdFor;
   private final int maxUploads;
   private final boolean directIo;
+  private final DiskRoom room;
   private final Semaphore uploadSlots;
   private final ShardIndex index = new ShardIndex();
   /**
@@ -87,7 +88,7 @@ final class DiskShardStore implements ShardStore {
   private DiskResumableShards resumable;
 
   private DiskShardStore(Path shards, Path temp, Path corrupt, HoldingArea<ShardId> holding,
-      InstantSource clock, Duration holdFor, int maxUploads, boolean directIo) {
+      InstantSource clock, Duration holdFor, int maxUploads, boolean directIo, DiskRoom room) {
     this.shards = shards;
     this.temp = temp;
     this.corrupt = corrupt;
@@ -96,6 +97,7 @@ final class DiskShardStore implements ShardStore {
     this.holdFor = holdFor;
     this.maxUploads = maxUploads;
     this.directIo = directIo;
+    this.room = room;
     this.uploadSlots = new Semaphore(maxUploads);
     for (int i = 0; i < directoryLocks.length; i++) {
       directoryLocks[i] = new Object();
@@ -103,7 +105,7 @@ final class DiskShardStore implements ShardStore {
   }
 
   static DiskShardStore open(Path root, int maxUploads, InstantSource clock, Duration holdFor,
-      boolean directIo) throws IOException {
+      boolean directIo, DiskRoom room) throws IOException {
     if (maxUploads < 1) {
       throw new IllegalArgumentException("maxUploads (" + maxUploads + ") must be positive");
     }
@@ -113,7 +115,8 @@ final class DiskShardStore implements ShardStore {
     DiskShardStore store = new DiskShardStore(Files.createDirectories(root.resolve("shards")),
         Files.createDirectories(root.resolve("temp")),
         Files.createDirectories(root.resolve("corrupt")),
-        HoldingArea.ofShards(root.resolve("holding")), clock, holdFor, maxUploads, directIo);
+        HoldingArea.ofShards(root.resolve("holding")), clock, holdFor, maxUploads, directIo,
+        room);
     store.removeDeadUploads();
     List<ShardId> stored = new ArrayList<>();
     ShardPaths.scan(store.shards, (id, file) -> stored.add(id));
@@ -144,6 +147,7 @@ final class DiskShardStore implements ShardStore {
     if (!open.get()) {
       throw new IllegalStateException("shard store is closed");
     }
+    checkRoom("shard " + index + " of " + striping);
     if (!uploadSlots.tryAcquire()) {
       throw new OstoreException(ErrorCode.BUSY,
           "too many uploads in progress on this data server (" + maxUploads + ")");
@@ -151,6 +155,11 @@ final class DiskShardStore implements ShardStore {
     DiskShardUpload upload = new DiskShardUpload(this, index, striping, writeback);
     uploads.add(upload);
     return upload;
+  }
+
+  /** {@code INSUFFICIENT_STORAGE} when the disk has no room for {@code what} above its reserve. */
+  void checkRoom(Object what) throws OstoreException {
+    room.check(what);
   }
 
   /** A temporary file for a shard upload too big for a pack, open to read and write. */

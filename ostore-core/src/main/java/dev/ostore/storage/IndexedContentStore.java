@@ -42,25 +42,27 @@ final class IndexedContentStore implements ContentStore {
   private final NavigableSet<ContentHash> index = new ConcurrentSkipListSet<>();
   /** Commits, holds and restores of one hash take turns: a hold never moves what is stored. */
   private final HashLocks locks = new HashLocks();
+  private final DiskRoom room;
 
   private IndexedContentStore(DiskStorage storage, TempObjects temps,
-      HoldingArea<ContentHash> holding, InstantSource clock, Duration holdFor) {
+      HoldingArea<ContentHash> holding, InstantSource clock, Duration holdFor, DiskRoom room) {
     this.storage = storage;
     this.temps = temps;
     this.holding = holding;
     this.clock = clock;
     this.holdFor = holdFor;
+    this.room = room;
   }
 
   static IndexedContentStore open(Path root, InstantSource clock, Duration tempExpiry,
-      int maxTemps, Duration holdFor) throws IOException {
+      int maxTemps, Duration holdFor, DiskRoom room) throws IOException {
     if (holdFor.isNegative()) {
       throw new IllegalArgumentException("holdFor (" + holdFor + ") is negative");
     }
     DiskStorage storage = DiskStorage.open(root);
     IndexedContentStore store = new IndexedContentStore(storage,
         new TempObjects(storage, clock, tempExpiry, maxTemps),
-        HoldingArea.ofWhole(root.resolve("holding-objects")), clock, holdFor);
+        HoldingArea.ofWhole(root.resolve("holding-objects")), clock, holdFor, room);
     for (String key : storage.keys()) {
       try {
         store.index.add(ContentHash.parse(key));
@@ -209,6 +211,7 @@ final class IndexedContentStore implements ContentStore {
 
   @Override
   public String createTemp(OptionalLong limit) throws IOException {
+    room.check("a temporary object");
     return temps.create(limit);
   }
 

@@ -72,13 +72,23 @@ public interface ShardStore extends AutoCloseable {
    */
   static ShardStore onDisk(Path root, int maxUploads, InstantSource clock, Duration holdFor,
       boolean directIo) throws IOException {
-    return DiskShardStore.open(root, maxUploads, clock, holdFor, directIo);
+    return onDisk(root, maxUploads, clock, holdFor, directIo, DiskRoom.of(root, 0, clock));
+  }
+
+  /**
+   * As {@link #onDisk(Path, int, InstantSource, Duration, boolean)}; new shards and resumable
+   * appends are refused ({@code INSUFFICIENT_STORAGE}) while {@code room} has none left.
+   */
+  static ShardStore onDisk(Path root, int maxUploads, InstantSource clock, Duration holdFor,
+      boolean directIo, DiskRoom room) throws IOException {
+    return DiskShardStore.open(root, maxUploads, clock, holdFor, directIo, room);
   }
 
   /**
    * Starts writing shard {@code index} of content cut as {@code striping} says; {@code BUSY}
    * ({@link dev.ostore.OstoreException} with {@link dev.ostore.ErrorCode#BUSY}) while {@code
-   * maxUploads} are open.
+   * maxUploads} are open, {@code INSUFFICIENT_STORAGE} while the disk has no room ({@link
+   * DiskRoom}).
    */
   ShardUpload create(int index, Striping striping) throws IOException;
 

@@ -23,6 +23,7 @@ class ErrorStatusTest {
         Map.entry(ErrorCode.DATA_SERVER_UNREACHABLE, 502),
         Map.entry(ErrorCode.DATA_SERVER_FAILED, 502),
         Map.entry(ErrorCode.STORAGE_FAILED, 500),
+        Map.entry(ErrorCode.INSUFFICIENT_STORAGE, 507),
         Map.entry(ErrorCode.METADATA_UNAVAILABLE, 503),
         Map.entry(ErrorCode.BUSY, 503),
         Map.entry(ErrorCode.STOPPING, 503),

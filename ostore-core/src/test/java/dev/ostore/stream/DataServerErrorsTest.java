@@ -44,13 +44,15 @@ class DataServerErrorsTest {
   }
 
   @Test
-  void onlyBusyConflictPreconditionAndNotFoundKeepTheirMeaning() {
+  void onlyBusyConflictPreconditionNoRoomAndNotFoundKeepTheirMeaning() {
     assertEquals(ErrorCode.BUSY, DataServerErrors.heard(ErrorCode.STOPPING));
     assertEquals(ErrorCode.BUSY, DataServerErrors.heard(ErrorCode.NO_DATA_SERVER));
     assertEquals(ErrorCode.CONFLICT, DataServerErrors.heard(ErrorCode.CONFLICT));
     assertEquals(ErrorCode.PRECONDITION_FAILED,
         DataServerErrors.heard(ErrorCode.PRECONDITION_FAILED));
     assertEquals(ErrorCode.NOT_FOUND, DataServerErrors.heard(ErrorCode.NOT_FOUND));
+    assertEquals(ErrorCode.INSUFFICIENT_STORAGE,
+        DataServerErrors.heard(ErrorCode.INSUFFICIENT_STORAGE));
     assertEquals(ErrorCode.DATA_SERVER_FAILED, DataServerErrors.heard(ErrorCode.BAD_REQUEST));
     assertEquals(ErrorCode.DATA_SERVER_FAILED, DataServerErrors.heard(ErrorCode.STORAGE_FAILED));
   }
