@@ -14,10 +14,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
- * Announces a data server: publishes its {@link Heartbeat} on {@link MessageBus#API_SERVERS} at
- * once, then every interval, and at once again whenever the bus reconnects to its broker, so that
+ * Announces a data server: publishes its {@link Heartbeat}, as it is at each beat (its free space
+ * changes), on {@link MessageBus#API_SERVERS} at once, then every interval, and at once again whenever the bus reconnects to its broker, so that
  * api servers that stopped hearing it during a broker outage know it again as soon as the broker
  * is back rather than up to an interval later. A failed
  * announcement (the broker is away) is logged once and retried at the next tick. Closing stops
@@ -27,17 +28,17 @@ public final class HeartbeatPublisher implements AutoCloseable {
   private static final Logger log = System.getLogger(HeartbeatPublisher.class.getName());
 
   private final MessageBus bus;
-  private final String body;
+  private final Supplier<Heartbeat> self;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean failing = new AtomicBoolean();
   private final AtomicBoolean open = new AtomicBoolean(true);
   private final Subscription reconnects;
   private final ScheduledFuture<?> ticks;
 
-  private HeartbeatPublisher(MessageBus bus, Heartbeat self, Duration interval,
+  private HeartbeatPublisher(MessageBus bus, Supplier<Heartbeat> self, Duration interval,
       ScheduledExecutorService scheduler) {
     this.bus = bus;
-    this.body = self.toJson();
+    this.self = self;
     this.scheduler = scheduler;
     // Both start the publisher's work on other threads, which only use the fields set above.
     this.reconnects = bus.onReconnect(this::beatNow);
@@ -48,6 +49,12 @@ public final class HeartbeatPublisher implements AutoCloseable {
   /** Starts announcing {@code self} every {@code interval} on {@code scheduler}'s threads. */
   public static HeartbeatPublisher start(MessageBus bus, Heartbeat self, Duration interval,
       ScheduledExecutorService scheduler) {
+    return start(bus, () -> self, interval, scheduler);
+  }
+
+  /** Starts announcing what {@code self} gives at each beat, as {@link #start} does. */
+  public static HeartbeatPublisher start(MessageBus bus, Supplier<Heartbeat> self,
+      Duration interval, ScheduledExecutorService scheduler) {
     return new HeartbeatPublisher(bus, self, interval, scheduler);
   }
 
@@ -64,6 +71,7 @@ public final class HeartbeatPublisher implements AutoCloseable {
     if (!open.get()) {
       return;
     }
+    String body = self.get().toJson();
     try {
       bus.publish(MessageBus.API_SERVERS, body);
       if (failing.compareAndSet(true, false)) {

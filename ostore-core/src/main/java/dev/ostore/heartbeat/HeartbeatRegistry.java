@@ -16,19 +16,24 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@link LiveServers} from heartbeats: the last time each address was heard, and the id it was
- * heard with. Expiry is computed when asked, against the injected clock, so no sweeper thread is
+ * {@link LiveServers} from heartbeats: the last time each address was heard, and the id and room
+ * it was heard with. Expiry is computed when asked, against the injected clock, so no sweeper thread is
  * needed and tests move time instead of sleeping.
  */
 final class HeartbeatRegistry implements LiveServers {
   private static final Logger log = System.getLogger(HeartbeatRegistry.class.getName());
 
-  /** When a server was last heard, and its id if it sends one. */
-  private record Heard(Instant at, Optional<ServerId> id) {}
+  /** When a server was last heard, and its id and room if it sends them. */
+  private record Heard(Instant at, Optional<ServerId> id, OptionalLong free) {
+    boolean full() {
+      return free.isPresent() && free.getAsLong() == 0;
+    }
+  }
 
   private final InstantSource clock;
   private final Duration expiry;
@@ -62,7 +67,8 @@ final class HeartbeatRegistry implements LiveServers {
     Heard[] before = new Heard[1];
     Heard now = lastHeard.compute(server, (address, previous) -> {
       before[0] = previous;
-      return new Heard(clock.instant(), previous == null ? Optional.empty() : previous.id());
+      return previous == null ? new Heard(clock.instant(), Optional.empty(), OptionalLong.empty())
+          : new Heard(clock.instant(), previous.id(), previous.free());
     });
     logIfNew(server, before[0], now);
   }
@@ -72,7 +78,7 @@ final class HeartbeatRegistry implements LiveServers {
     ServerAddress server = heartbeat.address();
     checkConnectable(server);
     heartbeat.id().ifPresent(id -> forgetOldAddress(id, server));
-    Heard now = new Heard(clock.instant(), heartbeat.id());
+    Heard now = new Heard(clock.instant(), heartbeat.id(), heartbeat.free());
     logIfNew(server, lastHeard.put(server, now), now);
   }
 
@@ -116,6 +122,23 @@ final class HeartbeatRegistry implements LiveServers {
       }
     });
     return live.build();
+  }
+
+  @Override
+  public Set<ServerAddress> withRoom() {
+    return live().stream().filter(server -> !isFull(server))
+        .collect(ImmutableSet.toImmutableSet());
+  }
+
+  private boolean isFull(ServerAddress server) {
+    Heard heard = lastHeard.get(server);
+    return heard != null && heard.full();
+  }
+
+  @Override
+  public OptionalLong freeOf(ServerAddress server) {
+    Heard heard = lastHeard.get(server);
+    return heard != null && isLive(heard) ? heard.free() : OptionalLong.empty();
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -33,6 +34,15 @@ public interface LiveServers extends AutoCloseable {
 
   /** The live servers now. */
   Set<ServerAddress> live();
+
+  /**
+   * The live servers that may take new shards: all but those whose last heartbeat said they
+   * have no room left ({@link Heartbeat#full}).
+   */
+  Set<ServerAddress> withRoom();
+
+  /** The bytes live server {@code server} said it may still write; empty if it did not say. */
+  OptionalLong freeOf(ServerAddress server);
 
   /** The id of live server {@code server}; empty when it is not live or sends no id. */
   Optional<ServerId> idOf(ServerAddress server);

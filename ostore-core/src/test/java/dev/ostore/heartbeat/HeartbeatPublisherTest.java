@@ -13,6 +13,7 @@ import dev.ostore.bus.ReconnectListeners;
 import dev.ostore.bus.Subscription;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.BlockingQueue;
@@ -22,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -61,6 +63,22 @@ class HeartbeatPublisherTest {
     try (HeartbeatPublisher publisher =
         HeartbeatPublisher.start(bus, SELF, Duration.ofHours(1), scheduler)) {
       assertEquals(HEARTBEAT, take().body());
+    }
+  }
+
+  @Test
+  void eachHeartbeatSaysTheRoomTheServerHasThen() throws Exception {
+    AtomicLong free = new AtomicLong(4096);
+    try (HeartbeatPublisher publisher = HeartbeatPublisher.start(bus,
+        () -> new Heartbeat(SELF.address(), SELF.id().orElseThrow(), free.get()), INTERVAL,
+        scheduler)) {
+      assertEquals(OptionalLong.of(4096), Heartbeat.parse(take().body()).free());
+      free.set(0);
+      Heartbeat later;
+      do {
+        later = Heartbeat.parse(take().body());
+      } while (!later.full());
+      assertEquals(SELF.address(), later.address());
     }
   }
 

@@ -12,10 +12,12 @@ import dev.ostore.bus.MessageBus;
 import dev.ostore.bus.Subscription;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,6 +178,28 @@ class HeartbeatRegistryTest {
   }
 
   @Test
+  void aServerThatSaysItIsFullIsLiveButTakesNoNewShardsUntilItHasRoomAgain() throws Exception {
+    beat(new Heartbeat(A, X, 0));
+    beat(new Heartbeat(B, Y, 1 << 20));
+    beat(C); // a reference server says nothing of its room
+    awaitLive(C);
+    assertEquals(Set.of(A, B, C), live.live());
+    assertEquals(Set.of(B, C), live.withRoom());
+    assertEquals(OptionalLong.of(0), live.freeOf(A));
+    assertEquals(OptionalLong.empty(), live.freeOf(C));
+
+    live.heard(A); // answering a locate request says nothing of its room either
+    assertEquals(Set.of(B, C), live.withRoom());
+    beat(new Heartbeat(A, X, 4096));
+    beat(new Heartbeat(B, Y, 0));
+    awaitRoom(A);
+    assertEquals(Set.of(A, C), live.withRoom());
+    clock.advance(EXPIRY);
+    assertEquals(Set.of(), live.withRoom());
+    assertEquals(OptionalLong.empty(), live.freeOf(A), "an expired server's room is unknown");
+  }
+
+  @Test
   void closedRegistryNoLongerListens() throws Exception {
     BlockingQueue<Message> seen = new LinkedBlockingQueue<>();
     try (Subscription other = bus.subscribe(MessageBus.API_SERVERS, seen::add)) {
@@ -198,9 +222,18 @@ class HeartbeatRegistryTest {
 
   /** Delivery is asynchronous: polls, within a bound, until {@code server} is live. */
   private void awaitLive(ServerAddress server) throws InterruptedException {
+    await(server, live::live, "live");
+  }
+
+  private void awaitRoom(ServerAddress server) throws InterruptedException {
+    await(server, live::withRoom, "with room");
+  }
+
+  private static void await(ServerAddress server, Supplier<Set<ServerAddress>> set, String what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!live.live().contains(server)) {
-      assertTrue(System.nanoTime() < deadline, server + " not live within 5 s");
+    while (!set.get().contains(server)) {
+      assertTrue(System.nanoTime() < deadline, server + " not " + what + " within 5 s");
       Thread.sleep(5);
     }
   }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -301,6 +302,16 @@ class BusLocatorTest {
     @Override
     public Set<ServerAddress> live() {
       return servers;
+    }
+
+    @Override
+    public Set<ServerAddress> withRoom() {
+      return servers;
+    }
+
+    @Override
+    public OptionalLong freeOf(ServerAddress server) {
+      return OptionalLong.empty();
     }
 
     @Override
