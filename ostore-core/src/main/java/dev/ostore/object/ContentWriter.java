@@ -2,7 +2,6 @@ package dev.ostore.object;
 
 import dev.ostore.BufferTaker;
 import dev.ostore.ContentHash;
-import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
 import dev.ostore.compress.CompressedForm;
@@ -12,6 +11,7 @@ import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.heartbeat.WriteTargets;
 import dev.ostore.locate.Locations;
 import dev.ostore.metadata.ContentLayout;
 import dev.ostore.metadata.InlineContent;
@@ -21,8 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -89,23 +87,14 @@ final class ContentWriter {
   }
 
   /**
-   * The live data servers in random order, which spreads shards, and so reads, over them all;
-   * {@code NO_DATA_SERVER} when fewer than the quorum of {@code chosen} are live.
+   * The live data servers with room, in random order ({@link WriteTargets}): {@code
+   * NO_DATA_SERVER} when fewer than the quorum of {@code chosen} are live, {@code
+   * INSUFFICIENT_STORAGE} when fewer have room.
    */
   private List<ServerAddress> candidates(Striping chosen, Object what) throws OstoreException {
     int quorum = layouts.quorum(chosen);
-    List<ServerAddress> candidates = new ArrayList<>(live.live());
-    if (candidates.isEmpty()) {
-      throw Missing.noDataServer();
-    }
-    if (candidates.size() < quorum) {
-      throw new OstoreException(ErrorCode.NO_DATA_SERVER, "storing " + what + " needs "
-          + quorum + " live data servers (" + quorum + " of the " + chosen.totalShards()
-          + " shards of " + chosen + "), and " + candidates.size()
-          + (candidates.size() == 1 ? " is" : " are") + " live");
-    }
-    Collections.shuffle(candidates);
-    return candidates;
+    return WriteTargets.atLeast(live, quorum, "storing " + what + " (" + quorum + " of the "
+        + chosen.totalShards() + " shards of " + chosen + ")");
   }
 
   /**

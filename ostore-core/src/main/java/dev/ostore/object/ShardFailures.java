@@ -14,16 +14,18 @@ import java.util.TreeMap;
 
 /**
  * Why the shards of one write that did not make it failed, by index, and the error of a write
- * left short of its quorum: {@code BUSY} when the servers that failed all refused as busy (so
- * that the client retries later), else {@code DATA_SERVER_FAILED}. One thread uses it.
+ * left short of its quorum: {@code BUSY} when the servers that failed all refused as busy or
+ * full and one as busy (so that the client retries later), {@code INSUFFICIENT_STORAGE} when
+ * they all refused as full, else {@code DATA_SERVER_FAILED}. One thread uses it.
  */
 final class ShardFailures {
   private static final Logger log = System.getLogger(ShardFailures.class.getName());
 
   /** By index: the lowest is the one an error names. */
   private final TreeMap<Integer, String> reasons = new TreeMap<>();
-  /** Whether a server refused a shard as busy, and whether one failed for another reason. */
+  /** Whether a server refused a shard as busy or as full, and whether one failed otherwise. */
   private boolean refusedBusy;
+  private boolean refusedFull;
   private boolean failedOtherwise;
 
   /**
@@ -62,7 +64,9 @@ final class ShardFailures {
    * happened, and six of them in one line, each with a path, made a message no one reads.
    */
   OstoreException shortOfQuorum(Object what, Striping striping, int left, int quorum) {
-    ErrorCode code = refusedBusy && !failedOtherwise ? ErrorCode.BUSY
+    ErrorCode code = failedOtherwise ? ErrorCode.DATA_SERVER_FAILED
+        : refusedBusy ? ErrorCode.BUSY
+        : refusedFull ? ErrorCode.INSUFFICIENT_STORAGE
         : ErrorCode.DATA_SERVER_FAILED;
     Map.Entry<Integer, String> first = reasons.firstEntry();
     String why = first == null ? "" : " (shard " + first.getKey() + ": " + first.getValue()
@@ -75,10 +79,11 @@ final class ShardFailures {
 
   private void record(int index, ServerAddress server, Throwable e) {
     reasons.put(index, server + ": " + e.getMessage());
-    if (e instanceof OstoreException o && o.code() == ErrorCode.BUSY) {
-      refusedBusy = true;
-    } else {
-      failedOtherwise = true;
+    ErrorCode code = e instanceof OstoreException o ? o.code() : ErrorCode.DATA_SERVER_FAILED;
+    switch (code) {
+      case BUSY -> refusedBusy = true;
+      case INSUFFICIENT_STORAGE -> refusedFull = true;
+      default -> failedOtherwise = true;
     }
   }
 }

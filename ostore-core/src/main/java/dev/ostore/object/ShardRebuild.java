@@ -8,6 +8,7 @@ import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.ErasureCode;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.heartbeat.WriteTargets;
 import dev.ostore.locate.Locations;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.ContentLayout;
@@ -15,9 +16,7 @@ import dev.ostore.object.ContentRepair.Outcome;
 import dev.ostore.object.ContentRepair.Pace;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -106,13 +105,15 @@ final class ShardRebuild {
     return new Outcome(missing.size(), rebuilt, read, written, false);
   }
 
-  /** Live servers holding no shard of the content, in random order: spreads the new shards. */
+  /**
+   * Live servers with room holding no shard of the content, in random order: spreads the new
+   * shards.
+   */
   private List<ServerAddress> targets(Locations locations) {
     Set<ServerAddress> holding = new HashSet<>();
     locations.shards().values().forEach(holding::addAll);
-    List<ServerAddress> targets = new ArrayList<>(live.live());
+    List<ServerAddress> targets = WriteTargets.any(live);
     targets.removeAll(holding);
-    Collections.shuffle(targets);
     return targets;
   }
 }

@@ -8,6 +8,7 @@ import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.heartbeat.WriteTargets;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.ContentRepair.Outcome;
@@ -17,8 +18,6 @@ import dev.ostore.stream.VerifiedCopy;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -61,8 +60,8 @@ final class WholeConversion {
     try (GetStream in = client.readWhole(holder.get(), hash)) {
       long size = in.length();
       Striping striping = layouts.of(size);
-      List<ServerAddress> candidates = new ArrayList<>(live.live());
-      Collections.shuffle(candidates);
+      List<ServerAddress> candidates = WriteTargets.atLeast(live, layouts.quorum(striping),
+          "converting " + what + " to " + striping);
       try (ShardWriters writers = ShardWriters.start(client, live, candidates, striping,
           IntStream.range(0, striping.totalShards()).boxed().toList(),
           layouts.quorum(striping), what, executor)) {

@@ -22,6 +22,7 @@ import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.LiveServers;
+import dev.ostore.heartbeat.WriteTargets;
 import dev.ostore.locate.Locations;
 import dev.ostore.metadata.MetadataStore;
 import dev.ostore.metadata.UploadRecord;
@@ -44,7 +45,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -139,13 +139,8 @@ final class RealUploads implements Uploads {
       }
     }
     Striping striping = layouts.of(size);
-    List<ServerAddress> servers = new ArrayList<>(live.live());
-    if (servers.size() < striping.totalShards()) {
-      throw new OstoreException(ErrorCode.NO_DATA_SERVER, "an upload of " + size + " bytes"
-          + " needs " + striping.totalShards() + " live data servers (" + striping + "), and "
-          + servers.size() + (servers.size() == 1 ? " is" : " are") + " live");
-    }
-    Collections.shuffle(servers);
+    List<ServerAddress> servers = WriteTargets.atLeast(live, striping.totalShards(),
+        "an upload of " + size + " bytes (" + striping + ")");
     byte[] id = new byte[16];
     random.nextBytes(id);
     // Whole seconds: the token says the expiry in seconds, and the row must agree with it.

@@ -52,6 +52,8 @@ import java.util.function.Function;
 public final class FakeDataServers implements DataServerClient, AutoCloseable {
   private final Map<ServerAddress, Map<ShardId, byte[]>> held = new ConcurrentHashMap<>();
   private final Set<ServerAddress> down = ConcurrentHashMap.newKeySet();
+  /** Servers whose disk is full: they refuse new shards, as a real one does (507). */
+  private final Set<ServerAddress> full = ConcurrentHashMap.newKeySet();
   /** Servers that fail each shard transfer after this many bytes. */
   private final Map<ServerAddress, Integer> failAfter = new ConcurrentHashMap<>();
   private final Map<ServerAddress, Integer> failNextUpload = new ConcurrentHashMap<>();
@@ -140,6 +142,11 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
     down.remove(server);
   }
 
+  /** {@code server}'s disk fills: it refuses new shards with {@code INSUFFICIENT_STORAGE}. */
+  public void fill(ServerAddress server) {
+    full.add(server);
+  }
+
   public void failAfter(ServerAddress server, int bytes) {
     failAfter.put(server, bytes);
   }
@@ -225,6 +232,9 @@ public final class FakeDataServers implements DataServerClient, AutoCloseable {
   public ShardWriter upload(ServerAddress server, int index, Striping striping)
       throws IOException {
     checkUp(server);
+    if (full.contains(server)) {
+      throw new OstoreException(ErrorCode.INSUFFICIENT_STORAGE, server + " has no room");
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     List<Integer> crcs = new ArrayList<>();
     int limit = Math.min(failAfter.getOrDefault(server, Integer.MAX_VALUE),

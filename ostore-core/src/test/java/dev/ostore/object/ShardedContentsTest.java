@@ -10,10 +10,12 @@ import dev.ostore.ContentHash;
 import dev.ostore.ErrorCode;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.FakeClock;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.ContentLayout;
@@ -312,6 +314,40 @@ class ShardedContentsTest {
     assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
     assertTrue(e.getMessage().contains("needs 5 live data servers"), e.getMessage());
     assertTrue(e.getMessage().contains("4 are live"), e.getMessage());
+  }
+
+  @Test
+  void aServerThatSaysItIsFullIsGivenNoShard() throws IOException {
+    ServerAddress full = servers.servers().get(3);
+    live.heard(new Heartbeat(full, ServerId.random(), 0));
+    byte[] body = TestData.randomBytes(300_000, 30);
+    Stored stored = put(body, OptionalLong.of(body.length));
+    assertEquals(5, stored.locations().distinctShards());
+    assertTrue(stored.locations().shards().values().stream().noneMatch(s -> s.contains(full)),
+        stored.locations().toString());
+    assertArrayEquals(body, get(stored));
+  }
+
+  @Test
+  void tooFewServersWithRoomIsRefusedAsInsufficientStorageBeforeTheBody() {
+    servers.servers().subList(0, 2).forEach(s -> live.heard(new Heartbeat(s, ServerId.random(),
+        0)));
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> contents.start(OptionalLong.of(1_000_000), "big"));
+    assertEquals(ErrorCode.INSUFFICIENT_STORAGE, e.code());
+    assertTrue(e.getMessage().contains("needs 5 data servers with room, and 2 of the 6 live"
+        + " are full"), e.getMessage());
+  }
+
+  @Test
+  void serversFoundFullOnlyAsTheWriteStartsFailItAsInsufficientStorage() {
+    servers.fill(servers.servers().get(0));
+    servers.fill(servers.servers().get(1));
+    byte[] body = TestData.randomBytes(300_000, 31);
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> put(body, OptionalLong.of(body.length)));
+    assertEquals(ErrorCode.INSUFFICIENT_STORAGE, e.code(), e.getMessage());
+    assertEquals(0, servers.shardCount(), "the shards that were stored are deleted");
   }
 
   @Test
