@@ -18,7 +18,9 @@ import java.io.IOException;
  *       unreachable, or the server is busy with as many big transfers as it takes; retry later.
  *   <li>this class itself for any other status, notably 409 (the request conflicts with another
  *       one in progress on the same object; retry later), 502 (a data server failed mid-request;
- *       a retry may succeed) and 405 (a client and server that disagree on the protocol).
+ *       a retry may succeed), 507 (the data servers have no room for new content; reads go on,
+ *       and a write succeeds again once an operator frees space) and 405 (a client and server
+ *       that disagree on the protocol).
  * </ul>
  *
  * <p>Failures without an answer (a server that cannot be reached, {@link

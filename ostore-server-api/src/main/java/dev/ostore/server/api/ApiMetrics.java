@@ -40,6 +40,9 @@ final class ApiMetrics {
         transfers::refused);
     metrics.gauge("ostore_live_data_servers",
         "Data servers whose heartbeat arrived within the expiry.", () -> live.live().size());
+    metrics.gauge("ostore_full_data_servers",
+        "Live data servers whose heartbeat says they take no new shards (MIN_FREE_SPACE).",
+        () -> live.live().size() - live.withRoom().size());
     Counter outages = metrics.counter("ostore_metadata_outages_total",
         "Times the metadata database stopped answering.");
     Counter reconnects = metrics.counter("ostore_metadata_reconnects_total",

@@ -14,6 +14,7 @@ import dev.ostore.metadata.MetadataStore;
 import dev.ostore.object.Layouts;
 import dev.ostore.object.TransferLimit;
 import dev.ostore.repair.RepairSettings;
+import dev.ostore.server.data.DataServerConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +29,8 @@ import java.util.function.Consumer;
  * Everything an api server is configured with, built once in {@code main}. Without a broker
  * ({@code rabbitMqServer} empty) the api server runs a whole store in its own process: data
  * servers under {@code storageRoot}, on an in-process bus, as many as the store was created with
- * ({@code dataServers}, when given, must say the same; it sets the number of a new store).
+ * ({@code dataServers}, when given, must say the same; it sets the number of a new store), each
+ * keeping {@code minFreeSpace} bytes free on the disk.
  * Versions are kept in the database at {@code metadataUrl} (a JDBC URL; PostgreSQL lets several
  * api servers share them), or else in an embedded one at {@code storageRoot/metadata.db}, in a
  * cluster too. {@code smallContentCache}, when given, is how many bytes of small content the api
@@ -57,7 +59,8 @@ public record ApiServerConfig(
     Compression compression,
     OptionalLong smallContentCache,
     OptionalInt maxTransfers,
-    Duration transferWait) implements ServerMain.Config {
+    Duration transferWait,
+    long minFreeSpace) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address",
       "127.0.0.1:8080", "host:port to serve HTTP on");
@@ -139,8 +142,11 @@ public record ApiServerConfig(
   static final Option TRANSFER_WAIT = new Option("TRANSFER_WAIT", "transfer-wait", "10s",
       "how long a transfer past MAX_TRANSFERS waits for another to end before it is answered "
           + "503 with Retry-After");
+  static final Option MIN_FREE_SPACE = new Option("MIN_FREE_SPACE", "min-free-space", "256M",
+      "without a broker: bytes the in-process data servers keep free on the disk of "
+          + "STORAGE_ROOT (K, M, G suffixes); below it new content is refused with 507");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
-      DATA_SERVERS, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
+      DATA_SERVERS, MIN_FREE_SPACE, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
       STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, INLINE_BELOW, WRITE_QUORUM, REPAIR_INTERVAL,
       REPAIR_AFTER, REPAIR_RATE, VERSIONS_KEPT, VERSIONS_MAX_AGE, COLLECT_INTERVAL,
       COLLECT_GRACE, COLLECT_RATE, UPLOAD_EXPIRY, UPLOAD_LEASE, COMPRESSION, COMPRESSION_LEVEL,
@@ -185,6 +191,7 @@ public record ApiServerConfig(
         smallObjectLimit);
     checkArgument(inlineBelow >= 0 && inlineBelow <= MAX_SMALL_OBJECT_LIMIT,
         "INLINE_BELOW must be from 0 to %s bytes: %s", MAX_SMALL_OBJECT_LIMIT, inlineBelow);
+    checkArgument(minFreeSpace >= 0, "MIN_FREE_SPACE must not be negative: %s", minFreeSpace);
     // Validates them now, so that a bad setting stops the server before it starts.
     layouts(erasureCode, smallObjectLimit, writeQuorum, rabbitMqServer.isEmpty(),
         Layouts.DEFAULT.large().totalShards());
@@ -229,7 +236,7 @@ public record ApiServerConfig(
         RepairSettings.of(RepairSettings.DEFAULT_INTERVAL, RepairSettings.DEFAULT_AFTER,
             RepairSettings.DEFAULT_RATE), CollectSettings.defaults(), DEFAULT_UPLOAD_EXPIRY,
         DEFAULT_UPLOAD_LEASE, Compression.DEFAULT, OptionalLong.empty(), OptionalInt.empty(),
-        DEFAULT_TRANSFER_WAIT);
+        DEFAULT_TRANSFER_WAIT, DataServerConfig.DEFAULT_MIN_FREE_SPACE);
   }
 
   public static ApiServerConfig from(Map<String, String> env, String[] args) {
@@ -272,7 +279,8 @@ public record ApiServerConfig(
         options.get(MAX_TRANSFERS).isPresent()
             ? OptionalInt.of(options.getInt(MAX_TRANSFERS))
             : OptionalInt.empty(),
-        options.getDuration(TRANSFER_WAIT));
+        options.getDuration(TRANSFER_WAIT),
+        options.getBytes(MIN_FREE_SPACE));
   }
 
   private static CollectSettings collect(Options options) {
@@ -353,6 +361,11 @@ public record ApiServerConfig(
     });
   }
 
+  /** The same, its in-process data servers keeping {@code bytes} free on the disk. */
+  public ApiServerConfig withMinFreeSpace(long bytes) {
+    return edit(edit -> edit.minFreeSpace = bytes);
+  }
+
   /** A new limit of transfers in shards: as configured, or as many as the heap holds. */
   public TransferLimit newTransferLimit() {
     return TransferLimit.of(maxTransfers.orElseGet(TransferLimit::defaultMost), transferWait);
@@ -391,6 +404,7 @@ public record ApiServerConfig(
     private OptionalLong smallContentCache;
     private OptionalInt maxTransfers;
     private Duration transferWait;
+    private long minFreeSpace;
 
     private Edit(ApiServerConfig config) {
       listenAddress = config.listenAddress;
@@ -414,13 +428,14 @@ public record ApiServerConfig(
       smallContentCache = config.smallContentCache;
       maxTransfers = config.maxTransfers;
       transferWait = config.transferWait;
+      minFreeSpace = config.minFreeSpace;
     }
 
     private ApiServerConfig build() {
       return new ApiServerConfig(listenAddress, rabbitMqServer, storageRoot, dataServers,
           heartbeatExpiry, locateTimeout, metadataUrl, instantUpload, stopTimeout, erasureCode,
           smallObjectLimit, inlineBelow, writeQuorum, repair, collect, uploadExpiry, uploadLease,
-          compression, smallContentCache, maxTransfers, transferWait);
+          compression, smallContentCache, maxTransfers, transferWait, minFreeSpace);
     }
   }
 
@@ -439,7 +454,8 @@ public record ApiServerConfig(
     String mode = rabbitMqServer.map(uri -> "RABBITMQ_SERVER=" + Options.redact(uri))
         .orElse("standalone STORAGE_ROOT=" + storageRoot.toAbsolutePath()
             + " DATA_SERVERS=" + (dataServers.isPresent()
-                ? Integer.toString(dataServers.getAsInt()) : "(as the store has)"));
+                ? Integer.toString(dataServers.getAsInt()) : "(as the store has)")
+            + " MIN_FREE_SPACE=" + minFreeSpace);
     return "LISTEN_ADDRESS=" + listenAddress + " " + mode
         + " HEARTBEAT_EXPIRY=" + heartbeatExpiry + " LOCATE_TIMEOUT=" + locateTimeout
         + " METADATA_URL=" + metadataUrl.map(Options::redact)

@@ -59,16 +59,18 @@ public final class LocalCluster implements AutoCloseable {
   private final InProcessDataServers inProcess;
   /** Each data server's share of one disk's scrub rate: they all scrub the same disk. */
   private final long scrubRate;
+  private final long minFreeSpace;
   private final List<DataServer> dataServers = new ArrayList<>();
   private final ApiServer api;
   private final AtomicBoolean open = new AtomicBoolean(true);
 
   private LocalCluster(StorageRoot root, MessageBus bus, InProcessDataServers inProcess,
-      int dataServers, ApiServer api) {
+      int dataServers, long minFreeSpace, ApiServer api) {
     this.root = root;
     this.bus = bus;
     this.inProcess = inProcess;
     this.scrubRate = DataServerConfig.DEFAULT_SCRUB_RATE / dataServers;
+    this.minFreeSpace = minFreeSpace;
     this.api = api;
   }
 
@@ -127,6 +129,16 @@ public final class LocalCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Bytes each data server keeps free on the disk (default 256 MiB), as {@code
+     * MIN_FREE_SPACE} sets it; {@code Long.MAX_VALUE} gives a store whose disk is full, for
+     * testing how an application copes with 507 answers.
+     */
+    public Builder minFreeSpace(long bytes) {
+      config = config.withMinFreeSpace(bytes);
+      return this;
+    }
+
     /** Whether ostore logs at INFO (each server's start, each data server seen) or warnings. */
     public Builder verbose(boolean verbose) {
       this.verbose = verbose;
@@ -165,6 +177,7 @@ public final class LocalCluster implements AutoCloseable {
     try {
       // The api server listens first, so it hears each data server's first heartbeat.
       cluster = new LocalCluster(root, bus, inProcess, record.dataServers(),
+          config.minFreeSpace(),
           ApiServer.start(config, listener, Optional.empty(), StoreIdentity.local(record.id()),
               config.layouts(record.dataServers()), bus, InstantSource.system(),
               Optional.of(inProcess)));
@@ -221,7 +234,8 @@ public final class LocalCluster implements AutoCloseable {
 
   private DataServer startDataServer(ServerAddress address, Path dir) throws IOException {
     DataServer server = DataServer.start(
-        DataServerConfig.embedded(address, dir).withScrubRate(scrubRate), bus);
+        DataServerConfig.embedded(address, dir).withScrubRate(scrubRate)
+            .withMinFreeSpace(minFreeSpace), bus);
     server.serveInProcess(inProcess);
     return server;
   }

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 /**
  * {@code GET /servers}: the data servers this api server currently sees as live, so an operator
  * can check what heartbeats arrive: a JSON array, ordered by address, of the heartbeat form
- * {@code {"Addr":"host:port","Id":"<32 hex>"}}, or the bare address string for a server built
- * from the reference code, which has no id.
+ * {@code {"Addr":"host:port","Id":"<32 hex>","Free":<bytes>}}, or the bare address string for a
+ * server built from the reference code, which has neither id nor room.
  */
 final class ServersEndpoint {
   static final String PATH = "/servers";
@@ -31,7 +31,7 @@ final class ServersEndpoint {
 
   private void list(Exchange exchange) throws IOException {
     String json = live.live().stream().sorted(Comparator.comparing(ServerAddress::toString))
-        .map(server -> new Heartbeat(server, live.idOf(server)).toJson())
+        .map(server -> new Heartbeat(server, live.idOf(server), live.freeOf(server)).toJson())
         .collect(Collectors.joining(",", "[", "]\n"));
     exchange.respond(200, "application/json", json.getBytes(StandardCharsets.UTF_8));
   }

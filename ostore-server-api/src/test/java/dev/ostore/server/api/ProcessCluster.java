@@ -132,8 +132,13 @@ final class ProcessCluster implements AutoCloseable {
    * once each has started (not yet once the api server has heard from it).
    */
   void startData(Set<Integer> indexes) throws Exception {
+    startData(indexes, Map.of());
+  }
+
+  /** As {@link #startData(Set)}, with {@code settings} added to each one's environment. */
+  void startData(Set<Integer> indexes, Map<String, String> settings) throws Exception {
     for (int i : indexes) {
-      launchData(i);
+      launchData(i, settings);
     }
     for (int i : indexes) {
       for (int attempt = 1; ; attempt++) {
@@ -145,14 +150,15 @@ final class ProcessCluster implements AutoCloseable {
             throw e;
           }
           dataPorts[i] = ServerProcess.freePort();
-          launchData(i);
+          launchData(i, settings);
         }
       }
     }
   }
 
-  private void launchData(int i) throws IOException {
+  private void launchData(int i, Map<String, String> settings) throws IOException {
     Map<String, String> env = new HashMap<>(dataEnv);
+    env.putAll(settings);
     env.put("RABBITMQ_SERVER", vhost.uri());
     env.put("LISTEN_ADDRESS", "127.0.0.1:" + dataPorts[i]);
     env.put("STORAGE_ROOT", dataRoot(i).toString());
@@ -217,6 +223,11 @@ final class ProcessCluster implements AutoCloseable {
   /** Whether the api server lists data server {@code i} as live. */
   boolean listsLive(String servers, int i) {
     return servers.contains(":" + dataPorts[i] + "\"");
+  }
+
+  /** Whether the api server lists data server {@code i} as live and full: it has no room. */
+  boolean listsFull(String servers, int i) {
+    return servers.matches("(?s).*:" + dataPorts[i] + "\",\"Id\":\"[0-9a-f]{32}\",\"Free\":0}.*");
   }
 
   /** Waits until the api server lists exactly the data servers {@code indexes} as live. */

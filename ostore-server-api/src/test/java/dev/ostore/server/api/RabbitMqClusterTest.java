@@ -82,6 +82,30 @@ class RabbitMqClusterTest {
   }
 
   @Test
+  void aDataServerWhoseDiskIsFullTakesNoNewCopiesWhileTheOthersDo() throws Exception {
+    assertEquals(200, http.put("/objects/before", "stored before").statusCode());
+    cluster.killData(2);
+    cluster.startData(Set.of(2), Map.of("MIN_FREE_SPACE", Long.toString(Long.MAX_VALUE)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!cluster.listsFull(cluster.liveServers(), 2)) {
+      assertTrue(System.nanoTime() < deadline, "never heard full: " + cluster.liveServers());
+      Thread.sleep(100);
+    }
+
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> put = http.put("/objects/while-full-" + i, "object " + i);
+      assertEquals(200, put.statusCode(), put.body());
+    }
+    assertEquals(1, shardsIn(2), "the full data server took no new copy");
+    assertEquals(11, shardsIn(0));
+    assertEquals(11, shardsIn(1));
+    assertEquals("stored before", http.get("/objects/before").body());
+    for (int i = 0; i < 10; i++) {
+      assertEquals("object " + i, http.get("/objects/while-full-" + i).body());
+    }
+  }
+
+  @Test
   void bothSidesRecoverWhenTheBrokerRestarts() throws Exception {
     assertEquals(200, http.put("/objects/before", "stored before the restart").statusCode());
     try {

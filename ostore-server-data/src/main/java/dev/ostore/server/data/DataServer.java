@@ -19,6 +19,7 @@ import dev.ostore.metrics.MetricsEndpoint;
 import dev.ostore.metrics.ServerMetrics;
 import dev.ostore.scrub.Scrubber;
 import dev.ostore.storage.ContentStore;
+import dev.ostore.storage.DiskRoom;
 import dev.ostore.storage.ServerIdFile;
 import dev.ostore.storage.ShardStore;
 import dev.ostore.storage.StorageRoot;
@@ -132,11 +133,12 @@ public final class DataServer implements AutoCloseable {
     Optional<Scrubbing> scrubbing = Optional.empty();
     try {
       ServerId id = ServerIdFile.readOrCreate(root);
+      DiskRoom room = DiskRoom.of(root.path(), config.minFreeSpace(), clock);
       store = ContentStore.onDisk(root.path(), clock, config.tempExpiry(),
-          config.maxTempObjects(), config.holdFor());
+          config.maxTempObjects(), config.holdFor(), room);
       // Shard uploads hold a file each, as temporary objects do: the same cap, apart.
       shards = ShardStore.onDisk(root.path(), config.maxTempObjects(), clock,
-          config.holdFor(), config.directIo());
+          config.holdFor(), config.directIo(), room);
       Routes.Builder routes = Routes.builder();
       new ContentEndpoints(store, id).addTo(routes);
       new HeldContentEndpoints(store, id).addTo(routes);
@@ -158,7 +160,8 @@ public final class DataServer implements AutoCloseable {
       ShardStore openedShards = shards;
       LocateResponder responder = LocateResponder.start(bus, self, id,
           key -> holds(opened, key), key -> shardsHeld(openedShards, key));
-      HeartbeatPublisher heartbeat = HeartbeatPublisher.start(bus, new Heartbeat(self, id),
+      HeartbeatPublisher heartbeat = HeartbeatPublisher.start(bus,
+          () -> new Heartbeat(self, id, room.free()),
           config.heartbeatInterval(), scheduler);
       long sweep = Math.max(1, config.tempExpiry().toMillis() / 4);
       scheduler.scheduleWithFixedDelay(() -> expire(opened), sweep, sweep,

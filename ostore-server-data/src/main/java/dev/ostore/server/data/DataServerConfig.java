@@ -31,7 +31,8 @@ public record DataServerConfig(
     long scrubRate,
     Duration scrubInterval,
     Duration holdFor,
-    boolean directIo) implements ServerMain.Config {
+    boolean directIo,
+    long minFreeSpace) implements ServerMain.Config {
 
   static final Option LISTEN_ADDRESS = new Option("LISTEN_ADDRESS", "listen-address", null,
       "host:port to listen on and to announce to api servers (not 0.0.0.0)");
@@ -60,9 +61,12 @@ public record DataServerConfig(
       "true: big shards are written past their first MiB, and read in long runs, straight to and"
           + " from the disk (O_DIRECT, where the file system takes it); false: always through"
           + " the page cache");
+  static final Option MIN_FREE_SPACE = new Option("MIN_FREE_SPACE", "min-free-space", "256M",
+      "bytes kept free on the disk of STORAGE_ROOT (K, M, G suffixes): below it the server takes"
+          + " no new shards (507) and says so in its heartbeat, so api servers write elsewhere");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER,
       HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT, MAX_TEMP_OBJECTS, SCRUB_RATE,
-      SCRUB_INTERVAL, HOLD_FOR, DIRECT_IO);
+      SCRUB_INTERVAL, HOLD_FOR, DIRECT_IO, MIN_FREE_SPACE);
 
   /** The default heartbeat interval, the tutorial's five seconds. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(5);
@@ -84,6 +88,11 @@ public record DataServerConfig(
    * so that a collection's mistake is seen and undone before anything is lost.
    */
   public static final Duration DEFAULT_HOLD_FOR = ShardStore.DEFAULT_HOLD_FOR;
+  /**
+   * Bytes kept free by default: room for the machine's logs and the writes under way when the
+   * server stops taking new shards, small beside any disk worth storing objects on.
+   */
+  public static final long DEFAULT_MIN_FREE_SPACE = 256L << 20;
 
   public DataServerConfig {
     requireNonNull(listenAddress, "listenAddress");
@@ -102,13 +111,14 @@ public record DataServerConfig(
     checkArgument(isPositive(scrubInterval), "scrub interval must be positive: %s",
         scrubInterval);
     checkArgument(isPositive(holdFor), "HOLD_FOR must be positive: %s", holdFor);
+    checkArgument(minFreeSpace >= 0, "MIN_FREE_SPACE must not be negative: %s", minFreeSpace);
   }
 
   /** A data server for embedding: on {@code listenAddress}, with the default heartbeat. */
   public static DataServerConfig embedded(ServerAddress listenAddress, Path storageRoot) {
     return new DataServerConfig(listenAddress, storageRoot, Optional.empty(), DEFAULT_HEARTBEAT,
         DEFAULT_TEMP_EXPIRY, DEFAULT_STOP_TIMEOUT, DEFAULT_MAX_TEMP_OBJECTS, DEFAULT_SCRUB_RATE,
-        DEFAULT_SCRUB_INTERVAL, DEFAULT_HOLD_FOR, true);
+        DEFAULT_SCRUB_INTERVAL, DEFAULT_HOLD_FOR, true, DEFAULT_MIN_FREE_SPACE);
   }
 
   /**
@@ -118,7 +128,17 @@ public record DataServerConfig(
   public DataServerConfig withScrubRate(long bytesPerSecond) {
     return new DataServerConfig(listenAddress, storageRoot, rabbitMqServer, heartbeatInterval,
         tempExpiry, stopTimeout, maxTempObjects, bytesPerSecond, scrubInterval, holdFor,
-        directIo);
+        directIo, minFreeSpace);
+  }
+
+  /**
+   * This configuration, keeping {@code bytes} free on the disk: past it the server takes no new
+   * shards.
+   */
+  public DataServerConfig withMinFreeSpace(long bytes) {
+    return new DataServerConfig(listenAddress, storageRoot, rabbitMqServer, heartbeatInterval,
+        tempExpiry, stopTimeout, maxTempObjects, scrubRate, scrubInterval, holdFor, directIo,
+        bytes);
   }
 
   /** Reads the configuration of a standalone data server, which needs a broker. */
@@ -135,7 +155,8 @@ public record DataServerConfig(
         options.getBytes(SCRUB_RATE),
         options.getDuration(SCRUB_INTERVAL),
         options.getDuration(HOLD_FOR),
-        options.getBoolean(DIRECT_IO));
+        options.getBoolean(DIRECT_IO),
+        options.getBytes(MIN_FREE_SPACE));
   }
 
   /** The whole configuration on one line, broker password hidden, for the start-up log. */
@@ -150,7 +171,8 @@ public record DataServerConfig(
         + " SCRUB_RATE=" + scrubRate
         + " SCRUB_INTERVAL=" + scrubInterval
         + " HOLD_FOR=" + holdFor
-        + " DIRECT_IO=" + directIo;
+        + " DIRECT_IO=" + directIo
+        + " MIN_FREE_SPACE=" + minFreeSpace;
   }
 
   private static boolean isPositive(Duration duration) {

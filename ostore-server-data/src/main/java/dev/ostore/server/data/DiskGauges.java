@@ -8,8 +8,8 @@ import java.nio.file.Path;
 
 /**
  * The space of the file system holding a data server's storage root, read at each scrape. The
- * heartbeat carries only the address, so an api server cannot show these: scrape each data
- * server.
+ * heartbeat carries only the room above the reserve ({@code MIN_FREE_SPACE}), so an api server
+ * cannot show these: scrape each data server.
  */
 final class DiskGauges {
   /** A read of the file system's space that may fail. */

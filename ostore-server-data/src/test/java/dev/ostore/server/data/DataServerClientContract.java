@@ -58,6 +58,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -105,8 +106,12 @@ abstract class DataServerClientContract {
 
   /** A data server on {@link #root}, on the fake clock, holding shards for a week. */
   private DataServer startServer() throws IOException {
-    DataServer started = DataServer.start(
-        TestConfig.at(root).maxTempObjects(8).holdFor(HOLD_FOR).build(), bus, clock);
+    return startServer(TestConfig.at(root));
+  }
+
+  private DataServer startServer(TestConfig config) throws IOException {
+    DataServer started = DataServer.start(config.maxTempObjects(8).holdFor(HOLD_FOR).build(),
+        bus, clock);
     started(started);
     return started;
   }
@@ -160,6 +165,24 @@ abstract class DataServerClientContract {
     server.close();
     server = startServer();
 
+    assertArrayEquals(bytes, read(id, 0, 3));
+  }
+
+  @Test
+  void aFullDataServerRefusesNewShardsAsInsufficientStorageAndServesWhatItHolds()
+      throws IOException {
+    ShardId id = new ShardId(HASH, 2);
+    byte[] bytes = TestData.randomBytes(250, 40);
+    assertEquals(ShardWrite.STORED, store(id, bytes));
+    server.close();
+    server = startServer(TestConfig.at(root).full());
+
+    for (Executable write : List.<Executable>of(() -> upload(new ShardId(HASH, 3), bytes),
+        () -> store(new ShardId(HASH, 4), bytes))) {
+      OstoreException e = assertThrows(OstoreException.class, write);
+      assertEquals(ErrorCode.INSUFFICIENT_STORAGE, e.code(), e.getMessage());
+      assertTrue(e.getMessage().contains("no room for shard"), e.getMessage());
+    }
     assertArrayEquals(bytes, read(id, 0, 3));
   }
 

@@ -55,6 +55,17 @@ class DataServerConfigTest {
   }
 
   @Test
+  void keepsAQuarterGibibyteFreeByDefaultAndAnyCountOfBytesWhenSet() {
+    assertEquals(256L << 20, DataServerConfig.from(ENV, new String[0]).minFreeSpace());
+    assertEquals(2L << 40, DataServerConfig.from(ENV, new String[] {"--min-free-space=2T"})
+        .minFreeSpace());
+    assertEquals(0, DataServerConfig.from(ENV, new String[] {"--min-free-space=0"})
+        .minFreeSpace());
+    assertTrue(DataServerConfig.from(ENV, new String[0]).describe()
+        .endsWith(" MIN_FREE_SPACE=268435456"));
+  }
+
+  @Test
   void heldShardsAreKeptAWeekByDefault() {
     DataServerConfig config = DataServerConfig.from(ENV, new String[0]);
     assertEquals(Duration.ofDays(7), config.holdFor());

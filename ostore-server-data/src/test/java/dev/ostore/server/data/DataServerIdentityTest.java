@@ -83,8 +83,9 @@ class DataServerIdentityTest {
     try (Subscription listening = bus.subscribe(MessageBus.API_SERVERS, heard::add);
         DataServer server = start()) {
       Message beat = heard.poll(5, TimeUnit.SECONDS);
-      assertEquals(new Heartbeat(server.address(), server.id()),
-          Heartbeat.parse(beat == null ? "" : beat.body()));
+      Heartbeat heartbeat = Heartbeat.parse(beat == null ? "" : beat.body());
+      assertEquals(server.address(), heartbeat.address());
+      assertEquals(Optional.of(server.id()), heartbeat.id());
 
       BlockingQueue<Message> replies = new LinkedBlockingQueue<>();
       try (Subscription request = bus.request(MessageBus.DATA_SERVERS,

@@ -17,6 +17,7 @@ final class TestConfig {
   private long scrubRate = DataServerConfig.DEFAULT_SCRUB_RATE;
   private Duration scrubInterval = DataServerConfig.DEFAULT_SCRUB_INTERVAL;
   private Duration holdFor = DataServerConfig.DEFAULT_HOLD_FOR;
+  private long minFreeSpace = DataServerConfig.DEFAULT_MIN_FREE_SPACE;
 
   private TestConfig(Path root) {
     this.root = root;
@@ -47,6 +48,12 @@ final class TestConfig {
     return this;
   }
 
+  /** A data server that finds its disk full: it keeps more free than any disk has. */
+  TestConfig full() {
+    minFreeSpace = Long.MAX_VALUE;
+    return this;
+  }
+
   TestConfig holdFor(Duration held) {
     holdFor = held;
     return this;
@@ -55,6 +62,6 @@ final class TestConfig {
   DataServerConfig build() {
     return new DataServerConfig(new ServerAddress("127.0.0.1", 0), root, Optional.empty(),
         heartbeat, tempExpiry, DataServerConfig.DEFAULT_STOP_TIMEOUT, maxTempObjects, scrubRate,
-        scrubInterval, holdFor, true);
+        scrubInterval, holdFor, true, minFreeSpace);
   }
 }
