@@ -27,6 +27,8 @@ final class ShardFailures {
   private boolean refusedBusy;
   private boolean refusedFull;
   private boolean failedOtherwise;
+  /** The last server's refusal, which a shard left without a server names. */
+  private String lastRefusal;
 
   /**
    * {@code server} would not take shard {@code index} of {@code what}: recorded, and a server
@@ -37,8 +39,17 @@ final class ShardFailures {
       live.dropUntilHeard(server);
     }
     record(index, server, e);
+    lastRefusal = reasons.get(index);
     log.log(WARNING, () -> "cannot store a shard of " + what + " on " + server + ": "
         + e.getMessage());
+  }
+
+  /**
+   * Shard {@code index} found a server after others refused it: it did make it, so neither the
+   * log's list of missing shards nor repair should hear of it.
+   */
+  void placed(int index) {
+    reasons.remove(index);
   }
 
   /** Shard {@code index} of {@code what} failed on {@code server} once under way. */
@@ -50,7 +61,8 @@ final class ShardFailures {
 
   /** Shard {@code index} found no server to go to, unless it failed on one already. */
   void noServerLeft(int index) {
-    reasons.putIfAbsent(index, "no data server left to take it");
+    reasons.putIfAbsent(index, "no data server left to take it" + (lastRefusal == null ? ""
+        : " (the last to refuse one: " + lastRefusal + ")"));
   }
 
   /** The shards that did not make it, by index, with why: repair puts them back. */

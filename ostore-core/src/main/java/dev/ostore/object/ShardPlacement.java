@@ -47,6 +47,7 @@ final class ShardPlacement {
         ServerAddress server = candidates.get(next++);
         try {
           placed.put(index, new Placed<>(server, starter.start(server, index)));
+          failures.placed(index);
         } catch (IOException e) {
           failures.refused(live, index, server, e, what);
         }
