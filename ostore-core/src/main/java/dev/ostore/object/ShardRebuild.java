@@ -69,8 +69,7 @@ final class ShardRebuild {
     }
     List<ServerAddress> targets = targets(locations);
     if (targets.isEmpty()) {
-      throw new OstoreException(ErrorCode.NO_DATA_SERVER, "cannot repair " + what
-          + ": every live data server holds a shard of it already");
+      throw noTarget(locations, what);
     }
     long size = layout.storedSize();
     ErasureCode code = codes.of(striping);
@@ -110,10 +109,24 @@ final class ShardRebuild {
    * shards.
    */
   private List<ServerAddress> targets(Locations locations) {
+    List<ServerAddress> targets = WriteTargets.any(live);
+    targets.removeAll(holders(locations));
+    return targets;
+  }
+
+  /** Why no server can take a rebuilt shard: each holds one already, or the others are full. */
+  private OstoreException noTarget(Locations locations, Object what) {
+    if (holders(locations).containsAll(live.live())) {
+      return new OstoreException(ErrorCode.NO_DATA_SERVER, "cannot repair " + what
+          + ": every live data server holds a shard of it already");
+    }
+    return new OstoreException(ErrorCode.INSUFFICIENT_STORAGE, "cannot repair " + what
+        + ": the live data servers that hold no shard of it are full");
+  }
+
+  private static Set<ServerAddress> holders(Locations locations) {
     Set<ServerAddress> holding = new HashSet<>();
     locations.shards().values().forEach(holding::addAll);
-    List<ServerAddress> targets = WriteTargets.any(live);
-    targets.removeAll(holding);
-    return targets;
+    return holding;
   }
 }

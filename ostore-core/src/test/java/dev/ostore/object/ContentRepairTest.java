@@ -10,6 +10,7 @@ import dev.ostore.ErrorCode;
 import dev.ostore.ObjectName;
 import dev.ostore.OstoreException;
 import dev.ostore.ServerAddress;
+import dev.ostore.ServerId;
 import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.compress.Compression;
@@ -17,6 +18,7 @@ import dev.ostore.erasure.ErasureCode;
 import dev.ostore.erasure.ErasureStreams;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.FakeClock;
+import dev.ostore.heartbeat.Heartbeat;
 import dev.ostore.heartbeat.LiveServers;
 import dev.ostore.locate.Locator;
 import dev.ostore.metadata.MetadataStore;
@@ -149,6 +151,28 @@ class ContentRepairTest {
     assertEquals(ErrorCode.NO_DATA_SERVER, e.code());
     assertTrue(e.getMessage().contains("3 of its shards are on live data servers, 4 needed"),
         e.getMessage());
+  }
+
+  @Test
+  void aShardWithNowhereToGoButFullServersWaitsForRoom() throws IOException {
+    byte[] body = bytes(300_000, 6);
+    Version version = put("roomless", body);
+    ContentHash hash = version.hash().orElseThrow();
+    servers.lose(hash, 0);
+    List<ServerAddress> spare = servers.servers().stream()
+        .filter(server -> !servers.shardsOf(hash).containsKey(server)).toList();
+    assertEquals(2, spare.size(), "the spare server and the one that lost shard 0");
+    spare.forEach(server -> live.heard(new Heartbeat(server, ServerId.random(), 0)));
+
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> repair.repair(hash, Set.of(), ContentRepair.Pace.NONE));
+    assertEquals(ErrorCode.INSUFFICIENT_STORAGE, e.code());
+    assertTrue(e.getMessage().endsWith(": the live data servers that hold no shard of it are"
+        + " full"), e.getMessage());
+
+    live.heard(new Heartbeat(spare.get(0), ServerId.random(), 1 << 30));
+    assertEquals(1, repair.repair(hash, Set.of(), ContentRepair.Pace.NONE).rebuilt());
+    assertEquals(List.of(0), servers.shardsOf(hash).get(spare.get(0)));
   }
 
   @Test
