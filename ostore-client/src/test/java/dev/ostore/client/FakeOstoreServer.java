@@ -450,8 +450,8 @@ public final class FakeOstoreServer implements AutoCloseable {
       if (asked == null) {
         version = versions.isEmpty() ? null : versions.get(versions.size() - 1);
       } else {
-        int number = Integer.parseInt(asked);
-        version = number <= versions.size() ? versions.get(number - 1) : null;
+        long number = Long.parseLong(asked);
+        version = number <= versions.size() ? versions.get((int) number - 1) : null;
       }
     }
     if (version == null || version.bytes() == null) {

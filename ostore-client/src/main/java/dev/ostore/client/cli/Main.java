@@ -302,16 +302,21 @@ public final class Main {
     };
   }
 
-  /** The number of --version; empty for the latest. */
+  /** The number of --version, up to the server's largest; empty for the latest. */
   private static OptionalLong version(Args args) throws UsageException {
     Optional<String> text = args.option("version");
     if (text.isEmpty()) {
       return OptionalLong.empty();
     }
-    if (text.get().matches("[1-9][0-9]{0,17}")) {
-      return OptionalLong.of(Long.parseLong(text.get()));
+    if (text.get().matches("[1-9][0-9]*")) {
+      try {
+        return OptionalLong.of(Long.parseLong(text.get()));
+      } catch (NumberFormatException pastLongMaxValue) {
+        // refused below, as any other text that is no version
+      }
     }
-    throw new UsageException("--version must be a whole number from 1 up, not " + text.get());
+    throw new UsageException("--version must be a whole number from 1 to " + Long.MAX_VALUE
+        + ", not " + text.get());
   }
 
   /** Sets the SDK's request timeout to --timeout, when given. */

@@ -100,10 +100,10 @@ class MainTest {
     assertUsageError("usage: list [PREFIX]", "list", "a", "b");
     assertUsageError("option --version is for get, head and delete only", "put", "x", "-",
         "--version", "1");
-    assertUsageError("--version must be a whole number from 1 up, not 0", "get", "x",
-        "--version", "0");
-    assertUsageError("--version must be a whole number from 1 up, not 1.5", "head", "x",
-        "--version=1.5");
+    assertUsageError("--version must be a whole number from 1 to 9223372036854775807, not 0",
+        "get", "x", "--version", "0");
+    assertUsageError("--version must be a whole number from 1 to 9223372036854775807, not 1.5",
+        "head", "x", "--version=1.5");
     assertUsageError("option --server needs a value", "head", "x", "--server");
     assertUsageError("option --verbose takes no value", "--verbose=yes", "head", "x");
     assertUsageError("option --size is for bench only", "put", "x", "-", "--size", "1k");
@@ -180,6 +180,18 @@ class MainTest {
     assertEquals("", inline.text(), "no line: no address");
     assertEquals("ostore: inline is kept in the metadata store, on no data server\n",
         inline.err());
+  }
+
+  /** The server numbers versions up to Long.MAX_VALUE, 19 digits: all of them can be asked for. */
+  @Test
+  void aVersionUpToLongMaxValueIsAskedForAndALargerOneRefused() {
+    server.store("obj", new byte[5]);
+    assertFailure("ostore: object obj not found (HTTP 404)\n",
+        "get", "obj", "--version", "9223372036854775807");
+    assertEquals("version=9223372036854775807", server.requests().get(0).rawQuery());
+    assertUsageError("--version must be a whole number from 1 to 9223372036854775807,"
+        + " not 9223372036854775808", "head", "obj", "--version", "9223372036854775808");
+    assertEquals(1, server.requests().size(), "nothing sent for the refused one");
   }
 
   @Test
