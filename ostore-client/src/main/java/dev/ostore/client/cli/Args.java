@@ -12,7 +12,8 @@ import java.util.Set;
  * A command line split into options and operands. Options are {@code --name value},
  * {@code --name=value} or flags such as {@code --verbose}, anywhere on the line; {@code -h} is
  * {@code --help}; a lone {@code -} is an operand (standard input or output); {@code --} ends the
- * options, so a name that starts with a dash can still be given.
+ * options, so a name that starts with a dash can still be given. Each option and flag is given
+ * at most once.
  */
 record Args(Map<String, String> options, Set<String> flags, List<String> operands) {
   Args {
@@ -33,7 +34,7 @@ record Args(Map<String, String> options, Set<String> flags, List<String> operand
         break;
       }
       if (word.equals("-h")) {
-        flags.add("help");
+        flag(flags, "help");
       } else if (word.startsWith("--")) {
         int equals = word.indexOf('=');
         String name = word.substring(2, equals < 0 ? word.length() : equals);
@@ -41,14 +42,14 @@ record Args(Map<String, String> options, Set<String> flags, List<String> operand
           if (equals >= 0) {
             throw new UsageException("option --" + name + " takes no value");
           }
-          flags.add(name);
+          flag(flags, name);
         } else if (valued.contains(name)) {
           if (equals < 0 && i + 1 == words.length) {
             throw new UsageException("option --" + name + " needs a value");
           }
           String value = equals < 0 ? words[++i] : word.substring(equals + 1);
           if (options.put(name, value) != null) {
-            throw new UsageException("option --" + name + " given twice");
+            throw givenTwice(name);
           }
         } else {
           throw new UsageException("unknown option " + word);
@@ -60,6 +61,17 @@ record Args(Map<String, String> options, Set<String> flags, List<String> operand
       }
     }
     return new Args(options, flags, operands);
+  }
+
+  /** Adds flag {@code name}; a second time is refused as for an option: most likely a slip. */
+  private static void flag(Set<String> flags, String name) throws UsageException {
+    if (!flags.add(name)) {
+      throw givenTwice(name);
+    }
+  }
+
+  private static UsageException givenTwice(String name) {
+    return new UsageException("option --" + name + " given twice");
   }
 
   Optional<String> option(String name) {

@@ -104,6 +104,10 @@ class MainTest {
         "get", "x", "--version", "0");
     assertUsageError("--version must be a whole number from 1 to 9223372036854775807, not 1.5",
         "head", "x", "--version=1.5");
+    assertUsageError("option --version given twice", "get", "x", "--version", "1",
+        "--version=2");
+    assertUsageError("option --long given twice", "head", "x", "--long", "--long");
+    assertUsageError("option --help given twice", "get", "-h", "--help");
     assertUsageError("option --server needs a value", "head", "x", "--server");
     assertUsageError("option --verbose takes no value", "--verbose=yes", "head", "x");
     assertUsageError("option --size is for bench only", "put", "x", "-", "--size", "1k");
