@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * What {@code bench} is to run: {@code count} timed operations of {@code op} on objects of
- * {@code size} bytes from {@code concurrency} threads, after the untimed ones of {@code warmup};
- * and whether to {@code keep} the objects it wrote rather than delete them at the end.
+ * {@code size} bytes from {@code concurrency} threads (no more threads than operations), after
+ * the untimed ones of {@code warmup}; and whether to {@code keep} the objects it wrote rather
+ * than delete them at the end.
  */
 record BenchOptions(Op op, long size, int count, int concurrency, Warmup warmup, boolean keep) {
   /** Object bodies are one byte array shared by all threads; this is the largest Java allows. */
@@ -46,6 +47,11 @@ record BenchOptions(Op op, long size, int count, int concurrency, Warmup warmup,
     }
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency (" + concurrency + ") must be at least 1");
+    }
+    // A thread with nothing to do would leave the run at less concurrency than it reports.
+    if (count < concurrency) {
+      throw new IllegalArgumentException(
+          "count (" + count + ") must be at least concurrency (" + concurrency + ")");
     }
     if (warmup == null) {
       throw new IllegalArgumentException("warmup is missing");

@@ -58,8 +58,8 @@ final class Usage {
                             prints its report
         bench --size BYTES --count N --concurrency C [--op put|get|mixed] [--warmup W]
               [--keep]
-                            time N operations on C threads, print "key: value" lines
-                            (MB = 10^6 bytes), after untimed ones for W: a number of
+                            time N operations on C threads (N at least C), print "key: value"
+                            lines (MB = 10^6 bytes), after untimed ones for W: a number of
                             operations, or a time such as 10s (default 3s, at most N); every
                             PUT sends new content, and each thread holds a copy of the body;
                             then delete every object it wrote, unless --keep

@@ -125,6 +125,8 @@ class MainTest {
         "bench", "--size", "1kb", "--count", "1", "--concurrency", "1");
     assertUsageError("bench: concurrency (0) must be at least 1",
         "bench", "--size", "1k", "--count", "1", "--concurrency", "0");
+    assertUsageError("bench: count (5) must be at least concurrency (10)",
+        "bench", "--size", "1k", "--count", "5", "--concurrency", "10");
     assertUsageError("bench: --op must be put, get or mixed, not delete",
         "bench", "--size", "1k", "--count", "1", "--concurrency", "1", "--op", "delete");
   }
