@@ -1,5 +1,6 @@
 package dev.ostore.client;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
 import java.net.ProtocolException;
 import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URL;
 import java.net.UnknownHostException;
@@ -20,7 +22,9 @@ import java.nio.charset.StandardCharsets;
  * <p>The traps it handles: upload bodies are always streamed (fixed-length or chunked), since the
  * connection's default mode buffers the whole body in memory to learn its length; error answers
  * are read from the error stream and closed, so the JDK can put the connection back in its
- * keep-alive pool; no proxy is looked up, because that would read JVM-wide system properties.
+ * keep-alive pool; no proxy is looked up, because that would read JVM-wide system properties;
+ * a read that times out, which the JDK reports as a bare {@code Read timed out}, is told as a
+ * {@link RequestTimeoutException} naming the request and the server.
  */
 final class Exchange {
   /** An error body is one line; more than this is not from an ostore server and is cut. */
@@ -30,10 +34,13 @@ final class Exchange {
   private static final String ERROR_MESSAGE = "Error-Message";
 
   private final String server;
+  /** The method and the path, as messages name the request. */
+  private final String request;
   private final HttpURLConnection connection;
 
-  private Exchange(String server, HttpURLConnection connection) {
+  private Exchange(String server, String request, HttpURLConnection connection) {
     this.server = server;
+    this.request = request;
     this.connection = connection;
   }
 
@@ -49,7 +56,7 @@ final class Exchange {
     // A redirect would have to replay a streamed body; report it as the status it is instead.
     connection.setInstanceFollowRedirects(false);
     connection.setRequestProperty("User-Agent", "ostore-client");
-    return new Exchange(server, connection);
+    return new Exchange(server, method + " " + pathAndQuery, connection);
   }
 
   void header(String name, String value) {
@@ -100,7 +107,7 @@ final class Exchange {
     }
     String body;
     try (InputStream error = connection.getErrorStream()) {
-      body = error == null ? "" : firstLine(readAtMost(error, MAX_MESSAGE_BYTES));
+      body = error == null ? "" : firstLine(readAtMost(new Answer(error), MAX_MESSAGE_BYTES));
     }
     throw OstoreClientException.of(status, reason(body));
   }
@@ -128,14 +135,17 @@ final class Exchange {
   }
 
   /**
-   * Runs {@code step}, telling a failure to connect as the server being unreachable: a kept-alive
-   * connection that the server had closed makes the JDK connect anew inside it.
+   * Runs {@code step}, telling a failure to connect as the server being unreachable (a
+   * kept-alive connection that the server had closed makes the JDK connect anew inside it), and
+   * a read that timed out as a {@link RequestTimeoutException}.
    */
   private <T> T reaching(Step<T> step) throws IOException {
     try {
       return step.run();
     } catch (ConnectException | NoRouteToHostException | UnknownHostException e) {
       throw new ServerUnreachableException(server, e);
+    } catch (SocketTimeoutException e) {
+      throw new RequestTimeoutException(request, server, connection.getReadTimeout(), e);
     }
   }
 
@@ -168,7 +178,7 @@ final class Exchange {
 
   /** The answer's body; the caller closes it, which lets the connection be reused. */
   InputStream body() throws IOException {
-    return connection.getInputStream();
+    return new Answer(reaching(connection::getInputStream));
   }
 
   /** Reads the first {@code max} bytes of a short body as UTF-8, and closes it. */
@@ -185,6 +195,28 @@ final class Exchange {
   void discardBody() throws IOException {
     try (InputStream in = body()) {
       in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  /** A body of the answer, whose reads that time out say which request and server waited. */
+  private final class Answer extends FilterInputStream {
+    Answer(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      return reaching(in::read);
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      return reaching(() -> in.read(buffer, offset, length));
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      return reaching(() -> in.skip(n));
     }
   }
 

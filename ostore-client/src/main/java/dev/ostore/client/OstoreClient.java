@@ -70,8 +70,10 @@ import java.util.stream.Stream;
  * after use and each such request pays a new TCP handshake.
  *
  * <p><b>Timeouts.</b> The connect timeout bounds opening a connection; the request timeout bounds
- * each wait for the server's next bytes (not a whole transfer, which may rightly take minutes).
- * Writing an upload body has no timeout of its own: {@code HttpURLConnection} offers none.
+ * each wait for the server's next bytes (not a whole transfer, which may rightly take minutes),
+ * and a wait that runs out throws {@link RequestTimeoutException}, a {@link
+ * java.net.SocketTimeoutException} naming the request, the server and the timeout. Writing an
+ * upload body has no timeout of its own: {@code HttpURLConnection} offers none.
  */
 public final class OstoreClient {
   /** A status lists at most 100 failures of each of two passes: far less than this. */

@@ -105,6 +105,7 @@ public final class FakeOstoreServer implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final AtomicReference<ScriptedError> nextError = new AtomicReference<>();
   private volatile boolean cutGetBodies;
+  private volatile boolean stallGetBodies;
   private volatile boolean tamperGetBodies;
   private volatile boolean corruptPuts;
   private final Map<String, TempUpload> uploads = new ConcurrentHashMap<>();
@@ -175,6 +176,11 @@ public final class FakeOstoreServer implements AutoCloseable {
   /** GETs announce the whole Content-Length but send only half, then drop the connection. */
   public void cutGetBodies() {
     cutGetBodies = true;
+  }
+
+  /** GETs announce the whole Content-Length, send half, then nothing more until closed. */
+  public void stallGetBodies() {
+    stallGetBodies = true;
   }
 
   /** GETs send every byte with the right Digest, but the first byte of the body changed. */
@@ -576,9 +582,12 @@ public final class FakeOstoreServer implements AutoCloseable {
     }
     exchange.sendResponseHeaders(200, stored.length == 0 ? -1 : stored.length);
     OutputStream out = exchange.getResponseBody();
-    if (cutGetBodies) {
+    if (cutGetBodies || stallGetBodies) {
       out.write(stored, 0, stored.length / 2);
       out.flush();
+      if (stallGetBodies) {
+        awaitClose();
+      }
       // The JDK server drops the connection when a handler throws: just the cut we want.
       throw new IOException("cutting the body short on purpose");
     }
@@ -590,6 +599,15 @@ public final class FakeOstoreServer implements AutoCloseable {
       out.write(sent, at, Math.min(SLOW_PIECE, sent.length - at));
       out.flush();
       pause();
+    }
+  }
+
+  /** Returns when {@link #close} interrupts the handler's thread. */
+  private static void awaitClose() throws IOException {
+    try {
+      Thread.sleep(Long.MAX_VALUE);
+    } catch (InterruptedException e) {
+      throw new java.io.InterruptedIOException("closed");
     }
   }
 

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,6 +103,18 @@ class OstoreClientErrorsTest {
       EOFException e = assertThrows(EOFException.class, in::readAllBytes);
       assertTrue(e.getMessage().contains("of 1048576 bytes"), e.getMessage());
     }
+  }
+
+  @Test
+  void aBodyThatStopsComingTimesOutNamingTheRequestTheServerAndTheTimeout() {
+    server.store("obj", randomBytes(1 << 20));
+    server.stallGetBodies();
+    OstoreClient impatient = OstoreClient.builder(server.uri())
+        .requestTimeout(Duration.ofMillis(300)).downloadRetries(0, Duration.ZERO).build();
+    SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
+        () -> impatient.get("obj", new ByteArrayOutputStream()));
+    assertEquals("GET /objects/obj: nothing came from " + server.uri() + " for 300 ms",
+        e.getMessage());
   }
 
   @Test

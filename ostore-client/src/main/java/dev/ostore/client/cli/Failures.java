@@ -2,10 +2,9 @@ package dev.ostore.client.cli;
 
 import dev.ostore.client.DigestMismatchException;
 import dev.ostore.client.OstoreClientException;
+import dev.ostore.client.RequestTimeoutException;
 import dev.ostore.client.ServerUnreachableException;
 import java.io.IOException;
-import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.nio.file.FileSystemException;
 
 /** How the command line tells what went wrong: one line, naming the server or the file. */
@@ -13,7 +12,7 @@ final class Failures {
   private Failures() {}
 
   /** A one-line reason: the server's own message, or what went wrong on this side. */
-  static String describe(Exception e, URI server) {
+  static String describe(Exception e) {
     if (e instanceof OstoreClientException answer) {
       return answer.getMessage() + " (HTTP " + answer.status() + ")";
     }
@@ -24,9 +23,9 @@ final class Failures {
       // class's name would add nothing. Other failures keep it (EOFException, SocketException).
       return e.getMessage();
     }
-    if (e instanceof SocketTimeoutException) {
-      return "no answer from " + server + " in time: " + e.getMessage()
-          + " (--timeout sets how long to wait)";
+    if (e instanceof RequestTimeoutException) {
+      // Names the request, the server and the timeout; the hint says what to change.
+      return e.getMessage() + " (--timeout sets how long to wait)";
     }
     String type = e.getClass().getSimpleName();
     return e.getMessage() == null ? type : e.getMessage() + " (" + type + ")";

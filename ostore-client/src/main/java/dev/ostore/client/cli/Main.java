@@ -75,7 +75,6 @@ public final class Main {
   static int run(String[] words, Map<String, String> env, StdStreams process) {
     StandardOutput out = new StandardOutput(process.out());
     StdStreams io = process.withOut(out);
-    URI server = null;
     Exception failure;
     try {
       Args args = Args.parse(words, VALUED, FLAGS);
@@ -90,8 +89,7 @@ public final class Main {
         stdout.flush();
         return out.readerGone() ? CLOSED_PIPE : OK;
       }
-      server = server(args, env);
-      return execute(args, server, io);
+      return execute(args, server(args, env), io);
     } catch (UsageException | IllegalArgumentException e) {
       // IllegalArgumentException: a name the protocol forbids; the message says which rule.
       io.err().println("ostore: " + e.getMessage() + Usage.HINT);
@@ -112,7 +110,7 @@ public final class Main {
           : "; cleaning up failed: " + failure.getSuppressed()[0].getMessage()));
       return INTERRUPTED;
     }
-    io.err().println("ostore: " + Failures.describe(failure, server));
+    io.err().println("ostore: " + Failures.describe(failure));
     if (List.of(words).contains("--verbose")) {
       failure.printStackTrace(io.err());
     }

@@ -302,7 +302,7 @@ class MainTest {
       Outcome outcome = run("--server", url, "--timeout", "300ms", "head", "x");
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertEquals(Main.FAILED, outcome.status());
-      assertEquals("ostore: no answer from " + url + " in time: Read timed out"
+      assertEquals("ostore: HEAD /objects/x: nothing came from " + url + " for 300 ms"
           + " (--timeout sets how long to wait)\n", outcome.err());
       assertTrue(took.compareTo(Duration.ofSeconds(20)) < 0, "took " + took); // not the 60 s
     }
