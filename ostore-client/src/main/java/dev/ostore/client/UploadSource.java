@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 
 /**
- * The bytes of a resumable upload, and how far back they can be sent again. A file or an array
- * can send any offset on; a caller's stream is read one piece at a time into a buffer, so a
- * resume can go back no further than the start of the piece in hand, and memory stays bounded
- * by the piece whatever the size. Used by one thread; the caller still owns and closes a stream.
+ * The bytes of a resumable upload, how far back they can be sent again, and how far one PUT
+ * goes. A file or an array can send any offset on; a file is sent a piece a PUT, each held by
+ * the server once its answer comes, so that a server that dies mid-PUT loses at most that piece.
+ * A caller's stream is read one piece at a time into a buffer, so a resume can go back no further
+ * than the start of the piece in hand, and memory stays bounded by the piece whatever the size.
+ * Used by one thread; the caller still owns and closes a stream.
  */
 abstract class UploadSource {
   private final long size;
@@ -19,9 +21,9 @@ abstract class UploadSource {
     this.size = size;
   }
 
-  /** The bytes of {@code file}, {@code size} of them (as hashed before). */
-  static UploadSource of(Path file, long size) {
-    return new Seekable(size, offset -> {
+  /** The bytes of {@code file}, {@code size} of them (as hashed before), {@code pieceSize} a PUT. */
+  static UploadSource of(Path file, long size, long pieceSize) {
+    return new Seekable(size, pieceSize, offset -> {
       InputStream in = FileStreams.reading(file);
       try {
         in.skipNBytes(offset);
@@ -33,8 +35,9 @@ abstract class UploadSource {
     });
   }
 
+  /** The bytes of an array, in one PUT: they are in memory already, and sent in no time. */
   static UploadSource of(byte[] bytes) {
-    return new Seekable(bytes.length,
+    return new Seekable(bytes.length, bytes.length,
         offset -> new ByteArrayInputStream(bytes, (int) offset, (int) (bytes.length - offset)));
   }
 
@@ -69,16 +72,20 @@ abstract class UploadSource {
   }
 
   private static final class Seekable extends UploadSource {
+    private final long pieceSize;
     private final Opener opener;
 
-    Seekable(long size, Opener opener) {
+    Seekable(long size, long pieceSize, Opener opener) {
       super(size);
+      this.pieceSize = pieceSize;
       this.opener = opener;
     }
 
+    /** The end of the piece {@code offset} is in: pieces start at multiples of their size. */
     @Override
     long end(long offset) {
-      return size();
+      long pieceEnd = (offset / pieceSize + 1) * pieceSize;
+      return pieceEnd <= 0 || pieceEnd > size() ? size() : pieceEnd;
     }
 
     @Override

@@ -84,6 +84,27 @@ class ResumableUploadTest {
   }
 
   @Test
+  void aFileGoesUpInPiecesEachHeldBeforeTheNextAndACutOneIsSentOnFromWhereItBroke()
+      throws IOException {
+    int piece = 300_000;
+    server.cutUploads(1, 100_000);
+    OstoreClient client = client().filePieceSize(piece).build();
+
+    ObjectVersion version = client.put("big", file);
+
+    assertEquals(FakeOstoreServer.sha256(bytes), version.hash());
+    assertArrayEquals(bytes, server.object("big"));
+    List<Request> puts = temps(server.requests(), "PUT");
+    assertEquals(List.of("bytes=0-", "bytes=100000-", "bytes=300000-", "bytes=600000-",
+        "bytes=900000-"), puts.stream().map(r -> r.headers().getFirst("Range"))
+            .collect(Collectors.toList()), "pieces start at multiples of their size");
+    assertEquals(List.of(100_000L, 200_000L, 300_000L, 300_000L, 100_000L),
+        puts.stream().map(Request::bodyBytes).collect(Collectors.toList()),
+        "the cut piece's rest, not the whole file's, is sent again");
+    assertEquals(List.of(100_000L), events.resumed);
+  }
+
+  @Test
   void aStreamGoesUpInPiecesReadOneAtATime() throws IOException {
     int size = 10 * PIECE + 123;
     CountingStream in = new CountingStream(size);

@@ -16,10 +16,11 @@ final class Usage {
         put NAME FILE|- [--if-absent | --if-match HASH]
                             store FILE (or standard input, streamed, for -) as the next version
                             of object NAME; print that version. A FILE of 64 MiB or more is
-                            sent resumably: when the connection breaks (or the server answers
-                            5xx), put asks how many bytes the server holds and sends the rest,
-                            up to 5 times in a row without the server gaining a byte, after
-                            1, 2, 4, 8 and 16 s; if it still fails, the upload is deleted.
+                            sent resumably, 256 MiB a request: when the connection breaks (or
+                            the server answers 5xx), put asks how many bytes the server holds
+                            and sends the rest, up to 5 times in a row without the server
+                            gaining a byte, after 1, 2, 4, 8 and 16 s; if it still fails, the
+                            upload is deleted.
                             --if-absent stores it only if NAME has no live object, --if-match
                             only if NAME's latest version has the content of that SHA-256 (in
                             base64, as versions print it); else nothing is stored and the exit
