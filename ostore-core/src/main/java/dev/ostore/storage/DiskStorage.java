@@ -138,10 +138,24 @@ final class DiskStorage implements Storage {
     return objects.resolve(FileNames.forKey(key));
   }
 
-  /** The error for a failure of the disk itself while working on {@code key}. */
+  /**
+   * What the JDK says of a full disk ({@code ENOSPC}) or quota ({@code EDQUOT}): the C library's
+   * words, the only sign of either a Java program gets. Under a locale that translates them the
+   * failure stays {@code STORAGE_FAILED}.
+   */
+  private static final List<String> NO_ROOM = List.of("No space left on device",
+      "Disk quota exceeded");
+
+  /**
+   * The error for a failure of the disk itself while working on {@code key}: {@code
+   * INSUFFICIENT_STORAGE} when the disk is full (a write that got past {@link DiskRoom}'s
+   * reserve), else {@code STORAGE_FAILED}.
+   */
   static OstoreException failed(String key, IOException cause) {
-    return new OstoreException(ErrorCode.STORAGE_FAILED,
-        "storage failed on " + key + ": " + cause, cause);
+    String said = String.valueOf(cause.getMessage());
+    ErrorCode code = NO_ROOM.stream().anyMatch(said::contains) ? ErrorCode.INSUFFICIENT_STORAGE
+        : ErrorCode.STORAGE_FAILED;
+    return new OstoreException(code, "storage failed on " + key + ": " + cause, cause);
   }
 
   private static void closeQuietly(FileChannel channel) {

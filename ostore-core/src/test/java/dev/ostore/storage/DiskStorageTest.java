@@ -388,7 +388,7 @@ class DiskStorageTest {
   }
 
   @Test
-  void writeErrorIsAStorageFailureAndCloseDeletesTheTempFile() throws IOException {
+  void aFullDiskIsInsufficientStorageAndCloseDeletesTheTempFile() throws IOException {
     // /dev/full fails every write with ENOSPC, as a full disk does.
     Path full = Path.of("/dev/full");
     assumeTrue(Files.isWritable(full), "needs /dev/full");
@@ -398,7 +398,7 @@ class DiskStorageTest {
     Upload upload = new Upload((DiskStorage) Storage.onDisk(root), FileChannel.open(full, WRITE),
         temp);
 
-    OstoreException e = assertStorageFailed("upload k.part",
+    OstoreException e = assertDiskFailed(ErrorCode.INSUFFICIENT_STORAGE, "upload k.part",
         () -> upload.write(new byte[4096]));
     assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
     upload.close();
@@ -408,8 +408,13 @@ class DiskStorageTest {
   }
 
   private static OstoreException assertStorageFailed(String key, Executable action) {
+    return assertDiskFailed(ErrorCode.STORAGE_FAILED, key, action);
+  }
+
+  private static OstoreException assertDiskFailed(ErrorCode code, String key,
+      Executable action) {
     OstoreException e = assertThrows(OstoreException.class, action);
-    assertEquals(ErrorCode.STORAGE_FAILED, e.code());
+    assertEquals(code, e.code());
     assertTrue(e.getMessage().startsWith("storage failed on " + key + ": "), e.getMessage());
     assertInstanceOf(IOException.class, e.getCause());
     return e;
