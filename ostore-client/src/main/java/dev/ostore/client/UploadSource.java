@@ -21,7 +21,7 @@ abstract class UploadSource {
     this.size = size;
   }
 
-  /** The bytes of {@code file}, {@code size} of them (as hashed before), {@code pieceSize} a PUT. */
+  /** The {@code size} bytes of {@code file} (as hashed before), {@code pieceSize} a PUT. */
   static UploadSource of(Path file, long size, long pieceSize) {
     return new Seekable(size, pieceSize, offset -> {
       InputStream in = FileStreams.reading(file);

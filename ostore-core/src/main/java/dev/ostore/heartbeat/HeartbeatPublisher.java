@@ -18,11 +18,11 @@ import java.util.function.Supplier;
 
 /**
  * Announces a data server: publishes its {@link Heartbeat}, as it is at each beat (its free space
- * changes), on {@link MessageBus#API_SERVERS} at once, then every interval, and at once again whenever the bus reconnects to its broker, so that
- * api servers that stopped hearing it during a broker outage know it again as soon as the broker
- * is back rather than up to an interval later. A failed
- * announcement (the broker is away) is logged once and retried at the next tick. Closing stops
- * it; idempotent.
+ * changes), on {@link MessageBus#API_SERVERS} at once, then every interval, and at once again
+ * whenever the bus reconnects to its broker, so that api servers that stopped hearing it during a
+ * broker outage know it again as soon as the broker is back rather than up to an interval later.
+ * A failed announcement (the broker is away) is logged once and retried at the next tick.
+ * Closing stops it; idempotent.
  */
 public final class HeartbeatPublisher implements AutoCloseable {
   private static final Logger log = System.getLogger(HeartbeatPublisher.class.getName());

@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link LiveServers} from heartbeats: the last time each address was heard, and the id and room
- * it was heard with. Expiry is computed when asked, against the injected clock, so no sweeper thread is
- * needed and tests move time instead of sleeping.
+ * it was heard with. Expiry is computed when asked, against the injected clock, so no sweeper
+ * thread is needed and tests move time instead of sleeping.
  */
 final class HeartbeatRegistry implements LiveServers {
   private static final Logger log = System.getLogger(HeartbeatRegistry.class.getName());
