@@ -7,6 +7,7 @@ import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.erasure.Striping;
 import dev.ostore.storage.CorruptShardException;
+import dev.ostore.storage.ShardAppend;
 import dev.ostore.storage.ShardFile;
 import dev.ostore.storage.ShardLayout;
 import dev.ostore.storage.ShardStore;
@@ -26,9 +27,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * {@link DataServerClient} that stores shards (sent whole or streamed) and reads them by calling
- * the {@link ShardStore} of a data server in this process, with what can run beside the caller
- * (a pack's force, a streamed shard's writes) on {@code executor}, and otherwise
+ * {@link DataServerClient} that stores shards (sent whole or streamed), appends to resumable
+ * uploads and reads shards by calling the {@link ShardStore} of a data server in this process,
+ * with what can run beside the caller (a pack's force, a streamed shard's or an append's writes)
+ * on {@code executor}, and otherwise
  * asks {@code remote}: a data server elsewhere, or anything else of one here. A failure reads as
  * it would over HTTP.
  */
@@ -225,10 +227,38 @@ final class InProcessDataServerClient implements DataServerClient {
     return remote.restoreWhole(server, hash);
   }
 
+  /**
+   * Appends with a task of its own into the resumable upload of a data server in this process,
+   * as its {@code PATCH /uploads/} would, without the loopback connection: a piece of a
+   * resumable upload opens six of those (benchmarks, section 70).
+   */
   @Override
   public BlockAppend append(ServerAddress server, UploadShardId id, Striping striping,
       long objectSize, Instant expires, long fromBlock) throws IOException {
-    return remote.append(server, id, striping, objectSize, expires, fromBlock);
+    Optional<ShardStore> shards = local.shards(server);
+    if (shards.isEmpty()) {
+      return remote.append(server, id, striping, objectSize, expires, fromBlock);
+    }
+    if (fromBlock < 0) {
+      throw new IllegalArgumentException("fromBlock (" + fromBlock + ") is negative");
+    }
+    String what = "upload " + id;
+    ShardAppend append;
+    try {
+      if (id.index() >= striping.totalShards()) {
+        throw OstoreException.badRequest(what + " is not a shard of " + striping);
+      }
+      append = shards.get().resumable().append(id.toString(),
+          ShardLayout.of(striping, objectSize), expires, fromBlock);
+    } catch (IOException | RuntimeException e) {
+      throw heard("append to", server, what, e);
+    }
+    try {
+      return QueuedBlockAppend.start(append, server, what, executor);
+    } catch (RejectedExecutionException e) {
+      append.close();
+      throw heard("append to", server, what, e);
+    }
   }
 
   @Override

@@ -16,6 +16,7 @@ import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
 import dev.ostore.bus.MessageBus;
 import dev.ostore.dataserver.DataServerClient;
+import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient.Hold;
 import dev.ostore.dataserver.HeldShard;
 import dev.ostore.dataserver.HeldWhole;
@@ -24,6 +25,7 @@ import dev.ostore.dataserver.ListedWhole;
 import dev.ostore.dataserver.PendingShard;
 import dev.ostore.dataserver.ShardWriter;
 import dev.ostore.dataserver.ShardWrite;
+import dev.ostore.dataserver.UploadShardId;
 import dev.ostore.erasure.Striping;
 import dev.ostore.heartbeat.FakeClock;
 import dev.ostore.storage.ShardLayout;
@@ -76,6 +78,10 @@ abstract class DataServerClientContract {
   static final ShardLayout LAYOUT = ShardLayout.of(STRIPING, 1000);
   static final Duration HOLD_FOR = Duration.ofDays(7);
   static final Instant START = FakeClock.START;
+  /** The resumable upload of shard 1 the tests of uploads append to, and its shard's bytes. */
+  static final UploadShardId UPLOAD = UploadShardId.parse("00112233445566778899aabbccddeeff.1");
+  static final byte[] UPLOADED = TestData.randomBytes(250, 41);
+  static final Instant EXPIRES = FakeClock.START.plus(Duration.ofHours(1));
   /** The shard the tests of big shards' files store, as a whole copy. */
   static final ShardId WHOLE_COPY = new ShardId(HASH, 0);
 
@@ -726,5 +732,79 @@ abstract class DataServerClientContract {
 
   private long filesUnder(String directory) throws IOException {
     return TestData.filesUnder(root.resolve(directory));
+  }
+
+  @Test
+  void anUploadAppendedTwiceIsReadBackThenCommittedAsAShard() throws IOException {
+    assertEquals(1, append(0, 0, 1));
+    assertEquals(3, append(1, 1, 3));
+    assertEquals(3, client.uploadedBlocks(server.address(), UPLOAD));
+    assertArrayEquals(Arrays.copyOfRange(UPLOADED, 100, 250), readUpload(1, 3));
+    assertEquals(ShardWrite.STORED, client.commitUpload(server.address(), UPLOAD, HASH));
+    try (InputStream in = client.read(server.address(), new ShardId(HASH, 1), LAYOUT, 0, 3)) {
+      assertArrayEquals(UPLOADED, in.readAllBytes());
+    }
+    NoSuchFileException gone = assertThrows(NoSuchFileException.class,
+        () -> client.uploadedBlocks(server.address(), UPLOAD));
+    assertTrue(gone.getMessage().contains("upload " + UPLOAD), gone.getMessage());
+    assertThrows(NoSuchFileException.class, () -> readUpload(0, 1));
+    assertEquals(ShardWrite.KEPT_EXISTING, client.commitUpload(server.address(), UPLOAD, HASH),
+        "held already: 200");
+    assertFalse(client.deleteUpload(server.address(), UPLOAD));
+  }
+
+  @Test
+  void anAppendFromPastTheBlocksHeldIsAConflictNamingServerAndUpload() throws IOException {
+    append(0, 0, 1);
+    OstoreException refused = assertThrows(OstoreException.class, () -> append(2, 2, 3));
+    assertEquals(ErrorCode.CONFLICT, refused.code());
+    assertTrue(refused.getMessage().startsWith("cannot append to upload " + UPLOAD + " on "
+        + server.address()), refused.getMessage());
+    assertTrue(refused.getMessage().contains("holds 1 blocks"), refused.getMessage());
+    assertEquals(1, client.uploadedBlocks(server.address(), UPLOAD));
+  }
+
+  @Test
+  void anIncompleteUploadIsNotCommitted() throws IOException {
+    append(0, 0, 2);
+    OstoreException refused = assertThrows(OstoreException.class,
+        () -> client.commitUpload(server.address(), UPLOAD, HASH));
+    assertEquals(ErrorCode.DATA_SERVER_FAILED, refused.code());
+    assertTrue(refused.getMessage().contains("holds 2 of the 3 blocks"), refused.getMessage());
+    assertThrows(NoSuchFileException.class, () -> client.commitUpload(server.address(),
+        new UploadShardId(UPLOAD.upload(), 2), HASH));
+  }
+
+  @Test
+  void anAbortedAppendLeavesNoTornBlockAndADeletedUploadIsGone() throws IOException {
+    append(0, 0, 1);
+    try (BlockAppend append = client.append(server.address(), UPLOAD, STRIPING,
+        LAYOUT.objectSize(), EXPIRES, 1)) {
+      append.writeBlock(UPLOADED, 100, 100);
+      append.abort();
+    }
+    long held = client.uploadedBlocks(server.address(), UPLOAD);
+    assertTrue(held == 1 || held == 2, "held " + held);
+    assertTrue(client.deleteUpload(server.address(), UPLOAD));
+    assertFalse(client.deleteUpload(server.address(), UPLOAD));
+    assertThrows(NoSuchFileException.class,
+        () -> client.uploadedBlocks(server.address(), UPLOAD));
+  }
+
+  /** Appends blocks {@code [from, to)} of {@link #UPLOADED} from block {@code start}. */
+  private long append(long start, int from, int to) throws IOException {
+    try (BlockAppend append = client.append(server.address(), UPLOAD, STRIPING,
+        LAYOUT.objectSize(), EXPIRES, start)) {
+      for (int b = from; b < to; b++) {
+        append.writeBlock(UPLOADED, b * 100, b == 2 ? 50 : 100);
+      }
+      return append.finish();
+    }
+  }
+
+  private byte[] readUpload(long from, long to) throws IOException {
+    try (InputStream in = client.readUpload(server.address(), UPLOAD, from, to)) {
+      return in.readAllBytes();
+    }
   }
 }

@@ -13,6 +13,7 @@ import dev.ostore.ServerAddress;
 import dev.ostore.ShardId;
 import dev.ostore.TcpProxy;
 import dev.ostore.TestData;
+import dev.ostore.dataserver.BlockAppend;
 import dev.ostore.dataserver.DataServerClient;
 import dev.ostore.dataserver.InProcessDataServers;
 import dev.ostore.dataserver.PendingShard;
@@ -53,7 +54,7 @@ class InProcessDataServerClientTest extends DataServerClientContract {
   }
 
   @Test
-  void shardsStoredAndReadNeverReachTheServersHttp() throws IOException {
+  void shardsStoredAppendedAndReadNeverReachTheServersHttp() throws IOException {
     ShardId id = new ShardId(HASH, 3);
     byte[] bytes = TestData.randomBytes(250, 11);
     assertEquals(ShardWrite.STORED,
@@ -70,10 +71,16 @@ class InProcessDataServerClientTest extends DataServerClientContract {
         assertArrayEquals(bytes, in.readAllBytes());
       }
     }
+    try (BlockAppend append = client.append(server.address(), UPLOAD, STRIPING,
+        LAYOUT.objectSize(), EXPIRES, 0)) {
+      append.writeBlock(bytes, 0, 100);
+      assertEquals(1, append.finish());
+    }
     metrics();
     String counted = metrics();
     assertTrue(counted.contains("endpoint=\"/metrics\""), "the scrape before is counted");
     assertFalse(counted.contains("endpoint=\"/shards/"), counted);
+    assertFalse(counted.contains("endpoint=\"/uploads/"), counted);
   }
 
   private String metrics() throws IOException {
