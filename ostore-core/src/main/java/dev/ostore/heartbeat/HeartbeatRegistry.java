@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * {@link LiveServers} from heartbeats: the last time each address was heard, and the id and room
@@ -112,27 +113,28 @@ final class HeartbeatRegistry implements LiveServers {
 
   @Override
   public Set<ServerAddress> live() {
+    return liveWhere(heard -> true);
+  }
+
+  @Override
+  public Set<ServerAddress> withRoom() {
+    return liveWhere(heard -> !heard.full());
+  }
+
+  /** The live servers whose last hearing passes {@code test}; those expired are forgotten. */
+  private Set<ServerAddress> liveWhere(Predicate<Heard> test) {
     ImmutableSet.Builder<ServerAddress> live = ImmutableSet.builder();
     lastHeard.forEach((server, heard) -> {
       if (isLive(heard)) {
-        live.add(server);
+        if (test.test(heard)) {
+          live.add(server);
+        }
       } else if (lastHeard.remove(server, heard)) {
         log.log(WARNING, () -> "data server " + server + " expired: not heard from since "
             + heard.at());
       }
     });
     return live.build();
-  }
-
-  @Override
-  public Set<ServerAddress> withRoom() {
-    return live().stream().filter(server -> !isFull(server))
-        .collect(ImmutableSet.toImmutableSet());
-  }
-
-  private boolean isFull(ServerAddress server) {
-    Heard heard = lastHeard.get(server);
-    return heard != null && heard.full();
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The data servers a write may put new shards on: the live ones with room, in random order, which
@@ -18,29 +19,29 @@ public final class WriteTargets {
   private WriteTargets() {}
 
   /**
-   * At least {@code needed} servers for {@code writing} (such as {@code "storing doc (5 of the
-   * 6 shards of 4+2/65536)"}, which an error names): {@code NO_DATA_SERVER} when fewer are live,
-   * {@code INSUFFICIENT_STORAGE} when enough are live but fewer have room.
+   * At least {@code needed} servers for what {@code writing} names (such as {@code "storing doc
+   * (5 of the 6 shards of 4+2/65536)"}, asked only for an error): {@code NO_DATA_SERVER} when
+   * fewer are live, {@code INSUFFICIENT_STORAGE} when enough are live but fewer have room.
    */
-  public static List<ServerAddress> atLeast(LiveServers live, int needed, String writing)
-      throws OstoreException {
+  public static List<ServerAddress> atLeast(LiveServers live, int needed,
+      Supplier<String> writing) throws OstoreException {
+    List<ServerAddress> targets = any(live);
+    if (targets.size() >= needed) {
+      return targets;
+    }
     Set<ServerAddress> alive = live.live();
     if (alive.isEmpty()) {
       throw new OstoreException(ErrorCode.NO_DATA_SERVER, "no data server is live");
     }
     if (alive.size() < needed) {
-      throw new OstoreException(ErrorCode.NO_DATA_SERVER, writing + " needs " + needed
+      throw new OstoreException(ErrorCode.NO_DATA_SERVER, writing.get() + " needs " + needed
           + " live data servers, and " + alive.size() + (alive.size() == 1 ? " is" : " are")
           + " live");
     }
-    List<ServerAddress> targets = any(live);
-    if (targets.size() < needed) {
-      int full = alive.size() - targets.size();
-      throw new OstoreException(ErrorCode.INSUFFICIENT_STORAGE, writing + " needs " + needed
-          + " data servers with room, and " + full + " of the " + alive.size() + " live "
-          + (full == 1 ? "is" : "are") + " full (less than their MIN_FREE_SPACE free)");
-    }
-    return targets;
+    int full = alive.size() - targets.size();
+    throw new OstoreException(ErrorCode.INSUFFICIENT_STORAGE, writing.get() + " needs " + needed
+        + " data servers with room, and " + full + " of the " + alive.size() + " live "
+        + (full == 1 ? "is" : "are") + " full (less than their MIN_FREE_SPACE free)");
   }
 
   /** However many there are, for a write that takes what it finds (a repair). */

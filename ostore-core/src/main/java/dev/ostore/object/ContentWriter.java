@@ -93,8 +93,8 @@ final class ContentWriter {
    */
   private List<ServerAddress> candidates(Striping chosen, Object what) throws OstoreException {
     int quorum = layouts.quorum(chosen);
-    return WriteTargets.atLeast(live, quorum, "storing " + what + " (" + quorum + " of the "
-        + chosen.totalShards() + " shards of " + chosen + ")");
+    return WriteTargets.atLeast(live, quorum, () -> "storing " + what + " (" + quorum
+        + " of the " + chosen.totalShards() + " shards of " + chosen + ")");
   }
 
   /**

@@ -61,7 +61,7 @@ final class WholeConversion {
       long size = in.length();
       Striping striping = layouts.of(size);
       List<ServerAddress> candidates = WriteTargets.atLeast(live, layouts.quorum(striping),
-          "converting " + what + " to " + striping);
+          () -> "converting " + what + " to " + striping);
       try (ShardWriters writers = ShardWriters.start(client, live, candidates, striping,
           IntStream.range(0, striping.totalShards()).boxed().toList(),
           layouts.quorum(striping), what, executor)) {

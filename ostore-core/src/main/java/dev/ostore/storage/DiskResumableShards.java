@@ -105,7 +105,7 @@ final class DiskResumableShards implements ResumableShards {
     if (from < 0) {
       throw new IllegalArgumentException("from (" + from + ") is negative");
     }
-    shards.checkRoom("resumable upload " + name);
+    shards.checkRoom(() -> "resumable upload " + name);
     if (!appendSlots.tryAcquire()) {
       throw new OstoreException(ErrorCode.BUSY,
           "too many appends in progress on this data server (" + maxAppends + ")");

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.function.Supplier;
 
 /**
  * The room a data server may still fill: the usable space of the file system under its storage
@@ -32,8 +33,8 @@ public final class DiskRoom {
     long read() throws IOException;
   }
 
-  /** A reading of the room, and when it was taken. */
-  private record Reading(long free, Instant at) {}
+  /** A reading of the room, and when it stops standing. */
+  private record Reading(long free, Instant until) {}
 
   private final Object what;
   private final UsableSpace usable;
@@ -69,19 +70,22 @@ public final class DiskRoom {
   public long free() {
     Reading reading = last;
     Instant now = clock.instant();
-    if (reading == null || !now.isBefore(reading.at().plus(REREAD))) {
+    if (reading == null || !now.isBefore(reading.until())) {
       reading = read(now, reading);
       last = reading;
     }
     return reading.free();
   }
 
-  /** {@code INSUFFICIENT_STORAGE}, naming {@code what} was to be written, when no room is left. */
-  public void check(Object what) throws OstoreException {
+  /**
+   * {@code INSUFFICIENT_STORAGE}, naming what was to be written, when no room is left; {@code
+   * what} is asked only then, since every new shard comes through here.
+   */
+  public void check(Supplier<String> what) throws OstoreException {
     if (free() == 0) {
-      throw new OstoreException(ErrorCode.INSUFFICIENT_STORAGE, "no room for " + what + " on "
-          + "this data server: less than its reserve of " + reserve + " bytes (MIN_FREE_SPACE)"
-          + " is free on " + this.what);
+      throw new OstoreException(ErrorCode.INSUFFICIENT_STORAGE, "no room for " + what.get()
+          + " on this data server: less than its reserve of " + reserve
+          + " bytes (MIN_FREE_SPACE) is free on " + this.what);
     }
   }
 
@@ -94,7 +98,7 @@ public final class DiskRoom {
       free = Long.MAX_VALUE;
     }
     logIfTurned(before, free);
-    return new Reading(free, now);
+    return new Reading(free, now.plus(REREAD));
   }
 
   /** An operator must hear when writes start being refused, and when they are taken again. */

@@ -43,6 +43,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * {@link ShardStore} in plain files, in the format of {@link ShardFormat}, but for small shards,
@@ -147,7 +148,7 @@ final class DiskShardStore implements ShardStore {
     if (!open.get()) {
       throw new IllegalStateException("shard store is closed");
     }
-    checkRoom("shard " + index + " of " + striping);
+    checkRoom(() -> "shard " + index + " of " + striping);
     if (!uploadSlots.tryAcquire()) {
       throw new OstoreException(ErrorCode.BUSY,
           "too many uploads in progress on this data server (" + maxUploads + ")");
@@ -158,7 +159,7 @@ final class DiskShardStore implements ShardStore {
   }
 
   /** {@code INSUFFICIENT_STORAGE} when the disk has no room for {@code what} above its reserve. */
-  void checkRoom(Object what) throws OstoreException {
+  void checkRoom(Supplier<String> what) throws OstoreException {
     room.check(what);
   }
 

@@ -211,7 +211,7 @@ final class IndexedContentStore implements ContentStore {
 
   @Override
   public String createTemp(OptionalLong limit) throws IOException {
-    room.check("a temporary object");
+    room.check(() -> "a temporary object");
     return temps.create(limit);
   }
 

@@ -140,7 +140,7 @@ final class RealUploads implements Uploads {
     }
     Striping striping = layouts.of(size);
     List<ServerAddress> servers = WriteTargets.atLeast(live, striping.totalShards(),
-        "an upload of " + size + " bytes (" + striping + ")");
+        () -> "an upload of " + size + " bytes (" + striping + ")");
     byte[] id = new byte[16];
     random.nextBytes(id);
     // Whole seconds: the token says the expiry in seconds, and the row must agree with it.

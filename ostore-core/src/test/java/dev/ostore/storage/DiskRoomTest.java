@@ -33,14 +33,15 @@ class DiskRoomTest {
   @Test
   void theRoomIsTheUsableSpaceAboveTheReserve() throws OstoreException {
     assertEquals(4_000, room.free());
-    room.check("shard 0");
+    room.check(() -> "shard 0");
   }
 
   @Test
   void belowTheReserveThereIsNoRoomAndAWriteIsRefusedSayingWhy() {
     usable.set(RESERVE - 1);
     assertEquals(0, room.free());
-    OstoreException e = assertThrows(OstoreException.class, () -> room.check("shard 2 of x"));
+    OstoreException e = assertThrows(OstoreException.class,
+        () -> room.check(() -> "shard 2 of x"));
     assertEquals(ErrorCode.INSUFFICIENT_STORAGE, e.code());
     assertEquals("no room for shard 2 of x on this data server: less than its reserve of 1000"
         + " bytes (MIN_FREE_SPACE) is free on /srv/data", e.getMessage());
@@ -60,7 +61,7 @@ class DiskRoomTest {
   void aDiskThatCannotTellItsSpaceCountsAsHavingRoom() throws OstoreException {
     usable.set(-1);
     assertEquals(Long.MAX_VALUE, room.free());
-    room.check("shard 0");
+    room.check(() -> "shard 0");
   }
 
   @Test
