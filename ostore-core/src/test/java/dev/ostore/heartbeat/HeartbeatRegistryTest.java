@@ -190,8 +190,8 @@ class HeartbeatRegistryTest {
 
     live.heard(A); // answering a locate request says nothing of its room either
     assertEquals(Set.of(B, C), live.withRoom());
-    beat(new Heartbeat(A, X, 4096));
     beat(new Heartbeat(B, Y, 0));
+    beat(new Heartbeat(A, X, 4096)); // delivered in order: once A has room, B is full
     awaitRoom(A);
     assertEquals(Set.of(A, C), live.withRoom());
     clock.advance(EXPIRY);
