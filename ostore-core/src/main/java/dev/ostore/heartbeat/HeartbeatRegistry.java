@@ -79,8 +79,15 @@ final class HeartbeatRegistry implements LiveServers {
     ServerAddress server = heartbeat.address();
     checkConnectable(server);
     heartbeat.id().ifPresent(id -> forgetOldAddress(id, server));
-    Heard now = new Heard(clock.instant(), heartbeat.id(), heartbeat.free());
-    logIfNew(server, lastHeard.put(server, now), now);
+    Heard[] before = new Heard[1];
+    Heard now = lastHeard.compute(server, (address, previous) -> {
+      before[0] = previous;
+      // A roll call's answer names the server but not its room: the room heard last stands.
+      boolean same = previous != null && previous.id().equals(heartbeat.id());
+      return new Heard(clock.instant(), heartbeat.id(),
+          heartbeat.free().isEmpty() && same ? previous.free() : heartbeat.free());
+    });
+    logIfNew(server, before[0], now);
   }
 
   /** A server heard at a new address has left its old one: nothing listens there for it now. */

@@ -189,11 +189,14 @@ class HeartbeatRegistryTest {
     assertEquals(OptionalLong.empty(), live.freeOf(C));
 
     live.heard(A); // answering a locate request says nothing of its room either
+    live.heard(new Heartbeat(A, X)); // nor does answering the roll call
     assertEquals(Set.of(B, C), live.withRoom());
     beat(new Heartbeat(B, Y, 0));
     beat(new Heartbeat(A, X, 4096)); // delivered in order: once A has room, B is full
     awaitRoom(A);
     assertEquals(Set.of(A, C), live.withRoom());
+    live.heard(new Heartbeat(B, ServerId.parse("33333333333333333333333333333333")));
+    assertEquals(Set.of(A, B, C), live.withRoom(), "a new id is a new disk: its room unknown");
     clock.advance(EXPIRY);
     assertEquals(Set.of(), live.withRoom());
     assertEquals(OptionalLong.empty(), live.freeOf(A), "an expired server's room is unknown");
