@@ -144,7 +144,7 @@ public record ApiServerConfig(
           + "503 with Retry-After");
   static final Option MIN_FREE_SPACE = new Option("MIN_FREE_SPACE", "min-free-space", "256M",
       "without a broker: bytes the in-process data servers keep free on the disk of "
-          + "STORAGE_ROOT (K, M, G suffixes); below it new content is refused with 507");
+          + "STORAGE_ROOT (K, M, G, T suffixes); below it new content is refused with 507");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, RABBITMQ_SERVER, STORAGE_ROOT,
       DATA_SERVERS, MIN_FREE_SPACE, HEARTBEAT_EXPIRY, LOCATE_TIMEOUT, METADATA_URL, INSTANT_UPLOAD,
       STOP_TIMEOUT, ERASURE_CODE, SMALL_OBJECT_LIMIT, INLINE_BELOW, WRITE_QUORUM, REPAIR_INTERVAL,

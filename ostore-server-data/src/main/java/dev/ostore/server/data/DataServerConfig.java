@@ -50,7 +50,7 @@ public record DataServerConfig(
       "1024", "most uploads in progress at once (each holds an open file); past it POST /temp/"
           + " answers 503");
   static final Option SCRUB_RATE = new Option("SCRUB_RATE", "scrub-rate", "20M",
-      "bytes per second read to check every shard's checksums (K, M, G suffixes); 0 turns"
+      "bytes per second read to check every shard's checksums (K, M, G, T suffixes); 0 turns"
           + " scrubbing off");
   static final Option SCRUB_INTERVAL = new Option("SCRUB_INTERVAL", "scrub-interval", "24h",
       "how often a scrub pass over all shards starts (at once if the last one took longer)");
@@ -62,7 +62,7 @@ public record DataServerConfig(
           + " from the disk (O_DIRECT, where the file system takes it); false: always through"
           + " the page cache");
   static final Option MIN_FREE_SPACE = new Option("MIN_FREE_SPACE", "min-free-space", "256M",
-      "bytes kept free on the disk of STORAGE_ROOT (K, M, G suffixes): below it the server takes"
+      "bytes kept free on the disk of STORAGE_ROOT (K, M, G, T suffixes): below it the server takes"
           + " no new shards (507) and says so in its heartbeat, so api servers write elsewhere");
   static final List<Option> OPTIONS = List.of(LISTEN_ADDRESS, STORAGE_ROOT, RABBITMQ_SERVER,
       HEARTBEAT_INTERVAL, TEMP_EXPIRY, STOP_TIMEOUT, MAX_TEMP_OBJECTS, SCRUB_RATE,
