@@ -5,17 +5,23 @@ package dev.ostore;
  * status in a single exhaustive switch, so a new code cannot fall through to 500 unnoticed.
  */
 public enum ErrorCode {
-  /** The request itself is wrong (bad name, bad header, incomplete body); retrying will not help. */
+  /**
+   * The request itself is wrong (bad name, bad header, incomplete body); retrying will not help.
+   */
   BAD_REQUEST,
   /** The client stopped sending the request's body for longer than the server waits for it. */
   STALLED,
   /** The object (or endpoint) does not exist. */
   NOT_FOUND,
-  /** No data server is live: the caller should retry once data servers have announced themselves. */
+  /**
+   * No data server is live: the caller should retry once data servers have announced themselves.
+   */
   NO_DATA_SERVER,
   /** The message bus (the broker) is unreachable, so data servers cannot be asked; retry later. */
   BUS_UNAVAILABLE,
-  /** A data server could not be reached at all; nothing was sent, so another server may be tried. */
+  /**
+   * A data server could not be reached at all; nothing was sent, so another server may be tried.
+   */
   DATA_SERVER_UNREACHABLE,
   /** A data server failed while serving the request; what it had received is discarded. */
   DATA_SERVER_FAILED,

@@ -12,13 +12,15 @@ import java.util.Set;
 
 /**
  * The data servers an api server knows to be alive: those whose heartbeat arrived within the
- * expiry, and the {@link ServerId} of each ostore server among them. A server is its id, not its
- * address: one heard at a new address with a known id has moved (its old address is forgotten at
- * once), and an id that changes at an address means a new, empty disk there. Thread-safe; closing stops listening. Idempotent.
+ * expiry, and the {@link ServerId} and room of each ostore server among them. A server is its id,
+ * not its address: one heard at a new address with a known id has moved (its old address is
+ * forgotten at once), and an id that changes at an address means a new, empty disk there.
+ * Thread-safe; closing stops listening. Idempotent.
  *
  * <pre>{@code
- * try (LiveServers live = LiveServers.listen(bus, InstantSource.system(), Duration.ofSeconds(10))) {
- *   Set<ServerAddress> targets = live.live();
+ * try (LiveServers live = LiveServers.listen(bus, InstantSource.system(),
+ *     Duration.ofSeconds(10))) {
+ *   Set<ServerAddress> targets = live.withRoom();
  * }
  * }</pre>
  */
@@ -52,8 +54,9 @@ public interface LiveServers extends AutoCloseable {
 
   /**
    * Counts {@code server} as live from now on, as its heartbeat would: it has just answered on
-   * the bus. Its id, if one was heard, is kept. It expires like any other unless heard again. A wildcard address ({@code 0.0.0.0}),
-   * which cannot be connected to, is an {@link IllegalArgumentException}.
+   * the bus. Its id and room, if they were heard, are kept. It expires like any other unless
+   * heard again. A wildcard address ({@code 0.0.0.0}), which cannot be connected to, is an {@link
+   * IllegalArgumentException}.
    */
   void heard(ServerAddress server);
 

@@ -103,7 +103,8 @@ class HeartbeatRegistryTest {
     awaitLive(A);
     clock.advance(Duration.ofSeconds(5));
     for (String malformed : new String[] {"not json", "\"no-port\"", "\"127.0.0.1:99999\"",
-        "\"\"", "42", "{\"Addr\":\"127.0.0.1:9001\"}", "{\"Addr\":\"127.0.0.1:9001\",\"Id\":\"x\"}", "\"127.0.0.1:9001\" trailing", "",
+        "\"\"", "42", "{\"Addr\":\"127.0.0.1:9001\"}",
+        "{\"Addr\":\"127.0.0.1:9001\",\"Id\":\"x\"}", "\"127.0.0.1:9001\" trailing", "",
         "\"0.0.0.0:9001\""}) {
       bus.publish(MessageBus.API_SERVERS, malformed);
     }
